@@ -1,0 +1,458 @@
+/*
+ * kontora.h - the public interface of libkontora.
+ *
+ * The library never prints, never exits and never reads argv or the
+ * environment.  Every function that can fail returns 0 on success or a
+ * negative KT_E* code, and fills the struct kt_error it was given with a
+ * message naming the file, line, record and field where it can.
+ *
+ * Ownership: a function that returns a pointer through an out-parameter
+ * says who frees it; "caller frees with free()" unless a *_free function
+ * is named.
+ */
+#ifndef KONTORA_H
+#define KONTORA_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define KT_VERSION "0.1.0"
+
+/* Error codes: every failing function returns one of these (negative). */
+enum {
+	KT_OK = 0,
+	KT_ENOMEM = -1,      /* out of memory */
+	KT_EIO = -2,         /* a file could not be read or written */
+	KT_EINVAL = -3,      /* bad input from the user: value, option, id */
+	KT_ENOTFOUND = -4,   /* no such record, file, key */
+	KT_EAMBIGUOUS = -5,  /* an id prefix matches more than one record */
+	KT_ENOTBOOKS = -6,   /* not inside kontora books */
+	KT_EGIT = -7,        /* libgit2 failed */
+	KT_EDB = -8,         /* SQLite failed */
+	KT_ECONFLICT = -9,   /* someone else changed the books; retries exhausted */
+	KT_EEXISTS = -10,    /* would overwrite or duplicate something */
+	KT_EREADONLY = -11,  /* a write was attempted where only reads are allowed */
+	KT_ECSV = -12,       /* malformed CSV */
+	KT_ESCHEMA = -13,    /* a schema file is wrong */
+	KT_EDIRTY = -14,     /* the worktree has uncommitted changes in a file we must write */
+};
+
+/* What went wrong, for a person.  code is the KT_E* value returned. */
+struct kt_error {
+	int code;
+	char msg[1024];
+};
+
+/* Fills err (which may be NULL) and returns code, so callers can write
+ * "return kt_error_set(err, KT_EINVAL, "...", ...)". */
+int kt_error_set(struct kt_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---------------------------------------------------------------- buffers */
+
+/* A growable byte string, always NUL-terminated once anything was added.
+ * Initialise with {0}; release with kt_buf_free(). */
+struct kt_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+/* Each returns 0 or KT_ENOMEM. */
+int kt_buf_add(struct kt_buf *b, const void *data, size_t len);
+int kt_buf_adds(struct kt_buf *b, const char *s);
+int kt_buf_addc(struct kt_buf *b, char c);
+int kt_buf_addf(struct kt_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Makes b hold len bytes of room past its length; 0 or KT_ENOMEM. */
+int kt_buf_grow(struct kt_buf *b, size_t len);
+/* Empties b but keeps its memory. */
+void kt_buf_reset(struct kt_buf *b);
+/* Frees b's memory and empties it. */
+void kt_buf_free(struct kt_buf *b);
+/* Returns b's string, which the caller now owns (free()), and empties b.
+ * Never NULL unless out of memory. */
+char *kt_buf_detach(struct kt_buf *b);
+
+/* ------------------------------------------------------------------ text */
+
+/* Returns 1 if s[0..len) is valid UTF-8 (no overlongs, no surrogates),
+ * else 0 and, when bad is not NULL, the offset of the first bad byte. */
+int kt_utf8_valid(const char *s, size_t len, size_t *bad);
+
+/* Returns the number of columns s takes on a terminal (code points; no
+ * wide-character handling beyond that). */
+size_t kt_utf8_width(const char *s);
+
+/* Returns a newly allocated copy of s folded for comparison and search:
+ * Latin and Cyrillic lower-cased, ё/Ё as е.  Caller frees.  NULL if out
+ * of memory.  Invalid UTF-8 bytes are copied as they are. */
+char *kt_fold(const char *s);
+
+/* Compares two UTF-8 strings as Russian users sort: folded as kt_fold(),
+ * then byte order of the folded strings (which is alphabetical for
+ * Cyrillic).  Returns <0, 0, >0. */
+int kt_collate(const char *a, size_t alen, const char *b, size_t blen);
+
+/* Normalises a Russian phone number to +7XXXXXXXXXX into out (at least
+ * 16 bytes).  Accepts 8XXXXXXXXXX, 7..., +7..., 10 digits, spaces, dashes,
+ * brackets.  Other international numbers (+ and 8-15 digits) are kept as
+ * + and digits.  Returns 0 or KT_EINVAL. */
+int kt_phone_normalize(const char *in, char out[20]);
+
+/* Returns 1 if s is a valid 10- or 12-digit INN (checksums), else 0. */
+int kt_inn_valid(const char *s);
+
+/* Parses an amount of money ("1234.5", "1 234,50", "1234,50 ₽", "-3")
+ * into kopecks.  Returns 0 or KT_EINVAL (more than two decimals, junk,
+ * overflow). */
+int kt_money_parse(const char *s, int64_t *kopecks);
+
+/* Formats kopecks.  With screen = 1: "1 234,50 ₽" (thin spaces are not
+ * used: a plain U+00A0-free space, so terminals and grep agree); with
+ * screen = 0: "1234.50", the form stored in CSV.  out must hold 40 bytes.
+ * Returns out. */
+char *kt_money_format(int64_t kopecks, int screen, char out[40]);
+
+/* Returns 1 if s is a valid date YYYY-MM-DD (real calendar day), else 0. */
+int kt_date_valid(const char *s);
+
+/* Returns 1 if s is a UTC time YYYY-MM-DDTHH:MM:SSZ, else 0. */
+int kt_datetime_valid(const char *s);
+
+/* Formats t as UTC YYYY-MM-DDTHH:MM:SSZ into out (21 bytes).  Returns out. */
+char *kt_datetime_format(time_t t, char out[21]);
+
+/* ------------------------------------------------------------------- CSV */
+
+/* A parsed CSV file: a header row and data rows, each with the line
+ * number (1-based) where it starts.  Rows may have fewer or more fields
+ * than the header; consumers decide what that means. */
+struct kt_csv_row {
+	size_t nfields;
+	char **fields;
+	long line;
+};
+
+struct kt_csv {
+	size_t nheader;
+	char **header;
+	size_t nrows;
+	struct kt_csv_row *rows;
+};
+
+/* Parses len bytes of RFC 4180 CSV (libcsv, strict).  name is used in
+ * messages ("data/lead/2026-11.csv:7: malformed CSV: ...").  An empty
+ * buffer gives an empty header and no rows.  Returns 0 and *out (free
+ * with kt_csv_free()), or KT_ECSV / KT_ENOMEM with err filled. */
+int kt_csv_parse(const char *buf, size_t len, const char *name,
+                 struct kt_csv **out, struct kt_error *err);
+
+/* Frees a parsed CSV; NULL is fine. */
+void kt_csv_free(struct kt_csv *csv);
+
+/* Appends one field to b, quoted when it holds , " CR or LF or begins or
+ * ends with a space (doubling quotes).  Returns 0 or KT_ENOMEM. */
+int kt_csv_add_field(struct kt_buf *b, const char *field);
+
+/* Appends a whole row: fields separated by commas, ended by LF.
+ * NULL fields are written empty.  Returns 0 or KT_ENOMEM. */
+int kt_csv_add_row(struct kt_buf *b, char *const *fields, size_t n);
+
+/* ---------------------------------------------------------------- schema */
+
+enum kt_ftype {
+	KT_TEXT, KT_INT, KT_MONEY, KT_DATE, KT_DATETIME, KT_BOOL, KT_PHONE,
+	KT_EMAIL, KT_INN, KT_ENUM, KT_DICT, KT_REF, KT_LIST
+};
+
+struct kt_field {
+	char *name;          /* snake_case */
+	enum kt_ftype type;
+	char *arg;           /* enum: "a|b|c"; dict: dictionary name; ref: type */
+	char *label;         /* for people; defaults to name */
+	char *def;           /* default value or NULL */
+	int required;
+	int unique;
+};
+
+/* A record type, read from schemas/NAME.schema (see kontora-schema(5)). */
+struct kt_schema {
+	char *name;          /* "lead" */
+	char prefix;         /* id letter, 'L' */
+	char *label;         /* "Лид" */
+	char *key;           /* field other records refer by (employee: login), or NULL for id */
+	char *title;         /* field that names a record in messages (name, title) */
+	char *sort;          /* default sort field or NULL */
+	char **columns;      /* fields shown in tables */
+	size_t ncolumns;
+	struct kt_field *fields;
+	size_t nfields;
+	char *file;          /* schemas/lead.schema, for messages */
+};
+
+/* Parses one schema file's text.  name is the path used in messages.
+ * Returns 0 and *out (free with kt_schema_free()), or KT_ESCHEMA with
+ * err naming file:line. */
+int kt_schema_parse(const char *text, size_t len, const char *name,
+                    struct kt_schema **out, struct kt_error *err);
+void kt_schema_free(struct kt_schema *s);
+
+/* Returns the field called name, or NULL. */
+const struct kt_field *kt_schema_field(const struct kt_schema *s, const char *name);
+
+/* Returns the name of a type ("text", "ref", ...). */
+const char *kt_ftype_name(enum kt_ftype t);
+
+/* --------------------------------------------------------------- books */
+
+struct kt_books;
+
+/* Who makes a change: written as the commit's author and committer. */
+struct kt_identity {
+	const char *name;
+	const char *email;
+	const char *login;   /* employee login or NULL */
+};
+
+/* Options a command passes to the library instead of the environment. */
+struct kt_options {
+	const char *user;    /* login of the caller (KONTORA_USER) or NULL */
+	time_t now;          /* the clock (KONTORA_NOW or time()) */
+};
+
+/* Finds the books the way git finds a repository: start itself or the
+ * nearest parent holding kontora.conf and .git.  Returns 0 and *root
+ * (caller frees), or KT_ENOTBOOKS. */
+int kt_books_find(const char *start, char **root, struct kt_error *err);
+
+/* Opens the books at root (as found by kt_books_find()).  Loads the
+ * schemas and resolves who the caller is.  Returns 0 and *out (close with
+ * kt_books_close()), or an error. */
+int kt_books_open(const char *root, const struct kt_options *opt,
+                  struct kt_books **out, struct kt_error *err);
+void kt_books_close(struct kt_books *b);
+
+/* Returns the books' root directory (owned by b). */
+const char *kt_books_root(const struct kt_books *b);
+
+/* Returns the number of record types and the i-th (owned by b). */
+size_t kt_books_ntypes(const struct kt_books *b);
+const struct kt_schema *kt_books_type_at(const struct kt_books *b, size_t i);
+/* Returns the schema of a type by name, or NULL. */
+const struct kt_schema *kt_books_type(const struct kt_books *b, const char *name);
+/* Returns the schema whose id prefix is letter (any case), or NULL. */
+const struct kt_schema *kt_books_type_by_prefix(const struct kt_books *b, char letter);
+
+/* Returns the identity changes are committed with (owned by b). */
+const struct kt_identity *kt_books_identity(const struct kt_books *b);
+
+/* Reads user.name and user.email from git's global configuration into
+ * *name and *email (caller frees both).  Returns 0 or KT_ENOTFOUND. */
+int kt_git_identity(char **name, char **email, struct kt_error *err);
+
+/* Options for kt_books_init(). */
+struct kt_init {
+	const char *dir;          /* where; created if missing, must be empty */
+	const char *datadir;      /* holds schemas/, dicts/, workflows/ to copy */
+	const char *company;      /* git-config file merged into kontora.conf, or NULL */
+	const char *name;         /* the first employee, an admin */
+	const char *email;
+	time_t now;
+};
+
+/* Creates new books: a git repository on branch main with kontora.conf,
+ * schemas/, workflows/, dicts/, data/ and the first employee, in one
+ * initial commit.  Refuses a directory that is not empty.  Returns 0 or
+ * an error. */
+int kt_books_init(const struct kt_init *opt, struct kt_error *err);
+
+/* ------------------------------------------------------------- records */
+
+/* A record: ordered (name, value) pairs: id first, then the schema's
+ * fields, then created, then any unknown columns of its shard.  Values
+ * are the stored (normalised) text; "" for empty. */
+struct kt_record {
+	const struct kt_schema *schema;
+	size_t n;
+	char **names;
+	char **values;
+};
+
+/* Returns the value of field name in r, or NULL if r has no such column. */
+const char *kt_record_get(const struct kt_record *r, const char *name);
+void kt_record_free(struct kt_record *r);
+
+/* Normalises and validates one value for field f without looking at other
+ * records (dictionary and reference checks need the books: see
+ * kt_value_check()).  Returns 0 and *out (caller frees; "" for empty), or
+ * KT_EINVAL with err saying why, e.g. "inn: invalid checksum". */
+int kt_value_normalize(const struct kt_field *f, const char *in, char **out,
+                       struct kt_error *err);
+
+/* Resolves an id or a unique id prefix (any case) to a full id.  type may
+ * be NULL to search every type.  Returns 0, *id (caller frees) and *type
+ * (owned by b), KT_ENOTFOUND, or KT_EAMBIGUOUS with the candidates in the
+ * message. */
+int kt_resolve_id(struct kt_books *b, const char *type, const char *prefix,
+                  char **id, const struct kt_schema **schema,
+                  struct kt_error *err);
+
+/* Reads the current record with that full id.  Returns 0 and *out
+ * (kt_record_free()), or KT_ENOTFOUND. */
+int kt_record_read(struct kt_books *b, const struct kt_schema *s,
+                   const char *id, struct kt_record **out, struct kt_error *err);
+
+/* ------------------------------------------------------------- changes */
+
+/* One change to the books, committed as exactly one git commit.  Begin
+ * takes the books' write lock; every add/edit/remove is validated at
+ * once against the books and the change so far. */
+struct kt_change;
+
+/* Starts a change made by command (for the Kontora-Command trailer, e.g.
+ * "client add").  Returns 0 and *out (free with kt_change_free(), which
+ * drops an uncommitted change and the lock). */
+int kt_change_begin(struct kt_books *b, const char *command,
+                    struct kt_change **out, struct kt_error *err);
+
+/* Adds a record of type s with the given (name, value) pairs, values as a
+ * user typed them.  Fills defaults, normalises, validates (required,
+ * types, dictionaries, references, unique fields), gives it a new id.
+ * Returns 0 and *id (owned by the change), or an error naming the field. */
+int kt_change_add(struct kt_change *c, const struct kt_schema *s,
+                  char *const *names, char *const *values, size_t n,
+                  const char **id, struct kt_error *err);
+
+/* Sets fields of an existing record (full id).  An empty value clears a
+ * field unless it is required.  Returns 0 or an error. */
+int kt_change_edit(struct kt_change *c, const struct kt_schema *s,
+                   const char *id, char *const *names,
+                   char *const *values, size_t n, struct kt_error *err);
+
+/* Removes a record (full id).  Refuses when other records refer to it
+ * unless force.  Returns 0 or an error. */
+int kt_change_remove(struct kt_change *c, const struct kt_schema *s,
+                     const char *id, int force, struct kt_error *err);
+
+/* Sets (value) or unsets (value NULL) a key of kontora.conf.  Returns 0
+ * or an error. */
+int kt_change_config(struct kt_change *c, const char *key, const char *value,
+                     struct kt_error *err);
+
+/* Describes the change so far in words, one line per field changed
+ * ("phone: +74951111111 -> +74951234567"); appended to out.  Returns 0 or
+ * KT_ENOMEM. */
+int kt_change_describe(const struct kt_change *c, struct kt_buf *out);
+
+/* Commits the change as one commit whose subject is subject (or one made
+ * from the change when NULL), with Kontora-Command and Kontora-Record
+ * trailers; updates the worktree, git's index and the kontora index.
+ * Retries when someone else moved the branch.  Returns 0 and, when oid is
+ * not NULL, the commit's hex id in oid, or an error; the books are then as
+ * they were. */
+int kt_change_commit(struct kt_change *c, const char *subject,
+                     char oid[41], struct kt_error *err);
+
+void kt_change_free(struct kt_change *c);
+
+/* --------------------------------------------------------------- config */
+
+/* Reads key from kontora.conf at HEAD.  Returns 0 and *value (caller
+ * frees), or KT_ENOTFOUND. */
+int kt_config_get(struct kt_books *b, const char *key, char **value,
+                  struct kt_error *err);
+
+/* Calls fn for every key and value of kontora.conf, in file order.
+ * Returns 0, fn's non-zero return, or an error. */
+int kt_config_foreach(struct kt_books *b,
+                      int (*fn)(void *arg, const char *key, const char *value),
+                      void *arg, struct kt_error *err);
+
+/* ----------------------------------------------------------------- index */
+
+/* A column of a result: its name and type (KT_TEXT for SQL results). */
+struct kt_column {
+	const char *name;
+	enum kt_ftype type;
+	const char *label;
+};
+
+/* Called for each row of a result; values[i] may be "" but never NULL.
+ * Return non-zero to stop (that value is returned by the query). */
+typedef int (*kt_row_fn)(void *arg, size_t ncols, const struct kt_column *cols,
+                         char *const *values);
+
+/* Brings the index (.git/kontora/index.db) up to HEAD, reading only the
+ * shards that changed since the commit it reflects.  Every query does
+ * this itself.  Returns 0 or an error. */
+int kt_index_refresh(struct kt_books *b, struct kt_error *err);
+
+/* Deletes and rebuilds the index from HEAD.  Returns 0 or an error. */
+int kt_index_rebuild(struct kt_books *b, struct kt_error *err);
+
+/* A list query on one type. */
+struct kt_query {
+	const struct kt_schema *schema;
+	const char *where;   /* "field=value and field2~text", or NULL */
+	const char *sort;    /* field, "-field" descending; NULL for the type's default */
+	long limit;          /* 0 for no limit */
+	int all_columns;     /* every field, else the schema's table columns */
+};
+
+/* Runs a list query through the index.  Values come as stored in CSV
+ * (money "1234.50").  Returns 0, fn's non-zero return, or an error (an
+ * unknown field in where names it). */
+int kt_list(struct kt_books *b, const struct kt_query *q, kt_row_fn fn,
+            void *arg, struct kt_error *err);
+
+/* Runs one read-only SQL statement on the index.  Returns 0, fn's
+ * non-zero return, KT_EREADONLY for a statement that would write, or
+ * KT_EDB with SQLite's message. */
+int kt_sql(struct kt_books *b, const char *sql, kt_row_fn fn, void *arg,
+           struct kt_error *err);
+
+/* ----------------------------------------------------------------- check */
+
+/* Called for every problem found: file relative to the books, line
+ * (0 when the whole file), field (or NULL), message. */
+typedef void (*kt_problem_fn)(void *arg, const char *file, long line,
+                              const char *field, const char *message);
+
+/* Validates the books' worktree: schemas, dictionaries, every CSV shard
+ * (well-formed, UTF-8, header, ids, types, required, dictionaries,
+ * references, unique fields).  Returns the number of problems (>= 0) or
+ * an error that stopped the check. */
+int kt_check(struct kt_books *b, kt_problem_fn fn, void *arg,
+             struct kt_error *err);
+
+/* ------------------------------------------------------------------- log */
+
+/* One field of a record changed by a commit; old or new is "" when the
+ * record was added or removed. */
+struct kt_field_change {
+	const char *field;
+	const char *old;
+	const char *new;
+};
+
+struct kt_log_entry {
+	const char *commit;       /* hex id */
+	int64_t time;             /* seconds since the epoch */
+	int tz_offset;            /* minutes east of UTC, as committed */
+	const char *author;
+	const char *email;
+	const char *subject;
+	int added, removed;       /* the record appeared / disappeared */
+	size_t nchanges;
+	const struct kt_field_change *changes;
+};
+
+/* Calls fn for every commit that changed the record with full id, newest
+ * first.  Returns 0, fn's non-zero return, or an error. */
+int kt_log(struct kt_books *b, const struct kt_schema *s, const char *id,
+           int (*fn)(void *arg, const struct kt_log_entry *e), void *arg,
+           struct kt_error *err);
+
+#endif

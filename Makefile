@@ -1,0 +1,81 @@
+# kontora - see README.md.  `make demo` and `make check` are the two entry points.
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+DATADIR  ?= $(PREFIX)/share/kontora
+MANDIR   ?= $(PREFIX)/share/man
+DESTDIR  ?=
+
+CC       ?= cc
+PKGS      = libgit2 sqlite3 libxml-2.0 xlsxwriter
+WARN      = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
+            -Wmissing-prototypes -Wpointer-arith -Wundef \
+            -Wno-unused-parameter
+CFLAGS   ?= -O2 -g
+CPPFLAGS += -D_GNU_SOURCE -DKT_DATADIR='"$(DATADIR)"' -Ilib
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lhpdf -lm
+
+ifeq ($(SAN),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS    += -fsanitize=address,undefined
+endif
+
+LIB_SRC  = $(sort $(wildcard lib/*.c))
+CMD_SRC  = $(sort $(wildcard cmd/*.c))
+UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
+BUILD    = build$(if $(filter 1,$(SAN)),-san)
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
+MANPAGES = $(sort $(wildcard man/*.[15]))
+
+.PHONY: all deps check demo bench install lint clean unit
+all: kontora
+
+deps:
+	@sh tools/deps.sh
+
+kontora: $(BUILD)/libkontora.a $(CMD_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libkontora.a $(LIBS)
+
+$(BUILD)/libkontora.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libkontora.a tests/unit/tap.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/libkontora.a $(LIBS)
+
+unit: $(UNIT_BIN)
+
+# Every test through prove: the C unit tests and the shell tests.
+check: deps
+	@$(MAKE) --no-print-directory kontora unit
+	KONTORA_BUILD=$(BUILD) prove -f $(if $(V),-v) $(UNIT_BIN) tests/t/t*.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory kontora
+	sh examples/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory kontora
+	sh bench/run.sh
+
+lint:
+	mandoc -Tlint -Wwarning $(MANPAGES)
+
+install: kontora
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 kontora $(DESTDIR)$(BINDIR)/kontora
+	cp -R schemas dicts workflows $(DESTDIR)$(DATADIR)/
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+
+clean:
+	rm -rf build build-san kontora demo-out
+
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

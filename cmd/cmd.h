@@ -1,0 +1,63 @@
+/*
+ * cmd.h - what the commands share: the context main() hands them, dying,
+ * usage, and printing results.  Commands use libkontora only through
+ * kontora.h.
+ */
+#ifndef KT_CMD_H
+#define KT_CMD_H
+
+#include <stdio.h>
+
+#include "kontora.h"
+
+struct kt_ctx {
+	const char *books_dir;      /* -C DIR or KONTORA_BOOKS, else NULL */
+	const char *datadir;        /* default schemas, dicts, man pages */
+	struct kt_options opt;
+	struct kt_books *books;     /* opened by main() for NEED_BOOKS commands */
+};
+
+/* Prints "kontora: error: ..." and exits 1. */
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Prints the error of a library call and exits 1. */
+void die_err(const struct kt_error *err) __attribute__((noreturn));
+/* Prints "kontora: warning: ...". */
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints usage: to stdout and exits 0 when asked (-h), else to stderr and
+ * exits 2. */
+void usage(const char *text, int asked) __attribute__((noreturn));
+
+/* Opens the books for a command that needs them (dies if none). */
+struct kt_books *need_books(struct kt_ctx *ctx);
+
+enum out_format { OUT_TABLE, OUT_TSV, OUT_CSV, OUT_JSON };
+
+/* Parses -f's argument; dies with a usage error for an unknown one. */
+enum out_format out_format(const char *name, const char *usage_text);
+
+/* A printer of rows: a kt_row_fn and its state. */
+struct printer;
+struct printer *printer_new(enum out_format fmt, FILE *out);
+int printer_row(void *printer, size_t ncols, const struct kt_column *cols,
+                char *const *values);
+/* Prints what was collected (tables), closes JSON, frees the printer. */
+void printer_end(struct printer *p);
+
+/* Writes s as a JSON string (quoted, escaped) to f. */
+void json_string(FILE *f, const char *s);
+
+/* Returns the value as shown on a screen (money as 1 234,50 ₽, bool as
+ * да/нет) in buf (64 bytes) or value itself. */
+const char *screen_value(enum kt_ftype t, const char *value, char buf[64]);
+
+int cmd_check(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_config(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_help(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_init(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_list(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_log(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_record(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_reindex(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_sql(int argc, char **argv, struct kt_ctx *ctx);
+
+#endif

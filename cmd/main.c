@@ -1,0 +1,198 @@
+/*
+ * main.c - kontora's dispatcher: global options, then a table of commands.
+ * A command that is not in the table but names a record type of the books
+ * (client, lead, ...) goes to the generic record command.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+enum { NEED_BOOKS = 1 };
+
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct kt_ctx *ctx);
+	int flags;
+	const char *summary;
+} commands[] = {
+	{ "check", cmd_check, NEED_BOOKS, "validate the whole books" },
+	{ "config", cmd_config, NEED_BOOKS, "read and set kontora.conf" },
+	{ "help", cmd_help, 0, "show a command's manual page" },
+	{ "init", cmd_init, 0, "create new books" },
+	{ "list", cmd_list, NEED_BOOKS, "list records of a type" },
+	{ "log", cmd_log, NEED_BOOKS, "show the history of a record" },
+	{ "reindex", cmd_reindex, NEED_BOOKS, "rebuild the index" },
+	{ "sql", cmd_sql, NEED_BOOKS, "run a read-only SQL query on the index" },
+};
+
+static const char main_usage[] =
+	"usage: kontora [-C DIR] COMMAND [ARGS]\n"
+	"       kontora [-C DIR] TYPE add|show|edit|list|rm [ARGS]\n"
+	"\n"
+	"commands:\n"
+	"  init DIR      create new books\n"
+	"  TYPE ...      employee, client, contact, lead, activity, task, product\n"
+	"                and any other type in the books' schemas/\n"
+	"  list TYPE     list records of a type\n"
+	"  log ID        show the history of a record\n"
+	"  check         validate the whole books\n"
+	"  reindex       rebuild the index\n"
+	"  sql QUERY     run a read-only SQL query on the index\n"
+	"  config KEY [VALUE]  read and set kontora.conf\n"
+	"  help [COMMAND]      show a command's manual page\n";
+
+static struct kt_books *books_open;
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("kontora: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+void die_err(const struct kt_error *err)
+{
+	die("%s", err->msg[0] ? err->msg : "failed");
+}
+
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kontora: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void usage(const char *text, int asked)
+{
+	fputs(text, asked ? stdout : stderr);
+	exit(asked ? 0 : 2);
+}
+
+/* Closes the books at exit so that every command frees what it opened. */
+static void close_books(void)
+{
+	kt_books_close(books_open);
+	books_open = NULL;
+}
+
+struct kt_books *need_books(struct kt_ctx *ctx)
+{
+	struct kt_error err = { 0 };
+	char *root;
+
+	if (ctx->books)
+		return ctx->books;
+	if (kt_books_find(ctx->books_dir ? ctx->books_dir : ".", &root, &err))
+		die_err(&err);
+	int rc = kt_books_open(root, &ctx->opt, &ctx->books, &err);
+	free(root);
+	if (rc)
+		die_err(&err);
+	books_open = ctx->books;
+	atexit(close_books);
+	return ctx->books;
+}
+
+/* Parses KONTORA_NOW: a UTC time YYYY-MM-DDTHH:MM:SSZ or epoch seconds. */
+static time_t parse_now(const char *s)
+{
+	struct tm tm = { 0 };
+	char *end;
+
+	if (!s || !*s)
+		return time(NULL);
+	long long secs = strtoll(s, &end, 10);
+	if (!*end)
+		return (time_t)secs;
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!end || *end)
+		die("KONTORA_NOW=%s: not YYYY-MM-DDTHH:MM:SSZ or seconds", s);
+	return timegm(&tm);
+}
+
+/* Finds the data directory: next to the binary when run from the build
+ * tree, else the installed one. */
+static const char *find_datadir(void)
+{
+	static char dir[PATH_MAX];
+	char probe[PATH_MAX + 32];
+	const char *env = getenv("KONTORA_DATADIR");
+	ssize_t n;
+
+	if (env && *env)
+		return env;
+	if ((n = readlink("/proc/self/exe", dir, sizeof dir - 1)) > 0) {
+		dir[n] = '\0';
+		char *slash = strrchr(dir, '/');
+		if (slash) {
+			*slash = '\0';
+			snprintf(probe, sizeof probe, "%s/schemas/employee.schema", dir);
+			if (!access(probe, R_OK))
+				return dir;
+		}
+	}
+	return KT_DATADIR;
+}
+
+int main(int argc, char **argv)
+{
+	struct kt_ctx ctx = { 0 };
+	int c;
+
+	ctx.books_dir = getenv("KONTORA_BOOKS");
+	ctx.opt.user = getenv("KONTORA_USER");
+	if (ctx.opt.user && !*ctx.opt.user)
+		ctx.opt.user = NULL;
+	ctx.opt.now = parse_now(getenv("KONTORA_NOW"));
+	ctx.datadir = find_datadir();
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+
+	while ((c = getopt(argc, argv, "+C:hv")) != -1) {
+		switch (c) {
+		case 'C':
+			ctx.books_dir = optarg;
+			break;
+		case 'h':
+			usage(main_usage, 1);
+		case 'v':
+			printf("kontora %s\n", KT_VERSION);
+			return 0;
+		default:
+			usage(main_usage, 0);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	optind = 0;
+	if (argc < 1)
+		usage(main_usage, 0);
+	if (!strcmp(argv[0], "--help"))
+		usage(main_usage, 1);
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+		if (strcmp(argv[0], commands[i].name))
+			continue;
+		int asks_help = argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
+		if ((commands[i].flags & NEED_BOOKS) && !asks_help)
+			need_books(&ctx);
+		return commands[i].fn(argc, argv, &ctx);
+	}
+	if (argv[0][0] == '-' || strchr(argv[0], '/'))
+		usage(main_usage, 0);
+	return cmd_record(argc, argv, &ctx);
+}

@@ -1,0 +1,232 @@
+/*
+ * output.c - printing rows: aligned tables on a terminal, TSV when piped,
+ * CSV and JSON on request.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+struct printer {
+	enum out_format fmt;
+	FILE *out;
+	int tty;
+	size_t nrows;
+	/* A table on a terminal is collected to measure its columns. */
+	size_t ncols;
+	struct kt_column *cols;
+	char **cells;          /* nrows x ncols, screen forms */
+	size_t cap;
+};
+
+enum out_format out_format(const char *name, const char *usage_text)
+{
+	static const char *const names[] = { "table", "tsv", "csv", "json" };
+
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (!strcmp(name, names[i]))
+			return (enum out_format)i;
+	fprintf(stderr, "kontora: error: -f %s: not one of table, tsv, csv, json\n", name);
+	usage(usage_text, 0);
+}
+
+struct printer *printer_new(enum out_format fmt, FILE *out)
+{
+	struct printer *p = calloc(1, sizeof *p);
+
+	if (!p)
+		die("out of memory");
+	p->out = out;
+	p->tty = isatty(fileno(out));
+	p->fmt = fmt == OUT_TABLE && !p->tty ? OUT_TSV : fmt;
+	return p;
+}
+
+void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c == '\r')
+			fputs("\\r", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+const char *screen_value(enum kt_ftype t, const char *value, char buf[64])
+{
+	int64_t k;
+
+	if (!*value)
+		return value;
+	if (t == KT_MONEY && !kt_money_parse(value, &k))
+		return kt_money_format(k, 1, buf);
+	if (t == KT_BOOL)
+		return !strcmp(value, "true") ? "да" : !strcmp(value, "false") ? "нет" : value;
+	return value;
+}
+
+/* Writes a value for TSV: tabs and newlines become spaces. */
+static void tsv_value(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
+}
+
+/* Writes one JSON value of type t. */
+static void json_value(FILE *f, enum kt_ftype t, const char *v)
+{
+	if (*v && (t == KT_MONEY || t == KT_INT) && strspn(v, "-0123456789.") == strlen(v))
+		fputs(v, f);
+	else if (t == KT_BOOL && (!strcmp(v, "true") || !strcmp(v, "false")))
+		fputs(v, f);
+	else if (!*v && (t == KT_MONEY || t == KT_INT || t == KT_BOOL))
+		fputs("null", f);
+	else
+		json_string(f, v);
+}
+
+/* Writes the header line of TSV and CSV. */
+static void header(struct printer *p, size_t ncols, const struct kt_column *cols)
+{
+	struct kt_buf b = { 0 };
+
+	for (size_t i = 0; i < ncols; i++) {
+		if (p->fmt == OUT_CSV) {
+			if ((i && kt_buf_addc(&b, ',')) || kt_csv_add_field(&b, cols[i].name))
+				die("out of memory");
+		} else {
+			fprintf(p->out, "%s%s", i ? "\t" : "", cols[i].name);
+		}
+	}
+	if (p->fmt == OUT_CSV)
+		fwrite(b.data, 1, b.len, p->out);
+	fputc('\n', p->out);
+	kt_buf_free(&b);
+}
+
+/* Keeps one row of a terminal table. */
+static void keep(struct printer *p, size_t ncols, const struct kt_column *cols,
+                 char *const *values)
+{
+	char buf[64];
+
+	if (!p->cols) {
+		p->ncols = ncols;
+		if (!(p->cols = malloc(ncols * sizeof *p->cols)))
+			die("out of memory");
+		memcpy(p->cols, cols, ncols * sizeof *cols);
+		/* Column names and labels outlive the query: they are the schema's. */
+	}
+	if ((p->nrows + 1) * ncols > p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 64 * ncols;
+		if (!(p->cells = realloc(p->cells, p->cap * sizeof *p->cells)))
+			die("out of memory");
+	}
+	for (size_t i = 0; i < ncols; i++) {
+		char *v = strdup(screen_value(cols[i].type, values[i], buf));
+		if (!v)
+			die("out of memory");
+		for (char *c = v; *c; c++)
+			if (*c == '\n' || *c == '\t' || *c == '\r')
+				*c = ' ';
+		p->cells[p->nrows * ncols + i] = v;
+	}
+}
+
+int printer_row(void *arg, size_t ncols, const struct kt_column *cols,
+                char *const *values)
+{
+	struct printer *p = arg;
+	struct kt_buf b = { 0 };
+
+	switch (p->fmt) {
+	case OUT_TABLE:
+		keep(p, ncols, cols, values);
+		break;
+	case OUT_TSV:
+		if (!p->nrows)
+			header(p, ncols, cols);
+		for (size_t i = 0; i < ncols; i++) {
+			if (i)
+				fputc('\t', p->out);
+			tsv_value(p->out, values[i]);
+		}
+		fputc('\n', p->out);
+		break;
+	case OUT_CSV:
+		if (!p->nrows)
+			header(p, ncols, cols);
+		if (kt_csv_add_row(&b, values, ncols))
+			die("out of memory");
+		fwrite(b.data, 1, b.len, p->out);
+		kt_buf_free(&b);
+		break;
+	case OUT_JSON:
+		fputs(p->nrows ? ",\n{" : "[\n{", p->out);
+		for (size_t i = 0; i < ncols; i++) {
+			if (i)
+				fputs(", ", p->out);
+			json_string(p->out, cols[i].name);
+			fputs(": ", p->out);
+			json_value(p->out, cols[i].type, values[i]);
+		}
+		fputc('}', p->out);
+		break;
+	}
+	p->nrows++;
+	return 0;
+}
+
+/* Prints the collected terminal table: labels, aligned columns, money to
+ * the right. */
+static void print_table(struct printer *p)
+{
+	size_t *w = calloc(p->ncols ? p->ncols : 1, sizeof *w);
+
+	if (!w)
+		die("out of memory");
+	for (size_t c = 0; c < p->ncols; c++) {
+		w[c] = kt_utf8_width(p->cols[c].label);
+		for (size_t r = 0; r < p->nrows; r++) {
+			size_t cw = kt_utf8_width(p->cells[r * p->ncols + c]);
+			if (cw > w[c])
+				w[c] = cw;
+		}
+	}
+	for (size_t r = 0; r <= p->nrows; r++) {
+		for (size_t c = 0; c < p->ncols; c++) {
+			const char *v = r ? p->cells[(r - 1) * p->ncols + c] : p->cols[c].label;
+			size_t pad = w[c] - kt_utf8_width(v);
+			int right = p->cols[c].type == KT_MONEY || p->cols[c].type == KT_INT;
+			int last = c + 1 == p->ncols;
+			fprintf(p->out, "%*s%s%*s%s", right ? (int)pad : 0, "", v,
+			        right || last ? 0 : (int)pad, "", last ? "\n" : "  ");
+		}
+	}
+	free(w);
+}
+
+void printer_end(struct printer *p)
+{
+	if (p->fmt == OUT_TABLE && p->nrows)
+		print_table(p);
+	if (p->fmt == OUT_JSON)
+		fputs(p->nrows ? "\n]\n" : "[]\n", p->out);
+	for (size_t i = 0; i < p->nrows * p->ncols; i++)
+		free(p->cells[i]);
+	free(p->cells);
+	free(p->cols);
+	free(p);
+}

@@ -1,0 +1,421 @@
+/*
+ * record.c - kontora TYPE add|show|edit|list|rm: the generic commands of
+ * every record type in the books' schemas/, so that a new schema file is a
+ * new command without C code.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+static const char record_usage[] =
+	"usage: kontora TYPE add [--FIELD VALUE]... [--set FIELD=VALUE]... [--dry-run]\n"
+	"       kontora TYPE show ID [-f text|json]\n"
+	"       kontora TYPE edit ID [--set FIELD=VALUE]... [--FIELD VALUE]... [--dry-run]\n"
+	"       kontora TYPE list [--where EXPR] [--sort [-]FIELD] [--limit N] [-f table|tsv|csv|json]\n"
+	"       kontora TYPE rm ID [--force] [--dry-run]\n";
+
+static const char list_usage[] =
+	"usage: kontora list TYPE [--where EXPR] [--sort [-]FIELD] [--limit N] [-f table|tsv|csv|json]\n";
+
+/* (name, value) pairs from the command line. */
+struct pairs {
+	size_t n;
+	char **names;
+	char **values;
+};
+
+static void pairs_add(struct pairs *p, const char *name, size_t nlen, const char *value)
+{
+	char **names = realloc(p->names, (p->n + 1) * sizeof *names);
+	char **values = names ? realloc(p->values, (p->n + 1) * sizeof *values) : NULL;
+
+	if (!names || !values)
+		die("out of memory");
+	p->names = names;
+	p->values = values;
+	if (!(names[p->n] = strndup(name, nlen)) || !(values[p->n] = strdup(value)))
+		die("out of memory");
+	for (char *c = names[p->n]; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	p->n++;
+}
+
+static void pairs_free(struct pairs *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->names[i]);
+		free(p->values[i]);
+	}
+	free(p->names);
+	free(p->values);
+}
+
+enum { OPT_SET = 1000, OPT_DRY, OPT_FORCE, OPT_WHERE, OPT_SORT, OPT_LIMIT, OPT_FIELD };
+
+/* Parses the options of add and edit: --FIELD VALUE for every field of s
+ * (dashes or underscores), --set FIELD=VALUE, --dry-run.  Returns the
+ * index of the first operand. */
+static int parse_fields(int argc, char **argv, const struct kt_schema *s,
+                        struct pairs *p, int *dry_run)
+{
+	size_t n = s ? 2 * s->nfields : 0;
+	struct option *opts = calloc(n + 4, sizeof *opts);
+	char **dashed = calloc(n + 1, sizeof *dashed);
+	int c;
+
+	if (!opts || !dashed)
+		die("out of memory");
+	opts[0] = (struct option){ "set", required_argument, NULL, OPT_SET };
+	opts[1] = (struct option){ "dry-run", no_argument, NULL, OPT_DRY };
+	opts[2] = (struct option){ "help", no_argument, NULL, 'h' };
+	for (size_t i = 0; s && i < s->nfields; i++) {
+		if (!(dashed[i] = strdup(s->fields[i].name)))
+			die("out of memory");
+		for (char *d = dashed[i]; *d; d++)
+			if (*d == '_')
+				*d = '-';
+		opts[3 + 2 * i] = (struct option){ s->fields[i].name, required_argument, NULL, OPT_FIELD + (int)i };
+		opts[4 + 2 * i] = (struct option){ dashed[i], required_argument, NULL, OPT_FIELD + (int)i };
+	}
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			usage(record_usage, 1);
+		else if (c == OPT_DRY)
+			*dry_run = 1;
+		else if (c == OPT_SET) {
+			const char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg) {
+				fprintf(stderr, "kontora: error: --set %s: not FIELD=VALUE\n", optarg);
+				usage(record_usage, 0);
+			}
+			pairs_add(p, optarg, (size_t)(eq - optarg), eq + 1);
+		} else if (c >= OPT_FIELD && s) {
+			const char *name = s->fields[c - OPT_FIELD].name;
+			pairs_add(p, name, strlen(name), optarg);
+		} else {
+			usage(record_usage, 0);
+		}
+	}
+	for (size_t i = 0; i < n / 2; i++)
+		free(dashed[i]);
+	free(dashed);
+	free(opts);
+	return optind;
+}
+
+/* Resolves an id prefix of type s or dies. */
+static char *resolve(struct kt_books *b, const struct kt_schema *s, const char *prefix)
+{
+	struct kt_error err = { 0 };
+	const struct kt_schema *found;
+	char *id;
+
+	if (kt_resolve_id(b, s->name, prefix, &id, &found, &err))
+		die_err(&err);
+	return id;
+}
+
+/* Commits c or, for a dry run, prints what it would do.  Returns 0. */
+static int finish(struct kt_change *c, int dry_run, const char *id, const char *what)
+{
+	struct kt_error err = { 0 };
+	struct kt_buf d = { 0 };
+	char oid[41];
+
+	if (dry_run) {
+		if (kt_change_describe(c, &d))
+			die("out of memory");
+		printf("would %s %s\n%s", what, id, d.data ? d.data : "");
+		kt_buf_free(&d);
+		kt_change_free(c);
+		return 0;
+	}
+	if (kt_change_commit(c, NULL, oid, &err)) {
+		kt_change_free(c);
+		die_err(&err);
+	}
+	kt_change_free(c);
+	if (!oid[0])
+		fprintf(stderr, "kontora: %s: nothing to change\n", id);
+	return 0;
+}
+
+static struct kt_change *begin(struct kt_books *b, const struct kt_schema *s, const char *verb)
+{
+	struct kt_error err = { 0 };
+	struct kt_change *c;
+	char command[256];
+
+	snprintf(command, sizeof command, "%s %s", s->name, verb);
+	if (kt_change_begin(b, command, &c, &err))
+		die_err(&err);
+	return c;
+}
+
+static int record_add(int argc, char **argv, struct kt_books *b, const struct kt_schema *s)
+{
+	struct pairs p = { 0 };
+	struct kt_error err = { 0 };
+	int dry_run = 0;
+	const char *id;
+
+	if (parse_fields(argc, argv, s, &p, &dry_run) != argc)
+		usage(record_usage, 0);
+	struct kt_change *c = begin(b, s, "add");
+	if (kt_change_add(c, s, p.names, p.values, p.n, &id, &err)) {
+		kt_change_free(c);
+		pairs_free(&p);
+		die("%s %s", s->name, err.msg);
+	}
+	pairs_free(&p);
+	char saved[16];
+	snprintf(saved, sizeof saved, "%s", id);
+	finish(c, dry_run, saved, "add");
+	if (!dry_run)
+		printf("%s\n", saved);
+	return 0;
+}
+
+static int record_edit(int argc, char **argv, struct kt_books *b, const struct kt_schema *s)
+{
+	struct pairs p = { 0 };
+	struct kt_error err = { 0 };
+	int dry_run = 0;
+	int first = parse_fields(argc, argv, s, &p, &dry_run);
+
+	if (first != argc - 1 || !p.n)
+		usage(record_usage, 0);
+	char *id = resolve(b, s, argv[first]);
+	struct kt_change *c = begin(b, s, "edit");
+	if (kt_change_edit(c, s, id, p.names, p.values, p.n, &err)) {
+		kt_change_free(c);
+		pairs_free(&p);
+		free(id);
+		die("%s %s", s->name, err.msg);
+	}
+	pairs_free(&p);
+	finish(c, dry_run, id, "edit");
+	free(id);
+	return 0;
+}
+
+static int record_rm(int argc, char **argv, struct kt_books *b, const struct kt_schema *s)
+{
+	static const struct option opts[] = {
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "dry-run", no_argument, NULL, OPT_DRY },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct kt_error err = { 0 };
+	int force = 0, dry_run = 0, c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			usage(record_usage, 1);
+		else if (c == OPT_FORCE)
+			force = 1;
+		else if (c == OPT_DRY)
+			dry_run = 1;
+		else
+			usage(record_usage, 0);
+	}
+	if (optind != argc - 1)
+		usage(record_usage, 0);
+	char *id = resolve(b, s, argv[optind]);
+	struct kt_change *ch = begin(b, s, "rm");
+	if (kt_change_remove(ch, s, id, force, &err)) {
+		kt_change_free(ch);
+		free(id);
+		die_err(&err);
+	}
+	finish(ch, dry_run, id, "remove");
+	free(id);
+	return 0;
+}
+
+static int record_show(int argc, char **argv, struct kt_books *b, const struct kt_schema *s)
+{
+	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	struct kt_error err = { 0 };
+	struct kt_record *r;
+	int json = 0, c;
+
+	while ((c = getopt_long(argc, argv, "hf:", opts, NULL)) != -1) {
+		if (c == 'h')
+			usage(record_usage, 1);
+		else if (c == 'f' && (!strcmp(optarg, "json") || !strcmp(optarg, "text")))
+			json = !strcmp(optarg, "json");
+		else
+			usage(record_usage, 0);
+	}
+	if (optind != argc - 1)
+		usage(record_usage, 0);
+	char *id = resolve(b, s, argv[optind]);
+	if (kt_record_read(b, s, id, &r, &err))
+		die_err(&err);
+	free(id);
+	size_t width = 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (*r->values[i] && kt_utf8_width(r->names[i]) > width)
+			width = kt_utf8_width(r->names[i]);
+	if (json)
+		fputc('{', stdout);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct kt_field *f = kt_schema_field(s, r->names[i]);
+		char buf[64];
+		if (json) {
+			fputs(i ? ", " : "", stdout);
+			json_string(stdout, r->names[i]);
+			fputs(": ", stdout);
+			json_string(stdout, r->values[i]);
+		} else if (*r->values[i]) {
+			printf("%-*s  %s\n", (int)width, r->names[i],
+			       f ? screen_value(f->type, r->values[i], buf) : r->values[i]);
+		}
+	}
+	if (json)
+		fputs("}\n", stdout);
+	kt_record_free(r);
+	return 0;
+}
+
+/* kontora TYPE list and kontora list TYPE. */
+static int record_list(int argc, char **argv, struct kt_books *b, const struct kt_schema *s,
+                       const char *usage_text)
+{
+	static const struct option opts[] = {
+		{ "where", required_argument, NULL, OPT_WHERE },
+		{ "sort", required_argument, NULL, OPT_SORT },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct kt_query q = { .schema = s };
+	struct kt_error err = { 0 };
+	struct kt_buf where = { 0 };
+	enum out_format fmt = OUT_TABLE;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "hf:", opts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'h':
+			usage(usage_text, 1);
+		case 'f':
+			fmt = out_format(optarg, usage_text);
+			break;
+		case OPT_WHERE:
+			if ((where.len && kt_buf_adds(&where, " and ")) || kt_buf_adds(&where, optarg))
+				die("out of memory");
+			break;
+		case OPT_SORT:
+			q.sort = optarg;
+			break;
+		case OPT_LIMIT:
+			q.limit = strtol(optarg, &end, 10);
+			if (*end || q.limit < 0)
+				usage(usage_text, 0);
+			break;
+		default:
+			usage(usage_text, 0);
+		}
+	}
+	if (optind != argc)
+		usage(usage_text, 0);
+	q.where = where.data;
+	q.all_columns = fmt == OUT_CSV || fmt == OUT_JSON;
+	struct printer *p = printer_new(fmt, stdout);
+	int rc = kt_list(b, &q, printer_row, p, &err);
+	printer_end(p);
+	kt_buf_free(&where);
+	if (rc)
+		die_err(&err);
+	return 0;
+}
+
+/* Returns 1 if datadir has a default schema called type. */
+static int default_type(const struct kt_ctx *ctx, const char *type)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/schemas/%s.schema", ctx->datadir, type);
+	return !strchr(type, '/') && !access(path, R_OK);
+}
+
+/* Finds the schema of type in the books, dying with a usage error for a
+ * name that is neither a command nor a type. */
+static const struct kt_schema *type_or_die(struct kt_ctx *ctx, const char *type, int asks_help,
+                                           const char *usage_text)
+{
+	struct kt_error err = { 0 };
+	char *root;
+
+	if (!ctx->books && kt_books_find(ctx->books_dir ? ctx->books_dir : ".", &root, &err)) {
+		if (default_type(ctx, type) && asks_help)
+			usage(usage_text, 1);
+		if (default_type(ctx, type))
+			die_err(&err);
+		fprintf(stderr, "kontora: error: '%s' is not a command or a record type\n", type);
+		usage(usage_text, 0);
+	}
+	if (!ctx->books)
+		free(root);
+	const struct kt_schema *s = kt_books_type(need_books(ctx), type);
+	if (!s) {
+		if (asks_help)
+			usage(usage_text, 1);
+		fprintf(stderr, "kontora: error: '%s' is not a command or a record type of these books\n", type);
+		usage(usage_text, 0);
+	}
+	return s;
+}
+
+static int asks_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+	return 0;
+}
+
+int cmd_record(int argc, char **argv, struct kt_ctx *ctx)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **, struct kt_books *, const struct kt_schema *);
+	} subs[] = {
+		{ "add", record_add }, { "edit", record_edit }, { "rm", record_rm },
+		{ "show", record_show },
+	};
+	int help = asks_help(argc, argv);
+	const struct kt_schema *s = type_or_die(ctx, argv[0], help, record_usage);
+
+	if (argc < 2)
+		usage(record_usage, 0);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
+		usage(record_usage, 1);
+	if (!strcmp(argv[1], "list"))
+		return record_list(argc - 1, argv + 1, ctx->books, s, record_usage);
+	for (size_t i = 0; i < sizeof subs / sizeof *subs; i++)
+		if (!strcmp(argv[1], subs[i].name))
+			return subs[i].fn(argc - 1, argv + 1, ctx->books, s);
+	fprintf(stderr, "kontora: error: %s %s: no such subcommand\n", argv[0], argv[1]);
+	usage(record_usage, 0);
+}
+
+int cmd_list(int argc, char **argv, struct kt_ctx *ctx)
+{
+	if (argc < 2)
+		usage(list_usage, 0);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
+		usage(list_usage, 1);
+	const struct kt_schema *s = type_or_die(ctx, argv[1], asks_help(argc, argv), list_usage);
+	return record_list(argc - 1, argv + 1, ctx->books, s, list_usage);
+}

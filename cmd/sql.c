@@ -1,0 +1,38 @@
+/*
+ * sql.c - kontora sql QUERY: one read-only statement on the index.
+ */
+#include <getopt.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const char sql_usage[] = "usage: kontora sql [-f table|tsv|csv|json] QUERY\n";
+
+int cmd_sql(int argc, char **argv, struct kt_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct kt_error err = { 0 };
+	enum out_format fmt = OUT_TABLE;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+hf:", opts, NULL)) != -1) {
+		if (c == 'h')
+			usage(sql_usage, 1);
+		else if (c == 'f')
+			fmt = out_format(optarg, sql_usage);
+		else
+			usage(sql_usage, 0);
+	}
+	if (optind != argc - 1)
+		usage(sql_usage, 0);
+	struct printer *p = printer_new(fmt, stdout);
+	int rc = kt_sql(ctx->books, argv[optind], printer_row, p, &err);
+	printer_end(p);
+	if (rc)
+		die_err(&err);
+	return 0;
+}

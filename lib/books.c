@@ -1,0 +1,403 @@
+/*
+ * books.c - the books: a git repository holding kontora.conf, schemas/,
+ * dicts/, workflows/ and data/.  Finding, opening and creating them.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* Returns libgit2's last error message (static or owned by libgit2). */
+const char *git_message(void)
+{
+	const git_error *e = git_error_last();
+	return e && e->message ? e->message : "unknown error";
+}
+
+/* Sets err to "what: libgit2's message"; returns KT_EGIT. */
+int git_fail(struct kt_error *err, const char *what)
+{
+	return kt_error_set(err, KT_EGIT, "%s: %s", what, git_message());
+}
+
+/* Reads the blob at path in tree.  See internal.h. */
+int tree_blob(git_repository *repo, const git_tree *tree, const char *path,
+              git_blob **blob, const char **buf, size_t *len,
+              struct kt_error *err)
+{
+	git_tree_entry *e = NULL;
+	int rc = git_tree_entry_bypath(&e, tree, path);
+
+	*blob = NULL;
+	*buf = "";
+	*len = 0;
+	if (rc == GIT_ENOTFOUND)
+		return 0;
+	if (rc)
+		return git_fail(err, path);
+	rc = git_blob_lookup(blob, repo, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	if (rc)
+		return git_fail(err, path);
+	*buf = git_blob_rawcontent(*blob);
+	*len = (size_t)git_blob_rawsize(*blob);
+	return 0;
+}
+
+/* Resolves HEAD to its commit and tree.  See internal.h. */
+int head_tree(git_repository *repo, git_commit **commit, git_tree **tree,
+              struct kt_error *err)
+{
+	git_object *obj = NULL;
+	git_commit *c;
+
+	if (git_revparse_single(&obj, repo, "HEAD^{commit}"))
+		return git_fail(err, "HEAD");
+	c = (git_commit *)obj;
+	if (tree && git_commit_tree(tree, c)) {
+		git_commit_free(c);
+		return git_fail(err, "HEAD's tree");
+	}
+	if (commit)
+		*commit = c;
+	else
+		git_commit_free(c);
+	return 0;
+}
+
+/* Returns 1 if dir holds kontora.conf and .git. */
+static int is_books(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/kontora.conf", dir);
+	if (stat(path, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	snprintf(path, sizeof path, "%s/.git", dir);
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+/* Finds the books at start or above.  See kontora.h. */
+int kt_books_find(const char *start, char **root, struct kt_error *err)
+{
+	char *dir = realpath(start, NULL);
+
+	if (!dir)
+		return kt_error_set(err, KT_ENOTBOOKS, "%s: %s", start, strerror(errno));
+	for (;;) {
+		if (is_books(dir)) {
+			*root = dir;
+			return 0;
+		}
+		char *slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			break;
+		*slash = '\0';
+	}
+	free(dir);
+	return kt_error_set(err, KT_ENOTBOOKS, "not inside kontora books (run 'kontora init DIR')");
+}
+
+/* Loads every schemas/*.schema of HEAD into b.  Returns 0 or an error. */
+static int load_schemas(struct kt_books *b, struct kt_error *err)
+{
+	git_tree *head = NULL, *dir = NULL;
+	git_tree_entry *e = NULL;
+	int rc = head_tree(b->repo, NULL, &head, err);
+
+	if (rc)
+		return rc;
+	if (git_tree_entry_bypath(&e, head, "schemas") ||
+	    git_tree_lookup(&dir, b->repo, git_tree_entry_id(e))) {
+		rc = kt_error_set(err, KT_ESCHEMA, "%s: no schemas/ directory committed", b->root);
+		goto done;
+	}
+	git_oid_cpy(&b->schemas_tree, git_tree_entry_id(e));
+	for (size_t i = 0; !rc && i < git_tree_entrycount(dir); i++) {
+		const git_tree_entry *se = git_tree_entry_byindex(dir, i);
+		const char *name = git_tree_entry_name(se);
+		size_t len = strlen(name);
+		char path[PATH_MAX];
+		git_blob *blob;
+		const char *text;
+		size_t tlen;
+		struct kt_schema *s;
+
+		if (len < 8 || strcmp(name + len - 7, ".schema"))
+			continue;
+		snprintf(path, sizeof path, "schemas/%s", name);
+		if ((rc = tree_blob(b->repo, head, path, &blob, &text, &tlen, err)))
+			break;
+		rc = kt_schema_parse(text, tlen, path, &s, err);
+		git_blob_free(blob);
+		if (rc)
+			break;
+		if (kt_books_type(b, s->name) || kt_books_type_by_prefix(b, s->prefix)) {
+			rc = kt_error_set(err, KT_ESCHEMA, "%s: type %s or prefix %c is used by another schema",
+			                  path, s->name, s->prefix);
+			kt_schema_free(s);
+			break;
+		}
+		struct kt_schema **types = realloc(b->types, (b->ntypes + 1) * sizeof *types);
+		if (!types) {
+			kt_schema_free(s);
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+			break;
+		}
+		b->types = types;
+		b->types[b->ntypes++] = s;
+	}
+done:
+	git_tree_entry_free(e);
+	git_tree_free(dir);
+	git_tree_free(head);
+	return rc;
+}
+
+/* Opens the books at root.  See kontora.h. */
+int kt_books_open(const char *root, const struct kt_options *opt,
+                  struct kt_books **out, struct kt_error *err)
+{
+	struct kt_books *b = calloc(1, sizeof *b);
+	int rc;
+
+	if (!b)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	git_libgit2_init();
+	b->lock_fd = -1;
+	b->now = opt && opt->now ? opt->now : time(NULL);
+	if (opt && opt->user && !(b->who_login = strdup(opt->user))) {
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (!(b->root = strdup(root)) ||
+	    asprintf(&b->kontora_dir, "%s/.git/kontora", root) < 0) {
+		b->kontora_dir = NULL;
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (mkdir(b->kontora_dir, 0777) && errno != EEXIST) {
+		rc = kt_error_set(err, KT_EIO, "%s: %s", b->kontora_dir, strerror(errno));
+		goto fail;
+	}
+	if (git_repository_open(&b->repo, root)) {
+		rc = git_fail(err, root);
+		goto fail;
+	}
+	if ((rc = load_schemas(b, err)))
+		goto fail;
+	*out = b;
+	return 0;
+fail:
+	kt_books_close(b);
+	return rc;
+}
+
+/* Closes the books and frees everything they hold; NULL is fine. */
+void kt_books_close(struct kt_books *b)
+{
+	if (!b)
+		return;
+	if (b->db)
+		sqlite3_close(b->db);
+	if (b->lock_fd >= 0)
+		close(b->lock_fd);
+	for (size_t i = 0; i < b->ntypes; i++)
+		kt_schema_free(b->types[i]);
+	for (size_t i = 0; i < b->ndicts; i++)
+		dict_free(&b->dicts[i]);
+	free(b->dicts);
+	free(b->types);
+	git_repository_free(b->repo);
+	free(b->root);
+	free(b->kontora_dir);
+	free(b->who_name);
+	free(b->who_email);
+	free(b->who_login);
+	free(b);
+	git_libgit2_shutdown();
+}
+
+const char *kt_books_root(const struct kt_books *b)
+{
+	return b->root;
+}
+
+size_t kt_books_ntypes(const struct kt_books *b)
+{
+	return b->ntypes;
+}
+
+const struct kt_schema *kt_books_type_at(const struct kt_books *b, size_t i)
+{
+	return i < b->ntypes ? b->types[i] : NULL;
+}
+
+/* Returns the schema called name (owned by b), or NULL. */
+const struct kt_schema *kt_books_type(const struct kt_books *b, const char *name)
+{
+	for (size_t i = 0; i < b->ntypes; i++)
+		if (!strcmp(b->types[i]->name, name))
+			return b->types[i];
+	return NULL;
+}
+
+/* Returns the schema whose id letter is letter, any case (owned by b). */
+const struct kt_schema *kt_books_type_by_prefix(const struct kt_books *b, char letter)
+{
+	if (letter >= 'a' && letter <= 'z')
+		letter = (char)(letter - 'a' + 'A');
+	for (size_t i = 0; i < b->ntypes; i++)
+		if (b->types[i]->prefix == letter)
+			return b->types[i];
+	return NULL;
+}
+
+/* Reads git's user.name and user.email.  See kontora.h. */
+int kt_git_identity(char **name, char **email, struct kt_error *err)
+{
+	git_config *cfg = NULL;
+	git_buf n = { 0 }, e = { 0 };
+	int rc = KT_ENOTFOUND;
+
+	git_libgit2_init();
+	if (!git_config_open_default(&cfg) &&
+	    !git_config_get_string_buf(&n, cfg, "user.name") &&
+	    !git_config_get_string_buf(&e, cfg, "user.email")) {
+		*name = strdup(n.ptr);
+		*email = strdup(e.ptr);
+		rc = *name && *email ? 0 : KT_ENOMEM;
+	}
+	git_buf_dispose(&n);
+	git_buf_dispose(&e);
+	git_config_free(cfg);
+	git_libgit2_shutdown();
+	if (rc == KT_ENOTFOUND)
+		return kt_error_set(err, rc, "git's user.name and user.email are not set "
+		                    "(git config --global user.name ...)");
+	return rc ? kt_error_set(err, rc, "out of memory") : 0;
+}
+
+/* Loads every dicts/*.csv of HEAD.  Returns 0 or an error. */
+static int load_dicts(struct kt_books *b, struct kt_error *err)
+{
+	git_tree *head = NULL, *dir = NULL;
+	git_tree_entry *e = NULL;
+	int rc = head_tree(b->repo, NULL, &head, err);
+
+	if (rc)
+		return rc;
+	b->dicts_loaded = 1;
+	if (git_tree_entry_bypath(&e, head, "dicts") ||
+	    git_tree_lookup(&dir, b->repo, git_tree_entry_id(e)))
+		goto done;   /* no dictionaries at all is not an error */
+	b->dicts = calloc(git_tree_entrycount(dir) + 1, sizeof *b->dicts);
+	if (!b->dicts) {
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; !rc && i < git_tree_entrycount(dir); i++) {
+		const char *name = git_tree_entry_name(git_tree_entry_byindex(dir, i));
+		size_t len = strlen(name);
+		char path[PATH_MAX];
+		git_blob *blob;
+		const char *text;
+		size_t tlen;
+
+		if (len < 5 || strcmp(name + len - 4, ".csv"))
+			continue;
+		snprintf(path, sizeof path, "dicts/%s", name);
+		if ((rc = tree_blob(b->repo, head, path, &blob, &text, &tlen, err)))
+			break;
+		struct dict *d = &b->dicts[b->ndicts];
+		rc = dict_parse(text, tlen, path, d, err);
+		git_blob_free(blob);
+		if (!rc && !(d->name = strndup(name, len - 4)))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		b->ndicts++;
+	}
+done:
+	git_tree_entry_free(e);
+	git_tree_free(dir);
+	git_tree_free(head);
+	return rc;
+}
+
+/* Returns the dictionary called name.  See internal.h. */
+const struct dict *books_dict(struct kt_books *b, const char *name,
+                              struct kt_error *err)
+{
+	if (!b->dicts_loaded && load_dicts(b, err))
+		return NULL;
+	for (size_t i = 0; i < b->ndicts; i++)
+		if (b->dicts[i].name && !strcmp(b->dicts[i].name, name))
+			return &b->dicts[i];
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- config */
+
+/* Opens the worktree's kontora.conf, which is kept equal to HEAD's. */
+static int open_config(struct kt_books *b, git_config **cfg, struct kt_error *err)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/kontora.conf", b->root);
+	if (git_config_open_ondisk(cfg, path))
+		return git_fail(err, "kontora.conf");
+	return 0;
+}
+
+/* Reads one key of kontora.conf.  See kontora.h. */
+int kt_config_get(struct kt_books *b, const char *key, char **value,
+                  struct kt_error *err)
+{
+	git_config *cfg;
+	git_buf v = { 0 };
+	int rc = open_config(b, &cfg, err);
+
+	if (rc)
+		return rc;
+	rc = git_config_get_string_buf(&v, cfg, key);
+	if (rc == GIT_ENOTFOUND)
+		rc = kt_error_set(err, KT_ENOTFOUND, "kontora.conf: no key %s", key);
+	else if (rc)
+		rc = git_fail(err, key);
+	else if (!(*value = strdup(v.ptr)))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	git_buf_dispose(&v);
+	git_config_free(cfg);
+	return rc;
+}
+
+/* Calls fn for every entry of kontora.conf.  See kontora.h. */
+int kt_config_foreach(struct kt_books *b,
+                      int (*fn)(void *arg, const char *key, const char *value),
+                      void *arg, struct kt_error *err)
+{
+	git_config *cfg;
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	int rc = open_config(b, &cfg, err);
+
+	if (rc)
+		return rc;
+	if (git_config_iterator_new(&it, cfg)) {
+		rc = git_fail(err, "kontora.conf");
+	} else {
+		int g;
+		while (!rc && !(g = git_config_next(&e, it)))
+			rc = fn(arg, e->name, e->value);
+	}
+	git_config_iterator_free(it);
+	git_config_free(cfg);
+	return rc;
+}

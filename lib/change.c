@@ -1,0 +1,1092 @@
+/*
+ * change.c - one change to the books, committed as exactly one commit.
+ *
+ * A change is a list of operations validated when they are made.  The
+ * commit applies them to HEAD's blobs (never to the worktree), builds a
+ * tree and a commit, and moves the branch with a compare-and-swap; if
+ * someone moved it meanwhile, the operations are applied again to the new
+ * HEAD.  Only then are the worktree and git's index brought up to date,
+ * under a journal that the next command replays if this one is killed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+enum op_kind { OP_ADD, OP_EDIT, OP_REMOVE, OP_CONFIG };
+
+struct op {
+	enum op_kind kind;
+	const struct kt_schema *s;
+	char id[9];
+	char *path;               /* the shard, or kontora.conf */
+	size_t n;                 /* add: every column; edit: the fields set */
+	char **names, **values;
+	struct kt_record *old;    /* edit, remove: the record before */
+};
+
+struct kt_change {
+	struct kt_books *b;
+	char *command;
+	struct op *ops;
+	size_t nops;
+};
+
+enum { MAX_ATTEMPTS = 20 };
+
+/* ----------------------------------------------------------- the lock */
+
+/* Takes the books' write lock, waiting for another writer.  Returns 0 or
+ * KT_EIO. */
+static int lock_books(struct kt_books *b, struct kt_error *err)
+{
+	char path[PATH_MAX];
+
+	if (b->lock_fd >= 0)
+		return 0;
+	snprintf(path, sizeof path, "%s/lock", b->kontora_dir);
+	b->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (b->lock_fd < 0 || flock(b->lock_fd, LOCK_EX)) {
+		int e = errno;
+		if (b->lock_fd >= 0)
+			close(b->lock_fd);
+		b->lock_fd = -1;
+		return kt_error_set(err, KT_EIO, "%s: %s", path, strerror(e));
+	}
+	return 0;
+}
+
+static void unlock_books(struct kt_books *b)
+{
+	if (b->lock_fd >= 0)
+		close(b->lock_fd);
+	b->lock_fd = -1;
+}
+
+/* ---------------------------------------------------- worktree, journal */
+
+/* Writes len bytes to root/path atomically (temporary file and rename),
+ * creating directories.  Returns 0 or KT_EIO. */
+static int write_file(const char *root, const char *path, const char *buf,
+                      size_t len, struct kt_error *err)
+{
+	char full[PATH_MAX], tmp[PATH_MAX + 32];
+
+	snprintf(full, sizeof full, "%s/%s", root, path);
+	for (char *p = full + strlen(root) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		int bad = mkdir(full, 0777) && errno != EEXIST;
+		*p = '/';
+		if (bad)
+			return kt_error_set(err, KT_EIO, "%s: %s", full, strerror(errno));
+	}
+	snprintf(tmp, sizeof tmp, "%s.kontora-%ld", full, (long)getpid());
+	FILE *f = fopen(tmp, "wb");
+	if (!f)
+		return kt_error_set(err, KT_EIO, "%s: %s", tmp, strerror(errno));
+	size_t w = fwrite(buf, 1, len, f);
+	if (fclose(f) || w != len || rename(tmp, full)) {
+		int e = errno;
+		unlink(tmp);
+		return kt_error_set(err, KT_EIO, "%s: %s", full, strerror(e));
+	}
+	return 0;
+}
+
+/* Makes root/path and git's index entry for it equal to path in tree (or
+ * absent when tree has none).  Returns 0 or an error. */
+static int sync_path(struct kt_books *b, git_index *idx, git_tree *tree,
+                     const char *path, struct kt_error *err)
+{
+	git_tree_entry *e = NULL;
+	git_blob *blob = NULL;
+	char full[PATH_MAX];
+	struct stat st;
+	int rc = 0;
+
+	snprintf(full, sizeof full, "%s/%s", b->root, path);
+	if (git_tree_entry_bypath(&e, tree, path)) {
+		if (unlink(full) && errno != ENOENT)
+			return kt_error_set(err, KT_EIO, "%s: %s", full, strerror(errno));
+		git_index_remove(idx, path, 0);
+		return 0;
+	}
+	if (git_blob_lookup(&blob, b->repo, git_tree_entry_id(e))) {
+		rc = git_fail(err, path);
+		goto done;
+	}
+	rc = write_file(b->root, path, git_blob_rawcontent(blob),
+	                (size_t)git_blob_rawsize(blob), err);
+	if (rc)
+		goto done;
+	if (stat(full, &st)) {
+		rc = kt_error_set(err, KT_EIO, "%s: %s", full, strerror(errno));
+		goto done;
+	}
+	/* Filling the entry from stat spares hashing the file again and keeps
+	 * git status from re-reading it. */
+	git_index_entry ie = { 0 };
+	ie.ctime.seconds = (int32_t)st.st_ctim.tv_sec;
+	ie.ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
+	ie.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
+	ie.mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
+	ie.dev = (uint32_t)st.st_dev;
+	ie.ino = (uint32_t)st.st_ino;
+	ie.mode = GIT_FILEMODE_BLOB;
+	ie.uid = st.st_uid;
+	ie.gid = st.st_gid;
+	ie.file_size = (uint32_t)st.st_size;
+	git_oid_cpy(&ie.id, git_tree_entry_id(e));
+	ie.path = path;
+	if (git_index_add(idx, &ie))
+		rc = git_fail(err, path);
+done:
+	git_blob_free(blob);
+	git_tree_entry_free(e);
+	return rc;
+}
+
+/* Brings paths up to HEAD in the worktree and git's index.  Returns 0 or
+ * an error. */
+static int sync_paths(struct kt_books *b, char *const *paths, size_t n,
+                      struct kt_error *err)
+{
+	git_index *idx = NULL;
+	git_tree *tree = NULL;
+	int rc = head_tree(b->repo, NULL, &tree, err);
+
+	if (rc)
+		return rc;
+	if (git_repository_index(&idx, b->repo) || git_index_read(idx, 1)) {
+		rc = git_fail(err, "git index");
+		goto done;
+	}
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = sync_path(b, idx, tree, paths[i], err);
+	if (!rc && git_index_write(idx))
+		rc = git_fail(err, "git index");
+done:
+	git_index_free(idx);
+	git_tree_free(tree);
+	return rc;
+}
+
+static void journal_path(const struct kt_books *b, char *out, size_t size)
+{
+	snprintf(out, size, "%s/pending", b->kontora_dir);
+}
+
+/* Writes the journal naming paths.  Returns 0 or KT_EIO. */
+static int journal_write(struct kt_books *b, char *const *paths, size_t n,
+                         struct kt_error *err)
+{
+	struct kt_buf buf = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = kt_buf_addf(&buf, "%s\n", paths[i]);
+	if (!rc)
+		rc = write_file(b->kontora_dir, "pending", buf.data, buf.len, err);
+	else
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	kt_buf_free(&buf);
+	return rc;
+}
+
+/* Replays a journal left by a killed writer.  See internal.h. */
+int journal_recover(struct kt_books *b, struct kt_error *err)
+{
+	char path[PATH_MAX], line[PATH_MAX];
+	char **paths = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	journal_path(b, path, sizeof path);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return errno == ENOENT ? 0 : kt_error_set(err, KT_EIO, "%s: %s", path, strerror(errno));
+	while (!rc && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		char **p = realloc(paths, (n + 1) * sizeof *p);
+		if (!p || !(p[n] = strdup(line)))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		if (p)
+			paths = p;
+		if (!rc)
+			n++;
+	}
+	fclose(f);
+	if (!rc)
+		rc = sync_paths(b, paths, n, err);
+	if (!rc)
+		unlink(path);
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	return rc;
+}
+
+/* ------------------------------------------------------------- the change */
+
+/* Starts a change.  See kontora.h. */
+int kt_change_begin(struct kt_books *b, const char *command,
+                    struct kt_change **out, struct kt_error *err)
+{
+	struct kt_change *c;
+	int rc;
+
+	if ((rc = lock_books(b, err)))
+		return rc;
+	if ((rc = journal_recover(b, err)) || (rc = index_open(b, err)) ||
+	    (rc = books_identity(b, err))) {
+		unlock_books(b);
+		return rc;
+	}
+	if (!(c = calloc(1, sizeof *c)) || !(c->command = strdup(command))) {
+		free(c);
+		unlock_books(b);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	c->b = b;
+	*out = c;
+	return 0;
+}
+
+static void op_free(struct op *o)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		free(o->names[i]);
+		free(o->values[i]);
+	}
+	free(o->names);
+	free(o->values);
+	free(o->path);
+	kt_record_free(o->old);
+}
+
+/* Drops the change and releases the lock; NULL is fine. */
+void kt_change_free(struct kt_change *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nops; i++)
+		op_free(&c->ops[i]);
+	free(c->ops);
+	free(c->command);
+	unlock_books(c->b);
+	free(c);
+}
+
+/* Appends a zeroed op to c.  Returns it or NULL when out of memory. */
+static struct op *new_op(struct kt_change *c, enum op_kind kind,
+                         const struct kt_schema *s)
+{
+	struct op *ops = realloc(c->ops, (c->nops + 1) * sizeof *ops);
+
+	if (!ops)
+		return NULL;
+	c->ops = ops;
+	memset(&ops[c->nops], 0, sizeof *ops);
+	ops[c->nops].kind = kind;
+	ops[c->nops].s = s;
+	return &ops[c->nops++];
+}
+
+/* Appends (name, value) to o.  Returns 0 or KT_ENOMEM. */
+static int op_set(struct op *o, const char *name, const char *value)
+{
+	char **names = realloc(o->names, (o->n + 1) * sizeof *names);
+	if (!names)
+		return KT_ENOMEM;
+	o->names = names;
+	char **values = realloc(o->values, (o->n + 1) * sizeof *values);
+	if (!values)
+		return KT_ENOMEM;
+	o->values = values;
+	names[o->n] = strdup(name);
+	values[o->n] = strdup(value);
+	if (!names[o->n] || !values[o->n]) {
+		free(names[o->n]);
+		free(values[o->n]);
+		return KT_ENOMEM;
+	}
+	o->n++;
+	return 0;
+}
+
+/* Returns the value of name in o, or NULL. */
+static const char *op_get(const struct op *o, const char *name)
+{
+	for (size_t i = o->n; i-- > 0;)
+		if (!strcmp(o->names[i], name))
+			return o->values[i];
+	return NULL;
+}
+
+/* Checks that no other record of s, nor another add of this change, has
+ * value in unique field f.  Returns 0 or an error. */
+static int check_unique(struct kt_change *c, const struct kt_schema *s,
+                        const struct kt_field *f, const char *value,
+                        const char *self, struct kt_error *err)
+{
+	char other[9];
+	int rc;
+
+	if (!f->unique || !*value)
+		return 0;
+	for (size_t i = 0; i < c->nops; i++) {
+		const struct op *o = &c->ops[i];
+		const char *v = o->s == s && o->kind != OP_REMOVE ? op_get(o, f->name) : NULL;
+		if (v && !strcmp(v, value) && strcmp(o->id, self ? self : ""))
+			return kt_error_set(err, KT_EEXISTS, "%s: %s is already used by %s", f->name, value, o->id);
+	}
+	rc = index_exists(c->b, s, f->name, value, self, other, err);
+	if (rc > 0)
+		return kt_error_set(err, KT_EEXISTS, "%s: %s is already used by %s", f->name, value, other);
+	return rc;
+}
+
+/* Adds a record.  See kontora.h. */
+int kt_change_add(struct kt_change *c, const struct kt_schema *s,
+                  char *const *names, char *const *values, size_t n,
+                  const char **id, struct kt_error *err)
+{
+	struct kt_books *b = c->b;
+	char created[21], newid[9];
+	const char *given_created = NULL;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(names[i], "created"))
+			given_created = values[i];
+		else if (!kt_schema_field(s, names[i]))
+			return kt_error_set(err, KT_EINVAL, "%s: no such field in %s", names[i], s->file);
+	}
+	if (given_created && !kt_datetime_valid(given_created))
+		return kt_error_set(err, KT_EINVAL, "created: \"%s\" is not a time YYYY-MM-DDTHH:MM:SSZ", given_created);
+	do {
+		if (id_new(s, newid))
+			return kt_error_set(err, KT_EIO, "no random numbers for a new id");
+		rc = index_exists(b, s, NULL, newid, NULL, NULL, err);
+	} while (rc > 0);
+	if (rc < 0)
+		return rc;
+
+	struct op *o = new_op(c, OP_ADD, s);
+	if (!o)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	memcpy(o->id, newid, sizeof newid);
+	rc = op_set(o, "id", newid);
+	for (size_t f = 0; !rc && f < s->nfields; f++) {
+		const struct kt_field *fd = &s->fields[f];
+		const char *given = fd->def;
+		char *v;
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(names[i], fd->name))
+				given = values[i];
+		if ((rc = value_resolve(b, fd, given, &v, err)))
+			break;
+		if (fd->required && !*v)
+			rc = kt_error_set(err, KT_EINVAL, "%s: required", fd->name);
+		if (!rc)
+			rc = check_unique(c, s, fd, v, NULL, err);
+		if (!rc && (rc = op_set(o, fd->name, v)))
+			kt_error_set(err, rc, "out of memory");
+		free(v);
+	}
+	if (!rc) {
+		kt_datetime_format(b->now, created);
+		if (given_created)
+			snprintf(created, sizeof created, "%s", given_created);
+		if ((rc = op_set(o, "created", created)) || !(o->path = shard_path(s, created)))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	if (rc) {
+		op_free(o);
+		c->nops--;
+		return rc;
+	}
+	*id = o->id;
+	return 0;
+}
+
+/* Returns the op of this change that already edits id, or NULL. */
+static struct op *edit_of(struct kt_change *c, const char *id)
+{
+	for (size_t i = 0; i < c->nops; i++)
+		if (c->ops[i].kind == OP_EDIT && !strcmp(c->ops[i].id, id))
+			return &c->ops[i];
+	return NULL;
+}
+
+/* Sets fields of a record.  See kontora.h. */
+int kt_change_edit(struct kt_change *c, const struct kt_schema *s,
+                   const char *id, char *const *names,
+                   char *const *values, size_t n, struct kt_error *err)
+{
+	struct kt_record *old;
+	struct op *o = edit_of(c, id);
+	int rc = kt_record_read(c->b, s, id, &old, err);
+
+	if (rc)
+		return rc;
+	if (!o) {
+		if (!(o = new_op(c, OP_EDIT, s))) {
+			kt_record_free(old);
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+		}
+		snprintf(o->id, sizeof o->id, "%s", id);
+		o->old = old;
+		old = NULL;
+		if (index_shard_of(c->b, s, id, &o->path, err)) {
+			rc = err->code;
+			c->nops--;
+			op_free(o);
+			return rc;
+		}
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct kt_field *f = kt_schema_field(s, names[i]);
+		const char *cur = kt_record_get(o->old, names[i]);
+		char *v = NULL;
+
+		if (!strcmp(names[i], "id") || !strcmp(names[i], "created"))
+			rc = kt_error_set(err, KT_EINVAL, "%s: cannot be changed", names[i]);
+		else if (!f && !cur)
+			rc = kt_error_set(err, KT_EINVAL, "%s: no such field in %s", names[i], s->file);
+		else if (!f)
+			rc = (v = strdup(values[i])) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
+		else if (!(rc = value_resolve(c->b, f, values[i], &v, err))) {
+			if (f->required && !*v)
+				rc = kt_error_set(err, KT_EINVAL, "%s: required, cannot be emptied", f->name);
+			else
+				rc = check_unique(c, s, f, v, id, err);
+		}
+		if (!rc && strcmp(v, op_get(o, names[i]) ? op_get(o, names[i]) : cur) &&
+		    (rc = op_set(o, names[i], v)))
+			kt_error_set(err, rc, "out of memory");
+		free(v);
+	}
+	kt_record_free(old);
+	return rc;
+}
+
+/* Removes a record.  See kontora.h. */
+int kt_change_remove(struct kt_change *c, const struct kt_schema *s,
+                     const char *id, int force, struct kt_error *err)
+{
+	struct kt_record *old;
+	int rc = kt_record_read(c->b, s, id, &old, err);
+
+	if (rc)
+		return rc;
+	if (!force) {
+		struct kt_buf who = { 0 };
+		const char *key = s->key ? kt_record_get(old, s->key) : id;
+		rc = index_referrers(c->b, s, key, &who, err);
+		if (rc > 0)
+			rc = kt_error_set(err, KT_EEXISTS, "%s %s is referred to by %s (use --force to remove it anyway)",
+			                  s->name, id, who.data);
+		kt_buf_free(&who);
+		if (rc) {
+			kt_record_free(old);
+			return rc;
+		}
+	}
+	struct op *o = new_op(c, OP_REMOVE, s);
+	if (!o) {
+		kt_record_free(old);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	snprintf(o->id, sizeof o->id, "%s", id);
+	o->old = old;
+	if (!(o->path = shard_path(s, kt_record_get(old, "created")))) {
+		rc = index_shard_of(c->b, s, id, &o->path, err);
+		if (rc) {
+			c->nops--;
+			op_free(o);
+		}
+	}
+	return rc;
+}
+
+/* Sets or unsets a key of kontora.conf.  See kontora.h. */
+int kt_change_config(struct kt_change *c, const char *key, const char *value,
+                     struct kt_error *err)
+{
+	const char *dot = strchr(key, '.');
+	struct op *o;
+
+	if (!dot || dot == key || !dot[1] || strchr(key, ' '))
+		return kt_error_set(err, KT_EINVAL, "%s: a key is section.name", key);
+	if (!(o = new_op(c, OP_CONFIG, NULL)) || !(o->path = strdup("kontora.conf")) ||
+	    op_set(o, key, value ? value : "") ||
+	    (!value && op_set(o, "--unset", "")))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Describes the change.  See kontora.h. */
+int kt_change_describe(const struct kt_change *c, struct kt_buf *out)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < c->nops; i++) {
+		const struct op *o = &c->ops[i];
+		switch (o->kind) {
+		case OP_ADD:
+			for (size_t f = 0; !rc && f < o->n; f++)
+				if (*o->values[f])
+					rc = kt_buf_addf(out, "%s: %s\n", o->names[f], o->values[f]);
+			break;
+		case OP_EDIT:
+			for (size_t f = 0; !rc && f < o->n; f++) {
+				const char *old = kt_record_get(o->old, o->names[f]);
+				rc = kt_buf_addf(out, "%s: %s -> %s\n", o->names[f], old ? old : "", o->values[f]);
+			}
+			break;
+		case OP_REMOVE:
+			rc = kt_buf_addf(out, "removed %s %s\n", o->s->name, o->id);
+			break;
+		case OP_CONFIG:
+			rc = op_get(o, "--unset") ? kt_buf_addf(out, "unset %s\n", o->names[0])
+			                          : kt_buf_addf(out, "%s = %s\n", o->names[0], o->values[0]);
+			break;
+		}
+	}
+	return rc ? KT_ENOMEM : 0;
+}
+
+/* ------------------------------------------------------- applying ops */
+
+/* Appends the row of an add op to b. */
+static int add_row(struct kt_buf *b, const struct op *o)
+{
+	return kt_csv_add_row(b, o->values, o->n);
+}
+
+/* Returns the field values of the row [start,end) of buf after applying
+ * edit o, as a CSV row appended to out.  The header of buf must be
+ * canonical for o->s. */
+static int edited_row(const char *buf, size_t len, size_t start, size_t end,
+                      const struct op *o, struct kt_buf *out,
+                      struct kt_error *err)
+{
+	struct kt_csv *csv;
+	int rc = shard_parse_range(buf, len, start, end, o->path, &csv, err);
+
+	if (rc)
+		return rc;
+	if (csv->nrows != 1) {
+		kt_csv_free(csv);
+		return kt_error_set(err, KT_ECSV, "%s: the row of %s is malformed; run kontora check", o->path, o->id);
+	}
+	struct kt_csv_row *r = &csv->rows[0];
+	char **fields = calloc(csv->nheader, sizeof *fields);
+	if (!fields) {
+		kt_csv_free(csv);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < csv->nheader; i++) {
+		const char *v = op_get(o, csv->header[i]);
+		fields[i] = v ? (char *)v : i < r->nfields ? r->fields[i] : (char *)"";
+	}
+	rc = kt_csv_add_row(out, fields, csv->nheader) ? kt_error_set(err, KT_ENOMEM, "out of memory") : 0;
+	free(fields);
+	kt_csv_free(csv);
+	return rc;
+}
+
+/* A replacement of bytes [start, end) of a shard by the text of op. */
+struct splice {
+	size_t start, end;
+	const struct op *op;
+};
+
+static int splice_cmp(const void *a, const void *b)
+{
+	const struct splice *x = a, *y = b;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return strcmp(x->op->id, y->op->id);
+}
+
+/* Returns the offset of the first row of buf whose id sorts after id, or
+ * (size_t)-1 when the rows are not sorted (splicing would then not give
+ * the canonical file). */
+static size_t insert_pos(const char *buf, size_t len, const char *id)
+{
+	size_t pos = shard_header_len(buf, len), found = (size_t)-1;
+	const char *prev = NULL;
+
+	while (pos < len) {
+		const char *row = buf + pos;
+		if (len - pos < 8 || (prev && memcmp(prev, row, 8) > 0))
+			return (size_t)-1;
+		if (found == (size_t)-1 && memcmp(row, id, 8) > 0)
+			found = pos;
+		prev = row;
+		pos = shard_row_end(buf, len, pos);
+	}
+	return found == (size_t)-1 ? len : found;
+}
+
+/* Returns 1 if buf starts with the canonical header of s. */
+static int canonical_header(const char *buf, size_t len, const struct kt_schema *s)
+{
+	struct kt_buf h = { 0 };
+	size_t hlen = shard_header_len(buf, len);
+	int same = !shard_header(&h, s, NULL, 0) && !kt_buf_addc(&h, '\n') &&
+	           h.len == hlen && !memcmp(h.data, buf, hlen);
+
+	kt_buf_free(&h);
+	return same;
+}
+
+/* Applies the ops on path to a shard whose header is canonical and rows
+ * sorted, copying untouched rows as they are.  Returns 0, 1 when the
+ * shard is not fit for splicing, or an error. */
+static int splice_shard(const struct kt_change *c, const char *path,
+                        const char *buf, size_t len, struct kt_buf *out,
+                        struct kt_error *err)
+{
+	struct splice *sp = calloc(c->nops, sizeof *sp);
+	size_t n = 0, pos = 0;
+	int rc = 0;
+
+	if (!sp)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < c->nops && rc == 0; i++) {
+		const struct op *o = &c->ops[i];
+		if (strcmp(o->path, path))
+			continue;
+		if (o->kind == OP_ADD) {
+			size_t at = len ? insert_pos(buf, len, o->id) : 0;
+			if (len && (at == (size_t)-1 || !canonical_header(buf, len, o->s)))
+				rc = 1;
+			sp[n++] = (struct splice){ at, at, o };
+		} else if (!canonical_header(buf, len, o->s)) {
+			rc = 1;
+		} else if (!shard_find_row(buf, len, o->id, &sp[n].start, &sp[n].end)) {
+			rc = kt_error_set(err, KT_ENOTFOUND, "%s: no row %s; run kontora reindex", path, o->id);
+		} else {
+			sp[n++].op = o;
+		}
+	}
+	qsort(sp, n, sizeof *sp, splice_cmp);
+	if (!rc && !len && n && (rc = shard_header(out, sp[0].op->s, NULL, 0) || kt_buf_addc(out, '\n')))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct op *o = sp[i].op;
+		if (kt_buf_add(out, buf + pos, sp[i].start - pos))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		else if (o->kind == OP_ADD)
+			rc = add_row(out, o) ? kt_error_set(err, KT_ENOMEM, "out of memory") : 0;
+		else if (o->kind == OP_EDIT)
+			rc = edited_row(buf, len, sp[i].start, sp[i].end, o, out, err);
+		pos = sp[i].end;
+	}
+	if (!rc && kt_buf_add(out, buf + pos, len - pos))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	free(sp);
+	return rc;
+}
+
+/* Writes records in the canonical form: the schema's columns, then the
+ * columns of csv's header the schema does not know.  Returns 0 or an
+ * error. */
+static int write_records(const struct kt_schema *s, const struct kt_csv *csv,
+                         struct kt_record *const *recs, size_t n,
+                         struct kt_buf *out, struct kt_error *err)
+{
+	size_t ncols = 0;
+	const char **cols = calloc(s->nfields + 2 + csv->nheader, sizeof *cols);
+	char **row = calloc(s->nfields + 2 + csv->nheader, sizeof *row);
+	int rc = 0;
+
+	if (!cols || !row)
+		rc = KT_ENOMEM;
+	for (size_t i = 0; !rc && i < s->nfields + 2; i++)
+		cols[ncols++] = i == 0 ? "id" : i <= s->nfields ? s->fields[i - 1].name : "created";
+	for (size_t i = 0; !rc && i < csv->nheader; i++)
+		if (strcmp(csv->header[i], "id") && strcmp(csv->header[i], "created") &&
+		    !kt_schema_field(s, csv->header[i]))
+			cols[ncols++] = csv->header[i];
+	if (!rc)
+		rc = shard_header(out, s, (char *const *)cols + s->nfields + 2, ncols - s->nfields - 2) ||
+		     kt_buf_addc(out, '\n');
+	for (size_t i = 0; !rc && i < n; i++) {
+		for (size_t k = 0; k < ncols; k++) {
+			const char *v = kt_record_get(recs[i], cols[k]);
+			row[k] = (char *)(v ? v : "");
+		}
+		rc = kt_csv_add_row(out, row, ncols);
+	}
+	free(cols);
+	free(row);
+	return rc ? kt_error_set(err, KT_ENOMEM, "out of memory") : 0;
+}
+
+static int record_cmp(const void *a, const void *b)
+{
+	const struct kt_record *x = *(struct kt_record *const *)a;
+	const struct kt_record *y = *(struct kt_record *const *)b;
+	return strcmp(x->values[0], y->values[0]);
+}
+
+/* Rewrites a shard whole in the canonical form: schema columns, then the
+ * unknown ones; rows sorted by id; then applies the ops.  Returns 0 or an
+ * error. */
+static int rewrite_shard(const struct kt_change *c, const struct kt_schema *s,
+                         const char *path, const char *buf, size_t len,
+                         struct kt_buf *out, struct kt_error *err)
+{
+	struct kt_csv *csv = NULL;
+	struct kt_record **recs = NULL;
+	size_t n = 0;
+	int rc = kt_csv_parse(buf, len, path, &csv, err);
+
+	if (rc)
+		return rc;
+	recs = calloc(csv->nrows + c->nops + 1, sizeof *recs);
+	if (!recs)
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < csv->nrows; i++) {
+		struct kt_csv_row *r = &csv->rows[i];
+		if (r->nfields > csv->nheader)
+			rc = kt_error_set(err, KT_ECSV, "%s:%ld: more fields than the header names; fix the row by hand",
+			                  path, r->line);
+		else if (record_from_row(s, csv->header, csv->nheader, r->fields, r->nfields, &recs[n++]))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; !rc && i < c->nops; i++) {
+		const struct op *o = &c->ops[i];
+		if (strcmp(o->path, path))
+			continue;
+		if (o->kind == OP_ADD) {
+			if (record_from_row(s, o->names, o->n, o->values, o->n, &recs[n++]))
+				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+			continue;
+		}
+		size_t k = 0;
+		while (k < n && strcmp(recs[k]->values[0], o->id))
+			k++;
+		if (k == n) {
+			rc = kt_error_set(err, KT_ENOTFOUND, "%s: no row %s; run kontora reindex", path, o->id);
+		} else if (o->kind == OP_REMOVE) {
+			kt_record_free(recs[k]);
+			recs[k] = recs[--n];
+		} else {
+			for (size_t f = 0; !rc && f < recs[k]->n; f++) {
+				const char *v = op_get(o, recs[k]->names[f]);
+				if (v && !(free(recs[k]->values[f]), recs[k]->values[f] = strdup(v)))
+					rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+			}
+		}
+	}
+	if (!rc)
+		qsort(recs, n, sizeof *recs, record_cmp);
+	if (!rc && n)
+		rc = write_records(s, csv, recs, n, out, err);
+	for (size_t i = 0; i < n; i++)
+		kt_record_free(recs[i]);
+	free(recs);
+	kt_csv_free(csv);
+	return rc;
+}
+
+/* Applies the config ops to kontora.conf's text through libgit2's config
+ * writer, in a scratch file under .git/kontora.  Returns 0 or an error. */
+static int apply_config(const struct kt_change *c, const char *buf, size_t len,
+                        struct kt_buf *out, struct kt_error *err)
+{
+	char tmp[PATH_MAX];
+	git_config *cfg = NULL;
+	int rc;
+
+	snprintf(tmp, sizeof tmp, "%s/kontora.conf.%ld", c->b->kontora_dir, (long)getpid());
+	if ((rc = write_file(c->b->kontora_dir, strrchr(tmp, '/') + 1, buf, len, err)))
+		return rc;
+	if (git_config_open_ondisk(&cfg, tmp)) {
+		rc = git_fail(err, "kontora.conf");
+		goto done;
+	}
+	for (size_t i = 0; !rc && i < c->nops; i++) {
+		const struct op *o = &c->ops[i];
+		if (o->kind != OP_CONFIG)
+			continue;
+		int g = op_get(o, "--unset") ? git_config_delete_entry(cfg, o->names[0])
+		                             : git_config_set_string(cfg, o->names[0], o->values[0]);
+		if (g == GIT_ENOTFOUND)
+			rc = kt_error_set(err, KT_ENOTFOUND, "kontora.conf: no key %s", o->names[0]);
+		else if (g)
+			rc = git_fail(err, o->names[0]);
+	}
+	git_config_free(cfg);
+	cfg = NULL;
+	FILE *f = rc ? NULL : fopen(tmp, "rb");
+	if (f) {
+		char chunk[8192];
+		size_t r;
+		while ((r = fread(chunk, 1, sizeof chunk, f)) > 0 && !rc)
+			if (kt_buf_add(out, chunk, r))
+				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		fclose(f);
+	} else if (!rc) {
+		rc = kt_error_set(err, KT_EIO, "%s: %s", tmp, strerror(errno));
+	}
+done:
+	unlink(tmp);
+	return rc;
+}
+
+/* Returns the schema of the ops on path (NULL for kontora.conf). */
+static const struct kt_schema *schema_of(const struct kt_change *c, const char *path)
+{
+	for (size_t i = 0; i < c->nops; i++)
+		if (!strcmp(c->ops[i].path, path))
+			return c->ops[i].s;
+	return NULL;
+}
+
+/* Refuses to write path when the worktree's copy differs from HEAD's, so
+ * that hand edits not yet committed are never overwritten. */
+static int check_clean(const struct kt_books *b, const char *path,
+                       const char *head, size_t len, struct kt_error *err)
+{
+	char full[PATH_MAX];
+	struct stat st;
+	int clean = 0;
+
+	snprintf(full, sizeof full, "%s/%s", b->root, path);
+	int fd = open(full, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		clean = errno == ENOENT && len == 0;
+	else if (!fstat(fd, &st) && (size_t)st.st_size == len) {
+		char *disk = malloc(len + 1);
+		clean = disk && read(fd, disk, len + 1) == (ssize_t)len && !memcmp(disk, head, len);
+		free(disk);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (clean)
+		return 0;
+	return kt_error_set(err, KT_EDIRTY, "%s has uncommitted changes; commit them with git or restore the file",
+	                    path);
+}
+
+/* Computes the new content of path from HEAD's tree.  Returns 0 and the
+ * blob id in *oid (*removed when the file is to go), or an error. */
+static int new_content(const struct kt_change *c, git_tree *tree, const char *path,
+                       git_oid *oid, int *removed, struct kt_error *err)
+{
+	const struct kt_schema *s = schema_of(c, path);
+	struct kt_buf out = { 0 };
+	git_blob *blob;
+	const char *buf;
+	size_t len;
+	int rc = tree_blob(c->b->repo, tree, path, &blob, &buf, &len, err);
+
+	if (rc)
+		return rc;
+	if (!(rc = check_clean(c->b, path, buf, len, err))) {
+		if (!s) {
+			rc = apply_config(c, buf, len, &out, err);
+		} else if ((rc = splice_shard(c, path, buf, len, &out, err)) == 1) {
+			kt_buf_reset(&out);
+			rc = rewrite_shard(c, s, path, buf, len, &out, err);
+		}
+	}
+	git_blob_free(blob);
+	/* A shard left with its header alone goes away. */
+	*removed = s && (!out.len || shard_header_len(out.data, out.len) == out.len);
+	if (!rc && !*removed && git_blob_create_from_buffer(oid, c->b->repo, out.data ? out.data : "", out.len))
+		rc = git_fail(err, path);
+	kt_buf_free(&out);
+	return rc;
+}
+
+/* Builds the commit message.  Returns 0 or KT_ENOMEM. */
+static int message(const struct kt_change *c, const char *subject, struct kt_buf *m)
+{
+	const struct op *o = &c->ops[0];
+	int rc = 0;
+
+	if (subject)
+		rc = kt_buf_adds(m, subject);
+	else if (o->kind == OP_CONFIG)
+		rc = kt_buf_addf(m, "config: %s %s", op_get(o, "--unset") ? "unset" : "set", o->names[0]);
+	else {
+		const char *verb = o->kind == OP_ADD ? "add" : o->kind == OP_EDIT ? "edit" : "remove";
+		const struct kt_record *r = o->old;
+		const char *title = o->s->title ? (r ? kt_record_get(r, o->s->title) : op_get(o, o->s->title)) : NULL;
+		rc = kt_buf_addf(m, "%s %s: %s", o->s->name, o->id, verb);
+		for (size_t f = 0; !rc && o->kind == OP_EDIT && f < o->n; f++)
+			rc = kt_buf_addf(m, "%s%s", f ? ", " : " ", o->names[f]);
+		if (!rc && o->kind != OP_EDIT && title && *title)
+			rc = kt_buf_addf(m, " %s", title);
+		if (!rc && c->nops > 1)
+			rc = kt_buf_addf(m, " and %zu more", c->nops - 1);
+	}
+	if (!rc)
+		rc = kt_buf_adds(m, "\n\n");
+	if (!rc && (rc = kt_change_describe(c, m)) == 0)
+		rc = kt_buf_addf(m, "\nKontora-Command: %s\n", c->command);
+	for (size_t i = 0; !rc && i < c->nops; i++)
+		if (c->ops[i].kind != OP_CONFIG)
+			rc = kt_buf_addf(m, "Kontora-Record: %s\n", c->ops[i].id);
+	return rc ? KT_ENOMEM : 0;
+}
+
+/* Returns the distinct paths the ops touch, in *paths (free the array,
+ * not the strings, which the ops own). */
+static size_t touched_paths(const struct kt_change *c, char ***paths)
+{
+	size_t n = 0;
+
+	*paths = calloc(c->nops, sizeof **paths);
+	for (size_t i = 0; *paths && i < c->nops; i++) {
+		size_t k = 0;
+		while (k < n && strcmp((*paths)[k], c->ops[i].path))
+			k++;
+		if (k == n)
+			(*paths)[n++] = c->ops[i].path;
+	}
+	return n;
+}
+
+/* Makes one attempt: a commit on top of the branch's current tip, and the
+ * compare-and-swap.  Returns 0, GIT_EMODIFIED when the branch moved, or an
+ * error. */
+static int attempt(struct kt_change *c, const char *msg, char *const *paths,
+                   size_t npaths, git_oid *out, struct kt_error *err)
+{
+	struct kt_books *b = c->b;
+	git_reference *head = NULL, *branch = NULL, *moved = NULL;
+	git_commit *parent = NULL;
+	git_tree *tree = NULL, *newtree = NULL;
+	git_signature *sig = NULL;
+	git_tree_update *up = calloc(npaths, sizeof *up);
+	git_oid *oids = calloc(npaths, sizeof *oids), tree_oid;
+	int rc = 0;
+
+	if (!up || !oids) {
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (git_repository_head(&head, b->repo) || !git_reference_is_branch(head)) {
+		rc = kt_error_set(err, KT_EGIT, "HEAD is not a branch: check out main");
+		goto done;
+	}
+	if (git_commit_lookup(&parent, b->repo, git_reference_target(head)) ||
+	    git_commit_tree(&tree, parent)) {
+		rc = git_fail(err, "HEAD");
+		goto done;
+	}
+	for (size_t i = 0; !rc && i < npaths; i++) {
+		int removed = 0;
+		rc = new_content(c, tree, paths[i], &oids[i], &removed, err);
+		up[i].action = removed ? GIT_TREE_UPDATE_REMOVE : GIT_TREE_UPDATE_UPSERT;
+		up[i].filemode = GIT_FILEMODE_BLOB;
+		up[i].path = paths[i];
+		git_oid_cpy(&up[i].id, &oids[i]);
+		if (removed) {
+			git_tree_entry *e = NULL;
+			/* Removing what is not there would make libgit2 fail. */
+			if (git_tree_entry_bypath(&e, tree, paths[i]))
+				up[i].action = GIT_TREE_UPDATE_UPSERT, up[i].filemode = 0;
+			git_tree_entry_free(e);
+		}
+	}
+	size_t nup = 0;
+	for (size_t i = 0; !rc && i < npaths; i++)
+		if (up[i].filemode)
+			up[nup++] = up[i];
+	if (rc)
+		goto done;
+	if (git_tree_create_updated(&tree_oid, b->repo, tree, nup, up) ||
+	    git_tree_lookup(&newtree, b->repo, &tree_oid)) {
+		rc = git_fail(err, "tree");
+		goto done;
+	}
+	const struct kt_identity *who = kt_books_identity(b);
+	const git_commit *parents[] = { parent };
+	if (git_signature_new(&sig, who->name, who->email, (git_time_t)b->now, 0) ||
+	    git_commit_create(out, b->repo, NULL, sig, sig, NULL, msg, newtree, 1, parents)) {
+		rc = git_fail(err, "commit");
+		goto done;
+	}
+	if ((rc = journal_write(b, paths, npaths, err)))
+		goto done;
+	int g = git_reference_create_matching(&moved, b->repo, git_reference_name(head), out, 1,
+	                                      git_reference_target(head), "kontora");
+	if (g == GIT_EMODIFIED || g == GIT_ELOCKED) {
+		char jp[PATH_MAX];
+		journal_path(b, jp, sizeof jp);
+		unlink(jp);
+		rc = GIT_EMODIFIED;
+	} else if (g) {
+		rc = git_fail(err, git_reference_name(head));
+	}
+done:
+	git_reference_free(moved);
+	git_reference_free(branch);
+	git_reference_free(head);
+	git_signature_free(sig);
+	git_tree_free(newtree);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	free(up);
+	free(oids);
+	return rc;
+}
+
+/* Commits the change.  See kontora.h. */
+int kt_change_commit(struct kt_change *c, const char *subject, char oid[41],
+                     struct kt_error *err)
+{
+	struct kt_buf msg = { 0 };
+	char **paths = NULL;
+	size_t npaths;
+	git_oid id;
+	int rc;
+
+	if (oid)
+		oid[0] = '\0';
+	size_t real = 0;
+	for (size_t i = 0; i < c->nops; i++)
+		real += c->ops[i].kind != OP_EDIT || c->ops[i].n;
+	if (!real)
+		return 0;
+	npaths = touched_paths(c, &paths);
+	if (!paths || message(c, subject, &msg)) {
+		free(paths);
+		kt_buf_free(&msg);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	rc = GIT_EMODIFIED;
+	for (int i = 0; rc == GIT_EMODIFIED && i < MAX_ATTEMPTS; i++)
+		rc = attempt(c, msg.data, paths, npaths, &id, err);
+	if (rc == GIT_EMODIFIED)
+		rc = kt_error_set(err, KT_ECONFLICT, "the branch kept moving; nothing was changed, try again");
+	if (!rc) {
+		char jp[PATH_MAX];
+		journal_path(c->b, jp, sizeof jp);
+		if (!(rc = sync_paths(c->b, paths, npaths, err)))
+			unlink(jp);
+		if (oid)
+			git_oid_tostr(oid, 41, &id);
+		if (!rc)
+			rc = kt_index_refresh(c->b, err);
+	}
+	free(paths);
+	kt_buf_free(&msg);
+	return rc;
+}

@@ -1,0 +1,275 @@
+/*
+ * csv.c - reading and writing the books' CSV (RFC 4180) with libcsv.
+ *
+ * libcsv is fed one line at a time so that every row knows the line it
+ * starts on: a row ends on the line of its terminator and starts as many
+ * lines earlier as its quoted fields hold line feeds.
+ */
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kontora.h"
+
+/* The state of one kt_csv_parse(), shared with libcsv's callbacks. */
+struct parse {
+	struct kt_csv *csv;
+	char **fields;		/* the row being read */
+	size_t nfields, cap;
+	size_t rows_cap;	/* room in csv->rows */
+	long newlines;		/* line feeds inside the row's fields so far */
+	long line;		/* the line libcsv is reading */
+	size_t seg_end;		/* offset just past that line */
+	size_t row_end;		/* seg_end when the last row ended */
+	int have_header;
+	int nomem;
+};
+
+/* Tells libcsv that no character is a space to trim: values are kept
+ * exactly as written.  Returns 0. */
+static int no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+/* Frees n strings and the array v. */
+static void free_strings(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* libcsv's field callback: appends a copy of s[0..len) to the row being
+ * read.  Sets p->nomem if out of memory. */
+static void on_field(void *s, size_t len, void *arg)
+{
+	struct parse *p = arg;
+	const char *nl;
+	char **v, *f;
+
+	if (p->nomem)
+		return;
+	if (p->nfields == p->cap) {
+		v = realloc(p->fields, (p->cap ? p->cap * 2 : 16) * sizeof *v);
+		if (!v) {
+			p->nomem = 1;
+			return;
+		}
+		p->fields = v;
+		p->cap = p->cap ? p->cap * 2 : 16;
+	}
+	f = malloc(len + 1);
+	if (!f) {
+		p->nomem = 1;
+		return;
+	}
+	if (len)
+		memcpy(f, s, len);
+	f[len] = '\0';
+	for (nl = f; (nl = memchr(nl, '\n', (size_t)(f + len - nl))) != NULL; nl++)
+		p->newlines++;
+	p->fields[p->nfields++] = f;
+}
+
+/* libcsv's row callback: the row read becomes the header, or is appended
+ * to the rows with the line it started on.  Sets p->nomem if out of
+ * memory. */
+static void on_row(int c, void *arg)
+{
+	struct parse *p = arg;
+	struct kt_csv *csv = p->csv;
+	struct kt_csv_row *rows;
+
+	(void)c;
+	if (p->nomem)
+		return;
+	if (!p->have_header) {
+		csv->header = p->fields;
+		csv->nheader = p->nfields;
+		p->have_header = 1;
+	} else {
+		if (csv->nrows == p->rows_cap) {
+			rows = realloc(csv->rows, (p->rows_cap ? p->rows_cap * 2 : 64) * sizeof *rows);
+			if (!rows) {
+				p->nomem = 1;
+				return;
+			}
+			csv->rows = rows;
+			p->rows_cap = p->rows_cap ? p->rows_cap * 2 : 64;
+		}
+		rows = csv->rows;
+		rows[csv->nrows].nfields = p->nfields;
+		rows[csv->nrows].fields = p->fields;
+		rows[csv->nrows].line = p->line - p->newlines;
+		csv->nrows++;
+	}
+	p->fields = NULL;
+	p->nfields = p->cap = 0;
+	p->newlines = 0;
+	p->row_end = p->seg_end;
+}
+
+/* Returns the line (1-based) of the byte at offset off of buf. */
+static long line_at(const char *buf, size_t off)
+{
+	long line = 1;
+	const char *nl, *end = buf + off;
+
+	for (nl = buf; (nl = memchr(nl, '\n', (size_t)(end - nl))) != NULL; nl++)
+		line++;
+	return line;
+}
+
+/* Returns the line on which the unterminated quoted field at the end of
+ * buf[0..len) opened: the unfinished row starts on the first line after
+ * the last complete row that is not blank, and the field opens on the line
+ * where the row's complete fields end. */
+static long open_quote_line(const struct parse *p, const char *buf, size_t len)
+{
+	size_t off = p->row_end;
+
+	while (off < len && (buf[off] == '\r' || buf[off] == '\n'))
+		off++;
+	return line_at(buf, off) + p->newlines;
+}
+
+/* Fills err for libcsv's failure on the byte bad of the current line.
+ * Returns KT_ECSV, or KT_ENOMEM when libcsv ran out of memory. */
+static int parse_error(struct csv_parser *cp, const struct parse *p, char bad,
+                       const char *name, struct kt_error *err)
+{
+	if (csv_error(cp) != CSV_EPARSE)
+		return kt_error_set(err, KT_ENOMEM, "%s:%ld: %s", name, p->line,
+		                    csv_strerror(csv_error(cp)));
+	return kt_error_set(err, KT_ECSV, "%s:%ld: malformed CSV: %s", name,
+	                    p->line, bad == '"' ?
+	                    "quote inside an unquoted field" :
+	                    "unexpected character after a closing quote");
+}
+
+/* Feeds buf[off..len) to libcsv line by line and finishes.  Returns 0 or
+ * an error. */
+static int parse_lines(struct csv_parser *cp, struct parse *p, const char *buf,
+                       size_t off, size_t len, const char *name,
+                       struct kt_error *err)
+{
+	const char *nl;
+	size_t n, done;
+
+	for (p->line = 1; off < len && !p->nomem; off += n) {
+		nl = memchr(buf + off, '\n', len - off);
+		n = nl ? (size_t)(nl - buf) + 1 - off : len - off;
+		p->seg_end = off + n;
+		done = csv_parse(cp, buf + off, n, on_field, on_row, p);
+		if (done < n)
+			return parse_error(cp, p, buf[off + done], name, err);
+		if (nl && off + n < len)
+			p->line++;
+	}
+	if (!p->nomem && csv_fini(cp, on_field, on_row, p) != 0)
+		return kt_error_set(err, KT_ECSV, "%s:%ld: malformed CSV: unterminated "
+		                    "quoted field (opened on line %ld)", name, p->line,
+		                    open_quote_line(p, buf, len));
+	if (p->nomem)
+		return kt_error_set(err, KT_ENOMEM, "%s: out of memory", name);
+	return 0;
+}
+
+/* Parses len bytes of CSV (a UTF-8 BOM is skipped) into *out: the first
+ * row is the header, the others are rows with the line they start on.
+ * Values are kept exactly, spaces included.  Returns 0 and *out (the
+ * caller frees it with kt_csv_free()), or KT_ECSV ("NAME:LINE: malformed
+ * CSV: ...") or KT_ENOMEM with err filled and *out NULL. */
+int kt_csv_parse(const char *buf, size_t len, const char *name,
+                 struct kt_csv **out, struct kt_error *err)
+{
+	struct csv_parser cp;
+	struct parse p = { 0 };
+	size_t off = 0;
+	int rc;
+
+	*out = NULL;
+	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		off = 3;
+	p.csv = calloc(1, sizeof *p.csv);
+	if (!p.csv)
+		return kt_error_set(err, KT_ENOMEM, "%s: out of memory", name);
+	if (csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+		free(p.csv);
+		return kt_error_set(err, KT_ENOMEM, "%s: out of memory", name);
+	}
+	csv_set_space_func(&cp, no_space);
+	rc = parse_lines(&cp, &p, buf, off, len, name, err);
+	csv_free(&cp);
+	free_strings(p.fields, p.nfields);
+	if (rc < 0) {
+		kt_csv_free(p.csv);
+		return rc;
+	}
+	*out = p.csv;
+	return 0;
+}
+
+/* Frees csv, its header and rows.  NULL is fine. */
+void kt_csv_free(struct kt_csv *csv)
+{
+	size_t i;
+
+	if (!csv)
+		return;
+	free_strings(csv->header, csv->nheader);
+	for (i = 0; i < csv->nrows; i++)
+		free_strings(csv->rows[i].fields, csv->rows[i].nfields);
+	free(csv->rows);
+	free(csv);
+}
+
+/* Returns 1 if field must be quoted: it holds , " CR or LF, or begins or
+ * ends with a space or a tab. */
+static int needs_quotes(const char *field)
+{
+	size_t n = strlen(field);
+
+	return strpbrk(field, ",\"\r\n") != NULL ||
+	       (n > 0 && (field[0] == ' ' || field[0] == '\t' ||
+	                  field[n - 1] == ' ' || field[n - 1] == '\t'));
+}
+
+/* Appends field to b, in double quotes (doubling those inside) when
+ * needs_quotes() says so.  Returns 0 or KT_ENOMEM. */
+int kt_csv_add_field(struct kt_buf *b, const char *field)
+{
+	const char *q;
+
+	if (!needs_quotes(field))
+		return kt_buf_adds(b, field);
+	if (kt_buf_addc(b, '"') < 0)
+		return KT_ENOMEM;
+	for (; (q = strchr(field, '"')) != NULL; field = q + 1)
+		if (kt_buf_add(b, field, (size_t)(q - field) + 1) < 0 ||
+		    kt_buf_addc(b, '"') < 0)
+			return KT_ENOMEM;
+	if (kt_buf_adds(b, field) < 0 || kt_buf_addc(b, '"') < 0)
+		return KT_ENOMEM;
+	return 0;
+}
+
+/* Appends n fields (NULL ones empty) separated by commas and ended by LF.
+ * A row of one empty field is written "" since a blank line would be
+ * skipped on reading.  Returns 0 or KT_ENOMEM. */
+int kt_csv_add_row(struct kt_buf *b, char *const *fields, size_t n)
+{
+	size_t i;
+
+	if (n == 1 && (!fields[0] || !*fields[0]))
+		return kt_buf_adds(b, "\"\"\n");
+	for (i = 0; i < n; i++)
+		if ((i > 0 && kt_buf_addc(b, ',') < 0) ||
+		    kt_csv_add_field(b, fields[i] ? fields[i] : "") < 0)
+			return KT_ENOMEM;
+	return kt_buf_addc(b, '\n');
+}

@@ -1,0 +1,764 @@
+/*
+ * index.c - the SQLite index in .git/kontora/index.db.
+ *
+ * One table per type (rowid = the id's number, a column per field), a
+ * full-text table fts, and meta (the commit it reflects, the schemas it was
+ * built from).  It is never versioned and always rebuildable.  When HEAD
+ * moves, the two trees are diffed and, in each changed shard, only the
+ * rows between the common head and tail of the two blobs are rewritten.
+ */
+#include <csv.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* Sets err from SQLite's last message on db; returns KT_EDB. */
+static int db_fail(sqlite3 *db, struct kt_error *err, const char *what)
+{
+	return kt_error_set(err, KT_EDB, "index: %s: %s", what, db ? sqlite3_errmsg(db) : "cannot open");
+}
+
+/* Runs SQL without results.  Returns 0 or KT_EDB. */
+static int exec(sqlite3 *db, const char *sql, struct kt_error *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return 0;
+	kt_error_set(err, KT_EDB, "index: %s", msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	return KT_EDB;
+}
+
+/* SQL collation "ru": Russian order ignoring case and ё. */
+static int collate_ru(void *arg, int alen, const void *a, int blen, const void *b)
+{
+	return kt_collate(a, (size_t)alen, b, (size_t)blen);
+}
+
+/* SQL function fold(text): kt_fold(). */
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *s = sqlite3_value_text(argv[0]);
+	char *f = s ? kt_fold((const char *)s) : NULL;
+
+	if (f)
+		sqlite3_result_text(ctx, f, -1, free);
+	else
+		sqlite3_result_null(ctx);
+}
+
+/* Returns 1 if fields of type t are full-text searched. */
+static int searched(enum kt_ftype t)
+{
+	return t == KT_TEXT || t == KT_PHONE || t == KT_EMAIL || t == KT_INN;
+}
+
+/* Returns the SQL column type for t. */
+static const char *sql_type(enum kt_ftype t)
+{
+	return t == KT_INT || t == KT_MONEY || t == KT_BOOL ? "INTEGER" : "TEXT";
+}
+
+/* Returns 1 if lists filter on fields of f's kind often enough to index. */
+static int indexed(const struct kt_field *f)
+{
+	return f->unique || f->type == KT_REF;
+}
+
+/* Creates the tables of every type.  Indexes come after the bulk load. */
+static int create_tables(struct kt_books *b, struct kt_error *err)
+{
+	struct kt_buf sql = { 0 };
+	int rc = kt_buf_adds(&sql,
+		"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+		"CREATE VIRTUAL TABLE fts USING fts5(type UNINDEXED, body, tokenize='unicode61');");
+
+	for (size_t t = 0; !rc && t < b->ntypes; t++) {
+		const struct kt_schema *s = b->types[t];
+		rc = kt_buf_addf(&sql, "CREATE TABLE \"%s\"(id TEXT NOT NULL", s->name);
+		for (size_t i = 0; !rc && i < s->nfields; i++)
+			rc = kt_buf_addf(&sql, ", \"%s\" %s", s->fields[i].name, sql_type(s->fields[i].type));
+		if (!rc)
+			rc = kt_buf_adds(&sql, ", created TEXT, _shard TEXT);");
+	}
+	rc = rc ? kt_error_set(err, KT_ENOMEM, "out of memory") : exec(b->db, sql.data, err);
+	kt_buf_free(&sql);
+	return rc;
+}
+
+/* Creates the secondary indexes.  Returns 0 or an error. */
+static int create_indexes(struct kt_books *b, struct kt_error *err)
+{
+	struct kt_buf sql = { 0 };
+	int rc = 0;
+
+	for (size_t t = 0; !rc && t < b->ntypes; t++) {
+		const struct kt_schema *s = b->types[t];
+		for (size_t i = 0; !rc && i < s->nfields; i++)
+			if (indexed(&s->fields[i]))
+				rc = kt_buf_addf(&sql, "CREATE INDEX \"%s_%s\" ON \"%s\"(\"%s\");",
+				                 s->name, s->fields[i].name, s->name, s->fields[i].name);
+	}
+	if (rc)
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	else if (sql.len)
+		rc = exec(b->db, sql.data, err);
+	kt_buf_free(&sql);
+	return rc;
+}
+
+/* ------------------------------------------------------------ loading */
+
+/* The state of loading one shard's rows into the index. */
+struct loader {
+	struct kt_books *b;
+	const struct kt_schema *s;
+	const char *path;
+	sqlite3_stmt *insert, *fts;
+	long *slot;            /* per header column: field number + 1, 0 id, -1 created, -2 unknown */
+	size_t nslot, cap;
+	size_t col;            /* column of the field being read */
+	int header;            /* reading the header row */
+	int64_t rowid;
+	struct kt_buf body;    /* folded searchable text of the row */
+	int rc;
+	struct kt_error *err;
+};
+
+/* Binds one field of a data row to the insert statement. */
+static void bind_field(struct loader *l, long slot, const char *v, size_t len)
+{
+	sqlite3_stmt *st = l->insert;
+
+	if (slot == 0) {
+		char id[9];
+		snprintf(id, sizeof id, "%.*s", (int)(len < 8 ? len : 8), v);
+		l->rowid = len == 8 ? id_number(id) : -1;
+		sqlite3_bind_text(st, 2, v, (int)len, SQLITE_TRANSIENT);
+		return;
+	}
+	int pos = slot == -1 ? (int)l->s->nfields + 3 : (int)slot + 2;
+	if (!len) {
+		sqlite3_bind_null(st, pos);
+		return;
+	}
+	const struct kt_field *f = slot > 0 ? &l->s->fields[slot - 1] : NULL;
+	char num[48];
+	int64_t n;
+	if (f && (f->type == KT_MONEY || f->type == KT_INT || f->type == KT_BOOL) && len < sizeof num) {
+		memcpy(num, v, len);
+		num[len] = '\0';
+		char *end;
+		if (f->type == KT_MONEY && !kt_money_parse(num, &n))
+			return (void)sqlite3_bind_int64(st, pos, n);
+		if (f->type == KT_INT && (n = strtoll(num, &end, 10), !*end))
+			return (void)sqlite3_bind_int64(st, pos, n);
+		if (f->type == KT_BOOL && bool_value(num) >= 0)
+			return (void)sqlite3_bind_int64(st, pos, bool_value(num));
+	}
+	sqlite3_bind_text(st, pos, v, (int)len, SQLITE_TRANSIENT);
+	if (f && searched(f->type)) {
+		char *copy = strndup(v, len), *folded = copy ? kt_fold(copy) : NULL;
+		if (!folded || (l->body.len && kt_buf_addc(&l->body, ' ')) || kt_buf_adds(&l->body, folded))
+			l->rc = kt_error_set(l->err, KT_ENOMEM, "out of memory");
+		free(copy);
+		free(folded);
+	}
+}
+
+/* libcsv's field callback. */
+static void on_field(void *data, size_t len, void *arg)
+{
+	struct loader *l = arg;
+	const char *v = data ? data : "";
+
+	if (l->rc)
+		return;
+	if (l->header) {
+		if (l->nslot == l->cap) {
+			size_t cap = l->cap ? 2 * l->cap : 32;
+			long *s = realloc(l->slot, cap * sizeof *s);
+			if (!s) {
+				l->rc = kt_error_set(l->err, KT_ENOMEM, "out of memory");
+				return;
+			}
+			l->slot = s;
+			l->cap = cap;
+		}
+		char name[128];
+		snprintf(name, sizeof name, "%.*s", (int)(len < 127 ? len : 127), v);
+		long slot = -2;
+		if (!strcmp(name, "id"))
+			slot = 0;
+		else if (!strcmp(name, "created"))
+			slot = -1;
+		else
+			for (size_t i = 0; i < l->s->nfields; i++)
+				if (!strcmp(l->s->fields[i].name, name))
+					slot = (long)i + 1;
+		l->slot[l->nslot++] = slot;
+		return;
+	}
+	if (l->col < l->nslot && l->slot[l->col] != -2)
+		bind_field(l, l->slot[l->col], v, len);
+	l->col++;
+}
+
+/* libcsv's row callback: inserts the row bound so far. */
+static void on_row(int c, void *arg)
+{
+	struct loader *l = arg;
+
+	if (l->rc)
+		return;
+	if (l->header) {
+		l->header = 0;
+		return;
+	}
+	l->col = 0;
+	if (l->rowid >= 0) {
+		sqlite3_bind_int64(l->insert, 1, l->rowid);
+		sqlite3_bind_text(l->insert, (int)l->s->nfields + 4, l->path, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(l->fts, 1, l->rowid);
+		sqlite3_bind_text(l->fts, 2, l->body.data ? l->body.data : "", (int)l->body.len, SQLITE_STATIC);
+		if (sqlite3_step(l->insert) != SQLITE_DONE || sqlite3_step(l->fts) != SQLITE_DONE)
+			l->rc = db_fail(l->b->db, l->err, l->path);
+	}
+	/* A row whose id is malformed is left out; kontora check reports it. */
+	sqlite3_reset(l->insert);
+	sqlite3_reset(l->fts);
+	sqlite3_clear_bindings(l->insert);
+	kt_buf_reset(&l->body);
+	l->rowid = -1;
+}
+
+/* Prepares sql into *st (the caller finalizes).  Returns 0 or KT_EDB. */
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct kt_error *err)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+		return db_fail(db, err, sql);
+	return 0;
+}
+
+/* Prepares the loader's statements for type s.  The table's rowid is the
+ * id's number, bound first.  Returns 0 or an error. */
+static int loader_init(struct loader *l, struct kt_books *b, const struct kt_schema *s,
+                       struct kt_error *err)
+{
+	struct kt_buf sql = { 0 };
+	int rc = kt_buf_addf(&sql, "INSERT OR REPLACE INTO \"%s\"(rowid, id", s->name);
+
+	memset(l, 0, sizeof *l);
+	l->b = b;
+	l->s = s;
+	l->err = err;
+	l->rowid = -1;
+	for (size_t i = 0; !rc && i < s->nfields; i++)
+		rc = kt_buf_addf(&sql, ", \"%s\"", s->fields[i].name);
+	if (!rc)
+		rc = kt_buf_adds(&sql, ", created, _shard) VALUES(?, ?");
+	for (size_t i = 0; !rc && i < s->nfields + 2; i++)
+		rc = kt_buf_adds(&sql, ", ?");
+	if (!rc)
+		rc = kt_buf_adds(&sql, ")");
+	if (rc)
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (!rc)
+		rc = prepare(b->db, sql.data, &l->insert, err);
+	if (!rc)
+		rc = prepare(b->db, "INSERT OR REPLACE INTO fts(rowid, body, type) VALUES(?, ?, ?)", &l->fts, err);
+	if (!rc)
+		sqlite3_bind_text(l->fts, 3, s->name, -1, SQLITE_STATIC);
+	kt_buf_free(&sql);
+	return rc;
+}
+
+static void loader_free(struct loader *l)
+{
+	sqlite3_finalize(l->insert);
+	sqlite3_finalize(l->fts);
+	free(l->slot);
+	kt_buf_free(&l->body);
+}
+
+/* Streams CSV rows (a header, then rows) into the index.  Returns 0 or an
+ * error. */
+static int load_rows(struct loader *l, const char *path, const char *header,
+                     size_t hlen, const char *rows, size_t len)
+{
+	struct csv_parser p;
+
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
+		return kt_error_set(l->err, KT_ENOMEM, "out of memory");
+	csv_set_space_func(&p, NULL);
+	l->path = path;
+	l->header = 1;
+	l->nslot = 0;
+	l->col = 0;
+	if (csv_parse(&p, header, hlen, on_field, on_row, l) != hlen ||
+	    csv_parse(&p, rows, len, on_field, on_row, l) != len ||
+	    csv_fini(&p, on_field, on_row, l)) {
+		if (!l->rc)
+			l->rc = kt_error_set(l->err, KT_ECSV, "%s: malformed CSV (%s); run kontora check",
+			                     path, csv_strerror(csv_error(&p)));
+	}
+	csv_free(&p);
+	return l->rc;
+}
+
+/* Deletes the rows whose ids start the rows of [start, end) of buf.
+ * Returns 0 or an error. */
+static int delete_rows(struct kt_books *b, const struct kt_schema *s,
+                       const char *buf, size_t len, size_t start, size_t end,
+                       struct kt_error *err)
+{
+	sqlite3_stmt *del = NULL, *fts = NULL;
+	char sql[256];
+	int rc;
+
+	snprintf(sql, sizeof sql, "DELETE FROM \"%s\" WHERE rowid = ?", s->name);
+	if ((rc = prepare(b->db, sql, &del, err)) ||
+	    (rc = prepare(b->db, "DELETE FROM fts WHERE rowid = ?", &fts, err)))
+		goto done;
+	for (size_t pos = start; !rc && pos < end; pos = shard_row_end(buf, len, pos)) {
+		char id[9];
+		snprintf(id, sizeof id, "%.*s", (int)(len - pos < 8 ? len - pos : 8), buf + pos);
+		int64_t n = id_number(id);
+		if (n < 0)
+			continue;
+		sqlite3_bind_int64(del, 1, n);
+		sqlite3_bind_int64(fts, 1, n);
+		if (sqlite3_step(del) != SQLITE_DONE || sqlite3_step(fts) != SQLITE_DONE)
+			rc = db_fail(b->db, err, "delete");
+		sqlite3_reset(del);
+		sqlite3_reset(fts);
+	}
+done:
+	sqlite3_finalize(del);
+	sqlite3_finalize(fts);
+	return rc;
+}
+
+/* Returns the start of the row of buf holding offset at (rows begin after
+ * the header). */
+static size_t row_start(const char *buf, size_t len, size_t at)
+{
+	size_t pos = shard_header_len(buf, len), next;
+
+	while (pos < len && (next = shard_row_end(buf, len, pos)) <= at)
+		pos = next;
+	return pos;
+}
+
+/* Returns the end of the row of buf holding offset at, scanning from the
+ * row start from. */
+static size_t row_finish(const char *buf, size_t len, size_t from, size_t at)
+{
+	size_t pos = from;
+
+	while (pos < len && pos < at)
+		pos = shard_row_end(buf, len, pos);
+	return pos;
+}
+
+/* Brings the index from the old to the new text of one shard.  Returns 0
+ * or an error. */
+static int update_shard(struct kt_books *b, const struct kt_schema *s, const char *path,
+                        const char *old, size_t olen, const char *new, size_t nlen,
+                        struct kt_error *err)
+{
+	struct loader l;
+	size_t ohl = shard_header_len(old, olen), nhl = shard_header_len(new, nlen);
+	size_t ostart = ohl, oend = olen, nstart = nhl, nend = nlen;
+	int rc;
+
+	if (ohl == nhl && ohl && !memcmp(old, new, ohl)) {
+		size_t p = 0, q = 0, max = olen < nlen ? olen : nlen;
+		while (p < max && old[p] == new[p])
+			p++;
+		while (q < max - p && old[olen - 1 - q] == new[nlen - 1 - q])
+			q++;
+		ostart = nstart = row_start(old, olen, p);
+		oend = row_finish(old, olen, ostart, olen - q);
+		nend = row_finish(new, nlen, nstart, nlen - q);
+	}
+	if ((rc = delete_rows(b, s, old, olen, ostart, oend, err)))
+		return rc;
+	if (nstart >= nend)
+		return 0;
+	if (!(rc = loader_init(&l, b, s, err)))
+		rc = load_rows(&l, path, new, nhl, new + nstart, nend - nstart);
+	loader_free(&l);
+	return rc;
+}
+
+/* Returns the schema of a shard path data/TYPE/NAME.csv, or NULL. */
+static const struct kt_schema *type_of_path(struct kt_books *b, const char *path)
+{
+	char type[128];
+	const char *slash;
+
+	if (strncmp(path, "data/", 5) || !(slash = strchr(path + 5, '/')) ||
+	    strchr(slash + 1, '/') || (size_t)(slash - path - 5) >= sizeof type)
+		return NULL;
+	snprintf(type, sizeof type, "%.*s", (int)(slash - path - 5), path + 5);
+	return kt_books_type(b, type);
+}
+
+/* Returns the text of blob id (or "" for a zero id) in *buf and *len,
+ * with *blob to free. */
+static int blob_text(struct kt_books *b, const git_oid *id, git_blob **blob,
+                     const char **buf, size_t *len, struct kt_error *err)
+{
+	*blob = NULL;
+	*buf = "";
+	*len = 0;
+	if (git_oid_is_zero(id))
+		return 0;
+	if (git_blob_lookup(blob, b->repo, id))
+		return git_fail(err, "blob");
+	*buf = git_blob_rawcontent(*blob);
+	*len = (size_t)git_blob_rawsize(*blob);
+	return 0;
+}
+
+/* Applies one delta of the tree diff.  Returns 0 or an error. */
+static int apply_delta(struct kt_books *b, const git_diff_delta *d, struct kt_error *err)
+{
+	const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
+	const struct kt_schema *s = type_of_path(b, path);
+	git_blob *ob, *nb;
+	const char *old, *new;
+	size_t olen, nlen;
+	int rc;
+
+	if (!s)
+		return 0;
+	if ((rc = blob_text(b, &d->old_file.id, &ob, &old, &olen, err)))
+		return rc;
+	if (!(rc = blob_text(b, &d->new_file.id, &nb, &new, &nlen, err)))
+		rc = update_shard(b, s, path, old, olen, new, nlen, err);
+	git_blob_free(ob);
+	git_blob_free(nb);
+	return rc;
+}
+
+/* Reads the meta value of key into out (size bytes); "" when missing. */
+static void meta_get(sqlite3 *db, const char *key, char *out, size_t size)
+{
+	sqlite3_stmt *st;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+/* Sets the meta value of key.  Returns 0 or an error. */
+static int meta_set(sqlite3 *db, const char *key, const char *value, struct kt_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = prepare(db, "INSERT OR REPLACE INTO meta VALUES(?, ?)", &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(db, err, "meta");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Diffs the tree of commit from (hex, "" for none) against HEAD and
+ * applies the changed shards.  Returns 0, 1 when from is unknown (the
+ * caller rebuilds), or an error. */
+static int apply_diff(struct kt_books *b, const char *from, git_commit *head,
+                      struct kt_error *err)
+{
+	git_oid oid;
+	git_commit *old = NULL;
+	git_tree *otree = NULL, *ntree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	char *spec = "data/";
+	int rc = 0;
+
+	if (*from && (git_oid_fromstr(&oid, from) || git_commit_lookup(&old, b->repo, &oid)))
+		return 1;
+	opts.pathspec.strings = &spec;
+	opts.pathspec.count = 1;
+	if ((old && git_commit_tree(&otree, old)) || git_commit_tree(&ntree, head) ||
+	    git_diff_tree_to_tree(&diff, b->repo, otree, ntree, &opts))
+		rc = git_fail(err, "diff");
+	for (size_t i = 0; !rc && diff && i < git_diff_num_deltas(diff); i++)
+		rc = apply_delta(b, git_diff_get_delta(diff, i), err);
+	git_diff_free(diff);
+	git_tree_free(otree);
+	git_tree_free(ntree);
+	git_commit_free(old);
+	return rc;
+}
+
+/* Opens db at path with kontora's collation and functions. */
+static int open_db(const char *path, sqlite3 **db, struct kt_error *err)
+{
+	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		int rc = db_fail(*db, err, path);
+		sqlite3_close(*db);
+		*db = NULL;
+		return rc;
+	}
+	sqlite3_busy_timeout(*db, 30000);
+	sqlite3_create_collation(*db, "ru", SQLITE_UTF8, NULL, collate_ru);
+	sqlite3_create_function(*db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_fold, NULL, NULL);
+	return 0;
+}
+
+/* Builds a fresh index in a scratch file and renames it into place, so a
+ * reader never sees half an index.  Returns 0 or an error. */
+static int build(struct kt_books *b, struct kt_error *err)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 32], schemas[GIT_OID_HEXSZ + 1], hex[GIT_OID_HEXSZ + 1];
+	git_commit *head = NULL;
+	int rc;
+
+	if (b->db)
+		sqlite3_close(b->db);
+	b->db = NULL;
+	snprintf(path, sizeof path, "%s/index.db", b->kontora_dir);
+	snprintf(tmp, sizeof tmp, "%s.%ld", path, (long)getpid());
+	unlink(tmp);
+	if ((rc = open_db(tmp, &b->db, err)) ||
+	    (rc = exec(b->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+	                      "PRAGMA cache_size=-262144; BEGIN", err)) ||
+	    (rc = create_tables(b, err)) || (rc = head_tree(b->repo, &head, NULL, err)))
+		goto done;
+	if ((rc = apply_diff(b, "", head, err)) || (rc = create_indexes(b, err)))
+		goto done;
+	git_oid_tostr(hex, sizeof hex, git_commit_id(head));
+	git_oid_tostr(schemas, sizeof schemas, &b->schemas_tree);
+	if ((rc = meta_set(b->db, "commit", hex, err)) || (rc = meta_set(b->db, "schemas", schemas, err)) ||
+	    (rc = exec(b->db, "COMMIT", err)))
+		goto done;
+	sqlite3_close(b->db);
+	b->db = NULL;
+	if (rename(tmp, path))
+		rc = kt_error_set(err, KT_EIO, "%s: %s", path, strerror(errno));
+	else
+		rc = open_db(path, &b->db, err);
+done:
+	git_commit_free(head);
+	if (rc) {
+		if (b->db)
+			sqlite3_close(b->db);
+		b->db = NULL;
+		unlink(tmp);
+	}
+	return rc;
+}
+
+/* Brings an open index to HEAD inside one write transaction.  Returns 0,
+ * 1 when it must be rebuilt, or an error. */
+static int refresh(struct kt_books *b, struct kt_error *err)
+{
+	char have[GIT_OID_HEXSZ + 1], schemas[GIT_OID_HEXSZ + 1], hex[GIT_OID_HEXSZ + 1];
+	git_commit *head = NULL;
+	int rc;
+
+	meta_get(b->db, "schemas", have, sizeof have);
+	git_oid_tostr(schemas, sizeof schemas, &b->schemas_tree);
+	if (strcmp(have, schemas))
+		return 1;
+	if ((rc = head_tree(b->repo, &head, NULL, err)))
+		return rc;
+	git_oid_tostr(hex, sizeof hex, git_commit_id(head));
+	meta_get(b->db, "commit", have, sizeof have);
+	if (!strcmp(have, hex)) {
+		git_commit_free(head);
+		return 0;
+	}
+	if ((rc = exec(b->db, "BEGIN IMMEDIATE", err)))
+		goto done;
+	/* Another process may have refreshed it while we waited. */
+	meta_get(b->db, "commit", have, sizeof have);
+	if (strcmp(have, hex) && !(rc = apply_diff(b, have, head, err)))
+		rc = meta_set(b->db, "commit", hex, err);
+	if (rc)
+		exec(b->db, "ROLLBACK", NULL);
+	else
+		rc = exec(b->db, "COMMIT", err);
+done:
+	git_commit_free(head);
+	return rc;
+}
+
+/* Opens and refreshes the index.  See internal.h. */
+int index_open(struct kt_books *b, struct kt_error *err)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	if (!b->db) {
+		snprintf(path, sizeof path, "%s/index.db", b->kontora_dir);
+		if (access(path, F_OK))
+			return build(b, err);
+		if ((rc = open_db(path, &b->db, err)))
+			return rc;
+	}
+	rc = refresh(b, err);
+	return rc == 1 ? build(b, err) : rc;
+}
+
+/* Refreshes the index.  See kontora.h. */
+int kt_index_refresh(struct kt_books *b, struct kt_error *err)
+{
+	return index_open(b, err);
+}
+
+/* Rebuilds the index.  See kontora.h. */
+int kt_index_rebuild(struct kt_books *b, struct kt_error *err)
+{
+	return build(b, err);
+}
+
+/* ------------------------------------------------------------- lookups */
+
+/* Returns the shard of a record.  See internal.h. */
+int index_shard_of(struct kt_books *b, const struct kt_schema *s,
+                   const char *id, char **shard, struct kt_error *err)
+{
+	sqlite3_stmt *st;
+	char sql[256];
+	int rc = index_open(b, err);
+
+	*shard = NULL;
+	if (rc)
+		return rc;
+	snprintf(sql, sizeof sql, "SELECT _shard FROM \"%s\" WHERE rowid = ?", s->name);
+	if ((rc = prepare(b->db, sql, &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, id_number(id));
+	if (sqlite3_step(st) == SQLITE_ROW && !(*shard = strdup((const char *)sqlite3_column_text(st, 0))))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	sqlite3_finalize(st);
+	if (!rc && !*shard)
+		rc = kt_error_set(err, KT_ENOTFOUND, "no %s %s", s->name, id);
+	return rc;
+}
+
+/* Tells whether a value is taken.  See internal.h. */
+int index_exists(struct kt_books *b, const struct kt_schema *s,
+                 const char *field, const char *value, const char *except,
+                 char other[9], struct kt_error *err)
+{
+	sqlite3_stmt *st;
+	char sql[512];
+	int rc = index_open(b, err);
+
+	if (rc)
+		return rc;
+	if (!field)
+		snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE rowid = ?1 AND id = ?2", s->name);
+	else
+		snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE \"%s\" = ?2 AND id != ?3 LIMIT 1",
+		         s->name, field);
+	if ((rc = prepare(b->db, sql, &st, err)))
+		return rc;
+	if (!field)
+		sqlite3_bind_int64(st, 1, id_number(value));
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	if (field)
+		sqlite3_bind_text(st, 3, except ? except : "", -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (other)
+			snprintf(other, 9, "%s", (const char *)sqlite3_column_text(st, 0));
+		rc = 1;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : db_fail(b->db, err, "lookup");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Lists records referring to value.  See internal.h. */
+int index_referrers(struct kt_books *b, const struct kt_schema *target,
+                    const char *value, struct kt_buf *out,
+                    struct kt_error *err)
+{
+	int found = 0, rc = index_open(b, err);
+
+	for (size_t t = 0; !rc && t < b->ntypes; t++) {
+		const struct kt_schema *s = b->types[t];
+		for (size_t i = 0; !rc && i < s->nfields; i++) {
+			const struct kt_field *f = &s->fields[i];
+			sqlite3_stmt *st;
+			char sql[512];
+			if (f->type != KT_REF || strcmp(f->arg, target->name))
+				continue;
+			snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE \"%s\" = ? LIMIT 5", s->name, f->name);
+			if ((rc = prepare(b->db, sql, &st, err)))
+				break;
+			sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+			while (!rc && sqlite3_step(st) == SQLITE_ROW)
+				if (kt_buf_addf(out, "%s%s %s", found++ ? ", " : "", s->name,
+				                (const char *)sqlite3_column_text(st, 0)))
+					rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+			sqlite3_finalize(st);
+		}
+	}
+	return rc ? rc : found;
+}
+
+/* Resolves an id prefix.  See kontora.h. */
+int kt_resolve_id(struct kt_books *b, const char *type, const char *prefix,
+                  char **id, const struct kt_schema **schema,
+                  struct kt_error *err)
+{
+	char norm[10], lo[9], hi[9];
+	const struct kt_schema *s;
+	sqlite3_stmt *st;
+	char sql[256];
+	struct kt_buf found = { 0 };
+	int n = 0, rc;
+
+	if (id_prefix_normalize(prefix, norm) || !(s = kt_books_type_by_prefix(b, norm[0])) ||
+	    (type && strcmp(type, s->name)))
+		return kt_error_set(err, KT_ENOTFOUND, "no %s %s", type ? type : "record", prefix);
+	if ((rc = index_open(b, err)))
+		return rc;
+	/* Ids sort like their numbers, so a prefix is a range of rowids. */
+	snprintf(lo, sizeof lo, "%s0000000", norm);
+	snprintf(hi, sizeof hi, "%sZZZZZZZ", norm);
+	snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE rowid BETWEEN ? AND ? ORDER BY rowid LIMIT 11",
+	         s->name);
+	if ((rc = prepare(b->db, sql, &st, err)))
+		return rc;
+	sqlite3_bind_int64(st, 1, id_number(lo));
+	sqlite3_bind_int64(st, 2, id_number(hi));
+	while (!rc && sqlite3_step(st) == SQLITE_ROW)
+		if (kt_buf_addf(&found, "%s%s", n++ ? " " : "", (const char *)sqlite3_column_text(st, 0)))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	sqlite3_finalize(st);
+	if (!rc && n == 0)
+		rc = kt_error_set(err, KT_ENOTFOUND, "no %s %s", type ? type : s->name, prefix);
+	else if (!rc && n > 1)
+		rc = kt_error_set(err, KT_EAMBIGUOUS, "%s is ambiguous: %s%s", prefix, found.data,
+		                  n > 10 ? " ..." : "");
+	if (!rc) {
+		*id = kt_buf_detach(&found);
+		*schema = s;
+	}
+	kt_buf_free(&found);
+	return rc;
+}

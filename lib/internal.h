@@ -1,0 +1,174 @@
+/*
+ * internal.h - what the modules of libkontora share and cmd/ must not see.
+ */
+#ifndef KT_INTERNAL_H
+#define KT_INTERNAL_H
+
+#include <git2.h>
+#include <sqlite3.h>
+
+#include "kontora.h"
+
+/* A dictionary: dicts/NAME.csv with columns id,name. */
+struct dict {
+	char *name;
+	size_t n;
+	char **ids;
+	char **names;
+};
+
+struct kt_books {
+	char *root;
+	char *kontora_dir;          /* .git/kontora, for the index and the lock */
+	git_repository *repo;
+	struct kt_schema **types;
+	size_t ntypes;
+	struct dict *dicts;         /* loaded from HEAD when first needed */
+	size_t ndicts;
+	int dicts_loaded;
+	git_oid schemas_tree;       /* HEAD's schemas/ tree: the index rebuilds when it moves */
+	char *who_name, *who_email, *who_login;
+	struct kt_identity who;
+	time_t now;
+	sqlite3 *db;                /* the index, opened by index_open() */
+	int lock_fd;                /* -1 when not holding the write lock */
+};
+
+/* Returns the libgit2 error of the last call as text (never NULL). */
+const char *git_message(void);
+
+/* Sets err to "what: libgit2's message" with code KT_EGIT; returns KT_EGIT. */
+int git_fail(struct kt_error *err, const char *what);
+
+/* Reads the blob at path in tree into *buf (a pointer into the blob, owned
+ * by *blob, which the caller frees with git_blob_free) and *len.  A path
+ * that does not exist gives *blob NULL, *buf "" and returns 0. */
+int tree_blob(git_repository *repo, const git_tree *tree, const char *path,
+              git_blob **blob, const char **buf, size_t *len,
+              struct kt_error *err);
+
+/* Resolves HEAD to its commit and tree.  *commit and *tree (either may be
+ * NULL if not wanted) are freed by the caller with git_commit_free and
+ * git_tree_free.  Returns 0 or an error. */
+int head_tree(git_repository *repo, git_commit **commit, git_tree **tree,
+              struct kt_error *err);
+
+/* Returns the dictionary called name (owned by b), loading dictionaries
+ * from HEAD on first use, or NULL if there is none.  *err is set only on a
+ * load failure, in which case NULL is returned and err->code is set. */
+const struct dict *books_dict(struct kt_books *b, const char *name,
+                              struct kt_error *err);
+
+/* Parses dicts/NAME.csv text.  Returns 0 or an error naming file:line. */
+int dict_parse(const char *text, size_t len, const char *file, struct dict *d,
+               struct kt_error *err);
+void dict_free(struct dict *d);
+
+/* Returns the id of the entry matching value by id or by folded name, or
+ * NULL. */
+const char *dict_lookup(const struct dict *d, const char *value);
+
+/* ------------------------------------------------------------- shards */
+
+/* The path of the shard holding a record created at created
+ * ("data/lead/2026-11.csv"); caller frees.  NULL if out of memory or
+ * created is not a datetime. */
+char *shard_path(const struct kt_schema *s, const char *created);
+
+/* Writes the canonical header of s (id, fields, created) followed by the
+ * extra columns to b, without the newline.  Returns 0 or KT_ENOMEM. */
+int shard_header(struct kt_buf *b, const struct kt_schema *s,
+                 char *const *extra, size_t nextra);
+
+/* Finds the row of id in a shard's bytes.  Returns 1 and the byte range
+ * [*start, *end) (end includes the newline) when found, else 0. */
+int shard_find_row(const char *buf, size_t len, const char *id,
+                   size_t *start, size_t *end);
+
+/* Returns the offset just past the row of buf starting at start: past its
+ * newline outside quotes, or len. */
+size_t shard_row_end(const char *buf, size_t len, size_t start);
+
+/* Returns the length of the header line of buf, newline included. */
+size_t shard_header_len(const char *buf, size_t len);
+
+/* Parses the header of buf plus the bytes [start, end) as CSV.  Returns 0
+ * and *out (kt_csv_free) or an error. */
+int shard_parse_range(const char *buf, size_t len, size_t start, size_t end,
+                      const char *name, struct kt_csv **out,
+                      struct kt_error *err);
+
+/* Builds a kt_record from a header and one row of a shard: id, the
+ * schema's fields, created, then unknown columns.  Returns 0 and *out or
+ * KT_ENOMEM. */
+int record_from_row(const struct kt_schema *s, char *const *header,
+                    size_t nheader, char *const *fields, size_t nfields,
+                    struct kt_record **out);
+
+/* --------------------------------------------------------------- ids */
+
+/* Returns 1 if id is a well-formed id of schema s (letter + 7 Crockford
+ * characters), else 0. */
+int id_valid(const struct kt_schema *s, const char *id);
+
+/* Writes a new random id for s into out (9 bytes).  Returns 0 or KT_EIO. */
+int id_new(const struct kt_schema *s, char out[9]);
+
+/* Returns the 64-bit number an id stands for (letter and base32 digits),
+ * used as the rowid of the full-text table; -1 if id is malformed. */
+int64_t id_number(const char *id);
+
+/* Upper-cases prefix and maps Crockford's look-alikes (I L -> 1, O -> 0)
+ * after the type letter into out (at most 9 bytes with NUL).  Returns 0 or
+ * KT_EINVAL for characters no id can hold. */
+int id_prefix_normalize(const char *prefix, char out[10]);
+
+/* -------------------------------------------------------------- index */
+
+/* Opens the index, creating or rebuilding it when missing or built from
+ * other schemas, and refreshes it to HEAD.  Returns 0 or an error;
+ * b->db is then usable. */
+int index_open(struct kt_books *b, struct kt_error *err);
+
+/* Returns the shard path (caller frees) of the record with full id, from
+ * the index, or NULL with *found 0 when there is no such record. */
+int index_shard_of(struct kt_books *b, const struct kt_schema *s,
+                   const char *id, char **shard, struct kt_error *err);
+
+/* Returns 1 if a record of s has field (or id when field is NULL) equal to
+ * value, writing its id to other (9 bytes) when not NULL; 0 if none; <0 on
+ * error.  except (may be NULL) is an id to ignore. */
+int index_exists(struct kt_books *b, const struct kt_schema *s,
+                 const char *field, const char *value, const char *except,
+                 char other[9], struct kt_error *err);
+
+/* Lists records of type s whose ref fields point at id (or key value),
+ * appending "TYPE ID" words to out; returns their number or an error. */
+int index_referrers(struct kt_books *b, const struct kt_schema *target,
+                    const char *value, struct kt_buf *out,
+                    struct kt_error *err);
+
+/* ------------------------------------------------------------ journal */
+
+/* Finishes a change a killed process left half done: brings the files
+ * named in .git/kontora/pending up to HEAD in the worktree and git's
+ * index.  Must hold the write lock.  Returns 0 or an error. */
+int journal_recover(struct kt_books *b, struct kt_error *err);
+
+/* ------------------------------------------------------------- values */
+
+/* Normalises value (as a user typed it) for field f and checks it against
+ * the books: dictionary entries by id or name, references by id prefix or
+ * key.  Returns 0 and *out (caller frees; "" for empty) or an error naming
+ * the field. */
+int value_resolve(struct kt_books *b, const struct kt_field *f,
+                  const char *value, char **out, struct kt_error *err);
+
+/* Finds who acts: KONTORA_USER's login, else git's user.email among the
+ * employees, else git's identity.  Returns 0 or an error. */
+int books_identity(struct kt_books *b, struct kt_error *err);
+
+/* Parses a stored bool ("true"/"false"/"") into 1/0/-1. */
+int bool_value(const char *s);
+
+#endif

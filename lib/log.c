@@ -1,0 +1,533 @@
+/*
+ * log.c - the history of one record, read from git.
+ *
+ * A record lives in one shard for its whole life (the shard is named by
+ * its created time, which never changes), so its history is the history
+ * of that one path, like `git log -- PATH`: commits are walked newest
+ * first, and a commit whose blob at the path equals a parent's is left
+ * out.  For the others the record's row is cut out of the blob (a memmem
+ * for the id, then only the header and that row are parsed) in the commit
+ * and in its first parent, and an entry is made when the two differ as
+ * records.  Walking a linear history, the parent's row of one entry is the
+ * row of the next, so the last rows read are kept.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* The blob at the record's path in one commit: present 0 when the commit
+ * has no such file. */
+struct blob_state {
+	int present;
+	git_oid id;
+};
+
+/* A row already read: the record (NULL when the blob has no such row) of
+ * the blob id. */
+struct slot {
+	int used;
+	unsigned long touched;
+	git_oid blob;
+	struct kt_record *rec;
+};
+
+/* What one walk keeps between commits. */
+struct walk {
+	struct kt_books *b;
+	const struct kt_schema *s;
+	const char *id;
+	const char *path;
+	struct slot slots[2];          /* the rows read last, owned */
+	unsigned long clock;
+	int have_parent;               /* the blob state of the last first parent */
+	git_oid parent_commit;
+	struct blob_state parent_blob;
+};
+
+/* Returns 1 if a and b are the same file state (both absent or the same
+ * blob), else 0. */
+static int same_blob(const struct blob_state *a, const struct blob_state *b)
+{
+	if (!a->present || !b->present)
+		return a->present == b->present;
+	return git_oid_equal(&a->id, &b->id);
+}
+
+/* Finds the blob at path in commit c into *out (present 0 when there is
+ * no file there).  Returns 0 or KT_EGIT. */
+static int blob_of_commit(const git_commit *c, const char *path,
+                          struct blob_state *out, struct kt_error *err)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *e = NULL;
+	int rc;
+
+	out->present = 0;
+	if (git_commit_tree(&tree, c))
+		return git_fail(err, "commit tree");
+	rc = git_tree_entry_bypath(&e, tree, path);
+	if (rc == 0 && git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+		out->present = 1;
+		git_oid_cpy(&out->id, git_tree_entry_id(e));
+	}
+	git_tree_entry_free(e);
+	git_tree_free(tree);
+	if (rc && rc != GIT_ENOTFOUND)
+		return git_fail(err, path);
+	return 0;
+}
+
+/* Finds the blob at the walk's path in the commit with id cid, reusing
+ * the state remembered for the last first parent.  Returns 0 or
+ * KT_EGIT. */
+static int blob_of_id(struct walk *w, const git_oid *cid,
+                      struct blob_state *out, struct kt_error *err)
+{
+	git_commit *c = NULL;
+	int rc;
+
+	if (w->have_parent && git_oid_equal(cid, &w->parent_commit)) {
+		*out = w->parent_blob;
+		return 0;
+	}
+	if (git_commit_lookup(&c, w->b->repo, cid))
+		return git_fail(err, "commit");
+	rc = blob_of_commit(c, w->path, out, err);
+	git_commit_free(c);
+	return rc;
+}
+
+/* Cuts the record out of a shard's bytes into *out (caller frees with
+ * kt_record_free; NULL when the shard has no row of the id).  Returns 0
+ * or an error (malformed CSV, out of memory). */
+static int record_in(const struct walk *w, const char *buf, size_t len,
+                     struct kt_record **out, struct kt_error *err)
+{
+	struct kt_csv *csv = NULL;
+	size_t start, end;
+	int rc;
+
+	*out = NULL;
+	if (!shard_find_row(buf, len, w->id, &start, &end))
+		return 0;
+	if ((rc = shard_parse_range(buf, len, start, end, w->path, &csv, err)))
+		return rc;
+	if (csv->nrows >= 1 && csv->rows[0].nfields >= 1 &&
+	    !strcmp(csv->rows[0].fields[0], w->id) &&
+	    record_from_row(w->s, csv->header, csv->nheader, csv->rows[0].fields,
+	                    csv->rows[0].nfields, out))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	kt_csv_free(csv);
+	return rc;
+}
+
+/* Returns in *out the record as it is in blob st (NULL when the file or
+ * the row is absent), reading the blob unless one of the walk's two slots
+ * holds it.  *out is owned by the walk; it stays valid through the next
+ * call (which evicts the slot used least recently) but not the one after.
+ * Returns 0 or an error. */
+static int record_at(struct walk *w, const struct blob_state *st,
+                     const struct kt_record **out, struct kt_error *err)
+{
+	struct slot *victim = &w->slots[0];
+	git_blob *blob = NULL;
+	struct kt_record *rec = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!st->present)
+		return 0;
+	for (size_t i = 0; i < 2; i++) {
+		struct slot *sl = &w->slots[i];
+		if (sl->used && git_oid_equal(&sl->blob, &st->id)) {
+			sl->touched = ++w->clock;
+			*out = sl->rec;
+			return 0;
+		}
+		if (!sl->used || (victim->used && sl->touched < victim->touched))
+			victim = sl;
+	}
+	if (git_blob_lookup(&blob, w->b->repo, &st->id))
+		return git_fail(err, w->path);
+	rc = record_in(w, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+	               &rec, err);
+	git_blob_free(blob);
+	if (rc)
+		return rc;
+	kt_record_free(victim->rec);
+	victim->used = 1;
+	victim->touched = ++w->clock;
+	git_oid_cpy(&victim->blob, &st->id);
+	victim->rec = rec;
+	*out = rec;
+	return 0;
+}
+
+/* Returns r's value of name, "" when r is NULL or has no such column
+ * (owned by r). */
+static const char *value_of(const struct kt_record *r, const char *name)
+{
+	const char *v = r ? kt_record_get(r, name) : NULL;
+	return v ? v : "";
+}
+
+/* Returns 1 if a column called name is left out of the field list of an
+ * added or removed record (id and created say nothing new), else 0. */
+static int silent_column(const char *name)
+{
+	return !strcmp(name, "id") || !strcmp(name, "created");
+}
+
+/* Returns 1 if a and b (either may be NULL for absent) hold the same
+ * values, a column missing from one counting as empty; else 0. */
+static int same_record(const struct kt_record *a, const struct kt_record *b)
+{
+	if (!a || !b)
+		return a == b;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->values[i], value_of(b, a->names[i])))
+			return 0;
+	for (size_t i = 0; i < b->n; i++)
+		if (!kt_record_get(a, b->names[i]) && *b->values[i])
+			return 0;
+	return 1;
+}
+
+/* Returns in *same 1 if the record in blob cur is the same as in one of
+ * the parents of merge c after the first (the change then came from that
+ * parent's side and is reported there), else 0.  Returns 0 or an
+ * error. */
+static int same_as_side(struct walk *w, git_commit *c,
+                        const struct blob_state *cur, int *same,
+                        struct kt_error *err)
+{
+	*same = 0;
+	for (unsigned int i = 1; !*same && i < git_commit_parentcount(c); i++) {
+		const struct kt_record *rcur, *rp;
+		struct blob_state st;
+		int rc;
+
+		/* cur first, so that reading the parent does not evict it. */
+		if ((rc = blob_of_id(w, git_commit_parent_id(c, i), &st, err)) ||
+		    (rc = record_at(w, cur, &rcur, err)) ||
+		    (rc = record_at(w, &st, &rp, err)))
+			return rc;
+		*same = same_record(rcur, rp);
+	}
+	return 0;
+}
+
+/* Fills ch (room for old->n + new->n entries; either record may be NULL)
+ * with the fields that differ between old and new, in column order, the
+ * strings borrowed from the records.  Returns their number. */
+static size_t field_changes(const struct kt_record *old,
+                            const struct kt_record *new,
+                            struct kt_field_change *ch)
+{
+	size_t n = 0;
+
+	if (!old || !new) {
+		const struct kt_record *r = old ? old : new;
+		for (size_t i = 0; i < r->n; i++) {
+			if (silent_column(r->names[i]) || !*r->values[i])
+				continue;
+			ch[n].field = r->names[i];
+			ch[n].old = old ? r->values[i] : "";
+			ch[n].new = old ? "" : r->values[i];
+			n++;
+		}
+		return n;
+	}
+	for (size_t i = 0; i < new->n; i++) {
+		const char *was = value_of(old, new->names[i]);
+		if (!strcmp(new->names[i], "id") || !strcmp(was, new->values[i]))
+			continue;
+		ch[n].field = new->names[i];
+		ch[n].old = was;
+		ch[n].new = new->values[i];
+		n++;
+	}
+	/* Columns dropped from the shard by hand. */
+	for (size_t i = 0; i < old->n; i++) {
+		if (kt_record_get(new, old->names[i]) || !*old->values[i])
+			continue;
+		ch[n].field = old->names[i];
+		ch[n].old = old->values[i];
+		ch[n].new = "";
+		n++;
+	}
+	return n;
+}
+
+/* Makes the entry of commit c, whose record is cur and whose first
+ * parent's is par (either NULL for absent, not both), and calls fn with
+ * it unless the two are the same record.  Returns 0, fn's non-zero
+ * return, or KT_ENOMEM. */
+static int report(git_commit *c, const struct kt_record *par,
+                  const struct kt_record *cur,
+                  int (*fn)(void *arg, const struct kt_log_entry *e),
+                  void *arg, struct kt_error *err)
+{
+	const git_signature *who = git_commit_author(c);
+	const char *subject = git_commit_summary(c);
+	size_t room = (par ? par->n : 0) + (cur ? cur->n : 0) + 1;
+	struct kt_field_change *ch = calloc(room, sizeof *ch);
+	struct kt_log_entry e = { 0 };
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc = 0;
+
+	if (!ch)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	e.nchanges = field_changes(par, cur, ch);
+	if (par && cur && !e.nchanges) {
+		free(ch);
+		return 0;
+	}
+	git_oid_tostr(hex, sizeof hex, git_commit_id(c));
+	e.commit = hex;
+	e.time = who ? (int64_t)who->when.time : (int64_t)git_commit_time(c);
+	e.tz_offset = who ? who->when.offset : git_commit_time_offset(c);
+	e.author = who && who->name ? who->name : "";
+	e.email = who && who->email ? who->email : "";
+	e.subject = subject ? subject : "";
+	e.added = !par;
+	e.removed = !cur;
+	e.changes = ch;
+	rc = fn(arg, &e);
+	free(ch);
+	return rc;
+}
+
+/* Finds the record as commit c has it (*cur) and as its first parent has
+ * it (*par), both owned by the walk; *skip is set instead when c did not
+ * touch the record: its blob at the path is one of a parent's, the record
+ * is absent from both, or a merge took it as it was on a side branch.
+ * Returns 0 or an error. */
+static int rows_of(struct walk *w, git_commit *c, const struct kt_record **cur,
+                   const struct kt_record **par, int *skip,
+                   struct kt_error *err)
+{
+	struct blob_state now, first = { 0 }, st;
+	unsigned int np = git_commit_parentcount(c);
+	int rc = blob_of_id(w, git_commit_id(c), &now, err);
+
+	*skip = 1;
+	*cur = *par = NULL;
+	if (rc)
+		return rc;
+	for (unsigned int i = 0; i < np; i++) {
+		const git_oid *pid = git_commit_parent_id(c, i);
+		if (!pid)
+			return git_fail(err, "commit parent");
+		if ((rc = blob_of_id(w, pid, &st, err)))
+			return rc;
+		if (i == 0) {
+			first = st;
+			w->have_parent = 1;
+			git_oid_cpy(&w->parent_commit, pid);
+			w->parent_blob = st;
+		}
+		if (same_blob(&now, &st))
+			return 0;
+	}
+	if (np == 0 && !now.present)
+		return 0;
+	if (np > 1) {
+		int same;
+		if ((rc = same_as_side(w, c, &now, &same, err)) || same)
+			return rc;
+	}
+	if ((rc = record_at(w, &now, cur, err)) ||
+	    (rc = record_at(w, &first, par, err)))
+		return rc;
+	*skip = !*cur && !*par;
+	return 0;
+}
+
+/* Looks at one commit of the walk and reports it when it changed the
+ * record.  Returns 0, fn's non-zero return, or an error (a malformed
+ * shard names the commit). */
+static int visit(struct walk *w, git_commit *c,
+                 int (*fn)(void *arg, const struct kt_log_entry *e),
+                 void *arg, struct kt_error *err)
+{
+	const struct kt_record *cur, *par;
+	int skip, rc = rows_of(w, c, &cur, &par, &skip, err);
+
+	if (rc == KT_ECSV && err) {
+		char hex[GIT_OID_HEXSZ + 1], msg[sizeof err->msg];
+		git_oid_tostr(hex, sizeof hex, git_commit_id(c));
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		kt_error_set(err, rc, "commit %.10s: %s", hex, msg);
+	}
+	if (rc || skip)
+		return rc;
+	return report(c, par, cur, fn, arg, err);
+}
+
+/* Starts a walk of every commit reachable from HEAD, newest first
+ * (topological, then by time).  Returns 0 and *out (git_revwalk_free) or
+ * KT_EGIT. */
+static int walk_start(git_repository *repo, git_revwalk **out,
+                      struct kt_error *err)
+{
+	if (git_revwalk_new(out, repo))
+		return git_fail(err, "revwalk");
+	if (git_revwalk_sorting(*out, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) ||
+	    git_revwalk_push_head(*out)) {
+		git_revwalk_free(*out);
+		*out = NULL;
+		return git_fail(err, "HEAD");
+	}
+	return 0;
+}
+
+/* Sets *found to 1 and writes to name (size bytes, the caller's) the path
+ * of the shard under dir (data/TYPE) that commit c changed or dropped and
+ * whose version in c's parent p holds the row of id; *found is 0 when
+ * there is none.  Returns 0 or an error. */
+static int removed_from(git_repository *repo, git_commit *c, git_commit *p,
+                        const char *dir, const char *id, char *name,
+                        size_t size, int *found, struct kt_error *err)
+{
+	git_tree *ct = NULL, *pt = NULL, *cd = NULL, *pd = NULL;
+	git_tree_entry *ce = NULL, *pe = NULL;
+	int rc = 0;
+
+	*found = 0;
+	if (git_commit_tree(&ct, c) || git_commit_tree(&pt, p)) {
+		rc = git_fail(err, "commit tree");
+		goto out;
+	}
+	if (git_tree_entry_bypath(&pe, pt, dir) ||
+	    git_tree_entry_type(pe) != GIT_OBJECT_TREE)
+		goto out;   /* the parent had no such directory */
+	if (!git_tree_entry_bypath(&ce, ct, dir) &&
+	    git_tree_entry_type(ce) == GIT_OBJECT_TREE &&
+	    git_oid_equal(git_tree_entry_id(ce), git_tree_entry_id(pe)))
+		goto out;   /* nothing changed under it */
+	if (git_tree_lookup(&pd, repo, git_tree_entry_id(pe)) ||
+	    (ce && git_tree_entry_type(ce) == GIT_OBJECT_TREE &&
+	     git_tree_lookup(&cd, repo, git_tree_entry_id(ce)))) {
+		rc = git_fail(err, dir);
+		goto out;
+	}
+	for (size_t i = 0; !*found && i < git_tree_entrycount(pd); i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(pd, i);
+		const git_tree_entry *now = cd ? git_tree_entry_byname(cd, git_tree_entry_name(e)) : NULL;
+		git_blob *blob = NULL;
+		size_t start, end;
+
+		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
+		    (now && git_oid_equal(git_tree_entry_id(now), git_tree_entry_id(e))))
+			continue;
+		if (git_blob_lookup(&blob, repo, git_tree_entry_id(e))) {
+			rc = git_fail(err, git_tree_entry_name(e));
+			goto out;
+		}
+		if (shard_find_row(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
+		                   id, &start, &end)) {
+			snprintf(name, size, "%s/%s", dir, git_tree_entry_name(e));
+			*found = 1;
+		}
+		git_blob_free(blob);
+	}
+out:
+	git_tree_entry_free(ce);
+	git_tree_entry_free(pe);
+	git_tree_free(cd);
+	git_tree_free(pd);
+	git_tree_free(ct);
+	git_tree_free(pt);
+	return rc;
+}
+
+/* Finds the shard of a record no longer in the books: the file under
+ * data/TYPE/ from which the newest commit that removed it took it.
+ * Returns 0 and *path (caller frees), KT_ENOTFOUND, or an error. */
+static int removed_path(struct kt_books *b, const struct kt_schema *s,
+                        const char *id, char **path, struct kt_error *err)
+{
+	git_revwalk *rw = NULL;
+	git_oid cid;
+	char dir[256], name[512];
+	int rc, found = 0;
+
+	*path = NULL;
+	snprintf(dir, sizeof dir, "data/%s", s->name);
+	if ((rc = walk_start(b->repo, &rw, err)))
+		return rc;
+	while (!rc && !found) {
+		git_commit *c = NULL, *p = NULL;
+		int g = git_revwalk_next(&cid, rw);
+
+		if (g == GIT_ITEROVER)
+			break;
+		if (g || git_commit_lookup(&c, b->repo, &cid)) {
+			rc = git_fail(err, "commit");
+			break;
+		}
+		if (git_commit_parentcount(c) > 0 && git_commit_parent(&p, c, 0))
+			rc = git_fail(err, "commit parent");
+		else if (p)
+			rc = removed_from(b->repo, c, p, dir, id, name, sizeof name, &found, err);
+		git_commit_free(p);
+		git_commit_free(c);
+	}
+	git_revwalk_free(rw);
+	if (rc)
+		return rc;
+	if (!found)
+		return kt_error_set(err, KT_ENOTFOUND, "no %s %s", s->name, id);
+	if (!(*path = strdup(name)))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Calls fn for every commit that changed the record.  See kontora.h. */
+int kt_log(struct kt_books *b, const struct kt_schema *s, const char *id,
+           int (*fn)(void *arg, const struct kt_log_entry *e), void *arg,
+           struct kt_error *err)
+{
+	struct walk w = { 0 };
+	git_revwalk *rw = NULL;
+	git_oid cid;
+	char *path = NULL;
+	int rc;
+
+	if (!id_valid(s, id))
+		return kt_error_set(err, KT_ENOTFOUND, "no %s %s", s->name, id);
+	rc = index_shard_of(b, s, id, &path, err);
+	if (rc && rc != KT_ENOTFOUND)
+		return rc;
+	if (!path && (rc = removed_path(b, s, id, &path, err)))
+		return rc;
+	w.b = b;
+	w.s = s;
+	w.id = id;
+	w.path = path;
+	if ((rc = walk_start(b->repo, &rw, err))) {
+		free(path);
+		return rc;
+	}
+	while (!rc) {
+		git_commit *c = NULL;
+		int g = git_revwalk_next(&cid, rw);
+
+		if (g == GIT_ITEROVER)
+			break;
+		if (g || git_commit_lookup(&c, b->repo, &cid)) {
+			rc = git_fail(err, "commit");
+			break;
+		}
+		rc = visit(&w, c, fn, arg, err);
+		git_commit_free(c);
+	}
+	for (size_t i = 0; i < 2; i++)
+		kt_record_free(w.slots[i].rec);
+	git_revwalk_free(rw);
+	free(path);
+	return rc;
+}

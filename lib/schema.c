@@ -1,0 +1,455 @@
+/*
+ * schema.c - record types as data: schemas/TYPE.schema files, and what a
+ * field's type means for the values it holds.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <stdio.h>
+
+#include "internal.h"
+
+static const char *const type_names[] = {
+	[KT_TEXT] = "text", [KT_INT] = "int", [KT_MONEY] = "money",
+	[KT_DATE] = "date", [KT_DATETIME] = "datetime", [KT_BOOL] = "bool",
+	[KT_PHONE] = "phone", [KT_EMAIL] = "email", [KT_INN] = "inn",
+	[KT_ENUM] = "enum", [KT_DICT] = "dict", [KT_REF] = "ref",
+	[KT_LIST] = "list",
+};
+
+/* Returns the name of type t (static). */
+const char *kt_ftype_name(enum kt_ftype t)
+{
+	return type_names[t];
+}
+
+/* Returns 1 if s is snake_case: [a-z][a-z0-9_]*. */
+static int is_snake(const char *s)
+{
+	if (!islower((unsigned char)*s))
+		return 0;
+	for (; *s; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
+			return 0;
+	return 1;
+}
+
+/*
+ * Splits one line into words: blanks separate, "..." quotes (with \" and
+ * \\ inside), key="..." keeps key= before the quoted text.  Writes at most
+ * max pointers into words, pointing into line, which is modified.
+ * Returns the number of words, or -1 on an unterminated quote.
+ */
+static int split_words(char *line, char **words, int max)
+{
+	int n = 0;
+	char *p = line;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || *p == '#')
+			return n;
+		if (n == max)
+			return n;
+		char *out = p;
+		words[n++] = p;
+		while (*p && *p != ' ' && *p != '\t') {
+			if (*p != '"') {
+				*out++ = *p++;
+				continue;
+			}
+			for (p++; *p != '"'; p++) {
+				if (!*p)
+					return -1;
+				if (*p == '\\' && p[1])
+					p++;
+				*out++ = *p;
+			}
+			p++;
+		}
+		int end = *p != '\0';
+		*out = '\0';
+		if (end)
+			p++;
+	}
+}
+
+/* Parses "TYPE" or "TYPE:ARG" into f.  Returns 0 or -1 for an unknown type. */
+static int parse_type(const char *word, struct kt_field *f)
+{
+	const char *colon = strchr(word, ':');
+	size_t len = colon ? (size_t)(colon - word) : strlen(word);
+
+	for (size_t t = 0; t < sizeof type_names / sizeof *type_names; t++) {
+		if (strlen(type_names[t]) != len || memcmp(word, type_names[t], len))
+			continue;
+		f->type = (enum kt_ftype)t;
+		int wants_arg = t == KT_ENUM || t == KT_DICT || t == KT_REF;
+		if (wants_arg != (colon != NULL && colon[1] != '\0'))
+			return -1;
+		if (colon && !(f->arg = strdup(colon + 1)))
+			return -1;
+		return 0;
+	}
+	return -1;
+}
+
+/* Parses the words after "field".  Returns 0 or an error in err. */
+static int parse_field(struct kt_schema *s, char **w, int n, const char *file,
+                       long line, struct kt_error *err)
+{
+	if (n < 2)
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: field needs a name and a type", file, line);
+	if (!is_snake(w[0]) || !strcmp(w[0], "id") || !strcmp(w[0], "created"))
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: %s: not a field name (snake_case, not id or created)", file, line, w[0]);
+	if (kt_schema_field(s, w[0]))
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: %s: defined twice", file, line, w[0]);
+
+	struct kt_field *fields = realloc(s->fields, (s->nfields + 1) * sizeof *fields);
+	if (!fields)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	s->fields = fields;
+	struct kt_field *f = &fields[s->nfields++];
+	memset(f, 0, sizeof *f);
+	if (!(f->name = strdup(w[0])))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (parse_type(w[1], f))
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: %s: unknown type \"%s\"", file, line, w[0], w[1]);
+	for (int i = 2; i < n; i++) {
+		char **slot = NULL;
+		if (!strcmp(w[i], "required"))
+			f->required = 1;
+		else if (!strcmp(w[i], "unique"))
+			f->unique = 1;
+		else if (!strncmp(w[i], "default=", 8))
+			slot = &f->def;
+		else if (!strncmp(w[i], "label=", 6))
+			slot = &f->label;
+		else
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: %s: unknown option \"%s\"", file, line, w[0], w[i]);
+		if (slot && !(*slot = strdup(strchr(w[i], '=') + 1)))
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* Copies the one word a directive takes into *slot.  Returns 0 or an error. */
+static int one_word(char **slot, char **w, int n, const char *file, long line,
+                    const char *what, struct kt_error *err)
+{
+	if (n != 1)
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: %s takes one value", file, line, what);
+	free(*slot);
+	if (!(*slot = strdup(w[0])))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Parses one line's words into s.  Returns 0 or an error. */
+static int parse_line(struct kt_schema *s, char **w, int n, const char *file,
+                      long line, struct kt_error *err)
+{
+	const char *d = w[0];
+
+	w++, n--;
+	if (!strcmp(d, "field"))
+		return parse_field(s, w, n, file, line, err);
+	if (!strcmp(d, "type"))
+		return one_word(&s->name, w, n, file, line, d, err);
+	if (!strcmp(d, "label"))
+		return one_word(&s->label, w, n, file, line, d, err);
+	if (!strcmp(d, "key"))
+		return one_word(&s->key, w, n, file, line, d, err);
+	if (!strcmp(d, "title"))
+		return one_word(&s->title, w, n, file, line, d, err);
+	if (!strcmp(d, "sort"))
+		return one_word(&s->sort, w, n, file, line, d, err);
+	if (!strcmp(d, "prefix")) {
+		if (n != 1 || strlen(w[0]) != 1 || !isupper((unsigned char)w[0][0]))
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: prefix is one capital letter A-Z", file, line);
+		s->prefix = w[0][0];
+		return 0;
+	}
+	if (!strcmp(d, "columns")) {
+		for (int i = 0; i < n; i++) {
+			char **c = realloc(s->columns, (s->ncolumns + 1) * sizeof *c);
+			if (!c)
+				return kt_error_set(err, KT_ENOMEM, "out of memory");
+			s->columns = c;
+			if (!(c[s->ncolumns++] = strdup(w[i])))
+				return kt_error_set(err, KT_ENOMEM, "out of memory");
+		}
+		return 0;
+	}
+	return kt_error_set(err, KT_ESCHEMA, "%s:%ld: unknown directive \"%s\"", file, line, d);
+}
+
+/* Checks that the fields named by key, title, sort and columns exist and
+ * that the type has a name and a prefix.  Returns 0 or an error. */
+static int validate(const struct kt_schema *s, const char *file, struct kt_error *err)
+{
+	if (!s->name || !is_snake(s->name))
+		return kt_error_set(err, KT_ESCHEMA, "%s: no \"type NAME\" line (snake_case name)", file);
+	if (!s->prefix)
+		return kt_error_set(err, KT_ESCHEMA, "%s: no \"prefix LETTER\" line", file);
+	const char *named[] = { s->key, s->title, s->sort && s->sort[0] == '-' ? s->sort + 1 : s->sort };
+	for (size_t i = 0; i < 3; i++)
+		if (named[i] && strcmp(named[i], "created") && !kt_schema_field(s, named[i]))
+			return kt_error_set(err, KT_ESCHEMA, "%s: no field \"%s\"", file, named[i]);
+	for (size_t i = 0; i < s->ncolumns; i++)
+		if (strcmp(s->columns[i], "id") && strcmp(s->columns[i], "created") &&
+		    !kt_schema_field(s, s->columns[i]))
+			return kt_error_set(err, KT_ESCHEMA, "%s: columns: no field \"%s\"", file, s->columns[i]);
+	return 0;
+}
+
+/*
+ * Parses a schema file.  Returns 0 and *out (kt_schema_free()), or
+ * KT_ESCHEMA / KT_ENOMEM with err naming the file and line.
+ */
+int kt_schema_parse(const char *text, size_t len, const char *name,
+                    struct kt_schema **out, struct kt_error *err)
+{
+	struct kt_schema *s = calloc(1, sizeof *s);
+	char *copy = malloc(len + 1);
+	int rc = 0;
+	long line = 0;
+
+	if (!s || !copy || !(s->file = strdup(name))) {
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		goto done;
+	}
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	for (char *p = copy, *nl; p && *p && !rc; p = nl ? nl + 1 : NULL) {
+		char *words[64];
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		line++;
+		int n = split_words(p, words, 64);
+		if (n < 0)
+			rc = kt_error_set(err, KT_ESCHEMA, "%s:%ld: unterminated quote", name, line);
+		else if (n > 0)
+			rc = parse_line(s, words, n, name, line, err);
+	}
+	if (!rc)
+		rc = validate(s, name, err);
+done:
+	free(copy);
+	if (rc) {
+		kt_schema_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+/* Frees a schema; NULL is fine. */
+void kt_schema_free(struct kt_schema *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nfields; i++) {
+		free(s->fields[i].name);
+		free(s->fields[i].arg);
+		free(s->fields[i].label);
+		free(s->fields[i].def);
+	}
+	for (size_t i = 0; i < s->ncolumns; i++)
+		free(s->columns[i]);
+	free(s->fields);
+	free(s->columns);
+	free(s->name);
+	free(s->label);
+	free(s->key);
+	free(s->title);
+	free(s->sort);
+	free(s->file);
+	free(s);
+}
+
+/* Returns the field called name in s (owned by s), or NULL. */
+const struct kt_field *kt_schema_field(const struct kt_schema *s, const char *name)
+{
+	for (size_t i = 0; i < s->nfields; i++)
+		if (!strcmp(s->fields[i].name, name))
+			return &s->fields[i];
+	return NULL;
+}
+
+/* Returns 1 if word is one of the |-separated values of list. */
+static int enum_has(const char *list, const char *word)
+{
+	size_t len = strlen(word);
+
+	for (const char *p = list; p; p = strchr(p, '|')) {
+		if (*p == '|')
+			p++;
+		if (!strncmp(p, word, len) && (p[len] == '|' || !p[len]))
+			return 1;
+	}
+	return 0;
+}
+
+/* Parses a bool as people type it into 1/0; -1 if it is none. */
+static int parse_bool(const char *s)
+{
+	static const char *const yes[] = { "true", "yes", "y", "1", "да", "Да", "ДА" };
+	static const char *const no[] = { "false", "no", "n", "0", "нет", "Нет", "НЕТ" };
+
+	for (size_t i = 0; i < sizeof yes / sizeof *yes; i++) {
+		if (!strcasecmp(s, yes[i]))
+			return 1;
+		if (!strcasecmp(s, no[i]))
+			return 0;
+	}
+	return -1;
+}
+
+/* Parses a stored bool: 1 for "true", 0 for "false", -1 otherwise. */
+int bool_value(const char *s)
+{
+	return !strcmp(s, "true") ? 1 : !strcmp(s, "false") ? 0 : -1;
+}
+
+/* Returns a copy of s without leading and trailing blanks (caller frees). */
+static char *trimmed(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	size_t len = strlen(s);
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
+	               s[len - 1] == '\n' || s[len - 1] == '\r'))
+		len--;
+	return strndup(s, len);
+}
+
+/* Normalises a list: items split on ';' or ',', trimmed, joined by "; ". */
+static char *normalize_list(const char *in)
+{
+	struct kt_buf b = { 0 };
+
+	if (kt_buf_adds(&b, ""))
+		return NULL;
+	for (const char *p = in; *p;) {
+		size_t n = strcspn(p, ";");
+		char *item = strndup(p, n), *t = item ? trimmed(item) : NULL;
+		free(item);
+		if (!t) {
+			kt_buf_free(&b);
+			return NULL;
+		}
+		if (*t && ((b.len && kt_buf_adds(&b, "; ")) || kt_buf_adds(&b, t))) {
+			free(t);
+			kt_buf_free(&b);
+			return NULL;
+		}
+		free(t);
+		p += n + (p[n] == ';');
+	}
+	return kt_buf_detach(&b);
+}
+
+/* Validates and normalises a non-empty trimmed value v of f.  Returns the
+ * normalised copy (caller frees) or NULL with err set. */
+static char *normalize(const struct kt_field *f, const char *v, struct kt_error *err)
+{
+	char buf[40];
+	int64_t n;
+	char *end;
+
+	switch (f->type) {
+	case KT_TEXT:
+		if (!kt_utf8_valid(v, strlen(v), NULL))
+			break;
+		return strdup(v);
+	case KT_INT:
+		n = strtoll(v, &end, 10);
+		if (*end || end == v)
+			break;
+		snprintf(buf, sizeof buf, "%lld", (long long)n);
+		return strdup(buf);
+	case KT_MONEY:
+		if (kt_money_parse(v, &n))
+			break;
+		return strdup(kt_money_format(n, 0, buf));
+	case KT_DATE:
+		if (!kt_date_valid(v))
+			break;
+		return strdup(v);
+	case KT_DATETIME:
+		if (!kt_datetime_valid(v))
+			break;
+		return strdup(v);
+	case KT_BOOL:
+		if (parse_bool(v) < 0)
+			break;
+		return strdup(parse_bool(v) ? "true" : "false");
+	case KT_PHONE:
+		if (kt_phone_normalize(v, buf))
+			break;
+		return strdup(buf);
+	case KT_EMAIL: {
+		const char *at = strchr(v, '@');
+		if (!at || at == v || !at[1] || strchr(at + 1, '@') || strpbrk(v, " \t,;<>"))
+			break;
+		char *low = strdup(v);
+		for (char *p = low; p && *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		return low;
+	}
+	case KT_INN:
+		if (!kt_inn_valid(v)) {
+			int digits = strspn(v, "0123456789") == strlen(v) &&
+			             (strlen(v) == 10 || strlen(v) == 12);
+			kt_error_set(err, KT_EINVAL, "%s: %s \"%s\"", f->name,
+			             digits ? "invalid checksum" : "not an INN (10 or 12 digits)", v);
+			return NULL;
+		}
+		return strdup(v);
+	case KT_ENUM:
+		if (!enum_has(f->arg, v)) {
+			kt_error_set(err, KT_EINVAL, "%s: \"%s\" is not one of %s", f->name, v, f->arg);
+			return NULL;
+		}
+		return strdup(v);
+	case KT_LIST:
+		return normalize_list(v);
+	case KT_DICT:
+	case KT_REF:
+		return strdup(v);   /* resolved against the books by the caller */
+	}
+	kt_error_set(err, KT_EINVAL, "%s: \"%s\" is not a valid %s", f->name, v,
+	             kt_ftype_name(f->type));
+	return NULL;
+}
+
+/*
+ * Normalises and validates one value of field f.  Returns 0 and *out
+ * (caller frees; "" for an empty value), or KT_EINVAL / KT_ENOMEM.
+ */
+int kt_value_normalize(const struct kt_field *f, const char *in, char **out,
+                       struct kt_error *err)
+{
+	char *t = trimmed(in ? in : "");
+
+	if (!t)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (!*t) {
+		*out = t;
+		return 0;
+	}
+	struct kt_error why = { 0 };
+	*out = normalize(f, t, &why);
+	free(t);
+	if (*out)
+		return 0;
+	if (!why.code)
+		kt_error_set(&why, KT_ENOMEM, "out of memory");
+	if (err)
+		*err = why;
+	return why.code;
+}

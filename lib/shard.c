@@ -1,0 +1,192 @@
+/*
+ * shard.c - the bytes of data/TYPE/YYYY-MM.csv: finding a row, cutting a
+ * range out, turning rows into records.  Rows are sorted by id, so most
+ * work touches one row and copies the rest as it is.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Returns the shard path of a record of s created at created. */
+char *shard_path(const struct kt_schema *s, const char *created)
+{
+	char *path;
+
+	if (!kt_datetime_valid(created) ||
+	    asprintf(&path, "data/%s/%.7s.csv", s->name, created) < 0)
+		return NULL;
+	return path;
+}
+
+/* Writes the canonical header of s and extra columns (no newline). */
+int shard_header(struct kt_buf *b, const struct kt_schema *s,
+                 char *const *extra, size_t nextra)
+{
+	int rc = kt_csv_add_field(b, "id");
+
+	for (size_t i = 0; !rc && i < s->nfields; i++)
+		rc = kt_buf_addc(b, ',') || kt_csv_add_field(b, s->fields[i].name);
+	if (!rc)
+		rc = kt_buf_adds(b, ",created");
+	for (size_t i = 0; !rc && i < nextra; i++)
+		rc = kt_buf_addc(b, ',') || kt_csv_add_field(b, extra[i]);
+	return rc ? KT_ENOMEM : 0;
+}
+
+/* Returns the offset just past the row starting at start.  See internal.h. */
+size_t shard_row_end(const char *buf, size_t len, size_t start)
+{
+	int quoted = 0;
+
+	for (size_t i = start; i < len; i++) {
+		/* Most rows hold no quotes: jump to the newline when that is so. */
+		if (!quoted) {
+			const char *nl = memchr(buf + i, '\n', len - i);
+			size_t stop = nl ? (size_t)(nl - buf) : len;
+			if (!memchr(buf + i, '"', stop - i))
+				return nl ? stop + 1 : len;
+		}
+		if (buf[i] == '"')
+			quoted = !quoted;
+		else if (buf[i] == '\n' && !quoted)
+			return i + 1;
+	}
+	return len;
+}
+
+/* Returns the length of the header line, newline included. */
+size_t shard_header_len(const char *buf, size_t len)
+{
+	return shard_row_end(buf, len, 0);
+}
+
+/* Returns 1 if an even number of quotes precede pos, i.e. pos is outside
+ * any quoted field. */
+static int outside_quotes(const char *buf, size_t pos)
+{
+	size_t quotes = 0;
+	const char *p = buf, *end = buf + pos;
+
+	while ((p = memchr(p, '"', (size_t)(end - p)))) {
+		quotes++;
+		p++;
+	}
+	return quotes % 2 == 0;
+}
+
+/* Finds the row of id.  See internal.h. */
+int shard_find_row(const char *buf, size_t len, const char *id,
+                   size_t *start, size_t *end)
+{
+	char needle[16];
+	int n = snprintf(needle, sizeof needle, "\n%s,", id);
+	const char *p = buf, *stop = buf + len;
+
+	while (p < stop && (p = memmem(p, (size_t)(stop - p), needle, (size_t)n))) {
+		size_t at = (size_t)(p - buf) + 1;
+		if (outside_quotes(buf, at)) {
+			*start = at;
+			*end = shard_row_end(buf, len, at);
+			return 1;
+		}
+		p++;
+	}
+	return 0;
+}
+
+/* Parses the header of buf and the rows in [start, end).  See internal.h. */
+int shard_parse_range(const char *buf, size_t len, size_t start, size_t end,
+                      const char *name, struct kt_csv **out,
+                      struct kt_error *err)
+{
+	size_t hlen = shard_header_len(buf, len);
+	struct kt_buf b = { 0 };
+	int rc;
+
+	if (kt_buf_add(&b, buf, hlen) || (hlen && buf[hlen - 1] != '\n' && kt_buf_addc(&b, '\n')) ||
+	    kt_buf_add(&b, buf + start, end - start))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	else
+		rc = kt_csv_parse(b.data, b.len, name, out, err);
+	kt_buf_free(&b);
+	return rc;
+}
+
+/* Returns the index of name in header, or -1. */
+static long column_of(char *const *header, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(header[i], name))
+			return (long)i;
+	return -1;
+}
+
+/* Returns 1 if column name belongs to s's canonical columns. */
+static int is_schema_column(const struct kt_schema *s, const char *name)
+{
+	return !strcmp(name, "id") || !strcmp(name, "created") || kt_schema_field(s, name);
+}
+
+/* Builds a record from a shard row.  See internal.h. */
+int record_from_row(const struct kt_schema *s, char *const *header,
+                    size_t nheader, char *const *fields, size_t nfields,
+                    struct kt_record **out)
+{
+	struct kt_record *r = calloc(1, sizeof *r);
+	size_t cap = s->nfields + 2 + nheader;
+
+	if (!r || !(r->names = calloc(cap, sizeof *r->names)) ||
+	    !(r->values = calloc(cap, sizeof *r->values))) {
+		kt_record_free(r);
+		return KT_ENOMEM;
+	}
+	r->schema = s;
+	for (size_t i = 0; i < s->nfields + 2 + nheader; i++) {
+		const char *name;
+		if (i == 0)
+			name = "id";
+		else if (i <= s->nfields)
+			name = s->fields[i - 1].name;
+		else if (i == s->nfields + 1)
+			name = "created";
+		else if (!is_schema_column(s, header[i - s->nfields - 2]))
+			name = header[i - s->nfields - 2];
+		else
+			continue;
+		long col = column_of(header, nheader, name);
+		const char *v = col >= 0 && (size_t)col < nfields ? fields[col] : "";
+		r->names[r->n] = strdup(name);
+		r->values[r->n] = strdup(v ? v : "");
+		if (!r->names[r->n++] || !r->values[r->n - 1]) {
+			kt_record_free(r);
+			return KT_ENOMEM;
+		}
+	}
+	*out = r;
+	return 0;
+}
+
+/* Returns r's value of name, or NULL. */
+const char *kt_record_get(const struct kt_record *r, const char *name)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->names[i], name))
+			return r->values[i];
+	return NULL;
+}
+
+/* Frees a record; NULL is fine. */
+void kt_record_free(struct kt_record *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->names[i]);
+		free(r->values[i]);
+	}
+	free(r->names);
+	free(r->values);
+	free(r);
+}

@@ -1,0 +1,291 @@
+/*
+ * text.c - unit tests for lib/text.c.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kontora.h"
+#include "tap.h"
+
+/* Returns -1, 0 or 1 as the sign of v. */
+static int sign(int v)
+{
+	return (v > 0) - (v < 0);
+}
+
+static void test_utf8(void)
+{
+	static const struct { const char *s; size_t bad; } bad[] = {
+		{ "\x80", 0 },			/* stray continuation byte */
+		{ "ok\xC0\xAFrest", 2 },	/* overlong '/' */
+		{ "\xC1\xBF", 0 },		/* overlong */
+		{ "a\xE0\x80\xAF", 1 },		/* overlong, three bytes */
+		{ "\xF0\x80\x80\xAF", 0 },	/* overlong, four bytes */
+		{ "x\xED\xA0\x80", 1 },		/* surrogate U+D800 */
+		{ "\xED\xBF\xBF", 0 },		/* surrogate U+DFFF */
+		{ "\xF4\x90\x80\x80", 0 },	/* U+110000 */
+		{ "\xF5\x80\x80\x80", 0 },
+		{ "\xFF", 0 },
+		{ "ab\xE2\x82", 2 },		/* truncated at the end */
+		{ "ab\xE2\x82z", 2 },		/* truncated in the middle */
+		{ "при\xD0", 6 },
+		{ "\xD0\xD0\xBF", 0 },
+	};
+	static const char *const good[] = {
+		"", "abc", "привет", "€", "𝄞", "\xF4\x8F\xBF\xBF", "\xEF\xBF\xBF",
+		"\xED\x9F\xBF", "\xEE\x80\x80", "Ёж ₽ 1 234,50",
+	};
+	size_t i, off;
+
+	for (i = 0; i < sizeof good / sizeof good[0]; i++)
+		ok(kt_utf8_valid(good[i], strlen(good[i]), NULL), "valid UTF-8 %zu", i);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		off = 99;
+		ok(!kt_utf8_valid(bad[i].s, strlen(bad[i].s), &off), "invalid UTF-8 %zu", i);
+		is_int((long long)off, (long long)bad[i].bad, "invalid UTF-8 %zu offset", i);
+	}
+	ok(kt_utf8_valid("a\0b", 3, NULL), "NUL is valid UTF-8");
+	ok(kt_utf8_valid("ab\xE2\x82\xAC", 2, NULL), "only len bytes are read");
+	ok(!kt_utf8_valid("\xE2\x82\xAC", 2, NULL), "a sequence cut by len is invalid");
+	is_int((long long)kt_utf8_width(""), 0, "width of \"\"");
+	is_int((long long)kt_utf8_width("привет"), 6, "width of Cyrillic");
+	is_int((long long)kt_utf8_width("a€b𝄞"), 4, "width counts code points");
+}
+
+static void test_fold(void)
+{
+	static const struct { const char *in, *out; } t[] = {
+		{ "", "" },
+		{ "ABCxyz 123", "abcxyz 123" },
+		{ "ПРИВЕТ Мир", "привет мир" },
+		{ "АБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ", "абвгдежзийклмнопрстуфхцчшщъыьэюя" },
+		{ "Ёлка ёж", "елка еж" },
+		{ "ЀЉЇЎЏ", "ѐљїўџ" },
+		{ "ÄŸ Ωmega", "ÄŸ Ωmega" },
+		{ "bad\xFF\xD0", "bad\xFF\xD0" },
+		{ "\xD0" "A", "\xD0" "a" },
+	};
+	size_t i;
+	char *s;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		s = kt_fold(t[i].in);
+		is_str(s, t[i].out, "fold \"%s\"", t[i].in);
+		free(s);
+	}
+}
+
+static void test_collate(void)
+{
+	static const char *const words[] = {
+		"", "a", "A", "ab", "Ab", "z", "а", "А", "Б", "б", "е", "Е", "ё", "Ё",
+		"еж", "ёж", "Ёж", "ель", "я", "Я", "яблоко", "Яблоко", "\xFF", "\xD0",
+	};
+	size_t n = sizeof words / sizeof words[0], i, j;
+	int bad_fold = 0, bad_total = 0, c;
+	char *fi, *fj;
+
+	ok(kt_collate("а", 2, "Б", 2) < 0, "а < Б");
+	ok(kt_collate("Яблоко", 12, "апельсин", 16) > 0, "Яблоко > апельсин");
+	ok(kt_collate("ёж", 4, "ель", 6) < 0, "ё sorts as е");
+	ok(kt_collate("е", 2, "ё", 2) < 0, "е before ё on a tie");
+	ok(kt_collate("Москва", 12, "москва", 12) < 0, "capital first on a tie");
+	ok(kt_collate("a", 1, "ab", 2) < 0, "a prefix sorts first");
+	is_int(kt_collate("abc", 2, "abd", 2), 0, "only the given lengths count");
+	is_int(kt_collate(NULL, 0, NULL, 0), 0, "empty strings may be NULL");
+	ok(kt_collate(NULL, 0, "a", 1) < 0, "empty sorts first");
+	ok(kt_collate("z", 1, "а", 2) < 0, "Latin before Cyrillic");
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++) {
+			c = kt_collate(words[i], strlen(words[i]), words[j], strlen(words[j]));
+			fi = kt_fold(words[i]);
+			fj = kt_fold(words[j]);
+			if (strcmp(fi, fj) != 0 && sign(c) != sign(strcmp(fi, fj)))
+				bad_fold++;
+			if ((c == 0) != (i == j) || sign(c) != -sign(kt_collate(words[j],
+			    strlen(words[j]), words[i], strlen(words[i]))))
+				bad_total++;
+			free(fi);
+			free(fj);
+		}
+	}
+	is_int(bad_fold, 0, "collate agrees with comparing kt_fold()");
+	is_int(bad_total, 0, "collate is a total order");
+}
+
+static void test_phone(void)
+{
+	static const struct { const char *in, *out; } t[] = {
+		{ "+7 (495) 123-45-67", "+74951234567" },
+		{ "8 916 123 45 67", "+79161234567" },
+		{ "79161234567", "+79161234567" },
+		{ "9161234567", "+79161234567" },
+		{ "(495) 123-45-67", "+74951234567" },
+		{ "351.234.56.78", "+73512345678" },
+		{ "8005553535", "+78005553535" },
+		{ "8(800)555-35-35", "+78005553535" },
+		{ "\t+7\t916\t1234567 ", "+79161234567" },
+		{ "+44 20 7946 0958", "+442079460958" },
+		{ "+1.202.555.0143", "+12025550143" },
+		{ "+49 3012 3456", "+4930123456" },
+		{ "+86 123 4567 8901 23", "+861234567890123" },
+	};
+	static const char *const bad[] = {
+		"", "   ", "+", "abc", "916 123 45", "5161234567", "+7 916 123 45 6",
+		"+7 916 123 45 678", "8 916 123 45 67 доб. 123", "+7 916 123-45-67 ext 5",
+		"7+9161234567", "++79161234567", "+4930123", "+1234567890123456",
+		"89161234567890123456789", "+0 123 456 789", "8 916 123 45 67 8",
+		"8 916 123 45 67/8",
+	};
+	char out[20];
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		is_int(kt_phone_normalize(t[i].in, out), 0, "phone \"%s\"", t[i].in);
+		is_str(out, t[i].out, "phone \"%s\" normalised", t[i].in);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		memset(out, 'x', sizeof out);
+		is_int(kt_phone_normalize(bad[i], out), KT_EINVAL, "bad phone \"%s\"", bad[i]);
+		is_str(out, "", "bad phone \"%s\" leaves \"\"", bad[i]);
+	}
+}
+
+static void test_inn(void)
+{
+	static const char *const good[] = { "7707083893", "7736207543", "500100732259" };
+	static const char *const bad[] = {
+		"7707083894", "500100732258", "500100732269", "", "770708389",
+		"77070838933", "770708389a", " 7707083893", "7707083893\n",
+		"5001007322590", "-707083893",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof good / sizeof good[0]; i++)
+		ok(kt_inn_valid(good[i]), "valid INN %s", good[i]);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ok(!kt_inn_valid(bad[i]), "invalid INN \"%s\"", bad[i]);
+}
+
+static void test_money_parse(void)
+{
+	static const struct { const char *in; int64_t k; } t[] = {
+		{ "1234.5", 123450 }, { "1 234,50", 123450 }, { "1234,50 ₽", 123450 },
+		{ "-3", -300 }, { "0", 0 }, { "-0", 0 }, { "0.05", 5 }, { "-0,05", -5 },
+		{ "1\xC2\xA0" "234", 123400 }, { "1\xE2\x80\xAF" "234\xE2\x80\xAF" "567,8", 123456780 },
+		{ "1 234 567", 123456700 }, { "12 345", 1234500 }, { "123 456.78", 12345678 },
+		{ "100 руб.", 10000 }, { "100руб.", 10000 }, { "100 р.", 10000 },
+		{ "100₽", 10000 }, { "100 ₽ ", 10000 }, { "1 234 ", 123400 }, { "1.", 100 }, { "1,", 100 },
+		{ "-1 234,50 ₽", -123450 }, { "007", 700 },
+		{ "92233720368547758.07", INT64_MAX },
+		{ "-92233720368547758.08", INT64_MIN },
+		{ "-92 233 720 368 547 758,08 ₽", INT64_MIN },
+	};
+	static const char *const bad[] = {
+		"", "-", "abc", "1.234", "1,2,3", "1 2", "1234 567", "12 34", "1  234",
+		" 1", "+1", "1e5", "1.5.5", ",5", ".5", "1 234,5 6", "100 $", "100 ₽ 5",
+		"--1", "1-", "0x10", "₽100", "100 ₽₽",
+		"92233720368547758.08", "-92233720368547758.09", "99999999999999999999",
+		"92233720368547759",
+	};
+	int64_t k;
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		k = 42;
+		is_int(kt_money_parse(t[i].in, &k), 0, "money \"%s\"", t[i].in);
+		is_int(k, t[i].k, "money \"%s\" in kopecks", t[i].in);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		k = 42;
+		is_int(kt_money_parse(bad[i], &k), KT_EINVAL, "bad money \"%s\"", bad[i]);
+		is_int(k, 42, "bad money \"%s\" leaves the value alone", bad[i]);
+	}
+}
+
+static void test_money_format(void)
+{
+	static const struct { int64_t k; const char *screen, *csv; } t[] = {
+		{ 123450, "1 234,50 ₽", "1234.50" },
+		{ -123450, "-1 234,50 ₽", "-1234.50" },
+		{ 0, "0,00 ₽", "0.00" },
+		{ -5, "-0,05 ₽", "-0.05" },
+		{ 99999, "999,99 ₽", "999.99" },
+		{ 100000, "1 000,00 ₽", "1000.00" },
+		{ 100000000, "1 000 000,00 ₽", "1000000.00" },
+		{ INT64_MAX, "92 233 720 368 547 758,07 ₽", "92233720368547758.07" },
+		{ INT64_MIN, "-92 233 720 368 547 758,08 ₽", "-92233720368547758.08" },
+	};
+	char out[40];
+	int64_t k;
+	size_t i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		ok(kt_money_format(t[i].k, 1, out) == out, "money_format returns out");
+		is_str(out, t[i].screen, "money %lld on screen", (long long)t[i].k);
+		is_str(kt_money_format(t[i].k, 0, out), t[i].csv, "money %lld in CSV",
+		       (long long)t[i].k);
+		k = 42;
+		kt_money_parse(out, &k);
+		is_int(k, t[i].k, "money %lld parses back from CSV", (long long)t[i].k);
+		k = 42;
+		kt_money_parse(kt_money_format(t[i].k, 1, out), &k);
+		is_int(k, t[i].k, "money %lld parses back from the screen", (long long)t[i].k);
+	}
+}
+
+static void test_dates(void)
+{
+	static const char *const good[] = {
+		"2026-11-03", "2024-02-29", "2000-02-29", "0001-01-01", "9999-12-31",
+	};
+	static const char *const bad[] = {
+		"2023-02-29", "1900-02-29", "2026-13-01", "2026-00-10", "2026-04-31",
+		"2026-11-00", "2026-11-3", "2026/11/03", "2026-11-03 ", "", "0000-01-01",
+		"2026-1a-03", "+026-11-03", "20261103", "2026-11-03T00:00:00Z",
+	};
+	static const char *const good_dt[] = { "2026-11-03T09:05:00Z", "2024-02-29T23:59:59Z" };
+	static const char *const bad_dt[] = {
+		"2026-11-03T24:00:00Z", "2026-11-03T09:60:00Z", "2026-11-03T09:05:60Z",
+		"2026-11-03 09:05:00Z", "2026-11-03T09:05:00", "2026-11-03T09:05:00+03:00",
+		"2026-11-03T09:05:00z", "2023-02-29T00:00:00Z", "2026-11-03T9:05:00Z",
+		"2026-11-03T09:05:00ZZ", "2026-11-03", "",
+	};
+	static const struct { time_t t; const char *s; } fmt[] = {
+		{ 0, "1970-01-01T00:00:00Z" }, { 1700000000, "2023-11-14T22:13:20Z" },
+		{ 951782400, "2000-02-29T00:00:00Z" }, { -1, "1969-12-31T23:59:59Z" },
+		{ -62135596800, "0001-01-01T00:00:00Z" },
+		{ 253402300799, "9999-12-31T23:59:59Z" },
+		{ 253402300800, "" }, { -62135596801, "" }, { (time_t)1 << 60, "" },
+	};
+	char out[21];
+	size_t i;
+
+	for (i = 0; i < sizeof good / sizeof good[0]; i++)
+		ok(kt_date_valid(good[i]), "valid date %s", good[i]);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ok(!kt_date_valid(bad[i]), "invalid date \"%s\"", bad[i]);
+	for (i = 0; i < sizeof good_dt / sizeof good_dt[0]; i++)
+		ok(kt_datetime_valid(good_dt[i]), "valid datetime %s", good_dt[i]);
+	for (i = 0; i < sizeof bad_dt / sizeof bad_dt[0]; i++)
+		ok(!kt_datetime_valid(bad_dt[i]), "invalid datetime \"%s\"", bad_dt[i]);
+	for (i = 0; i < sizeof fmt / sizeof fmt[0]; i++) {
+		is_str(kt_datetime_format(fmt[i].t, out), fmt[i].s, "format %lld",
+		       (long long)fmt[i].t);
+		ok(!*out || kt_datetime_valid(out), "format %lld is valid", (long long)fmt[i].t);
+	}
+}
+
+int main(void)
+{
+	test_utf8();
+	test_fold();
+	test_collate();
+	test_phone();
+	test_inn();
+	test_money_parse();
+	test_money_format();
+	test_dates();
+	return done_testing();
+}

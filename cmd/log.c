@@ -19,11 +19,11 @@ static int print_entry(void *arg, const struct kt_log_entry *e)
 	localtime_r(&t, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 	printf("%s  %s <%s>  %s\n", when, e->author, e->email, e->subject);
-	for (size_t i = 0; i < e->nchanges; i++)
-		printf("    %s: %s%s-> %s\n", e->changes[i].field, e->changes[i].old,
-		       *e->changes[i].old ? " " : "", e->changes[i].new);
-	if (e->removed)
-		printf("    removed\n");
+	for (size_t i = 0; i < e->nchanges; i++) {
+		const struct kt_field_change *c = &e->changes[i];
+		printf("    %s: %s%s->%s%s\n", c->field, c->old, *c->old ? " " : "",
+		       *c->new ? " " : "", c->new);
+	}
 	return 0;
 }
 
@@ -37,9 +37,21 @@ int cmd_log(int argc, char **argv, struct kt_ctx *ctx)
 		usage(log_usage, 1);
 	if (argc != 2)
 		usage(log_usage, 0);
-	if (kt_resolve_id(ctx->books, NULL, argv[1], &id, &s, &err))
+	int rc = kt_resolve_id(ctx->books, NULL, argv[1], &id, &s, &err);
+	/* A removed record is no longer in the index: its full id still has
+	 * a history. */
+	if (rc == KT_ENOTFOUND && strlen(argv[1]) == 8 &&
+	    (s = kt_books_type_by_prefix(ctx->books, argv[1][0]))) {
+		if (!(id = strdup(argv[1])))
+			die("out of memory");
+		for (char *c = id; *c; c++)
+			if (*c >= 'a' && *c <= 'z')
+				*c = (char)(*c - 'a' + 'A');
+		rc = 0;
+	}
+	if (rc)
 		die_err(&err);
-	int rc = kt_log(ctx->books, s, id, print_entry, NULL, &err);
+	rc = kt_log(ctx->books, s, id, print_entry, NULL, &err);
 	free(id);
 	if (rc)
 		die_err(&err);

@@ -141,7 +141,7 @@ static int finish(struct kt_change *c, int dry_run, const char *id, const char *
 	}
 	kt_change_free(c);
 	if (!oid[0])
-		fprintf(stderr, "kontora: %s: nothing to change\n", id);
+		warn("%s: nothing to change", id);
 	return 0;
 }
 

@@ -106,7 +106,7 @@ int kt_books_find(const char *start, char **root, struct kt_error *err)
 	return kt_error_set(err, KT_ENOTBOOKS, "not inside kontora books (run 'kontora init DIR')");
 }
 
-/* Loads every schemas/*.schema of HEAD into b.  Returns 0 or an error. */
+/* Loads every schema file (schemas/NAME.schema) of HEAD into b.  Returns 0 or an error. */
 static int load_schemas(struct kt_books *b, struct kt_error *err)
 {
 	git_tree *head = NULL, *dir = NULL;
@@ -286,7 +286,7 @@ int kt_git_identity(char **name, char **email, struct kt_error *err)
 	return rc ? kt_error_set(err, rc, "out of memory") : 0;
 }
 
-/* Loads every dicts/*.csv of HEAD.  Returns 0 or an error. */
+/* Loads every dictionary (dicts/NAME.csv) of HEAD.  Returns 0 or an error. */
 static int load_dicts(struct kt_books *b, struct kt_error *err)
 {
 	git_tree *head = NULL, *dir = NULL;

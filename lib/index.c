@@ -489,10 +489,11 @@ static int apply_diff(struct kt_books *b, const char *from, git_commit *head,
 	git_commit *old = NULL;
 	git_tree *otree = NULL, *ntree = NULL;
 	git_diff *diff = NULL;
-	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	git_diff_options opts;
 	char *spec = "data/";
 	int rc = 0;
 
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	if (*from && (git_oid_fromstr(&oid, from) || git_commit_lookup(&old, b->repo, &oid)))
 		return 1;
 	opts.pathspec.strings = &spec;
@@ -732,14 +733,26 @@ int kt_resolve_id(struct kt_books *b, const char *type, const char *prefix,
 	struct kt_buf found = { 0 };
 	int n = 0, rc;
 
+	if ((rc = index_open(b, err)))
+		return rc;
+	/* A type referred to by key is named by it too: employee anna. */
+	const struct kt_schema *keyed = type ? kt_books_type(b, type) : NULL;
+	char other[9];
+	if (keyed && keyed->key && (rc = index_exists(b, keyed, keyed->key, prefix, NULL, other, err)) != 0) {
+		if (rc < 0)
+			return rc;
+		*schema = keyed;
+		return (*id = strdup(other)) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
 	if (id_prefix_normalize(prefix, norm) || !(s = kt_books_type_by_prefix(b, norm[0])) ||
 	    (type && strcmp(type, s->name)))
 		return kt_error_set(err, KT_ENOTFOUND, "no %s %s", type ? type : "record", prefix);
-	if ((rc = index_open(b, err)))
-		return rc;
 	/* Ids sort like their numbers, so a prefix is a range of rowids. */
-	snprintf(lo, sizeof lo, "%s0000000", norm);
-	snprintf(hi, sizeof hi, "%sZZZZZZZ", norm);
+	size_t nlen = strlen(norm);
+	memcpy(lo, "00000000", 9);
+	memcpy(hi, "ZZZZZZZZ", 9);
+	memcpy(lo, norm, nlen);
+	memcpy(hi, norm, nlen);
 	snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE rowid BETWEEN ? AND ? ORDER BY rowid LIMIT 11",
 	         s->name);
 	if ((rc = prepare(b->db, sql, &st, err)))

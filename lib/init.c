@@ -164,7 +164,7 @@ static int stage_admin(git_repository *repo, git_index *idx, const struct kt_ini
 	char path[PATH_MAX], id[9], created[21];
 	struct kt_buf text = { 0 }, row = { 0 };
 	struct kt_schema *s = NULL;
-	char *login = login_of(opt->email), *shard = NULL;
+	char *login = login_of(opt->email), *shard = NULL, *email = strdup(opt->email);
 	char **values = NULL;
 	int rc;
 
@@ -172,7 +172,10 @@ static int stage_admin(git_repository *repo, git_index *idx, const struct kt_ini
 	if ((rc = read_file(path, &text, err)) ||
 	    (rc = kt_schema_parse(text.data, text.len, "schemas/employee.schema", &s, err)))
 		goto done;
-	if (!login || !(values = calloc(s->nfields + 2, sizeof *values)) || id_new(s, id)) {
+	for (char *p = email; p && *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (!login || !email || !(values = calloc(s->nfields + 2, sizeof *values)) || id_new(s, id)) {
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -186,7 +189,7 @@ static int stage_admin(git_repository *repo, git_index *idx, const struct kt_ini
 		else if (!strcmp(f->name, "name"))
 			v = opt->name;
 		else if (!strcmp(f->name, "email"))
-			v = opt->email;
+			v = email;
 		else if (!strcmp(f->name, "role"))
 			v = "admin";
 		values[i + 1] = (char *)v;
@@ -200,6 +203,7 @@ static int stage_admin(git_repository *repo, git_index *idx, const struct kt_ini
 done:
 	free(values);
 	free(login);
+	free(email);
 	free(shard);
 	kt_schema_free(s);
 	kt_buf_free(&text);
@@ -214,9 +218,10 @@ static int first_commit(git_repository *repo, git_index *idx, const struct kt_in
 	git_oid tree_oid, commit_oid;
 	git_tree *tree = NULL;
 	git_signature *sig = NULL;
-	git_checkout_options co = GIT_CHECKOUT_OPTIONS_INIT;
+	git_checkout_options co;
 	int rc = 0;
 
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
 	co.checkout_strategy = GIT_CHECKOUT_FORCE;
 	if (git_index_write_tree(&tree_oid, idx) || git_tree_lookup(&tree, repo, &tree_oid) ||
 	    git_signature_new(&sig, opt->name, opt->email, (git_time_t)opt->now, 0) ||
@@ -234,7 +239,7 @@ int kt_books_init(const struct kt_init *opt, struct kt_error *err)
 {
 	git_repository *repo = NULL;
 	git_index *idx = NULL;
-	git_repository_init_options io = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+	git_repository_init_options io;
 	struct kt_buf conf = { 0 };
 	char path[PATH_MAX];
 	int rc;
@@ -245,6 +250,7 @@ int kt_books_init(const struct kt_init *opt, struct kt_error *err)
 		                                                         : "%s: already kontora books", opt->dir);
 	}
 	git_libgit2_init();
+	git_repository_init_options_init(&io, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 	io.flags = GIT_REPOSITORY_INIT_MKPATH;
 	io.initial_head = "main";
 	if (git_repository_init_ext(&repo, opt->dir, &io) || git_repository_index(&idx, repo)) {

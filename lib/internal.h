@@ -130,8 +130,8 @@ int id_prefix_normalize(const char *prefix, char out[10]);
  * b->db is then usable. */
 int index_open(struct kt_books *b, struct kt_error *err);
 
-/* Returns the shard path (caller frees) of the record with full id, from
- * the index, or NULL with *found 0 when there is no such record. */
+/* Finds the shard path of the record with full id in the index.  Returns
+ * 0 and *shard (caller frees), KT_ENOTFOUND, or an error. */
 int index_shard_of(struct kt_books *b, const struct kt_schema *s,
                    const char *id, char **shard, struct kt_error *err);
 

@@ -1,0 +1,84 @@
+#!/bin/sh
+# make demo: the Batiskaf example, run as a user would, from examples/.
+# Writes the books and every output into demo-out/.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/demo-out
+K=$top/kontora
+export TZ=${TZ:-Europe/Moscow}
+unset KONTORA_USER KONTORA_BOOKS
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+run() { printf '$ %s\n' "$*"; "$@"; }
+kontora() { "$K" "$@"; }
+
+# git needs to know who acts; a fresh machine may not have that set yet.
+git config --global user.email >/dev/null 2>&1 ||
+	git config --global user.email "admin@batiskaf.ru"
+git config --global user.name >/dev/null 2>&1 ||
+	git config --global user.name "Администратор"
+
+rm -rf "$out"
+mkdir -p "$out"
+cd "$out"
+
+say "New books with Batiskaf's requisites"
+run kontora init books --company "$top/examples/company.conf"
+cd books
+run kontora config company.legal-name
+
+say "Employees from examples/employees.tsv, one commit each"
+# Each TSV column is a field of the schema: --login anna --name ... and so on.
+add_rows() {
+	rows=$(($(wc -l <"$2") - 1))
+	for n in $(seq 1 "$rows"); do
+		awk -F'\t' -v n="$n" 'NR == 1 { for (i = 1; i <= NF; i++) h[i] = $i }
+			NR == n + 1 { for (i = 1; i <= NF; i++) if ($i != "") printf "--%s%c%s%c", h[i], 0, $i, 0 }' "$2" |
+			xargs -0 "$K" "$1" add
+	done
+}
+add_rows employee "$top/examples/employees.tsv"
+run kontora employee list
+
+say "Clients from examples/clients.tsv (phones, e-mails, cities and sources normalised)"
+add_rows client "$top/examples/clients.tsv"
+run kontora client list --sort name
+
+say "A client by a short id prefix, as git takes short hashes"
+id=$(kontora client list --where 'inn=7707083893' -f csv | sed -n 2p | cut -d, -f1)
+short=$(printf %s "$id" | cut -c1-4)
+run kontora client show "$short"
+
+say "Edits: each one commit by the employee who made it"
+KONTORA_USER=anna run kontora client edit "$short" --set phone='8 (495) 765-43-21' --set shipping_address='Москва, ул. Складская, 7'
+KONTORA_USER=anna run kontora client edit "$short" --sample-recipient 'Сидоров Павел' --sample-recipient-phone '+7 916 000 11 22'
+run kontora client edit "$short" --set notes='Просят образцы до пятницы' --dry-run
+
+say "The history of the record, from git"
+run kontora log "$short" | tee "$out/client-log.txt"
+
+say "Lists: filters, sorting, formats"
+run kontora client list --where 'manager=ivan'
+run kontora client list --where 'name~ёлка'
+kontora client list -f csv >"$out/clients.csv"
+kontora client list -f json >"$out/clients.json"
+kontora employee list -f csv >"$out/employees.csv"
+echo "wrote $out/clients.csv, clients.json, employees.csv"
+
+say "Read-only SQL on the index"
+run kontora sql "select manager, count(*) as clients from client group by manager order by manager"
+run kontora sql "delete from client" || echo "(refused, as it should be)"
+
+say "A hand edit with a mistake, caught by kontora check"
+shard=$(ls data/client/*.csv | head -1)
+sed -i 's/,7830002293,/,7830002294,/' "$shard"
+run kontora check >"$out/check.txt" 2>&1 || true
+cat "$out/check.txt"
+git checkout -q -- "$shard"
+run kontora check && echo "books are valid"
+
+say "Git: one commit per change, a clean worktree"
+run git log --oneline | head -12
+run git status --short
+echo
+echo "Outputs are in $out"

@@ -29,13 +29,18 @@ CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 MANPAGES = $(sort $(wildcard man/*.[15]))
 
-.PHONY: all deps check demo bench install lint clean unit
+.PHONY: all deps check demo bench install lint clean unit kontora
 all: kontora
 
 deps:
 	@sh tools/deps.sh
 
-kontora: $(BUILD)/libkontora.a $(CMD_OBJ)
+# The binary of the last build mode (plain or SAN=1) is copied to ./kontora,
+# where the tests and the demo run it.
+kontora: $(BUILD)/kontora
+	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
+
+$(BUILD)/kontora: $(BUILD)/libkontora.a $(CMD_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libkontora.a $(LIBS)
 
 $(BUILD)/libkontora.a: $(LIB_OBJ)

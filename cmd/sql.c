@@ -19,7 +19,7 @@ int cmd_sql(int argc, char **argv, struct kt_ctx *ctx)
 	enum out_format fmt = OUT_TABLE;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+hf:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hf:", opts, NULL)) != -1) {
 		if (c == 'h')
 			usage(sql_usage, 1);
 		else if (c == 'f')

@@ -172,6 +172,9 @@ int kt_books_open(const char *root, const struct kt_options *opt,
 	if (!b)
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	git_libgit2_init();
+	/* An edit reads its shard's blob several times (the record, the commit,
+	 * the index refresh); libgit2 does not cache blobs unless told to. */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, (size_t)64 << 20);
 	b->lock_fd = -1;
 	b->now = opt && opt->now ? opt->now : time(NULL);
 	if (opt && opt->user && !(b->who_login = strdup(opt->user))) {

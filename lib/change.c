@@ -39,7 +39,7 @@ struct kt_change {
 	size_t nops;
 };
 
-enum { MAX_ATTEMPTS = 20 };
+enum { MAX_ATTEMPTS = 20, NOTHING = 1 };
 
 /* ----------------------------------------------------------- the lock */
 
@@ -963,7 +963,8 @@ static size_t touched_paths(const struct kt_change *c, char ***paths)
 }
 
 /* Makes one attempt: a commit on top of the branch's current tip, and the
- * compare-and-swap.  Returns 0, GIT_EMODIFIED when the branch moved, or an
+ * compare-and-swap.  Returns 0, GIT_EMODIFIED when the branch moved, NOTHING when the
+ * tree would not change, or an
  * error. */
 static int attempt(struct kt_change *c, const char *msg, char *const *paths,
                    size_t npaths, git_oid *out, struct kt_error *err)
@@ -1014,6 +1015,11 @@ static int attempt(struct kt_change *c, const char *msg, char *const *paths,
 	if (git_tree_create_updated(&tree_oid, b->repo, tree, nup, up) ||
 	    git_tree_lookup(&newtree, b->repo, &tree_oid)) {
 		rc = git_fail(err, "tree");
+		goto done;
+	}
+	/* A change that changes nothing (the same value set again) is no commit. */
+	if (git_oid_equal(&tree_oid, git_tree_id(tree))) {
+		rc = NOTHING;
 		goto done;
 	}
 	const struct kt_identity *who = kt_books_identity(b);
@@ -1076,7 +1082,9 @@ int kt_change_commit(struct kt_change *c, const char *subject, char oid[41],
 		rc = attempt(c, msg.data, paths, npaths, &id, err);
 	if (rc == GIT_EMODIFIED)
 		rc = kt_error_set(err, KT_ECONFLICT, "the branch kept moving; nothing was changed, try again");
-	if (!rc) {
+	if (rc == NOTHING) {
+		rc = 0;
+	} else if (!rc) {
 		char jp[PATH_MAX];
 		journal_path(c->b, jp, sizeof jp);
 		if (!(rc = sync_paths(c->b, paths, npaths, err)))

@@ -450,6 +450,23 @@ static int exec_query_only(sqlite3 *db, int on, struct kt_error *err)
 	return kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(db));
 }
 
+/* SQLite authorizer for kt_sql: reading only.  sqlite3_stmt_readonly()
+ * passes ATTACH, which creates files. */
+static int only_reads(void *arg, int action, const char *a, const char *b,
+                      const char *db, const char *view)
+{
+	switch (action) {
+	case SQLITE_SELECT:
+	case SQLITE_READ:
+	case SQLITE_FUNCTION:
+	case SQLITE_RECURSIVE:
+	case SQLITE_PRAGMA:
+		return SQLITE_OK;
+	default:
+		return SQLITE_DENY;
+	}
+}
+
 /* Runs one read-only statement.  See kontora.h. */
 int kt_sql(struct kt_books *b, const char *sql, kt_row_fn fn, void *arg,
            struct kt_error *err)
@@ -461,8 +478,16 @@ int kt_sql(struct kt_books *b, const char *sql, kt_row_fn fn, void *arg,
 
 	if (rc)
 		return rc;
-	if (sqlite3_prepare_v2(b->db, sql, -1, &st, &tail) != SQLITE_OK)
-		return kt_error_set(err, KT_EDB, "%s", sqlite3_errmsg(b->db));
+	sqlite3_set_authorizer(b->db, only_reads, NULL);
+	int prc = sqlite3_prepare_v2(b->db, sql, -1, &st, &tail);
+	if (prc == SQLITE_AUTH)
+		rc = kt_error_set(err, KT_EREADONLY, "the index is read-only: only statements that read are allowed");
+	else if (prc != SQLITE_OK)
+		rc = kt_error_set(err, KT_EDB, "%s", sqlite3_errmsg(b->db));
+	if (rc) {
+		sqlite3_set_authorizer(b->db, NULL, NULL);
+		return rc;
+	}
 	while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';'))
 		tail++;
 	if (!st)
@@ -493,6 +518,7 @@ int kt_sql(struct kt_books *b, const char *sql, kt_row_fn fn, void *arg,
 		exec_query_only(b->db, 0, NULL);
 	}
 done:
+	sqlite3_set_authorizer(b->db, NULL, NULL);
 	for (size_t i = 0; cols && i < (size_t)sqlite3_column_count(st); i++)
 		free((char *)cols[i].name);
 	free(cols);

@@ -153,8 +153,10 @@ done:
 	return rc;
 }
 
-/* Brings paths up to HEAD in the worktree and git's index.  Returns 0 or
- * an error. */
+/* Brings paths up to HEAD in the worktree and git's index.  A person's
+ * git may hold index.lock for a moment: then the index is read again and
+ * the update retried, for up to about five seconds.  Returns 0 or an
+ * error. */
 static int sync_paths(struct kt_books *b, char *const *paths, size_t n,
                       struct kt_error *err)
 {
@@ -162,17 +164,25 @@ static int sync_paths(struct kt_books *b, char *const *paths, size_t n,
 	git_tree *tree = NULL;
 	int rc = head_tree(b->repo, NULL, &tree, err);
 
-	if (rc)
-		return rc;
-	if (git_repository_index(&idx, b->repo) || git_index_read(idx, 1)) {
+	if (!rc && git_repository_index(&idx, b->repo))
 		rc = git_fail(err, "git index");
-		goto done;
+	for (int tries = 0; !rc; tries++) {
+		if (git_index_read(idx, 1)) {
+			rc = git_fail(err, "git index");
+			break;
+		}
+		for (size_t i = 0; !rc && i < n; i++)
+			rc = sync_path(b, idx, tree, paths[i], err);
+		if (rc)
+			break;
+		int g = git_index_write(idx);
+		if (!g)
+			break;
+		if (g != GIT_ELOCKED || tries == 500)
+			rc = git_fail(err, "git index");
+		else
+			usleep(10000);
 	}
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = sync_path(b, idx, tree, paths[i], err);
-	if (!rc && git_index_write(idx))
-		rc = git_fail(err, "git index");
-done:
 	git_index_free(idx);
 	git_tree_free(tree);
 	return rc;

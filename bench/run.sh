@@ -1,0 +1,278 @@
+#!/bin/sh
+# bench/run.sh - the benchmark of kontora's core (DESIGN.md section 11).
+#
+#   make bench                       1,000,000 leads, 100,000 clients
+#   SIZE=small sh bench/run.sh       20,000 leads, 2,000 clients (smoke test)
+#
+# Environment: SIZE (full|small), BENCH_DIR (default /tmp/kontora-bench; the
+# books go to BENCH_DIR/books and are made afresh), KONTORA (the binary,
+# default ./kontora), RUNS_BIG (3), RUNS_FAST (7), BENCH_TIMEOUT (seconds
+# per command).  Prints the machine and a table of medians; exits 1 if a
+# kontora command (or the generator) failed, never because of speed.
+# See bench/README.md for what each figure means.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SIZE=${SIZE:-full}
+case $SIZE in
+small|full) ;;
+*) echo "bench: SIZE must be small or full, not '$SIZE'" >&2; exit 2 ;;
+esac
+BENCH_DIR=${BENCH_DIR:-/tmp/kontora-bench}
+KONTORA=${KONTORA:-$ROOT/kontora}
+RUNS_BIG=${RUNS_BIG:-3}
+RUNS_FAST=${RUNS_FAST:-7}
+if [ "$SIZE" = small ]; then
+	BENCH_TIMEOUT=${BENCH_TIMEOUT:-60}
+else
+	BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
+fi
+BOOKS=$BENCH_DIR/books
+LEADS_CSV=$BENCH_DIR/leads.csv
+CLIENTS_CSV=$BENCH_DIR/clients.csv
+# Commands act as one of the generated managers.
+KONTORA_USER=manager07
+export KONTORA_USER
+unset KONTORA_BOOKS KONTORA_NOW 2>/dev/null || true
+
+FAILED=0
+TIMEIT=$ROOT/bench/timeit
+
+say() { echo "bench: $*" >&2; }
+
+# ------------------------------------------------------------- helpers
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/kontora-bench-w.XXXXXX") || exit 1
+trap 'rm -rf "$W"' EXIT
+trap 'exit 130' INT TERM
+
+# measure NAME CMD...: runs CMD once under bench/timeit, which appends its
+# wall time (ns) and max RSS (KB) to $W/NAME.r.  Output goes to $W/out and
+# $W/err.  Returns CMD's exit status (124 if it ran out of time).
+measure() {
+	m_name=$1
+	shift
+	"$TIMEIT" "$W/$m_name.r" "$BENCH_TIMEOUT" "$@" >"$W/out" 2>"$W/err"
+}
+
+# kmeasure NAME ARGS...: measure for a kontora command; a failure is
+# reported, remembered for the exit status and marks the figure.
+kmeasure() {
+	k_name=$1
+	shift
+	measure "$k_name" "$KONTORA" "$@"
+	k_rc=$?
+	if [ $k_rc != 0 ]; then
+		FAILED=1
+		touch "$W/$k_name.failed"
+		say "FAILED (exit $k_rc): kontora $*"
+		sed -n '1,5s/^/bench:   /p' "$W/err" >&2
+	fi
+	return $k_rc
+}
+
+# median NAME: the median of NAME's times, in seconds; empty if none.
+median() {
+	[ -s "$W/$1.r" ] || return 0
+	cut -d' ' -f1 "$W/$1.r" | sort -n | awk '{ a[NR] = $1 }
+		END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+		      printf "%.4f\n", m / 1e9 }'
+}
+
+# maxrss NAME: the largest max RSS of NAME's runs, in MB; empty if unknown.
+maxrss() {
+	[ -s "$W/$1.r" ] || return 0
+	awk '$2 > m { m = $2 } END { if (m) printf "%.1f\n", m / 1024 }' "$W/$1.r"
+}
+
+# row LABEL KONTORA_S BASE_S BASE_KIND GOAL RSS_MB [FAILED]
+row() {
+	r_ratio=-
+	if [ -n "$2" ] && [ -n "$3" ]; then
+		r_ratio=$(awk -v a="$2" -v b="$3" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+	fi
+	r_k=${2:--}
+	[ -n "${7:-}" ] && r_k=FAILED && r_ratio=-
+	printf '%-40s %11s %10s %-8s %6s %6s %9s\n' "$1" "$r_k" "${3:--}" "$4" "$r_ratio" "$5" "${6:--}"
+}
+
+# ------------------------------------------------------------- machine
+
+machine() {
+	echo "machine:"
+	echo "  cpu:      $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+	echo "  memory:   $(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
+	# shellcheck disable=SC1091
+	echo "  system:   $( (. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME") || uname -s), $(uname -r)"
+	echo "  sqlite3:  $(sqlite3 --version 2>/dev/null | cut -d' ' -f1)   git: $(git --version | cut -d' ' -f3)"
+	echo "  kontora:  $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
+	echo "  books:    $BOOKS ($SIZE)"
+}
+
+# ------------------------------------------------------------- setup
+
+say "building the generator and the timer"
+cc -O2 -o "$ROOT/bench/gen" "$ROOT/bench/gen.c" || exit 1
+cc -O2 -o "$ROOT/bench/timeit" "$ROOT/bench/timeit.c" || exit 1
+if [ ! -x "$KONTORA" ]; then
+	say "$KONTORA not found: run 'make kontora' first"
+	exit 1
+fi
+
+mkdir -p "$BENCH_DIR" || exit 1
+if [ -e "$BOOKS" ]; then
+	if [ ! -e "$BENCH_DIR/.kontora-bench" ]; then
+		say "$BOOKS exists and was not made by the benchmark; not touching it"
+		exit 1
+	fi
+	rm -rf "$BOOKS"
+fi
+: >"$BENCH_DIR/.kontora-bench"
+
+say "kontora init $BOOKS"
+if ! kmeasure init init "$BOOKS"; then
+	say "cannot go on without books"
+	exit 1
+fi
+say "generating $SIZE books"
+if ! measure gen "$ROOT/bench/gen" "$BOOKS" "$SIZE" "$LEADS_CSV" "$CLIENTS_CSV"; then
+	cat "$W/err" >&2
+	say "the generator failed"
+	exit 1
+fi
+sed 's/^/bench: /' "$W/err" >&2
+
+KC() { name=$1; shift; kmeasure "$name" -C "$BOOKS" "$@"; }
+
+# ------------------------------------------------ a) full reindex
+
+say "a) full reindex x$RUNS_BIG"
+i=0
+while [ $i -lt "$RUNS_BIG" ]; do
+	rm -f "$BOOKS/.git/kontora/index.db" "$BOOKS/.git/kontora/index.db-wal" \
+		"$BOOKS/.git/kontora/index.db-shm" "$BOOKS/.git/kontora/index.db-journal"
+	KC reindex reindex
+	i=$((i + 1))
+done
+say "a) baseline: sqlite3 :memory: .import of leads.csv and clients.csv x$RUNS_BIG"
+i=0
+while [ $i -lt "$RUNS_BIG" ]; do
+	measure import sqlite3 :memory: ".import --csv '$LEADS_CSV' lead" \
+		".import --csv '$CLIENTS_CSV' client" ||
+		{ say "sqlite3 baseline failed: $(head -n 1 "$W/err")"; rm -f "$W/import.r"; break; }
+	i=$((i + 1))
+done
+# If every reindex failed, let the next command build the index.
+KC warm lead list --limit 1
+
+# ------------------------------------------------ b) one edit, refresh
+
+shards=$(cd "$BOOKS/data/lead" && ls -- [0-9][0-9][0-9][0-9]-[0-9][0-9].csv)
+nshards=$(echo "$shards" | wc -l)
+shard1=$BOOKS/data/lead/$(echo "$shards" | sed -n "$((nshards / 2 + 1))p")
+shard2=$BOOKS/data/lead/$(echo "$shards" | sed -n "$((nshards * 3 / 4 + 1))p")
+# the middle id of each shard (rows start with the id; continuation lines
+# of quoted multi-line comments never look like one)
+pick_mid() { grep -E "$2" "$1" | cut -d, -f1 | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'; }
+ID=$(pick_mid "$shard1" '^L[0-9A-Z]{7},')
+ID2=$(pick_mid "$shard2" '^L[0-9A-Z]{7},.*,manager[0-9][0-9],')
+say "b) lead edit $ID ($(basename "$shard1")) x$RUNS_FAST"
+i=0
+while [ $i -lt "$RUNS_FAST" ]; do
+	i=$((i + 1))
+	KC edit lead edit "$ID" --set "comment=bench edit $i"
+done
+if ! grep -q "^$ID,.*bench edit $RUNS_FAST" "$shard1"; then
+	say "warning: data/lead/$(basename "$shard1") does not show the last edit of $ID"
+fi
+if [ -n "$(git -C "$BOOKS" status --porcelain)" ]; then
+	say "warning: git status is not clean after kontora lead edit"
+fi
+
+say "b) lead show $ID2 on an up-to-date index x$RUNS_FAST"
+KC warm lead show "$ID2"
+i=0
+while [ $i -lt "$RUNS_FAST" ]; do
+	KC show lead show "$ID2"
+	i=$((i + 1))
+done
+
+say "b) lead show $ID2 after a hand commit to $(basename "$shard2") x$RUNS_FAST"
+i=0
+while [ $i -lt "$RUNS_FAST" ]; do
+	cur=$(grep -E "^$ID2," "$shard2" | grep -o -E ',manager[0-9][0-9],' | head -n 1 | tr -dc 0-9)
+	new=$(printf 'manager%02d' $(( (${cur#0} % 20) + 1 )))
+	sed -i "/^$ID2,/s/,manager$cur,/,$new,/" "$shard2"
+	git -C "$BOOKS" -c user.name=kontora-bench -c user.email=bench@example.ru commit -q -a -m "bench: hand edit of $ID2" ||
+		{ say "git commit of the hand edit failed"; exit 1; }
+	KC refresh lead show "$ID2"
+	if ! grep -q "$new" "$W/out"; then
+		say "warning: lead show $ID2 does not show the hand edit (manager $new)"
+	fi
+	i=$((i + 1))
+done
+
+# ------------------------------------------------ c) list by manager
+
+say "c) lead list --where manager=manager07 --limit 100 x$RUNS_FAST"
+KC warm lead list --where 'manager=manager07' --limit 100
+i=0
+while [ $i -lt "$RUNS_FAST" ]; do
+	KC list lead list --where 'manager=manager07' --limit 100
+	i=$((i + 1))
+done
+nlist=$(wc -l <"$W/out")
+[ "$nlist" -ge 100 ] || say "warning: lead list printed $nlist lines, expected 100"
+
+# ------------------------------------------------ d) show by prefix
+
+PREFIX=$(grep -h -o -E '^L[0-9A-Z]{7},' "$BOOKS"/data/lead/*.csv | cut -c1-5 | sort | uniq -u |
+	awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }')
+[ -n "$PREFIX" ] || PREFIX=$(echo "$ID" | cut -c1-6)
+say "d) lead show $PREFIX x$RUNS_FAST"
+KC warm lead show "$PREFIX"
+i=0
+while [ $i -lt "$RUNS_FAST" ]; do
+	KC prefix lead show "$PREFIX"
+	i=$((i + 1))
+done
+
+# ------------------------------------------------------------- report
+
+f() { [ -e "$W/$1.failed" ] && echo 1; }
+t_reindex=$(median reindex)
+t_import=$(median import)
+t_edit=$(median edit)
+t_show=$(median show)
+t_refresh_show=$(median refresh)
+t_refresh=
+if [ -n "$t_show" ] && [ -n "$t_refresh_show" ]; then
+	t_refresh=$(awk -v a="$t_refresh_show" -v b="$t_show" 'BEGIN { d = a - b; if (d < 0) d = 0; printf "%.4f", d }')
+fi
+t_list=$(median list)
+t_prefix=$(median prefix)
+largest=$(ls -S "$BOOKS"/data/*/*.csv | head -n 1)
+
+echo
+machine
+echo "  data:     $(grep -c -E '^L[0-9A-Z]{7},' "$LEADS_CSV") leads in $nshards shards, $(grep -c -E '^C[0-9A-Z]{7},' "$CLIENTS_CSV") clients;" \
+	"$(du -sm "$BOOKS/data" | cut -f1) MB of CSV, largest shard $(du -k "$largest" | cut -f1) KB"
+echo "  generate: $(median gen) s (bench/gen, git add and commit included)"
+echo "  runs:     median of $RUNS_BIG (reindex, import) or $RUNS_FAST (the rest)"
+echo "  ids:      edit $ID, show/refresh $ID2, prefix $PREFIX"
+echo
+printf '%-40s %11s %10s %-8s %6s %6s %9s\n' measure "kontora (s)" "base (s)" "base is" ratio goal "RSS (MB)"
+row "a) full reindex" "$t_reindex" "$t_import" "sqlite3" "<=2" "$(maxrss reindex)" "$(f reindex)"
+row "   sqlite3 .import (baseline)" "" "$t_import" "" "" "$(maxrss import)"
+row "b) lead edit, end to end" "$t_edit" 0.050 "target" "<=1" "$(maxrss edit)" "$(f edit)"
+row "b) index refresh after a commit" "$t_refresh" 0.020 "target" "<=1" "$(maxrss refresh)" "$(f refresh)$(f show)"
+row "   lead show, refresh included" "$t_refresh_show" "" "" "" "$(maxrss refresh)" "$(f refresh)"
+row "   lead show, index up to date" "$t_show" "" "" "" "$(maxrss show)" "$(f show)"
+row "c) lead list --where manager= -l 100" "$t_list" 0.100 "target" "<=1" "$(maxrss list)" "$(f list)"
+row "d) lead show 5-char prefix" "$t_prefix" 0.050 "target" "<=1" "$(maxrss prefix)" "$(f prefix)"
+echo
+if [ $FAILED != 0 ]; then
+	echo "bench: some kontora commands failed (see above)"
+	exit 1
+fi
+exit 0

@@ -197,6 +197,10 @@ int kt_books_open(const char *root, const struct kt_options *opt,
 	}
 	if ((rc = load_schemas(b, err)))
 		goto fail;
+	/* A write retries the replay and reports what stops it; a read need
+	 * not wait for it, as it reads HEAD. */
+	struct kt_error ignored;
+	journal_recover_any(b, &ignored);
 	*out = b;
 	return 0;
 fail:

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -153,12 +154,24 @@ done:
 	return rc;
 }
 
+/* Removes .git/index.lock when it is older than two seconds: while a
+ * dead writer's journal is replayed, such a lock is that writer's (git's
+ * own commands hold it for milliseconds).  Returns 1 if removed. */
+static int remove_stale_lock(const struct kt_books *b)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/.git/index.lock", b->root);
+	return !stat(path, &st) && time(NULL) - st.st_mtime >= 2 && !unlink(path);
+}
+
 /* Brings paths up to HEAD in the worktree and git's index.  A person's
  * git may hold index.lock for a moment: then the index is read again and
  * the update retried, for up to about five seconds.  Returns 0 or an
  * error. */
 static int sync_paths(struct kt_books *b, char *const *paths, size_t n,
-                      struct kt_error *err)
+                      int recovering, struct kt_error *err)
 {
 	git_index *idx = NULL;
 	git_tree *tree = NULL;
@@ -180,7 +193,7 @@ static int sync_paths(struct kt_books *b, char *const *paths, size_t n,
 			break;
 		if (g != GIT_ELOCKED || tries == 500)
 			rc = git_fail(err, "git index");
-		else
+		else if (!recovering || !remove_stale_lock(b))
 			usleep(10000);
 	}
 	git_index_free(idx);
@@ -234,12 +247,36 @@ int journal_recover(struct kt_books *b, struct kt_error *err)
 	}
 	fclose(f);
 	if (!rc)
-		rc = sync_paths(b, paths, n, err);
+		rc = sync_paths(b, paths, n, 1, err);
 	if (!rc)
 		unlink(path);
 	for (size_t i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);
+	return rc;
+}
+
+/* Replays a journal a killed writer left, unless a writer is at work now
+ * (then the journal is its own).  Returns 0 or an error; readers may go
+ * on after an error, as they read HEAD. */
+int journal_recover_any(struct kt_books *b, struct kt_error *err)
+{
+	char path[PATH_MAX];
+	int rc = 0;
+
+	journal_path(b, path, sizeof path);
+	if (access(path, F_OK) || b->lock_fd >= 0)
+		return 0;
+	snprintf(path, sizeof path, "%s/lock", b->kontora_dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return kt_error_set(err, KT_EIO, "%s: %s", path, strerror(errno));
+	if (!flock(fd, LOCK_EX | LOCK_NB)) {
+		b->lock_fd = fd;
+		rc = journal_recover(b, err);
+		b->lock_fd = -1;
+	}
+	close(fd);
 	return rc;
 }
 
@@ -1097,7 +1134,7 @@ int kt_change_commit(struct kt_change *c, const char *subject, char oid[41],
 	} else if (!rc) {
 		char jp[PATH_MAX];
 		journal_path(c->b, jp, sizeof jp);
-		if (!(rc = sync_paths(c->b, paths, npaths, err)))
+		if (!(rc = sync_paths(c->b, paths, npaths, 0, err)))
 			unlink(jp);
 		if (oid)
 			git_oid_tostr(oid, 41, &id);

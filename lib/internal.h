@@ -155,6 +155,10 @@ int index_referrers(struct kt_books *b, const struct kt_schema *target,
  * index.  Must hold the write lock.  Returns 0 or an error. */
 int journal_recover(struct kt_books *b, struct kt_error *err);
 
+/* Replays such a journal from any command, when no writer holds the lock.
+ * Returns 0 or an error. */
+int journal_recover_any(struct kt_books *b, struct kt_error *err);
+
 /* ------------------------------------------------------------- values */
 
 /* Normalises value (as a user typed it) for field f and checks it against

@@ -60,7 +60,7 @@ unit: $(UNIT_BIN)
 # Every test through prove: the C unit tests and the shell tests.
 check: deps
 	@$(MAKE) --no-print-directory kontora unit
-	KONTORA_BUILD=$(BUILD) prove -f $(if $(V),-v) $(UNIT_BIN) tests/t/t*.sh
+	KONTORA_BUILD=$(BUILD) prove -f $(if $(V),-v) $(UNIT_BIN) tests/t/t[0-9]*.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory kontora

@@ -27,6 +27,11 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * exits 2. */
 void usage(const char *text, int asked) __attribute__((noreturn));
 
+/* Says which option was wrong (unknown, or its value missing or bad),
+ * prints the usage on stderr and exits 2.  Call it where getopt returns an
+ * option the command does not take. */
+void option_error(char **argv, const char *usage_text) __attribute__((noreturn));
+
 /* Opens the books for a command that needs them (dies if none). */
 struct kt_books *need_books(struct kt_ctx *ctx);
 
@@ -58,6 +63,7 @@ int cmd_list(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_log(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_record(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_reindex(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_search(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_sql(int argc, char **argv, struct kt_ctx *ctx);
 
 #endif

@@ -65,7 +65,7 @@ int cmd_config(int argc, char **argv, struct kt_ctx *ctx)
 		else if (c == OPT_DRY)
 			dry_run = 1;
 		else
-			usage(config_usage, 0);
+			option_error(argv, config_usage);
 	}
 	argc -= optind;
 	argv += optind;

@@ -27,7 +27,7 @@ int cmd_init(int argc, char **argv, struct kt_ctx *ctx)
 		else if (c == 'c')
 			opt.company = optarg;
 		else
-			usage(init_usage, 0);
+			option_error(argv, init_usage);
 	}
 	if (optind != argc - 1)
 		usage(init_usage, 0);

@@ -28,6 +28,7 @@ static const struct command {
 	{ "list", cmd_list, NEED_BOOKS, "list records of a type" },
 	{ "log", cmd_log, NEED_BOOKS, "show the history of a record" },
 	{ "reindex", cmd_reindex, NEED_BOOKS, "rebuild the index" },
+	{ "search", cmd_search, NEED_BOOKS, "find records by their words" },
 	{ "sql", cmd_sql, NEED_BOOKS, "run a read-only SQL query on the index" },
 };
 
@@ -42,6 +43,7 @@ static const char main_usage[] =
 	"  list TYPE     list records of a type\n"
 	"  log ID        show the history of a record\n"
 	"  check         validate the whole books\n"
+	"  search TEXT   find records by their words\n"
 	"  reindex       rebuild the index\n"
 	"  sql QUERY     run a read-only SQL query on the index\n"
 	"  config KEY [VALUE]  read and set kontora.conf\n"
@@ -89,6 +91,18 @@ static void close_books(void)
 {
 	kt_books_close(books_open);
 	books_open = NULL;
+}
+
+void option_error(char **argv, const char *usage_text)
+{
+	const char *arg = optind > 0 && argv[optind - 1] ? argv[optind - 1] : "";
+
+	/* getopt leaves optind past a missing value: name the option itself. */
+	if (optopt && optopt < 256 && optopt != '?')
+		fprintf(stderr, "kontora: error: -%c: unknown option or missing value\n", optopt);
+	else
+		fprintf(stderr, "kontora: error: %s: unknown option or missing value\n", arg);
+	usage(usage_text, 0);
 }
 
 struct kt_books *need_books(struct kt_ctx *ctx)
@@ -162,6 +176,7 @@ int main(int argc, char **argv)
 	ctx.opt.now = parse_now(getenv("KONTORA_NOW"));
 	ctx.datadir = find_datadir();
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	opterr = 0;
 
 	while ((c = getopt(argc, argv, "+C:hv")) != -1) {
 		switch (c) {
@@ -174,7 +189,7 @@ int main(int argc, char **argv)
 			printf("kontora %s\n", KT_VERSION);
 			return 0;
 		default:
-			usage(main_usage, 0);
+			option_error(argv, main_usage);
 		}
 	}
 	argc -= optind;

@@ -116,19 +116,22 @@ static void header(struct printer *p, size_t ncols, const struct kt_column *cols
 	kt_buf_free(&b);
 }
 
+/* Keeps the columns of a terminal table.  Their names and labels must
+ * outlive the query: they are the schema's (or copies, for SQL). */
+static void remember_columns(struct printer *p, size_t ncols, const struct kt_column *cols)
+{
+	p->ncols = ncols;
+	if (!(p->cols = malloc((ncols ? ncols : 1) * sizeof *p->cols)))
+		die("out of memory");
+	memcpy(p->cols, cols, ncols * sizeof *cols);
+}
+
 /* Keeps one row of a terminal table. */
 static void keep(struct printer *p, size_t ncols, const struct kt_column *cols,
                  char *const *values)
 {
 	char buf[64];
 
-	if (!p->cols) {
-		p->ncols = ncols;
-		if (!(p->cols = malloc(ncols * sizeof *p->cols)))
-			die("out of memory");
-		memcpy(p->cols, cols, ncols * sizeof *cols);
-		/* Column names and labels outlive the query: they are the schema's. */
-	}
 	if ((p->nrows + 1) * ncols > p->cap) {
 		p->cap = p->cap ? 2 * p->cap : 64 * ncols;
 		if (!(p->cells = realloc(p->cells, p->cap * sizeof *p->cells)))
@@ -151,13 +154,18 @@ int printer_row(void *arg, size_t ncols, const struct kt_column *cols,
 	struct printer *p = arg;
 	struct kt_buf b = { 0 };
 
+	if (!values) {
+		if (p->fmt == OUT_TSV || p->fmt == OUT_CSV)
+			header(p, ncols, cols);
+		else if (p->fmt == OUT_TABLE)
+			remember_columns(p, ncols, cols);
+		return 0;
+	}
 	switch (p->fmt) {
 	case OUT_TABLE:
 		keep(p, ncols, cols, values);
 		break;
 	case OUT_TSV:
-		if (!p->nrows)
-			header(p, ncols, cols);
 		for (size_t i = 0; i < ncols; i++) {
 			if (i)
 				fputc('\t', p->out);
@@ -166,8 +174,6 @@ int printer_row(void *arg, size_t ncols, const struct kt_column *cols,
 		fputc('\n', p->out);
 		break;
 	case OUT_CSV:
-		if (!p->nrows)
-			header(p, ncols, cols);
 		if (kt_csv_add_row(&b, values, ncols))
 			die("out of memory");
 		fwrite(b.data, 1, b.len, p->out);

@@ -98,7 +98,7 @@ static int parse_fields(int argc, char **argv, const struct kt_schema *s,
 			const char *name = s->fields[c - OPT_FIELD].name;
 			pairs_add(p, name, strlen(name), optarg);
 		} else {
-			usage(record_usage, 0);
+			option_error(argv, record_usage);
 		}
 	}
 	for (size_t i = 0; i < n / 2; i++)
@@ -223,7 +223,7 @@ static int record_rm(int argc, char **argv, struct kt_books *b, const struct kt_
 		else if (c == OPT_DRY)
 			dry_run = 1;
 		else
-			usage(record_usage, 0);
+			option_error(argv, record_usage);
 	}
 	if (optind != argc - 1)
 		usage(record_usage, 0);
@@ -252,7 +252,7 @@ static int record_show(int argc, char **argv, struct kt_books *b, const struct k
 		else if (c == 'f' && (!strcmp(optarg, "json") || !strcmp(optarg, "text")))
 			json = !strcmp(optarg, "json");
 		else
-			usage(record_usage, 0);
+			option_error(argv, record_usage);
 	}
 	if (optind != argc - 1)
 		usage(record_usage, 0);
@@ -324,7 +324,7 @@ static int record_list(int argc, char **argv, struct kt_books *b, const struct k
 				usage(usage_text, 0);
 			break;
 		default:
-			usage(usage_text, 0);
+			option_error(argv, usage_text);
 		}
 	}
 	if (optind != argc)

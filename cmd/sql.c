@@ -25,7 +25,7 @@ int cmd_sql(int argc, char **argv, struct kt_ctx *ctx)
 		else if (c == 'f')
 			fmt = out_format(optarg, sql_usage);
 		else
-			usage(sql_usage, 0);
+			option_error(argv, sql_usage);
 	}
 	if (optind != argc - 1)
 		usage(sql_usage, 0);

@@ -174,7 +174,12 @@ int kt_books_open(const char *root, const struct kt_options *opt,
 	git_libgit2_init();
 	/* An edit reads its shard's blob several times (the record, the commit,
 	 * the index refresh); libgit2 does not cache blobs unless told to. */
-	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, (size_t)64 << 20);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, (size_t)16 << 20);
+	/* ... but a reindex reads every shard once: keep memory to a few shards. */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)24 << 20);
+	/* Every object read is hashed again unless told not to, which costs
+	 * as much as reading it; git fsck and kontora check are for that. */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	b->lock_fd = -1;
 	b->now = opt && opt->now ? opt->now : time(NULL);
 	if (opt && opt->user && !(b->who_login = strdup(opt->user))) {

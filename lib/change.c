@@ -40,7 +40,8 @@ struct kt_change {
 	size_t nops;
 };
 
-enum { MAX_ATTEMPTS = 20, NOTHING = 1 };
+/* Attempts at moving the branch: some wait 10 ms for a ref lock. */
+enum { MAX_ATTEMPTS = 400, NOTHING = 1 };
 
 /* ----------------------------------------------------------- the lock */
 
@@ -73,12 +74,21 @@ static void unlock_books(struct kt_books *b)
 
 /* ---------------------------------------------------- worktree, journal */
 
-/* Writes len bytes to root/path atomically (temporary file and rename),
- * creating directories.  Returns 0 or KT_EIO. */
-static int write_file(const char *root, const char *path, const char *buf,
-                      size_t len, struct kt_error *err)
+/* The new content of one path of a change, as committed. */
+struct content {
+	char *path;          /* owned by the ops */
+	struct kt_buf data;
+	git_oid id;
+	int gone;            /* the file is removed */
+};
+
+/* Writes len bytes to root/path atomically, creating directories.  The
+ * temporary file lives in .git/kontora, so that a writer killed at this
+ * point leaves nothing in the worktree.  Returns 0 or KT_EIO. */
+static int write_file(const struct kt_books *b, const char *root, const char *path,
+                      const char *buf, size_t len, struct kt_error *err)
 {
-	char full[PATH_MAX], tmp[PATH_MAX + 32];
+	char full[PATH_MAX], tmp[PATH_MAX];
 
 	snprintf(full, sizeof full, "%s/%s", root, path);
 	for (char *p = full + strlen(root) + 1; (p = strchr(p, '/')); p++) {
@@ -88,7 +98,7 @@ static int write_file(const char *root, const char *path, const char *buf,
 		if (bad)
 			return kt_error_set(err, KT_EIO, "%s: %s", full, strerror(errno));
 	}
-	snprintf(tmp, sizeof tmp, "%s.kontora-%ld", full, (long)getpid());
+	snprintf(tmp, sizeof tmp, "%s/tmp.%ld", b->kontora_dir, (long)getpid());
 	FILE *f = fopen(tmp, "wb");
 	if (!f)
 		return kt_error_set(err, KT_EIO, "%s: %s", tmp, strerror(errno));
@@ -101,36 +111,34 @@ static int write_file(const char *root, const char *path, const char *buf,
 	return 0;
 }
 
-/* Makes root/path and git's index entry for it equal to path in tree (or
- * absent when tree has none).  Returns 0 or an error. */
-static int sync_path(struct kt_books *b, git_index *idx, git_tree *tree,
-                     const char *path, struct kt_error *err)
+/* Writes (or removes) the worktree file of c.  Returns 0 or an error. */
+static int write_worktree(struct kt_books *b, const struct content *c, struct kt_error *err)
 {
-	git_tree_entry *e = NULL;
-	git_blob *blob = NULL;
+	char full[PATH_MAX];
+
+	snprintf(full, sizeof full, "%s/%s", b->root, c->path);
+	if (!c->gone)
+		return write_file(b, b->root, c->path, c->data.data ? c->data.data : "", c->data.len, err);
+	if (unlink(full) && errno != ENOENT)
+		return kt_error_set(err, KT_EIO, "%s: %s", full, strerror(errno));
+	return 0;
+}
+
+/* Makes git's index entry of c match the file just written.  Returns 0 or
+ * an error. */
+static int stage_content(struct kt_books *b, git_index *idx, const struct content *c,
+                         struct kt_error *err)
+{
 	char full[PATH_MAX];
 	struct stat st;
-	int rc = 0;
 
-	snprintf(full, sizeof full, "%s/%s", b->root, path);
-	if (git_tree_entry_bypath(&e, tree, path)) {
-		if (unlink(full) && errno != ENOENT)
-			return kt_error_set(err, KT_EIO, "%s: %s", full, strerror(errno));
-		git_index_remove(idx, path, 0);
+	if (c->gone) {
+		git_index_remove(idx, c->path, 0);
 		return 0;
 	}
-	if (git_blob_lookup(&blob, b->repo, git_tree_entry_id(e))) {
-		rc = git_fail(err, path);
-		goto done;
-	}
-	rc = write_file(b->root, path, git_blob_rawcontent(blob),
-	                (size_t)git_blob_rawsize(blob), err);
-	if (rc)
-		goto done;
-	if (stat(full, &st)) {
-		rc = kt_error_set(err, KT_EIO, "%s: %s", full, strerror(errno));
-		goto done;
-	}
+	snprintf(full, sizeof full, "%s/%s", b->root, c->path);
+	if (stat(full, &st))
+		return kt_error_set(err, KT_EIO, "%s: %s", full, strerror(errno));
 	/* Filling the entry from stat spares hashing the file again and keeps
 	 * git status from re-reading it. */
 	git_index_entry ie = { 0 };
@@ -144,14 +152,9 @@ static int sync_path(struct kt_books *b, git_index *idx, git_tree *tree,
 	ie.uid = st.st_uid;
 	ie.gid = st.st_gid;
 	ie.file_size = (uint32_t)st.st_size;
-	git_oid_cpy(&ie.id, git_tree_entry_id(e));
-	ie.path = path;
-	if (git_index_add(idx, &ie))
-		rc = git_fail(err, path);
-done:
-	git_blob_free(blob);
-	git_tree_entry_free(e);
-	return rc;
+	git_oid_cpy(&ie.id, &c->id);
+	ie.path = c->path;
+	return git_index_add(idx, &ie) ? git_fail(err, c->path) : 0;
 }
 
 /* Removes .git/index.lock when it is older than two seconds: while a
@@ -166,17 +169,18 @@ static int remove_stale_lock(const struct kt_books *b)
 	return !stat(path, &st) && time(NULL) - st.st_mtime >= 2 && !unlink(path);
 }
 
-/* Brings paths up to HEAD in the worktree and git's index.  A person's
- * git may hold index.lock for a moment: then the index is read again and
- * the update retried, for up to about five seconds.  Returns 0 or an
- * error. */
-static int sync_paths(struct kt_books *b, char *const *paths, size_t n,
-                      int recovering, struct kt_error *err)
+/* Brings the worktree and git's index to the committed contents.  A
+ * person's git may hold index.lock for a moment: then the index is read
+ * again and the update retried, for up to about five seconds.  Returns 0
+ * or an error. */
+static int sync_contents(struct kt_books *b, const struct content *cs, size_t n,
+                         int recovering, struct kt_error *err)
 {
 	git_index *idx = NULL;
-	git_tree *tree = NULL;
-	int rc = head_tree(b->repo, NULL, &tree, err);
+	int rc = 0;
 
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = write_worktree(b, &cs[i], err);
 	if (!rc && git_repository_index(&idx, b->repo))
 		rc = git_fail(err, "git index");
 	for (int tries = 0; !rc; tries++) {
@@ -185,7 +189,7 @@ static int sync_paths(struct kt_books *b, char *const *paths, size_t n,
 			break;
 		}
 		for (size_t i = 0; !rc && i < n; i++)
-			rc = sync_path(b, idx, tree, paths[i], err);
+			rc = stage_content(b, idx, &cs[i], err);
 		if (rc)
 			break;
 		int g = git_index_write(idx);
@@ -197,6 +201,48 @@ static int sync_paths(struct kt_books *b, char *const *paths, size_t n,
 			usleep(10000);
 	}
 	git_index_free(idx);
+	return rc;
+}
+
+/* Reads what HEAD holds at path into c (gone when nothing).  Returns 0 or
+ * an error. */
+static int head_content(struct kt_books *b, git_tree *tree, const char *path,
+                        struct content *c, struct kt_error *err)
+{
+	git_tree_entry *e = NULL;
+	git_blob *blob = NULL;
+	int rc = 0;
+
+	c->gone = git_tree_entry_bypath(&e, tree, path) != 0;
+	if (c->gone)
+		return 0;
+	git_oid_cpy(&c->id, git_tree_entry_id(e));
+	if (git_blob_lookup(&blob, b->repo, &c->id))
+		rc = git_fail(err, path);
+	else if (kt_buf_add(&c->data, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	git_blob_free(blob);
+	git_tree_entry_free(e);
+	return rc;
+}
+
+/* Brings paths up to HEAD in the worktree and git's index.  Returns 0 or
+ * an error. */
+static int sync_paths(struct kt_books *b, char *const *paths, size_t n, struct kt_error *err)
+{
+	struct content *cs = calloc(n ? n : 1, sizeof *cs);
+	git_tree *tree = NULL;
+	int rc = cs ? head_tree(b->repo, NULL, &tree, err) : kt_error_set(err, KT_ENOMEM, "out of memory");
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		cs[i].path = paths[i];
+		rc = head_content(b, tree, paths[i], &cs[i], err);
+	}
+	if (!rc)
+		rc = sync_contents(b, cs, n, 1, err);
+	for (size_t i = 0; cs && i < n; i++)
+		kt_buf_free(&cs[i].data);
+	free(cs);
 	git_tree_free(tree);
 	return rc;
 }
@@ -216,7 +262,7 @@ static int journal_write(struct kt_books *b, char *const *paths, size_t n,
 	for (size_t i = 0; !rc && i < n; i++)
 		rc = kt_buf_addf(&buf, "%s\n", paths[i]);
 	if (!rc)
-		rc = write_file(b->kontora_dir, "pending", buf.data, buf.len, err);
+		rc = write_file(b, b->kontora_dir, "pending", buf.data, buf.len, err);
 	else
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	kt_buf_free(&buf);
@@ -247,7 +293,7 @@ int journal_recover(struct kt_books *b, struct kt_error *err)
 	}
 	fclose(f);
 	if (!rc)
-		rc = sync_paths(b, paths, n, 1, err);
+		rc = sync_paths(b, paths, n, err);
 	if (!rc)
 		unlink(path);
 	for (size_t i = 0; i < n; i++)
@@ -452,7 +498,7 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 		kt_datetime_format(b->now, created);
 		if (given_created)
 			snprintf(created, sizeof created, "%s", given_created);
-		if ((rc = op_set(o, "created", created)) || !(o->path = shard_path(s, created)))
+		if ((rc = op_set(o, "created", created)) || !(o->path = shard_path(s, created, newid)))
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
 	if (rc) {
@@ -554,7 +600,7 @@ int kt_change_remove(struct kt_change *c, const struct kt_schema *s,
 	}
 	snprintf(o->id, sizeof o->id, "%s", id);
 	o->old = old;
-	if (!(o->path = shard_path(s, kt_record_get(old, "created")))) {
+	if (!(o->path = shard_path(s, kt_record_get(old, "created"), id))) {
 		rc = index_shard_of(c->b, s, id, &o->path, err);
 		if (rc) {
 			c->nops--;
@@ -859,7 +905,7 @@ static int apply_config(const struct kt_change *c, const char *buf, size_t len,
 	int rc;
 
 	snprintf(tmp, sizeof tmp, "%s/kontora.conf.%ld", c->b->kontora_dir, (long)getpid());
-	if ((rc = write_file(c->b->kontora_dir, strrchr(tmp, '/') + 1, buf, len, err)))
+	if ((rc = write_file(c->b, c->b->kontora_dir, strrchr(tmp, '/') + 1, buf, len, err)))
 		return rc;
 	if (git_config_open_ondisk(&cfg, tmp)) {
 		rc = git_fail(err, "kontora.conf");
@@ -929,34 +975,34 @@ static int check_clean(const struct kt_books *b, const char *path,
 	                    path);
 }
 
-/* Computes the new content of path from HEAD's tree.  Returns 0 and the
- * blob id in *oid (*removed when the file is to go), or an error. */
-static int new_content(const struct kt_change *c, git_tree *tree, const char *path,
-                       git_oid *oid, int *removed, struct kt_error *err)
+/* Computes the new content of c->path from HEAD's tree into c, and
+ * writes its blob.  Returns 0 or an error. */
+static int new_content(const struct kt_change *ch, git_tree *tree, struct content *c,
+                       struct kt_error *err)
 {
-	const struct kt_schema *s = schema_of(c, path);
-	struct kt_buf out = { 0 };
+	const struct kt_schema *s = schema_of(ch, c->path);
 	git_blob *blob;
 	const char *buf;
 	size_t len;
-	int rc = tree_blob(c->b->repo, tree, path, &blob, &buf, &len, err);
+	int rc = tree_blob(ch->b->repo, tree, c->path, &blob, &buf, &len, err);
 
 	if (rc)
 		return rc;
-	if (!(rc = check_clean(c->b, path, buf, len, err))) {
+	kt_buf_reset(&c->data);
+	if (!(rc = check_clean(ch->b, c->path, buf, len, err))) {
 		if (!s) {
-			rc = apply_config(c, buf, len, &out, err);
-		} else if ((rc = splice_shard(c, path, buf, len, &out, err)) == 1) {
-			kt_buf_reset(&out);
-			rc = rewrite_shard(c, s, path, buf, len, &out, err);
+			rc = apply_config(ch, buf, len, &c->data, err);
+		} else if ((rc = splice_shard(ch, c->path, buf, len, &c->data, err)) == 1) {
+			kt_buf_reset(&c->data);
+			rc = rewrite_shard(ch, s, c->path, buf, len, &c->data, err);
 		}
 	}
 	git_blob_free(blob);
 	/* A shard left with its header alone goes away. */
-	*removed = s && (!out.len || shard_header_len(out.data, out.len) == out.len);
-	if (!rc && !*removed && git_blob_create_from_buffer(oid, c->b->repo, out.data ? out.data : "", out.len))
-		rc = git_fail(err, path);
-	kt_buf_free(&out);
+	c->gone = s && (!c->data.len || shard_header_len(c->data.data, c->data.len) == c->data.len);
+	if (!rc && !c->gone &&
+	    git_blob_create_from_buffer(&c->id, ch->b->repo, c->data.data ? c->data.data : "", c->data.len))
+		rc = git_fail(err, c->path);
 	return rc;
 }
 
@@ -1009,23 +1055,37 @@ static size_t touched_paths(const struct kt_change *c, char ***paths)
 	return n;
 }
 
+/* Removes a branch's ref lock left by a killed process: older than two
+ * seconds, while kontora's own lock is held (git holds it for
+ * milliseconds).  Returns 1 if removed. */
+static int remove_stale_ref_lock(const struct kt_books *b, const char *ref)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/.git/%s.lock", b->root, ref);
+	return !stat(path, &st) && time(NULL) - st.st_mtime >= 2 && !unlink(path);
+}
+
 /* Makes one attempt: a commit on top of the branch's current tip, and the
- * compare-and-swap.  Returns 0, GIT_EMODIFIED when the branch moved, NOTHING when the
- * tree would not change, or an
+ * compare-and-swap.  Returns 0, GIT_EMODIFIED when the branch moved or is
+ * locked for a moment, NOTHING when the tree would not change, or an
  * error. */
-static int attempt(struct kt_change *c, const char *msg, char *const *paths,
-                   size_t npaths, git_oid *out, struct kt_error *err)
+static int attempt(struct kt_change *c, const char *msg, struct content *cs,
+                   size_t n, git_oid *out, struct kt_error *err)
 {
 	struct kt_books *b = c->b;
-	git_reference *head = NULL, *branch = NULL, *moved = NULL;
+	git_reference *head = NULL, *moved = NULL;
 	git_commit *parent = NULL;
 	git_tree *tree = NULL, *newtree = NULL;
 	git_signature *sig = NULL;
-	git_tree_update *up = calloc(npaths, sizeof *up);
-	git_oid *oids = calloc(npaths, sizeof *oids), tree_oid;
+	git_tree_update *up = calloc(n ? n : 1, sizeof *up);
+	char **paths = calloc(n ? n : 1, sizeof *paths);
+	git_oid tree_oid;
+	size_t nup = 0;
 	int rc = 0;
 
-	if (!up || !oids) {
+	if (!up || !paths) {
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -1038,25 +1098,20 @@ static int attempt(struct kt_change *c, const char *msg, char *const *paths,
 		rc = git_fail(err, "HEAD");
 		goto done;
 	}
-	for (size_t i = 0; !rc && i < npaths; i++) {
-		int removed = 0;
-		rc = new_content(c, tree, paths[i], &oids[i], &removed, err);
-		up[i].action = removed ? GIT_TREE_UPDATE_REMOVE : GIT_TREE_UPDATE_UPSERT;
-		up[i].filemode = GIT_FILEMODE_BLOB;
-		up[i].path = paths[i];
-		git_oid_cpy(&up[i].id, &oids[i]);
-		if (removed) {
-			git_tree_entry *e = NULL;
-			/* Removing what is not there would make libgit2 fail. */
-			if (git_tree_entry_bypath(&e, tree, paths[i]))
-				up[i].action = GIT_TREE_UPDATE_UPSERT, up[i].filemode = 0;
-			git_tree_entry_free(e);
-		}
+	for (size_t i = 0; !rc && i < n; i++) {
+		git_tree_entry *e = NULL;
+		paths[i] = cs[i].path;
+		if ((rc = new_content(c, tree, &cs[i], err)))
+			break;
+		/* Removing what is not there would make libgit2 fail. */
+		if (cs[i].gone && git_tree_entry_bypath(&e, tree, cs[i].path))
+			continue;
+		git_tree_entry_free(e);
+		up[nup].action = cs[i].gone ? GIT_TREE_UPDATE_REMOVE : GIT_TREE_UPDATE_UPSERT;
+		up[nup].filemode = GIT_FILEMODE_BLOB;
+		up[nup].path = cs[i].path;
+		git_oid_cpy(&up[nup++].id, &cs[i].id);
 	}
-	size_t nup = 0;
-	for (size_t i = 0; !rc && i < npaths; i++)
-		if (up[i].filemode)
-			up[nup++] = up[i];
 	if (rc)
 		goto done;
 	if (git_tree_create_updated(&tree_oid, b->repo, tree, nup, up) ||
@@ -1076,7 +1131,7 @@ static int attempt(struct kt_change *c, const char *msg, char *const *paths,
 		rc = git_fail(err, "commit");
 		goto done;
 	}
-	if ((rc = journal_write(b, paths, npaths, err)))
+	if ((rc = journal_write(b, paths, n, err)))
 		goto done;
 	int g = git_reference_create_matching(&moved, b->repo, git_reference_name(head), out, 1,
 	                                      git_reference_target(head), "kontora");
@@ -1084,20 +1139,21 @@ static int attempt(struct kt_change *c, const char *msg, char *const *paths,
 		char jp[PATH_MAX];
 		journal_path(b, jp, sizeof jp);
 		unlink(jp);
+		if (g == GIT_ELOCKED && !remove_stale_ref_lock(b, git_reference_name(head)))
+			usleep(10000);
 		rc = GIT_EMODIFIED;
 	} else if (g) {
 		rc = git_fail(err, git_reference_name(head));
 	}
 done:
 	git_reference_free(moved);
-	git_reference_free(branch);
 	git_reference_free(head);
 	git_signature_free(sig);
 	git_tree_free(newtree);
 	git_tree_free(tree);
 	git_commit_free(parent);
 	free(up);
-	free(oids);
+	free(paths);
 	return rc;
 }
 
@@ -1106,27 +1162,31 @@ int kt_change_commit(struct kt_change *c, const char *subject, char oid[41],
                      struct kt_error *err)
 {
 	struct kt_buf msg = { 0 };
+	struct content *cs;
 	char **paths = NULL;
-	size_t npaths;
+	size_t n, real = 0;
 	git_oid id;
 	int rc;
 
 	if (oid)
 		oid[0] = '\0';
-	size_t real = 0;
 	for (size_t i = 0; i < c->nops; i++)
 		real += c->ops[i].kind != OP_EDIT || c->ops[i].n;
 	if (!real)
 		return 0;
-	npaths = touched_paths(c, &paths);
-	if (!paths || message(c, subject, &msg)) {
+	n = touched_paths(c, &paths);
+	cs = calloc(n ? n : 1, sizeof *cs);
+	if (!paths || !cs || message(c, subject, &msg)) {
 		free(paths);
+		free(cs);
 		kt_buf_free(&msg);
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
+	for (size_t i = 0; i < n; i++)
+		cs[i].path = paths[i];
 	rc = GIT_EMODIFIED;
 	for (int i = 0; rc == GIT_EMODIFIED && i < MAX_ATTEMPTS; i++)
-		rc = attempt(c, msg.data, paths, npaths, &id, err);
+		rc = attempt(c, msg.data, cs, n, &id, err);
 	if (rc == GIT_EMODIFIED)
 		rc = kt_error_set(err, KT_ECONFLICT, "the branch kept moving; nothing was changed, try again");
 	if (rc == NOTHING) {
@@ -1134,13 +1194,16 @@ int kt_change_commit(struct kt_change *c, const char *subject, char oid[41],
 	} else if (!rc) {
 		char jp[PATH_MAX];
 		journal_path(c->b, jp, sizeof jp);
-		if (!(rc = sync_paths(c->b, paths, npaths, 0, err)))
+		if (!(rc = sync_contents(c->b, cs, n, 0, err)))
 			unlink(jp);
 		if (oid)
 			git_oid_tostr(oid, 41, &id);
 		if (!rc)
 			rc = kt_index_refresh(c->b, err);
 	}
+	for (size_t i = 0; i < n; i++)
+		kt_buf_free(&cs[i].data);
+	free(cs);
 	free(paths);
 	kt_buf_free(&msg);
 	return rc;

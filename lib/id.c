@@ -41,22 +41,6 @@ int id_new(const struct kt_schema *s, char out[9])
 	return 0;
 }
 
-/* Returns the number id stands for: letter index above 35 bits of base32
- * digits; -1 when id is malformed. */
-int64_t id_number(const char *id)
-{
-	if (id[0] < 'A' || id[0] > 'Z' || strlen(id) != 8)
-		return -1;
-	int64_t n = id[0] - 'A';
-	for (int i = 1; i < 8; i++) {
-		int d = digit_value(id[i]);
-		if (d < 0)
-			return -1;
-		n = n << 5 | d;
-	}
-	return n;
-}
-
 /* Upper-cases a typed prefix and maps look-alikes.  Returns 0 or KT_EINVAL. */
 int id_prefix_normalize(const char *prefix, char out[10])
 {

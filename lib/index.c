@@ -1,9 +1,11 @@
 /*
  * index.c - the SQLite index in .git/kontora/index.db.
  *
- * One table per type (rowid = the id's number, a column per field), a
- * full-text table fts, and meta (the commit it reflects, the schemas it was
- * built from).  It is never versioned and always rebuildable.  When HEAD
+ * One table per type (a column per field, rows appended in load order:
+ * SQLite is fastest appending), a full-text table fts whose rowids are the
+ * type tables' rowids, and meta (the commit it reflects, the schemas it was
+ * built from, whether fts is built).  fts is built by the first search,
+ * not by a rebuild, and kept current from then on.  It is never versioned and always rebuildable.  When HEAD
  * moves, the two trees are diffed and, in each changed shard, only the
  * rows between the common head and tail of the two blobs are rewritten.
  */
@@ -16,6 +18,9 @@
 #include <unistd.h>
 
 #include "internal.h"
+
+/* The layout of the index; an index of another layout is rebuilt. */
+#define INDEX_FORMAT "3"
 
 /* Sets err from SQLite's last message on db; returns KT_EDB. */
 static int db_fail(sqlite3 *db, struct kt_error *err, const char *what)
@@ -65,7 +70,8 @@ static const char *sql_type(enum kt_ftype t)
 	return t == KT_INT || t == KT_MONEY || t == KT_BOOL ? "INTEGER" : "TEXT";
 }
 
-/* Returns 1 if lists filter on fields of f's kind often enough to index. */
+/* Returns 1 if lists filter on fields of f's kind often enough to index;
+ * the indexes leave empty values out (partial), which keeps them small. */
 static int indexed(const struct kt_field *f)
 {
 	return f->unique || f->type == KT_REF;
@@ -77,7 +83,7 @@ static int create_tables(struct kt_books *b, struct kt_error *err)
 	struct kt_buf sql = { 0 };
 	int rc = kt_buf_adds(&sql,
 		"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
-		"CREATE VIRTUAL TABLE fts USING fts5(type UNINDEXED, body, tokenize='unicode61');");
+		"CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='unicode61');");
 
 	for (size_t t = 0; !rc && t < b->ntypes; t++) {
 		const struct kt_schema *s = b->types[t];
@@ -100,10 +106,14 @@ static int create_indexes(struct kt_books *b, struct kt_error *err)
 
 	for (size_t t = 0; !rc && t < b->ntypes; t++) {
 		const struct kt_schema *s = b->types[t];
+		/* Not UNIQUE: a books edited by hand may hold a duplicate id, which
+		 * kontora check reports; the index must still build. */
+		rc = kt_buf_addf(&sql, "CREATE INDEX \"%s_id\" ON \"%s\"(id);", s->name, s->name);
 		for (size_t i = 0; !rc && i < s->nfields; i++)
 			if (indexed(&s->fields[i]))
-				rc = kt_buf_addf(&sql, "CREATE INDEX \"%s_%s\" ON \"%s\"(\"%s\");",
-				                 s->name, s->fields[i].name, s->name, s->fields[i].name);
+				rc = kt_buf_addf(&sql, "CREATE INDEX \"%s_%s\" ON \"%s\"(\"%s\") WHERE \"%s\" IS NOT NULL;",
+				                 s->name, s->fields[i].name, s->name, s->fields[i].name,
+				                 s->fields[i].name);
 	}
 	if (rc)
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
@@ -113,6 +123,42 @@ static int create_indexes(struct kt_books *b, struct kt_error *err)
 	return rc;
 }
 
+static void meta_get(sqlite3 *db, const char *key, char *out, size_t size);
+
+/* Returns 1 if the full-text table has been built and is kept current. */
+static int fts_built(struct kt_books *b)
+{
+	char v[8];
+
+	meta_get(b->db, "fts", v, sizeof v);
+	return !strcmp(v, "1");
+}
+
+/* Returns the rowid in fts of a row of type s: the type's number above
+ * its rowid in the type's table. */
+static int64_t fts_rowid(const struct kt_books *b, const struct kt_schema *s, int64_t rowid)
+{
+	int64_t t = 0;
+
+	while ((size_t)t < b->ntypes && b->types[t] != s)
+		t++;
+	return t << 40 | rowid;
+}
+
+/* Appends the folded searchable text of value (of type t) to body: a phone
+ * also without +7, so that the digits people dial find it. */
+static int add_searchable(struct kt_buf *body, enum kt_ftype t, const char *v, size_t len)
+{
+	char *copy = strndup(v, len), *folded = copy ? kt_fold(copy) : NULL;
+	int rc = !folded || (body->len && kt_buf_addc(body, ' ')) || kt_buf_adds(body, folded);
+
+	if (!rc && t == KT_PHONE && len == 12 && !strncmp(v, "+7", 2))
+		rc = kt_buf_addc(body, ' ') || kt_buf_add(body, v + 2, 10);
+	free(copy);
+	free(folded);
+	return rc ? KT_ENOMEM : 0;
+}
+
 /* ------------------------------------------------------------ loading */
 
 /* The state of loading one shard's rows into the index. */
@@ -120,12 +166,13 @@ struct loader {
 	struct kt_books *b;
 	const struct kt_schema *s;
 	const char *path;
-	sqlite3_stmt *insert, *fts;
+	sqlite3_stmt *insert, *fts_insert;
 	long *slot;            /* per header column: field number + 1, 0 id, -1 created, -2 unknown */
 	size_t nslot, cap;
 	size_t col;            /* column of the field being read */
 	int header;            /* reading the header row */
-	int64_t rowid;
+	int has_id;            /* the row has a well-formed id */
+	int fts;               /* fts is built: keep it current */
 	struct kt_buf body;    /* folded searchable text of the row */
 	int rc;
 	struct kt_error *err;
@@ -137,13 +184,11 @@ static void bind_field(struct loader *l, long slot, const char *v, size_t len)
 	sqlite3_stmt *st = l->insert;
 
 	if (slot == 0) {
-		char id[9];
-		snprintf(id, sizeof id, "%.*s", (int)(len < 8 ? len : 8), v);
-		l->rowid = len == 8 ? id_number(id) : -1;
-		sqlite3_bind_text(st, 2, v, (int)len, SQLITE_TRANSIENT);
+		l->has_id = len == 8;
+		sqlite3_bind_text(st, 1, v, (int)len, SQLITE_TRANSIENT);
 		return;
 	}
-	int pos = slot == -1 ? (int)l->s->nfields + 3 : (int)slot + 2;
+	int pos = slot == -1 ? (int)l->s->nfields + 2 : (int)slot + 1;
 	if (!len) {
 		sqlite3_bind_null(st, pos);
 		return;
@@ -163,13 +208,8 @@ static void bind_field(struct loader *l, long slot, const char *v, size_t len)
 			return (void)sqlite3_bind_int64(st, pos, bool_value(num));
 	}
 	sqlite3_bind_text(st, pos, v, (int)len, SQLITE_TRANSIENT);
-	if (f && searched(f->type)) {
-		char *copy = strndup(v, len), *folded = copy ? kt_fold(copy) : NULL;
-		if (!folded || (l->body.len && kt_buf_addc(&l->body, ' ')) || kt_buf_adds(&l->body, folded))
-			l->rc = kt_error_set(l->err, KT_ENOMEM, "out of memory");
-		free(copy);
-		free(folded);
-	}
+	if (f && l->fts && searched(f->type) && add_searchable(&l->body, f->type, v, len))
+		l->rc = kt_error_set(l->err, KT_ENOMEM, "out of memory");
 }
 
 /* libcsv's field callback. */
@@ -222,20 +262,23 @@ static void on_row(int c, void *arg)
 		return;
 	}
 	l->col = 0;
-	if (l->rowid >= 0) {
-		sqlite3_bind_int64(l->insert, 1, l->rowid);
-		sqlite3_bind_text(l->insert, (int)l->s->nfields + 4, l->path, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(l->fts, 1, l->rowid);
-		sqlite3_bind_text(l->fts, 2, l->body.data ? l->body.data : "", (int)l->body.len, SQLITE_STATIC);
-		if (sqlite3_step(l->insert) != SQLITE_DONE || sqlite3_step(l->fts) != SQLITE_DONE)
+	if (l->has_id) {
+		sqlite3_bind_text(l->insert, (int)l->s->nfields + 3, l->path, -1, SQLITE_STATIC);
+		if (sqlite3_step(l->insert) != SQLITE_DONE)
+			l->rc = db_fail(l->b->db, l->err, l->path);
+	}
+	if (l->has_id && l->fts && !l->rc) {
+		sqlite3_bind_int64(l->fts_insert, 1, fts_rowid(l->b, l->s, sqlite3_last_insert_rowid(l->b->db)));
+		sqlite3_bind_text(l->fts_insert, 2, l->body.data ? l->body.data : "", (int)l->body.len, SQLITE_STATIC);
+		if (sqlite3_step(l->fts_insert) != SQLITE_DONE)
 			l->rc = db_fail(l->b->db, l->err, l->path);
 	}
 	/* A row whose id is malformed is left out; kontora check reports it. */
 	sqlite3_reset(l->insert);
-	sqlite3_reset(l->fts);
+	sqlite3_reset(l->fts_insert);
 	sqlite3_clear_bindings(l->insert);
 	kt_buf_reset(&l->body);
-	l->rowid = -1;
+	l->has_id = 0;
 }
 
 /* Prepares sql into *st (the caller finalizes).  Returns 0 or KT_EDB. */
@@ -246,23 +289,22 @@ static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct kt_er
 	return 0;
 }
 
-/* Prepares the loader's statements for type s.  The table's rowid is the
- * id's number, bound first.  Returns 0 or an error. */
+/* Prepares the loader's statements for type s.  Returns 0 or an error. */
 static int loader_init(struct loader *l, struct kt_books *b, const struct kt_schema *s,
                        struct kt_error *err)
 {
 	struct kt_buf sql = { 0 };
-	int rc = kt_buf_addf(&sql, "INSERT OR REPLACE INTO \"%s\"(rowid, id", s->name);
+	int rc = kt_buf_addf(&sql, "INSERT INTO \"%s\"(id", s->name);
 
 	memset(l, 0, sizeof *l);
 	l->b = b;
 	l->s = s;
 	l->err = err;
-	l->rowid = -1;
+	l->fts = fts_built(b);
 	for (size_t i = 0; !rc && i < s->nfields; i++)
 		rc = kt_buf_addf(&sql, ", \"%s\"", s->fields[i].name);
 	if (!rc)
-		rc = kt_buf_adds(&sql, ", created, _shard) VALUES(?, ?");
+		rc = kt_buf_adds(&sql, ", created, _shard) VALUES(?");
 	for (size_t i = 0; !rc && i < s->nfields + 2; i++)
 		rc = kt_buf_adds(&sql, ", ?");
 	if (!rc)
@@ -271,10 +313,8 @@ static int loader_init(struct loader *l, struct kt_books *b, const struct kt_sch
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (!rc)
 		rc = prepare(b->db, sql.data, &l->insert, err);
-	if (!rc)
-		rc = prepare(b->db, "INSERT OR REPLACE INTO fts(rowid, body, type) VALUES(?, ?, ?)", &l->fts, err);
-	if (!rc)
-		sqlite3_bind_text(l->fts, 3, s->name, -1, SQLITE_STATIC);
+	if (!rc && l->fts)
+		rc = prepare(b->db, "INSERT INTO fts(rowid, body) VALUES(?, ?)", &l->fts_insert, err);
 	kt_buf_free(&sql);
 	return rc;
 }
@@ -282,7 +322,7 @@ static int loader_init(struct loader *l, struct kt_books *b, const struct kt_sch
 static void loader_free(struct loader *l)
 {
 	sqlite3_finalize(l->insert);
-	sqlite3_finalize(l->fts);
+	sqlite3_finalize(l->fts_insert);
 	free(l->slot);
 	kt_buf_free(&l->body);
 }
@@ -312,32 +352,35 @@ static int load_rows(struct loader *l, const char *path, const char *header,
 	return l->rc;
 }
 
-/* Deletes the rows whose ids start the rows of [start, end) of buf.
- * Returns 0 or an error. */
+/* Deletes the rows whose ids start the rows of [start, end) of buf, and
+ * their full text.  Returns 0 or an error. */
 static int delete_rows(struct kt_books *b, const struct kt_schema *s,
                        const char *buf, size_t len, size_t start, size_t end,
                        struct kt_error *err)
 {
 	sqlite3_stmt *del = NULL, *fts = NULL;
 	char sql[256];
-	int rc;
+	int rc, with_fts = fts_built(b);
 
-	snprintf(sql, sizeof sql, "DELETE FROM \"%s\" WHERE rowid = ?", s->name);
+	snprintf(sql, sizeof sql, "DELETE FROM \"%s\" WHERE id = ? RETURNING rowid", s->name);
 	if ((rc = prepare(b->db, sql, &del, err)) ||
-	    (rc = prepare(b->db, "DELETE FROM fts WHERE rowid = ?", &fts, err)))
+	    (with_fts && (rc = prepare(b->db, "DELETE FROM fts WHERE rowid = ?", &fts, err))))
 		goto done;
 	for (size_t pos = start; !rc && pos < end; pos = shard_row_end(buf, len, pos)) {
-		char id[9];
-		snprintf(id, sizeof id, "%.*s", (int)(len - pos < 8 ? len - pos : 8), buf + pos);
-		int64_t n = id_number(id);
-		if (n < 0)
+		size_t idlen = strcspn(buf + pos, ",\n");
+		if (idlen != 8 || pos + idlen > len)
 			continue;
-		sqlite3_bind_int64(del, 1, n);
-		sqlite3_bind_int64(fts, 1, n);
-		if (sqlite3_step(del) != SQLITE_DONE || sqlite3_step(fts) != SQLITE_DONE)
+		sqlite3_bind_text(del, 1, buf + pos, 8, SQLITE_STATIC);
+		int step;
+		while ((step = sqlite3_step(del)) == SQLITE_ROW && with_fts) {
+			sqlite3_bind_int64(fts, 1, fts_rowid(b, s, sqlite3_column_int64(del, 0)));
+			if (sqlite3_step(fts) != SQLITE_DONE)
+				step = SQLITE_ERROR;
+			sqlite3_reset(fts);
+		}
+		if (step != SQLITE_DONE && step != SQLITE_ROW)
 			rc = db_fail(b->db, err, "delete");
 		sqlite3_reset(del);
-		sqlite3_reset(fts);
 	}
 done:
 	sqlite3_finalize(del);
@@ -398,17 +441,22 @@ static int update_shard(struct kt_books *b, const struct kt_schema *s, const cha
 	return rc;
 }
 
-/* Returns the schema of a shard path data/TYPE/NAME.csv, or NULL. */
+/* Returns the schema of a shard path, data/TYPE/NAME.csv or for a type
+ * split by id data/TYPE/MONTH/NAME.csv, or NULL. */
 static const struct kt_schema *type_of_path(struct kt_books *b, const char *path)
 {
+	const struct kt_schema *s;
 	char type[128];
-	const char *slash;
+	const char *slash, *sub;
 
 	if (strncmp(path, "data/", 5) || !(slash = strchr(path + 5, '/')) ||
-	    strchr(slash + 1, '/') || (size_t)(slash - path - 5) >= sizeof type)
+	    (size_t)(slash - path - 5) >= sizeof type)
 		return NULL;
 	snprintf(type, sizeof type, "%.*s", (int)(slash - path - 5), path + 5);
-	return kt_books_type(b, type);
+	if (!(s = kt_books_type(b, type)))
+		return NULL;
+	sub = strchr(slash + 1, '/');
+	return (s->split ? sub && !strchr(sub + 1, '/') : !sub) ? s : NULL;
 }
 
 /* Returns the text of blob id (or "" for a zero id) in *buf and *len,
@@ -541,7 +589,7 @@ static int build(struct kt_books *b, struct kt_error *err)
 	unlink(tmp);
 	if ((rc = open_db(tmp, &b->db, err)) ||
 	    (rc = exec(b->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-	                      "PRAGMA cache_size=-262144; BEGIN", err)) ||
+	                      "PRAGMA threads=2; BEGIN", err)) ||
 	    (rc = create_tables(b, err)) || (rc = head_tree(b->repo, &head, NULL, err)))
 		goto done;
 	if ((rc = apply_diff(b, "", head, err)) || (rc = create_indexes(b, err)))
@@ -549,6 +597,7 @@ static int build(struct kt_books *b, struct kt_error *err)
 	git_oid_tostr(hex, sizeof hex, git_commit_id(head));
 	git_oid_tostr(schemas, sizeof schemas, &b->schemas_tree);
 	if ((rc = meta_set(b->db, "commit", hex, err)) || (rc = meta_set(b->db, "schemas", schemas, err)) ||
+	    (rc = meta_set(b->db, "format", INDEX_FORMAT, err)) ||
 	    (rc = exec(b->db, "COMMIT", err)))
 		goto done;
 	sqlite3_close(b->db);
@@ -576,6 +625,9 @@ static int refresh(struct kt_books *b, struct kt_error *err)
 	git_commit *head = NULL;
 	int rc;
 
+	meta_get(b->db, "format", have, sizeof have);
+	if (strcmp(have, INDEX_FORMAT))
+		return 1;
 	meta_get(b->db, "schemas", have, sizeof have);
 	git_oid_tostr(schemas, sizeof schemas, &b->schemas_tree);
 	if (strcmp(have, schemas))
@@ -645,10 +697,10 @@ int index_shard_of(struct kt_books *b, const struct kt_schema *s,
 	*shard = NULL;
 	if (rc)
 		return rc;
-	snprintf(sql, sizeof sql, "SELECT _shard FROM \"%s\" WHERE rowid = ?", s->name);
+	snprintf(sql, sizeof sql, "SELECT _shard FROM \"%s\" WHERE id = ?", s->name);
 	if ((rc = prepare(b->db, sql, &st, err)))
 		return rc;
-	sqlite3_bind_int64(st, 1, id_number(id));
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW && !(*shard = strdup((const char *)sqlite3_column_text(st, 0))))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	sqlite3_finalize(st);
@@ -669,14 +721,12 @@ int index_exists(struct kt_books *b, const struct kt_schema *s,
 	if (rc)
 		return rc;
 	if (!field)
-		snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE rowid = ?1 AND id = ?2", s->name);
+		snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE id = ?2", s->name);
 	else
 		snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE \"%s\" = ?2 AND id != ?3 LIMIT 1",
 		         s->name, field);
 	if ((rc = prepare(b->db, sql, &st, err)))
 		return rc;
-	if (!field)
-		sqlite3_bind_int64(st, 1, id_number(value));
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	if (field)
 		sqlite3_bind_text(st, 3, except ? except : "", -1, SQLITE_STATIC);
@@ -747,18 +797,18 @@ int kt_resolve_id(struct kt_books *b, const char *type, const char *prefix,
 	if (id_prefix_normalize(prefix, norm) || !(s = kt_books_type_by_prefix(b, norm[0])) ||
 	    (type && strcmp(type, s->name)))
 		return kt_error_set(err, KT_ENOTFOUND, "no %s %s", type ? type : "record", prefix);
-	/* Ids sort like their numbers, so a prefix is a range of rowids. */
+	/* A prefix is a range of ids. */
 	size_t nlen = strlen(norm);
 	memcpy(lo, "00000000", 9);
 	memcpy(hi, "ZZZZZZZZ", 9);
 	memcpy(lo, norm, nlen);
 	memcpy(hi, norm, nlen);
-	snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE rowid BETWEEN ? AND ? ORDER BY rowid LIMIT 11",
+	snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE id BETWEEN ? AND ? ORDER BY id LIMIT 11",
 	         s->name);
 	if ((rc = prepare(b->db, sql, &st, err)))
 		return rc;
-	sqlite3_bind_int64(st, 1, id_number(lo));
-	sqlite3_bind_int64(st, 2, id_number(hi));
+	sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
 	while (!rc && sqlite3_step(st) == SQLITE_ROW)
 		if (kt_buf_addf(&found, "%s%s", n++ ? " " : "", (const char *)sqlite3_column_text(st, 0)))
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
@@ -773,5 +823,137 @@ int kt_resolve_id(struct kt_books *b, const char *type, const char *prefix,
 		*schema = s;
 	}
 	kt_buf_free(&found);
+	return rc;
+}
+
+/* -------------------------------------------------------------- search */
+
+/* Fills fts from the type tables, once; from then on every refresh keeps
+ * it current.  Returns 0 or an error. */
+static int build_fts(struct kt_books *b, struct kt_error *err)
+{
+	sqlite3_stmt *ins = NULL;
+	struct kt_buf body = { 0 }, sql = { 0 };
+	int rc = exec(b->db, "BEGIN IMMEDIATE", err);
+
+	if (rc)
+		return rc;
+	if (fts_built(b))
+		return exec(b->db, "COMMIT", err);
+	rc = prepare(b->db, "INSERT INTO fts(rowid, body) VALUES(?, ?)", &ins, err);
+	for (size_t t = 0; !rc && t < b->ntypes; t++) {
+		const struct kt_schema *s = b->types[t];
+		sqlite3_stmt *rows = NULL;
+		kt_buf_reset(&sql);
+		if (kt_buf_adds(&sql, "SELECT rowid"))
+			rc = KT_ENOMEM;
+		for (size_t i = 0; !rc && i < s->nfields; i++)
+			if (searched(s->fields[i].type) && kt_buf_addf(&sql, ", \"%s\"", s->fields[i].name))
+				rc = KT_ENOMEM;
+		if (!rc && kt_buf_addf(&sql, " FROM \"%s\"", s->name))
+			rc = KT_ENOMEM;
+		if (rc) {
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+			break;
+		}
+		if ((rc = prepare(b->db, sql.data, &rows, err)))
+			break;
+		while (!rc && sqlite3_step(rows) == SQLITE_ROW) {
+			kt_buf_reset(&body);
+			for (int c = 1, i = 0; !rc && c < sqlite3_column_count(rows); i++) {
+				if (!searched(s->fields[i].type))
+					continue;
+				const char *v = (const char *)sqlite3_column_text(rows, c++);
+				if (v && add_searchable(&body, s->fields[i].type, v, strlen(v)))
+					rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+			}
+			sqlite3_bind_int64(ins, 1, fts_rowid(b, s, sqlite3_column_int64(rows, 0)));
+			sqlite3_bind_text(ins, 2, body.data ? body.data : "", (int)body.len, SQLITE_STATIC);
+			if (!rc && sqlite3_step(ins) != SQLITE_DONE)
+				rc = db_fail(b->db, err, "fts");
+			sqlite3_reset(ins);
+		}
+		sqlite3_finalize(rows);
+	}
+	sqlite3_finalize(ins);
+	kt_buf_free(&body);
+	kt_buf_free(&sql);
+	if (!rc)
+		rc = meta_set(b->db, "fts", "1", err);
+	if (rc)
+		exec(b->db, "ROLLBACK", NULL);
+	else
+		rc = exec(b->db, "COMMIT", err);
+	return rc;
+}
+
+/* Turns what a person typed into an FTS5 query: every word, folded, as a
+ * quoted prefix, all required.  Returns it (caller frees) or NULL. */
+static char *fts_query(const char *text)
+{
+	char *folded = kt_fold(text);
+	struct kt_buf q = { 0 };
+	int rc = folded ? 0 : KT_ENOMEM;
+
+	for (char *w = folded ? strtok(folded, " \t\n,;()+-\"'") : NULL; !rc && w;
+	     w = strtok(NULL, " \t\n,;()+-\"'"))
+		rc = kt_buf_addf(&q, "%s\"%s\"*", q.len ? " AND " : "", w);
+	free(folded);
+	if (rc) {
+		kt_buf_free(&q);
+		return NULL;
+	}
+	return kt_buf_detach(&q);
+}
+
+/* Searches every record.  See kontora.h. */
+int kt_search(struct kt_books *b, const char *text, long limit, kt_row_fn fn, void *arg,
+              struct kt_error *err)
+{
+	static const struct kt_column cols[] = {
+		{ "type", KT_TEXT, "type" }, { "id", KT_TEXT, "id" }, { "title", KT_TEXT, "title" },
+	};
+	sqlite3_stmt *hits = NULL;
+	char *q = NULL;
+	int rc = index_open(b, err);
+
+	if (!rc && !fts_built(b))
+		rc = build_fts(b, err);
+	if (rc)
+		return rc;
+	if (!(q = fts_query(text)))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (!*q) {
+		free(q);
+		return kt_error_set(err, KT_EINVAL, "nothing to search for");
+	}
+	rc = prepare(b->db, "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ?", &hits, err);
+	if (!rc) {
+		sqlite3_bind_text(hits, 1, q, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(hits, 2, limit > 0 ? limit : -1);
+	}
+	if (!rc)
+		rc = fn(arg, 3, cols, NULL);
+	while (!rc && sqlite3_step(hits) == SQLITE_ROW) {
+		int64_t at = sqlite3_column_int64(hits, 0);
+		const struct kt_schema *s = kt_books_type_at(b, (size_t)(at >> 40));
+		sqlite3_stmt *rec = NULL;
+		char sql[256];
+		if (!s)
+			continue;
+		snprintf(sql, sizeof sql, "SELECT id, coalesce(\"%s\", '') FROM \"%s\" WHERE rowid = ?",
+		         s->title ? s->title : "id", s->name);
+		if ((rc = prepare(b->db, sql, &rec, err)))
+			break;
+		sqlite3_bind_int64(rec, 1, at & (((int64_t)1 << 40) - 1));
+		if (sqlite3_step(rec) == SQLITE_ROW) {
+			char *values[] = { s->name, (char *)sqlite3_column_text(rec, 0),
+			                   (char *)sqlite3_column_text(rec, 1) };
+			rc = fn(arg, 3, cols, values);
+		}
+		sqlite3_finalize(rec);
+	}
+	sqlite3_finalize(hits);
+	free(q);
 	return rc;
 }

@@ -195,7 +195,7 @@ static int stage_admin(git_repository *repo, git_index *idx, const struct kt_ini
 		values[i + 1] = (char *)v;
 	}
 	values[s->nfields + 1] = created;
-	if (!(shard = shard_path(s, created)) || shard_header(&row, s, NULL, 0) ||
+	if (!(shard = shard_path(s, created, id)) || shard_header(&row, s, NULL, 0) ||
 	    kt_buf_addc(&row, '\n') || kt_csv_add_row(&row, values, s->nfields + 2))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	else

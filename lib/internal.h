@@ -70,10 +70,11 @@ const char *dict_lookup(const struct dict *d, const char *value);
 
 /* ------------------------------------------------------------- shards */
 
-/* The path of the shard holding a record created at created
- * ("data/lead/2026-11.csv"); caller frees.  NULL if out of memory or
- * created is not a datetime. */
-char *shard_path(const struct kt_schema *s, const char *created);
+/* The path of the shard holding record id created at created:
+ * "data/client/2026-11.csv", or for a type split by id
+ * "data/lead/2026-11/L3.csv" (the id's first two characters).  Caller
+ * frees.  NULL if out of memory or created is not a datetime. */
+char *shard_path(const struct kt_schema *s, const char *created, const char *id);
 
 /* Writes the canonical header of s (id, fields, created) followed by the
  * extra columns to b, without the newline.  Returns 0 or KT_ENOMEM. */
@@ -113,10 +114,6 @@ int id_valid(const struct kt_schema *s, const char *id);
 
 /* Writes a new random id for s into out (9 bytes).  Returns 0 or KT_EIO. */
 int id_new(const struct kt_schema *s, char out[9]);
-
-/* Returns the 64-bit number an id stands for (letter and base32 digits),
- * used as the rowid of the full-text table; -1 if id is malformed. */
-int64_t id_number(const char *id);
 
 /* Upper-cases prefix and maps Crockford's look-alikes (I L -> 1, O -> 0)
  * after the type letter into out (at most 9 bytes with NUL).  Returns 0 or

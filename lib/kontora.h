@@ -185,6 +185,7 @@ struct kt_schema {
 	char *key;           /* field other records refer by (employee: login), or NULL for id */
 	char *title;         /* field that names a record in messages (name, title) */
 	char *sort;          /* default sort field or NULL */
+	int split;           /* "split id": a month's records in 32 files by id */
 	char **columns;      /* fields shown in tables */
 	size_t ncolumns;
 	struct kt_field *fields;
@@ -379,8 +380,10 @@ struct kt_column {
 	const char *label;
 };
 
-/* Called for each row of a result; values[i] may be "" but never NULL.
- * Return non-zero to stop (that value is returned by the query). */
+/* Called once with values NULL before the rows (so that a header can be
+ * printed even when there are none), then for each row; values[i] may be
+ * "" but never NULL.  Return non-zero to stop (that value is returned by
+ * the query). */
 typedef int (*kt_row_fn)(void *arg, size_t ncols, const struct kt_column *cols,
                          char *const *values);
 
@@ -412,6 +415,14 @@ int kt_list(struct kt_books *b, const struct kt_query *q, kt_row_fn fn,
  * KT_EDB with SQLite's message. */
 int kt_sql(struct kt_books *b, const char *sql, kt_row_fn fn, void *arg,
            struct kt_error *err);
+
+/* Searches the text of every record (names, phones, e-mails, INNs, notes)
+ * for all the words of text as prefixes, ignoring case and ё; the first
+ * search builds the full-text index, later refreshes keep it current.
+ * Calls fn with the columns type, id, title, best matches first, at most
+ * limit rows (0: all).  Returns 0, fn's non-zero return, or an error. */
+int kt_search(struct kt_books *b, const char *text, long limit, kt_row_fn fn,
+              void *arg, struct kt_error *err);
 
 /* ----------------------------------------------------------------- check */
 

@@ -385,60 +385,48 @@ static int walk_start(git_repository *repo, git_revwalk **out,
 }
 
 /* Sets *found to 1 and writes to name (size bytes, the caller's) the path
- * of the shard under dir (data/TYPE) that commit c changed or dropped and
- * whose version in c's parent p holds the row of id; *found is 0 when
- * there is none.  Returns 0 or an error. */
+ * of the shard under dir (data/TYPE, any depth) that commit c changed or
+ * dropped and whose version in c's parent p holds the row of id; *found is
+ * 0 when there is none.  Returns 0 or an error. */
 static int removed_from(git_repository *repo, git_commit *c, git_commit *p,
                         const char *dir, const char *id, char *name,
                         size_t size, int *found, struct kt_error *err)
 {
-	git_tree *ct = NULL, *pt = NULL, *cd = NULL, *pd = NULL;
-	git_tree_entry *ce = NULL, *pe = NULL;
+	git_tree *ct = NULL, *pt = NULL;
+	git_diff *diff = NULL;
+	git_diff_options opts;
+	char *spec = (char *)dir;
 	int rc = 0;
 
 	*found = 0;
-	if (git_commit_tree(&ct, c) || git_commit_tree(&pt, p)) {
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.pathspec.strings = &spec;
+	opts.pathspec.count = 1;
+	if (git_commit_tree(&ct, c) || git_commit_tree(&pt, p) ||
+	    git_diff_tree_to_tree(&diff, repo, pt, ct, &opts)) {
 		rc = git_fail(err, "commit tree");
 		goto out;
 	}
-	if (git_tree_entry_bypath(&pe, pt, dir) ||
-	    git_tree_entry_type(pe) != GIT_OBJECT_TREE)
-		goto out;   /* the parent had no such directory */
-	if (!git_tree_entry_bypath(&ce, ct, dir) &&
-	    git_tree_entry_type(ce) == GIT_OBJECT_TREE &&
-	    git_oid_equal(git_tree_entry_id(ce), git_tree_entry_id(pe)))
-		goto out;   /* nothing changed under it */
-	if (git_tree_lookup(&pd, repo, git_tree_entry_id(pe)) ||
-	    (ce && git_tree_entry_type(ce) == GIT_OBJECT_TREE &&
-	     git_tree_lookup(&cd, repo, git_tree_entry_id(ce)))) {
-		rc = git_fail(err, dir);
-		goto out;
-	}
-	for (size_t i = 0; !*found && i < git_tree_entrycount(pd); i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(pd, i);
-		const git_tree_entry *now = cd ? git_tree_entry_byname(cd, git_tree_entry_name(e)) : NULL;
+	for (size_t i = 0; !rc && !*found && i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
 		git_blob *blob = NULL;
 		size_t start, end;
 
-		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
-		    (now && git_oid_equal(git_tree_entry_id(now), git_tree_entry_id(e))))
+		if (git_oid_is_zero(&d->old_file.id))
 			continue;
-		if (git_blob_lookup(&blob, repo, git_tree_entry_id(e))) {
-			rc = git_fail(err, git_tree_entry_name(e));
-			goto out;
+		if (git_blob_lookup(&blob, repo, &d->old_file.id)) {
+			rc = git_fail(err, d->old_file.path);
+			break;
 		}
 		if (shard_find_row(git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
 		                   id, &start, &end)) {
-			snprintf(name, size, "%s/%s", dir, git_tree_entry_name(e));
+			snprintf(name, size, "%s", d->old_file.path);
 			*found = 1;
 		}
 		git_blob_free(blob);
 	}
 out:
-	git_tree_entry_free(ce);
-	git_tree_entry_free(pe);
-	git_tree_free(cd);
-	git_tree_free(pd);
+	git_diff_free(diff);
 	git_tree_free(ct);
 	git_tree_free(pt);
 	return rc;
@@ -456,7 +444,7 @@ static int removed_path(struct kt_books *b, const struct kt_schema *s,
 	int rc, found = 0;
 
 	*path = NULL;
-	snprintf(dir, sizeof dir, "data/%s", s->name);
+	snprintf(dir, sizeof dir, "data/%s/", s->name);
 	if ((rc = walk_start(b->repo, &rw, err)))
 		return rc;
 	while (!rc && !found) {

@@ -260,8 +260,8 @@ static int condition(struct kt_books *b, const struct kt_schema *s, char *cond,
 	if (rc)
 		return rc;
 	if (!**bind && (!strcmp(op, "=") || !strcmp(op, "!=")))
-		return kt_buf_addf(sql, !strcmp(op, "=") ? " AND (\"%s\" IS NULL OR \"%s\" = '' OR ? = '')"
-		                                         : " AND (\"%s\" IS NOT NULL AND \"%s\" != '' AND ? = '')",
+		return kt_buf_addf(sql, !strcmp(op, "=") ? " AND (\"%s\" IS NULL OR \"%s\" = ?)"
+		                                         : " AND (\"%s\" IS NOT NULL AND \"%s\" != ?)",
 		                   name, name) ? KT_ENOMEM : 0;
 	enum kt_ftype t = column_type(s, name);
 	if (t == KT_MONEY || t == KT_INT || t == KT_BOOL) {
@@ -273,8 +273,9 @@ static int condition(struct kt_books *b, const struct kt_schema *s, char *cond,
 		else
 			*num = strtoll(*bind, NULL, 10);
 	}
-	if (!strcmp(name, "id") && !strcmp(op, "="))
-		return kt_buf_addf(sql, " AND id = ?") ? KT_ENOMEM : 0;
+	/* An empty field differs from any value. */
+	if (!strcmp(op, "!="))
+		return kt_buf_addf(sql, " AND (\"%s\" IS NULL OR \"%s\" != ?)", name, name) ? KT_ENOMEM : 0;
 	return kt_buf_addf(sql, " AND \"%s\" %s ?", name, op) ? KT_ENOMEM : 0;
 }
 
@@ -343,7 +344,8 @@ static int each_row(sqlite3 *db, sqlite3_stmt *st, const struct kt_column *cols,
 {
 	char (*num)[40] = calloc(ncols ? ncols : 1, sizeof *num);
 	char **values = calloc(ncols ? ncols : 1, sizeof *values);
-	int rc = num && values ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory"), step;
+	int rc = num && values ? fn(arg, ncols, cols, NULL) : kt_error_set(err, KT_ENOMEM, "out of memory");
+	int step = SQLITE_DONE;
 
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		for (size_t i = 0; i < ncols; i++)
@@ -411,7 +413,7 @@ int kt_list(struct kt_books *b, const struct kt_query *q, kt_row_fn fn,
 		goto done;
 	}
 	enum kt_ftype t = column_type(s, sort);
-	rc = kt_buf_addf(&sql, " ORDER BY \"%s\"%s%s, rowid", sort,
+	rc = kt_buf_addf(&sql, " ORDER BY \"%s\"%s%s, id", sort,
 	                 t == KT_TEXT || t == KT_LIST ? " COLLATE ru" : "", desc ? " DESC" : "");
 	if (!rc && q->limit > 0)
 		rc = kt_buf_addf(&sql, " LIMIT %ld", q->limit);
@@ -462,6 +464,11 @@ static int only_reads(void *arg, int action, const char *a, const char *b,
 	case SQLITE_RECURSIVE:
 	case SQLITE_PRAGMA:
 		return SQLITE_OK;
+	case SQLITE_UPDATE:
+		/* Opening a virtual table (fts) declares it, which SQLite checks
+		 * as an update of sqlite_master; writes stay refused by
+		 * sqlite3_stmt_readonly() and query_only. */
+		return a && !strcmp(a, "sqlite_master") ? SQLITE_OK : SQLITE_DENY;
 	default:
 		return SQLITE_DENY;
 	}

@@ -166,6 +166,12 @@ static int parse_line(struct kt_schema *s, char **w, int n, const char *file,
 		return one_word(&s->title, w, n, file, line, d, err);
 	if (!strcmp(d, "sort"))
 		return one_word(&s->sort, w, n, file, line, d, err);
+	if (!strcmp(d, "split")) {
+		if (n != 1 || strcmp(w[0], "id"))
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: split takes \"id\"", file, line);
+		s->split = 1;
+		return 0;
+	}
 	if (!strcmp(d, "prefix")) {
 		if (n != 1 || strlen(w[0]) != 1 || !isupper((unsigned char)w[0][0]))
 			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: prefix is one capital letter A-Z", file, line);

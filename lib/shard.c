@@ -9,15 +9,19 @@
 
 #include "internal.h"
 
-/* Returns the shard path of a record of s created at created. */
-char *shard_path(const struct kt_schema *s, const char *created)
+/* Returns the shard path of a record of s.  See internal.h. */
+char *shard_path(const struct kt_schema *s, const char *created, const char *id)
 {
 	char *path;
+	int n;
 
-	if (!kt_datetime_valid(created) ||
-	    asprintf(&path, "data/%s/%.7s.csv", s->name, created) < 0)
+	if (!kt_datetime_valid(created) || strlen(id) < 2)
 		return NULL;
-	return path;
+	if (s->split)
+		n = asprintf(&path, "data/%s/%.7s/%.2s.csv", s->name, created, id);
+	else
+		n = asprintf(&path, "data/%s/%.7s.csv", s->name, created);
+	return n < 0 ? NULL : path;
 }
 
 /* Writes the canonical header of s and extra columns (no newline). */

@@ -126,8 +126,6 @@ static int write_conf(const char *dir, const char *company, struct kt_error *err
 		return kt_error_set(err, KT_EIO, "%s: %s", path, strerror(errno));
 	if (!company)
 		return 0;
-	if (access(company, R_OK))
-		return kt_error_set(err, KT_EIO, "%s: %s", company, strerror(errno));
 	if (git_config_open_ondisk(&src, company) || git_config_open_ondisk(&conf, path) ||
 	    git_config_iterator_new(&it, src))
 		rc = git_fail(err, company);
@@ -137,6 +135,21 @@ static int write_conf(const char *dir, const char *company, struct kt_error *err
 	git_config_iterator_free(it);
 	git_config_free(src);
 	git_config_free(conf);
+	return rc;
+}
+
+/* Checks that the company file can be read and parsed before anything
+ * is created.  Returns 0 or an error naming the file. */
+static int check_company(const char *company, struct kt_error *err)
+{
+	git_config *cfg = NULL;
+	int rc = 0;
+
+	if (access(company, R_OK))
+		return kt_error_set(err, KT_EIO, "%s: %s", company, strerror(errno));
+	if (git_config_open_ondisk(&cfg, company))
+		rc = kt_error_set(err, KT_EINVAL, "%s: %s", company, git_message());
+	git_config_free(cfg);
 	return rc;
 }
 
@@ -250,6 +263,8 @@ int kt_books_init(const struct kt_init *opt, struct kt_error *err)
 		                                                         : "%s: already kontora books", opt->dir);
 	}
 	git_libgit2_init();
+	if (opt->company && (rc = check_company(opt->company, err)))
+		goto done;
 	git_repository_init_options_init(&io, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 	io.flags = GIT_REPOSITORY_INIT_MKPATH;
 	io.initial_head = "main";

@@ -50,6 +50,9 @@ void printer_end(struct printer *p);
 
 /* Writes s as a JSON string (quoted, escaped) to f. */
 void json_string(FILE *f, const char *s);
+/* Writes a value of type t as JSON: numbers and bools bare, empty ones
+ * null, the rest strings. */
+void json_value(FILE *f, enum kt_ftype t, const char *v);
 
 /* Returns the value as shown on a screen (money as 1 234,50 ₽, bool as
  * да/нет) in buf (64 bytes) or value itself. */

@@ -83,7 +83,11 @@ int cmd_config(int argc, char **argv, struct kt_ctx *ctx)
 	if (argc != 1)
 		usage(config_usage, 0);
 	char *value;
-	if (kt_config_get(ctx->books, argv[0], &value, &err))
+	int rc = kt_config_get(ctx->books, argv[0], &value, &err);
+	/* Like git config: a key that is not set prints nothing, exit 1. */
+	if (rc == KT_ENOTFOUND)
+		return 1;
+	if (rc)
 		die_err(&err);
 	printf("%s\n", value);
 	free(value);

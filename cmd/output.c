@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -66,10 +67,17 @@ void json_string(FILE *f, const char *s)
 
 const char *screen_value(enum kt_ftype t, const char *value, char buf[64])
 {
+	struct tm tm = { 0 };
 	int64_t k;
 
 	if (!*value)
 		return value;
+	if (t == KT_DATETIME && kt_datetime_valid(value) && strptime(value, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+		time_t when = timegm(&tm);
+		localtime_r(&when, &tm);
+		strftime(buf, 64, "%Y-%m-%d %H:%M", &tm);
+		return buf;
+	}
 	if (t == KT_MONEY && !kt_money_parse(value, &k))
 		return kt_money_format(k, 1, buf);
 	if (t == KT_BOOL)
@@ -84,8 +92,7 @@ static void tsv_value(FILE *f, const char *s)
 		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
 }
 
-/* Writes one JSON value of type t. */
-static void json_value(FILE *f, enum kt_ftype t, const char *v)
+void json_value(FILE *f, enum kt_ftype t, const char *v)
 {
 	if (*v && (t == KT_MONEY || t == KT_INT) && strspn(v, "-0123456789.") == strlen(v))
 		fputs(v, f);

@@ -260,10 +260,6 @@ static int record_show(int argc, char **argv, struct kt_books *b, const struct k
 	if (kt_record_read(b, s, id, &r, &err))
 		die_err(&err);
 	free(id);
-	size_t width = 0;
-	for (size_t i = 0; i < r->n; i++)
-		if (*r->values[i] && kt_utf8_width(r->names[i]) > width)
-			width = kt_utf8_width(r->names[i]);
 	if (json)
 		fputc('{', stdout);
 	for (size_t i = 0; i < r->n; i++) {
@@ -273,10 +269,10 @@ static int record_show(int argc, char **argv, struct kt_books *b, const struct k
 			fputs(i ? ", " : "", stdout);
 			json_string(stdout, r->names[i]);
 			fputs(": ", stdout);
-			json_string(stdout, r->values[i]);
+			json_value(stdout, f ? f->type : KT_TEXT, r->values[i]);
 		} else if (*r->values[i]) {
-			printf("%-*s  %s\n", (int)width, r->names[i],
-			       f ? screen_value(f->type, r->values[i], buf) : r->values[i]);
+			enum kt_ftype t = f ? f->type : strcmp(r->names[i], "created") ? KT_TEXT : KT_DATETIME;
+			printf("%s: %s\n", r->names[i], screen_value(t, r->values[i], buf));
 		}
 	}
 	if (json)

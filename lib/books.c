@@ -357,15 +357,31 @@ const struct dict *books_dict(struct kt_books *b, const char *name,
 
 /* ---------------------------------------------------------------- config */
 
-/* Opens the worktree's kontora.conf, which is kept equal to HEAD's. */
+/* Opens HEAD's kontora.conf, as every command reads the books at HEAD:
+ * libgit2 parses configuration only from files, so the blob is copied to
+ * a scratch file first.  Returns 0 and *cfg (git_config_free) or an
+ * error. */
 static int open_config(struct kt_books *b, git_config **cfg, struct kt_error *err)
 {
 	char path[PATH_MAX];
+	git_tree *tree = NULL;
+	git_blob *blob = NULL;
+	const char *text;
+	size_t len;
+	FILE *f;
+	int rc = head_tree(b->repo, NULL, &tree, err);
 
-	snprintf(path, sizeof path, "%s/kontora.conf", b->root);
-	if (git_config_open_ondisk(cfg, path))
-		return git_fail(err, "kontora.conf");
-	return 0;
+	if (!rc)
+		rc = tree_blob(b->repo, tree, "kontora.conf", &blob, &text, &len, err);
+	snprintf(path, sizeof path, "%s/config.%ld", b->kontora_dir, (long)getpid());
+	if (!rc && (!(f = fopen(path, "wb")) || fwrite(text, 1, len, f) != len || fclose(f)))
+		rc = kt_error_set(err, KT_EIO, "%s: %s", path, strerror(errno));
+	if (!rc && git_config_open_ondisk(cfg, path))
+		rc = git_fail(err, "kontora.conf");
+	unlink(path);
+	git_blob_free(blob);
+	git_tree_free(tree);
+	return rc;
 }
 
 /* Reads one key of kontora.conf.  See kontora.h. */

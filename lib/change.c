@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -610,6 +611,34 @@ int kt_change_remove(struct kt_change *c, const struct kt_schema *s,
 	return rc;
 }
 
+/* Keys whose values kontora itself reads, and what they may be. */
+static const struct {
+	const char *key;
+	const char *words;   /* |-separated, or NULL for a number */
+} known_keys[] = {
+	{ "vat.rate", NULL },
+	{ "vat.mode", "included|on-top" },
+	{ "assign.rule", "round-robin|least-loaded" },
+};
+
+/* Checks a value of one of known_keys.  Returns 0 or KT_EINVAL. */
+static int check_config_value(const char *key, const char *value, struct kt_error *err)
+{
+	for (size_t i = 0; i < sizeof known_keys / sizeof *known_keys; i++) {
+		if (strcasecmp(key, known_keys[i].key))
+			continue;
+		const char *w = known_keys[i].words;
+		if (!w && value[strspn(value, "0123456789")] == '\0' && *value)
+			return 0;
+		for (const char *p = w; p; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL)
+			if (!strncmp(p, value, strlen(value)) && (p[strlen(value)] == '|' || !p[strlen(value)]) && *value)
+				return 0;
+		return kt_error_set(err, KT_EINVAL, "%s: \"%s\" is not %s%s", key, value,
+		                    w ? "one of " : "a number", w ? w : "");
+	}
+	return 0;
+}
+
 /* Sets or unsets a key of kontora.conf.  See kontora.h. */
 int kt_change_config(struct kt_change *c, const char *key, const char *value,
                      struct kt_error *err)
@@ -619,6 +648,8 @@ int kt_change_config(struct kt_change *c, const char *key, const char *value,
 
 	if (!dot || dot == key || !dot[1] || strchr(key, ' '))
 		return kt_error_set(err, KT_EINVAL, "%s: a key is section.name", key);
+	if (value && check_config_value(key, value, err))
+		return err->code;
 	if (!(o = new_op(c, OP_CONFIG, NULL)) || !(o->path = strdup("kontora.conf")) ||
 	    op_set(o, key, value ? value : "") ||
 	    (!value && op_set(o, "--unset", "")))

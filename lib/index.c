@@ -549,8 +549,11 @@ static int apply_diff(struct kt_books *b, const char *from, git_commit *head,
 	if ((old && git_commit_tree(&otree, old)) || git_commit_tree(&ntree, head) ||
 	    git_diff_tree_to_tree(&diff, b->repo, otree, ntree, &opts))
 		rc = git_fail(err, "diff");
-	for (size_t i = 0; !rc && diff && i < git_diff_num_deltas(diff); i++)
+	for (size_t i = 0; !rc && diff && i < git_diff_num_deltas(diff); i++) {
 		rc = apply_delta(b, git_diff_get_delta(diff, i), err);
+		if (b->progress)
+			b->progress(b->progress_arg, i + 1, git_diff_num_deltas(diff));
+	}
 	git_diff_free(diff);
 	git_tree_free(otree);
 	git_tree_free(ntree);
@@ -679,9 +682,15 @@ int kt_index_refresh(struct kt_books *b, struct kt_error *err)
 }
 
 /* Rebuilds the index.  See kontora.h. */
-int kt_index_rebuild(struct kt_books *b, struct kt_error *err)
+int kt_index_rebuild(struct kt_books *b,
+                     void (*progress)(void *arg, size_t done, size_t total),
+                     void *arg, struct kt_error *err)
 {
-	return build(b, err);
+	b->progress = progress;
+	b->progress_arg = arg;
+	int rc = build(b, err);
+	b->progress = NULL;
+	return rc;
 }
 
 /* ------------------------------------------------------------- lookups */

@@ -392,8 +392,12 @@ typedef int (*kt_row_fn)(void *arg, size_t ncols, const struct kt_column *cols,
  * this itself.  Returns 0 or an error. */
 int kt_index_refresh(struct kt_books *b, struct kt_error *err);
 
-/* Deletes and rebuilds the index from HEAD.  Returns 0 or an error. */
-int kt_index_rebuild(struct kt_books *b, struct kt_error *err);
+/* Deletes and rebuilds the index from HEAD, calling progress (when not
+ * NULL) after each shard with the number done and the total.  Returns 0
+ * or an error. */
+int kt_index_rebuild(struct kt_books *b,
+                     void (*progress)(void *arg, size_t done, size_t total),
+                     void *arg, struct kt_error *err);
 
 /* A list query on one type. */
 struct kt_query {

@@ -32,7 +32,7 @@ static int change(struct kt_books *b, const char *key, const char *value, int dr
 	if (dry_run) {
 		if (kt_change_describe(c, &d))
 			die("out of memory");
-		printf("would set %s", d.data);
+		fputs(d.data ? d.data : "", stdout);
 		kt_buf_free(&d);
 	} else if (kt_change_commit(c, NULL, NULL, &err)) {
 		kt_change_free(c);

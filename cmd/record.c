@@ -121,7 +121,7 @@ static char *resolve(struct kt_books *b, const struct kt_schema *s, const char *
 }
 
 /* Commits c or, for a dry run, prints what it would do.  Returns 0. */
-static int finish(struct kt_change *c, int dry_run, const char *id, const char *what)
+static int finish(struct kt_change *c, int dry_run, const char *id)
 {
 	struct kt_error err = { 0 };
 	struct kt_buf d = { 0 };
@@ -130,7 +130,7 @@ static int finish(struct kt_change *c, int dry_run, const char *id, const char *
 	if (dry_run) {
 		if (kt_change_describe(c, &d))
 			die("out of memory");
-		printf("would %s %s\n%s", what, id, d.data ? d.data : "");
+		fputs(d.data ? d.data : "", stdout);
 		kt_buf_free(&d);
 		kt_change_free(c);
 		return 0;
@@ -175,7 +175,7 @@ static int record_add(int argc, char **argv, struct kt_books *b, const struct kt
 	pairs_free(&p);
 	char saved[16];
 	snprintf(saved, sizeof saved, "%s", id);
-	finish(c, dry_run, saved, "add");
+	finish(c, dry_run, saved);
 	if (!dry_run)
 		printf("%s\n", saved);
 	return 0;
@@ -199,7 +199,7 @@ static int record_edit(int argc, char **argv, struct kt_books *b, const struct k
 		die("%s %s", s->name, err.msg);
 	}
 	pairs_free(&p);
-	finish(c, dry_run, id, "edit");
+	finish(c, dry_run, id);
 	free(id);
 	return 0;
 }
@@ -234,7 +234,7 @@ static int record_rm(int argc, char **argv, struct kt_books *b, const struct kt_
 		free(id);
 		die_err(&err);
 	}
-	finish(ch, dry_run, id, "remove");
+	finish(ch, dry_run, id);
 	free(id);
 	return 0;
 }

@@ -673,7 +673,9 @@ int kt_change_describe(const struct kt_change *c, struct kt_buf *out)
 		case OP_EDIT:
 			for (size_t f = 0; !rc && f < o->n; f++) {
 				const char *old = kt_record_get(o->old, o->names[f]);
-				rc = kt_buf_addf(out, "%s: %s -> %s\n", o->names[f], old ? old : "", o->values[f]);
+				old = old ? old : "";
+				rc = kt_buf_addf(out, "%s: %s%s->%s%s\n", o->names[f], old, *old ? " " : "",
+				                 *o->values[f] ? " " : "", o->values[f]);
 			}
 			break;
 		case OP_REMOVE:

@@ -65,6 +65,18 @@ kontora client list -f json >"$out/clients.json"
 kontora employee list -f csv >"$out/employees.csv"
 echo "wrote $out/clients.csv, clients.json, employees.csv"
 
+say "Leads, linked to clients; a busy type keeps each month in 32 files by id"
+KONTORA_USER=anna run kontora lead add --title 'Гель для посуды, 2 т' --client "$short" --phone '8 916 555 01 02' --amount '480 000' --source 'Сайт' --manager anna
+KONTORA_USER=ivan run kontora lead add --title 'Антисептик, пробная партия' --name 'Павел' --email 'Pavel@Example.RU' --amount '75000,50' --source exhibition --manager ivan
+run kontora lead list
+find data/lead -type f | sort
+kontora lead list -f csv >"$out/leads.csv"
+
+say "Search: any words, ignoring case and ё; phones by their digits"
+run kontora search ёлка
+run kontora search 916 555
+run kontora search павел
+
 say "Read-only SQL on the index"
 run kontora sql "select manager, count(*) as clients from client group by manager order by manager"
 run kontora sql "delete from client" || echo "(refused, as it should be)"

@@ -5,7 +5,8 @@
  * committed in HEAD (b->types), which are what the commands use.
  *
  * Every problem goes to the caller's kt_problem_fn as it is found, in a
- * fixed order (schemas, dictionaries, then types and shards by name);
+ * fixed order (schemas, dictionaries, then types, month directories and
+ * shards by name);
  * references are verified at the end, once every record has been seen.
  */
 #include <ctype.h>
@@ -547,7 +548,9 @@ static int check_dicts(struct check *c)
 struct shard {
 	const struct kt_schema *s;
 	const char *file;             /* owned by the check */
-	const char *month;            /* "2026-11", the start of the file's name */
+	const char *month;            /* "2026-11", the start of the name under data/TYPE */
+	const char *split;            /* split by id: "L3.csv", whose first two
+	                                 characters start every id; else NULL */
 	const struct kt_csv *csv;
 	long *cols;                   /* header column of each schema field, or -1 */
 	char *bad;                    /* per header column: invalid UTF-8 in this row */
@@ -650,6 +653,9 @@ static int check_id(struct check *c, struct shard *sh, const struct kt_csv_row *
 		e->file = sh->file;
 		e->line = r->line;
 	}
+	if (!rc && sh->split && strncmp(id, sh->split, 2))
+		rc = problem(c, sh->file, r->line, "id", "\"%s\" does not belong in %s",
+		             id, sh->file);
 	if (!rc && sh->prev_id && strcmp(sh->prev_id, id) > 0)
 		rc = problem(c, sh->file, r->line, "id",
 		             "out of order: %s comes after %s (rows are sorted by id)",
@@ -816,15 +822,18 @@ static int check_row(struct check *c, struct shard *sh, const struct kt_csv_row 
 	return rc;
 }
 
-/* Checks the header and rows of a parsed shard of type s.  Returns 0, 1
- * when the rows could not be checked (reported), or KT_ENOMEM. */
+/* Checks the header and rows of a parsed shard of type s, file being
+ * data/TYPE/NAME.  Returns 0, 1 when the rows could not be checked
+ * (reported), or KT_ENOMEM. */
 static int check_rows(struct check *c, const struct kt_schema *s,
-                      const char *file, const struct kt_csv *csv)
+                      const char *file, const char *name,
+                      const struct kt_csv *csv)
 {
 	struct shard sh = { .s = s, .file = file, .csv = csv };
 	int rc;
 
-	sh.month = strrchr(file, '/') + 1;
+	sh.month = name;
+	sh.split = s->split ? strrchr(name, '/') + 1 : NULL;
 	sh.cols = calloc(s->nfields + 1, sizeof *sh.cols);
 	sh.bad = calloc(csv->nheader + 1, 1);
 	rc = sh.cols && sh.bad ? check_header(c, &sh) : KT_ENOMEM;
@@ -859,7 +868,8 @@ static const char *keep_file(struct check *c, const char *type, const char *name
 	return files[c->nfiles++];
 }
 
-/* Checks the shard data/TYPE/NAME of type s.  Returns 0 or KT_ENOMEM. */
+/* Checks the shard data/TYPE/NAME of type s (NAME is YYYY-MM.csv, or
+ * YYYY-MM/XY.csv for a type split by id).  Returns 0 or KT_ENOMEM. */
 static int check_shard(struct check *c, const struct kt_schema *s, const char *name)
 {
 	const char *file = keep_file(c, s->name, name);
@@ -873,41 +883,88 @@ static int check_shard(struct check *c, const struct kt_schema *s, const char *n
 		rc = parse_csv(c, file, text.data ? text.data : "", text.len, &csv);
 	kt_buf_free(&text);
 	if (!rc)
-		rc = check_rows(c, s, file, csv);
+		rc = check_rows(c, s, file, name, csv);
 	kt_csv_free(csv);
 	return rc == 1 ? mark_unread(c, s) : rc;
 }
 
-/* Returns 1 if name is a shard's name, YYYY-MM.csv, else 0. */
-static int shard_name(const char *name)
+/* Returns 1 if name is a month, YYYY-MM, followed by suffix, else 0. */
+static int month_name(const char *name, const char *suffix)
 {
 	for (int i = 0; i < 7; i++)
 		if (i == 4 ? name[i] != '-' : !isdigit((unsigned char)name[i]))
 			return 0;
 	int month = (name[5] - '0') * 10 + name[6] - '0';
-	return month >= 1 && month <= 12 && !strcmp(name + 7, ".csv");
+	return month >= 1 && month <= 12 && !strcmp(name + 7, suffix);
 }
 
-/* Checks the directory data/TYPE of type s: every entry must be a shard.
- * Returns 0 or KT_ENOMEM. */
+/* Returns 1 if name is the name of a shard in a month directory of type s,
+ * which is split by id: XY.csv, X the type's letter and Y a Crockford
+ * base32 character (the first two characters of the ids it holds). */
+static int split_name(const struct kt_schema *s, const char *name)
+{
+	return name[0] == s->prefix && name[1] &&
+	       strchr("0123456789ABCDEFGHJKMNPQRSTVWXYZ", name[1]) &&
+	       !strcmp(name + 2, ".csv");
+}
+
+/* Reports path, an entry of data/TYPE that is not where records of s are
+ * stored.  Returns 0 or KT_ENOMEM. */
+static int not_a_shard(struct check *c, const struct kt_schema *s,
+                       const char *path)
+{
+	if (s->split)
+		return problem(c, path, 0, NULL, "not a shard (data/%s/YYYY-MM/%c?.csv)",
+		               s->name, s->prefix);
+	return problem(c, path, 0, NULL, "not a shard (data/%s/YYYY-MM.csv)", s->name);
+}
+
+/* Checks the entry name of directory data/TYPE (or, when month is not
+ * NULL, of its month directory data/TYPE/MONTH) of type s: a shard, or
+ * for a type split by id a month directory whose entries are checked in
+ * turn.  Returns 0 or KT_ENOMEM. */
+static int check_entry(struct check *c, const struct kt_schema *s,
+                       const char *month, const char *name)
+{
+	char *rel = NULL, *path = NULL;
+	int rc = 0;
+
+	if (month ? asprintf(&rel, "%s/%s", month, name) < 0 : !(rel = strdup(name)))
+		return KT_ENOMEM;
+	if (asprintf(&path, "data/%s/%s", s->name, rel) < 0) {
+		free(rel);
+		return KT_ENOMEM;
+	}
+	if (!s->split)
+		rc = month_name(name, ".csv") && !is_dir(c, path) ?
+		     check_shard(c, s, rel) : not_a_shard(c, s, path);
+	else if (month)
+		rc = split_name(s, name) && !is_dir(c, path) ?
+		     check_shard(c, s, rel) : not_a_shard(c, s, path);
+	else if (month_name(name, "") && is_dir(c, path)) {
+		struct dirent **ents;
+		int n = list_dir(c, path, 0, &ents);
+		rc = n < 0 ? n : 0;
+		for (int i = 0; !rc && i < n; i++)
+			rc = check_entry(c, s, name, ents[i]->d_name);
+		free_entries(ents, n > 0 ? n : 0);
+	} else
+		rc = not_a_shard(c, s, path);
+	free(rel);
+	free(path);
+	return rc;
+}
+
+/* Checks the directory data/TYPE of type s: every entry must be a shard,
+ * or for a type split by id a month directory of shards.  Returns 0 or
+ * KT_ENOMEM. */
 static int check_type(struct check *c, const struct kt_schema *s, const char *dir)
 {
 	struct dirent **ents;
 	int n = list_dir(c, dir, 0, &ents), rc = n < 0 ? n : 0;
-	char *path;
 
-	for (int i = 0; !rc && i < n; i++) {
-		const char *name = ents[i]->d_name;
-		if (asprintf(&path, "%s/%s", dir, name) < 0) {
-			rc = KT_ENOMEM;
-			break;
-		}
-		if (!shard_name(name) || is_dir(c, path))
-			rc = problem(c, path, 0, NULL, "not a shard (data/%s/YYYY-MM.csv)", s->name);
-		else
-			rc = check_shard(c, s, name);
-		free(path);
-	}
+	for (int i = 0; !rc && i < n; i++)
+		rc = check_entry(c, s, NULL, ents[i]->d_name);
 	free_entries(ents, n > 0 ? n : 0);
 	return rc;
 }

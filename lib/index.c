@@ -896,19 +896,43 @@ static int build_fts(struct kt_books *b, struct kt_error *err)
 	return rc;
 }
 
+/* Appends one term of an FTS5 query: a quoted prefix, or for a number
+ * that begins with the trunk prefix 8 (8 916 ...) either 8 or 7 first, as
+ * phones are stored with +7.  Returns 0 or KT_ENOMEM. */
+static int add_term(struct kt_buf *q, const char *word, int number)
+{
+	int rc = q->len ? kt_buf_adds(q, " AND ") : 0;
+
+	if (!rc && number && word[0] == '8' && strlen(word) >= 4)
+		return kt_buf_addf(q, "(\"%s\"* OR \"7%s\"*)", word, word + 1);
+	return rc ? rc : kt_buf_addf(q, "\"%s\"*", word);
+}
+
 /* Turns what a person typed into an FTS5 query: every word, folded, as a
- * quoted prefix, all required.  Returns it (caller frees) or NULL. */
+ * prefix, all required.  Digits written in groups ("916 555 01") are one
+ * number, as phones are indexed.  Returns it (caller frees) or NULL. */
 static char *fts_query(const char *text)
 {
+	static const char seps[] = " \t\n,;()+-\"'*";
 	char *folded = kt_fold(text);
-	struct kt_buf q = { 0 };
+	struct kt_buf q = { 0 }, number = { 0 };
 	int rc = folded ? 0 : KT_ENOMEM;
 
-	for (char *w = folded ? strtok(folded, " \t\n,;()+-\"'") : NULL; !rc && w;
-	     w = strtok(NULL, " \t\n,;()+-\"'"))
-		rc = kt_buf_addf(&q, "%s\"%s\"*", q.len ? " AND " : "", w);
+	for (char *w = folded ? strtok(folded, seps) : NULL; !rc && w; w = strtok(NULL, seps)) {
+		if (w[strspn(w, "0123456789")] == '\0') {
+			rc = kt_buf_adds(&number, w);
+			continue;
+		}
+		if (number.len && !(rc = add_term(&q, number.data, 1)))
+			kt_buf_reset(&number);
+		if (!rc)
+			rc = add_term(&q, w, 0);
+	}
+	if (!rc && number.len)
+		rc = add_term(&q, number.data, 1);
 	free(folded);
-	if (rc) {
+	kt_buf_free(&number);
+	if (rc || kt_buf_adds(&q, "")) {
 		kt_buf_free(&q);
 		return NULL;
 	}

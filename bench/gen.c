@@ -6,10 +6,14 @@
  * DIR is existing books (made by `kontora init DIR`).  Writes, in the
  * storage format of docs/foundation.md ("Storage"):
  *
- *   data/client/YYYY-MM.csv   full: 100,000 clients, small: 2,000
- *   data/lead/YYYY-MM.csv     full: 1,000,000 leads, small: 20,000
- *   data/employee/<shard>     the 20 managers manager01..manager20 added to
- *                             the employee shard `kontora init` wrote
+ *   data/client/YYYY-MM.csv     full: 100,000 clients, small: 2,000
+ *   data/lead/YYYY-MM/LX.csv    full: 1,000,000 leads, small: 20,000
+ *   data/employee/<shard>       the 20 managers manager01..manager20 added
+ *                               to the employee shard `kontora init` wrote
+ *
+ * A type whose schema says `split id` (lead, by default) keeps each month
+ * in up to 32 files named by the first two characters of the ids they
+ * hold (data/lead/2026-11/L3.csv); the others one file a month.
  *
  * over 60 months, 2021-12 .. 2026-11, then commits them with git.  It also
  * writes every lead row (with the header) to LEADS.csv, default
@@ -233,6 +237,7 @@ static void new_id(char letter, char out[9])
 struct schema {
 	char *name[MAXF];
 	int n;
+	int split;           /* "split id": a month in files by the id's first two characters */
 };
 
 static void schema_read(const char *dir, const char *type, struct schema *s)
@@ -242,9 +247,12 @@ static void schema_read(const char *dir, const char *type, struct schema *s)
 	if (!(text = read_file(path, NULL)))
 		die("%s: %s", path, strerror(errno));
 	s->n = 0;
+	s->split = 0;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char name[256];
-		if (sscanf(line, " field %255s", name) == 1) {
+		if (sscanf(line, " split %255s", name) == 1 && !strcmp(name, "id"))
+			s->split = 1;
+		else if (sscanf(line, " field %255s", name) == 1) {
 			if (s->n == MAXF)
 				die("%s: too many fields", path);
 			s->name[s->n++] = xstrdup(name);
@@ -1076,12 +1084,17 @@ static void rows_begin(struct rows *rs)
 }
 
 /* Writes the header and the rows sorted by id to path, and appends the rows
- * to all (if not NULL). */
-static size_t rows_write(struct rows *rs, const char *hdr, const char *path, FILE *all)
+ * to all (if not NULL).  With split, path is a month's directory, made
+ * here, and the rows go to one file for each first two characters of their
+ * ids, path/XY.csv, each with the header; in id order, so all gets the rows
+ * in the order of the files' names.  Returns the bytes written. */
+static size_t rows_write(struct rows *rs, const char *hdr, const char *path,
+                         int split, FILE *all)
 {
 	struct buf out = {0};
 	size_t i, *ends = xmalloc((rs->n + 1) * sizeof *ends);
-	size_t bytes;
+	size_t bytes = 0, hlen = strlen(hdr);
+	char file[8192];
 
 	/* each row ends where the next (in generation order) begins */
 	for (i = 0; i < rs->n; i++)
@@ -1095,18 +1108,36 @@ static size_t rows_write(struct rows *rs, const char *hdr, const char *path, FIL
 		}
 		sort_base = rs->b.p;
 		qsort(pairs, rs->n, 2 * sizeof *pairs, cmp_rows);
-		buf_puts(&out, hdr);
+		if (split)
+			mkdir_p(path);
 		for (i = 0; i < rs->n; i++) {
-			if (i && !memcmp(rs->b.p + pairs[2 * i], rs->b.p + pairs[2 * i - 2], 8))
-				die("duplicate id %.8s", rs->b.p + pairs[2 * i]);
-			buf_add(&out, rs->b.p + pairs[2 * i], pairs[2 * i + 1] - pairs[2 * i]);
+			const char *row = rs->b.p + pairs[2 * i];
+			if (i && !memcmp(row, rs->b.p + pairs[2 * i - 2], 8))
+				die("duplicate id %.8s", row);
+			if (!out.n)
+				buf_puts(&out, hdr);
+			buf_add(&out, row, pairs[2 * i + 1] - pairs[2 * i]);
+			/* a file ends with the rows, or for split with the rows of
+			 * its first two characters */
+			if (i + 1 < rs->n && !(split && memcmp(row, rs->b.p + pairs[2 * i + 2], 2)))
+				continue;
+			if (split)
+				snprintf(file, sizeof file, "%s/%.2s.csv", path, row);
+			else
+				snprintf(file, sizeof file, "%s", path);
+			write_file(file, out.p, out.n);
+			if (all && fwrite(out.p + hlen, 1, out.n - hlen, all) != out.n - hlen)
+				die("write error");
+			bytes += out.n;
+			out.n = 0;
 		}
 		free(pairs);
 	}
-	write_file(path, out.p, out.n);
-	if (all && fwrite(out.p + strlen(hdr), 1, out.n - strlen(hdr), all) != out.n - strlen(hdr))
-		die("write error");
-	bytes = out.n;
+	if (!rs->n && !split) {
+		/* an empty month: the header alone, as before */
+		write_file(path, hdr, hlen);
+		bytes = hlen;
+	}
 	free(out.p);
 	free(ends);
 	rs->b.n = 0;
@@ -1245,7 +1276,7 @@ static void gen_employees(const char *dir, const struct schema *es)
 		rows_begin(&rs);
 		rec_row(&rs.b, r, cols, ncols);
 	}
-	rows_write(&rs, hdr.p, path, NULL);
+	rows_write(&rs, hdr.p, path, 0, NULL);
 	free(text);
 	free(st);
 	free(hdr.p);
@@ -1272,16 +1303,23 @@ static int run(char *const argv[])
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-static int dir_has_csv(const char *path)
+/* Returns 1 if path or one of its month directories holds a CSV file. */
+static int dir_has_csv(const char *path, int depth)
 {
 	DIR *dp = opendir(path);
 	struct dirent *de;
+	char sub[8192];
 	int found = 0;
 	if (!dp)
 		return 0;
-	while ((de = readdir(dp)))
+	while (!found && (de = readdir(dp))) {
 		if (strstr(de->d_name, ".csv"))
 			found = 1;
+		else if (depth && de->d_name[0] != '.') {
+			snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
+			found = dir_has_csv(sub, depth - 1);
+		}
+	}
 	closedir(dp);
 	return found;
 }
@@ -1333,10 +1371,10 @@ int main(int argc, char **argv)
 	if (stat(path, &sb) != 0)
 		die("%s: not a git repository (make it with kontora init)", dir);
 	snprintf(path, sizeof path, "%s/data/lead", dir);
-	if (dir_has_csv(path))
+	if (dir_has_csv(path, 1))
 		die("%s already has leads; give a fresh `kontora init` directory", dir);
 	snprintf(path, sizeof path, "%s/data/client", dir);
-	if (dir_has_csv(path))
+	if (dir_has_csv(path, 1))
 		die("%s already has clients; give a fresh `kontora init` directory", dir);
 
 	schema_read(dir, "lead", &ls);
@@ -1386,8 +1424,11 @@ int main(int argc, char **argv)
 			rec_row(&rs.b, r, ccols, nccols);
 		}
 		month_of(mi, &y, &m);
-		snprintf(path, sizeof path, "%s/data/client/%04d-%02d.csv", dir, y, m);
-		total_bytes += rows_write(&rs, chdr.p, path, cf);
+		if (cs.split)
+			snprintf(path, sizeof path, "%s/data/client/%04d-%02d", dir, y, m);
+		else
+			snprintf(path, sizeof path, "%s/data/client/%04d-%02d.csv", dir, y, m);
+		total_bytes += rows_write(&rs, chdr.p, path, cs.split, cf);
 	}
 	client_cum[NMONTHS] = i;
 
@@ -1402,8 +1443,11 @@ int main(int argc, char **argv)
 			rec_row(&rs.b, r, lcols, nlcols);
 		}
 		month_of(mi, &y, &m);
-		snprintf(path, sizeof path, "%s/data/lead/%04d-%02d.csv", dir, y, m);
-		total_bytes += rows_write(&rs, lhdr.p, path, lf);
+		if (ls.split)
+			snprintf(path, sizeof path, "%s/data/lead/%04d-%02d", dir, y, m);
+		else
+			snprintf(path, sizeof path, "%s/data/lead/%04d-%02d.csv", dir, y, m);
+		total_bytes += rows_write(&rs, lhdr.p, path, ls.split, lf);
 	}
 	if (fclose(lf) != 0 || fclose(cf) != 0)
 		die("write error: %s", strerror(errno));

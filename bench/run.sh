@@ -167,23 +167,42 @@ KC warm lead list --limit 1
 
 # ------------------------------------------------ b) one edit, refresh
 
-shards=$(cd "$BOOKS/data/lead" && ls -- [0-9][0-9][0-9][0-9]-[0-9][0-9].csv)
+# Leads are split by id (schemas/lead.schema says "split id"): a month's
+# leads are in data/lead/YYYY-MM/LX.csv, LX the ids' first two characters.
+shards=$(cd "$BOOKS/data/lead" && ls -- [0-9][0-9][0-9][0-9]-[0-9][0-9]/L?.csv)
 nshards=$(echo "$shards" | wc -l)
+nmonths=$(echo "$shards" | cut -d/ -f1 | sort -u | wc -l)
 shard1=$BOOKS/data/lead/$(echo "$shards" | sed -n "$((nshards / 2 + 1))p")
 shard2=$BOOKS/data/lead/$(echo "$shards" | sed -n "$((nshards * 3 / 4 + 1))p")
+if [ ! -f "$shard1" ] || [ ! -f "$shard2" ]; then
+	say "no lead shards data/lead/YYYY-MM/L?.csv in $BOOKS"
+	exit 1
+fi
 # the middle id of each shard (rows start with the id; continuation lines
 # of quoted multi-line comments never look like one)
 pick_mid() { grep -E "$2" "$1" | cut -d, -f1 | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'; }
 ID=$(pick_mid "$shard1" '^L[0-9A-Z]{7},')
 ID2=$(pick_mid "$shard2" '^L[0-9A-Z]{7},.*,manager[0-9][0-9],')
-say "b) lead edit $ID ($(basename "$shard1")) x$RUNS_FAST"
+# a split file holds few leads: if none of shard2's has a manager, the next
+# file that has one
+k=$((nshards * 3 / 4 + 1))
+while [ -z "$ID2" ] && [ $k -lt "$nshards" ]; do
+	k=$((k + 1))
+	shard2=$BOOKS/data/lead/$(echo "$shards" | sed -n "${k}p")
+	ID2=$(pick_mid "$shard2" '^L[0-9A-Z]{7},.*,manager[0-9][0-9],')
+done
+if [ -z "$ID" ] || [ -z "$ID2" ]; then
+	say "no lead to edit or show in $shard1 or $shard2"
+	exit 1
+fi
+say "b) lead edit $ID (${shard1#"$BOOKS"/}) x$RUNS_FAST"
 i=0
 while [ $i -lt "$RUNS_FAST" ]; do
 	i=$((i + 1))
 	KC edit lead edit "$ID" --set "comment=bench edit $i"
 done
 if ! grep -q "^$ID,.*bench edit $RUNS_FAST" "$shard1"; then
-	say "warning: data/lead/$(basename "$shard1") does not show the last edit of $ID"
+	say "warning: ${shard1#"$BOOKS"/} does not show the last edit of $ID"
 fi
 if [ -n "$(git -C "$BOOKS" status --porcelain)" ]; then
 	say "warning: git status is not clean after kontora lead edit"
@@ -197,7 +216,7 @@ while [ $i -lt "$RUNS_FAST" ]; do
 	i=$((i + 1))
 done
 
-say "b) lead show $ID2 after a hand commit to $(basename "$shard2") x$RUNS_FAST"
+say "b) lead show $ID2 after a hand commit to ${shard2#"$BOOKS"/} x$RUNS_FAST"
 i=0
 while [ $i -lt "$RUNS_FAST" ]; do
 	cur=$(grep -E "^$ID2," "$shard2" | grep -o -E ',manager[0-9][0-9],' | head -n 1 | tr -dc 0-9)
@@ -226,7 +245,7 @@ nlist=$(wc -l <"$W/out")
 
 # ------------------------------------------------ d) show by prefix
 
-PREFIX=$(grep -h -o -E '^L[0-9A-Z]{7},' "$BOOKS"/data/lead/*.csv | cut -c1-5 | sort | uniq -u |
+PREFIX=$(grep -h -o -E '^L[0-9A-Z]{7},' "$BOOKS"/data/lead/*/*.csv | cut -c1-5 | sort | uniq -u |
 	awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }')
 [ -n "$PREFIX" ] || PREFIX=$(echo "$ID" | cut -c1-6)
 say "d) lead show $PREFIX x$RUNS_FAST"
@@ -251,15 +270,15 @@ if [ -n "$t_show" ] && [ -n "$t_refresh_show" ]; then
 fi
 t_list=$(median list)
 t_prefix=$(median prefix)
-largest=$(ls -S "$BOOKS"/data/*/*.csv | head -n 1)
+largest=$(ls -S "$BOOKS"/data/*/*.csv "$BOOKS"/data/*/*/*.csv 2>/dev/null | head -n 1)
 
 echo
 machine
-echo "  data:     $(grep -c -E '^L[0-9A-Z]{7},' "$LEADS_CSV") leads in $nshards shards, $(grep -c -E '^C[0-9A-Z]{7},' "$CLIENTS_CSV") clients;" \
-	"$(du -sm "$BOOKS/data" | cut -f1) MB of CSV, largest shard $(du -k "$largest" | cut -f1) KB"
+echo "  data:     $(grep -c -E '^L[0-9A-Z]{7},' "$LEADS_CSV") leads in $nshards shards ($nmonths months split by id), $(grep -c -E '^C[0-9A-Z]{7},' "$CLIENTS_CSV") clients;" \
+	"$(du -sm "$BOOKS/data" | cut -f1) MB of CSV, largest shard ${largest#"$BOOKS"/} $(du -k "$largest" | cut -f1) KB"
 echo "  generate: $(median gen) s (bench/gen, git add and commit included)"
 echo "  runs:     median of $RUNS_BIG (reindex, import) or $RUNS_FAST (the rest)"
-echo "  ids:      edit $ID, show/refresh $ID2, prefix $PREFIX"
+echo "  ids:      edit $ID (${shard1#"$BOOKS"/}), show/refresh $ID2 (${shard2#"$BOOKS"/}), prefix $PREFIX"
 echo
 printf '%-40s %11s %10s %-8s %6s %6s %9s\n' measure "kontora (s)" "base (s)" "base is" ratio goal "RSS (MB)"
 row "a) full reindex" "$t_reindex" "$t_import" "sqlite3" "<=2" "$(maxrss reindex)" "$(f reindex)"

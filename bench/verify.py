@@ -6,8 +6,10 @@
 Independent of kontora: parses every shard with the csv module and checks the
 header, the canonical bytes (quoting only when needed, LF, no BOM), sorted and
 unique ids, created within the shard's month, stored forms (money, bool,
-phone, e-mail, INN checksums), dictionaries and references.  Prints counts;
-exit 1 with the problems if any.
+phone, e-mail, INN checksums), dictionaries and references.  A type whose
+schema says "split id" (lead) must keep each month in data/TYPE/YYYY-MM/XY.csv,
+XY the first two characters of every id in the file; the others in
+data/TYPE/YYYY-MM.csv.  Prints counts; exit 1 with the problems if any.
 """
 import csv
 import io
@@ -19,6 +21,8 @@ ID = re.compile(r'^[A-Z][0-9ABCDEFGHJKMNPQRSTVWXYZ]{7}$')
 MONEY = re.compile(r'^-?[0-9]+\.[0-9]{2}$')
 PHONE = re.compile(r'^\+7[0-9]{10}$')
 CREATED = re.compile(r'^(\d{4}-\d{2})-\d{2}T\d{2}:\d{2}:\d{2}Z$')
+MONTH = re.compile(r'^\d{4}-(0[1-9]|1[0-2])$')
+SPLIT_FILE = re.compile(r'^[A-Z][0-9ABCDEFGHJKMNPQRSTVWXYZ]\.csv$')
 problems = []
 
 
@@ -65,6 +69,38 @@ def schema(books, t):
     return order, fields
 
 
+def is_split(books, t):
+    """True if the schema of t says "split id"."""
+    with open(os.path.join(books, 'schemas', t + '.schema'), encoding='utf-8') as f:
+        return any(line.split()[:2] == ['split', 'id'] for line in f)
+
+
+def shard_files(books, t):
+    """Returns [(name under data/TYPE, month, id prefix or None)] in the
+    order of the names at every level; reports what is not a shard."""
+    d = os.path.join(books, 'data', t)
+    split = is_split(books, t)
+    out = []
+    for name in sorted(os.listdir(d)):
+        path = os.path.join(d, name)
+        if not split:
+            if re.match(r'^\d{4}-\d{2}\.csv$', name) and os.path.isfile(path):
+                out.append((name, name[:7], None))
+            else:
+                bad(f'data/{t}/{name}', 'not a shard (YYYY-MM.csv)')
+            continue
+        if not (MONTH.match(name) and os.path.isdir(path)):
+            bad(f'data/{t}/{name}', 'not a month directory of a type split by id')
+            continue
+        for sub in sorted(os.listdir(path)):
+            if (SPLIT_FILE.match(sub) and sub[0] == t[0].upper() and
+                    os.path.isfile(os.path.join(path, sub))):
+                out.append((f'{name}/{sub}', name, sub[:2]))
+            else:
+                bad(f'data/{t}/{name}/{sub}', 'not a shard (YYYY-MM/XY.csv)')
+    return out
+
+
 def dict_ids(books, name):
     with open(os.path.join(books, 'dicts', name + '.csv'), encoding='utf-8') as f:
         return {r[0] for i, r in enumerate(csv.reader(f)) if i and r}
@@ -75,9 +111,7 @@ def read_type(books, t):
     d = os.path.join(books, 'data', t)
     out = []
     header = None
-    for name in sorted(os.listdir(d)):
-        if not re.match(r'^\d{4}-\d{2}\.csv$', name):
-            continue
+    for name, month, start in shard_files(books, t):
         path = os.path.join(d, name)
         raw = open(path, 'rb').read()
         where = f'data/{t}/{name}'
@@ -98,6 +132,11 @@ def read_type(books, t):
         ids = [r[0] for r in rows[1:]]
         if ids != sorted(ids, key=lambda s: s.encode()):
             bad(where, 'rows not sorted by id')
+        if start is not None and not rows[1:]:
+            bad(where, 'a split file without rows')
+        for i in ids:
+            if start is not None and not i.startswith(start):
+                bad(where, f'id {i} does not start with {start}')
         for i, r in enumerate(rows[1:], 2):
             if len(r) != len(h):
                 bad(f'{where}:{i}', f'{len(r)} fields, header has {len(h)}')
@@ -105,8 +144,8 @@ def read_type(books, t):
             rec = dict(zip(h, r))
             rec['_where'] = f'{where}:{i}'
             m = CREATED.match(rec.get('created', ''))
-            if not m or m.group(1) != name[:7]:
-                bad(rec['_where'], f'created {rec.get("created")!r} not in {name[:7]}')
+            if not m or m.group(1) != month:
+                bad(rec['_where'], f'created {rec.get("created")!r} not in {month}')
             out.append(rec)
     return header, out
 
@@ -180,8 +219,10 @@ def main():
             bad(path, 'rows are not the shards\' rows in shard order')
     linked = sum(1 for r in lead if r.get('client'))
     months = len({r['created'][:7] for r in lead})
+    files = len({r['_where'].rsplit(':', 1)[0] for r in lead})
     print(f'employees {len(emp)}, clients {len(cli)}, leads {len(lead)} '
-          f'in {months} months, {linked / max(len(lead), 1):.0%} of leads with a client, '
+          f'in {months} months ({files} files), '
+          f'{linked / max(len(lead), 1):.0%} of leads with a client, '
           f'managers {sorted(refs["employee"])[:2]}..')
     for p in problems[:50]:
         print(p)

@@ -14,7 +14,7 @@ static const char help_usage[] = "usage: kontora help [COMMAND]\n";
 static const char *page_of(const struct kt_ctx *ctx, const char *cmd)
 {
 	static const char *const own[] = { "init", "check", "config", "help", "list", "log",
-	                                   "reindex", "sql", "books", "schema", "record" };
+	                                   "reindex", "search", "sql", "books", "schema", "record" };
 
 	for (size_t i = 0; i < sizeof own / sizeof *own; i++)
 		if (!strcmp(cmd, own[i]))

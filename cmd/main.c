@@ -99,9 +99,9 @@ void option_error(char **argv, const char *usage_text)
 
 	/* getopt leaves optind past a missing value: name the option itself. */
 	if (optopt && optopt < 256 && optopt != '?')
-		fprintf(stderr, "kontora: error: -%c: unknown option or missing value\n", optopt);
+		fprintf(stderr, "kontora: error: -%c: unknown option, or a missing or bad value\n", optopt);
 	else
-		fprintf(stderr, "kontora: error: %s: unknown option or missing value\n", arg);
+		fprintf(stderr, "kontora: error: %s: unknown option, or a missing or bad value\n", arg);
 	usage(usage_text, 0);
 }
 

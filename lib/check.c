@@ -6,8 +6,8 @@
  *
  * Every problem goes to the caller's kt_problem_fn as it is found, in a
  * fixed order (schemas, dictionaries, then types, month directories and
- * shards by name);
- * references are verified at the end, once every record has been seen.
+ * shards by name); references are verified at the end, once every record
+ * has been seen.
  */
 #include <ctype.h>
 #include <dirent.h>

@@ -31,6 +31,12 @@ static const char lead_schema[] =
 	"field client ref:client\n"
 	"field amount money\n";
 
+/* A type split by id, as lead and activity are in the default schemas. */
+static const char visit_schema[] =
+	"type visit\nprefix V\ntitle title\nsplit id\n"
+	"field title text\n"
+	"field client ref:client\n";
+
 static const char city_dict[] = "id,name\nmoscow,Москва\nspb,Санкт-Петербург\n";
 
 static const char employee_shard[] =
@@ -46,6 +52,19 @@ static const char lead_shard[] =
 	"id,title,client,amount,created\n"
 	"L0000001,Заявка,C0000001,1234.50,2026-11-04T10:00:00Z\n";
 
+static const char visit_shard_v0[] =
+	"id,title,client,created\n"
+	"V0000001,Первый,C0000001,2026-11-05T10:00:00Z\n"
+	"V0ZZZZZZ,Второй,,2026-11-06T10:00:00Z\n";
+
+static const char visit_shard_v1[] =
+	"id,title,client,created\n"
+	"V1000001,Третий,C0000002,2026-11-07T10:00:00Z\n";
+
+static const char visit_shard_oct[] =
+	"id,title,client,created\n"
+	"VZ000001,Октябрьский,,2026-10-31T23:59:59Z\n";
+
 static char root[] = "/tmp/kontora-check-XXXXXX";
 
 /* Returns root/rel in a static buffer. */
@@ -57,17 +76,18 @@ static const char *at(const char *rel)
 	return path;
 }
 
-/* Writes text to root/rel, making its directory.  Returns 0 or -1. */
+/* Writes text to root/rel, making its directories.  Returns 0 or -1. */
 static int put(const char *rel, const char *text)
 {
-	char path[4096], *slash;
+	char path[4096];
 	FILE *f;
 
 	snprintf(path, sizeof path, "%s/%s", root, rel);
-	slash = strrchr(path, '/');
-	*slash = '\0';
-	mkdir(path, 0777);
-	*slash = '/';
+	for (char *slash = path + strlen(root) + 1; (slash = strchr(slash, '/')); slash++) {
+		*slash = '\0';
+		mkdir(path, 0777);
+		*slash = '/';
+	}
 	if (!(f = fopen(path, "w")))
 		return -1;
 	fputs(text, f);
@@ -80,11 +100,15 @@ static void write_books(void)
 	put("schemas/client.schema", client_schema);
 	put("schemas/employee.schema", employee_schema);
 	put("schemas/lead.schema", lead_schema);
+	put("schemas/visit.schema", visit_schema);
 	put("dicts/city.csv", city_dict);
 	mkdir(at("data"), 0777);
 	put("data/employee/2026-11.csv", employee_shard);
 	put("data/client/2026-11.csv", client_shard);
 	put("data/lead/2026-11.csv", lead_shard);
+	put("data/visit/2026-10/VZ.csv", visit_shard_oct);
+	put("data/visit/2026-11/V0.csv", visit_shard_v0);
+	put("data/visit/2026-11/V1.csv", visit_shard_v1);
 }
 
 /* Collects problems as "file:line: field: message" lines. */
@@ -232,6 +256,63 @@ static void test_rows(struct kt_books *b)
 	       "fields: required, invalid, stored form, dictionary, unique, key ref");
 }
 
+static void test_split(struct kt_books *b)
+{
+	expect(b, "data/visit/2026-11/V1.csv",
+	       "id,title,client,created\n"
+	       "V0000002,Не тот файл,C0000001,2026-11-05T10:00:00Z\n"
+	       "V1000001,Третий,C0000003,2026-10-07T10:00:00Z\n"
+	       "V1000001,Дубль,,2026-11-07T10:00:00Z\n",
+	       "data/visit/2026-11/V1.csv:2: id: \"V0000002\" does not belong in data/visit/2026-11/V1.csv\n"
+	       "data/visit/2026-11/V1.csv:3: created: \"2026-10-07T10:00:00Z\" does not belong in data/visit/2026-11/V1.csv\n"
+	       "data/visit/2026-11/V1.csv:4: id: duplicate of line 3 in data/visit/2026-11/V1.csv\n"
+	       "data/visit/2026-11/V1.csv:3: client: no client C0000003\n",
+	       "split: ids by their first two characters, created by the month directory");
+	expect(b, "data/visit/2026-11/V0.csv",
+	       "id,title,client,created\n"
+	       "V0ZZZZZZ,Второй,,2026-11-06T10:00:00Z\n"
+	       "V0000001,Первый,C0000001,2026-11-05T10:00:00Z\n"
+	       "V1000001,Третий,,2026-11-07T10:00:00Z\n",
+	       "data/visit/2026-11/V0.csv:3: id: out of order: V0000001 comes after V0ZZZZZZ (rows are sorted by id)\n"
+	       "data/visit/2026-11/V0.csv:4: id: \"V1000001\" does not belong in data/visit/2026-11/V0.csv\n"
+	       "data/visit/2026-11/V1.csv:2: id: duplicate of line 4 in data/visit/2026-11/V0.csv\n",
+	       "split: order within a file, duplicates across files");
+
+	/* Whatever is not a month directory of XY.csv files is not a shard. */
+	put("data/visit/2026-11/V1.txt", "id,created\n");
+	put("data/visit/2026-11/VI.csv", "id,created\n");
+	put("data/visit/2026-11/X1.csv", "id,created\n");
+	put("data/visit/2026-11/V.csv", "id,created\n");
+	put("data/visit/2026-11/v2.csv", "id,created\n");
+	put("data/visit/2026-11/V2.csv/V2.csv", "id,created\n");
+	put("data/visit/2026-13/V2.csv", "id,created\n");
+	put("data/lead/2026-12/L0.csv", "id,created\n");
+	expect(b, "data/visit/2026-11.csv", "id,title,client,created\n",
+	       "data/lead/2026-12:0: not a shard (data/lead/YYYY-MM.csv)\n"
+	       "data/visit/2026-11/V.csv:0: not a shard (data/visit/YYYY-MM/V?.csv)\n"
+	       "data/visit/2026-11/V1.txt:0: not a shard (data/visit/YYYY-MM/V?.csv)\n"
+	       "data/visit/2026-11/V2.csv:0: not a shard (data/visit/YYYY-MM/V?.csv)\n"
+	       "data/visit/2026-11/VI.csv:0: not a shard (data/visit/YYYY-MM/V?.csv)\n"
+	       "data/visit/2026-11/X1.csv:0: not a shard (data/visit/YYYY-MM/V?.csv)\n"
+	       "data/visit/2026-11/v2.csv:0: not a shard (data/visit/YYYY-MM/V?.csv)\n"
+	       "data/visit/2026-11.csv:0: not a shard (data/visit/YYYY-MM/V?.csv)\n"
+	       "data/visit/2026-13:0: not a shard (data/visit/YYYY-MM/V?.csv)\n",
+	       "split: month directories of XY.csv only, and no directory in a plain type");
+	unlink(at("data/visit/2026-11/V1.txt"));
+	unlink(at("data/visit/2026-11/VI.csv"));
+	unlink(at("data/visit/2026-11/X1.csv"));
+	unlink(at("data/visit/2026-11/V.csv"));
+	unlink(at("data/visit/2026-11/v2.csv"));
+	unlink(at("data/visit/2026-11/V2.csv/V2.csv"));
+	rmdir(at("data/visit/2026-11/V2.csv"));
+	unlink(at("data/visit/2026-13/V2.csv"));
+	rmdir(at("data/visit/2026-13"));
+	unlink(at("data/visit/2026-11.csv"));
+	unlink(at("data/lead/2026-12/L0.csv"));
+	rmdir(at("data/lead/2026-12"));
+	test_clean(b);
+}
+
 static void test_schemas_dicts(struct kt_books *b)
 {
 	expect(b, "schemas/zz.schema", "type zz\nprefix Z\nfield a nosuch\n",
@@ -259,11 +340,13 @@ int main(void)
 	add_type(&b, client_schema, "schemas/client.schema");
 	add_type(&b, employee_schema, "schemas/employee.schema");
 	add_type(&b, lead_schema, "schemas/lead.schema");
+	add_type(&b, visit_schema, "schemas/visit.schema");
 	write_books();
 	test_clean(&b);
 	test_bytes(&b);
 	test_header(&b);
 	test_rows(&b);
+	test_split(&b);
 	test_schemas_dicts(&b);
 	for (size_t i = 0; i < b.ntypes; i++)
 		kt_schema_free(b.types[i]);

@@ -1,0 +1,71 @@
+#!/bin/sh
+test_description='-h on every command, usage errors'
+# Decisions where docs/foundation.md is silent:
+# - the synopsis printed by -h may go to stdout or stderr; we only require
+#   exit 0 and a line starting with "usage: kontora";
+# - everything is run inside books, since record-type commands come from
+#   the books' schemas/.
+. "$(dirname "$0")/test-lib.sh"
+
+test_expect_success 'setup' 'test_books books'
+cd books 2>/dev/null
+
+for cmd in init config check reindex sql search log help list
+do
+	test_expect_success "kontora $cmd -h" "
+		kontora $cmd -h >out 2>&1 &&
+		test_grep '^usage: kontora' out
+	"
+done
+
+for type in employee client contact lead activity task product
+do
+	test_expect_success "kontora $type -h" "
+		kontora $type -h >out 2>&1 &&
+		test_grep '^usage: kontora' out
+	"
+	for sub in add show edit list rm
+	do
+		test_expect_success "kontora $type $sub -h" "
+			kontora $type $sub -h >out 2>&1 &&
+			test_grep '^usage: kontora' out
+		"
+	done
+done
+
+test_expect_success '-h writes nothing to the books' '
+	test $(test_commits) = 2 && test_clean
+'
+
+test_expect_success 'kontora with no arguments is a usage error' '
+	test_expect_code 2 kontora >out 2>err &&
+	cat out err >both &&
+	test_grep "usage: kontora" both
+'
+
+test_expect_success 'an unknown command is a usage error' '
+	test_expect_code 2 kontora frobnicate >out 2>err &&
+	test_grep "^kontora: error:" err &&
+	test_grep frobnicate err &&
+	test_line_count = 0 out
+'
+
+test_expect_success 'an unknown subcommand of a type is a usage error' '
+	test_expect_code 2 kontora client frobnicate >out 2>err &&
+	test_grep "^kontora: error:" err
+'
+
+test_expect_success 'an unknown option is a usage error' '
+	test_expect_code 2 kontora client list --no-such-option >out 2>err &&
+	test_grep "^kontora: error:" err
+'
+
+test_expect_success 'kontora help works outside books' '
+	(cd "$TEST_DIR" && kontora help >out 2>&1)
+'
+
+test_expect_success 'kontora init -h works outside books' '
+	(cd "$TEST_DIR" && kontora init -h >out 2>&1 && test_grep "^usage: kontora" out)
+'
+
+test_done

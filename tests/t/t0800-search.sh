@@ -1,0 +1,233 @@
+#!/bin/sh
+test_description='kontora search TEXT: every word as a prefix, in any record'
+# See kontora-search(1).  Decisions where the docs are silent:
+# - piped, the default table is TSV with its header row "type id title",
+#   and with no match it prints that header alone (as list does);
+# - the search of nothing ("" or only spaces) is refused with exit 1 or 2
+#   and a "kontora: error:" or usage message;
+# - the order of several hits is "best first" (FTS5's rank), which these
+#   tests do not pin down: they sort when more than one row is expected.
+. "$(dirname "$0")/test-lib.sh"
+
+TAB=$(printf "\t")
+
+# hits TEXT...: the rows (without the header) kontora search prints, sorted
+hits () { kontora search "$@" >hits.out && tail -n +2 hits.out | LC_ALL=C sort; }
+
+test_expect_success 'setup' '
+	test_books books &&
+	(cd books &&
+	 kontora client add --name Ёлка >../c1 &&
+	 kontora client add --name "Торговый дом Ромашка" --inn 7707083893 \
+		--phone "8 (495) 123-45-67" --email Info@Romashka.RU >../c2 &&
+	 kontora client add --name Лютик --phone "+7 812 555-12-34" >../c3 &&
+	 kontora lead add --title "Гель для посуды" --client $(cat ../c2) >../l1) &&
+	C1=$(cat c1) C2=$(cat c2) C3=$(cat c3) L1=$(cat l1)
+'
+cd books 2>/dev/null
+
+test_expect_success 'a name ignoring case and ё' '
+	printf "type\tid\ttitle\nclient\t%s\tЁлка\n" $C1 >expect &&
+	kontora search елка >out &&
+	test_cmp expect out &&
+	kontora search ЁЛКА >out &&
+	test_cmp expect out &&
+	kontora search Ёлка >out &&
+	test_cmp expect out &&
+	kontora search ЕЛК >out &&
+	test_cmp expect out
+'
+
+test_expect_success 'the first search built the full-text index, in the index only' '
+	kontora sql "select count(*) as n from fts" -f csv >out &&
+	printf "n\n6\n" >expect &&
+	test_cmp expect out &&
+	test_clean
+'
+
+test_expect_success 'a phone by its ten digits and by a prefix of them' '
+	printf "type\tid\ttitle\nclient\t%s\tТорговый дом Ромашка\n" $C2 >expect &&
+	kontora search 4951234567 >out &&
+	test_cmp expect out &&
+	kontora search 495123 >out &&
+	test_cmp expect out &&
+	kontora search 74951234567 >out &&
+	test_cmp expect out &&
+	kontora search +74951234567 >out &&
+	test_cmp expect out
+'
+
+test_expect_success 'a phone as people write it: digits in groups, 8 for +7' '
+	printf "type\tid\ttitle\nclient\t%s\tТорговый дом Ромашка\n" $C2 >expect &&
+	kontora search "8 (495) 123-45-67" >out &&
+	test_cmp expect out &&
+	kontora search 495 123 >out &&
+	test_cmp expect out &&
+	printf "type\tid\ttitle\nclient\t%s\tЛютик\n" $C3 >expect &&
+	kontora search 8 812 555 >out &&
+	test_cmp expect out
+'
+
+test_expect_success 'an INN and a word of an e-mail' '
+	printf "type\tid\ttitle\nclient\t%s\tТорговый дом Ромашка\n" $C2 >expect &&
+	kontora search 7707083893 >out &&
+	test_cmp expect out &&
+	kontora search ROMASHKA >out &&
+	test_cmp expect out
+'
+
+test_expect_success 'every word must match, each as a word prefix' '
+	printf "client\t%s\tТорговый дом Ромашка\n" $C2 >expect &&
+	hits торг ром >out &&
+	test_cmp expect out &&
+	hits ром торг >out &&
+	test_cmp expect out &&
+	hits торг лютик >out &&
+	test_line_count = 0 out &&
+	hits машка >out &&
+	test_line_count = 0 out
+'
+
+test_expect_success 'records of any type' '
+	printf "type\tid\ttitle\nlead\t%s\tГель для посуды\n" $L1 >expect &&
+	kontora search гель посуд >out &&
+	test_cmp expect out
+'
+
+test_expect_success 'a hit in several records' '
+	C4=$(kontora client add --name "Ёлочные игрушки") &&
+	{ printf "client\t%s\tЁлка\n" $C1 &&
+	  printf "client\t%s\tЁлочные игрушки\n" $C4; } | LC_ALL=C sort >expect &&
+	hits ёл >out &&
+	test_cmp expect out
+'
+
+test_expect_success '--limit' '
+	kontora search --limit 1 ёл >out &&
+	test_line_count = 2 out &&
+	head -n 1 out >header &&
+	printf "type\tid\ttitle\n" >expect &&
+	test_cmp expect header &&
+	tail -n 1 out | grep -E "^client$TAB($C1|$C4)$TAB" &&
+	kontora search --limit 0 ёл >out &&
+	test_line_count = 3 out
+'
+
+test_expect_success '-f csv and -f json' '
+	printf "type,id,title\nclient,%s,Ёлка\n" $C1 >expect &&
+	kontora search -f csv елка >out &&
+	test_cmp expect out &&
+	kontora search -f json елка >out &&
+	test_json <out &&
+	python3 -c "
+import json
+a = json.load(open(\"out\"))
+assert a == [{\"type\": \"client\", \"id\": \"$C1\", \"title\": \"Ёлка\"}], a
+"
+'
+
+test_expect_success 'a record edited after the first search is found by its new words' '
+	kontora client edit $C3 --set name="Лютик Садовый" &&
+	printf "type\tid\ttitle\nclient\t%s\tЛютик Садовый\n" $C3 >expect &&
+	kontora search садов >out &&
+	test_cmp expect out &&
+	kontora client edit $C3 --set name=Одуванчик &&
+	printf "type\tid\ttitle\n" >expect &&
+	kontora search садов >out &&
+	test_cmp expect out &&
+	printf "type\tid\ttitle\nclient\t%s\tОдуванчик\n" $C3 >expect &&
+	kontora search одуван >out &&
+	test_cmp expect out
+'
+
+test_expect_success 'a record added by a plain git commit is found' '
+	SHARD=data/client/2026-11.csv &&
+	grep "^$C1," $SHARD | sed "s/^$C1,Ёлка,/C1111111,Кактус,/" >row &&
+	{ head -n 1 $SHARD && { tail -n +2 $SHARD && cat row; } | LC_ALL=C sort; } >new.csv &&
+	mv new.csv $SHARD && rm row &&
+	git commit -q -am "a client by hand" &&
+	printf "type\tid\ttitle\nclient\tC1111111\tКактус\n" >expect &&
+	kontora search кактус >out &&
+	test_cmp expect out
+'
+
+test_expect_success 'a removed record is no longer found' '
+	kontora client rm C1111111 &&
+	printf "type\tid\ttitle\n" >expect &&
+	kontora search кактус >out &&
+	test_cmp expect out &&
+	kontora lead rm $L1 &&
+	kontora search гель >out &&
+	test_cmp expect out
+'
+
+test_expect_success 'no match: the header alone, exit 0' '
+	printf "type\tid\ttitle\n" >expect &&
+	test_expect_code 0 kontora search нетакогослова >out &&
+	test_cmp expect out &&
+	kontora search -f csv нетакогослова >out &&
+	printf "type,id,title\n" >expect &&
+	test_cmp expect out &&
+	kontora search -f json нетакогослова >out &&
+	test_json <out &&
+	python3 -c "
+import json
+assert json.load(open(\"out\")) == []
+"
+'
+
+test_expect_success 'after reindex and after deleting the index' '
+	printf "type\tid\ttitle\nclient\t%s\tЁлка\n" $C1 >expect &&
+	kontora reindex &&
+	kontora search елка >out &&
+	test_cmp expect out &&
+	rm .git/kontora/index.db &&
+	kontora search елка >out &&
+	test_cmp expect out &&
+	test_clean
+'
+
+test_expect_success 'words with quotes and FTS5 syntax are plain words' '
+	printf "type\tid\ttitle\n" >expect &&
+	for q in "\"" "*" "ёлка OR лютик" "NEAR(a b)" "a:b" "^ёлка" "ёлка\""
+	do
+		kontora search "$q" >out 2>err
+		test $? -le 2 || return 1
+	done &&
+	kontora search "ёлка OR лютик" >out &&
+	test_cmp expect out
+'
+
+test_expect_success 'the search of nothing is an error' '
+	test_expect_code 2 kontora search >out 2>err &&
+	test_line_count = 0 out &&
+	kontora search "" >out 2>err
+	code=$? &&
+	{ test $code = 1 || test $code = 2; } &&
+	test_line_count = 0 out &&
+	test -s err &&
+	kontora search "  " >out 2>err
+	code=$? &&
+	{ test $code = 1 || test $code = 2; } &&
+	test_line_count = 0 out
+'
+
+test_expect_success 'a bad --limit is a usage error' '
+	test_expect_code 2 kontora search --limit x елка >out 2>err &&
+	test_expect_code 2 kontora search --limit -1 елка >out 2>err &&
+	test_expect_code 2 kontora search -f xml елка >out 2>err
+'
+
+test_expect_success 'search -h prints the synopsis' '
+	kontora search -h >out &&
+	test_grep "kontora search" out
+'
+
+command -v man >/dev/null && test_set_prereq MAN
+test_expect_success MAN 'kontora help search shows kontora-search(1)' '
+	MANPAGER=cat MANWIDTH=80 kontora help search >out 2>&1 &&
+	head -n 1 out >first &&
+	test_grep "^KONTORA-SEARCH(1)" first
+'
+
+test_done

@@ -34,6 +34,9 @@ CLIENTS_CSV=$BENCH_DIR/clients.csv
 KONTORA_USER=manager07
 export KONTORA_USER
 unset KONTORA_BOOKS KONTORA_NOW 2>/dev/null || true
+mkdir -p "$BENCH_DIR"
+identity_dir=$BENCH_DIR identity_name=kontora-bench identity_email=bench@example.ru
+. "$ROOT/tools/git-identity.sh"
 
 FAILED=0
 TIMEIT=$ROOT/bench/timeit

@@ -12,14 +12,10 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 kontora() { "$K" "$@"; }
 
-# git needs to know who acts; a fresh machine may not have that set yet.
-git config --global user.email >/dev/null 2>&1 ||
-	git config --global user.email "admin@batiskaf.ru"
-git config --global user.name >/dev/null 2>&1 ||
-	git config --global user.name "Администратор"
-
 rm -rf "$out"
 mkdir -p "$out"
+identity_dir=$out
+. "$top/tools/git-identity.sh"
 cd "$out"
 
 say "New books with Batiskaf's requisites"

@@ -11,7 +11,7 @@ WARN      = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
             -Wmissing-prototypes -Wpointer-arith -Wundef \
             -Wno-unused-parameter
 CFLAGS   ?= -O2 -g
-CPPFLAGS += -D_GNU_SOURCE -DKT_DATADIR='"$(DATADIR)"' -Ilib
+CPPFLAGS += -D_GNU_SOURCE -Ilib -I$(BUILD)
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lhpdf -lm
 
@@ -42,6 +42,17 @@ kontora: $(BUILD)/kontora
 
 $(BUILD)/kontora: $(BUILD)/libkontora.a $(CMD_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libkontora.a $(LIBS)
+
+# The installed data directory, compiled in; rewritten only when it changes,
+# so that make install PREFIX=... rebuilds what depends on it.
+$(BUILD)/config.h: FORCE
+	@mkdir -p $(BUILD)
+	@echo '#define KT_DATADIR "$(DATADIR)"' >$@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@
+	@rm -f $@.tmp
+FORCE:
+
+$(BUILD)/cmd/main.o: $(BUILD)/config.h
 
 $(BUILD)/libkontora.a: $(LIB_OBJ)
 	rm -f $@

@@ -37,9 +37,12 @@ int cmd_help(int argc, char **argv, struct kt_ctx *ctx)
 	fflush(stdout);
 	for (int section = 1; section <= 5; section += 4) {
 		snprintf(local, sizeof local, "%s/man/%s.%d", ctx->datadir, page, section);
-		if (!access(local, R_OK))
-			execlp("man", "man", "-l", local, (char *)NULL);
+		if (access(local, R_OK))
+			continue;
+		execlp("man", "man", "-l", local, (char *)NULL);
+		/* No man(1) on the machine: mandoc formats the page itself. */
+		execlp("mandoc", "mandoc", "-a", local, (char *)NULL);
 	}
 	execlp("man", "man", page, (char *)NULL);
-	die("cannot run man: %s", page);
+	die("cannot run man(1) to show %s", page);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "config.h"
 
 enum { NEED_BOOKS = 1 };
 

@@ -744,24 +744,29 @@ static int splice_cmp(const void *a, const void *b)
 	return strcmp(x->op->id, y->op->id);
 }
 
-/* Returns the offset of the first row of buf whose id sorts after id, or
- * (size_t)-1 when the rows are not sorted (splicing would then not give
- * the canonical file). */
-static size_t insert_pos(const char *buf, size_t len, const char *id)
+/* Returns 1 if the rows of buf are in id order, as kontora writes them;
+ * a file edited by hand may not be. */
+static int rows_sorted(const char *buf, size_t len)
 {
-	size_t pos = shard_header_len(buf, len), found = (size_t)-1;
 	const char *prev = NULL;
 
-	while (pos < len) {
-		const char *row = buf + pos;
-		if (len - pos < 8 || (prev && memcmp(prev, row, 8) > 0))
-			return (size_t)-1;
-		if (found == (size_t)-1 && memcmp(row, id, 8) > 0)
-			found = pos;
-		prev = row;
-		pos = shard_row_end(buf, len, pos);
+	for (size_t pos = shard_header_len(buf, len); pos < len; pos = shard_row_end(buf, len, pos)) {
+		if (len - pos < 8 || (prev && memcmp(prev, buf + pos, 8) > 0))
+			return 0;
+		prev = buf + pos;
 	}
-	return found == (size_t)-1 ? len : found;
+	return 1;
+}
+
+/* Returns the offset of the first row of sorted buf whose id sorts after
+ * id (len when none does). */
+static size_t insert_pos(const char *buf, size_t len, const char *id)
+{
+	size_t pos = shard_header_len(buf, len);
+
+	while (pos < len && memcmp(buf + pos, id, 8) <= 0)
+		pos = shard_row_end(buf, len, pos);
+	return pos;
 }
 
 /* Returns 1 if buf starts with the canonical header of s. */
@@ -774,6 +779,15 @@ static int canonical_header(const char *buf, size_t len, const struct kt_schema 
 
 	kt_buf_free(&h);
 	return same;
+}
+
+/* Returns the schema of the ops on path (NULL for kontora.conf). */
+static const struct kt_schema *schema_of(const struct kt_change *c, const char *path)
+{
+	for (size_t i = 0; i < c->nops; i++)
+		if (!strcmp(c->ops[i].path, path))
+			return c->ops[i].s;
+	return NULL;
 }
 
 /* Applies the ops on path to a shard whose header is canonical and rows
@@ -789,17 +803,16 @@ static int splice_shard(const struct kt_change *c, const char *path,
 
 	if (!sp)
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	/* Splicing keeps the file canonical only if it already is. */
+	if (len && (!canonical_header(buf, len, schema_of(c, path)) || !rows_sorted(buf, len)))
+		rc = 1;
 	for (size_t i = 0; i < c->nops && rc == 0; i++) {
 		const struct op *o = &c->ops[i];
 		if (strcmp(o->path, path))
 			continue;
 		if (o->kind == OP_ADD) {
 			size_t at = len ? insert_pos(buf, len, o->id) : 0;
-			if (len && (at == (size_t)-1 || !canonical_header(buf, len, o->s)))
-				rc = 1;
 			sp[n++] = (struct splice){ at, at, o };
-		} else if (!canonical_header(buf, len, o->s)) {
-			rc = 1;
 		} else if (!shard_find_row(buf, len, o->id, &sp[n].start, &sp[n].end)) {
 			rc = kt_error_set(err, KT_ENOTFOUND, "%s: no row %s; run kontora reindex", path, o->id);
 		} else {
@@ -971,15 +984,6 @@ static int apply_config(const struct kt_change *c, const char *buf, size_t len,
 done:
 	unlink(tmp);
 	return rc;
-}
-
-/* Returns the schema of the ops on path (NULL for kontora.conf). */
-static const struct kt_schema *schema_of(const struct kt_change *c, const char *path)
-{
-	for (size_t i = 0; i < c->nops; i++)
-		if (!strcmp(c->ops[i].path, path))
-			return c->ops[i].s;
-	return NULL;
 }
 
 /* Refuses to write path when the worktree's copy differs from HEAD's, so

@@ -169,6 +169,23 @@ test_expect_success 'a hand-written needless quote is normalised by the next wri
 	test_clean
 '
 
+test_expect_success 'the same records written in another order give the same bytes' '
+	for n in Мыло Гель Порошок Спрей
+	do
+		kontora product add --name $n --price 100 >>../products || return 1
+	done &&
+	P=data/product/2026-11.csv &&
+	cp $P ../sorted.csv &&
+	{ head -n 1 ../sorted.csv && tail -n +2 ../sorted.csv | sort -r; } >$P &&
+	! cmp -s ../sorted.csv $P &&
+	git commit -q -am "products reversed by hand" &&
+	id=$(head -n 1 ../products) &&
+	kontora product edit $id --set price=200 &&
+	kontora product edit $id --set price=100 &&
+	test_cmp ../sorted.csv $P &&
+	test_clean
+'
+
 test_expect_success 'check passes' '
 	kontora check
 '

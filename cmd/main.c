@@ -106,6 +106,16 @@ void option_error(char **argv, const char *usage_text)
 	usage(usage_text, 0);
 }
 
+/* Shows how far long work is, when stderr is a terminal. */
+static void show_progress(void *arg, const char *what, size_t done, size_t total)
+{
+	if (done != total && done % 16)
+		return;
+	fprintf(stderr, "\rkontora: indexing %s %zu/%zu", what, done, total);
+	if (done == total)
+		fputs("\n", stderr);
+}
+
 struct kt_books *need_books(struct kt_ctx *ctx)
 {
 	struct kt_error err = { 0 };
@@ -121,6 +131,8 @@ struct kt_books *need_books(struct kt_ctx *ctx)
 		die_err(&err);
 	books_open = ctx->books;
 	atexit(close_books);
+	if (isatty(2))
+		kt_books_progress(ctx->books, show_progress, NULL);
 	return ctx->books;
 }
 

@@ -2,18 +2,10 @@
  * reindex.c - kontora reindex: rebuild .git/kontora/index.db from HEAD.
  */
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd.h"
 
 static const char reindex_usage[] = "usage: kontora reindex\n";
-
-/* Shows how far the rebuild is, on a terminal. */
-static void show_progress(void *arg, size_t done, size_t total)
-{
-	if (done == total || done % 16 == 0)
-		fprintf(stderr, "\rkontora: indexing %zu/%zu files%s", done, total, done == total ? "\n" : "");
-}
 
 int cmd_reindex(int argc, char **argv, struct kt_ctx *ctx)
 {
@@ -23,7 +15,7 @@ int cmd_reindex(int argc, char **argv, struct kt_ctx *ctx)
 		usage(reindex_usage, 1);
 	if (argc != 1)
 		usage(reindex_usage, 0);
-	if (kt_index_rebuild(ctx->books, isatty(2) ? show_progress : NULL, NULL, &err))
+	if (kt_index_rebuild(ctx->books, &err))
 		die_err(&err);
 	return 0;
 }

@@ -238,6 +238,14 @@ void kt_books_close(struct kt_books *b)
 	git_libgit2_shutdown();
 }
 
+void kt_books_progress(struct kt_books *b,
+                       void (*fn)(void *arg, const char *what, size_t done, size_t total),
+                       void *arg)
+{
+	b->progress = fn;
+	b->progress_arg = arg;
+}
+
 const char *kt_books_root(const struct kt_books *b)
 {
 	return b->root;

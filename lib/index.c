@@ -551,8 +551,8 @@ static int apply_diff(struct kt_books *b, const char *from, git_commit *head,
 		rc = git_fail(err, "diff");
 	for (size_t i = 0; !rc && diff && i < git_diff_num_deltas(diff); i++) {
 		rc = apply_delta(b, git_diff_get_delta(diff, i), err);
-		if (b->progress)
-			b->progress(b->progress_arg, i + 1, git_diff_num_deltas(diff));
+		if (b->progress && (!*from || git_diff_num_deltas(diff) > 64))
+			b->progress(b->progress_arg, "files", i + 1, git_diff_num_deltas(diff));
 	}
 	git_diff_free(diff);
 	git_tree_free(otree);
@@ -682,15 +682,9 @@ int kt_index_refresh(struct kt_books *b, struct kt_error *err)
 }
 
 /* Rebuilds the index.  See kontora.h. */
-int kt_index_rebuild(struct kt_books *b,
-                     void (*progress)(void *arg, size_t done, size_t total),
-                     void *arg, struct kt_error *err)
+int kt_index_rebuild(struct kt_books *b, struct kt_error *err)
 {
-	b->progress = progress;
-	b->progress_arg = arg;
-	int rc = build(b, err);
-	b->progress = NULL;
-	return rc;
+	return build(b, err);
 }
 
 /* ------------------------------------------------------------- lookups */
@@ -837,6 +831,24 @@ int kt_resolve_id(struct kt_books *b, const char *type, const char *prefix,
 
 /* -------------------------------------------------------------- search */
 
+/* Returns the number of records of every type, for progress. */
+static size_t count_records(struct kt_books *b)
+{
+	size_t n = 0;
+
+	for (size_t t = 0; t < b->ntypes; t++) {
+		sqlite3_stmt *st;
+		char sql[256];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", b->types[t]->name);
+		if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
+			continue;
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n += (size_t)sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return n;
+}
+
 /* Fills fts from the type tables, once; from then on every refresh keeps
  * it current.  Returns 0 or an error. */
 static int build_fts(struct kt_books *b, struct kt_error *err)
@@ -850,6 +862,7 @@ static int build_fts(struct kt_books *b, struct kt_error *err)
 	if (fts_built(b))
 		return exec(b->db, "COMMIT", err);
 	rc = prepare(b->db, "INSERT INTO fts(rowid, body) VALUES(?, ?)", &ins, err);
+	size_t done = 0, total = b->progress ? count_records(b) : 0;
 	for (size_t t = 0; !rc && t < b->ntypes; t++) {
 		const struct kt_schema *s = b->types[t];
 		sqlite3_stmt *rows = NULL;
@@ -881,6 +894,8 @@ static int build_fts(struct kt_books *b, struct kt_error *err)
 			if (!rc && sqlite3_step(ins) != SQLITE_DONE)
 				rc = db_fail(b->db, err, "fts");
 			sqlite3_reset(ins);
+			if (b->progress && (++done % 10000 == 0 || done == total))
+				b->progress(b->progress_arg, "records", done, total);
 		}
 		sqlite3_finalize(rows);
 	}

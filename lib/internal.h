@@ -31,7 +31,7 @@ struct kt_books {
 	struct kt_identity who;
 	time_t now;
 	sqlite3 *db;                /* the index, opened by index_open() */
-	void (*progress)(void *arg, size_t done, size_t total);   /* of a rebuild */
+	void (*progress)(void *arg, const char *what, size_t done, size_t total);
 	void *progress_arg;
 	int lock_fd;                /* -1 when not holding the write lock */
 };

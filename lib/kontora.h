@@ -235,6 +235,13 @@ int kt_books_open(const char *root, const struct kt_options *opt,
                   struct kt_books **out, struct kt_error *err);
 void kt_books_close(struct kt_books *b);
 
+/* Asks long work (building the index or its full-text table) to call fn
+ * now and then with what it does ("files", "records"), how much is done
+ * and the total; fn NULL for silence, the default. */
+void kt_books_progress(struct kt_books *b,
+                       void (*fn)(void *arg, const char *what, size_t done, size_t total),
+                       void *arg);
+
 /* Returns the books' root directory (owned by b). */
 const char *kt_books_root(const struct kt_books *b);
 
@@ -392,12 +399,8 @@ typedef int (*kt_row_fn)(void *arg, size_t ncols, const struct kt_column *cols,
  * this itself.  Returns 0 or an error. */
 int kt_index_refresh(struct kt_books *b, struct kt_error *err);
 
-/* Deletes and rebuilds the index from HEAD, calling progress (when not
- * NULL) after each shard with the number done and the total.  Returns 0
- * or an error. */
-int kt_index_rebuild(struct kt_books *b,
-                     void (*progress)(void *arg, size_t done, size_t total),
-                     void *arg, struct kt_error *err);
+/* Deletes and rebuilds the index from HEAD.  Returns 0 or an error. */
+int kt_index_rebuild(struct kt_books *b, struct kt_error *err);
 
 /* A list query on one type. */
 struct kt_query {

@@ -40,8 +40,12 @@ int dict_parse(const char *text, size_t len, const char *file, struct dict *d,
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	for (size_t i = 0; !rc && i < csv->nrows; i++) {
 		struct kt_csv_row *r = &csv->rows[i];
-		if (r->nfields < 2 || !*r->fields[0]) {
+		if (!*r->fields[0]) {
 			rc = kt_error_set(err, KT_EINVAL, "%s:%ld: id: empty", file, r->line);
+			break;
+		}
+		if (r->nfields < 2) {
+			rc = kt_error_set(err, KT_EINVAL, "%s:%ld: name: missing", file, r->line);
 			break;
 		}
 		/* The parsed strings move into the dictionary. */

@@ -3,6 +3,7 @@
  * field's type means for the values it holds.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -129,6 +130,9 @@ static int parse_field(struct kt_schema *s, char **w, int n, const char *file,
 			slot = &f->label;
 		else
 			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: %s: unknown option \"%s\"", file, line, w[0], w[i]);
+		if (slot && *slot)
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: %s: %.*s given twice", file, line, w[0],
+			                    (int)(strchr(w[i], '=') - w[i]), w[i]);
 		if (slot && !(*slot = strdup(strchr(w[i], '=') + 1)))
 			return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
@@ -141,7 +145,8 @@ static int one_word(char **slot, char **w, int n, const char *file, long line,
 {
 	if (n != 1)
 		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: %s takes one value", file, line, what);
-	free(*slot);
+	if (*slot)
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: %s given twice", file, line, what);
 	if (!(*slot = strdup(w[0])))
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	return 0;
@@ -169,12 +174,16 @@ static int parse_line(struct kt_schema *s, char **w, int n, const char *file,
 	if (!strcmp(d, "split")) {
 		if (n != 1 || strcmp(w[0], "id"))
 			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: split takes \"id\"", file, line);
+		if (s->split)
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: split given twice", file, line);
 		s->split = 1;
 		return 0;
 	}
 	if (!strcmp(d, "prefix")) {
 		if (n != 1 || strlen(w[0]) != 1 || !isupper((unsigned char)w[0][0]))
 			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: prefix is one capital letter A-Z", file, line);
+		if (s->prefix)
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: prefix given twice", file, line);
 		s->prefix = w[0][0];
 		return 0;
 	}
@@ -192,22 +201,63 @@ static int parse_line(struct kt_schema *s, char **w, int n, const char *file,
 	return kt_error_set(err, KT_ESCHEMA, "%s:%ld: unknown directive \"%s\"", file, line, d);
 }
 
+/* Where the directives that name fields were, for messages: fields may
+ * be defined after the lines that name them, so these are checked last. */
+struct named_lines {
+	long key, title, sort;
+	long *columns;       /* the line of each column */
+};
+
+/* Remembers the line of directive d (words[0]) if it names fields.
+ * Returns 0 or KT_ENOMEM. */
+static int note_line(struct named_lines *nl, const struct kt_schema *s,
+                     size_t had_columns, const char *d, long line)
+{
+	if (!strcmp(d, "key"))
+		nl->key = line;
+	else if (!strcmp(d, "title"))
+		nl->title = line;
+	else if (!strcmp(d, "sort"))
+		nl->sort = line;
+	else if (!strcmp(d, "columns") && s->ncolumns > had_columns) {
+		long *c = realloc(nl->columns, s->ncolumns * sizeof *c);
+		if (!c)
+			return KT_ENOMEM;
+		nl->columns = c;
+		for (size_t i = had_columns; i < s->ncolumns; i++)
+			c[i] = line;
+	}
+	return 0;
+}
+
+/* Returns 1 if name is a field of s or one of the columns every record
+ * has (id, created). */
+static int names_column(const struct kt_schema *s, const char *name)
+{
+	return !strcmp(name, "id") || !strcmp(name, "created") || kt_schema_field(s, name);
+}
+
 /* Checks that the fields named by key, title, sort and columns exist and
  * that the type has a name and a prefix.  Returns 0 or an error. */
-static int validate(const struct kt_schema *s, const char *file, struct kt_error *err)
+static int validate(const struct kt_schema *s, const struct named_lines *nl,
+                    const char *file, struct kt_error *err)
 {
+	const char *sort = s->sort && s->sort[0] == '-' ? s->sort + 1 : s->sort;
+
 	if (!s->name || !is_snake(s->name))
 		return kt_error_set(err, KT_ESCHEMA, "%s: no \"type NAME\" line (snake_case name)", file);
 	if (!s->prefix)
 		return kt_error_set(err, KT_ESCHEMA, "%s: no \"prefix LETTER\" line", file);
-	const char *named[] = { s->key, s->title, s->sort && s->sort[0] == '-' ? s->sort + 1 : s->sort };
-	for (size_t i = 0; i < 3; i++)
-		if (named[i] && strcmp(named[i], "created") && !kt_schema_field(s, named[i]))
-			return kt_error_set(err, KT_ESCHEMA, "%s: no field \"%s\"", file, named[i]);
+	if (s->key && !kt_schema_field(s, s->key))
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: key: no field \"%s\"", file, nl->key, s->key);
+	if (s->title && !kt_schema_field(s, s->title))
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: title: no field \"%s\"", file, nl->title, s->title);
+	if (sort && !names_column(s, sort))
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: sort: no field \"%s\"", file, nl->sort, sort);
 	for (size_t i = 0; i < s->ncolumns; i++)
-		if (strcmp(s->columns[i], "id") && strcmp(s->columns[i], "created") &&
-		    !kt_schema_field(s, s->columns[i]))
-			return kt_error_set(err, KT_ESCHEMA, "%s: columns: no field \"%s\"", file, s->columns[i]);
+		if (!names_column(s, s->columns[i]))
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: columns: no field \"%s\"", file,
+			                    nl->columns[i], s->columns[i]);
 	return 0;
 }
 
@@ -219,6 +269,7 @@ int kt_schema_parse(const char *text, size_t len, const char *name,
                     struct kt_schema **out, struct kt_error *err)
 {
 	struct kt_schema *s = calloc(1, sizeof *s);
+	struct named_lines where = { 0 };
 	char *copy = malloc(len + 1);
 	int rc = 0;
 	long line = 0;
@@ -238,12 +289,17 @@ int kt_schema_parse(const char *text, size_t len, const char *name,
 		int n = split_words(p, words, 64);
 		if (n < 0)
 			rc = kt_error_set(err, KT_ESCHEMA, "%s:%ld: unterminated quote", name, line);
-		else if (n > 0)
+		else if (n > 0) {
+			size_t had_columns = s->ncolumns;
 			rc = parse_line(s, words, n, name, line, err);
+			if (!rc && note_line(&where, s, had_columns, words[0], line))
+				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		}
 	}
 	if (!rc)
-		rc = validate(s, name, err);
+		rc = validate(s, &where, name, err);
 done:
+	free(where.columns);
 	free(copy);
 	if (rc) {
 		kt_schema_free(s);
@@ -291,12 +347,11 @@ static int enum_has(const char *list, const char *word)
 {
 	size_t len = strlen(word);
 
-	for (const char *p = list; p; p = strchr(p, '|')) {
-		if (*p == '|')
-			p++;
+	if (!len || strchr(word, '|'))
+		return 0;
+	for (const char *p = list; p; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL)
 		if (!strncmp(p, word, len) && (p[len] == '|' || !p[len]))
 			return 1;
-	}
 	return 0;
 }
 
@@ -333,7 +388,7 @@ static char *trimmed(const char *s)
 	return strndup(s, len);
 }
 
-/* Normalises a list: items split on ';' or ',', trimmed, joined by "; ". */
+/* Normalises a list: items split on ";", trimmed, joined by "; ". */
 static char *normalize_list(const char *in)
 {
 	struct kt_buf b = { 0 };
@@ -373,8 +428,9 @@ static char *normalize(const struct kt_field *f, const char *v, struct kt_error 
 			break;
 		return strdup(v);
 	case KT_INT:
+		errno = 0;
 		n = strtoll(v, &end, 10);
-		if (*end || end == v)
+		if (*end || end == v || errno == ERANGE)
 			break;
 		snprintf(buf, sizeof buf, "%lld", (long long)n);
 		return strdup(buf);

@@ -105,12 +105,22 @@ int shard_parse_range(const char *buf, size_t len, size_t start, size_t end,
                       const char *name, struct kt_csv **out,
                       struct kt_error *err)
 {
-	size_t hlen = shard_header_len(buf, len);
+	size_t hlen = shard_header_len(buf, len), skipped = 0;
 	struct kt_buf b = { 0 };
-	int rc;
+	int rc = 0;
 
+	/* Blank lines stand for the lines between the header and start, which
+	 * the parser skips but counts: rows and errors get their real lines. */
+	for (const char *p = buf + hlen; (p = memchr(p, '\n', (size_t)(buf + start - p))); p++)
+		skipped++;
 	if (kt_buf_add(&b, buf, hlen) || (hlen && buf[hlen - 1] != '\n' && kt_buf_addc(&b, '\n')) ||
-	    kt_buf_add(&b, buf + start, end - start))
+	    kt_buf_grow(&b, skipped + end - start))
+		rc = KT_ENOMEM;
+	if (!rc) {
+		memset(b.data + b.len, '\n', skipped);
+		b.len += skipped;
+	}
+	if (rc || kt_buf_add(&b, buf + start, end - start))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	else
 		rc = kt_csv_parse(b.data, b.len, name, out, err);

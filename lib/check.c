@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,145 +22,121 @@
 
 #include "internal.h"
 
-/* ------------------------------------------------------- a set of strings */
-
-/* One slot of the hash table: a string seen and where it was first seen. */
-struct entry {
-	char *key;          /* NULL while the slot is free; owned */
-	char *id;           /* the record holding a unique value, or NULL; owned */
-	const char *file;   /* where first seen (owned by the check) */
-	long line;
-};
-
-/* An open-addressing hash table of strings; cap is 0 or a power of two. */
-struct map {
-	struct entry *slots;
-	size_t cap, n;
-};
-
-/* Returns the FNV-1a hash of s. */
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-/* Returns the slot of m (which has room) holding key, or the free slot
- * where key would go.  The slot is owned by m. */
-static struct entry *map_slot(const struct map *m, const char *key)
-{
-	size_t i = (size_t)hash_str(key) & (m->cap - 1);
-
-	while (m->slots[i].key && strcmp(m->slots[i].key, key))
-		i = (i + 1) & (m->cap - 1);
-	return &m->slots[i];
-}
-
-/* Doubles the room of m.  Returns 0 or KT_ENOMEM (m unchanged). */
-static int map_grow(struct map *m)
-{
-	struct map bigger = { 0 };
-
-	bigger.cap = m->cap ? m->cap * 2 : 1024;
-	bigger.slots = calloc(bigger.cap, sizeof *bigger.slots);
-	if (!bigger.slots)
-		return KT_ENOMEM;
-	for (size_t i = 0; i < m->cap; i++)
-		if (m->slots[i].key)
-			*map_slot(&bigger, m->slots[i].key) = m->slots[i];
-	bigger.n = m->n;
-	free(m->slots);
-	*m = bigger;
-	return 0;
-}
-
-/* Returns the entry of key in m (owned by m), or NULL if key is not in m. */
-static const struct entry *map_get(const struct map *m, const char *key)
-{
-	const struct entry *e;
-
-	if (!m->cap)
-		return NULL;
-	e = map_slot(m, key);
-	return e->key ? e : NULL;
-}
-
-/* Adds key to m unless it is there.  Returns 1 and *e the entry already
- * there, 0 and *e a new entry (key copied, the rest zero, for the caller to
- * fill), or KT_ENOMEM.  *e is owned by m and valid until the next
- * map_put(). */
-static int map_put(struct map *m, const char *key, struct entry **e)
-{
-	if ((m->n + 1) * 2 > m->cap && map_grow(m))
-		return KT_ENOMEM;
-	*e = map_slot(m, key);
-	if ((*e)->key)
-		return 1;
-	if (!((*e)->key = strdup(key)))
-		return KT_ENOMEM;
-	m->n++;
-	return 0;
-}
-
-/* Frees everything m holds and empties it. */
-static void map_free(struct map *m)
-{
-	for (size_t i = 0; i < m->cap; i++) {
-		free(m->slots[i].key);
-		free(m->slots[i].id);
-	}
-	free(m->slots);
-	memset(m, 0, sizeof *m);
-}
-
 /* ---------------------------------------------------------- the check */
 
-/* A reference to verify once every record has been read. */
-struct pending {
-	const char *file;             /* owned by the check */
+/* Where a key was first seen, for the problem about a later duplicate. */
+struct first {
+	char *id;                     /* the record holding a unique value, or ""; owned */
+	char *file;                   /* the shard, or ""; owned */
 	long line;
-	const struct kt_field *f;     /* owned by the books */
-	char *value;                  /* owned */
 };
 
-/* The state of one kt_check().  The map holds, by key "KIND\tA\tB\tVALUE":
- * i (type, "", id) the ids of records, with their file and line;
- * k (type, "", value) the key values of types that have a key;
- * u (type, field, value) the values of unique fields, with the record;
- * d (dict, "", id) the ids of the worktree's dictionaries;
- * b (dict, "", "") dictionaries that could not be read;
- * x (type, "", "") types with a shard whose rows could not be read, whose
- *   references are then not verified. */
+/* The state of one kt_check().  What the check remembers lives in a
+ * private temporary SQLite database, so that its memory stays bounded by
+ * the largest shard, never by the books:
+ * files (name): the shards checked, by rowid;
+ * seen (key, id, file, line): by key "KIND\tA\tB\tVALUE",
+ *   i (type, "", id) the ids of records, with their file and line;
+ *   k (type, "", value) the key values of types that have a key;
+ *   u (type, field, value) the values of unique fields, with the record;
+ *   d (dict, "", id) the ids of the worktree's dictionaries, with the line;
+ *   b (dict, "", "") dictionaries that could not be read;
+ *   x (type, "", "") types with a shard whose rows could not be read, whose
+ *     references are then not verified;
+ *   file is a rowid of files, or NULL;
+ * refs (file, line, field, type, keyed, value): the references to verify
+ *   once every record has been seen, in the order they were found; type
+ *   is the type referred to, keyed 1 when it has a key (refs hold key
+ *   values, not ids).
+ * Functions that can fail return KT_ENOMEM, or KT_EDB with *err filled
+ * (db_fail()). */
 struct check {
 	struct kt_books *b;
 	kt_problem_fn fn;
 	void *arg;
+	struct kt_error *err;
 	int count;
 	int root_fd;
-	struct map seen;
+	sqlite3 *db;
+	sqlite3_stmt *add_file;       /* INSERT INTO files */
+	sqlite3_stmt *put;            /* INSERT OR IGNORE INTO seen */
+	sqlite3_stmt *get;            /* where a key of seen was first seen */
+	sqlite3_stmt *has;            /* whether a key is in seen */
+	sqlite3_stmt *add_ref;        /* INSERT INTO refs */
 	struct kt_buf key;            /* scratch for make_key() */
-	char **files;                 /* shard paths entries point to */
-	size_t nfiles, files_cap;
-	struct pending *refs;
-	size_t nrefs, refs_cap;
+	struct first first;           /* filled by put_key() */
 };
 
-/* Makes room for n + 1 items of size bytes in the array v whose room is
- * *cap.  Returns the (maybe moved) array, or NULL if out of memory (v is
- * then unchanged and still owned by the caller). */
-static void *grow_array(void *v, size_t *cap, size_t n, size_t size)
-{
-	size_t want = *cap ? *cap * 2 : 16;
+/* The database of a check: its settings, tables and one transaction for
+ * the whole check. */
+static const char db_setup[] =
+	"PRAGMA cache_size=-8000; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+	"PRAGMA temp_store=FILE;"
+	"CREATE TABLE files(name TEXT NOT NULL);"
+	"CREATE TABLE seen(key TEXT PRIMARY KEY, id TEXT, file INTEGER, line INTEGER)"
+	" WITHOUT ROWID;"
+	"CREATE TABLE refs(file INTEGER, line INTEGER, field TEXT, type TEXT,"
+	" keyed INTEGER, value TEXT);"
+	"BEGIN";
 
-	if (n < *cap)
-		return v;
-	v = realloc(v, want * size);
-	if (v)
-		*cap = want;
-	return v;
+/* Fills c->err with SQLite's last message.  Returns KT_EDB. */
+static int db_fail(struct check *c)
+{
+	return kt_error_set(c->err, KT_EDB, "check: %s",
+	                    c->db ? sqlite3_errmsg(c->db) : "cannot open a temporary database");
+}
+
+/* Prepares sql into *st (finalized by check_free()).  Returns 0 or
+ * KT_EDB. */
+static int prepare(struct check *c, const char *sql, sqlite3_stmt **st)
+{
+	return sqlite3_prepare_v2(c->db, sql, -1, st, NULL) == SQLITE_OK ? 0 : db_fail(c);
+}
+
+/* Opens the check's temporary database (closed by check_free()), makes
+ * its tables, begins its transaction and prepares its statements.
+ * Returns 0 or KT_EDB. */
+static int db_open(struct check *c)
+{
+	/* An empty name: a temporary database on disk, deleted on close. */
+	if (sqlite3_open_v2("", &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	                    NULL) != SQLITE_OK ||
+	    sqlite3_exec(c->db, db_setup, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(c);
+	if (prepare(c, "INSERT INTO files(name) VALUES (?1)", &c->add_file) ||
+	    prepare(c, "INSERT OR IGNORE INTO seen(key, id, file, line)"
+	               " VALUES (?1, ?2, ?3, ?4)", &c->put) ||
+	    prepare(c, "SELECT seen.id, files.name, seen.line FROM seen"
+	               " LEFT JOIN files ON files.rowid = seen.file"
+	               " WHERE seen.key = ?1", &c->get) ||
+	    prepare(c, "SELECT 1 FROM seen WHERE key = ?1", &c->has) ||
+	    prepare(c, "INSERT INTO refs(file, line, field, type, keyed, value)"
+	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &c->add_ref))
+		return KT_EDB;
+	return 0;
+}
+
+/* Runs the write statement st once with what is bound and resets it.
+ * Returns 0 or KT_EDB. */
+static int run(struct check *c, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c);
+
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Returns 1 if every sqlite3_bind_*() result of n is SQLITE_OK, else 0. */
+static int bound(int n, ...)
+{
+	va_list ap;
+	int ok = 1;
+
+	va_start(ap, n);
+	while (n-- > 0)
+		ok &= va_arg(ap, int) == SQLITE_OK;
+	va_end(ap);
+	return ok;
 }
 
 /* Reports one problem to the caller's function and counts it.  Returns 0
@@ -217,8 +192,8 @@ static int problem_from(struct check *c, const char *file, const char *msg)
 	return problem(c, file, line, NULL, "%s", msg);
 }
 
-/* Builds the map key "kind\ta\tb\tvalue" in c->key.  Returns it (owned by
- * c, valid until the next call) or NULL if out of memory. */
+/* Builds the key "kind\ta\tb\tvalue" of seen in c->key.  Returns it (owned
+ * by c, valid until the next call) or NULL if out of memory. */
 static const char *make_key(struct check *c, char kind, const char *a,
                             const char *b, const char *value)
 {
@@ -228,24 +203,81 @@ static const char *make_key(struct check *c, char kind, const char *a,
 	return c->key.data;
 }
 
-/* Adds the key (kind, a, b, value) to the map.  Returns 1 and *e the entry
- * already there, 0 and *e a new one, or KT_ENOMEM (see map_put()). */
-static int put_key(struct check *c, char kind, const char *a, const char *b,
-                   const char *value, struct entry **e)
+/* Returns the text in column col of the row st is on, "" for NULL (owned
+ * by st, valid until its next step or reset). */
+static const char *column_str(sqlite3_stmt *st, int col)
 {
-	const char *key = make_key(c, kind, a, b, value);
+	const unsigned char *s = sqlite3_column_text(st, col);
 
-	return key ? map_put(&c->seen, key, e) : KT_ENOMEM;
+	return s ? (const char *)s : "";
 }
 
-/* Returns 1 if the key (kind, a, b, value) is in the map, 0 if not, or
- * KT_ENOMEM. */
+/* Fills c->first (freeing what it held) with where key was first seen.
+ * Returns 0, KT_ENOMEM or KT_EDB. */
+static int get_first(struct check *c, const char *key)
+{
+	sqlite3_stmt *st = c->get;
+	int rc = sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK &&
+	         sqlite3_step(st) == SQLITE_ROW ? 0 : db_fail(c);
+
+	free(c->first.id);
+	free(c->first.file);
+	c->first.id = c->first.file = NULL;
+	if (!rc) {
+		c->first.id = strdup(column_str(st, 0));
+		c->first.file = strdup(column_str(st, 1));
+		c->first.line = (long)sqlite3_column_int64(st, 2);
+		if (!c->first.id || !c->first.file)
+			rc = KT_ENOMEM;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Adds the key (kind, a, b, value) to seen unless it is there, with the
+ * record id (or NULL), the file (a rowid of files, or 0 for none) and the
+ * line where it is.  Returns 0 when added, 1 when it was there already
+ * (c->first, owned by c and valid until the next call, then says where it
+ * was first seen), KT_ENOMEM or KT_EDB. */
+static int put_key(struct check *c, char kind, const char *a, const char *b,
+                   const char *value, const char *id, sqlite3_int64 file,
+                   long line)
+{
+	const char *key = make_key(c, kind, a, b, value);
+	sqlite3_stmt *st = c->put;
+	int rc;
+
+	if (!key)
+		return KT_ENOMEM;
+	if (!bound(4, sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC),
+	           id ? sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 2),
+	           file ? sqlite3_bind_int64(st, 3, file) : sqlite3_bind_null(st, 3),
+	           sqlite3_bind_int64(st, 4, line)))
+		return db_fail(c);
+	rc = run(c, st);
+	if (rc || sqlite3_changes(c->db))
+		return rc;
+	rc = get_first(c, key);
+	return rc ? rc : 1;
+}
+
+/* Returns 1 if the key (kind, a, b, value) is in seen, 0 if not,
+ * KT_ENOMEM or KT_EDB. */
 static int has_key(struct check *c, char kind, const char *a, const char *b,
                    const char *value)
 {
 	const char *key = make_key(c, kind, a, b, value);
+	sqlite3_stmt *st = c->has;
+	int rc;
 
-	return key ? map_get(&c->seen, key) != NULL : KT_ENOMEM;
+	if (!key)
+		return KT_ENOMEM;
+	if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK)
+		return db_fail(c);
+	rc = sqlite3_step(st);
+	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_fail(c);
+	sqlite3_reset(st);
+	return rc;
 }
 
 /* Returns the line (1-based) of the byte at offset off of buf. */
@@ -464,27 +496,24 @@ static int check_schemas(struct check *c)
 /* ------------------------------------------------------ dictionaries */
 
 /* Records the ids of the dictionary name (parsed as csv), reporting
- * duplicates.  Returns 0 or KT_ENOMEM. */
+ * duplicates.  Returns 0, KT_ENOMEM or KT_EDB. */
 static int note_dict_ids(struct check *c, const char *name, const char *file,
                          const struct kt_csv *csv)
 {
-	struct entry *e;
 	int rc = 0;
 
 	for (size_t i = 0; !rc && i < csv->nrows; i++) {
 		const struct kt_csv_row *r = &csv->rows[i];
-		rc = put_key(c, 'd', name, "", r->fields[0], &e);
+		rc = put_key(c, 'd', name, "", r->fields[0], NULL, 0, r->line);
 		if (rc == 1)
 			rc = problem(c, file, r->line, "id", "duplicate \"%s\" (also on line %ld)",
-			             r->fields[0], e->line);
-		else if (!rc)
-			e->line = r->line;
+			             r->fields[0], c->first.line);
 	}
 	return rc;
 }
 
 /* Checks the parsed text of dicts/NAME.csv and records its ids.  Returns
- * 0, 1 when the dictionary is unusable (reported), or KT_ENOMEM. */
+ * 0, 1 when the dictionary is unusable (reported), KT_ENOMEM or KT_EDB. */
 static int check_dict_text(struct check *c, const char *name, const char *file,
                            const char *buf, size_t len)
 {
@@ -507,11 +536,10 @@ static int check_dict_text(struct check *c, const char *name, const char *file,
 }
 
 /* Checks one dictionary file of the worktree (dicts/FILE), marking it
- * unusable when it cannot be read.  Returns 0 or KT_ENOMEM. */
+ * unusable when it cannot be read.  Returns 0, KT_ENOMEM or KT_EDB. */
 static int check_dict(struct check *c, const char *entry)
 {
 	struct kt_buf text = { 0 };
-	struct entry *e;
 	char *file = NULL, *name = strndup(entry, strlen(entry) - 4);
 	int rc = name && asprintf(&file, "dicts/%s", entry) >= 0 ? 0 : KT_ENOMEM;
 
@@ -522,14 +550,16 @@ static int check_dict(struct check *c, const char *entry)
 	if (!rc)
 		rc = check_dict_text(c, name, file, text.data ? text.data : "", text.len);
 	if (rc == 1)
-		rc = put_key(c, 'b', name, "", "", &e) < 0 ? KT_ENOMEM : 0;
+		rc = put_key(c, 'b', name, "", "", NULL, 0, 0);
+	rc = rc < 0 ? rc : 0;
 	kt_buf_free(&text);
 	free(file);
 	free(name);
 	return rc;
 }
 
-/* Checks every dictionary of the worktree (dicts/NAME.csv).  Returns 0 or KT_ENOMEM. */
+/* Checks every dictionary of the worktree (dicts/NAME.csv).  Returns 0,
+ * KT_ENOMEM or KT_EDB. */
 static int check_dicts(struct check *c)
 {
 	struct dirent **ents;
@@ -547,7 +577,8 @@ static int check_dicts(struct check *c)
 /* What check knows of the shard being checked. */
 struct shard {
 	const struct kt_schema *s;
-	const char *file;             /* owned by the check */
+	const char *file;             /* owned by check_shard() */
+	sqlite3_int64 file_id;        /* its rowid in files */
 	const char *month;            /* "2026-11", the start of the name under data/TYPE */
 	const char *split;            /* split by id: "L3.csv", whose first two
 	                                 characters start every id; else NULL */
@@ -633,11 +664,10 @@ static int check_utf8(struct check *c, struct shard *sh, const struct kt_csv_row
 }
 
 /* Checks the id of row r: its form, that it is not used before in the
- * type, that rows are sorted by it.  Returns 0 or KT_ENOMEM. */
+ * type, that rows are sorted by it.  Returns 0, KT_ENOMEM or KT_EDB. */
 static int check_id(struct check *c, struct shard *sh, const struct kt_csv_row *r)
 {
 	const char *id = value_at(sh, r, sh->id_col);
-	struct entry *e;
 	int rc;
 
 	if (is_bad(sh, sh->id_col))
@@ -645,14 +675,10 @@ static int check_id(struct check *c, struct shard *sh, const struct kt_csv_row *
 	if (!id_valid(sh->s, id))
 		return problem(c, sh->file, r->line, "id", "\"%s\" is not an id of type %s",
 		               id, sh->s->name);
-	rc = put_key(c, 'i', sh->s->name, "", id, &e);
+	rc = put_key(c, 'i', sh->s->name, "", id, NULL, sh->file_id, r->line);
 	if (rc == 1)
 		rc = problem(c, sh->file, r->line, "id", "duplicate of line %ld in %s",
-		             e->line, e->file);
-	else if (!rc) {
-		e->file = sh->file;
-		e->line = r->line;
-	}
+		             c->first.line, c->first.file);
 	if (!rc && sh->split && strncmp(id, sh->split, 2))
 		rc = problem(c, sh->file, r->line, "id", "\"%s\" does not belong in %s",
 		             id, sh->file);
@@ -685,16 +711,15 @@ static int check_created(struct check *c, const struct shard *sh,
 }
 
 /* Checks that value v of dict field f is an id of the worktree's
- * dictionary.  Returns 0 or KT_ENOMEM. */
+ * dictionary.  Returns 0, KT_ENOMEM or KT_EDB. */
 static int check_dict_value(struct check *c, const struct shard *sh,
                             const struct kt_csv_row *r, const struct kt_field *f,
                             const char *v)
 {
-	int rc = has_key(c, 'b', f->arg, "", "");
+	int rc = has_key(c, 'd', f->arg, "", v);
 
-	if (rc)
-		return rc < 0 ? rc : 0;   /* an unreadable dictionary is reported once */
-	rc = has_key(c, 'd', f->arg, "", v);
+	if (!rc)   /* an unreadable dictionary is reported once */
+		rc = has_key(c, 'b', f->arg, "", "");
 	if (rc)
 		return rc < 0 ? rc : 0;
 	return problem(c, sh->file, r->line, f->name, "\"%s\" is not in dicts/%s.csv",
@@ -702,63 +727,56 @@ static int check_dict_value(struct check *c, const struct shard *sh,
 }
 
 /* Checks that value v of unique field f was not seen before in the type.
- * Returns 0 or KT_ENOMEM. */
+ * Returns 0, KT_ENOMEM or KT_EDB. */
 static int check_unique(struct check *c, const struct shard *sh,
                         const struct kt_csv_row *r, const struct kt_field *f,
                         const char *v)
 {
-	struct entry *e;
-	int rc = put_key(c, 'u', sh->s->name, f->name, v, &e);
+	int rc = put_key(c, 'u', sh->s->name, f->name, v, value_at(sh, r, sh->id_col),
+	                 sh->file_id, r->line);
 
 	if (rc == 1)
 		return problem(c, sh->file, r->line, f->name, "duplicate of %s (%s:%ld)",
-		               e->id, e->file, e->line);
-	if (rc)
-		return rc;
-	e->file = sh->file;
-	e->line = r->line;
-	e->id = strdup(value_at(sh, r, sh->id_col));
-	return e->id ? 0 : KT_ENOMEM;
+		               c->first.id, c->first.file, c->first.line);
+	return rc;
 }
 
 /* Remembers that value v of ref field f of row r must exist, for
- * check_refs().  Returns 0 or KT_ENOMEM. */
+ * check_refs().  Returns 0 or KT_EDB. */
 static int add_ref(struct check *c, const struct shard *sh,
                    const struct kt_csv_row *r, const struct kt_field *f,
                    const char *v)
 {
-	struct pending *refs = grow_array(c->refs, &c->refs_cap, c->nrefs, sizeof *refs);
-	struct pending *p;
+	const struct kt_schema *t = kt_books_type(c->b, f->arg);
+	sqlite3_stmt *st = c->add_ref;
 
-	if (!refs)
-		return KT_ENOMEM;
-	c->refs = refs;
-	p = &refs[c->nrefs];
-	p->file = sh->file;
-	p->line = r->line;
-	p->f = f;
-	if (!(p->value = strdup(v)))
-		return KT_ENOMEM;
-	c->nrefs++;
-	return 0;
+	if (!bound(6, sqlite3_bind_int64(st, 1, sh->file_id),
+	           sqlite3_bind_int64(st, 2, r->line),
+	           sqlite3_bind_text(st, 3, f->name, -1, SQLITE_STATIC),
+	           sqlite3_bind_text(st, 4, f->arg, -1, SQLITE_STATIC),
+	           sqlite3_bind_int(st, 5, t && t->key),
+	           sqlite3_bind_text(st, 6, v, -1, SQLITE_STATIC)))
+		return db_fail(c);
+	return run(c, st);
 }
 
 /* Checks what non-empty stored value v of field f needs beyond its form:
- * dictionary, uniqueness, references; records key values.  Returns 0 or
- * KT_ENOMEM. */
+ * dictionary, uniqueness, references; records key values.  Returns 0,
+ * KT_ENOMEM or KT_EDB. */
 static int check_links(struct check *c, const struct shard *sh,
                        const struct kt_csv_row *r, const struct kt_field *f,
                        const char *v)
 {
-	struct entry *e;
 	int rc = 0;
 
 	if (f->type == KT_DICT)
 		rc = check_dict_value(c, sh, r, f, v);
 	if (!rc && f->unique)
 		rc = check_unique(c, sh, r, f, v);
-	if (!rc && sh->s->key && !strcmp(sh->s->key, f->name))
-		rc = put_key(c, 'k', sh->s->name, "", v, &e) < 0 ? KT_ENOMEM : 0;
+	if (!rc && sh->s->key && !strcmp(sh->s->key, f->name)) {
+		rc = put_key(c, 'k', sh->s->name, "", v, NULL, 0, 0);
+		rc = rc < 0 ? rc : 0;
+	}
 	if (!rc && f->type == KT_REF)
 		rc = add_ref(c, sh, r, f, v);
 	return rc;
@@ -773,7 +791,7 @@ static const char *without_field(const char *msg, const char *name)
 }
 
 /* Checks the value of schema field number fi in row r: required, valid,
- * in stored form, then check_links().  Returns 0 or KT_ENOMEM. */
+ * in stored form, then check_links().  Returns 0, KT_ENOMEM or KT_EDB. */
 static int check_value(struct check *c, const struct shard *sh,
                        const struct kt_csv_row *r, size_t fi)
 {
@@ -803,7 +821,7 @@ static int check_value(struct check *c, const struct shard *sh,
 	return rc;
 }
 
-/* Checks one row of a shard.  Returns 0 or KT_ENOMEM. */
+/* Checks one row of a shard.  Returns 0, KT_ENOMEM or KT_EDB. */
 static int check_row(struct check *c, struct shard *sh, const struct kt_csv_row *r)
 {
 	int rc = 0;
@@ -822,9 +840,20 @@ static int check_row(struct check *c, struct shard *sh, const struct kt_csv_row 
 	return rc;
 }
 
+/* Keeps the name of the shard file in files for the rest of the check.
+ * Returns its rowid (> 0) or KT_EDB. */
+static sqlite3_int64 keep_file(struct check *c, const char *file)
+{
+	if (sqlite3_bind_text(c->add_file, 1, file, -1, SQLITE_STATIC) != SQLITE_OK)
+		return db_fail(c);
+	if (run(c, c->add_file))
+		return KT_EDB;
+	return sqlite3_last_insert_rowid(c->db);
+}
+
 /* Checks the header and rows of a parsed shard of type s, file being
  * data/TYPE/NAME.  Returns 0, 1 when the rows could not be checked
- * (reported), or KT_ENOMEM. */
+ * (reported), KT_ENOMEM or KT_EDB. */
 static int check_rows(struct check *c, const struct kt_schema *s,
                       const char *file, const char *name,
                       const struct kt_csv *csv)
@@ -832,6 +861,8 @@ static int check_rows(struct check *c, const struct kt_schema *s,
 	struct shard sh = { .s = s, .file = file, .csv = csv };
 	int rc;
 
+	if ((sh.file_id = keep_file(c, file)) < 0)
+		return (int)sh.file_id;
 	sh.month = name;
 	sh.split = s->split ? strrchr(name, '/') + 1 : NULL;
 	sh.cols = calloc(s->nfields + 1, sizeof *sh.cols);
@@ -846,36 +877,24 @@ static int check_rows(struct check *c, const struct kt_schema *s,
 
 /* Marks type s as not wholly read: references to it are not verified,
  * since the record referred to may be in the shard that was skipped.
- * Returns 0 or KT_ENOMEM. */
+ * Returns 0, KT_ENOMEM or KT_EDB. */
 static int mark_unread(struct check *c, const struct kt_schema *s)
 {
-	struct entry *e;
+	int rc = put_key(c, 'x', s->name, "", "", NULL, 0, 0);
 
-	return put_key(c, 'x', s->name, "", "", &e) < 0 ? KT_ENOMEM : 0;
-}
-
-/* Keeps a copy of a shard's path for the rest of the check.  Returns the
- * copy (owned by c) or NULL if out of memory. */
-static const char *keep_file(struct check *c, const char *type, const char *name)
-{
-	char **files = grow_array(c->files, &c->files_cap, c->nfiles, sizeof *files);
-
-	if (!files)
-		return NULL;
-	c->files = files;
-	if (asprintf(&files[c->nfiles], "data/%s/%s", type, name) < 0)
-		return NULL;
-	return files[c->nfiles++];
+	return rc < 0 ? rc : 0;
 }
 
 /* Checks the shard data/TYPE/NAME of type s (NAME is YYYY-MM.csv, or
- * YYYY-MM/XY.csv for a type split by id).  Returns 0 or KT_ENOMEM. */
+ * YYYY-MM/XY.csv for a type split by id).  Returns 0, KT_ENOMEM or
+ * KT_EDB. */
 static int check_shard(struct check *c, const struct kt_schema *s, const char *name)
 {
-	const char *file = keep_file(c, s->name, name);
+	char *file = NULL;
 	struct kt_buf text = { 0 };
 	struct kt_csv *csv = NULL;
-	int rc = file ? load(c, file, &text) : KT_ENOMEM;
+	int rc = asprintf(&file, "data/%s/%s", s->name, name) < 0 ? KT_ENOMEM :
+	         load(c, file, &text);
 
 	if (!rc)
 		rc = check_bytes(c, file, text.data ? text.data : "", text.len);
@@ -885,6 +904,7 @@ static int check_shard(struct check *c, const struct kt_schema *s, const char *n
 	if (!rc)
 		rc = check_rows(c, s, file, name, csv);
 	kt_csv_free(csv);
+	free(file);
 	return rc == 1 ? mark_unread(c, s) : rc;
 }
 
@@ -922,7 +942,7 @@ static int not_a_shard(struct check *c, const struct kt_schema *s,
 /* Checks the entry name of directory data/TYPE (or, when month is not
  * NULL, of its month directory data/TYPE/MONTH) of type s: a shard, or
  * for a type split by id a month directory whose entries are checked in
- * turn.  Returns 0 or KT_ENOMEM. */
+ * turn.  Returns 0, KT_ENOMEM or KT_EDB. */
 static int check_entry(struct check *c, const struct kt_schema *s,
                        const char *month, const char *name)
 {
@@ -956,8 +976,8 @@ static int check_entry(struct check *c, const struct kt_schema *s,
 }
 
 /* Checks the directory data/TYPE of type s: every entry must be a shard,
- * or for a type split by id a month directory of shards.  Returns 0 or
- * KT_ENOMEM. */
+ * or for a type split by id a month directory of shards.  Returns 0,
+ * KT_ENOMEM or KT_EDB. */
 static int check_type(struct check *c, const struct kt_schema *s, const char *dir)
 {
 	struct dirent **ents;
@@ -970,7 +990,7 @@ static int check_type(struct check *c, const struct kt_schema *s, const char *di
 }
 
 /* Checks every directory of data/: each must be a type with a schema
- * committed.  Returns 0 or KT_ENOMEM. */
+ * committed.  Returns 0, KT_ENOMEM or KT_EDB. */
 static int check_data(struct check *c)
 {
 	struct dirent **ents;
@@ -996,38 +1016,50 @@ static int check_data(struct check *c)
 	return rc;
 }
 
-/* Verifies every reference seen: the target type must hold a record with
- * that key value (types with a key, like employee) or id, unless a shard
- * of that type could not be read.  Returns 0 or KT_ENOMEM. */
+/* The references whose record does not exist, in the order they were
+ * found: seen has neither the key value (types with a key, like employee)
+ * or id referred to, nor a mark that the type has a shard that could not
+ * be read (looked up second: that is rarely needed). */
+static const char missing_refs[] =
+	"SELECT (SELECT name FROM files WHERE files.rowid = refs.file),"
+	" refs.line, refs.field, refs.type, refs.value FROM refs"
+	" WHERE NOT EXISTS (SELECT 1 FROM seen"
+	"  WHERE key = (CASE WHEN refs.keyed THEN 'k' ELSE 'i' END)"
+	"   || char(9) || refs.type || char(9) || char(9) || refs.value)"
+	" AND NOT EXISTS (SELECT 1 FROM seen"
+	"  WHERE key = 'x' || char(9) || refs.type || char(9) || char(9))"
+	" ORDER BY refs.rowid";
+
+/* Verifies every reference seen, reporting those to no record.  Returns
+ * 0, KT_ENOMEM or KT_EDB. */
 static int check_refs(struct check *c)
 {
-	int rc = 0;
+	sqlite3_stmt *st;
+	int rc = prepare(c, missing_refs, &st), step = SQLITE_DONE;
 
-	for (size_t i = 0; !rc && i < c->nrefs; i++) {
-		const struct pending *p = &c->refs[i];
-		const struct kt_schema *t = kt_books_type(c->b, p->f->arg);
-		rc = has_key(c, 'x', p->f->arg, "", "");
-		if (!rc)
-			rc = has_key(c, t && t->key ? 'k' : 'i', p->f->arg, "", p->value);
-		if (!rc)
-			rc = problem(c, p->file, p->line, p->f->name, "no %s %s",
-			             p->f->arg, p->value);
-		rc = rc < 0 ? rc : 0;
-	}
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = problem(c, column_str(st, 0), (long)sqlite3_column_int64(st, 1),
+		             column_str(st, 2), "no %s %s", column_str(st, 3),
+		             column_str(st, 4));
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(c);
+	sqlite3_finalize(st);
 	return rc;
 }
 
-/* Frees what c holds. */
+/* Frees what c holds, closing (and so deleting) its database: its
+ * transaction is never committed, there is nothing to keep. */
 static void check_free(struct check *c)
 {
-	map_free(&c->seen);
+	sqlite3_finalize(c->add_file);
+	sqlite3_finalize(c->put);
+	sqlite3_finalize(c->get);
+	sqlite3_finalize(c->has);
+	sqlite3_finalize(c->add_ref);
+	sqlite3_close(c->db);
 	kt_buf_free(&c->key);
-	for (size_t i = 0; i < c->nfiles; i++)
-		free(c->files[i]);
-	free(c->files);
-	for (size_t i = 0; i < c->nrefs; i++)
-		free(c->refs[i].value);
-	free(c->refs);
+	free(c->first.id);
+	free(c->first.file);
 	if (c->root_fd >= 0)
 		close(c->root_fd);
 }
@@ -1035,19 +1067,21 @@ static void check_free(struct check *c)
 /*
  * Validates the worktree of the books: schemas, dictionaries, shards, then
  * references.  Returns the number of problems passed to fn (which may be
- * NULL to count only), or KT_EIO when the books cannot be read at all or
- * KT_ENOMEM, with err filled.
+ * NULL to count only), or KT_EIO when the books cannot be read at all,
+ * KT_ENOMEM or KT_EDB (its temporary database failed), with err filled.
  */
 int kt_check(struct kt_books *b, kt_problem_fn fn, void *arg,
              struct kt_error *err)
 {
-	struct check c = { .b = b, .fn = fn, .arg = arg };
+	struct check c = { .b = b, .fn = fn, .arg = arg, .err = err };
 	int rc;
 
 	c.root_fd = open(b->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c.root_fd < 0)
 		return kt_error_set(err, KT_EIO, "%s: %s", b->root, strerror(errno));
-	rc = check_schemas(&c);
+	rc = db_open(&c);
+	if (!rc)
+		rc = check_schemas(&c);
 	if (!rc)
 		rc = check_dicts(&c);
 	if (!rc)
@@ -1057,7 +1091,7 @@ int kt_check(struct kt_books *b, kt_problem_fn fn, void *arg,
 	if (!rc)
 		rc = c.count;
 	check_free(&c);
-	if (rc < 0)
+	if (rc == KT_ENOMEM)
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	return rc;
+	return rc;   /* the count, or KT_EDB with err filled by db_fail() */
 }

@@ -106,59 +106,85 @@ int kt_books_find(const char *start, char **root, struct kt_error *err)
 	return kt_error_set(err, KT_ENOTBOOKS, "not inside kontora books (run 'kontora init DIR')");
 }
 
-/* Loads every schema file (schemas/NAME.schema) of HEAD into b.  Returns 0 or an error. */
-static int load_schemas(struct kt_books *b, struct kt_error *err)
+/* Calls fn(b, path, base, text, len, err) for every file of HEAD's
+ * directory dir whose name ends with suffix, in name order; base is the
+ * name without the suffix.  *dir_id (when not NULL) gets the directory's
+ * id.  Returns 0, KT_ENOTFOUND when HEAD has no such directory, or the
+ * first error. */
+static int each_head_file(struct kt_books *b, const char *dir, const char *suffix,
+                          git_oid *dir_id,
+                          int (*fn)(struct kt_books *b, const char *path, const char *base,
+                                    const char *text, size_t len, struct kt_error *err),
+                          struct kt_error *err)
 {
-	git_tree *head = NULL, *dir = NULL;
+	git_tree *head = NULL, *tree = NULL;
 	git_tree_entry *e = NULL;
+	size_t slen = strlen(suffix);
 	int rc = head_tree(b->repo, NULL, &head, err);
 
 	if (rc)
 		return rc;
-	if (git_tree_entry_bypath(&e, head, "schemas") ||
-	    git_tree_lookup(&dir, b->repo, git_tree_entry_id(e))) {
-		rc = kt_error_set(err, KT_ESCHEMA, "%s: no schemas/ directory committed", b->root);
+	if (git_tree_entry_bypath(&e, head, dir) || git_tree_lookup(&tree, b->repo, git_tree_entry_id(e))) {
+		rc = KT_ENOTFOUND;
 		goto done;
 	}
-	git_oid_cpy(&b->schemas_tree, git_tree_entry_id(e));
-	for (size_t i = 0; !rc && i < git_tree_entrycount(dir); i++) {
-		const git_tree_entry *se = git_tree_entry_byindex(dir, i);
-		const char *name = git_tree_entry_name(se);
+	if (dir_id)
+		git_oid_cpy(dir_id, git_tree_entry_id(e));
+	for (size_t i = 0; !rc && i < git_tree_entrycount(tree); i++) {
+		const char *name = git_tree_entry_name(git_tree_entry_byindex(tree, i));
 		size_t len = strlen(name);
-		char path[PATH_MAX];
+		char path[PATH_MAX], base[PATH_MAX];
 		git_blob *blob;
 		const char *text;
 		size_t tlen;
-		struct kt_schema *s;
 
-		if (len < 8 || strcmp(name + len - 7, ".schema"))
+		if (len <= slen || strcmp(name + len - slen, suffix))
 			continue;
-		snprintf(path, sizeof path, "schemas/%s", name);
+		snprintf(path, sizeof path, "%s/%s", dir, name);
+		snprintf(base, sizeof base, "%.*s", (int)(len - slen), name);
 		if ((rc = tree_blob(b->repo, head, path, &blob, &text, &tlen, err)))
 			break;
-		rc = kt_schema_parse(text, tlen, path, &s, err);
+		rc = fn(b, path, base, text, tlen, err);
 		git_blob_free(blob);
-		if (rc)
-			break;
-		if (kt_books_type(b, s->name) || kt_books_type_by_prefix(b, s->prefix)) {
-			rc = kt_error_set(err, KT_ESCHEMA, "%s: type %s or prefix %c is used by another schema",
-			                  path, s->name, s->prefix);
-			kt_schema_free(s);
-			break;
-		}
-		struct kt_schema **types = realloc(b->types, (b->ntypes + 1) * sizeof *types);
-		if (!types) {
-			kt_schema_free(s);
-			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-			break;
-		}
-		b->types = types;
-		b->types[b->ntypes++] = s;
 	}
 done:
 	git_tree_entry_free(e);
-	git_tree_free(dir);
+	git_tree_free(tree);
 	git_tree_free(head);
+	return rc;
+}
+
+/* Parses one schema file into b's types.  Returns 0 or an error. */
+static int add_schema(struct kt_books *b, const char *path, const char *base,
+                      const char *text, size_t len, struct kt_error *err)
+{
+	struct kt_schema *s, **types;
+	int rc = kt_schema_parse(text, len, path, &s, err);
+
+	if (rc)
+		return rc;
+	if (kt_books_type(b, s->name) || kt_books_type_by_prefix(b, s->prefix)) {
+		rc = kt_error_set(err, KT_ESCHEMA, "%s: type %s or prefix %c is used by another schema",
+		                  path, s->name, s->prefix);
+	} else if (!(types = realloc(b->types, (b->ntypes + 1) * sizeof *types))) {
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	} else {
+		b->types = types;
+		b->types[b->ntypes++] = s;
+		return 0;
+	}
+	kt_schema_free(s);
+	return rc;
+}
+
+/* Loads every schema file (schemas/NAME.schema) of HEAD into b.  Returns
+ * 0 or an error. */
+static int load_schemas(struct kt_books *b, struct kt_error *err)
+{
+	int rc = each_head_file(b, "schemas", ".schema", &b->schemas_tree, add_schema, err);
+
+	if (rc == KT_ENOTFOUND)
+		return kt_error_set(err, KT_ESCHEMA, "%s: no schemas/ directory committed", b->root);
 	return rc;
 }
 
@@ -306,49 +332,31 @@ int kt_git_identity(char **name, char **email, struct kt_error *err)
 	return rc ? kt_error_set(err, rc, "out of memory") : 0;
 }
 
-/* Loads every dictionary (dicts/NAME.csv) of HEAD.  Returns 0 or an error. */
+/* Parses one dictionary into b's.  Returns 0 or an error. */
+static int add_dict(struct kt_books *b, const char *path, const char *base,
+                    const char *text, size_t len, struct kt_error *err)
+{
+	struct dict *d = realloc(b->dicts, (b->ndicts + 1) * sizeof *d);
+
+	if (!d)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	b->dicts = d;
+	d = &b->dicts[b->ndicts++];
+	memset(d, 0, sizeof *d);
+	int rc = dict_parse(text, len, path, d, err);
+	if (!rc && !(d->name = strdup(base)))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	return rc;
+}
+
+/* Loads every dictionary (dicts/NAME.csv) of HEAD; none at all is fine.
+ * Returns 0 or an error. */
 static int load_dicts(struct kt_books *b, struct kt_error *err)
 {
-	git_tree *head = NULL, *dir = NULL;
-	git_tree_entry *e = NULL;
-	int rc = head_tree(b->repo, NULL, &head, err);
+	int rc = each_head_file(b, "dicts", ".csv", NULL, add_dict, err);
 
-	if (rc)
-		return rc;
 	b->dicts_loaded = 1;
-	if (git_tree_entry_bypath(&e, head, "dicts") ||
-	    git_tree_lookup(&dir, b->repo, git_tree_entry_id(e)))
-		goto done;   /* no dictionaries at all is not an error */
-	b->dicts = calloc(git_tree_entrycount(dir) + 1, sizeof *b->dicts);
-	if (!b->dicts) {
-		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; !rc && i < git_tree_entrycount(dir); i++) {
-		const char *name = git_tree_entry_name(git_tree_entry_byindex(dir, i));
-		size_t len = strlen(name);
-		char path[PATH_MAX];
-		git_blob *blob;
-		const char *text;
-		size_t tlen;
-
-		if (len < 5 || strcmp(name + len - 4, ".csv"))
-			continue;
-		snprintf(path, sizeof path, "dicts/%s", name);
-		if ((rc = tree_blob(b->repo, head, path, &blob, &text, &tlen, err)))
-			break;
-		struct dict *d = &b->dicts[b->ndicts];
-		rc = dict_parse(text, tlen, path, d, err);
-		git_blob_free(blob);
-		if (!rc && !(d->name = strndup(name, len - 4)))
-			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-		b->ndicts++;
-	}
-done:
-	git_tree_entry_free(e);
-	git_tree_free(dir);
-	git_tree_free(head);
-	return rc;
+	return rc == KT_ENOTFOUND ? 0 : rc;
 }
 
 /* Returns the dictionary called name.  See internal.h. */

@@ -44,6 +44,8 @@ struct walk {
 	int have_parent;               /* the blob state of the last first parent */
 	git_oid parent_commit;
 	struct blob_state parent_blob;
+	int (*fn)(void *arg, const struct kt_log_entry *e);   /* kt_log()'s caller's */
+	void *arg;
 };
 
 /* Returns 1 if a and b are the same file state (both absent or the same
@@ -346,13 +348,12 @@ static int rows_of(struct walk *w, git_commit *c, const struct kt_record **cur,
 	return 0;
 }
 
-/* Looks at one commit of the walk and reports it when it changed the
- * record.  Returns 0, fn's non-zero return, or an error (a malformed
- * shard names the commit). */
-static int visit(struct walk *w, git_commit *c,
-                 int (*fn)(void *arg, const struct kt_log_entry *e),
-                 void *arg, struct kt_error *err)
+/* Looks at one commit of the walk (w) and reports it to w's fn when it
+ * changed the record.  Returns 0, fn's non-zero return, or an error (a
+ * malformed shard names the commit). */
+static int visit(git_commit *c, void *walk, struct kt_error *err)
 {
+	struct walk *w = walk;
 	const struct kt_record *cur, *par;
 	int skip, rc = rows_of(w, c, &cur, &par, &skip, err);
 
@@ -364,24 +365,34 @@ static int visit(struct walk *w, git_commit *c,
 	}
 	if (rc || skip)
 		return rc;
-	return report(c, par, cur, fn, arg, err);
+	return report(c, par, cur, w->fn, w->arg, err);
 }
 
-/* Starts a walk of every commit reachable from HEAD, newest first
- * (topological, then by time).  Returns 0 and *out (git_revwalk_free) or
- * KT_EGIT. */
-static int walk_start(git_repository *repo, git_revwalk **out,
-                      struct kt_error *err)
+/* Calls fn(c, arg, err) for every commit reachable from HEAD, newest
+ * first (topological, then by time).  Returns 0, fn's non-zero return,
+ * or an error. */
+static int each_commit(git_repository *repo,
+                       int (*fn)(git_commit *c, void *arg, struct kt_error *err),
+                       void *arg, struct kt_error *err)
 {
-	if (git_revwalk_new(out, repo))
+	git_revwalk *rw = NULL;
+	git_oid id;
+	int rc = 0, g;
+
+	if (git_revwalk_new(&rw, repo))
 		return git_fail(err, "revwalk");
-	if (git_revwalk_sorting(*out, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) ||
-	    git_revwalk_push_head(*out)) {
-		git_revwalk_free(*out);
-		*out = NULL;
-		return git_fail(err, "HEAD");
+	if (git_revwalk_sorting(rw, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME) || git_revwalk_push_head(rw))
+		rc = git_fail(err, "HEAD");
+	while (!rc && (g = git_revwalk_next(&id, rw)) != GIT_ITEROVER) {
+		git_commit *c = NULL;
+		if (g || git_commit_lookup(&c, repo, &id))
+			rc = git_fail(err, "commit");
+		else
+			rc = fn(c, arg, err);
+		git_commit_free(c);
 	}
-	return 0;
+	git_revwalk_free(rw);
+	return rc;
 }
 
 /* Sets *found to 1 and writes to name (size bytes, the caller's) the path
@@ -432,44 +443,48 @@ out:
 	return rc;
 }
 
+/* What removed_path() looks for, and what it found. */
+struct removal {
+	git_repository *repo;
+	char dir[256];
+	const char *id;
+	char name[512];
+	int found;
+};
+
+/* Looks whether commit c removed the row of r->id from a shard of its
+ * first parent.  Returns 1 (stop) when it did, 0, or an error. */
+static int find_removal(git_commit *c, void *removal, struct kt_error *err)
+{
+	struct removal *r = removal;
+	git_commit *p = NULL;
+	int rc = 0;
+
+	if (git_commit_parentcount(c) > 0 && git_commit_parent(&p, c, 0))
+		rc = git_fail(err, "commit parent");
+	else if (p)
+		rc = removed_from(r->repo, c, p, r->dir, r->id, r->name, sizeof r->name, &r->found, err);
+	git_commit_free(p);
+	return rc ? rc : r->found;
+}
+
 /* Finds the shard of a record no longer in the books: the file under
  * data/TYPE/ from which the newest commit that removed it took it.
  * Returns 0 and *path (caller frees), KT_ENOTFOUND, or an error. */
 static int removed_path(struct kt_books *b, const struct kt_schema *s,
                         const char *id, char **path, struct kt_error *err)
 {
-	git_revwalk *rw = NULL;
-	git_oid cid;
-	char dir[256], name[512];
-	int rc, found = 0;
+	struct removal r = { .repo = b->repo, .id = id };
+	int rc;
 
 	*path = NULL;
-	snprintf(dir, sizeof dir, "data/%s/", s->name);
-	if ((rc = walk_start(b->repo, &rw, err)))
+	snprintf(r.dir, sizeof r.dir, "data/%s/", s->name);
+	rc = each_commit(b->repo, find_removal, &r, err);
+	if (rc < 0)
 		return rc;
-	while (!rc && !found) {
-		git_commit *c = NULL, *p = NULL;
-		int g = git_revwalk_next(&cid, rw);
-
-		if (g == GIT_ITEROVER)
-			break;
-		if (g || git_commit_lookup(&c, b->repo, &cid)) {
-			rc = git_fail(err, "commit");
-			break;
-		}
-		if (git_commit_parentcount(c) > 0 && git_commit_parent(&p, c, 0))
-			rc = git_fail(err, "commit parent");
-		else if (p)
-			rc = removed_from(b->repo, c, p, dir, id, name, sizeof name, &found, err);
-		git_commit_free(p);
-		git_commit_free(c);
-	}
-	git_revwalk_free(rw);
-	if (rc)
-		return rc;
-	if (!found)
+	if (!r.found)
 		return kt_error_set(err, KT_ENOTFOUND, "no %s %s", s->name, id);
-	if (!(*path = strdup(name)))
+	if (!(*path = strdup(r.name)))
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	return 0;
 }
@@ -480,8 +495,6 @@ int kt_log(struct kt_books *b, const struct kt_schema *s, const char *id,
            struct kt_error *err)
 {
 	struct walk w = { 0 };
-	git_revwalk *rw = NULL;
-	git_oid cid;
 	char *path = NULL;
 	int rc;
 
@@ -496,26 +509,11 @@ int kt_log(struct kt_books *b, const struct kt_schema *s, const char *id,
 	w.s = s;
 	w.id = id;
 	w.path = path;
-	if ((rc = walk_start(b->repo, &rw, err))) {
-		free(path);
-		return rc;
-	}
-	while (!rc) {
-		git_commit *c = NULL;
-		int g = git_revwalk_next(&cid, rw);
-
-		if (g == GIT_ITEROVER)
-			break;
-		if (g || git_commit_lookup(&c, b->repo, &cid)) {
-			rc = git_fail(err, "commit");
-			break;
-		}
-		rc = visit(&w, c, fn, arg, err);
-		git_commit_free(c);
-	}
+	w.fn = fn;
+	w.arg = arg;
+	rc = each_commit(b->repo, visit, &w, err);
 	for (size_t i = 0; i < 2; i++)
 		kt_record_free(w.slots[i].rec);
-	git_revwalk_free(rw);
 	free(path);
 	return rc;
 }

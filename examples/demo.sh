@@ -73,6 +73,11 @@ run kontora search ёлка
 run kontora search 916 555
 run kontora search павел
 
+say "The index is a cache: delete it or rebuild it, nothing is lost"
+rm .git/kontora/index.db
+run kontora reindex
+run kontora client list --sort -name --limit 2
+
 say "Read-only SQL on the index"
 run kontora sql "select manager, count(*) as clients from client group by manager order by manager"
 run kontora sql "delete from client" || echo "(refused, as it should be)"

@@ -551,7 +551,8 @@ static int apply_diff(struct kt_books *b, const char *from, git_commit *head,
 		rc = git_fail(err, "diff");
 	for (size_t i = 0; !rc && diff && i < git_diff_num_deltas(diff); i++) {
 		rc = apply_delta(b, git_diff_get_delta(diff, i), err);
-		if (b->progress && (!*from || git_diff_num_deltas(diff) > 64))
+		/* Small books build in a blink: no progress for them. */
+		if (b->progress && git_diff_num_deltas(diff) > 64)
 			b->progress(b->progress_arg, "files", i + 1, git_diff_num_deltas(diff));
 	}
 	git_diff_free(diff);

@@ -35,7 +35,7 @@ void option_error(char **argv, const char *usage_text) __attribute__((noreturn))
 /* Opens the books for a command that needs them (dies if none). */
 struct kt_books *need_books(struct kt_ctx *ctx);
 
-enum out_format { OUT_TABLE, OUT_TSV, OUT_CSV, OUT_JSON };
+enum out_format { OUT_TABLE, OUT_TSV, OUT_CSV, OUT_JSON, OUT_XLSX };
 
 /* Parses -f's argument; dies with a usage error for an unknown one. */
 enum out_format out_format(const char *name, const char *usage_text);
@@ -43,10 +43,21 @@ enum out_format out_format(const char *name, const char *usage_text);
 /* A printer of rows: a kt_row_fn and its state. */
 struct printer;
 struct printer *printer_new(enum out_format fmt, FILE *out);
+/* A printer for a command with -o: writes to the file path (created at the
+ * first row, replacing any) or, when path is NULL, to standard output.  An
+ * XLSX workbook, whose sheet is called sheet, needs a path: without one,
+ * dies with a usage error.  printer_new() refuses XLSX (exit 2). */
+struct printer *printer_open(enum out_format fmt, const char *path, const char *sheet,
+                             const char *usage_text);
 int printer_row(void *printer, size_t ncols, const struct kt_column *cols,
                 char *const *values);
-/* Prints what was collected (tables), closes JSON, frees the printer. */
+/* Prints what was collected (tables), closes JSON, writes the workbook,
+ * closes the file of -o (dying if it could not be written), frees the
+ * printer. */
 void printer_end(struct printer *p);
+/* For a query that failed: removes what was written of the file of -o and
+ * writes no workbook; on standard output the same as printer_end(). */
+void printer_abort(struct printer *p);
 
 /* Writes s as a JSON string (quoted, escaped) to f. */
 void json_string(FILE *f, const char *s);
@@ -59,6 +70,9 @@ void json_value(FILE *f, enum kt_ftype t, const char *v);
 const char *screen_value(enum kt_ftype t, const char *value, char buf[64]);
 
 int cmd_check(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_dict(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_lookup(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_note(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_config(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_help(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_init(int argc, char **argv, struct kt_ctx *ctx);

@@ -3,6 +3,7 @@
  */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -10,16 +11,26 @@
 
 static const char help_usage[] = "usage: kontora help [COMMAND]\n";
 
-/* Returns the page name of a command: record types share kontora-record. */
-static const char *page_of(const struct kt_ctx *ctx, const char *cmd)
+/* Returns 1 if name is a record type: a default schema, or one of the
+ * books the command runs in. */
+static int is_type(struct kt_ctx *ctx, const char *name)
 {
-	static const char *const own[] = { "init", "check", "config", "help", "list", "log",
-	                                   "reindex", "search", "sql", "books", "schema", "record" };
+	struct kt_error err = { 0 };
+	char path[PATH_MAX], *root;
 
-	for (size_t i = 0; i < sizeof own / sizeof *own; i++)
-		if (!strcmp(cmd, own[i]))
-			return cmd;
-	return "record";
+	snprintf(path, sizeof path, "%s/schemas/%s.schema", ctx->datadir, name);
+	if (!strchr(name, '/') && !access(path, R_OK))
+		return 1;
+	if (kt_books_find(ctx->books_dir ? ctx->books_dir : ".", &root, &err))
+		return 0;
+	free(root);
+	return kt_books_type(need_books(ctx), name) != NULL;
+}
+
+/* Returns the page name of a command: record types share kontora-record. */
+static const char *page_of(struct kt_ctx *ctx, const char *cmd)
+{
+	return is_type(ctx, cmd) ? "record" : cmd;
 }
 
 int cmd_help(int argc, char **argv, struct kt_ctx *ctx)

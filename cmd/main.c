@@ -24,10 +24,13 @@ static const struct command {
 } commands[] = {
 	{ "check", cmd_check, NEED_BOOKS, "validate the whole books" },
 	{ "config", cmd_config, NEED_BOOKS, "read and set kontora.conf" },
+	{ "dict", cmd_dict, NEED_BOOKS, "list and change dictionaries" },
 	{ "help", cmd_help, 0, "show a command's manual page" },
 	{ "init", cmd_init, 0, "create new books" },
 	{ "list", cmd_list, NEED_BOOKS, "list records of a type" },
 	{ "log", cmd_log, NEED_BOOKS, "show the history of a record" },
+	{ "lookup", cmd_lookup, NEED_BOOKS, "find who a phone number belongs to" },
+	{ "note", cmd_note, NEED_BOOKS, "record a call, e-mail, meeting or note" },
 	{ "reindex", cmd_reindex, NEED_BOOKS, "rebuild the index" },
 	{ "search", cmd_search, NEED_BOOKS, "find records by their words" },
 	{ "sql", cmd_sql, NEED_BOOKS, "run a read-only SQL query on the index" },
@@ -43,6 +46,9 @@ static const char main_usage[] =
 	"                and any other type in the books' schemas/\n"
 	"  list TYPE     list records of a type\n"
 	"  log ID        show the history of a record\n"
+	"  note ID TEXT  record a call, e-mail, meeting or note on a record\n"
+	"  lookup PHONE  find the client, contact or lead of a phone number\n"
+	"  dict ...      list and change dictionaries (funnel stages, sources, ...)\n"
 	"  check         validate the whole books\n"
 	"  search TEXT   find records by their words\n"
 	"  reindex       rebuild the index\n"

@@ -1,9 +1,12 @@
 /*
  * output.c - printing rows: aligned tables on a terminal, TSV when piped,
- * CSV and JSON on request.
+ * CSV and JSON on request, to standard output or to a file (-o); XLSX
+ * workbooks, always to a file.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -11,7 +14,10 @@
 
 struct printer {
 	enum out_format fmt;
-	FILE *out;
+	FILE *out;             /* NULL until the first row, for a file (-o) */
+	char *path;            /* the file of -o, or NULL for standard output */
+	const char *sheet;     /* the XLSX sheet's name */
+	struct kt_xlsx *xlsx;  /* the workbook, for OUT_XLSX */
 	int tty;
 	size_t nrows;
 	/* A table on a terminal is collected to measure its columns. */
@@ -23,25 +29,72 @@ struct printer {
 
 enum out_format out_format(const char *name, const char *usage_text)
 {
-	static const char *const names[] = { "table", "tsv", "csv", "json" };
+	static const char *const names[] = { "table", "tsv", "csv", "json", "xlsx" };
 
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if (!strcmp(name, names[i]))
 			return (enum out_format)i;
-	fprintf(stderr, "kontora: error: -f %s: not one of table, tsv, csv, json\n", name);
+	fprintf(stderr, "kontora: error: -f %s: not one of table, tsv, csv, json, xlsx\n", name);
 	usage(usage_text, 0);
 }
 
 struct printer *printer_new(enum out_format fmt, FILE *out)
 {
-	struct printer *p = calloc(1, sizeof *p);
+	struct printer *p;
 
-	if (!p)
+	if (fmt == OUT_XLSX) {
+		/* A command that takes no -o. */
+		fputs("kontora: error: -f xlsx: an Excel workbook is not written to standard output\n",
+		      stderr);
+		exit(2);
+	}
+	if (!(p = calloc(1, sizeof *p)))
 		die("out of memory");
 	p->out = out;
 	p->tty = isatty(fileno(out));
 	p->fmt = fmt == OUT_TABLE && !p->tty ? OUT_TSV : fmt;
 	return p;
+}
+
+struct printer *printer_open(enum out_format fmt, const char *path, const char *sheet,
+                             const char *usage_text)
+{
+	struct printer *p;
+
+	if (!path && fmt == OUT_XLSX) {
+		fputs("kontora: error: -f xlsx writes a file: give it with -o FILE\n", stderr);
+		usage(usage_text, 0);
+	}
+	if (!path)
+		return printer_new(fmt, stdout);
+	if (!*path) {
+		fputs("kontora: error: -o: the file name is empty\n", stderr);
+		usage(usage_text, 0);
+	}
+	if (!(p = calloc(1, sizeof *p)) || !(p->path = strdup(path)))
+		die("out of memory");
+	/* The file is opened (and an old one replaced) only when the query
+	 * gives its first row: a query that fails at once leaves it alone. */
+	p->fmt = fmt == OUT_TABLE ? OUT_TSV : fmt;
+	p->sheet = sheet;
+	return p;
+}
+
+/* Opens the file of -o, at the first row. */
+static void open_file(struct printer *p)
+{
+	struct kt_error err = { 0 };
+
+	if (p->fmt == OUT_XLSX) {
+		if (kt_xlsx_open(p->path, p->sheet, &p->xlsx, &err))
+			die_err(&err);
+		return;
+	}
+	if (!(p->out = fopen(p->path, "w")))
+		die("%s: %s", p->path, strerror(errno));
+	/* A table to a terminal (-o /dev/tty) is aligned, as on stdout. */
+	if ((p->tty = isatty(fileno(p->out))) && p->fmt == OUT_TSV)
+		p->fmt = OUT_TABLE;
 }
 
 void json_string(FILE *f, const char *s)
@@ -161,6 +214,18 @@ int printer_row(void *arg, size_t ncols, const struct kt_column *cols,
 	struct printer *p = arg;
 	struct kt_buf b = { 0 };
 
+	if (p->path && !p->out && !p->xlsx)
+		open_file(p);
+	if (p->fmt == OUT_XLSX) {
+		if (kt_xlsx_row(p->xlsx, ncols, cols, values)) {
+			struct kt_error err = { 0 };
+			kt_xlsx_close(p->xlsx, &err);   /* writes nothing after an error */
+			p->xlsx = NULL;
+			die_err(&err);
+		}
+		p->nrows += values != NULL;
+		return 0;
+	}
 	if (!values) {
 		if (p->fmt == OUT_TSV || p->fmt == OUT_CSV)
 			header(p, ncols, cols);
@@ -197,6 +262,8 @@ int printer_row(void *arg, size_t ncols, const struct kt_column *cols,
 		}
 		fputc('}', p->out);
 		break;
+	case OUT_XLSX:
+		break;
 	}
 	p->nrows++;
 	return 0;
@@ -231,15 +298,56 @@ static void print_table(struct printer *p)
 	free(w);
 }
 
-void printer_end(struct printer *p)
+/* Frees p and what it holds. */
+static void printer_free(struct printer *p)
 {
-	if (p->fmt == OUT_TABLE && p->nrows)
-		print_table(p);
-	if (p->fmt == OUT_JSON)
-		fputs(p->nrows ? "\n]\n" : "[]\n", p->out);
 	for (size_t i = 0; i < p->nrows * p->ncols; i++)
 		free(p->cells[i]);
 	free(p->cells);
 	free(p->cols);
+	free(p->path);
 	free(p);
+}
+
+void printer_end(struct printer *p)
+{
+	struct kt_error err = { 0 };
+
+	if (p->path && !p->out && !p->xlsx)
+		open_file(p);   /* no header came: an empty file all the same */
+	if (p->fmt == OUT_XLSX) {
+		int rc = kt_xlsx_close(p->xlsx, &err);
+		printer_free(p);
+		if (rc)
+			die_err(&err);
+		return;
+	}
+	if (p->fmt == OUT_TABLE && p->nrows)
+		print_table(p);
+	if (p->fmt == OUT_JSON)
+		fputs(p->nrows ? "\n]\n" : "[]\n", p->out);
+	if (p->path) {
+		int bad = fflush(p->out) || ferror(p->out), e = errno;
+		if (fclose(p->out) || bad)
+			die("%s: %s", p->path, bad && !e ? "write error" : strerror(bad ? e : errno));
+	}
+	printer_free(p);
+}
+
+void printer_abort(struct printer *p)
+{
+	struct stat st;
+
+	if (!p->path) {
+		printer_end(p);
+		return;
+	}
+	if (p->xlsx)
+		kt_xlsx_free(p->xlsx);
+	/* Remove what was written of a file, but never a device or a pipe. */
+	if (p->out && !fstat(fileno(p->out), &st) && S_ISREG(st.st_mode))
+		unlink(p->path);
+	if (p->out)
+		fclose(p->out);
+	printer_free(p);
 }

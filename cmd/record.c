@@ -15,11 +15,13 @@ static const char record_usage[] =
 	"usage: kontora TYPE add [--FIELD VALUE]... [--set FIELD=VALUE]... [--dry-run]\n"
 	"       kontora TYPE show ID [-f text|json]\n"
 	"       kontora TYPE edit ID [--set FIELD=VALUE]... [--FIELD VALUE]... [--dry-run]\n"
-	"       kontora TYPE list [--where EXPR] [--sort [-]FIELD] [--limit N] [-f table|tsv|csv|json]\n"
+	"       kontora TYPE list [--where EXPR] [--sort [-]FIELD] [--limit N]\n"
+	"                         [-f table|tsv|csv|json|xlsx] [-o FILE]\n"
 	"       kontora TYPE rm ID [--force] [--dry-run]\n";
 
 static const char list_usage[] =
-	"usage: kontora list TYPE [--where EXPR] [--sort [-]FIELD] [--limit N] [-f table|tsv|csv|json]\n";
+	"usage: kontora list TYPE [--where EXPR] [--sort [-]FIELD] [--limit N]\n"
+	"                         [-f table|tsv|csv|json|xlsx] [-o FILE]\n";
 
 /* (name, value) pairs from the command line. */
 struct pairs {
@@ -290,6 +292,7 @@ static int record_list(int argc, char **argv, struct kt_books *b, const struct k
 		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "limit", required_argument, NULL, OPT_LIMIT },
 		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -297,15 +300,19 @@ static int record_list(int argc, char **argv, struct kt_books *b, const struct k
 	struct kt_error err = { 0 };
 	struct kt_buf where = { 0 };
 	enum out_format fmt = OUT_TABLE;
+	const char *output = NULL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "hf:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hf:o:", opts, NULL)) != -1) {
 		char *end;
 		switch (c) {
 		case 'h':
 			usage(usage_text, 1);
 		case 'f':
 			fmt = out_format(optarg, usage_text);
+			break;
+		case 'o':
+			output = optarg;
 			break;
 		case OPT_WHERE:
 			if ((where.len && kt_buf_adds(&where, " and ")) || kt_buf_adds(&where, optarg))
@@ -326,13 +333,15 @@ static int record_list(int argc, char **argv, struct kt_books *b, const struct k
 	if (optind != argc)
 		usage(usage_text, 0);
 	q.where = where.data;
-	q.all_columns = fmt == OUT_CSV || fmt == OUT_JSON;
-	struct printer *p = printer_new(fmt, stdout);
+	q.all_columns = fmt == OUT_CSV || fmt == OUT_JSON || fmt == OUT_XLSX;
+	struct printer *p = printer_open(fmt, output, s->name, usage_text);
 	int rc = kt_list(b, &q, printer_row, p, &err);
-	printer_end(p);
 	kt_buf_free(&where);
-	if (rc)
+	if (rc) {
+		printer_abort(p);
 		die_err(&err);
+	}
+	printer_end(p);
 	return 0;
 }
 

@@ -250,9 +250,7 @@ void kt_books_close(struct kt_books *b)
 		close(b->lock_fd);
 	for (size_t i = 0; i < b->ntypes; i++)
 		kt_schema_free(b->types[i]);
-	for (size_t i = 0; i < b->ndicts; i++)
-		dict_free(&b->dicts[i]);
-	free(b->dicts);
+	books_dicts_reset(b);
 	free(b->types);
 	git_repository_free(b->repo);
 	free(b->root);
@@ -275,6 +273,12 @@ void kt_books_progress(struct kt_books *b,
 const char *kt_books_root(const struct kt_books *b)
 {
 	return b->root;
+}
+
+/* Returns the books' clock.  See kontora.h. */
+time_t kt_books_now(const struct kt_books *b)
+{
+	return b->now;
 }
 
 size_t kt_books_ntypes(const struct kt_books *b)
@@ -357,6 +361,17 @@ static int load_dicts(struct kt_books *b, struct kt_error *err)
 
 	b->dicts_loaded = 1;
 	return rc == KT_ENOTFOUND ? 0 : rc;
+}
+
+/* Forgets the loaded dictionaries.  See internal.h. */
+void books_dicts_reset(struct kt_books *b)
+{
+	for (size_t i = 0; i < b->ndicts; i++)
+		dict_free(&b->dicts[i]);
+	free(b->dicts);
+	b->dicts = NULL;
+	b->ndicts = 0;
+	b->dicts_loaded = 0;
 }
 
 /* Returns the dictionary called name.  See internal.h. */

@@ -22,14 +22,15 @@
 
 #include "internal.h"
 
-enum op_kind { OP_ADD, OP_EDIT, OP_REMOVE, OP_CONFIG };
+enum op_kind { OP_ADD, OP_EDIT, OP_REMOVE, OP_CONFIG, OP_DICT_ADD, OP_DICT_REMOVE };
 
 struct op {
 	enum op_kind kind;
 	const struct kt_schema *s;
 	char id[9];
-	char *path;               /* the shard, or kontora.conf */
-	size_t n;                 /* add: every column; edit: the fields set */
+	char *path;               /* the shard, kontora.conf, or dicts/NAME.csv */
+	size_t n;                 /* add: every column; edit: the fields set;
+	                           * dict ops: one pair, the entry's id and name */
 	char **names, **values;
 	struct kt_record *old;    /* edit, remove: the record before */
 };
@@ -657,6 +658,206 @@ int kt_change_config(struct kt_change *c, const char *key, const char *value,
 	return 0;
 }
 
+/* ------------------------------------------------------- dictionaries */
+
+/* Returns 1 if s is a non-empty word of lower-case Latin letters, digits
+ * and _, as dictionaries' names and entries' ids are. */
+static int dict_word(const char *s)
+{
+	return *s && s[strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_")] == '\0';
+}
+
+static int is_dict_op(const struct op *o)
+{
+	return o->kind == OP_DICT_ADD || o->kind == OP_DICT_REMOVE;
+}
+
+/* Returns the length of the dictionary's name in a dict op's path
+ * "dicts/NAME.csv"; the name starts at path + 6. */
+static int dict_name_len(const struct op *o)
+{
+	return (int)(strlen(o->path) - strlen("dicts/") - strlen(".csv"));
+}
+
+/* Returns 1 if a and b are equal ignoring case and ё, else 0. */
+static int same_folded(const char *a, const char *b)
+{
+	char *fa = kt_fold(a), *fb = kt_fold(b);
+	int eq = fa && fb && !strcmp(fa, fb);
+
+	free(fa);
+	free(fb);
+	return eq;
+}
+
+/* Returns the index of entry id in d, or d->n. */
+static size_t dict_index(const struct dict *d, const char *id)
+{
+	size_t i = 0;
+
+	while (i < d->n && strcmp(d->ids[i], id))
+		i++;
+	return i;
+}
+
+/* Builds in *d the dictionary dict as c would leave it: HEAD's entries,
+ * then the dict ops of c on path so far.  *exists says whether there is
+ * such a dictionary at all.  Returns 0 or an error (free d with
+ * dict_free() either way). */
+static int dict_state(struct kt_change *c, const char *dict, const char *path,
+                      struct dict *d, int *exists, struct kt_error *err)
+{
+	struct kt_error derr = { 0 };
+	const struct dict *head = books_dict(c->b, dict, &derr);
+	size_t cap = (head ? head->n : 0) + c->nops + 1;
+
+	memset(d, 0, sizeof *d);
+	if (derr.code)
+		return err ? (*err = derr).code : derr.code;
+	*exists = head != NULL;
+	d->ids = calloc(cap, sizeof *d->ids);
+	d->names = calloc(cap, sizeof *d->names);
+	if (!d->ids || !d->names)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	for (size_t i = 0; head && i < head->n; i++) {
+		d->n = i + 1;   /* so that dict_free() frees what was copied */
+		d->ids[i] = strdup(head->ids[i]);
+		d->names[i] = strdup(head->names[i]);
+		if (!d->ids[i] || !d->names[i])
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < c->nops; i++) {
+		const struct op *o = &c->ops[i];
+		if (!is_dict_op(o) || strcmp(o->path, path))
+			continue;
+		*exists = 1;
+		size_t k = dict_index(d, o->names[0]);
+		if (o->kind == OP_DICT_ADD && k == d->n) {
+			d->n++;
+			d->ids[k] = strdup(o->names[0]);
+			d->names[k] = strdup(o->values[0]);
+			if (!d->ids[k] || !d->names[k])
+				return kt_error_set(err, KT_ENOMEM, "out of memory");
+		} else if (o->kind == OP_DICT_REMOVE && k < d->n) {
+			free(d->ids[k]);
+			free(d->names[k]);
+			memmove(d->ids + k, d->ids + k + 1, (d->n - k - 1) * sizeof *d->ids);
+			memmove(d->names + k, d->names + k + 1, (d->n - k - 1) * sizeof *d->names);
+			d->n--;
+		}
+	}
+	return 0;
+}
+
+/* Appends a dict op of kind on path for entry (id, name).  Returns 0 or
+ * KT_ENOMEM. */
+static int new_dict_op(struct kt_change *c, enum op_kind kind, const char *path,
+                       const char *id, const char *name, struct kt_error *err)
+{
+	struct op *o = new_op(c, kind, NULL);
+
+	if (!o)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (!(o->path = strdup(path)) || op_set(o, id, name)) {
+		op_free(o);
+		c->nops--;
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* Adds an entry to a dictionary.  See kontora.h. */
+int kt_change_dict_add(struct kt_change *c, const char *dict, const char *id,
+                       const char *name, struct kt_error *err)
+{
+	char path[PATH_MAX];
+	struct dict d;
+	int exists, rc;
+
+	if (!dict_word(dict) || strlen(dict) > 200)
+		return kt_error_set(err, KT_EINVAL, "dict %s: a dictionary's name is lower-case letters, digits and _",
+		                    dict);
+	if (!*id)
+		return kt_error_set(err, KT_EINVAL, "dict %s: the id is empty", dict);
+	if (!dict_word(id))
+		return kt_error_set(err, KT_EINVAL, "dict %s: id \"%s\": only lower-case letters, digits and _ are allowed",
+		                    dict, id);
+	if (!*name)
+		return kt_error_set(err, KT_EINVAL, "dict %s: %s: the name is empty", dict, id);
+	if (!kt_utf8_valid(name, strlen(name), NULL))
+		return kt_error_set(err, KT_EINVAL, "dict %s: %s: the name is not valid UTF-8", dict, id);
+	if (strpbrk(name, "\t\r\n"))
+		return kt_error_set(err, KT_EINVAL, "dict %s: %s: the name must be one line without tabs", dict, id);
+	snprintf(path, sizeof path, "dicts/%s.csv", dict);
+	rc = dict_state(c, dict, path, &d, &exists, err);
+	for (size_t i = 0; !rc && i < d.n; i++) {
+		if (!strcmp(d.ids[i], id))
+			rc = kt_error_set(err, KT_EEXISTS, "dict %s: %s already exists (%s)", dict, id, d.names[i]);
+		else if (same_folded(d.names[i], name) || same_folded(d.ids[i], name))
+			rc = kt_error_set(err, KT_EEXISTS, "dict %s: %s: the name \"%s\" is already used by %s",
+			                  dict, id, name, d.ids[i]);
+		else if (same_folded(d.names[i], id))
+			rc = kt_error_set(err, KT_EEXISTS, "dict %s: %s: that is already the name of %s",
+			                  dict, id, d.ids[i]);
+	}
+	dict_free(&d);
+	return rc ? rc : new_dict_op(c, OP_DICT_ADD, path, id, name, err);
+}
+
+/* Says, in out, which field of which schema has the entry (id, name) of
+ * dict as its default, if any.  Returns 1 if one has, else 0. */
+static int dict_default_of(const struct kt_books *b, const char *dict, const char *id,
+                           const char *name, char *out, size_t size)
+{
+	for (size_t t = 0; t < b->ntypes; t++) {
+		const struct kt_schema *s = b->types[t];
+		for (size_t i = 0; i < s->nfields; i++) {
+			const struct kt_field *f = &s->fields[i];
+			if (f->type != KT_DICT || !f->arg || strcmp(f->arg, dict) || !f->def)
+				continue;
+			if (!strcmp(f->def, id) || same_folded(f->def, name) || same_folded(f->def, id)) {
+				snprintf(out, size, "%s.%s (%s)", s->name, f->name, s->file);
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Removes an entry from a dictionary.  See kontora.h. */
+int kt_change_dict_remove(struct kt_change *c, const char *dict, const char *id,
+                          int force, struct kt_error *err)
+{
+	char path[PATH_MAX], where[512];
+	struct kt_buf example = { 0 };
+	struct dict d;
+	int exists, rc;
+
+	if (!dict_word(dict) || strlen(dict) > 200)
+		return kt_error_set(err, KT_EINVAL, "dict %s: a dictionary's name is lower-case letters, digits and _",
+		                    dict);
+	snprintf(path, sizeof path, "dicts/%s.csv", dict);
+	if ((rc = dict_state(c, dict, path, &d, &exists, err))) {
+		dict_free(&d);
+		return rc;
+	}
+	size_t k = dict_index(&d, id);
+	if (!exists)
+		rc = kt_error_set(err, KT_ENOTFOUND, "dict %s: no such dictionary (%s)", dict, path);
+	else if (k == d.n)
+		rc = kt_error_set(err, KT_ENOTFOUND, "dict %s: no entry %s", dict, id);
+	else if (!force && dict_default_of(c->b, dict, id, d.names[k], where, sizeof where))
+		rc = kt_error_set(err, KT_EEXISTS, "dict %s: %s is the default of %s; use --force", dict, id, where);
+	else if (!force && (rc = index_dict_users(c->b, dict, id, &example, err)) > 0)
+		rc = kt_error_set(err, KT_EEXISTS, "dict %s: %s is used by %d record%s (%s%s); use --force",
+		                  dict, id, rc, rc == 1 ? "" : "s", example.data, rc == 1 ? "" : ", ...");
+	if (!rc)
+		rc = new_dict_op(c, OP_DICT_REMOVE, path, id, d.names[k], err);
+	kt_buf_free(&example);
+	dict_free(&d);
+	return rc;
+}
+
 /* Describes the change.  See kontora.h. */
 int kt_change_describe(const struct kt_change *c, struct kt_buf *out)
 {
@@ -684,6 +885,12 @@ int kt_change_describe(const struct kt_change *c, struct kt_buf *out)
 		case OP_CONFIG:
 			rc = op_get(o, "--unset") ? kt_buf_addf(out, "unset %s\n", o->names[0])
 			                          : kt_buf_addf(out, "%s = %s\n", o->names[0], o->values[0]);
+			break;
+		case OP_DICT_ADD:
+			rc = kt_buf_addf(out, "add %s: %s\n", o->names[0], o->values[0]);
+			break;
+		case OP_DICT_REMOVE:
+			rc = kt_buf_addf(out, "remove %s\n", o->names[0]);
 			break;
 		}
 	}
@@ -781,7 +988,18 @@ static int canonical_header(const char *buf, size_t len, const struct kt_schema 
 	return same;
 }
 
-/* Returns the schema of the ops on path (NULL for kontora.conf). */
+/* Returns the first op of c on path (every op on a path is of one sort:
+ * records of one type, config, or one dictionary). */
+static const struct op *op_on(const struct kt_change *c, const char *path)
+{
+	for (size_t i = 0; i < c->nops; i++)
+		if (!strcmp(c->ops[i].path, path))
+			return &c->ops[i];
+	return NULL;
+}
+
+/* Returns the schema of the ops on path (NULL for kontora.conf and
+ * dictionaries). */
 static const struct kt_schema *schema_of(const struct kt_change *c, const char *path)
 {
 	for (size_t i = 0; i < c->nops; i++)
@@ -986,6 +1204,76 @@ done:
 	return rc;
 }
 
+/* Applies the dict ops on path to the dictionary's text buf (empty when
+ * there is none yet): its rows in their order, minus the removed entries,
+ * then the added ones, written with kt_csv_add_row under the header of the
+ * file (id,name for a new one; columns after name are kept).  The ops were
+ * validated against an older HEAD, so an entry added or removed meanwhile
+ * is an error here.  Returns 0 or an error. */
+static int apply_dict(const struct kt_change *c, const char *path,
+                      const char *buf, size_t len, struct kt_buf *out,
+                      struct kt_error *err)
+{
+	static char *const id_name[] = { "id", "name" };
+	struct kt_csv *csv = NULL;
+	struct entry {
+		char *const *fields;   /* a row of the file, or NULL for add */
+		size_t n;
+		const struct op *add;
+	} *e = NULL;
+	size_t n = 0, ncols;
+	char **row = NULL;
+	int rc = kt_csv_parse(buf, len, path, &csv, err);
+
+	if (rc)
+		return rc;
+	if (csv->nheader && (csv->nheader < 2 || strcmp(csv->header[0], "id") || strcmp(csv->header[1], "name"))) {
+		kt_csv_free(csv);
+		return kt_error_set(err, KT_EINVAL, "%s:1: the header must be id,name", path);
+	}
+	ncols = csv->nheader ? csv->nheader : 2;
+	e = calloc(csv->nrows + c->nops + 1, sizeof *e);
+	row = calloc(ncols, sizeof *row);
+	if (!e || !row)
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < csv->nrows; i++)
+		e[n++] = (struct entry){ csv->rows[i].fields, csv->rows[i].nfields, NULL };
+	for (size_t i = 0; !rc && i < c->nops; i++) {
+		const struct op *o = &c->ops[i];
+		if (!is_dict_op(o) || strcmp(o->path, path))
+			continue;
+		size_t k = 0;
+		while (k < n && strcmp(e[k].add ? e[k].add->names[0] : e[k].n ? e[k].fields[0] : "",
+		                       o->names[0]))
+			k++;
+		if (o->kind == OP_DICT_ADD && k < n) {
+			rc = kt_error_set(err, KT_EEXISTS, "dict %.*s: %s already exists", dict_name_len(o),
+			                  o->path + 6, o->names[0]);
+		} else if (o->kind == OP_DICT_ADD) {
+			e[n++] = (struct entry){ NULL, 0, o };
+		} else if (k == n) {
+			rc = kt_error_set(err, KT_ENOTFOUND, "dict %.*s: no entry %s", dict_name_len(o),
+			                  o->path + 6, o->names[0]);
+		} else {
+			memmove(e + k, e + k + 1, (n - k - 1) * sizeof *e);
+			n--;
+		}
+	}
+	if (!rc && kt_csv_add_row(out, csv->nheader ? csv->header : id_name, ncols))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct op *o = e[i].add;
+		for (size_t k = 0; o && k < ncols; k++)
+			row[k] = k == 0 ? o->names[0] : k == 1 ? o->values[0] : (char *)"";
+		if (o ? kt_csv_add_row(out, row, ncols) : kt_csv_add_row(out, e[i].fields, e[i].n))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	free(row);
+	free(e);
+	kt_csv_free(csv);
+	return rc;
+}
+
 /* Refuses to write path when the worktree's copy differs from HEAD's, so
  * that hand edits not yet committed are never overwritten. */
 static int check_clean(const struct kt_books *b, const char *path,
@@ -1017,6 +1305,7 @@ static int check_clean(const struct kt_books *b, const char *path,
 static int new_content(const struct kt_change *ch, git_tree *tree, struct content *c,
                        struct kt_error *err)
 {
+	const struct op *first = op_on(ch, c->path);
 	const struct kt_schema *s = schema_of(ch, c->path);
 	git_blob *blob;
 	const char *buf;
@@ -1027,8 +1316,12 @@ static int new_content(const struct kt_change *ch, git_tree *tree, struct conten
 		return rc;
 	kt_buf_reset(&c->data);
 	if (!(rc = check_clean(ch->b, c->path, buf, len, err))) {
-		if (!s) {
+		if (first && first->kind == OP_CONFIG) {
 			rc = apply_config(ch, buf, len, &c->data, err);
+		} else if (first && is_dict_op(first)) {
+			rc = apply_dict(ch, c->path, buf, len, &c->data, err);
+		} else if (!s) {
+			rc = kt_error_set(err, KT_EINVAL, "%s: no operation of this change writes it", c->path);
 		} else if ((rc = splice_shard(ch, c->path, buf, len, &c->data, err)) == 1) {
 			kt_buf_reset(&c->data);
 			rc = rewrite_shard(ch, s, c->path, buf, len, &c->data, err);
@@ -1053,7 +1346,12 @@ static int message(const struct kt_change *c, const char *subject, struct kt_buf
 		rc = kt_buf_adds(m, subject);
 	else if (o->kind == OP_CONFIG)
 		rc = kt_buf_addf(m, "config: %s %s", op_get(o, "--unset") ? "unset" : "set", o->names[0]);
-	else {
+	else if (is_dict_op(o)) {
+		rc = kt_buf_addf(m, "dict %.*s: %s %s (%s)", dict_name_len(o), o->path + 6,
+		                 o->kind == OP_DICT_ADD ? "add" : "remove", o->names[0], o->values[0]);
+		if (!rc && c->nops > 1)
+			rc = kt_buf_addf(m, " and %zu more", c->nops - 1);
+	} else {
 		const char *verb = o->kind == OP_ADD ? "add" : o->kind == OP_EDIT ? "edit" : "remove";
 		const struct kt_record *r = o->old;
 		const char *title = o->s->title ? (r ? kt_record_get(r, o->s->title) : op_get(o, o->s->title)) : NULL;
@@ -1070,7 +1368,7 @@ static int message(const struct kt_change *c, const char *subject, struct kt_buf
 	if (!rc && (rc = kt_change_describe(c, m)) == 0)
 		rc = kt_buf_addf(m, "\nKontora-Command: %s\n", c->command);
 	for (size_t i = 0; !rc && i < c->nops; i++)
-		if (c->ops[i].kind != OP_CONFIG)
+		if (c->ops[i].s)
 			rc = kt_buf_addf(m, "Kontora-Record: %s\n", c->ops[i].id);
 	return rc ? KT_ENOMEM : 0;
 }
@@ -1238,6 +1536,12 @@ int kt_change_commit(struct kt_change *c, const char *subject, char oid[41],
 		if (!rc)
 			rc = kt_index_refresh(c->b, err);
 	}
+	/* The dictionaries loaded from the HEAD before are stale now. */
+	for (size_t i = 0; i < c->nops; i++)
+		if (is_dict_op(&c->ops[i])) {
+			books_dicts_reset(c->b);
+			break;
+		}
 	for (size_t i = 0; i < n; i++)
 		kt_buf_free(&cs[i].data);
 	free(cs);

@@ -20,7 +20,7 @@
 #include "internal.h"
 
 /* The layout of the index; an index of another layout is rebuilt. */
-#define INDEX_FORMAT "3"
+#define INDEX_FORMAT "4"
 
 /* Sets err from SQLite's last message on db; returns KT_EDB. */
 static int db_fail(sqlite3 *db, struct kt_error *err, const char *what)
@@ -70,11 +70,12 @@ static const char *sql_type(enum kt_ftype t)
 	return t == KT_INT || t == KT_MONEY || t == KT_BOOL ? "INTEGER" : "TEXT";
 }
 
-/* Returns 1 if lists filter on fields of f's kind often enough to index;
- * the indexes leave empty values out (partial), which keeps them small. */
+/* Returns 1 if lists filter on fields of f's kind often enough to index
+ * (phones: kt_lookup_phone); the indexes leave empty values out (partial),
+ * which keeps them small. */
 static int indexed(const struct kt_field *f)
 {
-	return f->unique || f->type == KT_REF;
+	return f->unique || f->type == KT_REF || f->type == KT_PHONE;
 }
 
 /* Creates the tables of every type.  Indexes come after the bulk load. */
@@ -828,6 +829,50 @@ int kt_resolve_id(struct kt_books *b, const char *type, const char *prefix,
 	}
 	kt_buf_free(&found);
 	return rc;
+}
+
+/* Counts the records using a dictionary entry.  See internal.h. */
+int index_dict_users(struct kt_books *b, const char *dict, const char *id,
+                     struct kt_buf *example, struct kt_error *err)
+{
+	int64_t found = 0;
+	int rc = index_open(b, err);
+
+	for (size_t t = 0; !rc && t < b->ntypes; t++) {
+		const struct kt_schema *s = b->types[t];
+		struct kt_buf sql = { 0 };
+		sqlite3_stmt *st;
+		for (size_t i = 0; !rc && i < s->nfields; i++) {
+			const struct kt_field *f = &s->fields[i];
+			if (f->type == KT_DICT && f->arg && !strcmp(f->arg, dict) &&
+			    kt_buf_addf(&sql, "%s\"%s\" = ?1", sql.len ? " OR " : "", f->name))
+				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		}
+		if (rc || !sql.len) {
+			kt_buf_free(&sql);
+			continue;
+		}
+		char *cond = kt_buf_detach(&sql);
+		if (!cond || kt_buf_addf(&sql, "SELECT count(*), min(id) FROM \"%s\" WHERE %s", s->name, cond))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		free(cond);
+		if (!rc && !(rc = prepare(b->db, sql.data, &st, err))) {
+			sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_ROW) {
+				rc = db_fail(b->db, err, "lookup");
+			} else if (sqlite3_column_int64(st, 0) > 0) {
+				if (!found && kt_buf_addf(example, "%s %s", s->name,
+				                          (const char *)sqlite3_column_text(st, 1)))
+					rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+				found += sqlite3_column_int64(st, 0);
+			}
+			sqlite3_finalize(st);
+		}
+		kt_buf_free(&sql);
+	}
+	if (rc)
+		return rc;
+	return found > INT_MAX ? INT_MAX : (int)found;
 }
 
 /* -------------------------------------------------------------- search */

@@ -61,6 +61,11 @@ int head_tree(git_repository *repo, git_commit **commit, git_tree **tree,
 const struct dict *books_dict(struct kt_books *b, const char *name,
                               struct kt_error *err);
 
+/* Forgets the dictionaries loaded from HEAD, so that the next
+ * books_dict() loads them again (after a change to dicts/).  Pointers
+ * books_dict() returned before are then invalid. */
+void books_dicts_reset(struct kt_books *b);
+
 /* Parses dicts/NAME.csv text.  Returns 0 or an error naming file:line. */
 int dict_parse(const char *text, size_t len, const char *file, struct dict *d,
                struct kt_error *err);
@@ -146,6 +151,12 @@ int index_exists(struct kt_books *b, const struct kt_schema *s,
 int index_referrers(struct kt_books *b, const struct kt_schema *target,
                     const char *value, struct kt_buf *out,
                     struct kt_error *err);
+
+/* Counts the records whose dict fields of dictionary dict hold id (a
+ * record with two such fields counts once), appending "TYPE ID" of one of
+ * them to example.  Returns the count (>= 0) or an error. */
+int index_dict_users(struct kt_books *b, const char *dict, const char *id,
+                     struct kt_buf *example, struct kt_error *err);
 
 /* ------------------------------------------------------------ journal */
 

@@ -245,6 +245,10 @@ void kt_books_progress(struct kt_books *b,
 /* Returns the books' root directory (owned by b). */
 const char *kt_books_root(const struct kt_books *b);
 
+/* Returns the clock the books were opened with (kt_options.now, else the
+ * time of opening): the time changes are committed at. */
+time_t kt_books_now(const struct kt_books *b);
+
 /* Returns the number of record types and the i-th (owned by b). */
 size_t kt_books_ntypes(const struct kt_books *b);
 const struct kt_schema *kt_books_type_at(const struct kt_books *b, size_t i);
@@ -349,6 +353,25 @@ int kt_change_remove(struct kt_change *c, const struct kt_schema *s,
 int kt_change_config(struct kt_change *c, const char *key, const char *value,
                      struct kt_error *err);
 
+/* Appends the entry (id, name) to the dictionary dicts/DICT.csv, creating
+ * the dictionary (header id,name) when there is none.  id is lower-case
+ * letters, digits and _; name is the label people see and type.  Checked
+ * against the dictionary at HEAD and the earlier operations of c.
+ * Returns 0, KT_EINVAL for a bad dictionary name, id or name (empty, not
+ * UTF-8, more than one line), KT_EEXISTS for an id the dictionary already
+ * has or a name that is already another entry's name or id (ignoring case
+ * and ё), or another error. */
+int kt_change_dict_add(struct kt_change *c, const char *dict, const char *id,
+                       const char *name, struct kt_error *err);
+
+/* Removes the entry id from the dictionary dicts/DICT.csv.  Refuses when
+ * records hold id in a dict field of that dictionary, or a schema has it
+ * as a default, unless force.  Returns 0, KT_ENOTFOUND for no such
+ * dictionary or entry, KT_EEXISTS when the entry is in use (the message
+ * says how many records, with an example), or another error. */
+int kt_change_dict_remove(struct kt_change *c, const char *dict, const char *id,
+                          int force, struct kt_error *err);
+
 /* Describes the change so far in words, one line per field changed
  * ("phone: +74951111111 -> +74951234567"); appended to out.  Returns 0 or
  * KT_ENOMEM. */
@@ -430,6 +453,69 @@ int kt_sql(struct kt_books *b, const char *sql, kt_row_fn fn, void *arg,
  * limit rows (0: all).  Returns 0, fn's non-zero return, or an error. */
 int kt_search(struct kt_books *b, const char *text, long limit, kt_row_fn fn,
               void *arg, struct kt_error *err);
+
+/* Finds the records that have phone, given in any form kt_phone_normalize()
+ * accepts, in a phone field (type phone) of any type: exactly that number,
+ * through the index.  Calls fn with values NULL first, for the header, then
+ * once per record with the columns type, id, title and field (the first of
+ * its phone fields that holds the number): clients first, then contacts,
+ * then leads, then other types, each newest (created) first.  Returns the
+ * number of records found (>= 0), KT_EINVAL for a phone that is not one
+ * (the message names it), another error, or fn's non-zero return, which
+ * stops the calls. */
+int kt_lookup_phone(struct kt_books *b, const char *phone, kt_row_fn fn, void *arg,
+                    struct kt_error *err);
+
+/* ---------------------------------------------------------- dictionaries */
+
+/* Calls fn with the name of every dictionary at HEAD (dicts/NAME.csv), in
+ * byte order of the names.  Returns 0, fn's non-zero return, or an error
+ * (a dictionary that cannot be parsed names its file and line). */
+int kt_dict_names(struct kt_books *b, int (*fn)(void *arg, const char *name),
+                  void *arg, struct kt_error *err);
+
+/* Calls fn with the columns id and name (KT_TEXT): once with values NULL,
+ * then for each entry of dicts/DICT.csv at HEAD, in the order of the
+ * file.  Returns 0, fn's non-zero return, KT_ENOTFOUND for no such
+ * dictionary, or an error. */
+int kt_dict_list(struct kt_books *b, const char *dict, kt_row_fn fn, void *arg,
+                 struct kt_error *err);
+
+/* ------------------------------------------------------------------ XLSX */
+
+/* An Excel workbook of one sheet being written, row by row (libxlsxwriter
+ * in constant_memory mode: memory stays small whatever the number of
+ * rows).  Numbers are written in the C locale: a program using this must
+ * not change LC_NUMERIC with setlocale(). */
+struct kt_xlsx;
+
+/* Starts a workbook that kt_xlsx_close() will write to path, with one sheet
+ * called sheet (cut to Excel's 31 characters; NULL for "Sheet1").  Nothing
+ * is written before kt_xlsx_close().  Returns 0 and *out, or an error. */
+int kt_xlsx_open(const char *path, const char *sheet, struct kt_xlsx **out,
+                 struct kt_error *err);
+
+/* A kt_row_fn whose arg is a struct kt_xlsx.  Called with values NULL, it
+ * writes the header row (the columns' labels, bold).  Each row is written
+ * by the columns' types: money as a number of roubles formatted
+ * "1 234,50 ₽", int as a number, date as an Excel date (dd.mm.yyyy),
+ * datetime as an Excel date and time in UTC (dd.mm.yyyy hh:mm), bool as a
+ * boolean; a value that does not parse as its type, and every other type,
+ * as text; empty values are left blank.  Returns 0 or a negative KT_E*
+ * code; the first error is kept, and returned by kt_xlsx_close(). */
+int kt_xlsx_row(void *xlsx, size_t ncols, const struct kt_column *cols,
+                char *const *values);
+
+/* Sets the column widths from the longest value seen (at most 60
+ * characters), freezes the header row, puts an autofilter on the header
+ * and every row, and writes the workbook to its path.  After an error of
+ * kt_xlsx_row() nothing is written and that error is returned.  Returns 0
+ * or an error (KT_EIO naming the path).  Frees x in every case. */
+int kt_xlsx_close(struct kt_xlsx *x, struct kt_error *err);
+
+/* Frees x without writing anything (when the rows could not all be read);
+ * NULL is fine. */
+void kt_xlsx_free(struct kt_xlsx *x);
 
 /* ----------------------------------------------------------------- check */
 

@@ -532,3 +532,120 @@ done:
 	sqlite3_finalize(st);
 	return rc;
 }
+
+/* ---------------------------------------------------------------- lookup */
+
+/* A record found by kt_lookup_phone(). */
+struct phone_hit {
+	int rank;                  /* 0 client, 1 contact, 2 lead, 3 other */
+	const struct kt_schema *s;
+	const char *field;         /* owned by s */
+	char *id, *title, *created;
+};
+
+/* Orders hits best first: by rank, then newest first, then by id. */
+static int phone_hit_cmp(const void *a, const void *b)
+{
+	const struct phone_hit *x = a, *y = b;
+	int c;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if ((c = strcmp(y->created, x->created)))
+		return c;
+	return strcmp(x->id, y->id);
+}
+
+/* Returns the rank of a type in lookup results. */
+static int phone_rank(const struct kt_schema *s)
+{
+	static const char *const best[] = { "client", "contact", "lead" };
+
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(s->name, best[i]))
+			return i;
+	return 3;
+}
+
+/* Finds records by phone.  See kontora.h. */
+int kt_lookup_phone(struct kt_books *b, const char *phone, kt_row_fn fn, void *arg,
+                    struct kt_error *err)
+{
+	static const struct kt_column cols[] = {
+		{ "type", KT_TEXT, "type" }, { "id", KT_TEXT, "id" },
+		{ "title", KT_TEXT, "title" }, { "field", KT_TEXT, "field" },
+	};
+	struct phone_hit *hits = NULL;
+	size_t n = 0, cap = 0;
+	char norm[20];
+	int rc;
+
+	if (kt_phone_normalize(phone, norm))
+		return kt_error_set(err, KT_EINVAL, "\"%s\" is not a phone number", phone);
+	if ((rc = index_open(b, err)))
+		return rc;
+	for (size_t t = 0; !rc && t < b->ntypes; t++) {
+		const struct kt_schema *s = b->types[t];
+		size_t first = n;        /* this type's hits start here */
+		for (size_t i = 0; !rc && i < s->nfields; i++) {
+			const struct kt_field *f = &s->fields[i];
+			sqlite3_stmt *st;
+			char sql[512];
+			if (f->type != KT_PHONE)
+				continue;
+			/* Phone fields are indexed (partial, non-empty values). */
+			snprintf(sql, sizeof sql, "SELECT id, coalesce(\"%s\", ''), coalesce(created, '') "
+			         "FROM \"%s\" WHERE \"%s\" = ?", s->title ? s->title : "id", s->name, f->name);
+			if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK) {
+				rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
+				break;
+			}
+			sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
+			int step = SQLITE_DONE;
+			while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+				const char *id = (const char *)sqlite3_column_text(st, 0);
+				size_t k = first;
+				/* A record with the number in two fields is one hit: the first field's. */
+				while (k < n && strcmp(hits[k].id, id))
+					k++;
+				if (k < n)
+					continue;
+				if (n == cap) {
+					size_t ncap = cap ? 2 * cap : 8;
+					struct phone_hit *h = realloc(hits, ncap * sizeof *h);
+					if (!h) {
+						rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+						break;
+					}
+					hits = h;
+					cap = ncap;
+				}
+				struct phone_hit *h = &hits[n];
+				*h = (struct phone_hit){ phone_rank(s), s, f->name, strdup(id),
+				                         strdup((const char *)sqlite3_column_text(st, 1)),
+				                         strdup((const char *)sqlite3_column_text(st, 2)) };
+				n++;
+				if (!h->id || !h->title || !h->created)
+					rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+			}
+			if (!rc && step != SQLITE_DONE)
+				rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
+			sqlite3_finalize(st);
+		}
+	}
+	if (!rc && n > 1)
+		qsort(hits, n, sizeof *hits, phone_hit_cmp);
+	if (!rc)
+		rc = fn(arg, 4, cols, NULL);
+	for (size_t i = 0; !rc && i < n; i++) {
+		char *values[] = { hits[i].s->name, hits[i].id, hits[i].title, (char *)hits[i].field };
+		rc = fn(arg, 4, cols, values);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(hits[i].id);
+		free(hits[i].title);
+		free(hits[i].created);
+	}
+	free(hits);
+	return rc ? rc : (int)n;
+}

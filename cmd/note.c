@@ -1,0 +1,142 @@
+/*
+ * note.c - kontora note ID [--call|--email|--meeting] TEXT: records a call,
+ * an e-mail, a meeting or a note on a lead, client or contact, as an
+ * activity record of its own.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const char note_usage[] =
+	"usage: kontora note ID [--call|--email|--meeting] [--dry-run] TEXT...\n";
+
+/* The types whose records can be noted. */
+static int notable(const struct kt_schema *s)
+{
+	return !strcmp(s->name, "lead") || !strcmp(s->name, "client") || !strcmp(s->name, "contact");
+}
+
+/* Appends text to b as one line, cut to its first max characters (trailing
+ * spaces dropped) and "…" when longer.  Control characters become spaces. */
+static void add_cut(struct kt_buf *b, const char *text, size_t max)
+{
+	size_t chars = 0, start = b->len;
+	const char *p = text;
+
+	for (; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if ((ch & 0xC0) != 0x80 && chars++ == max)
+			break;
+		if (kt_buf_addc(b, ch < 0x20 || ch == 0x7F ? ' ' : (char)ch))
+			die("out of memory");
+	}
+	if (!*p)
+		return;
+	while (b->len > start && b->data[b->len - 1] == ' ')
+		b->data[--b->len] = '\0';
+	if (kt_buf_adds(b, "…"))
+		die("out of memory");
+}
+
+int cmd_note(int argc, char **argv, struct kt_ctx *ctx)
+{
+	enum { OPT_DRY = 1000 };
+	static const struct option opts[] = {
+		{ "call", no_argument, NULL, 'c' },
+		{ "email", no_argument, NULL, 'e' },
+		{ "meeting", no_argument, NULL, 'm' },
+		{ "dry-run", no_argument, NULL, OPT_DRY },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct kt_books *b = ctx->books;
+	struct kt_error err = { 0 };
+	struct kt_buf text = { 0 }, subject = { 0 };
+	const char *kind = NULL;
+	int dry_run = 0, c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		const char *k = c == 'c' ? "call" : c == 'e' ? "email" : c == 'm' ? "meeting" : NULL;
+		if (c == 'h')
+			usage(note_usage, 1);
+		else if (c == OPT_DRY)
+			dry_run = 1;
+		else if (!k)
+			option_error(argv, note_usage);
+		else if (kind && strcmp(kind, k)) {
+			fprintf(stderr, "kontora: error: --%s and --%s: one kind at a time\n", kind, k);
+			usage(note_usage, 0);
+		} else
+			kind = k;
+	}
+	if (!kind)
+		kind = "note";
+	if (argc - optind < 2)
+		usage(note_usage, 0);
+	for (int i = optind + 1; i < argc; i++)
+		if ((text.len && kt_buf_addc(&text, ' ')) || kt_buf_adds(&text, argv[i]))
+			die("out of memory");
+	if (!text.data || !text.data[strspn(text.data, " \t\n\r")]) {
+		fputs("kontora: error: the text of the note is empty\n", stderr);
+		usage(note_usage, 0);
+	}
+
+	const struct kt_schema *s, *act = kt_books_type(b, "activity");
+	char *id;
+	if (kt_resolve_id(b, NULL, argv[optind], &id, &s, &err))
+		die_err(&err);
+	if (!notable(s))
+		die("%s %s: only a lead, a client or a contact can be noted", s->name, id);
+	if (!act)
+		die("these books have no record type activity (schemas/activity.schema)");
+
+	struct kt_change *ch;
+	if (kt_change_begin(b, "note", &ch, &err))
+		die_err(&err);
+	const struct kt_identity *who = kt_books_identity(b);
+	char at[21];
+	kt_datetime_format(kt_books_now(b), at);
+	char *names[] = { "on", "kind", "text", "at", "author" };
+	char *values[] = { id, (char *)kind, text.data, at,
+	                   (char *)(who && who->login ? who->login : "") };
+	size_t n = 3;
+	/* at and author are filled when the books' activity schema has them. */
+	for (size_t i = 3; i < 5; i++)
+		if (kt_schema_field(act, names[i])) {
+			names[n] = names[i];
+			values[n++] = values[i];
+		}
+	const char *new_id;
+	if (kt_change_add(ch, act, names, values, n, &new_id, &err)) {
+		kt_change_free(ch);
+		die("note: %s", err.msg);
+	}
+	char saved[16];
+	snprintf(saved, sizeof saved, "%s", new_id);
+	if (kt_buf_addf(&subject, "%s %s: %s: ", s->name, id, kind))
+		die("out of memory");
+	add_cut(&subject, text.data, 60);
+
+	if (dry_run) {
+		struct kt_buf d = { 0 };
+		if (kt_change_describe(ch, &d))
+			die("out of memory");
+		printf("%s\n%s", subject.data, d.data ? d.data : "");
+		kt_buf_free(&d);
+		kt_change_free(ch);
+	} else {
+		char oid[41];
+		if (kt_change_commit(ch, subject.data, oid, &err)) {
+			kt_change_free(ch);
+			die_err(&err);
+		}
+		kt_change_free(ch);
+		printf("%s\n", saved);
+	}
+	kt_buf_free(&text);
+	kt_buf_free(&subject);
+	free(id);
+	return 0;
+}

@@ -1,0 +1,146 @@
+/*
+ * xlsx.c - unit tests for lib/xlsx.c: workbooks written through
+ * kt_xlsx_*() into a temporary directory.  What is inside them (types,
+ * formats, the frozen header, the autofilter) is checked with openpyxl by
+ * tests/t/t0930-xlsx.sh; here, that a file is written or not, and the
+ * errors.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kontora.h"
+#include "tap.h"
+
+static char dir[PATH_MAX];
+
+static const struct kt_column cols[] = {
+	{ "id", KT_TEXT, "id" },
+	{ "name", KT_TEXT, "Название" },
+	{ "amount", KT_MONEY, "Сумма" },
+	{ "qty", KT_INT, "Количество" },
+	{ "due", KT_DATE, "Срок" },
+	{ "done", KT_BOOL, "Выполнена" },
+	{ "created", KT_DATETIME, NULL },
+};
+#define NCOLS (sizeof cols / sizeof *cols)
+
+/* Returns 1 if the file at path begins with a ZIP local file header. */
+static int is_zip(const char *path)
+{
+	char head[4] = { 0 };
+	FILE *f = fopen(path, "rb");
+	int n = f ? (int)fread(head, 1, sizeof head, f) : 0;
+
+	if (f)
+		fclose(f);
+	return n == 4 && !memcmp(head, "PK\x03\x04", 4);
+}
+
+static void path_of(char *out, size_t size, const char *name)
+{
+	snprintf(out, size, "%s/%s", dir, name);
+}
+
+static void test_write(void)
+{
+	char *row1[] = { "C1", "ООО Ромашка", "1234.50", "12", "2026-12-01", "true",
+	                 "2026-11-23T10:00:00Z" };
+	char *row2[] = { "C2", "Лютик", "не деньги", "x", "2026-13-01", "maybe", "" };
+	char *row3[] = { "C3", "", "", "", "", "", "" };
+	struct kt_error err = { 0 };
+	struct kt_xlsx *x = NULL;
+	char path[PATH_MAX + 32];
+
+	path_of(path, sizeof path, "list.xlsx");
+	is_int(kt_xlsx_open(path, "client", &x, &err), 0, "open");
+	ok(x != NULL, "open gives a workbook");
+	ok(access(path, F_OK) != 0, "nothing is written before close");
+	is_int(kt_xlsx_row(x, NCOLS, cols, NULL), 0, "the header");
+	is_int(kt_xlsx_row(x, NCOLS, cols, row1), 0, "a row of typed values");
+	is_int(kt_xlsx_row(x, NCOLS, cols, row2), 0, "values that do not parse go as text");
+	is_int(kt_xlsx_row(x, NCOLS, cols, row3), 0, "empty values");
+	is_int(kt_xlsx_close(x, &err), 0, "close");
+	ok(is_zip(path), "the file is a ZIP archive");
+	unlink(path);
+}
+
+static void test_empty(void)
+{
+	struct kt_error err = { 0 };
+	struct kt_xlsx *x = NULL;
+	char path[PATH_MAX + 32];
+
+	path_of(path, sizeof path, "empty.xlsx");
+	is_int(kt_xlsx_open(path, "sql", &x, &err), 0, "open, for a header only");
+	is_int(kt_xlsx_row(x, NCOLS, cols, NULL), 0, "the header");
+	is_int(kt_xlsx_close(x, &err), 0, "close with no rows");
+	ok(is_zip(path), "a workbook of the header alone");
+	unlink(path);
+
+	path_of(path, sizeof path, "odd-name.xlsx");
+	is_int(kt_xlsx_open(path, "a/very:long*name[of]a?sheet\\beyond the limit", &x, &err), 0,
+	       "a sheet's name with forbidden characters, too long, is mended");
+	is_int(kt_xlsx_close(x, &err), 0, "close without even a header");
+	ok(is_zip(path), "a workbook all the same");
+	unlink(path);
+}
+
+static void test_errors(void)
+{
+	struct kt_error err = { 0 };
+	struct kt_xlsx *x = NULL;
+	char path[PATH_MAX + 32];
+	char *row[NCOLS] = { "C1", NULL, "", "", "", "", "" };
+	char *big;
+
+	path_of(path, sizeof path, "no/such/dir.xlsx");
+	is_int(kt_xlsx_open(path, "client", &x, &err), 0, "open does not touch the file");
+	kt_xlsx_row(x, NCOLS, cols, NULL);
+	is_int(kt_xlsx_close(x, &err), KT_EIO, "a file that cannot be created: KT_EIO");
+	ok(strstr(err.msg, path) && strstr(err.msg, "No such file"), "the message names it: %s",
+	   err.msg);
+
+	path_of(path, sizeof path, "dropped.xlsx");
+	is_int(kt_xlsx_open(path, "client", &x, &err), 0, "open, to drop");
+	kt_xlsx_row(x, NCOLS, cols, NULL);
+	kt_xlsx_free(x);
+	ok(access(path, F_OK) != 0, "kt_xlsx_free() writes nothing");
+	kt_xlsx_free(NULL);
+
+	/* Excel's cells hold at most 32767 characters. */
+	if (!(big = malloc(40001)))
+		abort();
+	memset(big, 'a', 40000);
+	big[40000] = '\0';
+	row[1] = big;
+	path_of(path, sizeof path, "big.xlsx");
+	is_int(kt_xlsx_open(path, "client", &x, &err), 0, "open, for a value too long");
+	kt_xlsx_row(x, NCOLS, cols, NULL);
+	is_int(kt_xlsx_row(x, NCOLS, cols, row), KT_EINVAL, "a value too long for a cell");
+	row[1] = "short";
+	is_int(kt_xlsx_row(x, NCOLS, cols, row), KT_EINVAL, "the first error is kept");
+	memset(&err, 0, sizeof err);
+	is_int(kt_xlsx_close(x, &err), KT_EINVAL, "and returned by close");
+	ok(strstr(err.msg, path) && strstr(err.msg, "row 2, column 2"),
+	   "the message names the file and the cell: %s", err.msg);
+	ok(access(path, F_OK) != 0, "no file after an error");
+	free(big);
+}
+
+int main(void)
+{
+	snprintf(dir, sizeof dir, "%s/kontora-unit-xlsx.XXXXXX",
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(dir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_write();
+	test_empty();
+	test_errors();
+	rmdir(dir);
+	return done_testing();
+}

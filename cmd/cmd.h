@@ -59,6 +59,13 @@ void printer_end(struct printer *p);
  * writes no workbook; on standard output the same as printer_end(). */
 void printer_abort(struct printer *p);
 
+/* Marks overdue rows of a table on a terminal (cmd/output.c): the cell of
+ * the date column is red when it is before today (YYYY-MM-DD) and the
+ * row's done column (NULL or absent: none) is not true.  Other formats and
+ * piped output are left as they are.  Call before the first row. */
+void printer_mark_overdue(struct printer *p, const char *column, const char *done,
+                          const char *today);
+
 /* Writes s as a JSON string (quoted, escaped) to f. */
 void json_string(FILE *f, const char *s);
 /* Writes a value of type t as JSON: numbers and bools bare, empty ones
@@ -69,6 +76,14 @@ void json_value(FILE *f, enum kt_ftype t, const char *v);
  * да/нет) in buf (64 bytes) or value itself. */
 const char *screen_value(enum kt_ftype t, const char *value, char buf[64]);
 
+/* kontora TYPE move ID STATE and kontora TYPE TRANSITION ID (cmd/flow.c):
+ * returns the command's exit status, or -1 when argv[0] is neither move
+ * nor a transition of the type's workflow. */
+int flow_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
+/* kontora task done ID [--result TEXT] (cmd/task.c). */
+int task_done(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
+
+int cmd_agenda(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_check(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_dict(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_lookup(int argc, char **argv, struct kt_ctx *ctx);

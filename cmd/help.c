@@ -27,9 +27,15 @@ static int is_type(struct kt_ctx *ctx, const char *name)
 	return kt_books_type(need_books(ctx), name) != NULL;
 }
 
-/* Returns the page name of a command: record types share kontora-record. */
+/* Returns the page name of a command: a record type with a page of its
+ * own (kontora-task) has it, the others share kontora-record. */
 static const char *page_of(struct kt_ctx *ctx, const char *cmd)
 {
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/man/kontora-%s.1", ctx->datadir, cmd);
+	if (!strchr(cmd, '/') && !access(path, R_OK))
+		return cmd;
 	return is_type(ctx, cmd) ? "record" : cmd;
 }
 

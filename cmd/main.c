@@ -22,6 +22,7 @@ static const struct command {
 	int flags;
 	const char *summary;
 } commands[] = {
+	{ "agenda", cmd_agenda, NEED_BOOKS, "a person's tasks by day" },
 	{ "check", cmd_check, NEED_BOOKS, "validate the whole books" },
 	{ "config", cmd_config, NEED_BOOKS, "read and set kontora.conf" },
 	{ "dict", cmd_dict, NEED_BOOKS, "list and change dictionaries" },
@@ -47,6 +48,7 @@ static const char main_usage[] =
 	"  list TYPE     list records of a type\n"
 	"  log ID        show the history of a record\n"
 	"  note ID TEXT  record a call, e-mail, meeting or note on a record\n"
+	"  agenda        your tasks by day (--week, --ics FILE)\n"
 	"  lookup PHONE  find the client, contact or lead of a phone number\n"
 	"  dict ...      list and change dictionaries (funnel stages, sources, ...)\n"
 	"  check         validate the whole books\n"

@@ -25,7 +25,16 @@ struct printer {
 	struct kt_column *cols;
 	char **cells;          /* nrows x ncols, screen forms */
 	size_t cap;
+	/* Overdue marking (printer_mark_overdue()): a terminal table only. */
+	char *mark_col, *mark_done;
+	char mark_today[11];
+	char *marked;          /* per kept row: its date cell is red */
+	size_t marked_cap;
 };
+
+/* See cmd/record.c, which declares it. */
+void printer_mark_overdue(struct printer *p, const char *column, const char *done,
+                          const char *today);
 
 enum out_format out_format(const char *name, const char *usage_text)
 {
@@ -186,6 +195,31 @@ static void remember_columns(struct printer *p, size_t ncols, const struct kt_co
 	memcpy(p->cols, cols, ncols * sizeof *cols);
 }
 
+void printer_mark_overdue(struct printer *p, const char *column, const char *done,
+                          const char *today)
+{
+	free(p->mark_col);
+	free(p->mark_done);
+	if (!(p->mark_col = strdup(column)) || (done && !(p->mark_done = strdup(done))))
+		die("out of memory");
+	snprintf(p->mark_today, sizeof p->mark_today, "%s", today);
+}
+
+/* Returns 1 if the row is overdue as printer_mark_overdue() asked. */
+static int overdue(const struct printer *p, size_t ncols, const struct kt_column *cols,
+                   char *const *values)
+{
+	int late = 0;
+
+	for (size_t i = 0; i < ncols; i++) {
+		if (!strcmp(cols[i].name, p->mark_col))
+			late = *values[i] && strcmp(values[i], p->mark_today) < 0;
+		else if (p->mark_done && !strcmp(cols[i].name, p->mark_done) && !strcmp(values[i], "true"))
+			return 0;
+	}
+	return late;
+}
+
 /* Keeps one row of a terminal table. */
 static void keep(struct printer *p, size_t ncols, const struct kt_column *cols,
                  char *const *values)
@@ -205,6 +239,14 @@ static void keep(struct printer *p, size_t ncols, const struct kt_column *cols,
 			if (*c == '\n' || *c == '\t' || *c == '\r')
 				*c = ' ';
 		p->cells[p->nrows * ncols + i] = v;
+	}
+	if (p->mark_col) {
+		if (p->nrows >= p->marked_cap) {
+			p->marked_cap = p->marked_cap ? 2 * p->marked_cap : 64;
+			if (!(p->marked = realloc(p->marked, p->marked_cap)))
+				die("out of memory");
+		}
+		p->marked[p->nrows] = (char)overdue(p, ncols, cols, values);
 	}
 }
 
@@ -291,8 +333,9 @@ static void print_table(struct printer *p)
 			size_t pad = w[c] - kt_utf8_width(v);
 			int right = p->cols[c].type == KT_MONEY || p->cols[c].type == KT_INT;
 			int last = c + 1 == p->ncols;
-			fprintf(p->out, "%*s%s%*s%s", right ? (int)pad : 0, "", v,
-			        right || last ? 0 : (int)pad, "", last ? "\n" : "  ");
+			int red = r && p->marked && p->marked[r - 1] && !strcmp(p->cols[c].name, p->mark_col);
+			fprintf(p->out, "%*s%s%s%s%*s%s", right ? (int)pad : 0, "", red ? "\033[31m" : "", v,
+			        red ? "\033[0m" : "", right || last ? 0 : (int)pad, "", last ? "\n" : "  ");
 		}
 	}
 	free(w);
@@ -305,6 +348,9 @@ static void printer_free(struct printer *p)
 		free(p->cells[i]);
 	free(p->cells);
 	free(p->cols);
+	free(p->marked);
+	free(p->mark_col);
+	free(p->mark_done);
 	free(p->path);
 	free(p);
 }

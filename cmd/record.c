@@ -7,20 +7,26 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
 
 static const char record_usage[] =
-	"usage: kontora TYPE add [--FIELD VALUE]... [--set FIELD=VALUE]... [--dry-run]\n"
+	"usage: kontora TYPE add [--FIELD VALUE]... [--set FIELD=VALUE]... [--to LOGIN]\n"
+	"                        [--dry-run] [TITLE...]\n"
 	"       kontora TYPE show ID [-f text|json]\n"
 	"       kontora TYPE edit ID [--set FIELD=VALUE]... [--FIELD VALUE]... [--dry-run]\n"
-	"       kontora TYPE list [--where EXPR] [--sort [-]FIELD] [--limit N]\n"
+	"       kontora TYPE list [--where EXPR] [--mine] [--sort [-]FIELD] [--limit N]\n"
 	"                         [-f table|tsv|csv|json|xlsx] [-o FILE]\n"
+	"       kontora task list [--overdue] [--today] [--all] ...\n"
+	"       kontora TYPE list --all ...  (with what the type's workflow archives)\n"
+	"       kontora TYPE move ID STATE [--reason R] [--set FIELD=VALUE]... [--dry-run]\n"
+	"       kontora TYPE TRANSITION ID ...  (the transitions of the type's workflow)\n"
 	"       kontora TYPE rm ID [--force] [--dry-run]\n";
 
 static const char list_usage[] =
-	"usage: kontora list TYPE [--where EXPR] [--sort [-]FIELD] [--limit N]\n"
+	"usage: kontora list TYPE [--where EXPR] [--mine] [--sort [-]FIELD] [--limit N]\n"
 	"                         [-f table|tsv|csv|json|xlsx] [-o FILE]\n";
 
 /* (name, value) pairs from the command line. */
@@ -57,16 +63,20 @@ static void pairs_free(struct pairs *p)
 	free(p->values);
 }
 
-enum { OPT_SET = 1000, OPT_DRY, OPT_FORCE, OPT_WHERE, OPT_SORT, OPT_LIMIT, OPT_FIELD };
+enum {
+	OPT_SET = 1000, OPT_DRY, OPT_FORCE, OPT_WHERE, OPT_SORT, OPT_LIMIT, OPT_TO,
+	OPT_MINE, OPT_OVERDUE, OPT_TODAY, OPT_ALL, OPT_FIELD
+};
 
 /* Parses the options of add and edit: --FIELD VALUE for every field of s
- * (dashes or underscores), --set FIELD=VALUE, --dry-run.  Returns the
- * index of the first operand. */
+ * (dashes or underscores), --set FIELD=VALUE, --to LOGIN for the owner
+ * field (unless s has a field called to), --dry-run.  Returns the index
+ * of the first operand. */
 static int parse_fields(int argc, char **argv, const struct kt_schema *s,
                         struct pairs *p, int *dry_run)
 {
 	size_t n = s ? 2 * s->nfields : 0;
-	struct option *opts = calloc(n + 4, sizeof *opts);
+	struct option *opts = calloc(n + 5, sizeof *opts);
 	char **dashed = calloc(n + 1, sizeof *dashed);
 	int c;
 
@@ -84,6 +94,8 @@ static int parse_fields(int argc, char **argv, const struct kt_schema *s,
 		opts[3 + 2 * i] = (struct option){ s->fields[i].name, required_argument, NULL, OPT_FIELD + (int)i };
 		opts[4 + 2 * i] = (struct option){ dashed[i], required_argument, NULL, OPT_FIELD + (int)i };
 	}
+	if (s && s->owner && !kt_schema_field(s, "to"))
+		opts[3 + n] = (struct option){ "to", required_argument, NULL, OPT_TO };
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h')
 			usage(record_usage, 1);
@@ -96,6 +108,8 @@ static int parse_fields(int argc, char **argv, const struct kt_schema *s,
 				usage(record_usage, 0);
 			}
 			pairs_add(p, optarg, (size_t)(eq - optarg), eq + 1);
+		} else if (c == OPT_TO) {
+			pairs_add(p, s->owner, strlen(s->owner), optarg);
 		} else if (c >= OPT_FIELD && s) {
 			const char *name = s->fields[c - OPT_FIELD].name;
 			pairs_add(p, name, strlen(name), optarg);
@@ -159,6 +173,52 @@ static struct kt_change *begin(struct kt_books *b, const struct kt_schema *s, co
 	return c;
 }
 
+/* Returns 1 if p has a value for the field name. */
+static int pairs_has(const struct pairs *p, const char *name)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->names[i], name))
+			return 1;
+	return 0;
+}
+
+/* Words after the options of add: the record's title field, when that is
+ * a text field not given as an option.  Dies with a usage error else. */
+static void title_words(int n, char **words, const struct kt_schema *s, struct pairs *p)
+{
+	const struct kt_field *f = s->title ? kt_schema_field(s, s->title) : NULL;
+	struct kt_buf text = { 0 };
+
+	if (!f || f->type != KT_TEXT || pairs_has(p, f->name)) {
+		fprintf(stderr, "kontora: error: %s: unexpected word%s after the options\n", words[0],
+		        n > 1 ? "s" : "");
+		usage(record_usage, 0);
+	}
+	for (int i = 0; i < n; i++)
+		if ((text.len && kt_buf_addc(&text, ' ')) || kt_buf_adds(&text, words[i]))
+			die("out of memory");
+	pairs_add(p, f->name, strlen(f->name), text.data);
+	kt_buf_free(&text);
+}
+
+/* A field called on names a record of any type: an id prefix given for it
+ * is replaced by the full id, or the command dies. */
+static void resolve_on(struct kt_books *b, struct pairs *p)
+{
+	struct kt_error err = { 0 };
+	const struct kt_schema *found;
+	char *id;
+
+	for (size_t i = 0; i < p->n; i++) {
+		if (strcmp(p->names[i], "on") || !p->values[i][strspn(p->values[i], " ")])
+			continue;
+		if (kt_resolve_id(b, NULL, p->values[i] + strspn(p->values[i], " "), &id, &found, &err))
+			die("on: %s", err.msg);
+		free(p->values[i]);
+		p->values[i] = id;
+	}
+}
+
 static int record_add(int argc, char **argv, struct kt_books *b, const struct kt_schema *s)
 {
 	struct pairs p = { 0 };
@@ -166,8 +226,11 @@ static int record_add(int argc, char **argv, struct kt_books *b, const struct kt
 	int dry_run = 0;
 	const char *id;
 
-	if (parse_fields(argc, argv, s, &p, &dry_run) != argc)
-		usage(record_usage, 0);
+	int first = parse_fields(argc, argv, s, &p, &dry_run);
+
+	if (first != argc)
+		title_words(argc - first, argv + first, s, &p);
+	resolve_on(b, &p);
 	struct kt_change *c = begin(b, s, "add");
 	if (kt_change_add(c, s, p.names, p.values, p.n, &id, &err)) {
 		kt_change_free(c);
@@ -283,6 +346,54 @@ static int record_show(int argc, char **argv, struct kt_books *b, const struct k
 	return 0;
 }
 
+/* Appends cond to the conditions of where. */
+static void where_add(struct kt_buf *where, const char *cond)
+{
+	if ((where->len && kt_buf_adds(where, " and ")) || kt_buf_adds(where, cond))
+		die("out of memory");
+}
+
+/* --mine: the records whose owner field is the acting employee. */
+static void where_mine(struct kt_books *b, const struct kt_schema *s, struct kt_buf *where)
+{
+	struct kt_error err = { 0 };
+	const struct kt_identity *who;
+	char cond[512];
+
+	if (!s->owner)
+		die("--mine: %s has no owner field", s->name);
+	if (kt_books_whoami(b, &who, &err))
+		die_err(&err);
+	if (!who->login)
+		die("--mine: you are not an employee (set KONTORA_USER)");
+	snprintf(cond, sizeof cond, "%s=%s", s->owner, who->login);
+	where_add(where, cond);
+}
+
+/* The local date of the books' clock, YYYY-MM-DD, into day. */
+static void today_date(struct kt_books *b, char day[11])
+{
+	time_t now = kt_books_now(b);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(day, 11, "%Y-%m-%d", &tm);
+}
+
+/* The task list's own conditions: open tasks unless --all; --overdue those
+ * due before today, --today those due today (both: either). */
+static void task_where(struct kt_buf *where, const char *day, int overdue, int today, int all)
+{
+	char cond[64];
+
+	if (!all || overdue || today)
+		where_add(where, "done!=true");
+	if (overdue || today) {
+		snprintf(cond, sizeof cond, "due%s%s", overdue && today ? "<=" : overdue ? "<" : "=", day);
+		where_add(where, cond);
+	}
+}
+
 /* kontora TYPE list and kontora list TYPE. */
 static int record_list(int argc, char **argv, struct kt_books *b, const struct kt_schema *s,
                        const char *usage_text)
@@ -293,10 +404,16 @@ static int record_list(int argc, char **argv, struct kt_books *b, const struct k
 		{ "limit", required_argument, NULL, OPT_LIMIT },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "mine", no_argument, NULL, OPT_MINE },
+		{ "overdue", no_argument, NULL, OPT_OVERDUE },
+		{ "today", no_argument, NULL, OPT_TODAY },
+		{ "all", no_argument, NULL, OPT_ALL },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct kt_query q = { .schema = s };
+	int mine = 0, overdue = 0, today = 0, all = 0;
+	const char *task_only = NULL;
 	struct kt_error err = { 0 };
 	struct kt_buf where = { 0 };
 	enum out_format fmt = OUT_TABLE;
@@ -326,15 +443,44 @@ static int record_list(int argc, char **argv, struct kt_books *b, const struct k
 			if (*end || q.limit < 0)
 				usage(usage_text, 0);
 			break;
+		case OPT_MINE:
+			mine = 1;
+			break;
+		case OPT_OVERDUE:
+			overdue = 1;
+			task_only = "--overdue";
+			break;
+		case OPT_TODAY:
+			today = 1;
+			task_only = "--today";
+			break;
+		case OPT_ALL:
+			all = 1;
+			break;
 		default:
 			option_error(argv, usage_text);
 		}
 	}
 	if (optind != argc)
 		usage(usage_text, 0);
+	int is_task = !strcmp(s->name, "task");
+	/* --all also shows the records a workflow archives (kontora-flow(5)). */
+	q.all = all;
+	if (task_only && !is_task) {
+		fprintf(stderr, "kontora: error: %s: only task lists take it\n", task_only);
+		usage(usage_text, 0);
+	}
+	if (mine)
+		where_mine(b, s, &where);
+	char day[11];
+	today_date(b, day);
+	if (is_task)
+		task_where(&where, day, overdue, today, all);
 	q.where = where.data;
 	q.all_columns = fmt == OUT_CSV || fmt == OUT_JSON || fmt == OUT_XLSX;
 	struct printer *p = printer_open(fmt, output, s->name, usage_text);
+	if (is_task && kt_schema_field(s, "due"))
+		printer_mark_overdue(p, "due", "done", day);
 	int rc = kt_list(b, &q, printer_row, p, &err);
 	kt_buf_free(&where);
 	if (rc) {
@@ -411,6 +557,12 @@ int cmd_record(int argc, char **argv, struct kt_ctx *ctx)
 	for (size_t i = 0; i < sizeof subs / sizeof *subs; i++)
 		if (!strcmp(argv[1], subs[i].name))
 			return subs[i].fn(argc - 1, argv + 1, ctx->books, s);
+	if (!strcmp(s->name, "task") && !strcmp(argv[1], "done"))
+		return task_done(argc - 1, argv + 1, ctx->books, s);
+	/* move and the transitions of the type's workflow (lead won ID). */
+	int rc = flow_subcommand(argc - 1, argv + 1, ctx->books, s);
+	if (rc >= 0)
+		return rc;
 	fprintf(stderr, "kontora: error: %s %s: no such subcommand\n", argv[0], argv[1]);
 	usage(record_usage, 0);
 }

@@ -188,6 +188,60 @@ static int load_schemas(struct kt_books *b, struct kt_error *err)
 	return rc;
 }
 
+/* Parses one workflow file into b's flows.  A file that cannot be parsed
+ * is remembered in b->flow_err (the first such) and skipped, so that the
+ * books still open and kontora check can say what is wrong.  Returns 0
+ * or KT_ENOMEM. */
+static int add_flow(struct kt_books *b, const char *path, const char *base,
+                    const char *text, size_t len, struct kt_error *err)
+{
+	struct kt_flow *f, **flows;
+	struct kt_error e = { 0 };
+	int rc = kt_flow_parse(text, len, path, (const struct kt_schema *const *)b->types,
+	                       b->ntypes, &f, &e);
+
+	if (rc == KT_ENOMEM)
+		return kt_error_set(err, rc, "out of memory");
+	if (rc) {
+		if (!b->flow_err.code)
+			b->flow_err = e;
+		return 0;
+	}
+	if (!(flows = realloc(b->flows, (b->nflows + 1) * sizeof *flows))) {
+		kt_flow_free(f);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	b->flows = flows;
+	b->flows[b->nflows++] = f;
+	return 0;
+}
+
+/* Loads every workflow (workflows/TYPE.flow) of HEAD; none at all is
+ * fine.  Returns 0 or an error. */
+static int load_flows(struct kt_books *b, struct kt_error *err)
+{
+	int rc = each_head_file(b, "workflows", ".flow", NULL, add_flow, err);
+
+	return rc == KT_ENOTFOUND ? 0 : rc;
+}
+
+/* Returns the workflow of type.  See kontora.h. */
+const struct kt_flow *kt_books_flow(const struct kt_books *b, const char *type)
+{
+	for (size_t i = 0; i < b->nflows; i++)
+		if (!strcmp(b->flows[i]->type, type))
+			return b->flows[i];
+	return NULL;
+}
+
+/* Returns whether every workflow loaded.  See kontora.h. */
+int kt_books_flow_status(const struct kt_books *b, struct kt_error *err)
+{
+	if (b->flow_err.code && err)
+		*err = b->flow_err;
+	return b->flow_err.code;
+}
+
 /* Opens the books at root.  See kontora.h. */
 int kt_books_open(const char *root, const struct kt_options *opt,
                   struct kt_books **out, struct kt_error *err)
@@ -226,7 +280,7 @@ int kt_books_open(const char *root, const struct kt_options *opt,
 		rc = git_fail(err, root);
 		goto fail;
 	}
-	if ((rc = load_schemas(b, err)))
+	if ((rc = load_schemas(b, err)) || (rc = load_flows(b, err)))
 		goto fail;
 	/* A write retries the replay and reports what stops it; a read need
 	 * not wait for it, as it reads HEAD. */
@@ -251,6 +305,9 @@ void kt_books_close(struct kt_books *b)
 	for (size_t i = 0; i < b->ntypes; i++)
 		kt_schema_free(b->types[i]);
 	books_dicts_reset(b);
+	for (size_t i = 0; i < b->nflows; i++)
+		kt_flow_free(b->flows[i]);
+	free(b->flows);
 	free(b->types);
 	git_repository_free(b->repo);
 	free(b->root);

@@ -366,6 +366,12 @@ static void op_free(struct op *o)
 	kt_record_free(o->old);
 }
 
+/* Returns the books c changes.  See internal.h. */
+struct kt_books *change_books(const struct kt_change *c)
+{
+	return c->b;
+}
+
 /* Drops the change and releases the lock; NULL is fine. */
 void kt_change_free(struct kt_change *c)
 {

@@ -5,7 +5,7 @@
  * committed in HEAD (b->types), which are what the commands use.
  *
  * Every problem goes to the caller's kt_problem_fn as it is found, in a
- * fixed order (schemas, dictionaries, then types, month directories and
+ * fixed order (schemas, dictionaries, workflows, then types, month directories and
  * shards by name); references are verified at the end, once every record
  * has been seen.
  */
@@ -65,6 +65,8 @@ struct check {
 	sqlite3_stmt *add_ref;        /* INSERT INTO refs */
 	struct kt_buf key;            /* scratch for make_key() */
 	struct first first;           /* filled by put_key() */
+	struct kt_flow **flows;       /* the worktree's workflows that parse */
+	size_t nflows;
 };
 
 /* The database of a check: its settings, tables and one transaction for
@@ -572,6 +574,103 @@ static int check_dicts(struct check *c)
 	return rc;
 }
 
+/* --------------------------------------------------------- workflows */
+
+/* Returns 1 if word is one of the |-separated values of list. */
+static int in_enum(const char *list, const char *word)
+{
+	size_t len = strlen(word);
+
+	for (const char *p = list; p; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL)
+		if (!strncmp(p, word, len) && (p[len] == '|' || !p[len]))
+			return 1;
+	return 0;
+}
+
+/* Checks the states of a parsed workflow: each one a value of its field
+ * (an entry of the worktree's dictionary, or of the enum), and each but
+ * the first reached by some transition.  Returns 0, KT_ENOMEM or
+ * KT_EDB. */
+static int check_flow_states(struct check *c, const struct kt_flow *f)
+{
+	const struct kt_schema *s = kt_books_type(c->b, f->type);
+	const struct kt_field *fd = s ? kt_schema_field(s, f->field) : NULL;
+	int rc = 0, unread = 0;
+
+	if (fd && fd->type == KT_DICT && (unread = has_key(c, 'b', fd->arg, "", "")) < 0)
+		return unread;
+	for (size_t i = 0; !rc && fd && i < f->nstates; i++) {
+		const char *st = f->states[i];
+		int found = 1;
+		if (fd->type == KT_DICT && !unread && (found = has_key(c, 'd', fd->arg, "", st)) < 0)
+			return found;
+		if (fd->type == KT_DICT && !found)
+			rc = problem(c, f->file, f->states_line, NULL, "states: \"%s\" is not in dicts/%s.csv",
+			             st, fd->arg);
+		else if (fd->type == KT_ENUM && !in_enum(fd->arg, st))
+			rc = problem(c, f->file, f->states_line, NULL, "states: \"%s\" is not one of %s",
+			             st, fd->arg);
+	}
+	for (size_t i = 1; !rc && i < f->nstates; i++) {
+		size_t k = 0;
+		while (k < f->ntransitions && strcmp(f->transitions[k].to, f->states[i]))
+			k++;
+		if (k == f->ntransitions)
+			rc = problem(c, f->file, f->states_line, NULL,
+			             "states: \"%s\" is unreachable: no transition leads to it",
+			             f->states[i]);
+	}
+	return rc;
+}
+
+/* Checks one workflow file of the worktree (workflows/NAME), keeping it
+ * for the rows when it parses.  Returns 0, KT_ENOMEM or KT_EDB. */
+static int check_flow(struct check *c, const char *entry)
+{
+	struct kt_buf text = { 0 };
+	struct kt_error e = { 0 };
+	struct kt_flow *f = NULL;
+	char *file = NULL;
+	int rc = asprintf(&file, "workflows/%s", entry) < 0 ? KT_ENOMEM : load(c, file, &text);
+
+	if (!rc) {
+		rc = kt_flow_parse(text.data ? text.data : "", text.len, file,
+		                   (const struct kt_schema *const *)c->b->types, c->b->ntypes, &f, &e);
+		if (rc == KT_ESCHEMA)
+			rc = problem_from(c, file, e.msg);
+		else if (!rc)
+			rc = check_flow_states(c, f);
+	}
+	if (!rc && f) {
+		struct kt_flow **flows = realloc(c->flows, (c->nflows + 1) * sizeof *flows);
+		if (!flows)
+			rc = KT_ENOMEM;
+		else {
+			c->flows = flows;
+			c->flows[c->nflows++] = f;
+			f = NULL;
+		}
+	}
+	kt_flow_free(f);
+	kt_buf_free(&text);
+	free(file);
+	return rc < 0 ? rc : 0;
+}
+
+/* Checks every workflow of the worktree (workflows/NAME.flow).  Returns
+ * 0, KT_ENOMEM or KT_EDB. */
+static int check_flows(struct check *c)
+{
+	struct dirent **ents;
+	int n = list_dir(c, "workflows", 1, &ents), rc = n < 0 ? n : 0;
+
+	for (int i = 0; !rc && i < n; i++)
+		if (has_suffix(ents[i]->d_name, ".flow"))
+			rc = check_flow(c, ents[i]->d_name);
+	free_entries(ents, n > 0 ? n : 0);
+	return rc;
+}
+
 /* ------------------------------------------------------------ shards */
 
 /* What check knows of the shard being checked. */
@@ -587,6 +686,8 @@ struct shard {
 	char *bad;                    /* per header column: invalid UTF-8 in this row */
 	long id_col, created_col;
 	const char *prev_id;          /* the last valid id, for the order */
+	const struct kt_flow *flow;   /* the type's workflow in the worktree, or NULL */
+	long flow_col;                /* header column of its state field, or -1 */
 };
 
 /* Returns the value in column col of row r, "" when the row has none. */
@@ -835,8 +936,19 @@ static int check_row(struct check *c, struct shard *sh, const struct kt_csv_row 
 		rc = check_id(c, sh, r);
 	if (!rc)
 		rc = check_created(c, sh, r);
-	for (size_t i = 0; !rc && i < sh->s->nfields; i++)
+	int state_ok = 1;
+	for (size_t i = 0; !rc && i < sh->s->nfields; i++) {
+		int before = c->count;
 		rc = check_value(c, sh, r, i);
+		if (sh->flow && !strcmp(sh->s->fields[i].name, sh->flow->field))
+			state_ok = c->count == before;
+	}
+	/* The state field holds a state of the workflow (when it is a valid
+	 * value of its field: one problem per value). */
+	const char *st = sh->flow && state_ok ? value_at(sh, r, sh->flow_col) : "";
+	if (!rc && *st && !is_bad(sh, sh->flow_col) && !kt_flow_is_state(sh->flow, st))
+		rc = problem(c, sh->file, r->line, sh->flow->field, "\"%s\" is not a state of %s",
+		             st, sh->flow->file);
 	return rc;
 }
 
@@ -868,6 +980,11 @@ static int check_rows(struct check *c, const struct kt_schema *s,
 	sh.cols = calloc(s->nfields + 1, sizeof *sh.cols);
 	sh.bad = calloc(csv->nheader + 1, 1);
 	rc = sh.cols && sh.bad ? check_header(c, &sh) : KT_ENOMEM;
+	for (size_t i = 0; i < c->nflows && !sh.flow; i++)
+		if (!strcmp(c->flows[i]->type, s->name)) {
+			sh.flow = c->flows[i];
+			sh.flow_col = column(csv, sh.flow->field);
+		}
 	for (size_t i = 0; !rc && i < csv->nrows; i++)
 		rc = check_row(c, &sh, &csv->rows[i]);
 	free(sh.cols);
@@ -1058,6 +1175,9 @@ static void check_free(struct check *c)
 	sqlite3_finalize(c->add_ref);
 	sqlite3_close(c->db);
 	kt_buf_free(&c->key);
+	for (size_t i = 0; i < c->nflows; i++)
+		kt_flow_free(c->flows[i]);
+	free(c->flows);
 	free(c->first.id);
 	free(c->first.file);
 	if (c->root_fd >= 0)
@@ -1084,6 +1204,8 @@ int kt_check(struct kt_books *b, kt_problem_fn fn, void *arg,
 		rc = check_schemas(&c);
 	if (!rc)
 		rc = check_dicts(&c);
+	if (!rc)
+		rc = check_flows(&c);
 	if (!rc)
 		rc = check_data(&c);
 	if (!rc)

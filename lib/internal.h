@@ -34,6 +34,9 @@ struct kt_books {
 	void (*progress)(void *arg, const char *what, size_t done, size_t total);
 	void *progress_arg;
 	int lock_fd;                /* -1 when not holding the write lock */
+	struct kt_flow **flows;     /* workflows/TYPE.flow of HEAD */
+	size_t nflows;
+	struct kt_error flow_err;   /* why a flow could not be loaded, or code 0 */
 };
 
 /* Returns the libgit2 error of the last call as text (never NULL). */
@@ -181,6 +184,11 @@ int value_resolve(struct kt_books *b, const struct kt_field *f,
 /* Finds who acts: KONTORA_USER's login, else git's user.email among the
  * employees, else git's identity.  Returns 0 or an error. */
 int books_identity(struct kt_books *b, struct kt_error *err);
+
+/* ----------------------------------------------------------- workflows */
+
+/* Returns the books change c is made to (change.c). */
+struct kt_books *change_books(const struct kt_change *c);
 
 /* Parses a stored bool ("true"/"false"/"") into 1/0/-1. */
 int bool_value(const char *s);

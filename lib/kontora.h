@@ -185,6 +185,7 @@ struct kt_schema {
 	char *key;           /* field other records refer by (employee: login), or NULL for id */
 	char *title;         /* field that names a record in messages (name, title) */
 	char *sort;          /* default sort field or NULL */
+	char *owner;         /* ref:employee field naming whose the record is, or NULL */
 	int split;           /* "split id": a month's records in 32 files by id */
 	char **columns;      /* fields shown in tables */
 	size_t ncolumns;
@@ -259,6 +260,12 @@ const struct kt_schema *kt_books_type_by_prefix(const struct kt_books *b, char l
 
 /* Returns the identity changes are committed with (owned by b). */
 const struct kt_identity *kt_books_identity(const struct kt_books *b);
+
+/* Resolves who acts (as kt_change_begin() does) and returns it in *who
+ * (owned by b): login is the employee's login, or NULL when the caller is
+ * not an employee.  Returns 0 or an error (an unknown KONTORA_USER). */
+int kt_books_whoami(struct kt_books *b, const struct kt_identity **who,
+                    struct kt_error *err);
 
 /* Reads user.name and user.email from git's global configuration into
  * *name and *email (caller frees both).  Returns 0 or KT_ENOTFOUND. */
@@ -432,6 +439,7 @@ struct kt_query {
 	const char *sort;    /* field, "-field" descending; NULL for the type's default */
 	long limit;          /* 0 for no limit */
 	int all_columns;     /* every field, else the schema's table columns */
+	int all;             /* also records in an archive state of the type's workflow */
 };
 
 /* Runs a list query through the index.  Values come as stored in CSV
@@ -517,6 +525,91 @@ int kt_xlsx_close(struct kt_xlsx *x, struct kt_error *err);
  * NULL is fine. */
 void kt_xlsx_free(struct kt_xlsx *x);
 
+/* ------------------------------------------------------------- workflows */
+
+/* A transition of a workflow (see kontora-flow(5)). */
+struct kt_transition {
+	char *name;          /* "propose": also a command (kontora lead propose ID) */
+	char **from;         /* the states it leaves, "*" expanded */
+	size_t nfrom;
+	char *to;            /* the state it enters */
+	char **requires;     /* fields that must be non-empty after the move */
+	size_t nrequires;
+	char *reason;        /* the field --reason is stored in, or NULL */
+	char **roles;        /* the roles that may take it; none: anyone */
+	size_t nroles;
+	long line;           /* where it is defined, for messages */
+};
+
+/* "on STATE set FIELD=VALUE": set on entering state. */
+struct kt_flow_action {
+	char *state;
+	char *field;
+	char *value;         /* as written; "" clears the field */
+	long line;
+};
+
+/* A workflow: the states of a record type, read from workflows/TYPE.flow. */
+struct kt_flow {
+	char *type;          /* "lead" */
+	char *field;         /* the field holding the state, "stage" */
+	char **states;       /* in order; the first is where records start */
+	size_t nstates;
+	char **archive;      /* states whose records lists hide unless asked */
+	size_t narchive;
+	struct kt_transition *transitions;
+	size_t ntransitions;
+	struct kt_flow_action *actions;
+	size_t nactions;
+	char *file;          /* workflows/lead.flow, for messages */
+	long states_line;    /* the line of "states" */
+};
+
+/* Parses one workflow file's text.  name is the path used in messages
+ * (workflows/TYPE.flow); types are the record types the "flow" line may
+ * name.  Returns 0 and *out (free with kt_flow_free()), or KT_ESCHEMA
+ * with err naming file:line, or KT_ENOMEM. */
+int kt_flow_parse(const char *text, size_t len, const char *name,
+                  const struct kt_schema *const *types, size_t ntypes,
+                  struct kt_flow **out, struct kt_error *err);
+void kt_flow_free(struct kt_flow *f);
+
+/* Returns 1 if state is one of f's states, else 0. */
+int kt_flow_is_state(const struct kt_flow *f, const char *state);
+
+/* Returns the transition of f called name, or NULL. */
+const struct kt_transition *kt_flow_transition(const struct kt_flow *f, const char *name);
+
+/* Returns the workflow of type (owned by b), or NULL when it has none or
+ * its file could not be read (see kt_books_flow_status()). */
+const struct kt_flow *kt_books_flow(const struct kt_books *b, const char *type);
+
+/* Returns 0 when every workflows/TYPE.flow of HEAD was loaded, else the
+ * error of the first that was not, copied into err.  The books open even
+ * so, so that kontora check can report it. */
+int kt_books_flow_status(const struct kt_books *b, struct kt_error *err);
+
+/* Resolves what a user typed as a state of f: a state, or for a dict
+ * field an entry's name.  Returns 0 and *state (owned by f), or
+ * KT_EINVAL naming the states. */
+int kt_flow_state(struct kt_books *b, const struct kt_flow *f, const char *input,
+                  const char **state, struct kt_error *err);
+
+/* Moves the record id (full) of type s along its workflow, as one edit of
+ * change c: by the transition called transition or, when that is NULL,
+ * by the first transition from the record's state to to_state.  Checks
+ * the transition's roles against the acting employee's role (admin may
+ * do anything; a caller who is no employee is not checked), its reason
+ * (reason goes to the reason field) and the fields it requires (the
+ * extra (names, values) count), then sets the state field, the reason,
+ * the extra fields and the "on" actions of the new state.  Returns 0 or
+ * an error naming the record ("lead L3F9K2QX: no transition from new to
+ * won (allowed: qualify, propose, won, lost)"). */
+int kt_change_move(struct kt_change *c, const struct kt_schema *s, const char *id,
+                   const char *transition, const char *to_state, const char *reason,
+                   char *const *names, char *const *values, size_t n,
+                   struct kt_error *err);
+
 /* ----------------------------------------------------------------- check */
 
 /* Called for every problem found: file relative to the books, line
@@ -524,10 +617,11 @@ void kt_xlsx_free(struct kt_xlsx *x);
 typedef void (*kt_problem_fn)(void *arg, const char *file, long line,
                               const char *field, const char *message);
 
-/* Validates the books' worktree: schemas, dictionaries, every CSV shard
- * (well-formed, UTF-8, header, ids, types, required, dictionaries,
- * references, unique fields).  Returns the number of problems (>= 0) or
- * an error that stopped the check. */
+/* Validates the books' worktree: schemas, dictionaries, workflows (that
+ * they parse, that their states are values of the state field and
+ * reachable), every CSV shard (well-formed, UTF-8, header, ids, types,
+ * required, dictionaries, references, unique fields, states).  Returns
+ * the number of problems (>= 0) or an error that stopped the check. */
 int kt_check(struct kt_books *b, kt_problem_fn fn, void *arg,
              struct kt_error *err);
 
@@ -558,5 +652,22 @@ struct kt_log_entry {
 int kt_log(struct kt_books *b, const struct kt_schema *s, const char *id,
            int (*fn)(void *arg, const struct kt_log_entry *e), void *arg,
            struct kt_error *err);
+
+/* ------------------------------------------------------------- iCalendar */
+
+/* Appends the start of an iCalendar (RFC 5545) file to out: BEGIN:VCALENDAR,
+ * VERSION, PRODID.  Lines end in CRLF.  Returns 0 or KT_ENOMEM. */
+int kt_ics_begin(struct kt_buf *out);
+
+/* Appends one all-day VEVENT: UID uid, DTSTAMP stamp (UTC),
+ * DTSTART;VALUE=DATE the date (YYYY-MM-DD), SUMMARY summary with \ ; ,
+ * and newlines escaped; lines longer than 75 octets are folded (CRLF and
+ * a space) without splitting a UTF-8 character.  Returns 0, KT_EINVAL for
+ * a date that is not one, or KT_ENOMEM. */
+int kt_ics_event(struct kt_buf *out, const char *uid, const char *date,
+                 const char *summary, time_t stamp);
+
+/* Appends END:VCALENDAR.  Returns 0 or KT_ENOMEM. */
+int kt_ics_end(struct kt_buf *out);
 
 #endif

@@ -203,6 +203,18 @@ const struct kt_identity *kt_books_identity(const struct kt_books *b)
 	return &b->who;
 }
 
+/* Resolves who acts and returns it.  See kontora.h. */
+int kt_books_whoami(struct kt_books *b, const struct kt_identity **who,
+                    struct kt_error *err)
+{
+	int rc = books_identity(b, err);
+
+	if (rc)
+		return rc;
+	*who = &b->who;
+	return 0;
+}
+
 /* ----------------------------------------------------------------- lists */
 
 /* Returns the type of column name of s (id and created are text). */
@@ -405,6 +417,20 @@ int kt_list(struct kt_books *b, const struct kt_query *q, kt_row_fn fn,
 		rc = kt_buf_addf(&sql, " FROM \"%s\"", s->name);
 	if (rc || (rc = where_clause(b, s, q->where, &sql, &binds, &nums, &isnum, &nbinds, err)))
 		goto done;
+	/* Records in an archive state of the type's workflow only with all. */
+	const struct kt_flow *flow = q->all ? NULL : kt_books_flow(b, s->name);
+	if (flow && flow->narchive) {
+		rc = kt_buf_addf(&sql, " AND (\"%s\" IS NULL OR \"%s\" NOT IN (", flow->field, flow->field);
+		for (size_t i = 0; !rc && i < flow->narchive; i++) {
+			char *lit = sqlite3_mprintf("%Q", flow->archive[i]);
+			rc = !lit || kt_buf_addf(&sql, "%s%s", i ? ", " : "", lit) ? KT_ENOMEM : 0;
+			sqlite3_free(lit);
+		}
+		if (rc || (rc = kt_buf_adds(&sql, "))"))) {
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
 	const char *sort = q->sort ? q->sort : s->sort ? s->sort : "created";
 	int desc = *sort == '-';
 	sort += desc;

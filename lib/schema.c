@@ -171,6 +171,8 @@ static int parse_line(struct kt_schema *s, char **w, int n, const char *file,
 		return one_word(&s->title, w, n, file, line, d, err);
 	if (!strcmp(d, "sort"))
 		return one_word(&s->sort, w, n, file, line, d, err);
+	if (!strcmp(d, "owner"))
+		return one_word(&s->owner, w, n, file, line, d, err);
 	if (!strcmp(d, "split")) {
 		if (n != 1 || strcmp(w[0], "id"))
 			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: split takes \"id\"", file, line);
@@ -204,7 +206,7 @@ static int parse_line(struct kt_schema *s, char **w, int n, const char *file,
 /* Where the directives that name fields were, for messages: fields may
  * be defined after the lines that name them, so these are checked last. */
 struct named_lines {
-	long key, title, sort;
+	long key, title, sort, owner;
 	long *columns;       /* the line of each column */
 };
 
@@ -219,6 +221,8 @@ static int note_line(struct named_lines *nl, const struct kt_schema *s,
 		nl->title = line;
 	else if (!strcmp(d, "sort"))
 		nl->sort = line;
+	else if (!strcmp(d, "owner"))
+		nl->owner = line;
 	else if (!strcmp(d, "columns") && s->ncolumns > had_columns) {
 		long *c = realloc(nl->columns, s->ncolumns * sizeof *c);
 		if (!c)
@@ -237,8 +241,9 @@ static int names_column(const struct kt_schema *s, const char *name)
 	return !strcmp(name, "id") || !strcmp(name, "created") || kt_schema_field(s, name);
 }
 
-/* Checks that the fields named by key, title, sort and columns exist and
- * that the type has a name and a prefix.  Returns 0 or an error. */
+/* Checks that the fields named by key, title, sort, owner and columns
+ * exist (owner a ref:employee field) and that the type has a name and a
+ * prefix.  Returns 0 or an error. */
 static int validate(const struct kt_schema *s, const struct named_lines *nl,
                     const char *file, struct kt_error *err)
 {
@@ -252,6 +257,14 @@ static int validate(const struct kt_schema *s, const struct named_lines *nl,
 		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: key: no field \"%s\"", file, nl->key, s->key);
 	if (s->title && !kt_schema_field(s, s->title))
 		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: title: no field \"%s\"", file, nl->title, s->title);
+	if (s->owner) {
+		const struct kt_field *f = kt_schema_field(s, s->owner);
+		if (!f)
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: owner: no field \"%s\"", file, nl->owner, s->owner);
+		if (f->type != KT_REF || strcmp(f->arg, "employee"))
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: owner: %s is not a ref:employee field",
+			                    file, nl->owner, s->owner);
+	}
 	if (sort && !names_column(s, sort))
 		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: sort: no field \"%s\"", file, nl->sort, sort);
 	for (size_t i = 0; i < s->ncolumns; i++)
@@ -329,6 +342,7 @@ void kt_schema_free(struct kt_schema *s)
 	free(s->key);
 	free(s->title);
 	free(s->sort);
+	free(s->owner);
 	free(s->file);
 	free(s);
 }

@@ -1,0 +1,220 @@
+/*
+ * flow.c - kontora TYPE move ID STATE and kontora TYPE TRANSITION ID:
+ * moving a record along the workflow of its type (workflows/TYPE.flow,
+ * see kontora-flow(5)).  The transitions are data, so every name of the
+ * flow file is a subcommand.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+enum { OPT_REASON = 1000, OPT_SET, OPT_DRY, OPT_FIELD };
+
+/* Prints the usage of the moves of type s with flow f, listing its
+ * transitions, and exits (0 when asked). */
+__attribute__((noreturn))
+static void flow_usage(const struct kt_schema *s, const struct kt_flow *f, int asked)
+{
+	struct kt_buf u = { 0 };
+	int rc = kt_buf_addf(&u, "usage: kontora %s move ID STATE [--reason R] [--set FIELD=VALUE]...\n"
+	                         "                [--FIELD VALUE]... [--dry-run]\n"
+	                         "       kontora %s TRANSITION ID [--reason R] [--set FIELD=VALUE]...\n"
+	                         "                [--FIELD VALUE]... [--dry-run]\n"
+	                         "states of %s: ", s->name, s->name, f->file);
+
+	for (size_t i = 0; !rc && i < f->nstates; i++)
+		rc = kt_buf_addf(&u, "%s%s", i ? " " : "", f->states[i]);
+	if (!rc)
+		rc = kt_buf_adds(&u, "\ntransitions:\n");
+	for (size_t i = 0; !rc && i < f->ntransitions; i++) {
+		const struct kt_transition *t = &f->transitions[i];
+		rc = kt_buf_addf(&u, "  %-12s", t->name);
+		for (size_t k = 0; !rc && k < t->nfrom; k++)
+			rc = kt_buf_addf(&u, " %s", t->from[k]);
+		if (!rc)
+			rc = kt_buf_addf(&u, " -> %s", t->to);
+		if (!rc && t->reason)
+			rc = kt_buf_addf(&u, "  (--reason: %s)", t->reason);
+		if (!rc)
+			rc = kt_buf_adds(&u, "\n");
+	}
+	if (rc)
+		die("out of memory");
+	usage(u.data, asked);
+}
+
+/* (name, value) pairs from the command line. */
+struct pairs {
+	size_t n;
+	char **names;
+	char **values;
+};
+
+static void pairs_add(struct pairs *p, const char *name, size_t nlen, const char *value)
+{
+	char **names = realloc(p->names, (p->n + 1) * sizeof *names);
+	char **values = names ? realloc(p->values, (p->n + 1) * sizeof *values) : NULL;
+
+	if (!names || !values)
+		die("out of memory");
+	p->names = names;
+	p->values = values;
+	if (!(names[p->n] = strndup(name, nlen)) || !(values[p->n] = strdup(value)))
+		die("out of memory");
+	for (char *c = names[p->n]; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	p->n++;
+}
+
+static void pairs_free(struct pairs *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->names[i]);
+		free(p->values[i]);
+	}
+	free(p->names);
+	free(p->values);
+}
+
+/* Options of a move. */
+struct move_opts {
+	struct pairs p;
+	const char *reason;
+	int dry_run;
+};
+
+/* Parses --reason, --set FIELD=VALUE, --FIELD VALUE (dashes or
+ * underscores), --dry-run and -h.  Returns the index of the first
+ * operand. */
+static int parse_move(int argc, char **argv, const struct kt_schema *s,
+                      const struct kt_flow *f, struct move_opts *mo)
+{
+	size_t n = 2 * s->nfields;
+	struct option *opts = calloc(n + 5, sizeof *opts);
+	char **dashed = calloc(s->nfields + 1, sizeof *dashed);
+	int c;
+
+	if (!opts || !dashed)
+		die("out of memory");
+	opts[0] = (struct option){ "reason", required_argument, NULL, OPT_REASON };
+	opts[1] = (struct option){ "set", required_argument, NULL, OPT_SET };
+	opts[2] = (struct option){ "dry-run", no_argument, NULL, OPT_DRY };
+	opts[3] = (struct option){ "help", no_argument, NULL, 'h' };
+	for (size_t i = 0; i < s->nfields; i++) {
+		if (!(dashed[i] = strdup(s->fields[i].name)))
+			die("out of memory");
+		for (char *d = dashed[i]; *d; d++)
+			if (*d == '_')
+				*d = '-';
+		opts[4 + 2 * i] = (struct option){ s->fields[i].name, required_argument, NULL, OPT_FIELD + (int)i };
+		opts[5 + 2 * i] = (struct option){ dashed[i], required_argument, NULL, OPT_FIELD + (int)i };
+	}
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			flow_usage(s, f, 1);
+		else if (c == OPT_DRY)
+			mo->dry_run = 1;
+		else if (c == OPT_REASON)
+			mo->reason = optarg;
+		else if (c == OPT_SET) {
+			const char *eq = strchr(optarg, '=');
+			if (!eq || eq == optarg) {
+				fprintf(stderr, "kontora: error: --set %s: not FIELD=VALUE\n", optarg);
+				flow_usage(s, f, 0);
+			}
+			pairs_add(&mo->p, optarg, (size_t)(eq - optarg), eq + 1);
+		} else if (c >= OPT_FIELD) {
+			const char *name = s->fields[c - OPT_FIELD].name;
+			pairs_add(&mo->p, name, strlen(name), optarg);
+		} else {
+			fprintf(stderr, "kontora: error: %s: unknown option or missing value\n",
+			        argv[optind - 1]);
+			flow_usage(s, f, 0);
+		}
+	}
+	for (size_t i = 0; i < s->nfields; i++)
+		free(dashed[i]);
+	free(dashed);
+	free(opts);
+	return optind;
+}
+
+/* kontora TYPE move ID STATE and kontora TYPE TRANSITION ID. */
+int flow_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_schema *s)
+{
+	const struct kt_flow *f = kt_books_flow(b, s->name);
+	struct kt_error err = { 0 };
+	int is_move = !strcmp(argv[0], "move");
+
+	if (!f) {
+		/* A flow file that does not parse: say so rather than "no such
+		 * subcommand". */
+		char file[300];
+		snprintf(file, sizeof file, "workflows/%s.flow:", s->name);
+		if (kt_books_flow_status(b, &err) && !strncmp(err.msg, file, strlen(file)))
+			die_err(&err);
+		return -1;
+	}
+	if (!is_move && !kt_flow_transition(f, argv[0]))
+		return -1;
+
+	struct move_opts mo = { 0 };
+	int first = parse_move(argc, argv, s, f, &mo);
+	if (argc - first != (is_move ? 2 : 1))
+		flow_usage(s, f, 0);
+
+	const char *transition = is_move ? NULL : argv[0];
+	const char *to = NULL;
+	if (is_move && kt_flow_state(b, f, argv[first + 1], &to, &err))
+		die("%s: %s", s->name, err.msg);
+
+	const struct kt_schema *found;
+	struct kt_record *r;
+	char *id;
+	if (kt_resolve_id(b, s->name, argv[first], &id, &found, &err) ||
+	    kt_record_read(b, s, id, &r, &err))
+		die_err(&err);
+	const char *old = kt_record_get(r, f->field);
+	char *from = strdup(old ? old : "");
+	kt_record_free(r);
+	if (!from)
+		die("out of memory");
+
+	struct kt_change *c;
+	char command[256];
+	snprintf(command, sizeof command, "%s %s", s->name, argv[0]);
+	if (kt_change_begin(b, command, &c, &err))
+		die_err(&err);
+	if (kt_change_move(c, s, id, transition, to, mo.reason, mo.p.names, mo.p.values,
+	                   mo.p.n, &err)) {
+		kt_change_free(c);
+		die_err(&err);
+	}
+	pairs_free(&mo.p);
+	if (!to)
+		to = kt_flow_transition(f, transition)->to;
+	if (mo.dry_run) {
+		struct kt_buf d = { 0 };
+		if (kt_change_describe(c, &d))
+			die("out of memory");
+		fputs(d.data ? d.data : "", stdout);
+		kt_buf_free(&d);
+	} else {
+		char subject[512], oid[41];
+		snprintf(subject, sizeof subject, "%s %s: %s %s -> %s", s->name, id, f->field,
+		         *from ? from : "(empty)", to);
+		if (kt_change_commit(c, subject, oid, &err)) {
+			kt_change_free(c);
+			die_err(&err);
+		}
+		if (!oid[0])
+			warn("%s: nothing to change", id);
+	}
+	kt_change_free(c);
+	free(from);
+	free(id);
+	return 0;
+}

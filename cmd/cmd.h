@@ -97,5 +97,6 @@ int cmd_record(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_reindex(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_search(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_sql(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_webhook(int argc, char **argv, struct kt_ctx *ctx);
 
 #endif

@@ -35,6 +35,7 @@ static const struct command {
 	{ "reindex", cmd_reindex, NEED_BOOKS, "rebuild the index" },
 	{ "search", cmd_search, NEED_BOOKS, "find records by their words" },
 	{ "sql", cmd_sql, NEED_BOOKS, "run a read-only SQL query on the index" },
+	{ "webhook", cmd_webhook, 0, "take web form posts (a CGI program)" },
 };
 
 static const char main_usage[] =
@@ -196,6 +197,11 @@ int main(int argc, char **argv)
 		ctx.opt.user = NULL;
 	ctx.opt.now = parse_now(getenv("KONTORA_NOW"));
 	ctx.datadir = find_datadir();
+	/* A web server runs a CGI program without arguments: a link called
+	 * kontora-webhook is kontora webhook. */
+	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	if (!strcmp(base, "kontora-webhook"))
+		return cmd_webhook(1, (char *[]){ "webhook", NULL }, &ctx);
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	opterr = 0;
 

@@ -626,6 +626,7 @@ static const struct {
 	{ "vat.rate", NULL },
 	{ "vat.mode", "included|on-top" },
 	{ "assign.rule", "round-robin|least-loaded" },
+	{ "webhook.max-size", NULL },
 };
 
 /* Checks a value of one of known_keys.  Returns 0 or KT_EINVAL. */

@@ -408,6 +408,23 @@ int kt_config_foreach(struct kt_books *b,
                       int (*fn)(void *arg, const char *key, const char *value),
                       void *arg, struct kt_error *err);
 
+/* Reads key from the git-config file at path (a books' kontora.conf on
+ * disk) without opening a repository, for kontora webhook.  Returns 0
+ * and *value (caller frees), KT_ENOTFOUND, or KT_EGIT for a file that
+ * cannot be read or parsed. */
+int kt_conf_file_get(const char *path, const char *key, char **value,
+                     struct kt_error *err);
+
+/* ----------------------------------------------------------------- spool */
+
+/* Delivers len bytes of data into the maildir-style spool dir (created
+ * with tmp/, new/ and cur/ when missing): written and synced in tmp/, then
+ * renamed into new/ so that readers see only whole files.  The name is
+ * unique (time now, pid, random, host).  Returns 0 and *name (the file's
+ * name in new/, caller frees; name may be NULL), or KT_EIO. */
+int kt_spool_deliver(const char *dir, const char *data, size_t len, time_t now,
+                     char **name, struct kt_error *err);
+
 /* ----------------------------------------------------------------- index */
 
 /* A column of a result: its name and type (KT_TEXT for SQL results). */

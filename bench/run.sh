@@ -30,10 +30,10 @@ fi
 BOOKS=$BENCH_DIR/books
 LEADS_CSV=$BENCH_DIR/leads.csv
 CLIENTS_CSV=$BENCH_DIR/clients.csv
-# Commands act as one of the generated managers.
-KONTORA_USER=manager07
-export KONTORA_USER
-unset KONTORA_BOOKS KONTORA_NOW 2>/dev/null || true
+# Commands act as the admin kontora init makes of git's identity: the
+# leads edited and shown belong to various managers, and a manager sees
+# and changes only their own (kontora-schema(5), ACCESS).
+unset KONTORA_USER KONTORA_BOOKS KONTORA_NOW 2>/dev/null || true
 mkdir -p "$BENCH_DIR"
 identity_dir=$BENCH_DIR identity_name=kontora-bench identity_email=bench@example.ru
 . "$ROOT/tools/git-identity.sh"

@@ -183,8 +183,6 @@ int cmd_agenda(int argc, char **argv, struct kt_ctx *ctx)
 		const struct kt_identity *who;
 		if (kt_books_whoami(b, &who, &err))
 			die_err(&err);
-		if (!who->login)
-			die("agenda: you are not an employee (set KONTORA_USER or give --to LOGIN)");
 		login = who->login;
 	}
 

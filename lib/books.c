@@ -315,6 +315,7 @@ void kt_books_close(struct kt_books *b)
 	free(b->who_name);
 	free(b->who_email);
 	free(b->who_login);
+	free(b->who_role);
 	free(b);
 	git_libgit2_shutdown();
 }

@@ -489,6 +489,9 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 		const struct kt_field *fd = &s->fields[f];
 		const char *given = fd->def;
 		char *v;
+		/* A record one may add only as one's own is one's own. */
+		if (s->owner && !strcmp(fd->name, s->owner) && !given)
+			given = access_own_default(b, s);
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(names[i], fd->name))
 				given = values[i];
@@ -509,6 +512,8 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 		if ((rc = op_set(o, "created", created)) || !(o->path = shard_path(s, created, newid)))
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
+	if (!rc)
+		rc = access_values(b, s, newid, NULL, o->names, o->values, o->n, err);
 	if (rc) {
 		op_free(o);
 		c->nops--;
@@ -534,9 +539,9 @@ int kt_change_edit(struct kt_change *c, const struct kt_schema *s,
 {
 	struct kt_record *old;
 	struct op *o = edit_of(c, id);
-	int rc = kt_record_read(c->b, s, id, &old, err);
+	int rc = access_record(c->b, s, id, ACCESS_WRITE, err);
 
-	if (rc)
+	if (rc || (rc = kt_record_read(c->b, s, id, &old, err)))
 		return rc;
 	if (!o) {
 		if (!(o = new_op(c, OP_EDIT, s))) {
@@ -576,7 +581,7 @@ int kt_change_edit(struct kt_change *c, const struct kt_schema *s,
 		free(v);
 	}
 	kt_record_free(old);
-	return rc;
+	return rc ? rc : access_values(c->b, s, id, o->old, o->names, o->values, o->n, err);
 }
 
 /* Removes a record.  See kontora.h. */
@@ -584,9 +589,9 @@ int kt_change_remove(struct kt_change *c, const struct kt_schema *s,
                      const char *id, int force, struct kt_error *err)
 {
 	struct kt_record *old;
-	int rc = kt_record_read(c->b, s, id, &old, err);
+	int rc = access_record(c->b, s, id, ACCESS_WRITE, err);
 
-	if (rc)
+	if (rc || (rc = kt_record_read(c->b, s, id, &old, err)))
 		return rc;
 	if (!force) {
 		struct kt_buf who = { 0 };
@@ -654,6 +659,8 @@ int kt_change_config(struct kt_change *c, const char *key, const char *value,
 	const char *dot = strchr(key, '.');
 	struct op *o;
 
+	if (access_settings(c->b, "config", err))
+		return err->code;
 	if (!dot || dot == key || !dot[1] || strchr(key, ' '))
 		return kt_error_set(err, KT_EINVAL, "%s: a key is section.name", key);
 	if (value && check_config_value(key, value, err))
@@ -781,6 +788,8 @@ int kt_change_dict_add(struct kt_change *c, const char *dict, const char *id,
 	struct dict d;
 	int exists, rc;
 
+	if (access_settings(c->b, "dict add", err))
+		return err->code;
 	if (!dict_word(dict) || strlen(dict) > 200)
 		return kt_error_set(err, KT_EINVAL, "dict %s: a dictionary's name is lower-case letters, digits and _",
 		                    dict);
@@ -840,6 +849,8 @@ int kt_change_dict_remove(struct kt_change *c, const char *dict, const char *id,
 	struct dict d;
 	int exists, rc;
 
+	if (access_settings(c->b, "dict rm", err))
+		return err->code;
 	if (!dict_word(dict) || strlen(dict) > 200)
 		return kt_error_set(err, KT_EINVAL, "dict %s: a dictionary's name is lower-case letters, digits and _",
 		                    dict);

@@ -486,6 +486,7 @@ static int check_schemas(struct check *c)
 		if (rc || !seen[nseen])
 			continue;
 		rc = check_schema_clash(c, seen[nseen], seen, nseen);
+		c->count += access_problems(c->b, seen[nseen], c->fn, c->arg);
 		nseen++;
 	}
 	for (size_t i = 0; i < nseen; i++)

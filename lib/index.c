@@ -1021,32 +1021,53 @@ int kt_search(struct kt_books *b, const char *text, long limit, kt_row_fn fn, vo
 		free(q);
 		return kt_error_set(err, KT_EINVAL, "nothing to search for");
 	}
-	rc = prepare(b->db, "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ?", &hits, err);
+	/* What the caller may see of each type: NULL all, else a condition. */
+	char **seen = calloc(b->ntypes + 1, sizeof *seen);
+	int filtered = 0;
+	if (!seen)
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	for (size_t t = 0; !rc && t < b->ntypes; t++)
+		if (!(rc = access_where(b, b->types[t], ACCESS_READ, &seen[t], err)) && seen[t])
+			filtered = 1;
+	if (!rc)
+		rc = prepare(b->db, "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ?", &hits, err);
 	if (!rc) {
 		sqlite3_bind_text(hits, 1, q, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(hits, 2, limit > 0 ? limit : -1);
+		/* Hidden hits do not count: the limit is applied to what is shown. */
+		sqlite3_bind_int64(hits, 2, limit > 0 && !filtered ? limit : -1);
 	}
 	if (!rc)
 		rc = fn(arg, 3, cols, NULL);
-	while (!rc && sqlite3_step(hits) == SQLITE_ROW) {
+	long shown = 0;
+	while (!rc && (limit <= 0 || shown < limit) && sqlite3_step(hits) == SQLITE_ROW) {
 		int64_t at = sqlite3_column_int64(hits, 0);
-		const struct kt_schema *s = kt_books_type_at(b, (size_t)(at >> 40));
+		size_t t = (size_t)(at >> 40);
+		const struct kt_schema *s = kt_books_type_at(b, t);
 		sqlite3_stmt *rec = NULL;
-		char sql[256];
+		char *sql;
 		if (!s)
 			continue;
-		snprintf(sql, sizeof sql, "SELECT id, coalesce(\"%s\", '') FROM \"%s\" WHERE rowid = ?",
-		         s->title ? s->title : "id", s->name);
-		if ((rc = prepare(b->db, sql, &rec, err)))
+		if (asprintf(&sql, "SELECT id, coalesce(\"%s\", '') FROM \"%s\" WHERE rowid = ? AND %s",
+		             s->title ? s->title : "id", s->name, seen[t] ? seen[t] : "1") < 0) {
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+			break;
+		}
+		rc = prepare(b->db, sql, &rec, err);
+		free(sql);
+		if (rc)
 			break;
 		sqlite3_bind_int64(rec, 1, at & (((int64_t)1 << 40) - 1));
 		if (sqlite3_step(rec) == SQLITE_ROW) {
 			char *values[] = { s->name, (char *)sqlite3_column_text(rec, 0),
 			                   (char *)sqlite3_column_text(rec, 1) };
 			rc = fn(arg, 3, cols, values);
+			shown++;
 		}
 		sqlite3_finalize(rec);
 	}
+	for (size_t t = 0; seen && t < b->ntypes; t++)
+		free(seen[t]);
+	free(seen);
 	sqlite3_finalize(hits);
 	free(q);
 	return rc;

@@ -27,7 +27,7 @@ struct kt_books {
 	size_t ndicts;
 	int dicts_loaded;
 	git_oid schemas_tree;       /* HEAD's schemas/ tree: the index rebuilds when it moves */
-	char *who_name, *who_email, *who_login;
+	char *who_name, *who_email, *who_login, *who_role;
 	struct kt_identity who;
 	time_t now;
 	sqlite3 *db;                /* the index, opened by index_open() */
@@ -184,6 +184,67 @@ int value_resolve(struct kt_books *b, const struct kt_field *f,
 /* Finds who acts: KONTORA_USER's login, else git's user.email among the
  * employees, else git's identity.  Returns 0 or an error. */
 int books_identity(struct kt_books *b, struct kt_error *err);
+
+/* ------------------------------------------------------------- access */
+
+/* What a caller does with a record: see it or change it. */
+enum access_op { ACCESS_READ, ACCESS_WRITE };
+
+/* Parses the words after "access" (ROLE MODE [FIELD]) of line of a
+ * schema file into s.  Returns 0 or KT_ESCHEMA naming file:line. */
+int access_parse(struct kt_schema *s, char **w, int n, const char *file, long line,
+                 struct kt_error *err);
+/* Checks the access lines of a parsed schema against its fields.
+ * Returns 0 or KT_ESCHEMA naming file:line. */
+int access_validate(const struct kt_schema *s, const char *file, struct kt_error *err);
+/* Frees the access lines of s. */
+void access_free(struct kt_schema *s);
+/* Reports access lines of s naming a role employees cannot have, or a
+ * via field referring to a type the books lack; returns their number. */
+int access_problems(const struct kt_books *b, const struct kt_schema *s,
+                    kt_problem_fn fn, void *arg);
+
+/* Loads the role of b->who.login into b->who.role; refuses an inactive
+ * employee or one without a role.  Returns 0 or KT_EACCESS. */
+int access_caller(struct kt_books *b, struct kt_error *err);
+
+/* Resolves the caller and returns in *where an SQL condition on the
+ * columns of s's index table that holds for the records the caller may
+ * see (ACCESS_READ) or change (ACCESS_WRITE): NULL when every record
+ * (nothing to add), "0" when none.  Caller frees.  Returns 0 or an error. */
+int access_where(struct kt_books *b, const struct kt_schema *s, enum access_op op,
+                 char **where, struct kt_error *err);
+
+/* Returns 0 if the caller may see (READ) or change (WRITE) the record id
+ * of s, or when there is no such record in the index (the caller reports
+ * that); else KT_EACCESS naming the rule ("lead L3F9K2QX: managers change
+ * only their own records (schemas/lead.schema:8 access manager own); petr
+ * is a manager, the lead is anna's"), or another error. */
+int access_record(struct kt_books *b, const struct kt_schema *s, const char *id,
+                  enum access_op op, struct kt_error *err);
+
+/* Returns 0 if the caller may write the record id of s as it will be:
+ * old's values (old NULL for a new record) with (names, values) over
+ * them, in stored form; and every record it names through the role's
+ * "via" fields is one the caller may see.  Else KT_EACCESS naming the
+ * rule, or another error. */
+int access_values(struct kt_books *b, const struct kt_schema *s, const char *id,
+                  const struct kt_record *old, char *const *names, char *const *values,
+                  size_t n, struct kt_error *err);
+
+/* Returns the caller's login when the caller (resolved before) may add
+ * records of s only as their own (an "own" rule and no "all"), else NULL:
+ * the owner a new record gets when none is given. */
+const char *access_own_default(struct kt_books *b, const struct kt_schema *s);
+
+/* Returns 0 if the caller may change settings (an admin), else
+ * KT_EACCESS naming what (e.g. "config"), or another error. */
+int access_settings(struct kt_books *b, const char *what, struct kt_error *err);
+
+/* Returns 0 if the caller sees every record of every type, as what (a
+ * command reading the whole index, "sql") needs; else KT_EACCESS naming
+ * the first type and rule that hides some, or another error. */
+int access_whole(struct kt_books *b, const char *what, struct kt_error *err);
 
 /* ----------------------------------------------------------- workflows */
 

@@ -36,6 +36,7 @@ enum {
 	KT_ECSV = -12,       /* malformed CSV */
 	KT_ESCHEMA = -13,    /* a schema file is wrong */
 	KT_EDIRTY = -14,     /* the worktree has uncommitted changes in a file we must write */
+	KT_EACCESS = -15,    /* the caller's role may not see or do that, or the caller is unknown */
 };
 
 /* What went wrong, for a person.  code is the KT_E* value returned. */
@@ -177,6 +178,20 @@ struct kt_field {
 	int unique;
 };
 
+/* What a role may do with the records of a type: "access ROLE MODE
+ * [FIELD]" in its schema (kontora-schema(5)).  all: see and change every
+ * record; read: see every record, change none; own: the records whose
+ * owner field is the caller; via FIELD: the records whose FIELD names a
+ * record the caller may see (or change); none: nothing. */
+enum kt_access_mode { KT_ACCESS_ALL, KT_ACCESS_READ, KT_ACCESS_OWN, KT_ACCESS_VIA, KT_ACCESS_NONE };
+
+struct kt_access {
+	char *role;          /* "manager" */
+	enum kt_access_mode mode;
+	char *field;         /* via: the field naming the other record; else NULL */
+	long line;           /* where it is written, for messages */
+};
+
 /* A record type, read from schemas/NAME.schema (see kontora-schema(5)). */
 struct kt_schema {
 	char *name;          /* "lead" */
@@ -191,6 +206,8 @@ struct kt_schema {
 	size_t ncolumns;
 	struct kt_field *fields;
 	size_t nfields;
+	struct kt_access *access;  /* the access lines, in file order */
+	size_t naccess;
 	char *file;          /* schemas/lead.schema, for messages */
 };
 
@@ -216,6 +233,7 @@ struct kt_identity {
 	const char *name;
 	const char *email;
 	const char *login;   /* employee login or NULL */
+	const char *role;    /* the employee's role or NULL */
 };
 
 /* Options a command passes to the library instead of the environment. */
@@ -262,8 +280,10 @@ const struct kt_schema *kt_books_type_by_prefix(const struct kt_books *b, char l
 const struct kt_identity *kt_books_identity(const struct kt_books *b);
 
 /* Resolves who acts (as kt_change_begin() does) and returns it in *who
- * (owned by b): login is the employee's login, or NULL when the caller is
- * not an employee.  Returns 0 or an error (an unknown KONTORA_USER). */
+ * (owned by b): the employee KONTORA_USER names, else the one whose e-mail
+ * is git's user.email.  Returns 0 or an error: KT_EINVAL for an unknown
+ * KONTORA_USER, KT_EACCESS for a caller who is no employee or an inactive
+ * one (the message says what to do). */
 int kt_books_whoami(struct kt_books *b, const struct kt_identity **who,
                     struct kt_error *err);
 

@@ -500,6 +500,8 @@ int kt_log(struct kt_books *b, const struct kt_schema *s, const char *id,
 
 	if (!id_valid(s, id))
 		return kt_error_set(err, KT_ENOTFOUND, "no %s %s", s->name, id);
+	if ((rc = access_record(b, s, id, ACCESS_READ, err)))
+		return rc;
 	rc = index_shard_of(b, s, id, &path, err);
 	if (rc && rc != KT_ENOTFOUND)
 		return rc;

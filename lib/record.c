@@ -93,6 +93,8 @@ int kt_record_read(struct kt_books *b, const struct kt_schema *s,
 	size_t len, start, end;
 	int rc = index_shard_of(b, s, id, &path, err);
 
+	if (!rc && (rc = access_record(b, s, id, ACCESS_READ, err)))
+		free(path);
 	if (rc)
 		return rc;
 	if ((rc = head_tree(b->repo, NULL, &tree, err)) ||
@@ -170,10 +172,10 @@ static int employee_by(struct kt_books *b, const char *field, const char *value,
 int books_identity(struct kt_books *b, struct kt_error *err)
 {
 	git_config *cfg = NULL;
-	git_buf name = { 0 }, email = { 0 };
+	git_buf email = { 0 };
 	int rc;
 
-	if (b->who_name)
+	if (b->who.role)
 		return 0;
 	if ((rc = index_open(b, err)))
 		return rc;
@@ -181,20 +183,21 @@ int books_identity(struct kt_books *b, struct kt_error *err)
 		rc = employee_by(b, "login", b->who_login, err);
 		if (rc == 0)
 			rc = kt_error_set(err, KT_EINVAL, "KONTORA_USER=%s: no employee with that login", b->who_login);
-		return rc < 0 ? rc : 0;
+	} else {
+		if (!git_repository_config_snapshot(&cfg, b->repo))
+			git_config_get_string_buf(&email, cfg, "user.email");
+		rc = email.ptr ? employee_by(b, "email", email.ptr, err) : 0;
+		if (rc == 0 && email.ptr)
+			rc = kt_error_set(err, KT_EACCESS, "you are not an employee of these books (git user.email %s "
+			                  "matches none; set KONTORA_USER=LOGIN, or ask an admin to run: "
+			                  "kontora employee add --login ... --email %s)", email.ptr, email.ptr);
+		else if (rc == 0)
+			rc = kt_error_set(err, KT_EACCESS, "you are not an employee of these books (git user.email "
+			                  "is not set; set KONTORA_USER=LOGIN)");
+		git_buf_dispose(&email);
+		git_config_free(cfg);
 	}
-	if (!git_repository_config_snapshot(&cfg, b->repo)) {
-		git_config_get_string_buf(&name, cfg, "user.name");
-		git_config_get_string_buf(&email, cfg, "user.email");
-	}
-	rc = email.ptr ? employee_by(b, "email", email.ptr, err) : 0;
-	if (rc == 0 && set_identity(b, name.ptr ? name.ptr : "kontora",
-	                            email.ptr ? email.ptr : "kontora@localhost", NULL))
-		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	git_buf_dispose(&name);
-	git_buf_dispose(&email);
-	git_config_free(cfg);
-	return rc < 0 ? rc : 0;
+	return rc < 0 ? rc : access_caller(b, err);
 }
 
 /* Returns who acts (owned by b); resolved by kt_change_begin(). */
@@ -405,6 +408,7 @@ int kt_list(struct kt_books *b, const struct kt_query *q, kt_row_fn fn,
 	int *isnum = NULL;
 	size_t nbinds = 0, ncols;
 	sqlite3_stmt *st = NULL;
+	char *seen = NULL;      /* what the caller may see, or NULL: all */
 	int rc = cols ? index_open(b, err) : kt_error_set(err, KT_ENOMEM, "out of memory");
 
 	if (rc)
@@ -415,8 +419,13 @@ int kt_list(struct kt_books *b, const struct kt_query *q, kt_row_fn fn,
 		rc = kt_buf_addf(&sql, "%s\"%s\"", i ? ", " : "", cols[i].name);
 	if (!rc)
 		rc = kt_buf_addf(&sql, " FROM \"%s\"", s->name);
-	if (rc || (rc = where_clause(b, s, q->where, &sql, &binds, &nums, &isnum, &nbinds, err)))
+	if (rc || (rc = where_clause(b, s, q->where, &sql, &binds, &nums, &isnum, &nbinds, err)) ||
+	    (rc = access_where(b, s, ACCESS_READ, &seen, err)))
 		goto done;
+	if (seen && kt_buf_addf(&sql, " AND %s", seen)) {
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		goto done;
+	}
 	/* Records in an archive state of the type's workflow only with all. */
 	const struct kt_flow *flow = q->all ? NULL : kt_books_flow(b, s->name);
 	if (flow && flow->narchive) {
@@ -466,6 +475,7 @@ done:
 	free(nums);
 	free(isnum);
 	free(cols);
+	free(seen);
 	kt_buf_free(&sql);
 	return rc;
 }
@@ -509,7 +519,7 @@ int kt_sql(struct kt_books *b, const char *sql, kt_row_fn fn, void *arg,
 	struct kt_column *cols = NULL;
 	int rc = index_open(b, err);
 
-	if (rc)
+	if (rc || (rc = access_whole(b, "sql", err)))
 		return rc;
 	sqlite3_set_authorizer(b->db, only_reads, NULL);
 	int prc = sqlite3_prepare_v2(b->db, sql, -1, &st, &tail);
@@ -613,16 +623,25 @@ int kt_lookup_phone(struct kt_books *b, const char *phone, kt_row_fn fn, void *a
 	for (size_t t = 0; !rc && t < b->ntypes; t++) {
 		const struct kt_schema *s = b->types[t];
 		size_t first = n;        /* this type's hits start here */
+		char *seen = NULL;       /* what the caller may see, or NULL: all */
+		if ((rc = access_where(b, s, ACCESS_READ, &seen, err)))
+			break;
 		for (size_t i = 0; !rc && i < s->nfields; i++) {
 			const struct kt_field *f = &s->fields[i];
 			sqlite3_stmt *st;
-			char sql[512];
+			char *sql;
 			if (f->type != KT_PHONE)
 				continue;
 			/* Phone fields are indexed (partial, non-empty values). */
-			snprintf(sql, sizeof sql, "SELECT id, coalesce(\"%s\", ''), coalesce(created, '') "
-			         "FROM \"%s\" WHERE \"%s\" = ?", s->title ? s->title : "id", s->name, f->name);
-			if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK) {
+			if (asprintf(&sql, "SELECT id, coalesce(\"%s\", ''), coalesce(created, '') "
+			             "FROM \"%s\" WHERE \"%s\" = ? AND %s", s->title ? s->title : "id",
+			             s->name, f->name, seen ? seen : "1") < 0) {
+				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+				break;
+			}
+			int prepared = sqlite3_prepare_v2(b->db, sql, -1, &st, NULL);
+			free(sql);
+			if (prepared != SQLITE_OK) {
 				rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
 				break;
 			}
@@ -658,6 +677,7 @@ int kt_lookup_phone(struct kt_books *b, const char *phone, kt_row_fn fn, void *a
 				rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
 			sqlite3_finalize(st);
 		}
+		free(seen);
 	}
 	if (!rc && n > 1)
 		qsort(hits, n, sizeof *hits, phone_hit_cmp);

@@ -173,6 +173,8 @@ static int parse_line(struct kt_schema *s, char **w, int n, const char *file,
 		return one_word(&s->sort, w, n, file, line, d, err);
 	if (!strcmp(d, "owner"))
 		return one_word(&s->owner, w, n, file, line, d, err);
+	if (!strcmp(d, "access"))
+		return access_parse(s, w, n, file, line, err);
 	if (!strcmp(d, "split")) {
 		if (n != 1 || strcmp(w[0], "id"))
 			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: split takes \"id\"", file, line);
@@ -271,7 +273,7 @@ static int validate(const struct kt_schema *s, const struct named_lines *nl,
 		if (!names_column(s, s->columns[i]))
 			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: columns: no field \"%s\"", file,
 			                    nl->columns[i], s->columns[i]);
-	return 0;
+	return access_validate(s, file, err);
 }
 
 /*
@@ -337,6 +339,7 @@ void kt_schema_free(struct kt_schema *s)
 		free(s->columns[i]);
 	free(s->fields);
 	free(s->columns);
+	access_free(s);
 	free(s->name);
 	free(s->label);
 	free(s->key);

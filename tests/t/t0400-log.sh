@@ -10,8 +10,8 @@ test_description='kontora log: the history of a record'
 test_expect_success 'setup' '
 	test_books books &&
 	kontora -C books employee add --login boris --name "Борис Сидоров" \
-		--email boris@example.com >/dev/null &&
-	C=$(kontora -C books client add --name Ромашка --phone "+7 495 111-11-11") &&
+		--email boris@example.com --role director >/dev/null &&
+	C=$(kontora -C books client add --name Ромашка --phone "+7 495 111-11-11" --manager anna) &&
 	KONTORA_NOW=2026-11-23T11:00:00Z KONTORA_USER=anna \
 		kontora -C books client edit $C --set phone=84952222222 &&
 	KONTORA_NOW=2026-11-23T12:00:00Z KONTORA_USER=boris \

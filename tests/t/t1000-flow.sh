@@ -20,7 +20,7 @@ field_of () { kontora lead list --all -f csv | test_csv_get $1 $2; }
 test_expect_success 'setup' '
 	test_books books &&
 	kontora -C books employee add --login elena --name "Елена Лаб" \
-		--email elena@example.com --role lab >/dev/null
+		--email elena@example.com --role director >/dev/null
 '
 cd books 2>/dev/null
 
@@ -241,10 +241,10 @@ test_expect_success 'roles: an employee whose role is not listed is refused' '
 	mv new workflows/lead.flow &&
 	test_grep "roles=manager" workflows/lead.flow &&
 	git commit -q -m "qualify: managers only" workflows/lead.flow &&
-	L3=$(kontora lead add --title Третий) &&
+	L3=$(kontora lead add --title Третий --to anna) &&
 	n=$(test_commits) &&
 	test_expect_code 1 env KONTORA_USER=elena kontora lead qualify $L3 2>err &&
-	echo "kontora: error: lead $L3: qualify is only for roles=manager (workflows/lead.flow:7); elena is lab" >expect &&
+	echo "kontora: error: lead $L3: qualify is only for roles=manager (workflows/lead.flow:7); elena is director" >expect &&
 	test_cmp expect err &&
 	test $(test_commits) = $n &&
 	KONTORA_USER=anna kontora lead qualify $L3 &&

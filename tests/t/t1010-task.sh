@@ -194,7 +194,7 @@ test_expect_success '--mine when the caller is not an employee fails' '
 	mkdir -p ../other &&
 	printf "[user]\n\tname = Чужой\n\temail = nobody@example.com\n" >../other/.gitconfig &&
 	HOME=$TEST_DIR/other test_expect_code 1 kontora task list --mine 2>err &&
-	echo "kontora: error: --mine: you are not an employee (set KONTORA_USER)" >expect &&
+	echo "kontora: error: you are not an employee of these books (git user.email nobody@example.com matches none; set KONTORA_USER=LOGIN, or ask an admin to run: kontora employee add --login ... --email nobody@example.com)" >expect &&
 	test_cmp expect err
 '
 

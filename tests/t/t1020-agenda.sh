@@ -74,7 +74,7 @@ test_expect_success 'agenda for a caller who is not an employee fails; --to an u
 	mkdir -p ../other &&
 	printf "[user]\n\tname = Чужой\n\temail = nobody@example.com\n" >../other/.gitconfig &&
 	HOME=$TEST_DIR/other test_expect_code 1 kontora agenda 2>err &&
-	test_grep "^kontora: error: agenda: you are not an employee" err &&
+	test_grep "^kontora: error: you are not an employee of these books" err &&
 	test_expect_code 1 kontora agenda --to nobody 2>err &&
 	test_grep "no employee \"nobody\"" err
 '

@@ -1,0 +1,519 @@
+/*
+ * access.c - roles and visibility: what the acting employee may see and
+ * change, from the "access ROLE MODE [FIELD]" lines of the schemas (see
+ * kontora-schema(5)).  Every read (lists, search, lookup, one record, a
+ * record's log) and every change goes through the SQL condition built
+ * here, so the rules live in one place and are data.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* How deep "via" may follow records to records (activity on a task on a
+ * lead): deep enough for the shipped schemas, and it ends a cycle. */
+#define VIA_DEPTH 3
+
+static const char *const mode_names[] = {
+	[KT_ACCESS_ALL] = "all", [KT_ACCESS_READ] = "read", [KT_ACCESS_OWN] = "own",
+	[KT_ACCESS_VIA] = "via", [KT_ACCESS_NONE] = "none",
+};
+
+/* ------------------------------------------------------------ parsing */
+
+/* Parses the words after "access" of one schema line into s.  Returns 0
+ * or KT_ESCHEMA naming file:line, or KT_ENOMEM. */
+int access_parse(struct kt_schema *s, char **w, int n, const char *file, long line,
+                 struct kt_error *err)
+{
+	size_t m = 0;
+
+	if (n < 2)
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access needs a role and all, read, own, via FIELD or none",
+		                    file, line);
+	while (m < sizeof mode_names / sizeof *mode_names && strcmp(w[1], mode_names[m]))
+		m++;
+	if (m == sizeof mode_names / sizeof *mode_names)
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s: unknown mode \"%s\" (all, read, own, via FIELD, none)",
+		                    file, line, w[0], w[1]);
+	if (n != (m == KT_ACCESS_VIA ? 3 : 2))
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s %s: %s", file, line, w[0], w[1],
+		                    m == KT_ACCESS_VIA ? "via takes one field" : "takes no more words");
+	if (!strcmp(w[0], "admin"))
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access admin: admin always sees and changes everything",
+		                    file, line);
+	for (size_t i = 0; i < s->naccess; i++) {
+		const struct kt_access *a = &s->access[i];
+		if (strcmp(a->role, w[0]))
+			continue;
+		int alone = m != KT_ACCESS_OWN && m != KT_ACCESS_VIA;
+		if (alone || (a->mode != KT_ACCESS_OWN && a->mode != KT_ACCESS_VIA))
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s: only own and via lines combine "
+			                    "(line %ld gives %s)", file, line, w[0], a->line, mode_names[a->mode]);
+		if (m == a->mode && (m == KT_ACCESS_OWN || !strcmp(a->field, w[2])))
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s: same as line %ld", file, line,
+			                    w[0], a->line);
+	}
+	struct kt_access *v = realloc(s->access, (s->naccess + 1) * sizeof *v);
+	if (!v)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	s->access = v;
+	v[s->naccess] = (struct kt_access){ strdup(w[0]), (enum kt_access_mode)m,
+	                                    m == KT_ACCESS_VIA ? strdup(w[2]) : NULL, line };
+	if (!v[s->naccess].role || (m == KT_ACCESS_VIA && !v[s->naccess].field)) {
+		free(v[s->naccess].role);
+		free(v[s->naccess].field);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	s->naccess++;
+	return 0;
+}
+
+/* Checks what the access lines of s name within s, once the fields are
+ * known: own needs an owner, via a ref or text field.  Returns 0 or
+ * KT_ESCHEMA naming file:line. */
+int access_validate(const struct kt_schema *s, const char *file, struct kt_error *err)
+{
+	for (size_t i = 0; i < s->naccess; i++) {
+		const struct kt_access *a = &s->access[i];
+		const struct kt_field *f = a->field ? kt_schema_field(s, a->field) : NULL;
+		if (a->mode == KT_ACCESS_OWN && !s->owner)
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s own: the type has no owner line",
+			                    file, a->line, a->role);
+		if (a->mode == KT_ACCESS_VIA && !f)
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s via: no field \"%s\"",
+			                    file, a->line, a->role, a->field);
+		if (f && f->type != KT_REF && f->type != KT_TEXT)
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s via: %s is %s, not ref or text (an id)",
+			                    file, a->line, a->role, a->field, kt_ftype_name(f->type));
+	}
+	return 0;
+}
+
+/* Frees the access lines of s. */
+void access_free(struct kt_schema *s)
+{
+	for (size_t i = 0; i < s->naccess; i++) {
+		free(s->access[i].role);
+		free(s->access[i].field);
+	}
+	free(s->access);
+}
+
+/* Reports, through fn, access lines of s whose role is not a role of the
+ * books' employees or whose via field refers to a type the books lack.
+ * Returns the number of problems. */
+int access_problems(const struct kt_books *b, const struct kt_schema *s,
+                    kt_problem_fn fn, void *arg)
+{
+	const struct kt_schema *emp = kt_books_type(b, "employee");
+	const struct kt_field *role = emp ? kt_schema_field(emp, "role") : NULL;
+	int count = 0;
+	char msg[512];
+
+	for (size_t i = 0; i < s->naccess; i++) {
+		const struct kt_access *a = &s->access[i];
+		const struct kt_field *f = a->field ? kt_schema_field(s, a->field) : NULL;
+		size_t len = strlen(a->role);
+		const char *p = role && role->type == KT_ENUM ? role->arg : NULL;
+		while (p && (strncmp(p, a->role, len) || (p[len] && p[len] != '|')))
+			p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL;
+		if (role && role->type == KT_ENUM && !p) {
+			snprintf(msg, sizeof msg, "no role \"%s\" in employee.role (%s)", a->role, role->arg);
+			fn(arg, s->file, a->line, "access", msg);
+			count++;
+		}
+		if (f && f->type == KT_REF && !kt_books_type(b, f->arg)) {
+			snprintf(msg, sizeof msg, "via %s: no type %s in these books", a->field, f->arg);
+			fn(arg, s->file, a->line, "access", msg);
+			count++;
+		}
+	}
+	return count;
+}
+
+/* ------------------------------------------------------------- rules */
+
+/* The access lines that apply to a role on a type. */
+struct rules {
+	const struct kt_access *v[16];
+	size_t n;
+	struct kt_access def;       /* the default, when the schema names not the role */
+};
+
+/* Fills r with the lines of s naming role or, when there are none, the
+ * default: admin and director all; other roles own when s has an owner,
+ * else all.  admin is always all. */
+static void rules_of(const struct kt_schema *s, const char *role, struct rules *r)
+{
+	r->n = 0;
+	for (size_t i = 0; strcmp(role, "admin") && i < s->naccess && r->n < 16; i++)
+		if (!strcmp(s->access[i].role, role))
+			r->v[r->n++] = &s->access[i];
+	if (r->n)
+		return;
+	int boss = !strcmp(role, "admin") || !strcmp(role, "director");
+	r->def = (struct kt_access){ (char *)role, boss || !s->owner ? KT_ACCESS_ALL : KT_ACCESS_OWN,
+	                             NULL, 0 };
+	r->v[r->n++] = &r->def;
+}
+
+/* What a condition is: never true, always true, or an SQL expression. */
+enum { COND_NONE, COND_ALL, COND_SOME };
+
+static int cond(struct kt_books *b, const struct kt_schema *s, enum access_op op, int depth,
+                struct kt_buf *sql, int *kind);
+
+/* Appends to sql "FIELD IN (...)": the values of field f of s that name a
+ * record the caller may see (READ) or change (WRITE).  Sets *kind.
+ * Returns 0 or KT_ENOMEM. */
+static int via_cond(struct kt_books *b, const struct kt_schema *s, const struct kt_field *f,
+                    enum access_op op, int depth, struct kt_buf *sql, int *kind)
+{
+	struct kt_buf sub = { 0 }, in = { 0 };
+	int rc = 0, k, some = 0;
+
+	*kind = COND_NONE;
+	for (size_t t = 0; !rc && t < b->ntypes; t++) {
+		const struct kt_schema *ts = b->types[t];
+		if (f->type == KT_REF ? strcmp(ts->name, f->arg) : !!ts->key)
+			continue;
+		kt_buf_reset(&sub);
+		if ((rc = cond(b, ts, op, depth, &sub, &k)) || k == COND_NONE)
+			continue;
+		rc = kt_buf_addf(&in, "%sSELECT \"%s\" FROM \"%s\"", some++ ? " UNION ALL " : "",
+		                 ts->key ? ts->key : "id", ts->name);
+		if (!rc && k == COND_SOME)
+			rc = kt_buf_addf(&in, " WHERE %s", sub.data);
+	}
+	if (!rc && some) {
+		rc = kt_buf_addf(sql, "\"%s\" IN (%s)", f->name, in.data);
+		*kind = COND_SOME;
+	}
+	kt_buf_free(&sub);
+	kt_buf_free(&in);
+	return rc;
+}
+
+/* Sets *kind and, for COND_SOME, appends to sql an expression over the
+ * columns of s's index table that is true for the records the caller may
+ * see (READ) or change (WRITE).  Returns 0 or KT_ENOMEM. */
+static int cond(struct kt_books *b, const struct kt_schema *s, enum access_op op, int depth,
+                struct kt_buf *sql, int *kind)
+{
+	struct rules r;
+	struct kt_buf part = { 0 };
+	int rc = 0, k, parts = 0;
+
+	*kind = COND_NONE;
+	rules_of(s, b->who.role, &r);
+	for (size_t i = 0; !rc && i < r.n && *kind != COND_ALL; i++) {
+		const struct kt_access *a = r.v[i];
+		if (a->mode == KT_ACCESS_ALL || (a->mode == KT_ACCESS_READ && op == ACCESS_READ)) {
+			*kind = COND_ALL;
+		} else if (a->mode == KT_ACCESS_OWN) {
+			char *lit = sqlite3_mprintf("%Q", b->who.login);
+			rc = !lit || kt_buf_addf(&part, "%s\"%s\" = %s", parts++ ? " OR " : "", s->owner, lit);
+			sqlite3_free(lit);
+		} else if (a->mode == KT_ACCESS_VIA && depth > 0) {
+			size_t at = part.len;
+			if (parts && (rc = kt_buf_adds(&part, " OR ")))
+				break;
+			rc = via_cond(b, s, kt_schema_field(s, a->field), op, depth - 1, &part, &k);
+			if (k == COND_SOME)
+				parts++;
+			else if (part.data)
+				part.data[part.len = at] = '\0';
+		}
+	}
+	if (!rc && *kind != COND_ALL && parts) {
+		*kind = COND_SOME;
+		rc = kt_buf_addf(sql, "(%s)", part.data);
+	}
+	kt_buf_free(&part);
+	return rc ? KT_ENOMEM : 0;
+}
+
+/* Returns the SQL condition of what the caller may see (READ) or change
+ * (WRITE) of s: 0 and *where NULL when everything, else an expression
+ * (caller frees; "0" when nothing).  See internal.h. */
+int access_where(struct kt_books *b, const struct kt_schema *s, enum access_op op,
+                 char **where, struct kt_error *err)
+{
+	struct kt_buf sql = { 0 };
+	int kind, rc;
+
+	*where = NULL;
+	if ((rc = books_identity(b, err)))
+		return rc;
+	if (cond(b, s, op, VIA_DEPTH, &sql, &kind))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (kind == COND_SOME)
+		*where = kt_buf_detach(&sql);
+	else if (kind == COND_NONE && !(*where = strdup("0")))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	kt_buf_free(&sql);
+	return 0;
+}
+
+/* ---------------------------------------------------------- messages */
+
+/* Fills err with why the caller may not see (READ) or change (WRITE) the
+ * record what ("lead L3F9K2QX") of s, whose owner is owner (NULL: not
+ * known): the rule, where it is written, the caller's role.  Returns
+ * KT_EACCESS. */
+static int deny(struct kt_books *b, const struct kt_schema *s, enum access_op op,
+                const char *what, const char *owner, struct kt_error *err)
+{
+	const char *verb = op == ACCESS_READ ? "see" : "change";
+	struct kt_buf why = { 0 }, rules = { 0 };
+	struct rules r;
+	int own_or_via = 0;
+
+	rules_of(s, b->who.role, &r);
+	for (size_t i = 0; i < r.n; i++) {
+		const struct kt_access *a = r.v[i];
+		if (a->line)
+			kt_buf_addf(&rules, "%s%s:%ld access %s %s%s%s", i ? ", " : "", s->file, a->line,
+			            a->role, mode_names[a->mode], a->field ? " " : "", a->field ? a->field : "");
+		else
+			kt_buf_addf(&rules, "%s: by default access %s %s", s->file, a->role, mode_names[a->mode]);
+		if (a->mode == KT_ACCESS_OWN)
+			kt_buf_addf(&why, "%s%stheir own records", own_or_via++ ? " or " : "only ", "");
+		else if (a->mode == KT_ACCESS_VIA)
+			kt_buf_addf(&why, "%srecords whose %s they may %s", own_or_via++ ? " or " : "only ",
+			            a->field, verb);
+	}
+	if (r.v[0]->mode == KT_ACCESS_NONE)
+		kt_buf_addf(&why, "neither see nor change %s records", s->name);
+	else if (r.v[0]->mode == KT_ACCESS_READ)
+		kt_buf_addf(&why, "see but do not change %s records", s->name);
+	char whose[300] = "";
+	if (owner)
+		snprintf(whose, sizeof whose, ", the %s is %s's", s->name, *owner ? owner : "nobody");
+	kt_error_set(err, KT_EACCESS, "%s: %ss %s%s%s (%s); %s is a%s %s%s", what, b->who.role,
+	             own_or_via ? verb : "", own_or_via ? " " : "", why.data ? why.data : "",
+	             rules.data ? rules.data : "", b->who.login,
+	             strchr("aeiou", b->who.role[0]) ? "n" : "", b->who.role, whose);
+	kt_buf_free(&why);
+	kt_buf_free(&rules);
+	return KT_EACCESS;
+}
+
+/* ------------------------------------------------------------ checks */
+
+/* Looks up the record of s whose column col is value in the index: sets
+ * *found, *allowed (whether the caller may see or change it) and *owner
+ * (its owner field's value, caller frees; NULL when s has no owner).
+ * Returns 0 or an error. */
+static int row_allowed(struct kt_books *b, const struct kt_schema *s, const char *col,
+                       const char *value, enum access_op op, int *found, int *allowed,
+                       char **owner, struct kt_error *err)
+{
+	struct kt_buf expr = { 0 }, sql = { 0 };
+	sqlite3_stmt *st = NULL;
+	int kind, rc;
+
+	*found = *allowed = 0;
+	*owner = NULL;
+	rc = cond(b, s, op, VIA_DEPTH, &expr, &kind) ||
+	     kt_buf_addf(&sql, "SELECT %s, %s%s%s FROM \"%s\" WHERE \"%s\" = ? LIMIT 1",
+	                 kind == COND_SOME ? expr.data : kind ? "1" : "0", s->owner ? "\"" : "",
+	                 s->owner ? s->owner : "NULL", s->owner ? "\"" : "", s->name, col);
+	kt_buf_free(&expr);
+	if (rc)
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	else if (sqlite3_prepare_v2(b->db, sql.data, -1, &st, NULL) != SQLITE_OK)
+		rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
+	if (!rc) {
+		sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+		if ((*found = sqlite3_step(st) == SQLITE_ROW)) {
+			const char *o = (const char *)sqlite3_column_text(st, 1);
+			*allowed = sqlite3_column_int(st, 0) != 0;
+			if (s->owner && !(*owner = strdup(o ? o : "")))
+				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		}
+	}
+	sqlite3_finalize(st);
+	kt_buf_free(&sql);
+	return rc;
+}
+
+/* Checks that the caller may see (READ) or change (WRITE) the record id
+ * of s.  See internal.h. */
+int access_record(struct kt_books *b, const struct kt_schema *s, const char *id,
+                  enum access_op op, struct kt_error *err)
+{
+	int found, allowed, rc;
+	char *owner, what[300];
+
+	if ((rc = books_identity(b, err)) ||
+	    (rc = row_allowed(b, s, "id", id, op, &found, &allowed, &owner, err)))
+		return rc;
+	snprintf(what, sizeof what, "%s %s", s->name, id);
+	if (found && !allowed)
+		rc = deny(b, s, op, what, owner, err);
+	free(owner);
+	return rc;
+}
+
+/* Returns the value of field name in the record being written: the last
+ * of names/values, else old's, else "". */
+static const char *new_value(const struct kt_record *old, char *const *names,
+                             char *const *values, size_t n, const char *name)
+{
+	const char *v = old ? kt_record_get(old, name) : NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			v = values[i];
+	return v ? v : "";
+}
+
+/* Checks that the caller may write the record id of s as it will be:
+ * old's values (NULL for a new record) with names/values over them.  See
+ * internal.h. */
+int access_values(struct kt_books *b, const struct kt_schema *s, const char *id,
+                  const struct kt_record *old, char *const *names, char *const *values,
+                  size_t n, struct kt_error *err)
+{
+	struct kt_buf sql = { 0 };
+	sqlite3_stmt *st = NULL;
+	struct rules r;
+	char what[300];
+	int kind, rc;
+
+	if ((rc = books_identity(b, err)))
+		return rc;
+	snprintf(what, sizeof what, "%s %s", s->name, id);
+	if (kt_buf_adds(&sql, "SELECT ") || cond(b, s, ACCESS_WRITE, VIA_DEPTH, &sql, &kind) ||
+	    (kind != COND_SOME && kt_buf_adds(&sql, kind ? "1" : "0")) ||
+	    kt_buf_adds(&sql, " FROM (SELECT ? AS id"))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < s->nfields; i++)
+		if (kt_buf_addf(&sql, ", ? AS \"%s\"", s->fields[i].name))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (!rc && kt_buf_adds(&sql, ")"))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (!rc && sqlite3_prepare_v2(b->db, sql.data, -1, &st, NULL) != SQLITE_OK)
+		rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
+	if (!rc) {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		for (size_t i = 0; i < s->nfields; i++) {
+			const char *v = new_value(old, names, values, n, s->fields[i].name);
+			if (*v)
+				sqlite3_bind_text(st, (int)i + 2, v, -1, SQLITE_STATIC);
+		}
+		if (sqlite3_step(st) != SQLITE_ROW)
+			rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
+		else if (!sqlite3_column_int(st, 0))
+			rc = deny(b, s, ACCESS_WRITE, what,
+			          s->owner ? new_value(old, names, values, n, s->owner) : NULL, err);
+	}
+	sqlite3_finalize(st);
+	kt_buf_free(&sql);
+	/* A record written "via" another must name one the caller may see. */
+	rules_of(s, b->who.role, &r);
+	for (size_t i = 0; !rc && i < r.n; i++) {
+		const char *v = r.v[i]->field ? new_value(old, names, values, n, r.v[i]->field) : "";
+		const struct kt_field *f = *v ? kt_schema_field(s, r.v[i]->field) : NULL;
+		const struct kt_schema *t = !f ? NULL : f->type == KT_REF ? kt_books_type(b, f->arg)
+		                                                          : kt_books_type_by_prefix(b, v[0]);
+		int found, allowed;
+		char *owner, on[400];
+		if (!t || (rc = row_allowed(b, t, t->key ? t->key : "id", v, ACCESS_READ,
+		                            &found, &allowed, &owner, err)))
+			continue;
+		snprintf(on, sizeof on, "%s: %s: %s %s", what, f->name, t->name, v);
+		if (found && !allowed)
+			rc = deny(b, t, ACCESS_READ, on, owner, err);
+		free(owner);
+	}
+	return rc;
+}
+
+/* Checks that the caller may change settings (kontora.conf, dicts/):
+ * admin only.  what names the action.  See internal.h. */
+int access_settings(struct kt_books *b, const char *what, struct kt_error *err)
+{
+	int rc = books_identity(b, err);
+
+	if (rc || !strcmp(b->who.role, "admin"))
+		return rc;
+	return kt_error_set(err, KT_EACCESS, "%s: only an admin changes settings (kontora.conf, dicts/); "
+	                    "%s is a%s %s", what, b->who.login,
+	                    strchr("aeiou", b->who.role[0]) ? "n" : "", b->who.role);
+}
+
+/* Checks that the caller sees every record of every type, as a read of
+ * the whole index needs.  See internal.h. */
+int access_whole(struct kt_books *b, const char *what, struct kt_error *err)
+{
+	struct kt_buf sql = { 0 };
+	char why[300];
+	int kind, rc = books_identity(b, err);
+
+	for (size_t t = 0; !rc && t < b->ntypes; t++) {
+		kt_buf_reset(&sql);
+		if (cond(b, b->types[t], ACCESS_READ, VIA_DEPTH, &sql, &kind))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		else if (kind != COND_ALL) {
+			snprintf(why, sizeof why, "%s reads every record, and %s", what, b->types[t]->name);
+			rc = deny(b, b->types[t], ACCESS_READ, why, NULL, err);
+		}
+	}
+	kt_buf_free(&sql);
+	return rc;
+}
+
+/* Loads the role of the acting employee (b->who.login) and refuses an
+ * inactive one.  See internal.h. */
+int access_caller(struct kt_books *b, struct kt_error *err)
+{
+	const struct kt_schema *s = kt_books_type(b, "employee");
+	int active = s && kt_schema_field(s, "active") != NULL;
+	sqlite3_stmt *st;
+	char sql[200];
+	int rc = 0;
+
+	if (!s || !kt_schema_field(s, "role"))
+		return kt_error_set(err, KT_ESCHEMA, "schemas/employee.schema: no field role");
+	snprintf(sql, sizeof sql, "SELECT coalesce(role, ''), %s FROM employee WHERE login = ? LIMIT 1",
+	         active ? "active" : "NULL");
+	if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
+	sqlite3_bind_text(st, 1, b->who.login, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = kt_error_set(err, KT_EACCESS, "%s: no employee with that login", b->who.login);
+	else if (sqlite3_column_type(st, 1) != SQLITE_NULL && !sqlite3_column_int(st, 1))
+		rc = kt_error_set(err, KT_EACCESS, "%s is not active (employee %s: active=false); "
+		                  "an admin may reactivate: kontora employee edit %s --active true",
+		                  b->who.login, b->who.login, b->who.login);
+	else if (!*(const char *)sqlite3_column_text(st, 0))
+		rc = kt_error_set(err, KT_EACCESS, "employee %s has no role; an admin may set one: "
+		                  "kontora employee edit %s --role manager", b->who.login, b->who.login);
+	else {
+		free(b->who_role);
+		if (!(b->who_role = strdup((const char *)sqlite3_column_text(st, 0))))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		b->who.role = b->who_role;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Returns the owner a new record of s gets when none is given.  See
+ * internal.h. */
+const char *access_own_default(struct kt_books *b, const struct kt_schema *s)
+{
+	struct rules r;
+
+	if (!b->who.role)
+		return NULL;
+	rules_of(s, b->who.role, &r);
+	for (size_t i = 0; i < r.n; i++)
+		if (r.v[i]->mode == KT_ACCESS_OWN)
+			return b->who.login;
+	return NULL;
+}

@@ -80,6 +80,8 @@ const char *screen_value(enum kt_ftype t, const char *value, char buf[64]);
  * returns the command's exit status, or -1 when argv[0] is neither move
  * nor a transition of the type's workflow. */
 int flow_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
+/* kontora employee deactivate LOGIN --to OTHER (cmd/employee.c). */
+int employee_deactivate(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
 /* kontora task done ID [--result TEXT] (cmd/task.c). */
 int task_done(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
 

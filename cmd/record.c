@@ -23,7 +23,8 @@ static const char record_usage[] =
 	"       kontora TYPE list --all ...  (with what the type's workflow archives)\n"
 	"       kontora TYPE move ID STATE [--reason R] [--set FIELD=VALUE]... [--dry-run]\n"
 	"       kontora TYPE TRANSITION ID ...  (the transitions of the type's workflow)\n"
-	"       kontora TYPE rm ID [--force] [--dry-run]\n";
+	"       kontora TYPE rm ID [--force] [--dry-run]\n"
+	"       kontora employee deactivate LOGIN --to OTHER [--dry-run]\n";
 
 static const char list_usage[] =
 	"usage: kontora list TYPE [--where EXPR] [--mine] [--sort [-]FIELD] [--limit N]\n"
@@ -173,6 +174,16 @@ static struct kt_change *begin(struct kt_books *b, const struct kt_schema *s, co
 	return c;
 }
 
+/* Dies with the error of a change to a record of s: "TYPE message", or the
+ * message alone when it names the record itself (a refusal by the access
+ * rules, kontora-schema(5)). */
+static void die_change(const struct kt_schema *s, const struct kt_error *err)
+{
+	if (err->code == KT_EACCESS)
+		die_err(err);
+	die("%s %s", s->name, err->msg);
+}
+
 /* Returns 1 if p has a value for the field name. */
 static int pairs_has(const struct pairs *p, const char *name)
 {
@@ -235,7 +246,7 @@ static int record_add(int argc, char **argv, struct kt_books *b, const struct kt
 	if (kt_change_add(c, s, p.names, p.values, p.n, &id, &err)) {
 		kt_change_free(c);
 		pairs_free(&p);
-		die("%s %s", s->name, err.msg);
+		die_change(s, &err);
 	}
 	pairs_free(&p);
 	char saved[16];
@@ -261,7 +272,7 @@ static int record_edit(int argc, char **argv, struct kt_books *b, const struct k
 		kt_change_free(c);
 		pairs_free(&p);
 		free(id);
-		die("%s %s", s->name, err.msg);
+		die_change(s, &err);
 	}
 	pairs_free(&p);
 	finish(c, dry_run, id);
@@ -557,6 +568,8 @@ int cmd_record(int argc, char **argv, struct kt_ctx *ctx)
 			return subs[i].fn(argc - 1, argv + 1, ctx->books, s);
 	if (!strcmp(s->name, "task") && !strcmp(argv[1], "done"))
 		return task_done(argc - 1, argv + 1, ctx->books, s);
+	if (!strcmp(s->name, "employee") && !strcmp(argv[1], "deactivate"))
+		return employee_deactivate(argc - 1, argv + 1, ctx->books, s);
 	/* move and the transitions of the type's workflow (lead won ID). */
 	int rc = flow_subcommand(argc - 1, argv + 1, ctx->books, s);
 	if (rc >= 0)

@@ -387,9 +387,27 @@ int access_values(struct kt_books *b, const struct kt_schema *s, const char *id,
 	if ((rc = books_identity(b, err)))
 		return rc;
 	snprintf(what, sizeof what, "%s %s", s->name, id);
-	if (kt_buf_adds(&sql, "SELECT ") || cond(b, s, ACCESS_WRITE, VIA_DEPTH, &sql, &kind) ||
-	    (kind != COND_SOME && kt_buf_adds(&sql, kind ? "1" : "0")) ||
-	    kt_buf_adds(&sql, " FROM (SELECT ? AS id"))
+	/* A record written "via" another must name one the caller may see:
+	 * checked first, as it says best what is wrong. */
+	rules_of(s, b->who.role, &r);
+	for (size_t i = 0; !rc && i < r.n; i++) {
+		const char *v = r.v[i]->field ? new_value(old, names, values, n, r.v[i]->field) : "";
+		const struct kt_field *f = *v ? kt_schema_field(s, r.v[i]->field) : NULL;
+		const struct kt_schema *t = !f ? NULL : f->type == KT_REF ? kt_books_type(b, f->arg)
+		                                                          : kt_books_type_by_prefix(b, v[0]);
+		int found, allowed;
+		char *owner, on[400];
+		if (!t || (rc = row_allowed(b, t, t->key ? t->key : "id", v, ACCESS_READ,
+		                            &found, &allowed, &owner, err)))
+			continue;
+		snprintf(on, sizeof on, "%s: %s: %s %s", what, f->name, t->name, v);
+		if (found && !allowed)
+			rc = deny(b, t, ACCESS_READ, on, owner, err);
+		free(owner);
+	}
+	if (!rc && (kt_buf_adds(&sql, "SELECT ") || cond(b, s, ACCESS_WRITE, VIA_DEPTH, &sql, &kind) ||
+	            (kind != COND_SOME && kt_buf_adds(&sql, kind ? "1" : "0")) ||
+	            kt_buf_adds(&sql, " FROM (SELECT ? AS id")))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	for (size_t i = 0; !rc && i < s->nfields; i++)
 		if (kt_buf_addf(&sql, ", ? AS \"%s\"", s->fields[i].name))
@@ -413,23 +431,6 @@ int access_values(struct kt_books *b, const struct kt_schema *s, const char *id,
 	}
 	sqlite3_finalize(st);
 	kt_buf_free(&sql);
-	/* A record written "via" another must name one the caller may see. */
-	rules_of(s, b->who.role, &r);
-	for (size_t i = 0; !rc && i < r.n; i++) {
-		const char *v = r.v[i]->field ? new_value(old, names, values, n, r.v[i]->field) : "";
-		const struct kt_field *f = *v ? kt_schema_field(s, r.v[i]->field) : NULL;
-		const struct kt_schema *t = !f ? NULL : f->type == KT_REF ? kt_books_type(b, f->arg)
-		                                                          : kt_books_type_by_prefix(b, v[0]);
-		int found, allowed;
-		char *owner, on[400];
-		if (!t || (rc = row_allowed(b, t, t->key ? t->key : "id", v, ACCESS_READ,
-		                            &found, &allowed, &owner, err)))
-			continue;
-		snprintf(on, sizeof on, "%s: %s: %s %s", what, f->name, t->name, v);
-		if (found && !allowed)
-			rc = deny(b, t, ACCESS_READ, on, owner, err);
-		free(owner);
-	}
 	return rc;
 }
 
@@ -459,7 +460,8 @@ int access_whole(struct kt_books *b, const char *what, struct kt_error *err)
 		if (cond(b, b->types[t], ACCESS_READ, VIA_DEPTH, &sql, &kind))
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 		else if (kind != COND_ALL) {
-			snprintf(why, sizeof why, "%s reads every record, and %s", what, b->types[t]->name);
+			snprintf(why, sizeof why, "%s reads the whole index, and of %s records", what,
+			         b->types[t]->name);
 			rc = deny(b, b->types[t], ACCESS_READ, why, NULL, err);
 		}
 	}

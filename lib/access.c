@@ -387,12 +387,15 @@ int access_values(struct kt_books *b, const struct kt_schema *s, const char *id,
 	if ((rc = books_identity(b, err)))
 		return rc;
 	snprintf(what, sizeof what, "%s %s", s->name, id);
-	/* A record written "via" another must name one the caller may see:
-	 * checked first, as it says best what is wrong. */
+	/* A record written "via" another must name one the caller may see
+	 * when the write sets that field: checked first, as it says best what
+	 * is wrong. */
 	rules_of(s, b->who.role, &r);
 	for (size_t i = 0; !rc && i < r.n; i++) {
 		const char *v = r.v[i]->field ? new_value(old, names, values, n, r.v[i]->field) : "";
-		const struct kt_field *f = *v ? kt_schema_field(s, r.v[i]->field) : NULL;
+		const char *was = old && r.v[i]->field ? kt_record_get(old, r.v[i]->field) : NULL;
+		const struct kt_field *f = *v && (!was || strcmp(was, v)) ? kt_schema_field(s, r.v[i]->field)
+		                                                          : NULL;
 		const struct kt_schema *t = !f ? NULL : f->type == KT_REF ? kt_books_type(b, f->arg)
 		                                                          : kt_books_type_by_prefix(b, v[0]);
 		int found, allowed;

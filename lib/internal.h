@@ -225,8 +225,8 @@ int access_record(struct kt_books *b, const struct kt_schema *s, const char *id,
 
 /* Returns 0 if the caller may write the record id of s as it will be:
  * old's values (old NULL for a new record) with (names, values) over
- * them, in stored form; and every record it names through the role's
- * "via" fields is one the caller may see.  Else KT_EACCESS naming the
+ * them, in stored form; and every record the write names anew through
+ * the role's "via" fields is one the caller may see.  Else KT_EACCESS naming the
  * rule, or another error. */
 int access_values(struct kt_books *b, const struct kt_schema *s, const char *id,
                   const struct kt_record *old, char *const *names, char *const *values,

@@ -90,6 +90,22 @@ cat "$out/check.txt"
 git checkout -q -- "$shard"
 run kontora check && echo "books are valid"
 
+say "Roles: a manager sees only their own records; a refusal names the rule"
+KONTORA_USER=ivan run kontora lead list
+lead=$(kontora lead list --where 'manager=anna' -f csv | sed -n 2p | cut -d, -f1)
+KONTORA_USER=ivan run kontora lead show "$lead" || echo "(refused: it is Anna's lead)"
+KONTORA_USER=oleg run kontora lead list --where 'amount>=50000'
+KONTORA_USER=ivan run kontora config vat.rate 10 || echo "(refused: settings are an admin's)"
+
+say "Maria leaves: deactivate gives her open records to Ivan in one commit"
+run kontora employee add --login maria --name 'Мария Белова' --email maria@batiskaf.ru --role manager
+KONTORA_USER=maria run kontora lead add --title 'Средство для стёкол, 500 л' --phone '+7 903 222 33 44'
+KONTORA_USER=maria run kontora task add --on "$(kontora lead list --where manager=maria -f csv | sed -n 2p | cut -d, -f1)" --due 2026-12-01 Выслать образец
+run kontora employee deactivate maria --to ivan --dry-run
+run kontora employee deactivate maria --to ivan
+KONTORA_USER=ivan run kontora task list
+KONTORA_USER=maria run kontora lead list || echo "(refused: maria is inactive)"
+
 say "Git: one commit per change, a clean worktree"
 run git log --oneline | head -12
 run git status --short

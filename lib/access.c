@@ -280,7 +280,7 @@ static int deny(struct kt_books *b, const struct kt_schema *s, enum access_op op
 		else
 			kt_buf_addf(&rules, "%s: by default access %s %s", s->file, a->role, mode_names[a->mode]);
 		if (a->mode == KT_ACCESS_OWN)
-			kt_buf_addf(&why, "%s%stheir own records", own_or_via++ ? " or " : "only ", "");
+			kt_buf_addf(&why, "%stheir own records", own_or_via++ ? " or " : "only ");
 		else if (a->mode == KT_ACCESS_VIA)
 			kt_buf_addf(&why, "%srecords whose %s they may %s", own_or_via++ ? " or " : "only ",
 			            a->field, verb);

@@ -86,6 +86,7 @@ int employee_deactivate(int argc, char **argv, struct kt_books *b, const struct 
 int task_done(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
 
 int cmd_agenda(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_attach(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_check(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_dict(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_lookup(int argc, char **argv, struct kt_ctx *ctx);

@@ -23,6 +23,7 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "agenda", cmd_agenda, NEED_BOOKS, "a person's tasks by day" },
+	{ "attach", cmd_attach, NEED_BOOKS, "store files with a record" },
 	{ "check", cmd_check, NEED_BOOKS, "validate the whole books" },
 	{ "config", cmd_config, NEED_BOOKS, "read and set kontora.conf" },
 	{ "dict", cmd_dict, NEED_BOOKS, "list and change dictionaries" },
@@ -49,6 +50,7 @@ static const char main_usage[] =
 	"  list TYPE     list records of a type\n"
 	"  log ID        show the history of a record\n"
 	"  note ID TEXT  record a call, e-mail, meeting or note on a record\n"
+	"  attach ID FILE...  store files with a record (--list ID lists them)\n"
 	"  agenda        your tasks by day (--week, --ics FILE)\n"
 	"  lookup PHONE  find the client, contact or lead of a phone number\n"
 	"  dict ...      list and change dictionaries (funnel stages, sources, ...)\n"

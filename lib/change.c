@@ -22,17 +22,18 @@
 
 #include "internal.h"
 
-enum op_kind { OP_ADD, OP_EDIT, OP_REMOVE, OP_CONFIG, OP_DICT_ADD, OP_DICT_REMOVE };
+enum op_kind { OP_ADD, OP_EDIT, OP_REMOVE, OP_CONFIG, OP_DICT_ADD, OP_DICT_REMOVE, OP_FILE };
 
 struct op {
 	enum op_kind kind;
 	const struct kt_schema *s;
 	char id[9];
-	char *path;               /* the shard, kontora.conf, or dicts/NAME.csv */
+	char *path;               /* the shard, kontora.conf, dicts/NAME.csv, or a file */
 	size_t n;                 /* add: every column; edit: the fields set;
 	                           * dict ops: one pair, the entry's id and name */
 	char **names, **values;
 	struct kt_record *old;    /* edit, remove: the record before */
+	struct kt_buf bytes;      /* file: its whole content */
 };
 
 struct kt_change {
@@ -364,6 +365,7 @@ static void op_free(struct op *o)
 	free(o->values);
 	free(o->path);
 	kt_record_free(o->old);
+	kt_buf_free(&o->bytes);
 }
 
 /* Returns the books c changes.  See internal.h. */
@@ -637,6 +639,11 @@ static const struct {
 /* Checks a value of one of known_keys.  Returns 0 or KT_EINVAL. */
 static int check_config_value(const char *key, const char *value, struct kt_error *err)
 {
+	int64_t size;
+
+	if (!strcasecmp(key, "attach.max-size") && size_parse(value, &size))
+		return kt_error_set(err, KT_EINVAL, "%s: \"%s\" is not a size (bytes, or a number "
+		                    "with K, M or G)", key, value);
 	for (size_t i = 0; i < sizeof known_keys / sizeof *known_keys; i++) {
 		if (strcasecmp(key, known_keys[i].key))
 			continue;
@@ -669,6 +676,28 @@ int kt_change_config(struct kt_change *c, const char *key, const char *value,
 	    op_set(o, key, value ? value : "") ||
 	    (!value && op_set(o, "--unset", "")))
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Writes a file under files/.  See kontora.h. */
+int kt_change_file(struct kt_change *c, const char *path, const void *data, size_t len,
+                   const char *record, struct kt_error *err)
+{
+	struct op *o;
+
+	if (strncmp(path, "files/", 6) || !files_path_valid(path + 6))
+		return kt_error_set(err, KT_EINVAL, "%s: not a file name under files/", path);
+	for (size_t i = 0; i < c->nops; i++)
+		if (!strcmp(c->ops[i].path, path))
+			return kt_error_set(err, KT_EEXISTS, "%s: written twice by one change", path);
+	if (!(o = new_op(c, OP_FILE, NULL)))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (!(o->path = strdup(path)) || kt_buf_add(&o->bytes, data, len)) {
+		op_free(o);
+		c->nops--;
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	snprintf(o->id, sizeof o->id, "%s", record ? record : "");
 	return 0;
 }
 
@@ -909,6 +938,9 @@ int kt_change_describe(const struct kt_change *c, struct kt_buf *out)
 			break;
 		case OP_DICT_REMOVE:
 			rc = kt_buf_addf(out, "remove %s\n", o->names[0]);
+			break;
+		case OP_FILE:
+			rc = kt_buf_addf(out, "file %s (%zu bytes)\n", o->path, o->bytes.len);
 			break;
 		}
 	}
@@ -1336,6 +1368,9 @@ static int new_content(const struct kt_change *ch, git_tree *tree, struct conten
 	if (!(rc = check_clean(ch->b, c->path, buf, len, err))) {
 		if (first && first->kind == OP_CONFIG) {
 			rc = apply_config(ch, buf, len, &c->data, err);
+		} else if (first && first->kind == OP_FILE) {
+			if (kt_buf_add(&c->data, first->bytes.data, first->bytes.len))
+				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 		} else if (first && is_dict_op(first)) {
 			rc = apply_dict(ch, c->path, buf, len, &c->data, err);
 		} else if (!s) {
@@ -1369,6 +1404,10 @@ static int message(const struct kt_change *c, const char *subject, struct kt_buf
 		                 o->kind == OP_DICT_ADD ? "add" : "remove", o->names[0], o->values[0]);
 		if (!rc && c->nops > 1)
 			rc = kt_buf_addf(m, " and %zu more", c->nops - 1);
+	} else if (o->kind == OP_FILE) {
+		rc = kt_buf_addf(m, "file %s", o->path);
+		if (!rc && c->nops > 1)
+			rc = kt_buf_addf(m, " and %zu more", c->nops - 1);
 	} else {
 		const char *verb = o->kind == OP_ADD ? "add" : o->kind == OP_EDIT ? "edit" : "remove";
 		const struct kt_record *r = o->old;
@@ -1385,9 +1424,13 @@ static int message(const struct kt_change *c, const char *subject, struct kt_buf
 		rc = kt_buf_adds(m, "\n\n");
 	if (!rc && (rc = kt_change_describe(c, m)) == 0)
 		rc = kt_buf_addf(m, "\nKontora-Command: %s\n", c->command);
-	for (size_t i = 0; !rc && i < c->nops; i++)
-		if (c->ops[i].s)
+	for (size_t i = 0; !rc && i < c->nops; i++) {
+		size_t k = 0;
+		while (k < i && strcmp(c->ops[k].id, c->ops[i].id))
+			k++;
+		if (c->ops[i].id[0] && k == i)
 			rc = kt_buf_addf(m, "Kontora-Record: %s\n", c->ops[i].id);
+	}
 	return rc ? KT_ENOMEM : 0;
 }
 

@@ -1134,6 +1134,59 @@ static int check_data(struct check *c)
 	return rc;
 }
 
+/* Checks the files of directory files/ID, whose record is id of type s:
+ * each is reported when no such record was seen.  Returns 0, KT_ENOMEM or
+ * KT_EDB. */
+static int check_record_files(struct check *c, const struct kt_schema *s, const char *id,
+                              const char *dir)
+{
+	struct dirent **ents;
+	int n = list_dir(c, dir, 0, &ents), rc = n < 0 ? n : 0;
+	int known = rc ? 0 : has_key(c, 'i', s->name, "", id);
+
+	/* A type whose shards could not all be read: its ids are not known. */
+	if (!rc && known == 0)
+		known = has_key(c, 'x', s->name, "", "");
+	if (known < 0)
+		rc = known;
+	for (int i = 0; !rc && !known && i < n; i++) {
+		char *file;
+		if (asprintf(&file, "%s/%s", dir, ents[i]->d_name) < 0) {
+			rc = KT_ENOMEM;
+			break;
+		}
+		rc = problem(c, file, 0, NULL, "no %s %s", s->name, id);
+		free(file);
+	}
+	free_entries(ents, n > 0 ? n : 0);
+	return rc;
+}
+
+/* Checks files/ (attachments): every entry must be a directory named by
+ * the id of a record that exists.  Returns 0, KT_ENOMEM or KT_EDB. */
+static int check_files(struct check *c)
+{
+	struct dirent **ents;
+	int n = list_dir(c, "files", 1, &ents), rc = n < 0 ? n : 0;
+	char *path;
+
+	for (int i = 0; !rc && i < n; i++) {
+		const char *name = ents[i]->d_name;
+		const struct kt_schema *s = kt_books_type_by_prefix(c->b, name[0]);
+		if (asprintf(&path, "files/%s", name) < 0) {
+			rc = KT_ENOMEM;
+			break;
+		}
+		if (!is_dir(c, path) || !s || !id_valid(s, name))
+			rc = problem(c, path, 0, NULL, "not a record's directory (files/ID/NAME)");
+		else
+			rc = check_record_files(c, s, name, path);
+		free(path);
+	}
+	free_entries(ents, n > 0 ? n : 0);
+	return rc;
+}
+
 /* The references whose record does not exist, in the order they were
  * found: seen has neither the key value (types with a key, like employee)
  * or id referred to, nor a mark that the type has a shard that could not
@@ -1187,7 +1240,7 @@ static void check_free(struct check *c)
 
 /*
  * Validates the worktree of the books: schemas, dictionaries, shards, then
- * references.  Returns the number of problems passed to fn (which may be
+ * references, then the directories of files/.  Returns the number of problems passed to fn (which may be
  * NULL to count only), or KT_EIO when the books cannot be read at all,
  * KT_ENOMEM or KT_EDB (its temporary database failed), with err filled.
  */
@@ -1211,6 +1264,8 @@ int kt_check(struct kt_books *b, kt_problem_fn fn, void *arg,
 		rc = check_data(&c);
 	if (!rc)
 		rc = check_refs(&c);
+	if (!rc)
+		rc = check_files(&c);
 	if (!rc)
 		rc = c.count;
 	check_free(&c);

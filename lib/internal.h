@@ -251,6 +251,16 @@ int access_whole(struct kt_books *b, const char *what, struct kt_error *err);
 /* Returns the books change c is made to (change.c). */
 struct kt_books *change_books(const struct kt_change *c);
 
+/* ---------------------------------------------------------- attachments */
+
+/* Returns 1 if rel, the part of a path after files/, is two or more names
+ * joined by slashes, each a name attach takes (attach.c), else 0. */
+int files_path_valid(const char *rel);
+
+/* Parses a size: bytes, or a number followed by K, M or G (powers of
+ * 1024), above 0 and at most 1 TB.  Returns 0 and *out, or KT_EINVAL. */
+int size_parse(const char *s, int64_t *out);
+
 /* Parses a stored bool ("true"/"false"/"") into 1/0/-1. */
 int bool_value(const char *s);
 

@@ -399,6 +399,14 @@ int kt_change_dict_add(struct kt_change *c, const char *dict, const char *id,
 int kt_change_dict_remove(struct kt_change *c, const char *dict, const char *id,
                           int force, struct kt_error *err);
 
+/* Writes len bytes (any bytes) at path, under files/ (each part of the
+ * path a name kt_change_attach() takes), as an operation of change c;
+ * record, a full id or NULL, goes into the Kontora-Record trailer.
+ * Returns 0, KT_EINVAL for another path, KT_EEXISTS when c writes path
+ * already, or KT_ENOMEM. */
+int kt_change_file(struct kt_change *c, const char *path, const void *data, size_t len,
+                   const char *record, struct kt_error *err);
+
 /* Describes the change so far in words, one line per field changed
  * ("phone: +74951111111 -> +74951234567"); appended to out.  Returns 0 or
  * KT_ENOMEM. */
@@ -510,6 +518,34 @@ int kt_search(struct kt_books *b, const char *text, long limit, kt_row_fn fn,
  * stops the calls. */
 int kt_lookup_phone(struct kt_books *b, const char *phone, kt_row_fn fn, void *arg,
                     struct kt_error *err);
+
+/* ----------------------------------------------------------- attachments */
+
+/* The largest file attach takes when kontora.conf does not say. */
+#define KT_ATTACH_MAX ((int64_t)20 * 1024 * 1024)
+
+/* Reads attach.max-size of kontora.conf (bytes, or with K, M or G) into
+ * *max: KT_ATTACH_MAX when unset.  Returns 0 or KT_EINVAL for a value that
+ * is not a size. */
+int kt_attach_max_size(struct kt_books *b, int64_t *max, struct kt_error *err);
+
+/* Attaches the file at file (a path on disk, a regular file of at most
+ * attach.max-size bytes) to the record id (full) as files/ID/NAME, in
+ * change c.  name is the name to store it under, or NULL for file's last
+ * part; it must be UTF-8 without slashes or control characters, not
+ * starting with a dot.  An existing files/ID/NAME is refused unless force.
+ * Returns 0 and *path (files/ID/NAME; caller frees), or KT_ENOTFOUND for
+ * no record id, KT_EEXISTS, KT_EINVAL (bad name, too large, not a regular
+ * file), KT_EIO naming the file, or another error. */
+int kt_change_attach(struct kt_change *c, const char *id, const char *file,
+                     const char *name, int force, char **path, struct kt_error *err);
+
+/* Calls fn with the columns name, size (bytes, KT_INT) and path: once with
+ * values NULL, then for every file of files/ID/ at HEAD, in byte order of
+ * the names.  id is a full id of a record that exists.  Returns 0, fn's
+ * non-zero return, KT_ENOTFOUND for no record id, or an error. */
+int kt_files_list(struct kt_books *b, const char *id, kt_row_fn fn, void *arg,
+                  struct kt_error *err);
 
 /* ---------------------------------------------------------- dictionaries */
 
@@ -657,7 +693,8 @@ typedef void (*kt_problem_fn)(void *arg, const char *file, long line,
 /* Validates the books' worktree: schemas, dictionaries, workflows (that
  * they parse, that their states are values of the state field and
  * reachable), every CSV shard (well-formed, UTF-8, header, ids, types,
- * required, dictionaries, references, unique fields, states).  Returns
+ * required, dictionaries, references, unique fields, states), and that
+ * every directory of files/ is named by the id of a record.  Returns
  * the number of problems (>= 0) or an error that stopped the check. */
 int kt_check(struct kt_books *b, kt_problem_fn fn, void *arg,
              struct kt_error *err);

@@ -82,6 +82,16 @@ const char *screen_value(enum kt_ftype t, const char *value, char buf[64]);
 int flow_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
 /* kontora employee deactivate LOGIN --to OTHER (cmd/employee.c). */
 int employee_deactivate(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
+
+/* Prints the card of the record id (full) of type s (cmd/card.c): the
+ * client card, as text or (json 1) one JSON object.  Returns 0, or -1
+ * when s has no card (the caller prints the plain record). */
+int card_show(struct kt_books *b, const struct kt_schema *s, const char *id, int json);
+
+/* Writes the local date of the books' clock, YYYY-MM-DD, into day
+ * (cmd/record.c). */
+void today_date(struct kt_books *b, char day[11]);
+
 /* kontora task done ID [--result TEXT] (cmd/task.c). */
 int task_done(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
 

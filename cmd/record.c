@@ -15,7 +15,7 @@
 static const char record_usage[] =
 	"usage: kontora TYPE add [--FIELD VALUE]... [--set FIELD=VALUE]... [--to LOGIN]\n"
 	"                        [--dry-run] [TITLE...]\n"
-	"       kontora TYPE show ID [-f text|json]\n"
+	"       kontora TYPE show ID [-f text|json] [--record]\n"
 	"       kontora TYPE edit ID [--set FIELD=VALUE]... [--FIELD VALUE]... [--dry-run]\n"
 	"       kontora TYPE list [--where EXPR] [--mine] [--sort [-]FIELD] [--limit N]\n"
 	"                         [-f table|tsv|csv|json|xlsx] [-o FILE]\n"
@@ -317,14 +317,18 @@ static int record_rm(int argc, char **argv, struct kt_books *b, const struct kt_
 
 static int record_show(int argc, char **argv, struct kt_books *b, const struct kt_schema *s)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	static const struct option opts[] = {
+		{ "record", no_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' }, { 0 },
+	};
 	struct kt_error err = { 0 };
 	struct kt_record *r;
-	int json = 0, c;
+	int json = 0, plain = 0, c;
 
 	while ((c = getopt_long(argc, argv, "hf:", opts, NULL)) != -1) {
 		if (c == 'h')
 			usage(record_usage, 1);
+		else if (c == 'r')
+			plain = 1;
 		else if (c == 'f' && (!strcmp(optarg, "json") || !strcmp(optarg, "text")))
 			json = !strcmp(optarg, "json");
 		else
@@ -333,6 +337,11 @@ static int record_show(int argc, char **argv, struct kt_books *b, const struct k
 	if (optind != argc - 1)
 		usage(record_usage, 0);
 	char *id = resolve(b, s, argv[optind]);
+	/* A type with a card (cmd/card.c) shows it, unless --record. */
+	if (!plain && card_show(b, s, id, json) == 0) {
+		free(id);
+		return 0;
+	}
 	if (kt_record_read(b, s, id, &r, &err))
 		die_err(&err);
 	free(id);
@@ -379,8 +388,8 @@ static void where_mine(struct kt_books *b, const struct kt_schema *s, struct kt_
 	where_add(where, cond);
 }
 
-/* The local date of the books' clock, YYYY-MM-DD, into day. */
-static void today_date(struct kt_books *b, char day[11])
+/* The local date of the books' clock.  See cmd.h. */
+void today_date(struct kt_books *b, char day[11])
 {
 	time_t now = kt_books_now(b);
 	struct tm tm;

@@ -1167,8 +1167,12 @@ static int check_record_files(struct check *c, const struct kt_schema *s, const 
 static int check_files(struct check *c)
 {
 	struct dirent **ents;
-	int n = list_dir(c, "files", 1, &ents), rc = n < 0 ? n : 0;
 	char *path;
+
+	/* Like any other file at the top, a file called files is not looked at. */
+	if (!is_dir(c, "files"))
+		return 0;
+	int n = list_dir(c, "files", 0, &ents), rc = n < 0 ? n : 0;
 
 	for (int i = 0; !rc && i < n; i++) {
 		const char *name = ents[i]->d_name;

@@ -87,8 +87,8 @@ test_expect_success 'show by a unique prefix, in any case' '
 	test_grep Ромашка out
 '
 
-test_expect_success 'show -f json' '
-	kontora client show $C2 -f json >out &&
+test_expect_success 'show --record -f json: the stored record' '
+	kontora client show $C2 --record -f json >out &&
 	test_json <out &&
 	python3 -c "
 import json, sys

@@ -71,7 +71,7 @@ test_expect_success 'a value with a newline is quoted, and reads back' '
 	вторая",2026-11-23T10:00:00Z
 	EOF
 	test_cmp expect actual &&
-	kontora client show $id -f json >out &&
+	kontora client show $id --record -f json >out &&
 	python3 -c "
 import json
 r = json.load(open(\"out\"))

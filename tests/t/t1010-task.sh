@@ -15,7 +15,7 @@ test_expect_success 'setup' '
 cd books 2>/dev/null
 
 test_expect_success 'client add: words are the name, --to the manager (the owner)' '
-	kontora client show $C1 >out &&
+	kontora client show $C1 --record >out &&
 	test_grep "^name: Ромашка$" out &&
 	test_grep "^manager: anna$" out
 '

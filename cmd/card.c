@@ -1,0 +1,695 @@
+/*
+ * card.c - kontora client show ID: the client's card.  The client's own
+ * fields in sections (the company, the sample recipient, the manager),
+ * then what the books hold about it: contacts, open and closed leads,
+ * total ordered, debt, open tasks, the last activity, attached files and
+ * lab requests.  Everything is read through kt_list() and
+ * kt_record_read(), so the caller sees on the card only what they may see
+ * elsewhere.  kontora client show ID --record prints the stored record
+ * instead (cmd/record.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+/* The rows of a query, copied: every column of each. */
+struct rows {
+	size_t ncols;
+	struct kt_column *cols;   /* names owned */
+	size_t n;
+	char **cells;             /* n * ncols, owned */
+};
+
+/* A kt_row_fn collecting rows into a struct rows.  Rows of several
+ * queries of one type may go into one struct rows. */
+static int rows_add(void *arg, size_t ncols, const struct kt_column *cols, char *const *values)
+{
+	struct rows *r = arg;
+
+	if (!values) {
+		if (r->cols)
+			return 0;
+		if (!(r->cols = calloc(ncols ? ncols : 1, sizeof *r->cols)))
+			die("out of memory");
+		for (size_t i = 0; i < ncols; i++) {
+			r->cols[i] = (struct kt_column){ strdup(cols[i].name), cols[i].type, NULL };
+			if (!r->cols[i].name)
+				die("out of memory");
+		}
+		r->ncols = ncols;
+		return 0;
+	}
+	char **cells = realloc(r->cells, (r->n + 1) * r->ncols * sizeof *cells);
+	if (!cells)
+		die("out of memory");
+	r->cells = cells;
+	for (size_t i = 0; i < r->ncols; i++)
+		if (!(cells[r->n * r->ncols + i] = strdup(values[i])))
+			die("out of memory");
+	r->n++;
+	return 0;
+}
+
+static void rows_free(struct rows *r)
+{
+	for (size_t i = 0; i < r->n * r->ncols; i++)
+		free(r->cells[i]);
+	for (size_t i = 0; i < r->ncols; i++)
+		free((char *)r->cols[i].name);
+	free(r->cells);
+	free(r->cols);
+	memset(r, 0, sizeof *r);
+}
+
+/* Returns the value of column name in row i of r, "" when r has no such
+ * column. */
+static const char *cell(const struct rows *r, size_t i, const char *name)
+{
+	for (size_t c = 0; c < r->ncols; c++)
+		if (!strcmp(r->cols[c].name, name))
+			return r->cells[i * r->ncols + c];
+	return "";
+}
+
+/* Adds to out the records of type (every column) matching where, sorted
+ * by sort, at most limit (0: all), archived ones too when all.  A type
+ * the books do not have adds nothing.  Dies on an error. */
+static void query(struct kt_books *b, const char *type, const char *where, const char *sort,
+                  long limit, int all, struct rows *out)
+{
+	const struct kt_schema *s = kt_books_type(b, type);
+	struct kt_query q = { .schema = s, .where = where, .sort = sort, .limit = limit,
+	                      .all_columns = 1, .all = all };
+	struct kt_error err = { 0 };
+
+	if (s && kt_list(b, &q, rows_add, out, &err))
+		die_err(&err);
+}
+
+/* ------------------------------------------------------------- the card */
+
+/* What the card shows, gathered before it is printed. */
+struct card {
+	struct kt_books *b;
+	const struct kt_schema *s;
+	struct kt_record *r;
+	char today[11];
+	struct rows manager, contacts, leads, tasks, activities, files;
+	struct rows lab[2];
+	const char *state;         /* the field holding a lead's state */
+	int64_t total_ordered;
+	struct rows dicts[8];      /* dictionaries shown by name, loaded when needed */
+	const char *dict_names[8];
+};
+
+/* The lab's request types, shown on the card once the books have them. */
+static const char *const lab_types[2] = { "calc_request", "sample_request" };
+
+/* Returns the name of entry id of dictionary dict, or id itself. */
+static const char *dict_name(struct card *c, const char *dict, const char *id)
+{
+	size_t k = 0;
+	struct kt_error err = { 0 };
+
+	while (k < 8 && c->dict_names[k] && strcmp(c->dict_names[k], dict))
+		k++;
+	if (k == 8 || !*id)
+		return id;
+	if (!c->dict_names[k]) {
+		c->dict_names[k] = dict;
+		if (kt_dict_list(c->b, dict, rows_add, &c->dicts[k], &err) && err.code != KT_ENOTFOUND)
+			die_err(&err);
+	}
+	for (size_t i = 0; i < c->dicts[k].n; i++)
+		if (!strcmp(cell(&c->dicts[k], i, "id"), id))
+			return cell(&c->dicts[k], i, "name");
+	return id;
+}
+
+/* Returns a value of field f as people read it: dictionary entries by
+ * name, money, dates and bools as screen_value() shows them. */
+static const char *shown(struct card *c, const struct kt_field *f, const char *v, char buf[64])
+{
+	if (f && f->type == KT_DICT)
+		return dict_name(c, f->arg, v);
+	return screen_value(f ? f->type : KT_TEXT, v, buf);
+}
+
+/* Returns the label of field name of type (its name when it has none). */
+static const char *label(struct kt_books *b, const char *type, const char *name)
+{
+	const struct kt_schema *s = kt_books_type(b, type);
+	const struct kt_field *f = s ? kt_schema_field(s, name) : NULL;
+
+	return f && f->label ? f->label : name;
+}
+
+/* Returns 1 if lead i is closed: in an archive state of the lead
+ * workflow, or without a workflow, when its closed field is set. */
+static int lead_closed(const struct card *c, size_t i)
+{
+	const struct kt_flow *f = kt_books_flow(c->b, "lead");
+	const char *state = cell(&c->leads, i, c->state);
+
+	if (!f)
+		return *cell(&c->leads, i, "closed") != '\0';
+	for (size_t k = 0; k < f->narchive; k++)
+		if (!strcmp(f->archive[k], state))
+			return 1;
+	return 0;
+}
+
+/* Returns 1 if lead i is won: its state or its closed field says won. */
+static int lead_won(const struct card *c, size_t i)
+{
+	return !strcmp(cell(&c->leads, i, c->state), "won") ||
+	       !strcmp(cell(&c->leads, i, "closed"), "won");
+}
+
+/* Returns 1 if open task i is overdue: due before today. */
+static int task_overdue(const struct card *c, size_t i)
+{
+	const char *due = cell(&c->tasks, i, "due");
+
+	return *due && strcmp(due, c->today) < 0;
+}
+
+/* The ids of the client, its contacts and its leads: what tasks and
+ * activities of the card are on. */
+static size_t card_ids(const struct card *c, const char ***ids)
+{
+	size_t n = 0;
+
+	if (!(*ids = calloc(1 + c->contacts.n + c->leads.n, sizeof **ids)))
+		die("out of memory");
+	(*ids)[n++] = kt_record_get(c->r, "id");
+	for (size_t i = 0; i < c->contacts.n; i++)
+		(*ids)[n++] = cell(&c->contacts, i, "id");
+	for (size_t i = 0; i < c->leads.n; i++)
+		(*ids)[n++] = cell(&c->leads, i, "id");
+	return n;
+}
+
+/* Orders the rows of tasks by due date (none last), then id. */
+static struct rows *sort_rows;
+static int by_due(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	const char *dx = cell(sort_rows, x, "due"), *dy = cell(sort_rows, y, "due");
+	int c = !*dx - !*dy;
+
+	if (!c)
+		c = strcmp(dx, dy);
+	return c ? c : strcmp(cell(sort_rows, x, "id"), cell(sort_rows, y, "id"));
+}
+
+/* Puts the rows of r in the order of order (a permutation of its rows). */
+static void rows_permute(struct rows *r, const size_t *order)
+{
+	char **cells = malloc((r->n ? r->n : 1) * r->ncols * sizeof *cells);
+
+	if (!cells)
+		die("out of memory");
+	for (size_t i = 0; i < r->n; i++)
+		memcpy(cells + i * r->ncols, r->cells + order[i] * r->ncols, r->ncols * sizeof *cells);
+	free(r->cells);
+	r->cells = cells;
+}
+
+/* Reads everything the card shows about client id. */
+static void card_read(struct card *c)
+{
+	const char *id = kt_record_get(c->r, "id");
+	const char *manager = kt_record_get(c->r, "manager");
+	const struct kt_flow *flow = kt_books_flow(c->b, "lead");
+	struct kt_error err = { 0 };
+	char where[512];
+
+	c->state = flow ? flow->field : "stage";
+	if (manager && *manager) {
+		snprintf(where, sizeof where, "login=%s", manager);
+		query(c->b, "employee", where, NULL, 1, 1, &c->manager);
+	}
+	snprintf(where, sizeof where, "client=%s", id);
+	query(c->b, "contact", where, "name", 0, 1, &c->contacts);
+	query(c->b, "lead", where, "created", 0, 1, &c->leads);
+	for (size_t k = 0; k < 2; k++) {
+		const struct kt_schema *ls = kt_books_type(c->b, lab_types[k]);
+		if (ls && kt_schema_field(ls, "client"))
+			query(c->b, lab_types[k], where, "created", 0, 1, &c->lab[k]);
+	}
+	for (size_t i = 0; i < c->leads.n; i++) {
+		int64_t k;
+		if (lead_won(c, i) && !kt_money_parse(cell(&c->leads, i, "amount"), &k))
+			c->total_ordered += k;
+	}
+
+	/* Tasks and activities name their record in a text field (on). */
+	const char **ids;
+	size_t nids = card_ids(c, &ids);
+	const struct kt_schema *act = kt_books_type(c->b, "activity");
+	const char *newest = act && kt_schema_field(act, "at") ? "-at" : "-created";
+	for (size_t i = 0; i < nids; i++) {
+		snprintf(where, sizeof where, "on=%s and done!=true", ids[i]);
+		query(c->b, "task", where, NULL, 0, 0, &c->tasks);
+		snprintf(where, sizeof where, "on=%s", ids[i]);
+		query(c->b, "activity", where, newest, 1, 1, &c->activities);
+	}
+	free(ids);
+	size_t *order = calloc(c->tasks.n ? c->tasks.n : 1, sizeof *order);
+	if (!order)
+		die("out of memory");
+	for (size_t i = 0; i < c->tasks.n; i++)
+		order[i] = i;
+	sort_rows = &c->tasks;
+	qsort(order, c->tasks.n, sizeof *order, by_due);
+	rows_permute(&c->tasks, order);
+	free(order);
+	/* The newest activity first: by at (or created), then id. */
+	size_t best = 0;
+	for (size_t i = 1; i < c->activities.n; i++) {
+		const char *ai = *cell(&c->activities, i, "at") ? cell(&c->activities, i, "at") : cell(&c->activities, i, "created");
+		const char *ab = *cell(&c->activities, best, "at") ? cell(&c->activities, best, "at") : cell(&c->activities, best, "created");
+		if (strcmp(ai, ab) > 0)
+			best = i;
+	}
+	if (best) {
+		for (size_t k = 0; k < c->activities.ncols; k++) {
+			char *t = c->activities.cells[k];
+			c->activities.cells[k] = c->activities.cells[best * c->activities.ncols + k];
+			c->activities.cells[best * c->activities.ncols + k] = t;
+		}
+	}
+	if (kt_files_list(c->b, id, rows_add, &c->files, &err))
+		die_err(&err);
+}
+
+static void card_free(struct card *c)
+{
+	struct rows *all[] = { &c->manager, &c->contacts, &c->leads, &c->tasks, &c->activities,
+	                       &c->files, &c->lab[0], &c->lab[1] };
+
+	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+		rows_free(all[i]);
+	for (size_t i = 0; i < 8; i++)
+		rows_free(&c->dicts[i]);
+	kt_record_free(c->r);
+}
+
+/* The client's fields of the sample recipient block and the manager: the
+ * rest are the company's. */
+static const char *const sample_fields[] = { "sample_recipient", "sample_recipient_phone",
+                                             "shipping_address" };
+
+static int is_sample_field(const char *name)
+{
+	for (size_t i = 0; i < 3; i++)
+		if (!strcmp(name, sample_fields[i]))
+			return 1;
+	return 0;
+}
+
+/* Fills out (room for every field of the client's schema) with the
+ * fields of the sample block (sample 1, in the order person, phone,
+ * address) or of the company (0, in schema order).  Returns how many. */
+static size_t section_fields(const struct card *c, int sample, const struct kt_field **out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; sample && i < 3; i++)
+		if ((out[n] = kt_schema_field(c->s, sample_fields[i])))
+			n++;
+	for (size_t i = 0; !sample && i < c->s->nfields; i++)
+		if (strcmp(c->s->fields[i].name, "manager") && !is_sample_field(c->s->fields[i].name))
+			out[n++] = &c->s->fields[i];
+	return n;
+}
+
+/* ------------------------------------------------------------- as text */
+
+/* Lines of cells printed as aligned columns. */
+struct grid {
+	size_t ncols, n;
+	char **cells;
+};
+
+/* Adds a row of ncols cells (NULL is empty) to g. */
+static void grid_row(struct grid *g, size_t ncols, const char *const *cells)
+{
+	char **more = realloc(g->cells, (g->n + 1) * ncols * sizeof *more);
+
+	if (!more)
+		die("out of memory");
+	g->cells = more;
+	g->ncols = ncols;
+	for (size_t i = 0; i < ncols; i++) {
+		char *v = strdup(cells[i] ? cells[i] : "");
+		if (!v)
+			die("out of memory");
+		/* One line per row. */
+		for (char *p = v; *p; p++)
+			if (*p == '\n' || *p == '\r' || *p == '\t')
+				*p = ' ';
+		more[g->n * ncols + i] = v;
+	}
+	g->n++;
+}
+
+/* Prints g indented by two spaces, each column as wide as its widest
+ * cell, two spaces apart; empty trailing cells are left out.  Frees g. */
+static void grid_print(struct grid *g)
+{
+	size_t w[8] = { 0 };
+
+	for (size_t r = 0; r < g->n; r++)
+		for (size_t c = 0; c < g->ncols && c < 8; c++) {
+			size_t cw = kt_utf8_width(g->cells[r * g->ncols + c]);
+			w[c] = cw > w[c] ? cw : w[c];
+		}
+	for (size_t r = 0; r < g->n; r++) {
+		size_t last = g->ncols;
+		while (last > 0 && !*g->cells[r * g->ncols + last - 1])
+			last--;
+		fputs(" ", stdout);
+		for (size_t c = 0; c < last; c++) {
+			const char *v = g->cells[r * g->ncols + c];
+			printf(" %s", v);
+			for (size_t pad = kt_utf8_width(v); c + 1 < last && pad < w[c] + 1; pad++)
+				fputc(' ', stdout);
+		}
+		fputc('\n', stdout);
+	}
+	for (size_t i = 0; i < g->n * g->ncols; i++)
+		free(g->cells[i]);
+	free(g->cells);
+	memset(g, 0, sizeof *g);
+}
+
+/* Prints a section heading, after a blank line. */
+static void heading(const char *title)
+{
+	printf("\n%s\n", title);
+}
+
+/* Prints the fields of the client that are in the sample block (sample
+ * 1) or not (0), non-empty ones, as "Label: value" lines. */
+static void print_fields(struct card *c, int sample, const char *title)
+{
+	const struct kt_field **fields = calloc(c->s->nfields + 1, sizeof *fields);
+	struct grid g = { 0 };
+
+	if (!fields)
+		die("out of memory");
+	size_t n = section_fields(c, sample, fields);
+	for (size_t i = 0; i < n; i++) {
+		const struct kt_field *f = fields[i];
+		const char *v = kt_record_get(c->r, f->name);
+		char buf[64], lab[256];
+		if (!v || !*v)
+			continue;
+		snprintf(lab, sizeof lab, "%s:", f->label ? f->label : f->name);
+		const char *cells[] = { lab, shown(c, f, v, buf) };
+		grid_row(&g, 2, cells);
+	}
+	free(fields);
+	if (!g.n)
+		return;
+	heading(title);
+	grid_print(&g);
+}
+
+/* Prints "(type label) ID" of a record a task or activity is on, unless
+ * it is the client itself, into out. */
+static const char *on_what(struct card *c, const char *on, char out[128])
+{
+	const struct kt_schema *s = *on ? kt_books_type_by_prefix(c->b, on[0]) : NULL;
+
+	if (!strcmp(on, kt_record_get(c->r, "id")))
+		return "";
+	snprintf(out, 128, "%s %s", s && s->label ? s->label : "", on);
+	return out;
+}
+
+/* Prints a size in bytes for people: Б, КБ, МБ. */
+static const char *human_size(const char *bytes, char out[32])
+{
+	double n = strtod(bytes, NULL);
+
+	if (n < 1024)
+		snprintf(out, 32, "%.0f Б", n);
+	else if (n < 1024 * 1024)
+		snprintf(out, 32, "%.1f КБ", n / 1024);
+	else
+		snprintf(out, 32, "%.1f МБ", n / (1024 * 1024));
+	for (char *p = out; *p; p++)
+		if (*p == '.')
+			*p = ',';
+	return out;
+}
+
+/* Prints the leads that are closed (1) or open (0). */
+static void print_leads(struct card *c, int closed)
+{
+	const struct kt_schema *ls = kt_books_type(c->b, "lead");
+	const struct kt_field *state = ls ? kt_schema_field(ls, c->state) : NULL;
+	const struct kt_field *reason = ls ? kt_schema_field(ls, "lost_reason") : NULL;
+	struct grid g = { 0 };
+
+	for (size_t i = 0; i < c->leads.n; i++) {
+		char buf[64], sbuf[64], rbuf[64];
+		if (lead_closed(c, i) != closed)
+			continue;
+		const char *title = cell(&c->leads, i, "title");
+		const char *cells[] = {
+			cell(&c->leads, i, "id"),
+			*title ? title : cell(&c->leads, i, "name"),
+			shown(c, state, cell(&c->leads, i, c->state), sbuf),
+			screen_value(KT_MONEY, cell(&c->leads, i, "amount"), buf),
+			closed ? shown(c, reason, cell(&c->leads, i, "lost_reason"), rbuf) : NULL,
+		};
+		grid_row(&g, 5, cells);
+	}
+	if (!g.n)
+		return;
+	heading(closed ? "Закрытые лиды и заказы" : "Открытые лиды");
+	grid_print(&g);
+}
+
+static void card_text(struct card *c)
+{
+	const char *id = kt_record_get(c->r, "id");
+	const char *title = c->s->title ? kt_record_get(c->r, c->s->title) : NULL;
+	char buf[64], on[128];
+	struct grid g = { 0 };
+
+	printf("%s %s%s%s\n", c->s->label ? c->s->label : c->s->name, id,
+	       title && *title ? ": " : "", title ? title : "");
+	print_fields(c, 0, "О компании");
+	print_fields(c, 1, "Образцы");
+	const char *login = kt_record_get(c->r, "manager");
+	if (login && *login) {
+		heading(label(c->b, "client", "manager"));
+		const char *name = c->manager.n ? cell(&c->manager, 0, "name") : "";
+		const char *cells[] = { login, name };
+		grid_row(&g, 2, cells);
+		grid_print(&g);
+	}
+	for (size_t i = 0; i < c->contacts.n; i++) {
+		const char *cells[] = { cell(&c->contacts, i, "id"), cell(&c->contacts, i, "name"),
+		                        cell(&c->contacts, i, "position"), cell(&c->contacts, i, "phone"),
+		                        cell(&c->contacts, i, "email") };
+		grid_row(&g, 5, cells);
+	}
+	if (g.n) {
+		heading("Контакты");
+		grid_print(&g);
+	}
+	print_leads(c, 0);
+	print_leads(c, 1);
+
+	heading("Итоги");
+	char money[40];
+	const char *l1[] = { "Всего заказано:", kt_money_format(c->total_ordered, 1, money) };
+	grid_row(&g, 2, l1);
+	/* Debt comes with invoices and payments (a later issue). */
+	const char *l2[] = { "Долг:", kt_money_format(0, 1, buf) };
+	grid_row(&g, 2, l2);
+	grid_print(&g);
+
+	for (size_t i = 0; i < c->tasks.n; i++) {
+		const char *cells[] = { cell(&c->tasks, i, "due"), cell(&c->tasks, i, "id"),
+		                        cell(&c->tasks, i, "text"), cell(&c->tasks, i, "assignee"),
+		                        on_what(c, cell(&c->tasks, i, "on"), on),
+		                        task_overdue(c, i) ? "просрочена" : NULL };
+		grid_row(&g, 6, cells);
+	}
+	if (g.n) {
+		heading("Открытые задачи");
+		grid_print(&g);
+	}
+	if (c->activities.n) {
+		const struct kt_schema *as = kt_books_type(c->b, "activity");
+		const struct kt_field *kind = as ? kt_schema_field(as, "kind") : NULL;
+		const char *at = cell(&c->activities, 0, "at");
+		char when[64];
+		const char *cells[] = { screen_value(KT_DATETIME, *at ? at : cell(&c->activities, 0, "created"), when),
+		                        shown(c, kind, cell(&c->activities, 0, "kind"), buf),
+		                        cell(&c->activities, 0, "text"), cell(&c->activities, 0, "author"),
+		                        on_what(c, cell(&c->activities, 0, "on"), on) };
+		grid_row(&g, 5, cells);
+		heading("Последнее событие");
+		grid_print(&g);
+	}
+	for (size_t i = 0; i < c->files.n; i++) {
+		char size[32];
+		const char *cells[] = { cell(&c->files, i, "name"), human_size(cell(&c->files, i, "size"), size),
+		                        cell(&c->files, i, "path") };
+		grid_row(&g, 3, cells);
+	}
+	if (g.n) {
+		heading("Файлы");
+		grid_print(&g);
+	}
+	for (size_t k = 0; k < 2; k++) {
+		const struct kt_schema *ls = kt_books_type(c->b, lab_types[k]);
+		const struct kt_flow *f = kt_books_flow(c->b, lab_types[k]);
+		for (size_t i = 0; i < c->lab[k].n; i++) {
+			const char *cells[] = { ls->label ? ls->label : ls->name, cell(&c->lab[k], i, "id"),
+			                        cell(&c->lab[k], i, f ? f->field : "status"),
+			                        cell(&c->lab[k], i, "product"), cell(&c->lab[k], i, "due") };
+			grid_row(&g, 5, cells);
+		}
+	}
+	if (g.n) {
+		heading("Заявки в лабораторию");
+		grid_print(&g);
+	}
+}
+
+/* ------------------------------------------------------------- as JSON */
+
+/* Writes row i of r as a JSON object of every column, with "overdue"
+ * added when overdue is 0 or 1 (-1: not). */
+static void json_row(const struct rows *r, size_t i, int overdue)
+{
+	fputc('{', stdout);
+	for (size_t c = 0; c < r->ncols; c++) {
+		fputs(c ? ", " : "", stdout);
+		json_string(stdout, r->cols[c].name);
+		fputs(": ", stdout);
+		json_value(stdout, r->cols[c].type, r->cells[i * r->ncols + c]);
+	}
+	if (overdue >= 0)
+		printf(", \"overdue\": %s", overdue ? "true" : "false");
+	fputc('}', stdout);
+}
+
+/* Writes the rows of r for which keep (NULL: every row) says 1, as a
+ * JSON array. */
+static void json_rows(struct card *c, const struct rows *r, int (*keep)(const struct card *, size_t),
+                      int want)
+{
+	size_t k = 0;
+
+	fputc('[', stdout);
+	for (size_t i = 0; i < r->n; i++) {
+		if (keep && keep(c, i) != want)
+			continue;
+		fputs(k++ ? ", " : "", stdout);
+		json_row(r, i, r == &c->tasks ? task_overdue(c, i) : -1);
+	}
+	fputc(']', stdout);
+}
+
+/* Writes the client's fields of the sample block (sample 1) or the
+ * company's (0) as an object. */
+static void json_fields(struct card *c, int sample)
+{
+	const struct kt_field **fields = calloc(c->s->nfields + 1, sizeof *fields);
+
+	if (!fields)
+		die("out of memory");
+	size_t n = section_fields(c, sample, fields);
+	fputc('{', stdout);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ", " : "", stdout);
+		json_string(stdout, fields[i]->name);
+		fputs(": ", stdout);
+		json_value(stdout, fields[i]->type, kt_record_get(c->r, fields[i]->name));
+	}
+	fputc('}', stdout);
+	free(fields);
+}
+
+static void card_json(struct card *c)
+{
+	const char *login = kt_record_get(c->r, "manager");
+	char money[40];
+
+	fputs("{\"id\": ", stdout);
+	json_string(stdout, kt_record_get(c->r, "id"));
+	fputs(",\n \"type\": ", stdout);
+	json_string(stdout, c->s->name);
+	fputs(",\n \"name\": ", stdout);
+	json_string(stdout, c->s->title ? kt_record_get(c->r, c->s->title) : "");
+	fputs(",\n \"company\": ", stdout);
+	json_fields(c, 0);
+	fputs(",\n \"sample_recipient\": ", stdout);
+	json_fields(c, 1);
+	fputs(",\n \"manager\": ", stdout);
+	if (login && *login) {
+		fputs("{\"login\": ", stdout);
+		json_string(stdout, login);
+		fputs(", \"name\": ", stdout);
+		json_string(stdout, c->manager.n ? cell(&c->manager, 0, "name") : "");
+		fputc('}', stdout);
+	} else {
+		fputs("null", stdout);
+	}
+	fputs(",\n \"contacts\": ", stdout);
+	json_rows(c, &c->contacts, NULL, 0);
+	fputs(",\n \"leads\": {\"open\": ", stdout);
+	json_rows(c, &c->leads, lead_closed, 0);
+	fputs(", \"closed\": ", stdout);
+	json_rows(c, &c->leads, lead_closed, 1);
+	printf("},\n \"total_ordered\": %s", kt_money_format(c->total_ordered, 0, money));
+	printf(",\n \"debt\": %s", kt_money_format(0, 0, money));
+	fputs(",\n \"tasks\": ", stdout);
+	json_rows(c, &c->tasks, NULL, 0);
+	fputs(",\n \"last_activity\": ", stdout);
+	if (c->activities.n)
+		json_row(&c->activities, 0, -1);
+	else
+		fputs("null", stdout);
+	fputs(",\n \"files\": ", stdout);
+	json_rows(c, &c->files, NULL, 0);
+	fputs(",\n \"lab_requests\": [", stdout);
+	for (size_t k = 0, n = 0; k < 2; k++)
+		for (size_t i = 0; i < c->lab[k].n; i++) {
+			fputs(n++ ? ", " : "", stdout);
+			json_row(&c->lab[k], i, -1);
+		}
+	fputs("]}\n", stdout);
+}
+
+/* Prints the card of record id of type s.  See cmd.h. */
+int card_show(struct kt_books *b, const struct kt_schema *s, const char *id, int json)
+{
+	struct card c = { .b = b, .s = s };
+	struct kt_error err = { 0 };
+
+	if (strcmp(s->name, "client"))
+		return -1;
+	if (kt_record_read(b, s, id, &c.r, &err))
+		die_err(&err);
+	today_date(b, c.today);
+	card_read(&c);
+	if (json)
+		card_json(&c);
+	else
+		card_text(&c);
+	card_free(&c);
+	return 0;
+}

@@ -106,6 +106,18 @@ run kontora employee deactivate maria --to ivan
 KONTORA_USER=ivan run kontora task list
 KONTORA_USER=maria run kontora lead list || echo "(refused: maria is inactive)"
 
+say "The client card: contacts, leads, totals, tasks, files in one view"
+KONTORA_USER=anna run kontora contact add --client "$short" --position 'Начальник снабжения' --phone '+7 916 123 45 67' Иван Смирнов
+KONTORA_USER=anna run kontora task add --on "$short" --due 2026-12-04 --to anna Отправить КП по гелю
+won=$(KONTORA_USER=anna kontora lead add --client "$short" --amount '120 000' --manager anna --title 'Средство для пола, 1 т')
+KONTORA_USER=anna run kontora lead won "$won"
+KONTORA_USER=anna run kontora note "$short" --call Договорились о поставке геля в январе
+KONTORA_USER=anna run kontora attach "$short" "$top/examples/price-list.txt"
+run kontora attach --list "$short"
+run kontora client show "$short"
+kontora client show "$short" -f json >"$out/client-card.json"
+echo "wrote $out/client-card.json"
+
 say "Git: one commit per change, a clean worktree"
 run git log --oneline | head -12
 run git status --short

@@ -192,8 +192,10 @@ static size_t card_ids(const struct card *c, const char ***ids)
 	return n;
 }
 
-/* Orders the rows of tasks by due date (none last), then id. */
+/* The rows being sorted by by_due() and by_newest(). */
 static struct rows *sort_rows;
+
+/* Orders rows (indexes into sort_rows) by due date, none last, then id. */
 static int by_due(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -205,17 +207,63 @@ static int by_due(const void *a, const void *b)
 	return c ? c : strcmp(cell(sort_rows, x, "id"), cell(sort_rows, y, "id"));
 }
 
-/* Puts the rows of r in the order of order (a permutation of its rows). */
-static void rows_permute(struct rows *r, const size_t *order)
+/* Returns when activity row i of r happened: at, else created. */
+static const char *when(const struct rows *r, size_t i)
 {
-	char **cells = malloc((r->n ? r->n : 1) * r->ncols * sizeof *cells);
+	const char *at = cell(r, i, "at");
 
-	if (!cells)
+	return *at ? at : cell(r, i, "created");
+}
+
+/* Orders rows newest first (by when()), then by id. */
+static int by_newest(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(when(sort_rows, y), when(sort_rows, x));
+
+	return c ? c : strcmp(cell(sort_rows, x, "id"), cell(sort_rows, y, "id"));
+}
+
+/* Sorts the rows of r with cmp (by_due or by_newest). */
+static void rows_sort(struct rows *r, int (*cmp)(const void *, const void *))
+{
+	size_t *order = calloc(r->n ? r->n : 1, sizeof *order);
+	char **cells = malloc((r->n ? r->n : 1) * (r->ncols ? r->ncols : 1) * sizeof *cells);
+
+	if (!order || !cells)
 		die("out of memory");
+	for (size_t i = 0; i < r->n; i++)
+		order[i] = i;
+	sort_rows = r;
+	qsort(order, r->n, sizeof *order, cmp);
 	for (size_t i = 0; i < r->n; i++)
 		memcpy(cells + i * r->ncols, r->cells + order[i] * r->ncols, r->ncols * sizeof *cells);
 	free(r->cells);
 	r->cells = cells;
+	free(order);
+}
+
+/* Reads the open tasks and the activities on the records ids (the first
+ * being the card's record), at most per_id activities of each (0: all),
+ * and the files of the card's record. */
+static void read_related(struct card *c, const char *const *ids, size_t nids, long per_id)
+{
+	const struct kt_schema *act = kt_books_type(c->b, "activity");
+	const char *newest = act && kt_schema_field(act, "at") ? "-at" : "-created";
+	struct kt_error err = { 0 };
+	char where[128];
+
+	/* Tasks and activities name their record in a text field, on. */
+	for (size_t i = 0; i < nids; i++) {
+		snprintf(where, sizeof where, "on=%s and done!=true", ids[i]);
+		query(c->b, "task", where, NULL, 0, 0, &c->tasks);
+		snprintf(where, sizeof where, "on=%s", ids[i]);
+		query(c->b, "activity", where, newest, per_id, 1, &c->activities);
+	}
+	rows_sort(&c->tasks, by_due);
+	rows_sort(&c->activities, by_newest);
+	if (kt_files_list(c->b, ids[0], rows_add, &c->files, &err))
+		die_err(&err);
 }
 
 /* Reads everything the card shows about client id. */
@@ -224,7 +272,6 @@ static void card_read(struct card *c)
 	const char *id = kt_record_get(c->r, "id");
 	const char *manager = kt_record_get(c->r, "manager");
 	const struct kt_flow *flow = kt_books_flow(c->b, "lead");
-	struct kt_error err = { 0 };
 	char where[512];
 
 	c->state = flow ? flow->field : "stage";
@@ -246,44 +293,10 @@ static void card_read(struct card *c)
 			c->total_ordered += k;
 	}
 
-	/* Tasks and activities name their record in a text field (on). */
 	const char **ids;
 	size_t nids = card_ids(c, &ids);
-	const struct kt_schema *act = kt_books_type(c->b, "activity");
-	const char *newest = act && kt_schema_field(act, "at") ? "-at" : "-created";
-	for (size_t i = 0; i < nids; i++) {
-		snprintf(where, sizeof where, "on=%s and done!=true", ids[i]);
-		query(c->b, "task", where, NULL, 0, 0, &c->tasks);
-		snprintf(where, sizeof where, "on=%s", ids[i]);
-		query(c->b, "activity", where, newest, 1, 1, &c->activities);
-	}
+	read_related(c, ids, nids, 1);
 	free(ids);
-	size_t *order = calloc(c->tasks.n ? c->tasks.n : 1, sizeof *order);
-	if (!order)
-		die("out of memory");
-	for (size_t i = 0; i < c->tasks.n; i++)
-		order[i] = i;
-	sort_rows = &c->tasks;
-	qsort(order, c->tasks.n, sizeof *order, by_due);
-	rows_permute(&c->tasks, order);
-	free(order);
-	/* The newest activity first: by at (or created), then id. */
-	size_t best = 0;
-	for (size_t i = 1; i < c->activities.n; i++) {
-		const char *ai = *cell(&c->activities, i, "at") ? cell(&c->activities, i, "at") : cell(&c->activities, i, "created");
-		const char *ab = *cell(&c->activities, best, "at") ? cell(&c->activities, best, "at") : cell(&c->activities, best, "created");
-		if (strcmp(ai, ab) > 0)
-			best = i;
-	}
-	if (best) {
-		for (size_t k = 0; k < c->activities.ncols; k++) {
-			char *t = c->activities.cells[k];
-			c->activities.cells[k] = c->activities.cells[best * c->activities.ncols + k];
-			c->activities.cells[best * c->activities.ncols + k] = t;
-		}
-	}
-	if (kt_files_list(c->b, id, rows_add, &c->files, &err))
-		die_err(&err);
 }
 
 static void card_free(struct card *c)

@@ -94,7 +94,8 @@ static void query(struct kt_books *b, const char *type, const char *where, const
 struct card {
 	struct kt_books *b;
 	const struct kt_schema *s;
-	struct kt_record *r;
+	struct kt_record *r;       /* the client; NULL for card_related() */
+	const char *id;            /* the record's id */
 	char today[11];
 	struct rows manager, contacts, leads, tasks, activities, files;
 	struct rows lab[2];
@@ -297,6 +298,12 @@ static void card_read(struct card *c)
 	size_t nids = card_ids(c, &ids);
 	read_related(c, ids, nids, 1);
 	free(ids);
+	/* The card shows the newest activity of all: the first. */
+	while (c->activities.n > 1) {
+		c->activities.n--;
+		for (size_t k = 0; k < c->activities.ncols; k++)
+			free(c->activities.cells[c->activities.n * c->activities.ncols + k]);
+	}
 }
 
 static void card_free(struct card *c)
@@ -371,7 +378,8 @@ static void grid_row(struct grid *g, size_t ncols, const char *const *cells)
 }
 
 /* Prints g indented by two spaces, each column as wide as its widest
- * cell, two spaces apart; empty trailing cells are left out.  Frees g. */
+ * cell, two spaces apart; empty trailing cells and columns empty in every
+ * row are left out.  Frees g. */
 static void grid_print(struct grid *g)
 {
 	size_t w[8] = { 0 };
@@ -388,6 +396,8 @@ static void grid_print(struct grid *g)
 		fputs(" ", stdout);
 		for (size_t c = 0; c < last; c++) {
 			const char *v = g->cells[r * g->ncols + c];
+			if (c < 8 && !w[c])
+				continue;
 			printf(" %s", v);
 			for (size_t pad = kt_utf8_width(v); c + 1 < last && pad < w[c] + 1; pad++)
 				fputc(' ', stdout);
@@ -439,7 +449,7 @@ static const char *on_what(struct card *c, const char *on, char out[128])
 {
 	const struct kt_schema *s = *on ? kt_books_type_by_prefix(c->b, on[0]) : NULL;
 
-	if (!strcmp(on, kt_record_get(c->r, "id")))
+	if (!strcmp(on, c->id))
 		return "";
 	snprintf(out, 128, "%s %s", s && s->label ? s->label : "", on);
 	return out;
@@ -490,11 +500,53 @@ static void print_leads(struct card *c, int closed)
 	grid_print(&g);
 }
 
+/* Prints the open tasks, the activities (under the heading title) and
+ * the files of the card, the sections that are not empty. */
+static void print_related(struct card *c, const char *title)
+{
+	const struct kt_schema *as = kt_books_type(c->b, "activity");
+	const struct kt_field *kind = as ? kt_schema_field(as, "kind") : NULL;
+	struct grid g = { 0 };
+	char buf[64], on[128], at[64], size[32];
+
+	for (size_t i = 0; i < c->tasks.n; i++) {
+		const char *cells[] = { cell(&c->tasks, i, "due"), cell(&c->tasks, i, "id"),
+		                        cell(&c->tasks, i, "text"), cell(&c->tasks, i, "assignee"),
+		                        on_what(c, cell(&c->tasks, i, "on"), on),
+		                        task_overdue(c, i) ? "просрочена" : NULL };
+		grid_row(&g, 6, cells);
+	}
+	if (g.n) {
+		heading("Открытые задачи");
+		grid_print(&g);
+	}
+	for (size_t i = 0; i < c->activities.n; i++) {
+		const char *cells[] = { screen_value(KT_DATETIME, when(&c->activities, i), at),
+		                        shown(c, kind, cell(&c->activities, i, "kind"), buf),
+		                        cell(&c->activities, i, "text"), cell(&c->activities, i, "author"),
+		                        on_what(c, cell(&c->activities, i, "on"), on) };
+		grid_row(&g, 5, cells);
+	}
+	if (g.n) {
+		heading(title);
+		grid_print(&g);
+	}
+	for (size_t i = 0; i < c->files.n; i++) {
+		const char *cells[] = { cell(&c->files, i, "name"), human_size(cell(&c->files, i, "size"), size),
+		                        cell(&c->files, i, "path") };
+		grid_row(&g, 3, cells);
+	}
+	if (g.n) {
+		heading("Файлы");
+		grid_print(&g);
+	}
+}
+
 static void card_text(struct card *c)
 {
 	const char *id = kt_record_get(c->r, "id");
 	const char *title = c->s->title ? kt_record_get(c->r, c->s->title) : NULL;
-	char buf[64], on[128];
+	char buf[64];
 	struct grid g = { 0 };
 
 	printf("%s %s%s%s\n", c->s->label ? c->s->label : c->s->name, id,
@@ -531,40 +583,7 @@ static void card_text(struct card *c)
 	grid_row(&g, 2, l2);
 	grid_print(&g);
 
-	for (size_t i = 0; i < c->tasks.n; i++) {
-		const char *cells[] = { cell(&c->tasks, i, "due"), cell(&c->tasks, i, "id"),
-		                        cell(&c->tasks, i, "text"), cell(&c->tasks, i, "assignee"),
-		                        on_what(c, cell(&c->tasks, i, "on"), on),
-		                        task_overdue(c, i) ? "просрочена" : NULL };
-		grid_row(&g, 6, cells);
-	}
-	if (g.n) {
-		heading("Открытые задачи");
-		grid_print(&g);
-	}
-	if (c->activities.n) {
-		const struct kt_schema *as = kt_books_type(c->b, "activity");
-		const struct kt_field *kind = as ? kt_schema_field(as, "kind") : NULL;
-		const char *at = cell(&c->activities, 0, "at");
-		char when[64];
-		const char *cells[] = { screen_value(KT_DATETIME, *at ? at : cell(&c->activities, 0, "created"), when),
-		                        shown(c, kind, cell(&c->activities, 0, "kind"), buf),
-		                        cell(&c->activities, 0, "text"), cell(&c->activities, 0, "author"),
-		                        on_what(c, cell(&c->activities, 0, "on"), on) };
-		grid_row(&g, 5, cells);
-		heading("Последнее событие");
-		grid_print(&g);
-	}
-	for (size_t i = 0; i < c->files.n; i++) {
-		char size[32];
-		const char *cells[] = { cell(&c->files, i, "name"), human_size(cell(&c->files, i, "size"), size),
-		                        cell(&c->files, i, "path") };
-		grid_row(&g, 3, cells);
-	}
-	if (g.n) {
-		heading("Файлы");
-		grid_print(&g);
-	}
+	print_related(c, "Последнее событие");
 	for (size_t k = 0; k < 2; k++) {
 		const struct kt_schema *ls = kt_books_type(c->b, lab_types[k]);
 		const struct kt_flow *f = kt_books_flow(c->b, lab_types[k]);
@@ -687,10 +706,23 @@ static void card_json(struct card *c)
 	fputs("]}\n", stdout);
 }
 
+/* Prints what is on a lead or contact.  See cmd.h. */
+void card_related(struct kt_books *b, const struct kt_schema *s, const char *id)
+{
+	struct card c = { .b = b, .s = s, .id = id };
+
+	if (strcmp(s->name, "lead") && strcmp(s->name, "contact"))
+		return;
+	today_date(b, c.today);
+	read_related(&c, &id, 1, 0);
+	print_related(&c, "История");
+	card_free(&c);
+}
+
 /* Prints the card of record id of type s.  See cmd.h. */
 int card_show(struct kt_books *b, const struct kt_schema *s, const char *id, int json)
 {
-	struct card c = { .b = b, .s = s };
+	struct card c = { .b = b, .s = s, .id = id };
 	struct kt_error err = { 0 };
 
 	if (strcmp(s->name, "client"))

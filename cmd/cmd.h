@@ -88,6 +88,11 @@ int employee_deactivate(int argc, char **argv, struct kt_books *b, const struct 
  * when s has no card (the caller prints the plain record). */
 int card_show(struct kt_books *b, const struct kt_schema *s, const char *id, int json);
 
+/* After the text of a lead or a contact (kontora TYPE show), prints its
+ * open tasks, its activities, newest first, and its files (cmd/card.c);
+ * nothing for other types. */
+void card_related(struct kt_books *b, const struct kt_schema *s, const char *id);
+
 /* Writes the local date of the books' clock, YYYY-MM-DD, into day
  * (cmd/record.c). */
 void today_date(struct kt_books *b, char day[11]);

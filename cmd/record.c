@@ -362,6 +362,8 @@ static int record_show(int argc, char **argv, struct kt_books *b, const struct k
 	}
 	if (json)
 		fputs("}\n", stdout);
+	else if (!plain)
+		card_related(b, s, kt_record_get(r, "id"));
 	kt_record_free(r);
 	return 0;
 }

@@ -151,6 +151,47 @@ test_expect_success 'the card as JSON: one object with the sections' '
 	EOF
 '
 
+test_expect_success 'lead show and contact show add their open tasks and history' '
+	kontora lead show $L1 >out &&
+	test_grep "^title: Мыло\$" out &&
+	sed -n "/^\$/,\$p" out >actual &&
+	cat >expect <<-EOF &&
+
+	Открытые задачи
+	  2026-11-20  $T1  Позвонить  anna  просрочена
+	EOF
+	test_cmp expect actual &&
+	kontora lead show $L2 | sed -n "/^\$/,\$p" >actual &&
+	cat >expect <<-EOF &&
+
+	История
+	  2026-11-23 12:00  Заметка  Письмо про образцы  anna
+	EOF
+	test_cmp expect actual &&
+	kontora contact show $P1 | sed -n "/^\$/,\$p" >actual &&
+	cat >expect <<-EOF &&
+
+	Открытые задачи
+	  2026-11-23  $T2  Отправить образец  anna
+
+	История
+	  2026-11-23 11:00  Звонок  Обсудили цену  anna
+	EOF
+	test_cmp expect actual
+'
+
+test_expect_success 'lead show --record and -f json are the record alone' '
+	kontora lead show $L1 --record >out &&
+	! grep -e "^\$" -e Позвонить out &&
+	test_grep "^id: $L1\$" out &&
+	kontora lead show $L1 -f json >out &&
+	/usr/bin/python3 -c "
+import json
+r = json.load(open(\"out\"))
+assert r[\"id\"] == \"$L1\" and r[\"title\"] == \"Мыло\", r
+"
+'
+
 test_expect_success 'a client with nothing: empty fields and sections are left out, totals stay' '
 	kontora client add Пустой >c3 &&
 	C3=$(cat c3) &&

@@ -75,7 +75,14 @@ test_expect_success 'any record can have files: a lead' '
 	one_change kontora attach $L ../b.txt &&
 	echo "lead $L: attach b.txt" >expect &&
 	git log -1 --format=%s >subject &&
-	test_cmp expect subject
+	test_cmp expect subject &&
+	kontora lead show $L | sed -n "/^\$/,\$p" >actual &&
+	cat >expect <<-EOF &&
+
+	Файлы
+	  b.txt  3 Б  files/$L/b.txt
+	EOF
+	test_cmp expect actual
 '
 
 test_expect_success '--dry-run says what it would store and writes nothing' '

@@ -20,7 +20,7 @@
 #include "internal.h"
 
 /* The layout of the index; an index of another layout is rebuilt. */
-#define INDEX_FORMAT "4"
+#define INDEX_FORMAT "5"
 
 /* Sets err from SQLite's last message on db; returns KT_EDB. */
 static int db_fail(sqlite3 *db, struct kt_error *err, const char *what)
@@ -71,11 +71,12 @@ static const char *sql_type(enum kt_ftype t)
 }
 
 /* Returns 1 if lists filter on fields of f's kind often enough to index
- * (phones: kt_lookup_phone); the indexes leave empty values out (partial),
- * which keeps them small. */
+ * (phones: kt_lookup_phone; on, the record of any type a task or an
+ * activity is about: the client card); the indexes leave empty values out
+ * (partial), which keeps them small. */
 static int indexed(const struct kt_field *f)
 {
-	return f->unique || f->type == KT_REF || f->type == KT_PHONE;
+	return f->unique || f->type == KT_REF || f->type == KT_PHONE || !strcmp(f->name, "on");
 }
 
 /* Creates the tables of every type.  Indexes come after the bulk load. */

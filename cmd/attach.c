@@ -46,6 +46,14 @@ static void subject_names(struct kt_buf *subject, char *const *paths, size_t n)
 		die("out of memory");
 }
 
+/* Frees the n paths of paths (NULL ones too) and the array. */
+static void paths_free(char **paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
 int cmd_attach(int argc, char **argv, struct kt_ctx *ctx)
 {
 	enum { OPT_DRY = 1000, OPT_FORCE, OPT_LIST, OPT_NAME };
@@ -96,16 +104,22 @@ int cmd_attach(int argc, char **argv, struct kt_ctx *ctx)
 	if (kt_resolve_id(b, NULL, argv[optind], &id, &s, &err))
 		die_err(&err);
 	struct kt_change *ch;
-	if (kt_change_begin(b, "attach", &ch, &err))
+	if (kt_change_begin(b, "attach", &ch, &err)) {
+		free(id);
 		die_err(&err);
+	}
 	size_t n = (size_t)(argc - optind - 1);
 	char **paths = calloc(n, sizeof *paths);
 	if (!paths)
 		die("out of memory");
 	for (size_t i = 0; i < n; i++)
 		if (kt_change_attach(ch, id, argv[optind + 1 + (int)i], name, force, &paths[i], &err)) {
+			char what[64];
+			snprintf(what, sizeof what, "%s %s", s->name, id);
 			kt_change_free(ch);
-			die("%s %s: %s", s->name, id, err.msg);
+			paths_free(paths, n);
+			free(id);
+			die("%s: %s", what, err.msg);
 		}
 
 	struct kt_buf subject = { 0 };
@@ -123,6 +137,9 @@ int cmd_attach(int argc, char **argv, struct kt_ctx *ctx)
 		char oid[41];
 		if (kt_change_commit(ch, subject.data, oid, &err)) {
 			kt_change_free(ch);
+			paths_free(paths, n);
+			kt_buf_free(&subject);
+			free(id);
 			die_err(&err);
 		}
 		kt_change_free(ch);
@@ -131,9 +148,7 @@ int cmd_attach(int argc, char **argv, struct kt_ctx *ctx)
 		for (size_t i = 0; i < n; i++)
 			printf("%s\n", paths[i]);
 	}
-	for (size_t i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
+	paths_free(paths, n);
 	kt_buf_free(&subject);
 	free(id);
 	return 0;

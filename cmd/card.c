@@ -94,7 +94,7 @@ static void query(struct kt_books *b, const char *type, const char *where, const
 struct card {
 	struct kt_books *b;
 	const struct kt_schema *s;
-	struct kt_record *r;       /* the client; NULL for card_related() */
+	const struct kt_record *r; /* the client (not owned); NULL for card_related() */
 	const char *id;            /* the record's id */
 	char today[11];
 	struct rows manager, contacts, leads, tasks, activities, files;
@@ -315,7 +315,6 @@ static void card_free(struct card *c)
 		rows_free(all[i]);
 	for (size_t i = 0; i < 8; i++)
 		rows_free(&c->dicts[i]);
-	kt_record_free(c->r);
 }
 
 /* The client's fields of the sample recipient block and the manager: the
@@ -719,16 +718,13 @@ void card_related(struct kt_books *b, const struct kt_schema *s, const char *id)
 	card_free(&c);
 }
 
-/* Prints the card of record id of type s.  See cmd.h. */
-int card_show(struct kt_books *b, const struct kt_schema *s, const char *id, int json)
+/* Prints the card of record r.  See cmd.h. */
+int card_show(struct kt_books *b, const struct kt_record *r, int json)
 {
-	struct card c = { .b = b, .s = s, .id = id };
-	struct kt_error err = { 0 };
+	struct card c = { .b = b, .s = r->schema, .r = r, .id = kt_record_get(r, "id") };
 
-	if (strcmp(s->name, "client"))
+	if (strcmp(r->schema->name, "client"))
 		return -1;
-	if (kt_record_read(b, s, id, &c.r, &err))
-		die_err(&err);
 	today_date(b, c.today);
 	card_read(&c);
 	if (json)

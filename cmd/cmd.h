@@ -83,10 +83,10 @@ int flow_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_s
 /* kontora employee deactivate LOGIN --to OTHER (cmd/employee.c). */
 int employee_deactivate(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
 
-/* Prints the card of the record id (full) of type s (cmd/card.c): the
- * client card, as text or (json 1) one JSON object.  Returns 0, or -1
- * when s has no card (the caller prints the plain record). */
-int card_show(struct kt_books *b, const struct kt_schema *s, const char *id, int json);
+/* Prints the card of the record r (cmd/card.c): the client card, as text
+ * or (json 1) one JSON object.  Returns 0, or -1 when r's type has no
+ * card (the caller prints the plain record). */
+int card_show(struct kt_books *b, const struct kt_record *r, int json);
 
 /* After the text of a lead or a contact (kontora TYPE show), prints its
  * open tasks, its activities, newest first, and its files (cmd/card.c);

@@ -337,14 +337,15 @@ static int record_show(int argc, char **argv, struct kt_books *b, const struct k
 	if (optind != argc - 1)
 		usage(record_usage, 0);
 	char *id = resolve(b, s, argv[optind]);
+	int rc = kt_record_read(b, s, id, &r, &err);
+	free(id);
+	if (rc)
+		die_err(&err);
 	/* A type with a card (cmd/card.c) shows it, unless --record. */
-	if (!plain && card_show(b, s, id, json) == 0) {
-		free(id);
+	if (!plain && card_show(b, r, json) == 0) {
+		kt_record_free(r);
 		return 0;
 	}
-	if (kt_record_read(b, s, id, &r, &err))
-		die_err(&err);
-	free(id);
 	if (json)
 		fputc('{', stdout);
 	for (size_t i = 0; i < r->n; i++) {

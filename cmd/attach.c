@@ -54,6 +54,7 @@ static void paths_free(char **paths, size_t n)
 	free(paths);
 }
 
+/* kontora attach: see kontora-attach(1).  Returns the exit status. */
 int cmd_attach(int argc, char **argv, struct kt_ctx *ctx)
 {
 	enum { OPT_DRY = 1000, OPT_FORCE, OPT_LIST, OPT_NAME };

@@ -52,6 +52,7 @@ static int rows_add(void *arg, size_t ncols, const struct kt_column *cols, char 
 	return 0;
 }
 
+/* Frees what r holds and empties it. */
 static void rows_free(struct rows *r)
 {
 	for (size_t i = 0; i < r->n * r->ncols; i++)
@@ -177,8 +178,9 @@ static int task_overdue(const struct card *c, size_t i)
 	return *due && strcmp(due, c->today) < 0;
 }
 
-/* The ids of the client, its contacts and its leads: what tasks and
- * activities of the card are on. */
+/* Returns the number of ids in *ids (caller frees the array, not the ids,
+ * which c owns): the client's, its contacts' and its leads', the records
+ * the tasks and activities of the card are on. */
 static size_t card_ids(const struct card *c, const char ***ids)
 {
 	size_t n = 0;
@@ -267,7 +269,8 @@ static void read_related(struct card *c, const char *const *ids, size_t nids, lo
 		die_err(&err);
 }
 
-/* Reads everything the card shows about client id. */
+/* Reads everything the card shows about the client c->r; dies on an
+ * error. */
 static void card_read(struct card *c)
 {
 	const char *id = kt_record_get(c->r, "id");
@@ -306,6 +309,7 @@ static void card_read(struct card *c)
 	}
 }
 
+/* Frees what card_read() and dict_name() gathered (not the record). */
 static void card_free(struct card *c)
 {
 	struct rows *all[] = { &c->manager, &c->contacts, &c->leads, &c->tasks, &c->activities,
@@ -322,6 +326,7 @@ static void card_free(struct card *c)
 static const char *const sample_fields[] = { "sample_recipient", "sample_recipient_phone",
                                              "shipping_address" };
 
+/* Returns 1 if name is a field of the sample block, else 0. */
 static int is_sample_field(const char *name)
 {
 	for (size_t i = 0; i < 3; i++)
@@ -442,8 +447,8 @@ static void print_fields(struct card *c, int sample, const char *title)
 	grid_print(&g);
 }
 
-/* Prints "(type label) ID" of a record a task or activity is on, unless
- * it is the client itself, into out. */
+/* Returns "TYPE-LABEL ID" of the record a task or activity is on, in
+ * out, or "" when it is the card's own record. */
 static const char *on_what(struct card *c, const char *on, char out[128])
 {
 	const struct kt_schema *s = *on ? kt_books_type_by_prefix(c->b, on[0]) : NULL;
@@ -454,7 +459,8 @@ static const char *on_what(struct card *c, const char *on, char out[128])
 	return out;
 }
 
-/* Prints a size in bytes for people: Б, КБ, МБ. */
+/* Returns a size in bytes for people (Б, КБ, МБ, a decimal comma) in
+ * out. */
 static const char *human_size(const char *bytes, char out[32])
 {
 	double n = strtod(bytes, NULL);
@@ -541,6 +547,7 @@ static void print_related(struct card *c, const char *title)
 	}
 }
 
+/* Prints the card as text, section by section. */
 static void card_text(struct card *c)
 {
 	const char *id = kt_record_get(c->r, "id");
@@ -654,6 +661,7 @@ static void json_fields(struct card *c, int sample)
 	free(fields);
 }
 
+/* Prints the card as one JSON object (see kontora-client(1)). */
 static void card_json(struct card *c)
 {
 	const char *login = kt_record_get(c->r, "manager");

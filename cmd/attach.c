@@ -116,11 +116,14 @@ int cmd_attach(int argc, char **argv, struct kt_ctx *ctx)
 	for (size_t i = 0; i < n; i++)
 		if (kt_change_attach(ch, id, argv[optind + 1 + (int)i], name, force, &paths[i], &err)) {
 			char what[64];
-			snprintf(what, sizeof what, "%s %s", s->name, id);
+			snprintf(what, sizeof what, "%s %s: ", s->name, id);
 			kt_change_free(ch);
 			paths_free(paths, n);
 			free(id);
-			die("%s: %s", what, err.msg);
+			/* The record is named once, by the library or here. */
+			if (!strncmp(err.msg, what, strlen(what)))
+				die_err(&err);
+			die("%s%s", what, err.msg);
 		}
 
 	struct kt_buf subject = { 0 };

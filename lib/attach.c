@@ -78,9 +78,12 @@ int kt_attach_max_size(struct kt_books *b, int64_t *max, struct kt_error *err)
 	return rc;
 }
 
-/* Checks that the record id (full) exists and may be read, through
- * kt_record_read().  Returns 0, KT_ENOTFOUND naming it, or an error. */
-static int record_exists(struct kt_books *b, const char *id, struct kt_error *err)
+/* Checks that the record id (full) exists and the caller may see it
+ * (through kt_record_read()) or, with op ACCESS_WRITE, change it.
+ * Returns 0, KT_ENOTFOUND naming it, or an error (KT_EACCESS naming the
+ * rule). */
+static int record_exists(struct kt_books *b, const char *id, enum access_op op,
+                         struct kt_error *err)
 {
 	const struct kt_schema *s = kt_books_type_by_prefix(b, id[0]);
 	struct kt_record *r = NULL;
@@ -92,7 +95,7 @@ static int record_exists(struct kt_books *b, const char *id, struct kt_error *er
 	kt_record_free(r);
 	if (rc == KT_ENOTFOUND)
 		return kt_error_set(err, rc, "no %s %s", s->name, id);
-	return rc;
+	return rc || op == ACCESS_READ ? rc : access_record(b, s, id, op, err);
 }
 
 /* Says that file is over the size limit max.  Returns KT_EINVAL. */
@@ -157,7 +160,7 @@ int kt_change_attach(struct kt_change *c, const char *id, const char *file,
 	if (!name_ok(name, strlen(name)))
 		return kt_error_set(err, KT_EINVAL, "\"%s\": not a name for a file (one name, no slash, "
 		                    "not starting with a dot, UTF-8)", name);
-	if ((rc = record_exists(b, id, err)) || (rc = kt_attach_max_size(b, &max, err)))
+	if ((rc = record_exists(b, id, ACCESS_WRITE, err)) || (rc = kt_attach_max_size(b, &max, err)))
 		return rc;
 	if (asprintf(path, "files/%s/%s", id, name) < 0) {
 		*path = NULL;
@@ -193,7 +196,7 @@ int kt_files_list(struct kt_books *b, const char *id, kt_row_fn fn, void *arg,
 	git_tree_entry *e = NULL;
 	git_odb *odb = NULL;
 	char where[32];
-	int rc = record_exists(b, id, err);
+	int rc = record_exists(b, id, ACCESS_READ, err);
 
 	if (rc || (rc = head_tree(b->repo, NULL, &head, err)))
 		return rc;

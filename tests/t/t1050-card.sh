@@ -44,11 +44,11 @@ test_expect_success 'contact list shows the people of the client' '
 '
 
 test_expect_success 'leads: two open, one won, one lost; a won lead of another client' '
-	KONTORA_NOW=2026-11-23T09:01:00Z kontora lead add --client $C --amount 1000 Мыло >l1 &&
-	KONTORA_NOW=2026-11-23T09:02:00Z kontora lead add --client $C --amount "2 500,50" Порошок >l2 &&
-	KONTORA_NOW=2026-11-23T09:03:00Z kontora lead add --client $C --amount "12 345,67" Гель >l3 &&
-	KONTORA_NOW=2026-11-23T09:04:00Z kontora lead add --client $C --amount 500 Крем >l4 &&
-	kontora lead add --client $C2 --amount 999 Чужой >l5 &&
+	KONTORA_NOW=2026-11-23T09:01:00Z kontora lead add --client $C --to anna --amount 1000 Мыло >l1 &&
+	KONTORA_NOW=2026-11-23T09:02:00Z kontora lead add --client $C --to anna --amount "2 500,50" Порошок >l2 &&
+	KONTORA_NOW=2026-11-23T09:03:00Z kontora lead add --client $C --to anna --amount "12 345,67" Гель >l3 &&
+	KONTORA_NOW=2026-11-23T09:04:00Z kontora lead add --client $C --to anna --amount 500 Крем >l4 &&
+	kontora lead add --client $C2 --to anna --amount 999 Чужой >l5 &&
 	L1=$(cat l1) L2=$(cat l2) L3=$(cat l3) L4=$(cat l4) L5=$(cat l5) &&
 	kontora lead qualify $L2 &&
 	kontora lead won $L3 &&
@@ -260,6 +260,29 @@ test_expect_success 'the on field of tasks and activities is indexed' '
 	kontora sql "select name from sqlite_master where type = \"index\" and tbl_name in (\"task\", \"activity\") order by name" -f csv >out &&
 	printf "%s\n" name activity_author activity_id activity_on task_assignee task_id task_on >expect &&
 	test_cmp expect out
+'
+
+test_expect_success 'the card shows only what the caller may see' '
+	kontora employee add --login ivan --name "Иван Петров" --role manager >/dev/null &&
+	kontora lead add --client $C --to ivan --amount 777 Иванов >l6 &&
+	L6=$(cat l6) &&
+	kontora client show $C -f json >out &&
+	/usr/bin/python3 -c "
+import json
+r = json.load(open(\"out\"))
+assert \"$L6\" in [x[\"id\"] for x in r[\"leads\"][\"open\"]], r[\"leads\"]
+" &&
+	KONTORA_USER=anna kontora client show $C -f json >out &&
+	/usr/bin/python3 -c "
+import json
+r = json.load(open(\"out\"))
+assert [x[\"id\"] for x in r[\"leads\"][\"open\"]] == [\"$L1\", \"$L2\", \"$L3\"], r[\"leads\"]
+" &&
+	KONTORA_USER=anna kontora client show $C >out &&
+	! grep $L6 out &&
+	test_expect_code 1 env KONTORA_USER=ivan kontora client show $C >out 2>err &&
+	test_line_count = 0 out &&
+	test_grep "managers see only their own records" err
 '
 
 test_expect_success 'the card changes nothing' '

@@ -96,6 +96,18 @@ test_expect_success '--dry-run says what it would store and writes nothing' '
 	test_clean
 '
 
+test_expect_success 'a manager attaches only to records they may change' '
+	kontora employee add --login ivan --name "Иван Петров" --role manager >/dev/null &&
+	no_change env KONTORA_USER=ivan kontora attach $C ../a.txt --name ivan.txt 2>err &&
+	test_grep "managers see only their own records" err &&
+	test_expect_code 1 env KONTORA_USER=ivan kontora attach --list $C &&
+	one_change env KONTORA_USER=anna kontora attach $C ../a.txt --name anna.txt &&
+	git log -1 --format=%an >author &&
+	echo "Анна Петрова" >expect &&
+	test_cmp expect author &&
+	git rm -q files/$C/anna.txt && git commit -q -m "anna.txt was a test"
+'
+
 test_expect_success 'an unknown record fails and writes nothing' '
 	no_change kontora attach CZZZZZZZ ../a.txt 2>err &&
 	test_grep "^kontora: error:.*CZZZZZZZ" err &&

@@ -66,6 +66,12 @@ void printer_abort(struct printer *p);
 void printer_mark_overdue(struct printer *p, const char *column, const char *done,
                           const char *today);
 
+/* Makes a printer of records of type s write for people where it does so
+ * (terminal tables and XLSX): dictionary ids as their names or labels
+ * (kt_dict_label()), and an XLSX sheet named by the type's label.  TSV,
+ * CSV and JSON keep ids.  Call before the first row. */
+void printer_names(struct printer *p, struct kt_books *b, const struct kt_schema *s);
+
 /* Writes s as a JSON string (quoted, escaped) to f. */
 void json_string(FILE *f, const char *s);
 /* Writes a value of type t as JSON: numbers and bools bare, empty ones
@@ -75,6 +81,13 @@ void json_value(FILE *f, enum kt_ftype t, const char *v);
 /* Returns the value as shown on a screen (money as 1 234,50 ₽, bool as
  * да/нет) in buf (64 bytes) or value itself. */
 const char *screen_value(enum kt_ftype t, const char *value, char buf[64]);
+
+/* kontora TYPE list ARGS and kontora list TYPE ARGS (cmd/record.c): argv[0]
+ * is "list" or the type, the options follow; saved filters run through it
+ * too.  Prints the list and returns 0, or dies (usage_text on a usage
+ * error). */
+int record_list(int argc, char **argv, struct kt_books *b, const struct kt_schema *s,
+                const char *usage_text);
 
 /* kontora TYPE move ID STATE and kontora TYPE TRANSITION ID (cmd/flow.c):
  * returns the command's exit status, or -1 when argv[0] is neither move
@@ -104,6 +117,7 @@ int cmd_agenda(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_attach(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_check(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_dict(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_filter(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_lookup(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_note(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_config(int argc, char **argv, struct kt_ctx *ctx);

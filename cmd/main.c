@@ -27,6 +27,7 @@ static const struct command {
 	{ "check", cmd_check, NEED_BOOKS, "validate the whole books" },
 	{ "config", cmd_config, NEED_BOOKS, "read and set kontora.conf" },
 	{ "dict", cmd_dict, NEED_BOOKS, "list and change dictionaries" },
+	{ "filter", cmd_filter, NEED_BOOKS, "save and run lists and queries by name" },
 	{ "help", cmd_help, 0, "show a command's manual page" },
 	{ "init", cmd_init, 0, "create new books" },
 	{ "list", cmd_list, NEED_BOOKS, "list records of a type" },
@@ -54,6 +55,7 @@ static const char main_usage[] =
 	"  agenda        your tasks by day (--week, --ics FILE)\n"
 	"  lookup PHONE  find the client, contact or lead of a phone number\n"
 	"  dict ...      list and change dictionaries (funnel stages, sources, ...)\n"
+	"  filter ...    save and run lists and queries by name (filter list)\n"
 	"  check         validate the whole books\n"
 	"  search TEXT   find records by their words\n"
 	"  reindex       rebuild the index\n"
@@ -142,6 +144,9 @@ struct kt_books *need_books(struct kt_ctx *ctx)
 		die_err(&err);
 	books_open = ctx->books;
 	atexit(close_books);
+	/* kontora.conf's labels, for what is printed for people. */
+	if (kt_books_labels(ctx->books, &err))
+		warn("%s; labels are not applied", err.msg);
 	if (isatty(2))
 		kt_books_progress(ctx->books, show_progress, NULL);
 	return ctx->books;

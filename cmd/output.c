@@ -30,6 +30,11 @@ struct printer {
 	char mark_today[11];
 	char *marked;          /* per kept row: its date cell is red */
 	size_t marked_cap;
+	/* Dictionary names for people (printer_names()): terminal tables, XLSX. */
+	struct kt_books *books;
+	const struct kt_schema *schema;
+	const char **dicts;    /* per column: its dictionary, or NULL */
+	char **named;          /* a row with names for ids (XLSX) */
 };
 
 /* See cmd/record.c, which declares it. */
@@ -232,7 +237,9 @@ static void keep(struct printer *p, size_t ncols, const struct kt_column *cols,
 			die("out of memory");
 	}
 	for (size_t i = 0; i < ncols; i++) {
-		char *v = strdup(screen_value(cols[i].type, values[i], buf));
+		const char *shown = p->dicts && p->dicts[i] ? kt_dict_label(p->books, p->dicts[i], values[i])
+		                                            : values[i];
+		char *v = strdup(screen_value(cols[i].type, shown, buf));
 		if (!v)
 			die("out of memory");
 		for (char *c = v; *c; c++)
@@ -250,6 +257,38 @@ static void keep(struct printer *p, size_t ncols, const struct kt_column *cols,
 	}
 }
 
+void printer_names(struct printer *p, struct kt_books *b, const struct kt_schema *s)
+{
+	p->books = b;
+	p->schema = s;
+	p->sheet = s->label ? s->label : s->name;
+}
+
+/* Notes which columns hold dictionary ids, for printer_names(). */
+static void find_dicts(struct printer *p, size_t ncols, const struct kt_column *cols)
+{
+	free(p->dicts);
+	if (!(p->dicts = calloc(ncols ? ncols : 1, sizeof *p->dicts)))
+		die("out of memory");
+	for (size_t i = 0; i < ncols; i++) {
+		const struct kt_field *f = kt_schema_field(p->schema, cols[i].name);
+		p->dicts[i] = f && f->type == KT_DICT ? f->arg : NULL;
+	}
+}
+
+/* Returns values with dictionary ids replaced by their names (an array
+ * owned by p, valid until the next row). */
+static char *const *named(struct printer *p, size_t ncols, char *const *values)
+{
+	if (!p->dicts)
+		return values;
+	if (!(p->named = realloc(p->named, (ncols ? ncols : 1) * sizeof *p->named)))
+		die("out of memory");
+	for (size_t i = 0; i < ncols; i++)
+		p->named[i] = p->dicts[i] ? (char *)kt_dict_label(p->books, p->dicts[i], values[i]) : values[i];
+	return p->named;
+}
+
 int printer_row(void *arg, size_t ncols, const struct kt_column *cols,
                 char *const *values)
 {
@@ -258,8 +297,10 @@ int printer_row(void *arg, size_t ncols, const struct kt_column *cols,
 
 	if (p->path && !p->out && !p->xlsx)
 		open_file(p);
+	if (!values && p->schema)
+		find_dicts(p, ncols, cols);
 	if (p->fmt == OUT_XLSX) {
-		if (kt_xlsx_row(p->xlsx, ncols, cols, values)) {
+		if (kt_xlsx_row(p->xlsx, ncols, cols, values ? named(p, ncols, values) : NULL)) {
 			struct kt_error err = { 0 };
 			kt_xlsx_close(p->xlsx, &err);   /* writes nothing after an error */
 			p->xlsx = NULL;
@@ -351,6 +392,8 @@ static void printer_free(struct printer *p)
 	free(p->marked);
 	free(p->mark_col);
 	free(p->mark_done);
+	free(p->dicts);
+	free(p->named);
 	free(p->path);
 	free(p);
 }

@@ -346,10 +346,15 @@ static int record_show(int argc, char **argv, struct kt_books *b, const struct k
 		kt_record_free(r);
 		return 0;
 	}
+	/* On a terminal, for people: labels and dictionary names. */
+	int people = !json && isatty(fileno(stdout));
 	if (json)
 		fputc('{', stdout);
 	for (size_t i = 0; i < r->n; i++) {
 		const struct kt_field *f = kt_schema_field(s, r->names[i]);
+		const char *name = people && f && f->label ? f->label : r->names[i];
+		const char *v = people && f && f->type == KT_DICT ? kt_dict_label(b, f->arg, r->values[i])
+		                                                   : r->values[i];
 		char buf[64];
 		if (json) {
 			fputs(i ? ", " : "", stdout);
@@ -358,7 +363,7 @@ static int record_show(int argc, char **argv, struct kt_books *b, const struct k
 			json_value(stdout, f ? f->type : KT_TEXT, r->values[i]);
 		} else if (*r->values[i]) {
 			enum kt_ftype t = f ? f->type : strcmp(r->names[i], "created") ? KT_TEXT : KT_DATETIME;
-			printf("%s: %s\n", r->names[i], screen_value(t, r->values[i], buf));
+			printf("%s: %s\n", name, screen_value(t, v, buf));
 		}
 	}
 	if (json)
@@ -415,8 +420,8 @@ static void task_where(struct kt_buf *where, const char *day, int overdue, int t
 	}
 }
 
-/* kontora TYPE list and kontora list TYPE. */
-static int record_list(int argc, char **argv, struct kt_books *b, const struct kt_schema *s,
+/* kontora TYPE list and kontora list TYPE.  See cmd.h. */
+int record_list(int argc, char **argv, struct kt_books *b, const struct kt_schema *s,
                        const char *usage_text)
 {
 	static const struct option opts[] = {
@@ -500,6 +505,7 @@ static int record_list(int argc, char **argv, struct kt_books *b, const struct k
 	q.where = where.data;
 	q.all_columns = fmt == OUT_CSV || fmt == OUT_JSON || fmt == OUT_XLSX;
 	struct printer *p = printer_open(fmt, output, s->name, usage_text);
+	printer_names(p, b, s);
 	if (is_task && kt_schema_field(s, "due"))
 		printer_mark_overdue(p, "due", "done", day);
 	int rc = kt_list(b, &q, printer_row, p, &err);

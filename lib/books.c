@@ -305,6 +305,7 @@ void kt_books_close(struct kt_books *b)
 	for (size_t i = 0; i < b->ntypes; i++)
 		kt_schema_free(b->types[i]);
 	books_dicts_reset(b);
+	labels_free(b);
 	for (size_t i = 0; i < b->nflows; i++)
 		kt_flow_free(b->flows[i]);
 	free(b->flows);

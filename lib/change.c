@@ -670,7 +670,7 @@ int kt_change_config(struct kt_change *c, const char *key, const char *value,
 		return err->code;
 	if (!dot || dot == key || !dot[1] || strchr(key, ' '))
 		return kt_error_set(err, KT_EINVAL, "%s: a key is section.name", key);
-	if (value && check_config_value(key, value, err))
+	if (value && (check_config_value(key, value, err) || label_check(c->b, key, value, err)))
 		return err->code;
 	if (!(o = new_op(c, OP_CONFIG, NULL)) || !(o->path = strdup("kontora.conf")) ||
 	    op_set(o, key, value ? value : "") ||

@@ -1,6 +1,7 @@
 /*
  * init.c - new books: a git repository on main with kontora.conf, the
- * default schemas, dictionaries and workflows, and the first employee.
+ * default schemas, dictionaries and workflows, the first employee and
+ * the ready-made saved filters.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -169,58 +170,173 @@ static char *login_of(const char *email)
 	return login;
 }
 
-/* Stages the shard with the first employee, an admin, built with the
- * employee schema from datadir.  Returns 0 or an error. */
-static int stage_admin(git_repository *repo, git_index *idx, const struct kt_init *opt,
-                       struct kt_error *err)
+/* A record made by init: (name, value) pairs of its fields; the others
+ * get their defaults. */
+struct init_row {
+	const char *const *names;
+	const char *const *values;
+	size_t n;
+};
+
+/* The rows of stage_records(), with their new ids, sorted by id. */
+struct new_row {
+	char id[9];
+	const struct init_row *row;
+};
+
+static int new_row_cmp(const void *a, const void *b)
 {
-	char path[PATH_MAX], id[9], created[21];
-	struct kt_buf text = { 0 }, row = { 0 };
+	return strcmp(((const struct new_row *)a)->id, ((const struct new_row *)b)->id);
+}
+
+/* Stages the shard of new records of type (not split by id), built with
+ * its schema from datadir: each row gets a new id and created = now, and
+ * the shard is sorted by id; no rows, no shard.  Returns 0 or an error. */
+static int stage_records(git_repository *repo, git_index *idx, const struct kt_init *opt,
+                         const char *type, const struct init_row *rows, size_t nrows,
+                         struct kt_error *err)
+{
+	char path[PATH_MAX], file[64], created[21];
+	struct kt_buf text = { 0 }, shard_text = { 0 };
 	struct kt_schema *s = NULL;
-	char *login = login_of(opt->email), *shard = NULL, *email = strdup(opt->email);
+	struct new_row *order = calloc(nrows ? nrows : 1, sizeof *order);
+	char *shard = NULL;
 	char **values = NULL;
 	int rc;
 
-	snprintf(path, sizeof path, "%s/schemas/employee.schema", opt->datadir);
+	snprintf(path, sizeof path, "%s/schemas/%s.schema", opt->datadir, type);
+	snprintf(file, sizeof file, "schemas/%s.schema", type);
 	if ((rc = read_file(path, &text, err)) ||
-	    (rc = kt_schema_parse(text.data, text.len, "schemas/employee.schema", &s, err)))
+	    (rc = kt_schema_parse(text.data, text.len, file, &s, err)))
 		goto done;
-	for (char *p = email; p && *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	if (!login || !email || !(values = calloc(s->nfields + 2, sizeof *values)) || id_new(s, id)) {
+	kt_datetime_format(opt->now, created);
+	for (size_t r = 0; order && r < nrows; r++) {
+		order[r].row = &rows[r];
+		if (id_new(s, order[r].id)) {
+			rc = kt_error_set(err, KT_EIO, "%s: no random ids", type);
+			goto done;
+		}
+	}
+	if (!nrows)
+		goto done;
+	qsort(order, nrows, sizeof *order, new_row_cmp);
+	if (!order || !(values = calloc(s->nfields + 2, sizeof *values)) ||
+	    !(shard = shard_path(s, created, order[0].id)) || shard_header(&shard_text, s, NULL, 0) ||
+	    kt_buf_addc(&shard_text, '\n')) {
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 		goto done;
-	}
-	kt_datetime_format(opt->now, created);
-	values[0] = id;
-	for (size_t i = 0; i < s->nfields; i++) {
-		const struct kt_field *f = &s->fields[i];
-		const char *v = f->def ? f->def : "";
-		if (!strcmp(f->name, "login"))
-			v = login;
-		else if (!strcmp(f->name, "name"))
-			v = opt->name;
-		else if (!strcmp(f->name, "email"))
-			v = email;
-		else if (!strcmp(f->name, "role"))
-			v = "admin";
-		values[i + 1] = (char *)v;
 	}
 	values[s->nfields + 1] = created;
-	if (!(shard = shard_path(s, created, id)) || shard_header(&row, s, NULL, 0) ||
-	    kt_buf_addc(&row, '\n') || kt_csv_add_row(&row, values, s->nfields + 2))
-		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	else
-		rc = stage(repo, idx, shard, row.data, row.len, err);
+	for (size_t r = 0; !rc && r < nrows; r++) {
+		values[0] = order[r].id;
+		for (size_t i = 0; i < s->nfields; i++) {
+			const struct kt_field *f = &s->fields[i];
+			values[i + 1] = f->def ? f->def : "";
+			for (size_t k = 0; k < order[r].row->n; k++)
+				if (!strcmp(f->name, order[r].row->names[k]))
+					values[i + 1] = (char *)order[r].row->values[k];
+		}
+		if (kt_csv_add_row(&shard_text, values, s->nfields + 2))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	if (!rc)
+		rc = stage(repo, idx, shard, shard_text.data, shard_text.len, err);
 done:
+	free(order);
 	free(values);
-	free(login);
-	free(email);
 	free(shard);
 	kt_schema_free(s);
 	kt_buf_free(&text);
-	kt_buf_free(&row);
+	kt_buf_free(&shard_text);
+	return rc;
+}
+
+/* Stages the shard with the first employee, an admin.  Returns 0 or an
+ * error. */
+static int stage_admin(git_repository *repo, git_index *idx, const struct kt_init *opt,
+                       struct kt_error *err)
+{
+	static const char *const names[] = { "login", "name", "email", "role" };
+	char *login = login_of(opt->email), *email = strdup(opt->email);
+	int rc;
+
+	for (char *p = email; p && *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	if (!login || !email) {
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	} else {
+		const char *values[] = { login, opt->name, email, "admin" };
+		struct init_row row = { names, values, 4 };
+		rc = stage_records(repo, idx, opt, "employee", &row, 1, err);
+	}
+	free(login);
+	free(email);
+	return rc;
+}
+
+/* Stages the ready-made saved filters: every datadir/filters/NAME.sql
+ * becomes a filter record called NAME of type sql, its description the
+ * text of the file's first line when that is an SQL comment ("-- ...").
+ * Returns 0 or an error. */
+static int stage_filters(git_repository *repo, git_index *idx, const struct kt_init *opt,
+                         struct kt_error *err)
+{
+	static const char *const names[] = { "name", "description", "type", "sql" };
+	char dir[PATH_MAX];
+	struct dirent **ents;
+	struct init_row *rows;
+	struct kt_buf *texts;
+	char **descs;
+	size_t nrows = 0;
+	int n, rc = 0;
+
+	snprintf(dir, sizeof dir, "%s/filters", opt->datadir);
+	if ((n = scandir(dir, &ents, NULL, alphasort)) < 0)
+		return kt_error_set(err, KT_EIO, "%s: %s (is kontora installed?)", dir, strerror(errno));
+	rows = calloc((size_t)n + 1, sizeof *rows);
+	texts = calloc((size_t)n + 1, sizeof *texts);
+	descs = calloc((size_t)n + 1, sizeof *descs);
+	const char *(*values)[4] = calloc((size_t)n + 1, sizeof *values);
+	if (!rows || !texts || !descs || !values)
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	for (int i = 0; !rc && i < n; i++) {
+		char *name = ents[i]->d_name, src[PATH_MAX * 2];
+		size_t len = strlen(name);
+		if (name[0] == '.' || len < 5 || strcmp(name + len - 4, ".sql"))
+			continue;
+		snprintf(src, sizeof src, "%s/%s", dir, name);
+		if ((rc = read_file(src, &texts[nrows], err)))
+			break;
+		struct kt_buf *t = &texts[nrows];
+		while (t->len && (t->data[t->len - 1] == '\n' || t->data[t->len - 1] == ' '))
+			t->data[--t->len] = '\0';
+		const char *sql = t->data ? t->data : "";
+		name[len - 4] = '\0';
+		if (!strncmp(sql, "-- ", 3) && !(descs[nrows] = strndup(sql + 3, strcspn(sql + 3, "\n")))) {
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+			break;
+		}
+		values[nrows][0] = name;
+		values[nrows][1] = descs[nrows] ? descs[nrows] : "";
+		values[nrows][2] = "sql";
+		values[nrows][3] = sql;
+		rows[nrows] = (struct init_row){ names, values[nrows], 4 };
+		nrows++;
+	}
+	if (!rc)
+		rc = stage_records(repo, idx, opt, "filter", rows, nrows, err);
+	for (size_t i = 0; texts && descs && i < nrows; i++) {
+		kt_buf_free(&texts[i]);
+		free(descs[i]);
+	}
+	for (int i = 0; i < n; i++)
+		free(ents[i]);
+	free(ents);
+	free(rows);
+	free(texts);
+	free(descs);
+	free(values);
 	return rc;
 }
 
@@ -278,7 +394,8 @@ int kt_books_init(const struct kt_init *opt, struct kt_error *err)
 	    (rc = stage_dir(repo, idx, opt->datadir, "schemas", ".schema", err)) ||
 	    (rc = stage_dir(repo, idx, opt->datadir, "dicts", ".csv", err)) ||
 	    (rc = stage_dir(repo, idx, opt->datadir, "workflows", ".flow", err)) ||
-	    (rc = stage_admin(repo, idx, opt, err)))
+	    (rc = stage_admin(repo, idx, opt, err)) ||
+	    (rc = stage_filters(repo, idx, opt, err)))
 		goto done;
 	rc = first_commit(repo, idx, opt, err);
 done:

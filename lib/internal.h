@@ -37,6 +37,8 @@ struct kt_books {
 	struct kt_flow **flows;     /* workflows/TYPE.flow of HEAD */
 	size_t nflows;
 	struct kt_error flow_err;   /* why a flow could not be loaded, or code 0 */
+	char **labels;              /* label.c: "DICT.ID", label, "DICT.ID", label, ... */
+	size_t nlabels;             /* pairs in labels */
 };
 
 /* Returns the libgit2 error of the last call as text (never NULL). */
@@ -260,6 +262,18 @@ int files_path_valid(const char *rel);
 /* Parses a size: bytes, or a number followed by K, M or G (powers of
  * 1024), above 0 and at most 1 TB.  Returns 0 and *out, or KT_EINVAL. */
 int size_parse(const char *s, int64_t *out);
+
+/* ------------------------------------------------------------- labels */
+
+/* Checks a key of kontora.conf in the label section (label.TYPE,
+ * label.TYPE.FIELD, label.DICT.ID) against the books, and its value (one
+ * line, not empty).  Returns 0 (also for keys of other sections) or
+ * KT_EINVAL naming the key. */
+int label_check(struct kt_books *b, const char *key, const char *value,
+                struct kt_error *err);
+
+/* Frees the dictionary labels kt_books_labels() kept. */
+void labels_free(struct kt_books *b);
 
 /* Parses a stored bool ("true"/"false"/"") into 1/0/-1. */
 int bool_value(const char *s);

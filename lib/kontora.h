@@ -294,7 +294,7 @@ int kt_git_identity(char **name, char **email, struct kt_error *err);
 /* Options for kt_books_init(). */
 struct kt_init {
 	const char *dir;          /* where; created if missing, must be empty */
-	const char *datadir;      /* holds schemas/, dicts/, workflows/ to copy */
+	const char *datadir;      /* holds schemas/, dicts/, workflows/ to copy, filters/ */
 	const char *company;      /* git-config file merged into kontora.conf, or NULL */
 	const char *name;         /* the first employee, an admin */
 	const char *email;
@@ -302,9 +302,9 @@ struct kt_init {
 };
 
 /* Creates new books: a git repository on branch main with kontora.conf,
- * schemas/, workflows/, dicts/, data/ and the first employee, in one
- * initial commit.  Refuses a directory that is not empty.  Returns 0 or
- * an error. */
+ * schemas/, workflows/, dicts/, data/, the first employee and the saved
+ * filters of datadir/filters/NAME.sql, in one initial commit.  Refuses a
+ * directory that is not empty.  Returns 0 or an error. */
 int kt_books_init(const struct kt_init *opt, struct kt_error *err);
 
 /* ------------------------------------------------------------- records */
@@ -499,6 +499,28 @@ int kt_list(struct kt_books *b, const struct kt_query *q, kt_row_fn fn,
 int kt_sql(struct kt_books *b, const char *sql, kt_row_fn fn, void *arg,
            struct kt_error *err);
 
+/* A named parameter of an SQL statement (":days" is called "days") and
+ * the text bound to it. */
+struct kt_param {
+	const char *name;
+	const char *value;
+};
+
+/* Runs sql as kt_sql() does, with its named parameters bound: each to the
+ * value of the params entry of its name, or to NULL when none names it;
+ * entries naming no parameter of the statement are ignored.  Returns as
+ * kt_sql(). */
+int kt_sql_bind(struct kt_books *b, const char *sql, const struct kt_param *params,
+                size_t nparams, kt_row_fn fn, void *arg, struct kt_error *err);
+
+/* Calls fn with the name (without its colon) of every named parameter of
+ * the read-only statement sql, in order of first use, without running it.
+ * Returns 0, fn's non-zero return, or the errors of kt_sql() for a
+ * statement that does not prepare or would write. */
+int kt_sql_params(struct kt_books *b, const char *sql,
+                  int (*fn)(void *arg, const char *name), void *arg,
+                  struct kt_error *err);
+
 /* Searches the text of every record (names, phones, e-mails, INNs, notes)
  * for all the words of text as prefixes, ignoring case and ё; the first
  * search builds the full-text index, later refreshes keep it current.
@@ -561,6 +583,21 @@ int kt_dict_names(struct kt_books *b, int (*fn)(void *arg, const char *name),
  * dictionary, or an error. */
 int kt_dict_list(struct kt_books *b, const char *dict, kt_row_fn fn, void *arg,
                  struct kt_error *err);
+
+/* ---------------------------------------------------------------- labels */
+
+/* Applies the labels of kontora.conf at HEAD (see kontora-config(1)):
+ * "label.TYPE" becomes the label of the type's schema, "label.TYPE.FIELD"
+ * the label of its field, and "label.DICT.ID" is kept for
+ * kt_dict_label().  Keys that name no type, field or dictionary entry of
+ * the books are ignored (kontora config refuses to set them).  Returns 0
+ * or an error (kontora.conf unreadable). */
+int kt_books_labels(struct kt_books *b, struct kt_error *err);
+
+/* Returns what people see for the entry id of dictionary dict: its label
+ * from kontora.conf (after kt_books_labels()), else its name in
+ * dicts/DICT.csv, else id itself.  The result is owned by b, or is id. */
+const char *kt_dict_label(struct kt_books *b, const char *dict, const char *id);
 
 /* ------------------------------------------------------------------ XLSX */
 

@@ -510,37 +510,62 @@ static int only_reads(void *arg, int action, const char *a, const char *b,
 	}
 }
 
+/* Prepares sql under the read-only authorizer, which stays set (the
+ * caller removes it).  Returns 0 and *st (sqlite3_finalize), or an
+ * error: KT_EREADONLY, KT_EDB, or KT_EINVAL for no or several
+ * statements. */
+static int prepare_read(struct kt_books *b, const char *sql, sqlite3_stmt **st,
+                        struct kt_error *err)
+{
+	const char *tail = NULL;
+	int rc = 0;
+
+	*st = NULL;
+	sqlite3_set_authorizer(b->db, only_reads, NULL);
+	int prc = sqlite3_prepare_v2(b->db, sql, -1, st, &tail);
+	if (prc == SQLITE_AUTH)
+		return kt_error_set(err, KT_EREADONLY, "the index is read-only: only statements that read are allowed");
+	if (prc != SQLITE_OK)
+		return kt_error_set(err, KT_EDB, "%s", sqlite3_errmsg(b->db));
+	while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';'))
+		tail++;
+	if (!*st)
+		rc = kt_error_set(err, KT_EINVAL, "no statement");
+	else if (tail && *tail)
+		rc = kt_error_set(err, KT_EINVAL, "one statement at a time");
+	else if (!sqlite3_stmt_readonly(*st))
+		rc = kt_error_set(err, KT_EREADONLY, "the index is read-only: only statements that read are allowed");
+	return rc;
+}
+
 /* Runs one read-only statement.  See kontora.h. */
 int kt_sql(struct kt_books *b, const char *sql, kt_row_fn fn, void *arg,
            struct kt_error *err)
 {
+	return kt_sql_bind(b, sql, NULL, 0, fn, arg, err);
+}
+
+/* Runs one read-only statement with named parameters.  See kontora.h. */
+int kt_sql_bind(struct kt_books *b, const char *sql, const struct kt_param *params,
+                size_t nparams, kt_row_fn fn, void *arg, struct kt_error *err)
+{
 	sqlite3_stmt *st = NULL;
-	const char *tail = NULL;
 	struct kt_column *cols = NULL;
 	int rc = index_open(b, err);
 
 	if (rc || (rc = access_whole(b, "sql", err)))
 		return rc;
-	sqlite3_set_authorizer(b->db, only_reads, NULL);
-	int prc = sqlite3_prepare_v2(b->db, sql, -1, &st, &tail);
-	if (prc == SQLITE_AUTH)
-		rc = kt_error_set(err, KT_EREADONLY, "the index is read-only: only statements that read are allowed");
-	else if (prc != SQLITE_OK)
-		rc = kt_error_set(err, KT_EDB, "%s", sqlite3_errmsg(b->db));
-	if (rc) {
-		sqlite3_set_authorizer(b->db, NULL, NULL);
-		return rc;
-	}
-	while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';'))
-		tail++;
-	if (!st)
-		rc = kt_error_set(err, KT_EINVAL, "no statement");
-	else if (tail && *tail)
-		rc = kt_error_set(err, KT_EINVAL, "one statement at a time");
-	else if (!sqlite3_stmt_readonly(st))
-		rc = kt_error_set(err, KT_EREADONLY, "the index is read-only: only statements that read are allowed");
-	if (rc)
+	if ((rc = prepare_read(b, sql, &st, err)))
 		goto done;
+	for (size_t i = 0; i < nparams; i++) {
+		char name[256];
+		snprintf(name, sizeof name, ":%s", params[i].name);
+		int at = sqlite3_bind_parameter_index(st, name);
+		if (at && sqlite3_bind_text(st, at, params[i].value, -1, SQLITE_STATIC) != SQLITE_OK) {
+			rc = kt_error_set(err, KT_EDB, "%s", sqlite3_errmsg(b->db));
+			goto done;
+		}
+	}
 	size_t n = (size_t)sqlite3_column_count(st);
 	if (!(cols = calloc(n ? n : 1, sizeof *cols))) {
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
@@ -565,6 +590,25 @@ done:
 	for (size_t i = 0; cols && i < (size_t)sqlite3_column_count(st); i++)
 		free((char *)cols[i].name);
 	free(cols);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Lists the named parameters of a statement.  See kontora.h. */
+int kt_sql_params(struct kt_books *b, const char *sql,
+                  int (*fn)(void *arg, const char *name), void *arg,
+                  struct kt_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = index_open(b, err);
+
+	if (!rc && !(rc = prepare_read(b, sql, &st, err)))
+		for (int i = 1; !rc && i <= sqlite3_bind_parameter_count(st); i++) {
+			const char *name = sqlite3_bind_parameter_name(st, i);
+			if (name && *name == ':')
+				rc = fn(arg, name + 1);
+		}
+	sqlite3_set_authorizer(b->db, NULL, NULL);
 	sqlite3_finalize(st);
 	return rc;
 }

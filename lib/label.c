@@ -1,0 +1,160 @@
+/*
+ * label.c - configurable labels: kontora.conf renames record types, their
+ * fields and dictionary entries wherever kontora writes for people
+ * ([label] lead = Заявка, [label "lead"] amount = Сумма сделки,
+ * [label "funnel_stage"] won = Заказ).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+/* A label key split: what (a type or a dictionary) and, for
+ * label.WHAT.NAME, name; both point into buf. */
+struct label_key {
+	char buf[256];
+	char *what, *name;
+};
+
+/* Splits key if it is in the label section.  Returns 1 if it is, else 0. */
+static int label_split(const char *key, struct label_key *k)
+{
+	if (strncasecmp(key, "label.", 6) || strlen(key + 6) >= sizeof k->buf)
+		return 0;
+	strcpy(k->buf, key + 6);
+	k->what = k->buf;
+	k->name = strrchr(k->buf, '.');
+	if (k->name)
+		*k->name++ = '\0';
+	return 1;
+}
+
+/* Returns the schema called name, modifiable (owned by b), or NULL. */
+static struct kt_schema *type_named(struct kt_books *b, const char *name)
+{
+	for (size_t i = 0; i < b->ntypes; i++)
+		if (!strcmp(b->types[i]->name, name))
+			return b->types[i];
+	return NULL;
+}
+
+/* Returns 1 if the dictionary what has the entry id, else 0. */
+static int dict_has(struct kt_books *b, const char *what, const char *id)
+{
+	struct kt_error derr = { 0 };
+	const struct dict *d = books_dict(b, what, &derr);
+
+	for (size_t i = 0; d && i < d->n; i++)
+		if (!strcmp(d->ids[i], id))
+			return 1;
+	return 0;
+}
+
+/* Checks a label key and value.  See internal.h. */
+int label_check(struct kt_books *b, const char *key, const char *value,
+                struct kt_error *err)
+{
+	struct label_key k;
+	struct kt_error derr = { 0 };
+
+	if (!label_split(key, &k))
+		return 0;
+	if (!*value || strchr(value, '\n') || !kt_utf8_valid(value, strlen(value), NULL))
+		return kt_error_set(err, KT_EINVAL, "%s: a label is one line of UTF-8 text, not empty", key);
+	const struct kt_schema *s = type_named(b, k.what);
+	if (!k.name && s)
+		return 0;
+	if (!k.name)
+		return kt_error_set(err, KT_EINVAL, "%s: no record type %s (label.TYPE, label.TYPE.FIELD "
+		                    "or label.DICT.ID)", key, k.what);
+	if (s && kt_schema_field(s, k.name))
+		return 0;
+	if (dict_has(b, k.what, k.name))
+		return 0;
+	if (s)
+		return kt_error_set(err, KT_EINVAL, "%s: %s has no field %s", key, s->file, k.name);
+	if (books_dict(b, k.what, &derr))
+		return kt_error_set(err, KT_EINVAL, "%s: dicts/%s.csv has no entry %s", key, k.what, k.name);
+	return kt_error_set(err, KT_EINVAL, "%s: no record type or dictionary %s", key, k.what);
+}
+
+/* Frees the kept dictionary labels.  See internal.h. */
+void labels_free(struct kt_books *b)
+{
+	for (size_t i = 0; i < 2 * b->nlabels; i++)
+		free(b->labels[i]);
+	free(b->labels);
+	b->labels = NULL;
+	b->nlabels = 0;
+}
+
+/* Replaces *label by a copy of value.  Returns 0 or KT_ENOMEM. */
+static int set_label(char **label, const char *value)
+{
+	char *copy = strdup(value);
+
+	if (!copy)
+		return KT_ENOMEM;
+	free(*label);
+	*label = copy;
+	return 0;
+}
+
+/* kt_config_foreach callback: applies one label key. */
+static int apply_label(void *arg, const char *key, const char *value)
+{
+	struct kt_books *b = arg;
+	struct label_key k;
+
+	if (!label_split(key, &k) || !*value)
+		return 0;
+	struct kt_schema *s = type_named(b, k.what);
+	if (!k.name)
+		return s ? set_label(&s->label, value) : 0;
+	for (size_t i = 0; s && i < s->nfields; i++)
+		if (!strcmp(s->fields[i].name, k.name))
+			return set_label(&s->fields[i].label, value);
+	if (!dict_has(b, k.what, k.name))
+		return 0;
+	char **l = realloc(b->labels, 2 * (b->nlabels + 1) * sizeof *l);
+	if (!l)
+		return KT_ENOMEM;
+	b->labels = l;
+	l[2 * b->nlabels] = malloc(strlen(k.what) + strlen(k.name) + 2);
+	l[2 * b->nlabels + 1] = strdup(value);
+	b->nlabels++;
+	if (!l[2 * b->nlabels - 2] || !l[2 * b->nlabels - 1])
+		return KT_ENOMEM;
+	sprintf(l[2 * b->nlabels - 2], "%s.%s", k.what, k.name);
+	return 0;
+}
+
+/* Applies kontora.conf's labels.  See kontora.h. */
+int kt_books_labels(struct kt_books *b, struct kt_error *err)
+{
+	labels_free(b);
+	int rc = kt_config_foreach(b, apply_label, b, err);
+	if (rc == KT_ENOMEM)
+		return kt_error_set(err, rc, "out of memory");
+	return rc;
+}
+
+/* Returns the label of a dictionary entry.  See kontora.h. */
+const char *kt_dict_label(struct kt_books *b, const char *dict, const char *id)
+{
+	struct kt_error derr = { 0 };
+	size_t dlen = strlen(dict);
+
+	for (size_t i = 0; i < b->nlabels; i++) {
+		const char *key = b->labels[2 * i];
+		if (!strncmp(key, dict, dlen) && key[dlen] == '.' && !strcmp(key + dlen + 1, id))
+			return b->labels[2 * i + 1];
+	}
+	const struct dict *d = books_dict(b, dict, &derr);
+	for (size_t i = 0; d && i < d->n; i++)
+		if (!strcmp(d->ids[i], id))
+			return d->names[i];
+	return id;
+}

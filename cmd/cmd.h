@@ -66,10 +66,10 @@ void printer_abort(struct printer *p);
 void printer_mark_overdue(struct printer *p, const char *column, const char *done,
                           const char *today);
 
-/* Makes a printer of records of type s write for people where it does so
- * (terminal tables and XLSX): dictionary ids as their names or labels
- * (kt_dict_label()), and an XLSX sheet named by the type's label.  TSV,
- * CSV and JSON keep ids.  Call before the first row. */
+/* Makes a printer of records of type s write dictionary ids as their
+ * names or labels (kt_dict_label()) where it writes for people: terminal
+ * tables and XLSX.  TSV, CSV and JSON keep ids.  Call before the first
+ * row. */
 void printer_names(struct printer *p, struct kt_books *b, const struct kt_schema *s);
 
 /* Writes s as a JSON string (quoted, escaped) to f. */

@@ -261,7 +261,6 @@ void printer_names(struct printer *p, struct kt_books *b, const struct kt_schema
 {
 	p->books = b;
 	p->schema = s;
-	p->sheet = s->label ? s->label : s->name;
 }
 
 /* Notes which columns hold dictionary ids, for printer_names(). */

@@ -105,6 +105,25 @@ run kontora employee deactivate maria --to ivan --dry-run
 run kontora employee deactivate maria --to ivan
 KONTORA_USER=ivan run kontora task list
 KONTORA_USER=maria run kontora lead list || echo "(refused: maria is inactive)"
+say "Saved filters: the director's ready-made ones, and a manager's own"
+run kontora filter list
+KONTORA_USER=anna run kontora task add --on "$short" --to anna --due 2026-01-15 Перезвонить по образцам
+run kontora filter run tasks-by-manager
+run kontora filter run leads-processed --manager anna
+run kontora filter run clients-attention --days 7
+run kontora filter run clients-attention -f xlsx -o "$out/clients-attention.xlsx"
+echo "wrote $out/clients-attention.xlsx"
+KONTORA_USER=anna run kontora filter save big --description 'Крупные сделки' -- lead --where 'amount>=100 000' --sort -amount
+run kontora filter run big -f csv
+
+say "Labels: the customer's words in tables, cards and workbooks (kontora.conf)"
+run kontora config label.lead Заявка
+run kontora config label.lead.amount 'Сумма сделки'
+run kontora config label.funnel_stage.new 'Новая заявка'
+run kontora lead list -f xlsx -o "$out/leads-labelled.xlsx"
+echo "wrote $out/leads-labelled.xlsx (header: Сумма сделки; stage: Новая заявка)"
+run kontora lead list
+echo "(on a terminal the table says Сумма сделки and Новая заявка; piped, as here, it keeps field names and ids for scripts)"
 
 say "The client card: contacts, leads, totals, tasks, files in one view"
 KONTORA_USER=anna run kontora contact add --client "$short" --position 'Начальник снабжения' --phone '+7 916 123 45 67' Иван Смирнов

@@ -144,7 +144,7 @@ static size_t split_words(const char *text, const char *name, char ***words)
 				if (!*end)
 					die("filter %s: args: a quote %c is not closed: %s", name, q, text);
 				for (; !rc && p < end; p++)
-					rc = kt_buf_addc(&w, q == '"' && *p == '\\' ? *++p : *p);
+					rc = kt_buf_addc(&w, q == '"' && *p == '\\' && (p[1] == '"' || p[1] == '\\') ? *++p : *p);
 				p++;
 			} else {
 				if (q == '\\' && p[1])

@@ -186,6 +186,47 @@ test_expect_success 'values with spaces and quotes survive saving' '
 	test_cmp expect out
 '
 
+# set_args NAME ARGS: sets the saved options of filter NAME by hand, in
+# the CSV file, and commits that.
+set_args () {
+	python3 - "$1" "$2" <<-\EOF &&
+	import csv, glob, io, sys
+	path = glob.glob("data/filter/*.csv")[0]
+	rows = list(csv.reader(open(path, newline="")))
+	i = rows[0].index("args")
+	for r in rows[1:]:
+	    if r[1] == sys.argv[1]:
+	        r[i] = sys.argv[2]
+	out = io.StringIO()
+	csv.writer(out, lineterminator="\n").writerows(rows)
+	open(path, "w", newline="").write(out.getvalue())
+	EOF
+	git commit -qam "filter $1: by hand"
+}
+
+test_expect_success 'options edited by hand are read as a shell reads them' '
+	cat >args <<-\EOF &&
+	--where "title~для «посуды» it'\''s"  --sort=\-amount	--limit '\''5'\''
+	EOF
+	set_args gel "$(cat args)" &&
+	kontora filter run gel -f csv >out &&
+	kontora list lead --where "title~для «посуды» it'\''s" --limit 5 --sort=-amount -f csv >expect &&
+	test_cmp expect out &&
+	test_line_count = 2 out &&
+	kontora lead add --to anna "Кавычка \"x\\y\\z" >/dev/null &&
+	set_args gel "--where \"title~\\\"x\\\\y\\z\"" &&
+	kontora filter run gel -f csv >out 2>err &&
+	kontora list lead --where "title~\"x\\y\\z" -f csv >expect &&
+	test_cmp expect out &&
+	test_line_count = 2 out
+'
+
+test_expect_success 'an unclosed quote in options edited by hand is an error naming the filter' '
+	set_args gel "--where '\''title~x" &&
+	test_expect_code 1 kontora filter run gel 2>err &&
+	test_grep "^kontora: error: filter gel: args: a quote '\'' is not closed" err
+'
+
 test_expect_success 'save again replaces the filter, in one commit' '
 	before=$(test_commits) &&
 	kontora filter save big -- lead --where "amount>=300" --all &&

@@ -516,7 +516,8 @@ int kt_sql_bind(struct kt_books *b, const char *sql, const struct kt_param *para
 /* Calls fn with the name (without its colon) of every named parameter of
  * the read-only statement sql, in order of first use, without running it.
  * Returns 0, fn's non-zero return, or the errors of kt_sql() for a
- * statement that does not prepare or would write. */
+ * caller who may not read the whole index or a statement that does not
+ * prepare or would write. */
 int kt_sql_params(struct kt_books *b, const char *sql,
                   int (*fn)(void *arg, const char *name), void *arg,
                   struct kt_error *err);

@@ -602,7 +602,7 @@ int kt_sql_params(struct kt_books *b, const char *sql,
 	sqlite3_stmt *st = NULL;
 	int rc = index_open(b, err);
 
-	if (!rc && !(rc = prepare_read(b, sql, &st, err)))
+	if (!rc && !(rc = access_whole(b, "sql", err)) && !(rc = prepare_read(b, sql, &st, err)))
 		for (int i = 1; !rc && i <= sqlite3_bind_parameter_count(st); i++) {
 			const char *name = sqlite3_bind_parameter_name(st, i);
 			if (name && *name == ':')

@@ -170,6 +170,17 @@ test_expect_success '--mine in a saved filter is the caller of the run' '
 	test_line_count = 4 out
 '
 
+test_expect_success 'a manager runs saved lists, but not queries, which read the whole index' '
+	before=$(test_commits) &&
+	test_expect_code 1 env KONTORA_USER=anna kontora filter run leads-processed 2>err &&
+	test_grep "^kontora: error: filter leads-processed: sql reads the whole index" err &&
+	test_expect_code 1 env KONTORA_USER=anna kontora filter save q -- sql "SELECT 1" 2>err &&
+	test_grep "^kontora: error: filter q: sql reads the whole index" err &&
+	test $(test_commits) = $before &&
+	KONTORA_USER=anna kontora filter run mine -f csv >out &&
+	test_line_count = 4 out
+'
+
 test_expect_success 'show: the saved arguments, quoted for a shell' '
 	kontora filter show big >out &&
 	test_grep "^args: --where .amount>=100. --sort -amount --all$" out &&

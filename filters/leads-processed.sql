@@ -12,7 +12,7 @@ SELECT e.login AS manager, e.name AS name,
        coalesce(sum(l.stage = 'won'), 0) AS won,
        coalesce(sum(l.stage = 'lost'), 0) AS lost
 FROM employee e LEFT JOIN l ON l.manager = e.login
-WHERE (e.role = 'manager' OR l.id IS NOT NULL)
+WHERE (e.role = 'manager' AND coalesce(e.active, 1) = 1 OR l.id IS NOT NULL)
   AND (:manager IS NULL OR e.login = :manager)
 GROUP BY e.login
 ORDER BY e.login

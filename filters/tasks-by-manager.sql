@@ -10,7 +10,7 @@ SELECT e.login AS manager, e.name AS name,
        coalesce(sum(t.done = 1), 0) AS done,
        coalesce(sum(coalesce(t.done, 0) = 0 AND t.due < :today), 0) AS overdue
 FROM employee e LEFT JOIN t ON t.assignee = e.login
-WHERE (e.role = 'manager' OR t.id IS NOT NULL)
+WHERE (e.role = 'manager' AND coalesce(e.active, 1) = 1 OR t.id IS NOT NULL)
   AND (:manager IS NULL OR e.login = :manager)
 GROUP BY e.login
 ORDER BY e.login

@@ -76,6 +76,23 @@ test_expect_success 'tasks-by-manager: --from and --to; --manager' '
 	test_cmp expect out
 '
 
+test_expect_success 'an inactive manager without tasks or leads in the period is left out' '
+	kontora employee add --login olga --name "Ольга" --role manager --active false >/dev/null &&
+	kontora employee add --login petr --name "Пётр" --role manager >/dev/null &&
+	kontora filter run tasks-by-manager -f csv >out &&
+	cat >expect <<-\EOF &&
+	manager,name,created,done,overdue
+	anna,Анна Петрова,2,0,1
+	ivan,Иван Сидоров,2,1,1
+	petr,Пётр,0,0,0
+	EOF
+	test_cmp expect out &&
+	kontora filter run leads-processed -f csv | cut -d, -f1 >got &&
+	printf "manager\nanna\nivan\npetr\n" >expect &&
+	test_cmp expect got &&
+	kontora employee rm petr >/dev/null
+'
+
 test_expect_success 'the default period follows the clock (KONTORA_NOW)' '
 	KONTORA_NOW=2026-10-31T12:00:00Z kontora filter run tasks-by-manager -f csv >out &&
 	cat >expect <<-\EOF &&

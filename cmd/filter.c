@@ -28,6 +28,7 @@ struct saved {
 	char *id, *type, *args, *sql;
 };
 
+/* Frees the strings of f (not f itself). */
 static void saved_free(struct saved *f)
 {
 	free(f->id);
@@ -163,6 +164,7 @@ static size_t split_words(const char *text, const char *name, char ***words)
 	return n;
 }
 
+/* Frees the words of split_words() and their array. */
 static void words_free(char **words)
 {
 	for (size_t i = 0; words[i]; i++)
@@ -228,6 +230,7 @@ static int add_name(void *arg, const char *name)
 	return 0;
 }
 
+/* Frees what ns holds (not ns itself). */
 static void names_free(struct names *ns)
 {
 	for (size_t i = 0; i < ns->n; i++)
@@ -247,7 +250,8 @@ static void query_params(struct kt_books *b, const char *name, const char *sql, 
 		die("filter %s: %s", name, err.msg);
 }
 
-/* kontora filter save NAME [--description TEXT] [--dry-run] -- TYPE ARGS */
+/* kontora filter save NAME [--description TEXT] [--dry-run] -- TYPE ARGS:
+ * returns 0, or dies. */
 static int filter_save(int argc, char **argv, struct kt_books *b, const struct kt_schema *s)
 {
 	static const struct option opts[] = {
@@ -322,7 +326,9 @@ static int filter_save(int argc, char **argv, struct kt_books *b, const struct k
 	return 0;
 }
 
-/* The value of a parameter option: --NAME VALUE or --NAME=VALUE. */
+/* Returns the value of the parameter option argv[*i], --NAME VALUE (moving
+ * *i past VALUE) or --NAME=VALUE, and its NAME in *name and *len (owned by
+ * argv).  Dies with a usage error when VALUE is missing. */
 static const char *param_value(int argc, char **argv, int *i, const char **name, size_t *len)
 {
 	const char *eq = strchr(argv[*i] + 2, '=');
@@ -338,7 +344,8 @@ static const char *param_value(int argc, char **argv, int *i, const char **name,
 	return argv[++*i];
 }
 
-/* Runs a saved query: -f, -o and its parameters as options. */
+/* Runs a saved query: -f, -o and its parameters as options.  Returns 0,
+ * or dies. */
 static int run_query(int argc, char **argv, struct kt_books *b, const char *name, const char *sql)
 {
 	struct kt_param *params = calloc((size_t)argc + 1, sizeof *params);
@@ -401,7 +408,7 @@ static int run_query(int argc, char **argv, struct kt_books *b, const char *name
 	return 0;
 }
 
-/* kontora filter run NAME ... */
+/* kontora filter run NAME ...: returns the exit status, or dies. */
 static int filter_run(int argc, char **argv, struct kt_books *b, const struct kt_schema *s)
 {
 	struct saved f;
@@ -428,7 +435,7 @@ static int filter_run(int argc, char **argv, struct kt_books *b, const struct kt
 	return rc;
 }
 
-/* kontora filter rm NAME [--dry-run] */
+/* kontora filter rm NAME [--dry-run]: returns 0, or dies. */
 static int filter_rm(int argc, char **argv, struct kt_books *b, const struct kt_schema *s)
 {
 	static const struct option opts[] = {
@@ -465,6 +472,7 @@ static int filter_rm(int argc, char **argv, struct kt_books *b, const struct kt_
 	return 0;
 }
 
+/* kontora filter SUBCOMMAND ...: returns the exit status, or dies. */
 int cmd_filter(int argc, char **argv, struct kt_ctx *ctx)
 {
 	if (argc < 2)

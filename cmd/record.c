@@ -422,7 +422,7 @@ static void task_where(struct kt_buf *where, const char *day, int overdue, int t
 
 /* kontora TYPE list and kontora list TYPE.  See cmd.h. */
 int record_list(int argc, char **argv, struct kt_books *b, const struct kt_schema *s,
-                       const char *usage_text)
+                const char *usage_text)
 {
 	static const struct option opts[] = {
 		{ "where", required_argument, NULL, OPT_WHERE },

@@ -110,7 +110,7 @@ test_expect_success SCRIPT 'show on a terminal: labels and names' '
 	created: 2026-11-23 10:00
 	EOF
 	test_cmp expect out &&
-	on_tty "kontora client show $C1" >out &&
+	on_tty "kontora client show --record $C1" >out &&
 	test_grep "^Город: Санкт-Петербург$" out
 '
 
@@ -118,7 +118,7 @@ test_expect_success 'show piped keeps field names and ids' '
 	kontora lead show $L1 >out &&
 	test_grep "^stage: new$" out &&
 	test_grep "^amount: 1 500,00 ₽$" out &&
-	kontora client show $C1 >out &&
+	kontora client show --record $C1 >out &&
 	test_grep "^city: spb$" out
 '
 

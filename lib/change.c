@@ -534,10 +534,11 @@ static struct op *edit_of(struct kt_change *c, const char *id)
 	return NULL;
 }
 
-/* Sets fields of a record.  See kontora.h. */
-int kt_change_edit(struct kt_change *c, const struct kt_schema *s,
-                   const char *id, char *const *names,
-                   char *const *values, size_t n, struct kt_error *err)
+/* Sets fields of a record, whatever the workflow's edit lines say.  See
+ * internal.h. */
+int change_set(struct kt_change *c, const struct kt_schema *s,
+               const char *id, char *const *names,
+               char *const *values, size_t n, struct kt_error *err)
 {
 	struct kt_record *old;
 	struct op *o = edit_of(c, id);
@@ -584,6 +585,17 @@ int kt_change_edit(struct kt_change *c, const struct kt_schema *s,
 	}
 	kt_record_free(old);
 	return rc ? rc : access_values(c->b, s, id, o->old, o->names, o->values, o->n, err);
+}
+
+/* Sets fields of a record as the workflow's edit lines allow.  See
+ * kontora.h. */
+int kt_change_edit(struct kt_change *c, const struct kt_schema *s,
+                   const char *id, char *const *names,
+                   char *const *values, size_t n, struct kt_error *err)
+{
+	int rc = flow_edit_check(c->b, s, id, names, n, err);
+
+	return rc ? rc : change_set(c, s, id, names, values, n, err);
 }
 
 /* Removes a record.  See kontora.h. */

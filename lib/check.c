@@ -624,6 +624,26 @@ static int check_flow_states(struct check *c, const struct kt_flow *f)
 	return rc;
 }
 
+/* Checks that the notices of f's notify actions have their kind: the
+ * entry "notice" of the dictionary of activity's kind field.  Returns 0,
+ * KT_ENOMEM or KT_EDB. */
+static int check_flow_notices(struct check *c, const struct kt_flow *f)
+{
+	const struct kt_schema *s = kt_books_type(c->b, "activity");
+	const struct kt_field *fd = s ? kt_schema_field(s, "kind") : NULL;
+	int rc = 0, found;
+
+	for (size_t i = 0; !rc && fd && fd->type == KT_DICT && i < f->nactions; i++)
+		if (f->actions[i].kind == KT_ACTION_NOTIFY) {
+			if ((found = has_key(c, 'd', fd->arg, "", "notice")) < 0)
+				return found;
+			if (!found)
+				rc = problem(c, f->file, f->actions[i].line, NULL,
+				             "on: notify: \"notice\" is not in dicts/%s.csv", fd->arg);
+		}
+	return rc;
+}
+
 /* Checks one workflow file of the worktree (workflows/NAME), keeping it
  * for the rows when it parses.  Returns 0, KT_ENOMEM or KT_EDB. */
 static int check_flow(struct check *c, const char *entry)
@@ -639,8 +659,8 @@ static int check_flow(struct check *c, const char *entry)
 		                   (const struct kt_schema *const *)c->b->types, c->b->ntypes, &f, &e);
 		if (rc == KT_ESCHEMA)
 			rc = problem_from(c, file, e.msg);
-		else if (!rc)
-			rc = check_flow_states(c, f);
+		else if (!rc && !(rc = check_flow_states(c, f)))
+			rc = check_flow_notices(c, f);
 	}
 	if (!rc && f) {
 		struct kt_flow **flows = realloc(c->flows, (c->nflows + 1) * sizeof *flows);

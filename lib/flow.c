@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -244,20 +245,44 @@ static int parse_archive(struct parser *p, char **w, int n)
 	return 0;
 }
 
-/* Splits "a,b,c" of option opt into the list (*v, *n), checking each
- * word is a field (fields) or anything else.  Returns 0 or an error. */
-static int parse_list(struct parser *p, const char *opt, const char *list,
-                      int fields, char ***v, size_t *n)
+/* Checks that role (given to what) is a value of the role field of the
+ * employee type, when the types have one.  Returns 0 or an error. */
+static int need_role(struct parser *p, const char *what, const char *role)
+{
+	struct kt_error e = { 0 };
+	char *norm = NULL;
+
+	for (size_t i = 0; i < p->ntypes; i++) {
+		const struct kt_field *fd = strcmp(p->types[i]->name, "employee") ? NULL
+		                            : kt_schema_field(p->types[i], "role");
+		if (!fd || fd->type != KT_ENUM)
+			continue;
+		if (kt_value_normalize(fd, role, &norm, &e))
+			return e.code == KT_ENOMEM ? oom(p) : bad(p, "%s: %s", what, e.msg);
+		free(norm);
+	}
+	return 0;
+}
+
+/* What the words of a list option are. */
+enum list_of { ANY, FIELDS, ROLES };
+
+/* Splits "a,b,c" of option opt of directive what into the list (*v, *n),
+ * checking each word is a field or a role.  Returns 0 or an error. */
+static int parse_list(struct parser *p, const char *what, const char *opt, const char *list,
+                      enum list_of of, char ***v, size_t *n)
 {
 	char *copy = strdup(list);
 	int rc = copy ? 0 : oom(p);
 
 	if (!rc && !*list)
-		rc = bad(p, "transition: %s= needs a value", opt);
+		rc = bad(p, "%s: %s= needs a value", what, opt);
 	for (char *save = NULL, *tok = copy ? strtok_r(copy, ",", &save) : NULL; !rc && tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		if (fields)
+		if (of == FIELDS)
 			rc = need_field(p, opt, tok);
+		else if (of == ROLES)
+			rc = need_role(p, opt, tok);
 		if (!rc && push(v, n, tok))
 			rc = oom(p);
 	}
@@ -313,9 +338,10 @@ static int parse_transition(struct parser *p, char **w, int n)
 	}
 	for (int i = arrow + 2; i < n; i++) {
 		if (!strncmp(w[i], "requires=", 9))
-			rc = parse_list(p, "requires", w[i] + 9, 1, &t->requires, &t->nrequires);
+			rc = parse_list(p, "transition", "requires", w[i] + 9, FIELDS, &t->requires,
+			                &t->nrequires);
 		else if (!strncmp(w[i], "roles=", 6))
-			rc = parse_list(p, "roles", w[i] + 6, 0, &t->roles, &t->nroles);
+			rc = parse_list(p, "transition", "roles", w[i] + 6, ROLES, &t->roles, &t->nroles);
 		else if (!strncmp(w[i], "reason=", 7)) {
 			if (t->reason)
 				return bad(p, "transition: reason= given twice");
@@ -331,17 +357,33 @@ static int parse_transition(struct parser *p, char **w, int n)
 	return 0;
 }
 
+/* Appends a new action for state at the parser's line to the flow.
+ * Returns it, or NULL when out of memory. */
+static struct kt_flow_action *new_action(struct parser *p, enum kt_action_kind kind,
+                                         const char *state)
+{
+	struct kt_flow *f = p->f;
+	struct kt_flow_action *as = realloc(f->actions, (f->nactions + 1) * sizeof *as);
+
+	if (!as)
+		return NULL;
+	f->actions = as;
+	struct kt_flow_action *a = &as[f->nactions++];
+	memset(a, 0, sizeof *a);
+	a->kind = kind;
+	a->line = p->line;
+	return (a->state = strdup(state)) ? a : NULL;
+}
+
 /* "on STATE set FIELD=VALUE".  Returns 0 or an error. */
-static int parse_on(struct parser *p, char **w, int n)
+static int parse_on_set(struct parser *p, char **w, int n)
 {
 	struct kt_flow *f = p->f;
 	const char *eq = n == 3 ? strchr(w[2], '=') : NULL;
 	int rc;
 
-	if (n != 3 || strcmp(w[1], "set") || !eq || eq == w[2])
+	if (n != 3 || !eq || eq == w[2])
 		return bad(p, "on takes STATE set FIELD=VALUE");
-	if ((rc = need_state(p, "on", w[0])))
-		return rc;
 	char *field = strndup(w[2], (size_t)(eq - w[2]));
 	if (!field)
 		return oom(p);
@@ -362,18 +404,151 @@ static int parse_on(struct parser *p, char **w, int n)
 		return e.code == KT_ENOMEM ? oom(p) : bad(p, "on: %s", e.msg);
 	}
 	free(norm);
-	struct kt_flow_action *as = realloc(f->actions, (f->nactions + 1) * sizeof *as);
-	if (!as) {
+	struct kt_flow_action *a = new_action(p, KT_ACTION_SET, w[0]);
+	if (!a) {
 		free(field);
 		return oom(p);
 	}
-	f->actions = as;
-	struct kt_flow_action *a = &as[f->nactions++];
-	memset(a, 0, sizeof *a);
-	a->line = p->line;
 	a->field = field;
-	if (!(a->state = strdup(w[0])) || !(a->value = strdup(eq + 1)))
+	return (a->value = strdup(eq + 1)) ? 0 : oom(p);
+}
+
+/* Checks that the books have type name with the fields an action of
+ * kind what writes (NULL-terminated), and that the flow's type has an
+ * owner.  Returns 0 or an error. */
+static int need_type(struct parser *p, const char *what, const char *name,
+                     const char *const *fields)
+{
+	const struct kt_schema *t = NULL;
+
+	if (!p->s->owner)
+		return bad(p, "on: %s: %s has no owner (\"owner FIELD\" in %s)", what, p->s->name,
+		           p->s->file);
+	for (size_t i = 0; i < p->ntypes && !t; i++)
+		if (!strcmp(p->types[i]->name, name))
+			t = p->types[i];
+	if (!t)
+		return bad(p, "on: %s: no type %s (schemas/%s.schema)", what, name, name);
+	for (; *fields; fields++)
+		if (!kt_schema_field(t, *fields))
+			return bad(p, "on: %s: no field \"%s\" in %s", what, *fields, t->file);
+	return 0;
+}
+
+/* "on STATE task DAYS TEXT [requires=F,...]", at most one per state.
+ * Returns 0 or an error. */
+static int parse_on_task(struct parser *p, char **w, int n)
+{
+	static const char *const fields[] = { "text", "on", "due", "rule", NULL };
+	char *end = NULL;
+	long days = 0;
+	int rc;
+
+	if (n < 4 || n > 5 || (n == 5 && strncmp(w[4], "requires=", 9)))
+		return bad(p, "on takes STATE task DAYS \"TEXT\" [requires=FIELD,...]");
+	if ((rc = need_type(p, "task", "task", fields)))
+		return rc;
+	for (size_t i = 0; i < p->f->nactions; i++)
+		if (p->f->actions[i].kind == KT_ACTION_TASK && !strcmp(p->f->actions[i].state, w[0]))
+			return bad(p, "on: %s has a task already (line %ld): one task per state",
+			           w[0], p->f->actions[i].line);
+	if (isdigit((unsigned char)*w[2]))
+		days = strtol(w[2], &end, 10);
+	if (!end || *end || days > 3650)
+		return bad(p, "on: task: \"%s\" is not a number of days (0 to 3650)", w[2]);
+	if (!*w[3])
+		return bad(p, "on: task: the text is empty");
+	struct kt_flow_action *a = new_action(p, KT_ACTION_TASK, w[0]);
+	if (!a || !(a->value = strdup(w[3])))
 		return oom(p);
+	a->days = (int)days;
+	return n == 5 ? parse_list(p, "on", "requires", w[4] + 9, FIELDS, &a->requires,
+	                           &a->nrequires) : 0;
+}
+
+/* "on STATE notify supervisor TEXT".  Returns 0 or an error. */
+static int parse_on_notify(struct parser *p, char **w, int n)
+{
+	static const char *const fields[] = { "on", "kind", "text", "to", NULL };
+	int rc;
+
+	if (n != 4)
+		return bad(p, "on takes STATE notify supervisor \"TEXT\"");
+	if (strcmp(w[2], "supervisor"))
+		return bad(p, "on: notify: \"%s\" is not whom to notify (supervisor)", w[2]);
+	if ((rc = need_type(p, "notify", "activity", fields)))
+		return rc;
+	if (!*w[3])
+		return bad(p, "on: notify: the text is empty");
+	struct kt_flow_action *a = new_action(p, KT_ACTION_NOTIFY, w[0]);
+	if (!a || !(a->value = strdup(w[3])) || !(a->to = strdup(w[2])))
+		return oom(p);
+	return 0;
+}
+
+/* "on STATE set|task|notify ...".  Returns 0 or an error. */
+static int parse_on(struct parser *p, char **w, int n)
+{
+	int rc;
+
+	if (n < 2 || (strcmp(w[1], "set") && strcmp(w[1], "task") && strcmp(w[1], "notify")))
+		return bad(p, "on takes STATE set|task|notify ...");
+	if ((rc = need_state(p, "on", w[0])))
+		return rc;
+	if (!strcmp(w[1], "set"))
+		return parse_on_set(p, w, n);
+	if (!strcmp(w[1], "task"))
+		return parse_on_task(p, w, n);
+	return parse_on_notify(p, w, n);
+}
+
+/* "edit ROLE[,ROLE...] STATE... fields=F,...|*".  Returns 0 or an error. */
+static int parse_edit(struct parser *p, char **w, int n)
+{
+	struct kt_flow *f = p->f;
+	struct kt_buf text = { 0 };
+	int rc;
+
+	if (n < 3 || strncmp(w[n - 1], "fields=", 7))
+		return bad(p, "edit takes ROLE[,ROLE...] STATE... fields=FIELD,...|*");
+	struct kt_flow_edit *es = realloc(f->edits, (f->nedits + 1) * sizeof *es);
+	if (!es)
+		return oom(p);
+	f->edits = es;
+	struct kt_flow_edit *e = &es[f->nedits++];
+	memset(e, 0, sizeof *e);
+	e->line = p->line;
+	rc = kt_buf_adds(&text, "edit");
+	for (int i = 0; !rc && i < n; i++)
+		rc = kt_buf_addf(&text, " %s", w[i]);
+	if (rc || !(e->text = kt_buf_detach(&text))) {
+		kt_buf_free(&text);
+		return oom(p);
+	}
+	if ((rc = parse_list(p, "edit", "edit", w[0], ROLES, &e->roles, &e->nroles)))
+		return rc;
+	if (!e->nroles)
+		return bad(p, "edit: no role in \"%s\"", w[0]);
+	for (int i = 1; i < n - 1; i++) {
+		int star = !strcmp(w[i], "*");
+		if ((!star || !f->nstates) && (rc = need_state(p, "edit", w[i])))
+			return rc;
+		for (size_t k = 0; k < f->nstates; k++) {
+			const char *st = star ? f->states[k] : w[i];
+			if (!strv_has(e->states, e->nstates, st) && push(&e->states, &e->nstates, st))
+				return oom(p);
+			if (!star)
+				break;
+		}
+	}
+	if (!strcmp(w[n - 1], "fields=*"))
+		return 0;
+	if ((rc = parse_list(p, "edit", "fields", w[n - 1] + 7, FIELDS, &e->fields, &e->nfields)))
+		return rc;
+	if (!e->nfields)
+		return bad(p, "edit: fields= needs a value");
+	if (f->field && strv_has(e->fields, e->nfields, f->field))
+		return bad(p, "edit: %s is the state field, changed only by moves", f->field);
 	return 0;
 }
 
@@ -389,7 +564,7 @@ static int parse_line(struct parser *p, char **w, int n)
 		return parse_flow(p, w, n);
 	}
 	if (strcmp(d, "field") && strcmp(d, "states") && strcmp(d, "archive") &&
-	    strcmp(d, "transition") && strcmp(d, "on"))
+	    strcmp(d, "transition") && strcmp(d, "on") && strcmp(d, "edit"))
 		return bad(p, "unknown directive \"%s\"", d);
 	if (!p->f->type)
 		return bad(p, "\"flow TYPE\" must come first");
@@ -401,6 +576,8 @@ static int parse_line(struct parser *p, char **w, int n)
 		return parse_archive(p, w, n);
 	if (!strcmp(d, "transition"))
 		return parse_transition(p, w, n);
+	if (!strcmp(d, "edit"))
+		return parse_edit(p, w, n);
 	return parse_on(p, w, n);
 }
 
@@ -471,9 +648,18 @@ void kt_flow_free(struct kt_flow *f)
 		free(f->actions[i].state);
 		free(f->actions[i].field);
 		free(f->actions[i].value);
+		free(f->actions[i].to);
+		strv_free(f->actions[i].requires, f->actions[i].nrequires);
+	}
+	for (size_t i = 0; i < f->nedits; i++) {
+		strv_free(f->edits[i].roles, f->edits[i].nroles);
+		strv_free(f->edits[i].states, f->edits[i].nstates);
+		strv_free(f->edits[i].fields, f->edits[i].nfields);
+		free(f->edits[i].text);
 	}
 	free(f->transitions);
 	free(f->actions);
+	free(f->edits);
 	strv_free(f->states, f->nstates);
 	strv_free(f->archive, f->narchive);
 	free(f->type);
@@ -532,22 +718,23 @@ static int allowed_from(const struct kt_flow *f, const char *state, struct kt_bu
 	return n ? 0 : kt_buf_adds(out, "none");
 }
 
-/* Reads the role of the employee with login (key of the employee type)
- * into *role (caller frees; "" when none).  Returns 0 or an error. */
-static int employee_role(struct kt_books *b, const char *login, char **role,
-                         struct kt_error *err)
+/* Reads field of the employee with login (key of the employee type) into
+ * *value (caller frees; "" when there is no such employee or field).
+ * Returns 0 or an error. */
+static int employee_get(struct kt_books *b, const char *login, const char *field,
+                        char **value, struct kt_error *err)
 {
 	const struct kt_schema *e = kt_books_type(b, "employee");
 	sqlite3_stmt *st = NULL;
 	char *sql = NULL;
 	int rc;
 
-	*role = NULL;
-	if (!e || !e->key || !kt_schema_field(e, "role"))
-		return (*role = strdup("")) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
+	*value = NULL;
+	if (!e || !e->key || !kt_schema_field(e, field))
+		return (*value = strdup("")) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
 	if ((rc = index_open(b, err)))
 		return rc;
-	if (asprintf(&sql, "SELECT \"role\" FROM \"employee\" WHERE \"%s\" = ?1", e->key) < 0)
+	if (asprintf(&sql, "SELECT \"%s\" FROM \"employee\" WHERE \"%s\" = ?1", field, e->key) < 0)
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC) != SQLITE_OK) {
@@ -557,12 +744,38 @@ static int employee_role(struct kt_books *b, const char *login, char **role,
 		const char *v = step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
 		if (step != SQLITE_ROW && step != SQLITE_DONE)
 			rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
-		else if (!(*role = strdup(v ? v : "")))
+		else if (!(*value = strdup(v ? v : "")))
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
 	sqlite3_finalize(st);
 	free(sql);
 	return rc;
+}
+
+/* Finds who acts and their role, for the role checks of moves and edits:
+ * *login (owned by b; NULL when the caller is no employee) and *role
+ * (caller frees; "" when the caller is no employee or has no role).  The
+ * checks pass for an empty role and for admin.  Returns 0 or an error. */
+static int caller_role(struct kt_books *b, const char **login, char **role,
+                       struct kt_error *err)
+{
+	const struct kt_identity *who;
+	int rc = kt_books_whoami(b, &who, err);
+
+	*login = NULL;
+	*role = NULL;
+	if (rc)
+		return rc;
+	*login = who->login;
+	if (who->login)
+		return employee_get(b, who->login, "role", role, err);
+	return (*role = strdup("")) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
+}
+
+/* Returns 1 if a role check lets role through: none, or admin. */
+static int unchecked(const char *role)
+{
+	return !*role || !strcmp(role, "admin");
 }
 
 /* Checks that the acting employee may take t: no roles listed, not an
@@ -571,29 +784,96 @@ static int check_roles(struct kt_books *b, const struct kt_flow *f,
                        const struct kt_transition *t, const char *what,
                        struct kt_error *err)
 {
-	const struct kt_identity *who;
-	char *role = NULL;
+	const char *login;
+	char *role;
 	int rc;
 
 	if (!t->nroles)
 		return 0;
-	if ((rc = kt_books_whoami(b, &who, err)))
+	if ((rc = caller_role(b, &login, &role, err)))
 		return rc;
-	if (!who->login)
-		return 0;
-	if ((rc = employee_role(b, who->login, &role, err)))
-		return rc;
-	if (*role && strcmp(role, "admin") && !strv_has(t->roles, t->nroles, role)) {
+	if (!unchecked(role) && !strv_has(t->roles, t->nroles, role)) {
 		struct kt_buf roles = { 0 };
 		for (size_t i = 0; i < t->nroles; i++)
 			if (kt_buf_addf(&roles, "%s%s", i ? "," : "", t->roles[i]))
 				break;
 		rc = kt_error_set(err, KT_EINVAL, "%s: %s is only for roles=%s (%s:%ld); %s is %s",
 		                  what, t->name, roles.data ? roles.data : "", f->file, t->line,
-		                  who->login, role);
+		                  login, role);
 		kt_buf_free(&roles);
 	}
 	free(role);
+	return rc;
+}
+
+/* Returns 1 if the edit line e lets role edit field in state: the state
+ * field only by moves, never by an edit line. */
+static int edit_allows(const struct kt_flow *f, const struct kt_flow_edit *e,
+                       const char *role, const char *state, const char *field)
+{
+	return strv_has(e->roles, e->nroles, role) && strv_has(e->states, e->nstates, state) &&
+	       strcmp(field, f->field) &&
+	       (!e->nfields || strv_has(e->fields, e->nfields, field));
+}
+
+/* Checks that the caller may set the fields names of r, in the state r
+ * is in, by the edit lines of f; what begins the message.  Returns 0 or
+ * KT_EINVAL naming the fields refused and the rule: the caller's role's
+ * first line for that state, else its first line. */
+static int may_edit(struct kt_books *b, const struct kt_flow *f, const struct kt_record *r,
+                    char *const *names, size_t n, const char *what, struct kt_error *err)
+{
+	struct kt_buf refused = { 0 };
+	const struct kt_flow_edit *rule = NULL;
+	const char *login, *state = kt_record_get(r, f->field);
+	char *role;
+	int rc;
+
+	if (!f->nedits || !n)
+		return 0;
+	if ((rc = caller_role(b, &login, &role, err)))
+		return rc;
+	state = state ? state : "";
+	for (size_t i = 0; !rc && !unchecked(role) && i < n; i++) {
+		size_t k = 0;
+		while (k < f->nedits && !edit_allows(f, &f->edits[k], role, state, names[i]))
+			k++;
+		if (k == f->nedits && kt_buf_addf(&refused, "%s%s", refused.len ? ", " : "", names[i]))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	for (size_t k = 0; k < f->nedits; k++) {
+		const struct kt_flow_edit *e = &f->edits[k];
+		if (strv_has(e->roles, e->nroles, role) &&
+		    (!rule || (!strv_has(rule->states, rule->nstates, state) &&
+		               strv_has(e->states, e->nstates, state))))
+			rule = e;
+	}
+	if (!rc && refused.len && rule)
+		rc = kt_error_set(err, KT_EINVAL, "%s: %s may not edit %s in state %s (%s:%ld %s)",
+		                  what, role, refused.data, *state ? state : "(empty)", f->file,
+		                  rule->line, rule->text);
+	else if (!rc && refused.len)
+		rc = kt_error_set(err, KT_EINVAL, "%s: %s may not edit %s in state %s (%s has no edit line for %s)",
+		                  what, role, refused.data, *state ? state : "(empty)", f->file, role);
+	kt_buf_free(&refused);
+	free(role);
+	return rc;
+}
+
+/* Checks an edit against the workflow of s.  See internal.h. */
+int flow_edit_check(struct kt_books *b, const struct kt_schema *s, const char *id,
+                    char *const *names, size_t n, struct kt_error *err)
+{
+	const struct kt_flow *f = kt_books_flow(b, s->name);
+	struct kt_record *r;
+	int rc;
+
+	if (!f || !f->nedits)
+		return 0;
+	if ((rc = kt_record_read(b, s, id, &r, err)))
+		return rc;
+	rc = may_edit(b, f, r, names, n, id, err);
+	kt_record_free(r);
 	return rc;
 }
 
@@ -675,6 +955,93 @@ static int find_transition(struct kt_books *b, const struct kt_flow *f, const ch
 	return rc;
 }
 
+/* Writes into out (11 bytes) the local date days after the day of now. */
+static void date_after(time_t now, int days, char out[11])
+{
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	tm.tm_mday += days;
+	tm.tm_hour = 12;    /* midday: a change of summer time moves no date */
+	tm.tm_isdst = -1;
+	now = mktime(&tm);
+	localtime_r(&now, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* Adds to c a record of type name from the (names, values) pairs whose
+ * value is not NULL.  Returns 0 or an error. */
+static int add_record(struct kt_change *c, const char *name, const char **names,
+                      const char **values, size_t n, struct kt_error *err)
+{
+	const struct kt_schema *t = kt_books_type(change_books(c), name);
+	char *nv[16], *vv[16];
+	const char *id;
+	size_t k = 0;
+
+	if (!t)
+		return kt_error_set(err, KT_EINVAL, "no type %s (schemas/%s.schema)", name, name);
+	for (size_t i = 0; i < n && k < 16; i++)
+		if (values[i] && kt_schema_field(t, names[i])) {
+			nv[k] = (char *)names[i];
+			vv[k++] = (char *)values[i];
+		}
+	return kt_change_add(c, t, nv, vv, k, &id, err);
+}
+
+/* Runs the task and notify actions of entering state to on the record r
+ * (type s) as part of change c: owner is the owner the move sets, or
+ * NULL to take the record's.  Returns 0 or an error. */
+static int run_actions(struct kt_change *c, const struct kt_schema *s, const struct kt_flow *f,
+                       const struct kt_record *r, const char *to, const char *owner,
+                       struct kt_error *err)
+{
+	struct kt_books *b = change_books(c);
+	const struct kt_identity *who = NULL;
+	const char *id = kt_record_get(r, "id");
+	char *boss = NULL, *rule = NULL;
+	char day[11], at[21];
+	int rc = 0;
+
+	if (!owner && s->owner)
+		owner = kt_record_get(r, s->owner);
+	owner = owner ? owner : "";
+	kt_datetime_format(kt_books_now(b), at);
+	for (size_t i = 0; !rc && i < f->nactions; i++) {
+		const struct kt_flow_action *a = &f->actions[i];
+		if (a->kind == KT_ACTION_SET || strcmp(a->state, to))
+			continue;
+		if (!who && (rc = kt_books_whoami(b, &who, err)))
+			break;
+		if (a->kind == KT_ACTION_TASK) {
+			/* The task is the owner's, else the caller's; "rule"
+			 * names the action, whose requires= the task keeps to. */
+			const struct kt_schema *ts = kt_books_type(b, "task");
+			const char *names[] = { "text", "on", "due", "rule",
+			                        ts && ts->owner ? ts->owner : "" };
+			free(rule);
+			if (asprintf(&rule, "%s on %s", f->file, a->state) < 0) {
+				rule = NULL;
+				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+				break;
+			}
+			date_after(kt_books_now(b), a->days, day);
+			const char *values[] = { a->value, id, day, rule, *owner ? owner : who->login };
+			rc = add_record(c, "task", names, values, 5, err);
+		} else {
+			/* A notice on the record for the owner's supervisor. */
+			if (!boss && (rc = employee_get(b, owner, "supervisor", &boss, err)))
+				break;
+			const char *names[] = { "on", "kind", "text", "at", "author", "to" };
+			const char *values[] = { id, "notice", a->value, at, who->login, *boss ? boss : NULL };
+			rc = add_record(c, "activity", names, values, 6, err);
+		}
+	}
+	free(boss);
+	free(rule);
+	return rc;
+}
+
 /* Moves a record along its workflow.  See kontora.h. */
 int kt_change_move(struct kt_change *c, const struct kt_schema *s, const char *id,
                    const char *transition, const char *to_state, const char *reason,
@@ -722,12 +1089,15 @@ int kt_change_move(struct kt_change *c, const struct kt_schema *s, const char *i
 		rc = sets_put(&sets, names[i], values[i]);
 	}
 	for (size_t i = 0; !rc && i < f->nactions; i++)
-		if (!strcmp(f->actions[i].state, t->to))
+		if (f->actions[i].kind == KT_ACTION_SET && !strcmp(f->actions[i].state, t->to))
 			rc = sets_put(&sets, f->actions[i].field, f->actions[i].value);
 	if (rc) {
 		rc = kt_error_set(err, KT_EINVAL, "%s: too many fields", what);
 		goto done;
 	}
+	/* The fields given with the move are edits made in the state left. */
+	if ((rc = may_edit(b, f, r, names, n, what, err)))
+		goto done;
 	if (t->reason && !filled(sets_get(&sets, t->reason))) {
 		rc = kt_error_set(err, KT_EINVAL, "%s: %s needs --reason (%s)", what, t->name, t->reason);
 		goto done;
@@ -751,8 +1121,9 @@ int kt_change_move(struct kt_change *c, const struct kt_schema *s, const char *i
 		kt_buf_free(&all);
 		goto done;
 	}
-	if ((rc = kt_change_edit(c, s, id, (char *const *)sets.names, (char *const *)sets.values,
-	                         sets.n, err))) {
+	if ((rc = change_set(c, s, id, (char *const *)sets.names, (char *const *)sets.values,
+	                     sets.n, err)) ||
+	    (rc = run_actions(c, s, f, r, t->to, sets_get(&sets, s->owner ? s->owner : ""), err))) {
 		char msg[sizeof err->msg];
 		snprintf(msg, sizeof msg, "%s", err->msg);
 		kt_error_set(err, rc, "%s: %s", what, msg);
@@ -760,5 +1131,66 @@ int kt_change_move(struct kt_change *c, const struct kt_schema *s, const char *i
 done:
 	kt_buf_free(&missing);
 	kt_record_free(r);
+	return rc;
+}
+
+/* -------------------------------------------------------------- tasks */
+
+/* Finds the task action a task's rule names ("workflows/lead.flow on
+ * qualified"): *f and *a, or both NULL when there is none.  */
+static void rule_action(const struct kt_books *b, const char *rule, const struct kt_flow **f,
+                        const struct kt_flow_action **a)
+{
+	const char *on = strstr(rule, " on ");
+
+	*f = NULL;
+	*a = NULL;
+	for (size_t i = 0; on && i < b->nflows && !*f; i++)
+		if (strlen(b->flows[i]->file) == (size_t)(on - rule) &&
+		    !strncmp(b->flows[i]->file, rule, (size_t)(on - rule)))
+			*f = b->flows[i];
+	for (size_t i = 0; *f && i < (*f)->nactions && !*a; i++)
+		if ((*f)->actions[i].kind == KT_ACTION_TASK && !strcmp((*f)->actions[i].state, on + 4))
+			*a = &(*f)->actions[i];
+}
+
+/* Checks that a task may be closed.  See kontora.h. */
+int kt_task_may_close(struct kt_books *b, const struct kt_record *task, struct kt_error *err)
+{
+	const char *rule = kt_record_get(task, "rule"), *on = kt_record_get(task, "on");
+	const struct kt_flow *f;
+	const struct kt_flow_action *a;
+	const struct kt_schema *s;
+	struct kt_record *r = NULL;
+	struct kt_buf missing = { 0 }, fill = { 0 };
+	char *id = NULL;
+	int rc;
+
+	rule_action(b, rule ? rule : "", &f, &a);
+	if (!a || !a->nrequires || !on || !*on)
+		return 0;
+	rc = kt_resolve_id(b, f->type, on, &id, &s, err);
+	if (!rc)
+		rc = kt_record_read(b, s, id, &r, err);
+	if (rc == KT_ENOTFOUND) {
+		/* The record is gone: nothing can be filled. */
+		free(id);
+		return 0;
+	}
+	for (size_t i = 0; !rc && i < a->nrequires; i++)
+		if (!filled(kt_record_get(r, a->requires[i])) &&
+		    (kt_buf_addf(&missing, "%s%s", missing.len ? ", " : "", a->requires[i]) ||
+		     kt_buf_addf(&fill, " --set %s=...", a->requires[i])))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (!rc && missing.len)
+		rc = kt_error_set(err, KT_EINVAL,
+		                  "%s %s: %s %s has no %s, which %s:%ld requires before the task is done; "
+		                  "fill it: kontora %s edit %s%s", task->schema->name,
+		                  kt_record_get(task, "id"), s->name, id, missing.data, f->file, a->line,
+		                  s->name, id, fill.data);
+	kt_buf_free(&missing);
+	kt_buf_free(&fill);
+	kt_record_free(r);
+	free(id);
 	return rc;
 }

@@ -250,6 +250,19 @@ int access_whole(struct kt_books *b, const char *what, struct kt_error *err);
 
 /* ----------------------------------------------------------- workflows */
 
+/* kt_change_edit() without the workflow's edit lines: for moves, whose
+ * fields kt_change_move() checks itself (change.c).  Returns 0 or an
+ * error naming the field. */
+int change_set(struct kt_change *c, const struct kt_schema *s,
+               const char *id, char *const *names,
+               char *const *values, size_t n, struct kt_error *err);
+/* Checks that the caller may set the fields names of the record id of
+ * type s in its state, by the edit lines of its workflow (flow.c): none,
+ * no workflow, a caller who is no employee or has no role, and admin
+ * are never refused.  Returns 0 or KT_EINVAL with a message that begins
+ * with id and names the rule. */
+int flow_edit_check(struct kt_books *b, const struct kt_schema *s, const char *id,
+                    char *const *names, size_t n, struct kt_error *err);
 /* Returns the books change c is made to (change.c). */
 struct kt_books *change_books(const struct kt_change *c);
 

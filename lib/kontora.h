@@ -365,7 +365,10 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
                   const char **id, struct kt_error *err);
 
 /* Sets fields of an existing record (full id).  An empty value clears a
- * field unless it is required.  Returns 0 or an error. */
+ * field unless it is required.  The edit lines of the type's workflow
+ * say who may set which fields in which state (kontora-flow(5)); a
+ * refusal begins with the id and names the rule.  Returns 0 or an
+ * error. */
 int kt_change_edit(struct kt_change *c, const struct kt_schema *s,
                    const char *id, char *const *names,
                    char *const *values, size_t n, struct kt_error *err);
@@ -652,11 +655,35 @@ struct kt_transition {
 	long line;           /* where it is defined, for messages */
 };
 
-/* "on STATE set FIELD=VALUE": set on entering state. */
+/* What an "on STATE ..." line does on entering state. */
+enum kt_action_kind {
+	KT_ACTION_SET,       /* on STATE set FIELD=VALUE */
+	KT_ACTION_TASK,      /* on STATE task DAYS "TEXT" [requires=F,...] */
+	KT_ACTION_NOTIFY,    /* on STATE notify supervisor "TEXT" */
+};
+
+/* An action on entering a state. */
 struct kt_flow_action {
+	enum kt_action_kind kind;
 	char *state;
-	char *field;
-	char *value;         /* as written; "" clears the field */
+	char *field;         /* set: the field */
+	char *value;         /* set: as written, "" clears the field; task, notify: the text */
+	int days;            /* task: due this many days after the move's day */
+	char **requires;     /* task: fields the record needs before the task is done */
+	size_t nrequires;
+	char *to;            /* notify: who is told ("supervisor") */
+	long line;
+};
+
+/* "edit ROLE[,ROLE...] STATE... fields=F,...|*": who may edit what, when. */
+struct kt_flow_edit {
+	char **roles;
+	size_t nroles;
+	char **states;       /* "*" expanded */
+	size_t nstates;
+	char **fields;       /* empty when every field ("fields=*") */
+	size_t nfields;
+	char *text;          /* the line's words joined by a space, for messages */
 	long line;
 };
 
@@ -672,6 +699,8 @@ struct kt_flow {
 	size_t ntransitions;
 	struct kt_flow_action *actions;
 	size_t nactions;
+	struct kt_flow_edit *edits;   /* none: every role may edit every field */
+	size_t nedits;
 	char *file;          /* workflows/lead.flow, for messages */
 	long states_line;    /* the line of "states" */
 };
@@ -712,14 +741,27 @@ int kt_flow_state(struct kt_books *b, const struct kt_flow *f, const char *input
  * the transition's roles against the acting employee's role (admin may
  * do anything; a caller who is no employee is not checked), its reason
  * (reason goes to the reason field) and the fields it requires (the
- * extra (names, values) count), then sets the state field, the reason,
- * the extra fields and the "on" actions of the new state.  Returns 0 or
+ * extra (names, values) count), and that the caller may edit the extra
+ * fields in the state left (the flow's edit lines), then sets the state
+ * field, the reason, the extra fields and the "on ... set" actions of the
+ * new state, and adds the records of its "on ... task" and "on ... notify"
+ * actions (see kontora-flow(5)).  Returns 0 or
  * an error naming the record ("lead L3F9K2QX: no transition from new to
  * won (allowed: qualify, propose, won, lost)"). */
 int kt_change_move(struct kt_change *c, const struct kt_schema *s, const char *id,
                    const char *transition, const char *to_state, const char *reason,
                    char *const *names, char *const *values, size_t n,
                    struct kt_error *err);
+
+/* Checks that task, a record of type task, may be closed: when its rule
+ * field names the task action of a workflow ("workflows/lead.flow on
+ * qualified", as the move that made it wrote) and that action has
+ * requires=, the record its on field names must have those fields
+ * filled.  A rule the workflow no longer has, or a record that is gone,
+ * holds nothing back.  Returns 0, or KT_EINVAL naming the task, the
+ * record, the empty fields, the rule's file:line and the command that
+ * fills them, or another error. */
+int kt_task_may_close(struct kt_books *b, const struct kt_record *task, struct kt_error *err);
 
 /* ----------------------------------------------------------------- check */
 

@@ -28,7 +28,7 @@ test_expect_success 'task add with --on prefix, --due, --to and the text as word
 	case $T1 in T???????) ;; *) false ;; esac &&
 	test $(test_commits) = $((before + 1)) &&
 	kontora task list -f csv --where id=$T1 >csv &&
-	echo "$T1,Позвонить клиенту,$C1,anna,2026-11-23,false,,2026-11-23T10:00:00Z" >expect &&
+	echo "$T1,Позвонить клиенту,$C1,anna,2026-11-23,false,,,2026-11-23T10:00:00Z" >expect &&
 	sed 1d csv >got &&
 	test_cmp expect got &&
 	test_clean

@@ -1,7 +1,8 @@
 /*
  * flow.c - unit tests for lib/flow.c: kt_flow_parse() on workflow text
- * (the default lead funnel, then each error with its exact message),
- * kt_flow_is_state() and kt_flow_transition().
+ * (the default lead funnel, its edit lines and task and notify actions,
+ * then each error with its exact message), kt_flow_is_state() and
+ * kt_flow_transition().
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,19 @@ static const char lead_schema[] =
 	"field amount      money\n"
 	"field closed      enum:won|lost\n"
 	"field lost_reason dict:refusal_reason\n"
-	"field processed   bool\n";
+	"field processed   bool\n"
+	"field manager     ref:employee\n"
+	"owner manager\n";
+
+/* The types task and notify actions write, and the roles. */
+static const char *const other_schemas[] = {
+	"type task\nprefix T\nowner assignee\nfield text text\nfield on text\n"
+	"field assignee ref:employee\nfield due date\nfield rule text\n",
+	"type activity\nprefix A\nfield on text\nfield kind dict:activity_kind\n"
+	"field text text\nfield to ref:employee\n",
+	"type employee\nprefix E\nkey login\nfield login text\n"
+	"field role enum:admin|director|manager|lab\nfield supervisor ref:employee\n",
+};
 
 static const char lead_flow[] =
 	"# The sales funnel.  See kontora-flow(5).\n"
@@ -40,19 +53,24 @@ static const char lead_flow[] =
 	"\n"
 	"on won   set closed=won\n"
 	"on lost  set closed=lost\n"
-	"on new   set \"closed=\"\n";
+	"on new   set \"closed=\"\n"
+	"on qualified task 2 \"Подготовить КП\" requires=amount,title\n"
+	"on lost  notify supervisor \"Лид проигран\"\n"
+	"edit manager,director new qualified  fields=title,amount\n"
+	"edit director *  fields=*\n";
 
 static struct kt_schema *schema;
+static struct kt_schema *others[3];
 
-/* Parses text as FILE_NAME against the lead schema.  Returns
- * kt_flow_parse()'s status; *f is NULL unless it succeeded. */
+/* Parses text as FILE_NAME against the lead schema and the others.
+ * Returns kt_flow_parse()'s status; *f is NULL unless it succeeded. */
 static int parse(const char *text, struct kt_flow **f, struct kt_error *err)
 {
-	const struct kt_schema *types[] = { schema };
+	const struct kt_schema *types[] = { schema, others[0], others[1], others[2] };
 
 	memset(err, 0, sizeof *err);
 	*f = NULL;
-	return kt_flow_parse(text, strlen(text), FILE_NAME, types, 1, f, err);
+	return kt_flow_parse(text, strlen(text), FILE_NAME, types, 4, f, err);
 }
 
 /* Returns the states of list joined by spaces (static buffer). */
@@ -107,12 +125,39 @@ static void test_lead(void)
 	ok(kt_flow_transition(f, "move") == NULL, "no transition move");
 	ok(kt_flow_is_state(f, "sample"), "sample is a state");
 	ok(!kt_flow_is_state(f, "nova"), "nova is not");
-	if (is_int((long long)f->nactions, 3, "3 actions")) {
+	if (is_int((long long)f->nactions, 5, "5 actions")) {
+		is_int(f->actions[0].kind, KT_ACTION_SET, "action 0: set");
 		is_str(f->actions[0].state, "won", "action 0: state");
 		is_str(f->actions[0].field, "closed", "action 0: field");
 		is_str(f->actions[0].value, "won", "action 0: value");
 		is_str(f->actions[2].state, "new", "action 2: state");
 		is_str(f->actions[2].value, "", "action 2: an empty value (quoted)");
+		const struct kt_flow_action *a = &f->actions[3];
+		is_int(a->kind, KT_ACTION_TASK, "action 3: task");
+		is_str(a->state, "qualified", "task: state");
+		is_int(a->days, 2, "task: days");
+		is_str(a->value, "Подготовить КП", "task: the text, unquoted");
+		is_str(joined(a->requires, a->nrequires), "amount title", "task: requires");
+		is_int(a->line, 18, "task: line");
+		a = &f->actions[4];
+		is_int(a->kind, KT_ACTION_NOTIFY, "action 4: notify");
+		is_str(a->state, "lost", "notify: state");
+		is_str(a->to, "supervisor", "notify: to");
+		is_str(a->value, "Лид проигран", "notify: text");
+		is_int((long long)a->nrequires, 0, "notify: requires nothing");
+	}
+	if (is_int((long long)f->nedits, 2, "2 edit lines")) {
+		const struct kt_flow_edit *e = &f->edits[0];
+		is_str(joined(e->roles, e->nroles), "manager director", "edit 0: roles");
+		is_str(joined(e->states, e->nstates), "new qualified", "edit 0: states");
+		is_str(joined(e->fields, e->nfields), "title amount", "edit 0: fields");
+		is_str(e->text, "edit manager,director new qualified fields=title,amount",
+		       "edit 0: the text, one space between words");
+		is_int(e->line, 20, "edit 0: line");
+		e = &f->edits[1];
+		is_str(joined(e->states, e->nstates), "new qualified proposal sample negotiation won lost",
+		       "edit 1: * is every state");
+		is_int((long long)e->nfields, 0, "edit 1: fields=* is no list");
 	}
 	kt_flow_free(f);
 }
@@ -162,7 +207,53 @@ static const struct {
 	{ "flow lead\nfield stage\nstates a b\non c set closed=won\n",
 	  FILE_NAME ":4: on: \"c\" is not one of the states (line 3)" },
 	{ "flow lead\nfield stage\nstates a b\non a closed=won\n",
+	  FILE_NAME ":4: on takes STATE set|task|notify ..." },
+	{ "flow lead\nfield stage\nstates a b\non a set closed\n",
 	  FILE_NAME ":4: on takes STATE set FIELD=VALUE" },
+	{ "flow lead\nfield stage\nstates a b\non c task 1 x\n",
+	  FILE_NAME ":4: on: \"c\" is not one of the states (line 3)" },
+	{ "flow lead\nfield stage\nstates a b\non a task 1\n",
+	  FILE_NAME ":4: on takes STATE task DAYS \"TEXT\" [requires=FIELD,...]" },
+	{ "flow lead\nfield stage\nstates a b\non a task 1 x y\n",
+	  FILE_NAME ":4: on takes STATE task DAYS \"TEXT\" [requires=FIELD,...]" },
+	{ "flow lead\nfield stage\nstates a b\non a task -1 x\n",
+	  FILE_NAME ":4: on: task: \"-1\" is not a number of days (0 to 3650)" },
+	{ "flow lead\nfield stage\nstates a b\non a task 2d x\n",
+	  FILE_NAME ":4: on: task: \"2d\" is not a number of days (0 to 3650)" },
+	{ "flow lead\nfield stage\nstates a b\non a task 3651 x\n",
+	  FILE_NAME ":4: on: task: \"3651\" is not a number of days (0 to 3650)" },
+	{ "flow lead\nfield stage\nstates a b\non a task 1 \"\"\n",
+	  FILE_NAME ":4: on: task: the text is empty" },
+	{ "flow lead\nfield stage\nstates a b\non a task 1 x requires=colour\n",
+	  FILE_NAME ":4: requires: no field \"colour\" in schemas/lead.schema" },
+	{ "flow lead\nfield stage\nstates a b\non a task 1 x\non a task 2 y\n",
+	  FILE_NAME ":5: on: a has a task already (line 4): one task per state" },
+	{ "flow lead\nfield stage\nstates a b\non a notify boss x\n",
+	  FILE_NAME ":4: on: notify: \"boss\" is not whom to notify (supervisor)" },
+	{ "flow lead\nfield stage\nstates a b\non a notify supervisor\n",
+	  FILE_NAME ":4: on takes STATE notify supervisor \"TEXT\"" },
+	{ "flow lead\nfield stage\nstates a b\nedit manager a\n",
+	  FILE_NAME ":4: edit takes ROLE[,ROLE...] STATE... fields=FIELD,...|*" },
+	{ "flow lead\nfield stage\nstates a b\nedit manager fields=*\n",
+	  FILE_NAME ":4: edit takes ROLE[,ROLE...] STATE... fields=FIELD,...|*" },
+	{ "flow lead\nfield stage\nstates a b\nedit boss a fields=*\n",
+	  FILE_NAME ":4: edit: role: \"boss\" is not one of admin|director|manager|lab" },
+	{ "flow lead\nfield stage\nstates a b\nedit , a fields=*\n",
+	  FILE_NAME ":4: edit: no role in \",\"" },
+	{ "flow lead\nfield stage\nstates a b\nedit manager a fields=,\n",
+	  FILE_NAME ":4: edit: fields= needs a value" },
+	{ "flow lead\nfield stage\nedit manager * fields=*\n",
+	  FILE_NAME ":3: edit: \"*\": no \"states\" line before" },
+	{ "flow lead\nfield stage\nstates a b\nedit manager c fields=*\n",
+	  FILE_NAME ":4: edit: \"c\" is not one of the states (line 3)" },
+	{ "flow lead\nfield stage\nstates a b\nedit manager a fields=amount,colour\n",
+	  FILE_NAME ":4: fields: no field \"colour\" in schemas/lead.schema" },
+	{ "flow lead\nfield stage\nstates a b\nedit manager a fields=\n",
+	  FILE_NAME ":4: edit: fields= needs a value" },
+	{ "flow lead\nfield stage\nstates a b\nedit manager a fields=amount,stage\n",
+	  FILE_NAME ":4: edit: stage is the state field, changed only by moves" },
+	{ "flow lead\nfield stage\nstates a b\ntransition x a -> b roles=manager,boss\n",
+	  FILE_NAME ":4: roles: role: \"boss\" is not one of admin|director|manager|lab" },
 	{ "flow lead\nfield stage\nstates a b\non a set colour=red\n",
 	  FILE_NAME ":4: on: no field \"colour\" in schemas/lead.schema" },
 	{ "flow lead\nfield stage\nstates a b\non a set closed=maybe\n",
@@ -200,6 +291,38 @@ static void test_file_name(void)
 	       "the message names the file it belongs in");
 }
 
+/* Task and notify actions need an owner and the types they write. */
+static void test_needs(void)
+{
+	static const char owner_less[] = "type lead\nprefix L\nfield stage dict:funnel_stage\n";
+	static const char task_less[] = "type task\nprefix T\nfield text text\n";
+	static const char text[] = "flow lead\nfield stage\nstates a b\non a task 1 x\n";
+	struct kt_schema *lead = NULL, *task = NULL;
+	struct kt_flow *f = NULL;
+	struct kt_error err = { 0 };
+
+	if (kt_schema_parse(owner_less, strlen(owner_less), "schemas/lead.schema", &lead, &err) ||
+	    kt_schema_parse(task_less, strlen(task_less), "schemas/task.schema", &task, &err)) {
+		printf("Bail out! %s\n", err.msg);
+		return;
+	}
+	const struct kt_schema *types[] = { lead, task };
+	is_int(kt_flow_parse(text, strlen(text), FILE_NAME, types, 1, &f, &err), KT_ESCHEMA,
+	       "a task action for a type without an owner fails");
+	is_str(err.msg, FILE_NAME ":4: on: task: lead has no owner (\"owner FIELD\" in schemas/lead.schema)",
+	       "the message names the schema");
+	types[0] = schema;
+	is_int(kt_flow_parse(text, strlen(text), FILE_NAME, types, 1, &f, &err), KT_ESCHEMA,
+	       "no task type");
+	is_str(err.msg, FILE_NAME ":4: on: task: no type task (schemas/task.schema)", "names it");
+	types[1] = task;
+	is_int(kt_flow_parse(text, strlen(text), FILE_NAME, types, 2, &f, &err), KT_ESCHEMA,
+	       "a task type without the fields a task action writes");
+	is_str(err.msg, FILE_NAME ":4: on: task: no field \"on\" in schemas/task.schema", "names the first");
+	kt_schema_free(lead);
+	kt_schema_free(task);
+}
+
 int main(void)
 {
 	struct kt_error err = { 0 };
@@ -208,9 +331,18 @@ int main(void)
 		printf("Bail out! %s\n", err.msg);
 		return 1;
 	}
+	for (size_t i = 0; i < 3; i++)
+		if (kt_schema_parse(other_schemas[i], strlen(other_schemas[i]), "schemas/other.schema",
+		                    &others[i], &err)) {
+			printf("Bail out! %s\n", err.msg);
+			return 1;
+		}
 	test_lead();
 	test_errors();
 	test_file_name();
+	test_needs();
 	kt_schema_free(schema);
+	for (size_t i = 0; i < 3; i++)
+		kt_schema_free(others[i]);
 	return done_testing();
 }

@@ -39,20 +39,30 @@ test_expect_success 'a new lead is in stage new' '
 	test_cmp expect actual
 '
 
-test_expect_success 'qualify: one commit, subject names the move' '
+test_expect_success 'qualify: one commit, subject names the move, the task of "on qualified"' '
 	n=$(test_commits) &&
 	kontora lead qualify $L &&
 	test $(test_commits) = $((n + 1)) &&
 	echo "lead $L: stage new -> qualified" >expect &&
 	git log -1 --format=%s >actual &&
 	test_cmp expect actual &&
+	T=$(kontora task list -f csv --where on=$L | sed 1d | cut -d, -f1) &&
 	cat >expect <<-EOF &&
 	lead $L: stage new -> qualified
 
 	stage: new -> qualified
+	id: $T
+	text: Подготовить КП
+	on: $L
+	assignee: test
+	due: 2026-11-25
+	done: false
+	rule: workflows/lead.flow on qualified
+	created: 2026-11-23T10:00:00Z
 
 	Kontora-Command: lead qualify
 	Kontora-Record: $L
+	Kontora-Record: $T
 
 	EOF
 	git log -1 --format=%B >actual &&
@@ -123,12 +133,20 @@ test_expect_success '--dry-run changes nothing' '
 	n=$(test_commits) &&
 	cp $(shard_of $L) before &&
 	kontora lead lost $L --reason price --dry-run >actual &&
+	sed "s/^id: A.*/id: A/" actual >actual.ids &&
 	cat >expect <<-EOF &&
 	stage: negotiation -> lost
 	lost_reason: -> price
 	closed: -> lost
+	id: A
+	on: $L
+	kind: notice
+	text: Лид проигран
+	at: 2026-11-23T10:00:00Z
+	author: test
+	created: 2026-11-23T10:00:00Z
 	EOF
-	test_cmp expect actual &&
+	test_cmp expect actual.ids &&
 	test $(test_commits) = $n &&
 	cmp before $(shard_of $L) &&
 	test_clean
@@ -152,15 +170,24 @@ test_expect_success 'lost --reason price stores the reason and closed=lost' '
 	n=$(test_commits) &&
 	kontora lead lost $L --reason Дорого &&
 	test $(test_commits) = $((n + 1)) &&
+	A=$(kontora activity list -f csv --where "on=$L and kind=notice" | sed 1d | cut -d, -f1) &&
 	cat >expect <<-EOF &&
 	lead $L: stage negotiation -> lost
 
 	stage: negotiation -> lost
 	lost_reason: -> price
 	closed: -> lost
+	id: $A
+	on: $L
+	kind: notice
+	text: Лид проигран
+	at: 2026-11-23T10:00:00Z
+	author: test
+	created: 2026-11-23T10:00:00Z
 
 	Kontora-Command: lead lost
 	Kontora-Record: $L
+	Kontora-Record: $A
 
 	EOF
 	git log -1 --format=%B >actual &&
@@ -261,12 +288,12 @@ test_expect_success 'a bad flow file committed by hand: check names file:line' '
 	echo "transition bogus new -> nowhere" >>workflows/lead.flow &&
 	git commit -q -m "a bad flow" workflows/lead.flow &&
 	test_expect_code 1 kontora check >out 2>err &&
-	echo "workflows/lead.flow:18: transition: \"nowhere\" is not one of the states (line 4)" >expect &&
+	echo "workflows/lead.flow:25: transition: \"nowhere\" is not one of the states (line 4)" >expect &&
 	test_cmp expect out &&
 	echo "kontora: 1 problem" >expect &&
 	test_cmp expect err &&
 	test_expect_code 1 kontora lead qualify $L 2>err &&
-	echo "kontora: error: workflows/lead.flow:18: transition: \"nowhere\" is not one of the states (line 4)" >expect &&
+	echo "kontora: error: workflows/lead.flow:25: transition: \"nowhere\" is not one of the states (line 4)" >expect &&
 	test_cmp expect err &&
 	cp good.flow workflows/lead.flow &&
 	git commit -q -m "the flow again" workflows/lead.flow &&

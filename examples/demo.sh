@@ -137,6 +137,22 @@ run kontora client show "$short"
 kontora client show "$short" -f json >"$out/client-card.json"
 echo "wrote $out/client-card.json"
 
+say "Workflow rules (workflows/lead.flow): the task of a move, edits by role and state"
+lead=$(KONTORA_USER=ivan kontora lead add --title 'Пятновыводитель, опт' --name 'Ольга' --manager ivan)
+KONTORA_USER=ivan run kontora lead qualify "$lead"
+run kontora task list --where "on=$lead"
+task=$(kontora task list --where "on=$lead" -f csv | sed -n 2p | cut -d, -f1)
+KONTORA_USER=ivan run kontora task done "$task" || echo "(refused: the lead has no amount yet)"
+KONTORA_USER=ivan run kontora lead edit "$lead" --amount '250 000'
+KONTORA_USER=ivan run kontora task done "$task" --result 'КП отправлено'
+KONTORA_USER=ivan run kontora lead won "$lead"
+KONTORA_USER=ivan run kontora lead edit "$lead" --amount '300 000' || echo "(refused: a won lead is the director's)"
+KONTORA_USER=oleg run kontora lead edit "$lead" --amount '300 000'
+run kontora employee edit ivan --supervisor oleg
+lost=$(KONTORA_USER=ivan kontora lead add --title 'Отбеливатель' --manager ivan)
+KONTORA_USER=ivan run kontora lead lost "$lost" --reason price
+run kontora activity list --where "on=$lost"
+
 say "Git: one commit per change, a clean worktree"
 run git log --oneline | head -12
 run git status --short

@@ -123,7 +123,7 @@ test_expect_success 'activity list --where on=ID lists the notes of a record' '
 	kontora activity list -f csv --where on=$C1 --sort at >all.csv &&
 	test_line_count = 6 all.csv &&
 	kontora activity list --where on=$L1 >out &&
-	printf "id\tat\tkind\ton\ttext\tauthor\n%s\t2026-11-24T15:30:00Z\tmeeting\t%s\tВстреча на выставке\t%s\n" \
+	printf "id\tat\tkind\ton\ttext\tauthor\tto\n%s\t2026-11-24T15:30:00Z\tmeeting\t%s\tВстреча на выставке\t%s\t\n" \
 		$A4 $L1 $ADMIN >expect &&
 	test_cmp expect out &&
 	kontora activity list --where on=$P1 --where kind=email -f csv | cut -d, -f1 >out &&

@@ -184,7 +184,16 @@ fi
 # the middle id of each shard (rows start with the id; continuation lines
 # of quoted multi-line comments never look like one)
 pick_mid() { grep -E "$2" "$1" | cut -d, -f1 | awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }'; }
-ID=$(pick_mid "$shard1" '^L[0-9A-Z]{7},')
+# the lead to edit: an open one (workflows/lead.flow lets a manager edit
+# only open leads), of shard1 or of the next file that has one
+open_mid() { grep -Ev ',(won|lost),' "$1" | pick_mid /dev/stdin '^L[0-9A-Z]{7},'; }
+ID=$(open_mid "$shard1")
+k=$((nshards / 2 + 1))
+while [ -z "$ID" ] && [ $k -lt "$nshards" ]; do
+	k=$((k + 1))
+	shard1=$BOOKS/data/lead/$(echo "$shards" | sed -n "${k}p")
+	ID=$(open_mid "$shard1")
+done
 ID2=$(pick_mid "$shard2" '^L[0-9A-Z]{7},.*,manager[0-9][0-9],')
 # a split file holds few leads: if none of shard2's has a manager, the next
 # file that has one

@@ -593,7 +593,7 @@ int kt_change_edit(struct kt_change *c, const struct kt_schema *s,
                    const char *id, char *const *names,
                    char *const *values, size_t n, struct kt_error *err)
 {
-	int rc = flow_edit_check(c->b, s, id, names, n, err);
+	int rc = flow_edit_check(c->b, s, id, names, values, n, err);
 
 	return rc ? rc : change_set(c, s, id, names, values, n, err);
 }

@@ -860,23 +860,6 @@ static int may_edit(struct kt_books *b, const struct kt_flow *f, const struct kt
 	return rc;
 }
 
-/* Checks an edit against the workflow of s.  See internal.h. */
-int flow_edit_check(struct kt_books *b, const struct kt_schema *s, const char *id,
-                    char *const *names, size_t n, struct kt_error *err)
-{
-	const struct kt_flow *f = kt_books_flow(b, s->name);
-	struct kt_record *r;
-	int rc;
-
-	if (!f || !f->nedits)
-		return 0;
-	if ((rc = kt_record_read(b, s, id, &r, err)))
-		return rc;
-	rc = may_edit(b, f, r, names, n, id, err);
-	kt_record_free(r);
-	return rc;
-}
-
 /* (name, value) pairs of a move, a later name replacing an earlier. */
 struct sets {
 	size_t n;
@@ -1154,8 +1137,13 @@ static void rule_action(const struct kt_books *b, const char *rule, const struct
 			*a = &(*f)->actions[i];
 }
 
-/* Checks that a task may be closed.  See kontora.h. */
-int kt_task_may_close(struct kt_books *b, const struct kt_record *task, struct kt_error *err)
+/* Checks that task may be closed: that the record its on names has the
+ * fields that the task action its rule names requires.  A rule the
+ * workflow no longer has, or a record that is gone, holds nothing back.
+ * Returns 0, KT_EINVAL beginning with the task's id and naming the
+ * record, the empty fields, the rule's file:line and the command that
+ * fills them, or another error. */
+static int task_may_close(struct kt_books *b, const struct kt_record *task, struct kt_error *err)
 {
 	const char *rule = kt_record_get(task, "rule"), *on = kt_record_get(task, "on");
 	const struct kt_flow *f;
@@ -1184,13 +1172,52 @@ int kt_task_may_close(struct kt_books *b, const struct kt_record *task, struct k
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (!rc && missing.len)
 		rc = kt_error_set(err, KT_EINVAL,
-		                  "%s %s: %s %s has no %s, which %s:%ld requires before the task is done; "
-		                  "fill it: kontora %s edit %s%s", task->schema->name,
-		                  kt_record_get(task, "id"), s->name, id, missing.data, f->file, a->line,
-		                  s->name, id, fill.data);
+		                  "%s: %s %s has no %s, which %s:%ld requires before the task is done; "
+		                  "fill it: kontora %s edit %s%s", kt_record_get(task, "id"), s->name, id,
+		                  missing.data, f->file, a->line, s->name, id, fill.data);
 	kt_buf_free(&missing);
 	kt_buf_free(&fill);
 	kt_record_free(r);
 	free(id);
+	return rc;
+}
+
+/* Returns 1 if the edit (names, values) of a record of type s sets
+ * field to true. */
+static int sets_true(const struct kt_schema *s, const char *field, char *const *names,
+                     char *const *values, size_t n)
+{
+	const struct kt_field *fd = kt_schema_field(s, field);
+	int yes = 0;
+
+	for (size_t i = 0; fd && i < n; i++)
+		if (!strcmp(names[i], field)) {
+			struct kt_error ignored = { 0 };
+			char *v = NULL;
+			yes = !kt_value_normalize(fd, values[i], &v, &ignored) && !strcmp(v, "true");
+			free(v);
+		}
+	return yes;
+}
+
+/* Checks an edit against the workflow of s.  See internal.h. */
+int flow_edit_check(struct kt_books *b, const struct kt_schema *s, const char *id,
+                    char *const *names, char *const *values, size_t n,
+                    struct kt_error *err)
+{
+	const struct kt_flow *f = kt_books_flow(b, s->name);
+	int closes = !strcmp(s->name, "task") && sets_true(s, "done", names, values, n);
+	struct kt_record *r;
+	int rc;
+
+	if ((!f || !f->nedits) && !closes)
+		return 0;
+	if ((rc = kt_record_read(b, s, id, &r, err)))
+		return rc;
+	if (f)
+		rc = may_edit(b, f, r, names, n, id, err);
+	if (!rc && closes)
+		rc = task_may_close(b, r, err);
+	kt_record_free(r);
 	return rc;
 }

@@ -256,13 +256,16 @@ int access_whole(struct kt_books *b, const char *what, struct kt_error *err);
 int change_set(struct kt_change *c, const struct kt_schema *s,
                const char *id, char *const *names,
                char *const *values, size_t n, struct kt_error *err);
-/* Checks that the caller may set the fields names of the record id of
- * type s in its state, by the edit lines of its workflow (flow.c): none,
- * no workflow, a caller who is no employee or has no role, and admin
- * are never refused.  Returns 0 or KT_EINVAL with a message that begins
- * with id and names the rule. */
+/* Checks an edit of the record id of type s (flow.c): that the caller
+ * may set the fields names in the record's state, by the edit lines of
+ * its workflow (none, no workflow, a caller who is no employee or has no
+ * role, and admin are never refused), and, for a task, that done is not
+ * set true while the record it is on lacks a field the workflow action
+ * named by its rule requires.  Returns 0 or an error; a refusal is
+ * KT_EINVAL with a message that begins with id and names the rule. */
 int flow_edit_check(struct kt_books *b, const struct kt_schema *s, const char *id,
-                    char *const *names, size_t n, struct kt_error *err);
+                    char *const *names, char *const *values, size_t n,
+                    struct kt_error *err);
 /* Returns the books change c is made to (change.c). */
 struct kt_books *change_books(const struct kt_change *c);
 

@@ -366,9 +366,10 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 
 /* Sets fields of an existing record (full id).  An empty value clears a
  * field unless it is required.  The edit lines of the type's workflow
- * say who may set which fields in which state (kontora-flow(5)); a
- * refusal begins with the id and names the rule.  Returns 0 or an
- * error. */
+ * say who may set which fields in which state, and a task made by a
+ * workflow action is not set done while its record lacks a field the
+ * action requires (kontora-flow(5)); a refusal begins with the id and
+ * names the rule.  Returns 0 or an error. */
 int kt_change_edit(struct kt_change *c, const struct kt_schema *s,
                    const char *id, char *const *names,
                    char *const *values, size_t n, struct kt_error *err);
@@ -752,16 +753,6 @@ int kt_change_move(struct kt_change *c, const struct kt_schema *s, const char *i
                    const char *transition, const char *to_state, const char *reason,
                    char *const *names, char *const *values, size_t n,
                    struct kt_error *err);
-
-/* Checks that task, a record of type task, may be closed: when its rule
- * field names the task action of a workflow ("workflows/lead.flow on
- * qualified", as the move that made it wrote) and that action has
- * requires=, the record its on field names must have those fields
- * filled.  A rule the workflow no longer has, or a record that is gone,
- * holds nothing back.  Returns 0, or KT_EINVAL naming the task, the
- * record, the empty fields, the rule's file:line and the command that
- * fills them, or another error. */
-int kt_task_may_close(struct kt_books *b, const struct kt_record *task, struct kt_error *err);
 
 /* ----------------------------------------------------------------- check */
 

@@ -165,11 +165,13 @@ test_expect_success 'a move --dry-run shows the task and adds none' '
 	! test -s actual
 '
 
-test_expect_success 'task done is refused while the lead has no amount, nothing changes' '
+test_expect_success 'task done (or edit --done) is refused while the lead has no amount' '
 	n=$(test_commits) &&
 	cp $(shard_of $T3) before &&
 	test_expect_code 1 kontora task done $T3 --result "КП отправлено" 2>err &&
 	echo "kontora: error: task $T3: lead $L3 has no amount, which workflows/lead.flow:19 requires before the task is done; fill it: kontora lead edit $L3 --set amount=..." >expect &&
+	test_cmp expect err &&
+	test_expect_code 1 kontora task edit $T3 --done yes 2>err &&
 	test_cmp expect err &&
 	test $(test_commits) = $n &&
 	cmp before $(shard_of $T3) &&

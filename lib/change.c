@@ -534,11 +534,11 @@ static struct op *edit_of(struct kt_change *c, const char *id)
 	return NULL;
 }
 
-/* Sets fields of a record, whatever the workflow's edit lines say.  See
+/* Sets fields of a record, by the workflow's edit lines when rules.  See
  * internal.h. */
 int change_set(struct kt_change *c, const struct kt_schema *s,
                const char *id, char *const *names,
-               char *const *values, size_t n, struct kt_error *err)
+               char *const *values, size_t n, int rules, struct kt_error *err)
 {
 	struct kt_record *old;
 	struct op *o = edit_of(c, id);
@@ -546,6 +546,10 @@ int change_set(struct kt_change *c, const struct kt_schema *s,
 
 	if (rc || (rc = kt_record_read(c->b, s, id, &old, err)))
 		return rc;
+	if (rules && (rc = flow_edit_check(c->b, s, old, names, values, n, err))) {
+		kt_record_free(old);
+		return rc;
+	}
 	if (!o) {
 		if (!(o = new_op(c, OP_EDIT, s))) {
 			kt_record_free(old);
@@ -593,9 +597,7 @@ int kt_change_edit(struct kt_change *c, const struct kt_schema *s,
                    const char *id, char *const *names,
                    char *const *values, size_t n, struct kt_error *err)
 {
-	int rc = flow_edit_check(c->b, s, id, names, values, n, err);
-
-	return rc ? rc : change_set(c, s, id, names, values, n, err);
+	return change_set(c, s, id, names, values, n, 1, err);
 }
 
 /* Removes a record.  See kontora.h. */

@@ -1105,7 +1105,7 @@ int kt_change_move(struct kt_change *c, const struct kt_schema *s, const char *i
 		goto done;
 	}
 	if ((rc = change_set(c, s, id, (char *const *)sets.names, (char *const *)sets.values,
-	                     sets.n, err)) ||
+	                     sets.n, 0, err)) ||
 	    (rc = run_actions(c, s, f, r, t->to, sets_get(&sets, s->owner ? s->owner : ""), err))) {
 		char msg[sizeof err->msg];
 		snprintf(msg, sizeof msg, "%s", err->msg);
@@ -1201,23 +1201,14 @@ static int sets_true(const struct kt_schema *s, const char *field, char *const *
 }
 
 /* Checks an edit against the workflow of s.  See internal.h. */
-int flow_edit_check(struct kt_books *b, const struct kt_schema *s, const char *id,
+int flow_edit_check(struct kt_books *b, const struct kt_schema *s, const struct kt_record *r,
                     char *const *names, char *const *values, size_t n,
                     struct kt_error *err)
 {
 	const struct kt_flow *f = kt_books_flow(b, s->name);
-	int closes = !strcmp(s->name, "task") && sets_true(s, "done", names, values, n);
-	struct kt_record *r;
-	int rc;
+	int rc = f ? may_edit(b, f, r, names, n, kt_record_get(r, "id"), err) : 0;
 
-	if ((!f || !f->nedits) && !closes)
-		return 0;
-	if ((rc = kt_record_read(b, s, id, &r, err)))
-		return rc;
-	if (f)
-		rc = may_edit(b, f, r, names, n, id, err);
-	if (!rc && closes)
+	if (!rc && !strcmp(s->name, "task") && sets_true(s, "done", names, values, n))
 		rc = task_may_close(b, r, err);
-	kt_record_free(r);
 	return rc;
 }

@@ -250,20 +250,22 @@ int access_whole(struct kt_books *b, const char *what, struct kt_error *err);
 
 /* ----------------------------------------------------------- workflows */
 
-/* kt_change_edit() without the workflow's edit lines: for moves, whose
- * fields kt_change_move() checks itself (change.c).  Returns 0 or an
- * error naming the field. */
+/* kt_change_edit(), which calls it with rules 1; moves call it with
+ * rules 0, to skip flow_edit_check(), as kt_change_move() checks the
+ * fields of a move itself (change.c).  Returns 0 or an error naming the
+ * field. */
 int change_set(struct kt_change *c, const struct kt_schema *s,
                const char *id, char *const *names,
-               char *const *values, size_t n, struct kt_error *err);
-/* Checks an edit of the record id of type s (flow.c): that the caller
+               char *const *values, size_t n, int rules, struct kt_error *err);
+/* Checks an edit of the record r of type s (flow.c): that the caller
  * may set the fields names in the record's state, by the edit lines of
  * its workflow (none, no workflow, a caller who is no employee or has no
  * role, and admin are never refused), and, for a task, that done is not
  * set true while the record it is on lacks a field the workflow action
  * named by its rule requires.  Returns 0 or an error; a refusal is
- * KT_EINVAL with a message that begins with id and names the rule. */
-int flow_edit_check(struct kt_books *b, const struct kt_schema *s, const char *id,
+ * KT_EINVAL with a message that begins with r's id and names the
+ * rule. */
+int flow_edit_check(struct kt_books *b, const struct kt_schema *s, const struct kt_record *r,
                     char *const *names, char *const *values, size_t n,
                     struct kt_error *err);
 /* Returns the books change c is made to (change.c). */

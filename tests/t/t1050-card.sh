@@ -50,7 +50,9 @@ test_expect_success 'leads: two open, one won, one lost; a won lead of another c
 	KONTORA_NOW=2026-11-23T09:04:00Z kontora lead add --client $C --to anna --amount 500 Крем >l4 &&
 	kontora lead add --client $C2 --to anna --amount 999 Чужой >l5 &&
 	L1=$(cat l1) L2=$(cat l2) L3=$(cat l3) L4=$(cat l4) L5=$(cat l5) &&
-	kontora lead qualify $L2 &&
+	KONTORA_NOW=2026-11-24T10:00:00Z kontora lead qualify $L2 &&
+	TQ=$(kontora task list -f csv --where on=$L2 | sed 1d | cut -d, -f1) &&
+	test -n "$TQ" &&
 	kontora lead won $L3 &&
 	kontora lead lost $L4 --reason price &&
 	kontora lead won $L5
@@ -115,6 +117,7 @@ test_expect_success 'the card as text' '
 	  2026-11-20  $T1  Позвонить          anna  Лид $L1      просрочена
 	  2026-11-23  $T2  Отправить образец  anna  Контакт $P1
 	  2026-11-25  $T3  Отправить КП       anna
+	  2026-11-26  $TQ  Подготовить КП     anna  Лид $L2
 
 	Последнее событие
 	  2026-11-23 12:00  Заметка  Письмо про образцы  anna  Лид $L2
@@ -124,7 +127,7 @@ test_expect_success 'the card as text' '
 
 test_expect_success 'the card as JSON: one object with the sections' '
 	kontora client show $C -f json >out &&
-	/usr/bin/python3 - "$C" "$P1 $P2" "$L1 $L2" "$L3 $L4" "$T1 $T2 $T3" "$A2" <<-\EOF
+	/usr/bin/python3 - "$C" "$P1 $P2" "$L1 $L2" "$L3 $L4" "$T1 $T2 $T3 $TQ" "$A2" <<-\EOF
 	import json, sys
 	c, contacts, open_, closed, tasks, act = sys.argv[1:]
 	r = json.load(open("out"))
@@ -144,7 +147,7 @@ test_expect_success 'the card as JSON: one object with the sections' '
 	assert r["total_ordered"] == 12345.67 and isinstance(r["total_ordered"], float), r
 	assert r["debt"] == 0, r
 	assert [t["id"] for t in r["tasks"]] == tasks.split(), r["tasks"]
-	assert [t["overdue"] for t in r["tasks"]] == [True, False, False], r["tasks"]
+	assert [t["overdue"] for t in r["tasks"]] == [True, False, False, False], r["tasks"]
 	assert r["last_activity"]["id"] == act, r["last_activity"]
 	assert r["last_activity"]["text"] == "Письмо про образцы", r["last_activity"]
 	assert r["files"] == [] and r["lab_requests"] == [], r
@@ -163,6 +166,9 @@ test_expect_success 'lead show and contact show add their open tasks and history
 	test_cmp expect actual &&
 	kontora lead show $L2 | sed -n "/^\$/,\$p" >actual &&
 	cat >expect <<-EOF &&
+
+	Открытые задачи
+	  2026-11-26  $TQ  Подготовить КП  anna
 
 	История
 	  2026-11-23 12:00  Заметка  Письмо про образцы  anna
@@ -258,7 +264,7 @@ test_expect_success 'a bad format is a usage error' '
 
 test_expect_success 'the on field of tasks and activities is indexed' '
 	kontora sql "select name from sqlite_master where type = \"index\" and tbl_name in (\"task\", \"activity\") order by name" -f csv >out &&
-	printf "%s\n" name activity_author activity_id activity_on task_assignee task_id task_on >expect &&
+	printf "%s\n" name activity_author activity_id activity_on activity_to task_assignee task_id task_on >expect &&
 	test_cmp expect out
 '
 

@@ -72,6 +72,12 @@ void printer_mark_overdue(struct printer *p, const char *column, const char *don
  * row. */
 void printer_names(struct printer *p, struct kt_books *b, const struct kt_schema *s);
 
+/* Marks unprocessed rows of a table or TSV (cmd/output.c): "★ " before
+ * the value of column when the row's flag column is false; the flag
+ * column is not printed when hide.  CSV, JSON and XLSX are left as they
+ * are.  Call before the first row. */
+void printer_mark_unprocessed(struct printer *p, const char *flag, const char *column, int hide);
+
 /* Writes s as a JSON string (quoted, escaped) to f. */
 void json_string(FILE *f, const char *s);
 /* Writes a value of type t as JSON: numbers and bools bare, empty ones
@@ -110,6 +116,24 @@ void card_related(struct kt_books *b, const struct kt_schema *s, const char *id)
  * (cmd/record.c). */
 void today_date(struct kt_books *b, char day[11]);
 
+/* kontora lead processed ID and kontora TYPE assign ID LOGIN (cmd/lead.c):
+ * returns the command's exit status, or -1 when argv[0] is neither (or
+ * the type has no processed field, or no owner). */
+int lead_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
+/* Dedupe and distribution of a new record of s given by the pairs
+ * (cmd/lead.c): returns the report of kt_lead_prepare(), whose pairs are
+ * the ones to add, or NULL for a type other than lead; dies on an error.
+ * lead_added() frees it. */
+struct kt_lead_report *lead_prepare(struct kt_books *b, const struct kt_schema *s,
+                                    char *const *names, char *const *values, size_t n);
+/* Says on stderr what lead_prepare() did to the new lead id (linked to a
+ * client, assigned to a manager), unless id is NULL (the add failed), and
+ * frees r; NULL is fine. */
+void lead_added(struct kt_lead_report *r, const char *id);
+/* Lists of a type with a bool field processed show ★ before the title of
+ * unprocessed records in tables and TSV: asks q for the field and p for
+ * the mark (cmd/lead.c).  Call after q->all_columns is set. */
+void mark_unprocessed(struct printer *p, const struct kt_schema *s, struct kt_query *q);
 /* kontora task done ID [--result TEXT] (cmd/task.c). */
 int task_done(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
 

@@ -35,6 +35,13 @@ struct printer {
 	const struct kt_schema *schema;
 	const char **dicts;    /* per column: its dictionary, or NULL */
 	char **named;          /* a row with names for ids (XLSX) */
+	/* The ★ of unprocessed rows (printer_mark_unprocessed()): tables and
+	 * TSV; the row as printed, with the mark and without a hidden flag. */
+	char *star_flag, *star_col;
+	int star_hide;
+	struct kt_column *star_cols;
+	char **star_vals;
+	struct kt_buf star_cell;
 };
 
 /* See cmd/record.c, which declares it. */
@@ -210,6 +217,54 @@ void printer_mark_overdue(struct printer *p, const char *column, const char *don
 	snprintf(p->mark_today, sizeof p->mark_today, "%s", today);
 }
 
+void printer_mark_unprocessed(struct printer *p, const char *flag, const char *column, int hide)
+{
+	free(p->star_flag);
+	free(p->star_col);
+	if (!(p->star_flag = strdup(flag)) || !(p->star_col = strdup(column)))
+		die("out of memory");
+	p->star_hide = hide;
+}
+
+/* Applies printer_mark_unprocessed() to the header (*values NULL) or a row
+ * of a table or TSV: "★ " before the value of its column when the flag
+ * column is false, the flag column left out when asked.  Points *ncols,
+ * *cols and *values at the row to print (kept in p until the next row). */
+static void star_row(struct printer *p, size_t *ncols, const struct kt_column **cols,
+                     char *const **values)
+{
+	const char *flag = NULL;
+	size_t n = 0;
+
+	if (!(p->star_cols = realloc(p->star_cols, (*ncols ? *ncols : 1) * sizeof *p->star_cols)) ||
+	    !(p->star_vals = realloc(p->star_vals, (*ncols ? *ncols : 1) * sizeof *p->star_vals)))
+		die("out of memory");
+	for (size_t i = 0; *values && i < *ncols; i++)
+		if (!strcmp((*cols)[i].name, p->star_flag))
+			flag = (*values)[i];
+	for (size_t i = 0; i < *ncols; i++) {
+		const char *name = (*cols)[i].name;
+		if (p->star_hide && !strcmp(name, p->star_flag))
+			continue;
+		p->star_cols[n] = (*cols)[i];
+		if (*values) {
+			p->star_vals[n] = (*values)[i];
+			if (flag && !strcmp(flag, "false") && !strcmp(name, p->star_col)) {
+				kt_buf_reset(&p->star_cell);
+				if (kt_buf_adds(&p->star_cell, *(*values)[i] ? "★ " : "★") ||
+				    kt_buf_adds(&p->star_cell, (*values)[i]))
+					die("out of memory");
+				p->star_vals[n] = p->star_cell.data;
+			}
+		}
+		n++;
+	}
+	*ncols = n;
+	*cols = p->star_cols;
+	if (*values)
+		*values = p->star_vals;
+}
+
 /* Returns 1 if the row is overdue as printer_mark_overdue() asked. */
 static int overdue(const struct printer *p, size_t ncols, const struct kt_column *cols,
                    char *const *values)
@@ -296,6 +351,8 @@ int printer_row(void *arg, size_t ncols, const struct kt_column *cols,
 
 	if (p->path && !p->out && !p->xlsx)
 		open_file(p);
+	if (p->star_flag && (p->fmt == OUT_TABLE || p->fmt == OUT_TSV))
+		star_row(p, &ncols, &cols, &values);
 	if (!values && p->schema)
 		find_dicts(p, ncols, cols);
 	if (p->fmt == OUT_XLSX) {
@@ -393,6 +450,11 @@ static void printer_free(struct printer *p)
 	free(p->mark_done);
 	free(p->dicts);
 	free(p->named);
+	free(p->star_flag);
+	free(p->star_col);
+	free(p->star_cols);
+	free(p->star_vals);
+	kt_buf_free(&p->star_cell);
 	free(p->path);
 	free(p);
 }

@@ -24,6 +24,7 @@ static const char record_usage[] =
 	"       kontora TYPE move ID STATE [--reason R] [--set FIELD=VALUE]... [--dry-run]\n"
 	"       kontora TYPE TRANSITION ID ...  (the transitions of the type's workflow)\n"
 	"       kontora TYPE rm ID [--force] [--dry-run]\n"
+	"       kontora lead processed ID | TYPE assign ID LOGIN [--dry-run]\n"
 	"       kontora employee deactivate LOGIN --to OTHER [--dry-run]\n";
 
 static const char list_usage[] =
@@ -243,15 +244,20 @@ static int record_add(int argc, char **argv, struct kt_books *b, const struct kt
 		title_words(argc - first, argv + first, s, &p);
 	resolve_on(b, &p);
 	struct kt_change *c = begin(b, s, "add");
-	if (kt_change_add(c, s, p.names, p.values, p.n, &id, &err)) {
+	/* A lead: dedupe and distribution (cmd/lead.c). */
+	struct kt_lead_report *lr = lead_prepare(b, s, p.names, p.values, p.n);
+	if (kt_change_add(c, s, lr ? lr->names : p.names, lr ? lr->values : p.values,
+	                  lr ? lr->n : p.n, &id, &err)) {
 		kt_change_free(c);
 		pairs_free(&p);
+		lead_added(lr, NULL);
 		die_change(s, &err);
 	}
 	pairs_free(&p);
 	char saved[16];
 	snprintf(saved, sizeof saved, "%s", id);
 	finish(c, dry_run, saved);
+	lead_added(lr, saved);
 	if (!dry_run)
 		printf("%s\n", saved);
 	return 0;
@@ -506,6 +512,7 @@ int record_list(int argc, char **argv, struct kt_books *b, const struct kt_schem
 	q.all_columns = fmt == OUT_CSV || fmt == OUT_JSON || fmt == OUT_XLSX;
 	struct printer *p = printer_open(fmt, output, s->name, usage_text);
 	printer_names(p, b, s);
+	mark_unprocessed(p, s, &q);
 	if (is_task && kt_schema_field(s, "due"))
 		printer_mark_overdue(p, "due", "done", day);
 	int rc = kt_list(b, &q, printer_row, p, &err);
@@ -588,8 +595,11 @@ int cmd_record(int argc, char **argv, struct kt_ctx *ctx)
 		return task_done(argc - 1, argv + 1, ctx->books, s);
 	if (!strcmp(s->name, "employee") && !strcmp(argv[1], "deactivate"))
 		return employee_deactivate(argc - 1, argv + 1, ctx->books, s);
-	/* move and the transitions of the type's workflow (lead won ID). */
-	int rc = flow_subcommand(argc - 1, argv + 1, ctx->books, s);
+	/* lead processed, assign (cmd/lead.c); move and the transitions of the
+	 * type's workflow (lead won ID). */
+	int rc = lead_subcommand(argc - 1, argv + 1, ctx->books, s);
+	if (rc < 0)
+		rc = flow_subcommand(argc - 1, argv + 1, ctx->books, s);
 	if (rc >= 0)
 		return rc;
 	fprintf(stderr, "kontora: error: %s %s: no such subcommand\n", argv[0], argv[1]);

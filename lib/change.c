@@ -521,7 +521,12 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 		c->nops--;
 		return rc;
 	}
-	*id = o->id;
+	/* A note or a task on an unprocessed lead processes it (lead.c); the
+	 * edit may move c->ops. */
+	size_t at = (size_t)(o - c->ops);
+	if (op_get(o, "on") && *op_get(o, "on") && (rc = processed_touch_on(c, op_get(o, "on"), err)))
+		return rc;
+	*id = c->ops[at].id;
 	return 0;
 }
 
@@ -588,7 +593,10 @@ int change_set(struct kt_change *c, const struct kt_schema *s,
 		free(v);
 	}
 	kt_record_free(old);
-	return rc ? rc : access_values(c->b, s, id, o->old, o->names, o->values, o->n, err);
+	if (!rc)
+		rc = access_values(c->b, s, id, o->old, o->names, o->values, o->n, err);
+	/* Any edit of an unprocessed lead processes it (lead.c). */
+	return rc ? rc : processed_touch(c, s, id, names, n, err);
 }
 
 /* Sets fields of a record as the workflow's edit lines allow.  See
@@ -646,7 +654,7 @@ static const struct {
 } known_keys[] = {
 	{ "vat.rate", NULL },
 	{ "vat.mode", "included|on-top" },
-	{ "assign.rule", "round-robin|least-loaded" },
+	{ "assign.rule", "round-robin|least-loaded|none" },
 	{ "webhook.max-size", NULL },
 };
 

@@ -20,7 +20,7 @@
 #include "internal.h"
 
 /* The layout of the index; an index of another layout is rebuilt. */
-#define INDEX_FORMAT "5"
+#define INDEX_FORMAT "6"
 
 /* Sets err from SQLite's last message on db; returns KT_EDB. */
 static int db_fail(sqlite3 *db, struct kt_error *err, const char *what)
@@ -72,11 +72,13 @@ static const char *sql_type(enum kt_ftype t)
 
 /* Returns 1 if lists filter on fields of f's kind often enough to index
  * (phones: kt_lookup_phone; on, the record of any type a task or an
- * activity is about: the client card); the indexes leave empty values out
- * (partial), which keeps them small. */
+ * activity is about: the client card; phones and e-mails: a new lead's
+ * dedupe); the indexes leave empty values out (partial), which keeps
+ * them small. */
 static int indexed(const struct kt_field *f)
 {
-	return f->unique || f->type == KT_REF || f->type == KT_PHONE || !strcmp(f->name, "on");
+	return f->unique || f->type == KT_REF || f->type == KT_PHONE || f->type == KT_EMAIL ||
+	       !strcmp(f->name, "on");
 }
 
 /* Creates the tables of every type.  Indexes come after the bulk load. */

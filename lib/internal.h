@@ -293,6 +293,18 @@ int label_check(struct kt_books *b, const char *key, const char *value,
 /* Frees the dictionary labels kt_books_labels() kept. */
 void labels_free(struct kt_books *b);
 
+/* ------------------------------------------------------------- leads */
+
+/* The processed mark (lead.c; see "The processed mark" in kontora.h): an
+ * edit of the record id of s whose fields names[0..n) do not include
+ * processed sets processed=true when it is false.  Returns 0 or an
+ * error. */
+int processed_touch(struct kt_change *c, const struct kt_schema *s, const char *id,
+                    char *const *names, size_t n, struct kt_error *err);
+
+/* The same for a record added on id (its field "on"): a note or a task. */
+int processed_touch_on(struct kt_change *c, const char *id, struct kt_error *err);
+
 /* Parses a stored bool ("true"/"false"/"") into 1/0/-1. */
 int bool_value(const char *s);
 

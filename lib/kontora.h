@@ -489,6 +489,8 @@ struct kt_query {
 	long limit;          /* 0 for no limit */
 	int all_columns;     /* every field, else the schema's table columns */
 	int all;             /* also records in an archive state of the type's workflow */
+	const char *also;    /* a field to add after the table columns when they
+	                      * lack it (the printer's ★ needs processed), or NULL */
 };
 
 /* Runs a list query through the index.  Values come as stored in CSV
@@ -753,6 +755,80 @@ int kt_change_move(struct kt_change *c, const struct kt_schema *s, const char *i
                    const char *transition, const char *to_state, const char *reason,
                    char *const *names, char *const *values, size_t n,
                    struct kt_error *err);
+
+/* ----------------------------------------------------------------- leads */
+
+/* The distribution of new leads over one batch: one lead for kontora lead
+ * add, every row of an import.  Round robin and least-loaded go on from
+ * one lead of the batch to the next as they would one commit at a time.
+ * Read under the change's lock (create it after kt_change_begin()). */
+struct kt_lead_state;
+
+/* Starts a batch: reads assign.rule from kontora.conf (round-robin, the
+ * default; least-loaded; none).  Managers and counts are read from the
+ * index at the first lead that needs them.  Returns 0 and *out (free with
+ * kt_lead_state_free()), KT_ENOTFOUND when the books have no lead type,
+ * or KT_EINVAL for another assign.rule. */
+int kt_lead_state_new(struct kt_books *b, struct kt_lead_state **out,
+                      struct kt_error *err);
+void kt_lead_state_free(struct kt_lead_state *st);
+
+/* What kt_lead_prepare() did to one new lead.  Every pointer is owned by
+ * the report (kt_lead_report_free()). */
+struct kt_lead_report {
+	size_t n;              /* the pairs to give kt_change_add(): the given */
+	char **names;          /* ones, then client, contact and manager when */
+	char **values;         /* set here */
+	char *client;          /* the client dedupe linked (full id), or NULL */
+	char *contact;         /* the contact whose value matched, or NULL */
+	char *client_name;     /* the name of the client given or linked, or NULL */
+	const char *match;     /* the field that matched: "inn", "phone", "email" */
+	char *match_value;     /* its value, normalised */
+	char *manager;         /* the manager set here, or NULL (given, or none) */
+	const char *rule;      /* why: "client" (the client's manager),
+	                        * "round-robin" or "least-loaded" */
+	long count;            /* what the rule weighed for the manager: the
+	                        * leads without a client it had this month
+	                        * (round-robin) or its open leads (least-loaded) */
+};
+
+/* Prepares a new lead given as (name, value) pairs, values as typed (the
+ * pairs kt_change_add() takes).  Dedupe: without a client given, the
+ * newest client whose INN, phone or e-mail (in that order, in any form
+ * that normalises to the same value) equals the lead's, else the newest
+ * contact with a client that has it, links the lead to that client (and
+ * to the contact when none is given).  Distribution: a lead without a
+ * manager gets its client's manager, else an active manager (employee
+ * with role manager, active not false) by the rule, ties by login:
+ * round-robin the one with the fewest leads without a client created
+ * this month (UTC), which in a steady team is a rotation by login, taken
+ * from the books alone (no hidden counter, no clock ties); least-loaded
+ * the one with the fewest open leads (not in an archive state of
+ * workflows/lead.flow); none leaves it empty, as does having no active
+ * manager.  The state counts the lead for the next one of the batch.
+ * Returns 0 and *r (kt_lead_report_free()), or an error (r is then
+ * empty).  Prints nothing: the caller says what happened. */
+int kt_lead_prepare(struct kt_lead_state *st, char *const *names,
+                    char *const *values, size_t n, struct kt_lead_report *r,
+                    struct kt_error *err);
+void kt_lead_report_free(struct kt_lead_report *r);
+
+/* The processed mark: a record of a type with a bool field "processed"
+ * (a lead from the web) that is false is marked until someone acts on
+ * it.  Every kt_change_edit() of it that does not set processed itself
+ * (an edit, a move, an assignment) and every kt_change_add() of a record
+ * whose field "on" names it (a note, a task) also sets processed=true,
+ * in the same change.  A record added by the same change is not touched,
+ * so an importer may add a lead and its task together; an importer that
+ * edits an unprocessed lead (another comment) sets processed=false in
+ * that edit to keep the mark. */
+
+/* Gives the record id (full) of type s to the employee login: sets its
+ * owner field as one edit of c.  Returns 0, KT_ENOTFOUND for no such
+ * employee, KT_EINVAL for an inactive one or a type without an owner, or
+ * another error. */
+int kt_change_assign(struct kt_change *c, const struct kt_schema *s, const char *id,
+                     const char *login, struct kt_error *err);
 
 /* ----------------------------------------------------------------- check */
 

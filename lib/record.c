@@ -374,8 +374,10 @@ static int each_row(sqlite3 *db, sqlite3_stmt *st, const struct kt_column *cols,
 	return rc;
 }
 
-/* Fills cols with the columns a list shows.  Returns their number. */
-static size_t list_columns(const struct kt_schema *s, int all, struct kt_column *cols)
+/* Fills cols with the columns a list shows, and the field also when they
+ * lack it.  Returns their number. */
+static size_t list_columns(const struct kt_schema *s, int all, const char *also,
+                           struct kt_column *cols)
 {
 	size_t n = 0;
 
@@ -393,6 +395,12 @@ static size_t list_columns(const struct kt_schema *s, int all, struct kt_column 
 			cols[n++] = (struct kt_column){ s->columns[i], column_type(s, s->columns[i]),
 			                                f && f->label ? f->label : s->columns[i] };
 	}
+	const struct kt_field *f = also ? kt_schema_field(s, also) : NULL;
+	for (size_t i = 0; f && i < n; i++)
+		if (!strcmp(cols[i].name, also))
+			f = NULL;
+	if (f)
+		cols[n++] = (struct kt_column){ f->name, f->type, f->label ? f->label : f->name };
 	return n;
 }
 
@@ -401,7 +409,7 @@ int kt_list(struct kt_books *b, const struct kt_query *q, kt_row_fn fn,
             void *arg, struct kt_error *err)
 {
 	const struct kt_schema *s = q->schema;
-	struct kt_column *cols = calloc(s->nfields + s->ncolumns + 3, sizeof *cols);
+	struct kt_column *cols = calloc(s->nfields + s->ncolumns + 4, sizeof *cols);
 	struct kt_buf sql = { 0 };
 	char **binds = NULL;
 	int64_t *nums = NULL;
@@ -413,7 +421,7 @@ int kt_list(struct kt_books *b, const struct kt_query *q, kt_row_fn fn,
 
 	if (rc)
 		goto done;
-	ncols = list_columns(s, q->all_columns, cols);
+	ncols = list_columns(s, q->all_columns, q->also, cols);
 	rc = kt_buf_adds(&sql, "SELECT ");
 	for (size_t i = 0; !rc && i < ncols; i++)
 		rc = kt_buf_addf(&sql, "%s\"%s\"", i ? ", " : "", cols[i].name);

@@ -27,13 +27,13 @@ test_expect_success 'setup' '
 '
 cd books 2>/dev/null
 
-test_expect_success 'a lead add goes to data/lead/2026-11/XY.csv' '
+test_expect_success 'a lead add goes to data/lead/2026-11/XY.csv (distributed to anna)' '
 	L1=$(kontora lead add --title Заявка --client $C1 --amount 1000) &&
 	echo $L1 | grep -E "^L[0-9A-HJKMNP-TV-Z]{7}\$" &&
 	f=$(shard_of $L1) &&
 	test -f $f &&
 	echo "$LEAD_HEADER" >expect &&
-	echo "$L1,Заявка,$C1,,,,,,new,,,,,1000.00,,true,,,,,2026-11-23T10:00:00Z" >>expect &&
+	echo "$L1,Заявка,$C1,,,,,,new,,,,,1000.00,anna,true,,,,,2026-11-23T10:00:00Z" >>expect &&
 	test_cmp expect $f &&
 	test ! -e data/lead/2026-11.csv &&
 	echo $f >expect &&

@@ -1,0 +1,165 @@
+/*
+ * lead.c - what kontora adds to the generic record commands for leads:
+ * dedupe and distribution on add (said on stderr), the ★ of unprocessed
+ * leads in lists, kontora lead processed ID and kontora TYPE assign ID
+ * LOGIN.  The rules live in lib/lead.c, so that imports share them.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const char lead_usage[] =
+	"usage: kontora lead processed ID [--dry-run]\n"
+	"       kontora TYPE assign ID LOGIN [--dry-run]\n";
+
+struct kt_lead_report *lead_prepare(struct kt_books *b, const struct kt_schema *s,
+                                    char *const *names, char *const *values, size_t n)
+{
+	struct kt_error err = { 0 };
+	struct kt_lead_state *st;
+	struct kt_lead_report *r;
+
+	if (strcmp(s->name, "lead"))
+		return NULL;
+	if (!(r = calloc(1, sizeof *r)))
+		die("out of memory");
+	if (kt_lead_state_new(b, &st, &err) || kt_lead_prepare(st, names, values, n, r, &err)) {
+		kt_lead_state_free(st);
+		free(r);
+		die("%s %s", s->name, err.msg);
+	}
+	kt_lead_state_free(st);
+	return r;
+}
+
+/* Says what lead_prepare() did to the lead id. */
+static void say_added(const struct kt_lead_report *r, const char *id)
+{
+	fflush(stdout);
+	if (r->client && r->contact)
+		fprintf(stderr, "kontora: lead %s: linked to client %s «%s» (same %s %s as contact %s)\n",
+		        id, r->client, r->client_name, r->match, r->match_value, r->contact);
+	else if (r->client)
+		fprintf(stderr, "kontora: lead %s: linked to client %s «%s» (same %s %s)\n",
+		        id, r->client, r->client_name, r->match, r->match_value);
+	if (!r->manager)
+		return;
+	if (!strcmp(r->rule, "client"))
+		fprintf(stderr, "kontora: lead %s: assigned to %s (the manager of client «%s»)\n",
+		        id, r->manager, r->client_name);
+	else
+		fprintf(stderr, "kontora: lead %s: assigned to %s (%s: had %ld %slead%s%s)\n", id,
+		        r->manager, r->rule, r->count, strcmp(r->rule, "least-loaded") ? "" : "open ",
+		        r->count == 1 ? "" : "s", strcmp(r->rule, "least-loaded") ? " this month" : "");
+}
+
+void lead_added(struct kt_lead_report *r, const char *id)
+{
+	if (!r)
+		return;
+	if (id)
+		say_added(r, id);
+	kt_lead_report_free(r);
+	free(r);
+}
+
+void mark_unprocessed(struct printer *p, const struct kt_schema *s, struct kt_query *q)
+{
+	const struct kt_field *f = kt_schema_field(s, "processed");
+	const char *column = "id";
+	int shown = 0;
+
+	if (!f || f->type != KT_BOOL || q->all_columns)
+		return;
+	for (size_t i = 0; i < s->ncolumns; i++) {
+		if (s->title && !strcmp(s->columns[i], s->title))
+			column = s->title;
+		shown |= !strcmp(s->columns[i], "processed");
+	}
+	q->also = "processed";
+	printer_mark_unprocessed(p, "processed", column, !shown);
+}
+
+/* Commits ch with subject, or for a dry run prints the subject and what
+ * would change; frees ch. */
+static void commit(struct kt_change *ch, const char *subject, const char *id, int dry_run)
+{
+	struct kt_error err = { 0 };
+	char oid[41];
+
+	if (dry_run) {
+		struct kt_buf d = { 0 };
+		if (kt_change_describe(ch, &d))
+			die("out of memory");
+		printf("%s\n%s", subject, d.data ? d.data : "");
+		kt_buf_free(&d);
+	} else if (kt_change_commit(ch, subject, oid, &err)) {
+		kt_change_free(ch);
+		die_err(&err);
+	} else if (!oid[0]) {
+		warn("%s: nothing to change", id);
+	}
+	kt_change_free(ch);
+}
+
+int lead_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_schema *s)
+{
+	enum { OPT_DRY = 1000 };
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, OPT_DRY },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const struct kt_field *pf = kt_schema_field(s, "processed");
+	int assign = !strcmp(argv[0], "assign");
+	struct kt_error err = { 0 };
+	const struct kt_schema *found;
+	struct kt_change *ch;
+	struct kt_record *r;
+	int dry_run = 0, c;
+	char subject[512], command[256];
+	char *id;
+
+	if (!(assign && s->owner) && !(!strcmp(argv[0], "processed") && pf && pf->type == KT_BOOL))
+		return -1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			usage(lead_usage, 1);
+		else if (c == OPT_DRY)
+			dry_run = 1;
+		else
+			option_error(argv, lead_usage);
+	}
+	if (argc - optind != (assign ? 2 : 1))
+		usage(lead_usage, 0);
+	if (kt_resolve_id(b, s->name, argv[optind], &id, &found, &err) ||
+	    kt_record_read(b, s, id, &r, &err))
+		die_err(&err);
+	const char *was = kt_record_get(r, assign ? s->owner : "processed");
+	if (assign)
+		snprintf(subject, sizeof subject, "%s %s: assigned to %s (was %s)", s->name, id,
+		         argv[optind + 1], was && *was ? was : "nobody");
+	else
+		snprintf(subject, sizeof subject, "%s %s: processed", s->name, id);
+	int already = !assign && was && !strcmp(was, "true");
+	kt_record_free(r);
+	if (already) {
+		warn("%s %s: already processed", s->name, id);
+		free(id);
+		return 0;
+	}
+	snprintf(command, sizeof command, "%s %s", s->name, argv[0]);
+	if (kt_change_begin(b, command, &ch, &err))
+		die_err(&err);
+	char *names[] = { "processed" }, *values[] = { "true" };
+	if (assign ? kt_change_assign(ch, s, id, argv[optind + 1], &err)
+	           : kt_change_edit(ch, s, id, names, values, 1, &err)) {
+		kt_change_free(ch);
+		die("%s %s: %s", s->name, id, err.msg);
+	}
+	commit(ch, subject, id, dry_run);
+	free(id);
+	return 0;
+}

@@ -1,0 +1,565 @@
+/*
+ * lead.c - what happens to a new lead before it is added, and the mark of
+ * unprocessed records.
+ *
+ * Dedupe: a lead whose INN, phone or e-mail is a client's (or a client's
+ * contact's) is linked to that client.  Distribution: a lead without a
+ * manager goes to its client's manager, else to an active manager by
+ * assign.rule in kontora.conf (round-robin, least-loaded or none).  The
+ * state of a batch carries the counts the rule weighs from one lead to
+ * the next, so that an import distributes a thousand leads in one change
+ * as it would one by one.
+ *
+ * Processed: a record of a type with a bool field "processed" that is
+ * false stays marked until someone acts on it: any edit (a move, an
+ * assignment) or a record added "on" it (a note, a task) sets it true in
+ * the same change (processed_touch(), processed_touch_on()).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+enum rule { RULE_ROUND_ROBIN, RULE_LEAST_LOADED, RULE_NONE };
+
+static const char *const rule_names[] = { "round-robin", "least-loaded", "none" };
+
+struct kt_lead_state {
+	struct kt_books *b;
+	const struct kt_schema *lead;
+	enum rule rule;
+	int loaded;          /* managers and the rule's state read from the index */
+	char **managers;     /* active managers, by login */
+	size_t n;
+	long *count;         /* what the rule weighs for each (load_counts()) */
+};
+
+/* ------------------------------------------------------------- queries */
+
+/* Prepares sql on the index with up to two text parameters (NULL: none).
+ * Returns 0 and *st (sqlite3_finalize) or KT_EDB. */
+static int prepare(struct kt_books *b, const char *sql, const char *p1, const char *p2,
+                   sqlite3_stmt **st, struct kt_error *err)
+{
+	if (sqlite3_prepare_v2(b->db, sql, -1, st, NULL) != SQLITE_OK)
+		return kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
+	if (p1)
+		sqlite3_bind_text(*st, 1, p1, -1, SQLITE_TRANSIENT);
+	if (p2)
+		sqlite3_bind_text(*st, 2, p2, -1, SQLITE_TRANSIENT);
+	return 0;
+}
+
+/* Returns a copy of column i of the current row of st ("" for NULL), or
+ * NULL when out of memory.  Caller frees. */
+static char *column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	return strdup(v ? (const char *)v : "");
+}
+
+/* Returns the first ref field of s (NULL is fine) referring to type
+ * target, or NULL. */
+static const struct kt_field *ref_field(const struct kt_schema *s, const char *target)
+{
+	for (size_t i = 0; s && i < s->nfields; i++)
+		if (s->fields[i].type == KT_REF && !strcmp(s->fields[i].arg, target))
+			return &s->fields[i];
+	return NULL;
+}
+
+/* Finds the newest record of s whose field of type t holds value; with
+ * ref non-NULL, only one whose field ref is set, and *ref_value gets it.
+ * Returns 1 with *id (and *ref_value) (caller frees), 0 when none, or an
+ * error. */
+static int find_by(struct kt_books *b, const struct kt_schema *s, enum kt_ftype t,
+                   const char *value, const struct kt_field *ref, char **id,
+                   char **ref_value, struct kt_error *err)
+{
+	for (size_t i = 0; s && i < s->nfields; i++) {
+		const struct kt_field *f = &s->fields[i];
+		sqlite3_stmt *st;
+		char sql[512];
+		int rc, step;
+
+		if (f->type != t)
+			continue;
+		snprintf(sql, sizeof sql, "SELECT id, \"%s\" FROM \"%s\" WHERE \"%s\" = ?%s%s%s "
+		         "ORDER BY created DESC, id LIMIT 1", ref ? ref->name : "id", s->name, f->name,
+		         ref ? " AND \"" : "", ref ? ref->name : "", ref ? "\" IS NOT NULL" : "");
+		if ((rc = prepare(b, sql, value, NULL, &st, err)))
+			return rc;
+		if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+			*id = column_dup(st, 0);
+			if (ref)
+				*ref_value = column_dup(st, 1);
+			sqlite3_finalize(st);
+			if (!*id || (ref && !*ref_value)) {
+				free(*id);
+				return kt_error_set(err, KT_ENOMEM, "out of memory");
+			}
+			return 1;
+		}
+		sqlite3_finalize(st);
+		if (step != SQLITE_DONE)
+			return kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
+	}
+	return 0;
+}
+
+/* --------------------------------------------------------------- state */
+
+/* Starts the distribution of a batch.  See kontora.h. */
+int kt_lead_state_new(struct kt_books *b, struct kt_lead_state **out, struct kt_error *err)
+{
+	const struct kt_schema *lead = kt_books_type(b, "lead");
+	struct kt_lead_state *st;
+	char *value = NULL;
+	enum rule rule = RULE_ROUND_ROBIN;
+	int rc;
+
+	if (!lead)
+		return kt_error_set(err, KT_ENOTFOUND, "these books have no schemas/lead.schema");
+	rc = kt_config_get(b, "assign.rule", &value, err);
+	if (rc && rc != KT_ENOTFOUND)
+		return rc;
+	if (!rc) {
+		rule = RULE_NONE + 1;
+		for (int i = RULE_ROUND_ROBIN; i <= RULE_NONE; i++)
+			if (!strcasecmp(value, rule_names[i]))
+				rule = (enum rule)i;
+		if (rule > RULE_NONE) {
+			rc = kt_error_set(err, KT_EINVAL, "kontora.conf: assign.rule: \"%s\" is not one of "
+			                  "round-robin|least-loaded|none", value);
+			free(value);
+			return rc;
+		}
+		free(value);
+	}
+	if (!(st = calloc(1, sizeof *st)))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	st->b = b;
+	st->lead = lead;
+	st->rule = rule;
+	*out = st;
+	return 0;
+}
+
+/* Frees a batch's state; NULL is fine. */
+void kt_lead_state_free(struct kt_lead_state *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < st->n; i++)
+		free(st->managers[i]);
+	free(st->managers);
+	free(st->count);
+	free(st);
+}
+
+/* Reads the active managers (employees with role manager and active not
+ * false), by login.  Returns 0 or an error. */
+static int load_managers(struct kt_lead_state *st, struct kt_error *err)
+{
+	const struct kt_schema *e = kt_books_type(st->b, "employee");
+	const char *key = e && e->key ? e->key : "id";
+	sqlite3_stmt *q;
+	char sql[512];
+	int rc, step;
+
+	if (!e || !kt_schema_field(e, "role"))
+		return 0;
+	snprintf(sql, sizeof sql, "SELECT \"%s\" FROM \"%s\" WHERE role = 'manager' AND \"%s\" IS NOT NULL%s "
+	         "ORDER BY \"%s\"", key, e->name, key,
+	         kt_schema_field(e, "active") ? " AND coalesce(active, 1) != 0" : "", key);
+	if ((rc = prepare(st->b, sql, NULL, NULL, &q, err)))
+		return rc;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		char **m = realloc(st->managers, (st->n + 1) * sizeof *m);
+		if (!m || !(m[st->n] = column_dup(q, 0))) {
+			if (m)
+				st->managers = m;
+			sqlite3_finalize(q);
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+		}
+		st->managers = m;
+		st->n++;
+	}
+	sqlite3_finalize(q);
+	if (step != SQLITE_DONE)
+		return kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(st->b->db));
+	if (!(st->count = calloc(st->n ? st->n : 1, sizeof *st->count)))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Returns the index of login among the active managers, or st->n. */
+static size_t manager_index(const struct kt_lead_state *st, const char *login)
+{
+	size_t i = 0;
+
+	while (i < st->n && strcmp(st->managers[i], login))
+		i++;
+	return i;
+}
+
+/* Counts, for each active manager, the leads the rule weighs (see
+ * kt_lead_prepare() in kontora.h): round-robin those without a client
+ * created this month (UTC, of the books' clock), least-loaded the open
+ * ones (not in an archive state of the lead's workflow).  Returns 0 or an
+ * error. */
+static int load_counts(struct kt_lead_state *st, struct kt_error *err)
+{
+	const struct kt_schema *s = st->lead;
+	const struct kt_flow *f = kt_books_flow(st->b, s->name);
+	const struct kt_field *client = ref_field(s, "client");
+	struct kt_buf sql = { 0 };
+	sqlite3_stmt *q;
+	char month[21] = "";
+	int rc, step;
+
+	rc = kt_buf_addf(&sql, "SELECT \"%s\", count(*) FROM \"%s\" WHERE \"%s\" IS NOT NULL",
+	                 s->owner, s->name, s->owner);
+	if (!rc && st->rule == RULE_ROUND_ROBIN) {
+		kt_datetime_format(kt_books_now(st->b), month);
+		memcpy(month + 8, "01T00:00:00Z", 13);
+		rc = kt_buf_adds(&sql, " AND created >= ?");
+		if (!rc && client)
+			rc = kt_buf_addf(&sql, " AND \"%s\" IS NULL", client->name);
+	}
+	if (!rc && st->rule == RULE_LEAST_LOADED && f && f->narchive) {
+		rc = kt_buf_addf(&sql, " AND (\"%s\" IS NULL OR \"%s\" NOT IN (", f->field, f->field);
+		for (size_t i = 0; !rc && i < f->narchive; i++) {
+			char *lit = sqlite3_mprintf("%Q", f->archive[i]);
+			rc = !lit || kt_buf_addf(&sql, "%s%s", i ? ", " : "", lit);
+			sqlite3_free(lit);
+		}
+		rc = rc || kt_buf_adds(&sql, "))");
+	}
+	if (rc || kt_buf_addf(&sql, " GROUP BY \"%s\"", s->owner)) {
+		kt_buf_free(&sql);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	rc = prepare(st->b, sql.data, *month ? month : NULL, NULL, &q, err);
+	kt_buf_free(&sql);
+	if (rc)
+		return rc;
+	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+		size_t i = manager_index(st, (const char *)sqlite3_column_text(q, 0));
+		if (i < st->n)
+			st->count[i] = (long)sqlite3_column_int64(q, 1);
+	}
+	sqlite3_finalize(q);
+	if (step != SQLITE_DONE)
+		return kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(st->b->db));
+	return 0;
+}
+
+/* Reads what the rule needs, once per batch.  Returns 0 or an error. */
+static int load(struct kt_lead_state *st, struct kt_error *err)
+{
+	int rc;
+
+	if (st->loaded)
+		return 0;
+	if ((rc = index_open(st->b, err)) || (rc = load_managers(st, err)) ||
+	    (rc = load_counts(st, err)))
+		return rc;
+	st->loaded = 1;
+	return 0;
+}
+
+/* Counts a lead given to login in the state, as the books will count it
+ * once added: round-robin counts only leads without a client. */
+static void count_lead(struct kt_lead_state *st, const char *login, int has_client)
+{
+	size_t i = manager_index(st, login);
+
+	if (i < st->n && (st->rule == RULE_LEAST_LOADED || !has_client))
+		st->count[i]++;
+}
+
+/* ------------------------------------------------------------- prepare */
+
+/* Returns the value given for name among the pairs (blanks only count as
+ * none), or NULL. */
+static const char *given(char *const *names, char *const *values, size_t n, const char *name)
+{
+	const char *v = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			v = values[i];
+	return v && v[strspn(v, " \t")] ? v : NULL;
+}
+
+/* Appends (name, value) to the report's pairs.  Returns 0 or KT_ENOMEM. */
+static int report_set(struct kt_lead_report *r, const char *name, const char *value)
+{
+	char **names = realloc(r->names, (r->n + 1) * sizeof *names);
+
+	if (!names)
+		return KT_ENOMEM;
+	r->names = names;
+	char **values = realloc(r->values, (r->n + 1) * sizeof *values);
+	if (!values)
+		return KT_ENOMEM;
+	r->values = values;
+	names[r->n] = strdup(name);
+	values[r->n] = strdup(value);
+	if (!names[r->n] || !values[r->n]) {
+		free(names[r->n]);
+		free(values[r->n]);
+		return KT_ENOMEM;
+	}
+	r->n++;
+	return 0;
+}
+
+/* Dedupe: looks for a client with the lead's INN, phone or e-mail (in
+ * that order), then for a client's contact with it; fills r->client,
+ * r->contact, r->match and r->match_value.  Values that do not normalise
+ * are left to kt_change_add() to refuse.  Returns 0 or an error. */
+static int dedupe(struct kt_lead_state *st, char *const *names, char *const *values, size_t n,
+                  struct kt_lead_report *r, struct kt_error *err)
+{
+	static const char *const fields[] = { "inn", "phone", "email" };
+	const struct kt_schema *client = kt_books_type(st->b, "client");
+	const struct kt_schema *contact = kt_books_type(st->b, "contact");
+	const struct kt_field *of = ref_field(contact, "client");
+	int rc = 0;
+
+	for (size_t k = 0; !rc && !r->client && k < sizeof fields / sizeof *fields; k++) {
+		const struct kt_field *f = kt_schema_field(st->lead, fields[k]);
+		const char *v = given(names, values, n, fields[k]);
+		struct kt_error ignored = { 0 };
+		char *norm = NULL;
+
+		if (!f || !v || kt_value_normalize(f, v, &norm, &ignored) || !*norm) {
+			free(norm);
+			continue;
+		}
+		rc = find_by(st->b, client, f->type, norm, NULL, &r->client, NULL, err);
+		if (!rc && of)
+			rc = find_by(st->b, contact, f->type, norm, of, &r->contact, &r->client, err);
+		if (rc > 0) {
+			r->match = fields[k];
+			r->match_value = norm;
+			norm = NULL;
+			rc = 0;
+		}
+		free(norm);
+	}
+	return rc;
+}
+
+/* Reads the name and the manager of the client id into r.  Returns 0 or
+ * an error. */
+static int client_card(struct kt_books *b, const char *id, struct kt_lead_report *r,
+                       char **manager, struct kt_error *err)
+{
+	const struct kt_schema *s = kt_books_type(b, "client");
+	struct kt_record *rec;
+	int rc = kt_record_read(b, s, id, &rec, err);
+
+	if (rc)
+		return rc;
+	const char *name = s->title ? kt_record_get(rec, s->title) : NULL;
+	const char *m = s->owner ? kt_record_get(rec, s->owner) : NULL;
+	if (!(r->client_name = strdup(name ? name : "")) || !(*manager = strdup(m ? m : "")))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	kt_record_free(rec);
+	return rc;
+}
+
+/* Links the lead to its client: the one given (by id prefix; one that
+ * does not resolve is left to kt_change_add() to refuse), else the one
+ * dedupe finds, whose id then goes into the pairs.  Fills r and *manager
+ * (the client's; caller frees).  Returns 0 or an error. */
+static int link_client(struct kt_lead_state *st, const char *client, char *const *names,
+                       char *const *values, size_t n, struct kt_lead_report *r,
+                       char **manager, struct kt_error *err)
+{
+	struct kt_error ignored = { 0 };
+	const struct kt_schema *found;
+	char *id;
+	int rc;
+
+	if (!kt_books_type(st->b, "client"))
+		return 0;
+	if (client) {
+		if (kt_resolve_id(st->b, "client", client, &id, &found, &ignored))
+			return 0;
+		rc = client_card(st->b, id, r, manager, err);
+		free(id);
+		return rc;
+	}
+	if ((rc = dedupe(st, names, values, n, r, err)) || !r->client ||
+	    (rc = client_card(st->b, r->client, r, manager, err)))
+		return rc;
+	if (report_set(r, "client", r->client) ||
+	    (r->contact && !given(names, values, n, "contact") && report_set(r, "contact", r->contact)))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Prepares one new lead.  See kontora.h. */
+int kt_lead_prepare(struct kt_lead_state *st, char *const *names, char *const *values,
+                    size_t n, struct kt_lead_report *r, struct kt_error *err)
+{
+	const char *owner = st->lead->owner;
+	const char *client = given(names, values, n, "client");
+	const char *m = owner ? given(names, values, n, owner) : NULL;
+	char *manager = NULL;
+	int rc = 0;
+
+	memset(r, 0, sizeof *r);
+	for (size_t i = 0; !rc && i < n; i++)
+		if (report_set(r, names[i], values[i]))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (rc || (rc = index_open(st->b, err)) ||
+	    (rc = link_client(st, client, names, values, n, r, &manager, err)) ||
+	    !owner || (!m && !(manager && *manager) && st->rule == RULE_NONE) ||
+	    (rc = load(st, err)))
+		goto done;
+	int has_client = client || r->client;
+	if (m) {
+		/* Given: the rotation goes on after it, as the books will say. */
+		count_lead(st, m, has_client);
+	} else if (manager && *manager) {
+		r->rule = "client";
+		r->manager = manager;
+		manager = NULL;
+	} else {
+		size_t pick = 0;
+		for (size_t i = 1; i < st->n; i++)
+			if (st->count[i] < st->count[pick])
+				pick = i;
+		if (pick < st->n) {
+			r->rule = rule_names[st->rule];
+			r->count = st->count[pick];
+			if (!(r->manager = strdup(st->managers[pick])))
+				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		}
+	}
+	if (!rc && r->manager) {
+		count_lead(st, r->manager, has_client);
+		if (report_set(r, owner, r->manager))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+done:
+	free(manager);
+	if (rc)
+		kt_lead_report_free(r);
+	return rc;
+}
+
+/* Frees what a report holds and empties it. */
+void kt_lead_report_free(struct kt_lead_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->names[i]);
+		free(r->values[i]);
+	}
+	free(r->names);
+	free(r->values);
+	free(r->client);
+	free(r->client_name);
+	free(r->contact);
+	free(r->match_value);
+	free(r->manager);
+	memset(r, 0, sizeof *r);
+}
+
+/* ------------------------------------------------------------- assign */
+
+/* Gives a record to an employee.  See kontora.h. */
+int kt_change_assign(struct kt_change *c, const struct kt_schema *s, const char *id,
+                     const char *login, struct kt_error *err)
+{
+	struct kt_books *b = change_books(c);
+	const struct kt_schema *e = kt_books_type(b, "employee");
+	const struct kt_field *active = e ? kt_schema_field(e, "active") : NULL;
+	char *names[] = { s->owner }, *values[] = { (char *)login };
+	char who[9];
+	int rc;
+
+	if (!s->owner)
+		return kt_error_set(err, KT_EINVAL, "%s has no owner field (%s)", s->name, s->file);
+	if (!e || (rc = index_exists(b, e, e->key, login, NULL, who, err)) == 0)
+		return kt_error_set(err, KT_ENOTFOUND, "no employee \"%s\"", login);
+	if (rc < 0)
+		return rc;
+	if (active) {
+		struct kt_record *r;
+		if ((rc = kt_record_read(b, e, who, &r, err)))
+			return rc;
+		int off = bool_value(kt_record_get(r, "active")) == 0;
+		kt_record_free(r);
+		if (off)
+			return kt_error_set(err, KT_EINVAL, "employee %s is not active", login);
+	}
+	return kt_change_edit(c, s, id, names, values, 1, err);
+}
+
+/* ---------------------------------------------------------- processed */
+
+/* Sets processed=true on the record id of s when it is false (per the
+ * index: what HEAD says; a record added by this same change is not
+ * there, so an import's own task on its new lead leaves the lead
+ * marked).  Returns 0 or an error. */
+static int mark_processed(struct kt_change *c, const struct kt_schema *s, const char *id,
+                          struct kt_error *err)
+{
+	struct kt_books *b = change_books(c);
+	char *names[] = { "processed" }, *values[] = { "true" };
+	sqlite3_stmt *q;
+	char sql[256];
+	int rc, step, unprocessed;
+
+	snprintf(sql, sizeof sql, "SELECT processed FROM \"%s\" WHERE id = ?", s->name);
+	if ((rc = index_open(b, err)) || (rc = prepare(b, sql, id, NULL, &q, err)))
+		return rc;
+	step = sqlite3_step(q);
+	unprocessed = step == SQLITE_ROW && sqlite3_column_type(q, 0) == SQLITE_INTEGER &&
+	              sqlite3_column_int64(q, 0) == 0;
+	sqlite3_finalize(q);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
+	return unprocessed ? kt_change_edit(c, s, id, names, values, 1, err) : 0;
+}
+
+/* Returns 1 if records of s carry the processed mark. */
+static int has_processed(const struct kt_schema *s)
+{
+	const struct kt_field *f = kt_schema_field(s, "processed");
+
+	return f && f->type == KT_BOOL;
+}
+
+/* An edit of the record id of s that does not set processed itself marks
+ * it processed.  See internal.h. */
+int processed_touch(struct kt_change *c, const struct kt_schema *s, const char *id,
+                    char *const *names, size_t n, struct kt_error *err)
+{
+	if (!has_processed(s))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], "processed"))
+			return 0;
+	return mark_processed(c, s, id, err);
+}
+
+/* A record added on the record id (a note, a task) marks it processed.
+ * See internal.h. */
+int processed_touch_on(struct kt_change *c, const char *id, struct kt_error *err)
+{
+	const struct kt_schema *s = kt_books_type_by_prefix(change_books(c), *id);
+
+	if (!s || !has_processed(s) || !id_valid(s, id))
+		return 0;
+	return mark_processed(c, s, id, err);
+}

@@ -153,6 +153,20 @@ lost=$(KONTORA_USER=ivan kontora lead add --title 'Отбеливатель' --m
 KONTORA_USER=ivan run kontora lead lost "$lost" --reason price
 run kontora activity list --where "on=$lost"
 
+say "Leads: distributed to managers, linked to known clients, ★ until processed"
+run kontora config assign.rule
+run kontora lead add --source 'Сайт' 'Средство для стёкол, 500 л'
+run kontora lead add --source 'Сайт' 'Пятновыводитель'
+run kontora lead add --source 'Сайт' 'Гель для стирки'
+run kontora lead add --phone '8 (812) 555-12-34' 'Повторный заказ по телефону'
+run kontora lead add --processed false --name 'Ольга' --phone '+7 903 100 20 30' 'Заявка с сайта' |
+	tee "$out/web-lead.txt"
+web=$(tail -n 1 "$out/web-lead.txt")
+run kontora lead list --where processed=false
+KONTORA_USER=ivan run kontora lead processed "$web"
+run kontora lead assign "$web" sergey
+run kontora lead list
+
 say "Git: one commit per change, a clean worktree"
 run git log --oneline | head -12
 run git status --short

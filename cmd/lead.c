@@ -14,6 +14,7 @@ static const char lead_usage[] =
 	"usage: kontora lead processed ID [--dry-run]\n"
 	"       kontora TYPE assign ID LOGIN [--dry-run]\n";
 
+/* See cmd.h. */
 struct kt_lead_report *lead_prepare(struct kt_books *b, const struct kt_schema *s,
                                     char *const *names, char *const *values, size_t n)
 {
@@ -55,6 +56,7 @@ static void say_added(const struct kt_lead_report *r, const char *id)
 		        r->count == 1 ? "" : "s", strcmp(r->rule, "least-loaded") ? " this month" : "");
 }
 
+/* See cmd.h. */
 void lead_added(struct kt_lead_report *r, const char *id)
 {
 	if (!r)
@@ -65,6 +67,7 @@ void lead_added(struct kt_lead_report *r, const char *id)
 	free(r);
 }
 
+/* See cmd.h. */
 void mark_unprocessed(struct printer *p, const struct kt_schema *s, struct kt_query *q)
 {
 	const struct kt_field *f = kt_schema_field(s, "processed");
@@ -104,6 +107,7 @@ static void commit(struct kt_change *ch, const char *subject, const char *id, in
 	kt_change_free(ch);
 }
 
+/* See cmd.h. */
 int lead_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_schema *s)
 {
 	enum { OPT_DRY = 1000 };

@@ -771,10 +771,12 @@ struct kt_lead_state;
  * or KT_EINVAL for another assign.rule. */
 int kt_lead_state_new(struct kt_books *b, struct kt_lead_state **out,
                       struct kt_error *err);
+/* Frees a state; NULL is fine. */
 void kt_lead_state_free(struct kt_lead_state *st);
 
-/* What kt_lead_prepare() did to one new lead.  Every pointer is owned by
- * the report (kt_lead_report_free()). */
+/* What kt_lead_prepare() did to one new lead.  The char * members are
+ * owned by the report (kt_lead_report_free()); match and rule point to
+ * static strings. */
 struct kt_lead_report {
 	size_t n;              /* the pairs to give kt_change_add(): the given */
 	char **names;          /* ones, then client, contact and manager when */
@@ -811,6 +813,7 @@ struct kt_lead_report {
 int kt_lead_prepare(struct kt_lead_state *st, char *const *names,
                     char *const *values, size_t n, struct kt_lead_report *r,
                     struct kt_error *err);
+/* Frees what r holds and empties it (r itself is the caller's). */
 void kt_lead_report_free(struct kt_lead_report *r);
 
 /* The processed mark: a record of a type with a bool field "processed"

@@ -159,6 +159,37 @@ test_expect_success '★ before the title of an unprocessed lead in a table and 
 	test_cmp expect titles
 '
 
+# on_tty ARGS...: run ARGS with a terminal as standard output, print what
+# it wrote (CR LF as LF)
+on_tty () {
+	python3 - "$@" <<-\EOF
+	import os, pty, sys
+	pid, fd = pty.fork()
+	if pid == 0:
+	    os.execvp(sys.argv[1], sys.argv[1:])
+	out = b""
+	while True:
+	    try:
+	        d = os.read(fd, 4096)
+	    except OSError:
+	        break
+	    if not d:
+	        break
+	    out += d
+	os.waitpid(pid, 0)
+	sys.stdout.write(out.decode().replace("\r\n", "\n"))
+	EOF
+}
+
+test_expect_success 'on a terminal: the ★ in the aligned table, no processed column' '
+	on_tty kontora lead list --where id=$W >tty &&
+	cat >expect <<-EOF &&
+	id        Название   Имя  Телефон       Этап  Сумма  Менеджер
+	$W  ★ С сайта       +79031112233  new          anna
+	EOF
+	test_cmp expect tty
+'
+
 test_expect_success 'CSV and JSON keep the plain processed column' '
 	kontora lead list -f csv --where id=$W >csv &&
 	test "$(test_csv_get $W title <csv)" = "С сайта" &&

@@ -308,6 +308,15 @@ test_expect_success 'lead assign --dry-run writes nothing' '
 	test_clean
 '
 
+test_expect_success 'assign works for any type with an owner: a client' '
+	kontora client assign $C3 anna &&
+	echo "client $C3: assigned to anna (was nobody)" >expect &&
+	git log -1 --format=%s >subject &&
+	test_cmp expect subject &&
+	kontora client show $C3 >card &&
+	test_grep "^manager: anna$" card
+'
+
 test_expect_success 'usage errors: missing login, unknown lead' '
 	test_expect_code 2 kontora lead assign $L 2>err &&
 	test_grep "usage: kontora lead processed" err &&

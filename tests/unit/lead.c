@@ -2,8 +2,9 @@
  * lead.c - unit tests for lib/lead.c through the public API, on books made
  * in a scratch directory from the default schemas (run from the top of
  * the source tree, as make check does): a batch of leads prepared with
- * one state, as an import distributes them in one change, and what the
- * report says of dedupe.
+ * one state, as an import distributes them in one change, what the
+ * report says of dedupe, and the processed mark of a lead added with its
+ * task in one change.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,47 @@ static void test_dedupe(void)
 	kt_lead_state_free(st);
 }
 
+/* Returns the processed field of lead id at HEAD, or "?" (static). */
+static const char *processed(const char *id)
+{
+	static char v[8];
+	struct kt_error err = { 0 };
+	struct kt_record *r;
+
+	if (kt_record_read(b, kt_books_type(b, "lead"), id, &r, &err))
+		return "?";
+	snprintf(v, sizeof v, "%s", kt_record_get(r, "processed"));
+	kt_record_free(r);
+	return v;
+}
+
+static void test_processed(void)
+{
+	struct kt_error err = { 0 };
+	struct kt_change *c = NULL;
+	const char *id;
+	char lead[9] = "";
+	char *ln[] = { "title", "processed" }, *lv[] = { "С сайта", "false" };
+	char *tn[] = { "text", "on" }, *tv[] = { "Обработать заявку", lead };
+
+	/* As an import does: the lead and its task in one change. */
+	if (kt_change_begin(b, "import", &c, &err) ||
+	    kt_change_add(c, kt_books_type(b, "lead"), ln, lv, 2, &id, &err)) {
+		printf("# %s\n", err.msg);
+		kt_change_free(c);
+		return;
+	}
+	snprintf(lead, sizeof lead, "%s", id);
+	is_int(kt_change_add(c, kt_books_type(b, "task"), tn, tv, 2, &id, &err), 0, "a task on the new lead");
+	is_int(kt_change_commit(c, NULL, NULL, &err), 0, "one commit");
+	kt_change_free(c);
+	is_str(processed(lead), "false", "a task added with its lead leaves the lead marked");
+
+	char *an[] = { "on", "text" }, *av[] = { lead, "Позвонили" };
+	is_int(add("activity", an, av, 2), 0, "a note on it, later");
+	is_str(processed(lead), "true", "processes it");
+}
+
 int main(void)
 {
 	struct kt_error err = { 0 };
@@ -136,6 +178,7 @@ int main(void)
 	   !employee("oleg", "director", "true"), "employees");
 	test_batch();
 	test_dedupe();
+	test_processed();
 	kt_books_close(b);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd))

@@ -21,7 +21,7 @@ static struct kt_books *b;
 static int add(const char *type, char **names, char **values, size_t n)
 {
 	struct kt_error err = { 0 };
-	struct kt_change *c;
+	struct kt_change *c = NULL;
 	const char *id;
 	int rc = kt_change_begin(b, "test", &c, &err);
 

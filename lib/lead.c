@@ -34,6 +34,8 @@ struct kt_lead_state {
 	char **managers;     /* active managers, by login */
 	size_t n;
 	long *count;         /* what the rule weighs for each (load_counts()) */
+	char **pending;      /* leads given a manager before the counts were */
+	size_t npending;     /* needed: "1login" with a client, "0login" without */
 };
 
 /* ------------------------------------------------------------- queries */
@@ -157,6 +159,9 @@ void kt_lead_state_free(struct kt_lead_state *st)
 		free(st->managers[i]);
 	free(st->managers);
 	free(st->count);
+	for (size_t i = 0; i < st->npending; i++)
+		free(st->pending[i]);
+	free(st->pending);
 	free(st);
 }
 
@@ -221,7 +226,9 @@ static int load_counts(struct kt_lead_state *st, struct kt_error *err)
 	char month[21] = "";
 	int rc, step;
 
-	rc = kt_buf_addf(&sql, "SELECT \"%s\", count(*) FROM \"%s\" WHERE \"%s\" IS NOT NULL",
+	/* A scan: through the partial index on the owner SQLite visits every
+	 * lead by its rowid, 1.4 s against 0.3 s at a million leads. */
+	rc = kt_buf_addf(&sql, "SELECT \"%s\", count(*) FROM \"%s\" NOT INDEXED WHERE \"%s\" IS NOT NULL",
 	                 s->owner, s->name, s->owner);
 	if (!rc && st->rule == RULE_ROUND_ROBIN) {
 		kt_datetime_format(kt_books_now(st->b), month);
@@ -258,7 +265,30 @@ static int load_counts(struct kt_lead_state *st, struct kt_error *err)
 	return 0;
 }
 
-/* Reads what the rule needs, once per batch.  Returns 0 or an error. */
+/* Counts a lead given to login in the state, as the books will count it
+ * once added: round-robin counts only leads without a client.  Before
+ * the counts are read, keeps it for load().  Returns 0 or KT_ENOMEM. */
+static int count_lead(struct kt_lead_state *st, const char *login, int has_client)
+{
+	if (!st->loaded) {
+		char **p = realloc(st->pending, (st->npending + 1) * sizeof *p);
+		if (!p)
+			return KT_ENOMEM;
+		st->pending = p;
+		if (!(p[st->npending] = malloc(strlen(login) + 2)))
+			return KT_ENOMEM;
+		sprintf(p[st->npending++], "%d%s", has_client != 0, login);
+		return 0;
+	}
+	size_t i = manager_index(st, login);
+	if (i < st->n && (st->rule == RULE_LEAST_LOADED || !has_client))
+		st->count[i]++;
+	return 0;
+}
+
+/* Reads what the rule needs, once per batch, and counts the leads of the
+ * batch given a manager before.  A batch whose leads all have a manager
+ * never reads it.  Returns 0 or an error. */
 static int load(struct kt_lead_state *st, struct kt_error *err)
 {
 	int rc;
@@ -269,17 +299,9 @@ static int load(struct kt_lead_state *st, struct kt_error *err)
 	    (rc = load_counts(st, err)))
 		return rc;
 	st->loaded = 1;
+	for (size_t i = 0; i < st->npending; i++)
+		count_lead(st, st->pending[i] + 1, st->pending[i][0] == '1');
 	return 0;
-}
-
-/* Counts a lead given to login in the state, as the books will count it
- * once added: round-robin counts only leads without a client. */
-static void count_lead(struct kt_lead_state *st, const char *login, int has_client)
-{
-	size_t i = manager_index(st, login);
-
-	if (i < st->n && (st->rule == RULE_LEAST_LOADED || !has_client))
-		st->count[i]++;
 }
 
 /* ------------------------------------------------------------- prepare */
@@ -421,19 +443,18 @@ int kt_lead_prepare(struct kt_lead_state *st, char *const *names, char *const *v
 		if (report_set(r, names[i], values[i]))
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (rc || (rc = index_open(st->b, err)) ||
-	    (rc = link_client(st, client, names, values, n, r, &manager, err)) ||
-	    !owner || (!m && !(manager && *manager) && st->rule == RULE_NONE) ||
-	    (rc = load(st, err)))
+	    (rc = link_client(st, client, names, values, n, r, &manager, err)) || !owner)
 		goto done;
 	int has_client = client || r->client;
 	if (m) {
-		/* Given: the rotation goes on after it, as the books will say. */
-		count_lead(st, m, has_client);
+		/* Given: counted for the next leads of the batch. */
+		if (count_lead(st, m, has_client))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	} else if (manager && *manager) {
 		r->rule = "client";
 		r->manager = manager;
 		manager = NULL;
-	} else {
+	} else if (st->rule != RULE_NONE && !(rc = load(st, err))) {
 		size_t pick = 0;
 		for (size_t i = 1; i < st->n; i++)
 			if (st->count[i] < st->count[pick])
@@ -445,11 +466,9 @@ int kt_lead_prepare(struct kt_lead_state *st, char *const *names, char *const *v
 				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 		}
 	}
-	if (!rc && r->manager) {
-		count_lead(st, r->manager, has_client);
-		if (report_set(r, owner, r->manager))
-			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	}
+	if (!rc && r->manager && (count_lead(st, r->manager, has_client) ||
+	                          report_set(r, owner, r->manager)))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 done:
 	free(manager);
 	if (rc)

@@ -89,6 +89,17 @@ static void test_batch(void)
 	is_str(r.manager, "anna", "vera's lead counted: then anna (4/4/4 before)");
 	kt_lead_report_free(&r);
 	kt_lead_state_free(st);
+
+	/* A new batch: a lead given to anna before any count is read. */
+	if (kt_lead_state_new(b, &st, &err))
+		return;
+	given_v[1] = "anna";
+	kt_lead_prepare(st, given_n, given_v, 2, &r, &err);
+	kt_lead_report_free(&r);
+	kt_lead_prepare(st, names, values, 1, &r, &err);
+	is_str(r.manager, "boris", "anna's lead of the batch is counted when the counts are read");
+	kt_lead_report_free(&r);
+	kt_lead_state_free(st);
 }
 
 static void test_dedupe(void)

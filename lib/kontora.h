@@ -796,12 +796,14 @@ struct kt_lead_report {
 
 /* Prepares a new lead given as (name, value) pairs, values as typed (the
  * pairs kt_change_add() takes).  Dedupe: without a client given, the
- * newest client whose INN, phone or e-mail (in that order, in any form
- * that normalises to the same value) equals the lead's, else the newest
- * contact with a client that has it, links the lead to that client (and
- * to the contact when none is given).  Distribution: a lead without a
- * manager gets its client's manager, else an active manager (employee
- * with role manager, active not false) by the rule, ties by login:
+ * newest client the caller may see whose INN, phone or e-mail (in that
+ * order, in any form that normalises to the same value) equals the
+ * lead's, else the newest such contact with a client, links the lead to
+ * that client (and to the contact when none is given).  A caller who may
+ * add only their own leads (a manager) gets the lead, undistributed.
+ * Distribution: a lead without a manager gets its client's manager, else
+ * an active manager (employee with role manager, active not false) by
+ * the rule, ties by login:
  * round-robin the one with the fewest leads without a client created
  * this month (UTC), which in a steady team is a rotation by login, taken
  * from the books alone (no hidden counter, no clock ties); least-loaded
@@ -820,8 +822,8 @@ void kt_lead_report_free(struct kt_lead_report *r);
  * (a lead from the web) that is false is marked until someone acts on
  * it.  Every kt_change_edit() of it that does not set processed itself
  * (an edit, a move, an assignment) and every kt_change_add() of a record
- * whose field "on" names it (a note, a task) also sets processed=true,
- * in the same change.  A record added by the same change is not touched,
+ * whose field "on" names it (a note, a task) by someone who may change
+ * it also sets processed=true, in the same change.  A record added by the same change is not touched,
  * so an importer may add a lead and its task together; an importer that
  * edits an unprocessed lead (another comment) sets processed=false in
  * that edit to keep the mark. */

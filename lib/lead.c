@@ -73,43 +73,52 @@ static const struct kt_field *ref_field(const struct kt_schema *s, const char *t
 	return NULL;
 }
 
-/* Finds the newest record of s whose field of type t holds value; with
- * ref non-NULL, only one whose field ref is set, and *ref_value gets it.
- * Returns 1 with *id (and *ref_value) (caller frees), 0 when none, or an
- * error. */
+/* Finds the newest record of s that the caller may see whose field of
+ * type t holds value; with ref non-NULL, only one whose field ref is set,
+ * and *ref_value gets it.  Returns 1 with *id (and *ref_value) (caller
+ * frees), 0 when none, or an error. */
 static int find_by(struct kt_books *b, const struct kt_schema *s, enum kt_ftype t,
                    const char *value, const struct kt_field *ref, char **id,
                    char **ref_value, struct kt_error *err)
 {
-	for (size_t i = 0; s && i < s->nfields; i++) {
+	char *seen = NULL;
+	int rc = s ? access_where(b, s, ACCESS_READ, &seen, err) : 0;
+
+	for (size_t i = 0; !rc && s && i < s->nfields; i++) {
 		const struct kt_field *f = &s->fields[i];
+		struct kt_buf sql = { 0 };
 		sqlite3_stmt *st;
-		char sql[512];
-		int rc, step;
+		int step;
 
 		if (f->type != t)
 			continue;
-		snprintf(sql, sizeof sql, "SELECT id, \"%s\" FROM \"%s\" WHERE \"%s\" = ?%s%s%s "
-		         "ORDER BY created DESC, id LIMIT 1", ref ? ref->name : "id", s->name, f->name,
-		         ref ? " AND \"" : "", ref ? ref->name : "", ref ? "\" IS NOT NULL" : "");
-		if ((rc = prepare(b, sql, value, NULL, &st, err)))
-			return rc;
+		if (kt_buf_addf(&sql, "SELECT id, \"%s\" FROM \"%s\" WHERE \"%s\" = ?",
+		                ref ? ref->name : "id", s->name, f->name) ||
+		    (ref && kt_buf_addf(&sql, " AND \"%s\" IS NOT NULL", ref->name)) ||
+		    (seen && kt_buf_addf(&sql, " AND (%s)", seen)) ||
+		    kt_buf_adds(&sql, " ORDER BY created DESC, id LIMIT 1"))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		else
+			rc = prepare(b, sql.data, value, NULL, &st, err);
+		kt_buf_free(&sql);
+		if (rc)
+			break;
 		if ((step = sqlite3_step(st)) == SQLITE_ROW) {
 			*id = column_dup(st, 0);
 			if (ref)
 				*ref_value = column_dup(st, 1);
-			sqlite3_finalize(st);
+			rc = 1;
 			if (!*id || (ref && !*ref_value)) {
 				free(*id);
-				return kt_error_set(err, KT_ENOMEM, "out of memory");
+				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 			}
-			return 1;
+		} else if (step != SQLITE_DONE) {
+			rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
 		}
 		sqlite3_finalize(st);
-		if (step != SQLITE_DONE)
-			return kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
 	}
-	return 0;
+	free(seen);
+	return rc;
 }
 
 /* --------------------------------------------------------------- state */
@@ -125,6 +134,8 @@ int kt_lead_state_new(struct kt_books *b, struct kt_lead_state **out, struct kt_
 
 	if (!lead)
 		return kt_error_set(err, KT_ENOTFOUND, "these books have no schemas/lead.schema");
+	if ((rc = books_identity(b, err)))
+		return rc;
 	rc = kt_config_get(b, "assign.rule", &value, err);
 	if (rc && rc != KT_ENOTFOUND)
 		return rc;
@@ -435,6 +446,10 @@ int kt_lead_prepare(struct kt_lead_state *st, char *const *names, char *const *v
 	const char *owner = st->lead->owner;
 	const char *client = given(names, values, n, "client");
 	const char *m = owner ? given(names, values, n, owner) : NULL;
+
+	/* A caller who may add only their own leads (a manager) gets them. */
+	if (owner && !m)
+		m = access_own_default(st->b, st->lead);
 	char *manager = NULL;
 	int rc = 0;
 
@@ -577,8 +592,17 @@ int processed_touch(struct kt_change *c, const struct kt_schema *s, const char *
 int processed_touch_on(struct kt_change *c, const char *id, struct kt_error *err)
 {
 	const struct kt_schema *s = kt_books_type_by_prefix(change_books(c), *id);
+	struct kt_error denied = { 0 };
+	int rc;
 
 	if (!s || !has_processed(s) || !id_valid(s, id))
 		return 0;
+	/* Only someone who may change it processes it: a note by another
+	 * leaves it marked. */
+	rc = access_record(change_books(c), s, id, ACCESS_WRITE, &denied);
+	if (rc == KT_EACCESS)
+		return 0;
+	if (rc)
+		return kt_error_set(err, rc, "%s", denied.msg);
 	return mark_processed(c, s, id, err);
 }

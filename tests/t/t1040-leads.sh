@@ -9,7 +9,8 @@ test_expect_success 'setup: three managers (anna from test_books), a director' '
 	(cd books &&
 	 kontora employee add --login vera --name "Вера Орлова" --role manager >/dev/null &&
 	 kontora employee add --login boris --name "Борис Ким" --role manager >/dev/null &&
-	 kontora employee add --login dir --name "Директор" --role director >/dev/null)
+	 kontora employee add --login dir --name "Директор" --role director >/dev/null &&
+	 kontora employee add --login elena --name "Елена Орлова" --role lab >/dev/null)
 '
 cd books 2>/dev/null
 
@@ -139,6 +140,20 @@ test_expect_success 'a client without a manager: the rule decides' '
 	test_grep "assigned to .* (round-robin: had" err
 '
 
+test_expect_success 'a manager adds own leads: no distribution, no link to a client not theirs' '
+	L=$(KONTORA_USER=boris kontora lead add --phone "+7 495 123-45-67" "Свой звонок" 2>err) &&
+	test_line_count = 0 err &&
+	test "$(manager $L)" = boris &&
+	test -z "$(field $L client)"
+'
+
+test_expect_success 'a manager adding a lead of their own client: linked' '
+	L=$(KONTORA_USER=boris kontora lead add --phone 89165554433 "Снова Иван" 2>err) &&
+	echo "kontora: lead $L: linked to client $C2 «Лютик» (same phone +79165554433 as contact $P2)" >expect &&
+	test_cmp expect err &&
+	test "$(manager $L)" = boris
+'
+
 test_expect_success 'lead add --dry-run writes nothing' '
 	before=$(test_commits) &&
 	kontora lead add --dry-run --phone "8 495 1234567" Проба >out 2>err &&
@@ -260,6 +275,12 @@ test_expect_success 'a task on it, a move, an assignment process it' '
 	echo "true true true" >expect &&
 	echo "$(field $L1 processed) $(field $L2 processed) $(field $L3 processed)" >got &&
 	test_cmp expect got
+'
+
+test_expect_success 'a task on it by someone who may not change it leaves the mark' '
+	L=$(web Лаборатория) &&
+	KONTORA_USER=elena kontora task add --on $L --to elena --due 2026-11-24 "Посмотреть" >/dev/null &&
+	test "$(field $L processed)" = false
 '
 
 test_expect_success 'a list of processed leads shows no ★' '

@@ -163,8 +163,9 @@ run kontora lead add --processed false --name 'Ольга' --phone '+7 903 100 2
 	tee "$out/web-lead.txt"
 web=$(tail -n 1 "$out/web-lead.txt")
 run kontora lead list --where processed=false
-KONTORA_USER=ivan run kontora lead processed "$web"
-run kontora lead assign "$web" sergey
+who=$(kontora lead show "$web" | sed -n 's/^manager: //p')
+KONTORA_USER=$who run kontora lead processed "$web"
+run kontora lead assign "$web" ivan
 run kontora lead list
 
 say "Git: one commit per change, a clean worktree"

@@ -196,11 +196,11 @@ on_tty () {
 	EOF
 }
 
-test_expect_success 'on a terminal: the ★ in the aligned table, no processed column' '
+test_expect_success 'on a terminal: the ★ in the aligned table, no processed column, stage names' '
 	on_tty kontora lead list --where id=$W >tty &&
 	cat >expect <<-EOF &&
-	id        Название   Имя  Телефон       Этап  Сумма  Менеджер
-	$W  ★ С сайта       +79031112233  new          anna
+	id        Название   Имя  Телефон       Этап   Сумма  Менеджер
+	$W  ★ С сайта       +79031112233  Новый         anna
 	EOF
 	test_cmp expect tty
 '

@@ -563,7 +563,9 @@ static int mark_processed(struct kt_change *c, const struct kt_schema *s, const 
 	sqlite3_finalize(q);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
-	return unprocessed ? kt_change_edit(c, s, id, names, values, 1, err) : 0;
+	/* The mark goes with an action the caller was let take: no edit line
+	 * of the workflow is asked (a note on a won lead processes it too). */
+	return unprocessed ? change_set(c, s, id, names, values, 1, 0, err) : 0;
 }
 
 /* Returns 1 if records of s carry the processed mark. */

@@ -277,6 +277,17 @@ test_expect_success 'a task on it, a move, an assignment process it' '
 	test_cmp expect got
 '
 
+test_expect_success 'a manager notes a won unprocessed lead: the mark goes, whatever the edit lines' '
+	L=$(kontora lead add --processed false --to anna --amount 100 Выигран 2>/dev/null) &&
+	kontora lead won $L &&
+	kontora lead edit $L --set processed=false &&
+	test_must_fail env KONTORA_USER=anna kontora lead edit $L --set comment=x 2>err &&
+	before=$(test_commits) &&
+	KONTORA_USER=anna kontora note $L "Оплатили" >/dev/null &&
+	test $(test_commits) = $((before + 1)) &&
+	test "$(field $L processed)" = true
+'
+
 test_expect_success 'a task on it by someone who may not change it leaves the mark' '
 	L=$(web Лаборатория) &&
 	KONTORA_USER=elena kontora task add --on $L --to elena --due 2026-11-24 "Посмотреть" >/dev/null &&

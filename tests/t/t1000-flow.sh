@@ -32,7 +32,7 @@ test_expect_success 'the default books ship workflows/lead.flow' '
 	kontora check
 '
 
-test_expect_success 'a new lead is in stage new' '
+test_expect_success 'a new lead is in stage new (and goes to anna, the only manager)' '
 	L=$(kontora lead add --title "Поставка гелей") &&
 	echo new >expect &&
 	field_of $L stage >actual &&
@@ -54,7 +54,7 @@ test_expect_success 'qualify: one commit, subject names the move, the task of "o
 	id: $T
 	text: Подготовить КП
 	on: $L
-	assignee: test
+	assignee: anna
 	due: 2026-11-25
 	done: false
 	rule: workflows/lead.flow on qualified

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kontora.h"
+#include "internal.h"
 
 /* The state of one kt_csv_parse(), shared with libcsv's callbacks. */
 struct parse {
@@ -187,6 +187,13 @@ static int parse_lines(struct csv_parser *cp, struct parse *p, const char *buf,
 int kt_csv_parse(const char *buf, size_t len, const char *name,
                  struct kt_csv **out, struct kt_error *err)
 {
+	return csv_parse_delim(buf, len, name, ',', out, err);
+}
+
+/* kt_csv_parse() with another delimiter.  See internal.h. */
+int csv_parse_delim(const char *buf, size_t len, const char *name, char delim,
+                    struct kt_csv **out, struct kt_error *err)
+{
 	struct csv_parser cp;
 	struct parse p = { 0 };
 	size_t off = 0;
@@ -203,6 +210,7 @@ int kt_csv_parse(const char *buf, size_t len, const char *name,
 		return kt_error_set(err, KT_ENOMEM, "%s: out of memory", name);
 	}
 	csv_set_space_func(&cp, no_space);
+	csv_set_delim(&cp, (unsigned char)delim);
 	rc = parse_lines(&cp, &p, buf, off, len, name, err);
 	csv_free(&cp);
 	free_strings(p.fields, p.nfields);

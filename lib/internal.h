@@ -308,4 +308,18 @@ int processed_touch_on(struct kt_change *c, const char *id, struct kt_error *err
 /* Parses a stored bool ("true"/"false"/"") into 1/0/-1. */
 int bool_value(const char *s);
 
+/* kt_csv_parse() with the delimiter delim (',' ';' or '\t') instead of
+ * ','.  Returns the same. */
+int csv_parse_delim(const char *buf, size_t len, const char *name, char delim,
+                    struct kt_csv **out, struct kt_error *err);
+
+/* Reads the first worksheet of the XLSX workbook in data[0..len) into
+ * *out as if it were CSV: the first row the header, every row padded to
+ * its last cell, each row's line its row number in the sheet.  Numbers
+ * come as written in the file, dates as YYYY-MM-DD when the cell's style
+ * is a date.  Returns 0 and *out (free with kt_csv_free()), or KT_EINVAL
+ * naming what is wrong with the file, or KT_ENOMEM. */
+int xlsx_read_sheet(const char *data, size_t len, const char *name,
+                    struct kt_csv **out, struct kt_error *err);
+
 #endif

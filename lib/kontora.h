@@ -447,6 +447,53 @@ int kt_config_foreach(struct kt_books *b,
 int kt_conf_file_get(const char *path, const char *key, char **value,
                      struct kt_error *err);
 
+/* ---------------------------------------------------------------- intake */
+
+/* What kt_intake_parse() reads. */
+enum kt_intake_format {
+	KT_INTAKE_AUTO,      /* by the name's extension, else the first bytes */
+	KT_INTAKE_FORM,      /* application/x-www-form-urlencoded: one row */
+	KT_INTAKE_JSON,      /* an object (one row) or an array of objects */
+	KT_INTAKE_CSV,       /* a header row; ',' ';' or tab, found from the header */
+	KT_INTAKE_XLSX,      /* the first sheet; its first row the header */
+};
+
+/* One row of input: (name, value) pairs as the input named them, in
+ * UTF-8. */
+struct kt_intake_row {
+	long line;           /* where it starts in the file (1-based) */
+	size_t n;
+	char **names;
+	char **values;
+	char *error;         /* why the row cannot be used (a field that does not
+	                        decode), or NULL */
+};
+
+struct kt_intake {
+	enum kt_intake_format format;   /* what was read */
+	const char *encoding;           /* "utf-8" or "cp1251": what was decoded */
+	size_t n;
+	struct kt_intake_row *rows;
+};
+
+/* Reads the rows of a web form post or a lead export in data[0..len).
+ * name (a file name, for messages and for the format when format is
+ * KT_INTAKE_AUTO) may be NULL.  encoding is "auto" (or NULL: a BOM or
+ * UTF-8 is UTF-8, text that is mostly UTF-8 is UTF-8 with its bad rows
+ * rejected, else Windows-1251), "utf-8" or "cp1251".  A field that does
+ * not decode marks its row's error with the field's name; the other rows
+ * are read.  Returns 0 and *out (free with kt_intake_free()), or an error
+ * for input that cannot be read at all ("leads.json:7: malformed JSON:
+ * ..."). */
+int kt_intake_parse(const char *data, size_t len, const char *name,
+                    enum kt_intake_format format, const char *encoding,
+                    struct kt_intake **out, struct kt_error *err);
+void kt_intake_free(struct kt_intake *in);
+
+/* Returns the value of r's field called name (exactly; owned by r), or
+ * NULL. */
+const char *kt_intake_get(const struct kt_intake_row *r, const char *name);
+
 /* ----------------------------------------------------------------- spool */
 
 /* Delivers len bytes of data into the maildir-style spool dir (created

@@ -494,6 +494,55 @@ void kt_intake_free(struct kt_intake *in);
  * NULL. */
 const char *kt_intake_get(const struct kt_intake_row *r, const char *name);
 
+/* What a web form's row says about a lead (lib/weblead.c). */
+enum kt_weblead_field {
+	KT_WL_NAME, KT_WL_PHONE, KT_WL_EMAIL, KT_WL_INN, KT_WL_COMMENT,
+	KT_WL_PRODUCT,       /* what the person is interested in: the lead's title */
+	KT_WL_FORM,          /* the form's name or id */
+	KT_WL_TRANID,        /* the form service's id of the submission */
+	KT_WL_TIME,          /* when it was sent, as the input says */
+	KT_WL_UTM_SOURCE, KT_WL_UTM_MEDIUM, KT_WL_UTM_CAMPAIGN, KT_WL_UTM_CONTENT,
+	KT_WL_UTM_TERM,
+	KT_WEBLEAD_NFIELDS
+};
+
+/* Which input names a source's fields come under: [source "NAME"] of
+ * kontora.conf (key = Name1, Name2), else the defaults for Tilda and
+ * common exports. */
+struct kt_source_map {
+	char *source;                      /* "tilda" */
+	char *names[KT_WEBLEAD_NFIELDS];   /* '|'-separated input names */
+	char *lead_source;                 /* the lead_source dict id ("web") */
+};
+
+/* Loads the mapping of source from kontora.conf ([source "NAME"] keys
+ * name, phone, email, inn, comment, product, form, tranid, time, utm_*,
+ * and lead-source) over the defaults; b NULL gives the defaults alone.
+ * Returns 0 and fills *m (free with
+ * kt_source_map_free()), or an error. */
+int kt_source_map_load(struct kt_books *b, const char *source, struct kt_source_map *m,
+                       struct kt_error *err);
+void kt_source_map_free(struct kt_source_map *m);
+
+/* Returns the key of [source "NAME"] for field f, such as "phone". */
+const char *kt_weblead_key(enum kt_weblead_field f);
+
+/* A lead read from one row: its fields normalised (phone +7XXXXXXXXXX,
+ * e-mail lower case, text trimmed; a phone or e-mail that cannot be read
+ * moved to the comment), or why the row is rejected. */
+struct kt_weblead {
+	char *v[KT_WEBLEAD_NFIELDS];   /* NULL or text */
+	char *external_id;             /* "tilda:5489108:4802756061" or "SOURCE:h<hash>" */
+	char *reason;                  /* why it is rejected, or NULL */
+};
+
+/* Reads row r by mapping m into *l (free with kt_weblead_free()).  A row
+ * with no phone and no e-mail, a field over 10000 bytes, or a decoding
+ * error is rejected: l->reason says why.  Returns 0, or KT_ENOMEM. */
+int kt_weblead_from_row(const struct kt_source_map *m, const struct kt_intake_row *r,
+                        struct kt_weblead *l, struct kt_error *err);
+void kt_weblead_free(struct kt_weblead *l);
+
 /* ----------------------------------------------------------------- spool */
 
 /* Delivers len bytes of data into the maildir-style spool dir (created

@@ -1,0 +1,342 @@
+/*
+ * weblead.c - what a web form's row says about a lead: the mapping of a
+ * source's input fields to lead fields (defaults for Tilda and for a CSV
+ * with a header, overridden by [source "NAME"] in kontora.conf), and the
+ * normalisation of names, phones, e-mails and UTM tags.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* The input names each lead field is looked for under, in order, when
+ * kontora.conf does not say: what Tilda posts and what form services and
+ * people put in the header of an export.  Matched ignoring case and ё. */
+static const struct {
+	const char *key;          /* the key of [source "NAME"] */
+	const char *names;        /* the default input names, '|'-separated */
+} inputs[KT_WEBLEAD_NFIELDS] = {
+	[KT_WL_NAME] = { "name", "name|fio|имя|фио|ваше имя|контактное лицо|contact|contact name|клиент" },
+	[KT_WL_PHONE] = { "phone", "phone|tel|telephone|телефон|номер телефона|мобильный|phone number" },
+	[KT_WL_EMAIL] = { "email", "email|e-mail|mail|почта|электронная почта|эл. почта" },
+	[KT_WL_INN] = { "inn", "inn|инн" },
+	[KT_WL_COMMENT] = { "comment", "comment|comments|message|textarea|text|комментарий|сообщение|вопрос|описание" },
+	[KT_WL_PRODUCT] = { "product", "product|products|interest|товар|продукт|интерес|что интересует|тема|subject" },
+	[KT_WL_FORM] = { "form", "formname|formid|form|форма" },
+	[KT_WL_TRANID] = { "tranid", "tranid|request id|id заявки|submission id" },
+	[KT_WL_TIME] = { "time", "time|date|created|created at|дата|дата заявки|время" },
+	[KT_WL_UTM_SOURCE] = { "utm_source", "utm_source" },
+	[KT_WL_UTM_MEDIUM] = { "utm_medium", "utm_medium" },
+	[KT_WL_UTM_CAMPAIGN] = { "utm_campaign", "utm_campaign" },
+	[KT_WL_UTM_CONTENT] = { "utm_content", "utm_content" },
+	[KT_WL_UTM_TERM] = { "utm_term", "utm_term" },
+};
+
+/* A field longer than this is no form's honest input. */
+#define MAX_FIELD 10000
+
+/* Returns the key of [source] that names field f ("phone"). */
+const char *kt_weblead_key(enum kt_weblead_field f)
+{
+	return inputs[f].key;
+}
+
+/* Frees the strings of a mapping. */
+void kt_source_map_free(struct kt_source_map *m)
+{
+	for (size_t i = 0; i < KT_WEBLEAD_NFIELDS; i++)
+		free(m->names[i]);
+	free(m->source);
+	free(m->lead_source);
+	memset(m, 0, sizeof *m);
+}
+
+/* Loads the mapping of source.  See kontora.h. */
+int kt_source_map_load(struct kt_books *b, const char *source, struct kt_source_map *m,
+                       struct kt_error *err)
+{
+	char key[200];
+	int rc = 0;
+
+	memset(m, 0, sizeof *m);
+	if (!(m->source = strdup(source)))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < KT_WEBLEAD_NFIELDS; i++) {
+		snprintf(key, sizeof key, "source.%s.%s", source, inputs[i].key);
+		rc = b ? kt_config_get(b, key, &m->names[i], err) : KT_ENOTFOUND;
+		if (rc == KT_ENOTFOUND) {
+			/* Configured names are separated by commas; defaults by '|'. */
+			rc = (m->names[i] = strdup(inputs[i].names)) ? 0 : KT_ENOMEM;
+		} else if (!rc)
+			for (char *p = m->names[i]; *p; p++)
+				if (*p == ',')
+					*p = '|';
+	}
+	if (!rc) {
+		snprintf(key, sizeof key, "source.%s.lead-source", source);
+		rc = b ? kt_config_get(b, key, &m->lead_source, err) : KT_ENOTFOUND;
+		if (rc == KT_ENOTFOUND)
+			rc = (m->lead_source = strdup("web")) ? 0 : KT_ENOMEM;
+	}
+	if (rc) {
+		kt_source_map_free(m);
+		return rc == KT_ENOMEM ? kt_error_set(err, rc, "out of memory") : rc;
+	}
+	return 0;
+}
+
+/* Returns 1 if the input name matches one of the '|'-separated names,
+ * ignoring case, ё, and spaces around. */
+static int name_matches(const char *names, const char *folded_name)
+{
+	for (const char *p = names; p; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL) {
+		size_t len = strcspn(p, "|");
+		while (len && p[len - 1] == ' ')
+			len--;
+		while (len && *p == ' ')
+			p++, len--;
+		char *one = strndup(p, len), *folded = one ? kt_fold(one) : NULL;
+		int same = folded && !strcmp(folded, folded_name);
+		free(one);
+		free(folded);
+		if (same)
+			return 1;
+	}
+	return 0;
+}
+
+/* Returns a copy of s without leading and trailing white space, and with
+ * runs of white space inside made one space (caller frees), or NULL. */
+static char *squeeze(const char *s)
+{
+	char *out = malloc(strlen(s) + 1), *o = out;
+	int space = 0;
+
+	if (!out)
+		return NULL;
+	for (; *s; s++) {
+		if (isspace((unsigned char)*s)) {
+			space = o != out;
+			continue;
+		}
+		if (space)
+			*o++ = ' ';
+		space = 0;
+		*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Sets field f of l to a trimmed copy of value unless it is set.  Returns
+ * 0 or KT_ENOMEM. */
+static int set_field(struct kt_weblead *l, enum kt_weblead_field f, const char *value)
+{
+	if (l->v[f] && *l->v[f])
+		return 0;
+	free(l->v[f]);
+	/* A comment keeps its lines; other fields are one line. */
+	if (f == KT_WL_COMMENT) {
+		size_t start = strspn(value, " \t\r\n"), len = strlen(value + start);
+		while (len && isspace((unsigned char)value[start + len - 1]))
+			len--;
+		l->v[f] = strndup(value + start, len);
+	} else
+		l->v[f] = squeeze(value);
+	return l->v[f] ? 0 : KT_ENOMEM;
+}
+
+/* Takes the UTM tags Tilda keeps in its TILDAUTM cookie
+ * ("utm_source=yandex|||utm_medium=cpc", percent-encoded or not) from the
+ * COOKIES field into the fields not set yet.  Returns 0 or KT_ENOMEM. */
+static int tilda_utm(struct kt_weblead *l, const char *cookies)
+{
+	const char *p = strstr(cookies, "TILDAUTM=");
+	int rc = 0;
+
+	if (!p)
+		return 0;
+	p += strlen("TILDAUTM=");
+	char *tags = strndup(p, strcspn(p, ";")), *o = tags;
+	if (!tags)
+		return KT_ENOMEM;
+	for (const char *s = tags; *s; s++) {
+		int hi, lo;
+		if (*s == '%' && s[1] && s[2] && sscanf(s + 1, "%1x%1x", &hi, &lo) == 2) {
+			*o++ = (char)(hi * 16 + lo);
+			s += 2;
+		} else
+			*o++ = *s;
+	}
+	*o = '\0';
+	for (char *tag = tags; tag && !rc;) {
+		char *next = strstr(tag, "|||");
+		if (next)
+			*next = '\0';
+		char *eq = strchr(tag, '=');
+		for (int f = KT_WL_UTM_SOURCE; eq && f <= KT_WL_UTM_TERM; f++)
+			if ((size_t)(eq - tag) == strlen(inputs[f].key) && !strncmp(tag, inputs[f].key, (size_t)(eq - tag)))
+				rc = set_field(l, (enum kt_weblead_field)f, eq + 1);
+		tag = next ? next + 3 : NULL;
+	}
+	free(tags);
+	return rc;
+}
+
+/* Sets l->reason to why, and field's name before it when not NULL, unless
+ * it is set.  Returns 0 or KT_ENOMEM. */
+static int reject(struct kt_weblead *l, const char *field, const char *why)
+{
+	struct kt_buf b = { 0 };
+
+	if (l->reason)
+		return 0;
+	if (kt_buf_addf(&b, "%.100s%s%s", field ? field : "", field ? ": " : "", why)) {
+		kt_buf_free(&b);
+		return KT_ENOMEM;
+	}
+	l->reason = kt_buf_detach(&b);
+	return 0;
+}
+
+/* Appends "label: value" as a line of the comment.  Returns 0 or
+ * KT_ENOMEM. */
+static int add_to_comment(struct kt_weblead *l, const char *label, const char *value)
+{
+	struct kt_buf b = { 0 };
+	int rc = kt_buf_addf(&b, "%s%s%s: %s", l->v[KT_WL_COMMENT] ? l->v[KT_WL_COMMENT] : "",
+	                     l->v[KT_WL_COMMENT] && *l->v[KT_WL_COMMENT] ? "\n" : "", label, value);
+
+	if (rc)
+		return rc;
+	free(l->v[KT_WL_COMMENT]);
+	l->v[KT_WL_COMMENT] = kt_buf_detach(&b);
+	return 0;
+}
+
+/* Normalises phone and e-mail: a phone in any usual form to +7XXXXXXXXXX
+ * (foreign numbers to + and digits), an e-mail trimmed and lower-cased.
+ * One that cannot be read goes to the comment so nothing is lost.
+ * Returns 0 or KT_ENOMEM. */
+static int normalize_contacts(struct kt_weblead *l)
+{
+	char phone[20];
+	int rc = 0;
+
+	if (l->v[KT_WL_PHONE] && *l->v[KT_WL_PHONE]) {
+		if (kt_phone_normalize(l->v[KT_WL_PHONE], phone) == 0) {
+			free(l->v[KT_WL_PHONE]);
+			rc = (l->v[KT_WL_PHONE] = strdup(phone)) ? 0 : KT_ENOMEM;
+		} else {
+			rc = add_to_comment(l, "Телефон (не распознан)", l->v[KT_WL_PHONE]);
+			l->v[KT_WL_PHONE][0] = '\0';
+		}
+	}
+	char *e = l->v[KT_WL_EMAIL];
+	if (!rc && e && *e) {
+		for (char *p = e; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		const char *at = strchr(e, '@');
+		if (!at || at == e || !strchr(at, '.') || strchr(e, ' ') || strchr(at + 1, '@')) {
+			rc = add_to_comment(l, "E-mail (не распознан)", e);
+			e[0] = '\0';
+		}
+	}
+	return rc;
+}
+
+/* Writes the SHA-1 of data in hex (40 digits and a NUL) into hex.
+ * Returns 0 or KT_ENOMEM. */
+static int sha1_hex(const char *data, size_t len, char hex[41])
+{
+	git_oid oid;
+
+	if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB))
+		return KT_ENOMEM;
+	git_oid_tostr(hex, 41, &oid);
+	return 0;
+}
+
+/* Makes the submission's external id: the source and the form service's
+ * own id (tranid) when there is one, else a hash of the source, the
+ * normalised fields and the time the row gives.  Returns 0 or KT_ENOMEM. */
+static int external_id(struct kt_weblead *l, const char *source)
+{
+	struct kt_buf b = { 0 };
+	int rc;
+
+	if (l->v[KT_WL_TRANID] && *l->v[KT_WL_TRANID])
+		rc = kt_buf_addf(&b, "%s:%s", source, l->v[KT_WL_TRANID]);
+	else {
+		struct kt_buf text = { 0 };
+		static const enum kt_weblead_field hashed[] = {
+			KT_WL_NAME, KT_WL_PHONE, KT_WL_EMAIL, KT_WL_INN, KT_WL_COMMENT,
+			KT_WL_PRODUCT, KT_WL_FORM, KT_WL_TIME,
+		};
+		rc = kt_buf_adds(&text, source);
+		for (size_t i = 0; !rc && i < sizeof hashed / sizeof *hashed; i++)
+			rc = kt_buf_addf(&text, "\n%s", l->v[hashed[i]] ? l->v[hashed[i]] : "");
+		char hex[41];
+		if (!rc && !(rc = sha1_hex(text.data, text.len, hex)))
+			rc = kt_buf_addf(&b, "%s:h%.16s", source, hex);
+		kt_buf_free(&text);
+	}
+	if (!rc)
+		l->external_id = kt_buf_detach(&b);
+	kt_buf_free(&b);
+	return rc;
+}
+
+/* Reads what row r says about a lead.  See kontora.h. */
+int kt_weblead_from_row(const struct kt_source_map *m, const struct kt_intake_row *r,
+                        struct kt_weblead *l, struct kt_error *err)
+{
+	const char *cookies = NULL;
+	int rc = 0;
+
+	memset(l, 0, sizeof *l);
+	if (r->error)
+		rc = reject(l, NULL, r->error);
+	for (size_t i = 0; !rc && i < r->n; i++) {
+		char *folded = kt_fold(r->names[i]);
+		if (!folded)
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+		if (!strcmp(folded, "cookies"))
+			cookies = r->values[i];
+		for (int f = 0; !rc && f < KT_WEBLEAD_NFIELDS; f++) {
+			if (!name_matches(m->names[f], folded))
+				continue;
+			if (strlen(r->values[i]) > MAX_FIELD)
+				rc = reject(l, r->names[i], "longer than 10000 bytes");
+			else
+				rc = set_field(l, (enum kt_weblead_field)f, r->values[i]);
+		}
+		free(folded);
+	}
+	if (!rc && cookies)
+		rc = tilda_utm(l, cookies);
+	if (!rc && !l->reason)
+		rc = normalize_contacts(l);
+	if (!rc && !l->reason && (!l->v[KT_WL_PHONE] || !*l->v[KT_WL_PHONE]) &&
+	    (!l->v[KT_WL_EMAIL] || !*l->v[KT_WL_EMAIL]))
+		rc = reject(l, NULL, "no phone and no e-mail: nobody to call back");
+	if (!rc && !l->reason)
+		rc = external_id(l, m->source);
+	if (rc) {
+		kt_weblead_free(l);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* Frees what kt_weblead_from_row() filled. */
+void kt_weblead_free(struct kt_weblead *l)
+{
+	for (size_t i = 0; i < KT_WEBLEAD_NFIELDS; i++)
+		free(l->v[i]);
+	free(l->reason);
+	free(l->external_id);
+	memset(l, 0, sizeof *l);
+}

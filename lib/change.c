@@ -40,8 +40,17 @@ struct kt_change {
 	struct kt_books *b;
 	char *command;
 	struct op *ops;
-	size_t nops;
+	size_t nops, capops;
+	/* The ids and unique values of the records added, "TYPE\037id\037L3F9K2QX"
+	 * and "TYPE\037FIELD\037value" -> their op, so that a batch of a
+	 * hundred thousand adds is not quadratic; other ops are few and
+	 * looked through. */
+	struct strmap added;
+	size_t nother;
 };
+
+/* The ops a commit message describes and names in trailers. */
+enum { MESSAGE_OPS = 100 };
 
 /* Attempts at moving the branch: some wait 10 ms for a ref lock. */
 enum { MAX_ATTEMPTS = 400, NOTHING = 1 };
@@ -65,6 +74,8 @@ static int lock_books(struct kt_books *b, struct kt_error *err)
 		b->lock_fd = -1;
 		return kt_error_set(err, KT_EIO, "%s: %s", path, strerror(e));
 	}
+	/* What was read before the lock may be older than HEAD now. */
+	b->index_fresh = 0;
 	return 0;
 }
 
@@ -73,6 +84,7 @@ static void unlock_books(struct kt_books *b)
 	if (b->lock_fd >= 0)
 		close(b->lock_fd);
 	b->lock_fd = -1;
+	b->index_fresh = 0;
 }
 
 /* ---------------------------------------------------- worktree, journal */
@@ -383,6 +395,7 @@ void kt_change_free(struct kt_change *c)
 		op_free(&c->ops[i]);
 	free(c->ops);
 	free(c->command);
+	strmap_free(&c->added);
 	unlock_books(c->b);
 	free(c);
 }
@@ -391,11 +404,17 @@ void kt_change_free(struct kt_change *c)
 static struct op *new_op(struct kt_change *c, enum op_kind kind,
                          const struct kt_schema *s)
 {
-	struct op *ops = realloc(c->ops, (c->nops + 1) * sizeof *ops);
+	struct op *ops = c->ops;
 
-	if (!ops)
-		return NULL;
-	c->ops = ops;
+	/* Doubling: a batch adds a hundred thousand ops. */
+	if (c->nops == c->capops) {
+		size_t cap = c->capops ? c->capops * 2 : 16;
+		if (!(ops = realloc(c->ops, cap * sizeof *ops)))
+			return NULL;
+		c->ops = ops;
+		c->capops = cap;
+	}
+	c->nother += kind != OP_ADD;
 	memset(&ops[c->nops], 0, sizeof *ops);
 	ops[c->nops].kind = kind;
 	ops[c->nops].s = s;
@@ -439,14 +458,24 @@ static int check_unique(struct kt_change *c, const struct kt_schema *s,
                         const struct kt_field *f, const char *value,
                         const char *self, struct kt_error *err)
 {
+	struct kt_buf key = { 0 };
 	char other[9];
+	size_t at;
 	int rc;
 
 	if (!f->unique || !*value)
 		return 0;
-	for (size_t i = 0; i < c->nops; i++) {
+	if (kt_buf_addf(&key, "%s\037%s\037%s", s->name, f->name, value)) {
+		kt_buf_free(&key);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	rc = strmap_get(&c->added, key.data, &at) && strcmp(c->ops[at].id, self ? self : "");
+	kt_buf_free(&key);
+	if (rc)
+		return kt_error_set(err, KT_EEXISTS, "%s: %s is already used by %s", f->name, value, c->ops[at].id);
+	for (size_t i = 0; c->nother && i < c->nops; i++) {
 		const struct op *o = &c->ops[i];
-		const char *v = o->s == s && o->kind != OP_REMOVE ? op_get(o, f->name) : NULL;
+		const char *v = o->s == s && o->kind == OP_EDIT ? op_get(o, f->name) : NULL;
 		if (v && !strcmp(v, value) && strcmp(o->id, self ? self : ""))
 			return kt_error_set(err, KT_EEXISTS, "%s: %s is already used by %s", f->name, value, o->id);
 	}
@@ -454,6 +483,37 @@ static int check_unique(struct kt_change *c, const struct kt_schema *s,
 	if (rc > 0)
 		return kt_error_set(err, KT_EEXISTS, "%s: %s is already used by %s", f->name, value, other);
 	return rc;
+}
+
+/* Remembers the id and unique values of the added record of op at, for
+ * check_unique() and new ids.  Returns 0 or KT_ENOMEM. */
+static int remember_added(struct kt_change *c, size_t at)
+{
+	const struct op *o = &c->ops[at];
+	struct kt_buf key = { 0 };
+	int rc = kt_buf_addf(&key, "%s\037id\037%s", o->s->name, o->id) ||
+	         strmap_put(&c->added, key.data, at);
+
+	for (size_t f = 0; !rc && f < o->s->nfields; f++) {
+		const struct kt_field *fd = &o->s->fields[f];
+		const char *v = fd->unique ? op_get(o, fd->name) : NULL;
+		if (!v || !*v)
+			continue;
+		kt_buf_reset(&key);
+		rc = kt_buf_addf(&key, "%s\037%s\037%s", o->s->name, fd->name, v) ||
+		     strmap_put(&c->added, key.data, at);
+	}
+	kt_buf_free(&key);
+	return rc ? KT_ENOMEM : 0;
+}
+
+/* Returns 1 if id is the id of a record this change adds. */
+static int added_id(const struct kt_change *c, const struct kt_schema *s, const char *id)
+{
+	char key[128];
+
+	snprintf(key, sizeof key, "%s\037id\037%s", s->name, id);
+	return strmap_get(&c->added, key, NULL);
 }
 
 /* Adds a record.  See kontora.h. */
@@ -478,7 +538,7 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 		if (id_new(s, newid))
 			return kt_error_set(err, KT_EIO, "no random numbers for a new id");
 		rc = index_exists(b, s, NULL, newid, NULL, NULL, err);
-	} while (rc > 0);
+	} while (rc > 0 || (rc == 0 && added_id(c, s, newid)));
 	if (rc < 0)
 		return rc;
 
@@ -524,6 +584,8 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 	/* A note or a task on an unprocessed lead processes it (lead.c); the
 	 * edit may move c->ops. */
 	size_t at = (size_t)(o - c->ops);
+	if ((rc = remember_added(c, at)))
+		return kt_error_set(err, rc, "out of memory");
 	if (op_get(o, "on") && *op_get(o, "on") && (rc = processed_touch_on(c, op_get(o, "on"), err)))
 		return rc;
 	*id = c->ops[at].id;
@@ -927,12 +989,13 @@ int kt_change_dict_remove(struct kt_change *c, const char *dict, const char *id,
 	return rc;
 }
 
-/* Describes the change.  See kontora.h. */
-int kt_change_describe(const struct kt_change *c, struct kt_buf *out)
+/* Describes the first n ops of c in words, one line per field, appended
+ * to out.  Returns 0 or KT_ENOMEM. */
+static int describe_ops(const struct kt_change *c, size_t n, struct kt_buf *out)
 {
 	int rc = 0;
 
-	for (size_t i = 0; !rc && i < c->nops; i++) {
+	for (size_t i = 0; !rc && i < n && i < c->nops; i++) {
 		const struct op *o = &c->ops[i];
 		switch (o->kind) {
 		case OP_ADD:
@@ -967,6 +1030,12 @@ int kt_change_describe(const struct kt_change *c, struct kt_buf *out)
 		}
 	}
 	return rc ? KT_ENOMEM : 0;
+}
+
+/* Describes the change.  See kontora.h. */
+int kt_change_describe(const struct kt_change *c, struct kt_buf *out)
+{
+	return describe_ops(c, c->nops, out);
 }
 
 /* ------------------------------------------------------- applying ops */
@@ -1037,15 +1106,24 @@ static int rows_sorted(const char *buf, size_t len)
 	return 1;
 }
 
-/* Returns the offset of the first row of sorted buf whose id sorts after
- * id (len when none does). */
-static size_t insert_pos(const char *buf, size_t len, const char *id)
+static int splice_id_cmp(const void *a, const void *b)
 {
-	size_t pos = shard_header_len(buf, len);
+	return strcmp(((const struct splice *)a)->op->id, ((const struct splice *)b)->op->id);
+}
 
-	while (pos < len && memcmp(buf + pos, id, 8) <= 0)
-		pos = shard_row_end(buf, len, pos);
-	return pos;
+/* Sets where each of the n adds of sp goes in sorted buf: before the
+ * first row whose id sorts after its own.  One sweep over buf for them
+ * all, as an import adds thousands to one shard. */
+static void insert_positions(const char *buf, size_t len, struct splice *sp, size_t n)
+{
+	size_t pos = len ? shard_header_len(buf, len) : 0;
+
+	qsort(sp, n, sizeof *sp, splice_id_cmp);
+	for (size_t i = 0; i < n; i++) {
+		while (pos < len && memcmp(buf + pos, sp[i].op->id, 8) <= 0)
+			pos = shard_row_end(buf, len, pos);
+		sp[i].start = sp[i].end = pos;
+	}
 }
 
 /* Returns 1 if buf starts with the canonical header of s. */
@@ -1096,18 +1174,20 @@ static int splice_shard(const struct kt_change *c, const char *path,
 	/* Splicing keeps the file canonical only if it already is. */
 	if (len && (!canonical_header(buf, len, schema_of(c, path)) || !rows_sorted(buf, len)))
 		rc = 1;
+	/* The adds first, placed in one sweep, then the edits and removes. */
+	for (size_t i = 0; i < c->nops && rc == 0; i++)
+		if (c->ops[i].kind == OP_ADD && !strcmp(c->ops[i].path, path))
+			sp[n++] = (struct splice){ 0, 0, &c->ops[i] };
+	if (!rc)
+		insert_positions(buf, len, sp, n);
 	for (size_t i = 0; i < c->nops && rc == 0; i++) {
 		const struct op *o = &c->ops[i];
-		if (strcmp(o->path, path))
+		if (o->kind == OP_ADD || strcmp(o->path, path))
 			continue;
-		if (o->kind == OP_ADD) {
-			size_t at = len ? insert_pos(buf, len, o->id) : 0;
-			sp[n++] = (struct splice){ at, at, o };
-		} else if (!shard_find_row(buf, len, o->id, &sp[n].start, &sp[n].end)) {
+		if (!shard_find_row(buf, len, o->id, &sp[n].start, &sp[n].end))
 			rc = kt_error_set(err, KT_ENOTFOUND, "%s: no row %s; run kontora reindex", path, o->id);
-		} else {
+		else
 			sp[n++].op = o;
-		}
 	}
 	qsort(sp, n, sizeof *sp, splice_cmp);
 	if (!rc && !len && n && (rc = shard_header(out, sp[0].op->s, NULL, 0) || kt_buf_addc(out, '\n')))
@@ -1444,15 +1524,20 @@ static int message(const struct kt_change *c, const char *subject, struct kt_buf
 	}
 	if (!rc)
 		rc = kt_buf_adds(m, "\n\n");
-	if (!rc && (rc = kt_change_describe(c, m)) == 0)
+	/* An import's commit would hold megabytes of fields: the first ops
+	 * tell what it was, the data holds the rest. */
+	if (!rc)
+		rc = describe_ops(c, MESSAGE_OPS, m);
+	if (!rc && c->nops > MESSAGE_OPS)
+		rc = kt_buf_addf(m, "... and %zu more\n", c->nops - MESSAGE_OPS);
+	if (!rc)
 		rc = kt_buf_addf(m, "\nKontora-Command: %s\n", c->command);
-	for (size_t i = 0; !rc && i < c->nops; i++) {
-		size_t k = 0;
-		while (k < i && strcmp(c->ops[k].id, c->ops[i].id))
-			k++;
-		if (c->ops[i].id[0] && k == i)
-			rc = kt_buf_addf(m, "Kontora-Record: %s\n", c->ops[i].id);
-	}
+	struct strmap named = { 0 };
+	for (size_t i = 0; !rc && i < c->nops && named.n < MESSAGE_OPS; i++)
+		if (c->ops[i].id[0] && !strmap_get(&named, c->ops[i].id, NULL))
+			rc = strmap_put(&named, c->ops[i].id, i) ||
+			     kt_buf_addf(m, "Kontora-Record: %s\n", c->ops[i].id);
+	strmap_free(&named);
 	return rc ? KT_ENOMEM : 0;
 }
 
@@ -1616,6 +1701,7 @@ int kt_change_commit(struct kt_change *c, const char *subject, char oid[41],
 			unlink(jp);
 		if (oid)
 			git_oid_tostr(oid, 41, &id);
+		c->b->index_fresh = 0;
 		if (!rc)
 			rc = kt_index_refresh(c->b, err);
 	}

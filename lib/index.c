@@ -414,6 +414,58 @@ static size_t row_finish(const char *buf, size_t len, size_t from, size_t at)
 	return pos;
 }
 
+/* Returns 1 if the rows of buf after its header of hlen bytes are in
+ * strictly increasing id order, as kontora writes them. */
+static int ids_ascending(const char *buf, size_t len, size_t hlen)
+{
+	const char *prev = NULL;
+
+	for (size_t pos = hlen; pos < len; pos = shard_row_end(buf, len, pos)) {
+		if (len - pos < 8 || (prev && memcmp(prev, buf + pos, 8) >= 0))
+			return 0;
+		prev = buf + pos;
+	}
+	return 1;
+}
+
+/* Brings the index from the old to the new rows of a shard whose rows are
+ * both in id order: one merge of the two, so that only the rows added,
+ * changed or removed are touched (an import inserts thousands of rows all
+ * over a shard).  Consecutive rows are deleted and loaded in runs.
+ * Returns 0 or an error. */
+static int merge_rows(struct kt_books *b, const struct kt_schema *s, struct loader *l,
+                      const char *path, const char *old, size_t olen, size_t ohl,
+                      const char *new, size_t nlen, size_t nhl, struct kt_error *err)
+{
+	size_t op = ohl, np = nhl, del = op, ins = np;
+	int rc = 0;
+
+	while (!rc && (op < olen || np < nlen)) {
+		size_t oe = op < olen ? shard_row_end(old, olen, op) : op;
+		size_t ne = np < nlen ? shard_row_end(new, nlen, np) : np;
+		int cmp = op >= olen ? 1 : np >= nlen ? -1 : memcmp(old + op, new + np, 8);
+		int same = !cmp && oe - op == ne - np && !memcmp(old + op, new + np, oe - op);
+		/* A row kept as it is ends the runs before it. */
+		if (same) {
+			if (del < op)
+				rc = delete_rows(b, s, old, olen, del, op, err);
+			if (!rc && ins < np)
+				rc = load_rows(l, path, new, nhl, new + ins, np - ins);
+		}
+		if (cmp <= 0)
+			op = oe;
+		if (cmp >= 0)
+			np = ne;
+		if (same)
+			del = op, ins = np;
+	}
+	if (!rc && del < op)
+		rc = delete_rows(b, s, old, olen, del, op, err);
+	if (!rc && ins < np)
+		rc = load_rows(l, path, new, nhl, new + ins, np - ins);
+	return rc;
+}
+
 /* Brings the index from the old to the new text of one shard.  Returns 0
  * or an error. */
 static int update_shard(struct kt_books *b, const struct kt_schema *s, const char *path,
@@ -423,9 +475,17 @@ static int update_shard(struct kt_books *b, const struct kt_schema *s, const cha
 	struct loader l;
 	size_t ohl = shard_header_len(old, olen), nhl = shard_header_len(new, nlen);
 	size_t ostart = ohl, oend = olen, nstart = nhl, nend = nlen;
-	int rc;
+	int rc, same_header = ohl == nhl && ohl && !memcmp(old, new, ohl);
 
-	if (ohl == nhl && ohl && !memcmp(old, new, ohl)) {
+	if (same_header && ids_ascending(old, olen, ohl) && ids_ascending(new, nlen, nhl)) {
+		if (!(rc = loader_init(&l, b, s, err)))
+			rc = merge_rows(b, s, &l, path, old, olen, ohl, new, nlen, nhl, err);
+		loader_free(&l);
+		return rc;
+	}
+	/* Rows out of order (a file edited by hand): what differs between the
+	 * common beginning and end is reloaded. */
+	if (same_header) {
 		size_t p = 0, q = 0, max = olen < nlen ? olen : nlen;
 		while (p < max && old[p] == new[p])
 			p++;
@@ -633,6 +693,9 @@ static int refresh(struct kt_books *b, struct kt_error *err)
 	git_commit *head = NULL;
 	int rc;
 
+	/* A change asks the index thousands of times under the lock. */
+	if (b->lock_fd >= 0 && b->index_fresh)
+		return 0;
 	meta_get(b->db, "format", have, sizeof have);
 	if (strcmp(have, INDEX_FORMAT))
 		return 1;
@@ -640,10 +703,18 @@ static int refresh(struct kt_books *b, struct kt_error *err)
 	git_oid_tostr(schemas, sizeof schemas, &b->schemas_tree);
 	if (strcmp(have, schemas))
 		return 1;
+	/* Only HEAD's id, first: the commit of a big import is megabytes of
+	 * trailers, and every query comes here. */
+	git_oid head_id;
+	meta_get(b->db, "commit", have, sizeof have);
+	if (!git_reference_name_to_id(&head_id, b->repo, "HEAD") &&
+	    !strcmp(have, git_oid_tostr(hex, sizeof hex, &head_id))) {
+		b->index_fresh = 1;
+		return 0;
+	}
 	if ((rc = head_tree(b->repo, &head, NULL, err)))
 		return rc;
 	git_oid_tostr(hex, sizeof hex, git_commit_id(head));
-	meta_get(b->db, "commit", have, sizeof have);
 	if (!strcmp(have, hex)) {
 		git_commit_free(head);
 		return 0;
@@ -656,8 +727,8 @@ static int refresh(struct kt_books *b, struct kt_error *err)
 		rc = meta_set(b->db, "commit", hex, err);
 	if (rc)
 		exec(b->db, "ROLLBACK", NULL);
-	else
-		rc = exec(b->db, "COMMIT", err);
+	else if (!(rc = exec(b->db, "COMMIT", err)))
+		b->index_fresh = 1;
 done:
 	git_commit_free(head);
 	return rc;

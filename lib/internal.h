@@ -34,6 +34,8 @@ struct kt_books {
 	void (*progress)(void *arg, const char *what, size_t done, size_t total);
 	void *progress_arg;
 	int lock_fd;                /* -1 when not holding the write lock */
+	int index_fresh;            /* the index was brought to HEAD under the write
+	                             * lock held now: no writer can have moved HEAD */
 	struct kt_flow **flows;     /* workflows/TYPE.flow of HEAD */
 	size_t nflows;
 	struct kt_error flow_err;   /* why a flow could not be loaded, or code 0 */
@@ -307,6 +309,20 @@ int processed_touch_on(struct kt_change *c, const char *id, struct kt_error *err
 
 /* Parses a stored bool ("true"/"false"/"") into 1/0/-1. */
 int bool_value(const char *s);
+
+/* A set of strings with a number each (lib/strmap.c); zeroed is empty. */
+struct strmap {
+	char **keys;
+	size_t *vals;
+	size_t cap, n;
+};
+
+/* Returns 1 and *val (when val is not NULL) if key is in m, else 0. */
+int strmap_get(const struct strmap *m, const char *key, size_t *val);
+/* Puts a copy of key with val into m, replacing its value.  Returns 0 or
+ * KT_ENOMEM. */
+int strmap_put(struct strmap *m, const char *key, size_t val);
+void strmap_free(struct strmap *m);
 
 /* kt_csv_parse() with the delimiter delim (',' ';' or '\t') instead of
  * ','.  Returns the same. */

@@ -29,6 +29,7 @@ static const struct command {
 	{ "dict", cmd_dict, NEED_BOOKS, "list and change dictionaries" },
 	{ "filter", cmd_filter, NEED_BOOKS, "save and run lists and queries by name" },
 	{ "help", cmd_help, 0, "show a command's manual page" },
+	{ "import", cmd_import, NEED_BOOKS, "import web leads from files or the webhook's spool" },
 	{ "init", cmd_init, 0, "create new books" },
 	{ "list", cmd_list, NEED_BOOKS, "list records of a type" },
 	{ "log", cmd_log, NEED_BOOKS, "show the history of a record" },

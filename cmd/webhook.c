@@ -133,7 +133,7 @@ static long parse_size(const char *s)
 struct webhook_conf {
 	char *secret;
 	long max_size;
-	char *spool;        /* absolute, or relative to the books */
+	char *spool;        /* the spool directory (kt_spool_path()) */
 };
 
 /* Reads the webhook's settings from root/kontora.conf into *conf (caller
@@ -157,18 +157,11 @@ static const char *read_conf(const char *root, struct webhook_conf *conf, char *
 	if (conf->max_size < 0)
 		return why;
 	if (kt_conf_file_get(path, "webhook.spool", &spool, &err))
-		spool = strdup(".git/kontora/spool");
-	if (!spool)
+		spool = NULL;
+	conf->spool = kt_spool_path(root, spool);
+	free(spool);
+	if (!conf->spool)
 		die("out of memory");
-	if (*spool == '/')
-		conf->spool = spool;
-	else {
-		struct kt_buf b = { 0 };
-		if (kt_buf_addf(&b, "%s/%s", root, spool))
-			die("out of memory");
-		free(spool);
-		conf->spool = kt_buf_detach(&b);
-	}
 	return NULL;
 }
 

@@ -516,8 +516,9 @@ struct kt_source_map {
 };
 
 /* Loads the mapping of source from kontora.conf ([source "NAME"] keys
- * name, phone, email, inn, comment, product, form, tranid, time, utm_*,
- * and lead-source) over the defaults; b NULL gives the defaults alone.
+ * name, phone, email, inn, comment, product, form, tranid, time,
+ * utm-source, utm-medium, utm-campaign, utm-content, utm-term, and
+ * lead-source) over the defaults; b NULL gives the defaults alone.
  * Returns 0 and fills *m (free with
  * kt_source_map_free()), or an error. */
 int kt_source_map_load(struct kt_books *b, const char *source, struct kt_source_map *m,
@@ -543,6 +544,65 @@ int kt_weblead_from_row(const struct kt_source_map *m, const struct kt_intake_ro
                         struct kt_weblead *l, struct kt_error *err);
 void kt_weblead_free(struct kt_weblead *l);
 
+/* --------------------------------------------------------- lead import */
+
+/* An import of web leads as one change (lib/import.c). */
+struct kt_import;
+
+/* What became of one row. */
+struct kt_import_result {
+	enum {
+		KT_IMPORT_NEW,        /* a new lead (at kt_import_row(): to be added) */
+		KT_IMPORT_LINKED,     /* a new lead linked to an existing client */
+		KT_IMPORT_MERGED,     /* the same person as an earlier row: one lead */
+		KT_IMPORT_DUPLICATE,  /* its submission is already in the books */
+		KT_IMPORT_REJECTED,   /* not imported: reason says why */
+	} kind;
+	const char *id;           /* the lead's id (at commit), owned by the import */
+	const char *file;         /* the row's file and line (for MERGED: the */
+	long line;                /* row merged into) */
+	char reason[1100];
+	char client[16];          /* LINKED: the client's id */
+	char client_name[256];
+	char match[16];           /* LINKED: "inn", "phone" or "email" */
+	char manager[64];         /* the lead's manager, or "" */
+};
+
+/* Counts of an import. */
+struct kt_import_summary {
+	size_t added, linked, merged, duplicates, rejected;
+};
+
+/* Called at commit for each lead added or rejected then. */
+typedef void (*kt_import_fn)(void *arg, const struct kt_import_result *res);
+
+/* Starts an import under the books' write lock: reads the external ids
+ * of the leads in the books and import.task-hours (2 when not set) from
+ * kontora.conf.  Returns 0 and *out (free with kt_import_free()), or an
+ * error. */
+int kt_import_begin(struct kt_books *b, const char *command, struct kt_import **out,
+                    struct kt_error *err);
+
+/* Reads row r (of file, which must outlive the import) by mapping m (which
+ * too): rejected (res->reason), a duplicate of a submission in the books
+ * or in this import (the same external id), merged into the lead of an
+ * earlier row with the same phone or e-mail, or a new lead to add at
+ * commit.  Returns 0 and fills *res, or an error (out of memory). */
+int kt_import_row(struct kt_import *im, const struct kt_source_map *m,
+                  const struct kt_intake_row *r, const char *file,
+                  struct kt_import_result *res, struct kt_error *err);
+
+/* Adds the new leads (unprocessed, linked to a client whose INN, phone or
+ * e-mail matches, given to a manager by kt_lead_prepare()), each with a
+ * task "Обработать новый лид" for its manager due import.task-hours from
+ * now, calls fn for each (a lead the books refuse is rejected then), and
+ * commits them as one commit whose subject gives the counts, unless
+ * dry_run or nothing is new.  Returns 0 and *sum, or an error: then
+ * nothing was committed. */
+int kt_import_commit(struct kt_import *im, int dry_run, kt_import_fn fn, void *arg,
+                     struct kt_import_summary *sum, struct kt_error *err);
+void kt_import_free(struct kt_import *im);
+
 /* ----------------------------------------------------------------- spool */
 
 /* Delivers len bytes of data into the maildir-style spool dir (created
@@ -552,6 +612,12 @@ void kt_weblead_free(struct kt_weblead *l);
  * name in new/, caller frees; name may be NULL), or KT_EIO. */
 int kt_spool_deliver(const char *dir, const char *data, size_t len, time_t now,
                      char **name, struct kt_error *err);
+
+/* Returns the spool directory of the books at root: configured (the value
+ * of webhook.spool, absolute or relative to root) or, when that is NULL
+ * or empty, root/.git/kontora/spool.  The caller frees it; NULL when out
+ * of memory. */
+char *kt_spool_path(const char *root, const char *configured);
 
 /* ----------------------------------------------------------------- index */
 

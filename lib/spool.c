@@ -135,3 +135,16 @@ int kt_conf_file_get(const char *path, const char *key, char **value,
 	git_libgit2_shutdown();
 	return rc;
 }
+
+/* Returns the spool directory of the books at root.  See kontora.h. */
+char *kt_spool_path(const char *root, const char *configured)
+{
+	struct kt_buf b = { 0 };
+	const char *dir = configured && *configured ? configured : ".git/kontora/spool";
+
+	if (*dir == '/' ? kt_buf_adds(&b, dir) : kt_buf_addf(&b, "%s/%s", root, dir)) {
+		kt_buf_free(&b);
+		return NULL;
+	}
+	return kt_buf_detach(&b);
+}

@@ -26,12 +26,12 @@ static const struct {
 	[KT_WL_PRODUCT] = { "product", "product|products|interest|товар|продукт|интерес|что интересует|тема|subject" },
 	[KT_WL_FORM] = { "form", "formname|formid|form|форма" },
 	[KT_WL_TRANID] = { "tranid", "tranid|request id|id заявки|submission id" },
-	[KT_WL_TIME] = { "time", "time|date|created|created at|дата|дата заявки|время" },
-	[KT_WL_UTM_SOURCE] = { "utm_source", "utm_source" },
-	[KT_WL_UTM_MEDIUM] = { "utm_medium", "utm_medium" },
-	[KT_WL_UTM_CAMPAIGN] = { "utm_campaign", "utm_campaign" },
-	[KT_WL_UTM_CONTENT] = { "utm_content", "utm_content" },
-	[KT_WL_UTM_TERM] = { "utm_term", "utm_term" },
+	[KT_WL_TIME] = { "time", "time|date|created|created at|received|дата|дата заявки|время" },
+	[KT_WL_UTM_SOURCE] = { "utm-source", "utm_source" },
+	[KT_WL_UTM_MEDIUM] = { "utm-medium", "utm_medium" },
+	[KT_WL_UTM_CAMPAIGN] = { "utm-campaign", "utm_campaign" },
+	[KT_WL_UTM_CONTENT] = { "utm-content", "utm_content" },
+	[KT_WL_UTM_TERM] = { "utm-term", "utm_term" },
 };
 
 /* A field longer than this is no form's honest input. */
@@ -87,11 +87,14 @@ int kt_source_map_load(struct kt_books *b, const char *source, struct kt_source_
 	return 0;
 }
 
-/* Returns 1 if the input name matches one of the '|'-separated names,
- * ignoring case, ё, and spaces around. */
-static int name_matches(const char *names, const char *folded_name)
+/* Returns the place (1 for the first) of the input name among the
+ * '|'-separated names, compared ignoring case, ё and spaces around, or 0
+ * when it is not one of them. */
+static int name_rank(const char *names, const char *folded_name)
 {
-	for (const char *p = names; p; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL) {
+	int rank = 1;
+
+	for (const char *p = names; p; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL, rank++) {
 		size_t len = strcspn(p, "|");
 		while (len && p[len - 1] == ' ')
 			len--;
@@ -102,7 +105,7 @@ static int name_matches(const char *names, const char *folded_name)
 		free(one);
 		free(folded);
 		if (same)
-			return 1;
+			return rank;
 	}
 	return 0;
 }
@@ -130,12 +133,9 @@ static char *squeeze(const char *s)
 	return out;
 }
 
-/* Sets field f of l to a trimmed copy of value unless it is set.  Returns
- * 0 or KT_ENOMEM. */
+/* Sets field f of l to a trimmed copy of value.  Returns 0 or KT_ENOMEM. */
 static int set_field(struct kt_weblead *l, enum kt_weblead_field f, const char *value)
 {
-	if (l->v[f] && *l->v[f])
-		return 0;
 	free(l->v[f]);
 	/* A comment keeps its lines; other fields are one line. */
 	if (f == KT_WL_COMMENT) {
@@ -177,7 +177,8 @@ static int tilda_utm(struct kt_weblead *l, const char *cookies)
 			*next = '\0';
 		char *eq = strchr(tag, '=');
 		for (int f = KT_WL_UTM_SOURCE; eq && f <= KT_WL_UTM_TERM; f++)
-			if ((size_t)(eq - tag) == strlen(inputs[f].key) && !strncmp(tag, inputs[f].key, (size_t)(eq - tag)))
+			if ((size_t)(eq - tag) == strlen(inputs[f].names) && !strncmp(tag, inputs[f].names, (size_t)(eq - tag)) &&
+			    (!l->v[f] || !*l->v[f]))
 				rc = set_field(l, (enum kt_weblead_field)f, eq + 1);
 		tag = next ? next + 3 : NULL;
 	}
@@ -294,11 +295,14 @@ int kt_weblead_from_row(const struct kt_source_map *m, const struct kt_intake_ro
                         struct kt_weblead *l, struct kt_error *err)
 {
 	const char *cookies = NULL;
+	int rank[KT_WEBLEAD_NFIELDS] = { 0 };
 	int rc = 0;
 
 	memset(l, 0, sizeof *l);
 	if (r->error)
 		rc = reject(l, NULL, r->error);
+	/* A field comes from the input name the mapping lists first; an
+	 * empty value does not count. */
 	for (size_t i = 0; !rc && i < r->n; i++) {
 		char *folded = kt_fold(r->names[i]);
 		if (!folded)
@@ -306,12 +310,13 @@ int kt_weblead_from_row(const struct kt_source_map *m, const struct kt_intake_ro
 		if (!strcmp(folded, "cookies"))
 			cookies = r->values[i];
 		for (int f = 0; !rc && f < KT_WEBLEAD_NFIELDS; f++) {
-			if (!name_matches(m->names[f], folded))
+			int at = name_rank(m->names[f], folded);
+			if (!at || (rank[f] && rank[f] <= at) || !r->values[i][strspn(r->values[i], " \t\r\n")])
 				continue;
 			if (strlen(r->values[i]) > MAX_FIELD)
 				rc = reject(l, r->names[i], "longer than 10000 bytes");
-			else
-				rc = set_field(l, (enum kt_weblead_field)f, r->values[i]);
+			else if (!(rc = set_field(l, (enum kt_weblead_field)f, r->values[i])))
+				rank[f] = at;
 		}
 		free(folded);
 	}

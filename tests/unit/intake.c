@@ -188,9 +188,9 @@ static void test_xlsx_openpyxl(void)
 	struct kt_intake *in;
 	struct kt_error err = { 0 };
 	size_t len;
-	char *data = slurp("tests/fixtures/leads.xlsx", &len);
+	char *data = slurp("tests/fixtures/leads/export.xlsx", &len);
 
-	if (!ok(data != NULL, "xlsx: the fixture tests/fixtures/leads.xlsx"))
+	if (!ok(data != NULL, "xlsx: the fixture tests/fixtures/leads/export.xlsx"))
 		return;
 	is_int(kt_intake_parse(data, len, "leads.xlsx", KT_INTAKE_AUTO, NULL, &in, &err), 0,
 	       "xlsx (openpyxl, inline strings): parsed (%s)", err.msg);

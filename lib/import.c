@@ -1,0 +1,368 @@
+/*
+ * import.c - web leads into the books, one change for a whole import:
+ * each row is read by its source's mapping, skipped when its submission
+ * is already in the books, merged into the lead of the same person made
+ * earlier in the import, or added as a new, unprocessed lead, linked and
+ * distributed by lib/lead.c, with a task for its manager to process it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* A lead this import will add: the row it came from, read. */
+struct pending {
+	struct kt_weblead l;
+	char *id;            /* the lead's id once added (a copy: the change's moves) */
+	long line;
+	const char *file;    /* as given to kt_import_row(); must outlive the import */
+	const struct kt_source_map *map;
+};
+
+struct kt_import {
+	struct kt_books *b;
+	struct kt_change *change;
+	const struct kt_schema *lead, *task;
+	struct strmap seen;     /* external ids in the books and in this import */
+	struct strmap person;   /* "p:PHONE" and "e:EMAIL" of pending leads: their index */
+	struct pending *pending;
+	size_t npending, cappending;
+	char task_due[11];      /* YYYY-MM-DD of the process-lead tasks */
+	struct kt_import_summary sum;
+};
+
+/* Keeps one external id of a lead in the books (a kt_row_fn).  Returns 0
+ * or KT_ENOMEM. */
+static int keep_seen(void *arg, size_t ncols, const struct kt_column *cols, char *const *values)
+{
+	struct kt_import *im = arg;
+
+	(void)ncols;
+	(void)cols;
+	return values && *values[0] ? strmap_put(&im->seen, values[0], 0) : 0;
+}
+
+/* --------------------------------------------------------------- begin */
+
+/* Starts an import.  See kontora.h. */
+int kt_import_begin(struct kt_books *b, const char *command, struct kt_import **out,
+                    struct kt_error *err)
+{
+	struct kt_import *im = calloc(1, sizeof *im);
+	char *hours = NULL;
+	long h = 2;
+	int rc;
+
+	*out = NULL;
+	if (!im)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	im->b = b;
+	im->lead = kt_books_type(b, "lead");
+	im->task = kt_books_type(b, "task");
+	if (!im->lead || !kt_schema_field(im->lead, "external_id")) {
+		free(im);
+		return kt_error_set(err, KT_ENOTFOUND, "schemas/lead.schema: no lead type with a field external_id");
+	}
+	rc = kt_change_begin(b, command, &im->change, err);
+	if (!rc) {
+		rc = kt_sql(b, "SELECT external_id FROM lead WHERE external_id <> ''", keep_seen, im, err);
+		if (rc == KT_ENOMEM)
+			rc = kt_error_set(err, rc, "out of memory");
+	}
+	/* The task to process a new lead is due import.task-hours from now. */
+	struct kt_error unset = { 0 };
+	if (!rc && kt_config_get(b, "import.task-hours", &hours, &unset) == 0) {
+		char *end;
+		h = strtol(hours, &end, 10);
+		if (*end || h < 0 || end == hours)
+			rc = kt_error_set(err, KT_EINVAL, "kontora.conf: import.task-hours=%s is not a number of hours", hours);
+		free(hours);
+	}
+	time_t due = kt_books_now(b) + h * 3600;
+	struct tm tm;
+	strftime(im->task_due, sizeof im->task_due, "%Y-%m-%d", localtime_r(&due, &tm));
+	if (rc) {
+		kt_import_free(im);
+		return rc;
+	}
+	*out = im;
+	return 0;
+}
+
+/* ----------------------------------------------------------------- rows */
+
+/* Returns the index of the pending lead of the same phone or e-mail, or
+ * (size_t)-1. */
+static size_t same_person(const struct kt_import *im, const struct kt_weblead *l)
+{
+	char key[400];
+	size_t i;
+
+	if (l->v[KT_WL_PHONE] && *l->v[KT_WL_PHONE]) {
+		snprintf(key, sizeof key, "p:%s", l->v[KT_WL_PHONE]);
+		if (strmap_get(&im->person, key, &i))
+			return i;
+	}
+	if (l->v[KT_WL_EMAIL] && *l->v[KT_WL_EMAIL]) {
+		snprintf(key, sizeof key, "e:%.390s", l->v[KT_WL_EMAIL]);
+		if (strmap_get(&im->person, key, &i))
+			return i;
+	}
+	return (size_t)-1;
+}
+
+/* Remembers the phone and e-mail of pending lead i.  Returns 0 or
+ * KT_ENOMEM. */
+static int remember_person(struct kt_import *im, size_t i)
+{
+	const struct kt_weblead *l = &im->pending[i].l;
+	char key[400];
+	int rc = 0;
+
+	if (l->v[KT_WL_PHONE] && *l->v[KT_WL_PHONE]) {
+		snprintf(key, sizeof key, "p:%s", l->v[KT_WL_PHONE]);
+		rc = strmap_get(&im->person, key, NULL) ? 0 : strmap_put(&im->person, key, i);
+	}
+	if (!rc && l->v[KT_WL_EMAIL] && *l->v[KT_WL_EMAIL]) {
+		snprintf(key, sizeof key, "e:%.390s", l->v[KT_WL_EMAIL]);
+		rc = strmap_get(&im->person, key, NULL) ? 0 : strmap_put(&im->person, key, i);
+	}
+	return rc;
+}
+
+/* Merges row l into the pending lead p of the same person: its comment
+ * added to p's (two rows of one import are one lead with both comments),
+ * and what p lacks taken from l.  Returns 0 or KT_ENOMEM. */
+static int merge(struct pending *p, struct kt_weblead *l)
+{
+	char *more = l->v[KT_WL_COMMENT], *mine = p->l.v[KT_WL_COMMENT];
+
+	if (more && *more && !(mine && strstr(mine, more))) {
+		struct kt_buf b = { 0 };
+		if (kt_buf_addf(&b, "%s%s%s", mine ? mine : "", mine && *mine ? "\n---\n" : "", more)) {
+			kt_buf_free(&b);
+			return KT_ENOMEM;
+		}
+		free(mine);
+		p->l.v[KT_WL_COMMENT] = kt_buf_detach(&b);
+	}
+	for (int f = 0; f < KT_WEBLEAD_NFIELDS; f++)
+		if ((!p->l.v[f] || !*p->l.v[f]) && l->v[f] && *l->v[f]) {
+			free(p->l.v[f]);
+			p->l.v[f] = l->v[f];
+			l->v[f] = NULL;
+		}
+	return 0;
+}
+
+/* Reads one row.  See kontora.h. */
+int kt_import_row(struct kt_import *im, const struct kt_source_map *m,
+                  const struct kt_intake_row *r, const char *file,
+                  struct kt_import_result *res, struct kt_error *err)
+{
+	struct kt_weblead l;
+	size_t same;
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	if ((rc = kt_weblead_from_row(m, r, &l, err)))
+		return rc;
+	if (l.reason) {
+		res->kind = KT_IMPORT_REJECTED;
+		snprintf(res->reason, sizeof res->reason, "%s", l.reason);
+		im->sum.rejected++;
+	} else if (strmap_get(&im->seen, l.external_id, NULL)) {
+		res->kind = KT_IMPORT_DUPLICATE;
+		im->sum.duplicates++;
+	} else if ((same = same_person(im, &l)) != (size_t)-1) {
+		res->kind = KT_IMPORT_MERGED;
+		res->line = im->pending[same].line;
+		res->file = im->pending[same].file;
+		rc = merge(&im->pending[same], &l);
+		if (!rc)
+			rc = strmap_put(&im->seen, l.external_id, 0);
+		im->sum.merged++;
+	} else {
+		if (im->npending == im->cappending) {
+			size_t cap = im->cappending ? im->cappending * 2 : 64;
+			struct pending *v = realloc(im->pending, cap * sizeof *v);
+			if (!v) {
+				kt_weblead_free(&l);
+				return kt_error_set(err, KT_ENOMEM, "out of memory");
+			}
+			im->pending = v;
+			im->cappending = cap;
+		}
+		res->kind = KT_IMPORT_NEW;
+		struct pending *p = &im->pending[im->npending++];
+		*p = (struct pending){ l, NULL, r->line, file, m };
+		memset(&l, 0, sizeof l);
+		rc = strmap_put(&im->seen, p->l.external_id, 0);
+		if (!rc)
+			rc = remember_person(im, im->npending - 1);
+	}
+	kt_weblead_free(&l);
+	return rc ? kt_error_set(err, KT_ENOMEM, "out of memory") : 0;
+}
+
+/* -------------------------------------------------------------- commit */
+
+/* Pairs for kt_change_add(). */
+struct pairs {
+	size_t n;
+	char *names[24];
+	const char *values[24];
+};
+
+/* Adds (name, value) when the schema has the field and value is not
+ * empty. */
+static void put(struct pairs *p, const struct kt_schema *s, const char *name, const char *value)
+{
+	if (value && *value && kt_schema_field(s, name) && p->n < 24) {
+		p->names[p->n] = (char *)name;
+		p->values[p->n++] = value;
+	}
+}
+
+/* Returns the title of a web lead: what the person wants, else the form,
+ * else "Заявка с сайта", in buf. */
+static const char *lead_title(const struct kt_weblead *l, char *buf, size_t size)
+{
+	const char *form = l->v[KT_WL_FORM] && *l->v[KT_WL_FORM] ? l->v[KT_WL_FORM] : NULL;
+
+	if (l->v[KT_WL_PRODUCT] && *l->v[KT_WL_PRODUCT])
+		return l->v[KT_WL_PRODUCT];
+	snprintf(buf, size, "Заявка с сайта%s%.200s%s", form ? " (" : "", form ? form : "", form ? ")" : "");
+	return buf;
+}
+
+/* Adds the task for the lead's manager to process it.  Returns 0 or an
+ * error. */
+static int add_task(struct kt_import *im, const char *lead_id, const char *manager,
+                    const struct kt_weblead *l, struct kt_error *err)
+{
+	const char *who = l->v[KT_WL_NAME] && *l->v[KT_WL_NAME] ? l->v[KT_WL_NAME] :
+	                  l->v[KT_WL_PHONE] && *l->v[KT_WL_PHONE] ? l->v[KT_WL_PHONE] : l->v[KT_WL_EMAIL];
+	struct pairs p = { 0 };
+	char text[300];
+	const char *id;
+
+	if (!im->task)
+		return 0;
+	snprintf(text, sizeof text, "Обработать новый лид: %.200s", who ? who : lead_id);
+	put(&p, im->task, "text", text);
+	put(&p, im->task, "on", lead_id);
+	put(&p, im->task, "assignee", manager);
+	put(&p, im->task, "due", im->task_due);
+	return kt_change_add(im->change, im->task, p.names, (char *const *)p.values, p.n, &id, err);
+}
+
+/* Adds pending lead p to the change: linked and distributed, with its
+ * task.  Returns 0 and fills *res, or an error about the lead. */
+static int add_lead(struct kt_import *im, struct kt_lead_state *st, struct pending *p,
+                    struct kt_import_result *res, struct kt_error *err)
+{
+	const struct kt_weblead *l = &p->l;
+	struct kt_lead_report rep = { 0 };
+	struct pairs pr = { 0 };
+	char title[300];
+	const char *id = NULL, *manager = NULL;
+	int rc;
+
+	put(&pr, im->lead, "title", lead_title(l, title, sizeof title));
+	put(&pr, im->lead, "name", l->v[KT_WL_NAME]);
+	put(&pr, im->lead, "phone", l->v[KT_WL_PHONE]);
+	put(&pr, im->lead, "email", l->v[KT_WL_EMAIL]);
+	put(&pr, im->lead, "inn", l->v[KT_WL_INN]);
+	put(&pr, im->lead, "comment", l->v[KT_WL_COMMENT]);
+	put(&pr, im->lead, "source", p->map->lead_source);
+	put(&pr, im->lead, "utm_source", l->v[KT_WL_UTM_SOURCE]);
+	put(&pr, im->lead, "utm_medium", l->v[KT_WL_UTM_MEDIUM]);
+	put(&pr, im->lead, "utm_campaign", l->v[KT_WL_UTM_CAMPAIGN]);
+	put(&pr, im->lead, "utm_content", l->v[KT_WL_UTM_CONTENT]);
+	put(&pr, im->lead, "utm_term", l->v[KT_WL_UTM_TERM]);
+	put(&pr, im->lead, "external_id", l->external_id);
+	put(&pr, im->lead, "processed", "false");
+	if ((rc = kt_lead_prepare(st, pr.names, (char *const *)pr.values, pr.n, &rep, err)))
+		return rc;
+	rc = kt_change_add(im->change, im->lead, rep.names, rep.values, rep.n, &id, err);
+	if (!rc && !(p->id = strdup(id)))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < rep.n; i++)
+		if (!strcmp(rep.names[i], "manager"))
+			manager = rep.values[i];
+	if (!rc)
+		rc = add_task(im, p->id, manager, l, err);
+	if (!rc) {
+		res->kind = rep.client ? KT_IMPORT_LINKED : KT_IMPORT_NEW;
+		res->id = p->id;
+		res->line = p->line;
+		res->file = p->file;
+		snprintf(res->client, sizeof res->client, "%s", rep.client ? rep.client : "");
+		snprintf(res->client_name, sizeof res->client_name, "%s", rep.client_name ? rep.client_name : "");
+		snprintf(res->match, sizeof res->match, "%s", rep.match ? rep.match : "");
+		snprintf(res->manager, sizeof res->manager, "%s", manager ? manager : "");
+	}
+	kt_lead_report_free(&rep);
+	return rc;
+}
+
+/* Returns 1 if an error of adding a lead is the lead's own fault (a value
+ * the books do not take), not the machine's. */
+static int lead_fault(int code)
+{
+	return code == KT_EINVAL || code == KT_EEXISTS || code == KT_ENOTFOUND;
+}
+
+/* Adds the pending leads and commits.  See kontora.h. */
+int kt_import_commit(struct kt_import *im, int dry_run, kt_import_fn fn, void *arg,
+                     struct kt_import_summary *sum, struct kt_error *err)
+{
+	struct kt_lead_state *st = NULL;
+	char subject[300];
+	int rc = im->npending ? kt_lead_state_new(im->b, &st, err) : 0;
+
+	for (size_t i = 0; !rc && i < im->npending; i++) {
+		struct kt_import_result res = { 0 };
+		rc = add_lead(im, st, &im->pending[i], &res, err);
+		if (rc && lead_fault(rc)) {
+			res.kind = KT_IMPORT_REJECTED;
+			res.line = im->pending[i].line;
+			res.file = im->pending[i].file;
+			snprintf(res.reason, sizeof res.reason, "%s", err->msg);
+			memset(err, 0, sizeof *err);
+			rc = 0;
+			im->sum.rejected++;
+		} else if (!rc)
+			res.kind == KT_IMPORT_LINKED ? im->sum.linked++ : im->sum.added++;
+		if (!rc && fn)
+			fn(arg, &res);
+	}
+	kt_lead_state_free(st);
+	if (rc)
+		return rc;
+	*sum = im->sum;
+	snprintf(subject, sizeof subject, "import leads: %zu new, %zu linked, %zu merged, "
+	         "%zu duplicates skipped, %zu rejected", sum->added, sum->linked, sum->merged,
+	         sum->duplicates, sum->rejected);
+	if (!dry_run && (sum->added || sum->linked))
+		rc = kt_change_commit(im->change, subject, NULL, err);
+	return rc;
+}
+
+/* Frees an import, dropping what was not committed.  NULL is fine. */
+void kt_import_free(struct kt_import *im)
+{
+	if (!im)
+		return;
+	strmap_free(&im->seen);
+	strmap_free(&im->person);
+	for (size_t i = 0; i < im->npending; i++) {
+		kt_weblead_free(&im->pending[i].l);
+		free(im->pending[i].id);
+	}
+	free(im->pending);
+	kt_change_free(im->change);
+	free(im);
+}

@@ -1,0 +1,213 @@
+#!/bin/sh
+test_description='kontora import leads: form posts, JSON, CSV, XLSX; idempotent; rejects'
+# See kontora-import(1).  Fixtures in tests/fixtures/leads/ were written by
+# hand (tilda-*.form, tilda.json, *.csv) or with openpyxl (export.xlsx).
+# The clock is Monday 2026-11-23 10:00 UTC.
+. "$(dirname "$0")/test-lib.sh"
+
+F=$TEST_FIXTURES/leads
+
+# lead_csv WHERE: the leads matching WHERE as CSV with every field.
+lead_csv () { kontora lead list -f csv --all --where "$1"; }
+
+# field ID NAME: a field of lead ID.
+field () { kontora lead list -f csv --all --where "id=$1" | test_csv_get "$1" "$2"; }
+
+test_expect_success 'setup: books, managers anna and petr, a client of petr' '
+	test_books books &&
+	(cd books &&
+	 kontora employee add --login petr --name "Петр Иванов" --role manager >/dev/null &&
+	 kontora config assign.rule least-loaded &&
+	 kontora client add --to petr --email olga@himdom.ru Химдом >../c1) &&
+	C1=$(cat c1)
+'
+cd books 2>/dev/null
+
+test_expect_success 'a Tilda post in UTF-8: one lead, one task, one commit' '
+	before=$(test_commits) &&
+	kontora import leads --source tilda "$F/tilda-utf8.form" >out 2>err &&
+	echo "1 new, 0 linked to clients, 0 merged, 0 duplicates skipped, 0 rejected" >expect &&
+	test_cmp expect out &&
+	test $(test_commits) = $((before + 1)) &&
+	echo "import leads: 1 new, 0 linked, 0 merged, 0 duplicates skipped, 0 rejected" >expect &&
+	git log -1 --format=%s >subject &&
+	test_cmp expect subject &&
+	lead_csv "external_id=tilda:5489108:4802756061" >csv &&
+	test_line_count = 2 csv &&
+	L1=$(sed -n 2p csv | cut -d, -f1) &&
+	test "$(field $L1 name)" = "Мария Ёлкина" &&
+	test "$(field $L1 phone)" = "+79165551234" &&
+	test "$(field $L1 email)" = "maria@example.ru" &&
+	test "$(field $L1 title)" = "Заявка с сайта (Заявка на расчет)" &&
+	test "$(field $L1 comment)" = "Нужен концентрат для мытья полов, 200 л в месяц" &&
+	test "$(field $L1 utm_source)" = yandex &&
+	test "$(field $L1 utm_medium)" = cpc &&
+	test "$(field $L1 utm_campaign)" = floor &&
+	test "$(field $L1 processed)" = false &&
+	test "$(field $L1 source)" = web &&
+	M=$(field $L1 manager) &&
+	case $M in anna|petr) ;; *) false ;; esac &&
+	kontora task list -f csv --where "on=$L1" >tasks &&
+	test_line_count = 2 tasks &&
+	grep ",Обработать новый лид: Мария Ёлкина,$L1,$M,2026-11-23," tasks &&
+	test_clean
+'
+
+test_expect_success 'the same post again: nothing new, no commit, exit 0' '
+	before=$(test_commits) &&
+	kontora import leads --source tilda "$F/tilda-utf8.form" >out &&
+	echo "0 new, 0 linked to clients, 0 merged, 1 duplicates skipped, 0 rejected" >expect &&
+	test_cmp expect out &&
+	test $(test_commits) = $before
+'
+
+test_expect_success 'a post in Windows-1251: decoded, never mojibake' '
+	kontora import leads --source tilda "$F/tilda-cp1251.form" >out &&
+	L=$(lead_csv "external_id=tilda:5489108:4802756099" | sed -n 2p | cut -d, -f1) &&
+	test "$(field $L name)" = "Сергей Ветров" &&
+	test "$(field $L phone)" = "+79037776655" &&
+	test "$(field $L comment)" = "Интересует гель для посуды"
+'
+
+test_expect_success 'JSON whose e-mail is a client: linked to it and to its manager, and said' '
+	kontora import leads --source tilda "$F/tilda.json" >out 2>err &&
+	echo "0 new, 1 linked to clients, 0 merged, 0 duplicates skipped, 0 rejected" >expect &&
+	test_cmp expect out &&
+	L=$(lead_csv "external_id=tilda:5489108:4802757000" | sed -n 2p | cut -d, -f1) &&
+	test "$(field $L client)" = "$C1" &&
+	test "$(field $L manager)" = petr &&
+	echo "kontora: lead $L: linked to client $C1 «Химдом» (same email), manager petr" >expect &&
+	test_cmp expect err
+'
+
+test_expect_success 'CSV with a BOM: two rows of one person are one lead with both comments' '
+	kontora import leads --source form "$F/export-bom.csv" >out &&
+	echo "2 new, 0 linked to clients, 1 merged, 0 duplicates skipped, 0 rejected" >expect &&
+	test_cmp expect out &&
+	lead_csv "phone=+79161112233" >csv &&
+	python3 -c "import csv; assert len(list(csv.reader(open(\"csv\", newline=\"\")))) == 2" &&
+	L=$(sed -n 2p csv | cut -d, -f1) &&
+	printf "Порошок, 25 кг\n---\nЕщё хочу пятновыводитель\n" >expect &&
+	field $L comment >actual &&
+	test_cmp expect actual &&
+	test "$(field $L name)" = "Андрей Кузин" &&
+	test "$(field $L title)" = "Заявка с сайта" &&
+	E=$(lead_csv "email=elena@pchelka.ru" | sed -n 2p | cut -d, -f1) &&
+	test "$(field $E phone)" = ""
+'
+
+test_expect_success 'Excel CSV: semicolons, Windows-1251, CRLF' '
+	kontora import leads "$F/export-cp1251.csv" >out &&
+	echo "2 new, 0 linked to clients, 0 merged, 0 duplicates skipped, 0 rejected" >expect &&
+	test_cmp expect out &&
+	L=$(lead_csv "phone=+79123456789" | sed -n 2p | cut -d, -f1) &&
+	test "$(field $L name)" = "Петров Иван" &&
+	test "$(field $L title)" = "Средство для сантехники" &&
+	A=$(lead_csv "email=anna@sidorova.ru" | sed -n 2p | cut -d, -f1) &&
+	test "$(field $A name)" = "Сидорова Анна"
+'
+
+test_expect_success 'XLSX: the first sheet, phones saved as numbers' '
+	kontora import leads "$F/export.xlsx" >out &&
+	echo "3 new, 0 linked to clients, 0 merged, 0 duplicates skipped, 0 rejected" >expect &&
+	test_cmp expect out &&
+	L=$(lead_csv "phone=+79991234567" | sed -n 2p | cut -d, -f1) &&
+	test "$(field $L name)" = "Иван Петров" &&
+	test "$(field $L email)" = "ivan@example.ru" &&
+	test "$(field $L title)" = "Заявка с сайта" &&
+	test -n "$(lead_csv "phone=+74951112233" | sed -n 2p)"
+'
+
+test_expect_success 'bad rows are rejected with file, line and reason; the good ones land; exit 1' '
+	before=$(test_commits) &&
+	test_expect_code 1 kontora import leads --reject rej.csv "$F/broken-rows.csv" >out 2>err &&
+	echo "2 new, 0 linked to clients, 0 merged, 0 duplicates skipped, 2 rejected" >expect &&
+	test_cmp expect out &&
+	test $(test_commits) = $((before + 1)) &&
+	cat >expect <<-EOF &&
+	kontora: warning: $F/broken-rows.csv:3: no phone and no e-mail: nobody to call back
+	kontora: warning: $F/broken-rows.csv:4: Имя: not valid utf-8 (byte 1)
+	kontora: 2 rejected rows written to rej.csv
+	EOF
+	test_cmp expect err &&
+	python3 -c "
+import csv, sys
+rows = list(csv.reader(open(\"rej.csv\", newline=\"\")))
+assert rows[0] == [\"file\", \"line\", \"reason\", \"Имя\", \"Телефон\", \"Email\", \"Комментарий\"], rows[0]
+assert rows[1][1:] == [\"3\", \"no phone and no e-mail: nobody to call back\", \"Без Контактов\", \"\", \"\", \"позвоните мне\"], rows[1]
+assert rows[2][1:3] == [\"4\", \"Имя: not valid utf-8 (byte 1)\"], rows[2]
+assert len(rows) == 3
+" &&
+	test -n "$(lead_csv "phone=+79990001122" | sed -n 2p)" &&
+	test -n "$(lead_csv "phone=+79990005566" | sed -n 2p)" &&
+	test -z "$(lead_csv "phone=+79990003344" | sed -n 2p)"
+'
+
+test_expect_success 'truncated JSON: an error naming the file and line, nothing imported' '
+	before=$(test_commits) &&
+	test_expect_code 1 kontora import leads "$F/broken-truncated.json" >out 2>err &&
+	echo "kontora: error: $F/broken-truncated.json:2: malformed JSON: it ends too early" >expect &&
+	test_cmp expect err &&
+	test $(test_commits) = $before
+'
+
+test_expect_success 'a broken file does not stop the good one beside it' '
+	test_expect_code 1 kontora import leads --source other "$F/broken-truncated.json" "$F/tilda-utf8.form" >out 2>err &&
+	echo "1 new, 0 linked to clients, 0 merged, 0 duplicates skipped, 0 rejected" >expect.1 &&
+	echo "1 input could not be read" >>expect.1 &&
+	test_cmp expect.1 out
+'
+
+test_expect_success 'a 10 MB field is a rejected row, not a lead' '
+	{ printf "name,phone,comment\nОгромный,89995550000," && head -c 10000000 /dev/zero | tr "\0" x && printf "\n"; } >huge.csv &&
+	test_expect_code 1 kontora import leads --reject huge-rej.csv huge.csv >out 2>err &&
+	test_grep "huge.csv:2: comment: longer than 10000 bytes" err &&
+	test -z "$(lead_csv "phone=+79995550000" | sed -n 2p)"
+'
+
+test_expect_success '--dry-run counts and writes nothing' '
+	before=$(test_commits) &&
+	printf "name,phone\nПробный,89997770000\n" >dry.csv &&
+	rm -f rejected.csv &&
+	kontora import leads --dry-run dry.csv >out &&
+	echo "would import: 1 new, 0 linked to clients, 0 merged, 0 duplicates skipped, 0 rejected" >expect &&
+	test_cmp expect out &&
+	test $(test_commits) = $before &&
+	test -z "$(lead_csv "phone=+79997770000" | sed -n 2p)" &&
+	test_clean
+'
+
+test_expect_success 'from standard input, --format and --encoding' '
+	printf "Name=%%D1%%CC&Phone=89997771111" | kontora import leads --format form --encoding cp1251 --source std - >out &&
+	test -n "$(lead_csv "phone=+79997771111" | sed -n 2p)"
+'
+
+test_expect_success 'usage errors: no file, a bad format, a bad encoding' '
+	test_expect_code 2 kontora import leads 2>err &&
+	test_grep "usage: kontora import leads" err &&
+	test_expect_code 2 kontora import leads --format pdf x.csv 2>err &&
+	test_grep "format pdf: not form, json, csv or xlsx" err &&
+	test_must_fail kontora import leads --encoding koi8 x.csv 2>err &&
+	test_grep "encoding koi8" err &&
+	test_expect_code 2 kontora import nothing 2>err
+'
+
+test_expect_success 'round robin: 10 new leads over 3 managers are 4/3/3' '
+	cd .. && test_books rr && cd rr &&
+	kontora employee add --login boris --name Борис --role manager >/dev/null &&
+	kontora employee add --login vera --name Вера --role manager >/dev/null &&
+	kontora config assign.rule round-robin &&
+	{ echo name,phone; for i in 0 1 2 3 4 5 6 7 8 9; do echo "Клиент $i,8999000110$i"; done; } >ten.csv &&
+	kontora import leads ten.csv >out &&
+	kontora lead list -f csv --all --where "source=web" >leads.csv &&
+	test_line_count = 11 leads.csv &&
+	python3 -c "
+import csv, collections
+rows = list(csv.DictReader(open(\"leads.csv\", newline=\"\")))
+print(\" \".join(sorted(str(n) for n in collections.Counter(r[\"manager\"] for r in rows).values())))
+" >counts &&
+	echo "3 3 4" >expect &&
+	test_cmp expect counts
+'
+
+test_done

@@ -298,8 +298,7 @@ void kt_books_close(struct kt_books *b)
 {
 	if (!b)
 		return;
-	if (b->db)
-		sqlite3_close(b->db);
+	index_close(b);
 	if (b->lock_fd >= 0)
 		close(b->lock_fd);
 	for (size_t i = 0; i < b->ntypes; i++)

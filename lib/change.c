@@ -507,8 +507,9 @@ static int remember_added(struct kt_change *c, size_t at)
 	return rc ? KT_ENOMEM : 0;
 }
 
-/* Returns 1 if id is the id of a record this change adds. */
-static int added_id(const struct kt_change *c, const struct kt_schema *s, const char *id)
+/* Returns 1 if id is the id of a record this change adds.  See
+ * internal.h. */
+int change_adds(const struct kt_change *c, const struct kt_schema *s, const char *id)
 {
 	char key[128];
 
@@ -538,7 +539,7 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 		if (id_new(s, newid))
 			return kt_error_set(err, KT_EIO, "no random numbers for a new id");
 		rc = index_exists(b, s, NULL, newid, NULL, NULL, err);
-	} while (rc > 0 || (rc == 0 && added_id(c, s, newid)));
+	} while (rc > 0 || (rc == 0 && change_adds(c, s, newid)));
 	if (rc < 0)
 		return rc;
 

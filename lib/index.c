@@ -649,9 +649,7 @@ static int build(struct kt_books *b, struct kt_error *err)
 	git_commit *head = NULL;
 	int rc;
 
-	if (b->db)
-		sqlite3_close(b->db);
-	b->db = NULL;
+	index_close(b);
 	snprintf(path, sizeof path, "%s/index.db", b->kontora_dir);
 	snprintf(tmp, sizeof tmp, "%s.%ld", path, (long)getpid());
 	unlink(tmp);
@@ -668,8 +666,7 @@ static int build(struct kt_books *b, struct kt_error *err)
 	    (rc = meta_set(b->db, "format", INDEX_FORMAT, err)) ||
 	    (rc = exec(b->db, "COMMIT", err)))
 		goto done;
-	sqlite3_close(b->db);
-	b->db = NULL;
+	index_close(b);
 	if (rename(tmp, path))
 		rc = kt_error_set(err, KT_EIO, "%s: %s", path, strerror(errno));
 	else
@@ -677,12 +674,50 @@ static int build(struct kt_books *b, struct kt_error *err)
 done:
 	git_commit_free(head);
 	if (rc) {
-		if (b->db)
-			sqlite3_close(b->db);
-		b->db = NULL;
+		index_close(b);
 		unlink(tmp);
 	}
 	return rc;
+}
+
+/* Returns a kept statement.  See internal.h. */
+int index_stmt(struct kt_books *b, const char *sql, sqlite3_stmt **st, struct kt_error *err)
+{
+	size_t at;
+
+	if (strmap_get(&b->stmt_of, sql, &at)) {
+		*st = b->stmts[at];
+		sqlite3_reset(*st);
+		sqlite3_clear_bindings(*st);
+		return 0;
+	}
+	sqlite3_stmt **v = realloc(b->stmts, (b->nstmts + 1) * sizeof *v);
+	if (!v)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	b->stmts = v;
+	if (prepare(b->db, sql, st, err))
+		return err->code;
+	if (strmap_put(&b->stmt_of, sql, b->nstmts)) {
+		sqlite3_finalize(*st);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	b->stmts[b->nstmts++] = *st;
+	return 0;
+}
+
+/* Closes the index.  See internal.h. */
+void index_close(struct kt_books *b)
+{
+	for (size_t i = 0; i < b->nstmts; i++)
+		sqlite3_finalize(b->stmts[i]);
+	free(b->stmts);
+	b->stmts = NULL;
+	b->nstmts = 0;
+	strmap_free(&b->stmt_of);
+	memset(&b->stmt_of, 0, sizeof b->stmt_of);
+	if (b->db)
+		sqlite3_close(b->db);
+	b->db = NULL;
 }
 
 /* Brings an open index to HEAD inside one write transaction.  Returns 0,
@@ -804,7 +839,7 @@ int index_exists(struct kt_books *b, const struct kt_schema *s,
 	else
 		snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE \"%s\" = ?2 AND id != ?3 LIMIT 1",
 		         s->name, field);
-	if ((rc = prepare(b->db, sql, &st, err)))
+	if ((rc = index_stmt(b, sql, &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	if (field)
@@ -817,7 +852,7 @@ int index_exists(struct kt_books *b, const struct kt_schema *s,
 	} else {
 		rc = rc == SQLITE_DONE ? 0 : db_fail(b->db, err, "lookup");
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 

@@ -17,6 +17,20 @@ struct dict {
 	char **names;
 };
 
+/* A set of strings with a number each (lib/strmap.c); zeroed is empty. */
+struct strmap {
+	char **keys;
+	size_t *vals;
+	size_t cap, n;
+};
+
+/* Returns 1 and *val (when val is not NULL) if key is in m, else 0. */
+int strmap_get(const struct strmap *m, const char *key, size_t *val);
+/* Puts a copy of key with val into m, replacing its value.  Returns 0 or
+ * KT_ENOMEM. */
+int strmap_put(struct strmap *m, const char *key, size_t val);
+void strmap_free(struct strmap *m);
+
 struct kt_books {
 	char *root;
 	char *kontora_dir;          /* .git/kontora, for the index and the lock */
@@ -31,6 +45,9 @@ struct kt_books {
 	struct kt_identity who;
 	time_t now;
 	sqlite3 *db;                /* the index, opened by index_open() */
+	sqlite3_stmt **stmts;       /* statements kept by index_stmt(), by SQL */
+	size_t nstmts;
+	struct strmap stmt_of;
 	void (*progress)(void *arg, const char *what, size_t done, size_t total);
 	void *progress_arg;
 	int lock_fd;                /* -1 when not holding the write lock */
@@ -140,6 +157,16 @@ int id_prefix_normalize(const char *prefix, char out[10]);
  * other schemas, and refreshes it to HEAD.  Returns 0 or an error;
  * b->db is then usable. */
 int index_open(struct kt_books *b, struct kt_error *err);
+
+/* Returns in *st the statement of sql on the open index, prepared once
+ * and kept (owned by b): reset and without bindings.  The caller resets
+ * it when done, and never finalizes it.  For what runs once per record
+ * of a batch.  Returns 0 or KT_EDB. */
+int index_stmt(struct kt_books *b, const char *sql, sqlite3_stmt **st, struct kt_error *err);
+
+/* Finalizes the kept statements and closes the index; b->db is NULL
+ * after. */
+void index_close(struct kt_books *b);
 
 /* Finds the shard path of the record with full id in the index.  Returns
  * 0 and *shard (caller frees), KT_ENOTFOUND, or an error. */
@@ -273,6 +300,9 @@ int flow_edit_check(struct kt_books *b, const struct kt_schema *s, const struct 
 /* Returns the books change c is made to (change.c). */
 struct kt_books *change_books(const struct kt_change *c);
 
+/* Returns 1 if the record id of type s is one that change c adds, else 0. */
+int change_adds(const struct kt_change *c, const struct kt_schema *s, const char *id);
+
 /* ---------------------------------------------------------- attachments */
 
 /* Returns 1 if rel, the part of a path after files/, is two or more names
@@ -310,19 +340,6 @@ int processed_touch_on(struct kt_change *c, const char *id, struct kt_error *err
 /* Parses a stored bool ("true"/"false"/"") into 1/0/-1. */
 int bool_value(const char *s);
 
-/* A set of strings with a number each (lib/strmap.c); zeroed is empty. */
-struct strmap {
-	char **keys;
-	size_t *vals;
-	size_t cap, n;
-};
-
-/* Returns 1 and *val (when val is not NULL) if key is in m, else 0. */
-int strmap_get(const struct strmap *m, const char *key, size_t *val);
-/* Puts a copy of key with val into m, replacing its value.  Returns 0 or
- * KT_ENOMEM. */
-int strmap_put(struct strmap *m, const char *key, size_t val);
-void strmap_free(struct strmap *m);
 
 /* kt_csv_parse() with the delimiter delim (',' ';' or '\t') instead of
  * ','.  Returns the same. */

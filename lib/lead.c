@@ -98,8 +98,8 @@ static int find_by(struct kt_books *b, const struct kt_schema *s, enum kt_ftype 
 		    (seen && kt_buf_addf(&sql, " AND (%s)", seen)) ||
 		    kt_buf_adds(&sql, " ORDER BY created DESC, id LIMIT 1"))
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-		else
-			rc = prepare(b, sql.data, value, NULL, &st, err);
+		else if (!(rc = index_stmt(b, sql.data, &st, err)))
+			sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
 		kt_buf_free(&sql);
 		if (rc)
 			break;
@@ -115,7 +115,7 @@ static int find_by(struct kt_books *b, const struct kt_schema *s, enum kt_ftype 
 		} else if (step != SQLITE_DONE) {
 			rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
 		}
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 	}
 	free(seen);
 	return rc;
@@ -597,7 +597,9 @@ int processed_touch_on(struct kt_change *c, const char *id, struct kt_error *err
 	struct kt_error denied = { 0 };
 	int rc;
 
-	if (!s || !has_processed(s) || !id_valid(s, id))
+	/* A lead added by the same change (an import's, with its task) keeps
+	 * its mark. */
+	if (!s || !has_processed(s) || !id_valid(s, id) || change_adds(c, s, id))
 		return 0;
 	/* Only someone who may change it processes it: a note by another
 	 * leaves it marked. */

@@ -168,9 +168,9 @@ static void on_commit(void *arg, const struct kt_import_result *res)
 		in->taken--;
 		reject_row(r, in, row, res->reason);
 	} else if (res->kind == KT_IMPORT_LINKED)
-		fprintf(stderr, "kontora: lead %s: linked to client %s «%s» (same %s)%s%s\n", res->id,
-		        res->client, res->client_name, res->match, *res->manager ? ", manager " : "",
-		        res->manager);
+		fprintf(stderr, "kontora: lead %s: linked to client %s «%s» (same %s %s)%s%s\n", res->id,
+		        res->client, res->client_name, res->match, res->match_value,
+		        *res->manager ? ", manager " : "", res->manager);
 }
 
 /* Reads all of path ("-" standard input) into *len bytes (caller frees);

@@ -168,6 +168,25 @@ KONTORA_USER=$who run kontora lead processed "$web"
 run kontora lead assign "$web" ivan
 run kontora lead list
 
+say "Web leads: the site posts to the webhook, cron imports the spool and exports"
+run kontora config webhook.secret demo-secret
+# As the web server runs it (see kontora-webhook(1)): CGI variables, the body on stdin.
+for post in "$top"/examples/web-leads/tilda-*.form; do
+	printf '$ kontora webhook <%s\n' "${post#$top/}"
+	REQUEST_METHOD=POST QUERY_STRING='source=tilda&secret=demo-secret' \
+		CONTENT_TYPE=application/x-www-form-urlencoded CONTENT_LENGTH=$(wc -c <"$post") \
+		"$K" webhook <"$post" | tr -d '\r' | head -n 1
+done
+run ls .git/kontora/spool/new
+run kontora import spool
+run kontora import leads --source formdesigner --reject "$out/rejected-leads.csv" \
+	"$top/examples/web-leads/export.csv" || echo "(exit 1: one row rejected, the rest imported)"
+run kontora import leads --source formdesigner --reject "$out/rejected-leads.csv" \
+	"$top/examples/web-leads/export.csv" || echo "(the same file again: nothing new)"
+run kontora lead list --where processed=false
+run kontora task list --where 'text~Обработать'
+echo "wrote $out/rejected-leads.csv"
+
 say "Git: one commit per change, a clean worktree"
 run git log --oneline | head -12
 run git status --short

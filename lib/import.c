@@ -20,27 +20,67 @@ struct pending {
 	const struct kt_source_map *map;
 };
 
+/* A lead already in the books whose submission came again: later rows of
+ * the same person add their comments to it. */
+struct known {
+	char *id;
+	char *comment;       /* NULL until read */
+	char *processed;     /* its processed mark, kept by the edit */
+	int changed;
+};
+
+/* person values at or above this are known leads, below it pending ones. */
+#define KNOWN ((size_t)1 << 40)
+
 struct kt_import {
 	struct kt_books *b;
 	struct kt_change *change;
 	const struct kt_schema *lead, *task;
-	struct strmap seen;     /* external ids in the books and in this import */
-	struct strmap person;   /* "p:PHONE" and "e:EMAIL" of pending leads: their index */
+	struct strmap seen;     /* external ids in the books (-> 1 + their index in
+	                         * known) and in this import (-> 0) */
+	struct strmap person;   /* "p:PHONE" and "e:EMAIL": a pending lead's index,
+	                         * or KNOWN + a known lead's */
+	struct known *known;
+	size_t nknown;
 	struct pending *pending;
 	size_t npending, cappending;
 	char task_due[11];      /* YYYY-MM-DD of the process-lead tasks */
 	struct kt_import_summary sum;
 };
 
-/* Keeps one external id of a lead in the books (a kt_row_fn).  Returns 0
- * or KT_ENOMEM. */
-static int keep_seen(void *arg, size_t ncols, const struct kt_column *cols, char *const *values)
+/* Reads the external ids of the leads in the books, whoever's they are:
+ * a submission is the same whoever may see its lead.  Returns 0 or an
+ * error. */
+static int read_seen(struct kt_import *im, struct kt_error *err)
 {
-	struct kt_import *im = arg;
+	sqlite3_stmt *st = NULL;
+	int rc = index_open(im->b, err), step;
 
-	(void)ncols;
-	(void)cols;
-	return values && *values[0] ? strmap_put(&im->seen, values[0], 0) : 0;
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(im->b->db, "SELECT external_id, id FROM lead WHERE external_id <> ''",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(im->b->db));
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (im->nknown % 1024 == 0) {
+			struct known *v = realloc(im->known, (im->nknown + 1024) * sizeof *v);
+			if (!v) {
+				rc = KT_ENOMEM;
+				break;
+			}
+			im->known = v;
+		}
+		struct known *k = &im->known[im->nknown];
+		memset(k, 0, sizeof *k);
+		if (!(k->id = strdup((const char *)sqlite3_column_text(st, 1))))
+			rc = KT_ENOMEM;
+		else
+			rc = strmap_put(&im->seen, (const char *)sqlite3_column_text(st, 0), ++im->nknown);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(im->b->db));
+	sqlite3_finalize(st);
+	return rc == KT_ENOMEM ? kt_error_set(err, rc, "out of memory") : rc;
 }
 
 /* --------------------------------------------------------------- begin */
@@ -65,11 +105,8 @@ int kt_import_begin(struct kt_books *b, const char *command, struct kt_import **
 		return kt_error_set(err, KT_ENOTFOUND, "schemas/lead.schema: no lead type with a field external_id");
 	}
 	rc = kt_change_begin(b, command, &im->change, err);
-	if (!rc) {
-		rc = kt_sql(b, "SELECT external_id FROM lead WHERE external_id <> ''", keep_seen, im, err);
-		if (rc == KT_ENOMEM)
-			rc = kt_error_set(err, rc, "out of memory");
-	}
+	if (!rc)
+		rc = read_seen(im, err);
 	/* The task to process a new lead is due import.task-hours from now. */
 	struct kt_error unset = { 0 };
 	if (!rc && kt_config_get(b, "import.task-hours", &hours, &unset) == 0) {
@@ -112,23 +149,71 @@ static size_t same_person(const struct kt_import *im, const struct kt_weblead *l
 	return (size_t)-1;
 }
 
-/* Remembers the phone and e-mail of pending lead i.  Returns 0 or
- * KT_ENOMEM. */
-static int remember_person(struct kt_import *im, size_t i)
+/* Remembers the phone and e-mail of l as the person of value (a pending
+ * lead's index, or KNOWN + a known lead's), unless they are someone's.
+ * Returns 0 or KT_ENOMEM. */
+static int remember_person(struct kt_import *im, const struct kt_weblead *l, size_t value)
 {
-	const struct kt_weblead *l = &im->pending[i].l;
 	char key[400];
 	int rc = 0;
 
 	if (l->v[KT_WL_PHONE] && *l->v[KT_WL_PHONE]) {
 		snprintf(key, sizeof key, "p:%s", l->v[KT_WL_PHONE]);
-		rc = strmap_get(&im->person, key, NULL) ? 0 : strmap_put(&im->person, key, i);
+		rc = strmap_get(&im->person, key, NULL) ? 0 : strmap_put(&im->person, key, value);
 	}
 	if (!rc && l->v[KT_WL_EMAIL] && *l->v[KT_WL_EMAIL]) {
 		snprintf(key, sizeof key, "e:%.390s", l->v[KT_WL_EMAIL]);
-		rc = strmap_get(&im->person, key, NULL) ? 0 : strmap_put(&im->person, key, i);
+		rc = strmap_get(&im->person, key, NULL) ? 0 : strmap_put(&im->person, key, value);
 	}
 	return rc;
+}
+
+/* Returns text with more added as a paragraph (a new string; caller
+ * frees), or NULL when more is empty or text holds it already, or when
+ * out of memory (*nomem set). */
+static char *with_comment(const char *text, const char *more, int *nomem)
+{
+	struct kt_buf b = { 0 };
+
+	if (!more || !*more || (text && strstr(text, more)))
+		return NULL;
+	if (kt_buf_addf(&b, "%s%s%s", text ? text : "", text && *text ? "\n---\n" : "", more)) {
+		kt_buf_free(&b);
+		*nomem = 1;
+		return NULL;
+	}
+	return kt_buf_detach(&b);
+}
+
+/* Adds the comment of row l to the known lead k, read from the books the
+ * first time.  Returns 1 if it added something, 0 if the lead had it
+ * already, or an error. */
+static int merge_known(struct kt_import *im, struct known *k, const struct kt_weblead *l,
+                       struct kt_error *err)
+{
+	int nomem = 0;
+
+	if (!k->comment) {
+		struct kt_record *r;
+		int rc = kt_record_read(im->b, im->lead, k->id, &r, err);
+		if (rc)
+			return rc;
+		const char *c = kt_record_get(r, "comment"), *p = kt_record_get(r, "processed");
+		k->comment = strdup(c ? c : "");
+		k->processed = p ? strdup(p) : NULL;
+		kt_record_free(r);
+		if (!k->comment || (p && !k->processed))
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	char *joined = with_comment(k->comment, l->v[KT_WL_COMMENT], &nomem);
+	if (nomem)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (!joined)
+		return 0;
+	free(k->comment);
+	k->comment = joined;
+	k->changed = 1;
+	return 1;
 }
 
 /* Merges row l into the pending lead p of the same person: its comment
@@ -136,16 +221,14 @@ static int remember_person(struct kt_import *im, size_t i)
  * and what p lacks taken from l.  Returns 0 or KT_ENOMEM. */
 static int merge(struct pending *p, struct kt_weblead *l)
 {
-	char *more = l->v[KT_WL_COMMENT], *mine = p->l.v[KT_WL_COMMENT];
+	int nomem = 0;
+	char *joined = with_comment(p->l.v[KT_WL_COMMENT], l->v[KT_WL_COMMENT], &nomem);
 
-	if (more && *more && !(mine && strstr(mine, more))) {
-		struct kt_buf b = { 0 };
-		if (kt_buf_addf(&b, "%s%s%s", mine ? mine : "", mine && *mine ? "\n---\n" : "", more)) {
-			kt_buf_free(&b);
-			return KT_ENOMEM;
-		}
-		free(mine);
-		p->l.v[KT_WL_COMMENT] = kt_buf_detach(&b);
+	if (nomem)
+		return KT_ENOMEM;
+	if (joined) {
+		free(p->l.v[KT_WL_COMMENT]);
+		p->l.v[KT_WL_COMMENT] = joined;
 	}
 	for (int f = 0; f < KT_WEBLEAD_NFIELDS; f++)
 		if ((!p->l.v[f] || !*p->l.v[f]) && l->v[f] && *l->v[f]) {
@@ -172,10 +255,24 @@ int kt_import_row(struct kt_import *im, const struct kt_source_map *m,
 		res->kind = KT_IMPORT_REJECTED;
 		snprintf(res->reason, sizeof res->reason, "%s", l.reason);
 		im->sum.rejected++;
-	} else if (strmap_get(&im->seen, l.external_id, NULL)) {
+	} else if (strmap_get(&im->seen, l.external_id, &same)) {
+		/* Later rows of this person belong to its lead too. */
 		res->kind = KT_IMPORT_DUPLICATE;
 		im->sum.duplicates++;
-	} else if ((same = same_person(im, &l)) != (size_t)-1) {
+		if (same)
+			rc = remember_person(im, &l, KNOWN + same - 1);
+	} else if ((same = same_person(im, &l)) != (size_t)-1 && same >= KNOWN) {
+		struct known *k = &im->known[same - KNOWN];
+		rc = merge_known(im, k, &l, err);
+		if (rc < 0) {
+			kt_weblead_free(&l);
+			return rc;
+		}
+		res->kind = rc ? KT_IMPORT_MERGED : KT_IMPORT_DUPLICATE;
+		res->id = k->id;
+		rc ? im->sum.merged++ : im->sum.duplicates++;
+		rc = strmap_put(&im->seen, l.external_id, 0);
+	} else if (same != (size_t)-1) {
 		res->kind = KT_IMPORT_MERGED;
 		res->line = im->pending[same].line;
 		res->file = im->pending[same].file;
@@ -200,7 +297,7 @@ int kt_import_row(struct kt_import *im, const struct kt_source_map *m,
 		memset(&l, 0, sizeof l);
 		rc = strmap_put(&im->seen, p->l.external_id, 0);
 		if (!rc)
-			rc = remember_person(im, im->npending - 1);
+			rc = remember_person(im, &p->l, im->npending - 1);
 	}
 	kt_weblead_free(&l);
 	return rc ? kt_error_set(err, KT_ENOMEM, "out of memory") : 0;
@@ -302,6 +399,7 @@ static int add_lead(struct kt_import *im, struct kt_lead_state *st, struct pendi
 		snprintf(res->client, sizeof res->client, "%s", rep.client ? rep.client : "");
 		snprintf(res->client_name, sizeof res->client_name, "%s", rep.client_name ? rep.client_name : "");
 		snprintf(res->match, sizeof res->match, "%s", rep.match ? rep.match : "");
+		snprintf(res->match_value, sizeof res->match_value, "%s", rep.match_value ? rep.match_value : "");
 		snprintf(res->manager, sizeof res->manager, "%s", manager ? manager : "");
 	}
 	kt_lead_report_free(&rep);
@@ -340,13 +438,21 @@ int kt_import_commit(struct kt_import *im, int dry_run, kt_import_fn fn, void *a
 			fn(arg, &res);
 	}
 	kt_lead_state_free(st);
+	/* The comments later rows of a person add to its lead in the books;
+	 * the edit keeps the lead's processed mark as it is. */
+	for (size_t i = 0; !rc && i < im->nknown; i++) {
+		struct known *k = &im->known[i];
+		char *names[] = { "comment", "processed" }, *values[] = { k->comment, k->processed };
+		if (k->changed)
+			rc = kt_change_edit(im->change, im->lead, k->id, names, values, k->processed ? 2 : 1, err);
+	}
 	if (rc)
 		return rc;
 	*sum = im->sum;
 	snprintf(subject, sizeof subject, "import leads: %zu new, %zu linked, %zu merged, "
 	         "%zu duplicates skipped, %zu rejected", sum->added, sum->linked, sum->merged,
 	         sum->duplicates, sum->rejected);
-	if (!dry_run && (sum->added || sum->linked))
+	if (!dry_run && (sum->added || sum->linked || sum->merged))
 		rc = kt_change_commit(im->change, subject, NULL, err);
 	return rc;
 }
@@ -358,6 +464,12 @@ void kt_import_free(struct kt_import *im)
 		return;
 	strmap_free(&im->seen);
 	strmap_free(&im->person);
+	for (size_t i = 0; i < im->nknown; i++) {
+		free(im->known[i].id);
+		free(im->known[i].comment);
+		free(im->known[i].processed);
+	}
+	free(im->known);
 	for (size_t i = 0; i < im->npending; i++) {
 		kt_weblead_free(&im->pending[i].l);
 		free(im->pending[i].id);

@@ -565,6 +565,7 @@ struct kt_import_result {
 	char client[16];          /* LINKED: the client's id */
 	char client_name[256];
 	char match[16];           /* LINKED: "inn", "phone" or "email" */
+	char match_value[256];    /* and its value */
 	char manager[64];         /* the lead's manager, or "" */
 };
 

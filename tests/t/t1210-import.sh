@@ -76,7 +76,7 @@ test_expect_success 'JSON whose e-mail is a client: linked to it and to its mana
 	L=$(lead_csv "external_id=tilda:5489108:4802757000" | sed -n 2p | cut -d, -f1) &&
 	test "$(field $L client)" = "$C1" &&
 	test "$(field $L manager)" = petr &&
-	echo "kontora: lead $L: linked to client $C1 «Химдом» (same email), manager petr" >expect &&
+	echo "kontora: lead $L: linked to client $C1 «Химдом» (same email olga@himdom.ru), manager petr" >expect &&
 	test_cmp expect err
 '
 
@@ -94,6 +94,29 @@ test_expect_success 'CSV with a BOM: two rows of one person are one lead with bo
 	test "$(field $L title)" = "Заявка с сайта" &&
 	E=$(lead_csv "email=elena@pchelka.ru" | sed -n 2p | cut -d, -f1) &&
 	test "$(field $E phone)" = ""
+'
+
+test_expect_success 'the same CSV again: every row a duplicate, the merged one too' '
+	before=$(test_commits) &&
+	kontora import leads --source form "$F/export-bom.csv" >out &&
+	echo "0 new, 0 linked to clients, 0 merged, 3 duplicates skipped, 0 rejected" >expect &&
+	test_cmp expect out &&
+	test $(test_commits) = $before
+'
+
+test_expect_success 'a later export with a new row of a known person: its comment joins the lead' '
+	L=$(lead_csv "phone=+79161112233" | sed -n 2p | cut -d, -f1) &&
+	printf "Имя,Телефон,Email,Комментарий,Дата\nАндрей Кузин,89161112233,andrey@mail.ru,\"Порошок, 25 кг\",2026-11-20 10:15\nАндрей Кузин,89161112233,,И отбеливатель,2026-11-22 12:00\n" >later.csv &&
+	kontora import leads --source form later.csv >out &&
+	echo "0 new, 0 linked to clients, 1 merged, 1 duplicates skipped, 0 rejected" >expect &&
+	test_cmp expect out &&
+	printf "Порошок, 25 кг\n---\nЕщё хочу пятновыводитель\n---\nИ отбеливатель\n" >expect &&
+	field $L comment >actual &&
+	test_cmp expect actual &&
+	test "$(field $L processed)" = false &&
+	kontora import leads --source form later.csv >out &&
+	echo "0 new, 0 linked to clients, 0 merged, 2 duplicates skipped, 0 rejected" >expect &&
+	test_cmp expect out
 '
 
 test_expect_success 'Excel CSV: semicolons, Windows-1251, CRLF' '

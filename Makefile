@@ -79,7 +79,7 @@ demo: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory kontora
-	sh bench/run.sh
+	sh bench/run.sh; s=$$?; sh bench/import.sh && exit $$s
 
 lint:
 	mandoc -Tlint -Wwarning $(MANPAGES)

@@ -5,6 +5,7 @@
  * cannot wait on a commit; kontora import spool turns the spool into
  * leads.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,19 +121,10 @@ static void add_request_headers(struct kt_buf *b, time_t now)
 		die("out of memory");
 }
 
-/* Parses a size in bytes.  Returns it, or -1. */
-static long parse_size(const char *s)
-{
-	char *end;
-	long n = strtol(s, &end, 10);
-
-	return end == s || *end || n < 0 ? -1 : n;
-}
-
 /* The settings of kontora.conf the webhook needs. */
 struct webhook_conf {
 	char *secret;
-	long max_size;
+	int64_t max_size;
 	char *spool;        /* the spool directory (kt_spool_path()) */
 };
 
@@ -149,13 +141,14 @@ static const char *read_conf(const char *root, struct webhook_conf *conf, char *
 		         err.code == KT_ENOTFOUND || !err.code ? path : err.msg);
 		return why;
 	}
-	conf->max_size = DEFAULT_MAX_SIZE;
-	if (!kt_conf_file_get(path, "webhook.max-size", &size, &err) &&
-	    (conf->max_size = parse_size(size)) < 0)
-		snprintf(why, whylen, "%s: webhook.max-size=%s is not a number of bytes", path, size);
+	int64_t max = DEFAULT_MAX_SIZE;
+	int bad = !kt_conf_file_get(path, "webhook.max-size", &size, &err) && kt_size_parse(size, &max);
+	if (bad)
+		snprintf(why, whylen, "%s: webhook.max-size=%s is not a size", path, size);
 	free(size);
-	if (conf->max_size < 0)
+	if (bad)
 		return why;
+	conf->max_size = max;
 	if (kt_conf_file_get(path, "webhook.spool", &spool, &err))
 		spool = NULL;
 	conf->spool = kt_spool_path(root, spool);
@@ -216,8 +209,8 @@ static int handle(const struct webhook_conf *conf, time_t now, int dry_run)
 		return refuse("411 Length Required", "length required", why);
 	}
 	if (len > conf->max_size) {
-		snprintf(why, sizeof why, "%s: body of %lld bytes is over webhook.max-size (%ld)",
-		         from, len, conf->max_size);
+		snprintf(why, sizeof why, "%s: body of %lld bytes is over webhook.max-size (%lld)",
+		         from, len, (long long)conf->max_size);
 		return refuse("413 Payload Too Large", "too large", why);
 	}
 	char *body = read_body((size_t)len);

@@ -41,8 +41,8 @@ int files_path_valid(const char *rel)
 	}
 }
 
-/* Parses a size.  See internal.h. */
-int size_parse(const char *s, int64_t *out)
+/* Parses a size.  See kontora.h. */
+int kt_size_parse(const char *s, int64_t *out)
 {
 	char *end;
 	int shift = 0;
@@ -71,7 +71,7 @@ int kt_attach_max_size(struct kt_books *b, int64_t *max, struct kt_error *err)
 	*max = KT_ATTACH_MAX;
 	if (rc == KT_ENOTFOUND)
 		return 0;
-	if (!rc && size_parse(v, max))
+	if (!rc && kt_size_parse(v, max))
 		rc = kt_error_set(err, KT_EINVAL, "kontora.conf: attach.max-size: \"%s\" is not a size "
 		                  "(bytes, or a number with K, M or G)", v);
 	free(v);

@@ -718,7 +718,6 @@ static const struct {
 	{ "vat.rate", NULL },
 	{ "vat.mode", "included|on-top" },
 	{ "assign.rule", "round-robin|least-loaded|none" },
-	{ "webhook.max-size", NULL },
 };
 
 /* Checks a value of one of known_keys.  Returns 0 or KT_EINVAL. */
@@ -726,7 +725,8 @@ static int check_config_value(const char *key, const char *value, struct kt_erro
 {
 	int64_t size;
 
-	if (!strcasecmp(key, "attach.max-size") && size_parse(value, &size))
+	if ((!strcasecmp(key, "attach.max-size") || !strcasecmp(key, "webhook.max-size")) &&
+	    kt_size_parse(value, &size))
 		return kt_error_set(err, KT_EINVAL, "%s: \"%s\" is not a size (bytes, or a number "
 		                    "with K, M or G)", key, value);
 	for (size_t i = 0; i < sizeof known_keys / sizeof *known_keys; i++) {

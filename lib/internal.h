@@ -309,9 +309,6 @@ int change_adds(const struct kt_change *c, const struct kt_schema *s, const char
  * joined by slashes, each a name attach takes (attach.c), else 0. */
 int files_path_valid(const char *rel);
 
-/* Parses a size: bytes, or a number followed by K, M or G (powers of
- * 1024), above 0 and at most 1 TB.  Returns 0 and *out, or KT_EINVAL. */
-int size_parse(const char *s, int64_t *out);
 
 /* ------------------------------------------------------------- labels */
 

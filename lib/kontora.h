@@ -447,6 +447,11 @@ int kt_config_foreach(struct kt_books *b,
 int kt_conf_file_get(const char *path, const char *key, char **value,
                      struct kt_error *err);
 
+/* Parses a size as kontora.conf writes it (attach.max-size,
+ * webhook.max-size): bytes, or a number followed by K, M or G (powers of
+ * 1024), above 0 and at most 1 TB.  Returns 0 and *out, or KT_EINVAL. */
+int kt_size_parse(const char *s, int64_t *out);
+
 /* ---------------------------------------------------------------- intake */
 
 /* What kt_intake_parse() reads. */

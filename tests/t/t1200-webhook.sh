@@ -145,9 +145,14 @@ test_expect_success 'the default limit is 1 MiB: a 10 MB field is refused' '
 	test -z "$(spooled)"
 '
 
-test_expect_success 'webhook.max-size that is not a number is refused by config' '
-	test_must_fail kontora -C books config webhook.max-size 1M 2>err &&
-	test_grep "webhook.max-size: \"1M\" is not a number" err
+test_expect_success 'webhook.max-size: a size with K, M or G; anything else is refused by config' '
+	test_must_fail kontora -C books config webhook.max-size 1X 2>err &&
+	test_grep "webhook.max-size: \"1X\" is not a size" err &&
+	kontora -C books config webhook.max-size 1K &&
+	head -c 1025 /dev/zero | tr "\0" a >k1 &&
+	test_must_fail cgi POST "secret=Zq7-pLm2" k1 &&
+	status_is "413 Payload Too Large" &&
+	kontora -C books config --unset webhook.max-size
 '
 
 test_expect_success 'a body shorter than CONTENT_LENGTH: 400, nothing spooled' '

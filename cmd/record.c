@@ -14,7 +14,7 @@
 
 static const char record_usage[] =
 	"usage: kontora TYPE add [--FIELD VALUE]... [--set FIELD=VALUE]... [--to LOGIN]\n"
-	"                        [--dry-run] [TITLE...]\n"
+	"                        [--new-client NAME] [--dry-run] [TITLE...]\n"
 	"       kontora TYPE show ID [-f text|json] [--record]\n"
 	"       kontora TYPE edit ID [--set FIELD=VALUE]... [--FIELD VALUE]... [--dry-run]\n"
 	"       kontora TYPE list [--where EXPR] [--mine] [--sort [-]FIELD] [--limit N]\n"
@@ -36,6 +36,7 @@ struct pairs {
 	size_t n;
 	char **names;
 	char **values;
+	const char *new_client;   /* --new-client NAME, or NULL */
 };
 
 static void pairs_add(struct pairs *p, const char *name, size_t nlen, const char *value)
@@ -67,8 +68,10 @@ static void pairs_free(struct pairs *p)
 
 enum {
 	OPT_SET = 1000, OPT_DRY, OPT_FORCE, OPT_WHERE, OPT_SORT, OPT_LIMIT, OPT_TO,
-	OPT_MINE, OPT_OVERDUE, OPT_TODAY, OPT_ALL, OPT_FIELD
+	OPT_MINE, OPT_OVERDUE, OPT_TODAY, OPT_ALL, OPT_NEW_CLIENT, OPT_FIELD
 };
+
+
 
 /* Parses the options of add and edit: --FIELD VALUE for every field of s
  * (dashes or underscores), --set FIELD=VALUE, --to LOGIN for the owner
@@ -78,7 +81,7 @@ static int parse_fields(int argc, char **argv, const struct kt_schema *s,
                         struct pairs *p, int *dry_run)
 {
 	size_t n = s ? 2 * s->nfields : 0;
-	struct option *opts = calloc(n + 5, sizeof *opts);
+	struct option *opts = calloc(n + 6, sizeof *opts);
 	char **dashed = calloc(n + 1, sizeof *dashed);
 	int c;
 
@@ -96,8 +99,12 @@ static int parse_fields(int argc, char **argv, const struct kt_schema *s,
 		opts[3 + 2 * i] = (struct option){ s->fields[i].name, required_argument, NULL, OPT_FIELD + (int)i };
 		opts[4 + 2 * i] = (struct option){ dashed[i], required_argument, NULL, OPT_FIELD + (int)i };
 	}
+	size_t extra = 3 + n;
 	if (s && s->owner && !kt_schema_field(s, "to"))
-		opts[3 + n] = (struct option){ "to", required_argument, NULL, OPT_TO };
+		opts[extra++] = (struct option){ "to", required_argument, NULL, OPT_TO };
+	const struct kt_field *client = s ? kt_schema_field(s, "client") : NULL;
+	if (client && client->type == KT_REF && !strcmp(client->arg, "client"))
+		opts[extra++] = (struct option){ "new-client", required_argument, NULL, OPT_NEW_CLIENT };
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h')
 			usage(record_usage, 1);
@@ -112,6 +119,8 @@ static int parse_fields(int argc, char **argv, const struct kt_schema *s,
 			pairs_add(p, optarg, (size_t)(eq - optarg), eq + 1);
 		} else if (c == OPT_TO) {
 			pairs_add(p, s->owner, strlen(s->owner), optarg);
+		} else if (c == OPT_NEW_CLIENT) {
+			p->new_client = optarg;
 		} else if (c >= OPT_FIELD && s) {
 			const char *name = s->fields[c - OPT_FIELD].name;
 			pairs_add(p, name, strlen(name), optarg);
@@ -231,6 +240,57 @@ static void resolve_on(struct kt_books *b, struct pairs *p)
 	}
 }
 
+/* --new-client NAME: a new client called NAME, given to the record's
+ * owner (a lead's manager as distributed), added by change c, and the
+ * record's client.  When the lead was linked to a client it already
+ * has (same INN, phone or e-mail), that one stays and no client is made. */
+static void add_new_client(struct kt_change *c, struct kt_books *b, const struct kt_schema *s,
+                           struct pairs *all, const struct kt_lead_report *lr, const char *name)
+{
+	const struct kt_schema *cs = kt_books_type(b, "client");
+	struct kt_error err = { 0 };
+	const char *owner = NULL, *cid;
+
+	for (size_t i = 0; i < all->n; i++)
+		if (!strcmp(all->names[i], "client") && *all->values[i]) {
+			if (lr && lr->client)
+				warn("«%s» is not added: the lead is client %s «%s»'s (same %s %s)", name,
+				     lr->client, lr->client_name, lr->match, lr->match_value);
+			else
+				die("--new-client and --client: give one of them");
+			return;
+		}
+	/* The client gets the record's owner and its phone, e-mail and INN,
+	 * so that the next lead from them is linked to it. */
+	char *names[5] = { "name" }, *values[5] = { (char *)name };
+	size_t n = 1;
+	for (size_t i = 0; i < all->n; i++) {
+		const char *f = all->names[i];
+		if (s->owner && !strcmp(f, s->owner) && *all->values[i])
+			owner = all->values[i];
+		if ((!strcmp(f, "phone") || !strcmp(f, "email") || !strcmp(f, "inn")) &&
+		    *all->values[i] && cs && kt_schema_field(cs, f) && n < 4) {
+			names[n] = (char *)f;
+			values[n++] = all->values[i];
+		}
+	}
+	if (owner) {
+		names[n] = "manager";
+		values[n++] = (char *)owner;
+	}
+	if (!cs || kt_change_add(c, cs, names, values, n, &cid, &err)) {
+		kt_change_free(c);
+		if (!cs)
+			die("--new-client: the books have no client type");
+		die("new client «%s»: %s", name, err.msg);
+	}
+	char saved[16];
+	snprintf(saved, sizeof saved, "%s", cid);
+	fprintf(stderr, "kontora: new client %s «%s»%s%s\n", saved, name, owner ? ", manager " : "",
+	        owner ? owner : "");
+	pairs_add(all, "client", 6, saved);
+}
+
 static int record_add(int argc, char **argv, struct kt_books *b, const struct kt_schema *s)
 {
 	struct pairs p = { 0 };
@@ -246,14 +306,22 @@ static int record_add(int argc, char **argv, struct kt_books *b, const struct kt
 	struct kt_change *c = begin(b, s, "add");
 	/* A lead: dedupe and distribution (cmd/lead.c). */
 	struct kt_lead_report *lr = lead_prepare(b, s, p.names, p.values, p.n);
-	if (kt_change_add(c, s, lr ? lr->names : p.names, lr ? lr->values : p.values,
-	                  lr ? lr->n : p.n, &id, &err)) {
+	struct pairs all = { 0 };
+	for (size_t i = 0; i < (lr ? lr->n : p.n); i++) {
+		const char *name = lr ? lr->names[i] : p.names[i];
+		pairs_add(&all, name, strlen(name), lr ? lr->values[i] : p.values[i]);
+	}
+	if (p.new_client)
+		add_new_client(c, b, s, &all, lr, p.new_client);
+	if (kt_change_add(c, s, all.names, all.values, all.n, &id, &err)) {
+		pairs_free(&all);
 		kt_change_free(c);
 		pairs_free(&p);
 		lead_added(lr, NULL);
 		die_change(s, &err);
 	}
 	pairs_free(&p);
+	pairs_free(&all);
 	char saved[16];
 	snprintf(saved, sizeof saved, "%s", id);
 	finish(c, dry_run, saved);

@@ -517,6 +517,19 @@ int change_adds(const struct kt_change *c, const struct kt_schema *s, const char
 	return strmap_get(&c->added, key, NULL);
 }
 
+/* value_resolve() for a change: a reference may also name, by its full
+ * id, a record this change adds (a lead and its new client in one
+ * commit).  Returns 0 and *out (caller frees), or an error. */
+static int change_value(struct kt_change *c, const struct kt_field *f, const char *in,
+                        char **out, struct kt_error *err)
+{
+	const struct kt_schema *t = f->type == KT_REF && in ? kt_books_type(c->b, f->arg) : NULL;
+
+	if (t && !t->key && change_adds(c, t, in))
+		return (*out = strdup(in)) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
+	return value_resolve(c->b, f, in, out, err);
+}
+
 /* Adds a record.  See kontora.h. */
 int kt_change_add(struct kt_change *c, const struct kt_schema *s,
                   char *const *names, char *const *values, size_t n,
@@ -558,7 +571,7 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(names[i], fd->name))
 				given = values[i];
-		if ((rc = value_resolve(b, fd, given, &v, err)))
+		if ((rc = change_value(c, fd, given, &v, err)))
 			break;
 		if (fd->required && !*v)
 			rc = kt_error_set(err, KT_EINVAL, "%s: required", fd->name);
@@ -644,7 +657,7 @@ int change_set(struct kt_change *c, const struct kt_schema *s,
 			rc = kt_error_set(err, KT_EINVAL, "%s: no such field in %s", names[i], s->file);
 		else if (!f)
 			rc = (v = strdup(values[i])) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
-		else if (!(rc = value_resolve(c->b, f, values[i], &v, err))) {
+		else if (!(rc = change_value(c, f, values[i], &v, err))) {
 			if (f->required && !*v)
 				rc = kt_error_set(err, KT_EINVAL, "%s: required, cannot be emptied", f->name);
 			else

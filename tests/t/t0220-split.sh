@@ -8,7 +8,7 @@ test_description='types split by id: data/TYPE/YYYY-MM/XY.csv'
 #   a header-only file or no file; either way check finds no problem.
 . "$(dirname "$0")/test-lib.sh"
 
-LEAD_HEADER=id,title,client,contact,name,phone,email,inn,stage,source,utm_source,utm_medium,utm_campaign,amount,manager,processed,closed,lost_reason,external_id,comment,created
+LEAD_HEADER=id,title,client,contact,name,phone,email,inn,stage,source,utm_source,utm_medium,utm_campaign,amount,manager,processed,closed,lost_reason,external_id,comment,due,created
 
 # shard_of ID: the file a lead or an activity created in 2026-11 lives in
 shard_of () {
@@ -33,7 +33,7 @@ test_expect_success 'a lead add goes to data/lead/2026-11/XY.csv (distributed to
 	f=$(shard_of $L1) &&
 	test -f $f &&
 	echo "$LEAD_HEADER" >expect &&
-	echo "$L1,Заявка,$C1,,,,,,new,,,,,1000.00,anna,true,,,,,2026-11-23T10:00:00Z" >>expect &&
+	echo "$L1,Заявка,$C1,,,,,,new,,,,,1000.00,anna,true,,,,,,2026-11-23T10:00:00Z" >>expect &&
 	test_cmp expect $f &&
 	test ! -e data/lead/2026-11.csv &&
 	echo $f >expect &&

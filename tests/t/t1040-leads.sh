@@ -388,4 +388,38 @@ test_expect_success 'least-loaded: the fewest open leads, won and lost ones do n
 	test_cmp expect3 err3
 '
 
+test_expect_success 'lead add --new-client: a client and its lead in one commit, the lead'"'"'s phone on the client' '
+	test_books nc &&
+	(cd nc &&
+	 before=$(test_commits) &&
+	 L=$(kontora lead add --new-client "ООО Новая Химия" --phone "8 999 111 22 33" --due 2026-12-01 Концентрат 2>../err) &&
+	 test $(test_commits) = $((before + 1)) &&
+	 kontora client list -f csv --where "name=ООО Новая Химия" >../clients &&
+	 C=$(sed -n 2p ../clients | cut -d, -f1) &&
+	 test "$(test_csv_get $C phone <../clients)" = +79991112233 &&
+	 test "$(test_csv_get $C manager <../clients)" = anna &&
+	 kontora lead list -f csv --where id=$L >../lead &&
+	 test "$(test_csv_get $L client <../lead)" = "$C" &&
+	 test "$(test_csv_get $L due <../lead)" = 2026-12-01 &&
+	 echo "kontora: new client $C «ООО Новая Химия», manager anna" >../expect &&
+	 echo "kontora: lead $L: assigned to anna (round-robin: had 0 leads this month)" >>../expect) &&
+	test_cmp expect err
+'
+
+test_expect_success 'lead add --new-client for a known phone: linked to that client, none made' '
+	(cd nc &&
+	 L=$(kontora lead add --new-client Дубль --phone +79991112233 Ещё 2>../err) &&
+	 test "$(kontora client list -f csv | wc -l)" = 2) &&
+	test_grep "«Дубль» is not added: the lead is client .* «ООО Новая Химия».s (same phone +79991112233)" err
+'
+
+test_expect_success 'lead add --new-client with --client: refused, nothing written' '
+	(cd nc &&
+	 before=$(test_commits) &&
+	 C=$(kontora client list -f csv | sed -n 2p | cut -d, -f1) &&
+	 test_must_fail kontora lead add --new-client X --client $C y 2>../err &&
+	 test $(test_commits) = $before) &&
+	test_grep "give one of them" err
+'
+
 test_done

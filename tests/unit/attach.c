@@ -13,7 +13,7 @@ static void size_is(const char *s, int64_t expected)
 {
 	int64_t got = -1;
 
-	is_int(size_parse(s, &got), 0, "size \"%s\" parses", s);
+	is_int(kt_size_parse(s, &got), 0, "size \"%s\" parses", s);
 	is_int((int)(got == expected), 1, "size \"%s\" is %lld (got %lld)", s, (long long)expected,
 	       (long long)got);
 }
@@ -36,7 +36,7 @@ static void test_sizes(void)
 	size_is("1024G", (int64_t)1 << 40);
 	is_int((int)(KT_ATTACH_MAX == 20 * 1024 * 1024), 1, "the default is 20 MB");
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
-		is_int(size_parse(bad[i], &got), KT_EINVAL, "size \"%s\" is refused", bad[i]);
+		is_int(kt_size_parse(bad[i], &got), KT_EINVAL, "size \"%s\" is refused", bad[i]);
 }
 
 static void test_paths(void)

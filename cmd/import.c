@@ -414,7 +414,8 @@ static char **spool_files(const char *dir, size_t *n)
 		(*n)++;
 	}
 	closedir(d);
-	qsort(names, *n, sizeof *names, name_cmp);
+	if (*n)
+		qsort(names, *n, sizeof *names, name_cmp);
 	return names;
 }
 

@@ -14,81 +14,6 @@
 
 #include "cmd.h"
 
-/* The rows of a query, copied: every column of each. */
-struct rows {
-	size_t ncols;
-	struct kt_column *cols;   /* names owned */
-	size_t n;
-	char **cells;             /* n * ncols, owned */
-};
-
-/* A kt_row_fn collecting rows into a struct rows.  Rows of several
- * queries of one type may go into one struct rows. */
-static int rows_add(void *arg, size_t ncols, const struct kt_column *cols, char *const *values)
-{
-	struct rows *r = arg;
-
-	if (!values) {
-		if (r->cols)
-			return 0;
-		if (!(r->cols = calloc(ncols ? ncols : 1, sizeof *r->cols)))
-			die("out of memory");
-		for (size_t i = 0; i < ncols; i++) {
-			r->cols[i] = (struct kt_column){ strdup(cols[i].name), cols[i].type, NULL };
-			if (!r->cols[i].name)
-				die("out of memory");
-		}
-		r->ncols = ncols;
-		return 0;
-	}
-	char **cells = realloc(r->cells, (r->n + 1) * r->ncols * sizeof *cells);
-	if (!cells)
-		die("out of memory");
-	r->cells = cells;
-	for (size_t i = 0; i < r->ncols; i++)
-		if (!(cells[r->n * r->ncols + i] = strdup(values[i])))
-			die("out of memory");
-	r->n++;
-	return 0;
-}
-
-/* Frees what r holds and empties it. */
-static void rows_free(struct rows *r)
-{
-	for (size_t i = 0; i < r->n * r->ncols; i++)
-		free(r->cells[i]);
-	for (size_t i = 0; i < r->ncols; i++)
-		free((char *)r->cols[i].name);
-	free(r->cells);
-	free(r->cols);
-	memset(r, 0, sizeof *r);
-}
-
-/* Returns the value of column name in row i of r, "" when r has no such
- * column. */
-static const char *cell(const struct rows *r, size_t i, const char *name)
-{
-	for (size_t c = 0; c < r->ncols; c++)
-		if (!strcmp(r->cols[c].name, name))
-			return r->cells[i * r->ncols + c];
-	return "";
-}
-
-/* Adds to out the records of type (every column) matching where, sorted
- * by sort, at most limit (0: all), archived ones too when all.  A type
- * the books do not have adds nothing.  Dies on an error. */
-static void query(struct kt_books *b, const char *type, const char *where, const char *sort,
-                  long limit, int all, struct rows *out)
-{
-	const struct kt_schema *s = kt_books_type(b, type);
-	struct kt_query q = { .schema = s, .where = where, .sort = sort, .limit = limit,
-	                      .all_columns = 1, .all = all };
-	struct kt_error err = { 0 };
-
-	if (s && kt_list(b, &q, rows_add, out, &err))
-		die_err(&err);
-}
-
 /* ------------------------------------------------------------- the card */
 
 /* What the card shows, gathered before it is printed. */
@@ -259,9 +184,9 @@ static void read_related(struct card *c, const char *const *ids, size_t nids, lo
 	/* Tasks and activities name their record in a text field, on. */
 	for (size_t i = 0; i < nids; i++) {
 		snprintf(where, sizeof where, "on=%s and done!=true", ids[i]);
-		query(c->b, "task", where, NULL, 0, 0, &c->tasks);
+		rows_query(c->b, "task", where, NULL, 0, 0, &c->tasks);
 		snprintf(where, sizeof where, "on=%s", ids[i]);
-		query(c->b, "activity", where, newest, per_id, 1, &c->activities);
+		rows_query(c->b, "activity", where, newest, per_id, 1, &c->activities);
 	}
 	rows_sort(&c->tasks, by_due);
 	rows_sort(&c->activities, by_newest);
@@ -281,15 +206,15 @@ static void card_read(struct card *c)
 	c->state = flow ? flow->field : "stage";
 	if (manager && *manager) {
 		snprintf(where, sizeof where, "login=%s", manager);
-		query(c->b, "employee", where, NULL, 1, 1, &c->manager);
+		rows_query(c->b, "employee", where, NULL, 1, 1, &c->manager);
 	}
 	snprintf(where, sizeof where, "client=%s", id);
-	query(c->b, "contact", where, "name", 0, 1, &c->contacts);
-	query(c->b, "lead", where, "created", 0, 1, &c->leads);
+	rows_query(c->b, "contact", where, "name", 0, 1, &c->contacts);
+	rows_query(c->b, "lead", where, "created", 0, 1, &c->leads);
 	for (size_t k = 0; k < 2; k++) {
 		const struct kt_schema *ls = kt_books_type(c->b, lab_types[k]);
 		if (ls && kt_schema_field(ls, "client"))
-			query(c->b, lab_types[k], where, "created", 0, 1, &c->lab[k]);
+			rows_query(c->b, lab_types[k], where, "created", 0, 1, &c->lab[k]);
 	}
 	for (size_t i = 0; i < c->leads.n; i++) {
 		int64_t k;

@@ -137,6 +137,28 @@ void mark_unprocessed(struct printer *p, const struct kt_schema *s, struct kt_qu
 /* kontora task done ID [--result TEXT] (cmd/task.c). */
 int task_done(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
 
+/* The rows of a query, copied: every column of each (cmd/rows.c). */
+struct rows {
+	size_t ncols;
+	struct kt_column *cols;   /* names owned */
+	size_t n;
+	char **cells;             /* n * ncols, owned */
+};
+/* A kt_row_fn collecting rows into a struct rows (arg).  Rows of several
+ * queries of one type may go into one struct rows.  Dies when out of
+ * memory. */
+int rows_add(void *arg, size_t ncols, const struct kt_column *cols, char *const *values);
+/* Frees what r holds and empties it. */
+void rows_free(struct rows *r);
+/* Returns the value of column name in row i of r (owned by r), "" when r
+ * has no such column. */
+const char *cell(const struct rows *r, size_t i, const char *name);
+/* Adds to out the records of type (every column) matching where, sorted
+ * by sort, at most limit (0: all), archived ones too when all.  A type
+ * the books do not have adds nothing.  Dies on an error. */
+void rows_query(struct kt_books *b, const char *type, const char *where, const char *sort,
+                long limit, int all, struct rows *out);
+
 int cmd_agenda(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_attach(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_check(int argc, char **argv, struct kt_ctx *ctx);
@@ -148,6 +170,7 @@ int cmd_config(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_help(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_import(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_init(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_lab(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_list(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_log(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_record(int argc, char **argv, struct kt_ctx *ctx);

@@ -31,6 +31,7 @@ static const struct command {
 	{ "help", cmd_help, 0, "show a command's manual page" },
 	{ "import", cmd_import, NEED_BOOKS, "import web leads from files or the webhook's spool" },
 	{ "init", cmd_init, 0, "create new books" },
+	{ "lab", cmd_lab, NEED_BOOKS, "cost calculations and samples: requests to the lab" },
 	{ "list", cmd_list, NEED_BOOKS, "list records of a type" },
 	{ "log", cmd_log, NEED_BOOKS, "show the history of a record" },
 	{ "lookup", cmd_lookup, NEED_BOOKS, "find who a phone number belongs to" },
@@ -54,6 +55,7 @@ static const char main_usage[] =
 	"  note ID TEXT  record a call, e-mail, meeting or note on a record\n"
 	"  attach ID FILE...  store files with a record (--list ID lists them)\n"
 	"  agenda        your tasks by day (--week, --ics FILE)\n"
+	"  lab ...       requests to the lab: calc and sample new, queue, list\n"
 	"  lookup PHONE  find the client, contact or lead of a phone number\n"
 	"  dict ...      list and change dictionaries (funnel stages, sources, ...)\n"
 	"  filter ...    save and run lists and queries by name (filter list)\n"

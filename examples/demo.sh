@@ -187,6 +187,31 @@ run kontora lead list --where processed=false
 run kontora task list --where 'text~Обработать'
 echo "wrote $out/rejected-leads.csv"
 
+say "The laboratory: a cost calculation and a sample, as the manager (anna) and the chemist (elena)"
+gel=$(kontora product add --name 'Гель для посуды, 5 л' --article GEL-5 --unit l)
+KONTORA_USER=anna run kontora lab calc new --client "$short" --product 'Гель для посуды' \
+	--wishes 'Без запаха, pH 7' --volume 1000 --unit л --due 2026-12-04 | tee "$out/calc.txt"
+calc=$(tail -n 1 "$out/calc.txt")
+KONTORA_USER=anna run kontora lab calc send "$calc"
+KONTORA_USER=elena run kontora lab queue
+KONTORA_USER=elena run kontora lab calc take "$calc"
+KONTORA_USER=elena run kontora lab calc edit "$calc" --wishes 'С запахом' ||
+	echo "(refused: the customer's wishes are the manager's)"
+KONTORA_USER=elena run kontora lab calc finish "$calc" --formula 'ПАВ 12%, без отдушки' --cost '184,50'
+run kontora task list --where "on=$calc"
+other=$(KONTORA_USER=anna kontora client add --name 'ИП Соколова' --manager anna)
+KONTORA_USER=anna run kontora lab sample new --client "$other" --product "$gel" --wishes 'Пробник' ||
+	echo "(refused: the client card has no address or recipient for samples)"
+KONTORA_USER=anna run kontora lab sample new --from-calc "$calc" | tee "$out/sample.txt"
+sample=$(tail -n 1 "$out/sample.txt")
+KONTORA_USER=anna run kontora lab sample send "$sample"
+KONTORA_USER=elena run kontora lab sample take "$sample"
+KONTORA_USER=elena run kontora lab sample ready "$sample"
+KONTORA_USER=elena run kontora lab sample ship "$sample" --carrier СДЭК --tracking 1234567890
+KONTORA_USER=anna run kontora lab sample deliver "$sample" --feedback 'Понравился, ждут КП'
+run kontora log "$sample"
+KONTORA_USER=oleg run kontora lab list --all
+
 say "Git: one commit per change, a clean worktree"
 run git log --oneline | head -12
 run git status --short

@@ -366,11 +366,13 @@ static int by_created(const void *x, const void *y)
 	return c ? c : strcmp(cell(a->rows, a->i, "id"), cell(b->rows, b->i, "id"));
 }
 
-/* Prints the requests of both kinds matching where (archived ones too
- * when all) in format fmt, sorted by cmp; the queue (queue 1) marks the
- * due dates of overdue requests red on a terminal. */
-static void print_requests(struct kt_books *b, const char *where, int all, int queue,
-                           enum out_format fmt)
+/* Prints the requests of both kinds matching where and, when status is
+ * not NULL, in that status (a kind whose workflow lacks it has none;
+ * dies when neither has it), archived ones too when all, in format fmt;
+ * the queue (queue 1) in its order, with the due dates of overdue
+ * requests red on a terminal, else oldest first. */
+static void print_requests(struct kt_books *b, const char *where, const char *status, int all,
+                           int queue, enum out_format fmt)
 {
 	static const struct kt_column cols[] = {
 		{ "id", KT_TEXT, NULL }, { "kind", KT_TEXT, NULL }, { "status", KT_ENUM, NULL },
@@ -386,8 +388,15 @@ static void print_requests(struct kt_books *b, const char *where, int all, int q
 
 	today_date(b, today);
 	for (size_t k = 0; k < 2; k++) {
-		lab_type(b, kinds[k].type);
-		rows_query(b, kinds[k].type, where, "created", 0, all, &rows[k]);
+		const struct kt_flow *f = kt_books_flow(b, lab_type(b, kinds[k].type)->name);
+		struct kt_buf w = { 0 };
+		if (status && !(f && kt_flow_is_state(f, status)))
+			continue;
+		if ((where && kt_buf_adds(&w, where)) ||
+		    (status && kt_buf_addf(&w, "%sstatus=%s", where ? " and " : "", status)))
+			die("out of memory");
+		rows_query(b, kinds[k].type, w.data, "created", 0, all, &rows[k]);
+		kt_buf_free(&w);
 		struct item *more = realloc(items, (n + rows[k].n + 1) * sizeof *items);
 		if (!more)
 			die("out of memory");
@@ -396,6 +405,8 @@ static void print_requests(struct kt_books *b, const char *where, int all, int q
 			items[n++] = (struct item){ &kinds[k], &rows[k], i,
 			                            is_open(b, kinds[k].type, cell(&rows[k], i, "status")) };
 	}
+	if (status && !rows[0].cols && !rows[1].cols)
+		die("--status %s: no such status of %s or %s", status, kinds[0].type, kinds[1].type);
 	qsort(items, n, sizeof *items, queue ? by_queue : by_created);
 
 	struct printer *p = printer_new(fmt, stdout);
@@ -440,7 +451,7 @@ static int lab_queue(int argc, char **argv, struct kt_books *b)
 	}
 	if (optind != argc)
 		usage(lab_usage, 0);
-	print_requests(b, NULL, 0, 1, fmt);
+	print_requests(b, NULL, NULL, 0, 1, fmt);
 	return 0;
 }
 
@@ -469,6 +480,7 @@ static int lab_list(int argc, char **argv, struct kt_books *b)
 	enum out_format fmt = OUT_TABLE;
 	struct kt_buf where = { 0 };
 	struct kt_error err = { 0 };
+	const char *status = NULL;
 	int all = 0, c;
 
 	while ((c = getopt_long(argc, argv, "hf:", opts, NULL)) != -1) {
@@ -492,7 +504,7 @@ static int lab_list(int argc, char **argv, struct kt_books *b)
 			break;
 		case OPT_STATUS:
 			/* A status asked for is shown even when it is archived. */
-			where_add(&where, "status", optarg);
+			status = optarg;
 			all = 1;
 			break;
 		case OPT_MINE:
@@ -509,7 +521,7 @@ static int lab_list(int argc, char **argv, struct kt_books *b)
 	}
 	if (optind != argc)
 		usage(lab_usage, 0);
-	print_requests(b, where.data, all, 0, fmt);
+	print_requests(b, where.data, status, all, 0, fmt);
 	kt_buf_free(&where);
 	return 0;
 }

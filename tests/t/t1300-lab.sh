@@ -282,6 +282,12 @@ test_expect_success 'a manager sees only their own requests; director and lab se
 	KONTORA_USER=boris kontora lab list --status rejected -f csv | cut -d, -f1,3 >actual &&
 	printf "%s\n" id,status $R2,rejected >expect &&
 	test_cmp expect actual &&
+	KONTORA_USER=boris kontora lab list --status delivered -f csv | cut -d, -f1,2,3 >actual &&
+	printf "%s\n" id,kind,status $S1,sample,delivered >expect &&
+	test_cmp expect actual &&
+	test_expect_code 1 kontora lab list --status lost 2>err &&
+	echo "kontora: error: --status lost: no such status of calc_request or sample_request" >expect &&
+	test_cmp expect err &&
 	KONTORA_USER=boris kontora lab list --product "Гель для рук" --mine -f csv >actual &&
 	echo "id,kind,status,urgent,due,overdue,client,product,manager,cost,created" >expect &&
 	test_cmp expect actual

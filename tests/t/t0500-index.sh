@@ -209,7 +209,7 @@ test_expect_success 'a new schema file gives a new record type' '
 	cat >schemas/supplier.schema <<-\EOF &&
 	# Suppliers, added by hand.
 	type    supplier
-	prefix  S
+	prefix  V
 	label   "Поставщик"
 	title   name
 	columns name inn
@@ -220,7 +220,7 @@ test_expect_success 'a new schema file gives a new record type' '
 	git add schemas/supplier.schema &&
 	git commit -q -m "a supplier type" &&
 	S=$(kontora supplier add --name Химторг --inn 7702070139) &&
-	echo "$S" | grep -E "^S[0-9A-HJKMNP-TV-Z]{7}\$" &&
+	echo "$S" | grep -E "^V[0-9A-HJKMNP-TV-Z]{7}\$" &&
 	printf "id,name,inn,created\n$S,Химторг,7702070139,2026-11-23T10:00:00Z\n" >expect &&
 	test_cmp expect data/supplier/2026-11.csv &&
 	kontora sql "select name from supplier" -f csv >out &&

@@ -29,6 +29,7 @@ test_expect_success 'phone fields are indexed, by a new index format' '
 	contact_phone
 	employee_phone
 	lead_phone
+	sample_request_recipient_phone
 	EOF
 	test_cmp expect out &&
 	kontora sql "select value from meta where key = \"format\"" -f csv >out &&

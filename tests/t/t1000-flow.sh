@@ -24,10 +24,11 @@ test_expect_success 'setup' '
 '
 cd books 2>/dev/null
 
-test_expect_success 'the default books ship workflows/lead.flow' '
+test_expect_success 'the default books ship workflows/lead.flow and the lab'"'"'s' '
 	test -f workflows/lead.flow &&
 	git ls-files workflows >actual &&
-	echo workflows/lead.flow >expect &&
+	printf "%s\n" workflows/calc_request.flow workflows/lead.flow \
+		workflows/sample_request.flow >expect &&
 	test_cmp expect actual &&
 	kontora check
 '

@@ -300,7 +300,7 @@ test_expect_success 'check: a notify action needs the notice kind of activities'
 	cp new.csv dicts/activity_kind.csv &&
 	test_expect_code 1 kontora check >out 2>err &&
 	echo "workflows/lead.flow:21: on: notify: \"notice\" is not in dicts/activity_kind.csv" >expect &&
-	grep ^workflows/ out >actual &&
+	grep ^workflows/lead.flow out >actual &&
 	test_cmp expect actual &&
 	test $(grep -c "kind: \"notice\" is not in dicts/activity_kind.csv" out) = 2 &&
 	git checkout -- dicts/activity_kind.csv &&

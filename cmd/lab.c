@@ -9,6 +9,8 @@
  * anything else is kontora calc_request|sample_request anything else.
  */
 #include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,16 +149,47 @@ static const char *field_get(const struct fields *f, const char *name)
 	return NULL;
 }
 
-/* Dies unless client c has what a sample is sent with, naming every
- * missing field and the command that fills them all. */
-static void need_sample_contact(const struct kt_record *c)
+/* The records a new request is filled from (each NULL or owned). */
+struct sources {
+	struct kt_record *calc, *lead, *client, *product;
+};
+
+/* Frees the records of src. */
+static void sources_free(struct sources *src)
+{
+	kt_record_free(src->calc);
+	kt_record_free(src->lead);
+	kt_record_free(src->client);
+	kt_record_free(src->product);
+}
+
+/* Says why a request is not made, as die() does, after freeing src (the
+ * message is made first: it may name values of src). */
+__attribute__((format(printf, 2, 3), noreturn))
+static void refuse(struct sources *src, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	sources_free(src);
+	die("%s", msg);
+}
+
+/* Refuses unless the client of src has what a sample is sent with,
+ * naming every missing field and the command that fills them all. */
+static void need_sample_contact(struct sources *src)
 {
 	static const char *const need[][2] = {
 		{ "shipping_address", "ADDRESS" },
 		{ "sample_recipient", "NAME" },
 		{ "sample_recipient_phone", "PHONE" },
 	};
+	const struct kt_record *c = src->client;
 	struct kt_buf missing = { 0 }, fill = { 0 };
+	char msg[2048];
 
 	for (size_t i = 0; i < sizeof need / sizeof *need; i++) {
 		const char *v = kt_record_get(c, need[i][0]);
@@ -172,14 +205,19 @@ static void need_sample_contact(const struct kt_record *c)
 		if (kt_buf_addf(&fill, " %s", need[i][1]))
 			die("out of memory");
 	}
-	if (missing.len)
-		die("client %s «%s» has no %s: a sample cannot be sent; fill %s with: "
-		    "kontora client edit %s%s", kt_record_get(c, "id"), kt_record_get(c, "name"),
-		    missing.data, strchr(missing.data, ',') ? "them" : "it", kt_record_get(c, "id"),
-		    fill.data);
+	if (!missing.len)
+		return;
+	snprintf(msg, sizeof msg, "client %s «%s» has no %s: a sample cannot be sent; fill %s "
+	         "with: kontora client edit %s%s", kt_record_get(c, "id"), kt_record_get(c, "name"),
+	         missing.data, strchr(missing.data, ',') ? "them" : "it", kt_record_get(c, "id"),
+	         fill.data);
+	kt_buf_free(&missing);
+	kt_buf_free(&fill);
+	refuse(src, "%s", msg);
 }
 
-/* kontora lab calc|sample new: adds a request of kind k. */
+/* kontora lab calc|sample new: adds a request of kind k in one commit
+ * and prints its id.  Returns 0 or dies. */
 static int request_new(int argc, char **argv, struct kt_books *b, const struct kind *k)
 {
 	enum { OPT_LEAD = 1000, OPT_CLIENT, OPT_PRODUCT, OPT_WISHES, OPT_VOLUME, OPT_UNIT,
@@ -198,7 +236,8 @@ static int request_new(int argc, char **argv, struct kt_books *b, const struct k
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *lead = NULL, *client = NULL, *product = NULL, *from = NULL, *opt[10] = { 0 };
+	const char *lead = NULL, *client = NULL, *product = NULL, *from = NULL;
+	const char *opt[5] = { 0 };  /* --wishes ... --due, in the order of the enum */
 	int sample = !strcmp(k->word, "sample"), dry_run = 0, c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -227,33 +266,38 @@ static int request_new(int argc, char **argv, struct kt_books *b, const struct k
 	}
 
 	const struct kt_schema *s = lab_type(b, k->type);
-	struct kt_record *calc = from ? read_typed(b, "calc_request", from) : NULL;
-	struct kt_record *ld = lead ? read_typed(b, "lead", lead) : NULL;
+	struct sources src = { 0 };
 	struct fields f = { 0 };
 	static const char *const copied[] = { "client", "lead", "product", "wishes", "formula",
 	                                      "volume", "unit" };
-	if (calc) {
-		const char *status = kt_record_get(calc, "status");
+	if (product)
+		src.product = find_product(b, product);
+	if (from)
+		src.calc = read_typed(b, "calc_request", from);
+	if (lead)
+		src.lead = read_typed(b, "lead", lead);
+	if (src.calc) {
+		const char *status = kt_record_get(src.calc, "status");
 		if (strcmp(status ? status : "", "done"))
-			die("calc_request %s is %s, not done: a sample is made from a finished "
-			    "calculation", kt_record_get(calc, "id"), status && *status ? status : "without a status");
+			refuse(&src, "calc_request %s is %s, not done: a sample is made from a finished "
+			       "calculation", kt_record_get(src.calc, "id"),
+			       status && *status ? status : "without a status");
 		for (size_t i = 0; i < sizeof copied / sizeof *copied; i++)
-			field_set(&f, copied[i], kt_record_get(calc, copied[i]));
-		field_set(&f, "from_calc", kt_record_get(calc, "id"));
+			field_set(&f, copied[i], kt_record_get(src.calc, copied[i]));
+		field_set(&f, "from_calc", kt_record_get(src.calc, "id"));
 	}
-	if (ld) {
-		const char *lc = kt_record_get(ld, "client");
+	if (src.lead) {
+		const char *lc = kt_record_get(src.lead, "client"), *lid = kt_record_get(src.lead, "id");
 		if (!lc || !*lc)
-			die("lead %s has no client: link one first (kontora lead edit %s --client C) "
-			    "or give --client", kt_record_get(ld, "id"), kt_record_get(ld, "id"));
-		field_set(&f, "lead", kt_record_get(ld, "id"));
+			refuse(&src, "lead %s has no client: link one first (kontora lead edit %s "
+			       "--client C) or give --client", lid, lid);
+		field_set(&f, "lead", lid);
 		field_set(&f, "client", lc);
 	}
-	struct kt_record *cl = read_typed(b, "client", client ? client : field_get(&f, "client"));
-	field_set(&f, "client", kt_record_get(cl, "id"));
-	struct kt_record *pr = product ? find_product(b, product) : NULL;
-	if (pr)
-		field_set(&f, "product", kt_record_get(pr, "id"));
+	src.client = read_typed(b, "client", client ? client : field_get(&f, "client"));
+	field_set(&f, "client", kt_record_get(src.client, "id"));
+	if (src.product)
+		field_set(&f, "product", kt_record_get(src.product, "id"));
 	static const char *const given[] = { "wishes", "volume", "unit", "urgent", "due" };
 	for (size_t i = 0; i < sizeof given / sizeof *given; i++)
 		field_set(&f, given[i], opt[i]);
@@ -267,12 +311,12 @@ static int request_new(int argc, char **argv, struct kt_books *b, const struct k
 	if (who->role && !strcmp(who->role, "manager"))
 		field_set(&f, "manager", who->login);
 	field_set(&f, "manager", field_get(&f, "manager") ? NULL :
-	          kt_record_get(calc ? calc : ld ? ld : cl, "manager"));
+	          kt_record_get(src.calc ? src.calc : src.lead ? src.lead : src.client, "manager"));
 	if (sample) {
-		need_sample_contact(cl);
-		field_set(&f, "shipping_address", kt_record_get(cl, "shipping_address"));
-		field_set(&f, "recipient", kt_record_get(cl, "sample_recipient"));
-		field_set(&f, "recipient_phone", kt_record_get(cl, "sample_recipient_phone"));
+		need_sample_contact(&src);
+		field_set(&f, "shipping_address", kt_record_get(src.client, "shipping_address"));
+		field_set(&f, "recipient", kt_record_get(src.client, "sample_recipient"));
+		field_set(&f, "recipient_phone", kt_record_get(src.client, "sample_recipient_phone"));
 	}
 
 	struct kt_change *ch;
@@ -283,12 +327,12 @@ static int request_new(int argc, char **argv, struct kt_books *b, const struct k
 		die_err(&err);
 	if (kt_change_add(ch, s, f.names, f.values, f.n, &id, &err)) {
 		kt_change_free(ch);
-		die("%s: %s", k->type, err.msg);
+		refuse(&src, "%s: %s", k->type, err.msg);
 	}
 	struct kt_buf subject = { 0 };
 	if (kt_buf_addf(&subject, "%s %s: new for client %s «%s»", k->type, id,
-	                kt_record_get(cl, "id"), kt_record_get(cl, "name")) ||
-	    (calc && kt_buf_addf(&subject, " from %s", kt_record_get(calc, "id"))))
+	                kt_record_get(src.client, "id"), kt_record_get(src.client, "name")) ||
+	    (src.calc && kt_buf_addf(&subject, " from %s", kt_record_get(src.calc, "id"))))
 		die("out of memory");
 	char saved[16];
 	snprintf(saved, sizeof saved, "%s", id);
@@ -308,10 +352,7 @@ static int request_new(int argc, char **argv, struct kt_books *b, const struct k
 	}
 	kt_change_free(ch);
 	kt_buf_free(&subject);
-	kt_record_free(calc);
-	kt_record_free(ld);
-	kt_record_free(cl);
-	kt_record_free(pr);
+	sources_free(&src);
 	return 0;
 }
 
@@ -526,6 +567,7 @@ static int lab_list(int argc, char **argv, struct kt_books *b)
 	return 0;
 }
 
+/* kontora lab: returns the exit status of the subcommand, or dies. */
 int cmd_lab(int argc, char **argv, struct kt_ctx *ctx)
 {
 	if (argc < 2)

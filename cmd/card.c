@@ -194,6 +194,34 @@ static void read_related(struct card *c, const char *const *ids, size_t nids, lo
 		die_err(&err);
 }
 
+/* Reads the lab's requests whose field (client or lead) is id. */
+static void read_lab(struct card *c, const char *field, const char *id)
+{
+	char where[128];
+
+	snprintf(where, sizeof where, "%s=%s", field, id);
+	for (size_t k = 0; k < 2; k++) {
+		const struct kt_schema *ls = kt_books_type(c->b, lab_types[k]);
+		if (ls && kt_schema_field(ls, field))
+			rows_query(c->b, lab_types[k], where, "created", 0, 1, &c->lab[k]);
+	}
+}
+
+/* Returns 1 if request i of kind k is overdue: due before today and not in
+ * a state its workflow archives (done, rejected, cancelled, delivered). */
+static int lab_overdue(const struct card *c, size_t k, size_t i)
+{
+	const struct kt_flow *f = kt_books_flow(c->b, lab_types[k]);
+	const char *due = cell(&c->lab[k], i, "due");
+
+	if (!*due || strcmp(due, c->today) >= 0)
+		return 0;
+	for (size_t a = 0; f && a < f->narchive; a++)
+		if (!strcmp(cell(&c->lab[k], i, f->field), f->archive[a]))
+			return 0;
+	return 1;
+}
+
 /* Reads everything the card shows about the client c->r; dies on an
  * error. */
 static void card_read(struct card *c)
@@ -211,11 +239,7 @@ static void card_read(struct card *c)
 	snprintf(where, sizeof where, "client=%s", id);
 	rows_query(c->b, "contact", where, "name", 0, 1, &c->contacts);
 	rows_query(c->b, "lead", where, "created", 0, 1, &c->leads);
-	for (size_t k = 0; k < 2; k++) {
-		const struct kt_schema *ls = kt_books_type(c->b, lab_types[k]);
-		if (ls && kt_schema_field(ls, "client"))
-			rows_query(c->b, lab_types[k], where, "created", 0, 1, &c->lab[k]);
-	}
+	read_lab(c, "client", id);
 	for (size_t i = 0; i < c->leads.n; i++) {
 		int64_t k;
 		if (lead_won(c, i) && !kt_money_parse(cell(&c->leads, i, "amount"), &k))
@@ -472,6 +496,37 @@ static void print_related(struct card *c, const char *title)
 	}
 }
 
+/* Prints the lab's requests: kind, id, status, product, due, the urgent
+ * and overdue marks, the lab's cost per unit and its comment. */
+static void print_lab(struct card *c)
+{
+	struct grid g = { 0 };
+	char marks[64], cost[40];
+
+	for (size_t k = 0; k < 2; k++) {
+		const struct kt_schema *ls = kt_books_type(c->b, lab_types[k]);
+		const struct kt_flow *f = kt_books_flow(c->b, lab_types[k]);
+		for (size_t i = 0; i < c->lab[k].n; i++) {
+			int64_t kop;
+			int urgent = !strcmp(cell(&c->lab[k], i, "urgent"), "true");
+			int late = lab_overdue(c, k, i);
+			snprintf(marks, sizeof marks, "%s%s%s", urgent ? "срочно" : "",
+			         urgent && late ? ", " : "", late ? "просрочена" : "");
+			const char *cv = cell(&c->lab[k], i, "cost");
+			const char *cells[] = { ls->label ? ls->label : ls->name, cell(&c->lab[k], i, "id"),
+			                        cell(&c->lab[k], i, f ? f->field : "status"),
+			                        cell(&c->lab[k], i, "product"), cell(&c->lab[k], i, "due"), marks,
+			                        *cv && !kt_money_parse(cv, &kop) ? kt_money_format(kop, 1, cost) : "",
+			                        cell(&c->lab[k], i, "lab_comment") };
+			grid_row(&g, 8, cells);
+		}
+	}
+	if (g.n) {
+		heading("Заявки в лабораторию");
+		grid_print(&g);
+	}
+}
+
 /* Prints the card as text, section by section. */
 static void card_text(struct card *c)
 {
@@ -515,20 +570,7 @@ static void card_text(struct card *c)
 	grid_print(&g);
 
 	print_related(c, "Последнее событие");
-	for (size_t k = 0; k < 2; k++) {
-		const struct kt_schema *ls = kt_books_type(c->b, lab_types[k]);
-		const struct kt_flow *f = kt_books_flow(c->b, lab_types[k]);
-		for (size_t i = 0; i < c->lab[k].n; i++) {
-			const char *cells[] = { ls->label ? ls->label : ls->name, cell(&c->lab[k], i, "id"),
-			                        cell(&c->lab[k], i, f ? f->field : "status"),
-			                        cell(&c->lab[k], i, "product"), cell(&c->lab[k], i, "due") };
-			grid_row(&g, 5, cells);
-		}
-	}
-	if (g.n) {
-		heading("Заявки в лабораторию");
-		grid_print(&g);
-	}
+	print_lab(c);
 }
 
 /* ------------------------------------------------------------- as JSON */
@@ -633,7 +675,7 @@ static void card_json(struct card *c)
 	for (size_t k = 0, n = 0; k < 2; k++)
 		for (size_t i = 0; i < c->lab[k].n; i++) {
 			fputs(n++ ? ", " : "", stdout);
-			json_row(&c->lab[k], i, -1);
+			json_row(&c->lab[k], i, lab_overdue(c, k, i));
 		}
 	fputs("]}\n", stdout);
 }
@@ -647,7 +689,10 @@ void card_related(struct kt_books *b, const struct kt_schema *s, const char *id)
 		return;
 	today_date(b, c.today);
 	read_related(&c, &id, 1, 0);
+	if (!strcmp(s->name, "lead"))
+		read_lab(&c, "lead", id);
 	print_related(&c, "История");
+	print_lab(&c);
 	card_free(&c);
 }
 

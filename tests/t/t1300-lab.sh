@@ -330,6 +330,24 @@ test_expect_success 'the queue: urgent first, then the nearest due, then the old
 	kontora -C ../q lab queue -f json | test_json
 '
 
+test_expect_success 'the client and lead cards list the requests: status, marks, cost, comment' '
+	KONTORA_USER=anna kontora lab calc new --client $C1 --product $G1 --wishes "Срочно" \
+		--urgent --due 2026-11-20 >../r9 &&
+	R9=$(cat ../r9) &&
+	kontora client show $C1 >card &&
+	sed -n "/^Заявки в лабораторию/,/^\$/p" card >lab &&
+	grep "$R1 *done .*2026-11-27 .*184,50 ₽ *Сырье есть" lab &&
+	grep "$R9 *draft .*2026-11-20 *срочно, просрочена" lab &&
+	kontora lead show $L1 >lcard &&
+	grep "$R1 *done" lcard &&
+	! grep "$R9" lcard &&
+	kontora client show $C1 -f json | python3 -c "
+import json, sys
+card = json.load(sys.stdin)
+marks = {r[\"id\"]: r[\"overdue\"] for r in card[\"lab_requests\"]}
+assert marks[\"$R9\"] is True and marks[\"$R1\"] is False, marks"
+'
+
 test_expect_success 'kontora check catches a request in a state the workflow does not know' '
 	kontora check &&
 	line=$(grep -n "^$R1," data/calc_request/2026-11.csv | cut -d: -f1) &&

@@ -17,8 +17,20 @@
 
 static const char *const mode_names[] = {
 	[KT_ACCESS_ALL] = "all", [KT_ACCESS_READ] = "read", [KT_ACCESS_OWN] = "own",
-	[KT_ACCESS_VIA] = "via", [KT_ACCESS_NONE] = "none",
+	[KT_ACCESS_VIA] = "via", [KT_ACCESS_NONE] = "none", [KT_ACCESS_NAMED] = "named",
 };
+
+/* Returns 1 for the modes whose lines combine (each adds records). */
+static int combines(int m)
+{
+	return m == KT_ACCESS_OWN || m == KT_ACCESS_VIA || m == KT_ACCESS_NAMED;
+}
+
+/* Returns 1 for the modes that take a word after them. */
+static int takes_word(int m)
+{
+	return m == KT_ACCESS_VIA || m == KT_ACCESS_NAMED;
+}
 
 /* ------------------------------------------------------------ parsing */
 
@@ -37,9 +49,13 @@ int access_parse(struct kt_schema *s, char **w, int n, const char *file, long li
 	if (m == sizeof mode_names / sizeof *mode_names)
 		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s: unknown mode \"%s\" (all, read, own, via FIELD, none)",
 		                    file, line, w[0], w[1]);
-	if (n != (m == KT_ACCESS_VIA ? 3 : 2))
+	if (n != (takes_word((int)m) ? 3 : 2))
 		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s %s: %s", file, line, w[0], w[1],
-		                    m == KT_ACCESS_VIA ? "via takes one field" : "takes no more words");
+		                    m == KT_ACCESS_VIA ? "via takes one field" :
+		                    m == KT_ACCESS_NAMED ? "named takes one TYPE.FIELD" : "takes no more words");
+	if (m == KT_ACCESS_NAMED && (!strchr(w[2], '.') || strchr(w[2], '.') == w[2] || !strchr(w[2], '.')[1]))
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s named: \"%s\" is not TYPE.FIELD",
+		                    file, line, w[0], w[2]);
 	if (!strcmp(w[0], "admin"))
 		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access admin: admin always sees and changes everything",
 		                    file, line);
@@ -47,11 +63,10 @@ int access_parse(struct kt_schema *s, char **w, int n, const char *file, long li
 		const struct kt_access *a = &s->access[i];
 		if (strcmp(a->role, w[0]))
 			continue;
-		int alone = m != KT_ACCESS_OWN && m != KT_ACCESS_VIA;
-		if (alone || (a->mode != KT_ACCESS_OWN && a->mode != KT_ACCESS_VIA))
-			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s: only own and via lines combine "
+		if (!combines((int)m) || !combines(a->mode))
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s: only own, via and named lines combine "
 			                    "(line %ld gives %s)", file, line, w[0], a->line, mode_names[a->mode]);
-		if (m == a->mode && (m == KT_ACCESS_OWN || !strcmp(a->field, w[2])))
+		if ((int)m == (int)a->mode && (m == KT_ACCESS_OWN || !strcmp(a->field, w[2])))
 			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s: same as line %ld", file, line,
 			                    w[0], a->line);
 	}
@@ -60,8 +75,8 @@ int access_parse(struct kt_schema *s, char **w, int n, const char *file, long li
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	s->access = v;
 	v[s->naccess] = (struct kt_access){ strdup(w[0]), (enum kt_access_mode)m,
-	                                    m == KT_ACCESS_VIA ? strdup(w[2]) : NULL, line };
-	if (!v[s->naccess].role || (m == KT_ACCESS_VIA && !v[s->naccess].field)) {
+	                                    takes_word((int)m) ? strdup(w[2]) : NULL, line };
+	if (!v[s->naccess].role || (takes_word((int)m) && !v[s->naccess].field)) {
 		free(v[s->naccess].role);
 		free(v[s->naccess].field);
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
@@ -77,7 +92,7 @@ int access_validate(const struct kt_schema *s, const char *file, struct kt_error
 {
 	for (size_t i = 0; i < s->naccess; i++) {
 		const struct kt_access *a = &s->access[i];
-		const struct kt_field *f = a->field ? kt_schema_field(s, a->field) : NULL;
+		const struct kt_field *f = a->mode == KT_ACCESS_VIA ? kt_schema_field(s, a->field) : NULL;
 		if (a->mode == KT_ACCESS_OWN && !s->owner)
 			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s own: the type has no owner line",
 			                    file, a->line, a->role);
@@ -114,7 +129,7 @@ int access_problems(const struct kt_books *b, const struct kt_schema *s,
 
 	for (size_t i = 0; i < s->naccess; i++) {
 		const struct kt_access *a = &s->access[i];
-		const struct kt_field *f = a->field ? kt_schema_field(s, a->field) : NULL;
+		const struct kt_field *f = a->mode == KT_ACCESS_VIA ? kt_schema_field(s, a->field) : NULL;
 		size_t len = strlen(a->role);
 		const char *p = role && role->type == KT_ENUM ? role->arg : NULL;
 		while (p && (strncmp(p, a->role, len) || (p[len] && p[len] != '|')))
@@ -128,6 +143,18 @@ int access_problems(const struct kt_books *b, const struct kt_schema *s,
 			snprintf(msg, sizeof msg, "via %s: no type %s in these books", a->field, f->arg);
 			fn(arg, s->file, a->line, "access", msg);
 			count++;
+		}
+		if (a->mode == KT_ACCESS_NAMED) {
+			char type[128];
+			const char *dot = strchr(a->field, '.');
+			snprintf(type, sizeof type, "%.*s", (int)(dot - a->field), a->field);
+			const struct kt_schema *ts = kt_books_type(b, type);
+			if (!ts || !kt_schema_field(ts, dot + 1)) {
+				snprintf(msg, sizeof msg, "named %s: no %s in these books", a->field,
+				         ts ? "such field" : "such type");
+				fn(arg, s->file, a->line, "access", msg);
+				count++;
+			}
 		}
 	}
 	return count;
@@ -196,6 +223,34 @@ static int via_cond(struct kt_books *b, const struct kt_schema *s, const struct 
 	return rc;
 }
 
+/* Appends to sql "id IN (...)": the records of s that field FIELD of the
+ * records of TYPE the caller may see names, for "named TYPE.FIELD".  Sets
+ * *kind (COND_NONE when the books lack TYPE.FIELD or the caller sees no
+ * TYPE record).  Returns 0 or KT_ENOMEM. */
+static int named_cond(struct kt_books *b, const struct kt_schema *s, const char *type_field,
+                      int depth, struct kt_buf *sql, int *kind)
+{
+	const char *dot = strchr(type_field, '.');
+	char type[128];
+	struct kt_buf sub = { 0 };
+	int rc, k;
+
+	*kind = COND_NONE;
+	snprintf(type, sizeof type, "%.*s", (int)(dot - type_field), type_field);
+	const struct kt_schema *ts = kt_books_type(b, type);
+	if (!ts || !kt_schema_field(ts, dot + 1))
+		return 0;
+	if ((rc = cond(b, ts, ACCESS_READ, depth, &sub, &k)) || k == COND_NONE) {
+		kt_buf_free(&sub);
+		return rc;
+	}
+	rc = kt_buf_addf(sql, "\"%s\" IN (SELECT \"%s\" FROM \"%s\"%s%s)", s->key ? s->key : "id",
+	                 dot + 1, ts->name, k == COND_SOME ? " WHERE " : "", k == COND_SOME ? sub.data : "");
+	kt_buf_free(&sub);
+	*kind = COND_SOME;
+	return rc ? KT_ENOMEM : 0;
+}
+
 /* Sets *kind and, for COND_SOME, appends to sql an expression over the
  * columns of s's index table that is true for the records the caller may
  * see (READ) or change (WRITE).  Returns 0 or KT_ENOMEM. */
@@ -216,6 +271,15 @@ static int cond(struct kt_books *b, const struct kt_schema *s, enum access_op op
 			char *lit = sqlite3_mprintf("%Q", b->who.login);
 			rc = !lit || kt_buf_addf(&part, "%s\"%s\" = %s", parts++ ? " OR " : "", s->owner, lit);
 			sqlite3_free(lit);
+		} else if (a->mode == KT_ACCESS_NAMED && op == ACCESS_READ && depth > 0) {
+			size_t at = part.len;
+			if (parts && (rc = kt_buf_adds(&part, " OR ")))
+				break;
+			rc = named_cond(b, s, a->field, depth - 1, &part, &k);
+			if (k == COND_SOME)
+				parts++;
+			else if (part.data)
+				part.data[part.len = at] = '\0';
 		} else if (a->mode == KT_ACCESS_VIA && depth > 0) {
 			size_t at = part.len;
 			if (parts && (rc = kt_buf_adds(&part, " OR ")))
@@ -284,6 +348,11 @@ static int deny(struct kt_books *b, const struct kt_schema *s, enum access_op op
 		else if (a->mode == KT_ACCESS_VIA)
 			kt_buf_addf(&why, "%srecords whose %s they may %s", own_or_via++ ? " or " : "only ",
 			            a->field, verb);
+		else if (a->mode == KT_ACCESS_NAMED && op == ACCESS_READ)
+			kt_buf_addf(&why, "%srecords named by the %s they may see", own_or_via++ ? " or " : "only ",
+			            a->field);
+		else if (a->mode == KT_ACCESS_NAMED && !why.len)
+			kt_buf_addf(&why, "do not change %s records (they see those %s names)", s->name, a->field);
 	}
 	if (r.v[0]->mode == KT_ACCESS_NONE)
 		kt_buf_addf(&why, "neither see nor change %s records", s->name);

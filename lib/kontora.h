@@ -181,14 +181,17 @@ struct kt_field {
 /* What a role may do with the records of a type: "access ROLE MODE
  * [FIELD]" in its schema (kontora-schema(5)).  all: see and change every
  * record; read: see every record, change none; own: the records whose
- * owner field is the caller; via FIELD: the records whose FIELD names a
+ * owner field is the caller; named TYPE.FIELD: see (not change) the records
+ * that FIELD of a TYPE record the caller may see names; via FIELD: the records whose FIELD names a
  * record the caller may see (or change); none: nothing. */
-enum kt_access_mode { KT_ACCESS_ALL, KT_ACCESS_READ, KT_ACCESS_OWN, KT_ACCESS_VIA, KT_ACCESS_NONE };
+enum kt_access_mode { KT_ACCESS_ALL, KT_ACCESS_READ, KT_ACCESS_OWN, KT_ACCESS_VIA, KT_ACCESS_NONE,
+                       KT_ACCESS_NAMED };
 
 struct kt_access {
 	char *role;          /* "manager" */
 	enum kt_access_mode mode;
-	char *field;         /* via: the field naming the other record; else NULL */
+	char *field;         /* via: the field naming the other record; named:
+	                        TYPE.FIELD; else NULL */
 	long line;           /* where it is written, for messages */
 };
 

@@ -348,6 +348,21 @@ marks = {r[\"id\"]: r[\"overdue\"] for r in card[\"lab_requests\"]}
 assert marks[\"$R9\"] is True and marks[\"$R1\"] is False, marks"
 '
 
+test_expect_success 'the lab sees the clients its requests name, and changes none of them' '
+	C3=$(kontora client add --name "Ландыш" --manager anna) &&
+	KONTORA_USER=elena kontora client list -f csv >seen &&
+	grep "^$C1," seen &&
+	! grep "^$C3," seen &&
+	KONTORA_USER=elena kontora client show $C1 >card &&
+	test_grep "Ромашка" card &&
+	test_must_fail env KONTORA_USER=elena kontora client show $C3 2>err &&
+	test_grep "labs see only records named by the calc_request.client they may see" err &&
+	n=$(test_commits) &&
+	test_must_fail env KONTORA_USER=elena kontora client edit $C1 --phone "+7 495 000 00 00" 2>err &&
+	test_grep "do not change client records" err &&
+	test $(test_commits) = $n
+'
+
 test_expect_success 'kontora check catches a request in a state the workflow does not know' '
 	kontora check &&
 	line=$(grep -n "^$R1," data/calc_request/2026-11.csv | cut -d: -f1) &&

@@ -70,12 +70,12 @@ test_expect_success 'a writer racing plain git commits loses nothing' '
 		until git add files-$j.txt 2>/dev/null &&
 			git commit -q -m "plain $j" files-$j.txt >/dev/null 2>&1
 		do
-			n=$((n + 1)) && test $n -lt 100 && sleep 0.05 || break
+			n=$((n + 1)) && test $n -lt 400 && sleep 0.05 || break
 		done
 	done &&
 	wait &&
-	test "$(cat fail.e)" = 0 &&
-	test $(test_commits) = $((before + 60)) &&
+	{ test "$(cat fail.e)" = 0 || { cat err.e >&2; false; }; } &&
+	{ test $(test_commits) = $((before + 60)) || { git log --format=%s -70 >&2; false; }; } &&
 	test_clean &&
 	git log --format=%s | grep -c "^plain " >plains &&
 	test "$(cat plains)" = 10 &&

@@ -78,6 +78,21 @@ void printer_names(struct printer *p, struct kt_books *b, const struct kt_schema
  * are.  Call before the first row. */
 void printer_mark_unprocessed(struct printer *p, const char *flag, const char *column, int hide);
 
+/* (name, value) pairs gathered from a command's options (cmd/pairs.c). */
+struct pairs {
+	size_t n;
+	char **names;
+	char **values;
+	const char *new_client;   /* TYPE add --new-client NAME, or NULL */
+};
+
+/* Appends (name, value), dashes in name made underscores. */
+void pairs_add(struct pairs *p, const char *name, size_t nlen, const char *value);
+/* Frees what p holds (not p). */
+void pairs_free(struct pairs *p);
+/* Appends text to b as one line of at most max characters, "…" when cut. */
+void add_cut(struct kt_buf *b, const char *text, size_t max);
+
 /* Writes s as a JSON string (quoted, escaped) to f. */
 void json_string(FILE *f, const char *s);
 /* Writes a value of type t as JSON: numbers and bools bare, empty ones

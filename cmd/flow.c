@@ -45,40 +45,6 @@ static void flow_usage(const struct kt_schema *s, const struct kt_flow *f, int a
 	usage(u.data, asked);
 }
 
-/* (name, value) pairs from the command line. */
-struct pairs {
-	size_t n;
-	char **names;
-	char **values;
-};
-
-static void pairs_add(struct pairs *p, const char *name, size_t nlen, const char *value)
-{
-	char **names = realloc(p->names, (p->n + 1) * sizeof *names);
-	char **values = names ? realloc(p->values, (p->n + 1) * sizeof *values) : NULL;
-
-	if (!names || !values)
-		die("out of memory");
-	p->names = names;
-	p->values = values;
-	if (!(names[p->n] = strndup(name, nlen)) || !(values[p->n] = strdup(value)))
-		die("out of memory");
-	for (char *c = names[p->n]; *c; c++)
-		if (*c == '-')
-			*c = '_';
-	p->n++;
-}
-
-static void pairs_free(struct pairs *p)
-{
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->names[i]);
-		free(p->values[i]);
-	}
-	free(p->names);
-	free(p->values);
-}
-
 /* Options of a move. */
 struct move_opts {
 	struct pairs p;

@@ -31,41 +31,6 @@ static const char list_usage[] =
 	"usage: kontora list TYPE [--where EXPR] [--mine] [--sort [-]FIELD] [--limit N]\n"
 	"                         [-f table|tsv|csv|json|xlsx] [-o FILE]\n";
 
-/* (name, value) pairs from the command line. */
-struct pairs {
-	size_t n;
-	char **names;
-	char **values;
-	const char *new_client;   /* --new-client NAME, or NULL */
-};
-
-static void pairs_add(struct pairs *p, const char *name, size_t nlen, const char *value)
-{
-	char **names = realloc(p->names, (p->n + 1) * sizeof *names);
-	char **values = names ? realloc(p->values, (p->n + 1) * sizeof *values) : NULL;
-
-	if (!names || !values)
-		die("out of memory");
-	p->names = names;
-	p->values = values;
-	if (!(names[p->n] = strndup(name, nlen)) || !(values[p->n] = strdup(value)))
-		die("out of memory");
-	for (char *c = names[p->n]; *c; c++)
-		if (*c == '-')
-			*c = '_';
-	p->n++;
-}
-
-static void pairs_free(struct pairs *p)
-{
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->names[i]);
-		free(p->values[i]);
-	}
-	free(p->names);
-	free(p->values);
-}
-
 enum {
 	OPT_SET = 1000, OPT_DRY, OPT_FORCE, OPT_WHERE, OPT_SORT, OPT_LIMIT, OPT_TO,
 	OPT_MINE, OPT_OVERDUE, OPT_TODAY, OPT_ALL, OPT_NEW_CLIENT, OPT_FIELD

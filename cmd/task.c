@@ -12,28 +12,6 @@
 static const char done_usage[] =
 	"usage: kontora task done ID [--result TEXT] [--dry-run]\n";
 
-/* Appends text to b as one line, cut to its first max characters (trailing
- * spaces dropped) and "…" when longer.  Control characters become spaces. */
-static void add_cut(struct kt_buf *b, const char *text, size_t max)
-{
-	size_t chars = 0, start = b->len;
-	const char *p = text;
-
-	for (; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if ((ch & 0xC0) != 0x80 && chars++ == max)
-			break;
-		if (kt_buf_addc(b, ch < 0x20 || ch == 0x7F ? ' ' : (char)ch))
-			die("out of memory");
-	}
-	if (!*p)
-		return;
-	while (b->len > start && b->data[b->len - 1] == ' ')
-		b->data[--b->len] = '\0';
-	if (kt_buf_adds(b, "…"))
-		die("out of memory");
-}
-
 int task_done(int argc, char **argv, struct kt_books *b, const struct kt_schema *s)
 {
 	enum { OPT_DRY = 1000, OPT_RESULT };

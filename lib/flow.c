@@ -16,47 +16,6 @@
 /* Names a transition cannot have: the commands every type has. */
 static const char *const reserved[] = { "add", "edit", "rm", "show", "list", "move" };
 
-/*
- * Splits one line into words as schema files do: blanks separate, "..."
- * quotes (with \" and \\ inside), # starts a comment.  Writes at most max
- * pointers into words, pointing into line, which is modified.  Returns
- * the number of words, or -1 on an unterminated quote.
- */
-static int split_words(char *line, char **words, int max)
-{
-	int n = 0;
-	char *p = line;
-
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p || *p == '#')
-			return n;
-		if (n == max)
-			return n;
-		char *out = p;
-		words[n++] = p;
-		while (*p && *p != ' ' && *p != '\t') {
-			if (*p != '"') {
-				*out++ = *p++;
-				continue;
-			}
-			for (p++; *p != '"'; p++) {
-				if (!*p)
-					return -1;
-				if (*p == '\\' && p[1])
-					p++;
-				*out++ = *p;
-			}
-			p++;
-		}
-		int end = *p != '\0';
-		*out = '\0';
-		if (end)
-			p++;
-	}
-}
-
 /* Appends a copy of s to the list (*v, *n).  Returns 0 or KT_ENOMEM. */
 static int push(char ***v, size_t *n, const char *s)
 {
@@ -606,7 +565,7 @@ int kt_flow_parse(const char *text, size_t len, const char *name,
 		if (nl)
 			*nl = '\0';
 		p.line++;
-		int n = split_words(s, words, 64);
+		int n = line_words(s, words, 64);
 		if (n < 0)
 			rc = bad(&p, "unterminated quote");
 		else if (n > 0)

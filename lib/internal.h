@@ -338,6 +338,13 @@ int processed_touch_on(struct kt_change *c, const char *id, struct kt_error *err
 int bool_value(const char *s);
 
 
+/* Splits one line of a schema or workflow file into words: blanks
+ * separate, "..." quotes (with \" and \\ inside), # starts a comment.
+ * Writes at most max pointers into words, pointing into line, which is
+ * modified.  Returns the number of words, or -1 on an unterminated quote
+ * (lib/schema.c). */
+int line_words(char *line, char **words, int max);
+
 /* kt_csv_parse() with the delimiter delim (',' ';' or '\t') instead of
  * ','.  Returns the same. */
 int csv_parse_delim(const char *buf, size_t len, const char *name, char delim,

@@ -36,13 +36,9 @@ static int is_snake(const char *s)
 	return 1;
 }
 
-/*
- * Splits one line into words: blanks separate, "..." quotes (with \" and
- * \\ inside), key="..." keeps key= before the quoted text.  Writes at most
- * max pointers into words, pointing into line, which is modified.
- * Returns the number of words, or -1 on an unterminated quote.
- */
-static int split_words(char *line, char **words, int max)
+/* Splits a line into words; key="..." keeps key= before the quoted text.
+ * See internal.h. */
+int line_words(char *line, char **words, int max)
 {
 	int n = 0;
 	char *p = line;
@@ -301,7 +297,7 @@ int kt_schema_parse(const char *text, size_t len, const char *name,
 		if (nl)
 			*nl = '\0';
 		line++;
-		int n = split_words(p, words, 64);
+		int n = line_words(p, words, 64);
 		if (n < 0)
 			rc = kt_error_set(err, KT_ESCHEMA, "%s:%ld: unterminated quote", name, line);
 		else if (n > 0) {

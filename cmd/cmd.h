@@ -92,6 +92,10 @@ void pairs_add(struct pairs *p, const char *name, size_t nlen, const char *value
 void pairs_free(struct pairs *p);
 /* Appends text to b as one line of at most max characters, "…" when cut. */
 void add_cut(struct kt_buf *b, const char *text, size_t max);
+/* Ends change ch (freed): prints it on a dry run, else commits it with
+ * subject (NULL: the library's), dying on failure and warning when id
+ * changed nothing.  Returns 1 when a commit was made. */
+int change_finish(struct kt_change *ch, int dry_run, const char *subject, const char *id);
 
 /* Writes s as a JSON string (quoted, escaped) to f. */
 void json_string(FILE *f, const char *s);

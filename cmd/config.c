@@ -25,20 +25,10 @@ static int change(struct kt_books *b, const char *key, const char *value, int dr
 {
 	struct kt_error err = { 0 };
 	struct kt_change *c;
-	struct kt_buf d = { 0 };
 
 	if (kt_change_begin(b, "config", &c, &err) || kt_change_config(c, key, value, &err))
 		die_err(&err);
-	if (dry_run) {
-		if (kt_change_describe(c, &d))
-			die("out of memory");
-		fputs(d.data ? d.data : "", stdout);
-		kt_buf_free(&d);
-	} else if (kt_change_commit(c, NULL, NULL, &err)) {
-		kt_change_free(c);
-		die_err(&err);
-	}
-	kt_change_free(c);
+	change_finish(c, dry_run, NULL, key);
 	return 0;
 }
 

@@ -70,7 +70,6 @@ static int dict_change(struct kt_books *b, const char *name, const char *id,
 {
 	struct kt_error err = { 0 };
 	struct kt_change *c;
-	struct kt_buf d = { 0 };
 
 	if (kt_change_begin(b, label ? "dict add" : "dict rm", &c, &err))
 		die_err(&err);
@@ -79,16 +78,7 @@ static int dict_change(struct kt_books *b, const char *name, const char *id,
 		kt_change_free(c);
 		die_err(&err);
 	}
-	if (dry_run) {
-		if (kt_change_describe(c, &d))
-			die("out of memory");
-		fputs(d.data ? d.data : "", stdout);
-		kt_buf_free(&d);
-	} else if (kt_change_commit(c, NULL, NULL, &err)) {
-		kt_change_free(c);
-		die_err(&err);
-	}
-	kt_change_free(c);
+	change_finish(c, dry_run, NULL, id);
 	return 0;
 }
 

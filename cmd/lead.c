@@ -85,28 +85,6 @@ void mark_unprocessed(struct printer *p, const struct kt_schema *s, struct kt_qu
 	printer_mark_unprocessed(p, "processed", column, !shown);
 }
 
-/* Commits ch with subject, or for a dry run prints the subject and what
- * would change; frees ch. */
-static void commit(struct kt_change *ch, const char *subject, const char *id, int dry_run)
-{
-	struct kt_error err = { 0 };
-	char oid[41];
-
-	if (dry_run) {
-		struct kt_buf d = { 0 };
-		if (kt_change_describe(ch, &d))
-			die("out of memory");
-		printf("%s\n%s", subject, d.data ? d.data : "");
-		kt_buf_free(&d);
-	} else if (kt_change_commit(ch, subject, oid, &err)) {
-		kt_change_free(ch);
-		die_err(&err);
-	} else if (!oid[0]) {
-		warn("%s: nothing to change", id);
-	}
-	kt_change_free(ch);
-}
-
 /* See cmd.h. */
 int lead_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_schema *s)
 {
@@ -163,7 +141,7 @@ int lead_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_s
 		kt_change_free(ch);
 		die("%s %s: %s", s->name, id, err.msg);
 	}
-	commit(ch, subject, id, dry_run);
+	change_finish(ch, dry_run, subject, id);
 	free(id);
 	return 0;
 }

@@ -97,22 +97,8 @@ int cmd_note(int argc, char **argv, struct kt_ctx *ctx)
 		die("out of memory");
 	add_cut(&subject, text.data, 60);
 
-	if (dry_run) {
-		struct kt_buf d = { 0 };
-		if (kt_change_describe(ch, &d))
-			die("out of memory");
-		printf("%s\n%s", subject.data, d.data ? d.data : "");
-		kt_buf_free(&d);
-		kt_change_free(ch);
-	} else {
-		char oid[41];
-		if (kt_change_commit(ch, subject.data, oid, &err)) {
-			kt_change_free(ch);
-			die_err(&err);
-		}
-		kt_change_free(ch);
+	if (change_finish(ch, dry_run, subject.data, saved))
 		printf("%s\n", saved);
-	}
 	kt_buf_free(&text);
 	kt_buf_free(&subject);
 	free(id);

@@ -1,7 +1,8 @@
 /*
- * pairs.c - (name, value) pairs that commands gather from their options
- * for kt_change_add() and kt_change_edit(), and text cut to one line for
- * commit subjects.
+ * pairs.c - what the writing commands share: (name, value) pairs gathered
+ * from their options for kt_change_add() and kt_change_edit(), text cut
+ * to one line for commit subjects, and the end of a change (--dry-run or
+ * commit).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -59,4 +60,30 @@ void add_cut(struct kt_buf *b, const char *text, size_t max)
 		b->data[--b->len] = '\0';
 	if (kt_buf_adds(b, "…"))
 		die("out of memory");
+}
+
+/* Ends change ch and frees it: on a dry run prints subject (when not
+ * NULL) and what would change; else commits it with subject (NULL: the
+ * library's), dying with the error when it fails, and warning "ID:
+ * nothing to change" when it changed nothing.  Returns 1 when a commit
+ * was made, else 0. */
+int change_finish(struct kt_change *ch, int dry_run, const char *subject, const char *id)
+{
+	struct kt_error err = { 0 };
+	char oid[41] = "";
+
+	if (dry_run) {
+		struct kt_buf d = { 0 };
+		if (kt_change_describe(ch, &d))
+			die("out of memory");
+		printf("%s%s%s", subject ? subject : "", subject ? "\n" : "", d.data ? d.data : "");
+		kt_buf_free(&d);
+	} else if (kt_change_commit(ch, subject, oid, &err)) {
+		kt_change_free(ch);
+		die_err(&err);
+	} else if (!oid[0]) {
+		warn("%s: nothing to change", id);
+	}
+	kt_change_free(ch);
+	return oid[0] != '\0';
 }

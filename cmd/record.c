@@ -112,31 +112,6 @@ static char *resolve(struct kt_books *b, const struct kt_schema *s, const char *
 	return id;
 }
 
-/* Commits c or, for a dry run, prints what it would do.  Returns 0. */
-static int finish(struct kt_change *c, int dry_run, const char *id)
-{
-	struct kt_error err = { 0 };
-	struct kt_buf d = { 0 };
-	char oid[41];
-
-	if (dry_run) {
-		if (kt_change_describe(c, &d))
-			die("out of memory");
-		fputs(d.data ? d.data : "", stdout);
-		kt_buf_free(&d);
-		kt_change_free(c);
-		return 0;
-	}
-	if (kt_change_commit(c, NULL, oid, &err)) {
-		kt_change_free(c);
-		die_err(&err);
-	}
-	kt_change_free(c);
-	if (!oid[0])
-		warn("%s: nothing to change", id);
-	return 0;
-}
-
 static struct kt_change *begin(struct kt_books *b, const struct kt_schema *s, const char *verb)
 {
 	struct kt_error err = { 0 };
@@ -289,7 +264,7 @@ static int record_add(int argc, char **argv, struct kt_books *b, const struct kt
 	pairs_free(&all);
 	char saved[16];
 	snprintf(saved, sizeof saved, "%s", id);
-	finish(c, dry_run, saved);
+	change_finish(c, dry_run, NULL, saved);
 	lead_added(lr, saved);
 	if (!dry_run)
 		printf("%s\n", saved);
@@ -314,7 +289,7 @@ static int record_edit(int argc, char **argv, struct kt_books *b, const struct k
 		die_change(s, &err);
 	}
 	pairs_free(&p);
-	finish(c, dry_run, id);
+	change_finish(c, dry_run, NULL, id);
 	free(id);
 	return 0;
 }
@@ -349,7 +324,7 @@ static int record_rm(int argc, char **argv, struct kt_books *b, const struct kt_
 		free(id);
 		die_err(&err);
 	}
-	finish(ch, dry_run, id);
+	change_finish(ch, dry_run, NULL, id);
 	free(id);
 	return 0;
 }

@@ -69,21 +69,7 @@ int task_done(int argc, char **argv, struct kt_books *b, const struct kt_schema 
 			die("out of memory");
 		add_cut(&subject, result + strspn(result, " \t\r\n"), 60);
 	}
-	if (dry_run) {
-		struct kt_buf d = { 0 };
-		if (kt_change_describe(ch, &d))
-			die("out of memory");
-		printf("%s\n%s", subject.data, d.data ? d.data : "");
-		kt_buf_free(&d);
-		kt_change_free(ch);
-	} else {
-		char oid[41];
-		if (kt_change_commit(ch, subject.data, oid, &err)) {
-			kt_change_free(ch);
-			die_err(&err);
-		}
-		kt_change_free(ch);
-	}
+	change_finish(ch, dry_run, subject.data, id);
 	kt_buf_free(&subject);
 	free(id);
 	return 0;

@@ -78,7 +78,7 @@ void printer_names(struct printer *p, struct kt_books *b, const struct kt_schema
  * are.  Call before the first row. */
 void printer_mark_unprocessed(struct printer *p, const char *flag, const char *column, int hide);
 
-/* (name, value) pairs gathered from a command's options (cmd/pairs.c). */
+/* (name, value) pairs gathered from a command's options (cmd/record.c). */
 struct pairs {
 	size_t n;
 	char **names;
@@ -121,13 +121,13 @@ int flow_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_s
 /* kontora employee deactivate LOGIN --to OTHER (cmd/employee.c). */
 int employee_deactivate(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
 
-/* Prints the card of the record r (cmd/card.c): the client card, as text
+/* Prints the card of the record r (cmd/client.c): the client card, as text
  * or (json 1) one JSON object.  Returns 0, or -1 when r's type has no
  * card (the caller prints the plain record). */
 int card_show(struct kt_books *b, const struct kt_record *r, int json);
 
 /* After the text of a lead or a contact (kontora TYPE show), prints its
- * open tasks, its activities, newest first, and its files (cmd/card.c);
+ * open tasks, its activities, newest first, and its files (cmd/client.c);
  * nothing for other types. */
 void card_related(struct kt_books *b, const struct kt_schema *s, const char *id);
 
@@ -156,7 +156,7 @@ void mark_unprocessed(struct printer *p, const struct kt_schema *s, struct kt_qu
 /* kontora task done ID [--result TEXT] (cmd/task.c). */
 int task_done(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
 
-/* The rows of a query, copied: every column of each (cmd/rows.c). */
+/* The rows of a query, copied: every column of each (cmd/output.c). */
 struct rows {
 	size_t ncols;
 	struct kt_column *cols;   /* names owned */

@@ -1,5 +1,5 @@
 /*
- * card.c - kontora client show ID: the client's card.  The client's own
+ * client.c - kontora client show ID: the client's card.  The client's own
  * fields in sections (the company, the sample recipient, the manager),
  * then what the books hold about it: contacts, open and closed leads,
  * total ordered, debt, open tasks, the last activity, attached files and

@@ -41,27 +41,6 @@ int files_path_valid(const char *rel)
 	}
 }
 
-/* Parses a size.  See kontora.h. */
-int kt_size_parse(const char *s, int64_t *out)
-{
-	char *end;
-	int shift = 0;
-
-	if (*s < '0' || *s > '9')
-		return KT_EINVAL;
-	errno = 0;
-	unsigned long long n = strtoull(s, &end, 10);
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	}
-	if (errno || *end || !n || n > (1ULL << 40) >> shift)
-		return KT_EINVAL;
-	*out = (int64_t)(n << shift);
-	return 0;
-}
-
 /* Reads attach.max-size.  See kontora.h. */
 int kt_attach_max_size(struct kt_books *b, int64_t *max, struct kt_error *err)
 {

@@ -7,7 +7,7 @@
 #include <git2.h>
 #include <sqlite3.h>
 
-#include "kontora.h"
+#include "util/util.h"
 
 /* A dictionary: dicts/NAME.csv with columns id,name. */
 struct dict {
@@ -16,20 +16,6 @@ struct dict {
 	char **ids;
 	char **names;
 };
-
-/* A set of strings with a number each (lib/strmap.c); zeroed is empty. */
-struct strmap {
-	char **keys;
-	size_t *vals;
-	size_t cap, n;
-};
-
-/* Returns 1 and *val (when val is not NULL) if key is in m, else 0. */
-int strmap_get(const struct strmap *m, const char *key, size_t *val);
-/* Puts a copy of key with val into m, replacing its value.  Returns 0 or
- * KT_ENOMEM. */
-int strmap_put(struct strmap *m, const char *key, size_t val);
-void strmap_free(struct strmap *m);
 
 struct kt_books {
 	char *root;
@@ -344,11 +330,6 @@ int bool_value(const char *s);
  * modified.  Returns the number of words, or -1 on an unterminated quote
  * (lib/schema.c). */
 int line_words(char *line, char **words, int max);
-
-/* kt_csv_parse() with the delimiter delim (',' ';' or '\t') instead of
- * ','.  Returns the same. */
-int csv_parse_delim(const char *buf, size_t len, const char *name, char delim,
-                    struct kt_csv **out, struct kt_error *err);
 
 /* Reads the first worksheet of the XLSX workbook in data[0..len) into
  * *out as if it were CSV: the first row the header, every row padded to

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "util/util.h"
 
 /* The state of one kt_csv_parse(), shared with libcsv's callbacks. */
 struct parse {

@@ -1,13 +1,14 @@
 /*
  * text.c - UTF-8, folding and collation, and the value formats of the
- * books: phone numbers, INN, money, dates and times.
+ * books: phone numbers, INN, money, dates and times, sizes.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kontora.h"
+#include "util/util.h"
 
 /* -------------------------------------------------------------- UTF-8 */
 
@@ -446,4 +447,25 @@ char *kt_datetime_format(time_t t, char out[21])
 	snprintf(out, 5, "%04d", year + 1900);	/* %Y would not pad */
 	strftime(out + 4, 17, "-%m-%dT%H:%M:%SZ", &tm);
 	return out;
+}
+
+/* Parses a size.  See kontora.h. */
+int kt_size_parse(const char *s, int64_t *out)
+{
+	char *end;
+	int shift = 0;
+
+	if (*s < '0' || *s > '9')
+		return KT_EINVAL;
+	errno = 0;
+	unsigned long long n = strtoull(s, &end, 10);
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	}
+	if (errno || *end || !n || n > (1ULL << 40) >> shift)
+		return KT_EINVAL;
+	*out = (int64_t)(n << shift);
+	return 0;
 }

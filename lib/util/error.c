@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "kontora.h"
+#include "util/util.h"
 
 /* Sets err->code and formats the message into err->msg (cut to fit), unless
  * err is NULL.  Returns code. */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kontora.h"
+#include "util/util.h"
 
 /* Makes room for len more bytes plus the terminating NUL.  Returns 0 or
  * KT_ENOMEM (b is then unchanged). */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "util/util.h"
 
 /* Returns the slot of key in m: where it is, or the empty one where it
  * would go. */

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kontora.h"
+#include "export/export.h"
 
 /* Appends one content line to out, folded at 75 octets (a continuation
  * line is a space and at most 74 octets) without splitting a UTF-8

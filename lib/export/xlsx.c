@@ -27,7 +27,7 @@
 
 #include <xlsxwriter.h>
 
-#include "kontora.h"
+#include "export/export.h"
 
 /* Excel's limits: rows per sheet, characters of a column width we set. */
 #define XLSX_MAX_ROWS 1048576

@@ -1,0 +1,31 @@
+/*
+ * util.h - the ground floor of libkontora: errors, buffers, text, a string
+ * map and CSV.  Nothing here knows the books, git or SQLite; every wing
+ * above may use it.
+ */
+#ifndef KT_UTIL_H
+#define KT_UTIL_H
+
+#include "kontora.h"
+
+/* A set of strings with a number each (util/strmap.c); zeroed is empty. */
+struct strmap {
+	char **keys;
+	size_t *vals;
+	size_t cap, n;
+};
+
+/* Returns 1 and *val (when val is not NULL) if key is in m, else 0. */
+int strmap_get(const struct strmap *m, const char *key, size_t *val);
+/* Puts a copy of key with val into m, replacing its value.  Returns 0 or
+ * KT_ENOMEM. */
+int strmap_put(struct strmap *m, const char *key, size_t val);
+/* Frees what m holds; m is empty after. */
+void strmap_free(struct strmap *m);
+
+/* kt_csv_parse() with the delimiter delim (',' ';' or '\t') instead of
+ * ','.  Returns the same. */
+int csv_parse_delim(const char *buf, size_t len, const char *name, char delim,
+                    struct kt_csv **out, struct kt_error *err);
+
+#endif

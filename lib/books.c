@@ -106,12 +106,8 @@ int kt_books_find(const char *start, char **root, struct kt_error *err)
 	return kt_error_set(err, KT_ENOTBOOKS, "not inside kontora books (run 'kontora init DIR')");
 }
 
-/* Calls fn(b, path, base, text, len, err) for every file of HEAD's
- * directory dir whose name ends with suffix, in name order; base is the
- * name without the suffix.  *dir_id (when not NULL) gets the directory's
- * id.  Returns 0, KT_ENOTFOUND when HEAD has no such directory, or the
- * first error. */
-static int each_head_file(struct kt_books *b, const char *dir, const char *suffix,
+/* Calls fn for every file of HEAD's directory.  See internal.h. */
+int each_head_file(struct kt_books *b, const char *dir, const char *suffix,
                           git_oid *dir_id,
                           int (*fn)(struct kt_books *b, const char *path, const char *base,
                                     const char *text, size_t len, struct kt_error *err),
@@ -158,23 +154,10 @@ done:
 static int add_schema(struct kt_books *b, const char *path, const char *base,
                       const char *text, size_t len, struct kt_error *err)
 {
-	struct kt_schema *s, **types;
+	struct kt_schema *s;
 	int rc = kt_schema_parse(text, len, path, &s, err);
 
-	if (rc)
-		return rc;
-	if (kt_books_type(b, s->name) || kt_books_type_by_prefix(b, s->prefix)) {
-		rc = kt_error_set(err, KT_ESCHEMA, "%s: type %s or prefix %c is used by another schema",
-		                  path, s->name, s->prefix);
-	} else if (!(types = realloc(b->types, (b->ntypes + 1) * sizeof *types))) {
-		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	} else {
-		b->types = types;
-		b->types[b->ntypes++] = s;
-		return 0;
-	}
-	kt_schema_free(s);
-	return rc;
+	return rc ? rc : types_add(&b->types, s, err);
 }
 
 /* Loads every schema file (schemas/NAME.schema) of HEAD into b.  Returns
@@ -197,8 +180,8 @@ static int add_flow(struct kt_books *b, const char *path, const char *base,
 {
 	struct kt_flow *f, **flows;
 	struct kt_error e = { 0 };
-	int rc = kt_flow_parse(text, len, path, (const struct kt_schema *const *)b->types,
-	                       b->ntypes, &f, &e);
+	int rc = kt_flow_parse(text, len, path, (const struct kt_schema *const *)b->types.v,
+	                       b->types.n, &f, &e);
 
 	if (rc == KT_ENOMEM)
 		return kt_error_set(err, rc, "out of memory");
@@ -301,14 +284,12 @@ void kt_books_close(struct kt_books *b)
 	index_close(b);
 	if (b->lock_fd >= 0)
 		close(b->lock_fd);
-	for (size_t i = 0; i < b->ntypes; i++)
-		kt_schema_free(b->types[i]);
+	types_free(&b->types);
 	books_dicts_reset(b);
 	labels_free(b);
 	for (size_t i = 0; i < b->nflows; i++)
 		kt_flow_free(b->flows[i]);
 	free(b->flows);
-	free(b->types);
 	git_repository_free(b->repo);
 	free(b->root);
 	free(b->kontora_dir);
@@ -341,32 +322,24 @@ time_t kt_books_now(const struct kt_books *b)
 
 size_t kt_books_ntypes(const struct kt_books *b)
 {
-	return b->ntypes;
+	return b->types.n;
 }
 
 const struct kt_schema *kt_books_type_at(const struct kt_books *b, size_t i)
 {
-	return i < b->ntypes ? b->types[i] : NULL;
+	return i < b->types.n ? b->types.v[i] : NULL;
 }
 
 /* Returns the schema called name (owned by b), or NULL. */
 const struct kt_schema *kt_books_type(const struct kt_books *b, const char *name)
 {
-	for (size_t i = 0; i < b->ntypes; i++)
-		if (!strcmp(b->types[i]->name, name))
-			return b->types[i];
-	return NULL;
+	return types_find(&b->types, name);
 }
 
 /* Returns the schema whose id letter is letter, any case (owned by b). */
 const struct kt_schema *kt_books_type_by_prefix(const struct kt_books *b, char letter)
 {
-	if (letter >= 'a' && letter <= 'z')
-		letter = (char)(letter - 'a' + 'A');
-	for (size_t i = 0; i < b->ntypes; i++)
-		if (b->types[i]->prefix == letter)
-			return b->types[i];
-	return NULL;
+	return types_by_prefix(&b->types, letter);
 }
 
 /* Reads git's user.name and user.email.  See kontora.h. */
@@ -392,56 +365,6 @@ int kt_git_identity(char **name, char **email, struct kt_error *err)
 		return kt_error_set(err, rc, "git's user.name and user.email are not set "
 		                    "(git config --global user.name ...)");
 	return rc ? kt_error_set(err, rc, "out of memory") : 0;
-}
-
-/* Parses one dictionary into b's.  Returns 0 or an error. */
-static int add_dict(struct kt_books *b, const char *path, const char *base,
-                    const char *text, size_t len, struct kt_error *err)
-{
-	struct dict *d = realloc(b->dicts, (b->ndicts + 1) * sizeof *d);
-
-	if (!d)
-		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	b->dicts = d;
-	d = &b->dicts[b->ndicts++];
-	memset(d, 0, sizeof *d);
-	int rc = dict_parse(text, len, path, d, err);
-	if (!rc && !(d->name = strdup(base)))
-		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	return rc;
-}
-
-/* Loads every dictionary (dicts/NAME.csv) of HEAD; none at all is fine.
- * Returns 0 or an error. */
-static int load_dicts(struct kt_books *b, struct kt_error *err)
-{
-	int rc = each_head_file(b, "dicts", ".csv", NULL, add_dict, err);
-
-	b->dicts_loaded = 1;
-	return rc == KT_ENOTFOUND ? 0 : rc;
-}
-
-/* Forgets the loaded dictionaries.  See internal.h. */
-void books_dicts_reset(struct kt_books *b)
-{
-	for (size_t i = 0; i < b->ndicts; i++)
-		dict_free(&b->dicts[i]);
-	free(b->dicts);
-	b->dicts = NULL;
-	b->ndicts = 0;
-	b->dicts_loaded = 0;
-}
-
-/* Returns the dictionary called name.  See internal.h. */
-const struct dict *books_dict(struct kt_books *b, const char *name,
-                              struct kt_error *err)
-{
-	if (!b->dicts_loaded && load_dicts(b, err))
-		return NULL;
-	for (size_t i = 0; i < b->ndicts; i++)
-		if (b->dicts[i].name && !strcmp(b->dicts[i].name, name))
-			return &b->dicts[i];
-	return NULL;
 }
 
 /* ---------------------------------------------------------------- config */

@@ -567,7 +567,7 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 		char *v;
 		/* A record one may add only as one's own is one's own. */
 		if (s->owner && !strcmp(fd->name, s->owner) && !given)
-			given = access_own_default(b, s);
+			given = access_own_default(&b->who, s);
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(names[i], fd->name))
 				given = values[i];
@@ -952,8 +952,8 @@ int kt_change_dict_add(struct kt_change *c, const char *dict, const char *id,
 static int dict_default_of(const struct kt_books *b, const char *dict, const char *id,
                            const char *name, char *out, size_t size)
 {
-	for (size_t t = 0; t < b->ntypes; t++) {
-		const struct kt_schema *s = b->types[t];
+	for (size_t t = 0; t < b->types.n; t++) {
+		const struct kt_schema *s = b->types.v[t];
 		for (size_t i = 0; i < s->nfields; i++) {
 			const struct kt_field *f = &s->fields[i];
 			if (f->type != KT_DICT || !f->arg || strcmp(f->arg, dict) || !f->def)

@@ -486,7 +486,7 @@ static int check_schemas(struct check *c)
 		if (rc || !seen[nseen])
 			continue;
 		rc = check_schema_clash(c, seen[nseen], seen, nseen);
-		c->count += access_problems(c->b, seen[nseen], c->fn, c->arg);
+		c->count += access_problems(&c->b->types, seen[nseen], c->fn, c->arg);
 		nseen++;
 	}
 	for (size_t i = 0; i < nseen; i++)
@@ -656,7 +656,7 @@ static int check_flow(struct check *c, const char *entry)
 
 	if (!rc) {
 		rc = kt_flow_parse(text.data ? text.data : "", text.len, file,
-		                   (const struct kt_schema *const *)c->b->types, c->b->ntypes, &f, &e);
+		                   (const struct kt_schema *const *)c->b->types.v, c->b->types.n, &f, &e);
 		if (rc == KT_ESCHEMA)
 			rc = problem_from(c, file, e.msg);
 		else if (!rc && !(rc = check_flow_states(c, f)))

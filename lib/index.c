@@ -89,8 +89,8 @@ static int create_tables(struct kt_books *b, struct kt_error *err)
 		"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
 		"CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='unicode61');");
 
-	for (size_t t = 0; !rc && t < b->ntypes; t++) {
-		const struct kt_schema *s = b->types[t];
+	for (size_t t = 0; !rc && t < b->types.n; t++) {
+		const struct kt_schema *s = b->types.v[t];
 		rc = kt_buf_addf(&sql, "CREATE TABLE \"%s\"(id TEXT NOT NULL", s->name);
 		for (size_t i = 0; !rc && i < s->nfields; i++)
 			rc = kt_buf_addf(&sql, ", \"%s\" %s", s->fields[i].name, sql_type(s->fields[i].type));
@@ -108,8 +108,8 @@ static int create_indexes(struct kt_books *b, struct kt_error *err)
 	struct kt_buf sql = { 0 };
 	int rc = 0;
 
-	for (size_t t = 0; !rc && t < b->ntypes; t++) {
-		const struct kt_schema *s = b->types[t];
+	for (size_t t = 0; !rc && t < b->types.n; t++) {
+		const struct kt_schema *s = b->types.v[t];
 		/* Not UNIQUE: a books edited by hand may hold a duplicate id, which
 		 * kontora check reports; the index must still build. */
 		rc = kt_buf_addf(&sql, "CREATE INDEX \"%s_id\" ON \"%s\"(id);", s->name, s->name);
@@ -144,7 +144,7 @@ static int64_t fts_rowid(const struct kt_books *b, const struct kt_schema *s, in
 {
 	int64_t t = 0;
 
-	while ((size_t)t < b->ntypes && b->types[t] != s)
+	while ((size_t)t < b->types.n && b->types.v[t] != s)
 		t++;
 	return t << 40 | rowid;
 }
@@ -863,8 +863,8 @@ int index_referrers(struct kt_books *b, const struct kt_schema *target,
 {
 	int found = 0, rc = index_open(b, err);
 
-	for (size_t t = 0; !rc && t < b->ntypes; t++) {
-		const struct kt_schema *s = b->types[t];
+	for (size_t t = 0; !rc && t < b->types.n; t++) {
+		const struct kt_schema *s = b->types.v[t];
 		for (size_t i = 0; !rc && i < s->nfields; i++) {
 			const struct kt_field *f = &s->fields[i];
 			sqlite3_stmt *st;
@@ -947,8 +947,8 @@ int index_dict_users(struct kt_books *b, const char *dict, const char *id,
 	int64_t found = 0;
 	int rc = index_open(b, err);
 
-	for (size_t t = 0; !rc && t < b->ntypes; t++) {
-		const struct kt_schema *s = b->types[t];
+	for (size_t t = 0; !rc && t < b->types.n; t++) {
+		const struct kt_schema *s = b->types.v[t];
 		struct kt_buf sql = { 0 };
 		sqlite3_stmt *st;
 		for (size_t i = 0; !rc && i < s->nfields; i++) {
@@ -991,10 +991,10 @@ static size_t count_records(struct kt_books *b)
 {
 	size_t n = 0;
 
-	for (size_t t = 0; t < b->ntypes; t++) {
+	for (size_t t = 0; t < b->types.n; t++) {
 		sqlite3_stmt *st;
 		char sql[256];
-		snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", b->types[t]->name);
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", b->types.v[t]->name);
 		if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
 			continue;
 		if (sqlite3_step(st) == SQLITE_ROW)
@@ -1018,8 +1018,8 @@ static int build_fts(struct kt_books *b, struct kt_error *err)
 		return exec(b->db, "COMMIT", err);
 	rc = prepare(b->db, "INSERT INTO fts(rowid, body) VALUES(?, ?)", &ins, err);
 	size_t done = 0, total = b->progress ? count_records(b) : 0;
-	for (size_t t = 0; !rc && t < b->ntypes; t++) {
-		const struct kt_schema *s = b->types[t];
+	for (size_t t = 0; !rc && t < b->types.n; t++) {
+		const struct kt_schema *s = b->types.v[t];
 		sqlite3_stmt *rows = NULL;
 		kt_buf_reset(&sql);
 		if (kt_buf_adds(&sql, "SELECT rowid"))
@@ -1131,12 +1131,12 @@ int kt_search(struct kt_books *b, const char *text, long limit, kt_row_fn fn, vo
 		return kt_error_set(err, KT_EINVAL, "nothing to search for");
 	}
 	/* What the caller may see of each type: NULL all, else a condition. */
-	char **seen = calloc(b->ntypes + 1, sizeof *seen);
+	char **seen = calloc(b->types.n + 1, sizeof *seen);
 	int filtered = 0;
 	if (!seen)
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	for (size_t t = 0; !rc && t < b->ntypes; t++)
-		if (!(rc = access_where(b, b->types[t], ACCESS_READ, &seen[t], err)) && seen[t])
+	for (size_t t = 0; !rc && t < b->types.n; t++)
+		if (!(rc = access_where(b, b->types.v[t], ACCESS_READ, &seen[t], err)) && seen[t])
 			filtered = 1;
 	if (!rc)
 		rc = prepare(b->db, "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ?", &hits, err);
@@ -1174,7 +1174,7 @@ int kt_search(struct kt_books *b, const char *text, long limit, kt_row_fn fn, vo
 		}
 		sqlite3_finalize(rec);
 	}
-	for (size_t t = 0; seen && t < b->ntypes; t++)
+	for (size_t t = 0; seen && t < b->types.n; t++)
 		free(seen[t]);
 	free(seen);
 	sqlite3_finalize(hits);

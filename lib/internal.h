@@ -7,22 +7,13 @@
 #include <git2.h>
 #include <sqlite3.h>
 
-#include "util/util.h"
-
-/* A dictionary: dicts/NAME.csv with columns id,name. */
-struct dict {
-	char *name;
-	size_t n;
-	char **ids;
-	char **names;
-};
+#include "model/model.h"
 
 struct kt_books {
 	char *root;
 	char *kontora_dir;          /* .git/kontora, for the index and the lock */
 	git_repository *repo;
-	struct kt_schema **types;
-	size_t ntypes;
+	struct types types;
 	struct dict *dicts;         /* loaded from HEAD when first needed */
 	size_t ndicts;
 	int dicts_loaded;
@@ -65,6 +56,17 @@ int tree_blob(git_repository *repo, const git_tree *tree, const char *path,
 int head_tree(git_repository *repo, git_commit **commit, git_tree **tree,
               struct kt_error *err);
 
+/* Calls fn(b, path, base, text, len, err) for every file of HEAD's
+ * directory dir whose name ends with suffix, in name order; base is the
+ * name without the suffix.  *dir_id (when not NULL) gets the directory's
+ * id.  Returns 0, KT_ENOTFOUND when HEAD has no such directory, or the
+ * first error. */
+int each_head_file(struct kt_books *b, const char *dir, const char *suffix,
+                   git_oid *dir_id,
+                   int (*fn)(struct kt_books *b, const char *path, const char *base,
+                             const char *text, size_t len, struct kt_error *err),
+                   struct kt_error *err);
+
 /* Returns the dictionary called name (owned by b), loading dictionaries
  * from HEAD on first use, or NULL if there is none.  *err is set only on a
  * load failure, in which case NULL is returned and err->code is set. */
@@ -75,67 +77,6 @@ const struct dict *books_dict(struct kt_books *b, const char *name,
  * books_dict() loads them again (after a change to dicts/).  Pointers
  * books_dict() returned before are then invalid. */
 void books_dicts_reset(struct kt_books *b);
-
-/* Parses dicts/NAME.csv text.  Returns 0 or an error naming file:line. */
-int dict_parse(const char *text, size_t len, const char *file, struct dict *d,
-               struct kt_error *err);
-void dict_free(struct dict *d);
-
-/* Returns the id of the entry matching value by id or by folded name, or
- * NULL. */
-const char *dict_lookup(const struct dict *d, const char *value);
-
-/* ------------------------------------------------------------- shards */
-
-/* The path of the shard holding record id created at created:
- * "data/client/2026-11.csv", or for a type split by id
- * "data/lead/2026-11/L3.csv" (the id's first two characters).  Caller
- * frees.  NULL if out of memory or created is not a datetime. */
-char *shard_path(const struct kt_schema *s, const char *created, const char *id);
-
-/* Writes the canonical header of s (id, fields, created) followed by the
- * extra columns to b, without the newline.  Returns 0 or KT_ENOMEM. */
-int shard_header(struct kt_buf *b, const struct kt_schema *s,
-                 char *const *extra, size_t nextra);
-
-/* Finds the row of id in a shard's bytes.  Returns 1 and the byte range
- * [*start, *end) (end includes the newline) when found, else 0. */
-int shard_find_row(const char *buf, size_t len, const char *id,
-                   size_t *start, size_t *end);
-
-/* Returns the offset just past the row of buf starting at start: past its
- * newline outside quotes, or len. */
-size_t shard_row_end(const char *buf, size_t len, size_t start);
-
-/* Returns the length of the header line of buf, newline included. */
-size_t shard_header_len(const char *buf, size_t len);
-
-/* Parses the header of buf plus the bytes [start, end) as CSV.  Returns 0
- * and *out (kt_csv_free) or an error. */
-int shard_parse_range(const char *buf, size_t len, size_t start, size_t end,
-                      const char *name, struct kt_csv **out,
-                      struct kt_error *err);
-
-/* Builds a kt_record from a header and one row of a shard: id, the
- * schema's fields, created, then unknown columns.  Returns 0 and *out or
- * KT_ENOMEM. */
-int record_from_row(const struct kt_schema *s, char *const *header,
-                    size_t nheader, char *const *fields, size_t nfields,
-                    struct kt_record **out);
-
-/* --------------------------------------------------------------- ids */
-
-/* Returns 1 if id is a well-formed id of schema s (letter + 7 Crockford
- * characters), else 0. */
-int id_valid(const struct kt_schema *s, const char *id);
-
-/* Writes a new random id for s into out (9 bytes).  Returns 0 or KT_EIO. */
-int id_new(const struct kt_schema *s, char out[9]);
-
-/* Upper-cases prefix and maps Crockford's look-alikes (I L -> 1, O -> 0)
- * after the type letter into out (at most 9 bytes with NUL).  Returns 0 or
- * KT_EINVAL for characters no id can hold. */
-int id_prefix_normalize(const char *prefix, char out[10]);
 
 /* -------------------------------------------------------------- index */
 
@@ -204,22 +145,7 @@ int books_identity(struct kt_books *b, struct kt_error *err);
 
 /* ------------------------------------------------------------- access */
 
-/* What a caller does with a record: see it or change it. */
-enum access_op { ACCESS_READ, ACCESS_WRITE };
 
-/* Parses the words after "access" (ROLE MODE [FIELD]) of line of a
- * schema file into s.  Returns 0 or KT_ESCHEMA naming file:line. */
-int access_parse(struct kt_schema *s, char **w, int n, const char *file, long line,
-                 struct kt_error *err);
-/* Checks the access lines of a parsed schema against its fields.
- * Returns 0 or KT_ESCHEMA naming file:line. */
-int access_validate(const struct kt_schema *s, const char *file, struct kt_error *err);
-/* Frees the access lines of s. */
-void access_free(struct kt_schema *s);
-/* Reports access lines of s naming a role employees cannot have, or a
- * via field referring to a type the books lack; returns their number. */
-int access_problems(const struct kt_books *b, const struct kt_schema *s,
-                    kt_problem_fn fn, void *arg);
 
 /* Loads the role of b->who.login into b->who.role; refuses an inactive
  * employee or one without a role.  Returns 0 or KT_EACCESS. */
@@ -249,10 +175,6 @@ int access_values(struct kt_books *b, const struct kt_schema *s, const char *id,
                   const struct kt_record *old, char *const *names, char *const *values,
                   size_t n, struct kt_error *err);
 
-/* Returns the caller's login when the caller (resolved before) may add
- * records of s only as their own (an "own" rule and no "all"), else NULL:
- * the owner a new record gets when none is given. */
-const char *access_own_default(struct kt_books *b, const struct kt_schema *s);
 
 /* Returns 0 if the caller may change settings (an admin), else
  * KT_EACCESS naming what (e.g. "config"), or another error. */
@@ -295,7 +217,6 @@ int change_adds(const struct kt_change *c, const struct kt_schema *s, const char
  * joined by slashes, each a name attach takes (attach.c), else 0. */
 int files_path_valid(const char *rel);
 
-
 /* ------------------------------------------------------------- labels */
 
 /* Checks a key of kontora.conf in the label section (label.TYPE,
@@ -319,17 +240,6 @@ int processed_touch(struct kt_change *c, const struct kt_schema *s, const char *
 
 /* The same for a record added on id (its field "on"): a note or a task. */
 int processed_touch_on(struct kt_change *c, const char *id, struct kt_error *err);
-
-/* Parses a stored bool ("true"/"false"/"") into 1/0/-1. */
-int bool_value(const char *s);
-
-
-/* Splits one line of a schema or workflow file into words: blanks
- * separate, "..." quotes (with \" and \\ inside), # starts a comment.
- * Writes at most max pointers into words, pointing into line, which is
- * modified.  Returns the number of words, or -1 on an unterminated quote
- * (lib/schema.c). */
-int line_words(char *line, char **words, int max);
 
 /* Reads the first worksheet of the XLSX workbook in data[0..len) into
  * *out as if it were CSV: the first row the header, every row padded to

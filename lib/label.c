@@ -34,9 +34,9 @@ static int label_split(const char *key, struct label_key *k)
 /* Returns the schema called name, modifiable (owned by b), or NULL. */
 static struct kt_schema *type_named(struct kt_books *b, const char *name)
 {
-	for (size_t i = 0; i < b->ntypes; i++)
-		if (!strcmp(b->types[i]->name, name))
-			return b->types[i];
+	for (size_t i = 0; i < b->types.n; i++)
+		if (!strcmp(b->types.v[i]->name, name))
+			return b->types.v[i];
 	return NULL;
 }
 

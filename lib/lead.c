@@ -449,7 +449,7 @@ int kt_lead_prepare(struct kt_lead_state *st, char *const *names, char *const *v
 
 	/* A caller who may add only their own leads (a manager) gets them. */
 	if (owner && !m)
-		m = access_own_default(st->b, st->lead);
+		m = access_own_default(&st->b->who, st->lead);
 	char *manager = NULL;
 	int rc = 0;
 

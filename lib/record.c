@@ -672,8 +672,8 @@ int kt_lookup_phone(struct kt_books *b, const char *phone, kt_row_fn fn, void *a
 		return kt_error_set(err, KT_EINVAL, "\"%s\" is not a phone number", phone);
 	if ((rc = index_open(b, err)))
 		return rc;
-	for (size_t t = 0; !rc && t < b->ntypes; t++) {
-		const struct kt_schema *s = b->types[t];
+	for (size_t t = 0; !rc && t < b->types.n; t++) {
+		const struct kt_schema *s = b->types.v[t];
 		size_t first = n;        /* this type's hits start here */
 		char *seen = NULL;       /* what the caller may see, or NULL: all */
 		if ((rc = access_where(b, s, ACCESS_READ, &seen, err)))

@@ -23,6 +23,14 @@ int strmap_put(struct strmap *m, const char *key, size_t val);
 /* Frees what m holds; m is empty after. */
 void strmap_free(struct strmap *m);
 
+/* Lists of strings (util/strv.c): v holds n strings, each owned. */
+/* Appends a copy of s to (*v, *n).  Returns 0 or KT_ENOMEM. */
+int strv_push(char ***v, size_t *n, const char *s);
+/* Frees the n strings of v and v. */
+void strv_free(char **v, size_t n);
+/* Returns 1 if s is one of the n strings of v, else 0. */
+int strv_has(char *const *v, size_t n, const char *s);
+
 /* kt_csv_parse() with the delimiter delim (',' ';' or '\t') instead of
  * ','.  Returns the same. */
 int csv_parse_delim(const char *buf, size_t len, const char *name, char delim,

@@ -133,8 +133,10 @@ static void add_type(struct kt_books *b, const char *text, const char *name)
 		printf("# %s\n", err.msg);
 		exit(1);
 	}
-	b->types = realloc(b->types, (b->ntypes + 1) * sizeof *b->types);
-	b->types[b->ntypes++] = s;
+	if (types_add(&b->types, s, &err)) {
+		printf("# %s\n", err.msg);
+		exit(1);
+	}
 }
 
 /* Runs kt_check() on the books; returns its problems as text (caller
@@ -348,9 +350,7 @@ int main(void)
 	test_rows(&b);
 	test_split(&b);
 	test_schemas_dicts(&b);
-	for (size_t i = 0; i < b.ntypes; i++)
-		kt_schema_free(b.types[i]);
-	free(b.types);
+	types_free(&b.types);
 	char cmd[4200];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
 	if (system(cmd))

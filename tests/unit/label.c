@@ -26,13 +26,11 @@ static void books(struct kt_books *b)
 
 	memset(b, 0, sizeof *b);
 	if (kt_schema_parse(lead_schema, strlen(lead_schema), "schemas/lead.schema", &s, &err) ||
-	    !(b->types = malloc(sizeof *b->types)) || !(b->dicts = calloc(1, sizeof *b->dicts)) ||
+	    types_add(&b->types, s, &err) || !(b->dicts = calloc(1, sizeof *b->dicts)) ||
 	    dict_parse(stages, strlen(stages), "dicts/funnel_stage.csv", &b->dicts[0], &err)) {
 		printf("Bail out! %s\n", err.msg);
 		exit(1);
 	}
-	b->types[0] = s;
-	b->ntypes = 1;
 	b->dicts[0].name = strdup("funnel_stage");
 	b->ndicts = 1;
 	b->dicts_loaded = 1;
@@ -96,8 +94,7 @@ int main(void)
 	books(&b);
 	test_check(&b);
 	test_dict_label(&b);
-	kt_schema_free(b.types[0]);
-	free(b.types);
+	types_free(&b.types);
 	dict_free(&b.dicts[0]);
 	free(b.dicts);
 	return done_testing();

@@ -9,7 +9,7 @@
 #include <strings.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "model/model.h"
 
 static const char *const type_names[] = {
 	[KT_TEXT] = "text", [KT_INT] = "int", [KT_MONEY] = "money",
@@ -37,7 +37,7 @@ static int is_snake(const char *s)
 }
 
 /* Splits a line into words; key="..." keeps key= before the quoted text.
- * See internal.h. */
+ * See model.h. */
 int line_words(char *line, char **words, int max)
 {
 	int n = 0;
@@ -527,4 +527,56 @@ int kt_value_normalize(const struct kt_field *f, const char *in, char **out,
 	if (err)
 		*err = why;
 	return why.code;
+}
+
+/* ---------------------------------------------------------------- types */
+
+/* Returns the schema called name.  See model.h. */
+const struct kt_schema *types_find(const struct types *t, const char *name)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->v[i]->name, name))
+			return t->v[i];
+	return NULL;
+}
+
+/* Returns the schema of an id letter.  See model.h. */
+const struct kt_schema *types_by_prefix(const struct types *t, char letter)
+{
+	if (letter >= 'a' && letter <= 'z')
+		letter = (char)(letter - 'a' + 'A');
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i]->prefix == letter)
+			return t->v[i];
+	return NULL;
+}
+
+/* Adds a schema to a set of types.  See model.h. */
+int types_add(struct types *t, struct kt_schema *s, struct kt_error *err)
+{
+	struct kt_schema **v;
+	int rc;
+
+	if (types_find(t, s->name) || types_by_prefix(t, s->prefix)) {
+		rc = kt_error_set(err, KT_ESCHEMA, "%s: type %s or prefix %c is used by another schema",
+		                  s->file, s->name, s->prefix);
+	} else if (!(v = realloc(t->v, (t->n + 1) * sizeof *v))) {
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	} else {
+		t->v = v;
+		t->v[t->n++] = s;
+		return 0;
+	}
+	kt_schema_free(s);
+	return rc;
+}
+
+/* Frees a set of types.  See model.h. */
+void types_free(struct types *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		kt_schema_free(t->v[i]);
+	free(t->v);
+	t->v = NULL;
+	t->n = 0;
 }

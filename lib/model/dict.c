@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "model/model.h"
 
 /* Frees what d holds (not d itself). */
 void dict_free(struct dict *d)
@@ -79,51 +79,4 @@ const char *dict_lookup(const struct dict *d, const char *value)
 		if (fold_equal(d->names[i], value) || fold_equal(d->ids[i], value))
 			return d->ids[i];
 	return NULL;
-}
-
-/* Calls fn with every dictionary's name.  See kontora.h. */
-int kt_dict_names(struct kt_books *b, int (*fn)(void *arg, const char *name),
-                  void *arg, struct kt_error *err)
-{
-	struct kt_error derr = { 0 };
-	int rc = 0;
-
-	books_dict(b, "", &derr);
-	if (derr.code) {
-		if (err)
-			*err = derr;
-		return derr.code;
-	}
-	for (size_t i = 0; !rc && i < b->ndicts; i++)
-		if (b->dicts[i].name)
-			rc = fn(arg, b->dicts[i].name);
-	return rc;
-}
-
-/* Calls fn with the entries of a dictionary.  See kontora.h. */
-int kt_dict_list(struct kt_books *b, const char *dict, kt_row_fn fn, void *arg,
-                 struct kt_error *err)
-{
-	static const struct kt_column cols[] = {
-		{ "id", KT_TEXT, "id" },
-		{ "name", KT_TEXT, "name" },
-	};
-	struct kt_error derr = { 0 };
-	const struct dict *d = books_dict(b, dict, &derr);
-	int rc;
-
-	if (derr.code) {
-		if (err)
-			*err = derr;
-		return derr.code;
-	}
-	if (!d)
-		return kt_error_set(err, KT_ENOTFOUND, "dict %s: no such dictionary (dicts/%s.csv)", dict, dict);
-	if ((rc = fn(arg, 2, cols, NULL)))
-		return rc;
-	for (size_t i = 0; !rc && i < d->n; i++) {
-		char *row[2] = { d->ids[i], d->names[i] };
-		rc = fn(arg, 2, cols, row);
-	}
-	return rc;
 }

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "model/model.h"
 
-/* Returns the shard path of a record of s.  See internal.h. */
+/* Returns the shard path of a record of s.  See model.h. */
 char *shard_path(const struct kt_schema *s, const char *created, const char *id)
 {
 	char *path;
@@ -39,7 +39,7 @@ int shard_header(struct kt_buf *b, const struct kt_schema *s,
 	return rc ? KT_ENOMEM : 0;
 }
 
-/* Returns the offset just past the row starting at start.  See internal.h. */
+/* Returns the offset just past the row starting at start.  See model.h. */
 size_t shard_row_end(const char *buf, size_t len, size_t start)
 {
 	int quoted = 0;
@@ -80,7 +80,7 @@ static int outside_quotes(const char *buf, size_t pos)
 	return quotes % 2 == 0;
 }
 
-/* Finds the row of id.  See internal.h. */
+/* Finds the row of id.  See model.h. */
 int shard_find_row(const char *buf, size_t len, const char *id,
                    size_t *start, size_t *end)
 {
@@ -100,7 +100,7 @@ int shard_find_row(const char *buf, size_t len, const char *id,
 	return 0;
 }
 
-/* Parses the header of buf and the rows in [start, end).  See internal.h. */
+/* Parses the header of buf and the rows in [start, end).  See model.h. */
 int shard_parse_range(const char *buf, size_t len, size_t start, size_t end,
                       const char *name, struct kt_csv **out,
                       struct kt_error *err)
@@ -143,7 +143,7 @@ static int is_schema_column(const struct kt_schema *s, const char *name)
 	return !strcmp(name, "id") || !strcmp(name, "created") || kt_schema_field(s, name);
 }
 
-/* Builds a record from a shard row.  See internal.h. */
+/* Builds a record from a shard row.  See model.h. */
 int record_from_row(const struct kt_schema *s, char *const *header,
                     size_t nheader, char *const *fields, size_t nfields,
                     struct kt_record **out)

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "internal.h"
+#include "model/model.h"
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 

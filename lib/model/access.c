@@ -1,0 +1,227 @@
+/*
+ * access.c - roles and visibility as data: the "access ROLE MODE [FIELD]"
+ * lines of the schemas (see kontora-schema(5)), the rules that apply to a
+ * role, and the words that say why a caller is refused.  Turning the
+ * rules into SQL is index/access.c's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+
+static const char *const mode_names[] = {
+	[KT_ACCESS_ALL] = "all", [KT_ACCESS_READ] = "read", [KT_ACCESS_OWN] = "own",
+	[KT_ACCESS_VIA] = "via", [KT_ACCESS_NONE] = "none", [KT_ACCESS_NAMED] = "named",
+};
+
+/* Returns 1 for the modes whose lines combine (each adds records). */
+static int combines(int m)
+{
+	return m == KT_ACCESS_OWN || m == KT_ACCESS_VIA || m == KT_ACCESS_NAMED;
+}
+
+/* Returns 1 for the modes that take a word after them. */
+static int takes_word(int m)
+{
+	return m == KT_ACCESS_VIA || m == KT_ACCESS_NAMED;
+}
+
+/* Parses the words after "access" of one schema line into s.  Returns 0
+ * or KT_ESCHEMA naming file:line, or KT_ENOMEM. */
+int access_parse(struct kt_schema *s, char **w, int n, const char *file, long line,
+                 struct kt_error *err)
+{
+	size_t m = 0;
+
+	if (n < 2)
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access needs a role and all, read, own, via FIELD or none",
+		                    file, line);
+	while (m < sizeof mode_names / sizeof *mode_names && strcmp(w[1], mode_names[m]))
+		m++;
+	if (m == sizeof mode_names / sizeof *mode_names)
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s: unknown mode \"%s\" (all, read, own, via FIELD, none)",
+		                    file, line, w[0], w[1]);
+	if (n != (takes_word((int)m) ? 3 : 2))
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s %s: %s", file, line, w[0], w[1],
+		                    m == KT_ACCESS_VIA ? "via takes one field" :
+		                    m == KT_ACCESS_NAMED ? "named takes one TYPE.FIELD" : "takes no more words");
+	if (m == KT_ACCESS_NAMED && (!strchr(w[2], '.') || strchr(w[2], '.') == w[2] || !strchr(w[2], '.')[1]))
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s named: \"%s\" is not TYPE.FIELD",
+		                    file, line, w[0], w[2]);
+	if (!strcmp(w[0], "admin"))
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access admin: admin always sees and changes everything",
+		                    file, line);
+	for (size_t i = 0; i < s->naccess; i++) {
+		const struct kt_access *a = &s->access[i];
+		if (strcmp(a->role, w[0]))
+			continue;
+		if (!combines((int)m) || !combines(a->mode))
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s: only own, via and named lines combine "
+			                    "(line %ld gives %s)", file, line, w[0], a->line, mode_names[a->mode]);
+		if ((int)m == (int)a->mode && (m == KT_ACCESS_OWN || !strcmp(a->field, w[2])))
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s: same as line %ld", file, line,
+			                    w[0], a->line);
+	}
+	struct kt_access *v = realloc(s->access, (s->naccess + 1) * sizeof *v);
+	if (!v)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	s->access = v;
+	v[s->naccess] = (struct kt_access){ strdup(w[0]), (enum kt_access_mode)m,
+	                                    takes_word((int)m) ? strdup(w[2]) : NULL, line };
+	if (!v[s->naccess].role || (takes_word((int)m) && !v[s->naccess].field)) {
+		free(v[s->naccess].role);
+		free(v[s->naccess].field);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	s->naccess++;
+	return 0;
+}
+
+/* Checks what the access lines of s name within s, once the fields are
+ * known: own needs an owner, via a ref or text field.  Returns 0 or
+ * KT_ESCHEMA naming file:line. */
+int access_validate(const struct kt_schema *s, const char *file, struct kt_error *err)
+{
+	for (size_t i = 0; i < s->naccess; i++) {
+		const struct kt_access *a = &s->access[i];
+		const struct kt_field *f = a->mode == KT_ACCESS_VIA ? kt_schema_field(s, a->field) : NULL;
+		if (a->mode == KT_ACCESS_OWN && !s->owner)
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s own: the type has no owner line",
+			                    file, a->line, a->role);
+		if (a->mode == KT_ACCESS_VIA && !f)
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s via: no field \"%s\"",
+			                    file, a->line, a->role, a->field);
+		if (f && f->type != KT_REF && f->type != KT_TEXT)
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s via: %s is %s, not ref or text (an id)",
+			                    file, a->line, a->role, a->field, kt_ftype_name(f->type));
+	}
+	return 0;
+}
+
+/* Frees the access lines of s. */
+void access_free(struct kt_schema *s)
+{
+	for (size_t i = 0; i < s->naccess; i++) {
+		free(s->access[i].role);
+		free(s->access[i].field);
+	}
+	free(s->access);
+}
+
+/* Reports, through fn, access lines of s whose role is not a role of the
+ * employees of types or whose via field refers to a type the books lack.
+ * Returns the number of problems. */
+int access_problems(const struct types *types, const struct kt_schema *s,
+                    kt_problem_fn fn, void *arg)
+{
+	const struct kt_schema *emp = types_find(types, "employee");
+	const struct kt_field *role = emp ? kt_schema_field(emp, "role") : NULL;
+	int count = 0;
+	char msg[512];
+
+	for (size_t i = 0; i < s->naccess; i++) {
+		const struct kt_access *a = &s->access[i];
+		const struct kt_field *f = a->mode == KT_ACCESS_VIA ? kt_schema_field(s, a->field) : NULL;
+		size_t len = strlen(a->role);
+		const char *p = role && role->type == KT_ENUM ? role->arg : NULL;
+		while (p && (strncmp(p, a->role, len) || (p[len] && p[len] != '|')))
+			p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL;
+		if (role && role->type == KT_ENUM && !p) {
+			snprintf(msg, sizeof msg, "no role \"%s\" in employee.role (%s)", a->role, role->arg);
+			fn(arg, s->file, a->line, "access", msg);
+			count++;
+		}
+		if (f && f->type == KT_REF && !types_find(types, f->arg)) {
+			snprintf(msg, sizeof msg, "via %s: no type %s in these books", a->field, f->arg);
+			fn(arg, s->file, a->line, "access", msg);
+			count++;
+		}
+		if (a->mode == KT_ACCESS_NAMED) {
+			char type[128];
+			const char *dot = strchr(a->field, '.');
+			snprintf(type, sizeof type, "%.*s", (int)(dot - a->field), a->field);
+			const struct kt_schema *ts = types_find(types, type);
+			if (!ts || !kt_schema_field(ts, dot + 1)) {
+				snprintf(msg, sizeof msg, "named %s: no %s in these books", a->field,
+				         ts ? "such field" : "such type");
+				fn(arg, s->file, a->line, "access", msg);
+				count++;
+			}
+		}
+	}
+	return count;
+}
+
+/* Fills r with the rules of a role.  See model.h. */
+void access_rules(const struct kt_schema *s, const char *role, struct access_rules *r)
+{
+	r->n = 0;
+	for (size_t i = 0; strcmp(role, "admin") && i < s->naccess && r->n < 16; i++)
+		if (!strcmp(s->access[i].role, role))
+			r->v[r->n++] = &s->access[i];
+	if (r->n)
+		return;
+	int boss = !strcmp(role, "admin") || !strcmp(role, "director");
+	r->def = (struct kt_access){ (char *)role, boss || !s->owner ? KT_ACCESS_ALL : KT_ACCESS_OWN,
+	                             NULL, 0 };
+	r->v[r->n++] = &r->def;
+}
+
+/* Says why who is refused.  See model.h. */
+int access_deny(const struct kt_identity *who, const struct kt_schema *s, enum access_op op,
+                const char *what, const char *owner, struct kt_error *err)
+{
+	const char *verb = op == ACCESS_READ ? "see" : "change";
+	struct kt_buf why = { 0 }, rules = { 0 };
+	struct access_rules r;
+	int own_or_via = 0;
+
+	access_rules(s, who->role, &r);
+	for (size_t i = 0; i < r.n; i++) {
+		const struct kt_access *a = r.v[i];
+		if (a->line)
+			kt_buf_addf(&rules, "%s%s:%ld access %s %s%s%s", i ? ", " : "", s->file, a->line,
+			            a->role, mode_names[a->mode], a->field ? " " : "", a->field ? a->field : "");
+		else
+			kt_buf_addf(&rules, "%s: by default access %s %s", s->file, a->role, mode_names[a->mode]);
+		if (a->mode == KT_ACCESS_OWN)
+			kt_buf_addf(&why, "%stheir own records", own_or_via++ ? " or " : "only ");
+		else if (a->mode == KT_ACCESS_VIA)
+			kt_buf_addf(&why, "%srecords whose %s they may %s", own_or_via++ ? " or " : "only ",
+			            a->field, verb);
+		else if (a->mode == KT_ACCESS_NAMED && op == ACCESS_READ)
+			kt_buf_addf(&why, "%srecords named by the %s they may see", own_or_via++ ? " or " : "only ",
+			            a->field);
+		else if (a->mode == KT_ACCESS_NAMED && !why.len)
+			kt_buf_addf(&why, "do not change %s records (they see those %s names)", s->name, a->field);
+	}
+	if (r.v[0]->mode == KT_ACCESS_NONE)
+		kt_buf_addf(&why, "neither see nor change %s records", s->name);
+	else if (r.v[0]->mode == KT_ACCESS_READ)
+		kt_buf_addf(&why, "see but do not change %s records", s->name);
+	char whose[300] = "";
+	if (owner)
+		snprintf(whose, sizeof whose, ", the %s is %s's", s->name, *owner ? owner : "nobody");
+	kt_error_set(err, KT_EACCESS, "%s: %ss %s%s%s (%s); %s is a%s %s%s", what, who->role,
+	             own_or_via ? verb : "", own_or_via ? " " : "", why.data ? why.data : "",
+	             rules.data ? rules.data : "", who->login,
+	             strchr("aeiou", who->role[0]) ? "n" : "", who->role, whose);
+	kt_buf_free(&why);
+	kt_buf_free(&rules);
+	return KT_EACCESS;
+}
+
+/* Returns the owner a new record of s gets.  See model.h. */
+const char *access_own_default(const struct kt_identity *who, const struct kt_schema *s)
+{
+	struct access_rules r;
+
+	if (!who->role)
+		return NULL;
+	access_rules(s, who->role, &r);
+	for (size_t i = 0; i < r.n; i++)
+		if (r.v[i]->mode == KT_ACCESS_OWN)
+			return who->login;
+	return NULL;
+}

@@ -1,0 +1,159 @@
+/*
+ * model.h - what the books mean, as data: schemas and their values,
+ * record types, dictionaries, workflows and access rules as parsed from
+ * their files, ids, and records as rows of shards.  Pure: no git, no
+ * SQLite, no books open; every function works on text and parsed
+ * structures.  Uses util/ only.
+ */
+#ifndef KT_MODEL_H
+#define KT_MODEL_H
+
+#include "util/util.h"
+
+/* --------------------------------------------------------------- types */
+
+/* The record types of the books (HEAD's schemas/), each owned. */
+struct types {
+	struct kt_schema **v;
+	size_t n;
+};
+
+/* Returns the schema called name (owned by t), or NULL. */
+const struct kt_schema *types_find(const struct types *t, const char *name);
+/* Returns the schema whose id letter is letter, any case (owned by t), or
+ * NULL. */
+const struct kt_schema *types_by_prefix(const struct types *t, char letter);
+/* Adds s to t, which owns it then, unless its name or prefix is taken.
+ * Returns 0, KT_ESCHEMA naming the clash (s is freed), or KT_ENOMEM. */
+int types_add(struct types *t, struct kt_schema *s, struct kt_error *err);
+/* Frees the schemas of t and empties it. */
+void types_free(struct types *t);
+
+/* ------------------------------------------------------------- values */
+
+/* Splits one line of a schema or workflow file into words: blanks
+ * separate, "..." quotes (with \" and \\ inside), # starts a comment.
+ * Writes at most max pointers into words, pointing into line, which is
+ * modified.  Returns the number of words, or -1 on an unterminated quote
+ * (model/schema.c). */
+int line_words(char *line, char **words, int max);
+
+/* Parses a stored bool ("true"/"false"/"") into 1/0/-1. */
+int bool_value(const char *s);
+
+/* -------------------------------------------------------- dictionaries */
+
+/* A dictionary: dicts/NAME.csv with columns id,name. */
+struct dict {
+	char *name;
+	size_t n;
+	char **ids;
+	char **names;
+};
+
+/* Parses dicts/NAME.csv text.  Returns 0 or an error naming file:line. */
+int dict_parse(const char *text, size_t len, const char *file, struct dict *d,
+               struct kt_error *err);
+void dict_free(struct dict *d);
+
+/* Returns the id of the entry matching value by id or by folded name, or
+ * NULL. */
+const char *dict_lookup(const struct dict *d, const char *value);
+
+/* ------------------------------------------------------------- shards */
+
+/* The path of the shard holding record id created at created:
+ * "data/client/2026-11.csv", or for a type split by id
+ * "data/lead/2026-11/L3.csv" (the id's first two characters).  Caller
+ * frees.  NULL if out of memory or created is not a datetime. */
+char *shard_path(const struct kt_schema *s, const char *created, const char *id);
+
+/* Writes the canonical header of s (id, fields, created) followed by the
+ * extra columns to b, without the newline.  Returns 0 or KT_ENOMEM. */
+int shard_header(struct kt_buf *b, const struct kt_schema *s,
+                 char *const *extra, size_t nextra);
+
+/* Finds the row of id in a shard's bytes.  Returns 1 and the byte range
+ * [*start, *end) (end includes the newline) when found, else 0. */
+int shard_find_row(const char *buf, size_t len, const char *id,
+                   size_t *start, size_t *end);
+
+/* Returns the offset just past the row of buf starting at start: past its
+ * newline outside quotes, or len. */
+size_t shard_row_end(const char *buf, size_t len, size_t start);
+
+/* Returns the length of the header line of buf, newline included. */
+size_t shard_header_len(const char *buf, size_t len);
+
+/* Parses the header of buf plus the bytes [start, end) as CSV.  Returns 0
+ * and *out (kt_csv_free) or an error. */
+int shard_parse_range(const char *buf, size_t len, size_t start, size_t end,
+                      const char *name, struct kt_csv **out,
+                      struct kt_error *err);
+
+/* Builds a kt_record from a header and one row of a shard: id, the
+ * schema's fields, created, then unknown columns.  Returns 0 and *out or
+ * KT_ENOMEM. */
+int record_from_row(const struct kt_schema *s, char *const *header,
+                    size_t nheader, char *const *fields, size_t nfields,
+                    struct kt_record **out);
+
+/* --------------------------------------------------------------- ids */
+
+/* Returns 1 if id is a well-formed id of schema s (letter + 7 Crockford
+ * characters), else 0. */
+int id_valid(const struct kt_schema *s, const char *id);
+
+/* Writes a new random id for s into out (9 bytes).  Returns 0 or KT_EIO. */
+int id_new(const struct kt_schema *s, char out[9]);
+
+/* Upper-cases prefix and maps Crockford's look-alikes (I L -> 1, O -> 0)
+ * after the type letter into out (at most 9 bytes with NUL).  Returns 0 or
+ * KT_EINVAL for characters no id can hold. */
+int id_prefix_normalize(const char *prefix, char out[10]);
+
+/* ------------------------------------------------------------- access */
+
+/* Parses the words after "access" (ROLE MODE [FIELD]) of line of a
+ * schema file into s.  Returns 0 or KT_ESCHEMA naming file:line. */
+int access_parse(struct kt_schema *s, char **w, int n, const char *file, long line,
+                 struct kt_error *err);
+/* Checks the access lines of a parsed schema against its fields.
+ * Returns 0 or KT_ESCHEMA naming file:line. */
+int access_validate(const struct kt_schema *s, const char *file, struct kt_error *err);
+/* Frees the access lines of s. */
+void access_free(struct kt_schema *s);
+/* Reports, through fn, access lines of s naming a role employees cannot
+ * have (employee.role of types), a via field referring to a type types
+ * lack, or a named TYPE.FIELD they lack; returns their number. */
+int access_problems(const struct types *types, const struct kt_schema *s,
+                    kt_problem_fn fn, void *arg);
+
+/* What a caller does with a record: see it or change it. */
+enum access_op { ACCESS_READ, ACCESS_WRITE };
+
+/* The access lines that apply to a role on a type. */
+struct access_rules {
+	const struct kt_access *v[16];
+	size_t n;
+	struct kt_access def;       /* the default, when the schema names not the role */
+};
+
+/* Fills r with the lines of s naming role or, when there are none, the
+ * default: admin and director all; other roles own when s has an owner,
+ * else all.  admin is always all.  r points into s (and role). */
+void access_rules(const struct kt_schema *s, const char *role, struct access_rules *r);
+
+/* Fills err with why who (login and role set) may not see (READ) or
+ * change (WRITE) the record what ("lead L3F9K2QX") of s, whose owner is
+ * owner (NULL: not known): the rule, where it is written, the caller's
+ * role.  Returns KT_EACCESS. */
+int access_deny(const struct kt_identity *who, const struct kt_schema *s, enum access_op op,
+                const char *what, const char *owner, struct kt_error *err);
+
+/* Returns who's login when who (role set) may add records of s only as
+ * their own (an "own" rule and no "all"), else NULL: the owner a new
+ * record gets when none is given. */
+const char *access_own_default(const struct kt_identity *who, const struct kt_schema *s);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * strv.c - lists of strings: a char ** and a count, as workflows keep
+ * their states, roles and fields.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
+
+/* Appends a copy of s to the list (*v, *n).  Returns 0 or KT_ENOMEM. */
+int strv_push(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+
+	if (!nv)
+		return KT_ENOMEM;
+	*v = nv;
+	if (!(nv[*n] = strdup(s)))
+		return KT_ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+/* Frees the list v of n strings. */
+void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Returns 1 if s is one of the n strings of v, else 0. */
+int strv_has(char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return 1;
+	return 0;
+}

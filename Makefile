@@ -9,7 +9,7 @@ CC       ?= cc
 PKGS      = libgit2 sqlite3 libxml-2.0 xlsxwriter zlib
 WARN      = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
             -Wmissing-prototypes -Wpointer-arith -Wundef \
-            -Wno-unused-parameter
+            -Wno-unused-parameter -Werror=implicit-function-declaration
 CFLAGS   ?= -O2 -g
 CPPFLAGS += -D_GNU_SOURCE -Ilib -I$(BUILD)
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -523,41 +523,17 @@ static const struct kt_schema *type_of_path(struct kt_books *b, const char *path
 	return (s->split ? sub && !strchr(sub + 1, '/') : !sub) ? s : NULL;
 }
 
-/* Returns the text of blob id (or "" for a zero id) in *buf and *len,
- * with *blob to free. */
-static int blob_text(struct kt_books *b, const git_oid *id, git_blob **blob,
-                     const char **buf, size_t *len, struct kt_error *err)
+/* Brings the index from one text of a shard to the other: one delta of
+ * a diff.  Returns 0 or an error. */
+static int apply_delta(void *books, const struct store_delta *d, struct kt_error *err)
 {
-	*blob = NULL;
-	*buf = "";
-	*len = 0;
-	if (git_oid_is_zero(id))
-		return 0;
-	if (git_blob_lookup(blob, b->repo, id))
-		return git_fail(err, "blob");
-	*buf = git_blob_rawcontent(*blob);
-	*len = (size_t)git_blob_rawsize(*blob);
-	return 0;
-}
+	struct kt_books *b = books;
+	const struct kt_schema *s = type_of_path(b, d->path);
+	int rc = s ? update_shard(b, s, d->path, d->old, d->old_len, d->new, d->new_len, err) : 0;
 
-/* Applies one delta of the tree diff.  Returns 0 or an error. */
-static int apply_delta(struct kt_books *b, const git_diff_delta *d, struct kt_error *err)
-{
-	const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
-	const struct kt_schema *s = type_of_path(b, path);
-	git_blob *ob, *nb;
-	const char *old, *new;
-	size_t olen, nlen;
-	int rc;
-
-	if (!s)
-		return 0;
-	if ((rc = blob_text(b, &d->old_file.id, &ob, &old, &olen, err)))
-		return rc;
-	if (!(rc = blob_text(b, &d->new_file.id, &nb, &new, &nlen, err)))
-		rc = update_shard(b, s, path, old, olen, new, nlen, err);
-	git_blob_free(ob);
-	git_blob_free(nb);
+	/* Small books build in a blink: no progress for them. */
+	if (!rc && b->progress && d->count > 64)
+		b->progress(b->progress_arg, "files", d->at + 1, d->count);
 	return rc;
 }
 
@@ -591,39 +567,13 @@ static int meta_set(sqlite3 *db, const char *key, const char *value, struct kt_e
 	return rc;
 }
 
-/* Diffs the tree of commit from (hex, "" for none) against HEAD and
- * applies the changed shards.  Returns 0, 1 when from is unknown (the
+/* Applies to the index the shards that differ between the commits from
+ * (hex, "" for none) and to.  Returns 0, 1 when from is unknown (the
  * caller rebuilds), or an error. */
-static int apply_diff(struct kt_books *b, const char *from, git_commit *head,
+static int apply_diff(struct kt_books *b, const char *from, const char *to,
                       struct kt_error *err)
 {
-	git_oid oid;
-	git_commit *old = NULL;
-	git_tree *otree = NULL, *ntree = NULL;
-	git_diff *diff = NULL;
-	git_diff_options opts;
-	char *spec = "data/";
-	int rc = 0;
-
-	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-	if (*from && (git_oid_fromstr(&oid, from) || git_commit_lookup(&old, b->repo, &oid)))
-		return 1;
-	opts.pathspec.strings = &spec;
-	opts.pathspec.count = 1;
-	if ((old && git_commit_tree(&otree, old)) || git_commit_tree(&ntree, head) ||
-	    git_diff_tree_to_tree(&diff, b->repo, otree, ntree, &opts))
-		rc = git_fail(err, "diff");
-	for (size_t i = 0; !rc && diff && i < git_diff_num_deltas(diff); i++) {
-		rc = apply_delta(b, git_diff_get_delta(diff, i), err);
-		/* Small books build in a blink: no progress for them. */
-		if (b->progress && git_diff_num_deltas(diff) > 64)
-			b->progress(b->progress_arg, "files", i + 1, git_diff_num_deltas(diff));
-	}
-	git_diff_free(diff);
-	git_tree_free(otree);
-	git_tree_free(ntree);
-	git_commit_free(old);
-	return rc;
+	return store_diff(b->store, from, to, "data/", apply_delta, b, err);
 }
 
 /* Opens db at path with kontora's collation and functions. */
@@ -645,24 +595,22 @@ static int open_db(const char *path, sqlite3 **db, struct kt_error *err)
  * reader never sees half an index.  Returns 0 or an error. */
 static int build(struct kt_books *b, struct kt_error *err)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 32], schemas[GIT_OID_HEXSZ + 1], hex[GIT_OID_HEXSZ + 1];
-	git_commit *head = NULL;
+	char path[PATH_MAX], tmp[PATH_MAX + 32], head[41];
 	int rc;
 
 	index_close(b);
-	snprintf(path, sizeof path, "%s/index.db", b->kontora_dir);
+	snprintf(path, sizeof path, "%s/index.db", store_dir(b->store));
 	snprintf(tmp, sizeof tmp, "%s.%ld", path, (long)getpid());
 	unlink(tmp);
 	if ((rc = open_db(tmp, &b->db, err)) ||
 	    (rc = exec(b->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 	                      "PRAGMA threads=2; BEGIN", err)) ||
-	    (rc = create_tables(b, err)) || (rc = head_tree(b->repo, &head, NULL, err)))
+	    (rc = create_tables(b, err)) || (rc = store_head(b->store, head, err)))
 		goto done;
 	if ((rc = apply_diff(b, "", head, err)) || (rc = create_indexes(b, err)))
 		goto done;
-	git_oid_tostr(hex, sizeof hex, git_commit_id(head));
-	git_oid_tostr(schemas, sizeof schemas, &b->schemas_tree);
-	if ((rc = meta_set(b->db, "commit", hex, err)) || (rc = meta_set(b->db, "schemas", schemas, err)) ||
+	if ((rc = meta_set(b->db, "commit", head, err)) ||
+	    (rc = meta_set(b->db, "schemas", b->schemas_tree, err)) ||
 	    (rc = meta_set(b->db, "format", INDEX_FORMAT, err)) ||
 	    (rc = exec(b->db, "COMMIT", err)))
 		goto done;
@@ -672,7 +620,6 @@ static int build(struct kt_books *b, struct kt_error *err)
 	else
 		rc = open_db(path, &b->db, err);
 done:
-	git_commit_free(head);
 	if (rc) {
 		index_close(b);
 		unlink(tmp);
@@ -724,49 +671,40 @@ void index_close(struct kt_books *b)
  * 1 when it must be rebuilt, or an error. */
 static int refresh(struct kt_books *b, struct kt_error *err)
 {
-	char have[GIT_OID_HEXSZ + 1], schemas[GIT_OID_HEXSZ + 1], hex[GIT_OID_HEXSZ + 1];
-	git_commit *head = NULL;
+	char have[41], head[41];
 	int rc;
 
 	/* A change asks the index thousands of times under the lock. */
-	if (b->lock_fd >= 0 && b->index_fresh)
+	if (store_locked(b->store) && b->index_fresh && b->fresh_at == store_generation(b->store))
 		return 0;
 	meta_get(b->db, "format", have, sizeof have);
 	if (strcmp(have, INDEX_FORMAT))
 		return 1;
 	meta_get(b->db, "schemas", have, sizeof have);
-	git_oid_tostr(schemas, sizeof schemas, &b->schemas_tree);
-	if (strcmp(have, schemas))
+	if (strcmp(have, b->schemas_tree))
 		return 1;
-	/* Only HEAD's id, first: the commit of a big import is megabytes of
+	/* Only HEAD's id: the commit of a big import is megabytes of
 	 * trailers, and every query comes here. */
-	git_oid head_id;
 	meta_get(b->db, "commit", have, sizeof have);
-	if (!git_reference_name_to_id(&head_id, b->repo, "HEAD") &&
-	    !strcmp(have, git_oid_tostr(hex, sizeof hex, &head_id))) {
-		b->index_fresh = 1;
-		return 0;
-	}
-	if ((rc = head_tree(b->repo, &head, NULL, err)))
+	if ((rc = store_head(b->store, head, err)))
 		return rc;
-	git_oid_tostr(hex, sizeof hex, git_commit_id(head));
-	if (!strcmp(have, hex)) {
-		git_commit_free(head);
-		return 0;
+	if (strcmp(have, head)) {
+		if ((rc = exec(b->db, "BEGIN IMMEDIATE", err)))
+			return rc;
+		/* Another process may have refreshed it while we waited. */
+		meta_get(b->db, "commit", have, sizeof have);
+		if (strcmp(have, head) && !(rc = apply_diff(b, have, head, err)))
+			rc = meta_set(b->db, "commit", head, err);
+		if (rc) {
+			exec(b->db, "ROLLBACK", NULL);
+			return rc;
+		}
+		if ((rc = exec(b->db, "COMMIT", err)))
+			return rc;
 	}
-	if ((rc = exec(b->db, "BEGIN IMMEDIATE", err)))
-		goto done;
-	/* Another process may have refreshed it while we waited. */
-	meta_get(b->db, "commit", have, sizeof have);
-	if (strcmp(have, hex) && !(rc = apply_diff(b, have, head, err)))
-		rc = meta_set(b->db, "commit", hex, err);
-	if (rc)
-		exec(b->db, "ROLLBACK", NULL);
-	else if (!(rc = exec(b->db, "COMMIT", err)))
-		b->index_fresh = 1;
-done:
-	git_commit_free(head);
-	return rc;
+	b->index_fresh = 1;
+	b->fresh_at = store_generation(b->store);
+	return 0;
 }
 
 /* Opens and refreshes the index.  See internal.h. */
@@ -776,7 +714,7 @@ int index_open(struct kt_books *b, struct kt_error *err)
 	int rc;
 
 	if (!b->db) {
-		snprintf(path, sizeof path, "%s/index.db", b->kontora_dir);
+		snprintf(path, sizeof path, "%s/index.db", store_dir(b->store));
 		if (access(path, F_OK))
 			return build(b, err);
 		if ((rc = open_db(path, &b->db, err)))

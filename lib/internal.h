@@ -4,20 +4,17 @@
 #ifndef KT_INTERNAL_H
 #define KT_INTERNAL_H
 
-#include <git2.h>
 #include <sqlite3.h>
 
-#include "model/model.h"
+#include "store/store.h"
 
 struct kt_books {
-	char *root;
-	char *kontora_dir;          /* .git/kontora, for the index and the lock */
-	git_repository *repo;
+	struct store *store;        /* the repository: store/ */
 	struct types types;
 	struct dict *dicts;         /* loaded from HEAD when first needed */
 	size_t ndicts;
 	int dicts_loaded;
-	git_oid schemas_tree;       /* HEAD's schemas/ tree: the index rebuilds when it moves */
+	char schemas_tree[41];      /* HEAD's schemas/ tree: the index rebuilds when it moves */
 	char *who_name, *who_email, *who_login, *who_role;
 	struct kt_identity who;
 	time_t now;
@@ -27,45 +24,16 @@ struct kt_books {
 	struct strmap stmt_of;
 	void (*progress)(void *arg, const char *what, size_t done, size_t total);
 	void *progress_arg;
-	int lock_fd;                /* -1 when not holding the write lock */
 	int index_fresh;            /* the index was brought to HEAD under the write
-	                             * lock held now: no writer can have moved HEAD */
+	                             * lock, at the store's generation fresh_at: no
+	                             * writer can have moved HEAD since */
+	unsigned long fresh_at;
 	struct kt_flow **flows;     /* workflows/TYPE.flow of HEAD */
 	size_t nflows;
 	struct kt_error flow_err;   /* why a flow could not be loaded, or code 0 */
 	char **labels;              /* label.c: "DICT.ID", label, "DICT.ID", label, ... */
 	size_t nlabels;             /* pairs in labels */
 };
-
-/* Returns the libgit2 error of the last call as text (never NULL). */
-const char *git_message(void);
-
-/* Sets err to "what: libgit2's message" with code KT_EGIT; returns KT_EGIT. */
-int git_fail(struct kt_error *err, const char *what);
-
-/* Reads the blob at path in tree into *buf (a pointer into the blob, owned
- * by *blob, which the caller frees with git_blob_free) and *len.  A path
- * that does not exist gives *blob NULL, *buf "" and returns 0. */
-int tree_blob(git_repository *repo, const git_tree *tree, const char *path,
-              git_blob **blob, const char **buf, size_t *len,
-              struct kt_error *err);
-
-/* Resolves HEAD to its commit and tree.  *commit and *tree (either may be
- * NULL if not wanted) are freed by the caller with git_commit_free and
- * git_tree_free.  Returns 0 or an error. */
-int head_tree(git_repository *repo, git_commit **commit, git_tree **tree,
-              struct kt_error *err);
-
-/* Calls fn(b, path, base, text, len, err) for every file of HEAD's
- * directory dir whose name ends with suffix, in name order; base is the
- * name without the suffix.  *dir_id (when not NULL) gets the directory's
- * id.  Returns 0, KT_ENOTFOUND when HEAD has no such directory, or the
- * first error. */
-int each_head_file(struct kt_books *b, const char *dir, const char *suffix,
-                   git_oid *dir_id,
-                   int (*fn)(struct kt_books *b, const char *path, const char *base,
-                             const char *text, size_t len, struct kt_error *err),
-                   struct kt_error *err);
 
 /* Returns the dictionary called name (owned by b), loading dictionaries
  * from HEAD on first use, or NULL if there is none.  *err is set only on a
@@ -119,16 +87,6 @@ int index_referrers(struct kt_books *b, const struct kt_schema *target,
 int index_dict_users(struct kt_books *b, const char *dict, const char *id,
                      struct kt_buf *example, struct kt_error *err);
 
-/* ------------------------------------------------------------ journal */
-
-/* Finishes a change a killed process left half done: brings the files
- * named in .git/kontora/pending up to HEAD in the worktree and git's
- * index.  Must hold the write lock.  Returns 0 or an error. */
-int journal_recover(struct kt_books *b, struct kt_error *err);
-
-/* Replays such a journal from any command, when no writer holds the lock.
- * Returns 0 or an error. */
-int journal_recover_any(struct kt_books *b, struct kt_error *err);
 
 /* ------------------------------------------------------------- values */
 
@@ -211,11 +169,6 @@ struct kt_books *change_books(const struct kt_change *c);
 /* Returns 1 if the record id of type s is one that change c adds, else 0. */
 int change_adds(const struct kt_change *c, const struct kt_schema *s, const char *id);
 
-/* ---------------------------------------------------------- attachments */
-
-/* Returns 1 if rel, the part of a path after files/, is two or more names
- * joined by slashes, each a name attach takes (attach.c), else 0. */
-int files_path_valid(const char *rel);
 
 /* ------------------------------------------------------------- labels */
 
@@ -249,5 +202,17 @@ int processed_touch_on(struct kt_change *c, const char *id, struct kt_error *err
  * naming what is wrong with the file, or KT_ENOMEM. */
 int xlsx_read_sheet(const char *data, size_t len, const char *name,
                     struct kt_csv **out, struct kt_error *err);
+
+/*
+ * Validates the worktree at root as a person left it after editing by
+ * hand: schemas, dictionaries, workflows, shards against types (HEAD's
+ * schemas, which the commands use), then references, then the
+ * directories of files/ (books/check.c).  Returns the number of problems
+ * passed to fn (which may be NULL to count only), or KT_EIO when the books
+ * cannot be read at all, KT_ENOMEM or KT_EDB (its temporary database
+ * failed), with err filled.
+ */
+int check_worktree(const char *root, const struct types *types, kt_problem_fn fn, void *arg,
+                   struct kt_error *err);
 
 #endif

@@ -243,6 +243,18 @@ struct kt_identity {
 struct kt_options {
 	const char *user;    /* login of the caller (KONTORA_USER) or NULL */
 	time_t now;          /* the clock (KONTORA_NOW or time()) */
+	/* Called with what the command should say but need not stop for (a
+	 * stale git lock removed, a commit whose worktree is left for the
+	 * next command to finish); NULL: silence. */
+	void (*warn)(void *arg, const char *msg);
+	void *warn_arg;
+	/* For tests only (KONTORA_FAULT, docs/testing.md): called at each
+	 * point of a write, "lock" (the write lock taken), "blob", "tree",
+	 * "commit" (objects written), "cas" (the branch read, about to be
+	 * moved), "ref" (moved), "worktree" and "index" (brought up to it),
+	 * where a test kills or pauses the command; NULL: none. */
+	void (*fault)(void *arg, const char *point);
+	void *fault_arg;
 };
 
 /* Finds the books the way git finds a repository: start itself or the
@@ -423,10 +435,16 @@ int kt_change_describe(const struct kt_change *c, struct kt_buf *out);
  * from the change when NULL), with Kontora-Command and Kontora-Record
  * trailers; updates the worktree, git's index and the kontora index.
  * Retries when someone else moved the branch.  Returns 0 and, when oid is
- * not NULL, the commit's hex id in oid, or an error; the books are then as
- * they were. */
+ * not NULL, the commit's hex id in oid ("" when the change changes
+ * nothing), or an error; the books are then as they were.  Once the
+ * branch has moved it returns 0 whatever fails after: kt_change_warning()
+ * then says what is left for the next command to finish. */
 int kt_change_commit(struct kt_change *c, const char *subject,
                      char oid[41], struct kt_error *err);
+/* Returns what the commit of c left undone (the worktree, git's index or
+ * the kontora index not brought up to it; the next command finishes it),
+ * or NULL (owned by c). */
+const char *kt_change_warning(const struct kt_change *c);
 
 void kt_change_free(struct kt_change *c);
 

@@ -85,8 +85,7 @@ int value_resolve(struct kt_books *b, const struct kt_field *f,
 int kt_record_read(struct kt_books *b, const struct kt_schema *s,
                    const char *id, struct kt_record **out, struct kt_error *err)
 {
-	git_tree *tree = NULL;
-	git_blob *blob = NULL;
+	struct store_file f = { 0 };
 	struct kt_csv *csv = NULL;
 	char *path;
 	const char *buf;
@@ -97,9 +96,10 @@ int kt_record_read(struct kt_books *b, const struct kt_schema *s,
 		free(path);
 	if (rc)
 		return rc;
-	if ((rc = head_tree(b->repo, NULL, &tree, err)) ||
-	    (rc = tree_blob(b->repo, tree, path, &blob, &buf, &len, err)))
+	if ((rc = store_read(b->store, path, &f, err)))
 		goto done;
+	buf = f.data;
+	len = f.len;
 	if (!shard_find_row(buf, len, id, &start, &end)) {
 		rc = kt_error_set(err, KT_ENOTFOUND, "%s: no row %s; run kontora reindex", path, id);
 		goto done;
@@ -113,8 +113,7 @@ int kt_record_read(struct kt_books *b, const struct kt_schema *s,
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 done:
 	kt_csv_free(csv);
-	git_blob_free(blob);
-	git_tree_free(tree);
+	store_file_free(&f);
 	free(path);
 	return rc;
 }
@@ -171,8 +170,7 @@ static int employee_by(struct kt_books *b, const char *field, const char *value,
 /* Finds who acts.  See internal.h. */
 int books_identity(struct kt_books *b, struct kt_error *err)
 {
-	git_config *cfg = NULL;
-	git_buf email = { 0 };
+	char *email = NULL;
 	int rc;
 
 	if (b->who.role)
@@ -183,19 +181,16 @@ int books_identity(struct kt_books *b, struct kt_error *err)
 		rc = employee_by(b, "login", b->who_login, err);
 		if (rc == 0)
 			rc = kt_error_set(err, KT_EINVAL, "KONTORA_USER=%s: no employee with that login", b->who_login);
-	} else {
-		if (!git_repository_config_snapshot(&cfg, b->repo))
-			git_config_get_string_buf(&email, cfg, "user.email");
-		rc = email.ptr ? employee_by(b, "email", email.ptr, err) : 0;
-		if (rc == 0 && email.ptr)
+	} else if (!(rc = store_user_email(b->store, &email, err))) {
+		rc = email ? employee_by(b, "email", email, err) : 0;
+		if (rc == 0 && email)
 			rc = kt_error_set(err, KT_EACCESS, "you are not an employee of these books (git user.email %s "
 			                  "matches none; set KONTORA_USER=LOGIN, or ask an admin to run: "
-			                  "kontora employee add --login ... --email %s)", email.ptr, email.ptr);
+			                  "kontora employee add --login ... --email %s)", email, email);
 		else if (rc == 0)
 			rc = kt_error_set(err, KT_EACCESS, "you are not an employee of these books (git user.email "
 			                  "is not set; set KONTORA_USER=LOGIN)");
-		git_buf_dispose(&email);
-		git_config_free(cfg);
+		free(email);
 	}
 	return rc < 0 ? rc : access_caller(b, err);
 }

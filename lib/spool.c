@@ -113,29 +113,6 @@ int kt_spool_deliver(const char *dir, const char *data, size_t len, time_t now,
 	return 0;
 }
 
-/* Reads one key of a git-config file.  See kontora.h. */
-int kt_conf_file_get(const char *path, const char *key, char **value,
-                     struct kt_error *err)
-{
-	git_config *cfg = NULL;
-	git_buf v = { 0 };
-	int rc;
-
-	git_libgit2_init();
-	if (git_config_open_ondisk(&cfg, path))
-		rc = git_fail(err, path);
-	else if ((rc = git_config_get_string_buf(&v, cfg, key)) == GIT_ENOTFOUND)
-		rc = kt_error_set(err, KT_ENOTFOUND, "%s: no key %s", path, key);
-	else if (rc)
-		rc = git_fail(err, path);
-	else if (!(*value = strdup(v.ptr)))
-		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	git_buf_dispose(&v);
-	git_config_free(cfg);
-	git_libgit2_shutdown();
-	return rc;
-}
-
 /* Returns the spool directory of the books at root.  See kontora.h. */
 char *kt_spool_path(const char *root, const char *configured)
 {

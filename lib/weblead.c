@@ -248,18 +248,6 @@ static int normalize_contacts(struct kt_weblead *l)
 	return rc;
 }
 
-/* Writes the SHA-1 of data in hex (40 digits and a NUL) into hex.
- * Returns 0 or KT_ENOMEM. */
-static int sha1_hex(const char *data, size_t len, char hex[41])
-{
-	git_oid oid;
-
-	if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB))
-		return KT_ENOMEM;
-	git_oid_tostr(hex, 41, &oid);
-	return 0;
-}
-
 /* Makes the submission's external id: the source and the form service's
  * own id (tranid) when there is one, else a hash of the source, the
  * normalised fields and the time the row gives.  Returns 0 or KT_ENOMEM. */
@@ -280,7 +268,7 @@ static int external_id(struct kt_weblead *l, const char *source)
 		for (size_t i = 0; !rc && i < sizeof hashed / sizeof *hashed; i++)
 			rc = kt_buf_addf(&text, "\n%s", l->v[hashed[i]] ? l->v[hashed[i]] : "");
 		char hex[41];
-		if (!rc && !(rc = sha1_hex(text.data, text.len, hex)))
+		if (!rc && !(rc = store_hash(text.data, text.len, hex, NULL)))
 			rc = kt_buf_addf(&b, "%s:h%.16s", source, hex);
 		kt_buf_free(&text);
 	}

@@ -55,9 +55,10 @@ int kt_dict_list(struct kt_books *b, const char *dict, kt_row_fn fn, void *arg,
 }
 
 /* Parses one dictionary into b's.  Returns 0 or an error. */
-static int add_dict(struct kt_books *b, const char *path, const char *base,
+static int add_dict(void *books, const char *path, const char *base,
                     const char *text, size_t len, struct kt_error *err)
 {
+	struct kt_books *b = books;
 	struct dict *d = realloc(b->dicts, (b->ndicts + 1) * sizeof *d);
 
 	if (!d)
@@ -75,7 +76,7 @@ static int add_dict(struct kt_books *b, const char *path, const char *base,
  * Returns 0 or an error. */
 static int load_dicts(struct kt_books *b, struct kt_error *err)
 {
-	int rc = each_head_file(b, "dicts", ".csv", NULL, add_dict, err);
+	int rc = store_each_file(b->store, "dicts", ".csv", NULL, add_dict, b, err);
 
 	b->dicts_loaded = 1;
 	return rc == KT_ENOTFOUND ? 0 : rc;

@@ -98,6 +98,16 @@ int record_from_row(const struct kt_schema *s, char *const *header,
                     size_t nheader, char *const *fields, size_t nfields,
                     struct kt_record **out);
 
+/* -------------------------------------------------------------- files */
+
+/* Returns 1 if s[0..len) is a name attach takes for a file: not empty, at
+ * most 255 bytes, valid UTF-8, no slash or control character, not
+ * starting with a dot (hidden, and . and ..). */
+int file_name_ok(const char *s, size_t len);
+/* Returns 1 if rel, the part of a path after files/, is two or more names
+ * joined by slashes, each one file_name_ok() takes, else 0. */
+int files_path_valid(const char *rel);
+
 /* --------------------------------------------------------------- ids */
 
 /* Returns 1 if id is a well-formed id of schema s (letter + 7 Crockford
@@ -155,5 +165,78 @@ int access_deny(const struct kt_identity *who, const struct kt_schema *s, enum a
  * their own (an "own" rule and no "all"), else NULL: the owner a new
  * record gets when none is given. */
 const char *access_own_default(const struct kt_identity *who, const struct kt_schema *s);
+
+/* ---------------------------------------------------------------- ops */
+
+/* A change to the books as operations on their files (model/ops.c). */
+enum op_kind { OP_ADD, OP_EDIT, OP_REMOVE, OP_CONFIG, OP_DICT_ADD, OP_DICT_REMOVE, OP_FILE };
+
+struct op {
+	enum op_kind kind;
+	const struct kt_schema *s;
+	char id[9];
+	char *path;               /* the shard, kontora.conf, dicts/NAME.csv, or a file */
+	size_t n;                 /* add: every column; edit: the fields set;
+	                           * dict ops: one pair, the entry's id and name */
+	char **names, **values;
+	struct kt_record *old;    /* edit, remove: the record before */
+	struct kt_buf bytes;      /* file: its whole content */
+};
+
+/* The ops of one change, in the order they were made.  Zeroed is empty. */
+struct ops {
+	struct op *v;
+	size_t n, cap;
+	size_t nother;            /* ops other than adds */
+};
+
+/* Appends a zeroed op of kind on a record of s (NULL for other files).
+ * Returns it (valid until the next ops_new()) or NULL when out of
+ * memory. */
+struct op *ops_new(struct ops *ops, enum op_kind kind, const struct kt_schema *s);
+/* Drops the last op, as when it fails validation. */
+void ops_drop_last(struct ops *ops);
+/* Frees every op and empties ops. */
+void ops_free(struct ops *ops);
+/* Appends (name, value) to o.  Returns 0 or KT_ENOMEM. */
+int op_set(struct op *o, const char *name, const char *value);
+/* Returns the value of name in o, the last set, or NULL. */
+const char *op_get(const struct op *o, const char *name);
+/* Returns 1 if o adds or removes an entry of a dictionary, else 0. */
+int op_is_dict(const struct op *o);
+/* Returns the length of the dictionary's name in a dict op's path
+ * "dicts/NAME.csv"; the name starts at path + 6. */
+int op_dict_name_len(const struct op *o);
+/* Returns the first op on path, or NULL: every op on a path is of one
+ * sort (records of one type, config, or one dictionary). */
+const struct op *ops_first_on(const struct ops *ops, const char *path);
+/* Returns the number of distinct paths the ops touch, in *paths (free
+ * the array, not the strings, which the ops own; NULL when out of
+ * memory). */
+size_t ops_paths(const struct ops *ops, char ***paths);
+
+/* Describes the first n ops in words, one line per field, appended to
+ * out.  Returns 0 or KT_ENOMEM. */
+int ops_describe(const struct ops *ops, size_t n, struct kt_buf *out);
+/* Appends the commit message of ops to m: subject (NULL: one made of the
+ * first op), the ops in words, then the trailers Kontora-Command:
+ * command and Kontora-Record: for each record.  Returns 0 or KT_ENOMEM. */
+int ops_message(const struct ops *ops, const char *subject, const char *command,
+                struct kt_buf *m);
+
+/* Applies the ops on path, a shard of records of s, to its text buf[0..len)
+ * (empty when there is none yet), appending the new text to out: spliced
+ * when buf is canonical, else rewritten whole in canonical form.
+ * Returns 0 or an error (a row an edit names is missing, bad CSV). */
+int ops_apply_shard(const struct ops *ops, const struct kt_schema *s, const char *path,
+                    const char *buf, size_t len, struct kt_buf *out, struct kt_error *err);
+/* Applies the dict ops on path to the dictionary's text buf (empty when
+ * there is none yet): its rows in their order, minus the removed entries,
+ * then the added ones, written under the header of the file (id,name for
+ * a new one; columns after name are kept).  The ops were validated
+ * against an older HEAD, so an entry added or removed meanwhile is an
+ * error here.  Returns 0 or an error. */
+int ops_apply_dict(const struct ops *ops, const char *path, const char *buf, size_t len,
+                   struct kt_buf *out, struct kt_error *err);
 
 #endif

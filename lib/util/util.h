@@ -31,6 +31,13 @@ void strv_free(char **v, size_t n);
 /* Returns 1 if s is one of the n strings of v, else 0. */
 int strv_has(char *const *v, size_t n, const char *s);
 
+/* Reads the regular file at path into out (appended): at most max bytes
+ * unless max is negative; limit names the setting of max for the message
+ * about a file over it.  Returns 0, KT_EIO naming the file, KT_EINVAL for
+ * a file over max or not a regular file, or KT_ENOMEM. */
+int file_read(const char *path, int64_t max, const char *limit, struct kt_buf *out,
+              struct kt_error *err);
+
 /* kt_csv_parse() with the delimiter delim (',' ';' or '\t') instead of
  * ','.  Returns the same. */
 int csv_parse_delim(const char *buf, size_t len, const char *name, char delim,

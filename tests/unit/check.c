@@ -1,7 +1,8 @@
 /*
- * check.c - unit tests for lib/check.c: kt_check() on books written into
- * a temporary directory.  kt_check() reads only the worktree and the
- * books' schemas, so the books are built by hand here, without git.
+ * check.c - unit tests for lib/books/check.c: check_worktree(), which is
+ * kt_check(), on books written into a temporary directory.  It reads only
+ * the worktree and the books' schemas, so the books are built by hand
+ * here, without git.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,7 +125,7 @@ static void collect(void *arg, const char *file, long line, const char *field,
 }
 
 /* Parses a schema text into b's types. */
-static void add_type(struct kt_books *b, const char *text, const char *name)
+static void add_type(struct types *types, const char *text, const char *name)
 {
 	struct kt_schema *s;
 	struct kt_error err;
@@ -133,7 +134,7 @@ static void add_type(struct kt_books *b, const char *text, const char *name)
 		printf("# %s\n", err.msg);
 		exit(1);
 	}
-	if (types_add(&b->types, s, &err)) {
+	if (types_add(types, s, &err)) {
 		printf("# %s\n", err.msg);
 		exit(1);
 	}
@@ -141,25 +142,25 @@ static void add_type(struct kt_books *b, const char *text, const char *name)
 
 /* Runs kt_check() on the books; returns its problems as text (caller
  * frees) and the count in *n. */
-static char *run(struct kt_books *b, int *n)
+static char *run(struct types *types, int *n)
 {
 	struct kt_buf out = { 0 };
 	struct kt_error err = { 0 };
 
-	*n = kt_check(b, collect, &out, &err);
+	*n = check_worktree(root, types, collect, &out, &err);
 	return kt_buf_detach(&out);
 }
 
 /* Replaces the shard rel with text, runs the check, compares its output
  * with expected, and restores the books. */
-static void expect(struct kt_books *b, const char *rel, const char *text,
+static void expect(struct types *types, const char *rel, const char *text,
                    const char *expected, const char *name)
 {
 	int n, lines = 0;
 	char *got;
 
 	put(rel, text);
-	got = run(b, &n);
+	got = run(types, &n);
 	for (const char *p = expected; *p; p++)
 		lines += *p == '\n';
 	is_str(got, expected, "%s", name);
@@ -168,36 +169,36 @@ static void expect(struct kt_books *b, const char *rel, const char *text,
 	write_books();
 }
 
-static void test_clean(struct kt_books *b)
+static void test_clean(struct types *types)
 {
 	int n;
-	char *got = run(b, &n);
+	char *got = run(types, &n);
 
 	is_str(got, "", "valid books: no problems");
 	is_int(n, 0, "valid books: count 0");
 	free(got);
 }
 
-static void test_bytes(struct kt_books *b)
+static void test_bytes(struct types *types)
 {
-	expect(b, "data/lead/2026-11.csv",
+	expect(types, "data/lead/2026-11.csv",
 	       "\xEF\xBB\xBFid,title,client,amount,created\r\n"
 	       "L0000001,Заявка,C0000001,1234.50,2026-11-04T10:00:00Z",
 	       "data/lead/2026-11.csv:1: starts with a byte order mark\n"
 	       "data/lead/2026-11.csv:1: CRLF line endings\n"
 	       "data/lead/2026-11.csv:2: no newline at the end of the file\n",
 	       "BOM, CRLF, no final newline");
-	expect(b, "data/lead/2026-11.csv",
+	expect(types, "data/lead/2026-11.csv",
 	       "id,title,client,amount,created\n"
 	       "L0000001,\"Заявка\"x,C0000001,1234.50,2026-11-04T10:00:00Z\n",
 	       "data/lead/2026-11.csv:2: malformed CSV: unexpected character after a closing quote\n",
 	       "malformed CSV");
-	expect(b, "data/client/2026-11.csv",
+	expect(types, "data/client/2026-11.csv",
 	       "id,name,inn,phone,city,manager,created\n"
 	       "C0000001,\"Ромашка\",\"7707083893,+74951234567,moscow,anna,2026-11-02T10:00:00Z\n",
 	       "data/client/2026-11.csv:2: malformed CSV: unterminated quoted field (opened on line 2)\n",
 	       "references to a type with an unreadable shard are not verified");
-	expect(b, "data/lead/2026-11.csv",
+	expect(types, "data/lead/2026-11.csv",
 	       "id,title,client,amount,created\n"
 	       "L0000001,Зая\377вка,C0000001,1234.50,2026-11-04T10:00:00Z,x\n",
 	       "data/lead/2026-11.csv:2: 6 fields, the header has 5\n"
@@ -205,31 +206,31 @@ static void test_bytes(struct kt_books *b)
 	       "invalid UTF-8, too many fields");
 }
 
-static void test_header(struct kt_books *b)
+static void test_header(struct types *types)
 {
-	expect(b, "data/lead/2026-11.csv",
+	expect(types, "data/lead/2026-11.csv",
 	       "id,title,title,amount\n"
 	       "L0000001,Заявка,x,1234.50\n",
 	       "data/lead/2026-11.csv:1: duplicate column \"title\"\n"
 	       "data/lead/2026-11.csv:1: the header has no \"created\" column\n",
 	       "duplicate column, no created");
-	expect(b, "data/lead/2026-11.csv", "",
+	expect(types, "data/lead/2026-11.csv", "",
 	       "data/lead/2026-11.csv:0: empty file: a shard has at least its header\n",
 	       "empty shard");
-	expect(b, "data/lead/2026-1.csv", "id,created\n",
+	expect(types, "data/lead/2026-1.csv", "id,created\n",
 	       "data/lead/2026-1.csv:0: not a shard (data/lead/YYYY-MM.csv)\n",
 	       "bad shard name");
 	unlink(at("data/lead/2026-1.csv"));
-	expect(b, "data/deal/2026-11.csv", "id,created\n",
+	expect(types, "data/deal/2026-11.csv", "id,created\n",
 	       "data/deal:0: no schema for type deal\n",
 	       "no schema");
 	unlink(at("data/deal/2026-11.csv"));
 	rmdir(at("data/deal"));
 }
 
-static void test_rows(struct kt_books *b)
+static void test_rows(struct types *types)
 {
-	expect(b, "data/lead/2026-11.csv",
+	expect(types, "data/lead/2026-11.csv",
 	       "id,title,client,amount,created,extra\n"
 	       "L0000002,,C0000001,\"1 234,5\",2026-11-04T10:00:00Z,whatever\n"
 	       "L0000001,Заявка,C9999999,12x,2026-10-04T10:00:00Z,\n"
@@ -244,7 +245,7 @@ static void test_rows(struct kt_books *b)
 	       "data/lead/2026-11.csv:5: id: \"X1\" is not an id of type lead\n"
 	       "data/lead/2026-11.csv:3: client: no client C9999999\n",
 	       "rows: form, order, ids, created, references last");
-	expect(b, "data/client/2026-11.csv",
+	expect(types, "data/client/2026-11.csv",
 	       "id,name,inn,phone,city,manager,created\n"
 	       "C0000001,,7707083894,8 495 123-45-67,nova,nobody,2026-11-02T10:00:00Z\n"
 	       "C0000002,Лютик,7736207543,,spb,,2026-11-03T10:00:00Z\n"
@@ -258,9 +259,9 @@ static void test_rows(struct kt_books *b)
 	       "fields: required, invalid, stored form, dictionary, unique, key ref");
 }
 
-static void test_split(struct kt_books *b)
+static void test_split(struct types *types)
 {
-	expect(b, "data/visit/2026-11/V1.csv",
+	expect(types, "data/visit/2026-11/V1.csv",
 	       "id,title,client,created\n"
 	       "V0000002,Не тот файл,C0000001,2026-11-05T10:00:00Z\n"
 	       "V1000001,Третий,C0000003,2026-10-07T10:00:00Z\n"
@@ -270,7 +271,7 @@ static void test_split(struct kt_books *b)
 	       "data/visit/2026-11/V1.csv:4: id: duplicate of line 3 in data/visit/2026-11/V1.csv\n"
 	       "data/visit/2026-11/V1.csv:3: client: no client C0000003\n",
 	       "split: ids by their first two characters, created by the month directory");
-	expect(b, "data/visit/2026-11/V0.csv",
+	expect(types, "data/visit/2026-11/V0.csv",
 	       "id,title,client,created\n"
 	       "V0ZZZZZZ,Второй,,2026-11-06T10:00:00Z\n"
 	       "V0000001,Первый,C0000001,2026-11-05T10:00:00Z\n"
@@ -289,7 +290,7 @@ static void test_split(struct kt_books *b)
 	put("data/visit/2026-11/V2.csv/V2.csv", "id,created\n");
 	put("data/visit/2026-13/V2.csv", "id,created\n");
 	put("data/lead/2026-12/L0.csv", "id,created\n");
-	expect(b, "data/visit/2026-11.csv", "id,title,client,created\n",
+	expect(types, "data/visit/2026-11.csv", "id,title,client,created\n",
 	       "data/lead/2026-12:0: not a shard (data/lead/YYYY-MM.csv)\n"
 	       "data/visit/2026-11/V.csv:0: not a shard (data/visit/YYYY-MM/V?.csv)\n"
 	       "data/visit/2026-11/V1.txt:0: not a shard (data/visit/YYYY-MM/V?.csv)\n"
@@ -312,45 +313,44 @@ static void test_split(struct kt_books *b)
 	unlink(at("data/visit/2026-11.csv"));
 	unlink(at("data/lead/2026-12/L0.csv"));
 	rmdir(at("data/lead/2026-12"));
-	test_clean(b);
+	test_clean(types);
 }
 
-static void test_schemas_dicts(struct kt_books *b)
+static void test_schemas_dicts(struct types *types)
 {
-	expect(b, "schemas/zz.schema", "type zz\nprefix Z\nfield a nosuch\n",
+	expect(types, "schemas/zz.schema", "type zz\nprefix Z\nfield a nosuch\n",
 	       "schemas/zz.schema:3: a: unknown type \"nosuch\"\n",
 	       "a broken schema in the worktree");
-	expect(b, "schemas/zz.schema", "type yy\nprefix C\n",
+	expect(types, "schemas/zz.schema", "type yy\nprefix C\n",
 	       "schemas/zz.schema:0: prefix C is also used by schemas/client.schema\n",
 	       "a schema repeating a prefix");
 	unlink(at("schemas/zz.schema"));
-	expect(b, "dicts/city.csv", "id,name\nmoscow,Москва\nspb,Питер\nmoscow,Мск\n",
+	expect(types, "dicts/city.csv", "id,name\nmoscow,Москва\nspb,Питер\nmoscow,Мск\n",
 	       "dicts/city.csv:4: id: duplicate \"moscow\" (also on line 2)\n",
 	       "a duplicate dictionary id");
-	expect(b, "dicts/city.csv", "code,name\nmoscow,Москва\n",
+	expect(types, "dicts/city.csv", "code,name\nmoscow,Москва\n",
 	       "dicts/city.csv:1: the header must be id,name\n",
 	       "a broken dictionary is reported once");
 }
 
 int main(void)
 {
-	struct kt_books b = { 0 };
+	struct types types = { 0 };
 
 	if (!mkdtemp(root))
 		return 1;
-	b.root = root;
-	add_type(&b, client_schema, "schemas/client.schema");
-	add_type(&b, employee_schema, "schemas/employee.schema");
-	add_type(&b, lead_schema, "schemas/lead.schema");
-	add_type(&b, visit_schema, "schemas/visit.schema");
+	add_type(&types, client_schema, "schemas/client.schema");
+	add_type(&types, employee_schema, "schemas/employee.schema");
+	add_type(&types, lead_schema, "schemas/lead.schema");
+	add_type(&types, visit_schema, "schemas/visit.schema");
 	write_books();
-	test_clean(&b);
-	test_bytes(&b);
-	test_header(&b);
-	test_rows(&b);
-	test_split(&b);
-	test_schemas_dicts(&b);
-	types_free(&b.types);
+	test_clean(&types);
+	test_bytes(&types);
+	test_header(&types);
+	test_rows(&types);
+	test_split(&types);
+	test_schemas_dicts(&types);
+	types_free(&types);
 	char cmd[4200];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
 	if (system(cmd))

@@ -51,7 +51,7 @@ struct first {
  * Functions that can fail return KT_ENOMEM, or KT_EDB with *err filled
  * (db_fail()). */
 struct check {
-	struct kt_books *b;
+	const struct types *types;    /* HEAD's, which the commands use */
 	kt_problem_fn fn;
 	void *arg;
 	struct kt_error *err;
@@ -486,7 +486,7 @@ static int check_schemas(struct check *c)
 		if (rc || !seen[nseen])
 			continue;
 		rc = check_schema_clash(c, seen[nseen], seen, nseen);
-		c->count += access_problems(&c->b->types, seen[nseen], c->fn, c->arg);
+		c->count += access_problems(c->types, seen[nseen], c->fn, c->arg);
 		nseen++;
 	}
 	for (size_t i = 0; i < nseen; i++)
@@ -594,7 +594,7 @@ static int in_enum(const char *list, const char *word)
  * KT_EDB. */
 static int check_flow_states(struct check *c, const struct kt_flow *f)
 {
-	const struct kt_schema *s = kt_books_type(c->b, f->type);
+	const struct kt_schema *s = types_find(c->types, f->type);
 	const struct kt_field *fd = s ? kt_schema_field(s, f->field) : NULL;
 	int rc = 0, unread = 0;
 
@@ -629,7 +629,7 @@ static int check_flow_states(struct check *c, const struct kt_flow *f)
  * KT_ENOMEM or KT_EDB. */
 static int check_flow_notices(struct check *c, const struct kt_flow *f)
 {
-	const struct kt_schema *s = kt_books_type(c->b, "activity");
+	const struct kt_schema *s = types_find(c->types, "activity");
 	const struct kt_field *fd = s ? kt_schema_field(s, "kind") : NULL;
 	int rc = 0, found;
 
@@ -656,7 +656,7 @@ static int check_flow(struct check *c, const char *entry)
 
 	if (!rc) {
 		rc = kt_flow_parse(text.data ? text.data : "", text.len, file,
-		                   (const struct kt_schema *const *)c->b->types.v, c->b->types.n, &f, &e);
+		                   (const struct kt_schema *const *)c->types->v, c->types->n, &f, &e);
 		if (rc == KT_ESCHEMA)
 			rc = problem_from(c, file, e.msg);
 		else if (!rc && !(rc = check_flow_states(c, f)))
@@ -869,7 +869,7 @@ static int add_ref(struct check *c, const struct shard *sh,
                    const struct kt_csv_row *r, const struct kt_field *f,
                    const char *v)
 {
-	const struct kt_schema *t = kt_books_type(c->b, f->arg);
+	const struct kt_schema *t = types_find(c->types, f->arg);
 	sqlite3_stmt *st = c->add_ref;
 
 	if (!bound(6, sqlite3_bind_int64(st, 1, sh->file_id),
@@ -1137,7 +1137,7 @@ static int check_data(struct check *c)
 
 	for (int i = 0; !rc && i < n; i++) {
 		const char *name = ents[i]->d_name;
-		const struct kt_schema *s = kt_books_type(c->b, name);
+		const struct kt_schema *s = types_find(c->types, name);
 		if (asprintf(&path, "data/%s", name) < 0) {
 			rc = KT_ENOMEM;
 			break;
@@ -1196,7 +1196,7 @@ static int check_files(struct check *c)
 
 	for (int i = 0; !rc && i < n; i++) {
 		const char *name = ents[i]->d_name;
-		const struct kt_schema *s = kt_books_type_by_prefix(c->b, name[0]);
+		const struct kt_schema *s = types_by_prefix(c->types, name[0]);
 		if (asprintf(&path, "files/%s", name) < 0) {
 			rc = KT_ENOMEM;
 			break;
@@ -1262,21 +1262,16 @@ static void check_free(struct check *c)
 		close(c->root_fd);
 }
 
-/*
- * Validates the worktree of the books: schemas, dictionaries, shards, then
- * references, then the directories of files/.  Returns the number of problems passed to fn (which may be
- * NULL to count only), or KT_EIO when the books cannot be read at all,
- * KT_ENOMEM or KT_EDB (its temporary database failed), with err filled.
- */
-int kt_check(struct kt_books *b, kt_problem_fn fn, void *arg,
-             struct kt_error *err)
+/* Validates the worktree at root.  See books.h. */
+int check_worktree(const char *root, const struct types *types, kt_problem_fn fn, void *arg,
+                   struct kt_error *err)
 {
-	struct check c = { .b = b, .fn = fn, .arg = arg, .err = err };
+	struct check c = { .types = types, .fn = fn, .arg = arg, .err = err };
 	int rc;
 
-	c.root_fd = open(b->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	c.root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c.root_fd < 0)
-		return kt_error_set(err, KT_EIO, "%s: %s", b->root, strerror(errno));
+		return kt_error_set(err, KT_EIO, "%s: %s", root, strerror(errno));
 	rc = db_open(&c);
 	if (!rc)
 		rc = check_schemas(&c);
@@ -1296,4 +1291,10 @@ int kt_check(struct kt_books *b, kt_problem_fn fn, void *arg,
 	if (rc == KT_ENOMEM)
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	return rc;   /* the count, or KT_EDB with err filled by db_fail() */
+}
+
+/* Validates the worktree of the books.  See kontora.h. */
+int kt_check(struct kt_books *b, kt_problem_fn fn, void *arg, struct kt_error *err)
+{
+	return check_worktree(kt_books_root(b), &b->types, fn, arg, err);
 }

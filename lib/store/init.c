@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "store/repo.h"
 
 static const char default_conf[] =
 	"# kontora.conf - the books' settings, in git-config syntax.\n"
@@ -40,26 +40,6 @@ static int empty_dir(const char *dir)
 		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
 	closedir(d);
 	return empty;
-}
-
-/* Reads a whole file into b.  Returns 0 or KT_EIO. */
-static int read_file(const char *path, struct kt_buf *b, struct kt_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[8192];
-	size_t n;
-	int rc = 0;
-
-	if (!f)
-		return kt_error_set(err, KT_EIO, "%s: %s", path, strerror(errno));
-	while (!rc && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		rc = kt_buf_add(b, chunk, n);
-	if (ferror(f))
-		rc = kt_error_set(err, KT_EIO, "%s: %s", path, strerror(errno));
-	else if (rc)
-		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	fclose(f);
-	return rc;
 }
 
 /* Stages text as path in idx (as a blob, without touching the worktree,
@@ -96,7 +76,7 @@ static int stage_dir(git_repository *repo, git_index *idx, const char *datadir,
 			struct kt_buf text = { 0 };
 			snprintf(src, sizeof src, "%s/%s", dir, name);
 			snprintf(dst, sizeof dst, "%s/%s", sub, name);
-			if (!(rc = read_file(src, &text, err)))
+			if (!(rc = file_read(src, -1, NULL, &text, err)))
 				rc = stage(repo, idx, dst, text.data ? text.data : "", text.len, err);
 			kt_buf_free(&text);
 		}
@@ -206,7 +186,7 @@ static int stage_records(git_repository *repo, git_index *idx, const struct kt_i
 
 	snprintf(path, sizeof path, "%s/schemas/%s.schema", opt->datadir, type);
 	snprintf(file, sizeof file, "schemas/%s.schema", type);
-	if ((rc = read_file(path, &text, err)) ||
+	if ((rc = file_read(path, -1, NULL, &text, err)) ||
 	    (rc = kt_schema_parse(text.data, text.len, file, &s, err)))
 		goto done;
 	kt_datetime_format(opt->now, created);
@@ -306,7 +286,7 @@ static int stage_filters(git_repository *repo, git_index *idx, const struct kt_i
 		if (name[0] == '.' || len < 5 || strcmp(name + len - 4, ".sql"))
 			continue;
 		snprintf(src, sizeof src, "%s/%s", dir, name);
-		if ((rc = read_file(src, &texts[nrows], err)))
+		if ((rc = file_read(src, -1, NULL, &texts[nrows], err)))
 			break;
 		struct kt_buf *t = &texts[nrows];
 		while (t->len && (t->data[t->len - 1] == '\n' || t->data[t->len - 1] == ' '))
@@ -389,7 +369,7 @@ int kt_books_init(const struct kt_init *opt, struct kt_error *err)
 		goto done;
 	}
 	snprintf(path, sizeof path, "%s/kontora.conf", opt->dir);
-	if ((rc = write_conf(opt->dir, opt->company, err)) || (rc = read_file(path, &conf, err)) ||
+	if ((rc = write_conf(opt->dir, opt->company, err)) || (rc = file_read(path, -1, NULL, &conf, err)) ||
 	    (rc = stage(repo, idx, "kontora.conf", conf.data, conf.len, err)) ||
 	    (rc = stage_dir(repo, idx, opt->datadir, "schemas", ".schema", err)) ||
 	    (rc = stage_dir(repo, idx, opt->datadir, "dicts", ".csv", err)) ||

@@ -1,5 +1,5 @@
 /*
- * log.c - the history of one record, read from git.
+ * history.c - the history of one record, read from git.
  *
  * A record lives in one shard for its whole life (the shard is named by
  * its created time, which never changes), so its history is the history
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "store/repo.h"
 
 /* The blob at the record's path in one commit: present 0 when the commit
  * has no such file. */
@@ -35,7 +35,7 @@ struct slot {
 
 /* What one walk keeps between commits. */
 struct walk {
-	struct kt_books *b;
+	struct store *st;
 	const struct kt_schema *s;
 	const char *id;
 	const char *path;
@@ -94,7 +94,7 @@ static int blob_of_id(struct walk *w, const git_oid *cid,
 		*out = w->parent_blob;
 		return 0;
 	}
-	if (git_commit_lookup(&c, w->b->repo, cid))
+	if (git_commit_lookup(&c, w->st->repo, cid))
 		return git_fail(err, "commit");
 	rc = blob_of_commit(c, w->path, out, err);
 	git_commit_free(c);
@@ -151,7 +151,7 @@ static int record_at(struct walk *w, const struct blob_state *st,
 		if (!sl->used || (victim->used && sl->touched < victim->touched))
 			victim = sl;
 	}
-	if (git_blob_lookup(&blob, w->b->repo, &st->id))
+	if (git_blob_lookup(&blob, w->st->repo, &st->id))
 		return git_fail(err, w->path);
 	rc = record_in(w, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
 	               &rec, err);
@@ -471,15 +471,15 @@ static int find_removal(git_commit *c, void *removal, struct kt_error *err)
 /* Finds the shard of a record no longer in the books: the file under
  * data/TYPE/ from which the newest commit that removed it took it.
  * Returns 0 and *path (caller frees), KT_ENOTFOUND, or an error. */
-static int removed_path(struct kt_books *b, const struct kt_schema *s,
+static int removed_path(struct store *st, const struct kt_schema *s,
                         const char *id, char **path, struct kt_error *err)
 {
-	struct removal r = { .repo = b->repo, .id = id };
+	struct removal r = { .repo = st->repo, .id = id };
 	int rc;
 
 	*path = NULL;
 	snprintf(r.dir, sizeof r.dir, "data/%s/", s->name);
-	rc = each_commit(b->repo, find_removal, &r, err);
+	rc = each_commit(st->repo, find_removal, &r, err);
 	if (rc < 0)
 		return rc;
 	if (!r.found)
@@ -489,33 +489,26 @@ static int removed_path(struct kt_books *b, const struct kt_schema *s,
 	return 0;
 }
 
-/* Calls fn for every commit that changed the record.  See kontora.h. */
-int kt_log(struct kt_books *b, const struct kt_schema *s, const char *id,
-           int (*fn)(void *arg, const struct kt_log_entry *e), void *arg,
-           struct kt_error *err)
+/* Calls fn for every commit that changed the record.  See store.h. */
+int store_log(struct store *st, const struct kt_schema *s, const char *id, const char *path,
+              int (*fn)(void *arg, const struct kt_log_entry *e), void *arg,
+              struct kt_error *err)
 {
 	struct walk w = { 0 };
-	char *path = NULL;
+	char *removed = NULL;
 	int rc;
 
-	if (!id_valid(s, id))
-		return kt_error_set(err, KT_ENOTFOUND, "no %s %s", s->name, id);
-	if ((rc = access_record(b, s, id, ACCESS_READ, err)))
+	if (!path && (rc = removed_path(st, s, id, &removed, err)))
 		return rc;
-	rc = index_shard_of(b, s, id, &path, err);
-	if (rc && rc != KT_ENOTFOUND)
-		return rc;
-	if (!path && (rc = removed_path(b, s, id, &path, err)))
-		return rc;
-	w.b = b;
+	w.st = st;
 	w.s = s;
 	w.id = id;
-	w.path = path;
+	w.path = path ? path : removed;
 	w.fn = fn;
 	w.arg = arg;
-	rc = each_commit(b->repo, visit, &w, err);
+	rc = each_commit(st->repo, visit, &w, err);
 	for (size_t i = 0; i < 2; i++)
 		kt_record_free(w.slots[i].rec);
-	free(path);
+	free(removed);
 	return rc;
 }

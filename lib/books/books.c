@@ -1,0 +1,187 @@
+/*
+ * books.c - the books open: the store (git), the index (SQLite), the
+ * types and workflows of HEAD, and who acts.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Parses one schema file into b's types.  Returns 0 or an error. */
+static int add_schema(void *books, const char *path, const char *base,
+                      const char *text, size_t len, struct kt_error *err)
+{
+	struct kt_books *b = books;
+	struct kt_schema *s;
+	int rc = kt_schema_parse(text, len, path, &s, err);
+
+	return rc ? rc : types_add(&b->types, s, err);
+}
+
+/* Loads every schema file (schemas/NAME.schema) of HEAD into b.  Returns
+ * 0 or an error. */
+static int load_schemas(struct kt_books *b, struct kt_error *err)
+{
+	int rc = store_each_file(b->store, "schemas", ".schema", b->schemas_tree, add_schema, b, err);
+
+	if (rc == KT_ENOTFOUND)
+		return kt_error_set(err, KT_ESCHEMA, "%s: no schemas/ directory committed",
+		                    store_root(b->store));
+	return rc;
+}
+
+/* Parses one workflow file into b's flows.  A file that cannot be parsed
+ * is remembered in b->flow_err (the first such) and skipped, so that the
+ * books still open and kontora check can say what is wrong.  Returns 0
+ * or KT_ENOMEM. */
+static int add_flow(void *books, const char *path, const char *base,
+                    const char *text, size_t len, struct kt_error *err)
+{
+	struct kt_books *b = books;
+	struct kt_flow *f, **flows;
+	struct kt_error e = { 0 };
+	int rc = kt_flow_parse(text, len, path, (const struct kt_schema *const *)b->types.v,
+	                       b->types.n, &f, &e);
+
+	if (rc == KT_ENOMEM)
+		return kt_error_set(err, rc, "out of memory");
+	if (rc) {
+		if (!b->flow_err.code)
+			b->flow_err = e;
+		return 0;
+	}
+	if (!(flows = realloc(b->flows, (b->nflows + 1) * sizeof *flows))) {
+		kt_flow_free(f);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	b->flows = flows;
+	b->flows[b->nflows++] = f;
+	return 0;
+}
+
+/* Loads every workflow (workflows/TYPE.flow) of HEAD; none at all is
+ * fine.  Returns 0 or an error. */
+static int load_flows(struct kt_books *b, struct kt_error *err)
+{
+	int rc = store_each_file(b->store, "workflows", ".flow", NULL, add_flow, b, err);
+
+	return rc == KT_ENOTFOUND ? 0 : rc;
+}
+
+/* Returns the workflow of type.  See kontora.h. */
+const struct kt_flow *kt_books_flow(const struct kt_books *b, const char *type)
+{
+	for (size_t i = 0; i < b->nflows; i++)
+		if (!strcmp(b->flows[i]->type, type))
+			return b->flows[i];
+	return NULL;
+}
+
+/* Returns whether every workflow loaded.  See kontora.h. */
+int kt_books_flow_status(const struct kt_books *b, struct kt_error *err)
+{
+	if (b->flow_err.code && err)
+		*err = b->flow_err;
+	return b->flow_err.code;
+}
+
+/* Opens the books at root.  See kontora.h. */
+int kt_books_open(const char *root, const struct kt_options *opt,
+                  struct kt_books **out, struct kt_error *err)
+{
+	struct kt_books *b = calloc(1, sizeof *b);
+	int rc;
+
+	if (!b)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	b->now = opt && opt->now ? opt->now : time(NULL);
+	if (opt && opt->user && !(b->who_login = strdup(opt->user))) {
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if ((rc = store_open(root, opt, &b->store, err)))
+		goto fail;
+	if ((rc = load_schemas(b, err)) || (rc = load_flows(b, err)))
+		goto fail;
+	*out = b;
+	return 0;
+fail:
+	kt_books_close(b);
+	return rc;
+}
+
+/* Closes the books and frees everything they hold; NULL is fine. */
+void kt_books_close(struct kt_books *b)
+{
+	if (!b)
+		return;
+	index_close(b);
+	store_close(b->store);
+	types_free(&b->types);
+	books_dicts_reset(b);
+	labels_free(b);
+	for (size_t i = 0; i < b->nflows; i++)
+		kt_flow_free(b->flows[i]);
+	free(b->flows);
+	free(b->who_name);
+	free(b->who_email);
+	free(b->who_login);
+	free(b->who_role);
+	free(b);
+}
+
+void kt_books_progress(struct kt_books *b,
+                       void (*fn)(void *arg, const char *what, size_t done, size_t total),
+                       void *arg)
+{
+	b->progress = fn;
+	b->progress_arg = arg;
+}
+
+const char *kt_books_root(const struct kt_books *b)
+{
+	return store_root(b->store);
+}
+
+/* Returns the books' clock.  See kontora.h. */
+time_t kt_books_now(const struct kt_books *b)
+{
+	return b->now;
+}
+
+size_t kt_books_ntypes(const struct kt_books *b)
+{
+	return b->types.n;
+}
+
+const struct kt_schema *kt_books_type_at(const struct kt_books *b, size_t i)
+{
+	return i < b->types.n ? b->types.v[i] : NULL;
+}
+
+/* Returns the schema called name (owned by b), or NULL. */
+const struct kt_schema *kt_books_type(const struct kt_books *b, const char *name)
+{
+	return types_find(&b->types, name);
+}
+
+/* Returns the schema whose id letter is letter, any case (owned by b). */
+const struct kt_schema *kt_books_type_by_prefix(const struct kt_books *b, char letter)
+{
+	return types_by_prefix(&b->types, letter);
+}
+
+/* ---------------------------------------------------------------- config */
+
+/* Reads one key of kontora.conf.  See kontora.h. */
+int kt_config_get(struct kt_books *b, const char *key, char **value, struct kt_error *err)
+{
+	return store_config_get(b->store, key, value, err);
+}
+
+/* Calls fn for every entry of kontora.conf.  See kontora.h. */
+int kt_config_foreach(struct kt_books *b, int (*fn)(void *arg, const char *key, const char *value),
+                      void *arg, struct kt_error *err)
+{
+	return store_config_each(b->store, fn, arg, err);
+}

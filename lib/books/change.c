@@ -1,0 +1,654 @@
+/*
+ * change.c - one change to the books, made of operations validated as
+ * they are made: values normalised and resolved, required and unique
+ * fields, references, the caller's rights and the workflow's edit lines.
+ * The store commits it as exactly one commit (store/commit.c), and the
+ * index follows.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+struct kt_change {
+	struct kt_books *b;
+	char *command;
+	struct ops ops;
+	/* The ids and unique values of the records added, "TYPE\037id\037L3F9K2QX"
+	 * and "TYPE\037FIELD\037value" -> their op, so that a batch of a
+	 * hundred thousand adds is not quadratic; other ops are few and
+	 * looked through. */
+	struct strmap added;
+	struct kt_error warning;     /* what the commit left undone, or code 0 */
+};
+
+/* Starts a change.  See kontora.h. */
+int kt_change_begin(struct kt_books *b, const char *command,
+                    struct kt_change **out, struct kt_error *err)
+{
+	struct kt_change *c;
+	int rc;
+
+	if ((rc = store_lock(b->store, err)))
+		return rc;
+	if ((rc = store_recover(b->store, err)) || (rc = index_open(b, err)) ||
+	    (rc = books_identity(b, err))) {
+		store_unlock(b->store);
+		return rc;
+	}
+	if (!(c = calloc(1, sizeof *c)) || !(c->command = strdup(command))) {
+		free(c);
+		store_unlock(b->store);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	c->b = b;
+	*out = c;
+	return 0;
+}
+
+/* Returns the books c changes.  See internal.h. */
+struct kt_books *change_books(const struct kt_change *c)
+{
+	return c->b;
+}
+
+/* Drops the change and releases the lock; NULL is fine. */
+void kt_change_free(struct kt_change *c)
+{
+	if (!c)
+		return;
+	ops_free(&c->ops);
+	free(c->command);
+	strmap_free(&c->added);
+	store_unlock(c->b->store);
+	free(c);
+}
+
+/* Checks that no other record of s, nor another add of this change, has
+ * value in unique field f.  Returns 0 or an error. */
+static int check_unique(struct kt_change *c, const struct kt_schema *s,
+                        const struct kt_field *f, const char *value,
+                        const char *self, struct kt_error *err)
+{
+	struct kt_buf key = { 0 };
+	char other[9];
+	size_t at;
+	int rc;
+
+	if (!f->unique || !*value)
+		return 0;
+	if (kt_buf_addf(&key, "%s\037%s\037%s", s->name, f->name, value)) {
+		kt_buf_free(&key);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	rc = strmap_get(&c->added, key.data, &at) && strcmp(c->ops.v[at].id, self ? self : "");
+	kt_buf_free(&key);
+	if (rc)
+		return kt_error_set(err, KT_EEXISTS, "%s: %s is already used by %s", f->name, value, c->ops.v[at].id);
+	for (size_t i = 0; c->ops.nother && i < c->ops.n; i++) {
+		const struct op *o = &c->ops.v[i];
+		const char *v = o->s == s && o->kind == OP_EDIT ? op_get(o, f->name) : NULL;
+		if (v && !strcmp(v, value) && strcmp(o->id, self ? self : ""))
+			return kt_error_set(err, KT_EEXISTS, "%s: %s is already used by %s", f->name, value, o->id);
+	}
+	rc = index_exists(c->b, s, f->name, value, self, other, err);
+	if (rc > 0)
+		return kt_error_set(err, KT_EEXISTS, "%s: %s is already used by %s", f->name, value, other);
+	return rc;
+}
+
+/* Remembers the id and unique values of the added record of op at, for
+ * check_unique() and new ids.  Returns 0 or KT_ENOMEM. */
+static int remember_added(struct kt_change *c, size_t at)
+{
+	const struct op *o = &c->ops.v[at];
+	struct kt_buf key = { 0 };
+	int rc = kt_buf_addf(&key, "%s\037id\037%s", o->s->name, o->id) ||
+	         strmap_put(&c->added, key.data, at);
+
+	for (size_t f = 0; !rc && f < o->s->nfields; f++) {
+		const struct kt_field *fd = &o->s->fields[f];
+		const char *v = fd->unique ? op_get(o, fd->name) : NULL;
+		if (!v || !*v)
+			continue;
+		kt_buf_reset(&key);
+		rc = kt_buf_addf(&key, "%s\037%s\037%s", o->s->name, fd->name, v) ||
+		     strmap_put(&c->added, key.data, at);
+	}
+	kt_buf_free(&key);
+	return rc ? KT_ENOMEM : 0;
+}
+
+/* Returns 1 if id is the id of a record this change adds.  See
+ * internal.h. */
+int change_adds(const struct kt_change *c, const struct kt_schema *s, const char *id)
+{
+	char key[128];
+
+	snprintf(key, sizeof key, "%s\037id\037%s", s->name, id);
+	return strmap_get(&c->added, key, NULL);
+}
+
+/* value_resolve() for a change: a reference may also name, by its full
+ * id, a record this change adds (a lead and its new client in one
+ * commit).  Returns 0 and *out (caller frees), or an error. */
+static int change_value(struct kt_change *c, const struct kt_field *f, const char *in,
+                        char **out, struct kt_error *err)
+{
+	const struct kt_schema *t = f->type == KT_REF && in ? kt_books_type(c->b, f->arg) : NULL;
+
+	if (t && !t->key && change_adds(c, t, in))
+		return (*out = strdup(in)) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
+	return value_resolve(c->b, f, in, out, err);
+}
+
+/* Adds a record.  See kontora.h. */
+int kt_change_add(struct kt_change *c, const struct kt_schema *s,
+                  char *const *names, char *const *values, size_t n,
+                  const char **id, struct kt_error *err)
+{
+	struct kt_books *b = c->b;
+	char created[21], newid[9];
+	const char *given_created = NULL;
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(names[i], "created"))
+			given_created = values[i];
+		else if (!kt_schema_field(s, names[i]))
+			return kt_error_set(err, KT_EINVAL, "%s: no such field in %s", names[i], s->file);
+	}
+	if (given_created && !kt_datetime_valid(given_created))
+		return kt_error_set(err, KT_EINVAL, "created: \"%s\" is not a time YYYY-MM-DDTHH:MM:SSZ", given_created);
+	do {
+		if (id_new(s, newid))
+			return kt_error_set(err, KT_EIO, "no random numbers for a new id");
+		rc = index_exists(b, s, NULL, newid, NULL, NULL, err);
+	} while (rc > 0 || (rc == 0 && change_adds(c, s, newid)));
+	if (rc < 0)
+		return rc;
+
+	struct op *o = ops_new(&c->ops, OP_ADD, s);
+	if (!o)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	memcpy(o->id, newid, sizeof newid);
+	rc = op_set(o, "id", newid);
+	for (size_t f = 0; !rc && f < s->nfields; f++) {
+		const struct kt_field *fd = &s->fields[f];
+		const char *given = fd->def;
+		char *v;
+		/* A record one may add only as one's own is one's own. */
+		if (s->owner && !strcmp(fd->name, s->owner) && !given)
+			given = access_own_default(&b->who, s);
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(names[i], fd->name))
+				given = values[i];
+		if ((rc = change_value(c, fd, given, &v, err)))
+			break;
+		if (fd->required && !*v)
+			rc = kt_error_set(err, KT_EINVAL, "%s: required", fd->name);
+		if (!rc)
+			rc = check_unique(c, s, fd, v, NULL, err);
+		if (!rc && (rc = op_set(o, fd->name, v)))
+			kt_error_set(err, rc, "out of memory");
+		free(v);
+	}
+	if (!rc) {
+		kt_datetime_format(b->now, created);
+		if (given_created)
+			snprintf(created, sizeof created, "%s", given_created);
+		if ((rc = op_set(o, "created", created)) || !(o->path = shard_path(s, created, newid)))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	if (!rc)
+		rc = access_values(b, s, newid, NULL, o->names, o->values, o->n, err);
+	if (rc) {
+		ops_drop_last(&c->ops);
+		return rc;
+	}
+	/* A note or a task on an unprocessed lead processes it (lead.c); the
+	 * edit may move c->ops.v. */
+	size_t at = (size_t)(o - c->ops.v);
+	if ((rc = remember_added(c, at)))
+		return kt_error_set(err, rc, "out of memory");
+	if (op_get(o, "on") && *op_get(o, "on") && (rc = processed_touch_on(c, op_get(o, "on"), err)))
+		return rc;
+	*id = c->ops.v[at].id;
+	return 0;
+}
+
+/* Returns the op of this change that already edits id, or NULL. */
+static struct op *edit_of(struct kt_change *c, const char *id)
+{
+	for (size_t i = 0; i < c->ops.n; i++)
+		if (c->ops.v[i].kind == OP_EDIT && !strcmp(c->ops.v[i].id, id))
+			return &c->ops.v[i];
+	return NULL;
+}
+
+/* Sets fields of a record, by the workflow's edit lines when rules.  See
+ * internal.h. */
+int change_set(struct kt_change *c, const struct kt_schema *s,
+               const char *id, char *const *names,
+               char *const *values, size_t n, int rules, struct kt_error *err)
+{
+	struct kt_record *old;
+	struct op *o = edit_of(c, id);
+	int rc = access_record(c->b, s, id, ACCESS_WRITE, err);
+
+	if (rc || (rc = kt_record_read(c->b, s, id, &old, err)))
+		return rc;
+	if (rules && (rc = flow_edit_check(c->b, s, old, names, values, n, err))) {
+		kt_record_free(old);
+		return rc;
+	}
+	if (!o) {
+		if (!(o = ops_new(&c->ops, OP_EDIT, s))) {
+			kt_record_free(old);
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+		}
+		snprintf(o->id, sizeof o->id, "%s", id);
+		o->old = old;
+		old = NULL;
+		if (index_shard_of(c->b, s, id, &o->path, err)) {
+			rc = err->code;
+			ops_drop_last(&c->ops);
+			return rc;
+		}
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct kt_field *f = kt_schema_field(s, names[i]);
+		const char *cur = kt_record_get(o->old, names[i]);
+		char *v = NULL;
+
+		if (!strcmp(names[i], "id") || !strcmp(names[i], "created"))
+			rc = kt_error_set(err, KT_EINVAL, "%s: cannot be changed", names[i]);
+		else if (!f && !cur)
+			rc = kt_error_set(err, KT_EINVAL, "%s: no such field in %s", names[i], s->file);
+		else if (!f)
+			rc = (v = strdup(values[i])) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
+		else if (!(rc = change_value(c, f, values[i], &v, err))) {
+			if (f->required && !*v)
+				rc = kt_error_set(err, KT_EINVAL, "%s: required, cannot be emptied", f->name);
+			else
+				rc = check_unique(c, s, f, v, id, err);
+		}
+		if (!rc && strcmp(v, op_get(o, names[i]) ? op_get(o, names[i]) : cur) &&
+		    (rc = op_set(o, names[i], v)))
+			kt_error_set(err, rc, "out of memory");
+		free(v);
+	}
+	kt_record_free(old);
+	if (!rc)
+		rc = access_values(c->b, s, id, o->old, o->names, o->values, o->n, err);
+	/* Any edit of an unprocessed lead processes it (lead.c). */
+	return rc ? rc : processed_touch(c, s, id, names, n, err);
+}
+
+/* Sets fields of a record as the workflow's edit lines allow.  See
+ * kontora.h. */
+int kt_change_edit(struct kt_change *c, const struct kt_schema *s,
+                   const char *id, char *const *names,
+                   char *const *values, size_t n, struct kt_error *err)
+{
+	return change_set(c, s, id, names, values, n, 1, err);
+}
+
+/* Removes a record.  See kontora.h. */
+int kt_change_remove(struct kt_change *c, const struct kt_schema *s,
+                     const char *id, int force, struct kt_error *err)
+{
+	struct kt_record *old;
+	int rc = access_record(c->b, s, id, ACCESS_WRITE, err);
+
+	if (rc || (rc = kt_record_read(c->b, s, id, &old, err)))
+		return rc;
+	if (!force) {
+		struct kt_buf who = { 0 };
+		const char *key = s->key ? kt_record_get(old, s->key) : id;
+		rc = index_referrers(c->b, s, key, &who, err);
+		if (rc > 0)
+			rc = kt_error_set(err, KT_EEXISTS, "%s %s is referred to by %s (use --force to remove it anyway)",
+			                  s->name, id, who.data);
+		kt_buf_free(&who);
+		if (rc) {
+			kt_record_free(old);
+			return rc;
+		}
+	}
+	struct op *o = ops_new(&c->ops, OP_REMOVE, s);
+	if (!o) {
+		kt_record_free(old);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	snprintf(o->id, sizeof o->id, "%s", id);
+	o->old = old;
+	if (!(o->path = shard_path(s, kt_record_get(old, "created"), id))) {
+		rc = index_shard_of(c->b, s, id, &o->path, err);
+		if (rc)
+			ops_drop_last(&c->ops);
+	}
+	return rc;
+}
+
+/* Keys whose values kontora itself reads, and what they may be. */
+static const struct {
+	const char *key;
+	const char *words;   /* |-separated, or NULL for a number */
+} known_keys[] = {
+	{ "vat.rate", NULL },
+	{ "vat.mode", "included|on-top" },
+	{ "assign.rule", "round-robin|least-loaded|none" },
+};
+
+/* Checks a value of one of known_keys.  Returns 0 or KT_EINVAL. */
+static int check_config_value(const char *key, const char *value, struct kt_error *err)
+{
+	int64_t size;
+
+	if ((!strcasecmp(key, "attach.max-size") || !strcasecmp(key, "webhook.max-size")) &&
+	    kt_size_parse(value, &size))
+		return kt_error_set(err, KT_EINVAL, "%s: \"%s\" is not a size (bytes, or a number "
+		                    "with K, M or G)", key, value);
+	for (size_t i = 0; i < sizeof known_keys / sizeof *known_keys; i++) {
+		if (strcasecmp(key, known_keys[i].key))
+			continue;
+		const char *w = known_keys[i].words;
+		if (!w && value[strspn(value, "0123456789")] == '\0' && *value)
+			return 0;
+		for (const char *p = w; p; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL)
+			if (!strncmp(p, value, strlen(value)) && (p[strlen(value)] == '|' || !p[strlen(value)]) && *value)
+				return 0;
+		return kt_error_set(err, KT_EINVAL, "%s: \"%s\" is not %s%s", key, value,
+		                    w ? "one of " : "a number", w ? w : "");
+	}
+	return 0;
+}
+
+/* Sets or unsets a key of kontora.conf.  See kontora.h. */
+int kt_change_config(struct kt_change *c, const char *key, const char *value,
+                     struct kt_error *err)
+{
+	const char *dot = strchr(key, '.');
+	struct op *o;
+
+	if (access_settings(c->b, "config", err))
+		return err->code;
+	if (!dot || dot == key || !dot[1] || strchr(key, ' '))
+		return kt_error_set(err, KT_EINVAL, "%s: a key is section.name", key);
+	if (value && (check_config_value(key, value, err) || label_check(c->b, key, value, err)))
+		return err->code;
+	if (!(o = ops_new(&c->ops, OP_CONFIG, NULL)) || !(o->path = strdup("kontora.conf")) ||
+	    op_set(o, key, value ? value : "") ||
+	    (!value && op_set(o, "--unset", "")))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Writes a file under files/.  See kontora.h. */
+int kt_change_file(struct kt_change *c, const char *path, const void *data, size_t len,
+                   const char *record, struct kt_error *err)
+{
+	struct op *o;
+
+	if (strncmp(path, "files/", 6) || !files_path_valid(path + 6))
+		return kt_error_set(err, KT_EINVAL, "%s: not a file name under files/", path);
+	for (size_t i = 0; i < c->ops.n; i++)
+		if (!strcmp(c->ops.v[i].path, path))
+			return kt_error_set(err, KT_EEXISTS, "%s: written twice by one change", path);
+	if (!(o = ops_new(&c->ops, OP_FILE, NULL)))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (!(o->path = strdup(path)) || kt_buf_add(&o->bytes, data, len)) {
+		ops_drop_last(&c->ops);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	snprintf(o->id, sizeof o->id, "%s", record ? record : "");
+	return 0;
+}
+
+/* ------------------------------------------------------- dictionaries */
+
+/* Returns 1 if s is a non-empty word of lower-case Latin letters, digits
+ * and _, as dictionaries' names and entries' ids are. */
+static int dict_word(const char *s)
+{
+	return *s && s[strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_")] == '\0';
+}
+
+/* Returns 1 if a and b are equal ignoring case and ё, else 0. */
+static int same_folded(const char *a, const char *b)
+{
+	char *fa = kt_fold(a), *fb = kt_fold(b);
+	int eq = fa && fb && !strcmp(fa, fb);
+
+	free(fa);
+	free(fb);
+	return eq;
+}
+
+/* Returns the index of entry id in d, or d->n. */
+static size_t dict_index(const struct dict *d, const char *id)
+{
+	size_t i = 0;
+
+	while (i < d->n && strcmp(d->ids[i], id))
+		i++;
+	return i;
+}
+
+/* Builds in *d the dictionary dict as c would leave it: HEAD's entries,
+ * then the dict ops of c on path so far.  *exists says whether there is
+ * such a dictionary at all.  Returns 0 or an error (free d with
+ * dict_free() either way). */
+static int dict_state(struct kt_change *c, const char *dict, const char *path,
+                      struct dict *d, int *exists, struct kt_error *err)
+{
+	struct kt_error derr = { 0 };
+	const struct dict *head = books_dict(c->b, dict, &derr);
+	size_t cap = (head ? head->n : 0) + c->ops.n + 1;
+
+	memset(d, 0, sizeof *d);
+	if (derr.code)
+		return err ? (*err = derr).code : derr.code;
+	*exists = head != NULL;
+	d->ids = calloc(cap, sizeof *d->ids);
+	d->names = calloc(cap, sizeof *d->names);
+	if (!d->ids || !d->names)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	for (size_t i = 0; head && i < head->n; i++) {
+		d->n = i + 1;   /* so that dict_free() frees what was copied */
+		d->ids[i] = strdup(head->ids[i]);
+		d->names[i] = strdup(head->names[i]);
+		if (!d->ids[i] || !d->names[i])
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < c->ops.n; i++) {
+		const struct op *o = &c->ops.v[i];
+		if (!op_is_dict(o) || strcmp(o->path, path))
+			continue;
+		*exists = 1;
+		size_t k = dict_index(d, o->names[0]);
+		if (o->kind == OP_DICT_ADD && k == d->n) {
+			d->n++;
+			d->ids[k] = strdup(o->names[0]);
+			d->names[k] = strdup(o->values[0]);
+			if (!d->ids[k] || !d->names[k])
+				return kt_error_set(err, KT_ENOMEM, "out of memory");
+		} else if (o->kind == OP_DICT_REMOVE && k < d->n) {
+			free(d->ids[k]);
+			free(d->names[k]);
+			memmove(d->ids + k, d->ids + k + 1, (d->n - k - 1) * sizeof *d->ids);
+			memmove(d->names + k, d->names + k + 1, (d->n - k - 1) * sizeof *d->names);
+			d->n--;
+		}
+	}
+	return 0;
+}
+
+/* Appends a dict op of kind on path for entry (id, name).  Returns 0 or
+ * KT_ENOMEM. */
+static int new_dict_op(struct kt_change *c, enum op_kind kind, const char *path,
+                       const char *id, const char *name, struct kt_error *err)
+{
+	struct op *o = ops_new(&c->ops, kind, NULL);
+
+	if (!o)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (!(o->path = strdup(path)) || op_set(o, id, name)) {
+		ops_drop_last(&c->ops);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* Adds an entry to a dictionary.  See kontora.h. */
+int kt_change_dict_add(struct kt_change *c, const char *dict, const char *id,
+                       const char *name, struct kt_error *err)
+{
+	char path[PATH_MAX];
+	struct dict d;
+	int exists, rc;
+
+	if (access_settings(c->b, "dict add", err))
+		return err->code;
+	if (!dict_word(dict) || strlen(dict) > 200)
+		return kt_error_set(err, KT_EINVAL, "dict %s: a dictionary's name is lower-case letters, digits and _",
+		                    dict);
+	if (!*id)
+		return kt_error_set(err, KT_EINVAL, "dict %s: the id is empty", dict);
+	if (!dict_word(id))
+		return kt_error_set(err, KT_EINVAL, "dict %s: id \"%s\": only lower-case letters, digits and _ are allowed",
+		                    dict, id);
+	if (!*name)
+		return kt_error_set(err, KT_EINVAL, "dict %s: %s: the name is empty", dict, id);
+	if (!kt_utf8_valid(name, strlen(name), NULL))
+		return kt_error_set(err, KT_EINVAL, "dict %s: %s: the name is not valid UTF-8", dict, id);
+	if (strpbrk(name, "\t\r\n"))
+		return kt_error_set(err, KT_EINVAL, "dict %s: %s: the name must be one line without tabs", dict, id);
+	snprintf(path, sizeof path, "dicts/%s.csv", dict);
+	rc = dict_state(c, dict, path, &d, &exists, err);
+	for (size_t i = 0; !rc && i < d.n; i++) {
+		if (!strcmp(d.ids[i], id))
+			rc = kt_error_set(err, KT_EEXISTS, "dict %s: %s already exists (%s)", dict, id, d.names[i]);
+		else if (same_folded(d.names[i], name) || same_folded(d.ids[i], name))
+			rc = kt_error_set(err, KT_EEXISTS, "dict %s: %s: the name \"%s\" is already used by %s",
+			                  dict, id, name, d.ids[i]);
+		else if (same_folded(d.names[i], id))
+			rc = kt_error_set(err, KT_EEXISTS, "dict %s: %s: that is already the name of %s",
+			                  dict, id, d.ids[i]);
+	}
+	dict_free(&d);
+	return rc ? rc : new_dict_op(c, OP_DICT_ADD, path, id, name, err);
+}
+
+/* Says, in out, which field of which schema has the entry (id, name) of
+ * dict as its default, if any.  Returns 1 if one has, else 0. */
+static int dict_default_of(const struct kt_books *b, const char *dict, const char *id,
+                           const char *name, char *out, size_t size)
+{
+	for (size_t t = 0; t < b->types.n; t++) {
+		const struct kt_schema *s = b->types.v[t];
+		for (size_t i = 0; i < s->nfields; i++) {
+			const struct kt_field *f = &s->fields[i];
+			if (f->type != KT_DICT || !f->arg || strcmp(f->arg, dict) || !f->def)
+				continue;
+			if (!strcmp(f->def, id) || same_folded(f->def, name) || same_folded(f->def, id)) {
+				snprintf(out, size, "%s.%s (%s)", s->name, f->name, s->file);
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Removes an entry from a dictionary.  See kontora.h. */
+int kt_change_dict_remove(struct kt_change *c, const char *dict, const char *id,
+                          int force, struct kt_error *err)
+{
+	char path[PATH_MAX], where[512];
+	struct kt_buf example = { 0 };
+	struct dict d;
+	int exists, rc;
+
+	if (access_settings(c->b, "dict rm", err))
+		return err->code;
+	if (!dict_word(dict) || strlen(dict) > 200)
+		return kt_error_set(err, KT_EINVAL, "dict %s: a dictionary's name is lower-case letters, digits and _",
+		                    dict);
+	snprintf(path, sizeof path, "dicts/%s.csv", dict);
+	if ((rc = dict_state(c, dict, path, &d, &exists, err))) {
+		dict_free(&d);
+		return rc;
+	}
+	size_t k = dict_index(&d, id);
+	if (!exists)
+		rc = kt_error_set(err, KT_ENOTFOUND, "dict %s: no such dictionary (%s)", dict, path);
+	else if (k == d.n)
+		rc = kt_error_set(err, KT_ENOTFOUND, "dict %s: no entry %s", dict, id);
+	else if (!force && dict_default_of(c->b, dict, id, d.names[k], where, sizeof where))
+		rc = kt_error_set(err, KT_EEXISTS, "dict %s: %s is the default of %s; use --force", dict, id, where);
+	else if (!force && (rc = index_dict_users(c->b, dict, id, &example, err)) > 0)
+		rc = kt_error_set(err, KT_EEXISTS, "dict %s: %s is used by %d record%s (%s%s); use --force",
+		                  dict, id, rc, rc == 1 ? "" : "s", example.data, rc == 1 ? "" : ", ...");
+	if (!rc)
+		rc = new_dict_op(c, OP_DICT_REMOVE, path, id, d.names[k], err);
+	kt_buf_free(&example);
+	dict_free(&d);
+	return rc;
+}
+
+/* Describes the change.  See kontora.h. */
+int kt_change_describe(const struct kt_change *c, struct kt_buf *out)
+{
+	return ops_describe(&c->ops, c->ops.n, out);
+}
+
+/* ------------------------------------------------------- applying ops */
+
+/* Commits the change.  See kontora.h. */
+int kt_change_commit(struct kt_change *c, const char *subject, char oid[41],
+                     struct kt_error *err)
+{
+	struct kt_books *b = c->b;
+	struct kt_buf msg = { 0 };
+	char id[41];
+	size_t real = 0;
+	int rc;
+
+	if (oid)
+		oid[0] = '\0';
+	for (size_t i = 0; i < c->ops.n; i++)
+		real += c->ops.v[i].kind != OP_EDIT || c->ops.v[i].n;
+	if (!real)
+		return 0;
+	if (ops_message(&c->ops, subject, c->command, &msg)) {
+		kt_buf_free(&msg);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	rc = store_commit(b->store, &c->ops, msg.data, &b->who, b->now, id, &c->warning, err);
+	kt_buf_free(&msg);
+	if (rc || !*id)
+		return rc;
+	if (oid)
+		memcpy(oid, id, sizeof id);
+	/* The dictionaries loaded from the HEAD before are stale now. */
+	for (size_t i = 0; i < c->ops.n; i++)
+		if (op_is_dict(&c->ops.v[i])) {
+			books_dicts_reset(b);
+			break;
+		}
+	/* The commit stands: what fails now is for the next command to finish. */
+	struct kt_error ierr = { 0 };
+	if (!c->warning.code && kt_index_refresh(b, &ierr))
+		c->warning = ierr;
+	return 0;
+}
+
+/* Says what a commit left undone.  See kontora.h. */
+const char *kt_change_warning(const struct kt_change *c)
+{
+	return c->warning.code ? c->warning.msg : NULL;
+}

@@ -1,0 +1,228 @@
+/*
+ * ops.c - a change to the books as operations on their files: records
+ * added, edited and removed in shards, keys of kontora.conf set, entries
+ * of dictionaries added and removed, files written.  An op list is built
+ * and validated by books/change.c, described here in words, applied to
+ * bytes by model/apply.c and committed by store/commit.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+
+/* The ops a commit message describes and names in trailers. */
+enum { MESSAGE_OPS = 100 };
+
+/* Frees what o holds. */
+static void op_free(struct op *o)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		free(o->names[i]);
+		free(o->values[i]);
+	}
+	free(o->names);
+	free(o->values);
+	free(o->path);
+	kt_record_free(o->old);
+	kt_buf_free(&o->bytes);
+}
+
+/* Appends a zeroed op.  See model.h. */
+struct op *ops_new(struct ops *ops, enum op_kind kind, const struct kt_schema *s)
+{
+	struct op *v = ops->v;
+
+	/* Doubling: a batch adds a hundred thousand ops. */
+	if (ops->n == ops->cap) {
+		size_t cap = ops->cap ? ops->cap * 2 : 16;
+		if (!(v = realloc(ops->v, cap * sizeof *v)))
+			return NULL;
+		ops->v = v;
+		ops->cap = cap;
+	}
+	ops->nother += kind != OP_ADD;
+	memset(&v[ops->n], 0, sizeof *v);
+	v[ops->n].kind = kind;
+	v[ops->n].s = s;
+	return &v[ops->n++];
+}
+
+/* Drops the last op.  See model.h. */
+void ops_drop_last(struct ops *ops)
+{
+	struct op *o = &ops->v[--ops->n];
+
+	ops->nother -= o->kind != OP_ADD;
+	op_free(o);
+}
+
+/* Frees the ops.  See model.h. */
+void ops_free(struct ops *ops)
+{
+	for (size_t i = 0; i < ops->n; i++)
+		op_free(&ops->v[i]);
+	free(ops->v);
+	memset(ops, 0, sizeof *ops);
+}
+
+/* Appends (name, value) to o.  See model.h. */
+int op_set(struct op *o, const char *name, const char *value)
+{
+	char **names = realloc(o->names, (o->n + 1) * sizeof *names);
+	if (!names)
+		return KT_ENOMEM;
+	o->names = names;
+	char **values = realloc(o->values, (o->n + 1) * sizeof *values);
+	if (!values)
+		return KT_ENOMEM;
+	o->values = values;
+	names[o->n] = strdup(name);
+	values[o->n] = strdup(value);
+	if (!names[o->n] || !values[o->n]) {
+		free(names[o->n]);
+		free(values[o->n]);
+		return KT_ENOMEM;
+	}
+	o->n++;
+	return 0;
+}
+
+/* Returns the value of name in o.  See model.h. */
+const char *op_get(const struct op *o, const char *name)
+{
+	for (size_t i = o->n; i-- > 0;)
+		if (!strcmp(o->names[i], name))
+			return o->values[i];
+	return NULL;
+}
+
+/* Returns 1 for an op on a dictionary.  See model.h. */
+int op_is_dict(const struct op *o)
+{
+	return o->kind == OP_DICT_ADD || o->kind == OP_DICT_REMOVE;
+}
+
+/* Returns the length of a dict op's dictionary name.  See model.h. */
+int op_dict_name_len(const struct op *o)
+{
+	return (int)(strlen(o->path) - strlen("dicts/") - strlen(".csv"));
+}
+
+/* Describes the first n ops in words.  See model.h. */
+int ops_describe(const struct ops *ops, size_t n, struct kt_buf *out)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < n && i < ops->n; i++) {
+		const struct op *o = &ops->v[i];
+		switch (o->kind) {
+		case OP_ADD:
+			for (size_t f = 0; !rc && f < o->n; f++)
+				if (*o->values[f])
+					rc = kt_buf_addf(out, "%s: %s\n", o->names[f], o->values[f]);
+			break;
+		case OP_EDIT:
+			for (size_t f = 0; !rc && f < o->n; f++) {
+				const char *old = kt_record_get(o->old, o->names[f]);
+				old = old ? old : "";
+				rc = kt_buf_addf(out, "%s: %s%s->%s%s\n", o->names[f], old, *old ? " " : "",
+				                 *o->values[f] ? " " : "", o->values[f]);
+			}
+			break;
+		case OP_REMOVE:
+			rc = kt_buf_addf(out, "removed %s %s\n", o->s->name, o->id);
+			break;
+		case OP_CONFIG:
+			rc = op_get(o, "--unset") ? kt_buf_addf(out, "unset %s\n", o->names[0])
+			                          : kt_buf_addf(out, "%s = %s\n", o->names[0], o->values[0]);
+			break;
+		case OP_DICT_ADD:
+			rc = kt_buf_addf(out, "add %s: %s\n", o->names[0], o->values[0]);
+			break;
+		case OP_DICT_REMOVE:
+			rc = kt_buf_addf(out, "remove %s\n", o->names[0]);
+			break;
+		case OP_FILE:
+			rc = kt_buf_addf(out, "file %s (%zu bytes)\n", o->path, o->bytes.len);
+			break;
+		}
+	}
+	return rc ? KT_ENOMEM : 0;
+}
+
+/* Returns the first op on path.  See model.h. */
+const struct op *ops_first_on(const struct ops *ops, const char *path)
+{
+	for (size_t i = 0; i < ops->n; i++)
+		if (!strcmp(ops->v[i].path, path))
+			return &ops->v[i];
+	return NULL;
+}
+
+/* Builds the commit message.  See model.h. */
+int ops_message(const struct ops *ops, const char *subject, const char *command,
+                struct kt_buf *m)
+{
+	const struct op *o = &ops->v[0];
+	int rc = 0;
+
+	if (subject)
+		rc = kt_buf_adds(m, subject);
+	else if (o->kind == OP_CONFIG)
+		rc = kt_buf_addf(m, "config: %s %s", op_get(o, "--unset") ? "unset" : "set", o->names[0]);
+	else if (op_is_dict(o)) {
+		rc = kt_buf_addf(m, "dict %.*s: %s %s (%s)", op_dict_name_len(o), o->path + 6,
+		                 o->kind == OP_DICT_ADD ? "add" : "remove", o->names[0], o->values[0]);
+		if (!rc && ops->n > 1)
+			rc = kt_buf_addf(m, " and %zu more", ops->n - 1);
+	} else if (o->kind == OP_FILE) {
+		rc = kt_buf_addf(m, "file %s", o->path);
+		if (!rc && ops->n > 1)
+			rc = kt_buf_addf(m, " and %zu more", ops->n - 1);
+	} else {
+		const char *verb = o->kind == OP_ADD ? "add" : o->kind == OP_EDIT ? "edit" : "remove";
+		const struct kt_record *r = o->old;
+		const char *title = o->s->title ? (r ? kt_record_get(r, o->s->title) : op_get(o, o->s->title)) : NULL;
+		rc = kt_buf_addf(m, "%s %s: %s", o->s->name, o->id, verb);
+		for (size_t f = 0; !rc && o->kind == OP_EDIT && f < o->n; f++)
+			rc = kt_buf_addf(m, "%s%s", f ? ", " : " ", o->names[f]);
+		if (!rc && o->kind != OP_EDIT && title && *title)
+			rc = kt_buf_addf(m, " %s", title);
+		if (!rc && ops->n > 1)
+			rc = kt_buf_addf(m, " and %zu more", ops->n - 1);
+	}
+	if (!rc)
+		rc = kt_buf_adds(m, "\n\n");
+	/* An import's commit would hold megabytes of fields: the first ops
+	 * tell what it was, the data holds the rest. */
+	if (!rc)
+		rc = ops_describe(ops, MESSAGE_OPS, m);
+	if (!rc && ops->n > MESSAGE_OPS)
+		rc = kt_buf_addf(m, "... and %zu more\n", ops->n - MESSAGE_OPS);
+	if (!rc)
+		rc = kt_buf_addf(m, "\nKontora-Command: %s\n", command);
+	struct strmap named = { 0 };
+	for (size_t i = 0; !rc && i < ops->n && named.n < MESSAGE_OPS; i++)
+		if (ops->v[i].id[0] && !strmap_get(&named, ops->v[i].id, NULL))
+			rc = strmap_put(&named, ops->v[i].id, i) ||
+			     kt_buf_addf(m, "Kontora-Record: %s\n", ops->v[i].id);
+	strmap_free(&named);
+	return rc ? KT_ENOMEM : 0;
+}
+
+/* Returns the distinct paths the ops touch.  See model.h. */
+size_t ops_paths(const struct ops *ops, char ***paths)
+{
+	size_t n = 0;
+
+	*paths = calloc(ops->n, sizeof **paths);
+	for (size_t i = 0; *paths && i < ops->n; i++) {
+		size_t k = 0;
+		while (k < n && strcmp((*paths)[k], ops->v[i].path))
+			k++;
+		if (k == n)
+			(*paths)[n++] = ops->v[i].path;
+	}
+	return n;
+}

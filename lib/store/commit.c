@@ -1,0 +1,278 @@
+/*
+ * commit.c - a change committed as exactly one commit.
+ *
+ * The ops are applied to HEAD's blobs (never to the worktree), a tree
+ * and a commit are built, and the branch is moved with a compare-and-
+ * swap; if someone moved it meanwhile, the ops are applied again to the
+ * new HEAD.  Only then are the worktree and git's index brought up to
+ * date, under the journal (store/journal.c).  Up to the branch's move a
+ * failure leaves nothing committed; after it the commit stands, and what
+ * is left is the journal's to finish.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/repo.h"
+
+/* Attempts at moving the branch: some wait 10 ms for a ref lock. */
+enum { MAX_ATTEMPTS = 400, NOTHING = 1, LOCKED = 2 };
+
+/* Refuses to write path when the worktree's copy differs from HEAD's, so
+ * that hand edits not yet committed are never overwritten.  Returns 0 or
+ * KT_EDIRTY. */
+static int check_clean(const struct store *st, const char *path,
+                       const char *head, size_t len, struct kt_error *err)
+{
+	char full[PATH_MAX];
+	struct stat sb;
+	int clean = 0;
+
+	snprintf(full, sizeof full, "%s/%s", st->root, path);
+	int fd = open(full, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		clean = errno == ENOENT && len == 0;
+	else if (!fstat(fd, &sb) && (size_t)sb.st_size == len) {
+		char *disk = malloc(len + 1);
+		clean = disk && read(fd, disk, len + 1) == (ssize_t)len && !memcmp(disk, head, len);
+		free(disk);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (clean)
+		return 0;
+	return kt_error_set(err, KT_EDIRTY, "%s has uncommitted changes; commit them with git or restore the file",
+	                    path);
+}
+
+/* Computes the new content of c->path from tree into c, and writes its
+ * blob.  Returns 0 or an error. */
+static int new_content(struct store *st, const struct ops *ops, git_tree *tree,
+                       struct content *c, struct kt_error *err)
+{
+	const struct op *first = ops_first_on(ops, c->path);
+	const struct kt_schema *s = first ? first->s : NULL;
+	git_blob *blob;
+	const char *buf;
+	size_t len;
+	int rc = tree_blob(st->repo, tree, c->path, &blob, &buf, &len, err);
+
+	if (rc)
+		return rc;
+	kt_buf_reset(&c->data);
+	if (!(rc = check_clean(st, c->path, buf, len, err))) {
+		if (!first)
+			rc = kt_error_set(err, KT_EINVAL, "%s: no operation of this change writes it", c->path);
+		else if (first->kind == OP_CONFIG)
+			rc = config_apply(st, ops, buf, len, &c->data, err);
+		else if (first->kind == OP_FILE && kt_buf_add(&c->data, first->bytes.data, first->bytes.len))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		else if (op_is_dict(first))
+			rc = ops_apply_dict(ops, c->path, buf, len, &c->data, err);
+		else if (s)
+			rc = ops_apply_shard(ops, s, c->path, buf, len, &c->data, err);
+	}
+	git_blob_free(blob);
+	/* A shard left with its header alone goes away. */
+	c->gone = s && (!c->data.len || shard_header_len(c->data.data, c->data.len) == c->data.len);
+	if (!rc && !c->gone &&
+	    git_blob_create_from_buffer(&c->id, st->repo, c->data.data ? c->data.data : "", c->data.len))
+		rc = git_fail(err, c->path);
+	return rc;
+}
+
+/* Builds the tree of the n contents cs over tree into *out.  Returns 0 or
+ * an error. */
+static int new_tree(struct store *st, git_tree *tree, const struct content *cs, size_t n,
+                    git_oid *out, struct kt_error *err)
+{
+	git_tree_update *up = calloc(n ? n : 1, sizeof *up);
+	size_t nup = 0;
+	int rc = 0;
+
+	if (!up)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		git_tree_entry *e = NULL;
+		/* Removing what is not there would make libgit2 fail. */
+		if (cs[i].gone && git_tree_entry_bypath(&e, tree, cs[i].path))
+			continue;
+		git_tree_entry_free(e);
+		up[nup].action = cs[i].gone ? GIT_TREE_UPDATE_REMOVE : GIT_TREE_UPDATE_UPSERT;
+		up[nup].filemode = GIT_FILEMODE_BLOB;
+		up[nup].path = cs[i].path;
+		git_oid_cpy(&up[nup++].id, &cs[i].id);
+	}
+	if (git_tree_create_updated(out, st->repo, tree, nup, up))
+		rc = git_fail(err, "tree");
+	free(up);
+	return rc;
+}
+
+/* Moves the branch head from its target to commit id, unless someone
+ * moved it meanwhile.  The journal is written first and taken back when
+ * the branch does not move.  Returns 0, GIT_EMODIFIED when the branch
+ * moved, LOCKED when a live process holds its ref lock for the moment,
+ * or an error. */
+static int move_branch(struct store *st, git_reference *head, char *const *paths, size_t n,
+                       const git_oid *id, struct kt_error *err)
+{
+	git_reference *moved = NULL;
+	char lock[PATH_MAX];
+	int rc;
+
+	if ((rc = journal_write(st, paths, n, err)))
+		return rc;
+	store_fault(st, "cas");
+	int g = git_reference_create_matching(&moved, st->repo, git_reference_name(head), id, 1,
+	                                      git_reference_target(head), "kontora");
+	git_reference_free(moved);
+	if (!g)
+		return 0;
+	journal_remove(st);
+	if (g == GIT_EMODIFIED)
+		return GIT_EMODIFIED;
+	if (g != GIT_ELOCKED)
+		return git_fail(err, git_reference_name(head));
+	snprintf(lock, sizeof lock, "%s/.git/%s.lock", st->root, git_reference_name(head));
+	if (lock_remove_stale(st, lock))
+		return GIT_EMODIFIED;
+	usleep(10000);
+	return LOCKED;
+}
+
+/* Makes one attempt: the commit of ops on top of the branch's current
+ * tip, and the compare-and-swap.  Returns 0 with the commit in *out,
+ * GIT_EMODIFIED when the branch moved, LOCKED when it is locked for a
+ * moment, NOTHING when the tree would not change, or an error. */
+static int attempt(struct store *st, const struct ops *ops, const char *msg,
+                   const struct kt_identity *who, time_t when, struct content *cs,
+                   size_t n, git_oid *out, struct kt_error *err)
+{
+	git_reference *head = NULL;
+	git_commit *parent = NULL;
+	git_tree *tree = NULL, *newtree = NULL;
+	git_signature *sig = NULL;
+	char **paths = calloc(n ? n : 1, sizeof *paths);
+	git_oid tree_oid;
+	int rc = 0;
+
+	if (!paths) {
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (git_repository_head(&head, st->repo) || !git_reference_is_branch(head)) {
+		rc = kt_error_set(err, KT_EGIT, "HEAD is not a branch: check out main");
+		goto done;
+	}
+	if (git_commit_lookup(&parent, st->repo, git_reference_target(head)) ||
+	    git_commit_tree(&tree, parent)) {
+		rc = git_fail(err, "HEAD");
+		goto done;
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		paths[i] = cs[i].path;
+		rc = new_content(st, ops, tree, &cs[i], err);
+	}
+	if (rc)
+		goto done;
+	store_fault(st, "blob");
+	if ((rc = new_tree(st, tree, cs, n, &tree_oid, err)))
+		goto done;
+	if (git_tree_lookup(&newtree, st->repo, &tree_oid)) {
+		rc = git_fail(err, "tree");
+		goto done;
+	}
+	/* A change that changes nothing (the same value set again) is no commit. */
+	if (git_oid_equal(&tree_oid, git_tree_id(tree))) {
+		rc = NOTHING;
+		goto done;
+	}
+	store_fault(st, "tree");
+	const git_commit *parents[] = { parent };
+	if (git_signature_new(&sig, who->name, who->email, (git_time_t)when, 0) ||
+	    git_commit_create(out, st->repo, NULL, sig, sig, NULL, msg, newtree, 1, parents)) {
+		rc = git_fail(err, "commit");
+		goto done;
+	}
+	store_fault(st, "commit");
+	rc = move_branch(st, head, paths, n, out, err);
+done:
+	git_reference_free(head);
+	git_signature_free(sig);
+	git_tree_free(newtree);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	free(paths);
+	return rc;
+}
+
+/* Waits up to five seconds for git's index.lock to go, removing it when
+ * it is stale, so that a change is refused before it is committed rather
+ * than left half done after.  Returns 0 or KT_ECONFLICT. */
+static int index_unlocked(struct store *st, struct kt_error *err)
+{
+	char lock[PATH_MAX];
+
+	snprintf(lock, sizeof lock, "%s/.git/index.lock", st->root);
+	for (int tries = 0; !access(lock, F_OK); tries++) {
+		if (lock_remove_stale(st, lock))
+			return 0;
+		if (tries == 500)
+			return lock_busy(st, lock, err);
+		usleep(10000);
+	}
+	return 0;
+}
+
+/* Commits ops.  See store.h. */
+int store_commit(struct store *st, const struct ops *ops, const char *message,
+                 const struct kt_identity *who, time_t when, char oid[41],
+                 struct kt_error *warning, struct kt_error *err)
+{
+	struct content *cs;
+	char **paths = NULL;
+	size_t n = ops_paths(ops, &paths);
+	git_oid id;
+	int rc = index_unlocked(st, err);
+
+	oid[0] = '\0';
+	if (rc) {
+		free(paths);
+		return rc;
+	}
+	if (!paths || !(cs = calloc(n ? n : 1, sizeof *cs))) {
+		free(paths);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		cs[i].path = paths[i];
+	rc = GIT_EMODIFIED;
+	for (int i = 0; (rc == GIT_EMODIFIED || rc == LOCKED) && i < MAX_ATTEMPTS; i++)
+		rc = attempt(st, ops, message, who, when, cs, n, &id, err);
+	if (rc == GIT_EMODIFIED)
+		rc = kt_error_set(err, KT_ECONFLICT, "the branch kept moving; nothing was changed, try again");
+	else if (rc == LOCKED)
+		rc = kt_error_set(err, KT_ECONFLICT, "the branch's ref lock is held by a running git; "
+		                  "nothing was changed, try again when it is done");
+	if (rc == NOTHING) {
+		rc = 0;
+	} else if (!rc) {
+		git_oid_tostr(oid, 41, &id);
+		st->generation++;
+		store_fault(st, "ref");
+		/* The branch has moved: the change is made whatever happens now. */
+		if (!sync_contents(st, cs, n, warning))
+			journal_remove(st);
+	}
+	for (size_t i = 0; i < n; i++)
+		kt_buf_free(&cs[i].data);
+	free(cs);
+	free(paths);
+	return rc;
+}

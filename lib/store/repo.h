@@ -1,0 +1,96 @@
+/*
+ * repo.h - inside the store wing: the repository behind struct store and
+ * the helpers its files share.  The one header of libkontora that
+ * includes git2.h; only lib/store/ includes it (make lint).
+ */
+#ifndef KT_STORE_REPO_H
+#define KT_STORE_REPO_H
+
+#include <git2.h>
+
+#include "store/store.h"
+
+struct store {
+	char *root;
+	char *dir;                  /* .git/kontora: the lock, the journal, scratch files */
+	git_repository *repo;
+	int lock_fd;                /* -1 when not holding the write lock */
+	unsigned long generation;   /* see store_generation() */
+	struct kt_options opt;      /* the command's warn and fault functions */
+};
+
+/* Returns the libgit2 error of the last call as text (never NULL). */
+const char *git_message(void);
+
+/* Sets err to "what: libgit2's message" with code KT_EGIT; returns KT_EGIT. */
+int git_fail(struct kt_error *err, const char *what);
+
+/* Reads the blob at path in tree into *blob (the caller frees it with
+ * git_blob_free), *buf (its bytes) and *len.  A path that does not exist
+ * gives *blob NULL, *buf "" and returns 0. */
+int tree_blob(git_repository *repo, const git_tree *tree, const char *path,
+              git_blob **blob, const char **buf, size_t *len,
+              struct kt_error *err);
+
+/* Resolves HEAD to its commit and tree.  *commit and *tree (either may be
+ * NULL if not wanted) are freed by the caller with git_commit_free and
+ * git_tree_free.  Returns 0 or an error. */
+int head_tree(git_repository *repo, git_commit **commit, git_tree **tree,
+              struct kt_error *err);
+
+/* Writes len bytes to root/path atomically, creating directories.  The
+ * temporary file lives in st's .git/kontora, so that a writer killed at
+ * this point leaves nothing in the worktree.  Returns 0 or KT_EIO. */
+int write_file(const struct store *st, const char *root, const char *path,
+               const char *buf, size_t len, struct kt_error *err);
+
+/* Applies the config ops of ops to kontora.conf's text buf[0..len)
+ * through libgit2's config writer, appending the new text to out
+ * (store/config.c).  Returns 0 or an error. */
+int config_apply(struct store *st, const struct ops *ops, const char *buf, size_t len,
+                 struct kt_buf *out, struct kt_error *err);
+
+/* The new content of one path of a change, as committed. */
+struct content {
+	char *path;          /* owned by the ops */
+	struct kt_buf data;
+	git_oid id;
+	int gone;            /* the file is removed */
+};
+
+/* How old git's lock file must be before kontora takes it for a dead
+ * process's, in seconds: git holds its locks for milliseconds. */
+#define LOCK_STALE 2
+
+/* Removes git's lock file path when it is stale: older than LOCK_STALE
+ * seconds and open in no process; says so through store_warn().  Returns
+ * 1 if removed, else 0 (no such file, or one a process holds)
+ * (store/journal.c). */
+int lock_remove_stale(struct store *st, const char *path);
+/* Fills err with why git's lock file path stops a write, naming the
+ * process that holds it.  Returns KT_ECONFLICT. */
+int lock_busy(struct store *st, const char *path, struct kt_error *err);
+
+/* Passes msg to the command's warn function, if any (store/repo.c). */
+void store_warn(struct store *st, const char *msg);
+/* Calls the command's fault function at point, if any: tests stop or
+ * pause a write there (KONTORA_FAULT, docs/testing.md). */
+void store_fault(struct store *st, const char *point);
+
+/* Writes the journal naming the n paths (store/journal.c).  Returns 0 or
+ * KT_EIO. */
+int journal_write(struct store *st, char *const *paths, size_t n, struct kt_error *err);
+/* Removes the journal: the change it names is finished or was never
+ * committed. */
+void journal_remove(struct store *st);
+/* Brings the worktree and git's index to the n contents cs, removing a
+ * stale index.lock and waiting up to five seconds for a live one.
+ * Returns 0 or an error. */
+int sync_contents(struct store *st, const struct content *cs, size_t n,
+                  struct kt_error *err);
+/* Replays a journal a killed writer left, unless a writer is at work now
+ * (then the journal is its own).  Returns 0 or an error; readers may go
+ * on after an error, as they read HEAD. */
+int journal_recover_any(struct store *st, struct kt_error *err);
+
+#endif

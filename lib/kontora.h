@@ -520,7 +520,7 @@ void kt_intake_free(struct kt_intake *in);
  * NULL. */
 const char *kt_intake_get(const struct kt_intake_row *r, const char *name);
 
-/* What a web form's row says about a lead (lib/weblead.c). */
+/* What a web form's row says about a lead (lib/intake/weblead.c). */
 enum kt_weblead_field {
 	KT_WL_NAME, KT_WL_PHONE, KT_WL_EMAIL, KT_WL_INN, KT_WL_COMMENT,
 	KT_WL_PRODUCT,       /* what the person is interested in: the lead's title */
@@ -572,7 +572,7 @@ void kt_weblead_free(struct kt_weblead *l);
 
 /* --------------------------------------------------------- lead import */
 
-/* An import of web leads as one change (lib/import.c). */
+/* An import of web leads as one change (lib/intake/import.c). */
 struct kt_import;
 
 /* What became of one row. */

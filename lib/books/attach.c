@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "books/books.h"
 
 /* Reads attach.max-size.  See kontora.h. */
 int kt_attach_max_size(struct kt_books *b, int64_t *max, struct kt_error *err)

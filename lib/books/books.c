@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "books/books.h"
 
 /* Parses one schema file into b's types.  Returns 0 or an error. */
 static int add_schema(void *books, const char *path, const char *base,
@@ -103,6 +103,10 @@ int kt_books_open(const char *root, const struct kt_options *opt,
 		goto fail;
 	if ((rc = load_schemas(b, err)) || (rc = load_flows(b, err)))
 		goto fail;
+	if (!(b->index = index_new(b->store, &b->types, b->schemas_tree))) {
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		goto fail;
+	}
 	*out = b;
 	return 0;
 fail:
@@ -115,7 +119,7 @@ void kt_books_close(struct kt_books *b)
 {
 	if (!b)
 		return;
-	index_close(b);
+	index_free(b->index);
 	store_close(b->store);
 	types_free(&b->types);
 	books_dicts_reset(b);
@@ -134,8 +138,7 @@ void kt_books_progress(struct kt_books *b,
                        void (*fn)(void *arg, const char *what, size_t done, size_t total),
                        void *arg)
 {
-	b->progress = fn;
-	b->progress_arg = arg;
+	index_progress(b->index, fn, arg);
 }
 
 const char *kt_books_root(const struct kt_books *b)

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "books/books.h"
 
 struct kt_change {
 	struct kt_books *b;
@@ -34,7 +34,7 @@ int kt_change_begin(struct kt_books *b, const char *command,
 
 	if ((rc = store_lock(b->store, err)))
 		return rc;
-	if ((rc = store_recover(b->store, err)) || (rc = index_open(b, err)) ||
+	if ((rc = store_recover(b->store, err)) || (rc = index_open(b->index, err)) ||
 	    (rc = books_identity(b, err))) {
 		store_unlock(b->store);
 		return rc;
@@ -49,7 +49,7 @@ int kt_change_begin(struct kt_books *b, const char *command,
 	return 0;
 }
 
-/* Returns the books c changes.  See internal.h. */
+/* Returns the books c changes.  See books.h. */
 struct kt_books *change_books(const struct kt_change *c)
 {
 	return c->b;
@@ -94,7 +94,7 @@ static int check_unique(struct kt_change *c, const struct kt_schema *s,
 		if (v && !strcmp(v, value) && strcmp(o->id, self ? self : ""))
 			return kt_error_set(err, KT_EEXISTS, "%s: %s is already used by %s", f->name, value, o->id);
 	}
-	rc = index_exists(c->b, s, f->name, value, self, other, err);
+	rc = index_exists(c->b->index, s, f->name, value, self, other, err);
 	if (rc > 0)
 		return kt_error_set(err, KT_EEXISTS, "%s: %s is already used by %s", f->name, value, other);
 	return rc;
@@ -166,7 +166,7 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 	do {
 		if (id_new(s, newid))
 			return kt_error_set(err, KT_EIO, "no random numbers for a new id");
-		rc = index_exists(b, s, NULL, newid, NULL, NULL, err);
+		rc = index_exists(b->index, s, NULL, newid, NULL, NULL, err);
 	} while (rc > 0 || (rc == 0 && change_adds(c, s, newid)));
 	if (rc < 0)
 		return rc;
@@ -253,7 +253,7 @@ int change_set(struct kt_change *c, const struct kt_schema *s,
 		snprintf(o->id, sizeof o->id, "%s", id);
 		o->old = old;
 		old = NULL;
-		if (index_shard_of(c->b, s, id, &o->path, err)) {
+		if (index_shard_of(c->b->index, s, id, &o->path, err)) {
 			rc = err->code;
 			ops_drop_last(&c->ops);
 			return rc;
@@ -309,7 +309,7 @@ int kt_change_remove(struct kt_change *c, const struct kt_schema *s,
 	if (!force) {
 		struct kt_buf who = { 0 };
 		const char *key = s->key ? kt_record_get(old, s->key) : id;
-		rc = index_referrers(c->b, s, key, &who, err);
+		rc = index_referrers(c->b->index, s, key, &who, err);
 		if (rc > 0)
 			rc = kt_error_set(err, KT_EEXISTS, "%s %s is referred to by %s (use --force to remove it anyway)",
 			                  s->name, id, who.data);
@@ -327,7 +327,7 @@ int kt_change_remove(struct kt_change *c, const struct kt_schema *s,
 	snprintf(o->id, sizeof o->id, "%s", id);
 	o->old = old;
 	if (!(o->path = shard_path(s, kt_record_get(old, "created"), id))) {
-		rc = index_shard_of(c->b, s, id, &o->path, err);
+		rc = index_shard_of(c->b->index, s, id, &o->path, err);
 		if (rc)
 			ops_drop_last(&c->ops);
 	}
@@ -590,7 +590,7 @@ int kt_change_dict_remove(struct kt_change *c, const char *dict, const char *id,
 		rc = kt_error_set(err, KT_ENOTFOUND, "dict %s: no entry %s", dict, id);
 	else if (!force && dict_default_of(c->b, dict, id, d.names[k], where, sizeof where))
 		rc = kt_error_set(err, KT_EEXISTS, "dict %s: %s is the default of %s; use --force", dict, id, where);
-	else if (!force && (rc = index_dict_users(c->b, dict, id, &example, err)) > 0)
+	else if (!force && (rc = index_dict_users(c->b->index, dict, id, &example, err)) > 0)
 		rc = kt_error_set(err, KT_EEXISTS, "dict %s: %s is used by %d record%s (%s%s); use --force",
 		                  dict, id, rc, rc == 1 ? "" : "s", example.data, rc == 1 ? "" : ", ...");
 	if (!rc)

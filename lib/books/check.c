@@ -20,36 +20,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "books/books.h"
 
 /* ---------------------------------------------------------- the check */
 
-/* Where a key was first seen, for the problem about a later duplicate. */
-struct first {
-	char *id;                     /* the record holding a unique value, or ""; owned */
-	char *file;                   /* the shard, or ""; owned */
-	long line;
-};
-
 /* The state of one kt_check().  What the check remembers lives in a
- * private temporary SQLite database, so that its memory stays bounded by
- * the largest shard, never by the books:
- * files (name): the shards checked, by rowid;
- * seen (key, id, file, line): by key "KIND\tA\tB\tVALUE",
+ * struct seen (index/seen.c), whose memory stays bounded by the largest
+ * shard, never by the books.  Its keys are "KIND\tA\tB\tVALUE":
  *   i (type, "", id) the ids of records, with their file and line;
  *   k (type, "", value) the key values of types that have a key;
  *   u (type, field, value) the values of unique fields, with the record;
  *   d (dict, "", id) the ids of the worktree's dictionaries, with the line;
  *   b (dict, "", "") dictionaries that could not be read;
  *   x (type, "", "") types with a shard whose rows could not be read, whose
- *     references are then not verified;
- *   file is a rowid of files, or NULL;
- * refs (file, line, field, type, keyed, value): the references to verify
- *   once every record has been seen, in the order they were found; type
- *   is the type referred to, keyed 1 when it has a key (refs hold key
- *   values, not ids).
- * Functions that can fail return KT_ENOMEM, or KT_EDB with *err filled
- * (db_fail()). */
+ *     references are then not verified.
+ * A reference needs the i key of its record (the k key for a type with a
+ * key: refs hold key values, not ids) unless its type has an x key.
+ * Functions that can fail return KT_ENOMEM, or KT_EDB with *err filled. */
 struct check {
 	const struct types *types;    /* HEAD's, which the commands use */
 	kt_problem_fn fn;
@@ -57,89 +44,12 @@ struct check {
 	struct kt_error *err;
 	int count;
 	int root_fd;
-	sqlite3 *db;
-	sqlite3_stmt *add_file;       /* INSERT INTO files */
-	sqlite3_stmt *put;            /* INSERT OR IGNORE INTO seen */
-	sqlite3_stmt *get;            /* where a key of seen was first seen */
-	sqlite3_stmt *has;            /* whether a key is in seen */
-	sqlite3_stmt *add_ref;        /* INSERT INTO refs */
-	struct kt_buf key;            /* scratch for make_key() */
-	struct first first;           /* filled by put_key() */
+	struct seen *seen;
+	struct kt_buf key, key2;      /* scratch for make_key() */
+	struct seen_first first;      /* filled by put_key() */
 	struct kt_flow **flows;       /* the worktree's workflows that parse */
 	size_t nflows;
 };
-
-/* The database of a check: its settings, tables and one transaction for
- * the whole check. */
-static const char db_setup[] =
-	"PRAGMA cache_size=-8000; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-	"PRAGMA temp_store=FILE;"
-	"CREATE TABLE files(name TEXT NOT NULL);"
-	"CREATE TABLE seen(key TEXT PRIMARY KEY, id TEXT, file INTEGER, line INTEGER)"
-	" WITHOUT ROWID;"
-	"CREATE TABLE refs(file INTEGER, line INTEGER, field TEXT, type TEXT,"
-	" keyed INTEGER, value TEXT);"
-	"BEGIN";
-
-/* Fills c->err with SQLite's last message.  Returns KT_EDB. */
-static int db_fail(struct check *c)
-{
-	return kt_error_set(c->err, KT_EDB, "check: %s",
-	                    c->db ? sqlite3_errmsg(c->db) : "cannot open a temporary database");
-}
-
-/* Prepares sql into *st (finalized by check_free()).  Returns 0 or
- * KT_EDB. */
-static int prepare(struct check *c, const char *sql, sqlite3_stmt **st)
-{
-	return sqlite3_prepare_v2(c->db, sql, -1, st, NULL) == SQLITE_OK ? 0 : db_fail(c);
-}
-
-/* Opens the check's temporary database (closed by check_free()), makes
- * its tables, begins its transaction and prepares its statements.
- * Returns 0 or KT_EDB. */
-static int db_open(struct check *c)
-{
-	/* An empty name: a temporary database on disk, deleted on close. */
-	if (sqlite3_open_v2("", &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-	                    NULL) != SQLITE_OK ||
-	    sqlite3_exec(c->db, db_setup, NULL, NULL, NULL) != SQLITE_OK)
-		return db_fail(c);
-	if (prepare(c, "INSERT INTO files(name) VALUES (?1)", &c->add_file) ||
-	    prepare(c, "INSERT OR IGNORE INTO seen(key, id, file, line)"
-	               " VALUES (?1, ?2, ?3, ?4)", &c->put) ||
-	    prepare(c, "SELECT seen.id, files.name, seen.line FROM seen"
-	               " LEFT JOIN files ON files.rowid = seen.file"
-	               " WHERE seen.key = ?1", &c->get) ||
-	    prepare(c, "SELECT 1 FROM seen WHERE key = ?1", &c->has) ||
-	    prepare(c, "INSERT INTO refs(file, line, field, type, keyed, value)"
-	               " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &c->add_ref))
-		return KT_EDB;
-	return 0;
-}
-
-/* Runs the write statement st once with what is bound and resets it.
- * Returns 0 or KT_EDB. */
-static int run(struct check *c, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(c);
-
-	sqlite3_reset(st);
-	return rc;
-}
-
-/* Returns 1 if every sqlite3_bind_*() result of n is SQLITE_OK, else 0. */
-static int bound(int n, ...)
-{
-	va_list ap;
-	int ok = 1;
-
-	va_start(ap, n);
-	while (n-- > 0)
-		ok &= va_arg(ap, int) == SQLITE_OK;
-	va_end(ap);
-	return ok;
-}
 
 /* Reports one problem to the caller's function and counts it.  Returns 0
  * or KT_ENOMEM. */
@@ -194,73 +104,28 @@ static int problem_from(struct check *c, const char *file, const char *msg)
 	return problem(c, file, line, NULL, "%s", msg);
 }
 
-/* Builds the key "kind\ta\tb\tvalue" of seen in c->key.  Returns it (owned
- * by c, valid until the next call) or NULL if out of memory. */
-static const char *make_key(struct check *c, char kind, const char *a,
-                            const char *b, const char *value)
+/* Builds the key "kind\ta\tb\tvalue" of seen in k.  Returns it (owned
+ * by k, valid until the next call with k) or NULL if out of memory. */
+static const char *make_key(struct kt_buf *k, char kind, const char *a, const char *b,
+                            const char *value)
 {
-	kt_buf_reset(&c->key);
-	if (kt_buf_addf(&c->key, "%c\t%s\t%s\t%s", kind, a, b, value))
+	kt_buf_reset(k);
+	if (kt_buf_addf(k, "%c\t%s\t%s\t%s", kind, a, b, value))
 		return NULL;
-	return c->key.data;
-}
-
-/* Returns the text in column col of the row st is on, "" for NULL (owned
- * by st, valid until its next step or reset). */
-static const char *column_str(sqlite3_stmt *st, int col)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-
-	return s ? (const char *)s : "";
-}
-
-/* Fills c->first (freeing what it held) with where key was first seen.
- * Returns 0, KT_ENOMEM or KT_EDB. */
-static int get_first(struct check *c, const char *key)
-{
-	sqlite3_stmt *st = c->get;
-	int rc = sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) == SQLITE_OK &&
-	         sqlite3_step(st) == SQLITE_ROW ? 0 : db_fail(c);
-
-	free(c->first.id);
-	free(c->first.file);
-	c->first.id = c->first.file = NULL;
-	if (!rc) {
-		c->first.id = strdup(column_str(st, 0));
-		c->first.file = strdup(column_str(st, 1));
-		c->first.line = (long)sqlite3_column_int64(st, 2);
-		if (!c->first.id || !c->first.file)
-			rc = KT_ENOMEM;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return k->data;
 }
 
 /* Adds the key (kind, a, b, value) to seen unless it is there, with the
- * record id (or NULL), the file (a rowid of files, or 0 for none) and the
- * line where it is.  Returns 0 when added, 1 when it was there already
- * (c->first, owned by c and valid until the next call, then says where it
- * was first seen), KT_ENOMEM or KT_EDB. */
+ * record id (or NULL), the file (a number of seen_file(), or 0 for none)
+ * and the line where it is.  Returns 0 when added, 1 when it was there
+ * already (c->first, valid until the next call, then says where it was
+ * first seen), KT_ENOMEM or KT_EDB. */
 static int put_key(struct check *c, char kind, const char *a, const char *b,
-                   const char *value, const char *id, sqlite3_int64 file,
-                   long line)
+                   const char *value, const char *id, int64_t file, long line)
 {
-	const char *key = make_key(c, kind, a, b, value);
-	sqlite3_stmt *st = c->put;
-	int rc;
+	const char *key = make_key(&c->key, kind, a, b, value);
 
-	if (!key)
-		return KT_ENOMEM;
-	if (!bound(4, sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC),
-	           id ? sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC) : sqlite3_bind_null(st, 2),
-	           file ? sqlite3_bind_int64(st, 3, file) : sqlite3_bind_null(st, 3),
-	           sqlite3_bind_int64(st, 4, line)))
-		return db_fail(c);
-	rc = run(c, st);
-	if (rc || sqlite3_changes(c->db))
-		return rc;
-	rc = get_first(c, key);
-	return rc ? rc : 1;
+	return key ? seen_put(c->seen, key, id, file, line, &c->first, c->err) : KT_ENOMEM;
 }
 
 /* Returns 1 if the key (kind, a, b, value) is in seen, 0 if not,
@@ -268,18 +133,9 @@ static int put_key(struct check *c, char kind, const char *a, const char *b,
 static int has_key(struct check *c, char kind, const char *a, const char *b,
                    const char *value)
 {
-	const char *key = make_key(c, kind, a, b, value);
-	sqlite3_stmt *st = c->has;
-	int rc;
+	const char *key = make_key(&c->key, kind, a, b, value);
 
-	if (!key)
-		return KT_ENOMEM;
-	if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK)
-		return db_fail(c);
-	rc = sqlite3_step(st);
-	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_fail(c);
-	sqlite3_reset(st);
-	return rc;
+	return key ? seen_has(c->seen, key, c->err) : KT_ENOMEM;
 }
 
 /* Returns the line (1-based) of the byte at offset off of buf. */
@@ -698,7 +554,7 @@ static int check_flows(struct check *c)
 struct shard {
 	const struct kt_schema *s;
 	const char *file;             /* owned by check_shard() */
-	sqlite3_int64 file_id;        /* its rowid in files */
+	int64_t file_id;              /* its number in seen */
 	const char *month;            /* "2026-11", the start of the name under data/TYPE */
 	const char *split;            /* split by id: "L3.csv", whose first two
 	                                 characters start every id; else NULL */
@@ -870,16 +726,12 @@ static int add_ref(struct check *c, const struct shard *sh,
                    const char *v)
 {
 	const struct kt_schema *t = types_find(c->types, f->arg);
-	sqlite3_stmt *st = c->add_ref;
+	const char *need = make_key(&c->key, t && t->key ? 'k' : 'i', f->arg, "", v);
+	const char *unless = make_key(&c->key2, 'x', f->arg, "", "");
 
-	if (!bound(6, sqlite3_bind_int64(st, 1, sh->file_id),
-	           sqlite3_bind_int64(st, 2, r->line),
-	           sqlite3_bind_text(st, 3, f->name, -1, SQLITE_STATIC),
-	           sqlite3_bind_text(st, 4, f->arg, -1, SQLITE_STATIC),
-	           sqlite3_bind_int(st, 5, t && t->key),
-	           sqlite3_bind_text(st, 6, v, -1, SQLITE_STATIC)))
-		return db_fail(c);
-	return run(c, st);
+	if (!need || !unless)
+		return KT_ENOMEM;
+	return seen_ref(c->seen, sh->file_id, r->line, f->name, f->arg, v, need, unless, c->err);
 }
 
 /* Checks what non-empty stored value v of field f needs beyond its form:
@@ -973,17 +825,6 @@ static int check_row(struct check *c, struct shard *sh, const struct kt_csv_row 
 	return rc;
 }
 
-/* Keeps the name of the shard file in files for the rest of the check.
- * Returns its rowid (> 0) or KT_EDB. */
-static sqlite3_int64 keep_file(struct check *c, const char *file)
-{
-	if (sqlite3_bind_text(c->add_file, 1, file, -1, SQLITE_STATIC) != SQLITE_OK)
-		return db_fail(c);
-	if (run(c, c->add_file))
-		return KT_EDB;
-	return sqlite3_last_insert_rowid(c->db);
-}
-
 /* Checks the header and rows of a parsed shard of type s, file being
  * data/TYPE/NAME.  Returns 0, 1 when the rows could not be checked
  * (reported), KT_ENOMEM or KT_EDB. */
@@ -994,7 +835,7 @@ static int check_rows(struct check *c, const struct kt_schema *s,
 	struct shard sh = { .s = s, .file = file, .csv = csv };
 	int rc;
 
-	if ((sh.file_id = keep_file(c, file)) < 0)
+	if ((sh.file_id = seen_file(c->seen, file, c->err)) < 0)
 		return (int)sh.file_id;
 	sh.month = name;
 	sh.split = s->split ? strrchr(name, '/') + 1 : NULL;
@@ -1211,53 +1052,29 @@ static int check_files(struct check *c)
 	return rc;
 }
 
-/* The references whose record does not exist, in the order they were
- * found: seen has neither the key value (types with a key, like employee)
- * or id referred to, nor a mark that the type has a shard that could not
- * be read (looked up second: that is rarely needed). */
-static const char missing_refs[] =
-	"SELECT (SELECT name FROM files WHERE files.rowid = refs.file),"
-	" refs.line, refs.field, refs.type, refs.value FROM refs"
-	" WHERE NOT EXISTS (SELECT 1 FROM seen"
-	"  WHERE key = (CASE WHEN refs.keyed THEN 'k' ELSE 'i' END)"
-	"   || char(9) || refs.type || char(9) || char(9) || refs.value)"
-	" AND NOT EXISTS (SELECT 1 FROM seen"
-	"  WHERE key = 'x' || char(9) || refs.type || char(9) || char(9))"
-	" ORDER BY refs.rowid";
+/* Reports a reference to no record.  Returns 0 or KT_ENOMEM. */
+static int missing_ref(void *check, const char *file, long line, const char *field,
+                       const char *type, const char *value)
+{
+	return problem(check, file, line, field, "no %s %s", type, value);
+}
 
 /* Verifies every reference seen, reporting those to no record.  Returns
  * 0, KT_ENOMEM or KT_EDB. */
 static int check_refs(struct check *c)
 {
-	sqlite3_stmt *st;
-	int rc = prepare(c, missing_refs, &st), step = SQLITE_DONE;
-
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = problem(c, column_str(st, 0), (long)sqlite3_column_int64(st, 1),
-		             column_str(st, 2), "no %s %s", column_str(st, 3),
-		             column_str(st, 4));
-	if (!rc && step != SQLITE_DONE)
-		rc = db_fail(c);
-	sqlite3_finalize(st);
-	return rc;
+	return seen_missing_refs(c->seen, missing_ref, c, c->err);
 }
 
-/* Frees what c holds, closing (and so deleting) its database: its
- * transaction is never committed, there is nothing to keep. */
+/* Frees what c holds, closing (and so deleting) what it has seen. */
 static void check_free(struct check *c)
 {
-	sqlite3_finalize(c->add_file);
-	sqlite3_finalize(c->put);
-	sqlite3_finalize(c->get);
-	sqlite3_finalize(c->has);
-	sqlite3_finalize(c->add_ref);
-	sqlite3_close(c->db);
+	seen_close(c->seen);
 	kt_buf_free(&c->key);
+	kt_buf_free(&c->key2);
 	for (size_t i = 0; i < c->nflows; i++)
 		kt_flow_free(c->flows[i]);
 	free(c->flows);
-	free(c->first.id);
-	free(c->first.file);
 	if (c->root_fd >= 0)
 		close(c->root_fd);
 }
@@ -1272,7 +1089,7 @@ int check_worktree(const char *root, const struct types *types, kt_problem_fn fn
 	c.root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c.root_fd < 0)
 		return kt_error_set(err, KT_EIO, "%s: %s", root, strerror(errno));
-	rc = db_open(&c);
+	rc = seen_open(&c.seen, err);
 	if (!rc)
 		rc = check_schemas(&c);
 	if (!rc)
@@ -1290,7 +1107,7 @@ int check_worktree(const char *root, const struct types *types, kt_problem_fn fn
 	check_free(&c);
 	if (rc == KT_ENOMEM)
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	return rc;   /* the count, or KT_EDB with err filled by db_fail() */
+	return rc;   /* the count, or KT_EDB with err filled */
 }
 
 /* Validates the worktree of the books.  See kontora.h. */

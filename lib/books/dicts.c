@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "books/books.h"
 
 /* Calls fn with every dictionary's name.  See kontora.h. */
 int kt_dict_names(struct kt_books *b, int (*fn)(void *arg, const char *name),
@@ -82,7 +82,7 @@ static int load_dicts(struct kt_books *b, struct kt_error *err)
 	return rc == KT_ENOTFOUND ? 0 : rc;
 }
 
-/* Forgets the loaded dictionaries.  See internal.h. */
+/* Forgets the loaded dictionaries.  See books.h. */
 void books_dicts_reset(struct kt_books *b)
 {
 	for (size_t i = 0; i < b->ndicts; i++)
@@ -93,7 +93,7 @@ void books_dicts_reset(struct kt_books *b)
 	b->dicts_loaded = 0;
 }
 
-/* Returns the dictionary called name.  See internal.h. */
+/* Returns the dictionary called name.  See books.h. */
 const struct dict *books_dict(struct kt_books *b, const char *name,
                               struct kt_error *err)
 {

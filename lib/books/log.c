@@ -4,7 +4,7 @@
  */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "books/books.h"
 
 /* Calls fn for every commit that changed the record.  See kontora.h. */
 int kt_log(struct kt_books *b, const struct kt_schema *s, const char *id,
@@ -18,7 +18,7 @@ int kt_log(struct kt_books *b, const struct kt_schema *s, const char *id,
 		return kt_error_set(err, KT_ENOTFOUND, "no %s %s", s->name, id);
 	if ((rc = access_record(b, s, id, ACCESS_READ, err)))
 		return rc;
-	rc = index_shard_of(b, s, id, &path, err);
+	rc = index_shard_of(b->index, s, id, &path, err);
 	if (rc && rc != KT_ENOTFOUND)
 		return rc;
 	rc = store_log(b->store, s, id, path, fn, arg, err);

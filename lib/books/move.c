@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "internal.h"
+#include "books/books.h"
 
 /* Resolves a state as a user typed it.  See kontora.h. */
 int kt_flow_state(struct kt_books *b, const struct kt_flow *f, const char *input,
@@ -66,31 +66,14 @@ static int employee_get(struct kt_books *b, const char *login, const char *field
                         char **value, struct kt_error *err)
 {
 	const struct kt_schema *e = kt_books_type(b, "employee");
-	sqlite3_stmt *st = NULL;
-	char *sql = NULL;
-	int rc;
+	int rc = 0;
 
 	*value = NULL;
-	if (!e || !e->key || !kt_schema_field(e, field))
-		return (*value = strdup("")) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
-	if ((rc = index_open(b, err)))
-		return rc;
-	if (asprintf(&sql, "SELECT \"%s\" FROM \"employee\" WHERE \"%s\" = ?1", field, e->key) < 0)
-		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC) != SQLITE_OK) {
-		rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
-	} else {
-		int step = sqlite3_step(st);
-		const char *v = step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-		if (step != SQLITE_ROW && step != SQLITE_DONE)
-			rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
-		else if (!(*value = strdup(v ? v : "")))
-			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	}
-	sqlite3_finalize(st);
-	free(sql);
-	return rc;
+	if (e && e->key && kt_schema_field(e, field))
+		rc = index_get(b->index, e, e->key, login, &field, 1, value, err);
+	if (rc >= 0 && !*value && !(*value = strdup("")))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	return rc < 0 ? rc : 0;
 }
 
 /* Finds who acts and their role, for the role checks of moves and edits:
@@ -541,7 +524,7 @@ static int sets_true(const struct kt_schema *s, const char *field, char *const *
 	return yes;
 }
 
-/* Checks an edit against the workflow of s.  See internal.h. */
+/* Checks an edit against the workflow of s.  See books.h. */
 int flow_edit_check(struct kt_books *b, const struct kt_schema *s, const struct kt_record *r,
                     char *const *names, char *const *values, size_t n,
                     struct kt_error *err)

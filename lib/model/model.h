@@ -38,6 +38,10 @@ void types_free(struct types *t);
  * (model/schema.c). */
 int line_words(char *line, char **words, int max);
 
+/* Returns the type of column name of s: its field's; datetime for
+ * created; text for id and for columns the schema does not know. */
+enum kt_ftype schema_column_type(const struct kt_schema *s, const char *name);
+
 /* Parses a stored bool ("true"/"false"/"") into 1/0/-1. */
 int bool_value(const char *s);
 

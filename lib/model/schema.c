@@ -529,6 +529,13 @@ int kt_value_normalize(const struct kt_field *f, const char *in, char **out,
 	return why.code;
 }
 
+/* Returns the type of a column of s.  See model.h. */
+enum kt_ftype schema_column_type(const struct kt_schema *s, const char *name)
+{
+	const struct kt_field *f = kt_schema_field(s, name);
+	return f ? f->type : strcmp(name, "created") ? KT_TEXT : KT_DATETIME;
+}
+
 /* ---------------------------------------------------------------- types */
 
 /* Returns the schema called name.  See model.h. */

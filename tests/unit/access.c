@@ -1,6 +1,6 @@
 /*
  * access.c - unit tests for the "access ROLE MODE [FIELD]" lines of a
- * schema (lib/access.c through kt_schema_parse()): what is kept, and
+ * schema (lib/model/access.c through kt_schema_parse()): what is kept, and
  * every mistake named by file:line.
  */
 #include <stdio.h>

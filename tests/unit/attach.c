@@ -1,12 +1,12 @@
 /*
- * attach.c - unit tests for lib/attach.c: the sizes of attach.max-size and
+ * attach.c - unit tests for lib/model/files.c and lib/util/text.c: the sizes of attach.max-size and
  * the paths under files/ that kt_change_file() takes.  Storing and
  * listing need books: tests/t/t1060-attach.sh.
  */
 #include <stdint.h>
 #include <string.h>
 
-#include "internal.h"
+#include "model/model.h"
 #include "tap.h"
 
 static void size_is(const char *s, int64_t expected)

@@ -1,5 +1,5 @@
 /*
- * buf.c - unit tests for lib/buf.c and lib/error.c.
+ * buf.c - unit tests for lib/util/buf.c and lib/util/error.c.
  */
 #include <stdlib.h>
 #include <string.h>

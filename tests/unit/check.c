@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "books/books.h"
 #include "tap.h"
 
 static const char client_schema[] =

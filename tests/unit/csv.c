@@ -1,5 +1,5 @@
 /*
- * csv.c - unit tests for lib/csv.c.
+ * csv.c - unit tests for lib/util/csv.c.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,12 +1,12 @@
 /*
- * dict.c - unit tests for lib/dict.c: dictionaries (dicts/NAME.csv with
+ * dict.c - unit tests for lib/model/dict.c: dictionaries (dicts/NAME.csv with
  * columns id,name) and looking entries up by id or by name.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "model/model.h"
 #include "tap.h"
 
 #define FILE_NAME "dicts/city.csv"

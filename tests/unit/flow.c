@@ -1,5 +1,5 @@
 /*
- * flow.c - unit tests for lib/flow.c: kt_flow_parse() on workflow text
+ * flow.c - unit tests for lib/model/flow.c: kt_flow_parse() on workflow text
  * (the default lead funnel, its edit lines and task and notify actions,
  * then each error with its exact message), kt_flow_is_state() and
  * kt_flow_transition().

@@ -1,5 +1,5 @@
 /*
- * ics.c - unit tests for lib/ics.c: iCalendar events, escaping, folding.
+ * ics.c - unit tests for lib/export/ics.c: iCalendar events, escaping, folding.
  */
 #include <stdlib.h>
 #include <string.h>

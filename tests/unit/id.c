@@ -1,12 +1,12 @@
 /*
- * id.c - unit tests for lib/id.c: record ids (a type letter and 7
+ * id.c - unit tests for lib/model/id.c: record ids (a type letter and 7
  * Crockford base32 characters).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "model/model.h"
 #include "tap.h"
 
 #define NIDS 1000

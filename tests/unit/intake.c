@@ -1,5 +1,5 @@
 /*
- * intake.c - unit tests for lib/intake.c and lib/xlsxread.c: form posts,
+ * intake.c - unit tests for lib/intake/intake.c and lib/intake/xlsxread.c: form posts,
  * JSON, CSV and XLSX in UTF-8 and Windows-1251 into rows.
  */
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * label.c - unit tests for lib/label.c: which label keys kontora config
+ * label.c - unit tests for lib/books/labels.c: which label keys kontora config
  * accepts (label_check) and what people see for a dictionary entry
  * (kt_dict_label).  Applying kontora.conf's labels needs a repository and
  * is tested by tests/t/t1080-labels.sh.
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "books/books.h"
 #include "tap.h"
 
 static const char lead_schema[] =

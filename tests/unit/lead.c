@@ -1,5 +1,5 @@
 /*
- * lead.c - unit tests for lib/lead.c through the public API, on books made
+ * lead.c - unit tests for lib/crm/lead.c through the public API, on books made
  * in a scratch directory from the default schemas (run from the top of
  * the source tree, as make check does): a batch of leads prepared with
  * one state, as an import distributes them in one change, what the

@@ -1,5 +1,5 @@
 /*
- * schema.c - unit tests for lib/schema.c: kt_schema_parse() on schema
+ * schema.c - unit tests for lib/model/schema.c: kt_schema_parse() on schema
  * text, kt_value_normalize() for every field type, kt_schema_field() and
  * kt_ftype_name().
  */

@@ -1,12 +1,12 @@
 /*
- * shard.c - unit tests for lib/shard.c: shard paths and headers, finding
+ * shard.c - unit tests for lib/model/shard.c: shard paths and headers, finding
  * and cutting rows out of a shard's bytes, records from rows.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "model/model.h"
 #include "tap.h"
 
 static const char client_text[] =

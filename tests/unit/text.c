@@ -1,5 +1,5 @@
 /*
- * text.c - unit tests for lib/text.c.
+ * text.c - unit tests for lib/util/text.c.
  */
 #include <stdint.h>
 #include <stdlib.h>

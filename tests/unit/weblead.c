@@ -1,5 +1,5 @@
 /*
- * weblead.c - unit tests for lib/weblead.c: input rows of form services
+ * weblead.c - unit tests for lib/intake/weblead.c: input rows of form services
  * mapped to lead fields and normalised, with the default mapping.
  */
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * xlsx.c - unit tests for lib/xlsx.c: workbooks written through
+ * xlsx.c - unit tests for lib/export/xlsx.c: workbooks written through
  * kt_xlsx_*() into a temporary directory.  What is inside them (types,
  * formats, the frozen header, the autofilter) is checked with openpyxl by
  * tests/t/t0930-xlsx.sh; here, that a file is written or not, and the

@@ -1,15 +1,17 @@
 /*
- * access.c - roles and visibility: what the acting employee may see and
- * change, from the "access ROLE MODE [FIELD]" lines of the schemas (see
- * kontora-schema(5)).  Every read (lists, search, lookup, one record, a
- * record's log) and every change goes through the SQL condition built
- * here, so the rules live in one place and are data.
+ * access.c - roles and visibility as SQL: what the acting employee may see
+ * and change, from the "access ROLE MODE [FIELD]" lines of the schemas
+ * (model/access.c reads them; see kontora-schema(5)).  Every read (lists,
+ * search, lookup, one record, a record's log) and every change goes
+ * through the SQL condition built here, so the rules live in one place
+ * and are data.  The caller's role is resolved before (books/identity.c)
+ * and the index open.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "index/db.h"
 
 /* How deep "via" may follow records to records (activity on a task on a
  * lead): deep enough for the shipped schemas, and it ends a cycle. */
@@ -18,25 +20,26 @@
 /* What a condition is: never true, always true, or an SQL expression. */
 enum { COND_NONE, COND_ALL, COND_SOME };
 
-static int cond(struct kt_books *b, const struct kt_schema *s, enum access_op op, int depth,
-                struct kt_buf *sql, int *kind);
+static int cond(struct index *ix, const struct kt_identity *who, const struct kt_schema *s,
+                enum access_op op, int depth, struct kt_buf *sql, int *kind);
 
 /* Appends to sql "FIELD IN (...)": the values of field f of s that name a
  * record the caller may see (READ) or change (WRITE).  Sets *kind.
  * Returns 0 or KT_ENOMEM. */
-static int via_cond(struct kt_books *b, const struct kt_schema *s, const struct kt_field *f,
-                    enum access_op op, int depth, struct kt_buf *sql, int *kind)
+static int via_cond(struct index *ix, const struct kt_identity *who, const struct kt_schema *s,
+                    const struct kt_field *f, enum access_op op, int depth, struct kt_buf *sql,
+                    int *kind)
 {
 	struct kt_buf sub = { 0 }, in = { 0 };
 	int rc = 0, k, some = 0;
 
 	*kind = COND_NONE;
-	for (size_t t = 0; !rc && t < b->types.n; t++) {
-		const struct kt_schema *ts = b->types.v[t];
+	for (size_t t = 0; !rc && t < ix->types->n; t++) {
+		const struct kt_schema *ts = ix->types->v[t];
 		if (f->type == KT_REF ? strcmp(ts->name, f->arg) : !!ts->key)
 			continue;
 		kt_buf_reset(&sub);
-		if ((rc = cond(b, ts, op, depth, &sub, &k)) || k == COND_NONE)
+		if ((rc = cond(ix, who, ts, op, depth, &sub, &k)) || k == COND_NONE)
 			continue;
 		rc = kt_buf_addf(&in, "%sSELECT \"%s\" FROM \"%s\"", some++ ? " UNION ALL " : "",
 		                 ts->key ? ts->key : "id", ts->name);
@@ -56,8 +59,8 @@ static int via_cond(struct kt_books *b, const struct kt_schema *s, const struct 
  * records of TYPE the caller may see names, for "named TYPE.FIELD".  Sets
  * *kind (COND_NONE when the books lack TYPE.FIELD or the caller sees no
  * TYPE record).  Returns 0 or KT_ENOMEM. */
-static int named_cond(struct kt_books *b, const struct kt_schema *s, const char *type_field,
-                      int depth, struct kt_buf *sql, int *kind)
+static int named_cond(struct index *ix, const struct kt_identity *who, const struct kt_schema *s,
+                      const char *type_field, int depth, struct kt_buf *sql, int *kind)
 {
 	const char *dot = strchr(type_field, '.');
 	char type[128];
@@ -66,10 +69,10 @@ static int named_cond(struct kt_books *b, const struct kt_schema *s, const char 
 
 	*kind = COND_NONE;
 	snprintf(type, sizeof type, "%.*s", (int)(dot - type_field), type_field);
-	const struct kt_schema *ts = kt_books_type(b, type);
+	const struct kt_schema *ts = types_find(ix->types, type);
 	if (!ts || !kt_schema_field(ts, dot + 1))
 		return 0;
-	if ((rc = cond(b, ts, ACCESS_READ, depth, &sub, &k)) || k == COND_NONE) {
+	if ((rc = cond(ix, who, ts, ACCESS_READ, depth, &sub, &k)) || k == COND_NONE) {
 		kt_buf_free(&sub);
 		return rc;
 	}
@@ -83,28 +86,28 @@ static int named_cond(struct kt_books *b, const struct kt_schema *s, const char 
 /* Sets *kind and, for COND_SOME, appends to sql an expression over the
  * columns of s's index table that is true for the records the caller may
  * see (READ) or change (WRITE).  Returns 0 or KT_ENOMEM. */
-static int cond(struct kt_books *b, const struct kt_schema *s, enum access_op op, int depth,
-                struct kt_buf *sql, int *kind)
+static int cond(struct index *ix, const struct kt_identity *who, const struct kt_schema *s,
+                enum access_op op, int depth, struct kt_buf *sql, int *kind)
 {
 	struct access_rules r;
 	struct kt_buf part = { 0 };
 	int rc = 0, k, parts = 0;
 
 	*kind = COND_NONE;
-	access_rules(s, b->who.role, &r);
+	access_rules(s, who->role, &r);
 	for (size_t i = 0; !rc && i < r.n && *kind != COND_ALL; i++) {
 		const struct kt_access *a = r.v[i];
 		if (a->mode == KT_ACCESS_ALL || (a->mode == KT_ACCESS_READ && op == ACCESS_READ)) {
 			*kind = COND_ALL;
 		} else if (a->mode == KT_ACCESS_OWN) {
-			char *lit = sqlite3_mprintf("%Q", b->who.login);
+			char *lit = sqlite3_mprintf("%Q", who->login);
 			rc = !lit || kt_buf_addf(&part, "%s\"%s\" = %s", parts++ ? " OR " : "", s->owner, lit);
 			sqlite3_free(lit);
 		} else if (a->mode == KT_ACCESS_NAMED && op == ACCESS_READ && depth > 0) {
 			size_t at = part.len;
 			if (parts && (rc = kt_buf_adds(&part, " OR ")))
 				break;
-			rc = named_cond(b, s, a->field, depth - 1, &part, &k);
+			rc = named_cond(ix, who, s, a->field, depth - 1, &part, &k);
 			if (k == COND_SOME)
 				parts++;
 			else if (part.data)
@@ -113,7 +116,7 @@ static int cond(struct kt_books *b, const struct kt_schema *s, enum access_op op
 			size_t at = part.len;
 			if (parts && (rc = kt_buf_adds(&part, " OR ")))
 				break;
-			rc = via_cond(b, s, kt_schema_field(s, a->field), op, depth - 1, &part, &k);
+			rc = via_cond(ix, who, s, kt_schema_field(s, a->field), op, depth - 1, &part, &k);
 			if (k == COND_SOME)
 				parts++;
 			else if (part.data)
@@ -128,19 +131,17 @@ static int cond(struct kt_books *b, const struct kt_schema *s, enum access_op op
 	return rc ? KT_ENOMEM : 0;
 }
 
-/* Returns the SQL condition of what the caller may see (READ) or change
- * (WRITE) of s: 0 and *where NULL when everything, else an expression
- * (caller frees; "0" when nothing).  See internal.h. */
-int access_where(struct kt_books *b, const struct kt_schema *s, enum access_op op,
-                 char **where, struct kt_error *err)
+/* Returns the SQL condition of what who may see or change.  See
+ * index.h. */
+int index_access_where(struct index *ix, const struct kt_identity *who,
+                       const struct kt_schema *s, enum access_op op, char **where,
+                       struct kt_error *err)
 {
 	struct kt_buf sql = { 0 };
-	int kind, rc;
+	int kind;
 
 	*where = NULL;
-	if ((rc = books_identity(b, err)))
-		return rc;
-	if (cond(b, s, op, VIA_DEPTH, &sql, &kind))
+	if (cond(ix, who, s, op, VIA_DEPTH, &sql, &kind))
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (kind == COND_SOME)
 		*where = kt_buf_detach(&sql);
@@ -150,17 +151,15 @@ int access_where(struct kt_books *b, const struct kt_schema *s, enum access_op o
 	return 0;
 }
 
-/* ---------------------------------------------------------- messages */
-
 /* ------------------------------------------------------------ checks */
 
 /* Looks up the record of s whose column col is value in the index: sets
  * *found, *allowed (whether the caller may see or change it) and *owner
  * (its owner field's value, caller frees; NULL when s has no owner).
  * Returns 0 or an error. */
-static int row_allowed(struct kt_books *b, const struct kt_schema *s, const char *col,
-                       const char *value, enum access_op op, int *found, int *allowed,
-                       char **owner, struct kt_error *err)
+static int row_allowed(struct index *ix, const struct kt_identity *who, const struct kt_schema *s,
+                       const char *col, const char *value, enum access_op op, int *found,
+                       int *allowed, char **owner, struct kt_error *err)
 {
 	struct kt_buf expr = { 0 }, sql = { 0 };
 	sqlite3_stmt *st = NULL;
@@ -168,15 +167,15 @@ static int row_allowed(struct kt_books *b, const struct kt_schema *s, const char
 
 	*found = *allowed = 0;
 	*owner = NULL;
-	rc = cond(b, s, op, VIA_DEPTH, &expr, &kind) ||
+	rc = cond(ix, who, s, op, VIA_DEPTH, &expr, &kind) ||
 	     kt_buf_addf(&sql, "SELECT %s, %s%s%s FROM \"%s\" WHERE \"%s\" = ? LIMIT 1",
 	                 kind == COND_SOME ? expr.data : kind ? "1" : "0", s->owner ? "\"" : "",
 	                 s->owner ? s->owner : "NULL", s->owner ? "\"" : "", s->name, col);
 	kt_buf_free(&expr);
 	if (rc)
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	else if (sqlite3_prepare_v2(b->db, sql.data, -1, &st, NULL) != SQLITE_OK)
-		rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
+	else if (sqlite3_prepare_v2(ix->db, sql.data, -1, &st, NULL) != SQLITE_OK)
+		rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(ix->db));
 	if (!rc) {
 		sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
 		if ((*found = sqlite3_step(st) == SQLITE_ROW)) {
@@ -191,20 +190,19 @@ static int row_allowed(struct kt_books *b, const struct kt_schema *s, const char
 	return rc;
 }
 
-/* Checks that the caller may see (READ) or change (WRITE) the record id
- * of s.  See internal.h. */
-int access_record(struct kt_books *b, const struct kt_schema *s, const char *id,
-                  enum access_op op, struct kt_error *err)
+/* Checks that who may see or change a record.  See index.h. */
+int index_access_record(struct index *ix, const struct kt_identity *who,
+                        const struct kt_schema *s, const char *id, enum access_op op,
+                        struct kt_error *err)
 {
 	int found, allowed, rc;
 	char *owner, what[300];
 
-	if ((rc = books_identity(b, err)) ||
-	    (rc = row_allowed(b, s, "id", id, op, &found, &allowed, &owner, err)))
+	if ((rc = row_allowed(ix, who, s, "id", id, op, &found, &allowed, &owner, err)))
 		return rc;
 	snprintf(what, sizeof what, "%s %s", s->name, id);
 	if (found && !allowed)
-		rc = access_deny(&b->who, s, op, what, owner, err);
+		rc = access_deny(who, s, op, what, owner, err);
 	free(owner);
 	return rc;
 }
@@ -222,44 +220,41 @@ static const char *new_value(const struct kt_record *old, char *const *names,
 	return v ? v : "";
 }
 
-/* Checks that the caller may write the record id of s as it will be:
- * old's values (NULL for a new record) with names/values over them.  See
- * internal.h. */
-int access_values(struct kt_books *b, const struct kt_schema *s, const char *id,
-                  const struct kt_record *old, char *const *names, char *const *values,
-                  size_t n, struct kt_error *err)
+/* Checks that who may write a record as it will be.  See index.h. */
+int index_access_values(struct index *ix, const struct kt_identity *who,
+                        const struct kt_schema *s, const char *id,
+                        const struct kt_record *old, char *const *names,
+                        char *const *values, size_t n, struct kt_error *err)
 {
 	struct kt_buf sql = { 0 };
 	sqlite3_stmt *st = NULL;
 	struct access_rules r;
 	char what[300];
-	int kind, rc;
+	int kind, rc = 0;
 
-	if ((rc = books_identity(b, err)))
-		return rc;
 	snprintf(what, sizeof what, "%s %s", s->name, id);
 	/* A record written "via" another must name one the caller may see
 	 * when the write sets that field: checked first, as it says best what
 	 * is wrong. */
-	access_rules(s, b->who.role, &r);
+	access_rules(s, who->role, &r);
 	for (size_t i = 0; !rc && i < r.n; i++) {
 		const char *v = r.v[i]->field ? new_value(old, names, values, n, r.v[i]->field) : "";
 		const char *was = old && r.v[i]->field ? kt_record_get(old, r.v[i]->field) : NULL;
 		const struct kt_field *f = *v && (!was || strcmp(was, v)) ? kt_schema_field(s, r.v[i]->field)
 		                                                          : NULL;
-		const struct kt_schema *t = !f ? NULL : f->type == KT_REF ? kt_books_type(b, f->arg)
-		                                                          : kt_books_type_by_prefix(b, v[0]);
+		const struct kt_schema *t = !f ? NULL : f->type == KT_REF ? types_find(ix->types, f->arg)
+		                                                          : types_by_prefix(ix->types, v[0]);
 		int found, allowed;
 		char *owner, on[400];
-		if (!t || (rc = row_allowed(b, t, t->key ? t->key : "id", v, ACCESS_READ,
+		if (!t || (rc = row_allowed(ix, who, t, t->key ? t->key : "id", v, ACCESS_READ,
 		                            &found, &allowed, &owner, err)))
 			continue;
 		snprintf(on, sizeof on, "%s: %s: %s %s", what, f->name, t->name, v);
 		if (found && !allowed)
-			rc = access_deny(&b->who, t, ACCESS_READ, on, owner, err);
+			rc = access_deny(who, t, ACCESS_READ, on, owner, err);
 		free(owner);
 	}
-	if (!rc && (kt_buf_adds(&sql, "SELECT ") || cond(b, s, ACCESS_WRITE, VIA_DEPTH, &sql, &kind) ||
+	if (!rc && (kt_buf_adds(&sql, "SELECT ") || cond(ix, who, s, ACCESS_WRITE, VIA_DEPTH, &sql, &kind) ||
 	            (kind != COND_SOME && kt_buf_adds(&sql, kind ? "1" : "0")) ||
 	            kt_buf_adds(&sql, " FROM (SELECT ? AS id")))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
@@ -268,8 +263,8 @@ int access_values(struct kt_books *b, const struct kt_schema *s, const char *id,
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (!rc && kt_buf_adds(&sql, ")"))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	if (!rc && sqlite3_prepare_v2(b->db, sql.data, -1, &st, NULL) != SQLITE_OK)
-		rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
+	if (!rc && sqlite3_prepare_v2(ix->db, sql.data, -1, &st, NULL) != SQLITE_OK)
+		rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(ix->db));
 	if (!rc) {
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 		for (size_t i = 0; i < s->nfields; i++) {
@@ -278,9 +273,9 @@ int access_values(struct kt_books *b, const struct kt_schema *s, const char *id,
 				sqlite3_bind_text(st, (int)i + 2, v, -1, SQLITE_STATIC);
 		}
 		if (sqlite3_step(st) != SQLITE_ROW)
-			rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
+			rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(ix->db));
 		else if (!sqlite3_column_int(st, 0))
-			rc = access_deny(&b->who, s, ACCESS_WRITE, what,
+			rc = access_deny(who, s, ACCESS_WRITE, what,
 			          s->owner ? new_value(old, names, values, n, s->owner) : NULL, err);
 	}
 	sqlite3_finalize(st);
@@ -288,73 +283,26 @@ int access_values(struct kt_books *b, const struct kt_schema *s, const char *id,
 	return rc;
 }
 
-/* Checks that the caller may change settings (kontora.conf, dicts/):
- * admin only.  what names the action.  See internal.h. */
-int access_settings(struct kt_books *b, const char *what, struct kt_error *err)
-{
-	int rc = books_identity(b, err);
 
-	if (rc || !strcmp(b->who.role, "admin"))
-		return rc;
-	return kt_error_set(err, KT_EACCESS, "%s: only an admin changes settings (kontora.conf, dicts/); "
-	                    "%s is a%s %s", what, b->who.login,
-	                    strchr("aeiou", b->who.role[0]) ? "n" : "", b->who.role);
-}
-
-/* Checks that the caller sees every record of every type, as a read of
- * the whole index needs.  See internal.h. */
-int access_whole(struct kt_books *b, const char *what, struct kt_error *err)
+/* Checks that who sees every record of every type.  See index.h. */
+int index_access_whole(struct index *ix, const struct kt_identity *who, const char *what,
+                       struct kt_error *err)
 {
 	struct kt_buf sql = { 0 };
 	char why[300];
-	int kind, rc = books_identity(b, err);
+	int kind, rc = 0;
 
-	for (size_t t = 0; !rc && t < b->types.n; t++) {
+	for (size_t t = 0; !rc && t < ix->types->n; t++) {
 		kt_buf_reset(&sql);
-		if (cond(b, b->types.v[t], ACCESS_READ, VIA_DEPTH, &sql, &kind))
+		if (cond(ix, who, ix->types->v[t], ACCESS_READ, VIA_DEPTH, &sql, &kind))
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 		else if (kind != COND_ALL) {
 			snprintf(why, sizeof why, "%s reads the whole index, and of %s records", what,
-			         b->types.v[t]->name);
-			rc = access_deny(&b->who, b->types.v[t], ACCESS_READ, why, NULL, err);
+			         ix->types->v[t]->name);
+			rc = access_deny(who, ix->types->v[t], ACCESS_READ, why, NULL, err);
 		}
 	}
 	kt_buf_free(&sql);
 	return rc;
 }
 
-/* Loads the role of the acting employee (b->who.login) and refuses an
- * inactive one.  See internal.h. */
-int access_caller(struct kt_books *b, struct kt_error *err)
-{
-	const struct kt_schema *s = kt_books_type(b, "employee");
-	int active = s && kt_schema_field(s, "active") != NULL;
-	sqlite3_stmt *st;
-	char sql[200];
-	int rc = 0;
-
-	if (!s || !kt_schema_field(s, "role"))
-		return kt_error_set(err, KT_ESCHEMA, "schemas/employee.schema: no field role");
-	snprintf(sql, sizeof sql, "SELECT coalesce(role, ''), %s FROM employee WHERE login = ? LIMIT 1",
-	         active ? "active" : "NULL");
-	if (sqlite3_prepare_v2(b->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
-	sqlite3_bind_text(st, 1, b->who.login, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		rc = kt_error_set(err, KT_EACCESS, "%s: no employee with that login", b->who.login);
-	else if (sqlite3_column_type(st, 1) != SQLITE_NULL && !sqlite3_column_int(st, 1))
-		rc = kt_error_set(err, KT_EACCESS, "%s is not active (employee %s: active=false); "
-		                  "an admin may reactivate: kontora employee edit %s --active true",
-		                  b->who.login, b->who.login, b->who.login);
-	else if (!*(const char *)sqlite3_column_text(st, 0))
-		rc = kt_error_set(err, KT_EACCESS, "employee %s has no role; an admin may set one: "
-		                  "kontora employee edit %s --role manager", b->who.login, b->who.login);
-	else {
-		free(b->who_role);
-		if (!(b->who_role = strdup((const char *)sqlite3_column_text(st, 0))))
-			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-		b->who.role = b->who_role;
-	}
-	sqlite3_finalize(st);
-	return rc;
-}

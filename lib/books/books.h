@@ -1,12 +1,14 @@
 /*
- * internal.h - what the modules of libkontora share and cmd/ must not see.
+ * books.h - the books open, as the wings above see them: struct kt_books,
+ * which holds the store (git) and the index (SQLite) and lives above
+ * both; who acts and what they may do; a change validated as it is made;
+ * the workflow engine; dictionaries and labels of HEAD.  Uses util/,
+ * model/, store/ and index/.
  */
-#ifndef KT_INTERNAL_H
-#define KT_INTERNAL_H
+#ifndef KT_BOOKS_H
+#define KT_BOOKS_H
 
-#include <sqlite3.h>
-
-#include "store/store.h"
+#include "index/index.h"
 
 struct kt_books {
 	struct store *store;        /* the repository: store/ */
@@ -18,16 +20,7 @@ struct kt_books {
 	char *who_name, *who_email, *who_login, *who_role;
 	struct kt_identity who;
 	time_t now;
-	sqlite3 *db;                /* the index, opened by index_open() */
-	sqlite3_stmt **stmts;       /* statements kept by index_stmt(), by SQL */
-	size_t nstmts;
-	struct strmap stmt_of;
-	void (*progress)(void *arg, const char *what, size_t done, size_t total);
-	void *progress_arg;
-	int index_fresh;            /* the index was brought to HEAD under the write
-	                             * lock, at the store's generation fresh_at: no
-	                             * writer can have moved HEAD since */
-	unsigned long fresh_at;
+	struct index *index;        /* the index: index/ */
 	struct kt_flow **flows;     /* workflows/TYPE.flow of HEAD */
 	size_t nflows;
 	struct kt_error flow_err;   /* why a flow could not be loaded, or code 0 */
@@ -46,48 +39,6 @@ const struct dict *books_dict(struct kt_books *b, const char *name,
  * books_dict() returned before are then invalid. */
 void books_dicts_reset(struct kt_books *b);
 
-/* -------------------------------------------------------------- index */
-
-/* Opens the index, creating or rebuilding it when missing or built from
- * other schemas, and refreshes it to HEAD.  Returns 0 or an error;
- * b->db is then usable. */
-int index_open(struct kt_books *b, struct kt_error *err);
-
-/* Returns in *st the statement of sql on the open index, prepared once
- * and kept (owned by b): reset and without bindings.  The caller resets
- * it when done, and never finalizes it.  For what runs once per record
- * of a batch.  Returns 0 or KT_EDB. */
-int index_stmt(struct kt_books *b, const char *sql, sqlite3_stmt **st, struct kt_error *err);
-
-/* Finalizes the kept statements and closes the index; b->db is NULL
- * after. */
-void index_close(struct kt_books *b);
-
-/* Finds the shard path of the record with full id in the index.  Returns
- * 0 and *shard (caller frees), KT_ENOTFOUND, or an error. */
-int index_shard_of(struct kt_books *b, const struct kt_schema *s,
-                   const char *id, char **shard, struct kt_error *err);
-
-/* Returns 1 if a record of s has field (or id when field is NULL) equal to
- * value, writing its id to other (9 bytes) when not NULL; 0 if none; <0 on
- * error.  except (may be NULL) is an id to ignore. */
-int index_exists(struct kt_books *b, const struct kt_schema *s,
-                 const char *field, const char *value, const char *except,
-                 char other[9], struct kt_error *err);
-
-/* Lists records of type s whose ref fields point at id (or key value),
- * appending "TYPE ID" words to out; returns their number or an error. */
-int index_referrers(struct kt_books *b, const struct kt_schema *target,
-                    const char *value, struct kt_buf *out,
-                    struct kt_error *err);
-
-/* Counts the records whose dict fields of dictionary dict hold id (a
- * record with two such fields counts once), appending "TYPE ID" of one of
- * them to example.  Returns the count (>= 0) or an error. */
-int index_dict_users(struct kt_books *b, const char *dict, const char *id,
-                     struct kt_buf *example, struct kt_error *err);
-
-
 /* ------------------------------------------------------------- values */
 
 /* Normalises value (as a user typed it) for field f and checks it against
@@ -102,8 +53,6 @@ int value_resolve(struct kt_books *b, const struct kt_field *f,
 int books_identity(struct kt_books *b, struct kt_error *err);
 
 /* ------------------------------------------------------------- access */
-
-
 
 /* Loads the role of b->who.login into b->who.role; refuses an inactive
  * employee or one without a role.  Returns 0 or KT_EACCESS. */
@@ -132,7 +81,6 @@ int access_record(struct kt_books *b, const struct kt_schema *s, const char *id,
 int access_values(struct kt_books *b, const struct kt_schema *s, const char *id,
                   const struct kt_record *old, char *const *names, char *const *values,
                   size_t n, struct kt_error *err);
-
 
 /* Returns 0 if the caller may change settings (an admin), else
  * KT_EACCESS naming what (e.g. "config"), or another error. */
@@ -169,7 +117,6 @@ struct kt_books *change_books(const struct kt_change *c);
 /* Returns 1 if the record id of type s is one that change c adds, else 0. */
 int change_adds(const struct kt_change *c, const struct kt_schema *s, const char *id);
 
-
 /* ------------------------------------------------------------- labels */
 
 /* Checks a key of kontora.conf in the label section (label.TYPE,
@@ -193,15 +140,6 @@ int processed_touch(struct kt_change *c, const struct kt_schema *s, const char *
 
 /* The same for a record added on id (its field "on"): a note or a task. */
 int processed_touch_on(struct kt_change *c, const char *id, struct kt_error *err);
-
-/* Reads the first worksheet of the XLSX workbook in data[0..len) into
- * *out as if it were CSV: the first row the header, every row padded to
- * its last cell, each row's line its row number in the sheet.  Numbers
- * come as written in the file, dates as YYYY-MM-DD when the cell's style
- * is a date.  Returns 0 and *out (free with kt_csv_free()), or KT_EINVAL
- * naming what is wrong with the file, or KT_ENOMEM. */
-int xlsx_read_sheet(const char *data, size_t len, const char *name,
-                    struct kt_csv **out, struct kt_error *err);
 
 /*
  * Validates the worktree at root as a person left it after editing by

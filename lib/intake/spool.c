@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "intake/intake.h"
 
 /* Creates dir (one level) unless it exists.  Returns 0 or KT_EIO. */
 static int make_dir(const char *dir, struct kt_error *err)

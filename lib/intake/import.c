@@ -3,13 +3,13 @@
  * each row is read by its source's mapping, skipped when its submission
  * is already in the books, merged into the lead of the same person made
  * earlier in the import, or added as a new, unprocessed lead, linked and
- * distributed by lib/lead.c, with a task for its manager to process it.
+ * distributed by lib/crm/lead.c, with a task for its manager to process it.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "intake/intake.h"
 
 /* A lead this import will add: the row it came from, read. */
 struct pending {
@@ -48,38 +48,32 @@ struct kt_import {
 	struct kt_import_summary sum;
 };
 
+/* Remembers the lead id whose external id is value.  Returns 0 or
+ * KT_ENOMEM. */
+static int seen_lead(void *import, const char *value, const char *id)
+{
+	struct kt_import *im = import;
+
+	if (im->nknown % 1024 == 0) {
+		struct known *v = realloc(im->known, (im->nknown + 1024) * sizeof *v);
+		if (!v)
+			return KT_ENOMEM;
+		im->known = v;
+	}
+	struct known *k = &im->known[im->nknown];
+	memset(k, 0, sizeof *k);
+	if (!(k->id = strdup(id)))
+		return KT_ENOMEM;
+	return strmap_put(&im->seen, value, ++im->nknown);
+}
+
 /* Reads the external ids of the leads in the books, whoever's they are:
  * a submission is the same whoever may see its lead.  Returns 0 or an
  * error. */
 static int read_seen(struct kt_import *im, struct kt_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = index_open(im->b, err), step;
+	int rc = index_each_value(im->b->index, im->lead, "external_id", seen_lead, im, err);
 
-	if (rc)
-		return rc;
-	if (sqlite3_prepare_v2(im->b->db, "SELECT external_id, id FROM lead WHERE external_id <> ''",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(im->b->db));
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (im->nknown % 1024 == 0) {
-			struct known *v = realloc(im->known, (im->nknown + 1024) * sizeof *v);
-			if (!v) {
-				rc = KT_ENOMEM;
-				break;
-			}
-			im->known = v;
-		}
-		struct known *k = &im->known[im->nknown];
-		memset(k, 0, sizeof *k);
-		if (!(k->id = strdup((const char *)sqlite3_column_text(st, 1))))
-			rc = KT_ENOMEM;
-		else
-			rc = strmap_put(&im->seen, (const char *)sqlite3_column_text(st, 0), ++im->nknown);
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(im->b->db));
-	sqlite3_finalize(st);
 	return rc == KT_ENOMEM ? kt_error_set(err, rc, "out of memory") : rc;
 }
 

@@ -1,6 +1,5 @@
 /*
- * lead.c - what happens to a new lead before it is added, and the mark of
- * unprocessed records.
+ * lead.c - what happens to a new lead before it is added.
  *
  * Dedupe: a lead whose INN, phone or e-mail is a client's (or a client's
  * contact's) is linked to that client.  Distribution: a lead without a
@@ -9,18 +8,13 @@
  * state of a batch carries the counts the rule weighs from one lead to
  * the next, so that an import distributes a thousand leads in one change
  * as it would one by one.
- *
- * Processed: a record of a type with a bool field "processed" that is
- * false stays marked until someone acts on it: any edit (a move, an
- * assignment) or a record added "on" it (a note, a task) sets it true in
- * the same change (processed_touch(), processed_touch_on()).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "crm/crm.h"
 
 enum rule { RULE_ROUND_ROBIN, RULE_LEAST_LOADED, RULE_NONE };
 
@@ -40,29 +34,6 @@ struct kt_lead_state {
 
 /* ------------------------------------------------------------- queries */
 
-/* Prepares sql on the index with up to two text parameters (NULL: none).
- * Returns 0 and *st (sqlite3_finalize) or KT_EDB. */
-static int prepare(struct kt_books *b, const char *sql, const char *p1, const char *p2,
-                   sqlite3_stmt **st, struct kt_error *err)
-{
-	if (sqlite3_prepare_v2(b->db, sql, -1, st, NULL) != SQLITE_OK)
-		return kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
-	if (p1)
-		sqlite3_bind_text(*st, 1, p1, -1, SQLITE_TRANSIENT);
-	if (p2)
-		sqlite3_bind_text(*st, 2, p2, -1, SQLITE_TRANSIENT);
-	return 0;
-}
-
-/* Returns a copy of column i of the current row of st ("" for NULL), or
- * NULL when out of memory.  Caller frees. */
-static char *column_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *v = sqlite3_column_text(st, i);
-
-	return strdup(v ? (const char *)v : "");
-}
-
 /* Returns the first ref field of s (NULL is fine) referring to type
  * target, or NULL. */
 static const struct kt_field *ref_field(const struct kt_schema *s, const char *target)
@@ -81,43 +52,11 @@ static int find_by(struct kt_books *b, const struct kt_schema *s, enum kt_ftype 
                    const char *value, const struct kt_field *ref, char **id,
                    char **ref_value, struct kt_error *err)
 {
-	char *seen = NULL;
-	int rc = s ? access_where(b, s, ACCESS_READ, &seen, err) : 0;
+	int rc = s ? books_identity(b, err) : 0;
 
-	for (size_t i = 0; !rc && s && i < s->nfields; i++) {
-		const struct kt_field *f = &s->fields[i];
-		struct kt_buf sql = { 0 };
-		sqlite3_stmt *st;
-		int step;
-
-		if (f->type != t)
-			continue;
-		if (kt_buf_addf(&sql, "SELECT id, \"%s\" FROM \"%s\" WHERE \"%s\" = ?",
-		                ref ? ref->name : "id", s->name, f->name) ||
-		    (ref && kt_buf_addf(&sql, " AND \"%s\" IS NOT NULL", ref->name)) ||
-		    (seen && kt_buf_addf(&sql, " AND (%s)", seen)) ||
-		    kt_buf_adds(&sql, " ORDER BY created DESC, id LIMIT 1"))
-			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-		else if (!(rc = index_stmt(b, sql.data, &st, err)))
-			sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
-		kt_buf_free(&sql);
-		if (rc)
-			break;
-		if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-			*id = column_dup(st, 0);
-			if (ref)
-				*ref_value = column_dup(st, 1);
-			rc = 1;
-			if (!*id || (ref && !*ref_value)) {
-				free(*id);
-				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-			}
-		} else if (step != SQLITE_DONE) {
-			rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
-		}
-		sqlite3_reset(st);
-	}
-	free(seen);
+	for (size_t i = 0; !rc && s && i < s->nfields; i++)
+		if (s->fields[i].type == t)
+			rc = index_newest(b->index, &b->who, s, &s->fields[i], value, ref, id, ref_value, err);
 	return rc;
 }
 
@@ -176,40 +115,35 @@ void kt_lead_state_free(struct kt_lead_state *st)
 	free(st);
 }
 
+/* Adds a manager's login to the batch's state.  Returns 0 or
+ * KT_ENOMEM. */
+static int add_manager(void *state, const char *login)
+{
+	struct kt_lead_state *st = state;
+	char **m = realloc(st->managers, (st->n + 1) * sizeof *m);
+
+	if (!m)
+		return KT_ENOMEM;
+	st->managers = m;
+	if (!(m[st->n] = strdup(login)))
+		return KT_ENOMEM;
+	st->n++;
+	return 0;
+}
+
 /* Reads the active managers (employees with role manager and active not
  * false), by login.  Returns 0 or an error. */
 static int load_managers(struct kt_lead_state *st, struct kt_error *err)
 {
 	const struct kt_schema *e = kt_books_type(st->b, "employee");
-	const char *key = e && e->key ? e->key : "id";
-	sqlite3_stmt *q;
-	char sql[512];
-	int rc, step;
+	int rc;
 
 	if (!e || !kt_schema_field(e, "role"))
 		return 0;
-	snprintf(sql, sizeof sql, "SELECT \"%s\" FROM \"%s\" WHERE role = 'manager' AND \"%s\" IS NOT NULL%s "
-	         "ORDER BY \"%s\"", key, e->name, key,
-	         kt_schema_field(e, "active") ? " AND coalesce(active, 1) != 0" : "", key);
-	if ((rc = prepare(st->b, sql, NULL, NULL, &q, err)))
-		return rc;
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		char **m = realloc(st->managers, (st->n + 1) * sizeof *m);
-		if (!m || !(m[st->n] = column_dup(q, 0))) {
-			if (m)
-				st->managers = m;
-			sqlite3_finalize(q);
-			return kt_error_set(err, KT_ENOMEM, "out of memory");
-		}
-		st->managers = m;
-		st->n++;
-	}
-	sqlite3_finalize(q);
-	if (step != SQLITE_DONE)
-		return kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(st->b->db));
-	if (!(st->count = calloc(st->n ? st->n : 1, sizeof *st->count)))
+	rc = index_employees(st->b->index, e, "manager", add_manager, st, err);
+	if (rc == KT_ENOMEM || (!rc && !(st->count = calloc(st->n ? st->n : 1, sizeof *st->count))))
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	return 0;
+	return rc;
 }
 
 /* Returns the index of login among the active managers, or st->n. */
@@ -222,6 +156,17 @@ static size_t manager_index(const struct kt_lead_state *st, const char *login)
 	return i;
 }
 
+/* Sets the count of one owner, when an active manager.  Returns 0. */
+static int set_count(void *state, const char *owner, long count)
+{
+	struct kt_lead_state *st = state;
+	size_t i = manager_index(st, owner);
+
+	if (i < st->n)
+		st->count[i] = count;
+	return 0;
+}
+
 /* Counts, for each active manager, the leads the rule weighs (see
  * kt_lead_prepare() in kontora.h): round-robin those without a client
  * created this month (UTC, of the books' clock), least-loaded the open
@@ -229,51 +174,23 @@ static size_t manager_index(const struct kt_lead_state *st, const char *login)
  * error. */
 static int load_counts(struct kt_lead_state *st, struct kt_error *err)
 {
-	const struct kt_schema *s = st->lead;
-	const struct kt_flow *f = kt_books_flow(st->b, s->name);
-	const struct kt_field *client = ref_field(s, "client");
-	struct kt_buf sql = { 0 };
-	sqlite3_stmt *q;
-	char month[21] = "";
-	int rc, step;
+	const struct kt_flow *f = kt_books_flow(st->b, st->lead->name);
+	const struct kt_field *client = ref_field(st->lead, "client");
+	struct index_count q = { .s = st->lead };
+	char month[21];
 
-	/* A scan: through the partial index on the owner SQLite visits every
-	 * lead by its rowid, 1.4 s against 0.3 s at a million leads. */
-	rc = kt_buf_addf(&sql, "SELECT \"%s\", count(*) FROM \"%s\" NOT INDEXED WHERE \"%s\" IS NOT NULL",
-	                 s->owner, s->name, s->owner);
-	if (!rc && st->rule == RULE_ROUND_ROBIN) {
+	if (st->rule == RULE_ROUND_ROBIN) {
 		kt_datetime_format(kt_books_now(st->b), month);
 		memcpy(month + 8, "01T00:00:00Z", 13);
-		rc = kt_buf_adds(&sql, " AND created >= ?");
-		if (!rc && client)
-			rc = kt_buf_addf(&sql, " AND \"%s\" IS NULL", client->name);
+		q.since = month;
+		q.empty = client ? client->name : NULL;
 	}
-	if (!rc && st->rule == RULE_LEAST_LOADED && f && f->narchive) {
-		rc = kt_buf_addf(&sql, " AND (\"%s\" IS NULL OR \"%s\" NOT IN (", f->field, f->field);
-		for (size_t i = 0; !rc && i < f->narchive; i++) {
-			char *lit = sqlite3_mprintf("%Q", f->archive[i]);
-			rc = !lit || kt_buf_addf(&sql, "%s%s", i ? ", " : "", lit);
-			sqlite3_free(lit);
-		}
-		rc = rc || kt_buf_adds(&sql, "))");
+	if (st->rule == RULE_LEAST_LOADED && f) {
+		q.state = f->field;
+		q.not_in = f->archive;
+		q.n = f->narchive;
 	}
-	if (rc || kt_buf_addf(&sql, " GROUP BY \"%s\"", s->owner)) {
-		kt_buf_free(&sql);
-		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	}
-	rc = prepare(st->b, sql.data, *month ? month : NULL, NULL, &q, err);
-	kt_buf_free(&sql);
-	if (rc)
-		return rc;
-	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-		size_t i = manager_index(st, (const char *)sqlite3_column_text(q, 0));
-		if (i < st->n)
-			st->count[i] = (long)sqlite3_column_int64(q, 1);
-	}
-	sqlite3_finalize(q);
-	if (step != SQLITE_DONE)
-		return kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(st->b->db));
-	return 0;
+	return index_owner_counts(st->b->index, &q, set_count, st, err);
 }
 
 /* Counts a lead given to login in the state, as the books will count it
@@ -306,7 +223,7 @@ static int load(struct kt_lead_state *st, struct kt_error *err)
 
 	if (st->loaded)
 		return 0;
-	if ((rc = index_open(st->b, err)) || (rc = load_managers(st, err)) ||
+	if ((rc = index_open(st->b->index, err)) || (rc = load_managers(st, err)) ||
 	    (rc = load_counts(st, err)))
 		return rc;
 	st->loaded = 1;
@@ -457,7 +374,7 @@ int kt_lead_prepare(struct kt_lead_state *st, char *const *names, char *const *v
 	for (size_t i = 0; !rc && i < n; i++)
 		if (report_set(r, names[i], values[i]))
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	if (rc || (rc = index_open(st->b, err)) ||
+	if (rc || (rc = index_open(st->b->index, err)) ||
 	    (rc = link_client(st, client, names, values, n, r, &manager, err)) || !owner)
 		goto done;
 	int has_client = client || r->client;
@@ -523,7 +440,7 @@ int kt_change_assign(struct kt_change *c, const struct kt_schema *s, const char 
 
 	if (!s->owner)
 		return kt_error_set(err, KT_EINVAL, "%s has no owner field (%s)", s->name, s->file);
-	if (!e || (rc = index_exists(b, e, e->key, login, NULL, who, err)) == 0)
+	if (!e || (rc = index_exists(b->index, e, e->key, login, NULL, who, err)) == 0)
 		return kt_error_set(err, KT_ENOTFOUND, "no employee \"%s\"", login);
 	if (rc < 0)
 		return rc;
@@ -540,73 +457,3 @@ int kt_change_assign(struct kt_change *c, const struct kt_schema *s, const char 
 }
 
 /* ---------------------------------------------------------- processed */
-
-/* Sets processed=true on the record id of s when it is false (per the
- * index: what HEAD says; a record added by this same change is not
- * there, so an import's own task on its new lead leaves the lead
- * marked).  Returns 0 or an error. */
-static int mark_processed(struct kt_change *c, const struct kt_schema *s, const char *id,
-                          struct kt_error *err)
-{
-	struct kt_books *b = change_books(c);
-	char *names[] = { "processed" }, *values[] = { "true" };
-	sqlite3_stmt *q;
-	char sql[256];
-	int rc, step, unprocessed;
-
-	snprintf(sql, sizeof sql, "SELECT processed FROM \"%s\" WHERE id = ?", s->name);
-	if ((rc = index_open(b, err)) || (rc = prepare(b, sql, id, NULL, &q, err)))
-		return rc;
-	step = sqlite3_step(q);
-	unprocessed = step == SQLITE_ROW && sqlite3_column_type(q, 0) == SQLITE_INTEGER &&
-	              sqlite3_column_int64(q, 0) == 0;
-	sqlite3_finalize(q);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(b->db));
-	/* The mark goes with an action the caller was let take: no edit line
-	 * of the workflow is asked (a note on a won lead processes it too). */
-	return unprocessed ? change_set(c, s, id, names, values, 1, 0, err) : 0;
-}
-
-/* Returns 1 if records of s carry the processed mark. */
-static int has_processed(const struct kt_schema *s)
-{
-	const struct kt_field *f = kt_schema_field(s, "processed");
-
-	return f && f->type == KT_BOOL;
-}
-
-/* An edit of the record id of s that does not set processed itself marks
- * it processed.  See internal.h. */
-int processed_touch(struct kt_change *c, const struct kt_schema *s, const char *id,
-                    char *const *names, size_t n, struct kt_error *err)
-{
-	if (!has_processed(s))
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(names[i], "processed"))
-			return 0;
-	return mark_processed(c, s, id, err);
-}
-
-/* A record added on the record id (a note, a task) marks it processed.
- * See internal.h. */
-int processed_touch_on(struct kt_change *c, const char *id, struct kt_error *err)
-{
-	const struct kt_schema *s = kt_books_type_by_prefix(change_books(c), *id);
-	struct kt_error denied = { 0 };
-	int rc;
-
-	/* A lead added by the same change (an import's, with its task) keeps
-	 * its mark. */
-	if (!s || !has_processed(s) || !id_valid(s, id) || change_adds(c, s, id))
-		return 0;
-	/* Only someone who may change it processes it: a note by another
-	 * leaves it marked. */
-	rc = access_record(change_books(c), s, id, ACCESS_WRITE, &denied);
-	if (rc == KT_EACCESS)
-		return 0;
-	if (rc)
-		return kt_error_set(err, rc, "%s", denied.msg);
-	return mark_processed(c, s, id, err);
-}

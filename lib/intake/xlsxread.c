@@ -14,7 +14,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "internal.h"
+#include "intake/intake.h"
 
 /* No part of a lead export comes near this; a larger one is a zip bomb. */
 #define MAX_PART ((size_t)256 << 20)

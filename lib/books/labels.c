@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "books/books.h"
 
 /* A label key split: what (a type or a dictionary) and, for
  * label.WHAT.NAME, name; both point into buf. */
@@ -52,7 +52,7 @@ static int dict_has(struct kt_books *b, const char *what, const char *id)
 	return 0;
 }
 
-/* Checks a label key and value.  See internal.h. */
+/* Checks a label key and value.  See books.h. */
 int label_check(struct kt_books *b, const char *key, const char *value,
                 struct kt_error *err)
 {
@@ -80,7 +80,7 @@ int label_check(struct kt_books *b, const char *key, const char *value,
 	return kt_error_set(err, KT_EINVAL, "%s: no record type or dictionary %s", key, k.what);
 }
 
-/* Frees the kept dictionary labels.  See internal.h. */
+/* Frees the kept dictionary labels.  See books.h. */
 void labels_free(struct kt_books *b)
 {
 	for (size_t i = 0; i < 2 * b->nlabels; i++)

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "intake/intake.h"
 
 /* The state of one parse: the result being built and the decoder. */
 struct intake_parse {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "intake/intake.h"
 
 /* The input names each lead field is looked for under, in order, when
  * kontora.conf does not say: what Tilda posts and what form services and

@@ -1,0 +1,118 @@
+/*
+ * record.c - reading one record, found through the index, and turning
+ * what people type into what is stored.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "books/books.h"
+
+/* Resolves a reference value to the id (or key) it is stored as.  Returns
+ * 0 and *out (caller frees), or an error naming the field. */
+static int resolve_ref(struct kt_books *b, const struct kt_field *f,
+                       const char *v, char **out, struct kt_error *err)
+{
+	const struct kt_schema *t = kt_books_type(b, f->arg);
+	const struct kt_schema *found;
+	int rc;
+
+	if (!t)
+		return kt_error_set(err, KT_ESCHEMA, "%s: refers to type %s, which has no schema", f->name, f->arg);
+	if (t->key) {
+		rc = index_exists(b->index, t, t->key, v, NULL, NULL, err);
+		if (rc < 0)
+			return rc;
+		if (rc)
+			return (*out = strdup(v)) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	char *id;
+	rc = kt_resolve_id(b, t->name, v, &id, &found, err);
+	if (rc == KT_ENOTFOUND)
+		return kt_error_set(err, KT_EINVAL, "%s: no %s \"%s\"", f->name, t->name, v);
+	if (rc)
+		return kt_error_set(err, rc, "%s: %s", f->name, err->msg);
+	if (!t->key) {
+		*out = id;
+		return 0;
+	}
+	/* Records referred to by key are stored by key, even when named by id. */
+	struct kt_record *r;
+	rc = kt_record_read(b, t, id, &r, err);
+	free(id);
+	if (rc)
+		return rc;
+	*out = strdup(kt_record_get(r, t->key));
+	kt_record_free(r);
+	return *out ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
+}
+
+/* Resolves a value against the books.  See books.h. */
+int value_resolve(struct kt_books *b, const struct kt_field *f,
+                       const char *value, char **out, struct kt_error *err)
+{
+	char *v;
+	int rc = kt_value_normalize(f, value, &v, err);
+
+	if (rc || !*v || (f->type != KT_DICT && f->type != KT_REF)) {
+		*out = rc ? NULL : v;
+		return rc;
+	}
+	if (f->type == KT_REF) {
+		rc = resolve_ref(b, f, v, out, err);
+		free(v);
+		return rc;
+	}
+	struct kt_error derr = { 0 };
+	const struct dict *d = books_dict(b, f->arg, &derr);
+	const char *id = d ? dict_lookup(d, v) : NULL;
+	if (derr.code) {
+		free(v);
+		*err = derr;
+		return derr.code;
+	}
+	if (!id) {
+		rc = kt_error_set(err, KT_EINVAL, "%s: \"%s\" is not in dicts/%s.csv", f->name, v, f->arg);
+		free(v);
+		return rc;
+	}
+	free(v);
+	return (*out = strdup(id)) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
+}
+
+/* Reads a record.  See kontora.h. */
+int kt_record_read(struct kt_books *b, const struct kt_schema *s,
+                   const char *id, struct kt_record **out, struct kt_error *err)
+{
+	struct store_file f = { 0 };
+	struct kt_csv *csv = NULL;
+	char *path;
+	const char *buf;
+	size_t len, start, end;
+	int rc = index_shard_of(b->index, s, id, &path, err);
+
+	if (!rc && (rc = access_record(b, s, id, ACCESS_READ, err)))
+		free(path);
+	if (rc)
+		return rc;
+	if ((rc = store_read(b->store, path, &f, err)))
+		goto done;
+	buf = f.data;
+	len = f.len;
+	if (!shard_find_row(buf, len, id, &start, &end)) {
+		rc = kt_error_set(err, KT_ENOTFOUND, "%s: no row %s; run kontora reindex", path, id);
+		goto done;
+	}
+	if ((rc = shard_parse_range(buf, len, start, end, path, &csv, err)))
+		goto done;
+	if (csv->nrows != 1)
+		rc = kt_error_set(err, KT_ECSV, "%s: the row of %s is malformed; run kontora check", path, id);
+	else if (record_from_row(s, csv->header, csv->nheader, csv->rows[0].fields,
+	                         csv->rows[0].nfields, out))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+done:
+	kt_csv_free(csv);
+	store_file_free(&f);
+	free(path);
+	return rc;
+}

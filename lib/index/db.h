@@ -1,0 +1,56 @@
+/*
+ * db.h - inside the index wing: the SQLite database behind struct index
+ * and the helpers its files share.  The one header of libkontora that
+ * includes sqlite3.h; only lib/index/ includes it (make lint).
+ */
+#ifndef KT_INDEX_DB_H
+#define KT_INDEX_DB_H
+
+#include <sqlite3.h>
+
+#include "index/index.h"
+
+struct index {
+	sqlite3 *db;                /* opened by index_open() */
+	sqlite3_stmt **stmts;       /* statements kept by index_stmt(), by SQL */
+	size_t nstmts;
+	struct strmap stmt_of;
+	struct store *store;        /* the books the index reflects */
+	const struct types *types;  /* HEAD's, owned by the caller */
+	char schemas_tree[41];      /* the tree they came from: a new one rebuilds */
+	void (*progress)(void *arg, const char *what, size_t done, size_t total);
+	void *progress_arg;
+	int fresh;                  /* brought to HEAD under the write lock at the */
+	unsigned long fresh_at;     /* store's generation fresh_at: no writer can
+	                             * have moved HEAD since */
+};
+
+/* Sets err from SQLite's last message on db, naming what; returns
+ * KT_EDB. */
+int db_fail(sqlite3 *db, struct kt_error *err, const char *what);
+/* Runs SQL without results.  Returns 0 or KT_EDB. */
+int db_exec(sqlite3 *db, const char *sql, struct kt_error *err);
+/* Prepares sql on db into *st (sqlite3_finalize).  Returns 0 or KT_EDB. */
+int db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct kt_error *err);
+
+/* Returns in *st the statement of sql on the open index, prepared once
+ * and kept (owned by ix): reset and without bindings.  The caller resets
+ * it when done, and never finalizes it.  For what runs once per record
+ * of a batch.  Returns 0 or KT_EDB. */
+int index_stmt(struct index *ix, const char *sql, sqlite3_stmt **st, struct kt_error *err);
+
+/* Sets the meta value of key.  Returns 0 or an error. */
+int meta_set(sqlite3 *db, const char *key, const char *value, struct kt_error *err);
+
+/* Returns 1 if fields of type t are full-text searched. */
+int field_searched(enum kt_ftype t);
+/* Returns 1 if the full-text table has been built and is kept current. */
+int fts_built(struct index *ix);
+/* Returns the rowid in fts of the row rowid of s's table: the type's
+ * number in the top bits. */
+int64_t fts_rowid(const struct index *ix, const struct kt_schema *s, int64_t rowid);
+/* Appends the folded searchable text of a value of type t to body.
+ * Returns 0 or KT_ENOMEM. */
+int add_searchable(struct kt_buf *body, enum kt_ftype t, const char *v, size_t len);
+
+#endif

@@ -1,0 +1,765 @@
+/*
+ * index.c - the SQLite index in .git/kontora/index.db.
+ *
+ * One table per type (a column per field, rows appended in load order:
+ * SQLite is fastest appending), a full-text table fts whose rowids are the
+ * type tables' rowids, and meta (the commit it reflects, the schemas it was
+ * built from, whether fts is built).  fts is built by the first search,
+ * not by a rebuild, and kept current from then on.  It is never versioned and always rebuildable.  When HEAD
+ * moves, the two trees are diffed and, in each changed shard, only the
+ * rows between the common head and tail of the two blobs are rewritten.
+ */
+#include <csv.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "index/db.h"
+
+/* The layout of the index; an index of another layout is rebuilt. */
+#define INDEX_FORMAT "6"
+
+/* Sets err from SQLite's last message on db; returns KT_EDB. */
+int db_fail(sqlite3 *db, struct kt_error *err, const char *what)
+{
+	return kt_error_set(err, KT_EDB, "index: %s: %s", what, db ? sqlite3_errmsg(db) : "cannot open");
+}
+
+/* Runs SQL without results.  Returns 0 or KT_EDB. */
+int db_exec(sqlite3 *db, const char *sql, struct kt_error *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return 0;
+	kt_error_set(err, KT_EDB, "index: %s", msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	return KT_EDB;
+}
+
+/* SQL collation "ru": Russian order ignoring case and ё. */
+static int collate_ru(void *arg, int alen, const void *a, int blen, const void *b)
+{
+	return kt_collate(a, (size_t)alen, b, (size_t)blen);
+}
+
+/* SQL function fold(text): kt_fold(). */
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *s = sqlite3_value_text(argv[0]);
+	char *f = s ? kt_fold((const char *)s) : NULL;
+
+	if (f)
+		sqlite3_result_text(ctx, f, -1, free);
+	else
+		sqlite3_result_null(ctx);
+}
+
+/* Returns 1 if fields of type t are full-text searched. */
+int field_searched(enum kt_ftype t)
+{
+	return t == KT_TEXT || t == KT_PHONE || t == KT_EMAIL || t == KT_INN;
+}
+
+/* Returns the SQL column type for t. */
+static const char *sql_type(enum kt_ftype t)
+{
+	return t == KT_INT || t == KT_MONEY || t == KT_BOOL ? "INTEGER" : "TEXT";
+}
+
+/* Returns 1 if lists filter on fields of f's kind often enough to index
+ * (phones: kt_lookup_phone; on, the record of any type a task or an
+ * activity is about: the client card; phones and e-mails: a new lead's
+ * dedupe); the indexes leave empty values out (partial), which keeps
+ * them small. */
+static int indexed(const struct kt_field *f)
+{
+	return f->unique || f->type == KT_REF || f->type == KT_PHONE || f->type == KT_EMAIL ||
+	       !strcmp(f->name, "on");
+}
+
+/* Creates the tables of every type.  Indexes come after the bulk load. */
+static int create_tables(struct index *ix, struct kt_error *err)
+{
+	struct kt_buf sql = { 0 };
+	int rc = kt_buf_adds(&sql,
+		"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+		"CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='unicode61');");
+
+	for (size_t t = 0; !rc && t < ix->types->n; t++) {
+		const struct kt_schema *s = ix->types->v[t];
+		rc = kt_buf_addf(&sql, "CREATE TABLE \"%s\"(id TEXT NOT NULL", s->name);
+		for (size_t i = 0; !rc && i < s->nfields; i++)
+			rc = kt_buf_addf(&sql, ", \"%s\" %s", s->fields[i].name, sql_type(s->fields[i].type));
+		if (!rc)
+			rc = kt_buf_adds(&sql, ", created TEXT, _shard TEXT);");
+	}
+	rc = rc ? kt_error_set(err, KT_ENOMEM, "out of memory") : db_exec(ix->db, sql.data, err);
+	kt_buf_free(&sql);
+	return rc;
+}
+
+/* Creates the secondary indexes.  Returns 0 or an error. */
+static int create_indexes(struct index *ix, struct kt_error *err)
+{
+	struct kt_buf sql = { 0 };
+	int rc = 0;
+
+	for (size_t t = 0; !rc && t < ix->types->n; t++) {
+		const struct kt_schema *s = ix->types->v[t];
+		/* Not UNIQUE: a books edited by hand may hold a duplicate id, which
+		 * kontora check reports; the index must still build. */
+		rc = kt_buf_addf(&sql, "CREATE INDEX \"%s_id\" ON \"%s\"(id);", s->name, s->name);
+		for (size_t i = 0; !rc && i < s->nfields; i++)
+			if (indexed(&s->fields[i]))
+				rc = kt_buf_addf(&sql, "CREATE INDEX \"%s_%s\" ON \"%s\"(\"%s\") WHERE \"%s\" IS NOT NULL;",
+				                 s->name, s->fields[i].name, s->name, s->fields[i].name,
+				                 s->fields[i].name);
+	}
+	if (rc)
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	else if (sql.len)
+		rc = db_exec(ix->db, sql.data, err);
+	kt_buf_free(&sql);
+	return rc;
+}
+
+static void meta_get(sqlite3 *db, const char *key, char *out, size_t size);
+
+/* Returns 1 if the full-text table has been built and is kept current. */
+int fts_built(struct index *ix)
+{
+	char v[8];
+
+	meta_get(ix->db, "fts", v, sizeof v);
+	return !strcmp(v, "1");
+}
+
+/* Returns the rowid in fts of a row of type s: the type's number above
+ * its rowid in the type's table. */
+int64_t fts_rowid(const struct index *ix, const struct kt_schema *s, int64_t rowid)
+{
+	int64_t t = 0;
+
+	while ((size_t)t < ix->types->n && ix->types->v[t] != s)
+		t++;
+	return t << 40 | rowid;
+}
+
+/* Appends the folded searchable text of value (of type t) to body: a phone
+ * also without +7, so that the digits people dial find it. */
+int add_searchable(struct kt_buf *body, enum kt_ftype t, const char *v, size_t len)
+{
+	char *copy = strndup(v, len), *folded = copy ? kt_fold(copy) : NULL;
+	int rc = !folded || (body->len && kt_buf_addc(body, ' ')) || kt_buf_adds(body, folded);
+
+	if (!rc && t == KT_PHONE && len == 12 && !strncmp(v, "+7", 2))
+		rc = kt_buf_addc(body, ' ') || kt_buf_add(body, v + 2, 10);
+	free(copy);
+	free(folded);
+	return rc ? KT_ENOMEM : 0;
+}
+
+/* ------------------------------------------------------------ loading */
+
+/* The state of loading one shard's rows into the index. */
+struct loader {
+	struct index *ix;
+	const struct kt_schema *s;
+	const char *path;
+	sqlite3_stmt *insert, *fts_insert;
+	long *slot;            /* per header column: field number + 1, 0 id, -1 created, -2 unknown */
+	size_t nslot, cap;
+	size_t col;            /* column of the field being read */
+	int header;            /* reading the header row */
+	int has_id;            /* the row has a well-formed id */
+	int fts;               /* fts is built: keep it current */
+	struct kt_buf body;    /* folded searchable text of the row */
+	int rc;
+	struct kt_error *err;
+};
+
+/* Binds one field of a data row to the insert statement. */
+static void bind_field(struct loader *l, long slot, const char *v, size_t len)
+{
+	sqlite3_stmt *st = l->insert;
+
+	if (slot == 0) {
+		l->has_id = len == 8;
+		sqlite3_bind_text(st, 1, v, (int)len, SQLITE_TRANSIENT);
+		return;
+	}
+	int pos = slot == -1 ? (int)l->s->nfields + 2 : (int)slot + 1;
+	if (!len) {
+		sqlite3_bind_null(st, pos);
+		return;
+	}
+	const struct kt_field *f = slot > 0 ? &l->s->fields[slot - 1] : NULL;
+	char num[48];
+	int64_t n;
+	if (f && (f->type == KT_MONEY || f->type == KT_INT || f->type == KT_BOOL) && len < sizeof num) {
+		memcpy(num, v, len);
+		num[len] = '\0';
+		char *end;
+		if (f->type == KT_MONEY && !kt_money_parse(num, &n))
+			return (void)sqlite3_bind_int64(st, pos, n);
+		if (f->type == KT_INT && (n = strtoll(num, &end, 10), !*end))
+			return (void)sqlite3_bind_int64(st, pos, n);
+		if (f->type == KT_BOOL && bool_value(num) >= 0)
+			return (void)sqlite3_bind_int64(st, pos, bool_value(num));
+	}
+	sqlite3_bind_text(st, pos, v, (int)len, SQLITE_TRANSIENT);
+	if (f && l->fts && field_searched(f->type) && add_searchable(&l->body, f->type, v, len))
+		l->rc = kt_error_set(l->err, KT_ENOMEM, "out of memory");
+}
+
+/* libcsv's field callback. */
+static void on_field(void *data, size_t len, void *arg)
+{
+	struct loader *l = arg;
+	const char *v = data ? data : "";
+
+	if (l->rc)
+		return;
+	if (l->header) {
+		if (l->nslot == l->cap) {
+			size_t cap = l->cap ? 2 * l->cap : 32;
+			long *s = realloc(l->slot, cap * sizeof *s);
+			if (!s) {
+				l->rc = kt_error_set(l->err, KT_ENOMEM, "out of memory");
+				return;
+			}
+			l->slot = s;
+			l->cap = cap;
+		}
+		char name[128];
+		snprintf(name, sizeof name, "%.*s", (int)(len < 127 ? len : 127), v);
+		long slot = -2;
+		if (!strcmp(name, "id"))
+			slot = 0;
+		else if (!strcmp(name, "created"))
+			slot = -1;
+		else
+			for (size_t i = 0; i < l->s->nfields; i++)
+				if (!strcmp(l->s->fields[i].name, name))
+					slot = (long)i + 1;
+		l->slot[l->nslot++] = slot;
+		return;
+	}
+	if (l->col < l->nslot && l->slot[l->col] != -2)
+		bind_field(l, l->slot[l->col], v, len);
+	l->col++;
+}
+
+/* libcsv's row callback: inserts the row bound so far. */
+static void on_row(int c, void *arg)
+{
+	struct loader *l = arg;
+
+	if (l->rc)
+		return;
+	if (l->header) {
+		l->header = 0;
+		return;
+	}
+	l->col = 0;
+	if (l->has_id) {
+		sqlite3_bind_text(l->insert, (int)l->s->nfields + 3, l->path, -1, SQLITE_STATIC);
+		if (sqlite3_step(l->insert) != SQLITE_DONE)
+			l->rc = db_fail(l->ix->db, l->err, l->path);
+	}
+	if (l->has_id && l->fts && !l->rc) {
+		sqlite3_bind_int64(l->fts_insert, 1, fts_rowid(l->ix, l->s, sqlite3_last_insert_rowid(l->ix->db)));
+		sqlite3_bind_text(l->fts_insert, 2, l->body.data ? l->body.data : "", (int)l->body.len, SQLITE_STATIC);
+		if (sqlite3_step(l->fts_insert) != SQLITE_DONE)
+			l->rc = db_fail(l->ix->db, l->err, l->path);
+	}
+	/* A row whose id is malformed is left out; kontora check reports it. */
+	sqlite3_reset(l->insert);
+	sqlite3_reset(l->fts_insert);
+	sqlite3_clear_bindings(l->insert);
+	kt_buf_reset(&l->body);
+	l->has_id = 0;
+}
+
+/* Prepares sql into *st (the caller finalizes).  Returns 0 or KT_EDB. */
+int db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct kt_error *err)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
+		return db_fail(db, err, sql);
+	return 0;
+}
+
+/* Prepares the loader's statements for type s.  Returns 0 or an error. */
+static int loader_init(struct loader *l, struct index *ix, const struct kt_schema *s,
+                       struct kt_error *err)
+{
+	struct kt_buf sql = { 0 };
+	int rc = kt_buf_addf(&sql, "INSERT INTO \"%s\"(id", s->name);
+
+	memset(l, 0, sizeof *l);
+	l->ix = ix;
+	l->s = s;
+	l->err = err;
+	l->fts = fts_built(ix);
+	for (size_t i = 0; !rc && i < s->nfields; i++)
+		rc = kt_buf_addf(&sql, ", \"%s\"", s->fields[i].name);
+	if (!rc)
+		rc = kt_buf_adds(&sql, ", created, _shard) VALUES(?");
+	for (size_t i = 0; !rc && i < s->nfields + 2; i++)
+		rc = kt_buf_adds(&sql, ", ?");
+	if (!rc)
+		rc = kt_buf_adds(&sql, ")");
+	if (rc)
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (!rc)
+		rc = db_prepare(ix->db, sql.data, &l->insert, err);
+	if (!rc && l->fts)
+		rc = db_prepare(ix->db, "INSERT INTO fts(rowid, body) VALUES(?, ?)", &l->fts_insert, err);
+	kt_buf_free(&sql);
+	return rc;
+}
+
+static void loader_free(struct loader *l)
+{
+	sqlite3_finalize(l->insert);
+	sqlite3_finalize(l->fts_insert);
+	free(l->slot);
+	kt_buf_free(&l->body);
+}
+
+/* Streams CSV rows (a header, then rows) into the index.  Returns 0 or an
+ * error. */
+static int load_rows(struct loader *l, const char *path, const char *header,
+                     size_t hlen, const char *rows, size_t len)
+{
+	struct csv_parser p;
+
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
+		return kt_error_set(l->err, KT_ENOMEM, "out of memory");
+	csv_set_space_func(&p, NULL);
+	l->path = path;
+	l->header = 1;
+	l->nslot = 0;
+	l->col = 0;
+	if (csv_parse(&p, header, hlen, on_field, on_row, l) != hlen ||
+	    csv_parse(&p, rows, len, on_field, on_row, l) != len ||
+	    csv_fini(&p, on_field, on_row, l)) {
+		if (!l->rc)
+			l->rc = kt_error_set(l->err, KT_ECSV, "%s: malformed CSV (%s); run kontora check",
+			                     path, csv_strerror(csv_error(&p)));
+	}
+	csv_free(&p);
+	return l->rc;
+}
+
+/* Deletes the rows whose ids start the rows of [start, end) of buf, and
+ * their full text.  Returns 0 or an error. */
+static int delete_rows(struct index *ix, const struct kt_schema *s,
+                       const char *buf, size_t len, size_t start, size_t end,
+                       struct kt_error *err)
+{
+	sqlite3_stmt *del = NULL, *fts = NULL;
+	char sql[256];
+	int rc, with_fts = fts_built(ix);
+
+	snprintf(sql, sizeof sql, "DELETE FROM \"%s\" WHERE id = ? RETURNING rowid", s->name);
+	if ((rc = db_prepare(ix->db, sql, &del, err)) ||
+	    (with_fts && (rc = db_prepare(ix->db, "DELETE FROM fts WHERE rowid = ?", &fts, err))))
+		goto done;
+	for (size_t pos = start; !rc && pos < end; pos = shard_row_end(buf, len, pos)) {
+		size_t idlen = strcspn(buf + pos, ",\n");
+		if (idlen != 8 || pos + idlen > len)
+			continue;
+		sqlite3_bind_text(del, 1, buf + pos, 8, SQLITE_STATIC);
+		int step;
+		while ((step = sqlite3_step(del)) == SQLITE_ROW && with_fts) {
+			sqlite3_bind_int64(fts, 1, fts_rowid(ix, s, sqlite3_column_int64(del, 0)));
+			if (sqlite3_step(fts) != SQLITE_DONE)
+				step = SQLITE_ERROR;
+			sqlite3_reset(fts);
+		}
+		if (step != SQLITE_DONE && step != SQLITE_ROW)
+			rc = db_fail(ix->db, err, "delete");
+		sqlite3_reset(del);
+	}
+done:
+	sqlite3_finalize(del);
+	sqlite3_finalize(fts);
+	return rc;
+}
+
+/* Returns the start of the row of buf holding offset at (rows begin after
+ * the header). */
+static size_t row_start(const char *buf, size_t len, size_t at)
+{
+	size_t pos = shard_header_len(buf, len), next;
+
+	while (pos < len && (next = shard_row_end(buf, len, pos)) <= at)
+		pos = next;
+	return pos;
+}
+
+/* Returns the end of the row of buf holding offset at, scanning from the
+ * row start from. */
+static size_t row_finish(const char *buf, size_t len, size_t from, size_t at)
+{
+	size_t pos = from;
+
+	while (pos < len && pos < at)
+		pos = shard_row_end(buf, len, pos);
+	return pos;
+}
+
+/* Returns 1 if the rows of buf after its header of hlen bytes are in
+ * strictly increasing id order, as kontora writes them. */
+static int ids_ascending(const char *buf, size_t len, size_t hlen)
+{
+	const char *prev = NULL;
+
+	for (size_t pos = hlen; pos < len; pos = shard_row_end(buf, len, pos)) {
+		if (len - pos < 8 || (prev && memcmp(prev, buf + pos, 8) >= 0))
+			return 0;
+		prev = buf + pos;
+	}
+	return 1;
+}
+
+/* Brings the index from the old to the new rows of a shard whose rows are
+ * both in id order: one merge of the two, so that only the rows added,
+ * changed or removed are touched (an import inserts thousands of rows all
+ * over a shard).  Consecutive rows are deleted and loaded in runs.
+ * Returns 0 or an error. */
+static int merge_rows(struct index *ix, const struct kt_schema *s, struct loader *l,
+                      const char *path, const char *old, size_t olen, size_t ohl,
+                      const char *new, size_t nlen, size_t nhl, struct kt_error *err)
+{
+	size_t op = ohl, np = nhl, del = op, ins = np;
+	int rc = 0;
+
+	while (!rc && (op < olen || np < nlen)) {
+		size_t oe = op < olen ? shard_row_end(old, olen, op) : op;
+		size_t ne = np < nlen ? shard_row_end(new, nlen, np) : np;
+		int cmp = op >= olen ? 1 : np >= nlen ? -1 : memcmp(old + op, new + np, 8);
+		int same = !cmp && oe - op == ne - np && !memcmp(old + op, new + np, oe - op);
+		/* A row kept as it is ends the runs before it. */
+		if (same) {
+			if (del < op)
+				rc = delete_rows(ix, s, old, olen, del, op, err);
+			if (!rc && ins < np)
+				rc = load_rows(l, path, new, nhl, new + ins, np - ins);
+		}
+		if (cmp <= 0)
+			op = oe;
+		if (cmp >= 0)
+			np = ne;
+		if (same)
+			del = op, ins = np;
+	}
+	if (!rc && del < op)
+		rc = delete_rows(ix, s, old, olen, del, op, err);
+	if (!rc && ins < np)
+		rc = load_rows(l, path, new, nhl, new + ins, np - ins);
+	return rc;
+}
+
+/* Brings the index from the old to the new text of one shard.  Returns 0
+ * or an error. */
+static int update_shard(struct index *ix, const struct kt_schema *s, const char *path,
+                        const char *old, size_t olen, const char *new, size_t nlen,
+                        struct kt_error *err)
+{
+	struct loader l;
+	size_t ohl = shard_header_len(old, olen), nhl = shard_header_len(new, nlen);
+	size_t ostart = ohl, oend = olen, nstart = nhl, nend = nlen;
+	int rc, same_header = ohl == nhl && ohl && !memcmp(old, new, ohl);
+
+	if (same_header && ids_ascending(old, olen, ohl) && ids_ascending(new, nlen, nhl)) {
+		if (!(rc = loader_init(&l, ix, s, err)))
+			rc = merge_rows(ix, s, &l, path, old, olen, ohl, new, nlen, nhl, err);
+		loader_free(&l);
+		return rc;
+	}
+	/* Rows out of order (a file edited by hand): what differs between the
+	 * common beginning and end is reloaded. */
+	if (same_header) {
+		size_t p = 0, q = 0, max = olen < nlen ? olen : nlen;
+		while (p < max && old[p] == new[p])
+			p++;
+		while (q < max - p && old[olen - 1 - q] == new[nlen - 1 - q])
+			q++;
+		ostart = nstart = row_start(old, olen, p);
+		oend = row_finish(old, olen, ostart, olen - q);
+		nend = row_finish(new, nlen, nstart, nlen - q);
+	}
+	if ((rc = delete_rows(ix, s, old, olen, ostart, oend, err)))
+		return rc;
+	if (nstart >= nend)
+		return 0;
+	if (!(rc = loader_init(&l, ix, s, err)))
+		rc = load_rows(&l, path, new, nhl, new + nstart, nend - nstart);
+	loader_free(&l);
+	return rc;
+}
+
+/* Returns the schema of a shard path, data/TYPE/NAME.csv or for a type
+ * split by id data/TYPE/MONTH/NAME.csv, or NULL. */
+static const struct kt_schema *type_of_path(struct index *ix, const char *path)
+{
+	const struct kt_schema *s;
+	char type[128];
+	const char *slash, *sub;
+
+	if (strncmp(path, "data/", 5) || !(slash = strchr(path + 5, '/')) ||
+	    (size_t)(slash - path - 5) >= sizeof type)
+		return NULL;
+	snprintf(type, sizeof type, "%.*s", (int)(slash - path - 5), path + 5);
+	if (!(s = types_find(ix->types, type)))
+		return NULL;
+	sub = strchr(slash + 1, '/');
+	return (s->split ? sub && !strchr(sub + 1, '/') : !sub) ? s : NULL;
+}
+
+/* Brings the index from one text of a shard to the other: one delta of
+ * a diff.  Returns 0 or an error. */
+static int apply_delta(void *index, const struct store_delta *d, struct kt_error *err)
+{
+	struct index *ix = index;
+	const struct kt_schema *s = type_of_path(ix, d->path);
+	int rc = s ? update_shard(ix, s, d->path, d->old, d->old_len, d->new, d->new_len, err) : 0;
+
+	/* Small books build in a blink: no progress for them. */
+	if (!rc && ix->progress && d->count > 64)
+		ix->progress(ix->progress_arg, "files", d->at + 1, d->count);
+	return rc;
+}
+
+/* Reads the meta value of key into out (size bytes); "" when missing. */
+static void meta_get(sqlite3 *db, const char *key, char *out, size_t size)
+{
+	sqlite3_stmt *st;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+}
+
+/* Sets the meta value of key.  Returns 0 or an error. */
+int meta_set(sqlite3 *db, const char *key, const char *value, struct kt_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((rc = db_prepare(db, "INSERT OR REPLACE INTO meta VALUES(?, ?)", &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(db, err, "meta");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Applies to the index the shards that differ between the commits from
+ * (hex, "" for none) and to.  Returns 0, 1 when from is unknown (the
+ * caller rebuilds), or an error. */
+static int apply_diff(struct index *ix, const char *from, const char *to,
+                      struct kt_error *err)
+{
+	return store_diff(ix->store, from, to, "data/", apply_delta, ix, err);
+}
+
+/* Opens db at path with kontora's collation and functions. */
+static int open_db(const char *path, sqlite3 **db, struct kt_error *err)
+{
+	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		int rc = db_fail(*db, err, path);
+		sqlite3_close(*db);
+		*db = NULL;
+		return rc;
+	}
+	sqlite3_busy_timeout(*db, 30000);
+	sqlite3_create_collation(*db, "ru", SQLITE_UTF8, NULL, collate_ru);
+	sqlite3_create_function(*db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_fold, NULL, NULL);
+	return 0;
+}
+
+static void index_close(struct index *ix);
+
+/* Builds a fresh index in a scratch file and renames it into place, so a
+ * reader never sees half an index.  Returns 0 or an error. */
+static int build(struct index *ix, struct kt_error *err)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 32], head[41];
+	int rc;
+
+	index_close(ix);
+	snprintf(path, sizeof path, "%s/index.db", store_dir(ix->store));
+	snprintf(tmp, sizeof tmp, "%s.%ld", path, (long)getpid());
+	unlink(tmp);
+	if ((rc = open_db(tmp, &ix->db, err)) ||
+	    (rc = db_exec(ix->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+	                      "PRAGMA threads=2; BEGIN", err)) ||
+	    (rc = create_tables(ix, err)) || (rc = store_head(ix->store, head, err)))
+		goto done;
+	if ((rc = apply_diff(ix, "", head, err)) || (rc = create_indexes(ix, err)))
+		goto done;
+	if ((rc = meta_set(ix->db, "commit", head, err)) ||
+	    (rc = meta_set(ix->db, "schemas", ix->schemas_tree, err)) ||
+	    (rc = meta_set(ix->db, "format", INDEX_FORMAT, err)) ||
+	    (rc = db_exec(ix->db, "COMMIT", err)))
+		goto done;
+	index_close(ix);
+	if (rename(tmp, path))
+		rc = kt_error_set(err, KT_EIO, "%s: %s", path, strerror(errno));
+	else
+		rc = open_db(path, &ix->db, err);
+done:
+	if (rc) {
+		index_close(ix);
+		unlink(tmp);
+	}
+	return rc;
+}
+
+/* Returns a kept statement.  See db.h. */
+int index_stmt(struct index *ix, const char *sql, sqlite3_stmt **st, struct kt_error *err)
+{
+	size_t at;
+
+	if (strmap_get(&ix->stmt_of, sql, &at)) {
+		*st = ix->stmts[at];
+		sqlite3_reset(*st);
+		sqlite3_clear_bindings(*st);
+		return 0;
+	}
+	sqlite3_stmt **v = realloc(ix->stmts, (ix->nstmts + 1) * sizeof *v);
+	if (!v)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	ix->stmts = v;
+	if (db_prepare(ix->db, sql, st, err))
+		return err->code;
+	if (strmap_put(&ix->stmt_of, sql, ix->nstmts)) {
+		sqlite3_finalize(*st);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	ix->stmts[ix->nstmts++] = *st;
+	return 0;
+}
+
+/* Finalizes the kept statements and closes the database; ix->db is NULL
+ * after. */
+static void index_close(struct index *ix)
+{
+	for (size_t i = 0; i < ix->nstmts; i++)
+		sqlite3_finalize(ix->stmts[i]);
+	free(ix->stmts);
+	ix->stmts = NULL;
+	ix->nstmts = 0;
+	strmap_free(&ix->stmt_of);
+	memset(&ix->stmt_of, 0, sizeof ix->stmt_of);
+	if (ix->db)
+		sqlite3_close(ix->db);
+	ix->db = NULL;
+}
+
+/* Brings an open index to HEAD inside one write transaction.  Returns 0,
+ * 1 when it must be rebuilt, or an error. */
+static int refresh(struct index *ix, struct kt_error *err)
+{
+	char have[41], head[41];
+	int rc;
+
+	/* A change asks the index thousands of times under the lock. */
+	if (store_locked(ix->store) && ix->fresh && ix->fresh_at == store_generation(ix->store))
+		return 0;
+	meta_get(ix->db, "format", have, sizeof have);
+	if (strcmp(have, INDEX_FORMAT))
+		return 1;
+	meta_get(ix->db, "schemas", have, sizeof have);
+	if (strcmp(have, ix->schemas_tree))
+		return 1;
+	/* Only HEAD's id: the commit of a big import is megabytes of
+	 * trailers, and every query comes here. */
+	meta_get(ix->db, "commit", have, sizeof have);
+	if ((rc = store_head(ix->store, head, err)))
+		return rc;
+	if (strcmp(have, head)) {
+		if ((rc = db_exec(ix->db, "BEGIN IMMEDIATE", err)))
+			return rc;
+		/* Another process may have refreshed it while we waited. */
+		meta_get(ix->db, "commit", have, sizeof have);
+		if (strcmp(have, head) && !(rc = apply_diff(ix, have, head, err)))
+			rc = meta_set(ix->db, "commit", head, err);
+		if (rc) {
+			db_exec(ix->db, "ROLLBACK", NULL);
+			return rc;
+		}
+		if ((rc = db_exec(ix->db, "COMMIT", err)))
+			return rc;
+	}
+	ix->fresh = 1;
+	ix->fresh_at = store_generation(ix->store);
+	return 0;
+}
+
+/* Opens and refreshes the index.  See index.h. */
+int index_open(struct index *ix, struct kt_error *err)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	if (!ix->db) {
+		snprintf(path, sizeof path, "%s/index.db", store_dir(ix->store));
+		if (access(path, F_OK))
+			return build(ix, err);
+		if ((rc = open_db(path, &ix->db, err)))
+			return rc;
+	}
+	rc = refresh(ix, err);
+	return rc == 1 ? build(ix, err) : rc;
+}
+
+/* Rebuilds the index.  See index.h. */
+int index_rebuild(struct index *ix, struct kt_error *err)
+{
+	return build(ix, err);
+}
+
+/* Makes the index of the books.  See index.h. */
+struct index *index_new(struct store *st, const struct types *types, const char *schemas_tree)
+{
+	struct index *ix = calloc(1, sizeof *ix);
+
+	if (!ix)
+		return NULL;
+	ix->store = st;
+	ix->types = types;
+	snprintf(ix->schemas_tree, sizeof ix->schemas_tree, "%s", schemas_tree);
+	return ix;
+}
+
+/* Frees the index.  See index.h. */
+void index_free(struct index *ix)
+{
+	if (!ix)
+		return;
+	index_close(ix);
+	free(ix);
+}
+
+/* Sets the progress function.  See index.h. */
+void index_progress(struct index *ix,
+                    void (*fn)(void *arg, const char *what, size_t done, size_t total),
+                    void *arg)
+{
+	ix->progress = fn;
+	ix->progress_arg = arg;
+}

@@ -1,0 +1,261 @@
+/*
+ * lookup.c - what the other wings ask the index about single records and
+ * values: where a record's shard is, whether a value is taken, who refers
+ * to a record or uses a dictionary entry, what an id prefix names, and
+ * the fields of a record found by a column.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index/db.h"
+
+/* Returns the shard of a record.  See index.h. */
+int index_shard_of(struct index *ix, const struct kt_schema *s,
+                   const char *id, char **shard, struct kt_error *err)
+{
+	sqlite3_stmt *st;
+	char sql[256];
+	int rc = index_open(ix, err);
+
+	*shard = NULL;
+	if (rc)
+		return rc;
+	snprintf(sql, sizeof sql, "SELECT _shard FROM \"%s\" WHERE id = ?", s->name);
+	if ((rc = db_prepare(ix->db, sql, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && !(*shard = strdup((const char *)sqlite3_column_text(st, 0))))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	sqlite3_finalize(st);
+	if (!rc && !*shard)
+		rc = kt_error_set(err, KT_ENOTFOUND, "no %s %s", s->name, id);
+	return rc;
+}
+
+/* Tells whether a value is taken.  See index.h. */
+int index_exists(struct index *ix, const struct kt_schema *s,
+                 const char *field, const char *value, const char *except,
+                 char other[9], struct kt_error *err)
+{
+	sqlite3_stmt *st;
+	char sql[512];
+	int rc = index_open(ix, err);
+
+	if (rc)
+		return rc;
+	if (!field)
+		snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE id = ?2", s->name);
+	else
+		snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE \"%s\" = ?2 AND id != ?3 LIMIT 1",
+		         s->name, field);
+	if ((rc = index_stmt(ix, sql, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	if (field)
+		sqlite3_bind_text(st, 3, except ? except : "", -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (other)
+			snprintf(other, 9, "%s", (const char *)sqlite3_column_text(st, 0));
+		rc = 1;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : db_fail(ix->db, err, "lookup");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Lists records referring to value.  See index.h. */
+int index_referrers(struct index *ix, const struct kt_schema *target,
+                    const char *value, struct kt_buf *out,
+                    struct kt_error *err)
+{
+	int found = 0, rc = index_open(ix, err);
+
+	for (size_t t = 0; !rc && t < ix->types->n; t++) {
+		const struct kt_schema *s = ix->types->v[t];
+		for (size_t i = 0; !rc && i < s->nfields; i++) {
+			const struct kt_field *f = &s->fields[i];
+			sqlite3_stmt *st;
+			char sql[512];
+			if (f->type != KT_REF || strcmp(f->arg, target->name))
+				continue;
+			snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE \"%s\" = ? LIMIT 5", s->name, f->name);
+			if ((rc = db_prepare(ix->db, sql, &st, err)))
+				break;
+			sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+			while (!rc && sqlite3_step(st) == SQLITE_ROW)
+				if (kt_buf_addf(out, "%s%s %s", found++ ? ", " : "", s->name,
+				                (const char *)sqlite3_column_text(st, 0)))
+					rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+			sqlite3_finalize(st);
+		}
+	}
+	return rc ? rc : found;
+}
+
+/* Resolves an id prefix.  See index.h. */
+int index_resolve_id(struct index *ix, const char *type, const char *prefix,
+                     char **id, const struct kt_schema **schema, struct kt_error *err)
+{
+	char norm[10], lo[9], hi[9];
+	const struct kt_schema *s;
+	sqlite3_stmt *st;
+	char sql[256];
+	struct kt_buf found = { 0 };
+	int n = 0, rc;
+
+	if ((rc = index_open(ix, err)))
+		return rc;
+	/* A type referred to by key is named by it too: employee anna. */
+	const struct kt_schema *keyed = type ? types_find(ix->types, type) : NULL;
+	char other[9];
+	if (keyed && keyed->key && (rc = index_exists(ix, keyed, keyed->key, prefix, NULL, other, err)) != 0) {
+		if (rc < 0)
+			return rc;
+		*schema = keyed;
+		return (*id = strdup(other)) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	if (id_prefix_normalize(prefix, norm) || !(s = types_by_prefix(ix->types, norm[0])) ||
+	    (type && strcmp(type, s->name)))
+		return kt_error_set(err, KT_ENOTFOUND, "no %s %s", type ? type : "record", prefix);
+	/* A prefix is a range of ids. */
+	size_t nlen = strlen(norm);
+	memcpy(lo, "00000000", 9);
+	memcpy(hi, "ZZZZZZZZ", 9);
+	memcpy(lo, norm, nlen);
+	memcpy(hi, norm, nlen);
+	snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE id BETWEEN ? AND ? ORDER BY id LIMIT 11",
+	         s->name);
+	if ((rc = db_prepare(ix->db, sql, &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
+	while (!rc && sqlite3_step(st) == SQLITE_ROW)
+		if (kt_buf_addf(&found, "%s%s", n++ ? " " : "", (const char *)sqlite3_column_text(st, 0)))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	sqlite3_finalize(st);
+	if (!rc && n == 0)
+		rc = kt_error_set(err, KT_ENOTFOUND, "no %s %s", type ? type : s->name, prefix);
+	else if (!rc && n > 1)
+		rc = kt_error_set(err, KT_EAMBIGUOUS, "%s is ambiguous: %s%s", prefix, found.data,
+		                  n > 10 ? " ..." : "");
+	if (!rc) {
+		*id = kt_buf_detach(&found);
+		*schema = s;
+	}
+	kt_buf_free(&found);
+	return rc;
+}
+
+/* Counts the records using a dictionary entry.  See index.h. */
+int index_dict_users(struct index *ix, const char *dict, const char *id,
+                     struct kt_buf *example, struct kt_error *err)
+{
+	int64_t found = 0;
+	int rc = index_open(ix, err);
+
+	for (size_t t = 0; !rc && t < ix->types->n; t++) {
+		const struct kt_schema *s = ix->types->v[t];
+		struct kt_buf sql = { 0 };
+		sqlite3_stmt *st;
+		for (size_t i = 0; !rc && i < s->nfields; i++) {
+			const struct kt_field *f = &s->fields[i];
+			if (f->type == KT_DICT && f->arg && !strcmp(f->arg, dict) &&
+			    kt_buf_addf(&sql, "%s\"%s\" = ?1", sql.len ? " OR " : "", f->name))
+				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		}
+		if (rc || !sql.len) {
+			kt_buf_free(&sql);
+			continue;
+		}
+		char *cond = kt_buf_detach(&sql);
+		if (!cond || kt_buf_addf(&sql, "SELECT count(*), min(id) FROM \"%s\" WHERE %s", s->name, cond))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		free(cond);
+		if (!rc && !(rc = db_prepare(ix->db, sql.data, &st, err))) {
+			sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+			if (sqlite3_step(st) != SQLITE_ROW) {
+				rc = db_fail(ix->db, err, "lookup");
+			} else if (sqlite3_column_int64(st, 0) > 0) {
+				if (!found && kt_buf_addf(example, "%s %s", s->name,
+				                          (const char *)sqlite3_column_text(st, 1)))
+					rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+				found += sqlite3_column_int64(st, 0);
+			}
+			sqlite3_finalize(st);
+		}
+		kt_buf_free(&sql);
+	}
+	if (rc)
+		return rc;
+	return found > INT_MAX ? INT_MAX : (int)found;
+}
+
+
+/* Reads fields of a record found by a column.  See index.h. */
+int index_get(struct index *ix, const struct kt_schema *s, const char *col, const char *value,
+              const char *const *fields, size_t n, char **values, struct kt_error *err)
+{
+	struct kt_buf sql = { 0 };
+	sqlite3_stmt *st;
+	int rc = index_open(ix, err);
+
+	for (size_t i = 0; i < n; i++)
+		values[i] = NULL;
+	if (rc)
+		return rc;
+	rc = kt_buf_adds(&sql, "SELECT ");
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = kt_buf_addf(&sql, "%s\"%s\"", i ? ", " : "", fields[i]);
+	if (rc || kt_buf_addf(&sql, " FROM \"%s\" WHERE \"%s\" = ?1 LIMIT 1", s->name, col)) {
+		kt_buf_free(&sql);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	rc = index_stmt(ix, sql.data, &st, err);
+	kt_buf_free(&sql);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		rc = 1;
+		for (size_t i = 0; i < n; i++) {
+			const unsigned char *v = sqlite3_column_text(st, (int)i);
+			if (v && !(values[i] = strdup((const char *)v)))
+				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		}
+	} else if (step != SQLITE_DONE) {
+		rc = db_fail(ix->db, err, "lookup");
+	}
+	sqlite3_reset(st);
+	for (size_t i = 0; rc < 0 && i < n; i++) {
+		free(values[i]);
+		values[i] = NULL;
+	}
+	return rc;
+}
+
+/* Calls fn for every non-empty value of a field.  See index.h. */
+int index_each_value(struct index *ix, const struct kt_schema *s, const char *field,
+                     int (*fn)(void *arg, const char *value, const char *id), void *arg,
+                     struct kt_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[512];
+	int rc = index_open(ix, err), step = SQLITE_DONE;
+
+	snprintf(sql, sizeof sql, "SELECT \"%s\", id FROM \"%s\" WHERE \"%s\" <> ''",
+	         field, s->name, field);
+	if (!rc)
+		rc = db_prepare(ix->db, sql, &st, err);
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = fn(arg, (const char *)sqlite3_column_text(st, 0),
+		        (const char *)sqlite3_column_text(st, 1));
+	if (!rc && st && step != SQLITE_DONE)
+		rc = db_fail(ix->db, err, "lookup");
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,506 @@
+/*
+ * query.c - reading rows out of the index: lists of records with their
+ * conditions, the caller's access and the workflow's archive; read-only
+ * SQL; records by phone; and what the distribution of leads counts.
+ * Values come out as they are stored in CSV: money as 1234.50, bools as
+ * true/false.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index/db.h"
+
+/* Formats column i of a result row as stored in CSV into out (40 bytes
+ * for numbers); returns the text (owned by st or out). */
+static const char *column_text(sqlite3_stmt *st, int i, enum kt_ftype t, char out[40])
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return "";
+	if (sqlite3_column_type(st, i) == SQLITE_INTEGER) {
+		int64_t v = sqlite3_column_int64(st, i);
+		if (t == KT_MONEY)
+			return kt_money_format(v, 0, out);
+		if (t == KT_BOOL)
+			return v ? "true" : "false";
+	}
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	return s ? s : "";
+}
+
+/* Steps st and calls fn with the header, then every row.  Returns 0,
+ * fn's value, or an error. */
+static int each_row(sqlite3 *db, sqlite3_stmt *st, const struct kt_column *cols, size_t ncols,
+                    kt_row_fn fn, void *arg, struct kt_error *err)
+{
+	char (*num)[40] = calloc(ncols ? ncols : 1, sizeof *num);
+	char **values = calloc(ncols ? ncols : 1, sizeof *values);
+	int rc = num && values ? fn(arg, ncols, cols, NULL) : kt_error_set(err, KT_ENOMEM, "out of memory");
+	int step = SQLITE_DONE;
+
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		for (size_t i = 0; i < ncols; i++)
+			values[i] = (char *)column_text(st, (int)i, cols[i].type, num[i]);
+		rc = fn(arg, ncols, cols, values);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(db, err, "list");
+	free(num);
+	free(values);
+	return rc;
+}
+
+/* Appends to sql the SQL of condition c on s: a ? for its value, bound
+ * as a number for numeric columns (*num, *is_num).  Returns 0 or
+ * KT_ENOMEM. */
+static int cond_sql(const struct kt_schema *s, const struct index_cond *c, struct kt_buf *sql,
+                    int64_t *num, int *is_num)
+{
+	const char *name = c->field, *op = c->op;
+
+	*is_num = 0;
+	if (*op == '~')
+		return kt_buf_addf(sql, " AND instr(fold(\"%s\"), ?) > 0", name);
+	if (!*c->value && (!strcmp(op, "=") || !strcmp(op, "!=")))
+		return kt_buf_addf(sql, !strcmp(op, "=") ? " AND (\"%s\" IS NULL OR \"%s\" = ?)"
+		                                         : " AND (\"%s\" IS NOT NULL AND \"%s\" != ?)",
+		                   name, name);
+	enum kt_ftype t = schema_column_type(s, name);
+	if (t == KT_MONEY || t == KT_INT || t == KT_BOOL) {
+		*is_num = 1;
+		if (t == KT_MONEY)
+			kt_money_parse(c->value, num);
+		else if (t == KT_BOOL)
+			*num = bool_value(c->value);
+		else
+			*num = strtoll(c->value, NULL, 10);
+	}
+	/* An empty field differs from any value. */
+	if (!strcmp(op, "!="))
+		return kt_buf_addf(sql, " AND (\"%s\" IS NULL OR \"%s\" != ?)", name, name);
+	return kt_buf_addf(sql, " AND \"%s\" %s ?", name, op);
+}
+
+/* Appends to sql " AND (field IS NULL OR field NOT IN (states...))".
+ * Returns 0 or KT_ENOMEM. */
+static int not_in_sql(struct kt_buf *sql, const char *field, char *const *states, size_t n)
+{
+	int rc = kt_buf_addf(sql, " AND (\"%s\" IS NULL OR \"%s\" NOT IN (", field, field);
+
+	for (size_t i = 0; !rc && i < n; i++) {
+		char *lit = sqlite3_mprintf("%Q", states[i]);
+		rc = !lit || kt_buf_addf(sql, "%s%s", i ? ", " : "", lit);
+		sqlite3_free(lit);
+	}
+	return rc || kt_buf_adds(sql, "))") ? KT_ENOMEM : 0;
+}
+
+/* Builds the SQL of list q for who into sql, with the numbers to bind
+ * for its conditions in nums and isnum (room for q->nconds).  Returns 0
+ * or an error. */
+static int list_sql(struct index *ix, const struct kt_identity *who, const struct index_list *q,
+                    struct kt_buf *sql, int64_t *nums, int *isnum, struct kt_error *err)
+{
+	const struct kt_schema *s = q->s;
+	const char *sort = q->sort;
+	int desc = *sort == '-', rc = kt_buf_adds(sql, "SELECT ");
+	char *seen = NULL;      /* what the caller may see, or NULL: all */
+
+	for (size_t i = 0; !rc && i < q->ncols; i++)
+		rc = kt_buf_addf(sql, "%s\"%s\"", i ? ", " : "", q->cols[i].name);
+	if (!rc)
+		rc = kt_buf_addf(sql, " FROM \"%s\" WHERE 1", s->name);
+	for (size_t i = 0; !rc && i < q->nconds; i++)
+		rc = cond_sql(s, &q->conds[i], sql, &nums[i], &isnum[i]);
+	if (rc)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	if ((rc = index_access_where(ix, who, s, ACCESS_READ, &seen, err)))
+		return rc;
+	if (seen)
+		rc = kt_buf_addf(sql, " AND %s", seen);
+	free(seen);
+	/* Records in an archive state of the type's workflow only when asked. */
+	if (!rc && q->nhide)
+		rc = not_in_sql(sql, q->hide_field, q->hide, q->nhide);
+	sort += desc;
+	enum kt_ftype t = schema_column_type(s, sort);
+	if (!rc)
+		rc = kt_buf_addf(sql, " ORDER BY \"%s\"%s%s, id", sort,
+		                 t == KT_TEXT || t == KT_LIST ? " COLLATE ru" : "", desc ? " DESC" : "");
+	if (!rc && q->limit > 0)
+		rc = kt_buf_addf(sql, " LIMIT %ld", q->limit);
+	return rc ? kt_error_set(err, KT_ENOMEM, "out of memory") : 0;
+}
+
+/* Runs a list.  See index.h. */
+int index_list(struct index *ix, const struct kt_identity *who, const struct index_list *q,
+               kt_row_fn fn, void *arg, struct kt_error *err)
+{
+	struct kt_buf sql = { 0 };
+	int64_t *nums = calloc(q->nconds + 1, sizeof *nums);
+	int *isnum = calloc(q->nconds + 1, sizeof *isnum);
+	sqlite3_stmt *st = NULL;
+	int rc = nums && isnum ? index_open(ix, err) : kt_error_set(err, KT_ENOMEM, "out of memory");
+
+	if (!rc && !(rc = list_sql(ix, who, q, &sql, nums, isnum, err)) &&
+	    !(rc = db_prepare(ix->db, sql.data, &st, err))) {
+		for (size_t i = 0; i < q->nconds; i++) {
+			if (isnum[i])
+				sqlite3_bind_int64(st, (int)i + 1, nums[i]);
+			else
+				sqlite3_bind_text(st, (int)i + 1, q->conds[i].value, -1, SQLITE_STATIC);
+		}
+		rc = each_row(ix->db, st, q->cols, q->ncols, fn, arg, err);
+	}
+	sqlite3_finalize(st);
+	free(nums);
+	free(isnum);
+	kt_buf_free(&sql);
+	return rc;
+}
+
+/* ----------------------------------------------------------------- SQL */
+
+/* Turns SQLite's query_only on or off.  Returns 0 or KT_EDB. */
+static int query_only(sqlite3 *db, int on, struct kt_error *err)
+{
+	return db_exec(db, on ? "PRAGMA query_only=1" : "PRAGMA query_only=0", err);
+}
+
+/* SQLite authorizer for index_sql(): reading only.
+ * sqlite3_stmt_readonly() passes ATTACH, which creates files. */
+static int only_reads(void *arg, int action, const char *a, const char *b,
+                      const char *db, const char *view)
+{
+	switch (action) {
+	case SQLITE_SELECT:
+	case SQLITE_READ:
+	case SQLITE_FUNCTION:
+	case SQLITE_RECURSIVE:
+	case SQLITE_PRAGMA:
+		return SQLITE_OK;
+	case SQLITE_UPDATE:
+		/* Opening a virtual table (fts) declares it, which SQLite checks
+		 * as an update of sqlite_master; writes stay refused by
+		 * sqlite3_stmt_readonly() and query_only. */
+		return a && !strcmp(a, "sqlite_master") ? SQLITE_OK : SQLITE_DENY;
+	default:
+		return SQLITE_DENY;
+	}
+}
+
+/* Prepares sql under the read-only authorizer, which stays set (the
+ * caller removes it).  Returns 0 and *st (sqlite3_finalize), or an
+ * error: KT_EREADONLY, KT_EDB, or KT_EINVAL for no or several
+ * statements. */
+static int prepare_read(struct index *ix, const char *sql, sqlite3_stmt **st,
+                        struct kt_error *err)
+{
+	const char *tail = NULL;
+	int rc = 0;
+
+	*st = NULL;
+	sqlite3_set_authorizer(ix->db, only_reads, NULL);
+	int prc = sqlite3_prepare_v2(ix->db, sql, -1, st, &tail);
+	if (prc == SQLITE_AUTH)
+		return kt_error_set(err, KT_EREADONLY, "the index is read-only: only statements that read are allowed");
+	if (prc != SQLITE_OK)
+		return kt_error_set(err, KT_EDB, "%s", sqlite3_errmsg(ix->db));
+	while (tail && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';'))
+		tail++;
+	if (!*st)
+		rc = kt_error_set(err, KT_EINVAL, "no statement");
+	else if (tail && *tail)
+		rc = kt_error_set(err, KT_EINVAL, "one statement at a time");
+	else if (!sqlite3_stmt_readonly(*st))
+		rc = kt_error_set(err, KT_EREADONLY, "the index is read-only: only statements that read are allowed");
+	return rc;
+}
+
+/* Runs one read-only statement with named parameters.  See index.h. */
+int index_sql(struct index *ix, const char *sql, const struct kt_param *params,
+              size_t nparams, kt_row_fn fn, void *arg, struct kt_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct kt_column *cols = NULL;
+	size_t n = 0;
+	int rc = index_open(ix, err);
+
+	if (rc || (rc = prepare_read(ix, sql, &st, err)))
+		goto done;
+	for (size_t i = 0; i < nparams; i++) {
+		char name[256];
+		snprintf(name, sizeof name, ":%s", params[i].name);
+		int at = sqlite3_bind_parameter_index(st, name);
+		if (at && sqlite3_bind_text(st, at, params[i].value, -1, SQLITE_STATIC) != SQLITE_OK) {
+			rc = kt_error_set(err, KT_EDB, "%s", sqlite3_errmsg(ix->db));
+			goto done;
+		}
+	}
+	n = (size_t)sqlite3_column_count(st);
+	if (!(cols = calloc(n ? n : 1, sizeof *cols))) {
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* SQLite may re-prepare on the first step, which frees its names. */
+	for (size_t i = 0; !rc && i < n; i++) {
+		char *name = strdup(sqlite3_column_name(st, (int)i));
+		cols[i] = (struct kt_column){ name, KT_TEXT, name };
+		if (!name)
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	if (rc)
+		goto done;
+	/* query_only guards what sqlite3_stmt_readonly() may miss (functions). */
+	if (!(rc = query_only(ix->db, 1, err))) {
+		rc = each_row(ix->db, st, cols, n, fn, arg, err);
+		query_only(ix->db, 0, NULL);
+	}
+done:
+	if (ix->db)
+		sqlite3_set_authorizer(ix->db, NULL, NULL);
+	for (size_t i = 0; cols && i < n; i++)
+		free((char *)cols[i].name);
+	free(cols);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Lists the named parameters of a statement.  See index.h. */
+int index_sql_params(struct index *ix, const char *sql, int (*fn)(void *arg, const char *name),
+                     void *arg, struct kt_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = index_open(ix, err);
+
+	if (!rc && !(rc = prepare_read(ix, sql, &st, err)))
+		for (int i = 1; !rc && i <= sqlite3_bind_parameter_count(st); i++) {
+			const char *name = sqlite3_bind_parameter_name(st, i);
+			if (name && *name == ':')
+				rc = fn(arg, name + 1);
+		}
+	if (ix->db)
+		sqlite3_set_authorizer(ix->db, NULL, NULL);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* A record found by kt_lookup_phone(). */
+struct phone_hit {
+	int rank;                  /* 0 client, 1 contact, 2 lead, 3 other */
+	const struct kt_schema *s;
+	const char *field;         /* owned by s */
+	char *id, *title, *created;
+};
+
+/* Orders hits best first: by rank, then newest first, then by id. */
+static int phone_hit_cmp(const void *a, const void *b)
+{
+	const struct phone_hit *x = a, *y = b;
+	int c;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if ((c = strcmp(y->created, x->created)))
+		return c;
+	return strcmp(x->id, y->id);
+}
+
+/* Returns the rank of a type in lookup results. */
+static int phone_rank(const struct kt_schema *s)
+{
+	static const char *const best[] = { "client", "contact", "lead" };
+
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(s->name, best[i]))
+			return i;
+	return 3;
+}
+
+/* Finds records by phone.  See index.h. */
+int index_lookup_phone(struct index *ix, const struct kt_identity *who, const char *norm,
+                       kt_row_fn fn, void *arg, struct kt_error *err)
+{
+	static const struct kt_column cols[] = {
+		{ "type", KT_TEXT, "type" }, { "id", KT_TEXT, "id" },
+		{ "title", KT_TEXT, "title" }, { "field", KT_TEXT, "field" },
+	};
+	struct phone_hit *hits = NULL;
+	size_t n = 0, cap = 0;
+	int rc = index_open(ix, err);
+
+	for (size_t t = 0; !rc && t < ix->types->n; t++) {
+		const struct kt_schema *s = ix->types->v[t];
+		size_t first = n;        /* this type's hits start here */
+		char *seen = NULL;       /* what the caller may see, or NULL: all */
+		if ((rc = index_access_where(ix, who, s, ACCESS_READ, &seen, err)))
+			break;
+		for (size_t i = 0; !rc && i < s->nfields; i++) {
+			const struct kt_field *f = &s->fields[i];
+			sqlite3_stmt *st;
+			char *sql;
+			if (f->type != KT_PHONE)
+				continue;
+			/* Phone fields are indexed (partial, non-empty values). */
+			if (asprintf(&sql, "SELECT id, coalesce(\"%s\", ''), coalesce(created, '') "
+			             "FROM \"%s\" WHERE \"%s\" = ? AND %s", s->title ? s->title : "id",
+			             s->name, f->name, seen ? seen : "1") < 0) {
+				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+				break;
+			}
+			int prepared = sqlite3_prepare_v2(ix->db, sql, -1, &st, NULL);
+			free(sql);
+			if (prepared != SQLITE_OK) {
+				rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(ix->db));
+				break;
+			}
+			sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
+			int step = SQLITE_DONE;
+			while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+				const char *id = (const char *)sqlite3_column_text(st, 0);
+				size_t k = first;
+				/* A record with the number in two fields is one hit: the first field's. */
+				while (k < n && strcmp(hits[k].id, id))
+					k++;
+				if (k < n)
+					continue;
+				if (n == cap) {
+					size_t ncap = cap ? 2 * cap : 8;
+					struct phone_hit *h = realloc(hits, ncap * sizeof *h);
+					if (!h) {
+						rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+						break;
+					}
+					hits = h;
+					cap = ncap;
+				}
+				struct phone_hit *h = &hits[n];
+				*h = (struct phone_hit){ phone_rank(s), s, f->name, strdup(id),
+				                         strdup((const char *)sqlite3_column_text(st, 1)),
+				                         strdup((const char *)sqlite3_column_text(st, 2)) };
+				n++;
+				if (!h->id || !h->title || !h->created)
+					rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+			}
+			if (!rc && step != SQLITE_DONE)
+				rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(ix->db));
+			sqlite3_finalize(st);
+		}
+		free(seen);
+	}
+	if (!rc && n > 1)
+		qsort(hits, n, sizeof *hits, phone_hit_cmp);
+	if (!rc)
+		rc = fn(arg, 4, cols, NULL);
+	for (size_t i = 0; !rc && i < n; i++) {
+		char *values[] = { hits[i].s->name, hits[i].id, hits[i].title, (char *)hits[i].field };
+		rc = fn(arg, 4, cols, values);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(hits[i].id);
+		free(hits[i].title);
+		free(hits[i].created);
+	}
+	free(hits);
+	return rc ? rc : (int)n;
+}
+
+/* ------------------------------------------------- what leads are given */
+
+/* Finds the newest record by a field.  See index.h. */
+int index_newest(struct index *ix, const struct kt_identity *who, const struct kt_schema *s,
+                 const struct kt_field *f, const char *value, const struct kt_field *ref,
+                 char **id, char **ref_value, struct kt_error *err)
+{
+	struct kt_buf sql = { 0 };
+	sqlite3_stmt *st;
+	char *seen = NULL;
+	int rc = index_access_where(ix, who, s, ACCESS_READ, &seen, err), step;
+
+	if (rc)
+		return rc;
+	if (kt_buf_addf(&sql, "SELECT id, \"%s\" FROM \"%s\" WHERE \"%s\" = ?",
+	                ref ? ref->name : "id", s->name, f->name) ||
+	    (ref && kt_buf_addf(&sql, " AND \"%s\" IS NOT NULL", ref->name)) ||
+	    (seen && kt_buf_addf(&sql, " AND (%s)", seen)) ||
+	    kt_buf_adds(&sql, " ORDER BY created DESC, id LIMIT 1"))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	else if (!(rc = index_stmt(ix, sql.data, &st, err)))
+		sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
+	kt_buf_free(&sql);
+	free(seen);
+	if (rc)
+		return rc;
+	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *v = sqlite3_column_text(st, 1);
+		*id = strdup((const char *)sqlite3_column_text(st, 0));
+		if (ref)
+			*ref_value = strdup(v ? (const char *)v : "");
+		rc = 1;
+		if (!*id || (ref && !*ref_value)) {
+			free(*id);
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		}
+	} else if (step != SQLITE_DONE) {
+		rc = db_fail(ix->db, err, "lookup");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Counts records by owner.  See index.h. */
+int index_owner_counts(struct index *ix, const struct index_count *q,
+                       int (*fn)(void *arg, const char *owner, long count), void *arg,
+                       struct kt_error *err)
+{
+	const struct kt_schema *s = q->s;
+	struct kt_buf sql = { 0 };
+	sqlite3_stmt *st = NULL;
+	int rc, step = SQLITE_DONE;
+
+	/* A scan: through the partial index on the owner SQLite visits every
+	 * record by its rowid, 1.4 s against 0.3 s at a million leads. */
+	rc = kt_buf_addf(&sql, "SELECT \"%s\", count(*) FROM \"%s\" NOT INDEXED WHERE \"%s\" IS NOT NULL",
+	                 s->owner, s->name, s->owner);
+	if (!rc && q->since)
+		rc = kt_buf_adds(&sql, " AND created >= ?1");
+	if (!rc && q->empty)
+		rc = kt_buf_addf(&sql, " AND \"%s\" IS NULL", q->empty);
+	if (!rc && q->n)
+		rc = not_in_sql(&sql, q->state, q->not_in, q->n);
+	if (rc || kt_buf_addf(&sql, " GROUP BY \"%s\"", s->owner)) {
+		kt_buf_free(&sql);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	if (!(rc = index_open(ix, err)) && !(rc = db_prepare(ix->db, sql.data, &st, err)) && q->since)
+		sqlite3_bind_text(st, 1, q->since, -1, SQLITE_STATIC);
+	kt_buf_free(&sql);
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = fn(arg, (const char *)sqlite3_column_text(st, 0), (long)sqlite3_column_int64(st, 1));
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(ix->db, err, "count");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Lists the active employees of a role.  See index.h. */
+int index_employees(struct index *ix, const struct kt_schema *e, const char *role,
+                    int (*fn)(void *arg, const char *key), void *arg, struct kt_error *err)
+{
+	const char *key = e->key ? e->key : "id";
+	sqlite3_stmt *st = NULL;
+	char sql[512];
+	int rc, step = SQLITE_DONE;
+
+	snprintf(sql, sizeof sql, "SELECT \"%s\" FROM \"%s\" WHERE role = ?1 AND \"%s\" IS NOT NULL%s "
+	         "ORDER BY \"%s\"", key, e->name, key,
+	         kt_schema_field(e, "active") ? " AND coalesce(active, 1) != 0" : "", key);
+	if (!(rc = index_open(ix, err)) && !(rc = db_prepare(ix->db, sql, &st, err)))
+		sqlite3_bind_text(st, 1, role, -1, SQLITE_STATIC);
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = fn(arg, (const char *)sqlite3_column_text(st, 0));
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(ix->db, err, "employees");
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -95,12 +95,31 @@ int access_whole(struct kt_books *b, const char *what, struct kt_error *err);
 
 /* kt_change_edit(), which calls it with rules 1; moves call it with
  * rules 0, to skip flow_edit_check(), as kt_change_move() checks the
- * fields of a move itself (change.c).  Returns 0 or an error naming the
+ * fields of a move itself (books/change.c).  Returns 0 or an error naming the
  * field. */
 int change_set(struct kt_change *c, const struct kt_schema *s,
                const char *id, char *const *names,
                char *const *values, size_t n, int rules, struct kt_error *err);
-/* Checks an edit of the record r of type s (flow.c): that the caller
+/* Reads field of the employee with login (key of the employee type) into
+ * *value (caller frees; "" when there is no such employee or field)
+ * (books/edits.c).  Returns 0 or an error. */
+int employee_get(struct kt_books *b, const char *login, const char *field,
+                 char **value, struct kt_error *err);
+/* Finds who acts and their role, for the role checks of moves and edits:
+ * *login (owned by b; NULL when the caller is no employee) and *role
+ * (caller frees; "" when the caller is no employee or has no role).  The
+ * checks pass for an empty role and for admin.  Returns 0 or an error. */
+int caller_role(struct kt_books *b, const char **login, char **role,
+                struct kt_error *err);
+/* Returns 1 if a role check lets role through: none, or admin. */
+int role_unchecked(const char *role);
+/* Checks that the caller may set the fields names of r, in the state r
+ * is in, by the edit lines of f; what begins the message.  Returns 0 or
+ * KT_EINVAL naming the fields refused and the rule: the caller's role's
+ * first line for that state, else its first line. */
+int may_edit(struct kt_books *b, const struct kt_flow *f, const struct kt_record *r,
+             char *const *names, size_t n, const char *what, struct kt_error *err);
+/* Checks an edit of the record r of type s (books/edits.c): that the caller
  * may set the fields names in the record's state, by the edit lines of
  * its workflow (none, no workflow, a caller who is no employee or has no
  * role, and admin are never refused), and, for a task, that done is not
@@ -131,15 +150,6 @@ void labels_free(struct kt_books *b);
 
 /* ------------------------------------------------------------- leads */
 
-/* The processed mark (lead.c; see "The processed mark" in kontora.h): an
- * edit of the record id of s whose fields names[0..n) do not include
- * processed sets processed=true when it is false.  Returns 0 or an
- * error. */
-int processed_touch(struct kt_change *c, const struct kt_schema *s, const char *id,
-                    char *const *names, size_t n, struct kt_error *err);
-
-/* The same for a record added on id (its field "on"): a note or a task. */
-int processed_touch_on(struct kt_change *c, const char *id, struct kt_error *err);
 
 /*
  * Validates the worktree at root as a person left it after editing by

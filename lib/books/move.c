@@ -59,49 +59,6 @@ static int allowed_from(const struct kt_flow *f, const char *state, struct kt_bu
 	return n ? 0 : kt_buf_adds(out, "none");
 }
 
-/* Reads field of the employee with login (key of the employee type) into
- * *value (caller frees; "" when there is no such employee or field).
- * Returns 0 or an error. */
-static int employee_get(struct kt_books *b, const char *login, const char *field,
-                        char **value, struct kt_error *err)
-{
-	const struct kt_schema *e = kt_books_type(b, "employee");
-	int rc = 0;
-
-	*value = NULL;
-	if (e && e->key && kt_schema_field(e, field))
-		rc = index_get(b->index, e, e->key, login, &field, 1, value, err);
-	if (rc >= 0 && !*value && !(*value = strdup("")))
-		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	return rc < 0 ? rc : 0;
-}
-
-/* Finds who acts and their role, for the role checks of moves and edits:
- * *login (owned by b; NULL when the caller is no employee) and *role
- * (caller frees; "" when the caller is no employee or has no role).  The
- * checks pass for an empty role and for admin.  Returns 0 or an error. */
-static int caller_role(struct kt_books *b, const char **login, char **role,
-                       struct kt_error *err)
-{
-	const struct kt_identity *who;
-	int rc = kt_books_whoami(b, &who, err);
-
-	*login = NULL;
-	*role = NULL;
-	if (rc)
-		return rc;
-	*login = who->login;
-	if (who->login)
-		return employee_get(b, who->login, "role", role, err);
-	return (*role = strdup("")) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
-}
-
-/* Returns 1 if a role check lets role through: none, or admin. */
-static int unchecked(const char *role)
-{
-	return !*role || !strcmp(role, "admin");
-}
-
 /* Checks that the acting employee may take t: no roles listed, not an
  * employee, no role, admin, or a role listed.  Returns 0 or an error. */
 static int check_roles(struct kt_books *b, const struct kt_flow *f,
@@ -116,7 +73,7 @@ static int check_roles(struct kt_books *b, const struct kt_flow *f,
 		return 0;
 	if ((rc = caller_role(b, &login, &role, err)))
 		return rc;
-	if (!unchecked(role) && !strv_has(t->roles, t->nroles, role)) {
+	if (!role_unchecked(role) && !strv_has(t->roles, t->nroles, role)) {
 		struct kt_buf roles = { 0 };
 		for (size_t i = 0; i < t->nroles; i++)
 			if (kt_buf_addf(&roles, "%s%s", i ? "," : "", t->roles[i]))
@@ -126,60 +83,6 @@ static int check_roles(struct kt_books *b, const struct kt_flow *f,
 		                  login, role);
 		kt_buf_free(&roles);
 	}
-	free(role);
-	return rc;
-}
-
-/* Returns 1 if the edit line e lets role edit field in state: the state
- * field only by moves, never by an edit line. */
-static int edit_allows(const struct kt_flow *f, const struct kt_flow_edit *e,
-                       const char *role, const char *state, const char *field)
-{
-	return strv_has(e->roles, e->nroles, role) && strv_has(e->states, e->nstates, state) &&
-	       strcmp(field, f->field) &&
-	       (!e->nfields || strv_has(e->fields, e->nfields, field));
-}
-
-/* Checks that the caller may set the fields names of r, in the state r
- * is in, by the edit lines of f; what begins the message.  Returns 0 or
- * KT_EINVAL naming the fields refused and the rule: the caller's role's
- * first line for that state, else its first line. */
-static int may_edit(struct kt_books *b, const struct kt_flow *f, const struct kt_record *r,
-                    char *const *names, size_t n, const char *what, struct kt_error *err)
-{
-	struct kt_buf refused = { 0 };
-	const struct kt_flow_edit *rule = NULL;
-	const char *login, *state = kt_record_get(r, f->field);
-	char *role;
-	int rc;
-
-	if (!f->nedits || !n)
-		return 0;
-	if ((rc = caller_role(b, &login, &role, err)))
-		return rc;
-	state = state ? state : "";
-	for (size_t i = 0; !rc && !unchecked(role) && i < n; i++) {
-		size_t k = 0;
-		while (k < f->nedits && !edit_allows(f, &f->edits[k], role, state, names[i]))
-			k++;
-		if (k == f->nedits && kt_buf_addf(&refused, "%s%s", refused.len ? ", " : "", names[i]))
-			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	}
-	for (size_t k = 0; k < f->nedits; k++) {
-		const struct kt_flow_edit *e = &f->edits[k];
-		if (strv_has(e->roles, e->nroles, role) &&
-		    (!rule || (!strv_has(rule->states, rule->nstates, state) &&
-		               strv_has(e->states, e->nstates, state))))
-			rule = e;
-	}
-	if (!rc && refused.len && rule)
-		rc = kt_error_set(err, KT_EINVAL, "%s: %s may not edit %s in state %s (%s:%ld %s)",
-		                  what, role, refused.data, *state ? state : "(empty)", f->file,
-		                  rule->line, rule->text);
-	else if (!rc && refused.len)
-		rc = kt_error_set(err, KT_EINVAL, "%s: %s may not edit %s in state %s (%s has no edit line for %s)",
-		                  what, role, refused.data, *state ? state : "(empty)", f->file, role);
-	kt_buf_free(&refused);
 	free(role);
 	return rc;
 }
@@ -213,12 +116,6 @@ static const char *sets_get(const struct sets *s, const char *name)
 		if (!strcmp(s->names[i], name))
 			return s->values[i];
 	return NULL;
-}
-
-/* Returns 1 if v holds something other than blanks. */
-static int filled(const char *v)
-{
-	return v && v[strspn(v, " \t\r\n")];
 }
 
 /* Finds the transition of a move: by name, else the first from cur to
@@ -405,7 +302,7 @@ int kt_change_move(struct kt_change *c, const struct kt_schema *s, const char *i
 	/* The fields given with the move are edits made in the state left. */
 	if ((rc = may_edit(b, f, r, names, n, what, err)))
 		goto done;
-	if (t->reason && !filled(sets_get(&sets, t->reason))) {
+	if (t->reason && !text_filled(sets_get(&sets, t->reason))) {
 		rc = kt_error_set(err, KT_EINVAL, "%s: %s needs --reason (%s)", what, t->name, t->reason);
 		goto done;
 	}
@@ -413,7 +310,7 @@ int kt_change_move(struct kt_change *c, const struct kt_schema *s, const char *i
 		const char *v = sets_get(&sets, t->requires[i]);
 		if (!v)
 			v = kt_record_get(r, t->requires[i]);
-		if (!filled(v) && kt_buf_addf(&missing, "%s%s", missing.len ? ", " : "", t->requires[i])) {
+		if (!text_filled(v) && kt_buf_addf(&missing, "%s%s", missing.len ? ", " : "", t->requires[i])) {
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 			goto done;
 		}
@@ -441,98 +338,3 @@ done:
 	return rc;
 }
 
-/* -------------------------------------------------------------- tasks */
-
-/* Finds the task action a task's rule names ("workflows/lead.flow on
- * qualified"): *f and *a, or both NULL when there is none.  */
-static void rule_action(const struct kt_books *b, const char *rule, const struct kt_flow **f,
-                        const struct kt_flow_action **a)
-{
-	const char *on = strstr(rule, " on ");
-
-	*f = NULL;
-	*a = NULL;
-	for (size_t i = 0; on && i < b->nflows && !*f; i++)
-		if (strlen(b->flows[i]->file) == (size_t)(on - rule) &&
-		    !strncmp(b->flows[i]->file, rule, (size_t)(on - rule)))
-			*f = b->flows[i];
-	for (size_t i = 0; *f && i < (*f)->nactions && !*a; i++)
-		if ((*f)->actions[i].kind == KT_ACTION_TASK && !strcmp((*f)->actions[i].state, on + 4))
-			*a = &(*f)->actions[i];
-}
-
-/* Checks that task may be closed: that the record its on names has the
- * fields that the task action its rule names requires.  A rule the
- * workflow no longer has, or a record that is gone, holds nothing back.
- * Returns 0, KT_EINVAL beginning with the task's id and naming the
- * record, the empty fields, the rule's file:line and the command that
- * fills them, or another error. */
-static int task_may_close(struct kt_books *b, const struct kt_record *task, struct kt_error *err)
-{
-	const char *rule = kt_record_get(task, "rule"), *on = kt_record_get(task, "on");
-	const struct kt_flow *f;
-	const struct kt_flow_action *a;
-	const struct kt_schema *s;
-	struct kt_record *r = NULL;
-	struct kt_buf missing = { 0 }, fill = { 0 };
-	char *id = NULL;
-	int rc;
-
-	rule_action(b, rule ? rule : "", &f, &a);
-	if (!a || !a->nrequires || !on || !*on)
-		return 0;
-	rc = kt_resolve_id(b, f->type, on, &id, &s, err);
-	if (!rc)
-		rc = kt_record_read(b, s, id, &r, err);
-	if (rc == KT_ENOTFOUND) {
-		/* The record is gone: nothing can be filled. */
-		free(id);
-		return 0;
-	}
-	for (size_t i = 0; !rc && i < a->nrequires; i++)
-		if (!filled(kt_record_get(r, a->requires[i])) &&
-		    (kt_buf_addf(&missing, "%s%s", missing.len ? ", " : "", a->requires[i]) ||
-		     kt_buf_addf(&fill, " --set %s=...", a->requires[i])))
-			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	if (!rc && missing.len)
-		rc = kt_error_set(err, KT_EINVAL,
-		                  "%s: %s %s has no %s, which %s:%ld requires before the task is done; "
-		                  "fill it: kontora %s edit %s%s", kt_record_get(task, "id"), s->name, id,
-		                  missing.data, f->file, a->line, s->name, id, fill.data);
-	kt_buf_free(&missing);
-	kt_buf_free(&fill);
-	kt_record_free(r);
-	free(id);
-	return rc;
-}
-
-/* Returns 1 if the edit (names, values) of a record of type s sets
- * field to true. */
-static int sets_true(const struct kt_schema *s, const char *field, char *const *names,
-                     char *const *values, size_t n)
-{
-	const struct kt_field *fd = kt_schema_field(s, field);
-	int yes = 0;
-
-	for (size_t i = 0; fd && i < n; i++)
-		if (!strcmp(names[i], field)) {
-			struct kt_error ignored = { 0 };
-			char *v = NULL;
-			yes = !kt_value_normalize(fd, values[i], &v, &ignored) && !strcmp(v, "true");
-			free(v);
-		}
-	return yes;
-}
-
-/* Checks an edit against the workflow of s.  See books.h. */
-int flow_edit_check(struct kt_books *b, const struct kt_schema *s, const struct kt_record *r,
-                    char *const *names, char *const *values, size_t n,
-                    struct kt_error *err)
-{
-	const struct kt_flow *f = kt_books_flow(b, s->name);
-	int rc = f ? may_edit(b, f, r, names, n, kt_record_get(r, "id"), err) : 0;
-
-	if (!rc && !strcmp(s->name, "task") && sets_true(s, "done", names, values, n))
-		rc = task_may_close(b, r, err);
-	return rc;
-}

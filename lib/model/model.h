@@ -128,8 +128,10 @@ int id_prefix_normalize(const char *prefix, char out[10]);
 
 /* ------------------------------------------------------------- access */
 
+/* Returns the word of mode m in a schema ("own"). */
+const char *access_mode_name(enum kt_access_mode m);
 /* Parses the words after "access" (ROLE MODE [FIELD]) of line of a
- * schema file into s.  Returns 0 or KT_ESCHEMA naming file:line. */
+ * schema file into s (model/schema.c).  Returns 0 or KT_ESCHEMA naming file:line. */
 int access_parse(struct kt_schema *s, char **w, int n, const char *file, long line,
                  struct kt_error *err);
 /* Checks the access lines of a parsed schema against its fields.

@@ -19,6 +19,17 @@ static const char *const type_names[] = {
 	[KT_LIST] = "list",
 };
 
+static const char *const mode_names[] = {
+	[KT_ACCESS_ALL] = "all", [KT_ACCESS_READ] = "read", [KT_ACCESS_OWN] = "own",
+	[KT_ACCESS_VIA] = "via", [KT_ACCESS_NONE] = "none", [KT_ACCESS_NAMED] = "named",
+};
+
+/* Returns the word of an access mode.  See model.h. */
+const char *access_mode_name(enum kt_access_mode m)
+{
+	return mode_names[m];
+}
+
 /* Returns the name of type t (static). */
 const char *kt_ftype_name(enum kt_ftype t)
 {
@@ -586,4 +597,99 @@ void types_free(struct types *t)
 	free(t->v);
 	t->v = NULL;
 	t->n = 0;
+}
+
+
+/* Returns 1 for the modes whose lines combine (each adds records). */
+static int combines(int m)
+{
+	return m == KT_ACCESS_OWN || m == KT_ACCESS_VIA || m == KT_ACCESS_NAMED;
+}
+
+/* Returns 1 for the modes that take a word after them. */
+static int takes_word(int m)
+{
+	return m == KT_ACCESS_VIA || m == KT_ACCESS_NAMED;
+}
+
+/* Parses the words after "access" of one schema line into s.  See
+ * model.h. */
+int access_parse(struct kt_schema *s, char **w, int n, const char *file, long line,
+                 struct kt_error *err)
+{
+	size_t m = 0;
+
+	if (n < 2)
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access needs a role and all, read, own, via FIELD or none",
+		                    file, line);
+	while (m < sizeof mode_names / sizeof *mode_names && strcmp(w[1], mode_names[m]))
+		m++;
+	if (m == sizeof mode_names / sizeof *mode_names)
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s: unknown mode \"%s\" (all, read, own, via FIELD, none)",
+		                    file, line, w[0], w[1]);
+	if (n != (takes_word((int)m) ? 3 : 2))
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s %s: %s", file, line, w[0], w[1],
+		                    m == KT_ACCESS_VIA ? "via takes one field" :
+		                    m == KT_ACCESS_NAMED ? "named takes one TYPE.FIELD" : "takes no more words");
+	if (m == KT_ACCESS_NAMED && (!strchr(w[2], '.') || strchr(w[2], '.') == w[2] || !strchr(w[2], '.')[1]))
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s named: \"%s\" is not TYPE.FIELD",
+		                    file, line, w[0], w[2]);
+	if (!strcmp(w[0], "admin"))
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access admin: admin always sees and changes everything",
+		                    file, line);
+	for (size_t i = 0; i < s->naccess; i++) {
+		const struct kt_access *a = &s->access[i];
+		if (strcmp(a->role, w[0]))
+			continue;
+		if (!combines((int)m) || !combines(a->mode))
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s: only own, via and named lines combine "
+			                    "(line %ld gives %s)", file, line, w[0], a->line, mode_names[a->mode]);
+		if ((int)m == (int)a->mode && (m == KT_ACCESS_OWN || !strcmp(a->field, w[2])))
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s: same as line %ld", file, line,
+			                    w[0], a->line);
+	}
+	struct kt_access *v = realloc(s->access, (s->naccess + 1) * sizeof *v);
+	if (!v)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	s->access = v;
+	v[s->naccess] = (struct kt_access){ strdup(w[0]), (enum kt_access_mode)m,
+	                                    takes_word((int)m) ? strdup(w[2]) : NULL, line };
+	if (!v[s->naccess].role || (takes_word((int)m) && !v[s->naccess].field)) {
+		free(v[s->naccess].role);
+		free(v[s->naccess].field);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	s->naccess++;
+	return 0;
+}
+
+/* Checks what the access lines of s name within s, once the fields are
+ * known: own needs an owner, via a ref or text field.  Returns 0 or
+ * KT_ESCHEMA naming file:line. */
+int access_validate(const struct kt_schema *s, const char *file, struct kt_error *err)
+{
+	for (size_t i = 0; i < s->naccess; i++) {
+		const struct kt_access *a = &s->access[i];
+		const struct kt_field *f = a->mode == KT_ACCESS_VIA ? kt_schema_field(s, a->field) : NULL;
+		if (a->mode == KT_ACCESS_OWN && !s->owner)
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s own: the type has no owner line",
+			                    file, a->line, a->role);
+		if (a->mode == KT_ACCESS_VIA && !f)
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s via: no field \"%s\"",
+			                    file, a->line, a->role, a->field);
+		if (f && f->type != KT_REF && f->type != KT_TEXT)
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: access %s via: %s is %s, not ref or text (an id)",
+			                    file, a->line, a->role, a->field, kt_ftype_name(f->type));
+	}
+	return 0;
+}
+
+/* Frees the access lines of s. */
+void access_free(struct kt_schema *s)
+{
+	for (size_t i = 0; i < s->naccess; i++) {
+		free(s->access[i].role);
+		free(s->access[i].field);
+	}
+	free(s->access);
 }

@@ -469,3 +469,9 @@ int kt_size_parse(const char *s, int64_t *out)
 	*out = (int64_t)(n << shift);
 	return 0;
 }
+
+/* Tells whether a value holds more than blanks.  See util.h. */
+int text_filled(const char *s)
+{
+	return s && s[strspn(s, " \t\r\n")];
+}

@@ -23,6 +23,10 @@ int strmap_put(struct strmap *m, const char *key, size_t val);
 /* Frees what m holds; m is empty after. */
 void strmap_free(struct strmap *m);
 
+/* Returns 1 if s holds something other than blanks, 0 for NULL, "" or
+ * blanks only (util/text.c). */
+int text_filled(const char *s);
+
 /* Lists of strings (util/strv.c): v holds n strings, each owned. */
 /* Appends a copy of s to (*v, *n).  Returns 0 or KT_ENOMEM. */
 int strv_push(char ***v, size_t *n, const char *s);

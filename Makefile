@@ -68,9 +68,10 @@ $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libkontora.a tests/unit/tap.h
 
 unit: $(UNIT_BIN)
 
-# Every test through prove: the C unit tests and the shell tests.
+# Every test through prove: the C unit tests and the shell tests, after
+# the house rules.
 check: deps
-	@$(MAKE) --no-print-directory kontora unit
+	@$(MAKE) --no-print-directory kontora unit lint
 	KONTORA_BUILD=$(BUILD) prove -f $(if $(V),-v) $(UNIT_BIN) tests/t/t[0-9]*.sh
 
 demo: deps
@@ -81,8 +82,10 @@ bench: deps
 	@$(MAKE) --no-print-directory kontora
 	sh bench/run.sh; s=$$?; sh bench/import.sh && exit $$s
 
+# The wings' includes (docs/architecture.md) and the manual pages.
 lint:
-	mandoc -Tlint -Wwarning $(MANPAGES)
+	@sh tools/lint.sh
+	@mandoc -Tlint -Wwarning $(MANPAGES)
 
 install: kontora
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5

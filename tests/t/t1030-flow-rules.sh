@@ -204,6 +204,40 @@ test_expect_success 'a task whose rule the flow no longer has closes' '
 	test_grep "lead $L5 has no amount" err
 '
 
+test_expect_success 'a task rule requiring several fields names each one still empty' '
+	sed "s/^\(on qualified task 2 .*\) requires=amount\$/\1 requires=amount,comment,client/" \
+		orig.flow >workflows/lead.flow &&
+	test_grep "requires=amount,comment,client$" workflows/lead.flow &&
+	git commit -q -m "the task wants three fields" workflows/lead.flow &&
+	CL=$(kontora client add --to ivan Лилия) &&
+	L9=$(kontora lead add --to ivan --title Щелочь) &&
+	kontora lead qualify $L9 &&
+	T9=$(kontora task list -f csv --where on=$L9 | sed 1d | cut -d, -f1) &&
+	test -n "$T9" &&
+	n=$(test_commits) &&
+	test_expect_code 1 kontora task done $T9 2>err &&
+	echo "kontora: error: task $T9: lead $L9 has no amount, comment, client, which workflows/lead.flow:19 requires before the task is done; fill it: kontora lead edit $L9 --set amount=... --set comment=... --set client=..." >expect &&
+	test_cmp expect err &&
+	kontora lead edit $L9 --comment "Звонили" --client $CL &&
+	test_expect_code 1 kontora task done $T9 2>err &&
+	echo "kontora: error: task $T9: lead $L9 has no amount, which workflows/lead.flow:19 requires before the task is done; fill it: kontora lead edit $L9 --set amount=..." >expect &&
+	test_cmp expect err &&
+	kontora lead edit $L9 --amount 100 --client "" &&
+	test_expect_code 1 kontora task done $T9 2>err &&
+	echo "kontora: error: task $T9: lead $L9 has no client, which workflows/lead.flow:19 requires before the task is done; fill it: kontora lead edit $L9 --set client=..." >expect &&
+	test_cmp expect err &&
+	kontora lead edit $L9 --client $CL --comment "" &&
+	test_expect_code 1 kontora task done $T9 2>err &&
+	echo "kontora: error: task $T9: lead $L9 has no comment, which workflows/lead.flow:19 requires before the task is done; fill it: kontora lead edit $L9 --set comment=..." >expect &&
+	test_cmp expect err &&
+	test $(test_commits) = $((n + 3)) &&
+	kontora lead edit $L9 --comment "Ждут КП" &&
+	kontora task done $T9 &&
+	test $(test_commits) = $((n + 5)) &&
+	cp orig.flow workflows/lead.flow &&
+	git commit -q -m "as it was" workflows/lead.flow
+'
+
 test_expect_success 'lost: a notice naming the owner'"'"'s supervisor, in the same commit' '
 	L6=$(kontora lead add --to ivan --title Клей) &&
 	n=$(test_commits) &&

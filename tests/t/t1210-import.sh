@@ -188,15 +188,26 @@ test_expect_success 'a 10 MB field is a rejected row, not a lead' '
 	test -z "$(lead_csv "phone=+79995550000" | sed -n 2p)"
 '
 
-test_expect_success '--dry-run counts and writes nothing' '
+test_expect_success '--dry-run counts and writes nothing, not even the reject file' '
 	before=$(test_commits) &&
-	printf "name,phone\nПробный,89997770000\n" >dry.csv &&
-	rm -f rejected.csv &&
-	kontora import leads --dry-run dry.csv >out &&
-	echo "would import: 1 new, 0 linked to clients, 0 merged, 0 duplicates skipped, 0 rejected" >expect &&
+	head=$(git rev-parse HEAD) &&
+	printf "name,phone\nПробный,89997770000\nБез Контактов,\n" >dry.csv &&
+	rm -f rejected.csv dry-rej.csv &&
+	kontora task list --all -f csv >tasks.before &&
+	test_expect_code 1 kontora import leads --dry-run dry.csv >out 2>err &&
+	echo "would import: 1 new, 0 linked to clients, 0 merged, 0 duplicates skipped, 1 rejected" >expect &&
 	test_cmp expect out &&
+	echo "kontora: warning: dry.csv:3: no phone and no e-mail: nobody to call back" >expect &&
+	test_cmp expect err &&
+	test ! -e rejected.csv &&
+	test_expect_code 1 kontora import leads --dry-run --reject dry-rej.csv dry.csv >out 2>err &&
+	test_cmp expect err &&
+	test ! -e dry-rej.csv &&
 	test $(test_commits) = $before &&
+	test "$(git rev-parse HEAD)" = $head &&
 	test -z "$(lead_csv "phone=+79997770000" | sed -n 2p)" &&
+	kontora task list --all -f csv >tasks.after &&
+	test_cmp tasks.before tasks.after &&
 	test_clean
 '
 

@@ -114,7 +114,10 @@ test_expect_success 'a row removed by a plain git commit disappears' '
 	kontora client list -f csv >out &&
 	test_line_count = 4 out &&
 	! grep "^C1111111," out &&
-	test_expect_code 1 kontora client show C1111111
+	test_expect_code 1 kontora client show C1111111 >out 2>err &&
+	test_line_count = 0 out &&
+	echo "kontora: error: no client C1111111" >expect &&
+	test_cmp expect err
 '
 
 test_expect_success 'a shard of another month added by git is seen' '
@@ -184,7 +187,10 @@ test_expect_success 'a split shard removed by git disappears' '
 	kontora lead list -f csv >out &&
 	test_line_count = 2 out &&
 	! grep "^L2222222," out &&
-	test_expect_code 1 kontora lead show L2222222
+	test_expect_code 1 kontora lead show L2222222 >out 2>err &&
+	test_line_count = 0 out &&
+	echo "kontora: error: no lead L2222222" >expect &&
+	test_cmp expect err
 '
 
 test_expect_success 'reindex' '

@@ -120,20 +120,20 @@ test_expect_success 'dict add creates a dictionary' '
 test_expect_success 'dict add refuses a duplicate, an empty or bad id, an empty name' '
 	head=$(git rev-parse HEAD) &&
 	cp dicts/lead_source.csv before.csv &&
-	test_must_fail kontora dict add lead_source fair "Другая ярмарка" 2>err &&
+	test_expect_code 1 kontora dict add lead_source fair "Другая ярмарка" 2>err &&
 	test_grep "^kontora: error: dict lead_source: fair already exists" err &&
-	test_must_fail kontora dict add lead_source web2 "сайт" 2>err &&
+	test_expect_code 1 kontora dict add lead_source web2 "сайт" 2>err &&
 	test_grep "^kontora: error: dict lead_source: web2: the name \"сайт\" is already used by web" err &&
-	test_must_fail kontora dict add lead_source "" "Пусто" 2>err &&
+	test_expect_code 1 kontora dict add lead_source "" "Пусто" 2>err &&
 	test_grep "^kontora: error: dict lead_source: the id is empty" err &&
-	test_must_fail kontora dict add lead_source radio "" 2>err &&
+	test_expect_code 1 kontora dict add lead_source radio "" 2>err &&
 	test_grep "^kontora: error: dict lead_source: radio: the name is empty" err &&
 	for bad in Radio "ra dio" ра radio- "radio.fm" "a/b"
 	do
-		test_must_fail kontora dict add lead_source "$bad" "Радио" 2>err &&
+		test_expect_code 1 kontora dict add lead_source "$bad" "Радио" 2>err &&
 		test_grep "^kontora: error: dict lead_source: id \"$bad\": only lower-case" err || return 1
 	done &&
-	test_must_fail kontora dict add ../x a "А" 2>err &&
+	test_expect_code 1 kontora dict add ../x a "А" 2>err &&
 	test_grep "^kontora: error: dict ../x: a dictionary" err &&
 	test "$(git rev-parse HEAD)" = $head &&
 	test_cmp before.csv dicts/lead_source.csv &&
@@ -158,9 +158,9 @@ test_expect_success 'dict rm of an unused entry' '
 
 test_expect_success 'dict rm of a missing entry or dictionary fails' '
 	head=$(git rev-parse HEAD) &&
-	test_must_fail kontora dict rm lead_source exhibition 2>err &&
+	test_expect_code 1 kontora dict rm lead_source exhibition 2>err &&
 	test_grep "^kontora: error: dict lead_source: no entry exhibition" err &&
-	test_must_fail kontora dict rm nosuchdict web 2>err &&
+	test_expect_code 1 kontora dict rm nosuchdict web 2>err &&
 	test_grep "^kontora: error: dict nosuchdict: no such dictionary" err &&
 	test "$(git rev-parse HEAD)" = $head
 '
@@ -169,16 +169,16 @@ test_expect_success 'dict rm refuses an entry in use, naming the count' '
 	head=$(git rev-parse HEAD) &&
 	kontora client add --name "ООО Сайт" --source web >/dev/null &&
 	head=$(git rev-parse HEAD) &&
-	test_must_fail kontora dict rm lead_source fair 2>err &&
+	test_expect_code 1 kontora dict rm lead_source fair 2>err &&
 	test_grep "^kontora: error: dict lead_source: fair is used by 4 records (client C[0-9A-Z]*, \.\.\.); use --force$" err &&
-	test_must_fail kontora dict rm lead_source web 2>err &&
+	test_expect_code 1 kontora dict rm lead_source web 2>err &&
 	test_grep "^kontora: error: dict lead_source: web is used by 1 record (client C[0-9A-Z]*); use --force$" err &&
 	test "$(git rev-parse HEAD)" = $head &&
 	test_clean
 '
 
 test_expect_success 'dict rm refuses a schema default' '
-	test_must_fail kontora dict rm funnel_stage new 2>err &&
+	test_expect_code 1 kontora dict rm funnel_stage new 2>err &&
 	test_grep "^kontora: error: dict funnel_stage: new is the default of lead.stage" err
 '
 
@@ -193,7 +193,7 @@ test_expect_success '--dry-run changes nothing' '
 	test "$(git rev-parse HEAD)" = $head &&
 	test_clean &&
 	kontora dict list lead_source -f csv >out &&
-	test_must_fail test_grep "^radio," out &&
+	! grep "^radio," out &&
 	test_grep "^web,Сайт$" out
 '
 
@@ -202,10 +202,10 @@ test_expect_success 'dict rm --force removes an entry in use; check then reports
 	kontora dict rm lead_source web --force &&
 	test_clean &&
 	kontora dict list lead_source -f csv >out &&
-	test_must_fail test_grep "^web," out &&
+	! grep "^web," out &&
 	test_expect_code 1 kontora check >out 2>err &&
 	test_grep "source: \"web\" is not in dicts/lead_source.csv" out &&
-	test_must_fail kontora client add --name "ООО Новый" --source web 2>err &&
+	test_expect_code 1 kontora client add --name "ООО Новый" --source web 2>err &&
 	test_grep "source: \"web\" is not in dicts/lead_source.csv" err
 '
 
@@ -220,7 +220,7 @@ test_expect_success 'an entry removed may be added again' '
 test_expect_success 'a dictionary with uncommitted edits is not written' '
 	head=$(git rev-parse HEAD) &&
 	echo "tv,Телевизор" >>dicts/lead_source.csv &&
-	test_must_fail kontora dict add lead_source radio Радио 2>err &&
+	test_expect_code 1 kontora dict add lead_source radio Радио 2>err &&
 	test_grep "dicts/lead_source.csv has uncommitted changes" err &&
 	test "$(git rev-parse HEAD)" = $head &&
 	git checkout dicts/lead_source.csv

@@ -251,11 +251,16 @@ assert r[\"id\"] == \"$C\" and r[\"inn\"] == \"7707083893\" and r[\"manager\"] =
 test_expect_success 'an unknown id fails and prints nothing' '
 	test_expect_code 1 kontora client show CZZZZZZZ >out 2>err &&
 	test_line_count = 0 out &&
-	test_grep "^kontora: error:.*CZZZZZZZ" err &&
+	echo "kontora: error: no client CZZZZZZZ" >expect &&
+	test_cmp expect err &&
 	test_expect_code 1 kontora client show $L1 >out 2>err &&
 	test_line_count = 0 out &&
-	test_expect_code 1 kontora client show -f json CZZZZZZZ >out &&
-	test_line_count = 0 out
+	echo "kontora: error: no client $L1" >expect &&
+	test_cmp expect err &&
+	test_expect_code 1 kontora client show -f json CZZZZZZZ >out 2>err &&
+	test_line_count = 0 out &&
+	echo "kontora: error: no client CZZZZZZZ" >expect &&
+	test_cmp expect err
 '
 
 test_expect_success 'a bad format is a usage error' '

@@ -23,10 +23,10 @@ one_change () {
 	test_clean || { echo >&2 "one_change: $oc_before -> $oc_after commits: $*"; return 1; }
 }
 
-# no_change CMD...: CMD fails, and neither HEAD nor the worktree changed.
+# no_change CMD...: CMD fails with exit 1, and neither HEAD nor the worktree changed.
 no_change () {
 	nc_head=$(git rev-parse HEAD) &&
-	test_must_fail "$@" &&
+	test_expect_code 1 "$@" &&
 	test "$(git rev-parse HEAD)" = "$nc_head" &&
 	test_clean
 }
@@ -100,7 +100,9 @@ test_expect_success 'a manager attaches only to records they may change' '
 	kontora employee add --login ivan --name "Иван Петров" --role manager >/dev/null &&
 	no_change env KONTORA_USER=ivan kontora attach $C ../a.txt --name ivan.txt 2>err &&
 	test_grep "managers see only their own records" err &&
-	test_expect_code 1 env KONTORA_USER=ivan kontora attach --list $C &&
+	test_expect_code 1 env KONTORA_USER=ivan kontora attach --list $C >out 2>err &&
+	test_line_count = 0 out &&
+	test_grep "^kontora: error: client $C: managers see only their own records" err &&
 	one_change env KONTORA_USER=anna kontora attach $C ../a.txt --name anna.txt &&
 	git log -1 --format=%an >author &&
 	echo "Анна Петрова" >expect &&
@@ -110,7 +112,8 @@ test_expect_success 'a manager attaches only to records they may change' '
 
 test_expect_success 'an unknown record fails and writes nothing' '
 	no_change kontora attach CZZZZZZZ ../a.txt 2>err &&
-	test_grep "^kontora: error:.*CZZZZZZZ" err &&
+	echo "kontora: error: no client CZZZZZZZ" >expect &&
+	test_cmp expect err &&
 	! test -e files/CZZZZZZZ
 '
 
@@ -177,7 +180,7 @@ test_expect_success 'usage errors: no file, --name with two files' '
 test_expect_success 'an uncommitted file of that name is not overwritten' '
 	echo hand >files/$C/hand.txt &&
 	nc_head=$(git rev-parse HEAD) &&
-	test_must_fail kontora attach $C ../a.txt --name hand.txt 2>err &&
+	test_expect_code 1 kontora attach $C ../a.txt --name hand.txt 2>err &&
 	test_grep "uncommitted changes" err &&
 	echo hand >expect &&
 	test_cmp expect files/$C/hand.txt &&
@@ -201,7 +204,10 @@ import json
 r = json.load(open(\"out\"))
 assert r == [{\"name\": \"b.txt\", \"size\": 3, \"path\": \"files/$L/b.txt\"}], r
 " &&
-	test_expect_code 1 kontora attach --list CZZZZZZZ
+	test_expect_code 1 kontora attach --list CZZZZZZZ >out 2>err &&
+	test_line_count = 0 out &&
+	echo "kontora: error: no client CZZZZZZZ" >expect &&
+	test_cmp expect err
 '
 
 test_expect_success 'a record without files lists none' '

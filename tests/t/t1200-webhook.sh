@@ -38,7 +38,7 @@ test_expect_success 'setup: books, a form post in UTF-8' '
 '
 
 test_expect_success 'no webhook.secret: every request refused with 500, nothing spooled' '
-	test_must_fail cgi POST secret=x post &&
+	test_expect_code 1 cgi POST secret=x post &&
 	status_is "500 Internal Server Error" &&
 	test_grep "kontora: error: webhook: .*kontora.conf: webhook.secret is not set" log &&
 	test -z "$(spooled)"
@@ -99,7 +99,7 @@ test_expect_success 'the secret in the X-Kontora-Secret header; the header is no
 
 test_expect_success 'a wrong secret: 403, logged with the address, nothing spooled' '
 	rm -rf books/.git/kontora/spool &&
-	test_must_fail cgi POST "secret=Zq7-pLm3" post &&
+	test_expect_code 1 cgi POST "secret=Zq7-pLm3" post &&
 	status_is "403 Forbidden" &&
 	echo "kontora: error: webhook: 192.0.2.7: wrong or missing secret (X-Kontora-Secret or ?secret=)" >expect &&
 	test_cmp expect log &&
@@ -107,18 +107,18 @@ test_expect_success 'a wrong secret: 403, logged with the address, nothing spool
 '
 
 test_expect_success 'no secret at all, and a prefix of the secret: 403' '
-	test_must_fail cgi POST "" post &&
+	test_expect_code 1 cgi POST "" post &&
 	status_is "403 Forbidden" &&
-	test_must_fail cgi POST "secret=Zq7" post &&
+	test_expect_code 1 cgi POST "secret=Zq7" post &&
 	status_is "403 Forbidden" &&
-	test_must_fail cgi POST "secret=" post &&
+	test_expect_code 1 cgi POST "secret=" post &&
 	status_is "403 Forbidden" &&
 	test -z "$(spooled)"
 '
 
 test_expect_success 'GET: 405, nothing spooled' '
 	: >empty &&
-	test_must_fail cgi GET "secret=Zq7-pLm2" empty &&
+	test_expect_code 1 cgi GET "secret=Zq7-pLm2" empty &&
 	status_is "405 Method Not Allowed" &&
 	test -z "$(spooled)"
 '
@@ -126,7 +126,7 @@ test_expect_success 'GET: 405, nothing spooled' '
 test_expect_success 'a body over webhook.max-size: 413, not read, nothing spooled' '
 	kontora -C books config webhook.max-size 100 &&
 	head -c 101 /dev/zero | tr "\0" a >big &&
-	test_must_fail cgi POST "secret=Zq7-pLm2" big &&
+	test_expect_code 1 cgi POST "secret=Zq7-pLm2" big &&
 	status_is "413 Payload Too Large" &&
 	test_grep "body of 101 bytes is over webhook.max-size (100)" log &&
 	test -z "$(spooled)" &&
@@ -140,17 +140,17 @@ test_expect_success 'a body over webhook.max-size: 413, not read, nothing spoole
 
 test_expect_success 'the default limit is 1 MiB: a 10 MB field is refused' '
 	head -c 10000000 /dev/zero | tr "\0" x >huge &&
-	test_must_fail cgi POST "secret=Zq7-pLm2" huge &&
+	test_expect_code 1 cgi POST "secret=Zq7-pLm2" huge &&
 	status_is "413 Payload Too Large" &&
 	test -z "$(spooled)"
 '
 
 test_expect_success 'webhook.max-size: a size with K, M or G; anything else is refused by config' '
-	test_must_fail kontora -C books config webhook.max-size 1X 2>err &&
+	test_expect_code 1 kontora -C books config webhook.max-size 1X 2>err &&
 	test_grep "webhook.max-size: \"1X\" is not a size" err &&
 	kontora -C books config webhook.max-size 1K &&
 	head -c 1025 /dev/zero | tr "\0" a >k1 &&
-	test_must_fail cgi POST "secret=Zq7-pLm2" k1 &&
+	test_expect_code 1 cgi POST "secret=Zq7-pLm2" k1 &&
 	status_is "413 Payload Too Large" &&
 	kontora -C books config --unset webhook.max-size
 '
@@ -158,7 +158,7 @@ test_expect_success 'webhook.max-size: a size with K, M or G; anything else is r
 test_expect_success 'a body shorter than CONTENT_LENGTH: 400, nothing spooled' '
 	rm -rf books/.git/kontora/spool &&
 	printf "Name=a" >short &&
-	test_must_fail env -i PATH="$PATH" HOME="$HOME" KONTORA_BOOKS="$TEST_DIR/books" \
+	test_expect_code 1 env -i PATH="$PATH" HOME="$HOME" KONTORA_BOOKS="$TEST_DIR/books" \
 		REQUEST_METHOD=POST QUERY_STRING=secret=Zq7-pLm2 CONTENT_LENGTH=50 \
 		kontora webhook <short >answer.raw 2>log &&
 	tr -d "\r" <answer.raw >answer &&
@@ -168,7 +168,7 @@ test_expect_success 'a body shorter than CONTENT_LENGTH: 400, nothing spooled' '
 '
 
 test_expect_success 'no CONTENT_LENGTH: 411' '
-	test_must_fail env -i PATH="$PATH" HOME="$HOME" KONTORA_BOOKS="$TEST_DIR/books" \
+	test_expect_code 1 env -i PATH="$PATH" HOME="$HOME" KONTORA_BOOKS="$TEST_DIR/books" \
 		REQUEST_METHOD=POST QUERY_STRING=secret=Zq7-pLm2 \
 		kontora webhook <post >answer.raw 2>log &&
 	tr -d "\r" <answer.raw >answer &&
@@ -216,7 +216,7 @@ test_expect_success 'a link called kontora-webhook is the webhook (no arguments,
 
 test_expect_success 'no KONTORA_BOOKS outside books: 500 that says what to set' '
 	mkdir -p nowhere &&
-	test_must_fail env -i PATH="$PATH" HOME="$HOME" REQUEST_METHOD=POST \
+	test_expect_code 1 env -i PATH="$PATH" HOME="$HOME" REQUEST_METHOD=POST \
 		CONTENT_LENGTH=$(wc -c <post) sh -c "cd nowhere && kontora webhook" <post >answer.raw 2>log &&
 	tr -d "\r" <answer.raw >answer &&
 	status_is "500 Internal Server Error" &&
@@ -225,7 +225,7 @@ test_expect_success 'no KONTORA_BOOKS outside books: 500 that says what to set' 
 
 test_expect_success 'a spool that cannot be written: 500, so the sender tries again' '
 	kontora -C books config webhook.spool /dev/null/spool &&
-	test_must_fail cgi POST "secret=Zq7-pLm2" post &&
+	test_expect_code 1 cgi POST "secret=Zq7-pLm2" post &&
 	status_is "500 Internal Server Error" &&
 	test_grep "/dev/null/spool" log &&
 	kontora -C books config --unset webhook.spool

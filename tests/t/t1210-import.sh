@@ -13,6 +13,16 @@ lead_csv () { kontora lead list -f csv --all --where "$1"; }
 # no_lead WHERE: no lead (archived or not) matches WHERE.
 no_lead () { lead_csv "$1" >no_lead.csv && test_line_count = 1 no_lead.csv; }
 
+# test_csv_get_on ID FIELD: FIELD of the one row of CSV on stdin whose on is ID
+test_csv_get_on () {
+	python3 -c '
+import csv, sys
+rows = [r for r in csv.DictReader(sys.stdin) if r["on"] == sys.argv[1]]
+if len(rows) != 1:
+    sys.exit("%d rows on %s" % (len(rows), sys.argv[1]))
+print(rows[0][sys.argv[2]])' "$@"
+}
+
 # field ID NAME: a field of lead ID.
 field () { kontora lead list -f csv --all --where "id=$1" | test_csv_get "$1" "$2"; }
 
@@ -227,6 +237,107 @@ test_expect_success 'usage errors: no file, a bad format, a bad encoding' '
 	test_must_fail kontora import leads --encoding koi8 x.csv 2>err &&
 	test_grep "encoding koi8" err &&
 	test_expect_code 2 kontora import nothing 2>err
+'
+
+test_expect_success 'a manager who imports keeps the leads, and their tasks' '
+	printf "name,phone,email\nСвой Первый,89995550301,\nСвой Второй,89995550302,\nСвой Третий,89995550303,\n" >mine.csv &&
+	before=$(test_commits) &&
+	KONTORA_USER=petr kontora import leads mine.csv >out 2>err &&
+	echo "3 new, 0 linked to clients, 0 merged, 0 duplicates skipped, 0 rejected" >expect &&
+	test_cmp expect out &&
+	test_line_count = 0 err &&
+	test $(test_commits) = $((before + 1)) &&
+	test "$(git log -1 --format=%an)" = "Петр Иванов" &&
+	for i in 1 2 3; do
+		L=$(lead_csv "phone=+7999555030$i" | sed -n 2p | cut -d, -f1) &&
+		test -n "$L" &&
+		echo petr >expect &&
+		field $L manager >actual &&
+		test_cmp expect actual &&
+		kontora task list -f csv --where "on=$L" | test_csv_get_on $L assignee >actual &&
+		test_cmp expect actual || return 1
+	done &&
+	KONTORA_USER=petr kontora lead list --mine -f csv --where "name~Свой" >mine.out &&
+	test_line_count = 4 mine.out
+'
+
+test_expect_success '[source "NAME"] replaces the input names of its fields and sets the lead source' '
+	kontora config source.expo.name "ФИО посетителя, Контакт" &&
+	kontora config source.expo.phone "Мобильный тел." &&
+	kontora config source.expo.comment "Что обсуждали" &&
+	kontora config source.expo.lead-source exhibition &&
+	# the default names (Имя, Телефон, Комментарий) are there too, and lose
+	cat >expo.csv <<-\EOF &&
+	Имя,ФИО посетителя,Телефон,Мобильный тел.,Комментарий,Что обсуждали
+	Не то имя,Олег Стендов,89990000001,89995550101,не тот комментарий,Гель оптом
+	EOF
+	before=$(test_commits) &&
+	kontora import leads --source expo expo.csv >out &&
+	echo "1 new, 0 linked to clients, 0 merged, 0 duplicates skipped, 0 rejected" >expect &&
+	test_cmp expect out &&
+	test $(test_commits) = $((before + 1)) &&
+	L=$(lead_csv "phone=+79995550101" | sed -n 2p | cut -d, -f1) &&
+	test -n "$L" &&
+	printf "%s\n" "Олег Стендов" +79995550101 "Гель оптом" exhibition >expect &&
+	for f in name phone comment source; do field $L $f || return 1; done >actual &&
+	test_cmp expect actual &&
+	field $L external_id >actual &&
+	test_grep "^expo:h[0-9a-f]\{16\}$" actual &&
+	no_lead "phone=+79990000001"
+'
+
+test_expect_success '[source "NAME"]: the next name of a list when the first is missing' '
+	printf "Контакт,Мобильный тел.\nИнна Вторая,89995550102\n" >expo2.csv &&
+	kontora import leads --source expo expo2.csv >out &&
+	L=$(lead_csv "phone=+79995550102" | sed -n 2p | cut -d, -f1) &&
+	echo "Инна Вторая" >expect &&
+	field $L name >actual &&
+	test_cmp expect actual &&
+	# another source reads the same file with the default names: no phone
+	printf "Контакт,Мобильный тел.\nИнна Третья,89995550103\n" >expo3.csv &&
+	test_expect_code 1 kontora import leads --source stand --reject stand-rej.csv expo3.csv >out 2>err &&
+	echo "0 new, 0 linked to clients, 0 merged, 0 duplicates skipped, 1 rejected" >expect &&
+	test_cmp expect out &&
+	no_lead "name=Инна Третья"
+'
+
+test_expect_success 'import.task-hours: the task of a new lead is due that many hours later, on that day' '
+	kontora config import.task-hours 20 &&
+	printf "name,phone\nЧасы Первый,89995550201\n" >hours.csv &&
+	KONTORA_NOW=2026-11-23T10:00:00Z kontora import leads hours.csv >out &&
+	L=$(lead_csv "phone=+79995550201" | sed -n 2p | cut -d, -f1) &&
+	kontora task list -f csv --where "on=$L" >tasks &&
+	test_line_count = 2 tasks &&
+	test_csv_get_on $L due <tasks >actual &&
+	echo 2026-11-24 >expect &&
+	test_cmp expect actual &&
+	kontora config --unset import.task-hours &&
+	# the default, 2 hours, in the importer'"'"'s time zone: 23:30 in
+	# Vladivostok (UTC+10) is 01:30 on the next day there
+	printf "name,phone\nЧасы Второй,89995550202\n" >hours2.csv &&
+	TZ=Asia/Vladivostok KONTORA_NOW=2026-11-23T13:30:00Z kontora import leads hours2.csv >out &&
+	L=$(lead_csv "phone=+79995550202" | sed -n 2p | cut -d, -f1) &&
+	kontora task list -f csv --where "on=$L" | test_csv_get_on $L due >actual &&
+	echo 2026-11-24 >expect &&
+	test_cmp expect actual &&
+	printf "name,phone\nЧасы Третий,89995550203\n" >hours3.csv &&
+	KONTORA_NOW=2026-11-23T13:30:00Z kontora import leads hours3.csv >out &&
+	L=$(lead_csv "phone=+79995550203" | sed -n 2p | cut -d, -f1) &&
+	kontora task list -f csv --where "on=$L" | test_csv_get_on $L due >actual &&
+	echo 2026-11-23 >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'import.task-hours that is not a number: refused, nothing imported' '
+	kontora config import.task-hours "два" &&
+	before=$(test_commits) &&
+	printf "name,phone\nЧасы Плохие,89995550204\n" >hours4.csv &&
+	test_expect_code 1 kontora import leads hours4.csv >out 2>err &&
+	echo "kontora: error: kontora.conf: import.task-hours=два is not a number of hours" >expect &&
+	test_cmp expect err &&
+	test $(test_commits) = $before &&
+	no_lead "phone=+79995550204" &&
+	kontora config --unset import.task-hours
 '
 
 test_expect_success 'round robin: 10 new leads over 3 managers are 4/3/3' '

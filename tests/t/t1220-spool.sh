@@ -115,4 +115,36 @@ test_expect_success 'two imports at once: every request imported exactly once' '
 	test_line_count = 7 conc
 '
 
+test_expect_success 'a commit that fails leaves the requests in new/ for the next run' '
+	printf "Name=Fail1&Phone=89996660101" >f1 && (cd .. && post books/f1) &&
+	printf "Name=Fail2&Phone=89996660102" >f2 && (cd .. && post books/f2) &&
+	test $(count .git/kontora/spool/new) = 2 &&
+	ls .git/kontora/spool/new >new.before &&
+	ls .git/kontora/spool/cur >cur.before &&
+	ls .git/kontora/spool/rejected >rejected.before &&
+	head=$(git rev-parse HEAD) &&
+	# the import adds tasks to this shard: a hand edit there stops its commit
+	test -f data/task/2026-11.csv &&
+	echo "hand,edit" >>data/task/2026-11.csv &&
+	test_expect_code 1 kontora import spool >out 2>err &&
+	echo "kontora: error: data/task/2026-11.csv has uncommitted changes; commit them with git or restore the file" >expect &&
+	test_cmp expect err &&
+	test "$(git rev-parse HEAD)" = $head &&
+	ls .git/kontora/spool/new >new.after &&
+	test_cmp new.before new.after &&
+	ls .git/kontora/spool/cur >cur.after &&
+	test_cmp cur.before cur.after &&
+	ls .git/kontora/spool/rejected >rejected.after &&
+	test_cmp rejected.before rejected.after &&
+	git checkout -- data/task/2026-11.csv &&
+	test_clean &&
+	kontora import spool >out &&
+	echo "2 new, 0 linked to clients, 0 merged, 0 duplicates skipped, 0 rejected" >expect &&
+	test_cmp expect out &&
+	test $(test_commits) = $(($(git rev-list --count $head) + 1)) &&
+	test $(count .git/kontora/spool/new) = 0 &&
+	kontora lead list -f csv --all --where "name~Fail" >fails &&
+	test_line_count = 3 fails
+'
+
 test_done

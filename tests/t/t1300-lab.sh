@@ -237,6 +237,19 @@ test_expect_success 'the lab ships the sample only with a carrier and a tracking
 	test_cmp expect actual
 '
 
+test_expect_success 'shipping gives the manager a task: ask in 3 days whether the sample came' '
+	kontora task list --all -f csv --where "on=$S1" | python3 -c "
+import csv, sys
+for r in csv.DictReader(sys.stdin):
+    print(\"|\".join([r[\"assignee\"], r[\"due\"], r[\"done\"], r[\"rule\"], r[\"text\"]]))" >actual &&
+	echo "anna|2026-11-29|false|workflows/sample_request.flow on shipped|Узнать у клиента, получен ли образец" >expect &&
+	test_cmp expect actual &&
+	T=$(kontora task list --all -f csv --where "on=$S1" | sed -n 2p | cut -d, -f1) &&
+	git log --format=%s --grep="^Kontora-Record: $T\$" >subject &&
+	echo "sample_request $S1: status ready -> shipped" >expect &&
+	test_cmp expect subject
+'
+
 test_expect_success 'kontora log shows the chain with time, author and status' '
 	subjects $S1 >actual &&
 	cat >expect <<-EOF &&
@@ -382,6 +395,31 @@ import json, sys
 card = json.load(sys.stdin)
 marks = {r[\"id\"]: r[\"overdue\"] for r in card[\"lab_requests\"]}
 assert marks[\"$R9\"] is True and marks[\"$R1\"] is False, marks"
+'
+
+test_expect_success 'a rejected sample tells the manager'"'"'s supervisor, in the same commit' '
+	KONTORA_USER=anna kontora lab sample new --client $C1 --product $G2 --wishes "Для рук" >../s2 &&
+	S2=$(cat ../s2) &&
+	KONTORA_USER=anna kontora lab sample send $S2 &&
+	KONTORA_USER=elena kontora lab sample take $S2 &&
+	n=$(test_commits) &&
+	KONTORA_NOW=2026-11-24T15:00:00Z KONTORA_USER=elena kontora lab sample reject $S2 --reason "Нет тары" &&
+	test $(test_commits) = $((n + 1)) &&
+	kontora activity list -f csv --where "on=$S2 and kind=notice" | python3 -c "
+import csv, sys
+for r in csv.DictReader(sys.stdin):
+    print(\"|\".join([r[\"author\"], r[\"to\"], r[\"at\"], r[\"text\"]]))" >actual &&
+	echo "elena|boris|2026-11-24T15:00:00Z|Лаборатория отклонила заявку на образец" >expect &&
+	test_cmp expect actual &&
+	A=$(kontora activity list -f csv --where "on=$S2 and kind=notice" | sed -n 2p | cut -d, -f1) &&
+	printf "Kontora-Record: %s\n" $S2 $A >expect &&
+	git log -1 --format=%B | grep ^Kontora-Record >actual &&
+	test_cmp expect actual &&
+	echo "rejected|Нет тары" >expect &&
+	echo "$(field_of sample_request $S2 status)|$(field_of sample_request $S2 reason)" >actual &&
+	test_cmp expect actual &&
+	kontora task list --all -f csv --where "on=$S2" >tasks &&
+	test_line_count = 1 tasks
 '
 
 test_expect_success 'the lab sees the clients its requests name, and changes none of them' '

@@ -384,6 +384,37 @@ test_expect_success 'check names an access line whose role employees cannot have
 	kontora check
 '
 
+# check_access FILE SED: kontora check with the sed script applied to
+# schemas/FILE (not committed) finds exactly one problem, written to out.
+check_access () {
+	git checkout -q schemas &&
+	sed "$2" schemas/$1 >new && mv new schemas/$1 &&
+	! git diff --quiet schemas/$1 &&
+	test_expect_code 1 kontora check >out 2>err &&
+	echo "kontora: 1 problem" >expect.err &&
+	test_cmp expect.err err
+}
+
+test_expect_success 'check names a via or named access line whose type or field is missing' '
+	check_access client.schema "s/^access lab        named calc_request.client\$/access lab        named order.client/" &&
+	echo "schemas/client.schema:13: access: named order.client: no such type in these books" >expect &&
+	test_cmp expect out &&
+	check_access client.schema "s/^access lab        named sample_request.client\$/access lab        named sample_request.buyer/" &&
+	echo "schemas/client.schema:14: access: named sample_request.buyer: no such field in these books" >expect &&
+	test_cmp expect out &&
+	check_access contact.schema "s/^access manager    via client\$/access manager    via company/" &&
+	echo "schemas/contact.schema:11: access manager via: no field \"company\"" >expect &&
+	test_cmp expect out &&
+	check_access contact.schema "s/^access manager    via client\$/access manager    via phone/" &&
+	echo "schemas/contact.schema:11: access manager via: phone is phone, not ref or text (an id)" >expect &&
+	test_cmp expect out &&
+	check_access contact.schema "s/^access manager    via client\$/access manager    via client\naccess manager    via supplier/; \$a field supplier ref:supplier label=\"Поставщик\"" &&
+	echo "schemas/contact.schema:12: access: via supplier: no type supplier in these books" >expect &&
+	test_cmp expect out &&
+	git checkout -q schemas &&
+	kontora check
+'
+
 test_expect_success 'kontora help employee shows kontora-employee(1)' '
 	kontora help employee >out &&
 	test_grep "deactivate" out

@@ -112,4 +112,49 @@ test_expect_success 'agenda --ics to a file that cannot be written fails' '
 	test_grep "^kontora: error: no/such/dir/cal.ics: " err
 '
 
+# America/New_York leaves summer time on Sunday 2026-11-01 (02:00 EDT is
+# 01:00 EST): that week has a day of 25 hours.
+test -r /usr/share/zoneinfo/America/New_York && test_set_prereq TZDATA
+
+test_expect_success TZDATA 'agenda --week across the end of summer time: the local days' '
+	kontora employee add --login olga --name "Ольга Нью-Йорк" --role manager >/dev/null &&
+	O1=$(kontora task add --to olga --due 2026-10-30 Вчера) &&
+	O2=$(kontora task add --to olga --due 2026-10-31 Сегодня) &&
+	O3=$(kontora task add --to olga --due 2026-11-06 "Через шесть дней") &&
+	O4=$(kontora task add --to olga --due 2026-11-07 "Через неделю") &&
+	cat >expect <<-EOF &&
+	Просрочено
+	  $O1  Вчера
+
+	2026-10-31, суббота
+	  $O2  Сегодня
+
+	2026-11-06, пятница
+	  $O3  Через шесть дней
+	EOF
+	# Saturday 00:30 EDT (04:30 UTC): six days later is Friday, though
+	# 6 x 24 hours later is still Thursday evening there
+	TZ=America/New_York KONTORA_NOW=2026-10-31T04:30:00Z kontora agenda --week --to olga >out &&
+	test_cmp expect out &&
+	# Saturday 23:30 EDT (Sunday 03:30 UTC): still Saturday there
+	TZ=America/New_York KONTORA_NOW=2026-11-01T03:30:00Z kontora agenda --week --to olga >out &&
+	test_cmp expect out &&
+	# a week later, Saturday 23:30 EST (Sunday 04:30 UTC): Saturday there,
+	# so the task due that day is today, not overdue
+	TZ=America/New_York KONTORA_NOW=2026-11-08T04:30:00Z kontora agenda --to olga >out &&
+	cat >expect <<-EOF &&
+	Просрочено
+	  $O1  Вчера
+	  $O2  Сегодня
+	  $O3  Через шесть дней
+
+	2026-11-07, суббота
+	  $O4  Через неделю
+	EOF
+	test_cmp expect out &&
+	TZ=America/New_York KONTORA_NOW=2026-11-08T04:30:00Z \
+		kontora task list --overdue -f csv --where assignee=olga >out &&
+	test_line_count = 4 out
+'
+
 test_done

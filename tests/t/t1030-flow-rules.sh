@@ -147,6 +147,27 @@ test_expect_success 'the due date is the local day of the clock plus DAYS' '
 	test_cmp expect actual
 '
 
+# Europe/Berlin: summer time begins on Sunday 2026-03-29 (a day of 23
+# hours) and ends on Sunday 2026-10-25 (a day of 25 hours).
+test -r /usr/share/zoneinfo/Europe/Berlin && test_set_prereq TZDATA
+
+test_expect_success TZDATA 'the due date of a flow task counts local days across summer time' '
+	# Saturday 23:30 CET: two days later is Monday, though 48 hours later
+	# is already Tuesday 00:30 CEST
+	L10=$(kontora lead add --to ivan --title Весна) &&
+	TZ=Europe/Berlin KONTORA_NOW=2026-03-28T22:30:00Z kontora lead qualify $L10 &&
+	echo "$L10|ivan|2026-03-30|false|workflows/lead.flow on qualified|Подготовить КП" >expect &&
+	tasks_on $L10 >actual &&
+	test_cmp expect actual &&
+	# Sunday 00:30 CEST, the day summer time ends: two days later is
+	# Tuesday, though 48 hours later is still Monday 23:30 CET
+	L11=$(kontora lead add --to ivan --title Осень) &&
+	TZ=Europe/Berlin KONTORA_NOW=2026-10-24T22:30:00Z kontora lead qualify $L11 &&
+	echo "$L11|ivan|2026-10-27|false|workflows/lead.flow on qualified|Подготовить КП" >expect &&
+	tasks_on $L11 >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success 'a move --dry-run shows the task and adds none' '
 	L5=$(kontora lead add --to ivan --title Лак) &&
 	n=$(test_commits) &&

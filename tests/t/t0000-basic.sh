@@ -154,4 +154,15 @@ test_expect_success 'missing prerequisite skips a test' '
 	test_cmp expect out
 '
 
+# The ways a test was found passing with the code broken (docs/testing.md):
+# a chain ending in "|| test $? = 1" or "|| true" passes when any step
+# before it fails, and "test $? -le 2" takes a usage error for success.
+test_expect_success 'no test script ends a chain in a way that lets a failing step pass' '
+	for f in "$TEST_ROOT"/tests/t/t[0-9]*.sh; do
+		case $f in */t0000-basic.sh) continue ;; esac
+		! grep -Hn -e "|| *test \$? *=" -e "|| *true *\$" -e "|| *true *[&;]" \
+			-e "test \$? -l[et] " "$f" || return 1
+	done
+'
+
 test_done

@@ -45,19 +45,23 @@ test_expect_success 'kontora with no arguments is a usage error' '
 
 test_expect_success 'an unknown command is a usage error' '
 	test_expect_code 2 kontora frobnicate >out 2>err &&
-	test_grep "^kontora: error:" err &&
-	test_grep frobnicate err &&
+	test_grep "^kontora: error: '"'"'frobnicate'"'"' is not a command or a record type of these books$" err &&
 	test_line_count = 0 out
 '
 
 test_expect_success 'an unknown subcommand of a type is a usage error' '
 	test_expect_code 2 kontora client frobnicate >out 2>err &&
-	test_grep "^kontora: error:" err
+	test_grep "^kontora: error: client frobnicate: no such subcommand$" err &&
+	test_grep "^usage: kontora TYPE add" err
 '
 
 test_expect_success 'an unknown option is a usage error' '
 	test_expect_code 2 kontora client list --no-such-option >out 2>err &&
-	test_grep "^kontora: error:" err
+	test_grep "^kontora: error: --no-such-option: unknown option, or a missing or bad value$" err &&
+	test_grep "^usage: kontora TYPE add" err &&
+	test_line_count = 0 out &&
+	test_expect_code 2 kontora search -x >out 2>err &&
+	test_grep "^kontora: error: -x: unknown option, or a missing or bad value$" err
 '
 
 test_expect_success 'kontora help works outside books' '

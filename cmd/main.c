@@ -3,8 +3,11 @@
  * A command that is not in the table but names a record type of the books
  * (client, lead, ...) goes to the generic record command.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,6 +175,39 @@ static time_t parse_now(const char *s)
 	return timegm(&tm);
 }
 
+/* Says what the library tells a command on the way (a stale lock removed). */
+static void say_warning(void *arg, const char *msg)
+{
+	warn("%s", msg);
+}
+
+/* KONTORA_FAULT=POINT:kill or POINT:pause:FILE, for the crash and race
+ * tests (docs/testing.md): the first time a write reaches POINT, kill
+ * the process as kill -9 would, or create FILE and wait until it is
+ * removed (a minute at most). */
+static void fault(void *spec, const char *point)
+{
+	static int done;
+	const char *s = spec;
+	size_t n = strlen(point);
+
+	if (done || strncmp(s, point, n) || s[n] != ':')
+		return;
+	done = 1;
+	if (!strcmp(s + n + 1, "kill")) {
+		fflush(NULL);
+		raise(SIGKILL);
+	}
+	if (strncmp(s + n + 1, "pause:", 6))
+		die("KONTORA_FAULT=%s: not POINT:kill or POINT:pause:FILE", s);
+	const char *file = s + n + 7;
+	FILE *f = fopen(file, "w");
+	if (!f || fclose(f))
+		die("KONTORA_FAULT: %s: %s", file, strerror(errno));
+	for (int i = 0; i < 6000 && !access(file, F_OK); i++)
+		usleep(10000);
+}
+
 /* Finds the data directory: next to the binary when run from the build
  * tree, else the installed one. */
 static const char *find_datadir(void)
@@ -206,6 +242,10 @@ int main(int argc, char **argv)
 	if (ctx.opt.user && !*ctx.opt.user)
 		ctx.opt.user = NULL;
 	ctx.opt.now = parse_now(getenv("KONTORA_NOW"));
+	ctx.opt.warn = say_warning;
+	ctx.opt.fault_arg = getenv("KONTORA_FAULT");
+	if (ctx.opt.fault_arg && *(char *)ctx.opt.fault_arg)
+		ctx.opt.fault = fault;
 	ctx.datadir = find_datadir();
 	/* A web server runs a CGI program without arguments: a link called
 	 * kontora-webhook is kontora webhook. */

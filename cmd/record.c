@@ -700,6 +700,9 @@ int change_finish(struct kt_change *ch, int dry_run, const char *subject, const 
 		die_err(&err);
 	} else if (!oid[0]) {
 		warn("%s: nothing to change", id);
+	} else if (kt_change_warning(ch)) {
+		warn("the change is committed (%.10s); %s; the next kontora command finishes it",
+		     oid, kt_change_warning(ch));
 	}
 	kt_change_free(ch);
 	return oid[0] != '\0';

@@ -20,7 +20,8 @@
 
 #include "store/repo.h"
 
-/* Attempts at moving the branch: some wait 10 ms for a ref lock. */
+/* Attempts at a commit when the branch moved meanwhile, and at moving it
+ * while its ref lock is held, 10 ms apart. */
 enum { MAX_ATTEMPTS = 400, NOTHING = 1, LOCKED = 2 };
 
 /* Refuses to write path when the worktree's copy differs from HEAD's, so
@@ -116,40 +117,42 @@ static int new_tree(struct store *st, git_tree *tree, const struct content *cs, 
 
 /* Moves the branch head from its target to commit id, unless someone
  * moved it meanwhile.  The journal is written first and taken back when
- * the branch does not move.  Returns 0, GIT_EMODIFIED when the branch
- * moved, LOCKED when a live process holds its ref lock for the moment,
- * or an error. */
+ * the branch does not move.  A ref lock is waited for up to about four
+ * seconds, or removed when it is stale.  Returns 0, GIT_EMODIFIED when
+ * the branch moved, LOCKED when a live process kept its ref lock, or an
+ * error. */
 static int move_branch(struct store *st, git_reference *head, char *const *paths, size_t n,
                        const git_oid *id, struct kt_error *err)
 {
-	git_reference *moved = NULL;
 	char lock[PATH_MAX];
-	int rc;
+	int rc, g;
 
 	if ((rc = journal_write(st, paths, n, err)))
 		return rc;
 	store_fault(st, "cas");
-	int g = git_reference_create_matching(&moved, st->repo, git_reference_name(head), id, 1,
-	                                      git_reference_target(head), "kontora");
-	git_reference_free(moved);
+	snprintf(lock, sizeof lock, "%s/.git/%s.lock", st->root, git_reference_name(head));
+	for (int tries = 0;; tries++) {
+		git_reference *moved = NULL;
+		g = git_reference_create_matching(&moved, st->repo, git_reference_name(head), id, 1,
+		                                  git_reference_target(head), "kontora");
+		git_reference_free(moved);
+		if (g != GIT_ELOCKED || tries == MAX_ATTEMPTS)
+			break;
+		if (!lock_remove_stale(st, lock))
+			usleep(10000);
+	}
 	if (!g)
 		return 0;
 	journal_remove(st);
-	if (g == GIT_EMODIFIED)
-		return GIT_EMODIFIED;
-	if (g != GIT_ELOCKED)
-		return git_fail(err, git_reference_name(head));
-	snprintf(lock, sizeof lock, "%s/.git/%s.lock", st->root, git_reference_name(head));
-	if (lock_remove_stale(st, lock))
-		return GIT_EMODIFIED;
-	usleep(10000);
-	return LOCKED;
+	if (g == GIT_EMODIFIED || g == GIT_ELOCKED)
+		return g == GIT_ELOCKED ? LOCKED : GIT_EMODIFIED;
+	return git_fail(err, git_reference_name(head));
 }
 
 /* Makes one attempt: the commit of ops on top of the branch's current
  * tip, and the compare-and-swap.  Returns 0 with the commit in *out,
- * GIT_EMODIFIED when the branch moved, LOCKED when it is locked for a
- * moment, NOTHING when the tree would not change, or an error. */
+ * GIT_EMODIFIED when the branch moved, LOCKED when a live process holds
+ * its ref lock, NOTHING when the tree would not change, or an error. */
 static int attempt(struct store *st, const struct ops *ops, const char *msg,
                    const struct kt_identity *who, time_t when, struct content *cs,
                    size_t n, git_oid *out, struct kt_error *err)
@@ -253,7 +256,7 @@ int store_commit(struct store *st, const struct ops *ops, const char *message,
 	for (size_t i = 0; i < n; i++)
 		cs[i].path = paths[i];
 	rc = GIT_EMODIFIED;
-	for (int i = 0; (rc == GIT_EMODIFIED || rc == LOCKED) && i < MAX_ATTEMPTS; i++)
+	for (int i = 0; rc == GIT_EMODIFIED && i < MAX_ATTEMPTS; i++)
 		rc = attempt(st, ops, message, who, when, cs, n, &id, err);
 	if (rc == GIT_EMODIFIED)
 		rc = kt_error_set(err, KT_ECONFLICT, "the branch kept moving; nothing was changed, try again");

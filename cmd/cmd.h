@@ -88,6 +88,8 @@ struct pairs {
 
 /* Appends (name, value), dashes in name made underscores. */
 void pairs_add(struct pairs *p, const char *name, size_t nlen, const char *value);
+/* Returns the last value of name in p, or "" (owned by p). */
+const char *pairs_get(const struct pairs *p, const char *name);
 /* Frees what p holds (not p). */
 void pairs_free(struct pairs *p);
 /* Appends text to b as one line of at most max characters, "…" when cut. */
@@ -145,10 +147,10 @@ int lead_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_s
  * lead_added() frees it. */
 struct kt_lead_report *lead_prepare(struct kt_books *b, const struct kt_schema *s,
                                     char *const *names, char *const *values, size_t n);
-/* Says on stderr what lead_prepare() did to the new lead id (linked to a
- * client, assigned to a manager), unless id is NULL (the add failed), and
- * frees r; NULL is fine. */
-void lead_added(struct kt_lead_report *r, const char *id);
+/* Says on stderr what lead_prepare() did to the new lead id (a possible
+ * duplicate, linked to a client, assigned to a manager), unless id is
+ * NULL (the add failed), and frees r; NULL is fine. */
+void lead_added(struct kt_books *b, struct kt_lead_report *r, const char *id);
 /* Lists of a type with a bool field processed show ★ before the title of
  * unprocessed records in tables and TSV: asks q for the field and p for
  * the mark (cmd/lead.c).  Call after q->all_columns is set. */

@@ -246,6 +246,16 @@ static int record_add(int argc, char **argv, struct kt_books *b, const struct kt
 	struct kt_change *c = begin(b, s, "add");
 	/* A lead: dedupe and distribution (cmd/lead.c). */
 	struct kt_lead_report *lr = lead_prepare(b, s, p.names, p.values, p.n);
+	if (lr && lr->existing) {
+		/* A repeat of an add by its external id: what a script retries. */
+		fprintf(stderr, "kontora: lead %s: already in the books (external_id %s); nothing added\n",
+		        lr->existing, pairs_get(&p, "external_id"));
+		printf("%s\n", lr->existing);
+		kt_change_free(c);
+		pairs_free(&p);
+		lead_added(b, lr, NULL);
+		return 0;
+	}
 	struct pairs all = { 0 };
 	for (size_t i = 0; i < (lr ? lr->n : p.n); i++) {
 		const char *name = lr ? lr->names[i] : p.names[i];
@@ -257,7 +267,7 @@ static int record_add(int argc, char **argv, struct kt_books *b, const struct kt
 		pairs_free(&all);
 		kt_change_free(c);
 		pairs_free(&p);
-		lead_added(lr, NULL);
+		lead_added(b, lr, NULL);
 		die_change(s, &err);
 	}
 	pairs_free(&p);
@@ -265,7 +275,7 @@ static int record_add(int argc, char **argv, struct kt_books *b, const struct kt
 	char saved[16];
 	snprintf(saved, sizeof saved, "%s", id);
 	change_finish(c, dry_run, NULL, saved);
-	lead_added(lr, saved);
+	lead_added(b, lr, saved);
 	if (!dry_run)
 		printf("%s\n", saved);
 	return 0;
@@ -625,6 +635,17 @@ int cmd_list(int argc, char **argv, struct kt_ctx *ctx)
 }
 
 /* ------------------------------------ what the writing commands share */
+
+/* Returns the last value of name in p, or "".  See cmd.h. */
+const char *pairs_get(const struct pairs *p, const char *name)
+{
+	const char *v = "";
+
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->names[i], name))
+			v = p->values[i];
+	return v;
+}
 
 /* Appends (name, value) to p, dashes in name made underscores (--due-date
  * is the field due_date).  Dies when out of memory. */

@@ -962,6 +962,12 @@ int kt_lead_state_new(struct kt_books *b, struct kt_lead_state **out,
                       struct kt_error *err);
 /* Frees a state; NULL is fine. */
 void kt_lead_state_free(struct kt_lead_state *st);
+/* Asks kt_lead_prepare() to look for a possible duplicate of each lead:
+ * the newest open lead (not in an archive state) whoever's, added in the
+ * 30 days before the books' clock, whose phone or e-mail is the new
+ * one's (report's duplicate).  Off by default: an import has its own
+ * dedupe. */
+void kt_lead_state_duplicates(struct kt_lead_state *st);
 
 /* What kt_lead_prepare() did to one new lead.  The char * members are
  * owned by the report (kt_lead_report_free()); match and rule point to
@@ -981,6 +987,12 @@ struct kt_lead_report {
 	long count;            /* what the rule weighed for the manager: the
 	                        * leads without a client it had this month
 	                        * (round-robin) or its open leads (least-loaded) */
+	char *existing;        /* the lead that already has the external_id
+	                        * given: nothing else is done, add nothing */
+	char *duplicate;       /* an open lead added in the last 30 days with the
+	                        * same phone or e-mail (when asked for), or NULL */
+	char *duplicate_created; /* its created */
+	const char *duplicate_match; /* "phone" or "email" */
 };
 
 /* Prepares a new lead given as (name, value) pairs, values as typed (the
@@ -999,6 +1011,9 @@ struct kt_lead_report {
  * the one with the fewest open leads (not in an archive state of
  * workflows/lead.flow); none leaves it empty, as does having no active
  * manager.  The state counts the lead for the next one of the batch.
+ * An external_id that a lead of the books already has makes the add a
+ * repeat: r->existing names that lead (whoever's it is, as an import
+ * does) and nothing else is done.
  * Returns 0 and *r (kt_lead_report_free()), or an error (r is then
  * empty).  Prints nothing: the caller says what happened. */
 int kt_lead_prepare(struct kt_lead_state *st, char *const *names,

@@ -30,6 +30,7 @@ struct kt_lead_state {
 	long *count;         /* what the rule weighs for each (load_counts()) */
 	char **pending;      /* leads given a manager before the counts were */
 	size_t npending;     /* needed: "1login" with a client, "0login" without */
+	int duplicates;      /* look for possible duplicates (kt_lead_state_duplicates()) */
 };
 
 /* ------------------------------------------------------------- queries */
@@ -54,9 +55,11 @@ static int find_by(struct kt_books *b, const struct kt_schema *s, enum kt_ftype 
 {
 	int rc = s ? books_identity(b, err) : 0;
 
-	for (size_t i = 0; !rc && s && i < s->nfields; i++)
+	for (size_t i = 0; !rc && s && i < s->nfields; i++) {
+		struct index_find q = { .s = s, .f = &s->fields[i], .value = value, .ref = ref };
 		if (s->fields[i].type == t)
-			rc = index_newest(b->index, &b->who, s, &s->fields[i], value, ref, id, ref_value, err);
+			rc = index_newest(b->index, &b->who, &q, id, ref_value, NULL, err);
+	}
 	return rc;
 }
 
@@ -129,6 +132,12 @@ static int add_manager(void *state, const char *login)
 		return KT_ENOMEM;
 	st->n++;
 	return 0;
+}
+
+/* Asks for possible duplicates.  See kontora.h. */
+void kt_lead_state_duplicates(struct kt_lead_state *st)
+{
+	st->duplicates = 1;
 }
 
 /* Reads the active managers (employees with role manager and active not
@@ -356,6 +365,64 @@ static int link_client(struct kt_lead_state *st, const char *client, char *const
 	return 0;
 }
 
+/* Sets r->existing to the lead that already has the external id given,
+ * if any.  Returns 0 or an error. */
+static int find_existing(struct kt_lead_state *st, char *const *names, char *const *values,
+                         size_t n, struct kt_lead_report *r, struct kt_error *err)
+{
+	const char *ext = kt_schema_field(st->lead, "external_id") ?
+	                  given(names, values, n, "external_id") : NULL;
+	char other[9];
+	int rc = ext ? index_exists(st->b->index, st->lead, "external_id", ext, NULL, other, err) : 0;
+
+	if (rc > 0 && !(r->existing = strdup(other)))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	return rc < 0 ? rc : 0;
+}
+
+/* Sets r->duplicate to the newest open lead added in the last 30 days
+ * with the new lead's phone or e-mail, whoever's.  Returns 0 or an
+ * error. */
+static int find_duplicate(struct kt_lead_state *st, char *const *names, char *const *values,
+                          size_t n, struct kt_lead_report *r, struct kt_error *err)
+{
+	static const char *const fields[] = { "phone", "email" };
+	const struct kt_flow *flow = kt_books_flow(st->b, st->lead->name);
+	char since[21];
+	int rc = 0;
+
+	kt_datetime_format(kt_books_now(st->b) - 30 * 24 * 3600, since);
+	for (size_t k = 0; !rc && k < sizeof fields / sizeof *fields; k++) {
+		const struct kt_field *f = kt_schema_field(st->lead, fields[k]);
+		const char *v = given(names, values, n, fields[k]);
+		struct kt_error ignored = { 0 };
+		char *norm = NULL, *id = NULL, *created = NULL;
+
+		if (!f || !v || kt_value_normalize(f, v, &norm, &ignored) || !*norm) {
+			free(norm);
+			continue;
+		}
+		struct index_find q = { .s = st->lead, .f = f, .value = norm, .since = since };
+		if (flow)
+			q = (struct index_find){ st->lead, f, norm, NULL, since, flow->field,
+			                         flow->archive, flow->narchive };
+		rc = index_newest(st->b->index, NULL, &q, &id, NULL, &created, err);
+		if (rc > 0 && (!r->duplicate || strcmp(created, r->duplicate_created) > 0)) {
+			free(r->duplicate);
+			free(r->duplicate_created);
+			r->duplicate = id;
+			r->duplicate_created = created;
+			r->duplicate_match = fields[k];
+			id = created = NULL;
+		}
+		rc = rc < 0 ? rc : 0;
+		free(id);
+		free(created);
+		free(norm);
+	}
+	return rc;
+}
+
 /* Prepares one new lead.  See kontora.h. */
 int kt_lead_prepare(struct kt_lead_state *st, char *const *names, char *const *values,
                     size_t n, struct kt_lead_report *r, struct kt_error *err)
@@ -375,6 +442,8 @@ int kt_lead_prepare(struct kt_lead_state *st, char *const *names, char *const *v
 		if (report_set(r, names[i], values[i]))
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (rc || (rc = index_open(st->b->index, err)) ||
+	    (rc = find_existing(st, names, values, n, r, err)) || r->existing ||
+	    (st->duplicates && (rc = find_duplicate(st, names, values, n, r, err))) ||
 	    (rc = link_client(st, client, names, values, n, r, &manager, err)) || !owner)
 		goto done;
 	int has_client = client || r->client;
@@ -422,6 +491,9 @@ void kt_lead_report_free(struct kt_lead_report *r)
 	free(r->contact);
 	free(r->match_value);
 	free(r->manager);
+	free(r->existing);
+	free(r->duplicate);
+	free(r->duplicate_created);
 	memset(r, 0, sizeof *r);
 }
 

@@ -154,13 +154,27 @@ int index_search(struct index *ix, const struct kt_identity *who, const char *te
 int index_lookup_phone(struct index *ix, const struct kt_identity *who, const char *norm,
                        kt_row_fn fn, void *arg, struct kt_error *err);
 
-/* Finds the newest record of s that who may see whose field f holds
- * value; with ref non-NULL, only one whose field ref is set, and
- * *ref_value gets it.  Returns 1 with *id (and *ref_value) (caller
- * frees), 0 when none, or an error. */
-int index_newest(struct index *ix, const struct kt_identity *who, const struct kt_schema *s,
-                 const struct kt_field *f, const char *value, const struct kt_field *ref,
-                 char **id, char **ref_value, struct kt_error *err);
+/* What index_newest() looks for: a record of s whose field f holds
+ * value; with ref, only one whose field ref is set; with since, created
+ * at or after it; with state, one whose field state is none of the n
+ * states of not_in. */
+struct index_find {
+	const struct kt_schema *s;
+	const struct kt_field *f;
+	const char *value;
+	const struct kt_field *ref;
+	const char *since;
+	const char *state;
+	char *const *not_in;
+	size_t n;
+};
+
+/* Finds the newest record q asks for that who may see (who NULL: any
+ * record).  Returns 1 with *id, and with *ref_value and *created when
+ * not NULL (the value of q->ref, "" without one, and the record's
+ * created; caller frees each), 0 when none, or an error. */
+int index_newest(struct index *ix, const struct kt_identity *who, const struct index_find *q,
+                 char **id, char **ref_value, char **created, struct kt_error *err);
 
 /* What index_owner_counts() counts: the records of s with an owner,
  * created at or after since (NULL: any time), whose field empty (NULL:

@@ -407,39 +407,57 @@ int index_lookup_phone(struct index *ix, const struct kt_identity *who, const ch
 
 /* ------------------------------------------------- what leads are given */
 
+/* Returns a copy of column i of the row st is on ("" for NULL), or NULL
+ * when out of memory.  Caller frees. */
+static char *column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	return strdup(v ? (const char *)v : "");
+}
+
 /* Finds the newest record by a field.  See index.h. */
-int index_newest(struct index *ix, const struct kt_identity *who, const struct kt_schema *s,
-                 const struct kt_field *f, const char *value, const struct kt_field *ref,
-                 char **id, char **ref_value, struct kt_error *err)
+int index_newest(struct index *ix, const struct kt_identity *who, const struct index_find *q,
+                 char **id, char **ref_value, char **created, struct kt_error *err)
 {
 	struct kt_buf sql = { 0 };
 	sqlite3_stmt *st;
 	char *seen = NULL;
-	int rc = index_access_where(ix, who, s, ACCESS_READ, &seen, err), step;
+	int rc = who ? index_access_where(ix, who, q->s, ACCESS_READ, &seen, err) : 0, step;
 
 	if (rc)
 		return rc;
-	if (kt_buf_addf(&sql, "SELECT id, \"%s\" FROM \"%s\" WHERE \"%s\" = ?",
-	                ref ? ref->name : "id", s->name, f->name) ||
-	    (ref && kt_buf_addf(&sql, " AND \"%s\" IS NOT NULL", ref->name)) ||
+	if (kt_buf_addf(&sql, "SELECT id, \"%s\", created FROM \"%s\" WHERE \"%s\" = ?1",
+	                q->ref ? q->ref->name : "id", q->s->name, q->f->name) ||
+	    (q->ref && kt_buf_addf(&sql, " AND \"%s\" IS NOT NULL", q->ref->name)) ||
+	    (q->since && kt_buf_adds(&sql, " AND created >= ?2")) ||
+	    (q->n && not_in_sql(&sql, q->state, q->not_in, q->n)) ||
 	    (seen && kt_buf_addf(&sql, " AND (%s)", seen)) ||
 	    kt_buf_adds(&sql, " ORDER BY created DESC, id LIMIT 1"))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	else if (!(rc = index_stmt(ix, sql.data, &st, err)))
-		sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
+	else if (!(rc = index_stmt(ix, sql.data, &st, err))) {
+		sqlite3_bind_text(st, 1, q->value, -1, SQLITE_TRANSIENT);
+		if (q->since)
+			sqlite3_bind_text(st, 2, q->since, -1, SQLITE_TRANSIENT);
+	}
 	kt_buf_free(&sql);
 	free(seen);
 	if (rc)
 		return rc;
 	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const unsigned char *v = sqlite3_column_text(st, 1);
-		*id = strdup((const char *)sqlite3_column_text(st, 0));
-		if (ref)
-			*ref_value = strdup(v ? (const char *)v : "");
-		rc = 1;
-		if (!*id || (ref && !*ref_value)) {
-			free(*id);
+		char *v[3] = { column_dup(st, 0), ref_value ? column_dup(st, 1) : NULL,
+		               created ? column_dup(st, 2) : NULL };
+		if (!v[0] || (ref_value && !v[1]) || (created && !v[2])) {
+			for (int i = 0; i < 3; i++)
+				free(v[i]);
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		} else {
+			*id = v[0];
+			if (ref_value)
+				*ref_value = v[1];
+			if (created)
+				*created = v[2];
+			rc = 1;
 		}
 	} else if (step != SQLITE_DONE) {
 		rc = db_fail(ix->db, err, "lookup");

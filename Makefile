@@ -29,7 +29,7 @@ CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 MANPAGES = $(sort $(wildcard man/*.[15]))
 
-.PHONY: all deps check demo bench install lint clean unit kontora
+.PHONY: all deps check demo bench install lint mutate clean unit kontora
 all: kontora
 
 deps:
@@ -77,6 +77,13 @@ check: deps
 demo: deps
 	@$(MAKE) --no-print-directory kontora
 	sh examples/demo.sh
+
+# Breaks the code on purpose, block by block of tests/mutations.txt, and
+# fails if the tests named do not fail (docs/testing.md).  Not part of
+# check: it takes about an hour; J=2 runs two copies at once.
+mutate: deps
+	@$(MAKE) --no-print-directory kontora
+	python3 tools/mutate.py -j $(or $(J),1)
 
 bench: deps
 	@$(MAKE) --no-print-directory kontora

@@ -258,24 +258,7 @@ static const char *given(char *const *names, char *const *values, size_t n, cons
 /* Appends (name, value) to the report's pairs.  Returns 0 or KT_ENOMEM. */
 static int report_set(struct kt_lead_report *r, const char *name, const char *value)
 {
-	char **names = realloc(r->names, (r->n + 1) * sizeof *names);
-
-	if (!names)
-		return KT_ENOMEM;
-	r->names = names;
-	char **values = realloc(r->values, (r->n + 1) * sizeof *values);
-	if (!values)
-		return KT_ENOMEM;
-	r->values = values;
-	names[r->n] = strdup(name);
-	values[r->n] = strdup(value);
-	if (!names[r->n] || !values[r->n]) {
-		free(names[r->n]);
-		free(values[r->n]);
-		return KT_ENOMEM;
-	}
-	r->n++;
-	return 0;
+	return pairs_append(&r->names, &r->values, &r->n, name, value);
 }
 
 /* Dedupe: looks for a client with the lead's INN, phone or e-mail (in

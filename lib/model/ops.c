@@ -69,23 +69,7 @@ void ops_free(struct ops *ops)
 /* Appends (name, value) to o.  See model.h. */
 int op_set(struct op *o, const char *name, const char *value)
 {
-	char **names = realloc(o->names, (o->n + 1) * sizeof *names);
-	if (!names)
-		return KT_ENOMEM;
-	o->names = names;
-	char **values = realloc(o->values, (o->n + 1) * sizeof *values);
-	if (!values)
-		return KT_ENOMEM;
-	o->values = values;
-	names[o->n] = strdup(name);
-	values[o->n] = strdup(value);
-	if (!names[o->n] || !values[o->n]) {
-		free(names[o->n]);
-		free(values[o->n]);
-		return KT_ENOMEM;
-	}
-	o->n++;
-	return 0;
+	return pairs_append(&o->names, &o->values, &o->n, name, value);
 }
 
 /* Returns the value of name in o.  See model.h. */

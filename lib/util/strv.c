@@ -1,6 +1,6 @@
 /*
  * strv.c - lists of strings: a char ** and a count, as workflows keep
- * their states, roles and fields.
+ * their states, roles and fields; and lists of (name, value) pairs.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,5 +35,28 @@ int strv_has(char *const *v, size_t n, const char *s)
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(v[i], s))
 			return 1;
+	return 0;
+}
+
+/* Appends copies of name and value to a list of pairs.  See util.h. */
+int pairs_append(char ***names, char ***values, size_t *n, const char *name, const char *value)
+{
+	char **nv = realloc(*names, (*n + 1) * sizeof *nv);
+
+	if (!nv)
+		return KT_ENOMEM;
+	*names = nv;
+	char **vv = realloc(*values, (*n + 1) * sizeof *vv);
+	if (!vv)
+		return KT_ENOMEM;
+	*values = vv;
+	nv[*n] = strdup(name);
+	vv[*n] = strdup(value);
+	if (!nv[*n] || !vv[*n]) {
+		free(nv[*n]);
+		free(vv[*n]);
+		return KT_ENOMEM;
+	}
+	(*n)++;
 	return 0;
 }

@@ -42,6 +42,11 @@ int strv_has(char *const *v, size_t n, const char *s);
 int file_read(const char *path, int64_t max, const char *limit, struct kt_buf *out,
               struct kt_error *err);
 
+/* Appends copies of name and value to the pairs (*names, *values), *n of
+ * them, as a change's fields are kept.  Returns 0 or KT_ENOMEM (the pairs
+ * are then as they were). */
+int pairs_append(char ***names, char ***values, size_t *n, const char *name, const char *value);
+
 /* kt_csv_parse() with the delimiter delim (',' ';' or '\t') instead of
  * ','.  Returns the same. */
 int csv_parse_delim(const char *buf, size_t len, const char *name, char delim,

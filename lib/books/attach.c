@@ -1,6 +1,6 @@
 /*
  * attach.c - materials attached to records: files/ID/NAME in the books,
- * written as blobs by a change (kt_change_file() in change.c), listed from
+ * written as blobs by a change (kt_change_file() in books/change.c), listed from
  * HEAD's tree.
  */
 #include <stdio.h>

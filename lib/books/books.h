@@ -24,7 +24,7 @@ struct kt_books {
 	struct kt_flow **flows;     /* workflows/TYPE.flow of HEAD */
 	size_t nflows;
 	struct kt_error flow_err;   /* why a flow could not be loaded, or code 0 */
-	char **labels;              /* label.c: "DICT.ID", label, "DICT.ID", label, ... */
+	char **labels;              /* books/labels.c: "DICT.ID", label, "DICT.ID", label, ... */
 	size_t nlabels;             /* pairs in labels */
 };
 
@@ -130,7 +130,7 @@ int may_edit(struct kt_books *b, const struct kt_flow *f, const struct kt_record
 int flow_edit_check(struct kt_books *b, const struct kt_schema *s, const struct kt_record *r,
                     char *const *names, char *const *values, size_t n,
                     struct kt_error *err);
-/* Returns the books change c is made to (change.c). */
+/* Returns the books change c is made to (books/change.c). */
 struct kt_books *change_books(const struct kt_change *c);
 
 /* Returns 1 if the record id of type s is one that change c adds, else 0. */

@@ -283,7 +283,7 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 		ops_drop_last(&c->ops);
 		return rc;
 	}
-	/* A note or a task on an unprocessed lead processes it (lead.c); the
+	/* A note or a task on an unprocessed lead processes it (above); the
 	 * edit may move c->ops.v. */
 	size_t at = (size_t)(o - c->ops.v);
 	if ((rc = remember_added(c, at)))
@@ -358,7 +358,7 @@ int change_set(struct kt_change *c, const struct kt_schema *s,
 	kt_record_free(old);
 	if (!rc)
 		rc = access_values(c->b, s, id, o->old, o->names, o->values, o->n, err);
-	/* Any edit of an unprocessed lead processes it (lead.c). */
+	/* Any edit of an unprocessed lead processes it (above). */
 	return rc ? rc : processed_touch(c, s, id, names, n, err);
 }
 

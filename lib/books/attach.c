@@ -1,7 +1,7 @@
 /*
  * attach.c - materials attached to records: files/ID/NAME in the books,
- * written as blobs by a change (kt_change_file() in books/change.c), listed from
- * HEAD's tree.
+ * written as blobs by a change (kt_change_file() in books/change.c),
+ * listed from HEAD's tree.
  */
 #include <stdio.h>
 #include <stdlib.h>

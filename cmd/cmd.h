@@ -1,7 +1,7 @@
 /*
- * cmd.h - what the commands share: the context main() hands them, dying,
- * usage, and printing results.  Commands use libkontora only through
- * kontora.h.
+ * cmd.h - what the commands share: the context main() hands them, and the
+ * shared files' functions (cmd/common.c, cmd/output.c, cmd/util-*.c),
+ * which call no command.  Commands use libkontora only through kontora.h.
  */
 #ifndef KT_CMD_H
 #define KT_CMD_H
@@ -34,6 +34,9 @@ void option_error(char **argv, const char *usage_text) __attribute__((noreturn))
 
 /* Opens the books for a command that needs them (dies if none). */
 struct kt_books *need_books(struct kt_ctx *ctx);
+
+/* Writes the local date of the books' clock, YYYY-MM-DD, into day. */
+void today_date(struct kt_books *b, char day[11]);
 
 enum out_format { OUT_TABLE, OUT_TSV, OUT_CSV, OUT_JSON, OUT_XLSX };
 
@@ -78,7 +81,7 @@ void printer_names(struct printer *p, struct kt_books *b, const struct kt_schema
  * are.  Call before the first row. */
 void printer_mark_unprocessed(struct printer *p, const char *flag, const char *column, int hide);
 
-/* (name, value) pairs gathered from a command's options (cmd/record.c). */
+/* (name, value) pairs gathered from a command's options. */
 struct pairs {
 	size_t n;
 	char **names;
@@ -132,10 +135,6 @@ int card_show(struct kt_books *b, const struct kt_record *r, int json);
  * open tasks, its activities, newest first, and its files (cmd/client.c);
  * nothing for other types. */
 void card_related(struct kt_books *b, const struct kt_schema *s, const char *id);
-
-/* Writes the local date of the books' clock, YYYY-MM-DD, into day
- * (cmd/record.c). */
-void today_date(struct kt_books *b, char day[11]);
 
 /* kontora lead processed ID and kontora TYPE assign ID LOGIN (cmd/lead.c):
  * returns the command's exit status, or -1 when argv[0] is neither (or

@@ -8,7 +8,6 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -68,95 +67,6 @@ static const char main_usage[] =
 	"  sql QUERY     run a read-only SQL query on the index\n"
 	"  config KEY [VALUE]  read and set kontora.conf\n"
 	"  help [COMMAND]      show a command's manual page\n";
-
-static struct kt_books *books_open;
-
-void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("kontora: error: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
-void die_err(const struct kt_error *err)
-{
-	die("%s", err->msg[0] ? err->msg : "failed");
-}
-
-void warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("kontora: warning: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void usage(const char *text, int asked)
-{
-	fputs(text, asked ? stdout : stderr);
-	exit(asked ? 0 : 2);
-}
-
-/* Closes the books at exit so that every command frees what it opened. */
-static void close_books(void)
-{
-	kt_books_close(books_open);
-	books_open = NULL;
-}
-
-void option_error(char **argv, const char *usage_text)
-{
-	const char *arg = optind > 0 && argv[optind - 1] ? argv[optind - 1] : "";
-
-	/* getopt leaves optind past a missing value: name the option itself. */
-	if (optopt && optopt < 256 && optopt != '?')
-		fprintf(stderr, "kontora: error: -%c: unknown option, or a missing or bad value\n", optopt);
-	else
-		fprintf(stderr, "kontora: error: %s: unknown option, or a missing or bad value\n", arg);
-	usage(usage_text, 0);
-}
-
-/* Shows how far long work is, when stderr is a terminal. */
-static void show_progress(void *arg, const char *what, size_t done, size_t total)
-{
-	if (done != total && done % 16)
-		return;
-	fprintf(stderr, "\rkontora: indexing %s %zu/%zu", what, done, total);
-	if (done == total)
-		fputs("\n", stderr);
-}
-
-struct kt_books *need_books(struct kt_ctx *ctx)
-{
-	struct kt_error err = { 0 };
-	char *root;
-
-	if (ctx->books)
-		return ctx->books;
-	if (kt_books_find(ctx->books_dir ? ctx->books_dir : ".", &root, &err))
-		die_err(&err);
-	int rc = kt_books_open(root, &ctx->opt, &ctx->books, &err);
-	free(root);
-	if (rc)
-		die_err(&err);
-	books_open = ctx->books;
-	atexit(close_books);
-	/* kontora.conf's labels, for what is printed for people. */
-	if (kt_books_labels(ctx->books, &err))
-		warn("%s; labels are not applied", err.msg);
-	if (isatty(2))
-		kt_books_progress(ctx->books, show_progress, NULL);
-	return ctx->books;
-}
 
 /* Parses KONTORA_NOW: a UTC time YYYY-MM-DDTHH:MM:SSZ or epoch seconds. */
 static time_t parse_now(const char *s)

@@ -420,16 +420,6 @@ static void where_mine(struct kt_books *b, const struct kt_schema *s, struct kt_
 	where_add(where, cond);
 }
 
-/* The local date of the books' clock.  See cmd.h. */
-void today_date(struct kt_books *b, char day[11])
-{
-	time_t now = kt_books_now(b);
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	strftime(day, 11, "%Y-%m-%d", &tm);
-}
-
 /* The task list's own conditions: open tasks unless --all; --overdue those
  * due before today, --today those due today (both: either). */
 static void task_where(struct kt_buf *where, const char *day, int overdue, int today, int all)
@@ -632,99 +622,4 @@ int cmd_list(int argc, char **argv, struct kt_ctx *ctx)
 		usage(list_usage, 1);
 	const struct kt_schema *s = type_or_die(ctx, argv[1], asks_help(argc, argv), list_usage);
 	return record_list(argc - 1, argv + 1, ctx->books, s, list_usage);
-}
-
-/* ------------------------------------ what the writing commands share */
-
-/* Returns the last value of name in p, or "".  See cmd.h. */
-const char *pairs_get(const struct pairs *p, const char *name)
-{
-	const char *v = "";
-
-	for (size_t i = 0; i < p->n; i++)
-		if (!strcmp(p->names[i], name))
-			v = p->values[i];
-	return v;
-}
-
-/* Appends (name, value) to p, dashes in name made underscores (--due-date
- * is the field due_date).  Dies when out of memory. */
-void pairs_add(struct pairs *p, const char *name, size_t nlen, const char *value)
-{
-	char **names = realloc(p->names, (p->n + 1) * sizeof *names);
-	char **values = names ? realloc(p->values, (p->n + 1) * sizeof *values) : NULL;
-
-	if (!names || !values)
-		die("out of memory");
-	p->names = names;
-	p->values = values;
-	if (!(names[p->n] = strndup(name, nlen)) || !(values[p->n] = strdup(value)))
-		die("out of memory");
-	for (char *c = names[p->n]; *c; c++)
-		if (*c == '-')
-			*c = '_';
-	p->n++;
-}
-
-/* Frees what p holds (not p). */
-void pairs_free(struct pairs *p)
-{
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->names[i]);
-		free(p->values[i]);
-	}
-	free(p->names);
-	free(p->values);
-}
-
-/* Appends text to b as one line, cut to its first max characters
- * (trailing spaces dropped) and "…" when longer.  Control characters
- * become spaces.  Dies when out of memory. */
-void add_cut(struct kt_buf *b, const char *text, size_t max)
-{
-	size_t chars = 0, start = b->len;
-	const char *p = text;
-
-	for (; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if ((ch & 0xC0) != 0x80 && chars++ == max)
-			break;
-		if (kt_buf_addc(b, ch < 0x20 || ch == 0x7F ? ' ' : (char)ch))
-			die("out of memory");
-	}
-	if (!*p)
-		return;
-	while (b->len > start && b->data[b->len - 1] == ' ')
-		b->data[--b->len] = '\0';
-	if (kt_buf_adds(b, "…"))
-		die("out of memory");
-}
-
-/* Ends change ch and frees it: on a dry run prints subject (when not
- * NULL) and what would change; else commits it with subject (NULL: the
- * library's), dying with the error when it fails, and warning "ID:
- * nothing to change" when it changed nothing.  Returns 1 when a commit
- * was made, else 0. */
-int change_finish(struct kt_change *ch, int dry_run, const char *subject, const char *id)
-{
-	struct kt_error err = { 0 };
-	char oid[41] = "";
-
-	if (dry_run) {
-		struct kt_buf d = { 0 };
-		if (kt_change_describe(ch, &d))
-			die("out of memory");
-		printf("%s%s%s", subject ? subject : "", subject ? "\n" : "", d.data ? d.data : "");
-		kt_buf_free(&d);
-	} else if (kt_change_commit(ch, subject, oid, &err)) {
-		kt_change_free(ch);
-		die_err(&err);
-	} else if (!oid[0]) {
-		warn("%s: nothing to change", id);
-	} else if (kt_change_warning(ch)) {
-		warn("the change is committed (%.10s); %s; the next kontora command finishes it",
-		     oid, kt_change_warning(ch));
-	}
-	kt_change_free(ch);
-	return oid[0] != '\0';
 }

@@ -1,0 +1,207 @@
+/*
+ * common.c - what every command shares: dying and warning, usage and
+ * option errors, opening the books, the (name, value) pairs of options,
+ * the end of a change, today's date.  Commands call it; it calls no
+ * command.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+/* The books need_books() opened, closed at exit. */
+static struct kt_books *books_open;
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("kontora: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+void die_err(const struct kt_error *err)
+{
+	die("%s", err->msg[0] ? err->msg : "failed");
+}
+
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kontora: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void usage(const char *text, int asked)
+{
+	fputs(text, asked ? stdout : stderr);
+	exit(asked ? 0 : 2);
+}
+
+void option_error(char **argv, const char *usage_text)
+{
+	const char *arg = optind > 0 && argv[optind - 1] ? argv[optind - 1] : "";
+
+	/* getopt leaves optind past a missing value: name the option itself. */
+	if (optopt && optopt < 256 && optopt != '?')
+		fprintf(stderr, "kontora: error: -%c: unknown option, or a missing or bad value\n", optopt);
+	else
+		fprintf(stderr, "kontora: error: %s: unknown option, or a missing or bad value\n", arg);
+	usage(usage_text, 0);
+}
+
+/* Closes the books at exit so that every command frees what it opened. */
+static void close_books(void)
+{
+	kt_books_close(books_open);
+	books_open = NULL;
+}
+
+/* Shows how far long work is, when stderr is a terminal. */
+static void show_progress(void *arg, const char *what, size_t done, size_t total)
+{
+	if (done != total && done % 16)
+		return;
+	fprintf(stderr, "\rkontora: indexing %s %zu/%zu", what, done, total);
+	if (done == total)
+		fputs("\n", stderr);
+}
+
+struct kt_books *need_books(struct kt_ctx *ctx)
+{
+	struct kt_error err = { 0 };
+	char *root;
+
+	if (ctx->books)
+		return ctx->books;
+	if (kt_books_find(ctx->books_dir ? ctx->books_dir : ".", &root, &err))
+		die_err(&err);
+	int rc = kt_books_open(root, &ctx->opt, &ctx->books, &err);
+	free(root);
+	if (rc)
+		die_err(&err);
+	books_open = ctx->books;
+	atexit(close_books);
+	/* kontora.conf's labels, for what is printed for people. */
+	if (kt_books_labels(ctx->books, &err))
+		warn("%s; labels are not applied", err.msg);
+	if (isatty(2))
+		kt_books_progress(ctx->books, show_progress, NULL);
+	return ctx->books;
+}
+
+/* Returns the last value of name in p, or "".  See cmd.h. */
+const char *pairs_get(const struct pairs *p, const char *name)
+{
+	const char *v = "";
+
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->names[i], name))
+			v = p->values[i];
+	return v;
+}
+
+/* Appends (name, value) to p, dashes in name made underscores (--due-date
+ * is the field due_date).  Dies when out of memory. */
+void pairs_add(struct pairs *p, const char *name, size_t nlen, const char *value)
+{
+	char **names = realloc(p->names, (p->n + 1) * sizeof *names);
+	char **values = names ? realloc(p->values, (p->n + 1) * sizeof *values) : NULL;
+
+	if (!names || !values)
+		die("out of memory");
+	p->names = names;
+	p->values = values;
+	if (!(names[p->n] = strndup(name, nlen)) || !(values[p->n] = strdup(value)))
+		die("out of memory");
+	for (char *c = names[p->n]; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	p->n++;
+}
+
+/* Frees what p holds (not p). */
+void pairs_free(struct pairs *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->names[i]);
+		free(p->values[i]);
+	}
+	free(p->names);
+	free(p->values);
+}
+
+/* Appends text to b as one line, cut to its first max characters
+ * (trailing spaces dropped) and "…" when longer.  Control characters
+ * become spaces.  Dies when out of memory. */
+void add_cut(struct kt_buf *b, const char *text, size_t max)
+{
+	size_t chars = 0, start = b->len;
+	const char *p = text;
+
+	for (; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if ((ch & 0xC0) != 0x80 && chars++ == max)
+			break;
+		if (kt_buf_addc(b, ch < 0x20 || ch == 0x7F ? ' ' : (char)ch))
+			die("out of memory");
+	}
+	if (!*p)
+		return;
+	while (b->len > start && b->data[b->len - 1] == ' ')
+		b->data[--b->len] = '\0';
+	if (kt_buf_adds(b, "…"))
+		die("out of memory");
+}
+
+/* Ends change ch and frees it: on a dry run prints subject (when not
+ * NULL) and what would change; else commits it with subject (NULL: the
+ * library's), dying with the error when it fails, and warning "ID:
+ * nothing to change" when it changed nothing.  Returns 1 when a commit
+ * was made, else 0. */
+int change_finish(struct kt_change *ch, int dry_run, const char *subject, const char *id)
+{
+	struct kt_error err = { 0 };
+	char oid[41] = "";
+
+	if (dry_run) {
+		struct kt_buf d = { 0 };
+		if (kt_change_describe(ch, &d))
+			die("out of memory");
+		printf("%s%s%s", subject ? subject : "", subject ? "\n" : "", d.data ? d.data : "");
+		kt_buf_free(&d);
+	} else if (kt_change_commit(ch, subject, oid, &err)) {
+		kt_change_free(ch);
+		die_err(&err);
+	} else if (!oid[0]) {
+		warn("%s: nothing to change", id);
+	} else if (kt_change_warning(ch)) {
+		warn("the change is committed (%.10s); %s; the next kontora command finishes it",
+		     oid, kt_change_warning(ch));
+	}
+	kt_change_free(ch);
+	return oid[0] != '\0';
+}
+
+/* The local date of the books' clock.  See cmd.h. */
+void today_date(struct kt_books *b, char day[11])
+{
+	time_t now = kt_books_now(b);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(day, 11, "%Y-%m-%d", &tm);
+}

@@ -10,12 +10,15 @@
 
 #include "kontora.h"
 
+/* What main() hands every command. */
 struct kt_ctx {
 	const char *books_dir;      /* -C DIR or KONTORA_BOOKS, else NULL */
 	const char *datadir;        /* default schemas, dicts, man pages */
 	struct kt_options opt;
 	struct kt_books *books;     /* opened by main() for NEED_BOOKS commands */
 };
+
+/* ---------------------------------------------------- cmd/common.c */
 
 /* Prints "kontora: error: ..." and exits 1. */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -37,6 +40,29 @@ struct kt_books *need_books(struct kt_ctx *ctx);
 
 /* Writes the local date of the books' clock, YYYY-MM-DD, into day. */
 void today_date(struct kt_books *b, char day[11]);
+
+/* (name, value) pairs gathered from a command's options. */
+struct pairs {
+	size_t n;
+	char **names;
+	char **values;
+	const char *new_client;   /* TYPE add --new-client NAME, or NULL */
+};
+
+/* Appends (name, value), dashes in name made underscores. */
+void pairs_add(struct pairs *p, const char *name, size_t nlen, const char *value);
+/* Returns the last value of name in p, or "" (owned by p). */
+const char *pairs_get(const struct pairs *p, const char *name);
+/* Frees what p holds (not p). */
+void pairs_free(struct pairs *p);
+/* Appends text to b as one line of at most max characters, "…" when cut. */
+void add_cut(struct kt_buf *b, const char *text, size_t max);
+/* Ends change ch (freed): prints it on a dry run, else commits it with
+ * subject (NULL: the library's), dying on failure and warning when id
+ * changed nothing.  Returns 1 when a commit was made. */
+int change_finish(struct kt_change *ch, int dry_run, const char *subject, const char *id);
+
+/* ---------------------------------------------------- cmd/output.c */
 
 enum out_format { OUT_TABLE, OUT_TSV, OUT_CSV, OUT_JSON, OUT_XLSX };
 
@@ -62,7 +88,7 @@ void printer_end(struct printer *p);
  * writes no workbook; on standard output the same as printer_end(). */
 void printer_abort(struct printer *p);
 
-/* Marks overdue rows of a table on a terminal (cmd/output.c): the cell of
+/* Marks overdue rows of a table on a terminal: the cell of
  * the date column is red when it is before today (YYYY-MM-DD) and the
  * row's done column (NULL or absent: none) is not true.  Other formats and
  * piped output are left as they are.  Call before the first row. */
@@ -75,32 +101,11 @@ void printer_mark_overdue(struct printer *p, const char *column, const char *don
  * row. */
 void printer_names(struct printer *p, struct kt_books *b, const struct kt_schema *s);
 
-/* Marks unprocessed rows of a table or TSV (cmd/output.c): "★ " before
+/* Marks unprocessed rows of a table or TSV: "★ " before
  * the value of column when the row's flag column is false; the flag
  * column is not printed when hide.  CSV, JSON and XLSX are left as they
  * are.  Call before the first row. */
 void printer_mark_unprocessed(struct printer *p, const char *flag, const char *column, int hide);
-
-/* (name, value) pairs gathered from a command's options. */
-struct pairs {
-	size_t n;
-	char **names;
-	char **values;
-	const char *new_client;   /* TYPE add --new-client NAME, or NULL */
-};
-
-/* Appends (name, value), dashes in name made underscores. */
-void pairs_add(struct pairs *p, const char *name, size_t nlen, const char *value);
-/* Returns the last value of name in p, or "" (owned by p). */
-const char *pairs_get(const struct pairs *p, const char *name);
-/* Frees what p holds (not p). */
-void pairs_free(struct pairs *p);
-/* Appends text to b as one line of at most max characters, "…" when cut. */
-void add_cut(struct kt_buf *b, const char *text, size_t max);
-/* Ends change ch (freed): prints it on a dry run, else commits it with
- * subject (NULL: the library's), dying on failure and warning when id
- * changed nothing.  Returns 1 when a commit was made. */
-int change_finish(struct kt_change *ch, int dry_run, const char *subject, const char *id);
 
 /* Writes s as a JSON string (quoted, escaped) to f. */
 void json_string(FILE *f, const char *s);
@@ -112,52 +117,7 @@ void json_value(FILE *f, enum kt_ftype t, const char *v);
  * да/нет) in buf (64 bytes) or value itself. */
 const char *screen_value(enum kt_ftype t, const char *value, char buf[64]);
 
-/* kontora TYPE list ARGS and kontora list TYPE ARGS (cmd/record.c): argv[0]
- * is "list" or the type, the options follow; saved filters run through it
- * too.  Prints the list and returns 0, or dies (usage_text on a usage
- * error). */
-int record_list(int argc, char **argv, struct kt_books *b, const struct kt_schema *s,
-                const char *usage_text);
-
-/* kontora TYPE move ID STATE and kontora TYPE TRANSITION ID (cmd/flow.c):
- * returns the command's exit status, or -1 when argv[0] is neither move
- * nor a transition of the type's workflow. */
-int flow_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
-/* kontora employee deactivate LOGIN --to OTHER (cmd/employee.c). */
-int employee_deactivate(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
-
-/* Prints the card of the record r (cmd/client.c): the client card, as text
- * or (json 1) one JSON object.  Returns 0, or -1 when r's type has no
- * card (the caller prints the plain record). */
-int card_show(struct kt_books *b, const struct kt_record *r, int json);
-
-/* After the text of a lead or a contact (kontora TYPE show), prints its
- * open tasks, its activities, newest first, and its files (cmd/client.c);
- * nothing for other types. */
-void card_related(struct kt_books *b, const struct kt_schema *s, const char *id);
-
-/* kontora lead processed ID and kontora TYPE assign ID LOGIN (cmd/lead.c):
- * returns the command's exit status, or -1 when argv[0] is neither (or
- * the type has no processed field, or no owner). */
-int lead_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
-/* Dedupe and distribution of a new record of s given by the pairs
- * (cmd/lead.c): returns the report of kt_lead_prepare(), whose pairs are
- * the ones to add, or NULL for a type other than lead; dies on an error.
- * lead_added() frees it. */
-struct kt_lead_report *lead_prepare(struct kt_books *b, const struct kt_schema *s,
-                                    char *const *names, char *const *values, size_t n);
-/* Says on stderr what lead_prepare() did to the new lead id (a possible
- * duplicate, linked to a client, assigned to a manager), unless id is
- * NULL (the add failed), and frees r; NULL is fine. */
-void lead_added(struct kt_books *b, struct kt_lead_report *r, const char *id);
-/* Lists of a type with a bool field processed show ★ before the title of
- * unprocessed records in tables and TSV: asks q for the field and p for
- * the mark (cmd/lead.c).  Call after q->all_columns is set. */
-void mark_unprocessed(struct printer *p, const struct kt_schema *s, struct kt_query *q);
-/* kontora task done ID [--result TEXT] (cmd/task.c). */
-int task_done(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
-
-/* The rows of a query, copied: every column of each (cmd/output.c). */
+/* The rows of a query, copied: every column of each. */
 struct rows {
 	size_t ncols;
 	struct kt_column *cols;   /* names owned */
@@ -178,6 +138,80 @@ const char *cell(const struct rows *r, size_t i, const char *name);
  * the books do not have adds nothing.  Dies on an error. */
 void rows_query(struct kt_books *b, const char *type, const char *where, const char *sort,
                 long limit, int all, struct rows *out);
+
+/* ----------------------------------------------- cmd/util-record.c */
+
+/* The usage of kontora TYPE. */
+extern const char record_usage[];
+
+/* Returns the schema of the record type called type, for kontora TYPE
+ * and kontora list TYPE (argv their command line).  Dies with a usage
+ * error (usage_text) when no books or these books have no such type;
+ * prints usage_text and exits 0 when asked for help instead. */
+const struct kt_schema *record_type(struct kt_ctx *ctx, const char *type, int argc, char **argv,
+                                    const char *usage_text);
+
+/* kontora TYPE SUBCOMMAND ...: argv[0] is the type's word, argv[1] the
+ * subcommand; s is the type.  Returns the subcommand's exit status, or
+ * dies (a usage error for an unknown subcommand). */
+int record_command(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
+
+/* kontora TYPE list ARGS and kontora list TYPE ARGS: argv[0] is "list" or
+ * the type, the options follow; saved filters run through it
+ * too.  Prints the list and returns 0, or dies (usage_text on a usage
+ * error). */
+int record_list(int argc, char **argv, struct kt_books *b, const struct kt_schema *s,
+                const char *usage_text);
+
+/* ------------------------------------------------- cmd/util-lead.c */
+
+/* kontora lead processed ID and kontora TYPE assign ID LOGIN:
+ * returns the command's exit status, or -1 when argv[0] is neither (or
+ * the type has no processed field, or no owner). */
+int lead_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
+/* Dedupe and distribution of a new record of s given by the pairs:
+ * returns the report of kt_lead_prepare(), whose pairs are
+ * the ones to add, or NULL for a type other than lead; dies on an error.
+ * lead_added() frees it. */
+struct kt_lead_report *lead_prepare(struct kt_books *b, const struct kt_schema *s,
+                                    char *const *names, char *const *values, size_t n);
+/* Says on stderr what lead_prepare() did to the new lead id (a possible
+ * duplicate, linked to a client, assigned to a manager), unless id is
+ * NULL (the add failed), and frees r; NULL is fine. */
+void lead_added(struct kt_books *b, struct kt_lead_report *r, const char *id);
+/* Lists of a type with a bool field processed show ★ before the title of
+ * unprocessed records in tables and TSV: asks q for the field and p for
+ * the mark.  Call after q->all_columns is set. */
+void mark_unprocessed(struct printer *p, const struct kt_schema *s, struct kt_query *q);
+/* ------------------------------------------------- cmd/util-flow.c */
+
+/* kontora TYPE move ID STATE and kontora TYPE TRANSITION ID:
+ * returns the command's exit status, or -1 when argv[0] is neither move
+ * nor a transition of the type's workflow. */
+int flow_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
+/* ------------------------------------------------- cmd/util-task.c */
+
+/* kontora task done ID [--result TEXT]. */
+int task_done(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
+
+/* --------------------------------------------- cmd/util-employee.c */
+
+/* kontora employee deactivate LOGIN --to OTHER. */
+int employee_deactivate(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
+
+/* ------------------------------------------------- cmd/util-card.c */
+
+/* Prints the card of the record r: the client card, as text
+ * or (json 1) one JSON object.  Returns 0, or -1 when r's type has no
+ * card (the caller prints the plain record). */
+int card_show(struct kt_books *b, const struct kt_record *r, int json);
+
+/* After the text of a lead or a contact (kontora TYPE show), prints its
+ * open tasks, its activities, newest first, and its files;
+ * nothing for other types. */
+void card_related(struct kt_books *b, const struct kt_schema *s, const char *id);
+
+/* ---------------------- the commands (cmd/NAME.c, kontora-NAME(1)) */
 
 int cmd_agenda(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_attach(int argc, char **argv, struct kt_ctx *ctx);

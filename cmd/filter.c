@@ -493,7 +493,7 @@ int cmd_filter(int argc, char **argv, struct kt_ctx *ctx)
 		struct saved f;
 		find_or_die(b, s, argv[2], &f);
 		char *show[] = { "filter", "show", f.id, NULL };
-		int rc = cmd_record(3, show, ctx);
+		int rc = record_command(3, show, b, s);
 		saved_free(&f);
 		return rc;
 	}

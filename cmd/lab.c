@@ -589,14 +589,14 @@ int cmd_lab(int argc, char **argv, struct kt_ctx *ctx)
 	if (!strcmp(argv[2], "new"))
 		return request_new(argc - 2, argv + 2, ctx->books, k);
 	/* kontora lab calc take ID is kontora calc_request take ID. */
-	lab_type(ctx->books, k->type);
+	const struct kt_schema *s = lab_type(ctx->books, k->type);
 	char **args = malloc((size_t)argc * sizeof *args);
 	if (!args)
 		die("out of memory");
 	args[0] = (char *)k->type;
 	for (int i = 2; i <= argc; i++)
 		args[i - 1] = argv[i];
-	int rc = cmd_record(argc - 1, args, ctx);
+	int rc = record_command(argc - 1, args, ctx->books, s);
 	free(args);
 	return rc;
 }

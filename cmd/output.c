@@ -46,10 +46,6 @@ struct printer {
 	struct kt_buf star_cell;
 };
 
-/* See cmd/record.c, which declares it. */
-void printer_mark_overdue(struct printer *p, const char *column, const char *done,
-                          const char *today);
-
 enum out_format out_format(const char *name, const char *usage_text)
 {
 	static const char *const names[] = { "table", "tsv", "csv", "json", "xlsx" };

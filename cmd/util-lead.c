@@ -1,8 +1,9 @@
 /*
- * lead.c - what kontora adds to the generic record commands for leads:
- * dedupe and distribution on add (said on stderr), the ★ of unprocessed
- * leads in lists, kontora lead processed ID and kontora TYPE assign ID
- * LOGIN.  The rules live in lib/lead.c, so that imports share them.
+ * util-lead.c - what the record subcommands (cmd/util-record.c) add for
+ * leads: dedupe and distribution on add (said on stderr), the ★ of
+ * unprocessed leads in lists, kontora lead processed ID and kontora TYPE
+ * assign ID LOGIN.  The rules live in the library (kt_lead_prepare()), so
+ * that imports share them.
  */
 #include <getopt.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * flow.c - kontora TYPE move ID STATE and kontora TYPE TRANSITION ID:
+ * util-flow.c - kontora TYPE move ID STATE and kontora TYPE TRANSITION ID:
  * moving a record along the workflow of its type (workflows/TYPE.flow,
  * see kontora-flow(5)).  The transitions are data, so every name of the
  * flow file is a subcommand.

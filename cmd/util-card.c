@@ -1,12 +1,14 @@
 /*
- * client.c - kontora client show ID: the client's card.  The client's own
- * fields in sections (the company, the sample recipient, the manager),
- * then what the books hold about it: contacts, open and closed leads,
- * total ordered, debt, open tasks, the last activity, attached files and
- * lab requests.  Everything is read through kt_list() and
- * kt_record_read(), so the caller sees on the card only what they may see
- * elsewhere.  kontora client show ID --record prints the stored record
- * instead (cmd/record.c).
+ * util-card.c - the client's card, which kontora client show ID prints
+ * (the show of cmd/util-record.c): the client's own fields in sections
+ * (the company, the sample recipient, the manager), then what the books
+ * hold about it: contacts, open and closed leads, total ordered, debt,
+ * open tasks, the last activity, attached files and lab requests.  And
+ * what kontora lead|contact show adds after the record: its open tasks,
+ * activities, files and lab requests.  Everything is read through
+ * kt_list() and kt_record_read(), so the caller sees on the card only
+ * what they may see elsewhere.  kontora client show ID --record prints
+ * the stored record instead.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
- * task.c - kontora task done ID [--result TEXT]: closes a task, with what
- * came of it, in one commit.  The rest of kontora task is the generic
- * record command (cmd/record.c).
+ * util-task.c - kontora task done ID [--result TEXT]: closes a task, with
+ * what came of it, in one commit.  A subcommand of the record type task
+ * (cmd/util-record.c has the others).
  */
 #include <getopt.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /*
- * employee.c - kontora employee deactivate LOGIN --to OTHER: an employee
- * who leaves is made inactive and their open records go to another, in
- * one commit.  The rest of kontora employee is the generic record command
- * (cmd/record.c).
+ * util-employee.c - kontora employee deactivate LOGIN --to OTHER: an
+ * employee who leaves is made inactive and their open records go to
+ * another, in one commit.  A subcommand of the record type employee
+ * (cmd/util-record.c has the others).
  */
 #include <getopt.h>
 #include <stdlib.h>

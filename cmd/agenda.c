@@ -186,11 +186,8 @@ int cmd_agenda(int argc, char **argv, struct kt_ctx *ctx)
 		login = who->login;
 	}
 
-	time_t now = kt_books_now(b);
-	struct tm tm;
 	char today[11], last[11];
-	localtime_r(&now, &tm);
-	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	today_date(b, today);
 	date_add(today, week ? 6 : 0, last);
 
 	struct kt_buf where = { 0 };

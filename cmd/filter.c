@@ -9,7 +9,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cmd.h"
 
@@ -390,10 +389,7 @@ static int run_query(int argc, char **argv, struct kt_books *b, const char *name
 		params[n++] = (struct kt_param){ ns.v[k], value };
 	}
 	/* :today is the books' clock in local time, unless given. */
-	time_t now = kt_books_now(b);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	today_date(b, today);
 	params[n++] = (struct kt_param){ "today", today };
 	struct printer *p = printer_open(fmt, output, name, filter_usage);
 	int rc = kt_sql_bind(b, sql, params, n, printer_row, p, &err);

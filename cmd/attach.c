@@ -130,28 +130,11 @@ int cmd_attach(int argc, char **argv, struct kt_ctx *ctx)
 	if (kt_buf_addf(&subject, "%s %s: attach", s->name, id))
 		die("out of memory");
 	subject_names(&subject, paths, n);
-	if (dry_run) {
-		struct kt_buf d = { 0 };
-		if (kt_change_describe(ch, &d))
-			die("out of memory");
-		printf("%s\n%s", subject.data, d.data ? d.data : "");
-		kt_buf_free(&d);
-		kt_change_free(ch);
-	} else {
-		char oid[41];
-		if (kt_change_commit(ch, subject.data, oid, &err)) {
-			kt_change_free(ch);
-			paths_free(paths, n);
-			kt_buf_free(&subject);
-			free(id);
-			die_err(&err);
-		}
-		kt_change_free(ch);
-		if (!oid[0])
-			warn("%s: nothing to change (the same bytes are there)", id);
-		for (size_t i = 0; i < n; i++)
-			printf("%s\n", paths[i]);
-	}
+	/* Files the books already have make no commit: said here, with why. */
+	if (!change_finish(ch, dry_run, subject.data, NULL) && !dry_run)
+		warn("%s: nothing to change (the same bytes are there)", id);
+	for (size_t i = 0; !dry_run && i < n; i++)
+		printf("%s\n", paths[i]);
 	paths_free(paths, n);
 	kt_buf_free(&subject);
 	free(id);

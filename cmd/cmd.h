@@ -57,9 +57,11 @@ const char *pairs_get(const struct pairs *p, const char *name);
 void pairs_free(struct pairs *p);
 /* Appends text to b as one line of at most max characters, "…" when cut. */
 void add_cut(struct kt_buf *b, const char *text, size_t max);
-/* Ends change ch (freed): prints it on a dry run, else commits it with
- * subject (NULL: the library's), dying on failure and warning when id
- * changed nothing.  Returns 1 when a commit was made. */
+/* Ends change ch (freed), as every command that writes ends it: on a dry
+ * run prints subject (unless NULL) and the change, else commits it with
+ * subject (NULL: the library's), dying on failure and warning when it
+ * changed nothing (unless id is NULL).  Returns 1 when a commit was
+ * made. */
 int change_finish(struct kt_change *ch, int dry_run, const char *subject, const char *id);
 
 /* ---------------------------------------------------- cmd/output.c */

@@ -170,8 +170,8 @@ void add_cut(struct kt_buf *b, const char *text, size_t max)
 /* Ends change ch and frees it: on a dry run prints subject (when not
  * NULL) and what would change; else commits it with subject (NULL: the
  * library's), dying with the error when it fails, and warning "ID:
- * nothing to change" when it changed nothing.  Returns 1 when a commit
- * was made, else 0. */
+ * nothing to change" when it changed nothing and id is not NULL.  Returns
+ * 1 when a commit was made, else 0. */
 int change_finish(struct kt_change *ch, int dry_run, const char *subject, const char *id)
 {
 	struct kt_error err = { 0 };
@@ -187,7 +187,8 @@ int change_finish(struct kt_change *ch, int dry_run, const char *subject, const 
 		kt_change_free(ch);
 		die_err(&err);
 	} else if (!oid[0]) {
-		warn("%s: nothing to change", id);
+		if (id)
+			warn("%s: nothing to change", id);
 	} else if (kt_change_warning(ch)) {
 		warn("the change is committed (%.10s); %s; the next kontora command finishes it",
 		     oid, kt_change_warning(ch));

@@ -189,25 +189,6 @@ static int run_list(struct kt_books *b, const struct kt_schema *s, char **saved,
 	return rc;
 }
 
-/* Commits c with subject or, for a dry run, prints what it would change.
- * Frees c.  Dies on an error. */
-static void commit(struct kt_change *c, const char *subject, int dry_run)
-{
-	struct kt_error err = { 0 };
-	struct kt_buf d = { 0 };
-
-	if (dry_run) {
-		if (kt_change_describe(c, &d))
-			die("out of memory");
-		fputs(d.data ? d.data : "", stdout);
-		kt_buf_free(&d);
-	} else if (kt_change_commit(c, subject, NULL, &err)) {
-		kt_change_free(c);
-		die_err(&err);
-	}
-	kt_change_free(c);
-}
-
 /* A parameter list being collected: names, for messages and checks. */
 struct names {
 	struct kt_buf text;   /* "--from, --to" */
@@ -319,7 +300,9 @@ static int filter_save(int argc, char **argv, struct kt_books *b, const struct k
 		die("filter %s: %s", name, err.msg);
 	}
 	snprintf(subject, sizeof subject, "filter %s: %s", name, exists ? "saved again" : "saved");
-	commit(ch, subject, dry_run);
+	/* A dry run prints the change alone, which names the filter; saving
+	 * it again unchanged is no news. */
+	change_finish(ch, dry_run, dry_run ? NULL : subject, NULL);
 	saved_free(&old);
 	kt_buf_free(&args);
 	return 0;
@@ -463,7 +446,7 @@ static int filter_rm(int argc, char **argv, struct kt_books *b, const struct kt_
 		die_err(&err);
 	}
 	snprintf(subject, sizeof subject, "filter %s: removed", argv[optind]);
-	commit(ch, subject, dry_run);
+	change_finish(ch, dry_run, dry_run ? NULL : subject, NULL);
 	saved_free(&f);
 	return 0;
 }

@@ -336,21 +336,8 @@ static int request_new(int argc, char **argv, struct kt_books *b, const struct k
 		die("out of memory");
 	char saved[16];
 	snprintf(saved, sizeof saved, "%s", id);
-	if (dry_run) {
-		struct kt_buf d = { 0 };
-		if (kt_change_describe(ch, &d))
-			die("out of memory");
-		printf("%s\n%s", subject.data, d.data ? d.data : "");
-		kt_buf_free(&d);
-	} else {
-		char oid[41];
-		if (kt_change_commit(ch, subject.data, oid, &err)) {
-			kt_change_free(ch);
-			die_err(&err);
-		}
+	if (change_finish(ch, dry_run, subject.data, saved))
 		printf("%s\n", saved);
-	}
-	kt_change_free(ch);
 	kt_buf_free(&subject);
 	sources_free(&src);
 	return 0;

@@ -155,22 +155,8 @@ int employee_deactivate(int argc, char **argv, struct kt_books *b, const struct 
 	if (kt_buf_addf(&subject, "employee %s: deactivated; %s now %s's", login,
 	                moved.len ? moved.data : "no open records", to))
 		die("out of memory");
-	if (dry_run) {
-		struct kt_buf d = { 0 };
-		if (kt_change_describe(ch, &d))
-			die("out of memory");
-		printf("%s\n%s", subject.data, d.data ? d.data : "");
-		kt_buf_free(&d);
-		kt_change_free(ch);
-	} else {
-		char oid[41];
-		if (kt_change_commit(ch, subject.data, oid, &err)) {
-			kt_change_free(ch);
-			die_err(&err);
-		}
-		kt_change_free(ch);
+	if (change_finish(ch, dry_run, subject.data, login))
 		printf("deactivated %s; %s now %s's\n", login, moved.len ? moved.data : "no open records", to);
-	}
 	kt_buf_free(&subject);
 	kt_buf_free(&moved);
 	found_free(&who);

@@ -162,24 +162,11 @@ int flow_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_s
 	pairs_free(&mo.p);
 	if (!to)
 		to = kt_flow_transition(f, transition)->to;
-	if (mo.dry_run) {
-		struct kt_buf d = { 0 };
-		if (kt_change_describe(c, &d))
-			die("out of memory");
-		fputs(d.data ? d.data : "", stdout);
-		kt_buf_free(&d);
-	} else {
-		char subject[512], oid[41];
-		snprintf(subject, sizeof subject, "%s %s: %s %s -> %s", s->name, id, f->field,
-		         *from ? from : "(empty)", to);
-		if (kt_change_commit(c, subject, oid, &err)) {
-			kt_change_free(c);
-			die_err(&err);
-		}
-		if (!oid[0])
-			warn("%s: nothing to change", id);
-	}
-	kt_change_free(c);
+	char subject[512];
+	snprintf(subject, sizeof subject, "%s %s: %s %s -> %s", s->name, id, f->field,
+	         *from ? from : "(empty)", to);
+	/* A dry run prints the change alone: its first line is the move. */
+	change_finish(c, mo.dry_run, mo.dry_run ? NULL : subject, id);
 	free(from);
 	free(id);
 	return 0;

@@ -6,6 +6,7 @@
 #ifndef KT_CMD_H
 #define KT_CMD_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "kontora.h"
@@ -109,11 +110,24 @@ void printer_names(struct printer *p, struct kt_books *b, const struct kt_schema
  * are.  Call before the first row. */
 void printer_mark_unprocessed(struct printer *p, const char *flag, const char *column, int hide);
 
-/* Writes s as a JSON string (quoted, escaped) to f. */
-void json_string(FILE *f, const char *s);
-/* Writes a value of type t as JSON: numbers and bools bare, empty ones
- * null, the rest strings. */
-void json_value(FILE *f, enum kt_ftype t, const char *v);
+/* Returns value v of a field of type t as JSON (a new reference): money
+ * and integers as numbers, bools as true or false, empty ones of these
+ * types null, the rest (and values their type does not read) strings.
+ * Dies when v is not UTF-8. */
+json_t *json_field(enum kt_ftype t, const char *v);
+/* Returns v, or dies when it is NULL: what jansson returns when out of
+ * memory. */
+json_t *json_or_die(json_t *v);
+/* Sets member name of object to v, a reference it takes; dies when it
+ * cannot (name not UTF-8, out of memory). */
+void json_set(json_t *object, const char *name, json_t *v);
+/* Returns a row as a JSON object of its columns (a new reference). */
+json_t *json_row(size_t ncols, const struct kt_column *cols, char *const *values);
+/* Writes v to out as kontora writes JSON: {"name": "value", "sum":
+ * 1500.00, "n": 1}, the members of the outermost object sep apart (", "
+ * on one line, ",\n " one a line).  Write errors are left in out's
+ * error flag. */
+void json_print(FILE *out, json_t *v, const char *sep);
 
 /* Returns the value as shown on a screen (money as 1 234,50 ₽, bool as
  * да/нет) in buf (64 bytes) or value itself. */

@@ -1,9 +1,9 @@
 /*
  * output.c - printing rows: aligned tables on a terminal, TSV when piped,
- * CSV and JSON on request, to standard output or to a file (-o); XLSX
- * workbooks, always to a file.  And the rows of list queries copied into
- * memory, for commands that read several queries before printing (the
- * client card, the lab queue).
+ * CSV and JSON (made by jansson, a row at a time) on request, to standard
+ * output or to a file (-o); XLSX workbooks, always to a file.  And the
+ * rows of list queries copied into memory, for commands that read
+ * several queries before printing (the client card, the lab queue).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -116,27 +116,6 @@ static void open_file(struct printer *p)
 		p->fmt = OUT_TABLE;
 }
 
-void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c == '\r')
-			fputs("\\r", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 const char *screen_value(enum kt_ftype t, const char *value, char buf[64])
 {
 	struct tm tm = { 0 };
@@ -162,18 +141,6 @@ static void tsv_value(FILE *f, const char *s)
 {
 	for (; *s; s++)
 		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
-}
-
-void json_value(FILE *f, enum kt_ftype t, const char *v)
-{
-	if (*v && (t == KT_MONEY || t == KT_INT) && strspn(v, "-0123456789.") == strlen(v))
-		fputs(v, f);
-	else if (t == KT_BOOL && (!strcmp(v, "true") || !strcmp(v, "false")))
-		fputs(v, f);
-	else if (!*v && (t == KT_MONEY || t == KT_INT || t == KT_BOOL))
-		fputs("null", f);
-	else
-		json_string(f, v);
 }
 
 /* Writes the header line of TSV and CSV. */
@@ -388,17 +355,14 @@ int printer_row(void *arg, size_t ncols, const struct kt_column *cols,
 		fwrite(b.data, 1, b.len, p->out);
 		kt_buf_free(&b);
 		break;
-	case OUT_JSON:
-		fputs(p->nrows ? ",\n{" : "[\n{", p->out);
-		for (size_t i = 0; i < ncols; i++) {
-			if (i)
-				fputs(", ", p->out);
-			json_string(p->out, cols[i].name);
-			fputs(": ", p->out);
-			json_value(p->out, cols[i].type, values[i]);
-		}
-		fputc('}', p->out);
+	case OUT_JSON: {
+		/* A row at a time: a list of any length is never one tree. */
+		json_t *row = json_row(ncols, cols, values);
+		fputs(p->nrows ? ",\n" : "[\n", p->out);
+		json_print(p->out, row, ", ");
+		json_decref(row);
 		break;
+	}
 	case OUT_XLSX:
 		break;
 	}
@@ -498,6 +462,118 @@ void printer_abort(struct printer *p)
 	if (p->out)
 		fclose(p->out);
 	printer_free(p);
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+/* Returns 1 if v is a whole 64-bit integer, stored into *n. */
+static int integer(const char *v, long long *n)
+{
+	char *end;
+
+	errno = 0;
+	*n = strtoll(v, &end, 10);
+	return !*end && !errno;
+}
+
+/* See cmd.h. */
+json_t *json_or_die(json_t *v)
+{
+	if (!v)
+		die("out of memory");
+	return v;
+}
+
+/* See cmd.h. */
+void json_set(json_t *object, const char *name, json_t *v)
+{
+	if (json_object_set_new(object, name, v))
+		die("-f json: %s: not a name JSON can have (not UTF-8)", name);
+}
+
+/* See cmd.h. */
+json_t *json_field(enum kt_ftype t, const char *v)
+{
+	json_t *j;
+	int64_t k;
+	long long n;
+
+	if (!*v && (t == KT_MONEY || t == KT_INT || t == KT_BOOL))
+		return json_null();
+	if (t == KT_MONEY && !kt_money_parse(v, &k))
+		j = json_real((double)k / 100);
+	else if (t == KT_INT && integer(v, &n))
+		j = json_integer(n);
+	else if (t == KT_BOOL && (!strcmp(v, "true") || !strcmp(v, "false")))
+		j = json_boolean(*v == 't');
+	else if (!(j = json_string(v)))
+		die("-f json: a value is not valid UTF-8 (kontora check says where)");
+	return json_or_die(j);
+}
+
+/* See cmd.h. */
+json_t *json_row(size_t ncols, const struct kt_column *cols, char *const *values)
+{
+	json_t *row = json_or_die(json_object());
+
+	for (size_t i = 0; i < ncols; i++)
+		json_set(row, cols[i].name, json_field(cols[i].type, values[i]));
+	return row;
+}
+
+/* Appends n bytes of text to buffer b: a json_dump_callback_t. */
+static int append(const char *text, size_t n, void *b)
+{
+	return kt_buf_add(b, text, n) ? -1 : 0;
+}
+
+/* Appends v to b as JSON, the members of the outermost object sep apart.
+ * Returns 0 or -1 when out of memory. */
+static int add_json(struct kt_buf *b, json_t *v, const char *sep)
+{
+	const char *name, *between = "";
+	json_t *m;
+	size_t i;
+	int rc;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		rc = kt_buf_addc(b, '{');
+		json_object_foreach(v, name, m) {
+			json_t *key = json_string_nocheck(name);
+			rc = rc || !key || kt_buf_adds(b, between) ||
+			     json_dump_callback(key, append, b, JSON_ENCODE_ANY) || kt_buf_adds(b, ": ") ||
+			     add_json(b, m, ", ");
+			json_decref(key);
+			between = sep;
+		}
+		return rc || kt_buf_addc(b, '}') ? -1 : 0;
+	case JSON_ARRAY:
+		rc = kt_buf_addc(b, '[');
+		json_array_foreach(v, i, m)
+			rc = rc || (i && kt_buf_adds(b, ", ")) || add_json(b, m, ", ");
+		return rc || kt_buf_addc(b, ']') ? -1 : 0;
+	case JSON_REAL:
+		/* Reals are money (json_field()), written as the books store
+		 * it, 1500.00, where jansson writes a real in its shortest form
+		 * (1500.0); exact below 2^53 kopecks, 90 trillion roubles. */
+		return kt_buf_addf(b, "%.2f", json_real_value(v)) ? -1 : 0;
+	default:
+		return json_dump_callback(v, append, b, JSON_ENCODE_ANY);
+	}
+}
+
+/* See cmd.h. */
+void json_print(FILE *out, json_t *v, const char *sep)
+{
+	struct kt_buf b = { 0 };
+
+	/* One write a value, where json_dumpf() writes a token at a time: a
+	 * list writes millions. */
+	if (add_json(&b, v, sep))
+		die("out of memory");
+	fwrite(b.data, 1, b.len, out);
+	kt_buf_free(&b);
 }
 
 /* ------------------------------------------------- rows in memory */

@@ -577,109 +577,88 @@ static void card_text(struct card *c)
 
 /* ------------------------------------------------------------- as JSON */
 
-/* Writes row i of r as a JSON object of every column, with "overdue"
+/* Returns row i of r as a JSON object of every column, with "overdue"
  * added when overdue is 0 or 1 (-1: not). */
-static void json_row(const struct rows *r, size_t i, int overdue)
+static json_t *json_card_row(const struct rows *r, size_t i, int overdue)
 {
-	fputc('{', stdout);
-	for (size_t c = 0; c < r->ncols; c++) {
-		fputs(c ? ", " : "", stdout);
-		json_string(stdout, r->cols[c].name);
-		fputs(": ", stdout);
-		json_value(stdout, r->cols[c].type, r->cells[i * r->ncols + c]);
-	}
+	json_t *row = json_row(r->ncols, r->cols, r->cells + i * r->ncols);
+
 	if (overdue >= 0)
-		printf(", \"overdue\": %s", overdue ? "true" : "false");
-	fputc('}', stdout);
+		json_set(row, "overdue", json_boolean(overdue));
+	return row;
 }
 
-/* Writes the rows of r for which keep (NULL: every row) says 1, as a
- * JSON array. */
-static void json_rows(struct card *c, const struct rows *r, int (*keep)(const struct card *, size_t),
-                      int want)
+/* Appends v, a reference it takes, to array a. */
+static void append(json_t *a, json_t *v)
 {
-	size_t k = 0;
-
-	fputc('[', stdout);
-	for (size_t i = 0; i < r->n; i++) {
-		if (keep && keep(c, i) != want)
-			continue;
-		fputs(k++ ? ", " : "", stdout);
-		json_row(r, i, r == &c->tasks ? task_overdue(c, i) : -1);
-	}
-	fputc(']', stdout);
+	if (json_array_append_new(a, v))
+		die("out of memory");
 }
 
-/* Writes the client's fields of the sample block (sample 1) or the
+/* Returns the rows of r for which keep (NULL: every row) says want, as
+ * a JSON array. */
+static json_t *json_rows(struct card *c, const struct rows *r, int (*keep)(const struct card *, size_t),
+                         int want)
+{
+	json_t *a = json_or_die(json_array());
+
+	for (size_t i = 0; i < r->n; i++)
+		if (!keep || keep(c, i) == want)
+			append(a, json_card_row(r, i, r == &c->tasks ? task_overdue(c, i) : -1));
+	return a;
+}
+
+/* Returns the client's fields of the sample block (sample 1) or the
  * company's (0) as an object. */
-static void json_fields(struct card *c, int sample)
+static json_t *json_fields(struct card *c, int sample)
 {
 	const struct kt_field **fields = calloc(c->s->nfields + 1, sizeof *fields);
+	json_t *o = json_or_die(json_object());
 
 	if (!fields)
 		die("out of memory");
 	size_t n = section_fields(c, sample, fields);
-	fputc('{', stdout);
-	for (size_t i = 0; i < n; i++) {
-		fputs(i ? ", " : "", stdout);
-		json_string(stdout, fields[i]->name);
-		fputs(": ", stdout);
-		json_value(stdout, fields[i]->type, kt_record_get(c->r, fields[i]->name));
-	}
-	fputc('}', stdout);
+	for (size_t i = 0; i < n; i++)
+		json_set(o, fields[i]->name, json_field(fields[i]->type, kt_record_get(c->r, fields[i]->name)));
 	free(fields);
+	return o;
 }
 
 /* Prints the card as one JSON object (see kontora-client(1)). */
 static void card_json(struct card *c)
 {
 	const char *login = kt_record_get(c->r, "manager");
+	json_t *card = json_or_die(json_object()), *manager = json_null();
+	json_t *leads = json_or_die(json_object()), *lab = json_or_die(json_array());
 	char money[40];
 
-	fputs("{\"id\": ", stdout);
-	json_string(stdout, kt_record_get(c->r, "id"));
-	fputs(",\n \"type\": ", stdout);
-	json_string(stdout, c->s->name);
-	fputs(",\n \"name\": ", stdout);
-	json_string(stdout, c->s->title ? kt_record_get(c->r, c->s->title) : "");
-	fputs(",\n \"company\": ", stdout);
-	json_fields(c, 0);
-	fputs(",\n \"sample_recipient\": ", stdout);
-	json_fields(c, 1);
-	fputs(",\n \"manager\": ", stdout);
+	json_set(card, "id", json_field(KT_TEXT, kt_record_get(c->r, "id")));
+	json_set(card, "type", json_field(KT_TEXT, c->s->name));
+	json_set(card, "name", json_field(KT_TEXT, c->s->title ? kt_record_get(c->r, c->s->title) : ""));
+	json_set(card, "company", json_fields(c, 0));
+	json_set(card, "sample_recipient", json_fields(c, 1));
 	if (login && *login) {
-		fputs("{\"login\": ", stdout);
-		json_string(stdout, login);
-		fputs(", \"name\": ", stdout);
-		json_string(stdout, c->manager.n ? cell(&c->manager, 0, "name") : "");
-		fputc('}', stdout);
-	} else {
-		fputs("null", stdout);
+		manager = json_or_die(json_object());
+		json_set(manager, "login", json_field(KT_TEXT, login));
+		json_set(manager, "name", json_field(KT_TEXT, c->manager.n ? cell(&c->manager, 0, "name") : ""));
 	}
-	fputs(",\n \"contacts\": ", stdout);
-	json_rows(c, &c->contacts, NULL, 0);
-	fputs(",\n \"leads\": {\"open\": ", stdout);
-	json_rows(c, &c->leads, lead_closed, 0);
-	fputs(", \"closed\": ", stdout);
-	json_rows(c, &c->leads, lead_closed, 1);
-	printf("},\n \"total_ordered\": %s", kt_money_format(c->total_ordered, 0, money));
-	printf(",\n \"debt\": %s", kt_money_format(0, 0, money));
-	fputs(",\n \"tasks\": ", stdout);
-	json_rows(c, &c->tasks, NULL, 0);
-	fputs(",\n \"last_activity\": ", stdout);
-	if (c->activities.n)
-		json_row(&c->activities, 0, -1);
-	else
-		fputs("null", stdout);
-	fputs(",\n \"files\": ", stdout);
-	json_rows(c, &c->files, NULL, 0);
-	fputs(",\n \"lab_requests\": [", stdout);
-	for (size_t k = 0, n = 0; k < 2; k++)
-		for (size_t i = 0; i < c->lab[k].n; i++) {
-			fputs(n++ ? ", " : "", stdout);
-			json_row(&c->lab[k], i, lab_overdue(c, k, i));
-		}
-	fputs("]}\n", stdout);
+	json_set(card, "manager", manager);
+	json_set(card, "contacts", json_rows(c, &c->contacts, NULL, 0));
+	json_set(leads, "open", json_rows(c, &c->leads, lead_closed, 0));
+	json_set(leads, "closed", json_rows(c, &c->leads, lead_closed, 1));
+	json_set(card, "leads", leads);
+	json_set(card, "total_ordered", json_field(KT_MONEY, kt_money_format(c->total_ordered, 0, money)));
+	json_set(card, "debt", json_field(KT_MONEY, kt_money_format(0, 0, money)));
+	json_set(card, "tasks", json_rows(c, &c->tasks, NULL, 0));
+	json_set(card, "last_activity", c->activities.n ? json_card_row(&c->activities, 0, -1) : json_null());
+	json_set(card, "files", json_rows(c, &c->files, NULL, 0));
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < c->lab[k].n; i++)
+			append(lab, json_card_row(&c->lab[k], i, lab_overdue(c, k, i)));
+	json_set(card, "lab_requests", lab);
+	json_print(stdout, card, ",\n ");
+	fputc('\n', stdout);
+	json_decref(card);
 }
 
 /* Prints what is on a lead or contact.  See cmd.h. */

@@ -369,8 +369,7 @@ static int record_show(int argc, char **argv, struct kt_books *b, const struct k
 	}
 	/* On a terminal, for people: labels and dictionary names. */
 	int people = !json && isatty(fileno(stdout));
-	if (json)
-		fputc('{', stdout);
+	json_t *object = json ? json_or_die(json_object()) : NULL;
 	for (size_t i = 0; i < r->n; i++) {
 		const struct kt_field *f = kt_schema_field(s, r->names[i]);
 		const char *name = people && f && f->label ? f->label : r->names[i];
@@ -378,18 +377,17 @@ static int record_show(int argc, char **argv, struct kt_books *b, const struct k
 		                                                   : r->values[i];
 		char buf[64];
 		if (json) {
-			fputs(i ? ", " : "", stdout);
-			json_string(stdout, r->names[i]);
-			fputs(": ", stdout);
-			json_value(stdout, f ? f->type : KT_TEXT, r->values[i]);
+			json_set(object, r->names[i], json_field(f ? f->type : KT_TEXT, r->values[i]));
 		} else if (*r->values[i]) {
 			enum kt_ftype t = f ? f->type : strcmp(r->names[i], "created") ? KT_TEXT : KT_DATETIME;
 			printf("%s: %s\n", name, screen_value(t, v, buf));
 		}
 	}
-	if (json)
-		fputs("}\n", stdout);
-	else if (!plain)
+	if (json) {
+		json_print(stdout, object, ", ");
+		fputc('\n', stdout);
+		json_decref(object);
+	} else if (!plain)
 		card_related(b, s, kt_record_get(r, "id"));
 	kt_record_free(r);
 	return 0;

@@ -3,12 +3,15 @@
  * pairs: form posts (urlencoded), JSON, CSV (comma, semicolon or tab, as
  * Excel and form services write it) and XLSX, in UTF-8 or Windows-1251.
  *
- * The bytes are split into rows first and decoded field by field, so a
- * field that does not decode makes its own row rejected, with its line,
- * and never mojibake.
+ * The bytes of a form, CSV or XLSX are split into rows first and decoded
+ * field by field, so a field that does not decode makes its own row
+ * rejected, with its line, and never mojibake.  JSON is read by jansson,
+ * which takes valid UTF-8 only: a text in Windows-1251 is made UTF-8
+ * whole first, and a bad byte is an error naming its line and column.
  */
 #include <errno.h>
 #include <iconv.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,247 +252,220 @@ static int parse_form(struct intake_parse *p, const char *data, size_t len)
 
 /* ---------------------------------------------------------------- JSON */
 
-/* A cursor over JSON text. */
-struct json {
-	const char *s, *end;
-	long line;
-	struct intake_parse *p;
-};
-
-/* Skips white space, counting lines. */
-static void json_space(struct json *j)
+/* Returns s moved past JSON white space, up to end. */
+static const char *json_space(const char *s, const char *end)
 {
-	for (; j->s < j->end && strchr(" \t\r\n", *j->s) && *j->s; j->s++)
-		if (*j->s == '\n')
-			j->line++;
+	while (s < end && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
+		s++;
+	return s;
 }
 
-/* Fails the parse with "NAME:LINE: malformed JSON: what".  Returns KT_EINVAL. */
-static int json_fail(struct json *j, const char *what)
+/* Fails the parse at the character at of text (at end: "it ends too
+ * early"), with "NAME:LINE:COLUMN: malformed JSON: what", the column
+ * counted in characters from 1, as jansson counts it.  Returns
+ * KT_EINVAL. */
+static int json_fail(struct intake_parse *p, const char *text, const char *end, const char *at,
+                     const char *what)
 {
-	return kt_error_set(j->p->err, KT_EINVAL, "%s:%ld: malformed JSON: %s", j->p->name,
-	                    j->line, j->s >= j->end ? "it ends too early" : what);
-}
+	long line = 1, column = 1;
 
-/* Appends code point cp as UTF-8 to b.  Returns 0 or KT_ENOMEM. */
-static int add_code_point(struct kt_buf *b, unsigned long cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp < 0x80)
-		u[0] = (char)cp, n = 1;
-	else if (cp < 0x800)
-		u[0] = (char)(0xC0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
-	else if (cp < 0x10000)
-		u[0] = (char)(0xE0 | cp >> 12), u[1] = (char)(0x80 | (cp >> 6 & 0x3F)),
-		u[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
-	else
-		u[0] = (char)(0xF0 | cp >> 18), u[1] = (char)(0x80 | (cp >> 12 & 0x3F)),
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3F)), u[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
-	return kt_buf_add(b, u, n);
-}
-
-/* Reads 4 hex digits at j->s into *cp.  Returns 0 or -1. */
-static int json_hex4(struct json *j, unsigned long *cp)
-{
-	*cp = 0;
-	for (int i = 0; i < 4; i++) {
-		if (j->s >= j->end || hex(*j->s) < 0)
-			return -1;
-		*cp = *cp * 16 + (unsigned long)hex(*j->s++);
+	if (at >= end) {
+		what = "it ends too early";
+		at = end > text ? end - 1 : text;
 	}
-	return 0;
+	for (const char *c = text; c < at; c++) {
+		if (*c == '\n')
+			line++, column = 1;
+		else if ((*c & 0xC0) != 0x80)
+			column++;
+	}
+	return kt_error_set(p->err, KT_EINVAL, "%s:%ld:%ld: malformed JSON: %s", p->name, line, column,
+	                    what);
 }
 
-/* Reads a JSON string (j->s at the opening quote) into b, raw bytes as
- * they are and escapes resolved.  Returns 0 or an error. */
-static int json_string_raw(struct json *j, struct kt_buf *b)
+/* Fails the parse with what jansson said of the object at start of text:
+ * its words, but for the faults the parser has always named in its own.
+ * Returns KT_EINVAL or KT_ENOMEM. */
+static int json_load_fail(struct intake_parse *p, const char *text, const char *end,
+                          const char *start, const json_error_t *e)
 {
-	j->s++;
-	while (j->s < j->end && *j->s != '"') {
-		unsigned long cp, lo;
-		if ((unsigned char)*j->s < 0x20)
-			return json_fail(j, "a control character inside a string");
-		if (*j->s != '\\') {
-			if (kt_buf_addc(b, *j->s++))
-				return KT_ENOMEM;
-			continue;
-		}
-		if (++j->s >= j->end)
+	const char *what = e->text;
+
+	switch (json_error_code(e)) {
+	case json_error_out_of_memory:
+		return KT_ENOMEM;
+	case json_error_premature_end_of_input:
+		what = "it ends too early";
+		break;
+	case json_error_null_character:
+		what = "\\u0000 in a string";
+		break;
+	default:
+		break;
+	}
+	/* jansson's position is past the character at fault. */
+	return json_fail(p, text, end, start + (e->position > 0 ? e->position - 1 : 0), what);
+}
+
+/* Writes real x into out in the fewest digits that read back as x:
+ * 1500.5, 0.1. */
+static void real_text(double x, char out[32])
+{
+	for (int digits = 15; digits <= 17; digits++) {
+		snprintf(out, 32, "%.*g", digits, x);
+		if (strtod(out, NULL) == x)
 			break;
-		char c = *j->s++;
-		const char *esc = strchr("\"\\/bfnrt", c);
-		if (esc && c)
-			kt_buf_addc(b, "\"\\/\b\f\n\r\t"[esc - "\"\\/bfnrt"]);
-		else if (c == 'u') {
-			if (json_hex4(j, &cp))
-				return json_fail(j, "a bad \\u escape");
-			if (cp >= 0xD800 && cp < 0xDC00 && j->s + 1 < j->end && j->s[0] == '\\' && j->s[1] == 'u') {
-				j->s += 2;
-				if (json_hex4(j, &lo) || lo < 0xDC00 || lo > 0xDFFF)
-					return json_fail(j, "a bad surrogate pair");
-				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-			} else if (cp >= 0xD800 && cp < 0xE000)
-				return json_fail(j, "a lone surrogate");
-			if (!cp)
-				return json_fail(j, "\\u0000 in a string");
-			if (add_code_point(b, cp))
-				return KT_ENOMEM;
-		} else
-			return json_fail(j, "an unknown escape");
 	}
-	if (j->s >= j->end)
-		return json_fail(j, "an unterminated string");
-	j->s++;
-	return 0;
 }
 
-static int json_value_into(struct json *j, struct kt_intake_row *r, struct kt_buf *key,
-                           int depth);
+static int json_flatten(struct intake_parse *p, struct kt_intake_row *r, json_t *v,
+                        struct kt_buf *key);
 
-/* Adds the scalar at j->s (string, number, true, false, null) to row r
- * under key.  Returns 0 or an error. */
-static int json_scalar(struct json *j, struct kt_intake_row *r, struct kt_buf *key)
-{
-	struct kt_buf v = { 0 };
-	int rc = 0;
-
-	if (*j->s == '"')
-		rc = json_string_raw(j, &v);
-	else {
-		const char *start = j->s;
-		while (j->s < j->end && (strchr("+-.eE", *j->s) || (*j->s >= '0' && *j->s <= '9') ||
-		                         (*j->s >= 'a' && *j->s <= 'z')) && *j->s)
-			j->s++;
-		size_t n = (size_t)(j->s - start);
-		if (!n || (strncmp(start, "true", n) && strncmp(start, "false", n) &&
-		           strncmp(start, "null", n) && !strchr("-0123456789", *start)))
-			return json_fail(j, "not a value");
-		if (strncmp(start, "null", n) && kt_buf_add(&v, start, n))
-			rc = KT_ENOMEM;
-	}
-	if (!rc)
-		rc = row_add(j->p, r, key->data ? key->data : "", key->len, v.data ? v.data : "", v.len);
-	kt_buf_free(&v);
-	if (rc == KT_ENOMEM)
-		kt_error_set(j->p->err, rc, "%s: out of memory", j->p->name);
-	return rc;
-}
-
-/* Reads an object or array at j->s into row r, its members' names
- * prefixed by key and a dot (elements of an array by their index).
+/* Adds v to row r under key, a dot (when key is not empty) and name.
  * Returns 0 or an error. */
-static int json_container(struct json *j, struct kt_intake_row *r, struct kt_buf *key, int depth)
+static int json_member(struct intake_parse *p, struct kt_intake_row *r, json_t *v,
+                       struct kt_buf *key, const char *name)
 {
-	char close = *j->s == '{' ? '}' : ']';
 	size_t keep = key->len;
-	long index = 0;
-	int rc = 0;
+	int rc = (keep && kt_buf_addc(key, '.')) || kt_buf_adds(key, name) ? KT_ENOMEM
+	                                                                    : json_flatten(p, r, v, key);
 
-	if (depth > 32)
-		return json_fail(j, "nested too deep");
-	j->s++;
-	json_space(j);
-	if (j->s < j->end && *j->s == close) {
-		j->s++;
-		return 0;
-	}
-	for (;;) {
-		key->len = keep;
-		if (keep && kt_buf_addc(key, '.'))
-			return KT_ENOMEM;
-		if (close == '}') {
-			json_space(j);
-			if (j->s >= j->end || *j->s != '"')
-				return json_fail(j, "expected a member's name in quotes");
-			if ((rc = json_string_raw(j, key)))
-				return rc;
-			json_space(j);
-			if (j->s >= j->end || *j->s != ':')
-				return json_fail(j, "expected ':' after a member's name");
-			j->s++;
-		} else if (kt_buf_addf(key, "%ld", index++))
-			return KT_ENOMEM;
-		if ((rc = json_value_into(j, r, key, depth + 1)))
-			return rc;
-		json_space(j);
-		if (j->s < j->end && *j->s == ',') {
-			j->s++;
-			continue;
-		}
-		if (j->s < j->end && *j->s == close) {
-			j->s++;
-			break;
-		}
-		return json_fail(j, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
-	}
 	key->len = keep;
 	if (key->data)
 		key->data[keep] = '\0';
-	return 0;
+	return rc;
 }
 
-/* Reads any value at j->s into row r under key.  Returns 0 or an error. */
-static int json_value_into(struct json *j, struct kt_intake_row *r, struct kt_buf *key, int depth)
+/* Adds value v to row r under key: an object's members as key.name, an
+ * array's elements as key.0, key.1, ...; strings as they are, numbers as
+ * written (a real in its shortest form), true and false, null as "".
+ * Returns 0 or an error. */
+static int json_flatten(struct intake_parse *p, struct kt_intake_row *r, json_t *v,
+                        struct kt_buf *key)
 {
-	json_space(j);
-	if (j->s >= j->end)
-		return json_fail(j, "");
-	if (*j->s == '{' || *j->s == '[')
-		return json_container(j, r, key, depth);
-	return json_scalar(j, r, key);
-}
-
-/* Parses JSON: an object is one row, an array of objects one row each
- * (at the line the object starts on); nested members are flattened to
- * "payment.amount", "products.0.name".  Returns 0 or an error naming the
- * line. */
-static int parse_json(struct intake_parse *p, const char *data, size_t len)
-{
-	struct json j = { data, data + len, 1, p };
-	struct kt_buf key = { 0 };
+	const char *name, *text = "";
+	char number[32];
+	size_t i;
+	json_t *m;
 	int rc = 0;
 
-	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
-		j.s += 3;
-	json_space(&j);
-	int array = j.s < j.end && *j.s == '[';
-	if (array) {
-		j.s++;
-		json_space(&j);
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		json_object_foreach(v, name, m)
+			if ((rc = json_member(p, r, m, key, name)))
+				break;
+		return rc;
+	case JSON_ARRAY:
+		json_array_foreach(v, i, m) {
+			snprintf(number, sizeof number, "%zu", i);
+			if ((rc = json_member(p, r, m, key, number)))
+				break;
+		}
+		return rc;
+	case JSON_STRING:
+		return row_add(p, r, key->data ? key->data : "", key->len, json_string_value(v),
+		               json_string_length(v));
+	case JSON_INTEGER:
+		snprintf(number, sizeof number, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		text = number;
+		break;
+	case JSON_REAL:
+		real_text(json_real_value(v), number);
+		text = number;
+		break;
+	case JSON_TRUE:
+		text = "true";
+		break;
+	case JSON_FALSE:
+		text = "false";
+		break;
+	case JSON_NULL:
+		break;
 	}
-	while (!rc && j.s < j.end && !(array && *j.s == ']')) {
-		if (*j.s != '{') {
-			rc = json_fail(&j, "expected an object");
+	return row_add(p, r, key->data ? key->data : "", key->len, text, strlen(text));
+}
+
+/* Reads the JSON text [text, end): an object is one row, an array of
+ * objects one row each (at the line the object starts on); nested
+ * members are flattened to "payment.amount", "products.0.name".  jansson
+ * reads each object; the array around them is walked here, because
+ * jansson tells no position of what it has read.  Returns 0 or an error
+ * naming the line and column. */
+static int read_json(struct intake_parse *p, const char *text, const char *end)
+{
+	const char *s = text, *counted = text;
+	struct kt_buf key = { 0 };
+	long line = 1;
+	int rc = 0;
+
+	if (end - text >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+		s += 3;
+	s = json_space(s, end);
+	int array = s < end && *s == '[';
+	if (array)
+		s = json_space(s + 1, end);
+	while (!rc && s < end && !(array && *s == ']')) {
+		json_error_t e;
+		json_t *object;
+		if (*s != '{') {
+			rc = json_fail(p, text, end, s, "expected an object");
 			break;
 		}
-		struct kt_intake_row *r = row_new(p, j.line);
-		key.len = 0;
-		if (key.data)
-			key.data[0] = '\0';
-		rc = r ? json_container(&j, r, &key, 0) : KT_ENOMEM;
-		json_space(&j);
+		for (; counted < s; counted++)
+			line += *counted == '\n';
+		if (!(object = json_loadb(s, (size_t)(end - s), JSON_DISABLE_EOF_CHECK, &e))) {
+			rc = json_load_fail(p, text, end, s, &e);
+			break;
+		}
+		struct kt_intake_row *r = row_new(p, line);
+		kt_buf_reset(&key);
+		rc = r ? json_flatten(p, r, object, &key) : KT_ENOMEM;
+		json_decref(object);
+		/* After a read, e.position is how many bytes the object took. */
+		s = json_space(s + e.position, end);
 		if (!rc && !array)
 			break;
-		if (!rc && j.s < j.end && *j.s == ',') {
-			j.s++;
-			json_space(&j);
-		} else if (!rc && (j.s >= j.end || *j.s != ']'))
-			rc = json_fail(&j, "expected ',' or ']'");
+		if (!rc && s < end && *s == ',')
+			s = json_space(s + 1, end);
+		else if (!rc && (s >= end || *s != ']'))
+			rc = json_fail(p, text, end, s, "expected ',' or ']'");
 	}
 	if (!rc && array) {
-		if (j.s >= j.end)
-			rc = json_fail(&j, "");
+		if (s >= end)
+			rc = json_fail(p, text, end, s, "");
 		else
-			j.s++;
+			s++;
 	}
-	json_space(&j);
-	if (!rc && j.s < j.end)
-		rc = json_fail(&j, "text after the end");
+	s = json_space(s, end);
+	if (!rc && s < end)
+		rc = json_fail(p, text, end, s, "text after the end");
 	kt_buf_free(&key);
 	if (rc == KT_ENOMEM)
 		return kt_error_set(p->err, rc, "%s: out of memory", p->name);
+	return rc;
+}
+
+/* Parses JSON (see read_json()).  JSON is UTF-8: a text in Windows-1251
+ * is made UTF-8 whole first, so that jansson reads it.  Returns 0 or an
+ * error. */
+static int parse_json(struct intake_parse *p, const char *data, size_t len)
+{
+	char *utf8 = NULL;
+	size_t bad = 0;
+	int rc;
+
+	if (p->cd == (iconv_t)-1)
+		return read_json(p, data, data + len);
+	if ((rc = decode(p, data, len, &utf8, &bad)) < 0)
+		return kt_error_set(p->err, rc, "%s: out of memory", p->name);
+	if (rc)
+		return kt_error_set(p->err, KT_EINVAL, "%s: not valid %s (byte %zu)", p->name,
+		                    p->in->encoding, bad + 1);
+	/* The values are UTF-8 now: row_add() takes them as they are. */
+	iconv_close(p->cd);
+	p->cd = (iconv_t)-1;
+	rc = read_json(p, utf8, utf8 + strlen(utf8));
+	free(utf8);
 	return rc;
 }
 

@@ -179,10 +179,10 @@ assert len(rows) == 3
 	no_lead "phone=+79990003344"
 '
 
-test_expect_success 'truncated JSON: an error naming the file and line, nothing imported' '
+test_expect_success 'truncated JSON: an error naming the file, line and column, nothing imported' '
 	before=$(test_commits) &&
 	test_expect_code 1 kontora import leads "$F/broken-truncated.json" >out 2>err &&
-	echo "kontora: error: $F/broken-truncated.json:2: malformed JSON: it ends too early" >expect &&
+	echo "kontora: error: $F/broken-truncated.json:2:31: malformed JSON: it ends too early" >expect &&
 	test_cmp expect err &&
 	test $(test_commits) = $before
 '

@@ -98,18 +98,29 @@ static void test_json(void)
 
 	is_int(parse("[{\"a\": \"1\"},\n {\"a\": \"2\"", "leads.json", KT_INTAKE_JSON, NULL, &in, &err), KT_EINVAL,
 	       "json truncated: an error");
-	is_str(err.msg, "leads.json:2: malformed JSON: it ends too early", "json truncated: names file and line");
+	is_str(err.msg, "leads.json:2:10: malformed JSON: it ends too early",
+	       "json truncated: names file, line and column");
 	ok(in == NULL, "json truncated: no result");
 	is_int(parse("{\"a\": \"1\",\n \"b\" 2}", "p.json", KT_INTAKE_JSON, NULL, &in, &err), KT_EINVAL,
 	       "json missing colon: an error");
-	is_str(err.msg, "p.json:2: malformed JSON: expected ':' after a member's name", "json missing colon: message");
+	is_str(err.msg, "p.json:2:6: malformed JSON: ':' expected near '2'", "json missing colon: message");
 	is_int(parse("{\"a\": \"x\\q\"}", "p.json", KT_INTAKE_JSON, NULL, &in, &err), KT_EINVAL,
 	       "json bad escape: an error");
 	is_int(parse("{\"a\": 1} {", "p.json", KT_INTAKE_JSON, NULL, &in, &err), KT_EINVAL,
 	       "json text after the end: an error");
 	is_int(parse("\"just a string\"", "p.json", KT_INTAKE_JSON, NULL, &in, &err), KT_EINVAL,
 	       "json not an object: an error");
-	is_str(err.msg, "p.json:1: malformed JSON: expected an object", "json not an object: message");
+	is_str(err.msg, "p.json:1:1: malformed JSON: expected an object", "json not an object: message");
+
+	/* JSON is UTF-8; old sites send Windows-1251, read whole. */
+	is_int(parse("{\"\xC8\xEC\xFF\": \"\xCF\xE5\xF2\xF0\"}", "w.json", KT_INTAKE_JSON, "cp1251", &in, &err),
+	       0, "json cp1251: parsed (%s)", err.msg);
+	is_str(get(in, 0, "Имя"), "Петр", "json cp1251: names and values made UTF-8");
+	kt_intake_free(in);
+	is_int(parse("[{\"a\": \"ok\"},\n {\"a\": \"\xFF\"}]", "u.json", KT_INTAKE_JSON, "utf-8", &in, &err),
+	       KT_EINVAL, "json bad UTF-8: an error");
+	ok(!strncmp(err.msg, "u.json:2:8: malformed JSON: ", 28), "json bad UTF-8: names line and column (%s)",
+	   err.msg);
 }
 
 static void test_csv(void)

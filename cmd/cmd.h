@@ -6,6 +6,7 @@
 #ifndef KT_CMD_H
 #define KT_CMD_H
 
+#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 
@@ -56,6 +57,27 @@ void pairs_add(struct pairs *p, const char *name, size_t nlen, const char *value
 const char *pairs_get(const struct pairs *p, const char *name);
 /* Frees what p holds (not p). */
 void pairs_free(struct pairs *p);
+/* The options --set FIELD=VALUE and --FIELD VALUE, for every field of a
+ * record type, after a command's own in a getopt_long table: getopt_long
+ * returns OPT_SET for --set and OPT_FIELD + i for field i (its name, or
+ * with dashes for underscores: --due-date). */
+enum { OPT_SET = 2000, OPT_FIELD };
+struct field_options {
+	struct option *table;   /* for getopt_long */
+	char **dashed;          /* the names with dashes, owned */
+	size_t nfields;
+};
+/* Makes fo's table: the n options of own, then --set and the fields of s
+ * (NULL: none).  Dies when out of memory. */
+void field_options(struct field_options *fo, const struct option *own, size_t n,
+                   const struct kt_schema *s);
+/* Adds what option c of such a table gave to p: returns 1 when c is --set
+ * FIELD=VALUE or --FIELD VALUE, 0 when it is neither, -1 when --set's
+ * value is not FIELD=VALUE (said on stderr: the caller prints its
+ * usage). */
+int field_option(int c, const struct kt_schema *s, struct pairs *p);
+/* Frees what field_options() made (not fo). */
+void field_options_free(struct field_options *fo);
 /* Appends text to b as one line of at most max characters, "…" when cut. */
 void add_cut(struct kt_buf *b, const char *text, size_t max);
 /* Ends change ch (freed), as every command that writes ends it: on a dry

@@ -144,6 +144,61 @@ void pairs_free(struct pairs *p)
 	free(p->values);
 }
 
+/* Makes fo's getopt_long table: the n options of own, --set and the
+ * fields of s (none when s is NULL), each under its name and with dashes
+ * for underscores.  See cmd.h. */
+void field_options(struct field_options *fo, const struct option *own, size_t n,
+                   const struct kt_schema *s)
+{
+	size_t nfields = s ? s->nfields : 0;
+	struct option *o;
+
+	fo->nfields = nfields;
+	fo->table = calloc(n + 2 + 2 * nfields, sizeof *fo->table);
+	fo->dashed = calloc(nfields + 1, sizeof *fo->dashed);
+	if (!fo->table || !fo->dashed)
+		die("out of memory");
+	memcpy(fo->table, own, n * sizeof *own);
+	o = fo->table + n;
+	*o++ = (struct option){ "set", required_argument, NULL, OPT_SET };
+	for (size_t i = 0; i < nfields; i++) {
+		if (!(fo->dashed[i] = strdup(s->fields[i].name)))
+			die("out of memory");
+		for (char *d = fo->dashed[i]; *d; d++)
+			if (*d == '_')
+				*d = '-';
+		*o++ = (struct option){ s->fields[i].name, required_argument, NULL, OPT_FIELD + (int)i };
+		*o++ = (struct option){ fo->dashed[i], required_argument, NULL, OPT_FIELD + (int)i };
+	}
+}
+
+/* Takes option c of a field_options() table into p.  See cmd.h. */
+int field_option(int c, const struct kt_schema *s, struct pairs *p)
+{
+	if (c == OPT_SET) {
+		const char *eq = strchr(optarg, '=');
+		if (!eq || eq == optarg) {
+			fprintf(stderr, "kontora: error: --set %s: not FIELD=VALUE\n", optarg);
+			return -1;
+		}
+		pairs_add(p, optarg, (size_t)(eq - optarg), eq + 1);
+		return 1;
+	}
+	if (!s || c < OPT_FIELD || c - OPT_FIELD >= (int)s->nfields)
+		return 0;
+	pairs_add(p, s->fields[c - OPT_FIELD].name, strlen(s->fields[c - OPT_FIELD].name), optarg);
+	return 1;
+}
+
+/* Frees what field_options() made (not fo). */
+void field_options_free(struct field_options *fo)
+{
+	for (size_t i = 0; i < fo->nfields; i++)
+		free(fo->dashed[i]);
+	free(fo->dashed);
+	free(fo->table);
+}
+
 /* Appends text to b as one line, cut to its first max characters
  * (trailing spaces dropped) and "…" when longer.  Control characters
  * become spaces.  Dies when out of memory. */

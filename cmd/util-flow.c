@@ -10,7 +10,7 @@
 
 #include "cmd.h"
 
-enum { OPT_REASON = 1000, OPT_SET, OPT_DRY, OPT_FIELD };
+enum { OPT_REASON = 1000, OPT_DRY };
 
 /* Prints the usage of the moves of type s with flow f, listing its
  * transitions, and exits (0 when asked). */
@@ -58,53 +58,31 @@ struct move_opts {
 static int parse_move(int argc, char **argv, const struct kt_schema *s,
                       const struct kt_flow *f, struct move_opts *mo)
 {
-	size_t n = 2 * s->nfields;
-	struct option *opts = calloc(n + 5, sizeof *opts);
-	char **dashed = calloc(s->nfields + 1, sizeof *dashed);
-	int c;
+	static const struct option own[] = {
+		{ "reason", required_argument, NULL, OPT_REASON },
+		{ "dry-run", no_argument, NULL, OPT_DRY },
+		{ "help", no_argument, NULL, 'h' },
+	};
+	struct field_options fo;
+	int c, rc;
 
-	if (!opts || !dashed)
-		die("out of memory");
-	opts[0] = (struct option){ "reason", required_argument, NULL, OPT_REASON };
-	opts[1] = (struct option){ "set", required_argument, NULL, OPT_SET };
-	opts[2] = (struct option){ "dry-run", no_argument, NULL, OPT_DRY };
-	opts[3] = (struct option){ "help", no_argument, NULL, 'h' };
-	for (size_t i = 0; i < s->nfields; i++) {
-		if (!(dashed[i] = strdup(s->fields[i].name)))
-			die("out of memory");
-		for (char *d = dashed[i]; *d; d++)
-			if (*d == '_')
-				*d = '-';
-		opts[4 + 2 * i] = (struct option){ s->fields[i].name, required_argument, NULL, OPT_FIELD + (int)i };
-		opts[5 + 2 * i] = (struct option){ dashed[i], required_argument, NULL, OPT_FIELD + (int)i };
-	}
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	field_options(&fo, own, sizeof own / sizeof *own, s);
+	while ((c = getopt_long(argc, argv, "h", fo.table, NULL)) != -1) {
 		if (c == 'h')
 			flow_usage(s, f, 1);
 		else if (c == OPT_DRY)
 			mo->dry_run = 1;
 		else if (c == OPT_REASON)
 			mo->reason = optarg;
-		else if (c == OPT_SET) {
-			const char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg) {
-				fprintf(stderr, "kontora: error: --set %s: not FIELD=VALUE\n", optarg);
-				flow_usage(s, f, 0);
-			}
-			pairs_add(&mo->p, optarg, (size_t)(eq - optarg), eq + 1);
-		} else if (c >= OPT_FIELD) {
-			const char *name = s->fields[c - OPT_FIELD].name;
-			pairs_add(&mo->p, name, strlen(name), optarg);
-		} else {
+		else if ((rc = field_option(c, s, &mo->p)) < 0)
+			flow_usage(s, f, 0);
+		else if (!rc) {
 			fprintf(stderr, "kontora: error: %s: unknown option or missing value\n",
 			        argv[optind - 1]);
 			flow_usage(s, f, 0);
 		}
 	}
-	for (size_t i = 0; i < s->nfields; i++)
-		free(dashed[i]);
-	free(dashed);
-	free(opts);
+	field_options_free(&fo);
 	return optind;
 }
 

@@ -31,8 +31,8 @@ const char record_usage[] =
 	"       kontora employee deactivate LOGIN --to OTHER [--dry-run]\n";
 
 enum {
-	OPT_SET = 1000, OPT_DRY, OPT_FORCE, OPT_WHERE, OPT_SORT, OPT_LIMIT, OPT_TO,
-	OPT_MINE, OPT_OVERDUE, OPT_TODAY, OPT_ALL, OPT_NEW_CLIENT, OPT_FIELD
+	OPT_DRY = 1000, OPT_FORCE, OPT_WHERE, OPT_SORT, OPT_LIMIT, OPT_TO, OPT_MINE, OPT_OVERDUE,
+	OPT_TODAY, OPT_ALL, OPT_NEW_CLIENT
 };
 
 /* Parses the options of add and edit: --FIELD VALUE for every field of s
@@ -42,58 +42,35 @@ enum {
 static int parse_fields(int argc, char **argv, const struct kt_schema *s,
                         struct pairs *p, int *dry_run)
 {
-	size_t n = s ? 2 * s->nfields : 0;
-	struct option *opts = calloc(n + 6, sizeof *opts);
-	char **dashed = calloc(n + 1, sizeof *dashed);
-	int c;
-
-	if (!opts || !dashed)
-		die("out of memory");
-	opts[0] = (struct option){ "set", required_argument, NULL, OPT_SET };
-	opts[1] = (struct option){ "dry-run", no_argument, NULL, OPT_DRY };
-	opts[2] = (struct option){ "help", no_argument, NULL, 'h' };
-	for (size_t i = 0; s && i < s->nfields; i++) {
-		if (!(dashed[i] = strdup(s->fields[i].name)))
-			die("out of memory");
-		for (char *d = dashed[i]; *d; d++)
-			if (*d == '_')
-				*d = '-';
-		opts[3 + 2 * i] = (struct option){ s->fields[i].name, required_argument, NULL, OPT_FIELD + (int)i };
-		opts[4 + 2 * i] = (struct option){ dashed[i], required_argument, NULL, OPT_FIELD + (int)i };
-	}
-	size_t extra = 3 + n;
-	if (s && s->owner && !kt_schema_field(s, "to"))
-		opts[extra++] = (struct option){ "to", required_argument, NULL, OPT_TO };
 	const struct kt_field *client = s ? kt_schema_field(s, "client") : NULL;
+	struct option own[4] = {
+		{ "dry-run", no_argument, NULL, OPT_DRY },
+		{ "help", no_argument, NULL, 'h' },
+	};
+	size_t n = 2;
+	struct field_options fo;
+	int c, rc;
+
+	if (s && s->owner && !kt_schema_field(s, "to"))
+		own[n++] = (struct option){ "to", required_argument, NULL, OPT_TO };
 	if (client && client->type == KT_REF && !strcmp(client->arg, "client"))
-		opts[extra++] = (struct option){ "new-client", required_argument, NULL, OPT_NEW_CLIENT };
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		own[n++] = (struct option){ "new-client", required_argument, NULL, OPT_NEW_CLIENT };
+	field_options(&fo, own, n, s);
+	while ((c = getopt_long(argc, argv, "h", fo.table, NULL)) != -1) {
 		if (c == 'h')
 			usage(record_usage, 1);
 		else if (c == OPT_DRY)
 			*dry_run = 1;
-		else if (c == OPT_SET) {
-			const char *eq = strchr(optarg, '=');
-			if (!eq || eq == optarg) {
-				fprintf(stderr, "kontora: error: --set %s: not FIELD=VALUE\n", optarg);
-				usage(record_usage, 0);
-			}
-			pairs_add(p, optarg, (size_t)(eq - optarg), eq + 1);
-		} else if (c == OPT_TO) {
+		else if (c == OPT_TO)
 			pairs_add(p, s->owner, strlen(s->owner), optarg);
-		} else if (c == OPT_NEW_CLIENT) {
+		else if (c == OPT_NEW_CLIENT)
 			p->new_client = optarg;
-		} else if (c >= OPT_FIELD && s) {
-			const char *name = s->fields[c - OPT_FIELD].name;
-			pairs_add(p, name, strlen(name), optarg);
-		} else {
+		else if ((rc = field_option(c, s, p)) < 0)
+			usage(record_usage, 0);
+		else if (!rc)
 			option_error(argv, record_usage);
-		}
 	}
-	for (size_t i = 0; i < n / 2; i++)
-		free(dashed[i]);
-	free(dashed);
-	free(opts);
+	field_options_free(&fo);
 	return optind;
 }
 

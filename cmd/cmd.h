@@ -216,7 +216,7 @@ struct kt_lead_report *lead_prepare(struct kt_books *b, const struct kt_schema *
 /* Says on stderr what lead_prepare() did to the new lead id (a possible
  * duplicate, linked to a client, assigned to a manager), unless id is
  * NULL (the add failed), and frees r; NULL is fine. */
-void lead_added(struct kt_books *b, struct kt_lead_report *r, const char *id);
+void lead_added(struct kt_lead_report *r, const char *id);
 /* Lists of a type with a bool field processed show ★ before the title of
  * unprocessed records in tables and TSV: asks q for the field and p for
  * the mark.  Call after q->all_columns is set. */

@@ -37,28 +37,14 @@ struct kt_lead_report *lead_prepare(struct kt_books *b, const struct kt_schema *
 	return r;
 }
 
-/* Keeps the author of the entry that added the record, into arg (a
- * buffer of 256 bytes).  Returns 0 to go on to older entries. */
-static int adder(void *arg, const struct kt_log_entry *e)
-{
-	if (e->added)
-		snprintf(arg, 256, "%s", e->author);
-	return 0;
-}
-
 /* Says what lead_prepare() did to the lead id. */
-static void say_added(struct kt_books *b, const struct kt_lead_report *r, const char *id)
+static void say_added(const struct kt_lead_report *r, const char *id)
 {
 	fflush(stdout);
-	if (r->duplicate) {
-		const struct kt_schema *s = kt_books_type(b, "lead");
-		struct kt_error err = { 0 };
-		char who[256] = "";
-		if (kt_log(b, s, r->duplicate, adder, who, &err))
-			snprintf(who, sizeof who, "?");
+	if (r->duplicate)
 		fprintf(stderr, "kontora: lead %s: possible duplicate of %s, added %.10s by %s (same %s)\n",
-		        id, r->duplicate, r->duplicate_created, who, r->duplicate_match);
-	}
+		        id, r->duplicate, r->duplicate_created,
+		        r->duplicate_by ? r->duplicate_by : "?", r->duplicate_match);
 	if (r->client && r->contact)
 		fprintf(stderr, "kontora: lead %s: linked to client %s «%s» (same %s %s as contact %s)\n",
 		        id, r->client, r->client_name, r->match, r->match_value, r->contact);
@@ -77,12 +63,12 @@ static void say_added(struct kt_books *b, const struct kt_lead_report *r, const 
 }
 
 /* See cmd.h. */
-void lead_added(struct kt_books *b, struct kt_lead_report *r, const char *id)
+void lead_added(struct kt_lead_report *r, const char *id)
 {
 	if (!r)
 		return;
 	if (id)
-		say_added(b, r, id);
+		say_added(r, id);
 	kt_lead_report_free(r);
 	free(r);
 }

@@ -227,7 +227,7 @@ static int record_add(int argc, char **argv, struct kt_books *b, const struct kt
 		printf("%s\n", lr->existing);
 		kt_change_free(c);
 		pairs_free(&p);
-		lead_added(b, lr, NULL);
+		lead_added(lr, NULL);
 		return 0;
 	}
 	struct pairs all = { 0 };
@@ -241,7 +241,7 @@ static int record_add(int argc, char **argv, struct kt_books *b, const struct kt
 		pairs_free(&all);
 		kt_change_free(c);
 		pairs_free(&p);
-		lead_added(b, lr, NULL);
+		lead_added(lr, NULL);
 		die_change(s, &err);
 	}
 	pairs_free(&p);
@@ -249,7 +249,7 @@ static int record_add(int argc, char **argv, struct kt_books *b, const struct kt
 	char saved[16];
 	snprintf(saved, sizeof saved, "%s", id);
 	change_finish(c, dry_run, NULL, saved);
-	lead_added(b, lr, saved);
+	lead_added(lr, saved);
 	if (!dry_run)
 		printf("%s\n", saved);
 	return 0;

@@ -992,6 +992,7 @@ struct kt_lead_report {
 	char *duplicate;       /* an open lead added in the last 30 days with the
 	                        * same phone or e-mail (when asked for), or NULL */
 	char *duplicate_created; /* its created */
+	char *duplicate_by;    /* who added it: the author of its first commit */
 	const char *duplicate_match; /* "phone" or "email" */
 };
 

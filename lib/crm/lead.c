@@ -363,6 +363,35 @@ static int find_existing(struct kt_lead_state *st, char *const *names, char *con
 	return rc < 0 ? rc : 0;
 }
 
+/* Keeps, in arg (char **), the author of the entry that added the
+ * record.  Returns 0 to go on to older entries, or KT_ENOMEM. */
+static int adder(void *arg, const struct kt_log_entry *e)
+{
+	char **by = arg;
+
+	if (!e->added)
+		return 0;
+	free(*by);
+	return (*by = strdup(e->author)) ? 0 : KT_ENOMEM;
+}
+
+/* Sets r->duplicate_by to who added the lead r->duplicate, from the
+ * history, whoever's the lead is: the warning names no more of it than
+ * that.  Returns 0 or an error. */
+static int duplicate_by(struct kt_lead_state *st, struct kt_lead_report *r,
+                        struct kt_error *err)
+{
+	char *path;
+	int rc = index_shard_of(st->b->index, st->lead, r->duplicate, &path, err);
+
+	if (!rc)
+		rc = store_log(st->b->store, st->lead, r->duplicate, path, adder, &r->duplicate_by, err);
+	free(path);
+	if (rc == KT_ENOMEM)
+		return kt_error_set(err, rc, "out of memory");
+	return rc;
+}
+
 /* Sets r->duplicate to the newest open lead added in the last 30 days
  * with the new lead's phone or e-mail, whoever's.  Returns 0 or an
  * error. */
@@ -403,7 +432,7 @@ static int find_duplicate(struct kt_lead_state *st, char *const *names, char *co
 		free(created);
 		free(norm);
 	}
-	return rc;
+	return rc || !r->duplicate ? rc : duplicate_by(st, r, err);
 }
 
 /* Prepares one new lead.  See kontora.h. */
@@ -477,6 +506,7 @@ void kt_lead_report_free(struct kt_lead_report *r)
 	free(r->existing);
 	free(r->duplicate);
 	free(r->duplicate_created);
+	free(r->duplicate_by);
 	memset(r, 0, sizeof *r);
 }
 

@@ -95,7 +95,7 @@ static void say_warning(void *arg, const char *msg)
  * tests (docs/testing.md): the first time a write reaches POINT, kill
  * the process as kill -9 would, or create FILE and wait until it is
  * removed (a minute at most). */
-static void fault(void *spec, const char *point)
+static void stop_at(void *spec, const char *point)
 {
 	static int done;
 	const char *s = spec;
@@ -152,10 +152,10 @@ int main(int argc, char **argv)
 	if (ctx.opt.user && !*ctx.opt.user)
 		ctx.opt.user = NULL;
 	ctx.opt.now = parse_now(getenv("KONTORA_NOW"));
-	ctx.opt.warn = say_warning;
+	ctx.opt.warning = say_warning;
 	ctx.opt.fault_arg = getenv("KONTORA_FAULT");
 	if (ctx.opt.fault_arg && *(char *)ctx.opt.fault_arg)
-		ctx.opt.fault = fault;
+		ctx.opt.fault_point = stop_at;
 	ctx.datadir = find_datadir();
 	/* A web server runs a CGI program without arguments: a link called
 	 * kontora-webhook is kontora webhook. */

@@ -246,14 +246,14 @@ struct kt_options {
 	/* Called with what the command should say but need not stop for (a
 	 * stale git lock removed, a commit whose worktree is left for the
 	 * next command to finish); NULL: silence. */
-	void (*warn)(void *arg, const char *msg);
-	void *warn_arg;
+	void (*warning)(void *arg, const char *msg);
+	void *warning_arg;
 	/* For tests only (KONTORA_FAULT, docs/testing.md): called at each
 	 * point of a write, "lock" (the write lock taken), "blob", "tree",
 	 * "commit" (objects written), "cas" (the branch read, about to be
 	 * moved), "ref" (moved), "worktree" and "index" (brought up to it),
 	 * where a test kills or pauses the command; NULL: none. */
-	void (*fault)(void *arg, const char *point);
+	void (*fault_point)(void *arg, const char *point);
 	void *fault_arg;
 };
 

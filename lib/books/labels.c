@@ -102,7 +102,7 @@ static int set_label(char **label, const char *value)
 	return 0;
 }
 
-/* kt_config_foreach callback: applies one label key. */
+/* store_config_each() callback: applies one label key. */
 static int apply_label(void *arg, const char *key, const char *value)
 {
 	struct kt_books *b = arg;
@@ -135,7 +135,7 @@ static int apply_label(void *arg, const char *key, const char *value)
 int kt_books_labels(struct kt_books *b, struct kt_error *err)
 {
 	labels_free(b);
-	int rc = kt_config_foreach(b, apply_label, b, err);
+	int rc = store_config_each(b->store, apply_label, b, err);
 	if (rc == KT_ENOMEM)
 		return kt_error_set(err, rc, "out of memory");
 	return rc;

@@ -27,7 +27,7 @@ static int resolve_ref(struct kt_books *b, const struct kt_field *f,
 			return (*out = strdup(v)) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
 	char *id;
-	rc = kt_resolve_id(b, t->name, v, &id, &found, err);
+	rc = index_resolve_id(b->index, t->name, v, &id, &found, err);
 	if (rc == KT_ENOTFOUND)
 		return kt_error_set(err, KT_EINVAL, "%s: no %s \"%s\"", f->name, t->name, v);
 	if (rc)

@@ -1,5 +1,5 @@
 /*
- * books.c - the books open: the store (git), the index (SQLite), the
+ * open.c - the books open: the store (git), the index (SQLite), the
  * types and workflows of HEAD, and who acts.
  */
 #include <stdlib.h>

@@ -72,4 +72,16 @@ test_expect_success 'kontora init -h works outside books' '
 	(cd "$TEST_DIR" && kontora init -h >out 2>&1 && test_grep "^usage: kontora" out)
 '
 
+test_expect_success 'an unknown option in Cyrillic is named in valid UTF-8' '
+	test_expect_code 2 kontora search -ёлка >out 2>err &&
+	test_line_count = 0 out &&
+	head -n 1 err >first &&
+	iconv -f UTF-8 -t UTF-8 first >/dev/null &&
+	test_grep "^kontora: error: -ё" first &&
+	test_expect_code 2 kontora lead add -Позвонить 2>err &&
+	head -n 1 err >first &&
+	iconv -f UTF-8 -t UTF-8 first >/dev/null &&
+	test_grep "^kontora: error: -П" first
+'
+
 test_done

@@ -32,6 +32,11 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * exits 2. */
 void usage(const char *text, int asked) __attribute__((noreturn));
 
+/* Prints "kontora: error: ..." and the usage on stderr, and exits 2: a
+ * usage error that is not an unknown option. */
+void usage_error(const char *usage_text, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+
 /* Says which option was wrong (unknown, or its value missing or bad),
  * prints the usage on stderr and exits 2.  Call it where getopt returns an
  * option the command does not take. */

@@ -51,16 +51,41 @@ void usage(const char *text, int asked)
 	exit(asked ? 0 : 2);
 }
 
+void usage_error(const char *usage_text, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("kontora: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	usage(usage_text, 0);
+}
+
+/* Returns the argument of argv holding the short option byte c after its
+ * dash, or NULL: getopt reads "-ёлка" as the bytes of ё one by one. */
+static const char *word_of(char **argv, int c)
+{
+	for (int i = 1; argv[i]; i++)
+		if (argv[i][0] == '-' && argv[i][1] != '-' && strchr(argv[i] + 1, (char)c))
+			return argv[i];
+	return NULL;
+}
+
 void option_error(char **argv, const char *usage_text)
 {
 	const char *arg = optind > 0 && argv[optind - 1] ? argv[optind - 1] : "";
+	const char *word = optopt ? word_of(argv, optopt) : NULL;
 
 	/* getopt leaves optind past a missing value: name the option itself. */
-	if (optopt && optopt < 256 && optopt != '?')
-		fprintf(stderr, "kontora: error: -%c: unknown option, or a missing or bad value\n", optopt);
-	else
-		fprintf(stderr, "kontora: error: %s: unknown option, or a missing or bad value\n", arg);
-	usage(usage_text, 0);
+	if (optopt > ' ' && optopt < 127 && optopt != '?')
+		usage_error(usage_text, "-%c: unknown option, or a missing or bad value", optopt);
+	/* A byte of a UTF-8 character: the word typed, whole. */
+	if (optopt && word)
+		usage_error(usage_text, "%s: unknown option, or a missing or bad value", word);
+	usage_error(usage_text, "%s: unknown option, or a missing or bad value", arg);
 }
 
 /* Closes the books at exit so that every command frees what it opened. */

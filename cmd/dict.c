@@ -97,8 +97,7 @@ int cmd_dict(int argc, char **argv, struct kt_ctx *ctx)
 	if (!strcmp(sub, "-h") || !strcmp(sub, "--help"))
 		usage(dict_usage, 1);
 	if (strcmp(sub, "list") && strcmp(sub, "add") && strcmp(sub, "rm")) {
-		fprintf(stderr, "kontora: error: dict %s: no such subcommand\n", sub);
-		usage(dict_usage, 0);
+		usage_error(dict_usage, "dict %s: no such subcommand", sub);
 	}
 	argc--;
 	argv++;

@@ -320,8 +320,7 @@ static const char *param_value(int argc, char **argv, int *i, const char **name,
 	if (eq)
 		return eq + 1;
 	if (*i + 1 >= argc) {
-		fprintf(stderr, "kontora: error: %s: a value is missing\n", argv[*i]);
-		usage(filter_usage, 0);
+		usage_error(filter_usage, "%s: a value is missing", argv[*i]);
 	}
 	return argv[++*i];
 }
@@ -476,6 +475,5 @@ int cmd_filter(int argc, char **argv, struct kt_ctx *ctx)
 		saved_free(&f);
 		return rc;
 	}
-	fprintf(stderr, "kontora: error: filter %s: no such subcommand\n", argv[1]);
-	usage(filter_usage, 0);
+	usage_error(filter_usage, "filter %s: no such subcommand", argv[1]);
 }

@@ -210,8 +210,7 @@ static enum kt_intake_format format_of(const char *word)
 	for (size_t i = 0; i < sizeof formats / sizeof *formats; i++)
 		if (!strcmp(word, formats[i].word))
 			return formats[i].f;
-	fprintf(stderr, "kontora: error: --format %s: not form, json, csv or xlsx\n", word);
-	usage(import_usage, 0);
+	usage_error(import_usage, "--format %s: not form, json, csv or xlsx", word);
 }
 
 /* Adds an input to r and returns it. */
@@ -356,7 +355,7 @@ static int import_leads(int argc, char **argv, struct kt_books *b)
 	if (optind == argc)
 		usage(import_usage, 0);
 	if (strcasecmp(encoding, "auto") && strcasecmp(encoding, "utf-8") && strcasecmp(encoding, "cp1251"))
-		die("--encoding %s: not auto, utf-8 or cp1251", encoding);
+		usage_error(import_usage, "--encoding %s: not auto, utf-8 or cp1251", encoding);
 	if (kt_import_begin(b, "import leads", &im, &err))
 		die_err(&err);
 	for (int i = optind; i < argc; i++) {
@@ -611,6 +610,5 @@ int cmd_import(int argc, char **argv, struct kt_ctx *ctx)
 		return import_leads(argc - 1, argv + 1, ctx->books);
 	if (!strcmp(argv[1], "spool"))
 		return import_spool(argc - 1, argv + 1, ctx->books);
-	fprintf(stderr, "kontora: error: import %s: not leads or spool\n", argv[1]);
-	usage(import_usage, 0);
+	usage_error(import_usage, "import %s: not leads or spool", argv[1]);
 }

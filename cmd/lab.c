@@ -568,8 +568,7 @@ int cmd_lab(int argc, char **argv, struct kt_ctx *ctx)
 
 	const struct kind *k = kind_of(argv[1]);
 	if (!k) {
-		fprintf(stderr, "kontora: error: lab %s: no such subcommand\n", argv[1]);
-		usage(lab_usage, 0);
+		usage_error(lab_usage, "lab %s: no such subcommand", argv[1]);
 	}
 	if (argc < 3)
 		usage(lab_usage, 0);

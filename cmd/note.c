@@ -44,8 +44,7 @@ int cmd_note(int argc, char **argv, struct kt_ctx *ctx)
 		else if (!k)
 			option_error(argv, note_usage);
 		else if (kind && strcmp(kind, k)) {
-			fprintf(stderr, "kontora: error: --%s and --%s: one kind at a time\n", kind, k);
-			usage(note_usage, 0);
+			usage_error(note_usage, "--%s and --%s: one kind at a time", kind, k);
 		} else
 			kind = k;
 	}

@@ -53,8 +53,7 @@ enum out_format out_format(const char *name, const char *usage_text)
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if (!strcmp(name, names[i]))
 			return (enum out_format)i;
-	fprintf(stderr, "kontora: error: -f %s: not one of table, tsv, csv, json, xlsx\n", name);
-	usage(usage_text, 0);
+	usage_error(usage_text, "-f %s: not one of table, tsv, csv, json, xlsx", name);
 }
 
 struct printer *printer_new(enum out_format fmt, FILE *out)

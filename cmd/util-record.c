@@ -124,11 +124,9 @@ static void title_words(int n, char **words, const struct kt_schema *s, struct p
 	const struct kt_field *f = s->title ? kt_schema_field(s, s->title) : NULL;
 	struct kt_buf text = { 0 };
 
-	if (!f || f->type != KT_TEXT || pairs_has(p, f->name)) {
-		fprintf(stderr, "kontora: error: %s: unexpected word%s after the options\n", words[0],
-		        n > 1 ? "s" : "");
-		usage(record_usage, 0);
-	}
+	if (!f || f->type != KT_TEXT || pairs_has(p, f->name))
+		usage_error(record_usage, "%s: unexpected word%s after the options", words[0],
+		            n > 1 ? "s" : "");
 	for (int i = 0; i < n; i++)
 		if ((text.len && kt_buf_addc(&text, ' ')) || kt_buf_adds(&text, words[i]))
 			die("out of memory");
@@ -478,10 +476,8 @@ int record_list(int argc, char **argv, struct kt_books *b, const struct kt_schem
 	int is_task = !strcmp(s->name, "task");
 	/* --all also shows the records a workflow archives (kontora-flow(5)). */
 	q.all = all;
-	if (task_only && !is_task) {
-		fprintf(stderr, "kontora: error: %s: only task lists take it\n", task_only);
-		usage(usage_text, 0);
-	}
+	if (task_only && !is_task)
+		usage_error(usage_text, "%s: only task lists take it", task_only);
 	if (mine)
 		where_mine(b, s, &where);
 	char day[11];
@@ -536,8 +532,7 @@ const struct kt_schema *record_type(struct kt_ctx *ctx, const char *type, int ar
 			usage(usage_text, 1);
 		if (default_type(ctx, type))
 			die_err(&err);
-		fprintf(stderr, "kontora: error: '%s' is not a command or a record type\n", type);
-		usage(usage_text, 0);
+		usage_error(usage_text, "'%s' is not a command or a record type", type);
 	}
 	if (!ctx->books)
 		free(root);
@@ -545,8 +540,7 @@ const struct kt_schema *record_type(struct kt_ctx *ctx, const char *type, int ar
 	if (!s) {
 		if (help)
 			usage(usage_text, 1);
-		fprintf(stderr, "kontora: error: '%s' is not a command or a record type of these books\n", type);
-		usage(usage_text, 0);
+		usage_error(usage_text, "'%s' is not a command or a record type of these books", type);
 	}
 	return s;
 }
@@ -582,6 +576,5 @@ int record_command(int argc, char **argv, struct kt_books *b, const struct kt_sc
 		rc = flow_subcommand(argc - 1, argv + 1, b, s);
 	if (rc >= 0)
 		return rc;
-	fprintf(stderr, "kontora: error: %s %s: no such subcommand\n", argv[0], argv[1]);
-	usage(record_usage, 0);
+	usage_error(record_usage, "%s %s: no such subcommand", argv[0], argv[1]);
 }

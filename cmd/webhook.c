@@ -255,8 +255,7 @@ int cmd_webhook(int argc, char **argv, struct kt_ctx *ctx)
 		else if (!strcmp(argv[i], "--dry-run"))
 			dry_run = 1;
 		else {
-			fprintf(stderr, "kontora: error: %s: unknown option or operand\n", argv[i]);
-			usage(webhook_usage, 0);
+			usage_error(webhook_usage, "%s: unknown option or operand", argv[i]);
 		}
 	}
 	if (kt_books_find(ctx->books_dir ? ctx->books_dir : ".", &root, &err)) {

@@ -341,6 +341,7 @@ static int load_rows(struct loader *l, const char *path, const char *header,
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
 		return kt_error_set(l->err, KT_ENOMEM, "out of memory");
 	csv_set_space_func(&p, NULL);
+	csv_set_blk_size(&p, CSV_FIELD_BLOCK);
 	l->path = path;
 	l->header = 1;
 	l->nslot = 0;

@@ -211,6 +211,7 @@ int csv_parse_delim(const char *buf, size_t len, const char *name, char delim,
 	}
 	csv_set_space_func(&cp, no_space);
 	csv_set_delim(&cp, (unsigned char)delim);
+	csv_set_blk_size(&cp, CSV_FIELD_BLOCK);
 	rc = parse_lines(&cp, &p, buf, off, len, name, err);
 	csv_free(&cp);
 	free_strings(p.fields, p.nfields);

@@ -16,16 +16,23 @@
 /* The books need_books() opened, closed at exit. */
 static struct kt_books *books_open;
 
+/* Prints "kontora: KIND: message" on stderr, after what stdout holds. */
+__attribute__((format(printf, 2, 0)))
+static void say(const char *kind, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "kontora: %s: ", kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("kontora: error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("error", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(1);
 }
 
@@ -38,11 +45,9 @@ void warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("kontora: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("warning", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void usage(const char *text, int asked)
@@ -55,12 +60,9 @@ void usage_error(const char *usage_text, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fputs("kontora: error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("error", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	usage(usage_text, 0);
 }
 

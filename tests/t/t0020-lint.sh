@@ -28,8 +28,8 @@ lint_refuses () {
 }
 
 test_expect_success 'git2.h outside lib/store/' '
-	lint_refuses lib/books/books.c "#include <git2.h>" \
-		"lib/books/books.c:1: includes git2.h outside lib/store/"
+	lint_refuses lib/books/open.c "#include <git2.h>" \
+		"lib/books/open.c:1: includes git2.h outside lib/store/"
 '
 
 test_expect_success 'sqlite3.h outside lib/index/' '

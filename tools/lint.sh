@@ -26,6 +26,10 @@ BEGIN {
 	below["books"] = "util model store index"
 	below["crm"] = "util model store index books"
 	below["intake"] = "util model store index books crm"
+	# The wings of the money side (docs/architecture.md).
+	below["money"] = "util"
+	below["mail"] = "util"
+	below["doc"] = "util export model money store index books"
 }
 FILENAME ~ /^lint\./ {
 	if ($1 == "cmdfile")

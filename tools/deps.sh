@@ -4,7 +4,9 @@
 # apt-get command to run and fails, so nothing half-builds.
 pkgs="build-essential pkg-config libgit2-dev libcsv-dev libxlsxwriter-dev libhpdf-dev
 libsqlite3-dev libxml2-dev zlib1g-dev libjansson-dev fonts-dejavu-core mandoc python3
-python3-openpyxl poppler-utils sqlite3 bc git perl man-db"
+python3-openpyxl poppler-utils sqlite3 bc git perl man-db
+libqrencode-dev libgmime-3.0-dev msmtp python3-aiosmtpd qpdf zbar-tools
+libreoffice-calc-nogui"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

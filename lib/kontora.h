@@ -1101,4 +1101,75 @@ int kt_ics_event(struct kt_buf *out, const char *uid, const char *date,
 /* Appends END:VCALENDAR.  Returns 0 or KT_ENOMEM. */
 int kt_ics_end(struct kt_buf *out);
 
+/* -------------------------------------------------------------- documents
+ *
+ * A proposal or an invoice as it is printed: what doc/ reads from the
+ * books (the record, its lines, the client, company.* of kontora.conf)
+ * and computes with money/, and what the PDF and XLSX writers draw.  The
+ * writers take nothing else, so a test can render a document it built by
+ * hand.  All amounts are int64 kopecks; quantities are thousandths. */
+
+#define KT_VAT_NONE (-1)      /* "Без НДС" as a vat_rate */
+
+/* A party: the supplier (company.* in kontora.conf) or the buyer (a
+ * client).  Any field may be NULL when the books do not have it. */
+struct kt_party {
+	char *id;                 /* the client's id; NULL for the supplier */
+	char *name;               /* the short name */
+	char *legal_name;         /* the full legal name; printed when set */
+	char *inn, *kpp, *ogrn;
+	char *address;
+	char *bank, *bik, *corr_account, *account;
+	char *phone, *email;
+	char *director;           /* supplier: the director's name, signature line */
+	char *accountant;         /* supplier: the chief accountant's name */
+	char *stamp_png;          /* supplier: optional PNG paths (company.stamp, */
+	char *signature_png;      /*   company.signature); NULL when not set      */
+};
+
+/* One line of a document, computed. */
+struct kt_document_line {
+	char *product;            /* the product's id, or NULL */
+	char *name;               /* what is printed in "Товары (работы, услуги)" */
+	char *unit;               /* the unit's printed name ("шт", "кг") */
+	int64_t qty_milli;        /* quantity in thousandths: 1500 is 1,5 */
+	int64_t price;            /* per unit, kopecks, as entered */
+	int vat_rate;             /* 22, 10, 0 or KT_VAT_NONE */
+	int64_t sum;              /* qty × price, kopecks, rounded half up */
+	int64_t vat;              /* the VAT in or on top of sum, kopecks */
+};
+
+/* The VAT of one rate over the document. */
+struct kt_vat_total {
+	int rate;                 /* 22, 10, 0 or KT_VAT_NONE */
+	int64_t base;             /* the sum of the lines at this rate */
+	int64_t vat;
+};
+
+struct kt_document {
+	char *id;
+	char *type;               /* "invoice" or "proposal" */
+	char *status;             /* the workflow state: "draft", "issued", ... */
+	char *number;             /* formatted ("КХ-2026-0007"); NULL for a draft */
+	char *date;               /* YYYY-MM-DD: of issue, or of the draft */
+	char *due;                /* invoice: pay until; may be NULL */
+	char *valid_until;        /* proposal: may be NULL */
+	char *terms;              /* proposal: its terms; may be NULL */
+	char *purpose;            /* invoice: the payment purpose for the QR code */
+	struct kt_party supplier;
+	struct kt_party buyer;
+	struct kt_document_line *lines;
+	size_t nlines;
+	int vat_included;         /* 1: prices include VAT; 0: VAT is added on top */
+	struct kt_vat_total *vats; /* one per rate present, in the order 22, 10, 0, none */
+	size_t nvats;
+	int64_t subtotal;         /* the sum of the lines' sums ("Итого") */
+	int64_t vat_total;        /* the sum of the VAT lines */
+	int64_t total;            /* to pay: subtotal, plus vat_total when on top */
+	char *total_words;        /* total in Russian words ("Сто рублей 00 копеек") */
+};
+
+/* Frees d and everything it holds; d may be NULL. */
+void kt_document_free(struct kt_document *d);
+
 #endif

@@ -1101,6 +1101,73 @@ int kt_ics_event(struct kt_buf *out, const char *uid, const char *date,
 /* Appends END:VCALENDAR.  Returns 0 or KT_ENOMEM. */
 int kt_ics_end(struct kt_buf *out);
 
+/* ------------------------------------------------------------------ mail
+ *
+ * A message with files, piped to the system's sendmail (lib/mail/, GMime):
+ * what kontora mail sends, and what kontora invoice mail will send.
+ * kt_mail_config() says what the books configure; kt_mail_build() makes
+ * the message; kt_mail_send() hands it over. */
+
+/* The sendmail command when kontora.conf sets no mail.sendmail. */
+#define KT_SENDMAIL_DEFAULT "/usr/sbin/sendmail -t -i"
+
+/* A file to attach: read from path, or, when data is not NULL, the len
+ * bytes of data (a document made in memory), path then only naming it in
+ * messages. */
+struct kt_mail_file {
+	const char *path;
+	const char *name;         /* the name the recipient sees; NULL: the
+	                           * last part of path */
+	const void *data;
+	size_t len;
+};
+
+/* A message.  Addresses are "addr@host" or "Name <addr@host>", UTF-8; each
+ * string of to and cc may hold several, separated by commas. */
+struct kt_mail {
+	const char *from;
+	char *const *to;          /* at least one address in all */
+	size_t nto;
+	char *const *cc;
+	size_t ncc;
+	const char *subject;      /* UTF-8, one line; NULL or "": none */
+	const char *body;         /* UTF-8 text; NULL: no text part */
+	size_t body_len;
+	const struct kt_mail_file *files;
+	size_t nfiles;
+	time_t date;              /* the Date header, shown in local time */
+};
+
+/* Builds m as a MIME message and appends it to out (LF line ends, as
+ * sendmail reads it): From, To, Cc, Subject (RFC 2047 when not ASCII),
+ * Date, Message-ID (at the domain of from), MIME-Version; a text/plain
+ * UTF-8 body (quoted-printable or base64) and each file a base64
+ * attachment with its content type (PDF, XLSX, CSV; else
+ * application/octet-stream) and its name (RFC 2231 when not ASCII), in a
+ * multipart/mixed when there are files.  Reads each file at path whole.
+ * Returns 0, or KT_EINVAL naming what is wrong (an address that is none,
+ * no recipient, a subject of several lines, a body or subject that is
+ * not UTF-8, neither body nor files, a file that is no regular file),
+ * KT_EIO naming a file that could not be read, or KT_ENOMEM; out is then
+ * as it was. */
+int kt_mail_build(const struct kt_mail *m, struct kt_buf *out, struct kt_error *err);
+
+/* Pipes the message msg (len bytes) to the shell command sendmail (NULL:
+ * KT_SENDMAIL_DEFAULT), which must take the recipients from the message's
+ * headers (sendmail -t, msmtp -t) and exit 0 when it took the message.
+ * What the command prints goes to standard error.  Returns 0 when it
+ * exited 0, else KT_EIO saying how it ended (not found, an exit status, a
+ * signal): the message is then not sent. */
+int kt_mail_send(const char *sendmail, const char *msg, size_t len, struct kt_error *err);
+
+/* Reads what the books say about sending mail: *sendmail is mail.sendmail
+ * of kontora.conf, else KT_SENDMAIL_DEFAULT; *from is mail.from, else
+ * company.email (named company.name), else the e-mail of the caller
+ * (named by their name).  Returns 0 and both (caller frees), KT_EINVAL
+ * when no From address is found (the message says what to set), or
+ * another error. */
+int kt_mail_config(struct kt_books *b, char **sendmail, char **from, struct kt_error *err);
+
 /* -------------------------------------------------------------- documents
  *
  * A proposal or an invoice as it is printed: what doc/ reads from the

@@ -270,6 +270,7 @@ int cmd_init(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_lab(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_list(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_log(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_mail(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_record(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_reindex(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_search(int argc, char **argv, struct kt_ctx *ctx);

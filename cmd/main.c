@@ -37,6 +37,7 @@ static const struct command {
 	{ "list", cmd_list, NEED_BOOKS, "list records of a type" },
 	{ "log", cmd_log, NEED_BOOKS, "show the history of a record" },
 	{ "lookup", cmd_lookup, NEED_BOOKS, "find who a phone number belongs to" },
+	{ "mail", cmd_mail, NEED_BOOKS, "send files by e-mail through sendmail" },
 	{ "note", cmd_note, NEED_BOOKS, "record a call, e-mail, meeting or note" },
 	{ "reindex", cmd_reindex, NEED_BOOKS, "rebuild the index" },
 	{ "search", cmd_search, NEED_BOOKS, "find records by their words" },
@@ -58,6 +59,7 @@ static const char main_usage[] =
 	"  attach ID FILE...  store files with a record (--list ID lists them)\n"
 	"  agenda        your tasks by day (--week, --ics FILE)\n"
 	"  lab ...       requests to the lab: calc and sample new, queue, list\n"
+	"  mail --to ADDR FILE...  send files by e-mail (mail.sendmail)\n"
 	"  lookup PHONE  find the client, contact or lead of a phone number\n"
 	"  dict ...      list and change dictionaries (funnel stages, sources, ...)\n"
 	"  filter ...    save and run lists and queries by name (filter list)\n"

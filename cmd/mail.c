@@ -18,7 +18,7 @@ static const char mail_usage[] =
 /* Returns the text of the file path, or of standard input for "-", in a
  * buffer the caller frees (kt_buf_free()).  Dies when it cannot be read
  * or is not UTF-8, naming it. */
-static struct kt_buf read_body(const char *path)
+static struct kt_buf read_text(const char *path)
 {
 	struct kt_buf text = { 0 };
 	int is_stdin = !strcmp(path, "-");
@@ -110,7 +110,7 @@ int cmd_mail(int argc, char **argv, struct kt_ctx *ctx)
 	m.to = to;
 	m.cc = cc;
 	if (body_path) {
-		body = read_body(body_path);
+		body = read_text(body_path);
 		m.body = body.data;
 		m.body_len = body.len;
 	}

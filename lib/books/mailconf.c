@@ -11,7 +11,7 @@
 /* Returns a new "\"name\" <email>" (name quoted as RFC 5322 wants, so that
  * a comma or a dot in it stays in it), or a copy of email when name is
  * empty; NULL when out of memory.  Caller frees. */
-static char *named(const char *name, const char *email)
+static char *named_address(const char *name, const char *email)
 {
 	struct kt_buf b = { 0 };
 	int rc = 0;
@@ -43,7 +43,7 @@ static int caller_from(struct kt_books *b, char **from)
 	size_t n = who->login ? strlen(who->login) : 0;
 	if (n && !strncmp(who->email, who->login, n) && !strcmp(who->email + n, "@kontora"))
 		return 0;
-	*from = named(who->name, who->email);
+	*from = named_address(who->name, who->email);
 	return *from ? 0 : KT_ENOMEM;
 }
 
@@ -63,7 +63,7 @@ int kt_mail_config(struct kt_books *b, char **sendmail, char **from, struct kt_e
 		rc = kt_config_get(b, "company.email", &email, err);
 		if (!rc && (rc = kt_config_get(b, "company.name", &name, err)) == KT_ENOTFOUND)
 			rc = 0;
-		if (!rc && !(*from = named(name, email)))
+		if (!rc && !(*from = named_address(name, email)))
 			rc = KT_ENOMEM;
 	}
 	if (rc == KT_ENOTFOUND)

@@ -212,6 +212,25 @@ KONTORA_USER=anna run kontora lab sample deliver "$sample" --feedback 'Понр�
 run kontora log "$sample"
 KONTORA_USER=oleg run kontora lab list --all
 
+say "Mail: the workbook to the director, as cron sends it every Monday (kontora-mail(1))"
+run kontora config mail.from
+printf 'Добрый день!\n\nВо вложении — клиенты, которым давно не звонили.\n' >"$out/mail-body.txt"
+echo "\$ kontora mail --dry-run --to 'Смирнов Олег <director@batiskaf.ru>' --cc anna@batiskaf.ru --subject 'Клиенты без внимания' --body mail-body.txt clients-attention.xlsx >mail-attention.eml"
+kontora mail --dry-run --to 'Смирнов Олег <director@batiskaf.ru>' --cc anna@batiskaf.ru \
+	--subject 'Клиенты без внимания' --body "$out/mail-body.txt" "$out/clients-attention.xlsx" \
+	>"$out/mail-attention.eml"
+sed -n '1,/^$/p' "$out/mail-attention.eml"
+sed -n '/^$/,$p' "$out/mail-attention.eml" | grep -E '^Content-(Type|Disposition)'
+echo "wrote $out/mail-attention.eml (the message, not sent)"
+# No mail server here: a sendmail command that keeps the message shows the
+# pipe; a real one is msmtp or sendmail (kontora config mail.sendmail ...).
+run kontora config mail.sendmail "cat >'$out/mail-sent.eml'"
+run kontora mail --to director@batiskaf.ru "$out/clients-attention.xlsx"
+echo "wrote $out/mail-sent.eml (what the sendmail command was given)"
+run kontora config mail.sendmail false
+run kontora mail --to director@batiskaf.ru "$out/clients-attention.xlsx" ||
+	echo "(exit 1: the sendmail command failed, nothing claimed as sent)"
+
 say "Git: one commit per change, a clean worktree"
 run git log --oneline | head -12
 run git status --short

@@ -155,8 +155,8 @@ static int add_address(InternetAddressList *list, const char *header, const char
 }
 
 /* Adds the addresses of each of the n strings of v, separated by commas
- * or semicolons, to list; header names them in messages.  Returns 0, or KT_EINVAL naming
- * the string or the address that is wrong. */
+ * or semicolons, to list; header names them in messages.  Returns 0, or
+ * KT_EINVAL naming the string or the address that is wrong. */
 static int add_addresses(InternetAddressList *list, const char *header, char *const *v,
                          size_t n, struct kt_error *err)
 {

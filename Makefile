@@ -6,7 +6,7 @@ MANDIR   ?= $(PREFIX)/share/man
 DESTDIR  ?=
 
 CC       ?= cc
-PKGS      = libgit2 sqlite3 libxml-2.0 xlsxwriter zlib jansson gmime-3.0
+PKGS      = libgit2 sqlite3 libxml-2.0 xlsxwriter zlib jansson gmime-3.0 libqrencode
 WARN      = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
             -Wmissing-prototypes -Wpointer-arith -Wundef \
             -Wno-unused-parameter -Werror=implicit-function-declaration

@@ -1239,4 +1239,40 @@ struct kt_document {
 /* Frees d and everything it holds; d may be NULL. */
 void kt_document_free(struct kt_document *d);
 
+/* -------------------------------------------------- documents: writers
+ *
+ * The wording (titles, column headings, the VAT lines, footers) comes
+ * from templates_dir/invoice.tmpl or templates_dir/proposal.tmpl: the
+ * books' templates/ (docs/documents.md).  A writer writes through a
+ * temporary file renamed into place: on an error nothing is left at path. */
+
+/* Writes d as an A4 PDF at path, in the form 1C prints: the supplier's
+ * bank block and the payment QR code (invoices), the title ("Счет на
+ * оплату № N от D"; a draft says so), supplier and buyer, the lines
+ * (wrapped, over as many pages as it takes, the table's header repeated,
+ * "Страница N из M" on each), the totals and a VAT line per rate, the
+ * amount in words, the signature lines with the optional stamp and
+ * signature images.  DejaVu Sans is embedded.  Returns 0, KT_EINVAL for a
+ * document neither an invoice nor a proposal or a stamp that is no PNG,
+ * KT_ENOTFOUND for a missing wording file, KT_EIO naming a file that
+ * cannot be read or written, or KT_ENOMEM. */
+int kt_document_pdf(const struct kt_document *d, const char *templates_dir,
+                    const char *path, struct kt_error *err);
+
+/* Writes d as an XLSX workbook at path with the same layout as the PDF:
+ * money and quantities as numbers with a number format, A4 portrait,
+ * fitted to the page's width.  Returns as kt_document_pdf(). */
+int kt_document_xlsx(const struct kt_document *d, const char *templates_dir,
+                     const char *path, struct kt_error *err);
+
+/* Appends to out the text of d's payment QR code by ГОСТ Р 56042-2014:
+ * "ST00012|Name=...|PersonalAcc=...|BankName=...|BIC=...|CorrespAcc=...|
+ * PayeeINN=...|KPP=...|Purpose=...|Sum=<kopecks>", UTF-8, empty optional
+ * fields left out, '|' replaced as the separator by the first of "#;^~"
+ * when a value holds it.  Returns 0, KT_EINVAL naming the company.* key
+ * of a missing required value (Name, PersonalAcc, BankName, BIC,
+ * CorrespAcc), or KT_ENOMEM. */
+int kt_document_qr_payload(const struct kt_document *d, struct kt_buf *out,
+                           struct kt_error *err);
+
 #endif

@@ -82,6 +82,20 @@ int is_int(long long got, long long expected, const char *fmt, ...)
 	return got == expected;
 }
 
+/* Prints "ok N # skip why": a check that cannot run here (a tool is
+ * missing).  Returns 1. */
+TAP_FN TAP_PRINTF(1, 2) int skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("ok %d # skip ", ++tap_run);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	return 1;
+}
+
 /* Prints the plan "1..N".  Returns the exit status: 1 if a check failed. */
 TAP_FN int done_testing(void)
 {

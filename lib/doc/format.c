@@ -1,0 +1,53 @@
+/*
+ * format.c - money, quantities and dates as a Russian document prints
+ * them.  Money stays in kopecks: no floating point here.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "doc/doc.h"
+
+char *doc_money(int64_t kopecks, char out[40])
+{
+	/* kt_money_format()'s screen form is "1 234,50 ₽": the same grouping,
+	 * and the sign goes, as the columns say "руб." themselves. */
+	kt_money_format(kopecks, 1, out);
+	char *sign = strstr(out, " ₽");
+	if (sign)
+		*sign = '\0';
+	return out;
+}
+
+char *doc_qty(int64_t milli, char out[32])
+{
+	uint64_t mag = milli < 0 ? (uint64_t)-(milli + 1) + 1 : (uint64_t)milli;
+	unsigned frac = (unsigned)(mag % 1000);
+	int n = snprintf(out, 32, "%s%" PRIu64, milli < 0 ? "-" : "", mag / 1000);
+
+	if (frac) {
+		snprintf(out + n, 32 - (size_t)n, ",%03u", frac);
+		size_t len = strlen(out);
+		while (out[len - 1] == '0')
+			out[--len] = '\0';
+	}
+	return out;
+}
+
+char *doc_date(const char *date, int long_form, char out[40])
+{
+	static const char *const months[] = {
+		"января", "февраля", "марта", "апреля", "мая", "июня", "июля",
+		"августа", "сентября", "октября", "ноября", "декабря",
+	};
+	int y, m, d;
+
+	out[0] = '\0';
+	if (!date || !kt_date_valid(date) || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return out;
+	if (long_form)
+		snprintf(out, 40, "%d %s %d г.", d, months[m - 1], y);
+	else
+		snprintf(out, 40, "%02d.%02d.%04d", d, m, y);
+	return out;
+}

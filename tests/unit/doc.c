@@ -581,6 +581,81 @@ static void test_errors(void)
 	kt_document_free(d);
 }
 
+/* Reads the XLSX of the short invoice back with openpyxl: money and
+ * quantities are numbers with their formats, the texts are there, A4
+ * portrait fitted to the page's width.  Prints what is wrong, else
+ * "good". */
+static const char openpyxl_check[] =
+	"import sys, openpyxl\n"
+	"ws = openpyxl.load_workbook(sys.argv[1]).active\n"
+	"cells = {}\n"
+	"for row in ws.iter_rows():\n"
+	"    for c in row:\n"
+	"        if c.value is not None: cells.setdefault(c.value, c)\n"
+	"bad = []\n"
+	"for v in (18500, 7800, 216.68, 1850, 65, 26516.68, 4781.7):\n"
+	"    c = cells.get(v)\n"
+	"    if c is None or c.data_type != 'n': bad.append('no number %s' % v)\n"
+	"    elif c.number_format != '#,##0.00': bad.append('%s formatted %s' % (v, c.number_format))\n"
+	"for v in (10, 120):\n"
+	"    if cells.get(v) is None or cells[v].column != 3: bad.append('no quantity %s' % v)\n"
+	"for s in ('Счет на оплату № КХ-2026-0017 от 7 декабря 2026 г.', 'Торт «Наполеон» 1,5 кг',\n"
+	"          'Товары (работы, услуги)', 'В том числе НДС 22%:', 'Всего к оплате:', '044525225',\n"
+	"          'Двадцать шесть тысяч пятьсот шестнадцать рублей 68 копеек'):\n"
+	"    if s not in cells: bad.append('no text %s' % s)\n"
+	"if any(isinstance(v, str) and '26 516' in v and 'руб' not in v for v in cells): bad.append('money as text')\n"
+	"ps = ws.page_setup\n"
+	"if str(ps.paperSize) != '9': bad.append('paper %s' % ps.paperSize)\n"
+	"if ps.orientation != 'portrait': bad.append('orientation %s' % ps.orientation)\n"
+	"if not ws.sheet_properties.pageSetUpPr.fitToPage or ps.fitToWidth not in (1, None) or ps.fitToHeight != 0:\n"
+	"    bad.append('not fitted to the width: %s %s' % (ps.fitToWidth, ps.fitToHeight))\n"
+	"print('\\n'.join(bad) if bad else 'good')\n";
+
+/* The XLSX of the short invoice: read back with openpyxl, converted by
+ * LibreOffice. */
+static void test_xlsx(void)
+{
+	struct kt_document *d = short_invoice();
+	struct kt_error err = { 0 };
+	char path[PATH_MAX + 64], script[PATH_MAX + 64], cmd[4 * PATH_MAX];
+	int st = -1;
+
+	snprintf(path, sizeof path, "%s/short.xlsx", dir);
+	if (!is_int(kt_document_xlsx(d, "templates", path, &err), 0, "xlsx written"))
+		printf("# %s\n", err.msg);
+	snprintf(script, sizeof script, "%s/check.py", dir);
+	FILE *f = fopen(script, "w");
+	if (!f || fputs(openpyxl_check, f) == EOF || fclose(f))
+		abort();
+	free(run("/usr/bin/python3 -c 'import openpyxl' 2>/dev/null", &st));
+	if (st == 0) {
+		snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s' '%s' 2>&1", script, path);
+		char *out = run(cmd, &st);
+		is_str(out, "good\n", "xlsx read back by openpyxl: numbers, formats, texts, A4 fitted");
+		free(out);
+	} else {
+		skip("python3-openpyxl is not installed");
+	}
+	if (have("soffice")) {
+		snprintf(cmd, sizeof cmd, "cd '%s' && soffice --headless -env:UserInstallation=file://%s/lo "
+		         "--convert-to pdf --outdir '%s/lo-out' short.xlsx >/dev/null 2>&1", dir, dir, dir);
+		free(run(cmd, &st));
+		snprintf(path, sizeof path, "%s/lo-out/short.pdf", dir);
+		ok(st == 0 && access(path, F_OK) == 0, "LibreOffice converts the xlsx to PDF");
+		if (have("pdftotext")) {
+			char *text = pdf_to_text(path);
+			ok(text && strstr(text, "Счет на оплату № КХ-2026-0017"), "LibreOffice's PDF has the title");
+			free(text);
+		}
+	} else {
+		skip("LibreOffice (soffice) is not installed");
+	}
+	snprintf(path, sizeof path, "%s/no/such/dir/x.xlsx", dir);
+	is_int(kt_document_xlsx(d, "templates", path, &err), KT_EIO, "xlsx: a directory that is not there");
+	ok(strstr(err.msg, "no/such/dir/x.xlsx: ") != NULL, "the message names the path: %s", err.msg);
+	kt_document_free(d);
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -595,6 +670,7 @@ int main(void)
 	test_vat();
 	test_proposal();
 	test_errors();
+	test_xlsx();
 	if (!getenv("KEEP")) {
 		char cmd[PATH_MAX + 16];
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

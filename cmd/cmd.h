@@ -264,6 +264,7 @@ int cmd_filter(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_lookup(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_note(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_config(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_contract(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_help(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_import(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_init(int argc, char **argv, struct kt_ctx *ctx);

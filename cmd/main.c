@@ -28,6 +28,7 @@ static const struct command {
 	{ "attach", cmd_attach, NEED_BOOKS, "store files with a record" },
 	{ "check", cmd_check, NEED_BOOKS, "validate the whole books" },
 	{ "config", cmd_config, NEED_BOOKS, "read and set kontora.conf" },
+	{ "contract", cmd_contract, NEED_BOOKS, "contracts from templates, as PDF" },
 	{ "dict", cmd_dict, NEED_BOOKS, "list and change dictionaries" },
 	{ "filter", cmd_filter, NEED_BOOKS, "save and run lists and queries by name" },
 	{ "help", cmd_help, 0, "show a command's manual page" },
@@ -61,6 +62,7 @@ static const char main_usage[] =
 	"  lab ...       requests to the lab: calc and sample new, queue, list\n"
 	"  mail --to ADDR FILE...  send files by e-mail (mail.sendmail)\n"
 	"  lookup PHONE  find the client, contact or lead of a phone number\n"
+	"  contract ...  contracts from the books' templates: new, pdf, templates\n"
 	"  dict ...      list and change dictionaries (funnel stages, sources, ...)\n"
 	"  filter ...    save and run lists and queries by name (filter list)\n"
 	"  check         validate the whole books\n"

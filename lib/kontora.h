@@ -309,7 +309,8 @@ int kt_git_identity(char **name, char **email, struct kt_error *err);
 /* Options for kt_books_init(). */
 struct kt_init {
 	const char *dir;          /* where; created if missing, must be empty */
-	const char *datadir;      /* holds schemas/, dicts/, workflows/ to copy, filters/ */
+	const char *datadir;      /* holds schemas/, dicts/, workflows/, templates/ to
+	                             copy, filters/ */
 	const char *company;      /* git-config file merged into kontora.conf, or NULL */
 	const char *name;         /* the first employee, an admin */
 	const char *email;
@@ -317,7 +318,8 @@ struct kt_init {
 };
 
 /* Creates new books: a git repository on branch main with kontora.conf,
- * schemas/, workflows/, dicts/, data/, the first employee and the saved
+ * schemas/, workflows/, dicts/, templates/ (the wording of documents and
+ * the contract templates), data/, the first employee and the saved
  * filters of datadir/filters/NAME.sql, in one initial commit.  Refuses a
  * directory that is not empty.  Returns 0 or an error. */
 int kt_books_init(const struct kt_init *opt, struct kt_error *err);
@@ -1274,5 +1276,26 @@ int kt_document_xlsx(const struct kt_document *d, const char *templates_dir,
  * CorrespAcc), or KT_ENOMEM. */
 int kt_document_qr_payload(const struct kt_document *d, struct kt_buf *out,
                            struct kt_error *err);
+
+/* -------------------------------------------------------------- contracts */
+
+/* Lays out a contract (договор) from the books' template
+ * templates/TEMPLATE.contract (kontora-contract(1)) and writes it as an A4
+ * PDF at path, or, when path is NULL, only checks that it can be: the
+ * template is there, every placeholder is known, every value the
+ * contract sets is one the template declares.  (names, values) are the
+ * contract's fields, as a record of type contract holds them or as they
+ * are about to be added: number, date, client (a full id), template,
+ * amount, until and values ("KEY=VALUE" lines).  Placeholders: the
+ * contract's {number} {date} {date.long} {date.quoted} {until}
+ * {until.long} {until.quoted} {amount}, {client.FIELD} of the client,
+ * {company.KEY} of kontora.conf, the template's .set values, {page} and
+ * {pages}; one known but empty prints as a line to fill in by hand.
+ * Returns 0, KT_ENOTFOUND naming a missing template or client, KT_EINVAL
+ * naming the template's line and an unknown placeholder or directive, or
+ * a value the template does not declare, KT_EIO naming a path that cannot
+ * be written (nothing is left there), or KT_ENOMEM. */
+int kt_contract_pdf(struct kt_books *b, char *const *names, char *const *values, size_t n,
+                    const char *path, struct kt_error *err);
 
 #endif

@@ -57,10 +57,11 @@ char *doc_money(int64_t kopecks, char out[40]);
 /* Writes a quantity in thousandths as printed, "1,5" or "12", into out
  * (32 bytes).  Returns out. */
 char *doc_qty(int64_t milli, char out[32]);
-/* Writes the date YYYY-MM-DD as "07.12.2026" (long 0) or "7 декабря
- * 2026 г." (long 1) into out (40 bytes); NULL or a bad date gives "".
- * Returns out. */
-char *doc_date(const char *date, int long_form, char out[40]);
+/* Writes the date YYYY-MM-DD as "07.12.2026" (form 0), "7 декабря 2026
+ * г." (form 1) or, as contracts date themselves, "«07» декабря 2026 г."
+ * (form 2) into out (40 bytes); NULL or a bad date gives "".  Returns
+ * out. */
+char *doc_date(const char *date, int form, char out[40]);
 
 /* ------------------------------------------------------ doc/pdf.c */
 
@@ -74,7 +75,7 @@ struct pdf;
 #define PDF_BOTTOM 50.0            /* above it only the page footer */
 
 enum { PDF_REGULAR = 0, PDF_BOLD = 1 };
-enum { PDF_ALIGN_LEFT, PDF_ALIGN_CENTER, PDF_ALIGN_RIGHT };
+enum { PDF_ALIGN_LEFT, PDF_ALIGN_CENTER, PDF_ALIGN_RIGHT, PDF_ALIGN_JUSTIFY };
 
 /* Starts a PDF with its first page.  fonts is the directory of the
  * DejaVu fonts (NULL: /usr/share/fonts/truetype/dejavu).  Returns 0 and
@@ -100,7 +101,8 @@ int pdf_wrap(struct pdf *p, int font, double size, double width, const char *s,
              char ***lines, size_t *n);
 /* Draws s wrapped into [x0, x1] from the cursor down, a new page when
  * the next line would pass PDF_BOTTOM; moves the cursor below it.
- * Returns 0 or KT_ENOMEM. */
+ * PDF_ALIGN_JUSTIFY stretches every line but the last to both edges (s
+ * is then one paragraph, without newlines).  Returns 0 or KT_ENOMEM. */
 int pdf_para(struct pdf *p, double x0, double x1, int font, double size, int align,
              const char *s);
 /* Strokes a line from (x0, y0) to (x1, y1), width w points. */

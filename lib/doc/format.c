@@ -34,7 +34,7 @@ char *doc_qty(int64_t milli, char out[32])
 	return out;
 }
 
-char *doc_date(const char *date, int long_form, char out[40])
+char *doc_date(const char *date, int form, char out[40])
 {
 	static const char *const months[] = {
 		"января", "февраля", "марта", "апреля", "мая", "июня", "июля",
@@ -45,8 +45,10 @@ char *doc_date(const char *date, int long_form, char out[40])
 	out[0] = '\0';
 	if (!date || !kt_date_valid(date) || sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
 		return out;
-	if (long_form)
+	if (form == 1)
 		snprintf(out, 40, "%d %s %d г.", d, months[m - 1], y);
+	else if (form == 2)
+		snprintf(out, 40, "«%02d» %s %d г.", d, months[m - 1], y);
 	else
 		snprintf(out, 40, "%02d.%02d.%04d", d, m, y);
 	return out;

@@ -283,6 +283,35 @@ int pdf_wrap(struct pdf *p, int font, double size, double width, const char *s,
 	return rc;
 }
 
+/* Draws line with its words spread to fill [x0, x1]. */
+static void justify(struct pdf *p, double x0, double x1, double y, int font, double size,
+                    const char *line)
+{
+	size_t gaps = 0;
+	double words = 0;
+	const char *s = line;
+
+	while (*s) {
+		size_t n = strcspn(s, " ");
+		words += width_of(p, font, size, s, n);
+		s += n;
+		if (*s) {
+			gaps++;
+			s += strspn(s, " ");
+		}
+	}
+	double gap = gaps ? (x1 - x0 - words) / (double)gaps : 0, x = x0;
+	for (s = line; *s;) {
+		size_t n = strcspn(s, " ");
+		char word[1024];
+		snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : sizeof word - 1), s);
+		text_at(p, page_now(p), x, y, font, size, word);
+		x += width_of(p, font, size, s, n) + gap;
+		s += n;
+		s += strspn(s, " ");
+	}
+}
+
 int pdf_para(struct pdf *p, double x0, double x1, int font, double size, int align,
              const char *s)
 {
@@ -296,7 +325,13 @@ int pdf_para(struct pdf *p, double x0, double x1, int font, double size, int ali
 		if (p->y - lead < PDF_BOTTOM)
 			pdf_add_page(p);
 		p->y -= lead;
-		pdf_text(p, x0, x1, p->y + (lead - size) / 2 + size * 0.2, font, size, align, lines[i]);
+		double y = p->y + (lead - size) / 2 + size * 0.2;
+		/* The last line of the paragraph stays as it is. */
+		if (align == PDF_ALIGN_JUSTIFY && i + 1 < n)
+			justify(p, x0, x1, y, font, size, lines[i]);
+		else
+			pdf_text(p, x0, x1, y, font, size, align == PDF_ALIGN_JUSTIFY ? PDF_ALIGN_LEFT : align,
+			         lines[i]);
 	}
 	strv_free(lines, n);
 	return 0;

@@ -256,25 +256,44 @@ static int contract_pdf(int argc, char **argv, struct kt_books *b)
 	return 0;
 }
 
-/* kontora contract templates: the names of templates/NAME.contract. */
+/* Compares two names for qsort(). */
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* kontora contract templates: the names of templates/NAME.contract,
+ * sorted. */
 static int contract_templates(int argc, char **argv, struct kt_books *b)
 {
 	struct dirent **ents;
-	char dir[4096];
-	int n;
+	char dir[4096], **names;
+	size_t n = 0;
+	int nents;
 
 	if (argc != 1)
 		usage_error(contract_usage, "contract templates takes no arguments");
 	snprintf(dir, sizeof dir, "%s/templates", kt_books_root(b));
-	if ((n = scandir(dir, &ents, NULL, alphasort)) < 0)
+	if ((nents = scandir(dir, &ents, NULL, NULL)) < 0)
 		die("%s: no templates (kontora-contract(1))", dir);
-	for (int i = 0; i < n; i++) {
+	if (!(names = calloc((size_t)nents + 1, sizeof *names)))
+		die("out of memory");
+	for (int i = 0; i < nents; i++) {
 		size_t len = strlen(ents[i]->d_name);
-		if (len > 9 && !strcmp(ents[i]->d_name + len - 9, ".contract"))
-			printf("%.*s\n", (int)(len - 9), ents[i]->d_name);
+		if (len > 9 && !strcmp(ents[i]->d_name + len - 9, ".contract")) {
+			ents[i]->d_name[len - 9] = '\0';
+			if (!(names[n++] = strdup(ents[i]->d_name)))
+				die("out of memory");
+		}
 		free(ents[i]);
 	}
 	free(ents);
+	qsort(names, n, sizeof *names, by_name);
+	for (size_t i = 0; i < n; i++) {
+		printf("%s\n", names[i]);
+		free(names[i]);
+	}
+	free(names);
 	return 0;
 }
 

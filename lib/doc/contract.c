@@ -42,7 +42,7 @@ struct contract {
 	char *const *names, *const *values;   /* the contract's fields */
 	size_t n;
 	struct kt_record *client;
-	char *file;                  /* templates/NAME.contract */
+	char *file;                  /* templates/NAME.contract, for messages */
 	char **set_keys, **set_values; /* .set lines, then the contract's values */
 	size_t nset;
 	char date[3][40], until[3][40], amount[40];
@@ -556,13 +556,16 @@ int kt_contract_pdf(struct kt_books *b, char *const *names, char *const *values,
 	if (!template_name_ok(template))
 		return kt_error_set(err, KT_EINVAL, "contract template \"%s\": a name is a-z, 0-9, - and _",
 		                    template);
-	if (kt_buf_addf(&file, "%s/templates/%s.contract", kt_books_root(b), template))
+	if (kt_buf_addf(&file, "%s/templates/%s.contract", kt_books_root(b), template) ||
+	    !(c.file = strdup(file.data + strlen(kt_books_root(b)) + 1))) {
+		kt_buf_free(&file);
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	c.file = kt_buf_detach(&file);
-	rc = file_read(c.file, -1, NULL, &body, err);
-	if (rc == KT_EIO && access(c.file, F_OK))
-		rc = kt_error_set(err, KT_ENOTFOUND, "templates/%s.contract: no such template "
-		                  "(kontora contract templates lists them)", template);
+	}
+	rc = file_read(file.data, -1, NULL, &body, err);
+	if (rc == KT_EIO && access(file.data, F_OK))
+		rc = kt_error_set(err, KT_ENOTFOUND, "%s: no such template (kontora contract "
+		                  "templates lists them)", c.file);
+	kt_buf_free(&file);
 	if (!rc && body.len && !kt_utf8_valid(body.data, body.len, NULL))
 		rc = kt_error_set(err, KT_EINVAL, "%s: not UTF-8", c.file);
 	if (!rc && kt_buf_adds(&body, ""))

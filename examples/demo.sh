@@ -231,6 +231,21 @@ run kontora config mail.sendmail false
 run kontora mail --to director@batiskaf.ru "$out/clients-attention.xlsx" ||
 	echo "(exit 1: the sendmail command failed, nothing claimed as sent)"
 
+say "A contract from the books' template, as PDF (templates/supply.contract)"
+KONTORA_USER=anna run kontora client edit "$short" --address '109028, г. Москва, Хохловский пер., д. 7' \
+	--ogrn 1027739019142 --bank 'АО «Альфа-Банк»' --bik 044525593 \
+	--corr-account 30101810200000000593 --account 40702810401300012345
+run kontora contract templates
+KONTORA_USER=anna run kontora contract new --client "$short" --template supply --amount '250 000' \
+	--until 2027-12-31 --set payment_days=7 \
+	--set buyer_signer='генерального директора Петровой Марии Ивановны' \
+	--set buyer_sign='Петрова М. И.' | tee "$out/contract.txt"
+contract=$(tail -n 1 "$out/contract.txt")
+run kontora contract show "$contract"
+run kontora contract pdf "$contract" -o "$out/contract.pdf"
+KONTORA_USER=anna run kontora contract new --client "$short" --template supply --set colour=red ||
+	echo "(refused: the template declares no value colour; nothing committed)"
+
 say "Git: one commit per change, a clean worktree"
 run git log --oneline | head -12
 run git status --short

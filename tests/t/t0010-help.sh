@@ -10,7 +10,7 @@ test_description='-h on every command, usage errors'
 test_expect_success 'setup' 'test_books books'
 cd books 2>/dev/null
 
-for cmd in init config check reindex sql search log help list dict lookup note
+for cmd in init config check reindex sql search log help list dict lookup note contract
 do
 	test_expect_success "kontora $cmd -h" "
 		kontora $cmd -h >out 2>&1 &&

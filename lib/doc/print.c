@@ -352,7 +352,7 @@ static void signatures(struct print *pr)
 	};
 	double y;
 
-	if (pdf_y(pr->pdf) - 110 < PDF_BOTTOM)
+	if (pdf_y(pr->pdf) - 170 < PDF_BOTTOM)
 		pdf_add_page(pr->pdf);
 	y = pdf_y(pr->pdf) - 10;
 	pdf_line(pr->pdf, PDF_LEFT, y, PDF_RIGHT, y, 1.6);
@@ -366,12 +366,13 @@ static void signatures(struct print *pr)
 		pdf_text(pr->pdf, x, x1 - 4, y + 2, PDF_REGULAR, SIZE, PDF_ALIGN_RIGHT,
 		         signs[i].name ? signs[i].name : "");
 	}
-	/* The signature over the director's line, the stamp beside it. */
+	/* The signature over the director's line, between the label and the
+	 * name; the stamp under the line, clear of both. */
 	if (s->signature_png && *s->signature_png)
-		fail(pr, pdf_png(pr->pdf, s->signature_png, 130, y - 8, 90, 40, pr->err));
+		fail(pr, pdf_png(pr->pdf, s->signature_png, 125, y - 6, 80, 36, pr->err));
 	if (s->stamp_png && *s->stamp_png)
-		fail(pr, pdf_png(pr->pdf, s->stamp_png, 60, y - 100, 110, 110, pr->err));
-	pdf_set_y(pr->pdf, y - 60);
+		fail(pr, pdf_png(pr->pdf, s->stamp_png, 110, y - 112, 100, 100, pr->err));
+	pdf_set_y(pr->pdf, y - 115);
 }
 
 /* "Страница N из M" on every page, once M is known. */

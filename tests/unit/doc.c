@@ -656,6 +656,33 @@ static void test_xlsx(void)
 	kt_document_free(d);
 }
 
+/* The stamp and the signature: PNG images drawn in, two more images. */
+static void test_images(void)
+{
+	struct kt_document *d = short_invoice();
+	char cmd[3 * PATH_MAX], png[PATH_MAX + 16];
+	int st = -1;
+
+	if (!have("pdftoppm") || !have("pdfimages")) {
+		skip("pdftoppm or pdfimages is not installed");
+		kt_document_free(d);
+		return;
+	}
+	/* Any PNG will do: a page of the proposal, small. */
+	snprintf(cmd, sizeof cmd, "pdftoppm -r 20 -png -singlefile '%s/proposal.pdf' '%s/stamp' 2>/dev/null",
+	         dir, dir);
+	free(run(cmd, &st));
+	snprintf(png, sizeof png, "%s/stamp.png", dir);
+	d->supplier.stamp_png = S(png);
+	d->supplier.signature_png = S(png);
+	const char *path = write_pdf(d, "stamped");
+	snprintf(cmd, sizeof cmd, "pdfimages -list '%s' 2>/dev/null | tail -n +3 | wc -l", path);
+	char *out = run(cmd, &st);
+	is_int(out ? atoi(out) : -1, 2, "the stamp and the signature are in the PDF");
+	free(out);
+	kt_document_free(d);
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -671,6 +698,7 @@ int main(void)
 	test_proposal();
 	test_errors();
 	test_xlsx();
+	test_images();
 	if (!getenv("KEEP")) {
 		char cmd[PATH_MAX + 16];
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

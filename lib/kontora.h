@@ -110,6 +110,12 @@ int kt_inn_valid(const char *s);
  * overflow). */
 int kt_money_parse(const char *s, int64_t *kopecks);
 
+/* Parses a number with up to decimals (0 to 6) decimal digits, in the
+ * forms kt_money_parse() takes but without a currency ("1,5", "2.25",
+ * "1 000", "-3"), into units of 10^-decimals: "1,5" with 3 is 1500.
+ * Returns 0 or KT_EINVAL (junk, too many decimals, overflow). */
+int kt_decimal_parse(const char *s, int decimals, int64_t *out);
+
 /* Formats kopecks.  With screen = 1: "1 234,50 ₽" (thin spaces are not
  * used: a plain U+00A0-free space, so terminals and grep agree); with
  * screen = 0: "1234.50", the form stored in CSV.  out must hold 40 bytes.
@@ -1297,5 +1303,73 @@ int kt_document_qr_payload(const struct kt_document *d, struct kt_buf *out,
  * be written (nothing is left there), or KT_ENOMEM. */
 int kt_contract_pdf(struct kt_books *b, char *const *names, char *const *values, size_t n,
                     const char *path, struct kt_error *err);
+
+/* ----------------------------------------------------------------- money
+ *
+ * lib/money/: pure arithmetic and checks for documents, no books. */
+
+/* Parses a quantity ("1,5", "2.25", "10") into thousandths.  With
+ * positive, zero and negative quantities are refused.  Returns 0 and
+ * *milli, or KT_EINVAL with err naming the value. */
+int kt_qty_parse(const char *s, int positive, int64_t *milli, struct kt_error *err);
+
+/* Formats thousandths without trailing zeros: "1.5" when screen is 0 (the
+ * stored form), "1,5" when 1.  Returns out. */
+char *kt_qty_format(int64_t milli, int screen, char out[32]);
+
+/* Puts into *sum qty × price in kopecks, rounded half up (half away from
+ * zero below zero).  Returns 0, or KT_EINVAL beyond 10^13 roubles. */
+int kt_line_sum(int64_t qty_milli, int64_t price, int64_t *sum);
+
+/* Returns the VAT at rate (22, 10, 0 or KT_VAT_NONE) of a line's sum,
+ * rounded half up: sum × rate / (100 + rate) when included in the price,
+ * sum × rate / 100 when added on top. */
+int64_t kt_vat_of(int64_t sum, int rate, int included);
+
+/* Parses a VAT rate: "22", "10", "0", "none" (also "22%", "Без НДС").
+ * Returns 0 and *rate, or KT_EINVAL. */
+int kt_vat_parse(const char *s, int *rate);
+
+/* Returns the stored form of a rate: "22", "10", "0" or "none" (static). */
+const char *kt_vat_name(int rate);
+
+/* Computes d from its lines' qty_milli, price and vat_rate and from
+ * d->vat_included: each line's sum and VAT, one kt_vat_total per rate
+ * present (in the order 22, 10, 0, none), subtotal, vat_total, total and
+ * total_words (replacing what d held).  Returns 0, KT_EINVAL naming the
+ * line with a bad rate or a sum too large, or KT_ENOMEM. */
+int kt_document_compute(struct kt_document *d, struct kt_error *err);
+
+/* Returns kopecks in Russian words with the roubles in words and the
+ * kopecks in two digits: "Двадцать шесть тысяч сто девяносто один рубль
+ * 68 копеек", "Ноль рублей 00 копеек".  Caller frees; NULL if out of
+ * memory. */
+char *kt_amount_words(int64_t kopecks);
+
+/* Return 1 when the requisite is well formed (and its check digits or
+ * control key agree), else 0: a KPP (9 characters), an OGRN (13 digits)
+ * or OGRNIP (15), a BIK (9 digits, 04...), a settlement account (corr 0)
+ * or a correspondent account (corr 1) of the bank with that BIK.  The INN
+ * is kt_inn_valid(). */
+int kt_kpp_valid(const char *s);
+int kt_ogrn_valid(const char *s);
+int kt_bik_valid(const char *s);
+int kt_account_valid(const char *bik, const char *account, int corr);
+
+/* Checks the requisites of p: the INN, KPP, OGRN, BIK and accounts that
+ * are filled, and that the fields named in required (comma-separated
+ * field names: name, inn, kpp, ogrn, address, bank, bik, corr_account,
+ * account, director, accountant; may be NULL) are.  Calls fn with the
+ * field, its value and what is wrong for each problem.  Returns the
+ * number of problems. */
+int kt_party_check(const struct kt_party *p, const char *required,
+                   void (*fn)(void *arg, const char *field, const char *value, const char *msg),
+                   void *arg);
+
+/* Makes a document number from format ("{n}" when NULL or empty), the
+ * number n and the year: {n}, {n:0W} (n zero-padded to W digits), {yyyy},
+ * {yy}; other text as it is.  Returns 0 and *out (caller frees), or
+ * KT_EINVAL naming an unknown placeholder or a format without {n}. */
+int kt_number_format(const char *format, long n, int year, char **out, struct kt_error *err);
 
 #endif

@@ -321,12 +321,12 @@ static int money_int(const char **s, uint64_t *mag, uint64_t limit)
 	return 0;
 }
 
-/* Parses an amount of money into kopecks: an optional '-', the integer
- * part (see money_int()), an optional ',' or '.' with up to two decimals,
- * then optional spaces around an optional ₽, "руб." or "р." (the dots may
- * be left out).  Returns 0 and *kopecks, or
- * KT_EINVAL (junk, three or more decimals, beyond int64_t). */
-int kt_money_parse(const char *s, int64_t *kopecks)
+/* Parses a fixed-point number into units of 10^-decimals: an optional
+ * '-', the integer part (see money_int()), an optional ',' or '.' with up
+ * to decimals digits, then, when money, optional spaces around an
+ * optional ₽, "руб." or "р." (the dots may be left out).  Returns 0 and
+ * *out, or KT_EINVAL (junk, too many decimals, beyond int64_t). */
+static int fixed_parse(const char *s, int decimals, int money, int64_t *out)
 {
 	int neg = *s == '-';
 	uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
@@ -338,16 +338,33 @@ int kt_money_parse(const char *s, int64_t *kopecks)
 		return KT_EINVAL;
 	if (*s == ',' || *s == '.')
 		for (s++; is_digit(*s); s++, ndec++)
-			if (ndec == 2 || push_digit(&mag, limit, *s) < 0)
+			if (ndec == decimals || push_digit(&mag, limit, *s) < 0)
 				return KT_EINVAL;
-	for (; ndec < 2; ndec++)
+	for (; ndec < decimals; ndec++)
 		if (push_digit(&mag, limit, '0') < 0)
 			return KT_EINVAL;
-	s = skip_spaces(skip_unit(skip_spaces(s)));
+	s = skip_spaces(s);
+	if (money)
+		s = skip_spaces(skip_unit(s));
 	if (*s != '\0')
 		return KT_EINVAL;
-	*kopecks = neg && mag ? -(int64_t)(mag - 1) - 1 : (int64_t)mag;
+	*out = neg && mag ? -(int64_t)(mag - 1) - 1 : (int64_t)mag;
 	return 0;
+}
+
+/* Parses an amount of money into kopecks (fixed_parse() with two
+ * decimals and a rouble sign).  Returns 0 and *kopecks, or KT_EINVAL. */
+int kt_money_parse(const char *s, int64_t *kopecks)
+{
+	return fixed_parse(s, 2, 1, kopecks);
+}
+
+/* Parses a number with up to decimals decimals.  See kontora.h. */
+int kt_decimal_parse(const char *s, int decimals, int64_t *out)
+{
+	if (decimals < 0 || decimals > 6)
+		return KT_EINVAL;
+	return fixed_parse(s, decimals, 0, out);
 }
 
 /* Formats kopecks into out: "-1 234,50 ₽" when screen, else "-1234.50".

@@ -211,6 +211,8 @@ struct kt_schema {
 	char *sort;          /* default sort field or NULL */
 	char *owner;         /* ref:employee field naming whose the record is, or NULL */
 	int split;           /* "split id": a month's records in 32 files by id */
+	char *part_of;       /* "part-of FIELD": the record is part of the record
+	                        FIELD names, and frozen when that one is */
 	char **columns;      /* fields shown in tables */
 	size_t ncolumns;
 	struct kt_field *fields;
@@ -901,6 +903,11 @@ struct kt_flow {
 	size_t nactions;
 	struct kt_flow_edit *edits;   /* none: every role may edit every field */
 	size_t nedits;
+	char **frozen;       /* "freeze S1 S2": states in which nobody, admin
+	                        neither, edits or removes the record */
+	size_t nfrozen;
+	char *freeze_text;   /* the freeze line as written, for messages */
+	long freeze_line;
 	char *file;          /* workflows/lead.flow, for messages */
 	long states_line;    /* the line of "states" */
 };

@@ -130,6 +130,18 @@ int may_edit(struct kt_books *b, const struct kt_flow *f, const struct kt_record
 int flow_edit_check(struct kt_books *b, const struct kt_schema *s, const struct kt_record *r,
                     char *const *names, char *const *values, size_t n,
                     struct kt_error *err);
+/* Checks that r, of type s, may change at all: that its workflow does
+ * not freeze it in its state ("freeze" in kontora-flow(5)), and, when s
+ * has "part-of FIELD", that the record FIELD names is not frozen either
+ * (books/edits.c).  Binds everyone, admin too.  Returns 0 or KT_EINVAL
+ * naming the record, the state and the freeze line. */
+int frozen_check(struct kt_books *b, const struct kt_schema *s, const struct kt_record *r,
+                 struct kt_error *err);
+/* Checks that whole (a full id), which the record part of type s (a full
+ * id, or NULL for one being added) is part of, is not frozen.  Returns 0
+ * or KT_EINVAL naming both and the freeze line. */
+int part_frozen_check(struct kt_books *b, const struct kt_schema *s, const char *part,
+                      const char *whole, struct kt_error *err);
 /* Returns the books change c is made to (books/change.c). */
 struct kt_books *change_books(const struct kt_change *c);
 

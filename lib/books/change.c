@@ -279,6 +279,8 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 	}
 	if (!rc)
 		rc = access_values(b, s, newid, NULL, o->names, o->values, o->n, err);
+	if (!rc && s->part_of)
+		rc = part_frozen_check(b, s, NULL, op_get(o, s->part_of), err);
 	if (rc) {
 		ops_drop_last(&c->ops);
 		return rc;
@@ -380,6 +382,10 @@ int kt_change_remove(struct kt_change *c, const struct kt_schema *s,
 
 	if (rc || (rc = kt_record_read(c->b, s, id, &old, err)))
 		return rc;
+	if ((rc = frozen_check(c->b, s, old, err))) {
+		kt_record_free(old);
+		return rc;
+	}
 	if (!force) {
 		struct kt_buf who = { 0 };
 		const char *key = s->key ? kt_record_get(old, s->key) : id;

@@ -181,13 +181,60 @@ static int sets_true(const struct kt_schema *s, const char *field, char *const *
 	return yes;
 }
 
+/* Returns the state of r when its flow f freezes it there, else NULL. */
+static const char *frozen_state(const struct kt_flow *f, const struct kt_record *r)
+{
+	const char *state = f ? kt_record_get(r, f->field) : NULL;
+
+	return state && strv_has(f->frozen, f->nfrozen, state) ? state : NULL;
+}
+
+/* Checks that the record whole (a full id of any type), which a record of
+ * type s is part of, is not frozen.  See books.h. */
+int part_frozen_check(struct kt_books *b, const struct kt_schema *s, const char *part,
+                      const char *whole, struct kt_error *err)
+{
+	const struct kt_schema *ws = whole && *whole ? kt_books_type_by_prefix(b, whole[0]) : NULL;
+	const struct kt_flow *f = ws ? kt_books_flow(b, ws->name) : NULL;
+	struct kt_record *r = NULL;
+	const char *state;
+	int rc = 0;
+
+	if (!f || !f->nfrozen || kt_record_read(b, ws, whole, &r, NULL))
+		return 0;   /* what it is part of is checked as a reference */
+	if ((state = frozen_state(f, r)))
+		rc = kt_error_set(err, KT_EINVAL, "%s %s: part of %s %s, which is %s and so frozen (%s:%ld %s)",
+		                  s->name, part ? part : "(new)", ws->name, whole, state, f->file,
+		                  f->freeze_line, f->freeze_text);
+	kt_record_free(r);
+	return rc;
+}
+
+/* Checks that r of type s is not frozen, itself or as part of another
+ * record.  See books.h. */
+int frozen_check(struct kt_books *b, const struct kt_schema *s, const struct kt_record *r,
+                 struct kt_error *err)
+{
+	const struct kt_flow *f = kt_books_flow(b, s->name);
+	const char *state = frozen_state(f, r);
+
+	if (state)
+		return kt_error_set(err, KT_EINVAL, "%s %s: %s, so frozen (%s:%ld %s)", s->name,
+		                    kt_record_get(r, "id"), state, f->file, f->freeze_line, f->freeze_text);
+	return s->part_of ? part_frozen_check(b, s, kt_record_get(r, "id"),
+	                                      kt_record_get(r, s->part_of), err) : 0;
+}
+
 /* Checks an edit against the workflow of s.  See books.h. */
 int flow_edit_check(struct kt_books *b, const struct kt_schema *s, const struct kt_record *r,
                     char *const *names, char *const *values, size_t n,
                     struct kt_error *err)
 {
 	const struct kt_flow *f = kt_books_flow(b, s->name);
-	int rc = f ? may_edit(b, f, r, names, n, kt_record_get(r, "id"), err) : 0;
+	int rc = frozen_check(b, s, r, err);
+
+	if (!rc && f)
+		rc = may_edit(b, f, r, names, n, kt_record_get(r, "id"), err);
 
 	if (!rc && !strcmp(s->name, "task") && sets_true(s, "done", names, values, n))
 		rc = task_may_close(b, r, err);

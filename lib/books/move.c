@@ -300,7 +300,7 @@ int kt_change_move(struct kt_change *c, const struct kt_schema *s, const char *i
 		goto done;
 	}
 	/* The fields given with the move are edits made in the state left. */
-	if ((rc = may_edit(b, f, r, names, n, what, err)))
+	if ((n && (rc = frozen_check(b, s, r, err))) || (rc = may_edit(b, f, r, names, n, what, err)))
 		goto done;
 	if (t->reason && !text_filled(sets_get(&sets, t->reason))) {
 		rc = kt_error_set(err, KT_EINVAL, "%s: %s needs --reason (%s)", what, t->name, t->reason);

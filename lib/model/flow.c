@@ -173,6 +173,35 @@ static int parse_archive(struct parser *p, char **w, int n)
 	return 0;
 }
 
+/* "freeze S1 S2 ...": the states in which the record is frozen.
+ * Returns 0 or an error. */
+static int parse_freeze(struct parser *p, char **w, int n)
+{
+	struct kt_buf text = { 0 };
+
+	if (p->f->freeze_text)
+		return bad(p, "freeze given twice");
+	if (!n)
+		return bad(p, "freeze needs states");
+	for (int i = 0; i < n; i++) {
+		int rc = need_state(p, "freeze", w[i]);
+		if (rc)
+			return rc;
+		if (strv_push(&p->f->frozen, &p->f->nfrozen, w[i]))
+			return oom(p);
+	}
+	if (kt_buf_adds(&text, "freeze"))
+		return oom(p);
+	for (int i = 0; i < n; i++)
+		if (kt_buf_addf(&text, " %s", w[i])) {
+			kt_buf_free(&text);
+			return oom(p);
+		}
+	p->f->freeze_text = kt_buf_detach(&text);
+	p->f->freeze_line = p->line;
+	return 0;
+}
+
 /* Checks that role (given to what) is a value of the role field of the
  * employee type, when the types have one.  Returns 0 or an error. */
 static int need_role(struct parser *p, const char *what, const char *role)
@@ -492,7 +521,7 @@ static int parse_line(struct parser *p, char **w, int n)
 		return parse_flow(p, w, n);
 	}
 	if (strcmp(d, "field") && strcmp(d, "states") && strcmp(d, "archive") &&
-	    strcmp(d, "transition") && strcmp(d, "on") && strcmp(d, "edit"))
+	    strcmp(d, "transition") && strcmp(d, "on") && strcmp(d, "edit") && strcmp(d, "freeze"))
 		return bad(p, "unknown directive \"%s\"", d);
 	if (!p->f->type)
 		return bad(p, "\"flow TYPE\" must come first");
@@ -506,6 +535,8 @@ static int parse_line(struct parser *p, char **w, int n)
 		return parse_transition(p, w, n);
 	if (!strcmp(d, "edit"))
 		return parse_edit(p, w, n);
+	if (!strcmp(d, "freeze"))
+		return parse_freeze(p, w, n);
 	return parse_on(p, w, n);
 }
 
@@ -590,6 +621,8 @@ void kt_flow_free(struct kt_flow *f)
 	free(f->edits);
 	strv_free(f->states, f->nstates);
 	strv_free(f->archive, f->narchive);
+	strv_free(f->frozen, f->nfrozen);
+	free(f->freeze_text);
 	free(f->type);
 	free(f->field);
 	free(f->file);

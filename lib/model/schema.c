@@ -180,6 +180,8 @@ static int parse_line(struct kt_schema *s, char **w, int n, const char *file,
 		return one_word(&s->sort, w, n, file, line, d, err);
 	if (!strcmp(d, "owner"))
 		return one_word(&s->owner, w, n, file, line, d, err);
+	if (!strcmp(d, "part-of"))
+		return one_word(&s->part_of, w, n, file, line, d, err);
 	if (!strcmp(d, "access"))
 		return access_parse(s, w, n, file, line, err);
 	if (!strcmp(d, "split")) {
@@ -215,7 +217,7 @@ static int parse_line(struct kt_schema *s, char **w, int n, const char *file,
 /* Where the directives that name fields were, for messages: fields may
  * be defined after the lines that name them, so these are checked last. */
 struct named_lines {
-	long key, title, sort, owner;
+	long key, title, sort, owner, part_of;
 	long *columns;       /* the line of each column */
 };
 
@@ -232,6 +234,8 @@ static int note_line(struct named_lines *nl, const struct kt_schema *s,
 		nl->sort = line;
 	else if (!strcmp(d, "owner"))
 		nl->owner = line;
+	else if (!strcmp(d, "part-of"))
+		nl->part_of = line;
 	else if (!strcmp(d, "columns") && s->ncolumns > had_columns) {
 		long *c = realloc(nl->columns, s->ncolumns * sizeof *c);
 		if (!c)
@@ -273,6 +277,12 @@ static int validate(const struct kt_schema *s, const struct named_lines *nl,
 		if (f->type != KT_REF || strcmp(f->arg, "employee"))
 			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: owner: %s is not a ref:employee field",
 			                    file, nl->owner, s->owner);
+	}
+	if (s->part_of) {
+		const struct kt_field *f = kt_schema_field(s, s->part_of);
+		if (!f || (f->type != KT_REF && f->type != KT_TEXT) || !f->required)
+			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: part-of: %s is not a required ref or text field",
+			                    file, nl->part_of, s->part_of);
 	}
 	if (sort && !names_column(s, sort))
 		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: sort: no field \"%s\"", file, nl->sort, sort);
@@ -353,6 +363,7 @@ void kt_schema_free(struct kt_schema *s)
 	free(s->title);
 	free(s->sort);
 	free(s->owner);
+	free(s->part_of);
 	free(s->file);
 	free(s);
 }

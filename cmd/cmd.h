@@ -256,6 +256,24 @@ void card_related(struct kt_books *b, const struct kt_schema *s, const char *id)
 
 /* ---------------------- the commands (cmd/NAME.c, kontora-NAME(1)) */
 
+/* ------------------------------------------------- cmd/util-doc.c */
+
+/* What kontora invoice and kontora proposal differ in. */
+struct doc_kind {
+	const char *type;          /* "invoice" */
+	const char *title;         /* "Счет на оплату" */
+	const char *issue;         /* the transition that numbers: "issue", "send" */
+	const char *issued;        /* for the commit subject: "issued" */
+	const char *new_command;   /* "invoice new" */
+	int proposal;              /* takes --valid-until and --terms, not --from-proposal */
+	const char *const *record; /* subcommands that are the type's record ones */
+	const char *usage;
+};
+
+/* Runs kontora TYPE SUBCOMMAND for k: argv[0] is the type.  Returns the
+ * exit status or dies. */
+int doc_command(int argc, char **argv, struct kt_ctx *ctx, const struct doc_kind *k);
+
 int cmd_agenda(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_attach(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_check(int argc, char **argv, struct kt_ctx *ctx);
@@ -263,10 +281,12 @@ int cmd_dict(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_filter(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_lookup(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_note(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_proposal(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_config(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_contract(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_help(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_import(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_invoice(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_init(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_lab(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_list(int argc, char **argv, struct kt_ctx *ctx);

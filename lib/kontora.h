@@ -1379,4 +1379,56 @@ int kt_party_check(const struct kt_party *p, const char *required,
  * KT_EINVAL naming an unknown placeholder or a format without {n}. */
 int kt_number_format(const char *format, long n, int year, char **out, struct kt_error *err);
 
+/* ------------------------------------------------- proposals and invoices
+ *
+ * lib/doc/, the records side: drafts, issuing, and a document read out
+ * of the books (kontora-invoice(1), kontora-proposal(1)). */
+
+/* What a new draft is made of, as the user typed it (NULL: not given). */
+struct kt_doc_spec {
+	const char *client;       /* id or prefix; not with from */
+	const char *lead;
+	const char *due;          /* invoice: pay until, YYYY-MM-DD */
+	const char *valid_until;  /* proposal */
+	const char *terms;        /* proposal */
+	const char *vat;          /* the lines' rate: 22, 10, 0, none; else vat.rate */
+	const char *from;         /* invoice: the proposal it is made from */
+	char *const *lines;       /* "PRODUCT:QTY[:PRICE]": PRODUCT an id or prefix,
+	                             PRICE defaulting to the product's */
+	size_t nlines;
+};
+
+/* Adds to c a draft of type ("invoice" or "proposal") and its lines
+ * (doc_line records), with the sums computed and vat_mode from vat.mode
+ * of kontora.conf; from a proposal, its client, lead, VAT mode and lines.
+ * Returns 0 and *id (owned by c), or an error naming what is wrong (an
+ * unknown client or product, a quantity or price that is none). */
+int kt_doc_draft(struct kt_change *c, const char *type, const struct kt_doc_spec *spec,
+                 const char **id, struct kt_error *err);
+
+/* Moves the draft typed (an id or prefix) of type by transition ("issue",
+ * "send") in c, after checking its requisites (an invoice needs the
+ * client's name and INN and the supplier's name, INN, address, bank, BIK
+ * and accounts from company.* of kontora.conf; whatever is filled must
+ * be valid), and gives it the next number of the year (type.number-format
+ * of kontora.conf, "{n}" by default; read under c's lock, so that
+ * concurrent issues never share a number), today's date and its sums.
+ * Returns 0 and *number (caller frees), or an error with every problem. */
+int kt_doc_issue(struct kt_change *c, const char *type, const char *typed, const char *transition,
+                 char **number, struct kt_error *err);
+
+/* Reads the proposal or invoice with id (or a unique prefix) as it is
+ * printed: supplier from company.*, buyer from its client, lines, VAT per
+ * rate, totals, the amount in words and, for an invoice, the payment
+ * purpose ("Оплата по счету № 7 от 23.11.2026, в т.ч. НДС 18,03 ₽").
+ * Returns 0 and *doc (kt_document_free()), or an error. */
+int kt_document_load(struct kt_books *b, const char *id, struct kt_document **doc,
+                     struct kt_error *err);
+
+/* Reports, through fn, the requisites of company.* in kontora.conf and of
+ * every client that are filled and wrong (INN, KPP, OGRN, BIK, accounts
+ * against the BIK), naming the file, the record and the field.  Returns
+ * the number of problems or an error. */
+int kt_doc_check(struct kt_books *b, kt_problem_fn fn, void *arg, struct kt_error *err);
+
 #endif

@@ -134,12 +134,13 @@ int flow_edit_check(struct kt_books *b, const struct kt_schema *s, const struct 
  * not freeze it in its state ("freeze" in kontora-flow(5)), and, when s
  * has "part-of FIELD", that the record FIELD names is not frozen either
  * (books/edits.c).  Binds everyone, admin too.  Returns 0 or KT_EINVAL
- * naming the record, the state and the freeze line. */
+ * beginning with r's id and naming the state and the freeze line. */
 int frozen_check(struct kt_books *b, const struct kt_schema *s, const struct kt_record *r,
                  struct kt_error *err);
 /* Checks that whole (a full id), which the record part of type s (a full
  * id, or NULL for one being added) is part of, is not frozen.  Returns 0
- * or KT_EINVAL naming both and the freeze line. */
+ * or KT_EINVAL beginning with part ("new" for NULL), naming whole and
+ * the freeze line. */
 int part_frozen_check(struct kt_books *b, const struct kt_schema *s, const char *part,
                       const char *whole, struct kt_error *err);
 /* Returns the books change c is made to (books/change.c). */

@@ -383,6 +383,9 @@ int kt_change_remove(struct kt_change *c, const struct kt_schema *s,
 	if (rc || (rc = kt_record_read(c->b, s, id, &old, err)))
 		return rc;
 	if ((rc = frozen_check(c->b, s, old, err))) {
+		char msg[sizeof err->msg];
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		kt_error_set(err, rc, "%s %s", s->name, msg);
 		kt_record_free(old);
 		return rc;
 	}

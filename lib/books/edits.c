@@ -203,8 +203,8 @@ int part_frozen_check(struct kt_books *b, const struct kt_schema *s, const char 
 	if (!f || !f->nfrozen || kt_record_read(b, ws, whole, &r, NULL))
 		return 0;   /* what it is part of is checked as a reference */
 	if ((state = frozen_state(f, r)))
-		rc = kt_error_set(err, KT_EINVAL, "%s %s: part of %s %s, which is %s and so frozen (%s:%ld %s)",
-		                  s->name, part ? part : "(new)", ws->name, whole, state, f->file,
+		rc = kt_error_set(err, KT_EINVAL, "%s: part of %s %s, which is %s and so frozen (%s:%ld %s)",
+		                  part ? part : "new", ws->name, whole, state, f->file,
 		                  f->freeze_line, f->freeze_text);
 	kt_record_free(r);
 	return rc;
@@ -219,7 +219,7 @@ int frozen_check(struct kt_books *b, const struct kt_schema *s, const struct kt_
 	const char *state = frozen_state(f, r);
 
 	if (state)
-		return kt_error_set(err, KT_EINVAL, "%s %s: %s, so frozen (%s:%ld %s)", s->name,
+		return kt_error_set(err, KT_EINVAL, "%s: %s, so frozen (%s:%ld %s)",
 		                    kt_record_get(r, "id"), state, f->file, f->freeze_line, f->freeze_text);
 	return s->part_of ? part_frozen_check(b, s, kt_record_get(r, "id"),
 	                                      kt_record_get(r, s->part_of), err) : 0;

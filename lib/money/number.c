@@ -28,7 +28,8 @@ static int placeholder(struct kt_buf *b, const char *name, size_t len, long n, i
 int kt_number_format(const char *format, long n, int year, char **out, struct kt_error *err)
 {
 	struct kt_buf b = { 0 };
-	const char *p = format && *format ? format : "{n}";
+	/* Books made before documents came have "%n", which meant {n}. */
+	const char *p = format && *format && strcmp(format, "%n") ? format : "{n}";
 	int has_n = 0, rc = 0;
 
 	while (!rc && *p) {

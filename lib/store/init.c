@@ -23,7 +23,7 @@ static const char default_conf[] =
 	"\trate = 22\n"
 	"\tmode = included\n"
 	"[invoice]\n"
-	"\tnumber-format = %n\n"
+	"\tnumber-format = {n}\n"
 	"[assign]\n"
 	"\trule = round-robin\n";
 

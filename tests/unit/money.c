@@ -313,6 +313,7 @@ static void test_numbers(void)
 		{ "{yy}/{n}", 3, 2026, "26/3" },
 		{ "{n:03}", 12345, 2026, "12345" },
 		{ "{n:010}", 1, 2026, "0000000001" },
+		{ "%n", 5, 2026, "5" },   /* what kontora init wrote before */
 	};
 	static const char *const bad[] = { "{x}", "КХ-{yyyy}", "{n", "n}", "{n:4}", "{N}", "{n:10}" };
 	struct kt_error err;

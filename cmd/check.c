@@ -30,6 +30,11 @@ int cmd_check(int argc, char **argv, struct kt_ctx *ctx)
 	int n = kt_check(ctx->books, print_problem, NULL, &err);
 	if (n < 0)
 		die_err(&err);
+	/* The requisites of clients and of the company, which documents print. */
+	int r = kt_doc_check(ctx->books, print_problem, NULL, &err);
+	if (r < 0)
+		die_err(&err);
+	n += r;
 	fflush(stdout);
 	if (n)
 		fprintf(stderr, "kontora: %d problem%s\n", n, n == 1 ? "" : "s");

@@ -90,13 +90,6 @@ static int lead_closed(const struct card *c, size_t i)
 	return 0;
 }
 
-/* Returns 1 if lead i is won: its state or its closed field says won. */
-static int lead_won(const struct card *c, size_t i)
-{
-	return !strcmp(cell(&c->leads, i, c->state), "won") ||
-	       !strcmp(cell(&c->leads, i, "closed"), "won");
-}
-
 /* Returns 1 if open task i is overdue: due before today. */
 static int task_overdue(const struct card *c, size_t i)
 {
@@ -242,11 +235,17 @@ static void card_read(struct card *c)
 	rows_query(c->b, "contact", where, "name", 0, 1, &c->contacts);
 	rows_query(c->b, "lead", where, "created", 0, 1, &c->leads);
 	read_lab(c, "client", id);
-	for (size_t i = 0; i < c->leads.n; i++) {
+	/* Ordered is what was invoiced: the totals of the issued invoices
+	 * (none in books without the invoice type). */
+	struct rows invoices = { 0 };
+	snprintf(where, sizeof where, "client=%s and status=issued", id);
+	rows_query(c->b, "invoice", where, NULL, 0, 1, &invoices);
+	for (size_t i = 0; i < invoices.n; i++) {
 		int64_t k;
-		if (lead_won(c, i) && !kt_money_parse(cell(&c->leads, i, "amount"), &k))
+		if (!kt_money_parse(cell(&invoices, i, "total"), &k))
 			c->total_ordered += k;
 	}
+	rows_free(&invoices);
 
 	const char **ids;
 	size_t nids = card_ids(c, &ids);

@@ -102,7 +102,7 @@ static int doc_issue(int argc, char **argv, struct kt_books *b, const struct doc
 	char *number = NULL, subject[256], command[64];
 	int dry = 0, c;
 
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'n')
 			dry = 1;
 		else if (c == 'h')

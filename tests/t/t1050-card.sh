@@ -58,6 +58,20 @@ test_expect_success 'leads: two open, one won, one lost; a won lead of another c
 	kontora lead won $L5
 '
 
+test_expect_success 'invoices: issued ones count as ordered, drafts and cancelled ones do not' '
+	test_company &&
+	G=$(kontora product add --name Гель --price "12 345,67") &&
+	I1=$(kontora invoice new --client $C --line $G:1) &&
+	kontora invoice issue $I1 &&
+	I2=$(kontora invoice new --client $C --line $G:2) &&
+	I3=$(kontora invoice new --client $C --line $G:3) &&
+	kontora invoice issue $I3 &&
+	kontora invoice cancel $I3 --reason "не то" &&
+	kontora client edit $C2 --inn 7702070139 &&
+	I4=$(kontora invoice new --client $C2 --line $G:1) &&
+	kontora invoice issue $I4
+'
+
 test_expect_success 'tasks: overdue, due today, later, done, and another client'"'"'s' '
 	kontora task add --on $L1 --due 2026-11-20 --to anna Позвонить >t1 &&
 	kontora task add --on $P1 --due 2026-11-23 --to anna Отправить образец >t2 &&
@@ -223,13 +237,22 @@ assert r[\"total_ordered\"] == 0 and r[\"debt\"] == 0, r
 "
 '
 
-test_expect_success 'a card follows the books: reopening the won lead takes it out of the total' '
-	kontora lead reopen $L3 &&
+test_expect_success 'a card follows the books: cancelling the issued invoice takes it out of the total' '
+	kontora invoice cancel $I1 --reason "ошибка" &&
 	kontora client show $C -f json >out &&
 	/usr/bin/python3 -c "
 import json
 r = json.load(open(\"out\"))
 assert r[\"total_ordered\"] == 0, r
+"
+'
+
+test_expect_success 'a card follows the books: a reopened lead is open again' '
+	kontora lead reopen $L3 &&
+	kontora client show $C -f json >out &&
+	/usr/bin/python3 -c "
+import json
+r = json.load(open(\"out\"))
 assert \"$L3\" in [x[\"id\"] for x in r[\"leads\"][\"open\"]], r
 "
 '

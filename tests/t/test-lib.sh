@@ -204,6 +204,30 @@ test_books () {
 		--email anna@example.com --role manager >/dev/null
 }
 
+# test_company: in the books of the current directory, gives company.*
+# of kontora.conf valid requisites (the bank is Sberbank's, as published;
+# the INN, OGRN and account have valid check digits) in one commit.
+test_company () {
+	while read key value
+	do
+		git config -f kontora.conf "company.$key" "$value" || return 1
+	done <<-\EOF &&
+	name Батискаф
+	legal-name ООО «Батискаф»
+	inn 5024045017
+	kpp 502401001
+	ogrn 1045004456232
+	address 143402, Московская обл., г. Красногорск, ул. Заводская, д. 4
+	bank ПАО Сбербанк
+	bik 044525225
+	corr-account 30101810400000000225
+	account 40702810938000012345
+	director Смирнов Олег Викторович
+	accountant Кузнецова Ирина Павловна
+	EOF
+	git commit -q -m 'company requisites' kontora.conf
+}
+
 # test_clean: git status in the current directory shows nothing, but for
 # untracked files at the top (the tests' own out, err, expect ...).
 test_clean () {

@@ -33,6 +33,20 @@ do
 	done
 done
 
+for doc in "invoice new issue cancel show list" "proposal new send accept decline show list"
+do
+	set -- $doc
+	cmd=$1
+	shift
+	for sub in "" "$@"
+	do
+		test_expect_success "kontora $cmd $sub -h" "
+			kontora $cmd $sub -h >out 2>&1 &&
+			test_grep '^usage: kontora' out
+		"
+	done
+done
+
 test_expect_success '-h writes nothing to the books' '
 	test $(test_commits) = 2 && test_clean
 '

@@ -246,6 +246,29 @@ run kontora contract pdf "$contract" -o "$out/contract.pdf"
 KONTORA_USER=anna run kontora contract new --client "$short" --template supply --set colour=red ||
 	echo "(refused: the template declares no value colour; nothing committed)"
 
+say "Documents: a proposal, accepted, turned into an invoice, issued and frozen"
+run kontora config invoice.number-format 'КХ-{yyyy}-{n:04}'
+run kontora config proposal.number-format 'КП-{yyyy}-{n}'
+gp=$(kontora product add --name 'Гель для посуды, концентрат' --article GP-01 --unit kg --price '184,00')
+as=$(kontora product add --name 'Антисептик для рук, 70 % спирта' --article AS-05 --unit kg --price '342,00')
+KONTORA_USER=anna run kontora proposal new --client "$short" --line "$gp:500" --line "$as:300:330" \
+	--valid-until 2026-12-31 --terms 'Отгрузка со склада в Красногорске, оплата 100 % до отгрузки' |
+	tee "$out/proposal-id.txt"
+proposal=$(tail -n 1 "$out/proposal-id.txt")
+KONTORA_USER=anna run kontora proposal send "$proposal"
+KONTORA_USER=anna run kontora proposal show "$proposal" | tee "$out/proposal.txt"
+KONTORA_USER=anna run kontora proposal accept "$proposal"
+KONTORA_USER=anna run kontora invoice new --from-proposal "$proposal" --due 2026-12-10 | tee "$out/invoice-id.txt"
+invoice=$(tail -n 1 "$out/invoice-id.txt")
+KONTORA_USER=anna run kontora invoice issue "$invoice"
+KONTORA_USER=anna run kontora invoice show "$invoice" | tee "$out/invoice.txt"
+run kontora invoice edit "$invoice" --set due=2026-12-31 ||
+	echo "(refused: an issued invoice is frozen, for admin too)"
+run kontora sql "select i.number, count(*) as lines, sum(l.sum) as kopecks from invoice i join doc_line l on l.document = i.id where i.status = 'issued' group by i.number"
+run kontora client show "$short" | sed -n '/Итоги/,/Долг/p'
+run kontora check
+echo "wrote $out/proposal.txt, $out/invoice.txt"
+
 say "Git: one commit per change, a clean worktree"
 run git log --oneline | head -12
 run git status --short

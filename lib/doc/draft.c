@@ -209,7 +209,8 @@ int kt_doc_draft(struct kt_change *c, const char *type, const struct kt_doc_spec
 	int rate = 22, rc = s ? 0 : err->code;
 
 	if (!rc && spec->from) {
-		if (!(rc = from_proposal(b, spec->from, &prop, &d, err)))
+		if (!(rc = from_proposal(b, spec->from, &prop, &d, err)) &&
+		    kt_record_get(prop, "vat_mode") && *kt_record_get(prop, "vat_mode"))
 			mode = kt_record_get(prop, "vat_mode");
 	} else if (!rc && !spec->client) {
 		rc = kt_error_set(err, KT_EINVAL, "no client: give --client ID");

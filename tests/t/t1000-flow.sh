@@ -27,8 +27,8 @@ cd books 2>/dev/null
 test_expect_success 'the default books ship workflows/lead.flow and the lab'"'"'s' '
 	test -f workflows/lead.flow &&
 	git ls-files workflows >actual &&
-	printf "%s\n" workflows/calc_request.flow workflows/lead.flow \
-		workflows/sample_request.flow >expect &&
+	printf "%s\n" workflows/calc_request.flow workflows/invoice.flow workflows/lead.flow \
+		workflows/proposal.flow workflows/sample_request.flow >expect &&
 	test_cmp expect actual &&
 	kontora check
 '

@@ -1408,8 +1408,9 @@ int kt_doc_draft(struct kt_change *c, const char *type, const struct kt_doc_spec
 
 /* Moves the draft typed (an id or prefix) of type by transition ("issue",
  * "send") in c, after checking its requisites (an invoice needs the
- * client's name and INN and the supplier's name, INN, address, bank, BIK
- * and accounts from company.* of kontora.conf; whatever is filled must
+ * client's name and INN and the supplier's name, INN, KPP (for a 10-digit
+ * INN), address, bank, BIK and accounts from company.* of kontora.conf;
+ * whatever is filled must
  * be valid), and gives it the next number of the year (type.number-format
  * of kontora.conf, "{n}" by default; read under c's lock, so that
  * concurrent issues never share a number), today's date and its sums.

@@ -308,8 +308,11 @@ int doc_requisites(const struct kt_document *d, int issuing, struct kt_error *er
 	int n;
 
 	snprintf(who, sizeof who, "client %s: ", d->buyer.id ? d->buyer.id : "");
-	n = kt_party_check(&d->supplier, issuing ? "name,inn,address,bank,bik,corr_account,account" : "name",
-	                   gather_fn, &sup);
+	/* A company (a 10-digit INN) has a KPP; a sole trader has none. */
+	int company = d->supplier.inn && strlen(d->supplier.inn) == 10;
+	n = kt_party_check(&d->supplier, !issuing ? "name" : company
+	                   ? "name,inn,kpp,address,bank,bik,corr_account,account"
+	                   : "name,inn,address,bank,bik,corr_account,account", gather_fn, &sup);
 	n += kt_party_check(&d->buyer, issuing ? "name,inn" : "name", gather_fn, &buy);
 	if (n && !msg.data)
 		return kt_error_set(err, KT_ENOMEM, "out of memory");

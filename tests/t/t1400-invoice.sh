@@ -227,10 +227,12 @@ test_expect_success 'issue refuses a broken company requisite, and names each' '
 	I=$(kontora invoice new --client $C --line $G1:1) &&
 	git config -f kontora.conf company.bik 044030653 &&
 	git config -f kontora.conf --unset company.address &&
+	git config -f kontora.conf --unset company.kpp &&
 	git commit -q -m "broken bik" kontora.conf &&
-	refused 1 "kontora: error: invoice $I: company.address: required; company.corr-account: control key does not match the BIK (\"0\" and its 5th-6th digits) \"30101810400000000225\"; company.account: control key does not match the BIK (its last three digits) \"40702810938000012345\" (company.* is in kontora.conf: kontora config company.KEY VALUE)" invoice issue $I &&
+	refused 1 "kontora: error: invoice $I: company.kpp: required; company.address: required; company.corr-account: control key does not match the BIK (\"0\" and its 5th-6th digits) \"30101810400000000225\"; company.account: control key does not match the BIK (its last three digits) \"40702810938000012345\" (company.* is in kontora.conf: kontora config company.KEY VALUE)" invoice issue $I &&
 	git config -f kontora.conf company.bik 044525225 &&
 	git config -f kontora.conf company.address "143402, г. Красногорск" &&
+	git config -f kontora.conf company.kpp 502401001 &&
 	git commit -q -m "fixed" kontora.conf &&
 	kontora invoice issue $I >/dev/null
 '

@@ -8,6 +8,7 @@
 
 #include "doc/records.h"
 #include "index/index.h"
+#include "util/util.h"
 
 /* Returns the schema of type.  See records.h. */
 const struct kt_schema *doc_schema(struct kt_books *b, const char *type, struct kt_error *err)
@@ -327,25 +328,58 @@ int doc_requisites(const struct kt_document *d, int issuing, struct kt_error *er
 
 /* A problem of kontora check, as kt_doc_check() reports it. */
 struct checking {
+	struct kt_books *b;
 	kt_problem_fn fn;
 	void *arg;
-	const char *file;
+	char *file;           /* the shard being checked, or NULL for kontora.conf */
+	struct strmap lines;  /* the line of each id of that shard */
 	const char *id;
+	struct kt_error *err;
 	int n;
 };
 
-/* Reports one requisite problem of a client or of company.*. */
+/* Makes ck report the client rows of shard: reads HEAD's shard and notes
+ * the line each row begins on, as kontora check names rows.  Returns 0
+ * or an error. */
+static int shard_lines(struct checking *ck, const char *shard, struct kt_error *err)
+{
+	struct store_file f = { 0 };
+	struct kt_csv *csv = NULL;
+	int rc;
+
+	if (ck->file && !strcmp(ck->file, shard))
+		return 0;
+	free(ck->file);
+	strmap_free(&ck->lines);
+	if (!(ck->file = strdup(shard)))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (!(rc = store_read(ck->b->store, shard, &f, err)) &&
+	    !(rc = kt_csv_parse(f.data, f.len, shard, &csv, err)))
+		for (size_t i = 0; !rc && i < csv->nrows; i++)
+			if (csv->rows[i].nfields && strmap_put(&ck->lines, csv->rows[i].fields[0],
+			                                       (size_t)csv->rows[i].line))
+				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	kt_csv_free(csv);
+	store_file_free(&f);
+	return rc;
+}
+
+/* Reports one requisite problem of a client (file:line: field: message)
+ * or of company.* (kontora.conf: company.key: message). */
 static void check_fn(void *arg, const char *field, const char *value, const char *msg)
 {
 	struct checking *ck = arg;
 	char text[512], key[64];
+	size_t line = 0;
 
 	snprintf(key, sizeof key, "%s%s", ck->id ? "" : "company.", field);
 	for (char *p = key; !ck->id && *p; p++)
 		if (*p == '_')
 			*p = '-';
-	snprintf(text, sizeof text, "%s%s%s \"%s\"", ck->id ? ck->id : "", ck->id ? ": " : "", msg, value);
-	ck->fn(ck->arg, ck->file, 0, key, text);
+	snprintf(text, sizeof text, "%s \"%s\"", msg, value);
+	if (ck->id)
+		strmap_get(&ck->lines, ck->id, &line);
+	ck->fn(ck->arg, ck->id ? ck->file : "kontora.conf", (long)line, key, text);
 	ck->n++;
 }
 
@@ -366,7 +400,9 @@ static int client_row(void *arg, size_t ncols, const struct kt_column *cols, cha
 		for (size_t k = 0; k < sizeof checked / sizeof *checked; k++)
 			if (!strcmp(cols[i].name, checked[k]) && *v[i])
 				*slots[k] = v[i];
-	ck->file = v[1];
+	int rc = shard_lines(ck, v[1], ck->err);
+	if (rc)
+		return rc;
 	ck->id = v[0];
 	kt_party_check(&p, NULL, check_fn, ck);
 	return 0;
@@ -376,7 +412,7 @@ static int client_row(void *arg, size_t ncols, const struct kt_column *cols, cha
 int kt_doc_check(struct kt_books *b, kt_problem_fn fn, void *arg, struct kt_error *err)
 {
 	const struct kt_schema *cs = kt_books_type(b, "client");
-	struct checking ck = { fn, arg, "kontora.conf", NULL, 0 };
+	struct checking ck = { .b = b, .fn = fn, .arg = arg, .err = err };
 	struct kt_party company = { 0 };
 	struct kt_buf sql = { 0 };
 	int rc = load_company(b, &company, err);
@@ -397,5 +433,7 @@ int kt_doc_check(struct kt_books *b, kt_problem_fn fn, void *arg, struct kt_erro
 	else
 		rc = index_sql(b->index, sql.data, NULL, 0, client_row, &ck, err);
 	kt_buf_free(&sql);
+	free(ck.file);
+	strmap_free(&ck.lines);
 	return rc ? rc : ck.n;
 }

@@ -243,10 +243,11 @@ test_expect_success 'check reports bad requisites of clients and of the company'
 	git commit -q -m "bad ogrn" kontora.conf &&
 	test_expect_code 1 kontora check >out 2>err &&
 	shard=$(git ls-files data/client) &&
+	line=$(grep -n "^$C3," $shard | cut -d: -f1) &&
 	cat >expect <<-EOF &&
 	kontora.conf: company.ogrn: invalid control digit "1045004456230"
-	$shard: kpp: $C3: not a KPP (9 characters: 4 digits, 2 digits or letters A-Z, 3 digits) "12"
-	$shard: account: $C3: control key does not match the BIK (its last three digits) "40702810938000012346"
+	$shard:$line: kpp: not a KPP (9 characters: 4 digits, 2 digits or letters A-Z, 3 digits) "12"
+	$shard:$line: account: control key does not match the BIK (its last three digits) "40702810938000012346"
 	EOF
 	test_cmp expect out &&
 	echo "kontora: 3 problems" >expect && test_cmp expect err &&

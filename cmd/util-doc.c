@@ -76,10 +76,11 @@ static int doc_new(int argc, char **argv, struct kt_books *b, const struct doc_k
 	char subject[128], *copy = strdup(id);
 	if (!copy)
 		die("out of memory");
-	snprintf(subject, sizeof subject, "%s %s: new draft, %zu line%s", k->type, id,
-	         spec.from ? (size_t)0 : spec.nlines, spec.nlines == 1 ? "" : "s");
 	if (spec.from)
 		snprintf(subject, sizeof subject, "%s %s: new draft from proposal %s", k->type, id, spec.from);
+	else
+		snprintf(subject, sizeof subject, "%s %s: new draft, %zu line%s", k->type, id,
+		         spec.nlines, spec.nlines == 1 ? "" : "s");
 	change_finish(ch, dry, subject, NULL);
 	if (!dry)
 		printf("%s\n", copy);

@@ -378,7 +378,43 @@ int kt_change_edit(struct kt_change *c, const struct kt_schema *s,
 	return change_set(c, s, id, names, values, n, 1, err);
 }
 
-/* Removes a record.  See kontora.h. */
+/* The parts of a record being removed, as index_sql() gives them. */
+struct parts {
+	struct kt_change *c;
+	const struct kt_schema *s;
+	struct kt_error *err;
+};
+
+/* Removes one part (a row: its id).  Returns 0 or an error. */
+static int remove_part(void *arg, size_t ncols, const struct kt_column *cols, char *const *v)
+{
+	struct parts *p = arg;
+
+	return v ? kt_change_remove(p->c, p->s, v[0], 1, p->err) : 0;
+}
+
+/* Removes, in c, the records that are part of id ("part-of" in
+ * kontora-schema(5)): a document's lines go with it.  Returns 0 or an
+ * error. */
+static int remove_parts(struct kt_change *c, const char *id, struct kt_error *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < c->b->types.n; i++) {
+		const struct kt_schema *t = c->b->types.v[i];
+		struct parts p = { c, t, err };
+		const struct kt_param param = { "id", id };
+		char sql[256];
+		if (!t->part_of)
+			continue;
+		snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE \"%s\" = :id", t->name, t->part_of);
+		rc = index_sql(c->b->index, sql, &param, 1, remove_part, &p, err);
+	}
+	return rc;
+}
+
+/* Removes a record, and the records that are part of it.  See
+ * kontora.h. */
 int kt_change_remove(struct kt_change *c, const struct kt_schema *s,
                      const char *id, int force, struct kt_error *err)
 {
@@ -416,10 +452,12 @@ int kt_change_remove(struct kt_change *c, const struct kt_schema *s,
 	o->old = old;
 	if (!(o->path = shard_path(s, kt_record_get(old, "created"), id))) {
 		rc = index_shard_of(c->b->index, s, id, &o->path, err);
-		if (rc)
+		if (rc) {
 			ops_drop_last(&c->ops);
+			return rc;
+		}
 	}
-	return rc;
+	return remove_parts(c, id, err);
 }
 
 /* Keys whose values kontora itself reads, and what they may be. */

@@ -181,6 +181,16 @@ test_expect_success '--dry-run writes nothing' '
 	test "$(test_csv_get $I status <out)" = draft
 '
 
+test_expect_success 'removing a draft removes its lines in the same commit' '
+	I=$(kontora invoice new --client $C --line $G1:1 --line $G2:2) &&
+	before=$(test_commits) &&
+	kontora invoice rm $I >out &&
+	test $(test_commits) = $((before + 1)) &&
+	kontora doc_line list --where document=$I -f csv >lines &&
+	test_line_count = 1 lines &&
+	test_clean
+'
+
 # refused CODE MESSAGE COMMAND...: the command exits CODE with MESSAGE on
 # stderr and commits nothing.
 refused () {

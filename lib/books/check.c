@@ -719,19 +719,32 @@ static int check_unique(struct check *c, const struct shard *sh,
 	return rc;
 }
 
-/* Remembers that value v of ref field f of row r must exist, for
- * check_refs().  Returns 0 or KT_EDB. */
+/* Remembers that value v of field f of row r, a reference to a record of
+ * type, must exist, for check_refs().  Returns 0 or KT_EDB. */
 static int add_ref(struct check *c, const struct shard *sh,
                    const struct kt_csv_row *r, const struct kt_field *f,
-                   const char *v)
+                   const char *type, const char *v)
 {
-	const struct kt_schema *t = types_find(c->types, f->arg);
-	const char *need = make_key(&c->key, t && t->key ? 'k' : 'i', f->arg, "", v);
-	const char *unless = make_key(&c->key2, 'x', f->arg, "", "");
+	const struct kt_schema *t = types_find(c->types, type);
+	const char *need = make_key(&c->key, t && t->key ? 'k' : 'i', type, "", v);
+	const char *unless = make_key(&c->key2, 'x', type, "", "");
 
 	if (!need || !unless)
 		return KT_ENOMEM;
-	return seen_ref(c->seen, sh->file_id, r->line, f->name, f->arg, v, need, unless, c->err);
+	return seen_ref(c->seen, sh->file_id, r->line, f->name, type, v, need, unless, c->err);
+}
+
+/* Remembers that the record the text field f (the type's part-of) names
+ * by its id must exist, or reports an id of no type.  Returns 0 or an
+ * error. */
+static int add_whole(struct check *c, const struct shard *sh,
+                     const struct kt_csv_row *r, const struct kt_field *f, const char *v)
+{
+	const struct kt_schema *t = types_by_prefix(c->types, v[0]);
+
+	if (!t)
+		return problem(c, sh->file, r->line, f->name, "\"%s\" is the id of no type of these books", v);
+	return add_ref(c, sh, r, f, t->name, v);
 }
 
 /* Checks what non-empty stored value v of field f needs beyond its form:
@@ -752,7 +765,9 @@ static int check_links(struct check *c, const struct shard *sh,
 		rc = rc < 0 ? rc : 0;
 	}
 	if (!rc && f->type == KT_REF)
-		rc = add_ref(c, sh, r, f, v);
+		rc = add_ref(c, sh, r, f, f->arg, v);
+	else if (!rc && f->type == KT_TEXT && sh->s->part_of && !strcmp(sh->s->part_of, f->name))
+		rc = add_whole(c, sh, r, f, v);
 	return rc;
 }
 

@@ -69,12 +69,14 @@ int strmap_put(struct strmap *m, const char *key, size_t val)
 	return 0;
 }
 
-/* Frees the keys and tables of m (not m). */
+/* Frees the keys and tables of m (not m), which is empty after. */
 void strmap_free(struct strmap *m)
 {
 	for (size_t i = 0; i < m->cap; i++)
 		free(m->keys[i]);
 	free(m->keys);
 	free(m->vals);
+	/* Empty after, as util.h says, so that m may be filled again. */
+	memset(m, 0, sizeof *m);
 }
 

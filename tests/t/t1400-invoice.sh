@@ -249,21 +249,37 @@ test_expect_success 'issue refuses a broken company requisite, and names each' '
 
 test_expect_success 'check reports bad requisites of clients and of the company' '
 	C3=$(kontora client add --name Кривой --kpp 12 --bik 044525225 --account 40702810938000012346) &&
+	C4=$(KONTORA_NOW=2026-12-02T10:00:00Z kontora client add --name Другой --ogrn 1027700132194) &&
 	git config -f kontora.conf company.ogrn 1045004456230 &&
 	git commit -q -m "bad ogrn" kontora.conf &&
 	test_expect_code 1 kontora check >out 2>err &&
-	shard=$(git ls-files data/client) &&
+	shard=data/client/2026-11.csv &&
 	line=$(grep -n "^$C3," $shard | cut -d: -f1) &&
 	cat >expect <<-EOF &&
 	kontora.conf: company.ogrn: invalid control digit "1045004456230"
 	$shard:$line: kpp: not a KPP (9 characters: 4 digits, 2 digits or letters A-Z, 3 digits) "12"
 	$shard:$line: account: control key does not match the BIK (its last three digits) "40702810938000012346"
+	data/client/2026-12.csv:2: ogrn: invalid control digit "1027700132194"
 	EOF
 	test_cmp expect out &&
-	echo "kontora: 3 problems" >expect && test_cmp expect err &&
-	kontora client rm $C3 &&
+	echo "kontora: 4 problems" >expect && test_cmp expect err &&
+	kontora client rm $C3 && kontora client rm $C4 &&
 	git config -f kontora.conf company.ogrn 1045004456232 &&
 	git commit -q -m "ogrn" kontora.conf &&
+	kontora check
+'
+
+test_expect_success 'check reports a line whose document is gone' '
+	I=$(kontora invoice new --client $C --line $G1:1) &&
+	shard=data/doc_line/2026-11.csv &&
+	line=$(grep -n ",$I," $shard | cut -d: -f1) &&
+	sed -i "s/,$I,/,IZZZZZZZ,/" $shard &&
+	git commit -q -m "hand edit" $shard &&
+	test_expect_code 1 kontora check >out 2>/dev/null &&
+	echo "$shard:$line: document: no invoice IZZZZZZZ" >expect &&
+	test_cmp expect out &&
+	sed -i "s/,IZZZZZZZ,/,$I,/" $shard &&
+	git commit -q -m "mended" $shard &&
 	kontora check
 '
 

@@ -130,6 +130,8 @@ const char *screen_value(enum kt_ftype t, const char *value, char buf[64])
 	}
 	if (t == KT_MONEY && !kt_money_parse(value, &k))
 		return kt_money_format(k, 1, buf);
+	if (t == KT_DECIMAL && !kt_decimal_parse(value, 3, &k))
+		return kt_decimal_format(k, 1, buf);
 	if (t == KT_BOOL)
 		return !strcmp(value, "true") ? "да" : !strcmp(value, "false") ? "нет" : value;
 	return value;
@@ -389,7 +391,8 @@ static void print_table(struct printer *p)
 		for (size_t c = 0; c < p->ncols; c++) {
 			const char *v = r ? p->cells[(r - 1) * p->ncols + c] : p->cols[c].label;
 			size_t pad = w[c] - kt_utf8_width(v);
-			int right = p->cols[c].type == KT_MONEY || p->cols[c].type == KT_INT;
+			int right = p->cols[c].type == KT_MONEY || p->cols[c].type == KT_INT ||
+			            p->cols[c].type == KT_DECIMAL;
 			int last = c + 1 == p->ncols;
 			int red = r && p->marked && p->marked[r - 1] && !strcmp(p->cols[c].name, p->mark_col);
 			fprintf(p->out, "%*s%s%s%s%*s%s", right ? (int)pad : 0, "", red ? "\033[31m" : "", v,

@@ -158,7 +158,7 @@ static void line_cells(const struct kt_document *d, size_t i, char cells[6][256]
 	const struct kt_document_line *l = &d->lines[i];
 	snprintf(cells[0], 256, "%zu", i + 1);
 	snprintf(cells[1], 256, "%s", l->name ? l->name : "");
-	kt_qty_format(l->qty_milli, 1, cells[2]);
+	kt_decimal_format(l->qty_milli, 1, cells[2]);
 	snprintf(cells[3], 256, "%s", l->unit ? l->unit : "");
 	snprintf(cells[4], 256, "%s", kt_money_format(l->price, 1, m));
 	snprintf(cells[5], 256, "%s", kt_money_format(l->sum, 1, m));

@@ -116,6 +116,11 @@ int kt_money_parse(const char *s, int64_t *kopecks);
  * Returns 0 or KT_EINVAL (junk, too many decimals, overflow). */
 int kt_decimal_parse(const char *s, int decimals, int64_t *out);
 
+/* Formats thousandths (what kt_decimal_parse() gives with 3) without
+ * trailing zeros: "1.5" when screen is 0 (the stored form of a decimal
+ * field), "1,5" when 1.  Returns out. */
+char *kt_decimal_format(int64_t milli, int screen, char out[32]);
+
 /* Formats kopecks.  With screen = 1: "1 234,50 ₽" (thin spaces are not
  * used: a plain U+00A0-free space, so terminals and grep agree); with
  * screen = 0: "1234.50", the form stored in CSV.  out must hold 40 bytes.
@@ -171,7 +176,8 @@ int kt_csv_add_row(struct kt_buf *b, char *const *fields, size_t n);
 
 enum kt_ftype {
 	KT_TEXT, KT_INT, KT_MONEY, KT_DATE, KT_DATETIME, KT_BOOL, KT_PHONE,
-	KT_EMAIL, KT_INN, KT_ENUM, KT_DICT, KT_REF, KT_LIST
+	KT_EMAIL, KT_INN, KT_ENUM, KT_DICT, KT_REF, KT_LIST,
+	KT_DECIMAL           /* up to three decimals; thousandths in the index */
 };
 
 struct kt_field {
@@ -1319,10 +1325,6 @@ int kt_contract_pdf(struct kt_books *b, char *const *names, char *const *values,
  * positive, zero and negative quantities are refused.  Returns 0 and
  * *milli, or KT_EINVAL with err naming the value. */
 int kt_qty_parse(const char *s, int positive, int64_t *milli, struct kt_error *err);
-
-/* Formats thousandths without trailing zeros: "1.5" when screen is 0 (the
- * stored form), "1,5" when 1.  Returns out. */
-char *kt_qty_format(int64_t milli, int screen, char out[32]);
 
 /* Puts into *sum qty × price in kopecks, rounded half up (half away from
  * zero below zero).  Returns 0, or KT_EINVAL beyond 10^13 roubles. */

@@ -148,7 +148,7 @@ static int add_lines(struct kt_change *c, const char *id, const struct kt_docume
 		pair(&p, "position", pos);
 		pair(&p, "product", l->product);
 		pair(&p, "name", l->name);
-		pair(&p, "qty", kt_qty_format(l->qty_milli, 0, qty));
+		pair(&p, "qty", kt_decimal_format(l->qty_milli, 0, qty));
 		pair(&p, "unit", l->unit);
 		pair_money(&p, "price", l->price);
 		pair(&p, "vat_rate", kt_vat_name(l->vat_rate));
@@ -278,9 +278,9 @@ static int line_sums(void *arg, size_t ncols, const struct kt_column *cols, char
 
 	if (!v)
 		return 0;
-	if (kt_qty_parse(v[1], 0, &l.qty_milli, err) || kt_vat_parse(v[3], &l.vat_rate) ||
-	    kt_line_sum(l.qty_milli, strtoll(v[2], NULL, 10), &l.sum))
-		return kt_error_set(err, KT_EINVAL, "doc_line %s: qty, price or vat_rate is wrong", v[0]);
+	l.qty_milli = strtoll(v[1], NULL, 10);   /* the index's thousandths */
+	if (kt_vat_parse(v[3], &l.vat_rate) || kt_line_sum(l.qty_milli, strtoll(v[2], NULL, 10), &l.sum))
+		return kt_error_set(err, KT_EINVAL, "doc_line %s: vat_rate \"%s\" is not 22, 10, 0 or none, or the sum is too large", v[0], v[3]);
 	l.vat = kt_vat_of(l.sum, l.vat_rate, d->vat_included);
 	kt_money_format(l.sum, 0, sum);
 	kt_money_format(l.vat, 0, vat);

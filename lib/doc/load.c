@@ -140,8 +140,8 @@ struct lines {
 	struct kt_error *err;
 };
 
-/* Adds one row of the lines query (position, product, name, qty, unit,
- * price in kopecks, vat_rate) to the document.  Returns 0 or an error. */
+/* Adds one row of the lines query (id, product, name, qty in
+ * thousandths, unit, price in kopecks, vat_rate) to the document.  Returns 0 or an error. */
 static int line_row(void *arg, size_t ncols, const struct kt_column *cols, char *const *v)
 {
 	struct lines *ls = arg;
@@ -164,8 +164,8 @@ static int line_row(void *arg, size_t ncols, const struct kt_column *cols, char 
 	l->unit = dup_filled(ls->labels && *v[4] ? kt_dict_label(ls->b, "unit", v[4]) : v[4], &oom);
 	if (oom)
 		return kt_error_set(ls->err, KT_ENOMEM, "out of memory");
-	if (kt_qty_parse(v[3], 0, &l->qty_milli, ls->err))
-		return kt_error_set(ls->err, KT_EINVAL, "doc_line %s: qty: %s", v[0], ls->err->msg);
+	/* The index holds qty in thousandths and price in kopecks. */
+	l->qty_milli = strtoll(v[3], NULL, 10);
 	l->price = strtoll(v[5], NULL, 10);
 	if (kt_vat_parse(v[6], &l->vat_rate))
 		return kt_error_set(ls->err, KT_EINVAL, "doc_line %s: vat_rate \"%s\" is not 22, 10, 0 or none",

@@ -186,6 +186,11 @@ static lxw_error write_cell(struct kt_xlsx *x, lxw_row_t row, lxw_col_t col,
 		*width = kt_utf8_width(kt_money_format(kopecks, 1, buf));
 		/* A double is what Excel stores; kopecks / 100 is as exact as it gets. */
 		return worksheet_write_number(x->ws, row, col, (double)kopecks / 100.0, x->money);
+	case KT_DECIMAL:
+		if (kt_decimal_parse(v, 3, &kopecks))
+			break;
+		*width = strlen(v);
+		return worksheet_write_number(x->ws, row, col, (double)kopecks / 1000.0, NULL);
 	case KT_INT:
 		if (!parse_int(v, &n))
 			break;

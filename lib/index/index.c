@@ -67,7 +67,7 @@ int field_searched(enum kt_ftype t)
 /* Returns the SQL column type for t. */
 static const char *sql_type(enum kt_ftype t)
 {
-	return t == KT_INT || t == KT_MONEY || t == KT_BOOL ? "INTEGER" : "TEXT";
+	return t == KT_INT || t == KT_MONEY || t == KT_BOOL || t == KT_DECIMAL ? "INTEGER" : "TEXT";
 }
 
 /* Returns 1 if lists filter on fields of f's kind often enough to index
@@ -200,11 +200,14 @@ static void bind_field(struct loader *l, long slot, const char *v, size_t len)
 	const struct kt_field *f = slot > 0 ? &l->s->fields[slot - 1] : NULL;
 	char num[48];
 	int64_t n;
-	if (f && (f->type == KT_MONEY || f->type == KT_INT || f->type == KT_BOOL) && len < sizeof num) {
+	if (f && (f->type == KT_MONEY || f->type == KT_INT || f->type == KT_BOOL ||
+	          f->type == KT_DECIMAL) && len < sizeof num) {
 		memcpy(num, v, len);
 		num[len] = '\0';
 		char *end;
 		if (f->type == KT_MONEY && !kt_money_parse(num, &n))
+			return (void)sqlite3_bind_int64(st, pos, n);
+		if (f->type == KT_DECIMAL && !kt_decimal_parse(num, 3, &n))
 			return (void)sqlite3_bind_int64(st, pos, n);
 		if (f->type == KT_INT && (n = strtoll(num, &end, 10), !*end))
 			return (void)sqlite3_bind_int64(st, pos, n);

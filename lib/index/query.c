@@ -21,6 +21,8 @@ static const char *column_text(sqlite3_stmt *st, int i, enum kt_ftype t, char ou
 		int64_t v = sqlite3_column_int64(st, i);
 		if (t == KT_MONEY)
 			return kt_money_format(v, 0, out);
+		if (t == KT_DECIMAL)
+			return kt_decimal_format(v, 0, out);
 		if (t == KT_BOOL)
 			return v ? "true" : "false";
 	}
@@ -66,10 +68,12 @@ static int cond_sql(const struct kt_schema *s, const struct index_cond *c, struc
 		                                         : " AND (\"%s\" IS NOT NULL AND \"%s\" != ?)",
 		                   name, name);
 	enum kt_ftype t = schema_column_type(s, name);
-	if (t == KT_MONEY || t == KT_INT || t == KT_BOOL) {
+	if (t == KT_MONEY || t == KT_INT || t == KT_BOOL || t == KT_DECIMAL) {
 		*is_num = 1;
 		if (t == KT_MONEY)
 			kt_money_parse(c->value, num);
+		else if (t == KT_DECIMAL)
+			kt_decimal_parse(c->value, 3, num);
 		else if (t == KT_BOOL)
 			*num = bool_value(c->value);
 		else

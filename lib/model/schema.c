@@ -16,7 +16,7 @@ static const char *const type_names[] = {
 	[KT_DATE] = "date", [KT_DATETIME] = "datetime", [KT_BOOL] = "bool",
 	[KT_PHONE] = "phone", [KT_EMAIL] = "email", [KT_INN] = "inn",
 	[KT_ENUM] = "enum", [KT_DICT] = "dict", [KT_REF] = "ref",
-	[KT_LIST] = "list",
+	[KT_LIST] = "list", [KT_DECIMAL] = "decimal",
 };
 
 static const char *const mode_names[] = {
@@ -473,6 +473,10 @@ static char *normalize(const struct kt_field *f, const char *v, struct kt_error 
 		if (kt_money_parse(v, &n))
 			break;
 		return strdup(kt_money_format(n, 0, buf));
+	case KT_DECIMAL:
+		if (kt_decimal_parse(v, 3, &n))
+			break;
+		return strdup(kt_decimal_format(n, 0, buf));
 	case KT_DATE:
 		if (!kt_date_valid(v))
 			break;

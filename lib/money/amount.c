@@ -22,24 +22,6 @@ int kt_qty_parse(const char *s, int positive, int64_t *milli, struct kt_error *e
 	return 0;
 }
 
-/* Formats a quantity: "1.5" (stored) or "1,5" (screen), no trailing
- * zeros.  Returns out. */
-char *kt_qty_format(int64_t milli, int screen, char out[32])
-{
-	uint64_t mag = milli < 0 ? (uint64_t)-(milli + 1) + 1 : (uint64_t)milli;
-	unsigned frac = (unsigned)(mag % 1000);
-	int n = snprintf(out, 32, "%s%llu", milli < 0 ? "-" : "", (unsigned long long)(mag / 1000));
-
-	if (frac) {
-		char dec[8];
-		int len = snprintf(dec, sizeof dec, "%03u", frac);
-		while (dec[len - 1] == '0')
-			dec[--len] = '\0';
-		snprintf(out + n, (size_t)(32 - n), "%c%s", screen ? ',' : '.', dec);
-	}
-	return out;
-}
-
 /* Returns num / den rounded half away from zero; den > 0. */
 static int64_t div_round(__int128 num, __int128 den)
 {

@@ -367,6 +367,23 @@ int kt_decimal_parse(const char *s, int decimals, int64_t *out)
 	return fixed_parse(s, decimals, 0, out);
 }
 
+/* Formats thousandths.  See kontora.h. */
+char *kt_decimal_format(int64_t milli, int screen, char out[32])
+{
+	uint64_t mag = milli < 0 ? (uint64_t)-(milli + 1) + 1 : (uint64_t)milli;
+	unsigned frac = (unsigned)(mag % 1000);
+	int n = snprintf(out, 32, "%s%llu", milli < 0 ? "-" : "", (unsigned long long)(mag / 1000));
+
+	if (frac) {
+		char dec[8];
+		int len = snprintf(dec, sizeof dec, "%03u", frac);
+		while (dec[len - 1] == '0')
+			dec[--len] = '\0';
+		snprintf(out + n, (size_t)(32 - n), "%c%s", screen ? ',' : '.', dec);
+	}
+	return out;
+}
+
 /* Formats kopecks into out: "-1 234,50 ₽" when screen, else "-1234.50".
  * Returns out. */
 char *kt_money_format(int64_t kopecks, int screen, char out[40])

@@ -181,6 +181,27 @@ test_expect_success '--dry-run writes nothing' '
 	test "$(test_csv_get $I status <out)" = draft
 '
 
+test_expect_success 'a draft'"'"'s line is edited as a decimal; issuing sums it anew' '
+	I=$(kontora invoice new --client $C --line $G2:1) &&
+	L=$(kontora doc_line list --where document=$I -f csv | sed -n 2p | cut -d, -f1) &&
+	before=$(git rev-parse HEAD) &&
+	test_expect_code 1 kontora doc_line edit $L --set qty=много 2>err &&
+	echo "kontora: error: doc_line qty: \"много\" is not a valid decimal" >expect &&
+	test_cmp expect err &&
+	test "$(git rev-parse HEAD)" = "$before" &&
+	kontora doc_line edit $L --set "qty=2,5" &&
+	kontora sql "select qty from doc_line where id = '"'"'$L'"'"'" -f csv >out &&
+	printf "qty\n2500\n" >expect && test_cmp expect out &&
+	kontora invoice issue $I >/dev/null &&
+	kontora doc_line list --where document=$I -f csv >out &&
+	# 2,5 × 333,33 = 833,325 -> 833,33; 22% in it: 150,27
+	test "$(test_csv_get $L qty <out)" = 2.5 &&
+	test "$(test_csv_get $L sum <out)" = 833.33 &&
+	test "$(test_csv_get $L vat <out)" = 150.27 &&
+	kontora invoice list -f csv --all >out &&
+	test "$(test_csv_get $I total <out)" = 833.33
+'
+
 test_expect_success 'removing a draft removes its lines in the same commit' '
 	I=$(kontora invoice new --client $C --line $G1:1 --line $G2:2) &&
 	before=$(test_commits) &&
@@ -285,8 +306,9 @@ test_expect_success 'check reports a line whose document is gone' '
 
 test_expect_success 'the lines sum with SQL' '
 	kontora sql "select count(*), sum(l.sum) from doc_line l join invoice i on l.document = i.id where i.status = '"'"'issued'"'"'" -f csv >out &&
-	# issued: № 2, КХ-2026-0003, КХ-2027-0001 (1 000,00 each) and the last (1 000,00)
-	printf "%s\n" "count(*),sum(l.sum)" "4,400000" >expect &&
+	# issued: № 2, КХ-2026-0003, КХ-2027-0001 and the one mended in the
+	# company test (1 000,00 each), and the one of 833,33
+	printf "%s\n" "count(*),sum(l.sum)" "5,483333" >expect &&
 	test_cmp expect out
 '
 

@@ -37,11 +37,11 @@ static void test_qty(void)
 	is_str(err.msg, "quantity \"-0,5\" must be more than zero", "the message names the value");
 	is_int(kt_qty_parse("-0,5", 0, &q, &err), 0, "a negative quantity when the caller allows it");
 	is_int(q, -500, "-0,5 is -500");
-	is_str(kt_qty_format(1500, 0, out), "1.5", "1500 stored as 1.5");
-	is_str(kt_qty_format(1500, 1, out), "1,5", "1500 on screen as 1,5");
-	is_str(kt_qty_format(10000, 0, out), "10", "10000 as 10");
-	is_str(kt_qty_format(1, 0, out), "0.001", "1 as 0.001");
-	is_str(kt_qty_format(2250, 0, out), "2.25", "2250 as 2.25");
+	is_str(kt_decimal_format(1500, 0, out), "1.5", "1500 stored as 1.5");
+	is_str(kt_decimal_format(1500, 1, out), "1,5", "1500 on screen as 1,5");
+	is_str(kt_decimal_format(10000, 0, out), "10", "10000 as 10");
+	is_str(kt_decimal_format(1, 0, out), "0.001", "1 as 0.001");
+	is_str(kt_decimal_format(2250, 0, out), "2.25", "2250 as 2.25");
 	is_int(kt_decimal_parse("1,5 ₽", 2, &q), KT_EINVAL, "a decimal takes no rouble sign");
 	is_int(kt_money_parse("1,5 ₽", &q), 0, "money still does");
 	is_int(q, 150, "1,5 ₽ is 150 kopecks");

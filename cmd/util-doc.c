@@ -27,7 +27,7 @@ static int doc_new(int argc, char **argv, struct kt_books *b, const struct doc_k
 		{ "client", required_argument, NULL, O_CLIENT },
 		{ "lead", required_argument, NULL, O_LEAD },
 		{ "line", required_argument, NULL, O_LINE },
-		{ "due", required_argument, NULL, O_DUE },
+		{ "due", required_argument, NULL, k->proposal ? 0 : O_DUE },
 		{ "vat", required_argument, NULL, O_VAT },
 		{ "from-proposal", required_argument, NULL, k->proposal ? 0 : O_FROM },
 		{ "valid-until", required_argument, NULL, k->proposal ? O_VALID : 0 },
@@ -36,6 +36,13 @@ static int doc_new(int argc, char **argv, struct kt_books *b, const struct doc_k
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	/* The options of the other kind of document (val 0) are none of
+	 * this one's, so that getopt names them as unknown. */
+	struct option own[sizeof opts / sizeof *opts];
+	size_t nown = 0;
+	for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
+		if (opts[i].val || !opts[i].name)
+			own[nown++] = opts[i];
 	struct kt_doc_spec spec = { 0 };
 	struct kt_change *ch;
 	struct kt_error err = { 0 };
@@ -46,7 +53,7 @@ static int doc_new(int argc, char **argv, struct kt_books *b, const struct doc_k
 	if (!lines)
 		die("out of memory");
 	spec.lines = lines;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+h", own, NULL)) != -1) {
 		switch (c) {
 		case O_CLIENT: spec.client = optarg; break;
 		case O_LEAD: spec.lead = optarg; break;

@@ -108,6 +108,10 @@ test_expect_success 'a proposal that is none, and usage' '
 	test_cmp expect err &&
 	test_expect_code 2 kontora proposal new --client $C --line $G1:1 --from-proposal x 2>err &&
 	test_expect_code 2 kontora proposal issue x 2>err &&
+	test_expect_code 2 kontora proposal new --client $C --line $G1:1 --due 2026-12-01 2>err &&
+	test_grep "^kontora: error: --due: unknown option" err &&
+	test_expect_code 2 kontora invoice new --client $C --line $G1:1 --terms x 2>err &&
+	test_grep "^kontora: error: --terms: unknown option" err &&
 	test "$(git rev-parse HEAD)" = "$before"
 '
 

@@ -254,7 +254,8 @@ int kt_doc_draft(struct kt_change *c, const char *type, const struct kt_doc_spec
 	return rc;
 }
 
-/* Puts into *n the greatest seq of type in year (0 for none). */
+/* Keeps the one value of a "select max(...)" row in the long at arg (left
+ * as it is for NULL: none yet).  Returns 0. */
 static int max_row(void *arg, size_t ncols, const struct kt_column *cols, char *const *v)
 {
 	if (v && *v[0])
@@ -262,9 +263,10 @@ static int max_row(void *arg, size_t ncols, const struct kt_column *cols, char *
 	return 0;
 }
 
-/* Brings the sums of the lines of document id up to their qty, price and
- * rate (a line edited in the draft), under the change.  Returns 0 or an
- * error. */
+/* Brings the sum and VAT of one line (a row: id, qty in thousandths,
+ * price in kopecks, rate) up to its qty, price and rate, which an edit of
+ * the draft may have changed; arg holds the change, the document and the
+ * error.  Returns 0 or an error. */
 static int line_sums(void *arg, size_t ncols, const struct kt_column *cols, char *const *v)
 {
 	void **a = arg;
@@ -287,6 +289,53 @@ static int line_sums(void *arg, size_t ncols, const struct kt_column *cols, char
 	return change_set(c, ls, v[0], names, values, 2, 0, err);
 }
 
+/* Gives the next number of type: today's local date into day, the
+ * greatest seq of the year plus one into seq, and that number written by
+ * TYPE.number-format into *number (caller frees).  Read under the
+ * change's lock, so that writers one after another never share one.
+ * Returns 0 or an error. */
+static int next_number(struct kt_books *b, const char *type, char day[11], char seq[24],
+                       char **number, struct kt_error *err)
+{
+	time_t now = kt_books_now(b);
+	struct tm tm;
+	char sql[128], key[64], year[5], *format = NULL;
+	long last = 0;
+	int rc;
+
+	localtime_r(&now, &tm);
+	strftime(day, 11, "%Y-%m-%d", &tm);
+	snprintf(year, sizeof year, "%.4s", day);
+	snprintf(sql, sizeof sql, "select max(seq) from %s where substr(date, 1, 4) = :year", type);
+	snprintf(key, sizeof key, "%s.number-format", type);
+	const struct kt_param yp = { "year", year };
+	if (!(rc = index_sql(b->index, sql, &yp, 1, max_row, &last, err)) &&
+	    !(rc = setting(b, key, &format, err)))
+		rc = kt_number_format(format, last + 1, tm.tm_year + 1900, number, err);
+	snprintf(seq, 24, "%ld", last + 1);
+	free(format);
+	return rc;
+}
+
+/* Writes d's number, seq, date and sums into the document id of type s
+ * and its lines' sums, in c.  Returns 0 or an error. */
+static int write_sums(struct kt_change *c, const struct kt_schema *s, const char *id,
+                      const struct kt_document *d, char *number, char *seq, char *day,
+                      struct kt_error *err)
+{
+	char sub[40], vat[40], total[40];
+	char *names[] = { "number", "seq", "date", "subtotal", "vat", "total" };
+	char *values[] = { number, seq, day, kt_money_format(d->subtotal, 0, sub),
+	                   kt_money_format(d->vat_total, 0, vat), kt_money_format(d->total, 0, total) };
+	const struct kt_param dp = { "doc", id };
+	void *arg[] = { c, (void *)d, err };
+	int rc = change_set(c, s, id, names, values, 6, 0, err);
+
+	return rc ? rc : index_sql(change_books(c)->index,
+	                           "select id, qty, price, vat_rate from doc_line where document = :doc",
+	                           &dp, 1, line_sums, arg, err);
+}
+
 /* Issues (sends) a document.  See kontora.h. */
 int kt_doc_issue(struct kt_change *c, const char *type, const char *typed, const char *transition,
                  char **number, struct kt_error *err)
@@ -295,8 +344,7 @@ int kt_doc_issue(struct kt_change *c, const char *type, const char *typed, const
 	const struct kt_schema *s = doc_schema(b, type, err);
 	struct kt_document *d = calloc(1, sizeof *d);
 	struct kt_record *r = NULL;
-	char *id = NULL, *format = NULL, key[128], day[11], year[5], seq[24];
-	long last = 0;
+	char *id = NULL, day[11], seq[24];
 	int rc = !s ? err->code : !d ? kt_error_set(err, KT_ENOMEM, "out of memory") : 0;
 
 	*number = NULL;
@@ -310,43 +358,14 @@ int kt_doc_issue(struct kt_change *c, const char *type, const char *typed, const
 		rc = kt_error_set(err, KT_EINVAL, "%s %s has no lines", type, id);
 	if (!rc)
 		rc = doc_requisites(d, !strcmp(type, "invoice"), err);
-	/* The number: the greatest of the year plus one, read under the
-	 * change's lock, so that writers one after another never share one. */
-	time_t now = kt_books_now(b);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(day, sizeof day, "%Y-%m-%d", &tm);
-	snprintf(year, sizeof year, "%.4s", day);
-	snprintf(key, sizeof key, "select max(seq) from %s where substr(date, 1, 4) = :year", type);
-	const struct kt_param yp = { "year", year };
-	if (!rc)
-		rc = index_sql(b->index, key, &yp, 1, max_row, &last, err);
-	snprintf(key, sizeof key, "%s.number-format", type);
-	if (!rc)
-		rc = setting(b, key, &format, err);
-	if (!rc)
-		rc = kt_number_format(format, last + 1, tm.tm_year + 1900, number, err);
-	if (!rc) {
-		char sub[40], vat[40], total[40];
-		char *names[] = { "number", "seq", "date", "subtotal", "vat", "total" };
-		char *values[] = { *number, seq, day, kt_money_format(d->subtotal, 0, sub),
-		                   kt_money_format(d->vat_total, 0, vat), kt_money_format(d->total, 0, total) };
-		snprintf(seq, sizeof seq, "%ld", last + 1);
-		rc = change_set(c, s, id, names, values, 6, 0, err);
-	}
-	if (!rc) {
-		void *arg[] = { c, d, err };
-		const struct kt_param dp = { "doc", id };
-		rc = index_sql(b->index, "select id, qty, price, vat_rate from doc_line where document = :doc",
-		               &dp, 1, line_sums, arg, err);
-	}
-	if (rc && *number) {
+	if (!rc && !(rc = next_number(b, type, day, seq, number, err)))
+		rc = write_sums(c, s, id, d, *number, seq, day, err);
+	if (rc) {
 		free(*number);
 		*number = NULL;
 	}
 	kt_record_free(r);
 	kt_document_free(d);
-	free(format);
 	free(id);
 	return rc;
 }

@@ -195,62 +195,69 @@ static int from_proposal(struct kt_books *b, const char *from, struct kt_record 
 	return rc;
 }
 
+/* Adds the document record of the draft d to c: its client (the full id
+ * cid, whose manager it gets) and the rest from spec or the proposal
+ * prop, with d's sums.  Returns 0 and *id (owned by c), or an error. */
+static int add_document(struct kt_change *c, const struct kt_schema *s, const struct kt_doc_spec *spec,
+                        const struct kt_record *prop, const char *cid, const struct kt_record *client,
+                        const char *mode, const struct kt_document *d, const char **id,
+                        struct kt_error *err)
+{
+	const char *manager = kt_record_get(client, "manager");
+	struct pairs p = { .s = s };
+	int rc;
+
+	pair(&p, "client", cid);
+	pair(&p, "lead", prop ? kt_record_get(prop, "lead") : spec->lead);
+	pair(&p, "proposal", prop ? kt_record_get(prop, "id") : NULL);
+	pair(&p, "due", spec->due);
+	pair(&p, "valid_until", spec->valid_until);
+	pair(&p, "terms", spec->terms);
+	pair(&p, "vat_mode", mode);
+	pair_money(&p, "subtotal", d->subtotal);
+	pair_money(&p, "vat", d->vat_total);
+	pair_money(&p, "total", d->total);
+	pair(&p, "manager", manager && *manager ? manager : NULL);
+	rc = p.oom ? kt_error_set(err, KT_ENOMEM, "out of memory")
+	           : kt_change_add(c, s, p.names, p.values, p.n, id, err);
+	pairs_free(&p);
+	return rc;
+}
+
 /* Makes a draft.  See kontora.h. */
 int kt_doc_draft(struct kt_change *c, const char *type, const struct kt_doc_spec *spec,
                  const char **id, struct kt_error *err)
 {
 	struct kt_books *b = change_books(c);
 	const struct kt_schema *s = doc_schema(b, type, err), *cs;
-	struct kt_document d = { 0 };
+	struct kt_document *d = calloc(1, sizeof *d);
 	struct kt_record *client = NULL, *prop = NULL;
-	struct pairs p = { .s = s };
 	const char *mode = "included";
 	char *cid = NULL;
-	int rate = 22, rc = s ? 0 : err->code;
+	int rate = 22, rc = !s ? err->code : !d ? kt_error_set(err, KT_ENOMEM, "out of memory") : 0;
 
 	if (!rc && spec->from) {
-		if (!(rc = from_proposal(b, spec->from, &prop, &d, err)) &&
+		if (!(rc = from_proposal(b, spec->from, &prop, d, err)) &&
 		    kt_record_get(prop, "vat_mode") && *kt_record_get(prop, "vat_mode"))
 			mode = kt_record_get(prop, "vat_mode");
 	} else if (!rc && !spec->client) {
 		rc = kt_error_set(err, KT_EINVAL, "no client: give --client ID");
 	} else if (!rc && !(rc = vat_setup(b, spec->vat, &rate, &mode, err))) {
-		rc = typed_lines(b, spec, rate, &d, err);
+		rc = typed_lines(b, spec, rate, d, err);
 	}
-	if (!rc && (rc = kt_resolve_id(b, "client", prop ? kt_record_get(prop, "client") : spec->client,
-	                               &cid, &cs, err)) == 0)
+	if (!rc && !(rc = kt_resolve_id(b, "client", prop ? kt_record_get(prop, "client") : spec->client,
+	                                &cid, &cs, err)))
 		rc = kt_record_read(b, cs, cid, &client, err);
-	d.vat_included = strcmp(mode, "on-top") != 0;
-	if (!rc && !(rc = kt_document_compute(&d, err))) {
-		const char *manager = kt_record_get(client, "manager");
-		pair(&p, "client", cid);
-		pair(&p, "lead", prop ? kt_record_get(prop, "lead") : spec->lead);
-		pair(&p, "proposal", prop ? kt_record_get(prop, "id") : NULL);
-		pair(&p, "due", spec->due);
-		pair(&p, "valid_until", spec->valid_until);
-		pair(&p, "terms", spec->terms);
-		pair(&p, "vat_mode", mode);
-		pair_money(&p, "subtotal", d.subtotal);
-		pair_money(&p, "vat", d.vat_total);
-		pair_money(&p, "total", d.total);
-		pair(&p, "manager", manager && *manager ? manager : NULL);
-		rc = p.oom ? kt_error_set(err, KT_ENOMEM, "out of memory")
-		           : kt_change_add(c, s, p.names, p.values, p.n, id, err);
+	if (!rc) {
+		d->vat_included = strcmp(mode, "on-top") != 0;
+		rc = kt_document_compute(d, err);
 	}
-	if (!rc)
-		rc = add_lines(c, *id, &d, err);
-	pairs_free(&p);
+	if (!rc && !(rc = add_document(c, s, spec, prop, cid, client, mode, d, id, err)))
+		rc = add_lines(c, *id, d, err);
 	kt_record_free(client);
 	kt_record_free(prop);
 	free(cid);
-	for (size_t i = 0; i < d.nlines; i++) {
-		free(d.lines[i].product);
-		free(d.lines[i].name);
-		free(d.lines[i].unit);
-	}
-	free(d.lines);
-	free(d.vats);
-	free(d.total_words);
+	kt_document_free(d);
 	return rc;
 }
 

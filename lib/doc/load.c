@@ -376,7 +376,8 @@ static void check_fn(void *arg, const char *field, const char *value, const char
 	for (char *p = key; !ck->id && *p; p++)
 		if (*p == '_')
 			*p = '-';
-	snprintf(text, sizeof text, "%s \"%s\"", msg, value);
+	snprintf(text, sizeof text, "%s%s%s%s \"%s\"", ck->id ? "client " : "", ck->id ? ck->id : "",
+	         ck->id ? ": " : "", msg, value);
 	if (ck->id)
 		strmap_get(&ck->lines, ck->id, &line);
 	ck->fn(ck->arg, ck->id ? ck->file : "kontora.conf", (long)line, key, text);

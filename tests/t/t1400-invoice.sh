@@ -278,9 +278,9 @@ test_expect_success 'check reports bad requisites of clients and of the company'
 	line=$(grep -n "^$C3," $shard | cut -d: -f1) &&
 	cat >expect <<-EOF &&
 	kontora.conf: company.ogrn: invalid control digit "1045004456230"
-	$shard:$line: kpp: not a KPP (9 characters: 4 digits, 2 digits or letters A-Z, 3 digits) "12"
-	$shard:$line: account: control key does not match the BIK (its last three digits) "40702810938000012346"
-	data/client/2026-12.csv:2: ogrn: invalid control digit "1027700132194"
+	$shard:$line: kpp: client $C3: not a KPP (9 characters: 4 digits, 2 digits or letters A-Z, 3 digits) "12"
+	$shard:$line: account: client $C3: control key does not match the BIK (its last three digits) "40702810938000012346"
+	data/client/2026-12.csv:2: ogrn: client $C4: invalid control digit "1027700132194"
 	EOF
 	test_cmp expect out &&
 	echo "kontora: 4 problems" >expect && test_cmp expect err &&

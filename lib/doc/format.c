@@ -2,7 +2,6 @@
  * format.c - money, quantities and dates as a Russian document prints
  * them.  Money stays in kopecks: no floating point here.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,17 +20,7 @@ char *doc_money(int64_t kopecks, char out[40])
 
 char *doc_qty(int64_t milli, char out[32])
 {
-	uint64_t mag = milli < 0 ? (uint64_t)-(milli + 1) + 1 : (uint64_t)milli;
-	unsigned frac = (unsigned)(mag % 1000);
-	int n = snprintf(out, 32, "%s%" PRIu64, milli < 0 ? "-" : "", mag / 1000);
-
-	if (frac) {
-		snprintf(out + n, 32 - (size_t)n, ",%03u", frac);
-		size_t len = strlen(out);
-		while (out[len - 1] == '0')
-			out[--len] = '\0';
-	}
-	return out;
+	return kt_decimal_format(milli, 1, out);
 }
 
 char *doc_date(const char *date, int form, char out[40])

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "doc/doc.h"
 #include "doc/records.h"
 #include "index/index.h"
 #include "util/util.h"
@@ -188,23 +189,15 @@ int doc_lines(struct kt_books *b, const char *id, int labels, struct kt_document
 	return index_sql(b->index, sql, &p, 1, line_row, &ls, err);
 }
 
-/* Returns a copy of the date YYYY-MM-DD as DD.MM.YYYY into out (11
- * bytes). */
-static char *date_ru(const char *iso, char out[11])
-{
-	snprintf(out, 11, "%.2s.%.2s.%.4s", iso + 8, iso + 5, iso);
-	return out;
-}
-
 /* Makes the payment purpose of an invoice: "Оплата по счету № N от
  * DD.MM.YYYY", then the VAT in it or "без НДС".  Returns 0 or
  * KT_ENOMEM. */
 static int make_purpose(struct kt_document *d, struct kt_error *err)
 {
 	struct kt_buf b = { 0 };
-	char day[11], money[40];
+	char day[40], money[40];
 	int rc = kt_buf_addf(&b, "Оплата по счету%s%s от %s", d->number ? " № " : "",
-	                     d->number ? d->number : "", date_ru(d->date, day));
+	                     d->number ? d->number : "", doc_date(d->date, 0, day));
 
 	if (d->vat_total)
 		rc |= kt_buf_addf(&b, ", в т.ч. НДС %s", kt_money_format(d->vat_total, 1, money));

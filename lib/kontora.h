@@ -1423,7 +1423,7 @@ int kt_doc_issue(struct kt_change *c, const char *type, const char *typed, const
 /* Reads the proposal or invoice with id (or a unique prefix) as it is
  * printed: supplier from company.*, buyer from its client, lines, VAT per
  * rate, totals, the amount in words and, for an invoice, the payment
- * purpose ("Оплата по счету № 7 от 23.11.2026, в т.ч. НДС 18,03 ₽").
+ * purpose ("Оплата по счету № 7 от 23.11.2026, в т.ч. НДС 18,03 руб.").
  * Returns 0 and *doc (kt_document_free()), or an error. */
 int kt_document_load(struct kt_books *b, const char *id, struct kt_document **doc,
                      struct kt_error *err);

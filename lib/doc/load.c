@@ -190,7 +190,8 @@ int doc_lines(struct kt_books *b, const char *id, int labels, struct kt_document
 }
 
 /* Makes the payment purpose of an invoice: "Оплата по счету № N от
- * DD.MM.YYYY", then the VAT in it or "без НДС".  Returns 0 or
+ * DD.MM.YYYY", then the VAT in it ("в т.ч. НДС 18,03 руб.") or "без
+ * НДС", as banks' forms write it.  Returns 0 or
  * KT_ENOMEM. */
 static int make_purpose(struct kt_document *d, struct kt_error *err)
 {
@@ -200,7 +201,7 @@ static int make_purpose(struct kt_document *d, struct kt_error *err)
 	                     d->number ? d->number : "", doc_date(d->date, 0, day));
 
 	if (d->vat_total)
-		rc |= kt_buf_addf(&b, ", в т.ч. НДС %s", kt_money_format(d->vat_total, 1, money));
+		rc |= kt_buf_addf(&b, ", в т.ч. НДС %s руб.", doc_money(d->vat_total, money));
 	else
 		rc |= kt_buf_adds(&b, ", без НДС");
 	if (rc) {

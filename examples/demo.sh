@@ -234,7 +234,7 @@ run kontora mail --to director@batiskaf.ru "$out/clients-attention.xlsx" ||
 say "A contract from the books' template, as PDF (templates/supply.contract)"
 KONTORA_USER=anna run kontora client edit "$short" --address '109028, г. Москва, Хохловский пер., д. 7' \
 	--ogrn 1027739019142 --bank 'АО «Альфа-Банк»' --bik 044525593 \
-	--corr-account 30101810200000000593 --account 40702810401300012345
+	--corr-account 30101810200000000593 --account 40702810801300012345
 run kontora contract templates
 KONTORA_USER=anna run kontora contract new --client "$short" --template supply --amount '250 000' \
 	--until 2027-12-31 --set payment_days=7 \

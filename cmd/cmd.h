@@ -125,10 +125,14 @@ void printer_abort(struct printer *p);
 void printer_mark_overdue(struct printer *p, const char *column, const char *done,
                           const char *today);
 
-/* Makes a printer of records of type s write dictionary ids as their
- * names or labels (kt_dict_label()) where it writes for people: terminal
- * tables and XLSX.  TSV, CSV and JSON keep ids.  Call before the first
- * row. */
+/* Makes a printer of records of type s write values as people read them
+ * (kt_value_label()) where it writes for people: on a terminal
+ * references as "Title (ID)", dictionary ids and workflow states by their
+ * names; in XLSX the same, a reference's title in its column and its id
+ * in a column of its own after it.  TSV, CSV and JSON keep stored forms
+ * and ids.  Call before the first row; call it again between rows whose
+ * records are of another type (the lab's lists mix two) with columns of
+ * the same names. */
 void printer_names(struct printer *p, struct kt_books *b, const struct kt_schema *s);
 
 /* Marks unprocessed rows of a table or TSV: "★ " before

@@ -403,10 +403,11 @@ static void print_requests(struct kt_books *b, const char *where, const char *st
                            int queue, enum out_format fmt)
 {
 	static const struct kt_column cols[] = {
-		{ "id", KT_TEXT, NULL }, { "kind", KT_TEXT, NULL }, { "status", KT_ENUM, NULL },
-		{ "urgent", KT_BOOL, NULL }, { "due", KT_DATE, NULL }, { "overdue", KT_BOOL, NULL },
-		{ "client", KT_REF, NULL }, { "product", KT_REF, NULL }, { "manager", KT_REF, NULL },
-		{ "cost", KT_MONEY, NULL }, { "created", KT_DATETIME, NULL },
+		{ "id", KT_TEXT, "Код" }, { "kind", KT_TEXT, "Вид" }, { "status", KT_ENUM, "Статус" },
+		{ "urgent", KT_BOOL, "Срочно" }, { "due", KT_DATE, "Срок" },
+		{ "overdue", KT_BOOL, "Просрочена" }, { "client", KT_REF, "Клиент" },
+		{ "product", KT_REF, "Продукт" }, { "manager", KT_REF, "Менеджер" },
+		{ "cost", KT_MONEY, "Себестоимость" }, { "created", KT_DATETIME, "Создан" },
 	};
 	enum { NCOLS = sizeof cols / sizeof *cols };
 	struct rows rows[2] = { { 0 } };
@@ -449,6 +450,7 @@ static void print_requests(struct kt_books *b, const char *where, const char *st
 			values[c] = cell(r, items[i].i, cols[c].name);
 		values[1] = items[i].kind->word;
 		values[5] = items[i].open && *due && strcmp(due, today) < 0 ? "true" : "false";
+		printer_names(p, b, lab_type(b, items[i].kind->type));
 		printer_row(p, NCOLS, cols, (char *const *)values);
 	}
 	printer_end(p);

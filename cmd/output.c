@@ -32,11 +32,18 @@ struct printer {
 	char mark_today[11];
 	char *marked;          /* per kept row: its date cell is red */
 	size_t marked_cap;
-	/* Dictionary names for people (printer_names()): terminal tables, XLSX. */
+	/* Names for people (printer_names()): terminal tables, XLSX. */
 	struct kt_books *books;
 	const struct kt_schema *schema;
-	const char **dicts;    /* per column: its dictionary, or NULL */
-	char **named;          /* a row with names for ids (XLSX) */
+	const struct kt_field **fields;  /* per column: its field, or NULL */
+	const struct kt_schema *fields_of; /* the schema fields are of */
+	struct kt_column *xcols;         /* XLSX: the columns, a reference's id after it */
+	struct kt_buf xlabels;           /* XLSX: the labels of the id columns */
+	size_t nxcols;
+	struct kt_buf *named;            /* XLSX: the titles of a row's references */
+	char **named_v;                  /* XLSX: a row as written */
+	size_t nnamed;
+	struct kt_buf label;             /* a table's cell as shown */
 	/* The ★ of unprocessed rows (printer_mark_unprocessed()): tables and
 	 * TSV; the row as printed, with the mark and without a hidden flag. */
 	char *star_flag, *star_col;
@@ -258,8 +265,9 @@ static void keep(struct printer *p, size_t ncols, const struct kt_column *cols,
 			die("out of memory");
 	}
 	for (size_t i = 0; i < ncols; i++) {
-		const char *shown = p->dicts && p->dicts[i] ? kt_dict_label(p->books, p->dicts[i], values[i])
-		                                            : values[i];
+		const char *shown = p->fields ? kt_value_label(p->books, p->schema, p->fields[i], values[i],
+		                                               KT_REF_WITH_ID, &p->label)
+		                              : values[i];
 		char *v = strdup(screen_value(cols[i].type, shown, buf));
 		if (!v)
 			die("out of memory");
@@ -278,35 +286,70 @@ static void keep(struct printer *p, size_t ncols, const struct kt_column *cols,
 	}
 }
 
+/* See cmd.h. */
 void printer_names(struct printer *p, struct kt_books *b, const struct kt_schema *s)
 {
 	p->books = b;
 	p->schema = s;
 }
 
-/* Notes which columns hold dictionary ids, for printer_names(). */
-static void find_dicts(struct printer *p, size_t ncols, const struct kt_column *cols)
+/* Notes the field of each column in p->schema, for printer_names(); at
+ * the header (header 1), for XLSX, makes the columns of the workbook: a
+ * reference's column holds the title of the record it names, and a
+ * column of its own after it the id. */
+static void find_fields(struct printer *p, size_t ncols, const struct kt_column *cols, int header)
 {
-	free(p->dicts);
-	if (!(p->dicts = calloc(ncols ? ncols : 1, sizeof *p->dicts)))
+	free(p->fields);
+	if (!(p->fields = calloc(ncols ? ncols : 1, sizeof *p->fields)))
 		die("out of memory");
-	for (size_t i = 0; i < ncols; i++) {
-		const struct kt_field *f = kt_schema_field(p->schema, cols[i].name);
-		p->dicts[i] = f && f->type == KT_DICT ? f->arg : NULL;
+	p->fields_of = p->schema;
+	for (size_t i = 0; i < ncols; i++)
+		p->fields[i] = kt_schema_field(p->schema, cols[i].name);
+	if (!header)
+		return;
+	/* The labels of the id columns, "Клиент (код)", one after another. */
+	kt_buf_free(&p->xlabels);
+	for (size_t i = 0; i < ncols; i++)
+		if (p->fields[i] && p->fields[i]->type == KT_REF &&
+		    (kt_buf_addf(&p->xlabels, "%s (код)", cols[i].label) || kt_buf_addc(&p->xlabels, 0)))
+			die("out of memory");
+	free(p->xcols);
+	if (!(p->xcols = calloc(2 * ncols + 1, sizeof *p->xcols)))
+		die("out of memory");
+	p->nxcols = 0;
+	for (size_t i = 0, at = 0; i < ncols; i++) {
+		p->xcols[p->nxcols++] = cols[i];
+		if (p->fields[i] && p->fields[i]->type == KT_REF) {
+			p->xcols[p->nxcols++] = (struct kt_column){ cols[i].name, KT_TEXT, p->xlabels.data + at };
+			at += strlen(p->xlabels.data + at) + 1;
+		}
 	}
 }
 
-/* Returns values with dictionary ids replaced by their names (an array
- * owned by p, valid until the next row). */
+/* Returns values as people read them in a workbook (an array owned by p,
+ * valid until the next row): names for dictionary ids and states, titles
+ * for references followed by their ids. */
 static char *const *named(struct printer *p, size_t ncols, char *const *values)
 {
-	if (!p->dicts)
+	if (!p->fields)
 		return values;
-	if (!(p->named = realloc(p->named, (ncols ? ncols : 1) * sizeof *p->named)))
+	for (size_t i = 0; i < p->nnamed; i++)
+		kt_buf_free(&p->named[i]);
+	if (!(p->named = realloc(p->named, (p->nxcols ? p->nxcols : 1) * sizeof *p->named)) ||
+	    !(p->named_v = realloc(p->named_v, (p->nxcols ? p->nxcols : 1) * sizeof *p->named_v)))
 		die("out of memory");
-	for (size_t i = 0; i < ncols; i++)
-		p->named[i] = p->dicts[i] ? (char *)kt_dict_label(p->books, p->dicts[i], values[i]) : values[i];
-	return p->named;
+	p->nnamed = 0;
+	for (size_t i = 0; i < ncols; i++) {
+		struct kt_buf *buf = &p->named[p->nnamed];
+		*buf = (struct kt_buf){ 0 };
+		p->named_v[p->nnamed++] = (char *)kt_value_label(p->books, p->schema, p->fields[i],
+		                                                 values[i], KT_REF_TITLE, buf);
+		if (p->fields[i] && p->fields[i]->type == KT_REF) {
+			p->named[p->nnamed] = (struct kt_buf){ 0 };
+			p->named_v[p->nnamed++] = values[i];
+		}
+	}
+	return p->named_v;
 }
 
 int printer_row(void *arg, size_t ncols, const struct kt_column *cols,
@@ -319,10 +362,12 @@ int printer_row(void *arg, size_t ncols, const struct kt_column *cols,
 		open_file(p);
 	if (p->star_flag && (p->fmt == OUT_TABLE || p->fmt == OUT_TSV))
 		star_row(p, &ncols, &cols, &values);
-	if (!values && p->schema)
-		find_dicts(p, ncols, cols);
+	if (p->schema && (!values || p->fields_of != p->schema))
+		find_fields(p, ncols, cols, !values);
 	if (p->fmt == OUT_XLSX) {
-		if (kt_xlsx_row(p->xlsx, ncols, cols, values ? named(p, ncols, values) : NULL)) {
+		size_t xn = p->fields ? p->nxcols : ncols;
+		if (kt_xlsx_row(p->xlsx, xn, p->fields ? p->xcols : cols,
+		                values ? named(p, ncols, values) : NULL)) {
 			struct kt_error err = { 0 };
 			kt_xlsx_close(p->xlsx, &err);   /* writes nothing after an error */
 			p->xlsx = NULL;
@@ -412,8 +457,14 @@ static void printer_free(struct printer *p)
 	free(p->marked);
 	free(p->mark_col);
 	free(p->mark_done);
-	free(p->dicts);
+	free(p->fields);
+	free(p->xcols);
+	kt_buf_free(&p->xlabels);
+	for (size_t i = 0; i < p->nnamed; i++)
+		kt_buf_free(&p->named[i]);
 	free(p->named);
+	free(p->named_v);
+	kt_buf_free(&p->label);
 	free(p->star_flag);
 	free(p->star_col);
 	free(p->star_cols);

@@ -29,40 +29,23 @@ struct card {
 	struct rows lab[2];
 	const char *state;         /* the field holding a lead's state */
 	int64_t total_ordered;
-	struct rows dicts[8];      /* dictionaries shown by name, loaded when needed */
-	const char *dict_names[8];
+	struct kt_buf shown[4];    /* shown(): values as people read them */
+	size_t next_shown;
 };
 
 /* The lab's request types, shown on the card once the books have them. */
 static const char *const lab_types[2] = { "calc_request", "sample_request" };
 
-/* Returns the name of entry id of dictionary dict, or id itself. */
-static const char *dict_name(struct card *c, const char *dict, const char *id)
+/* Returns a value of field f of type s as people read it
+ * (kt_value_label(): references by title, dictionary entries by name,
+ * states by label; then money, dates and bools as screen_value() shows
+ * them), in buf or c's ring of buffers: valid for the next three calls. */
+static const char *shown(struct card *c, const struct kt_schema *s, const struct kt_field *f,
+                         const char *v, char buf[64])
 {
-	size_t k = 0;
-	struct kt_error err = { 0 };
+	struct kt_buf *ring = &c->shown[c->next_shown++ % 4];
 
-	while (k < 8 && c->dict_names[k] && strcmp(c->dict_names[k], dict))
-		k++;
-	if (k == 8 || !*id)
-		return id;
-	if (!c->dict_names[k]) {
-		c->dict_names[k] = dict;
-		if (kt_dict_list(c->b, dict, rows_add, &c->dicts[k], &err) && err.code != KT_ENOTFOUND)
-			die_err(&err);
-	}
-	for (size_t i = 0; i < c->dicts[k].n; i++)
-		if (!strcmp(cell(&c->dicts[k], i, "id"), id))
-			return cell(&c->dicts[k], i, "name");
-	return id;
-}
-
-/* Returns a value of field f as people read it: dictionary entries by
- * name, money, dates and bools as screen_value() shows them. */
-static const char *shown(struct card *c, const struct kt_field *f, const char *v, char buf[64])
-{
-	if (f && f->type == KT_DICT)
-		return dict_name(c, f->arg, v);
+	v = kt_value_label(c->b, s, f, v, KT_REF_WITH_ID, ring);
 	return screen_value(f ? f->type : KT_TEXT, v, buf);
 }
 
@@ -259,7 +242,7 @@ static void card_read(struct card *c)
 	}
 }
 
-/* Frees what card_read() and dict_name() gathered (not the record). */
+/* Frees what card_read() and shown() gathered (not the record). */
 static void card_free(struct card *c)
 {
 	struct rows *all[] = { &c->manager, &c->contacts, &c->leads, &c->tasks, &c->activities,
@@ -267,8 +250,8 @@ static void card_free(struct card *c)
 
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
 		rows_free(all[i]);
-	for (size_t i = 0; i < 8; i++)
-		rows_free(&c->dicts[i]);
+	for (size_t i = 0; i < 4; i++)
+		kt_buf_free(&c->shown[i]);
 }
 
 /* The client's fields of the sample recipient block and the manager: the
@@ -387,7 +370,7 @@ static void print_fields(struct card *c, int sample, const char *title)
 		if (!v || !*v)
 			continue;
 		snprintf(lab, sizeof lab, "%s:", f->label ? f->label : f->name);
-		const char *cells[] = { lab, shown(c, f, v, buf) };
+		const char *cells[] = { lab, shown(c, c->s, f, v, buf) };
 		grid_row(&g, 2, cells);
 	}
 	free(fields);
@@ -443,9 +426,9 @@ static void print_leads(struct card *c, int closed)
 		const char *cells[] = {
 			cell(&c->leads, i, "id"),
 			*title ? title : cell(&c->leads, i, "name"),
-			shown(c, state, cell(&c->leads, i, c->state), sbuf),
+			shown(c, ls, state, cell(&c->leads, i, c->state), sbuf),
 			screen_value(KT_MONEY, cell(&c->leads, i, "amount"), buf),
-			closed ? shown(c, reason, cell(&c->leads, i, "lost_reason"), rbuf) : NULL,
+			closed ? shown(c, ls, reason, cell(&c->leads, i, "lost_reason"), rbuf) : NULL,
 		};
 		grid_row(&g, 5, cells);
 	}
@@ -477,7 +460,7 @@ static void print_related(struct card *c, const char *title)
 	}
 	for (size_t i = 0; i < c->activities.n; i++) {
 		const char *cells[] = { screen_value(KT_DATETIME, when(&c->activities, i), at),
-		                        shown(c, kind, cell(&c->activities, i, "kind"), buf),
+		                        shown(c, as, kind, cell(&c->activities, i, "kind"), buf),
 		                        cell(&c->activities, i, "text"), cell(&c->activities, i, "author"),
 		                        on_what(c, cell(&c->activities, i, "on"), on) };
 		grid_row(&g, 5, cells);
@@ -502,11 +485,12 @@ static void print_related(struct card *c, const char *title)
 static void print_lab(struct card *c)
 {
 	struct grid g = { 0 };
-	char marks[64], cost[40];
+	char marks[64], cost[40], sbuf[64], pbuf[64];
 
 	for (size_t k = 0; k < 2; k++) {
 		const struct kt_schema *ls = kt_books_type(c->b, lab_types[k]);
 		const struct kt_flow *f = kt_books_flow(c->b, lab_types[k]);
+		const char *state = f ? f->field : "status";
 		for (size_t i = 0; i < c->lab[k].n; i++) {
 			int64_t kop;
 			int urgent = !strcmp(cell(&c->lab[k], i, "urgent"), "true");
@@ -515,8 +499,10 @@ static void print_lab(struct card *c)
 			         urgent && late ? ", " : "", late ? "просрочена" : "");
 			const char *cv = cell(&c->lab[k], i, "cost");
 			const char *cells[] = { ls->label ? ls->label : ls->name, cell(&c->lab[k], i, "id"),
-			                        cell(&c->lab[k], i, f ? f->field : "status"),
-			                        cell(&c->lab[k], i, "product"), cell(&c->lab[k], i, "due"), marks,
+			                        shown(c, ls, kt_schema_field(ls, state), cell(&c->lab[k], i, state), sbuf),
+			                        shown(c, ls, kt_schema_field(ls, "product"), cell(&c->lab[k], i, "product"),
+			                              pbuf),
+			                        cell(&c->lab[k], i, "due"), marks,
 			                        *cv && !kt_money_parse(cv, &kop) ? kt_money_format(kop, 1, cost) : "",
 			                        cell(&c->lab[k], i, "lab_comment") };
 			grid_row(&g, 8, cells);

@@ -342,14 +342,15 @@ static int record_show(int argc, char **argv, struct kt_books *b, const struct k
 		kt_record_free(r);
 		return 0;
 	}
-	/* On a terminal, for people: labels and dictionary names. */
+	/* On a terminal, for people: labels, names for ids, states' labels. */
 	int people = !json && isatty(fileno(stdout));
 	json_t *object = json ? json_or_die(json_object()) : NULL;
+	struct kt_buf shown = { 0 };
 	for (size_t i = 0; i < r->n; i++) {
 		const struct kt_field *f = kt_schema_field(s, r->names[i]);
-		const char *name = people && f && f->label ? f->label : r->names[i];
-		const char *v = people && f && f->type == KT_DICT ? kt_dict_label(b, f->arg, r->values[i])
-		                                                   : r->values[i];
+		const char *name = people ? kt_schema_label(s, r->names[i]) : r->names[i];
+		const char *v = people ? kt_value_label(b, s, f, r->values[i], KT_REF_WITH_ID, &shown)
+		                       : r->values[i];
 		char buf[64];
 		if (json) {
 			json_set(object, r->names[i], json_field(f ? f->type : KT_TEXT, r->values[i]));
@@ -358,6 +359,7 @@ static int record_show(int argc, char **argv, struct kt_books *b, const struct k
 			printf("%s: %s\n", name, screen_value(t, v, buf));
 		}
 	}
+	kt_buf_free(&shown);
 	if (json) {
 		json_print(stdout, object, ", ");
 		fputc('\n', stdout);

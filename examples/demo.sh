@@ -212,6 +212,21 @@ KONTORA_USER=anna run kontora lab sample deliver "$sample" --feedback 'Понр�
 run kontora log "$sample"
 KONTORA_USER=oleg run kontora lab list --all
 
+say "On a terminal: names, not ids (references by title, states by label)"
+# script(1) gives the commands a terminal, as a person has; piped they
+# print ids and stored forms for programs, as above.
+on_tty() {
+	printf '$ %s\n' "$*"
+	if script -qec true /dev/null </dev/null >/dev/null 2>&1; then
+		script -qec "$*" /dev/null </dev/null | tr -d '\r' | tee -a "$out/on-terminal.txt"
+	else
+		echo "(no pseudo-terminal here: script(1) cannot open one)"
+	fi
+}
+on_tty KONTORA_USER=oleg "$K" lab sample show "$sample"
+on_tty KONTORA_USER=oleg "$K" lab list --all
+on_tty "$K" client show "$short"
+
 say "Mail: the workbook to the director, as cron sends it every Monday (kontora-mail(1))"
 run kontora config mail.from
 printf 'Добрый день!\n\nВо вложении — клиенты, которым давно не звонили.\n' >"$out/mail-body.txt"

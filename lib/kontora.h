@@ -238,6 +238,11 @@ void kt_schema_free(struct kt_schema *s);
 /* Returns the field called name, or NULL. */
 const struct kt_field *kt_schema_field(const struct kt_schema *s, const char *name);
 
+/* Returns what people see for the column name of s: the field's label
+ * (else its name), "Код" for id, "Создан" for created, else name itself
+ * (owned by s, static, or name). */
+const char *kt_schema_label(const struct kt_schema *s, const char *name);
+
 /* Returns the name of a type ("text", "ref", ...). */
 const char *kt_ftype_name(enum kt_ftype t);
 
@@ -811,6 +816,23 @@ int kt_books_labels(struct kt_books *b, struct kt_error *err);
  * dicts/DICT.csv, else id itself.  The result is owned by b, or is id. */
 const char *kt_dict_label(struct kt_books *b, const char *dict, const char *id);
 
+/* What kt_value_label() writes for a reference. */
+enum kt_ref_form {
+	KT_REF_WITH_ID,      /* "Гель для стирки (GW3CZ2XB)": a terminal */
+	KT_REF_TITLE,        /* "Гель для стирки": a column of its own (XLSX) */
+};
+
+/* Returns what people see for value, stored in field f of a record: a
+ * reference as the title of the record it names (form says whether with
+ * its id; the id alone when that record is missing or hidden from the
+ * caller), a dictionary entry as kt_dict_label(), a workflow's state as
+ * its label (kt_flow_state_label()), any other value as it is.  The
+ * result is value, owned by b, or buf's text (buf is reset first; the
+ * caller frees it).  f NULL: value. */
+const char *kt_value_label(struct kt_books *b, const struct kt_schema *s,
+                           const struct kt_field *f, const char *value,
+                           enum kt_ref_form form, struct kt_buf *buf);
+
 /* ------------------------------------------------------------------ XLSX */
 
 /* An Excel workbook of one sheet being written, row by row (libxlsxwriter
@@ -901,6 +923,7 @@ struct kt_flow {
 	char *field;         /* the field holding the state, "stage" */
 	char **states;       /* in order; the first is where records start */
 	size_t nstates;
+	char **state_labels; /* per state: "label STATE TEXT", or NULL */
 	char **archive;      /* states whose records lists hide unless asked */
 	size_t narchive;
 	struct kt_transition *transitions;
@@ -929,6 +952,10 @@ void kt_flow_free(struct kt_flow *f);
 
 /* Returns 1 if state is one of f's states, else 0. */
 int kt_flow_is_state(const struct kt_flow *f, const char *state);
+
+/* Returns what people see for state of f: its "label" line's text, or
+ * state itself (owned by f, or state). */
+const char *kt_flow_state_label(const struct kt_flow *f, const char *state);
 
 /* Returns the transition of f called name, or NULL. */
 const struct kt_transition *kt_flow_transition(const struct kt_flow *f, const char *name);

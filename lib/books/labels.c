@@ -158,3 +158,47 @@ const char *kt_dict_label(struct kt_books *b, const char *dict, const char *id)
 			return d->names[i];
 	return id;
 }
+
+/* Returns the title of the record key names (its id, or its key such as
+ * an employee's login) in type t, with its id when form asks, in buf; or
+ * NULL when there is none or the caller may not see it. */
+static const char *ref_title(struct kt_books *b, const struct kt_schema *t, const char *key,
+                             enum kt_ref_form form, struct kt_buf *buf)
+{
+	const char *fields[] = { "id", t->title ? t->title : "id" };
+	char *v[2];
+	struct kt_error err = { 0 };
+	const char *shown = NULL;
+
+	if (index_get(b->index, t, t->key ? t->key : "id", key, fields, 2, v, &err) == 1 && v[0] &&
+	    v[1] && *v[1] && !access_record(b, t, v[0], ACCESS_READ, &err)) {
+		kt_buf_reset(buf);
+		if (!(form == KT_REF_WITH_ID ? kt_buf_addf(buf, "%s (%s)", v[1], key)
+		                             : kt_buf_adds(buf, v[1])))
+			shown = buf->data;
+	}
+	free(v[0]);
+	free(v[1]);
+	return shown;
+}
+
+/* Returns what people see for a value.  See kontora.h. */
+const char *kt_value_label(struct kt_books *b, const struct kt_schema *s,
+                           const struct kt_field *f, const char *value,
+                           enum kt_ref_form form, struct kt_buf *buf)
+{
+	const struct kt_flow *flow = s ? kt_books_flow(b, s->name) : NULL;
+	const struct kt_schema *t;
+	const char *shown;
+
+	if (!f || !*value)
+		return value;
+	if (f->type == KT_DICT)
+		return kt_dict_label(b, f->arg, value);
+	if (flow && !strcmp(flow->field, f->name))
+		return kt_flow_state_label(flow, value);
+	if (f->type == KT_REF && (t = types_find(&b->types, f->arg)) &&
+	    (shown = ref_title(b, t, value, form, buf)))
+		return shown;
+	return value;
+}

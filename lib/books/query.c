@@ -107,19 +107,18 @@ static size_t list_columns(const struct kt_schema *s, int all, const char *also,
 {
 	size_t n = 0;
 
-	cols[n++] = (struct kt_column){ "id", KT_TEXT, "id" };
+	cols[n++] = (struct kt_column){ "id", KT_TEXT, kt_schema_label(s, "id") };
 	if (all || !s->ncolumns) {
 		for (size_t i = 0; i < s->nfields; i++)
 			cols[n++] = (struct kt_column){ s->fields[i].name, s->fields[i].type,
 			                                s->fields[i].label ? s->fields[i].label : s->fields[i].name };
-		cols[n++] = (struct kt_column){ "created", KT_DATETIME, "created" };
+		cols[n++] = (struct kt_column){ "created", KT_DATETIME, kt_schema_label(s, "created") };
 		return n;
 	}
 	for (size_t i = 0; i < s->ncolumns; i++) {
-		const struct kt_field *f = kt_schema_field(s, s->columns[i]);
 		if (strcmp(s->columns[i], "id"))
 			cols[n++] = (struct kt_column){ s->columns[i], schema_column_type(s, s->columns[i]),
-			                                f && f->label ? f->label : s->columns[i] };
+			                                kt_schema_label(s, s->columns[i]) };
 	}
 	const struct kt_field *f = also ? kt_schema_field(s, also) : NULL;
 	for (size_t i = 0; f && i < n; i++)

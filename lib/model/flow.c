@@ -33,6 +33,15 @@ int kt_flow_is_state(const struct kt_flow *f, const char *state)
 	return strv_has(f->states, f->nstates, state);
 }
 
+/* Returns a state's label.  See kontora.h. */
+const char *kt_flow_state_label(const struct kt_flow *f, const char *state)
+{
+	for (size_t i = 0; f->state_labels && i < f->nstates; i++)
+		if (!strcmp(f->states[i], state))
+			return f->state_labels[i] ? f->state_labels[i] : state;
+	return state;
+}
+
 /* Returns the transition called name.  See kontora.h. */
 const struct kt_transition *kt_flow_transition(const struct kt_flow *f, const char *name)
 {
@@ -200,6 +209,28 @@ static int parse_freeze(struct parser *p, char **w, int n)
 	p->f->freeze_text = kt_buf_detach(&text);
 	p->f->freeze_line = p->line;
 	return 0;
+}
+
+/* "label STATE TEXT": what people see for a state.  Returns 0 or an
+ * error. */
+static int parse_label(struct parser *p, char **w, int n)
+{
+	size_t i;
+
+	if (n != 2)
+		return bad(p, "label needs a state and its text: label shipped \"отгружен\"");
+	int rc = need_state(p, "label", w[0]);
+	if (rc)
+		return rc;
+	if (!*w[1])
+		return bad(p, "label %s: the text is empty", w[0]);
+	if (!p->f->state_labels && !(p->f->state_labels = calloc(p->f->nstates, sizeof (char *))))
+		return oom(p);
+	for (i = 0; strcmp(p->f->states[i], w[0]); i++)
+		;
+	if (p->f->state_labels[i])
+		return bad(p, "label %s given twice", w[0]);
+	return (p->f->state_labels[i] = strdup(w[1])) ? 0 : oom(p);
 }
 
 /* Checks that role (given to what) is a value of the role field of the
@@ -521,7 +552,8 @@ static int parse_line(struct parser *p, char **w, int n)
 		return parse_flow(p, w, n);
 	}
 	if (strcmp(d, "field") && strcmp(d, "states") && strcmp(d, "archive") &&
-	    strcmp(d, "transition") && strcmp(d, "on") && strcmp(d, "edit") && strcmp(d, "freeze"))
+	    strcmp(d, "transition") && strcmp(d, "on") && strcmp(d, "edit") && strcmp(d, "freeze") &&
+	    strcmp(d, "label"))
 		return bad(p, "unknown directive \"%s\"", d);
 	if (!p->f->type)
 		return bad(p, "\"flow TYPE\" must come first");
@@ -537,6 +569,8 @@ static int parse_line(struct parser *p, char **w, int n)
 		return parse_edit(p, w, n);
 	if (!strcmp(d, "freeze"))
 		return parse_freeze(p, w, n);
+	if (!strcmp(d, "label"))
+		return parse_label(p, w, n);
 	return parse_on(p, w, n);
 }
 
@@ -619,6 +653,8 @@ void kt_flow_free(struct kt_flow *f)
 	free(f->transitions);
 	free(f->actions);
 	free(f->edits);
+	if (f->state_labels)
+		strv_free(f->state_labels, f->nstates);
 	strv_free(f->states, f->nstates);
 	strv_free(f->archive, f->narchive);
 	strv_free(f->frozen, f->nfrozen);

@@ -562,6 +562,16 @@ enum kt_ftype schema_column_type(const struct kt_schema *s, const char *name)
 	return f ? f->type : strcmp(name, "created") ? KT_TEXT : KT_DATETIME;
 }
 
+/* Returns what people see for a column.  See kontora.h. */
+const char *kt_schema_label(const struct kt_schema *s, const char *name)
+{
+	const struct kt_field *f = kt_schema_field(s, name);
+
+	if (f)
+		return f->label ? f->label : f->name;
+	return !strcmp(name, "id") ? "Код" : !strcmp(name, "created") ? "Создан" : name;
+}
+
 /* ---------------------------------------------------------------- types */
 
 /* Returns the schema called name.  See model.h. */

@@ -68,8 +68,9 @@ test_expect_success OPENPYXL 'client list -f xlsx -o: header, frozen, filtered, 
 	kontora client list -f csv | head -n 1 | tr , "\n" | wc -l >ncols &&
 	xlsx_check clients.xlsx "
 assert ws.title == \"client\", ws.title
-assert header[0] == \"id\" and header[1] == \"Название\" and header[-1] == \"created\", header
-assert len(header) == $(cat ncols), header
+assert header[0] == \"Код\" and header[1] == \"Название\" and header[-1] == \"Создан\", header
+assert len(header) == $(cat ncols) + 1, header
+assert header[header.index(\"Менеджер\") + 1] == \"Менеджер (код)\", header
 assert \"ИНН\" in header and \"Телефон\" in header, header
 assert ws.freeze_panes == \"A2\", ws.freeze_panes
 last = openpyxl.utils.get_column_letter(len(header))
@@ -101,8 +102,9 @@ assert amount[1] == 1234.5, amount
 i = header.index(\"Сумма\")
 assert \"0.00\" in ws.cell(3, i + 1).number_format, ws.cell(3, i + 1).number_format
 assert col(\"Обработан\") == [False, True], col(\"Обработан\")
-assert col(\"Клиент\")[1] == \"$C1\", col(\"Клиент\")
-created = col(\"created\")
+assert col(\"Клиент\")[1] == \"ООО «Ромашка»\", col(\"Клиент\")
+assert col(\"Клиент (код)\")[1] == \"$C1\", col(\"Клиент (код)\")
+created = col(\"Создан\")
 assert created == [datetime.datetime(2026, 11, 23, 10, 0)] * 2, created
 "
 '
@@ -133,7 +135,7 @@ test_expect_success OPENPYXL 'an empty list gives the header alone' '
 	kontora product list -f xlsx -o products.xlsx &&
 	xlsx_check products.xlsx "
 assert ws.title == \"product\", ws.title
-assert len(rows) == 1 and rows[0][0] == \"id\" and rows[0][-1] == \"created\", rows
+assert len(rows) == 1 and rows[0][0] == \"Код\" and rows[0][-1] == \"Создан\", rows
 last = openpyxl.utils.get_column_letter(len(header))
 assert ws.auto_filter.ref == \"A1:%s1\" % last, ws.auto_filter.ref
 assert ws.freeze_panes == \"A2\", ws.freeze_panes

@@ -385,10 +385,10 @@ test_expect_success 'the client and lead cards list the requests: status, marks,
 	R9=$(cat ../r9) &&
 	kontora client show $C1 >card &&
 	sed -n "/^Заявки в лабораторию/,/^\$/p" card >lab &&
-	grep "$R1 *done .*2026-11-27 .*184,50 ₽ *Сырье есть" lab &&
-	grep "$R9 *draft .*2026-11-20 *срочно, просрочена" lab &&
+	grep "$R1 *расчет готов .*2026-11-27 .*184,50 ₽ *Сырье есть" lab &&
+	grep "$R9 *черновик .*2026-11-20 *срочно, просрочена" lab &&
 	kontora lead show $L1 >lcard &&
-	grep "$R1 *done" lcard &&
+	grep "$R1 *расчет готов" lcard &&
 	! grep "$R9" lcard &&
 	kontora client show $C1 -f json | python3 -c "
 import json, sys

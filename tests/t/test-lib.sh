@@ -257,3 +257,15 @@ print(rows[0][sys.argv[2]])' "$@"
 test -n "$test_prereqs" || test_prereqs=
 command -v setsid >/dev/null && test_set_prereq SETSID
 command -v python3 >/dev/null && test_set_prereq PYTHON
+# SCRIPT: script(1) that can open a pseudo-terminal.  It may be there and
+# still fail (no /dev/pts in a container): try it.
+if command -v script >/dev/null 2>&1 && script -qec true /dev/null </dev/null >/dev/null 2>&1; then
+	test_set_prereq SCRIPT
+fi
+
+# on_tty CMD: runs the shell command CMD with stdin, stdout and stderr on
+# a terminal (script(1)); prints what the terminal got, without carriage
+# returns.
+on_tty () {
+	script -qec "$1" /dev/null </dev/null | tr -d '\r'
+}

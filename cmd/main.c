@@ -77,21 +77,21 @@ static const char main_usage[] =
 	"  config KEY [VALUE]  read and set kontora.conf\n"
 	"  help [COMMAND]      show a command's manual page\n";
 
-/* Parses KONTORA_NOW: a UTC time YYYY-MM-DDTHH:MM:SSZ or epoch seconds. */
+/* Parses KONTORA_NOW: epoch seconds or a time kt_time_parse() reads,
+ * ISO 8601 with Z or an offset (2026-11-10T10:00:00+03:00). */
 static time_t parse_now(const char *s)
 {
-	struct tm tm = { 0 };
+	time_t now = time(NULL), t;
 	char *end;
 
 	if (!s || !*s)
-		return time(NULL);
+		return now;
 	long long secs = strtoll(s, &end, 10);
 	if (!*end)
 		return (time_t)secs;
-	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (!end || *end)
-		die("KONTORA_NOW=%s: not YYYY-MM-DDTHH:MM:SSZ or seconds", s);
-	return timegm(&tm);
+	if (kt_time_parse(s, now, &t))
+		die("KONTORA_NOW=%s: not a time such as 2026-11-10T10:00:00+03:00, or seconds", s);
+	return t;
 }
 
 /* Says what the library tells a command on the way (a stale lock removed). */

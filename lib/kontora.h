@@ -133,6 +133,24 @@ int kt_date_valid(const char *s);
 /* Returns 1 if s is a UTC time YYYY-MM-DDTHH:MM:SSZ, else 0. */
 int kt_datetime_valid(const char *s);
 
+/* Reads a date as people type it (lib/util/date.c): 2026-12-15,
+ * 15.12.2026, 15.12 (this year), сегодня/today, завтра/tomorrow,
+ * послезавтра, вчера/yesterday, +3d, +2w, -1d (or +3д, +2н), counting
+ * from now in the local time zone.  Writes YYYY-MM-DD into out.  Returns
+ * 0 or KT_EINVAL. */
+int kt_date_parse(const char *in, time_t now, char out[11]);
+
+/* Reads a moment as people type it: now/сейчас, or a date of
+ * kt_date_parse() (its midnight), optionally followed by T or a space and
+ * HH:MM[:SS], then a zone Z, +HH:MM, +HHMM or +HH (or -); without a zone,
+ * local time.  2026-11-23T13:00:00+03:00, 15.12.2026 14:30, завтра 09:00.
+ * Returns 0 and *out, or KT_EINVAL. */
+int kt_time_parse(const char *in, time_t now, time_t *out);
+
+/* kt_time_parse(), written as stored: YYYY-MM-DDTHH:MM:SSZ into out (21
+ * bytes).  Returns 0 or KT_EINVAL. */
+int kt_datetime_parse(const char *in, time_t now, char out[21]);
+
 /* Formats t as UTC YYYY-MM-DDTHH:MM:SSZ into out (21 bytes).  Returns out. */
 char *kt_datetime_format(time_t t, char out[21]);
 

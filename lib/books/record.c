@@ -51,8 +51,22 @@ static int resolve_ref(struct kt_books *b, const struct kt_field *f,
 int value_resolve(struct kt_books *b, const struct kt_field *f,
                        const char *value, char **out, struct kt_error *err)
 {
-	char *v;
-	int rc = kt_value_normalize(f, value, &v, err);
+	char *v, iso[21];
+	int rc;
+
+	/* Dates as people type them (15.12, завтра, +3d): as stored first. */
+	if (value && (f->type == KT_DATE || f->type == KT_DATETIME)) {
+		rc = f->type == KT_DATE ? kt_date_parse(value, b->now, iso)
+		                        : kt_datetime_parse(value, b->now, iso);
+		if (!rc)
+			value = iso;
+		else if (value[strspn(value, " \t")])
+			return kt_error_set(err, KT_EINVAL, "%s: \"%s\" is not a valid %s (2026-12-15, 15.12.2026, "
+			                    "15.12, сегодня, завтра, +3d, +2w%s)", f->name, value,
+			                    kt_ftype_name(f->type), f->type == KT_DATE ? "" :
+			                    "; a time: 15.12.2026 14:30, 2026-12-15T14:30:00+03:00");
+	}
+	rc = kt_value_normalize(f, value, &v, err);
 
 	if (rc || !*v || (f->type != KT_DICT && f->type != KT_REF)) {
 		*out = rc ? NULL : v;

@@ -85,8 +85,8 @@ test_expect_success 'calc new: bad input is refused and changes nothing' '
 	echo "kontora: error: calc_request: wishes: required" >expect &&
 	test_cmp expect err &&
 	test_expect_code 1 env KONTORA_USER=anna kontora lab calc new --client $C1 --product $G1 \
-		--wishes x --due завтра 2>err &&
-	echo "kontora: error: calc_request: due: \"завтра\" is not a valid date" >expect &&
+		--wishes x --due 31.02 2>err &&
+	echo "kontora: error: calc_request: due: \"31.02\" is not a valid date (2026-12-15, 15.12.2026, 15.12, сегодня, завтра, +3d, +2w)" >expect &&
 	test_cmp expect err &&
 	test $(test_commits) = $n &&
 	test_clean

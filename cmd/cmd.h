@@ -32,8 +32,15 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * exits 2. */
 void usage(const char *text, int asked) __attribute__((noreturn));
 
+/* Keeps the words of the command line after kontora's own options, for
+ * usage_error().  main() calls it. */
+void usage_words(int argc, char **argv);
+
 /* Prints "kontora: error: ..." and the usage on stderr, and exits 2: a
- * usage error that is not an unknown option. */
+ * usage error.  The usage is the one line of usage_text whose words fit
+ * the words typed ("usage: kontora lead show ID [-f text|json]
+ * [--record]", TYPE made the type typed), or the whole text when none
+ * fits past the command's name.  fmt NULL: the caller said what was wrong. */
 void usage_error(const char *usage_text, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 
@@ -236,6 +243,12 @@ void mark_unprocessed(struct printer *p, const struct kt_schema *s, struct kt_qu
  * returns the command's exit status, or -1 when argv[0] is neither move
  * nor a transition of the type's workflow. */
 int flow_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
+/* Says that word is no subcommand of type s and exits 2: for a type with
+ * a workflow, lists its transitions with the state each leads to, and
+ * when word is a state names the transition into it ("done is a state:
+ * the transition into it is finish"); then the one-line usage. */
+void flow_unknown(struct kt_books *b, const struct kt_schema *s, const char *word)
+	__attribute__((noreturn));
 /* ------------------------------------------------- cmd/util-task.c */
 
 /* kontora task done ID [--result TEXT]. */

@@ -56,14 +56,121 @@ void usage(const char *text, int asked)
 	exit(asked ? 0 : 2);
 }
 
+/* The words of the command line after kontora's own options (main()). */
+static int words_n;
+static char **words;
+
+void usage_words(int argc, char **argv)
+{
+	words_n = argc;
+	words = argv;
+}
+
+/* Returns 1 if the usage word w stands for the typed word a: the same, a
+ * placeholder in capitals (TYPE, ID), or alternatives (calc|sample). */
+static int word_fits(const char *w, size_t wlen, const char *a, int *literal)
+{
+	size_t alen = strlen(a);
+
+	*literal = 1;
+	for (const char *p = w; p < w + wlen;) {
+		const char *bar = memchr(p, '|', (size_t)(w + wlen - p));
+		size_t n = bar ? (size_t)(bar - p) : (size_t)(w + wlen - p);
+		if (n == alen && !memcmp(p, a, n))
+			return 1;
+		p += n + 1;
+	}
+	*literal = 0;
+	for (size_t i = 0; i < wlen; i++)
+		if ((w[i] < 'A' || w[i] > 'Z') && w[i] != '|')
+			return 0;
+	return wlen > 0;
+}
+
+/* Scores the usage entry e (its words after "kontora") against the words
+ * typed: 2 for each word that is the same, 1 for a placeholder, up to the
+ * first that does not fit or an option.  *n is the number that fit. */
+static int entry_score(const char *e, int *n)
+{
+	int score = 0, literal;
+
+	*n = 0;
+	for (int i = 0; i < words_n; i++) {
+		e += strspn(e, " ");
+		size_t len = strcspn(e, " ");
+		if (!len || *e == '-' || *e == '[' || *e == '(' || !word_fits(e, len, words[i], &literal))
+			break;
+		score += literal ? 2 : 1;
+		++*n;
+		e += len;
+	}
+	return score;
+}
+
+/* Appends the entry e (up to the next entry) to b as one line, the words
+ * typed for TYPE and alternatives (calc|sample) among the first n. */
+static void add_entry(struct kt_buf *b, const char *e, int n)
+{
+	int i = 0, literal;
+
+	while (*e) {
+		size_t len = strcspn(e, " \n");
+		if (len) {
+			const char *w = e;
+			int typed = i < n && (!strncmp(w, "TYPE", len) || memchr(w, '|', len)) &&
+			            word_fits(w, len, words[i], &literal);
+			if (kt_buf_addf(b, "%s%.*s", b->len ? " " : "", typed ? (int)strlen(words[i]) : (int)len,
+			                typed ? words[i] : w))
+				die("out of memory");
+			i++;
+		}
+		e += len;
+		/* The entry goes on over indented lines up to the next entry. */
+		if (*e == '\n' && (e[1] != ' ' || !strncmp(e + 1 + strspn(e + 1, " "), "kontora ", 8)))
+			break;
+		e += !!*e;
+	}
+}
+
+/* Prints the entry of usage_text that fits the words typed, as one line;
+ * the whole text when no entry fits past the command's name. */
+static void usage_line(const char *usage_text)
+{
+	const char *best = NULL;
+	int best_score = 0, best_n = 0, n;
+
+	for (const char *p = strstr(usage_text, "kontora "); p; p = strstr(p + 1, "kontora ")) {
+		/* An entry starts a line: "usage: kontora" or "   kontora". */
+		const char *bol = p;
+		while (bol > usage_text && bol[-1] != '\n')
+			bol--;
+		if (strspn(bol, " ") != (size_t)(p - bol) && strncmp(bol, "usage: kontora ", 15))
+			continue;
+		int score = entry_score(p + 8, &n);
+		if (score > best_score)
+			best = p + 8, best_score = score, best_n = n;
+	}
+	if (!best || best_n < (words_n < 2 ? words_n : 2)) {
+		fputs(usage_text, stderr);
+		return;
+	}
+	struct kt_buf b = { 0 };
+	add_entry(&b, best, best_n);
+	fprintf(stderr, "usage: kontora %s\n", b.data);
+	kt_buf_free(&b);
+}
+
 void usage_error(const char *usage_text, const char *fmt, ...)
 {
 	va_list ap;
 
-	va_start(ap, fmt);
-	say("error", fmt, ap);
-	va_end(ap);
-	usage(usage_text, 0);
+	if (fmt) {
+		va_start(ap, fmt);
+		say("error", fmt, ap);
+		va_end(ap);
+	}
+	usage_line(usage_text);
+	exit(2);
 }
 
 /* Returns the argument of argv holding the short option byte c after its

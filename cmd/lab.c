@@ -584,6 +584,7 @@ int cmd_lab(int argc, char **argv, struct kt_ctx *ctx)
 	args[0] = (char *)k->type;
 	for (int i = 2; i <= argc; i++)
 		args[i - 1] = argv[i];
+	usage_words(argc - 1, args);   /* its errors speak of calc_request */
 	int rc = record_command(argc - 1, args, ctx->books, s);
 	free(args);
 	return rc;

@@ -195,6 +195,7 @@ int main(int argc, char **argv)
 		usage(main_usage, 0);
 	if (!strcmp(argv[0], "--help"))
 		usage(main_usage, 1);
+	usage_words(argc, argv);
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
 		if (strcmp(argv[0], commands[i].name))
 			continue;

@@ -12,37 +12,85 @@
 
 enum { OPT_REASON = 1000, OPT_DRY };
 
-/* Prints the usage of the moves of type s with flow f, listing its
- * transitions, and exits (0 when asked). */
+/* Appends the transitions of f to u, one a line: name, the states it
+ * leaves, -> the state it enters.  Returns 0 or -1 when out of memory. */
+static int add_transitions(struct kt_buf *u, const struct kt_flow *f)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < f->ntransitions; i++) {
+		const struct kt_transition *t = &f->transitions[i];
+		rc = kt_buf_addf(u, "  %-12s", t->name);
+		for (size_t k = 0; !rc && k < t->nfrom; k++)
+			rc = kt_buf_addf(u, " %s", t->from[k]);
+		if (!rc)
+			rc = kt_buf_addf(u, " -> %s", t->to);
+		if (!rc && t->reason)
+			rc = kt_buf_addf(u, "  (--reason: %s)", t->reason);
+		if (!rc)
+			rc = kt_buf_adds(u, "\n");
+	}
+	return rc;
+}
+
+/* Returns the usage of the moves of type s with flow f, listing its
+ * states and transitions, in u (the caller frees it). */
+static const char *flow_usage_text(const struct kt_schema *s, const struct kt_flow *f,
+                                   struct kt_buf *u)
+{
+	int rc = kt_buf_addf(u, "usage: kontora %s move ID STATE [--reason R] [--set FIELD=VALUE]...\n"
+	                        "                [--FIELD VALUE]... [--dry-run]\n"
+	                        "       kontora %s TRANSITION ID [--reason R] [--set FIELD=VALUE]...\n"
+	                        "                [--FIELD VALUE]... [--dry-run]\n"
+	                        "states of %s: ", s->name, s->name, f->file);
+
+	for (size_t i = 0; !rc && i < f->nstates; i++)
+		rc = kt_buf_addf(u, "%s%s", i ? " " : "", f->states[i]);
+	if (rc || kt_buf_adds(u, "\ntransitions:\n") || add_transitions(u, f))
+		die("out of memory");
+	return u->data;
+}
+
+/* Prints the usage of the moves of type s with flow f and exits (0 when
+ * asked). */
 __attribute__((noreturn))
 static void flow_usage(const struct kt_schema *s, const struct kt_flow *f, int asked)
 {
 	struct kt_buf u = { 0 };
-	int rc = kt_buf_addf(&u, "usage: kontora %s move ID STATE [--reason R] [--set FIELD=VALUE]...\n"
-	                         "                [--FIELD VALUE]... [--dry-run]\n"
-	                         "       kontora %s TRANSITION ID [--reason R] [--set FIELD=VALUE]...\n"
-	                         "                [--FIELD VALUE]... [--dry-run]\n"
-	                         "states of %s: ", s->name, s->name, f->file);
 
-	for (size_t i = 0; !rc && i < f->nstates; i++)
-		rc = kt_buf_addf(&u, "%s%s", i ? " " : "", f->states[i]);
-	if (!rc)
-		rc = kt_buf_adds(&u, "\ntransitions:\n");
-	for (size_t i = 0; !rc && i < f->ntransitions; i++) {
-		const struct kt_transition *t = &f->transitions[i];
-		rc = kt_buf_addf(&u, "  %-12s", t->name);
-		for (size_t k = 0; !rc && k < t->nfrom; k++)
-			rc = kt_buf_addf(&u, " %s", t->from[k]);
-		if (!rc)
-			rc = kt_buf_addf(&u, " -> %s", t->to);
-		if (!rc && t->reason)
-			rc = kt_buf_addf(&u, "  (--reason: %s)", t->reason);
-		if (!rc)
-			rc = kt_buf_adds(&u, "\n");
+	usage(flow_usage_text(s, f, &u), asked);
+}
+
+/* See cmd.h. */
+void flow_unknown(struct kt_books *b, const struct kt_schema *s, const char *word)
+{
+	const struct kt_flow *f = kt_books_flow(b, s->name);
+	struct kt_buf into = { 0 }, u = { 0 };
+	size_t n = 0;
+
+	if (!f) {
+		fprintf(stderr, "kontora: error: %s %s: no such subcommand\n", s->name, word);
+		usage(record_usage, 0);
 	}
-	if (rc)
+	/* "lab calc done ID": done is where finish leads. */
+	for (size_t i = 0; kt_flow_is_state(f, word) && i < f->ntransitions; i++)
+		if (!strcmp(f->transitions[i].to, word) &&
+		    kt_buf_addf(&into, "%s%s", n++ ? ", " : "", f->transitions[i].name))
+			die("out of memory");
+	fprintf(stderr, "kontora: error: %s %s: no such subcommand or transition", s->name, word);
+	if (kt_flow_is_state(f, word) && n)
+		fprintf(stderr, "; %s is a state: the transition%s into it %s %s", word, n > 1 ? "s" : "",
+		        n > 1 ? "are" : "is", into.data);
+	else if (kt_flow_is_state(f, word))
+		fprintf(stderr, "; %s is a state that no transition leads into: kontora %s move ID %s",
+		        word, s->name, word);
+	if (kt_buf_addf(&u, "transitions of %s, each to the state after ->:\n", f->file) ||
+	    add_transitions(&u, f))
 		die("out of memory");
-	usage(u.data, asked);
+	fprintf(stderr, "\n%s", u.data);
+	kt_buf_free(&into);
+	kt_buf_reset(&u);
+	usage_error(flow_usage_text(s, f, &u), NULL);
 }
 
 /* Options of a move. */
@@ -107,6 +155,10 @@ int flow_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_s
 
 	struct move_opts mo = { 0 };
 	int first = parse_move(argc, argv, s, f, &mo);
+	if (argc == first) {
+		struct kt_buf u = { 0 };
+		usage_error(flow_usage_text(s, f, &u), "%s %s: an id is missing", s->name, argv[0]);
+	}
 	if (argc - first != (is_move ? 2 : 1))
 		flow_usage(s, f, 0);
 

@@ -578,5 +578,5 @@ int record_command(int argc, char **argv, struct kt_books *b, const struct kt_sc
 		rc = flow_subcommand(argc - 1, argv + 1, b, s);
 	if (rc >= 0)
 		return rc;
-	usage_error(record_usage, "%s %s: no such subcommand", argv[0], argv[1]);
+	flow_unknown(b, s, argv[1]);
 }

@@ -72,7 +72,8 @@ test_expect_success 'an unknown subcommand of a type is a usage error' '
 test_expect_success 'an unknown option is a usage error' '
 	test_expect_code 2 kontora client list --no-such-option >out 2>err &&
 	test_grep "^kontora: error: --no-such-option: unknown option, or a missing or bad value$" err &&
-	test_grep "^usage: kontora TYPE add" err &&
+	test_grep "^usage: kontora client list \[--where EXPR\]" err &&
+	test_line_count = 2 err &&
 	test_line_count = 0 out &&
 	test_expect_code 2 kontora search -x >out 2>err &&
 	test_grep "^kontora: error: -x: unknown option, or a missing or bad value$" err

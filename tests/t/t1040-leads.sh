@@ -210,8 +210,8 @@ on_tty () {
 test_expect_success 'on a terminal: the ★ in the aligned table, no processed column, stage names' '
 	on_tty kontora lead list --where id=$W >tty &&
 	cat >expect <<-EOF &&
-	id        Название   Имя  Телефон       Этап   Сумма  Менеджер
-	$W  ★ С сайта       +79031112233  Новый         anna
+	Код       Название   Имя  Телефон       Этап   Сумма  Менеджер
+	$W  ★ С сайта       +79031112233  Новый         Анна Петрова (anna)
 	EOF
 	test_cmp expect tty
 '

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <limits.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,7 +22,7 @@
 
 static const char import_usage[] =
 	"usage: kontora import leads [--format form|json|csv|xlsx] [--source NAME]\n"
-	"                            [--encoding auto|utf-8|cp1251] [--reject FILE]\n"
+	"                            [--encoding auto|utf-8|cp1251] [--rejects FILE]\n"
 	"                            [--dry-run] FILE...|-\n"
 	"       kontora import spool [--dry-run]\n";
 
@@ -316,6 +317,47 @@ static void run_free(struct run *r)
 	free(r->rejects.rows);
 }
 
+/* Returns 1 if path (absolute) is root or under it. */
+static int under(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+
+	return !strncmp(path, root, n) && (path[n] == '/' || !path[n]);
+}
+
+/* Returns where the reject file of an import of input goes when --rejects
+ * is not given (the caller frees it): beside the input, named after it
+ * (leads.csv: leads.rejected.csv), never in the books' worktree, where it
+ * would be an untracked file: an input there (or on standard input) has
+ * it in .git/kontora/rejected/ instead. */
+static char *rejects_path(struct kt_books *b, const char *input)
+{
+	const char *root = kt_books_root(b);
+	char *dir = NULL, *rroot = realpath(root, NULL), *full = realpath(input, NULL);
+	const char *base = strrchr(input, '/') ? strrchr(input, '/') + 1 : input;
+	size_t stem = strrchr(base, '.') && strrchr(base, '.') != base ? (size_t)(strrchr(base, '.') - base)
+	                                                                : strlen(base);
+	struct kt_buf path = { 0 };
+	int rc;
+
+	if (full && (dir = strdup(full)))
+		*strrchr(dir, '/') = '\0';
+	if (!dir || !*dir || (rroot && under(dir, rroot))) {
+		free(dir);
+		if (asprintf(&dir, "%s/.git/kontora/rejected", rroot ? rroot : root) < 0)
+			die("out of memory");
+		if ((mkdir(dir, 0770) && errno != EEXIST))
+			die("%s: %s", dir, strerror(errno));
+	}
+	rc = kt_buf_addf(&path, "%s/%.*s.rejected.csv", dir, (int)stem, base);
+	free(dir);
+	free(rroot);
+	free(full);
+	if (rc)
+		die("out of memory");
+	return kt_buf_detach(&path);
+}
+
 /* kontora import leads. */
 static int import_leads(int argc, char **argv, struct kt_books *b)
 {
@@ -324,13 +366,14 @@ static int import_leads(int argc, char **argv, struct kt_books *b)
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "source", required_argument, NULL, OPT_SOURCE },
 		{ "encoding", required_argument, NULL, OPT_ENCODING },
-		{ "reject", required_argument, NULL, OPT_REJECT },
+		{ "rejects", required_argument, NULL, OPT_REJECT },
+		{ "reject", required_argument, NULL, OPT_REJECT },   /* its first name */
 		{ "dry-run", no_argument, NULL, OPT_DRY },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	enum kt_intake_format fmt = KT_INTAKE_AUTO;
-	const char *source = "web", *encoding = "auto", *reject = "rejected.csv";
+	const char *source = "web", *encoding = "auto", *reject = NULL;
 	struct run r = { .tty = isatty(2) };
 	struct kt_error err = { 0 };
 	struct kt_import *im;
@@ -375,9 +418,13 @@ static int import_leads(int argc, char **argv, struct kt_books *b)
 	size_t bad = finish(&r, im, dry_run);
 	kt_import_free(im);
 	if (r.rejects.nrows && !dry_run) {
-		write_rejects(&r.rejects, reject);
+		char *path = reject ? strdup(reject) : rejects_path(b, argv[optind]);
+		if (!path)
+			die("out of memory");
+		write_rejects(&r.rejects, path);
 		fprintf(stderr, "kontora: %zu rejected row%s written to %s\n", r.rejects.nrows,
-		        r.rejects.nrows == 1 ? "" : "s", reject);
+		        r.rejects.nrows == 1 ? "" : "s", path);
+		free(path);
 	}
 	run_free(&r);
 	return bad ? 1 : 0;

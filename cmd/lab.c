@@ -23,7 +23,7 @@ static const char lab_usage[] =
 	"                --wishes TEXT) [--volume N] [--unit U] [--urgent] [--due DATE] [--dry-run]\n"
 	"       kontora lab calc|sample TRANSITION|move|show|edit ID ...\n"
 	"                (the same as kontora calc_request|sample_request ...)\n"
-	"       kontora lab queue [-f table|tsv|csv|json]\n"
+	"       kontora lab queue [--all] [-f table|tsv|csv|json]\n"
 	"       kontora lab list [--product P] [--client C] [--status S] [--mine] [--all]\n"
 	"                [-f table|tsv|csv|json]\n";
 
@@ -354,6 +354,24 @@ struct item {
 };
 
 /* Returns 1 if status is not an archive state of type's workflow. */
+/* Returns 1 if status of type is one the lab acts on: one that a
+ * transition only the lab takes leaves (sent, in_work, ready: take,
+ * finish, ready, ship), else 0. */
+static int lab_acts(struct kt_books *b, const char *type, const char *status)
+{
+	const struct kt_flow *f = kt_books_flow(b, type);
+
+	for (size_t i = 0; f && i < f->ntransitions; i++) {
+		const struct kt_transition *t = &f->transitions[i];
+		if (t->nroles != 1 || strcmp(t->roles[0], "lab"))
+			continue;
+		for (size_t k = 0; k < t->nfrom; k++)
+			if (!strcmp(t->from[k], status))
+				return 1;
+	}
+	return 0;
+}
+
 static int is_open(struct kt_books *b, const char *type, const char *status)
 {
 	const struct kt_flow *f = kt_books_flow(b, type);
@@ -396,9 +414,10 @@ static int by_created(const void *x, const void *y)
 
 /* Prints the requests of both kinds matching where and, when status is
  * not NULL, in that status (a kind whose workflow lacks it has none;
- * dies when neither has it), archived ones too when all, in format fmt;
- * the queue (queue 1) in its order, with the due dates of overdue
- * requests red on a terminal, else oldest first. */
+ * dies when neither has it), archived ones too when all, in format fmt,
+ * oldest first.  Or the queue (queue 1): the open requests in a status
+ * the lab acts on (every open one when all), in the queue's order, with
+ * the due dates of overdue requests red on a terminal. */
 static void print_requests(struct kt_books *b, const char *where, const char *status, int all,
                            int queue, enum out_format fmt)
 {
@@ -424,14 +443,15 @@ static void print_requests(struct kt_books *b, const char *where, const char *st
 		if ((where && kt_buf_adds(&w, where)) ||
 		    (status && kt_buf_addf(&w, "%sstatus=%s", where ? " and " : "", status)))
 			die("out of memory");
-		rows_query(b, kinds[k].type, w.data, "created", 0, all, &rows[k]);
+		rows_query(b, kinds[k].type, w.data, "created", 0, queue ? 0 : all, &rows[k]);
 		kt_buf_free(&w);
 		struct item *more = realloc(items, (n + rows[k].n + 1) * sizeof *items);
 		if (!more)
 			die("out of memory");
 		items = more;
 		for (size_t i = 0; i < rows[k].n; i++)
-			items[n++] = (struct item){ &kinds[k], &rows[k], i,
+			if (!queue || all || lab_acts(b, kinds[k].type, cell(&rows[k], i, "status")))
+				items[n++] = (struct item){ &kinds[k], &rows[k], i,
 			                            is_open(b, kinds[k].type, cell(&rows[k], i, "status")) };
 	}
 	if (status && !rows[0].cols && !rows[1].cols)
@@ -459,29 +479,33 @@ static void print_requests(struct kt_books *b, const char *where, const char *st
 	rows_free(&rows[1]);
 }
 
-/* kontora lab queue: the open requests the caller may see, in the order
- * the lab takes them. */
+/* kontora lab queue [--all]: the requests the caller may see that wait
+ * for the lab (every open one with --all), in the order the lab takes
+ * them. */
 static int lab_queue(int argc, char **argv, struct kt_books *b)
 {
 	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	enum out_format fmt = OUT_TABLE;
-	int c;
+	int all = 0, c;
 
 	while ((c = getopt_long(argc, argv, "hf:", opts, NULL)) != -1) {
 		if (c == 'h')
 			usage(lab_usage, 1);
 		else if (c == 'f')
 			fmt = out_format(optarg, lab_usage);
+		else if (c == 'a')
+			all = 1;
 		else
 			option_error(argv, lab_usage);
 	}
 	if (optind != argc)
 		usage(lab_usage, 0);
-	print_requests(b, NULL, NULL, 0, 1, fmt);
+	print_requests(b, NULL, NULL, all, 1, fmt);
 	return 0;
 }
 

@@ -1,14 +1,137 @@
 /*
  * search.c - kontora search TEXT: find records by any of their words.
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
 static const char search_usage[] =
 	"usage: kontora search [--limit N] [-f table|tsv|csv|json|xlsx] [-o FILE] TEXT...\n";
+
+/* Returns 1 if the folded text f has, at byte at, the beginning of a
+ * word that one of the folded words of query (each a prefix) starts;
+ * *len is then the length of that query word. */
+static int word_at(const char *f, size_t at, char *const *query, size_t nquery, size_t *len)
+{
+	/* A word starts after a byte that is no letter or digit (ASCII) or at
+	 * the start; Cyrillic letters are two bytes, both >= 0x80. */
+	if (at && ((unsigned char)f[at - 1] >= 0x80 || isalnum((unsigned char)f[at - 1])))
+		return 0;
+	for (size_t i = 0; i < nquery; i++)
+		if (!strncmp(f + at, query[i], strlen(query[i]))) {
+			*len = strlen(query[i]);
+			return 1;
+		}
+	return 0;
+}
+
+/* Appends to out a piece of text around the first word query matches, at
+ * most about 60 characters, with the words matched in bold.  Returns 1
+ * when one matched, else 0 (out unchanged).  The text is folded to match
+ * (case, ё): where folding changed its length, the folded text is shown. */
+static int snippet(const char *text, char *const *query, size_t nquery, struct kt_buf *out)
+{
+	char *f = kt_fold(text);
+	size_t len, first = 0;
+	int found = 0;
+
+	if (!f)
+		die("out of memory");
+	const char *shown = strlen(f) == strlen(text) ? text : f;
+	for (size_t at = 0; f[at] && !found; at++)
+		if (word_at(f, at, query, nquery, &len))
+			found = 1, first = at;
+	if (found) {
+		/* Start about 20 characters before the word, at a character. */
+		size_t from = first > 40 ? first - 40 : 0, to = from, chars = 0;
+		while (from && ((unsigned char)shown[from] & 0xC0) == 0x80)
+			from++;
+		if (kt_buf_adds(out, from ? "…" : ""))
+			die("out of memory");
+		for (to = from; shown[to] && chars < 80; chars++) {
+			if (word_at(f, to, query, nquery, &len)) {
+				if (kt_buf_addf(out, "\033[1m%.*s\033[0m", (int)len, shown + to))
+					die("out of memory");
+				to += len;
+				continue;
+			}
+			size_t n = 1;
+			while (((unsigned char)shown[to + n] & 0xC0) == 0x80)
+				n++;
+			if (kt_buf_add(out, strchr("\n\t\r", shown[to]) ? " " : shown + to,
+			               strchr("\n\t\r", shown[to]) ? 1 : n))
+				die("out of memory");
+			to += n;
+		}
+		if (shown[to] && kt_buf_adds(out, "…"))
+			die("out of memory");
+	}
+	free(f);
+	return found;
+}
+
+/* Prints the hits of a search for people: the type's label, the id, the
+ * title, the record a note, task or activity is on (its title and id),
+ * and a piece of the text that matched with the words in bold. */
+static void people_hits(struct kt_books *b, const char *text, long limit)
+{
+	static const struct kt_column cols[] = {
+		{ "type", KT_TEXT, "Тип" }, { "id", KT_TEXT, "Код" }, { "title", KT_TEXT, "Название" },
+		{ "on", KT_TEXT, "К записи" }, { "snippet", KT_TEXT, "Найдено" },
+	};
+	struct rows hits = { 0 };
+	struct kt_error err = { 0 };
+	char *query[32], *folded = kt_fold(text);
+	size_t nquery = 0;
+
+	if (!folded)
+		die("out of memory");
+	for (char *w = strtok(folded, " \t,;()+-\"'*"); w && nquery < 32; w = strtok(NULL, " \t,;()+-\"'*"))
+		query[nquery++] = w;
+	if (kt_search(b, text, limit, rows_add, &hits, &err))
+		die_err(&err);
+	struct printer *p = printer_new(OUT_TABLE, stdout);
+	printer_row(p, 5, cols, NULL);
+	for (size_t i = 0; i < hits.n; i++) {
+		const struct kt_schema *s = kt_books_type(b, cell(&hits, i, "type"));
+		struct kt_buf on = { 0 }, snip = { 0 }, shown = { 0 };
+		struct kt_record *r = NULL;
+		if (s && !kt_record_read(b, s, cell(&hits, i, "id"), &r, &err)) {
+			/* task.on, activity.on: the id of the record it is about. */
+			const char *o = kt_record_get(r, "on");
+			const struct kt_schema *os = o && *o ? kt_books_type_by_prefix(b, o[0]) : NULL;
+			if (os) {
+				struct kt_field ref = { .name = "on", .type = KT_REF, .arg = os->name };
+				if (kt_buf_addf(&on, "%s %s", os->label ? os->label : os->name,
+				                kt_value_label(b, NULL, &ref, o, KT_REF_WITH_ID, &shown)))
+					die("out of memory");
+			}
+			for (size_t k = 0; k < r->n && !snip.len; k++) {
+				const struct kt_field *f = kt_schema_field(s, r->names[k]);
+				if (f && f->type == KT_TEXT)
+					snippet(r->values[k], query, nquery, &snip);
+			}
+			kt_record_free(r);
+		}
+		struct kt_buf title = { 0 };
+		add_cut(&title, cell(&hits, i, "title"), 40);   /* a note's title is all of it */
+		const char *values[] = { s && s->label ? s->label : cell(&hits, i, "type"), cell(&hits, i, "id"),
+		                         title.data ? title.data : "", on.data ? on.data : "",
+		                         snip.data ? snip.data : "" };
+		printer_row(p, 5, cols, (char *const *)values);
+		kt_buf_free(&title);
+		kt_buf_free(&on);
+		kt_buf_free(&snip);
+		kt_buf_free(&shown);
+	}
+	printer_end(p);
+	rows_free(&hits);
+	free(folded);
+}
 
 int cmd_search(int argc, char **argv, struct kt_ctx *ctx)
 {
@@ -44,6 +167,12 @@ int cmd_search(int argc, char **argv, struct kt_ctx *ctx)
 	for (int i = optind; i < argc; i++)
 		if ((text.len && kt_buf_addc(&text, ' ')) || kt_buf_adds(&text, argv[i]))
 			die("out of memory");
+	/* On a terminal, for people: what each hit is about, and where. */
+	if (fmt == OUT_TABLE && !output && isatty(fileno(stdout))) {
+		people_hits(ctx->books, text.data, limit);
+		kt_buf_free(&text);
+		return 0;
+	}
 	struct printer *p = printer_open(fmt, output, "search", search_usage);
 	int rc = kt_search(ctx->books, text.data, limit, printer_row, p, &err);
 	kt_buf_free(&text);

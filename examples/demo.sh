@@ -179,9 +179,9 @@ for post in "$top"/examples/web-leads/tilda-*.form; do
 done
 run ls .git/kontora/spool/new
 run kontora import spool
-run kontora import leads --source formdesigner --reject "$out/rejected-leads.csv" \
+run kontora import leads --source formdesigner --rejects "$out/rejected-leads.csv" \
 	"$top/examples/web-leads/export.csv" || echo "(exit 1: one row rejected, the rest imported)"
-run kontora import leads --source formdesigner --reject "$out/rejected-leads.csv" \
+run kontora import leads --source formdesigner --rejects "$out/rejected-leads.csv" \
 	"$top/examples/web-leads/export.csv" || echo "(the same file again: nothing new)"
 run kontora lead list --where processed=false
 run kontora task list --where 'text~Обработать'

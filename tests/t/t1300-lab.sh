@@ -364,7 +364,7 @@ test_expect_success 'the queue: urgent first, then the nearest due, then the old
 	 KONTORA_NOW=2026-11-20T16:00:00Z kontora lab calc new --client $C --product $G --wishes h \
 		--urgent >q8 &&
 	 kontora lab calc cancel $(cat ../q/q8) --reason "Клиент передумал" &&
-	 KONTORA_USER=anna kontora lab queue -f csv | cut -d, -f1,2,3,4,5,6 >actual) &&
+	 KONTORA_USER=anna kontora lab queue --all -f csv | cut -d, -f1,2,3,4,5,6 >actual) &&
 	cat >expect <<-EOF &&
 	id,kind,status,urgent,due,overdue
 	$(cat ../q/q4),sample,draft,true,2026-11-26,false

@@ -28,6 +28,7 @@ int cmd_check(int argc, char **argv, struct kt_ctx *ctx)
 	if (argc != 1)
 		usage(check_usage, 0);
 	int n = kt_check(ctx->books, print_problem, NULL, &err);
+	progress_done();
 	if (n < 0)
 		die_err(&err);
 	/* The requisites of clients and of the company, which documents print. */

@@ -49,6 +49,14 @@ void usage_error(const char *usage_text, const char *fmt, ...)
  * option the command does not take. */
 void option_error(char **argv, const char *usage_text) __attribute__((noreturn));
 
+/* Shows on stderr how far long work is, when stderr is a terminal (never
+ * in a pipe or from cron): "kontora: WHAT DONE[/TOTAL], RATE/s" on one
+ * line, redrawn at most ten times a second, ended when done reaches total
+ * (a total of 0: not known; progress_done() ends it). */
+void progress(const char *what, size_t done, size_t total);
+/* Ends the line of progress(), if one is open. */
+void progress_done(void);
+
 /* Opens the books for a command that needs them (dies if none). */
 struct kt_books *need_books(struct kt_ctx *ctx);
 

@@ -20,6 +20,7 @@ static struct kt_books *books_open;
 __attribute__((format(printf, 2, 0)))
 static void say(const char *kind, const char *fmt, va_list ap)
 {
+	progress_done();
 	fflush(stdout);
 	fprintf(stderr, "kontora: %s: ", kind);
 	vfprintf(stderr, fmt, ap);
@@ -204,14 +205,60 @@ static void close_books(void)
 	books_open = NULL;
 }
 
-/* Shows how far long work is, when stderr is a terminal. */
+/* The line progress() keeps rewriting: what it is about, since when,
+ * when it was last drawn. */
+static struct {
+	char what[64];
+	struct timespec start, drawn;
+	int open;
+} bar;
+
+/* Returns the seconds from a to b. */
+static double seconds(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+void progress_done(void)
+{
+	if (bar.open)
+		fputc('\n', stderr);
+	bar.open = 0;
+}
+
+void progress(const char *what, size_t done, size_t total)
+{
+	struct timespec now;
+
+	if (!isatty(2))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (strncmp(bar.what, what, sizeof bar.what - 1)) {
+		progress_done();
+		snprintf(bar.what, sizeof bar.what, "%s", what);
+		bar.start = now;
+		bar.drawn = (struct timespec){ 0 };
+	}
+	/* At most ten times a second, and the last count. */
+	if (done != total && bar.open && seconds(&bar.drawn, &now) < 0.1)
+		return;
+	double took = seconds(&bar.start, &now);
+	fprintf(stderr, "\rkontora: %s %zu", what, done);
+	if (total)
+		fprintf(stderr, "/%zu", total);
+	if (took > 0)
+		fprintf(stderr, ", %.0f/s", (double)done / took);
+	fputs("\033[K", stderr);
+	bar.open = 1;
+	bar.drawn = now;
+	if (done == total)
+		progress_done();
+}
+
+/* progress() as the library calls it. */
 static void show_progress(void *arg, const char *what, size_t done, size_t total)
 {
-	if (done != total && done % 16)
-		return;
-	fprintf(stderr, "\rkontora: indexing %s %zu/%zu", what, done, total);
-	if (done == total)
-		fputs("\n", stderr);
+	progress(what, done, total);
 }
 
 struct kt_books *need_books(struct kt_ctx *ctx)

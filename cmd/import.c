@@ -44,7 +44,6 @@ struct run {
 	struct kt_source_map *maps;  /* one a source, in the order first seen */
 	size_t nmaps;
 	struct kt_csv rejects;       /* header: file, line, reason, then the input's names */
-	int tty;
 };
 
 /* Returns the mapping of source, loading it the first time. */
@@ -85,7 +84,7 @@ static void reject_row(struct run *r, struct input *in, const struct kt_intake_r
 	struct kt_csv *rej = &r->rejects;
 	char line[32];
 
-	fprintf(stderr, "kontora: warning: %s:%ld: %s\n", in->name, row ? row->line : 0L, reason);
+	warn("%s:%ld: %s", in->name, row ? row->line : 0L, reason);
 	in->rejected++;
 	if (kt_buf_addf(&in->reasons, "line %ld: %s\n", row ? row->line : 0L, reason))
 		die("out of memory");
@@ -251,6 +250,7 @@ static void take_rows(struct run *r, struct kt_books *b, struct kt_import *im)
 	for (size_t i = 0; i < r->n; i++) {
 		struct input *in = &r->inputs[i];
 		if (!in->in) {
+			progress_done();
 			fprintf(stderr, "kontora: error: %s\n", in->why);
 			continue;
 		}
@@ -263,12 +263,11 @@ static void take_rows(struct run *r, struct kt_books *b, struct kt_import *im)
 				reject_row(r, in, &in->in->rows[j], res.reason);
 			else
 				in->taken++;
-			if (r->tty && ++done % 1000 == 0)
-				fprintf(stderr, "\rkontora: reading rows %zu/%zu", done, total);
+			/* Small imports take no time: no progress for them. */
+			if (total >= 1000)
+				progress("reading rows", ++done, total);
 		}
 	}
-	if (r->tty && total >= 1000)
-		fprintf(stderr, "\rkontora: reading rows %zu/%zu\n", total, total);
 }
 
 /* Commits the import and prints its summary.  Returns the number of rows
@@ -374,7 +373,7 @@ static int import_leads(int argc, char **argv, struct kt_books *b)
 	};
 	enum kt_intake_format fmt = KT_INTAKE_AUTO;
 	const char *source = "web", *encoding = "auto", *reject = NULL;
-	struct run r = { .tty = isatty(2) };
+	struct run r = { 0 };
 	struct kt_error err = { 0 };
 	struct kt_import *im;
 	int dry_run = 0, c;
@@ -590,7 +589,7 @@ static int import_spool(int argc, char **argv, struct kt_books *b)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct run r = { .tty = isatty(2) };
+	struct run r = { 0 };
 	struct kt_error err = { 0 };
 	struct kt_import *im;
 	char *configured = NULL, lock[4200];

@@ -306,9 +306,10 @@ int kt_books_open(const char *root, const struct kt_options *opt,
                   struct kt_books **out, struct kt_error *err);
 void kt_books_close(struct kt_books *b);
 
-/* Asks long work (building the index or its full-text table) to call fn
- * now and then with what it does ("files", "records"), how much is done
- * and the total; fn NULL for silence, the default. */
+/* Asks long work (building the index or its full-text table, kt_check())
+ * to call fn now and then with what it does ("indexing files", "checking
+ * records"), how much is done and the total (0 when not known); fn NULL
+ * for silence, the default. */
 void kt_books_progress(struct kt_books *b,
                        void (*fn)(void *arg, const char *what, size_t done, size_t total),
                        void *arg);

@@ -25,6 +25,8 @@ struct kt_books {
 	size_t nflows;
 	struct kt_error flow_err;   /* why a flow could not be loaded, or code 0 */
 	char **labels;              /* books/labels.c: "DICT.ID", label, "DICT.ID", label, ... */
+	void (*progress)(void *arg, const char *what, size_t done, size_t total);
+	void *progress_arg;         /* kt_books_progress() */
 	size_t nlabels;             /* pairs in labels */
 };
 
@@ -171,9 +173,11 @@ void labels_free(struct kt_books *b);
  * directories of files/ (books/check.c).  Returns the number of problems
  * passed to fn (which may be NULL to count only), or KT_EIO when the books
  * cannot be read at all, KT_ENOMEM or KT_EDB (its temporary database
- * failed), with err filled.
+ * failed), with err filled.  progress (NULL: none) is called with
+ * progress_arg as kt_books_progress() says, for the records checked.
  */
 int check_worktree(const char *root, const struct types *types, kt_problem_fn fn, void *arg,
-                   struct kt_error *err);
+                   void (*progress)(void *arg, const char *what, size_t done, size_t total),
+                   void *progress_arg, struct kt_error *err);
 
 #endif

@@ -49,6 +49,9 @@ struct check {
 	struct seen_first first;      /* filled by put_key() */
 	struct kt_flow **flows;       /* the worktree's workflows that parse */
 	size_t nflows;
+	void (*progress)(void *arg, const char *what, size_t done, size_t total);
+	void *progress_arg;
+	size_t rows;                  /* records checked, for progress */
 };
 
 /* Reports one problem to the caller's function and counts it.  Returns 0
@@ -862,8 +865,11 @@ static int check_rows(struct check *c, const struct kt_schema *s,
 			sh.flow = c->flows[i];
 			sh.flow_col = column(csv, sh.flow->field);
 		}
-	for (size_t i = 0; !rc && i < csv->nrows; i++)
+	for (size_t i = 0; !rc && i < csv->nrows; i++) {
 		rc = check_row(c, &sh, &csv->rows[i]);
+		if (c->progress && ++c->rows % 1000 == 0)
+			c->progress(c->progress_arg, "checking records", c->rows, 0);
+	}
 	free(sh.cols);
 	free(sh.bad);
 	return rc;
@@ -1096,9 +1102,11 @@ static void check_free(struct check *c)
 
 /* Validates the worktree at root.  See books.h. */
 int check_worktree(const char *root, const struct types *types, kt_problem_fn fn, void *arg,
-                   struct kt_error *err)
+                   void (*progress)(void *arg, const char *what, size_t done, size_t total),
+                   void *progress_arg, struct kt_error *err)
 {
-	struct check c = { .types = types, .fn = fn, .arg = arg, .err = err };
+	struct check c = { .types = types, .fn = fn, .arg = arg, .err = err, .progress = progress,
+	                   .progress_arg = progress_arg };
 	int rc;
 
 	c.root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -1113,6 +1121,8 @@ int check_worktree(const char *root, const struct types *types, kt_problem_fn fn
 		rc = check_flows(&c);
 	if (!rc)
 		rc = check_data(&c);
+	if (!rc && c.progress && c.rows >= 1000)
+		c.progress(c.progress_arg, "checking records", c.rows, c.rows);   /* the last count */
 	if (!rc)
 		rc = check_refs(&c);
 	if (!rc)
@@ -1128,5 +1138,5 @@ int check_worktree(const char *root, const struct types *types, kt_problem_fn fn
 /* Validates the worktree of the books.  See kontora.h. */
 int kt_check(struct kt_books *b, kt_problem_fn fn, void *arg, struct kt_error *err)
 {
-	return check_worktree(kt_books_root(b), &b->types, fn, arg, err);
+	return check_worktree(kt_books_root(b), &b->types, fn, arg, b->progress, b->progress_arg, err);
 }

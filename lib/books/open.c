@@ -138,6 +138,8 @@ void kt_books_progress(struct kt_books *b,
                        void (*fn)(void *arg, const char *what, size_t done, size_t total),
                        void *arg)
 {
+	b->progress = fn;
+	b->progress_arg = arg;
 	index_progress(b->index, fn, arg);
 }
 

@@ -147,7 +147,7 @@ static char *run(struct types *types, int *n)
 	struct kt_buf out = { 0 };
 	struct kt_error err = { 0 };
 
-	*n = check_worktree(root, types, collect, &out, &err);
+	*n = check_worktree(root, types, collect, &out, NULL, NULL, &err);
 	return kt_buf_detach(&out);
 }
 

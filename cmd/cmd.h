@@ -18,6 +18,7 @@ struct kt_ctx {
 	const char *datadir;        /* default schemas, dicts, man pages */
 	struct kt_options opt;
 	struct kt_books *books;     /* opened by main() for NEED_BOOKS commands */
+	const char *const *commands; /* the names of the commands, NULL-terminated */
 };
 
 /* ---------------------------------------------------- cmd/common.c */
@@ -306,6 +307,7 @@ int cmd_dict(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_filter(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_lookup(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_note(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_complete(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_proposal(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_config(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_contract(int argc, char **argv, struct kt_ctx *ctx);

@@ -46,6 +46,7 @@ static const struct command {
 	{ "search", cmd_search, NEED_BOOKS, "find records by their words" },
 	{ "sql", cmd_sql, NEED_BOOKS, "run a read-only SQL query on the index" },
 	{ "webhook", cmd_webhook, 0, "take web form posts (a CGI program)" },
+	{ "__complete", cmd_complete, 0, "what the shell's completion offers" },
 };
 
 static const char main_usage[] =
@@ -196,6 +197,10 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[0], "--help"))
 		usage(main_usage, 1);
 	usage_words(argc, argv);
+	static const char *names[sizeof commands / sizeof *commands + 1];
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		names[i] = commands[i].name;
+	ctx.commands = names;
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
 		if (strcmp(argv[0], commands[i].name))
 			continue;

@@ -380,15 +380,19 @@ static void print_fields(struct card *c, int sample, const char *title)
 	grid_print(&g);
 }
 
-/* Returns "TYPE-LABEL ID" of the record a task or activity is on, in
- * out, or "" when it is the card's own record. */
-static const char *on_what(struct card *c, const char *on, char out[128])
+/* Returns "TYPE-LABEL TITLE (ID)" of the record a task or activity is on
+ * ("Лид Гель без запаха (L3F9K2QX)"), in out, or "" when it is the
+ * card's own record. */
+static const char *on_what(struct card *c, const char *on, char out[256])
 {
 	const struct kt_schema *s = *on ? kt_books_type_by_prefix(c->b, on[0]) : NULL;
+	struct kt_field ref = { .name = "on", .type = KT_REF, .arg = s ? s->name : "" };
+	struct kt_buf *ring = &c->shown[c->next_shown++ % 4];
 
 	if (!strcmp(on, c->id))
 		return "";
-	snprintf(out, 128, "%s %s", s && s->label ? s->label : "", on);
+	snprintf(out, 256, "%s %s", s && s->label ? s->label : "",
+	         s ? kt_value_label(c->b, NULL, &ref, on, KT_REF_WITH_ID, ring) : on);
 	return out;
 }
 
@@ -443,13 +447,17 @@ static void print_leads(struct card *c, int closed)
 static void print_related(struct card *c, const char *title)
 {
 	const struct kt_schema *as = kt_books_type(c->b, "activity");
+	const struct kt_schema *ts = kt_books_type(c->b, "task");
 	const struct kt_field *kind = as ? kt_schema_field(as, "kind") : NULL;
+	const struct kt_field *author = as ? kt_schema_field(as, "author") : NULL;
+	const struct kt_field *assignee = ts ? kt_schema_field(ts, "assignee") : NULL;
 	struct grid g = { 0 };
-	char buf[64], on[128], at[64], size[32];
+	char buf[64], who[64], on[256], at[64], size[32];
 
 	for (size_t i = 0; i < c->tasks.n; i++) {
 		const char *cells[] = { cell(&c->tasks, i, "due"), cell(&c->tasks, i, "id"),
-		                        cell(&c->tasks, i, "text"), cell(&c->tasks, i, "assignee"),
+		                        cell(&c->tasks, i, "text"),
+		                        shown(c, ts, assignee, cell(&c->tasks, i, "assignee"), who),
 		                        on_what(c, cell(&c->tasks, i, "on"), on),
 		                        task_overdue(c, i) ? "просрочена" : NULL };
 		grid_row(&g, 6, cells);
@@ -461,7 +469,8 @@ static void print_related(struct card *c, const char *title)
 	for (size_t i = 0; i < c->activities.n; i++) {
 		const char *cells[] = { screen_value(KT_DATETIME, when(&c->activities, i), at),
 		                        shown(c, as, kind, cell(&c->activities, i, "kind"), buf),
-		                        cell(&c->activities, i, "text"), cell(&c->activities, i, "author"),
+		                        cell(&c->activities, i, "text"),
+		                        shown(c, as, author, cell(&c->activities, i, "author"), who),
 		                        on_what(c, cell(&c->activities, i, "on"), on) };
 		grid_row(&g, 5, cells);
 	}

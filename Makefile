@@ -4,6 +4,7 @@ BINDIR   ?= $(PREFIX)/bin
 DATADIR  ?= $(PREFIX)/share/kontora
 MANDIR   ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR  ?=
 
 CC       ?= cc
@@ -101,8 +102,9 @@ install: kontora
 	cp -R schemas dicts workflows filters templates $(DESTDIR)$(DATADIR)/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
-	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 644 completion/kontora.bash $(DESTDIR)$(BASHCOMPDIR)/kontora
+	install -m 644 completion/_kontora $(DESTDIR)$(ZSHCOMPDIR)/_kontora
 
 clean:
 	rm -rf build build-san kontora demo-out

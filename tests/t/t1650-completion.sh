@@ -7,6 +7,8 @@ test_description='bash completion: commands, types, subcommands and transitions,
 . "$(dirname "$0")/test-lib.sh"
 
 command -v bash >/dev/null && test_set_prereq BASH
+command -v zsh >/dev/null && test_set_prereq ZSH
+test -f /usr/share/bash-completion/bash_completion && test_set_prereq BASH_COMPLETION
 
 # complete WORD...: the candidates for the last word of "kontora WORD...".
 complete () {
@@ -118,9 +120,38 @@ test_expect_success BASH 'nothing to offer: no candidates, no message, status 0'
 	test_line_count = 0 out && test_line_count = 0 err
 '
 
-test_expect_success 'make install puts the completion where bash-completion finds it' '
+# zcomplete WORD...: the candidates zsh's _kontora gives for the last
+# word, compadd replaced by a function that prints what it is given.
+zcomplete () {
+	zsh -fc '
+	compadd() { while [[ $1 != -- ]]; do shift; done; shift; print -rl -- "$@"; }
+	words=(kontora "$@")
+	CURRENT=${#words}
+	source "$TEST_ROOT/completion/_kontora"' zcomplete "$@" | sort
+}
+
+test_expect_success ZSH 'zsh: the same candidates, = not split' '
+	complete lead edit $L1 --set stage = ne >expect &&
+	sed "s/^/stage=/" expect >expect.zsh &&
+	zcomplete lead edit $L1 --set stage=ne >actual &&
+	test_cmp expect.zsh actual &&
+	complete lab calc send "" >expect &&
+	zcomplete lab calc send "" >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'make install puts the completions where bash-completion and zsh find them' '
 	make -s -C "$TEST_ROOT" install DESTDIR="$TEST_DIR/root" PREFIX=/usr/local >/dev/null 2>&1 &&
-	test_cmp "$TEST_ROOT/completion/kontora.bash" "$TEST_DIR/root/usr/local/share/bash-completion/completions/kontora"
+	test_cmp "$TEST_ROOT/completion/kontora.bash" "$TEST_DIR/root/usr/local/share/bash-completion/completions/kontora" &&
+	test_cmp "$TEST_ROOT/completion/_kontora" "$TEST_DIR/root/usr/local/share/zsh/site-functions/_kontora"
+'
+
+test_expect_success BASH_COMPLETION 'bash-completion loads it from there on demand' '
+	XDG_DATA_DIRS="$TEST_DIR/root/usr/local/share" bash -c "
+	. /usr/share/bash-completion/bash_completion
+	__load_completion kontora && complete -p kontora" >actual &&
+	echo "complete -F _kontora kontora" >expect &&
+	test_cmp expect actual
 '
 
 test_done

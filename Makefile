@@ -5,6 +5,7 @@ DATADIR  ?= $(PREFIX)/share/kontora
 MANDIR   ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+LOCALEDIR ?= $(PREFIX)/share/locale
 DESTDIR  ?=
 
 CC       ?= cc
@@ -31,7 +32,7 @@ CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 MANPAGES = $(sort $(wildcard man/*.[15]))
 
-.PHONY: all deps check demo bench install lint mutate clean unit kontora
+.PHONY: all deps check demo bench install lint mutate clean unit kontora po
 all: kontora
 
 deps:
@@ -39,8 +40,25 @@ deps:
 
 # The binary of the last build mode (plain or SAN=1) is copied to ./kontora,
 # where the tests and the demo run it.
-kontora: $(BUILD)/kontora
+kontora: $(BUILD)/kontora locale/ru/LC_MESSAGES/kontora.mo
 	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
+
+# Messages in Russian (po/ru.po), compiled where an uninstalled kontora
+# looks (locale/ beside it) and installed under LOCALEDIR.  make po
+# extracts the messages again (xgettext) and merges them into po/ru.po,
+# whose new entries then need translating.
+XGETTEXT_KEYWORDS = -k_ -kN_ -kkt_ngettext:1,2 -kdie -kwarn -kusage_error:2 -kkt_error_set:3 \
+	-kbad:2 -kproblem:5 -krefuse:2
+locale/ru/LC_MESSAGES/kontora.mo: po/ru.po
+	@mkdir -p $(dir $@)
+	msgfmt -c -o $@ po/ru.po
+
+po: po/kontora.pot
+	msgmerge -q --no-wrap -U po/ru.po po/kontora.pot
+
+po/kontora.pot: $(CMD_SRC) $(LIB_SRC)
+	xgettext --from-code=UTF-8 --no-wrap --no-location --package-name=kontora $(XGETTEXT_KEYWORDS) \
+		-o $@ $(CMD_SRC) $(LIB_SRC)
 
 $(BUILD)/kontora: $(BUILD)/libkontora.a $(CMD_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libkontora.a $(LIBS)
@@ -49,7 +67,7 @@ $(BUILD)/kontora: $(BUILD)/libkontora.a $(CMD_OBJ)
 # so that make install PREFIX=... rebuilds what depends on it.
 $(BUILD)/config.h: FORCE
 	@mkdir -p $(BUILD)
-	@echo '#define KT_DATADIR "$(DATADIR)"' >$@.tmp
+	@printf '#define KT_DATADIR "%s"\n#define KT_LOCALEDIR "%s"\n' "$(DATADIR)" "$(LOCALEDIR)" >$@.tmp
 	@cmp -s $@.tmp $@ || mv $@.tmp $@
 	@rm -f $@.tmp
 FORCE:
@@ -105,8 +123,10 @@ install: kontora
 	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 644 completion/kontora.bash $(DESTDIR)$(BASHCOMPDIR)/kontora
 	install -m 644 completion/_kontora $(DESTDIR)$(ZSHCOMPDIR)/_kontora
+	install -d $(DESTDIR)$(LOCALEDIR)/ru/LC_MESSAGES
+	install -m 644 locale/ru/LC_MESSAGES/kontora.mo $(DESTDIR)$(LOCALEDIR)/ru/LC_MESSAGES/kontora.mo
 
 clean:
-	rm -rf build build-san kontora demo-out
+	rm -rf build build-san kontora demo-out locale
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

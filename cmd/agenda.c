@@ -11,8 +11,8 @@
 
 #include "cmd.h"
 
-static const char agenda_usage[] =
-	"usage: kontora agenda [--week] [--to LOGIN] [--ics FILE]\n";
+static const char agenda_usage[] = N_(
+	"usage: kontora agenda [--week] [--to LOGIN] [--ics FILE]\n");
 
 struct task {
 	char *id, *due, *text, *on;

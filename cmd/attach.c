@@ -9,9 +9,9 @@
 
 #include "cmd.h"
 
-static const char attach_usage[] =
+static const char attach_usage[] = N_(
 	"usage: kontora attach ID FILE... [--name NAME] [--force] [--dry-run]\n"
-	"       kontora attach --list ID [-f table|tsv|csv|json]\n";
+	"       kontora attach --list ID [-f table|tsv|csv|json]\n");
 
 /* kontora attach --list ID: the record's files as a table. */
 static int attach_list(struct kt_books *b, const char *prefix, enum out_format fmt)

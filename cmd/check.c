@@ -5,7 +5,7 @@
 
 #include "cmd.h"
 
-static const char check_usage[] = "usage: kontora check\n";
+static const char check_usage[] = N_("usage: kontora check\n");
 
 /* Prints one problem as file:line: field: message. */
 static void print_problem(void *arg, const char *file, long line, const char *field,
@@ -38,6 +38,6 @@ int cmd_check(int argc, char **argv, struct kt_ctx *ctx)
 	n += r;
 	fflush(stdout);
 	if (n)
-		fprintf(stderr, "kontora: %d problem%s\n", n, n == 1 ? "" : "s");
+		fprintf(stderr, kt_ngettext("kontora: %d problem\n", "kontora: %d problems\n", (unsigned long)n), n);
 	return n ? 1 : 0;
 }

@@ -22,8 +22,8 @@ static void say(const char *kind, const char *fmt, va_list ap)
 {
 	progress_done();
 	fflush(stdout);
-	fprintf(stderr, "kontora: %s: ", kind);
-	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "kontora: %s: ", _(kind));
+	vfprintf(stderr, _(fmt), ap);
 	fputc('\n', stderr);
 }
 
@@ -32,7 +32,7 @@ void die(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	say("error", fmt, ap);
+	say(N_("error"), fmt, ap);
 	va_end(ap);
 	exit(1);
 }
@@ -47,13 +47,13 @@ void warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	say("warning", fmt, ap);
+	say(N_("warning"), fmt, ap);
 	va_end(ap);
 }
 
 void usage(const char *text, int asked)
 {
-	fputs(text, asked ? stdout : stderr);
+	fputs(_(text), asked ? stdout : stderr);
 	exit(asked ? 0 : 2);
 }
 
@@ -137,15 +137,17 @@ static void add_entry(struct kt_buf *b, const char *e, int n)
  * the whole text when no entry fits past the command's name. */
 static void usage_line(const char *usage_text)
 {
-	const char *best = NULL;
+	const char *best = NULL, *head = _("usage: ");
 	int best_score = 0, best_n = 0, n;
 
+	usage_text = _(usage_text);
 	for (const char *p = strstr(usage_text, "kontora "); p; p = strstr(p + 1, "kontora ")) {
 		/* An entry starts a line: "usage: kontora" or "   kontora". */
 		const char *bol = p;
 		while (bol > usage_text && bol[-1] != '\n')
 			bol--;
-		if (strspn(bol, " ") != (size_t)(p - bol) && strncmp(bol, "usage: kontora ", 15))
+		if (strspn(bol, " ") != (size_t)(p - bol) &&
+		    ((size_t)(p - bol) != strlen(head) || strncmp(bol, head, strlen(head))))
 			continue;
 		int score = entry_score(p + 8, &n);
 		if (score > best_score)
@@ -157,7 +159,7 @@ static void usage_line(const char *usage_text)
 	}
 	struct kt_buf b = { 0 };
 	add_entry(&b, best, best_n);
-	fprintf(stderr, "usage: kontora %s\n", b.data);
+	fprintf(stderr, "%skontora %s\n", head, b.data);
 	kt_buf_free(&b);
 }
 
@@ -167,7 +169,7 @@ void usage_error(const char *usage_text, const char *fmt, ...)
 
 	if (fmt) {
 		va_start(ap, fmt);
-		say("error", fmt, ap);
+		say(N_("error"), fmt, ap);
 		va_end(ap);
 	}
 	usage_line(usage_text);
@@ -243,11 +245,11 @@ void progress(const char *what, size_t done, size_t total)
 	if (done != total && bar.open && seconds(&bar.drawn, &now) < 0.1)
 		return;
 	double took = seconds(&bar.start, &now);
-	fprintf(stderr, "\rkontora: %s %zu", what, done);
+	fprintf(stderr, "\rkontora: %s %zu", _(what), done);
 	if (total)
 		fprintf(stderr, "/%zu", total);
 	if (took > 0)
-		fprintf(stderr, ", %.0f/s", (double)done / took);
+		fprintf(stderr, _(", %.0f/s"), (double)done / took);
 	fputs("\033[K", stderr);
 	bar.open = 1;
 	bar.drawn = now;
@@ -359,7 +361,7 @@ int field_option(int c, const struct kt_schema *s, struct pairs *p)
 	if (c == OPT_SET) {
 		const char *eq = strchr(optarg, '=');
 		if (!eq || eq == optarg) {
-			fprintf(stderr, "kontora: error: --set %s: not FIELD=VALUE\n", optarg);
+			fprintf(stderr, _("kontora: error: --set %s: not FIELD=VALUE\n"), optarg);
 			return -1;
 		}
 		pairs_add(p, optarg, (size_t)(eq - optarg), eq + 1);

@@ -8,10 +8,10 @@
 
 #include "cmd.h"
 
-static const char config_usage[] =
+static const char config_usage[] = N_(
 	"usage: kontora config KEY [VALUE] [--dry-run]\n"
 	"       kontora config --unset KEY [--dry-run]\n"
-	"       kontora config --list\n";
+	"       kontora config --list\n");
 
 static int print_entry(void *arg, const char *key, const char *value)
 {

@@ -8,11 +8,11 @@
 
 #include "cmd.h"
 
-static const char dict_usage[] =
+static const char dict_usage[] = N_(
 	"usage: kontora dict\n"
 	"       kontora dict list NAME [-f table|tsv|csv|json]\n"
 	"       kontora dict add NAME ID LABEL [--dry-run]\n"
-	"       kontora dict rm NAME ID [--force] [--dry-run]\n";
+	"       kontora dict rm NAME ID [--force] [--dry-run]\n");
 
 enum { OPT_DRY = 1000, OPT_FORCE };
 

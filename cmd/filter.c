@@ -12,14 +12,14 @@
 
 #include "cmd.h"
 
-static const char filter_usage[] =
+static const char filter_usage[] = N_(
 	"usage: kontora filter save NAME [--description TEXT] [--dry-run] -- TYPE [LIST OPTIONS]\n"
 	"       kontora filter save NAME [--description TEXT] [--dry-run] -- sql QUERY\n"
 	"       kontora filter run NAME [-f table|tsv|csv|json|xlsx] [-o FILE] [--PARAM VALUE]...\n"
 	"       kontora filter run NAME [LIST OPTIONS]...   (a saved list: options added)\n"
 	"       kontora filter list [LIST OPTIONS]\n"
 	"       kontora filter show NAME\n"
-	"       kontora filter rm NAME [--dry-run]\n";
+	"       kontora filter rm NAME [--dry-run]\n");
 
 /* A saved filter, as read from the index (strings the caller frees with
  * saved_free()). */
@@ -353,7 +353,7 @@ static int run_query(int argc, char **argv, struct kt_books *b, const char *name
 			continue;
 		}
 		if (strncmp(a, "--", 2) || !a[2]) {
-			fprintf(stderr, "kontora: error: %s: not an option of filter %s (it takes -f, -o%s%s)\n",
+			fprintf(stderr, _("kontora: error: %s: not an option of filter %s (it takes -f, -o%s%s)\n"),
 			        a, name, ns.n ? ", " : "", ns.text.data ? ns.text.data : "");
 			usage(filter_usage, 0);
 		}
@@ -364,7 +364,7 @@ static int run_query(int argc, char **argv, struct kt_books *b, const char *name
 		while (k < ns.n && (strlen(ns.v[k]) != len || strncmp(ns.v[k], pname, len)))
 			k++;
 		if (k == ns.n) {
-			fprintf(stderr, "kontora: error: --%.*s: filter %s has no such parameter (it takes %s)\n",
+			fprintf(stderr, _("kontora: error: --%.*s: filter %s has no such parameter (it takes %s)\n"),
 			        (int)len, pname, name, ns.n ? ns.text.data : "none");
 			usage(filter_usage, 0);
 		}

@@ -9,7 +9,7 @@
 
 #include "cmd.h"
 
-static const char help_usage[] = "usage: kontora help [COMMAND]\n";
+static const char help_usage[] = N_("usage: kontora help [COMMAND]\n");
 
 /* Returns 1 if name is a record type: a default schema, or one of the
  * books the command runs in. */

@@ -20,11 +20,11 @@
 
 #include "cmd.h"
 
-static const char import_usage[] =
+static const char import_usage[] = N_(
 	"usage: kontora import leads [--format form|json|csv|xlsx] [--source NAME]\n"
 	"                            [--encoding auto|utf-8|cp1251] [--rejects FILE]\n"
 	"                            [--dry-run] FILE...|-\n"
-	"       kontora import spool [--dry-run]\n";
+	"       kontora import spool [--dry-run]\n");
 
 /* One input: a file given, or a request of the spool. */
 struct input {
@@ -168,9 +168,10 @@ static void on_commit(void *arg, const struct kt_import_result *res)
 		in->taken--;
 		reject_row(r, in, row, res->reason);
 	} else if (res->kind == KT_IMPORT_LINKED)
-		fprintf(stderr, "kontora: lead %s: linked to client %s «%s» (same %s %s)%s%s\n", res->id,
-		        res->client, res->client_name, res->match, res->match_value,
-		        *res->manager ? ", manager " : "", res->manager);
+		fprintf(stderr, *res->manager ? _("kontora: lead %s: linked to client %s «%s» (same %s %s), "
+		                                  "manager %s\n")
+		                              : _("kontora: lead %s: linked to client %s «%s» (same %s %s)\n"),
+		        res->id, res->client, res->client_name, res->match, res->match_value, res->manager);
 }
 
 /* Reads all of path ("-" standard input) into *len bytes (caller frees);
@@ -251,7 +252,7 @@ static void take_rows(struct run *r, struct kt_books *b, struct kt_import *im)
 		struct input *in = &r->inputs[i];
 		if (!in->in) {
 			progress_done();
-			fprintf(stderr, "kontora: error: %s\n", in->why);
+			fprintf(stderr, _("kontora: error: %s\n"), in->why);
 			continue;
 		}
 		const struct kt_source_map *m = map_of(r, b, in->source);
@@ -265,7 +266,7 @@ static void take_rows(struct run *r, struct kt_books *b, struct kt_import *im)
 				in->taken++;
 			/* Small imports take no time: no progress for them. */
 			if (total >= 1000)
-				progress("reading rows", ++done, total);
+				progress(N_("reading rows"), ++done, total);
 		}
 	}
 }
@@ -282,11 +283,12 @@ static size_t finish(struct run *r, struct kt_import *im, int dry_run)
 		die_err(&err);
 	for (size_t i = 0; i < r->n; i++)
 		unread += r->inputs[i].in == NULL;
-	printf("%s%zu new, %zu linked to clients, %zu merged, %zu duplicates skipped, %zu rejected\n",
-	       dry_run ? "would import: " : "", sum.added, sum.linked, sum.merged, sum.duplicates,
+	printf(_("%s%zu new, %zu linked to clients, %zu merged, %zu duplicates skipped, %zu rejected\n"),
+	       dry_run ? _("would import: ") : "", sum.added, sum.linked, sum.merged, sum.duplicates,
 	       sum.rejected);
 	if (unread)
-		printf("%zu input%s could not be read\n", unread, unread == 1 ? "" : "s");
+		printf(kt_ngettext("%zu input could not be read\n", "%zu inputs could not be read\n", unread),
+		       unread);
 	return sum.rejected + unread;
 }
 
@@ -421,8 +423,9 @@ static int import_leads(int argc, char **argv, struct kt_books *b)
 		if (!path)
 			die("out of memory");
 		write_rejects(&r.rejects, path);
-		fprintf(stderr, "kontora: %zu rejected row%s written to %s\n", r.rejects.nrows,
-		        r.rejects.nrows == 1 ? "" : "s", path);
+		fprintf(stderr, kt_ngettext("kontora: %zu rejected row written to %s\n",
+		                            "kontora: %zu rejected rows written to %s\n", r.rejects.nrows),
+		        r.rejects.nrows, path);
 		free(path);
 	}
 	run_free(&r);
@@ -614,14 +617,14 @@ static int import_spool(int argc, char **argv, struct kt_books *b)
 	snprintf(lock, sizeof lock, "%s/lock", dir);
 	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0660);
 	if (fd < 0 && errno == ENOENT) {
-		printf("the spool %s is empty\n", dir);
+		printf(_("the spool %s is empty\n"), dir);
 		free(dir);
 		return 0;
 	}
 	if (fd < 0)
 		die("%s: %s", lock, strerror(errno));
 	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		fprintf(stderr, "kontora: another import spool is running; this one leaves the spool to it\n");
+		fprintf(stderr, _("kontora: another import spool is running; this one leaves the spool to it\n"));
 		close(fd);
 		free(dir);
 		return 0;

@@ -7,7 +7,7 @@
 
 #include "cmd.h"
 
-static const char init_usage[] = "usage: kontora init DIR [--company FILE]\n";
+static const char init_usage[] = N_("usage: kontora init DIR [--company FILE]\n");
 
 int cmd_init(int argc, char **argv, struct kt_ctx *ctx)
 {
@@ -41,6 +41,6 @@ int cmd_init(int argc, char **argv, struct kt_ctx *ctx)
 	free(email);
 	if (rc)
 		die_err(&err);
-	fprintf(stderr, "kontora: new books in %s\n", opt.dir);
+	fprintf(stderr, _("kontora: new books in %s\n"), opt.dir);
 	return 0;
 }

@@ -16,7 +16,7 @@
 
 #include "cmd.h"
 
-static const char lab_usage[] =
+static const char lab_usage[] = N_(
 	"usage: kontora lab calc new (--lead ID | --client ID) --product P --wishes TEXT\n"
 	"                [--volume N] [--unit U] [--urgent] [--due DATE] [--dry-run]\n"
 	"       kontora lab sample new (--from-calc ID | (--lead ID | --client ID) --product P\n"
@@ -25,7 +25,7 @@ static const char lab_usage[] =
 	"                (the same as kontora calc_request|sample_request ...)\n"
 	"       kontora lab queue [--all] [-f table|tsv|csv|json]\n"
 	"       kontora lab list [--product P] [--client C] [--status S] [--mine] [--all]\n"
-	"                [-f table|tsv|csv|json]\n";
+	"                [-f table|tsv|csv|json]\n");
 
 /* The two kinds of request: the word of the command line and the type. */
 static const struct kind {
@@ -172,7 +172,7 @@ static void refuse(struct sources *src, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(msg, sizeof msg, _(fmt), ap);
 	va_end(ap);
 	sources_free(src);
 	die("%s", msg);
@@ -260,7 +260,7 @@ static int request_new(int argc, char **argv, struct kt_books *b, const struct k
 	}
 	if (optind != argc || (!from && ((!lead == !client) || !product)) ||
 	    (from && (lead || client || product))) {
-		fprintf(stderr, "kontora: error: lab %s new: give %s--lead or --client, and --product\n",
+		fprintf(stderr, _("kontora: error: lab %s new: give %s--lead or --client, and --product\n"),
 		        k->word, sample ? "--from-calc, or " : "");
 		usage(lab_usage, 0);
 	}

@@ -6,9 +6,9 @@
 
 #include "cmd.h"
 
-static const char list_usage[] =
+static const char list_usage[] = N_(
 	"usage: kontora list TYPE [--where EXPR] [--mine] [--sort [-]FIELD] [--limit N]\n"
-	"                         [-f table|tsv|csv|json|xlsx] [-o FILE]\n";
+	"                         [-f table|tsv|csv|json|xlsx] [-o FILE]\n");
 
 int cmd_list(int argc, char **argv, struct kt_ctx *ctx)
 {

@@ -7,7 +7,7 @@
 
 #include "cmd.h"
 
-static const char log_usage[] = "usage: kontora log ID\n";
+static const char log_usage[] = N_("usage: kontora log ID\n");
 
 /* Prints one commit's changes of the record. */
 static int print_entry(void *arg, const struct kt_log_entry *e)

@@ -8,7 +8,7 @@
 
 #include "cmd.h"
 
-static const char lookup_usage[] = "usage: kontora lookup [-f table|tsv|csv|json] PHONE\n";
+static const char lookup_usage[] = N_("usage: kontora lookup [-f table|tsv|csv|json] PHONE\n");
 
 /* Prints nothing at all, not even the header, until a record is found. */
 struct lookup_out {

@@ -11,9 +11,9 @@
 
 #include "cmd.h"
 
-static const char mail_usage[] =
+static const char mail_usage[] = N_(
 	"usage: kontora mail --to ADDR... [--cc ADDR]... [--subject TEXT] [--body FILE|-]\n"
-	"                    [--dry-run] FILE...\n";
+	"                    [--dry-run] FILE...\n");
 
 /* Returns the text of the file path, or of standard input for "-", in a
  * buffer the caller frees (kt_buf_free()).  Dies when it cannot be read

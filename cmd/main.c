@@ -5,7 +5,9 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <libintl.h>
 #include <limits.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +51,7 @@ static const struct command {
 	{ "__complete", cmd_complete, 0, "what the shell's completion offers" },
 };
 
-static const char main_usage[] =
+static const char main_usage[] = N_(
 	"usage: kontora [-C DIR] COMMAND [ARGS]\n"
 	"       kontora [-C DIR] TYPE add|show|edit|list|rm [ARGS]\n"
 	"\n"
@@ -76,7 +78,7 @@ static const char main_usage[] =
 	"  reindex       rebuild the index\n"
 	"  sql QUERY     run a read-only SQL query on the index\n"
 	"  config KEY [VALUE]  read and set kontora.conf\n"
-	"  help [COMMAND]      show a command's manual page\n";
+	"  help [COMMAND]      show a command's manual page\n");
 
 /* Parses KONTORA_NOW: epoch seconds or a time kt_time_parse() reads,
  * ISO 8601 with Z or an offset (2026-11-10T10:00:00+03:00). */
@@ -152,10 +154,27 @@ static const char *find_datadir(void)
 	return KT_DATADIR;
 }
 
+/* Speaks the language of the user's messages (LC_ALL, LC_MESSAGES or
+ * LANG: Russian under ru_RU.UTF-8, else English), from the catalogue
+ * beside an uninstalled kontora (datadir/locale) or the installed one.
+ * Only LC_MESSAGES is set: numbers stay C in CSV, JSON and XLSX. */
+static void messages_language(const char *datadir)
+{
+	char dir[PATH_MAX + 16];
+
+	setlocale(LC_MESSAGES, "");
+	snprintf(dir, sizeof dir, "%s/locale", datadir);
+	bindtextdomain("kontora", access(dir, R_OK) ? KT_LOCALEDIR : dir);
+	bind_textdomain_codeset("kontora", "UTF-8");
+}
+
 int main(int argc, char **argv)
 {
 	struct kt_ctx ctx = { 0 };
 	int c;
+
+	ctx.datadir = find_datadir();
+	messages_language(ctx.datadir);
 
 	ctx.books_dir = getenv("KONTORA_BOOKS");
 	ctx.opt.user = getenv("KONTORA_USER");
@@ -166,7 +185,7 @@ int main(int argc, char **argv)
 	ctx.opt.fault_arg = getenv("KONTORA_FAULT");
 	if (ctx.opt.fault_arg && *(char *)ctx.opt.fault_arg)
 		ctx.opt.fault_point = stop_at;
-	ctx.datadir = find_datadir();
+
 	/* A web server runs a CGI program without arguments: a link called
 	 * kontora-webhook is kontora webhook. */
 	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];

@@ -9,8 +9,8 @@
 
 #include "cmd.h"
 
-static const char note_usage[] =
-	"usage: kontora note ID [--call|--email|--meeting] [--dry-run] TEXT...\n";
+static const char note_usage[] = N_(
+	"usage: kontora note ID [--call|--email|--meeting] [--dry-run] TEXT...\n");
 
 /* The types whose records can be noted. */
 static int notable(const struct kt_schema *s)

@@ -5,7 +5,7 @@
 
 #include "cmd.h"
 
-static const char reindex_usage[] = "usage: kontora reindex\n";
+static const char reindex_usage[] = N_("usage: kontora reindex\n");
 
 int cmd_reindex(int argc, char **argv, struct kt_ctx *ctx)
 {

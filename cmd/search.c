@@ -9,8 +9,8 @@
 
 #include "cmd.h"
 
-static const char search_usage[] =
-	"usage: kontora search [--limit N] [-f table|tsv|csv|json|xlsx] [-o FILE] TEXT...\n";
+static const char search_usage[] = N_(
+	"usage: kontora search [--limit N] [-f table|tsv|csv|json|xlsx] [-o FILE] TEXT...\n");
 
 /* Returns 1 if the folded text f has, at byte at, the beginning of a
  * word that one of the folded words of query (each a prefix) starts;

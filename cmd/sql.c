@@ -6,7 +6,7 @@
 
 #include "cmd.h"
 
-static const char sql_usage[] = "usage: kontora sql [-f table|tsv|csv|json|xlsx] [-o FILE] QUERY\n";
+static const char sql_usage[] = N_("usage: kontora sql [-f table|tsv|csv|json|xlsx] [-o FILE] QUERY\n");
 
 int cmd_sql(int argc, char **argv, struct kt_ctx *ctx)
 {

@@ -10,8 +10,8 @@
 
 #include "cmd.h"
 
-static const char deactivate_usage[] =
-	"usage: kontora employee deactivate LOGIN --to OTHER [--dry-run]\n";
+static const char deactivate_usage[] = N_(
+	"usage: kontora employee deactivate LOGIN --to OTHER [--dry-run]\n");
 
 /* Ids (and the active field) of the rows a list query gave. */
 struct found {
@@ -156,7 +156,7 @@ int employee_deactivate(int argc, char **argv, struct kt_books *b, const struct 
 	                moved.len ? moved.data : "no open records", to))
 		die("out of memory");
 	if (change_finish(ch, dry_run, subject.data, login))
-		printf("deactivated %s; %s now %s's\n", login, moved.len ? moved.data : "no open records", to);
+		printf(_("deactivated %s; %s now %s's\n"), login, moved.len ? moved.data : _("no open records"), to);
 	kt_buf_free(&subject);
 	kt_buf_free(&moved);
 	found_free(&who);

@@ -38,15 +38,15 @@ static int add_transitions(struct kt_buf *u, const struct kt_flow *f)
 static const char *flow_usage_text(const struct kt_schema *s, const struct kt_flow *f,
                                    struct kt_buf *u)
 {
-	int rc = kt_buf_addf(u, "usage: kontora %s move ID STATE [--reason R] [--set FIELD=VALUE]...\n"
-	                        "                [--FIELD VALUE]... [--dry-run]\n"
-	                        "       kontora %s TRANSITION ID [--reason R] [--set FIELD=VALUE]...\n"
-	                        "                [--FIELD VALUE]... [--dry-run]\n"
-	                        "states of %s: ", s->name, s->name, f->file);
+	int rc = kt_buf_addf(u, _("usage: kontora %s move ID STATE [--reason R] [--set FIELD=VALUE]...\n"
+	                          "                [--FIELD VALUE]... [--dry-run]\n"
+	                          "       kontora %s TRANSITION ID [--reason R] [--set FIELD=VALUE]...\n"
+	                          "                [--FIELD VALUE]... [--dry-run]\n"
+	                          "states of %s: "), s->name, s->name, f->file);
 
 	for (size_t i = 0; !rc && i < f->nstates; i++)
 		rc = kt_buf_addf(u, "%s%s", i ? " " : "", f->states[i]);
-	if (rc || kt_buf_adds(u, "\ntransitions:\n") || add_transitions(u, f))
+	if (rc || kt_buf_adds(u, _("\ntransitions:\n")) || add_transitions(u, f))
 		die("out of memory");
 	return u->data;
 }
@@ -69,7 +69,7 @@ void flow_unknown(struct kt_books *b, const struct kt_schema *s, const char *wor
 	size_t n = 0;
 
 	if (!f) {
-		fprintf(stderr, "kontora: error: %s %s: no such subcommand\n", s->name, word);
+		fprintf(stderr, _("kontora: error: %s %s: no such subcommand\n"), s->name, word);
 		usage(record_usage, 0);
 	}
 	/* "lab calc done ID": done is where finish leads. */
@@ -77,14 +77,15 @@ void flow_unknown(struct kt_books *b, const struct kt_schema *s, const char *wor
 		if (!strcmp(f->transitions[i].to, word) &&
 		    kt_buf_addf(&into, "%s%s", n++ ? ", " : "", f->transitions[i].name))
 			die("out of memory");
-	fprintf(stderr, "kontora: error: %s %s: no such subcommand or transition", s->name, word);
-	if (kt_flow_is_state(f, word) && n)
-		fprintf(stderr, "; %s is a state: the transition%s into it %s %s", word, n > 1 ? "s" : "",
-		        n > 1 ? "are" : "is", into.data);
+	fprintf(stderr, _("kontora: error: %s %s: no such subcommand or transition"), s->name, word);
+	if (kt_flow_is_state(f, word) && n == 1)
+		fprintf(stderr, _("; %s is a state: the transition into it is %s"), word, into.data);
+	else if (kt_flow_is_state(f, word) && n)
+		fprintf(stderr, _("; %s is a state: the transitions into it are %s"), word, into.data);
 	else if (kt_flow_is_state(f, word))
-		fprintf(stderr, "; %s is a state that no transition leads into: kontora %s move ID %s",
+		fprintf(stderr, _("; %s is a state that no transition leads into: kontora %s move ID %s"),
 		        word, s->name, word);
-	if (kt_buf_addf(&u, "transitions of %s, each to the state after ->:\n", f->file) ||
+	if (kt_buf_addf(&u, _("transitions of %s, each to the state after ->:\n"), f->file) ||
 	    add_transitions(&u, f))
 		die("out of memory");
 	fprintf(stderr, "\n%s", u.data);
@@ -125,7 +126,7 @@ static int parse_move(int argc, char **argv, const struct kt_schema *s,
 		else if ((rc = field_option(c, s, &mo->p)) < 0)
 			flow_usage(s, f, 0);
 		else if (!rc) {
-			fprintf(stderr, "kontora: error: %s: unknown option or missing value\n",
+			fprintf(stderr, _("kontora: error: %s: unknown option or missing value\n"),
 			        argv[optind - 1]);
 			flow_usage(s, f, 0);
 		}

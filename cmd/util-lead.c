@@ -11,9 +11,9 @@
 
 #include "cmd.h"
 
-static const char lead_usage[] =
+static const char lead_usage[] = N_(
 	"usage: kontora lead processed ID [--dry-run]\n"
-	"       kontora TYPE assign ID LOGIN [--dry-run]\n";
+	"       kontora TYPE assign ID LOGIN [--dry-run]\n");
 
 /* See cmd.h. */
 struct kt_lead_report *lead_prepare(struct kt_books *b, const struct kt_schema *s,
@@ -42,24 +42,28 @@ static void say_added(const struct kt_lead_report *r, const char *id)
 {
 	fflush(stdout);
 	if (r->duplicate)
-		fprintf(stderr, "kontora: lead %s: possible duplicate of %s, added %.10s by %s (same %s)\n",
+		fprintf(stderr, _("kontora: lead %s: possible duplicate of %s, added %.10s by %s (same %s)\n"),
 		        id, r->duplicate, r->duplicate_created,
 		        r->duplicate_by ? r->duplicate_by : "?", r->duplicate_match);
 	if (r->client && r->contact)
-		fprintf(stderr, "kontora: lead %s: linked to client %s «%s» (same %s %s as contact %s)\n",
+		fprintf(stderr, _("kontora: lead %s: linked to client %s «%s» (same %s %s as contact %s)\n"),
 		        id, r->client, r->client_name, r->match, r->match_value, r->contact);
 	else if (r->client)
-		fprintf(stderr, "kontora: lead %s: linked to client %s «%s» (same %s %s)\n",
+		fprintf(stderr, _("kontora: lead %s: linked to client %s «%s» (same %s %s)\n"),
 		        id, r->client, r->client_name, r->match, r->match_value);
 	if (!r->manager)
 		return;
 	if (!strcmp(r->rule, "client"))
-		fprintf(stderr, "kontora: lead %s: assigned to %s (the manager of client «%s»)\n",
+		fprintf(stderr, _("kontora: lead %s: assigned to %s (the manager of client «%s»)\n"),
 		        id, r->manager, r->client_name);
+	else if (!strcmp(r->rule, "least-loaded"))
+		fprintf(stderr, kt_ngettext("kontora: lead %s: assigned to %s (%s: had %ld open lead)\n",
+		                            "kontora: lead %s: assigned to %s (%s: had %ld open leads)\n",
+		                            (unsigned long)r->count), id, r->manager, r->rule, r->count);
 	else
-		fprintf(stderr, "kontora: lead %s: assigned to %s (%s: had %ld %slead%s%s)\n", id,
-		        r->manager, r->rule, r->count, strcmp(r->rule, "least-loaded") ? "" : "open ",
-		        r->count == 1 ? "" : "s", strcmp(r->rule, "least-loaded") ? " this month" : "");
+		fprintf(stderr, kt_ngettext("kontora: lead %s: assigned to %s (%s: had %ld lead this month)\n",
+		                            "kontora: lead %s: assigned to %s (%s: had %ld leads this month)\n",
+		                            (unsigned long)r->count), id, r->manager, r->rule, r->count);
 }
 
 /* See cmd.h. */

@@ -15,7 +15,7 @@
 
 #include "cmd.h"
 
-const char record_usage[] =
+const char record_usage[] = N_(
 	"usage: kontora TYPE add [--FIELD VALUE]... [--set FIELD=VALUE]... [--to LOGIN]\n"
 	"                        [--new-client NAME] [--dry-run] [TITLE...]\n"
 	"       kontora TYPE show ID [-f text|json] [--record]\n"
@@ -28,7 +28,7 @@ const char record_usage[] =
 	"       kontora TYPE TRANSITION ID ...  (the transitions of the type's workflow)\n"
 	"       kontora TYPE rm ID [--force] [--dry-run]\n"
 	"       kontora lead processed ID | TYPE assign ID LOGIN [--dry-run]\n"
-	"       kontora employee deactivate LOGIN --to OTHER [--dry-run]\n";
+	"       kontora employee deactivate LOGIN --to OTHER [--dry-run]\n");
 
 enum {
 	OPT_DRY = 1000, OPT_FORCE, OPT_WHERE, OPT_SORT, OPT_LIMIT, OPT_TO, OPT_MINE, OPT_OVERDUE,
@@ -125,8 +125,8 @@ static void title_words(int n, char **words, const struct kt_schema *s, struct p
 	struct kt_buf text = { 0 };
 
 	if (!f || f->type != KT_TEXT || pairs_has(p, f->name))
-		usage_error(record_usage, "%s: unexpected word%s after the options", words[0],
-		            n > 1 ? "s" : "");
+		usage_error(record_usage, n > 1 ? "%s: unexpected words after the options"
+		                                : "%s: unexpected word after the options", words[0]);
 	for (int i = 0; i < n; i++)
 		if ((text.len && kt_buf_addc(&text, ' ')) || kt_buf_adds(&text, words[i]))
 			die("out of memory");
@@ -198,8 +198,10 @@ static void add_new_client(struct kt_change *c, struct kt_books *b, const struct
 	}
 	char saved[16];
 	snprintf(saved, sizeof saved, "%s", cid);
-	fprintf(stderr, "kontora: new client %s «%s»%s%s\n", saved, name, owner ? ", manager " : "",
-	        owner ? owner : "");
+	if (owner)
+		fprintf(stderr, _("kontora: new client %s «%s», manager %s\n"), saved, name, owner);
+	else
+		fprintf(stderr, _("kontora: new client %s «%s»\n"), saved, name);
 	pairs_add(all, "client", 6, saved);
 }
 
@@ -220,7 +222,7 @@ static int record_add(int argc, char **argv, struct kt_books *b, const struct kt
 	struct kt_lead_report *lr = lead_prepare(b, s, p.names, p.values, p.n);
 	if (lr && lr->existing) {
 		/* A repeat of an add by its external id: what a script retries. */
-		fprintf(stderr, "kontora: lead %s: already in the books (external_id %s); nothing added\n",
+		fprintf(stderr, _("kontora: lead %s: already in the books (external_id %s); nothing added\n"),
 		        lr->existing, pairs_get(&p, "external_id"));
 		printf("%s\n", lr->existing);
 		kt_change_free(c);

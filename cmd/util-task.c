@@ -9,8 +9,8 @@
 
 #include "cmd.h"
 
-static const char done_usage[] =
-	"usage: kontora task done ID [--result TEXT] [--dry-run]\n";
+static const char done_usage[] = N_(
+	"usage: kontora task done ID [--result TEXT] [--dry-run]\n");
 
 int task_done(int argc, char **argv, struct kt_books *b, const struct kt_schema *s)
 {

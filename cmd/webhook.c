@@ -13,8 +13,8 @@
 
 #include "cmd.h"
 
-static const char webhook_usage[] =
-	"usage: kontora webhook [--dry-run]    (a CGI program: see kontora-webhook(1))\n";
+static const char webhook_usage[] = N_(
+	"usage: kontora webhook [--dry-run]    (a CGI program: see kontora-webhook(1))\n");
 
 extern char **environ;
 
@@ -33,7 +33,7 @@ static void answer(const char *status, const char *text)
 static int refuse(const char *status, const char *text, const char *why)
 {
 	answer(status, text);
-	fprintf(stderr, "kontora: error: webhook: %s\n", why);
+	fprintf(stderr, _("kontora: error: webhook: %s\n"), why);
 	return 1;
 }
 

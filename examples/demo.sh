@@ -227,6 +227,15 @@ on_tty KONTORA_USER=oleg "$K" lab sample show "$sample"
 on_tty KONTORA_USER=oleg "$K" lab list --all
 on_tty "$K" client show "$short"
 
+say "Messages in Russian under a Russian locale, English otherwise (po/ru.po)"
+if locale -a 2>/dev/null | grep -qi '^ru_RU\.utf-\?8$'; then
+	(export LC_ALL=ru_RU.UTF-8
+	 run kontora lab calc done "$calc" || echo "(exit $?: done is a state; the transition into it is finish)"
+	 run kontora lead add --no-such-option || echo "(exit $?: a usage error)")
+else
+	echo "(ru_RU.UTF-8 is not generated here: tools/deps.sh does it as root)"
+fi
+
 say "Mail: the workbook to the director, as cron sends it every Monday (kontora-mail(1))"
 run kontora config mail.from
 printf 'Добрый день!\n\nВо вложении — клиенты, которым давно не звонили.\n' >"$out/mail-body.txt"

@@ -45,6 +45,18 @@ struct kt_error {
 	char msg[1024];
 };
 
+/* Returns msgid in the language of the user's messages: its translation
+ * in the "kontora" text domain (po/ru.po) when the program set
+ * LC_MESSAGES to a language kontora speaks, else msgid itself.  _() in
+ * lib/ and cmd/ is this; N_() marks a string for xgettext alone. */
+const char *kt_gettext(const char *msgid) __attribute__((format_arg(1)));
+#define _(msgid) kt_gettext(msgid)
+/* The form of msgid (one) or plural (other numbers) that n takes in the
+ * language of the user's messages (Russian has three). */
+const char *kt_ngettext(const char *msgid, const char *plural, unsigned long n)
+	__attribute__((format_arg(1), format_arg(2)));
+#define N_(msgid) msgid
+
 /* Fills err (which may be NULL) and returns code, so callers can write
  * "return kt_error_set(err, KT_EINVAL, "...", ...)". */
 int kt_error_set(struct kt_error *err, int code, const char *fmt, ...)

@@ -717,8 +717,10 @@ int kt_change_dict_remove(struct kt_change *c, const char *dict, const char *id,
 	else if (!force && dict_default_of(c->b, dict, id, d.names[k], where, sizeof where))
 		rc = kt_error_set(err, KT_EEXISTS, "dict %s: %s is the default of %s; use --force", dict, id, where);
 	else if (!force && (rc = index_dict_users(c->b->index, dict, id, &example, err)) > 0)
-		rc = kt_error_set(err, KT_EEXISTS, "dict %s: %s is used by %d record%s (%s%s); use --force",
-		                  dict, id, rc, rc == 1 ? "" : "s", example.data, rc == 1 ? "" : ", ...");
+		rc = rc == 1 ? kt_error_set(err, KT_EEXISTS, "dict %s: %s is used by %d record (%s); use --force",
+		                            dict, id, rc, example.data)
+		             : kt_error_set(err, KT_EEXISTS, "dict %s: %s is used by %d records (%s, ...); use "
+		                            "--force", dict, id, rc, example.data);
 	if (!rc)
 		rc = new_dict_op(c, OP_DICT_REMOVE, path, id, d.names[k], err);
 	kt_buf_free(&example);

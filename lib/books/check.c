@@ -65,7 +65,7 @@ static int problem(struct check *c, const char *file, long line,
 	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&msg, fmt, ap);
+	n = vasprintf(&msg, _(fmt), ap);
 	va_end(ap);
 	if (n < 0)
 		return KT_ENOMEM;
@@ -868,7 +868,7 @@ static int check_rows(struct check *c, const struct kt_schema *s,
 	for (size_t i = 0; !rc && i < csv->nrows; i++) {
 		rc = check_row(c, &sh, &csv->rows[i]);
 		if (c->progress && ++c->rows % 1000 == 0)
-			c->progress(c->progress_arg, "checking records", c->rows, 0);
+			c->progress(c->progress_arg, N_("checking records"), c->rows, 0);
 	}
 	free(sh.cols);
 	free(sh.bad);
@@ -1122,7 +1122,7 @@ int check_worktree(const char *root, const struct types *types, kt_problem_fn fn
 	if (!rc)
 		rc = check_data(&c);
 	if (!rc && c.progress && c.rows >= 1000)
-		c.progress(c.progress_arg, "checking records", c.rows, c.rows);   /* the last count */
+		c.progress(c.progress_arg, N_("checking records"), c.rows, c.rows);   /* the last count */
 	if (!rc)
 		rc = check_refs(&c);
 	if (!rc)

@@ -104,9 +104,11 @@ int access_settings(struct kt_books *b, const char *what, struct kt_error *err)
 
 	if (rc || !strcmp(b->who.role, "admin"))
 		return rc;
+	if (strchr("aeiou", b->who.role[0]))
+		return kt_error_set(err, KT_EACCESS, "%s: only an admin changes settings (kontora.conf, "
+		                    "dicts/); %s is an %s", what, b->who.login, b->who.role);
 	return kt_error_set(err, KT_EACCESS, "%s: only an admin changes settings (kontora.conf, dicts/); "
-	                    "%s is a%s %s", what, b->who.login,
-	                    strchr("aeiou", b->who.role[0]) ? "n" : "", b->who.role);
+	                    "%s is a %s", what, b->who.login, b->who.role);
 }
 
 /* Loads the role of the acting employee (b->who.login) and refuses an

@@ -220,10 +220,12 @@ int kt_resolve_id(struct kt_books *b, const char *type, const char *prefix,
                   char **id, const struct kt_schema **schema, struct kt_error *err)
 {
 	/* "kontora lead show ''", or $ID of a script that found nothing. */
+	if (!prefix[strspn(prefix, " \t")] && type)
+		return kt_error_set(err, KT_EINVAL, "an id is missing: give the id of a %s (or the first "
+		                    "letters of it; kontora %s list shows them)", type, type);
 	if (!prefix[strspn(prefix, " \t")])
-		return kt_error_set(err, KT_EINVAL, "an id is missing: give the id of %s %s (or the first "
-		                    "letters of it; kontora %s list shows them)", type ? "a" : "the",
-		                    type ? type : "record", type ? type : "TYPE");
+		return kt_error_set(err, KT_EINVAL, "an id is missing: give the id of the record (or the "
+		                    "first letters of it; kontora TYPE list shows them)");
 	return index_resolve_id(b->index, type, prefix, id, schema, err);
 }
 

@@ -61,10 +61,12 @@ int value_resolve(struct kt_books *b, const struct kt_field *f,
 		if (!rc)
 			value = iso;
 		else if (value[strspn(value, " \t")])
-			return kt_error_set(err, KT_EINVAL, "%s: \"%s\" is not a valid %s (2026-12-15, 15.12.2026, "
-			                    "15.12, сегодня, завтра, +3d, +2w%s)", f->name, value,
-			                    kt_ftype_name(f->type), f->type == KT_DATE ? "" :
-			                    "; a time: 15.12.2026 14:30, 2026-12-15T14:30:00+03:00");
+			return f->type == KT_DATE
+			       ? kt_error_set(err, KT_EINVAL, "%s: \"%s\" is not a valid date (2026-12-15, "
+			                      "15.12.2026, 15.12, сегодня, завтра, +3d, +2w)", f->name, value)
+			       : kt_error_set(err, KT_EINVAL, "%s: \"%s\" is not a valid datetime (2026-12-15, "
+			                      "15.12.2026, 15.12, сегодня, завтра, +3d, +2w; a time: 15.12.2026 "
+			                      "14:30, 2026-12-15T14:30:00+03:00)", f->name, value);
 	}
 	rc = kt_value_normalize(f, value, &v, err);
 

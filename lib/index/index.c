@@ -537,7 +537,7 @@ static int apply_delta(void *index, const struct store_delta *d, struct kt_error
 
 	/* Small books build in a blink: no progress for them. */
 	if (!rc && ix->progress && d->count > 64)
-		ix->progress(ix->progress_arg, "indexing files", d->at + 1, d->count);
+		ix->progress(ix->progress_arg, N_("indexing files"), d->at + 1, d->count);
 	return rc;
 }
 

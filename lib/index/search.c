@@ -74,7 +74,7 @@ static int build_fts(struct index *ix, struct kt_error *err)
 				rc = db_fail(ix->db, err, "fts");
 			sqlite3_reset(ins);
 			if (ix->progress && (++done % 10000 == 0 || done == total))
-				ix->progress(ix->progress_arg, "indexing records for search", done, total);
+				ix->progress(ix->progress_arg, N_("indexing records for search"), done, total);
 		}
 		sqlite3_finalize(rows);
 	}

@@ -73,7 +73,7 @@ void access_rules(const struct kt_schema *s, const char *role, struct access_rul
 int access_deny(const struct kt_identity *who, const struct kt_schema *s, enum access_op op,
                 const char *what, const char *owner, struct kt_error *err)
 {
-	const char *verb = op == ACCESS_READ ? "see" : "change";
+	const char *only = op == ACCESS_READ ? _("see only") : _("change only");
 	struct kt_buf why = { 0 }, rules = { 0 };
 	struct access_rules r;
 	int own_or_via = 0;
@@ -85,29 +85,35 @@ int access_deny(const struct kt_identity *who, const struct kt_schema *s, enum a
 			kt_buf_addf(&rules, "%s%s:%ld access %s %s%s%s", i ? ", " : "", s->file, a->line,
 			            a->role, access_mode_name(a->mode), a->field ? " " : "", a->field ? a->field : "");
 		else
-			kt_buf_addf(&rules, "%s: by default access %s %s", s->file, a->role, access_mode_name(a->mode));
+			kt_buf_addf(&rules, _("%s: by default access %s %s"), s->file, a->role,
+			            access_mode_name(a->mode));
+		/* "see only their own records or records whose client they may
+		 * see": each piece whole, for translations. */
+		const char *sep = own_or_via ? _(" or ") : "";
 		if (a->mode == KT_ACCESS_OWN)
-			kt_buf_addf(&why, "%stheir own records", own_or_via++ ? " or " : "only ");
+			own_or_via++, kt_buf_addf(&why, "%s%s", sep, _("their own records"));
 		else if (a->mode == KT_ACCESS_VIA)
-			kt_buf_addf(&why, "%srecords whose %s they may %s", own_or_via++ ? " or " : "only ",
-			            a->field, verb);
+			own_or_via++, kt_buf_addf(&why, "%s", sep),
+			kt_buf_addf(&why, op == ACCESS_READ ? _("records whose %s they may see")
+			                                    : _("records whose %s they may change"), a->field);
 		else if (a->mode == KT_ACCESS_NAMED && op == ACCESS_READ)
-			kt_buf_addf(&why, "%srecords named by the %s they may see", own_or_via++ ? " or " : "only ",
-			            a->field);
+			own_or_via++, kt_buf_addf(&why, "%s", sep),
+			kt_buf_addf(&why, _("records named by the %s they may see"), a->field);
 		else if (a->mode == KT_ACCESS_NAMED && !why.len)
-			kt_buf_addf(&why, "do not change %s records (they see those %s names)", s->name, a->field);
+			kt_buf_addf(&why, _("do not change %s records (they see those %s names)"), s->name, a->field);
 	}
 	if (r.v[0]->mode == KT_ACCESS_NONE)
-		kt_buf_addf(&why, "neither see nor change %s records", s->name);
+		kt_buf_addf(&why, _("neither see nor change %s records"), s->name);
 	else if (r.v[0]->mode == KT_ACCESS_READ)
-		kt_buf_addf(&why, "see but do not change %s records", s->name);
-	char whose[300] = "";
+		kt_buf_addf(&why, _("see but do not change %s records"), s->name);
+	char whose[300] = "", body[1200];
 	if (owner)
-		snprintf(whose, sizeof whose, ", the %s is %s's", s->name, *owner ? owner : "nobody");
-	kt_error_set(err, KT_EACCESS, "%s: %ss %s%s%s (%s); %s is a%s %s%s", what, who->role,
-	             own_or_via ? verb : "", own_or_via ? " " : "", why.data ? why.data : "",
-	             rules.data ? rules.data : "", who->login,
-	             strchr("aeiou", who->role[0]) ? "n" : "", who->role, whose);
+		snprintf(whose, sizeof whose, _(", the %s is %s's"), s->name, *owner ? owner : _("nobody"));
+	snprintf(body, sizeof body, "%s%s%s", own_or_via ? only : "", own_or_via ? " " : "",
+	         why.data ? why.data : "");
+	kt_error_set(err, KT_EACCESS, strchr("aeiou", who->role[0]) ? "%s: %ss %s (%s); %s is an %s%s"
+	                                                            : "%s: %ss %s (%s); %s is a %s%s",
+	             what, who->role, body, rules.data ? rules.data : "", who->login, who->role, whose);
 	kt_buf_free(&why);
 	kt_buf_free(&rules);
 	return KT_EACCESS;

@@ -70,7 +70,7 @@ static int bad(struct parser *p, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(msg, sizeof msg, _(fmt), ap);
 	va_end(ap);
 	return kt_error_set(p->err, KT_ESCHEMA, "%s:%ld: %s", p->file, p->line, msg);
 }

@@ -207,9 +207,12 @@ static void need_sample_contact(struct sources *src)
 	}
 	if (!missing.len)
 		return;
-	snprintf(msg, sizeof msg, "client %s «%s» has no %s: a sample cannot be sent; fill %s "
-	         "with: kontora client edit %s%s", kt_record_get(c, "id"), kt_record_get(c, "name"),
-	         missing.data, strchr(missing.data, ',') ? "them" : "it", kt_record_get(c, "id"),
+	snprintf(msg, sizeof msg,
+	         strchr(missing.data, ',') ? _("client %s «%s» has no %s: a sample cannot be sent; fill them "
+	                                       "with: kontora client edit %s%s")
+	                                   : _("client %s «%s» has no %s: a sample cannot be sent; fill it "
+	                                       "with: kontora client edit %s%s"),
+	         kt_record_get(c, "id"), kt_record_get(c, "name"), missing.data, kt_record_get(c, "id"),
 	         fill.data);
 	kt_buf_free(&missing);
 	kt_buf_free(&fill);

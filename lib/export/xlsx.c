@@ -247,7 +247,7 @@ int kt_xlsx_row(void *xlsx, size_t ncols, const struct kt_column *cols,
 		e = write_cell(x, (lxw_row_t)x->rows, (lxw_col_t)i, cols[i].type, values[i], &width);
 		if (e) {
 			char what[300];
-			snprintf(what, sizeof what, "row %zu, column %zu: %s", x->rows + 1, i + 1,
+			snprintf(what, sizeof what, _("row %zu, column %zu: %s"), x->rows + 1, i + 1,
 			         lxw_strerror(e));
 			return row_error(x, e == LXW_ERROR_MEMORY_MALLOC_FAILED ? KT_ENOMEM :
 			                 e == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED ? KT_EINVAL : KT_EIO,

@@ -123,7 +123,7 @@ static int row_add(struct intake_parse *p, struct kt_intake_row *r,
 	if ((rc = decode(p, name, nlen, &n, &bad)) < 0)
 		return rc;
 	if (rc) {
-		snprintf(why, sizeof why, "a column name is not valid %s (byte %zu)",
+		snprintf(why, sizeof why, _("a column name is not valid %s (byte %zu)"),
 		         p->in->encoding, bad + 1);
 		return row_reject(r, why);
 	}

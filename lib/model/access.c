@@ -29,12 +29,12 @@ int access_problems(const struct types *types, const struct kt_schema *s,
 		while (p && (strncmp(p, a->role, len) || (p[len] && p[len] != '|')))
 			p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL;
 		if (role && role->type == KT_ENUM && !p) {
-			snprintf(msg, sizeof msg, "no role \"%s\" in employee.role (%s)", a->role, role->arg);
+			snprintf(msg, sizeof msg, _("no role \"%s\" in employee.role (%s)"), a->role, role->arg);
 			fn(arg, s->file, a->line, "access", msg);
 			count++;
 		}
 		if (f && f->type == KT_REF && !types_find(types, f->arg)) {
-			snprintf(msg, sizeof msg, "via %s: no type %s in these books", a->field, f->arg);
+			snprintf(msg, sizeof msg, _("via %s: no type %s in these books"), a->field, f->arg);
 			fn(arg, s->file, a->line, "access", msg);
 			count++;
 		}
@@ -44,8 +44,8 @@ int access_problems(const struct types *types, const struct kt_schema *s,
 			snprintf(type, sizeof type, "%.*s", (int)(dot - a->field), a->field);
 			const struct kt_schema *ts = types_find(types, type);
 			if (!ts || !kt_schema_field(ts, dot + 1)) {
-				snprintf(msg, sizeof msg, "named %s: no %s in these books", a->field,
-				         ts ? "such field" : "such type");
+				snprintf(msg, sizeof msg, ts ? _("named %s: no such field in these books")
+				                             : _("named %s: no such type in these books"), a->field);
 				fn(arg, s->file, a->line, "access", msg);
 				count++;
 			}

@@ -183,7 +183,7 @@ int lock_remove_stale(struct store *st, const char *path)
 	if (stat(path, &sb) || time(NULL) - sb.st_mtime < LOCK_STALE || lock_holder(path) ||
 	    unlink(path))
 		return 0;
-	snprintf(msg, sizeof msg, "removed %s, left %lds ago by a process that is gone",
+	snprintf(msg, sizeof msg, _("removed %s, left %lds ago by a process that is gone"),
 	         path + strlen(st->root) + 1, (long)(time(NULL) - sb.st_mtime));
 	store_warn(st, msg);
 	return 1;
@@ -197,7 +197,7 @@ int lock_busy(struct store *st, const char *path, struct kt_error *err)
 	char who[64] = "";
 
 	if (pid)
-		snprintf(who, sizeof who, " (process %ld)", pid);
+		snprintf(who, sizeof who, _(" (process %ld)"), pid);
 	return kt_error_set(err, KT_ECONFLICT, "%s is held by a running git%s; nothing was changed, "
 	                    "try again when it is done", path + strlen(st->root) + 1, who);
 }

@@ -13,13 +13,13 @@
 
 #include "cmd.h"
 
-static const char contract_usage[] =
+static const char contract_usage[] = N_(
 	"usage: kontora contract new --client ID --template NAME [--number N] [--date DATE]\n"
 	"                [--amount SUM] [--until DATE] [--lead ID] [--set KEY=VALUE]...\n"
 	"                [--dry-run]\n"
 	"       kontora contract pdf ID|NUMBER [-o FILE]\n"
 	"       kontora contract templates\n"
-	"       kontora contract show|list|edit|rm ...  (as kontora TYPE)\n";
+	"       kontora contract show|list|edit|rm ...  (as kontora TYPE)\n");
 
 /* Returns the contract type of the books, dying when they have none
  * (books made before contracts came). */
@@ -249,7 +249,7 @@ static int contract_pdf(int argc, char **argv, struct kt_books *b)
 		die("out of memory");
 	if (kt_contract_pdf(b, r->names, r->values, r->n, path, &err))
 		die("contract %s: %s", id, err.msg);
-	fprintf(stderr, "kontora: contract %s written to %s\n", id, path);
+	fprintf(stderr, _("kontora: contract %s written to %s\n"), id, path);
 	free(path);
 	free(id);
 	kt_record_free(r);

@@ -4,14 +4,14 @@
  */
 #include "cmd.h"
 
-static const char invoice_usage[] =
+static const char invoice_usage[] = N_(
 	"usage: kontora invoice new --client ID --line PRODUCT:QTY[:PRICE]... [--lead ID]\n"
 	"                           [--due DATE] [--vat 22|10|0|none] [--dry-run]\n"
 	"       kontora invoice new --from-proposal ID [--due DATE] [--dry-run]\n"
 	"       kontora invoice issue ID [--dry-run]\n"
 	"       kontora invoice cancel ID --reason TEXT [--dry-run]\n"
 	"       kontora invoice show ID\n"
-	"       kontora invoice list [--where EXPR] [--all] [--mine] [-f FMT]\n";
+	"       kontora invoice list [--where EXPR] [--all] [--mine] [-f FMT]\n");
 
 static const char *const invoice_record[] = { "cancel", "list", "edit", "rm", NULL };
 

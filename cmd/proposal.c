@@ -5,7 +5,7 @@
  */
 #include "cmd.h"
 
-static const char proposal_usage[] =
+static const char proposal_usage[] = N_(
 	"usage: kontora proposal new --client ID --line PRODUCT:QTY[:PRICE]... [--lead ID]\n"
 	"                            [--valid-until DATE] [--terms TEXT] [--vat 22|10|0|none]\n"
 	"                            [--dry-run]\n"
@@ -13,7 +13,7 @@ static const char proposal_usage[] =
 	"       kontora proposal accept ID [--dry-run]\n"
 	"       kontora proposal decline ID --reason TEXT [--dry-run]\n"
 	"       kontora proposal show ID\n"
-	"       kontora proposal list [--where EXPR] [--all] [--mine] [-f FMT]\n";
+	"       kontora proposal list [--where EXPR] [--all] [--mine] [-f FMT]\n");
 
 static const char *const proposal_record[] = { "accept", "decline", "list", "edit", "rm", NULL };
 

@@ -48,7 +48,7 @@ test_expect_success BASH 'the first word: commands and the books types' '
 '
 
 test_expect_success BASH 'outside books: the commands only' '
-	(cd "$TEST_DIR" && complete in) >actual &&
+	(cd "$TEST_DIR" && complete ini) >actual &&
 	echo init >expect &&
 	test_cmp expect actual
 '

@@ -24,7 +24,8 @@ static const char import_usage[] = N_(
 	"usage: kontora import leads [--format form|json|csv|xlsx] [--source NAME]\n"
 	"                            [--encoding auto|utf-8|cp1251] [--rejects FILE]\n"
 	"                            [--dry-run] FILE...|-\n"
-	"       kontora import spool [--dry-run]\n");
+	"       kontora import spool [--dry-run]\n"
+	"       kontora import bank [--dry-run] FILE...\n");
 
 /* One input: a file given, or a request of the spool. */
 struct input {
@@ -649,6 +650,66 @@ static int import_spool(int argc, char **argv, struct kt_books *b)
 	return bad ? 1 : 0;
 }
 
+/* kontora import bank: payments from 1CClientBankExchange statements,
+ * matched to invoices, in one commit; every file is read before anything
+ * is written, so a bad one leaves the books as they were. */
+static int import_bank(int argc, char **argv, struct kt_books *b)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct kt_error err = { 0 };
+	int dry_run = 0, c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			usage(import_usage, 1);
+		else if (c == 'n')
+			dry_run = 1;
+		else
+			option_error(argv, import_usage);
+	}
+	if (optind == argc)
+		usage_error(import_usage, "import bank: no statement given");
+	size_t n = (size_t)(argc - optind);
+	struct kt_bank_statement **st = calloc(n, sizeof *st);
+	if (!st)
+		die("out of memory");
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		char *data = read_all(argv[optind + i], &len);
+		if (!data)
+			die("%s: %s", argv[optind + i], strerror(errno));
+		int rc = kt_bank_parse(data, len, argv[optind + i], &st[i], &err);
+		free(data);
+		if (rc)
+			die_err(&err);
+	}
+	struct kt_change *ch;
+	struct kt_bank_summary sum;
+	if (kt_change_begin(b, "import bank", &ch, &err))
+		die_err(&err);
+	if (kt_bank_import(ch, b, st, n, &sum, &err)) {
+		kt_change_free(ch);
+		die_err(&err);
+	}
+	char subject[256];
+	snprintf(subject, sizeof subject, "import bank: %zu payments (%zu in, %zu out), "
+	         "%zu already known, %zu matched, %zu unmatched", sum.payments, sum.in, sum.out,
+	         sum.duplicates, sum.matched, sum.unmatched);
+	if (sum.payments)
+		change_finish(ch, dry_run, subject, NULL);
+	else
+		kt_change_free(ch);
+	fprintf(stderr, "kontora: %s%s\n", subject, sum.payments ? "" : ": nothing to commit");
+	for (size_t i = 0; i < n; i++)
+		kt_bank_free(st[i]);
+	free(st);
+	return 0;
+}
+
 int cmd_import(int argc, char **argv, struct kt_ctx *ctx)
 {
 	if (argc < 2)
@@ -659,5 +720,7 @@ int cmd_import(int argc, char **argv, struct kt_ctx *ctx)
 		return import_leads(argc - 1, argv + 1, ctx->books);
 	if (!strcmp(argv[1], "spool"))
 		return import_spool(argc - 1, argv + 1, ctx->books);
-	usage_error(import_usage, "import %s: not leads or spool", argv[1]);
+	if (!strcmp(argv[1], "bank"))
+		return import_bank(argc - 1, argv + 1, ctx->books);
+	usage_error(import_usage, "import %s: not leads, spool or bank", argv[1]);
 }

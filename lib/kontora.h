@@ -698,6 +698,84 @@ int kt_spool_deliver(const char *dir, const char *data, size_t len, time_t now,
  * of memory. */
 char *kt_spool_path(const char *root, const char *configured);
 
+/* ------------------------------------------------------ bank statements */
+
+/* A payment of a bank statement in the 1CClientBankExchange format
+ * (lib/intake/bank.c): its СекцияДокумент, in UTF-8.  Every string is
+ * set ("" when the statement leaves it out). */
+struct kt_bank_doc {
+	long line;            /* the line of СекцияДокумент */
+	char *kind;           /* "Платежное поручение", "Банковский ордер", ... */
+	char *number, *date;  /* Номер; Дата as YYYY-MM-DD */
+	int64_t amount;       /* Сумма in kopecks */
+	char *date_out, *date_in;   /* ДатаСписано, ДатаПоступило (YYYY-MM-DD or "") */
+	char *payer, *payer_inn, *payer_kpp, *payer_account;   /* the name without an INN prefix */
+	char *payee, *payee_inn, *payee_kpp, *payee_account;
+	char *purpose;        /* НазначениеПлатежа */
+};
+
+struct kt_bank_statement {
+	char *name;           /* the file, for messages */
+	char *version;        /* ВерсияФормата, or NULL */
+	const char *encoding; /* what was decoded: "utf-8", "cp1251" or "cp866" */
+	char **accounts;      /* the statement's own accounts (РасчСчет) */
+	size_t naccounts;
+	struct kt_bank_doc *docs;
+	size_t ndocs;
+};
+
+/* Reads a 1CClientBankExchange statement (1.01 to 1.03) from
+ * data[0..len); name is the file for messages.  UTF-8 when the bytes are
+ * valid UTF-8, else Windows-1251, or CP866 when Кодировка=DOS.  Returns 0
+ * and *out (kt_bank_free()), or KT_EINVAL naming the file and line (not a
+ * statement, no КонецФайла, an unknown Кодировка, an amount or date that
+ * is none), or KT_ENOMEM; *out is then NULL. */
+int kt_bank_parse(const char *data, size_t len, const char *name,
+                  struct kt_bank_statement **out, struct kt_error *err);
+void kt_bank_free(struct kt_bank_statement *st);
+
+/* What kt_bank_import() did. */
+struct kt_bank_summary {
+	size_t payments;      /* new payment records */
+	size_t duplicates;    /* payments the books or an earlier file of the batch have */
+	size_t in, out;       /* the new ones by direction */
+	size_t matched;       /* new incoming payments that pay some invoice */
+	size_t unmatched;     /* new incoming payments with money no invoice took */
+	size_t invoices;      /* invoices paid towards */
+	int64_t allocated;    /* kopecks allocated */
+};
+
+/* Adds the payments of the statements st[0..n) that the books do not have
+ * (their key, docs/bank.md) to change c as payment records, and matches
+ * the incoming ones whose payer's INN is a client's to that client's
+ * issued and partly paid invoices: those whose numbers the purpose names,
+ * else the one owing exactly the amount; allocation records hold what
+ * each pays, and the invoices move to partly_paid or paid.  Returns 0 and
+ * *sum, or an error naming the file and line (c must then be dropped). */
+int kt_bank_import(struct kt_change *c, struct kt_books *b, struct kt_bank_statement *const *st,
+                   size_t n, struct kt_bank_summary *sum, struct kt_error *err);
+
+/* Allocates amount kopecks (0: what is left of the payment, up to what
+ * the invoice still owes) of the incoming payment to the issued or partly
+ * paid invoice (full ids) in change c, gives the payment the invoice's
+ * client when it has none, and moves the invoice.  Returns 0 and *done,
+ * or an error (more than the payment has left or the invoice owes). */
+int kt_payment_match(struct kt_change *c, struct kt_books *b, const char *payment,
+                     const char *invoice, int64_t amount, int64_t *done, struct kt_error *err);
+
+/* Removes every allocation of payment (full id) in change c, moves its
+ * invoices back, and gives the payment the client its payer's INN names
+ * (or none).  Returns 0 and *removed, or an error. */
+int kt_payment_unmatch(struct kt_change *c, struct kt_books *b, const char *payment,
+                       size_t *removed, struct kt_error *err);
+
+/* The money of client (full id): *ordered the totals of its issued,
+ * partly paid and paid invoices, *paid what was allocated to them plus
+ * what its incoming payments hold unallocated.  The debt is ordered -
+ * paid (negative: an overpayment).  Returns 0 or an error. */
+int kt_client_balance(struct kt_books *b, const char *client, int64_t *ordered, int64_t *paid,
+                      struct kt_error *err);
+
 /* ----------------------------------------------------------------- index */
 
 /* A column of a result: its name and type (KT_TEXT for SQL results). */

@@ -1,0 +1,421 @@
+/*
+ * bank.c - reading a bank statement in the 1CClientBankExchange text
+ * format (versions 1.01 to 1.03), as banks' client programs and 1C write
+ * it, into payments (struct kt_bank_doc).
+ *
+ * Real files say one encoding and use another (SOURCES.md of the shared
+ * samples: a UTF-8 file declaring Кодировка=windows), so the bytes decide
+ * first: valid UTF-8 is UTF-8, anything else is Windows-1251, or DOS
+ * (CP866) when the header says so.  A Кодировка naming none of these is
+ * refused, as is a file that does not begin with 1CClientBankExchange or
+ * does not reach КонецФайла: a statement cut short would import half.
+ * Keys belong to their section (Получатель in the header is the receiving
+ * program, in a document the payee), values are trimmed, blank lines and
+ * CRLF are fine.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "intake/intake.h"
+
+/* Frees what one document holds. */
+static void doc_free(struct kt_bank_doc *d)
+{
+	char **s[] = { &d->kind, &d->number, &d->date, &d->date_out, &d->date_in,
+	               &d->payer, &d->payer_inn, &d->payer_kpp, &d->payer_account,
+	               &d->payee, &d->payee_inn, &d->payee_kpp, &d->payee_account,
+	               &d->purpose };
+	for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+		free(*s[i]);
+}
+
+/* Frees a statement and its documents.  NULL is fine. */
+void kt_bank_free(struct kt_bank_statement *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < st->ndocs; i++)
+		doc_free(&st->docs[i]);
+	free(st->docs);
+	strv_free(st->accounts, st->naccounts);
+	free(st->version);
+	free(st->name);
+	free(st);
+}
+
+/* Returns data[0..len) recoded from the charset from into UTF-8, NUL
+ * ended (caller frees), or NULL when it does not decode or out of
+ * memory. */
+static char *recode(const char *data, size_t len, const char *from)
+{
+	iconv_t cd = iconv_open("UTF-8", from);
+	if (cd == (iconv_t)-1)
+		return NULL;
+	size_t cap = len * 3 + 1, outleft = cap - 1;
+	char *out = malloc(cap), *o = out, *in = (char *)data;
+	size_t inleft = len;
+	if (out && iconv(cd, &in, &inleft, &o, &outleft) == (size_t)-1) {
+		free(out);
+		out = NULL;
+	}
+	iconv_close(cd);
+	if (out)
+		*o = '\0';
+	return out;
+}
+
+/* The text of a statement being read, line by line. */
+struct reader {
+	const char *name;      /* the file, for messages */
+	char *text;            /* UTF-8, owned */
+	char *pos;             /* the next line */
+	long line;             /* the line last read */
+	struct kt_error *err;
+};
+
+/* Reads the next line into *key and *value (trimmed, in r->text; value
+ * NULL for a line without '=').  Returns 1, or 0 at the end of the text. */
+static int next_line(struct reader *r, char **key, char **value)
+{
+	if (!r->pos || !*r->pos)
+		return 0;
+	char *s = r->pos, *nl = strchr(s, '\n');
+	r->pos = nl ? nl + 1 : NULL;
+	if (nl)
+		*nl = '\0';
+	r->line++;
+	char *eq = strchr(s, '=');
+	if (eq)
+		*eq = '\0';
+	*key = s;
+	*value = eq ? eq + 1 : NULL;
+	for (char **p = key; p; p = p == key && *value ? value : NULL) {
+		char *t = *p;
+		while (*t == ' ' || *t == '\t' || *t == '\r')
+			t++;
+		char *e = t + strlen(t);
+		while (e > t && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+			e--;
+		*e = '\0';
+		*p = t;
+	}
+	return 1;
+}
+
+/* Fails with "file:line: " and the message of fmt. */
+static int fail(struct reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct reader *r, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	return kt_error_set(r->err, KT_EINVAL, "%s:%ld: %s", r->name, r->line, what);
+}
+
+/* Reads dd.mm.yyyy into iso (YYYY-MM-DD); "" stays "".  Returns 0 or
+ * fails naming key. */
+static int read_date(struct reader *r, const char *key, const char *v, char iso[11])
+{
+	*iso = '\0';
+	if (!*v)
+		return 0;
+	if (strlen(v) == 10 && v[2] == '.' && v[5] == '.')
+		snprintf(iso, 11, "%.4s-%.2s-%.2s", v + 6, v + 3, v);
+	if (!kt_date_valid(iso)) {
+		return fail(r, "%s: not a date (DD.MM.YYYY): %s", key, v);
+	}
+	return 0;
+}
+
+/* Reads an amount as banks write it, digits with up to two decimals after
+ * a dot (or a comma), into kopecks.  Returns 0 or fails. */
+static int read_amount(struct reader *r, const char *v, int64_t *kopecks)
+{
+	size_t i = 0, digits = 0, decimals = 0;
+	int64_t k = 0;
+	for (; v[i] >= '0' && v[i] <= '9' && digits < 15; i++, digits++)
+		k = k * 10 + (v[i] - '0');
+	if (digits && (v[i] == '.' || v[i] == ','))
+		for (i++; v[i] >= '0' && v[i] <= '9' && decimals < 2; i++, decimals++)
+			k = k * 10 + (v[i] - '0');
+	if (!digits || v[i] || (v[i - 1] == '.' || v[i - 1] == ','))
+		return fail(r, "Сумма: not an amount: %s", v);
+	for (; decimals < 2; decimals++)
+		k *= 10;
+	*kopecks = k;
+	return 0;
+}
+
+/* Sets *field to a copy of v.  Returns 0 or KT_ENOMEM. */
+static int set(char **field, const char *v)
+{
+	char *s = strdup(v);
+	if (!s)
+		return KT_ENOMEM;
+	free(*field);
+	*field = s;
+	return 0;
+}
+
+/* Returns name without a leading INN (or "ИНН inn "), as some banks
+ * write Плательщик=6154569327 ООО "ТЕХНОСФЕРА". */
+static const char *without_inn(const char *name, const char *inn)
+{
+	size_t n = strlen(inn);
+	if (!strncmp(name, "ИНН ", strlen("ИНН ")))
+		name += strlen("ИНН ");
+	if (n && !strncmp(name, inn, n) && name[n] == ' ')
+		return name + n + 1;
+	return name;
+}
+
+/* The document's keys kontora keeps, and where. */
+static char **doc_field(struct kt_bank_doc *d, const char *key, char **name1)
+{
+	static const char *const keys[] = {
+		"Номер", "ПлательщикИНН", "ПлательщикКПП", "ПлательщикСчет",
+		"ПолучательИНН", "ПолучательКПП", "ПолучательСчет", "НазначениеПлатежа",
+		"Плательщик1", "Получатель1",
+	};
+	char **fields[] = {
+		&d->number, &d->payer_inn, &d->payer_kpp, &d->payer_account,
+		&d->payee_inn, &d->payee_kpp, &d->payee_account, &d->purpose,
+		&name1[0], &name1[1],
+	};
+	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+		if (!strcmp(key, keys[i]))
+			return fields[i];
+	return NULL;
+}
+
+/* Reads a document section up to КонецДокумента into d (kind and line
+ * set).  Returns 0 or an error. */
+static int read_doc(struct reader *r, struct kt_bank_doc *d)
+{
+	char *key, *v, *name1[2] = { NULL, NULL }, *names[2] = { NULL, NULL };
+	char *account2[2] = { NULL, NULL };
+	char date[11], date_in[11] = "", date_out[11] = "", *amount = NULL;
+	int rc = 0, done = 0;
+
+	*date = '\0';
+	while (!rc && !done && next_line(r, &key, &v)) {
+		char **f;
+		if (!v) {
+			if (!strcmp(key, "КонецДокумента"))
+				done = 1;
+			else if (*key)
+				rc = fail(r, "not KEY=VALUE inside a document: %s", key);
+		} else if (!strcmp(key, "Дата")) {
+			rc = read_date(r, key, v, date);
+		} else if (!strcmp(key, "ДатаСписано")) {
+			rc = read_date(r, key, v, date_out);
+		} else if (!strcmp(key, "ДатаПоступило")) {
+			rc = read_date(r, key, v, date_in);
+		} else if (!strcmp(key, "Сумма")) {
+			if (!(rc = read_amount(r, v, &d->amount)) && set(&amount, v))
+				rc = kt_error_set(r->err, KT_ENOMEM, "out of memory");
+		} else if (!strcmp(key, "Плательщик") || !strcmp(key, "Получатель")) {
+			rc = set(&names[!strcmp(key, "Получатель")], v);
+		} else if (!strcmp(key, "ПлательщикРасчСчет") || !strcmp(key, "ПолучательРасчСчет")) {
+			rc = set(&account2[!strcmp(key, "ПолучательРасчСчет")], v);
+		} else if ((f = doc_field(d, key, name1))) {
+			rc = set(f, v);
+		}
+	}
+	if (!rc && !done)
+		rc = fail(r, "%s", "the document has no КонецДокумента: the statement is cut short");
+	long end = r->line;
+	r->line = d->line;
+	if (!rc && !amount)
+		rc = fail(r, "%s", "the document has no Сумма");
+	if (!rc && !*date)
+		rc = fail(r, "%s", "the document has no Дата");
+	r->line = end;
+	if (!rc) {
+		const char *empty = "";
+		char **accounts[2] = { &d->payer_account, &d->payee_account };
+		char **inns[2] = { &d->payer_inn, &d->payee_inn };
+		char **party[2] = { &d->payer, &d->payee };
+		char **fill[] = { &d->number, &d->payer_inn, &d->payer_kpp, &d->payee_inn,
+		                  &d->payee_kpp, &d->purpose };
+		for (size_t i = 0; !rc && i < 2; i++) {
+			if (!*accounts[i] || !**accounts[i])
+				rc = set(accounts[i], account2[i] ? account2[i] : empty);
+			if (!rc && !*inns[i])
+				rc = set(inns[i], empty);
+			const char *name = name1[i] && *name1[i] ? name1[i] : names[i] ? names[i] : empty;
+			if (!rc)
+				rc = set(party[i], without_inn(name, *inns[i]));
+		}
+		for (size_t i = 0; !rc && i < sizeof fill / sizeof *fill; i++)
+			if (!*fill[i])
+				rc = set(fill[i], empty);
+		if (!rc)
+			rc = set(&d->date, date) || set(&d->date_in, date_in) || set(&d->date_out, date_out);
+		if (rc)
+			rc = kt_error_set(r->err, KT_ENOMEM, "out of memory");
+	}
+	free(amount);
+	for (size_t i = 0; i < 2; i++) {
+		free(name1[i]);
+		free(names[i]);
+		free(account2[i]);
+	}
+	return rc;
+}
+
+/* Checks the header's Кодировка against how the text was decoded,
+ * decoding it as DOS when the header says so.  Returns 0 or an error. */
+static int check_encoding(struct reader *r, const char *data, size_t len,
+                          struct kt_bank_statement *st)
+{
+	struct reader h = *r;
+	char *key, *v, *enc = NULL;
+	int rc = 0;
+
+	/* next_line() cuts the text it reads: read a copy. */
+	if (!(h.text = h.pos = strdup(r->text)))
+		return kt_error_set(r->err, KT_ENOMEM, "out of memory");
+	h.line = 0;
+	while (!enc && next_line(&h, &key, &v) && strncmp(key, "Секция", strlen("Секция")))
+		if (v && !strcmp(key, "Кодировка"))
+			enc = v;
+	if (!enc || !strcasecmp(enc, "windows") || !strcasecmp(enc, "windows-1251") ||
+	    !strcasecmp(enc, "cp1251") || !strcmp(enc, "1251")) {
+		rc = 0;
+	} else if (!strcasecmp(enc, "utf-8") || !strcasecmp(enc, "utf8")) {
+		if (strcmp(st->encoding, "utf-8"))
+			rc = fail(&h, "%s", "Кодировка=UTF-8, but the file is not UTF-8");
+	} else if (!strcasecmp(enc, "dos") || !strcasecmp(enc, "cp866") || !strcmp(enc, "866")) {
+		char *text = strcmp(st->encoding, "utf-8") ? recode(data, len, "CP866") : NULL;
+		if (text) {
+			free(r->text);
+			r->text = r->pos = text;
+			st->encoding = "cp866";
+		} else if (strcmp(st->encoding, "utf-8")) {
+			rc = kt_error_set(r->err, KT_ENOMEM, "out of memory");
+		}
+	} else {
+		rc = fail(&h, "unknown encoding: Кодировка=%s (Windows, DOS or UTF-8)", enc);
+	}
+	free(h.text);
+	return rc;
+}
+
+/* Reads the statement's lines after its first: the header, the account
+ * sections and the documents, up to КонецФайла.  Returns 0 or an
+ * error. */
+static int read_sections(struct reader *r, struct kt_bank_statement *st)
+{
+	char *key, *v;
+	int in_account = 0;
+	size_t cap = 0;
+
+	while (next_line(r, &key, &v)) {
+		if (!v && !strcmp(key, "КонецФайла"))
+			return 0;
+		if (!v && !strcmp(key, "СекцияРасчСчет")) {
+			in_account = 1;
+		} else if (!v && !strcmp(key, "КонецРасчСчет")) {
+			in_account = 0;
+		} else if (v && !strcmp(key, "СекцияДокумент")) {
+			if (st->ndocs == cap) {
+				cap = cap ? cap * 2 : 16;
+				struct kt_bank_doc *docs = realloc(st->docs, cap * sizeof *docs);
+				if (!docs)
+					return kt_error_set(r->err, KT_ENOMEM, "out of memory");
+				st->docs = docs;
+			}
+			struct kt_bank_doc *d = &st->docs[st->ndocs++];
+			memset(d, 0, sizeof *d);
+			d->line = r->line;
+			if (!*v)
+				return fail(r, "%s", "СекцияДокумент names no kind of document");
+			if (set(&d->kind, v))
+				return kt_error_set(r->err, KT_ENOMEM, "out of memory");
+			int rc = read_doc(r, d);
+			if (rc)
+				return rc;
+		} else if (v && !strcmp(key, "ВерсияФормата") && !in_account) {
+			if (strcmp(v, "1.01") && strcmp(v, "1.02") && strcmp(v, "1.03"))
+				return fail(r, "ВерсияФормата=%s: kontora reads 1.01 to 1.03", v);
+			if (set(&st->version, v))
+				return kt_error_set(r->err, KT_ENOMEM, "out of memory");
+		} else if (v && !strcmp(key, "РасчСчет") && *v) {
+			if (!strv_has(st->accounts, st->naccounts, v) &&
+			    strv_push(&st->accounts, &st->naccounts, v))
+				return kt_error_set(r->err, KT_ENOMEM, "out of memory");
+		} else if (!v && *key) {
+			return fail(r, "not KEY=VALUE: %s", key);
+		}
+	}
+	return fail(r, "%s", "no КонецФайла: the statement is cut short");
+}
+
+/* Reads a 1CClientBankExchange statement from data[0..len); name is the
+ * file for messages.  Returns 0 and *out (kt_bank_free()), or KT_EINVAL
+ * naming the file and line of what is wrong, or KT_ENOMEM. */
+int kt_bank_parse(const char *data, size_t len, const char *name,
+                  struct kt_bank_statement **out, struct kt_error *err)
+{
+	struct reader r = { .name = name ? name : "-", .err = err };
+	struct kt_bank_statement *st = calloc(1, sizeof *st);
+	char *key, *v;
+	int rc;
+
+	*out = NULL;
+	if (!st)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) {
+		data += 3;
+		len -= 3;
+	}
+	st->encoding = "utf-8";
+	if (!(st->name = strdup(r.name))) {
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (memchr(data, '\0', len)) {
+		r.line = 1;
+		rc = fail(&r, "%s", "not a 1CClientBankExchange statement (binary data)");
+		goto out;
+	}
+	if (kt_utf8_valid(data, len, NULL)) {
+		r.text = strndup(data, len);
+	} else {
+		st->encoding = "cp1251";
+		r.text = recode(data, len, "CP1251");
+	}
+	if (!r.text) {
+		rc = kt_error_set(err, KT_EINVAL, "%s: does not decode as UTF-8 or Windows-1251", r.name);
+		goto out;
+	}
+	r.pos = r.text;
+	if ((rc = check_encoding(&r, data, len, st)))
+		goto out;
+	do {
+		if (!next_line(&r, &key, &v)) {
+			rc = fail(&r, "%s", "empty: not a 1CClientBankExchange statement");
+			goto out;
+		}
+	} while (!*key && !v);
+	if (v || strcmp(key, "1CClientBankExchange")) {
+		rc = fail(&r, "%s", "not a 1CClientBankExchange statement (its first line is not 1CClientBankExchange)");
+		goto out;
+	}
+	rc = read_sections(&r, st);
+out:
+	free(r.text);
+	if (rc)
+		kt_bank_free(st);
+	else
+		*out = st;
+	return rc;
+}

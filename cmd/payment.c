@@ -60,7 +60,7 @@ static int payment_list(int argc, char **argv, struct kt_books *b)
 	struct rows pay = { 0 }, alloc = { 0 }, inv = { 0 };
 	rows_query(b, "payment", unmatched ? "direction=in" : NULL, "-date", 0, 1, &pay);
 	rows_query(b, "allocation", NULL, NULL, 0, 1, &alloc);
-	rows_query(b, "invoice", NULL, NULL, 0, 1, &inv);
+	rows_query(b, "invoice", NULL, "seq", 0, 1, &inv);
 
 	size_t ncols = sizeof list_columns / sizeof *list_columns;
 	struct kt_column cols[sizeof list_columns / sizeof *list_columns];
@@ -75,16 +75,18 @@ static int payment_list(int argc, char **argv, struct kt_books *b)
 		const char *id = cell(&pay, i, "id");
 		int64_t amount = kopecks(cell(&pay, i, "amount")), used = 0;
 		struct kt_buf numbers = { 0 };
-		for (size_t k = 0; k < alloc.n; k++) {
-			if (strcmp(cell(&alloc, k, "payment"), id))
-				continue;
-			used += kopecks(cell(&alloc, k, "amount"));
-			const char *number = cell(&alloc, k, "invoice");
-			for (size_t j = 0; j < inv.n; j++)
-				if (!strcmp(cell(&inv, j, "id"), number))
-					number = cell(&inv, j, "number");
-			if (kt_buf_addf(&numbers, "%s%s", numbers.len ? " " : "", number))
-				die("out of memory");
+		/* the invoices in the order they were numbered */
+		for (size_t j = 0; j < inv.n; j++) {
+			int named = 0;
+			for (size_t k = 0; k < alloc.n; k++) {
+				if (strcmp(cell(&alloc, k, "payment"), id) ||
+				    strcmp(cell(&alloc, k, "invoice"), cell(&inv, j, "id")))
+					continue;
+				used += kopecks(cell(&alloc, k, "amount"));
+				if (!named++ && kt_buf_addf(&numbers, "%s%s", numbers.len ? " " : "",
+				                            cell(&inv, j, "number")))
+					die("out of memory");
+			}
 		}
 		int64_t left = !strcmp(cell(&pay, i, "direction"), "in") ? amount - used : 0;
 		if (unmatched && left <= 0) {

@@ -28,7 +28,8 @@ struct card {
 	struct rows manager, contacts, leads, tasks, activities, files;
 	struct rows lab[2];
 	const char *state;         /* the field holding a lead's state */
-	int64_t total_ordered;
+	int64_t total_ordered;     /* the totals of its issued, partly paid, paid invoices */
+	int64_t paid;              /* paid towards them, and its payments' credit */
 	struct kt_buf shown[4];    /* shown(): values as people read them */
 	size_t next_shown;
 };
@@ -218,17 +219,11 @@ static void card_read(struct card *c)
 	rows_query(c->b, "contact", where, "name", 0, 1, &c->contacts);
 	rows_query(c->b, "lead", where, "created", 0, 1, &c->leads);
 	read_lab(c, "client", id);
-	/* Ordered is what was invoiced: the totals of the issued invoices
-	 * (none in books without the invoice type). */
-	struct rows invoices = { 0 };
-	snprintf(where, sizeof where, "client=%s and status=issued", id);
-	rows_query(c->b, "invoice", where, NULL, 0, 1, &invoices);
-	for (size_t i = 0; i < invoices.n; i++) {
-		int64_t k;
-		if (!kt_money_parse(cell(&invoices, i, "total"), &k))
-			c->total_ordered += k;
-	}
-	rows_free(&invoices);
+	/* Ordered is what was invoiced, paid what the bank brought
+	 * (kt_client_balance()); books without invoices have neither. */
+	struct kt_error err = { 0 };
+	if (kt_client_balance(c->b, id, &c->total_ordered, &c->paid, &err))
+		die_err(&err);
 
 	const char **ids;
 	size_t nids = card_ids(c, &ids);
@@ -560,9 +555,12 @@ static void card_text(struct card *c)
 	char money[40];
 	const char *l1[] = { "Всего заказано:", kt_money_format(c->total_ordered, 1, money) };
 	grid_row(&g, 2, l1);
-	/* Debt comes with invoices and payments (a later issue). */
-	const char *l2[] = { "Долг:", kt_money_format(0, 1, buf) };
+	const char *l2[] = { "Оплачено:", kt_money_format(c->paid, 1, buf) };
 	grid_row(&g, 2, l2);
+	/* A negative debt is an overpayment, the client's credit. */
+	int64_t debt = c->total_ordered - c->paid;
+	const char *l3[] = { debt < 0 ? "Переплата:" : "Долг:", kt_money_format(debt < 0 ? -debt : debt, 1, buf) };
+	grid_row(&g, 2, l3);
 	grid_print(&g);
 
 	print_related(c, "Последнее событие");
@@ -642,7 +640,8 @@ static void card_json(struct card *c)
 	json_set(leads, "closed", json_rows(c, &c->leads, lead_closed, 1));
 	json_set(card, "leads", leads);
 	json_set(card, "total_ordered", json_field(KT_MONEY, kt_money_format(c->total_ordered, 0, money)));
-	json_set(card, "debt", json_field(KT_MONEY, kt_money_format(0, 0, money)));
+	json_set(card, "paid", json_field(KT_MONEY, kt_money_format(c->paid, 0, money)));
+	json_set(card, "debt", json_field(KT_MONEY, kt_money_format(c->total_ordered - c->paid, 0, money)));
 	json_set(card, "tasks", json_rows(c, &c->tasks, NULL, 0));
 	json_set(card, "last_activity", c->activities.n ? json_card_row(&c->activities, 0, -1) : json_null());
 	json_set(card, "files", json_rows(c, &c->files, NULL, 0));

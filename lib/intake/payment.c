@@ -408,7 +408,7 @@ static int client_of(struct kt_books *b, const char *inn, char **client, struct 
 	char where[64];
 	int rc = 0;
 
-	if (*inn && strlen(inn) < 20) {
+	if (kt_inn_valid(inn)) {
 		snprintf(where, sizeof where, "inn=%s", inn);
 		rc = query(b, "client", where, NULL, &t, err);
 	}

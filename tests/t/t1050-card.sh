@@ -125,7 +125,8 @@ test_expect_success 'the card as text' '
 
 	Итоги
 	  Всего заказано:  12 345,67 ₽
-	  Долг:            0,00 ₽
+	  Оплачено:        0,00 ₽
+	  Долг:            12 345,67 ₽
 
 	Открытые задачи
 	  2026-11-20  $T1  Позвонить          Анна Петрова (anna)  Лид Мыло ($L1)             просрочена
@@ -159,7 +160,8 @@ test_expect_success 'the card as JSON: one object with the sections' '
 	assert [x["id"] for x in r["leads"]["closed"]] == closed.split(), r["leads"]
 	assert r["leads"]["open"][1]["amount"] == 2500.5, r["leads"]
 	assert r["total_ordered"] == 12345.67 and isinstance(r["total_ordered"], float), r
-	assert r["debt"] == 0, r
+	# nothing paid yet: the whole issued invoice is owed
+	assert r["paid"] == 0 and r["debt"] == 12345.67, r
 	assert [t["id"] for t in r["tasks"]] == tasks.split(), r["tasks"]
 	assert [t["overdue"] for t in r["tasks"]] == [True, False, False, False], r["tasks"]
 	assert r["last_activity"]["id"] == act, r["last_activity"]
@@ -224,6 +226,7 @@ test_expect_success 'a client with nothing: empty fields and sections are left o
 
 	Итоги
 	  Всего заказано:  0,00 ₽
+	  Оплачено:        0,00 ₽
 	  Долг:            0,00 ₽
 	EOF
 	test_cmp expect actual &&

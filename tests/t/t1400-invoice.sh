@@ -116,21 +116,21 @@ test_expect_success 'an issued invoice and its lines are frozen, for admin too' 
 	L=$(kontora doc_line list --where document=$I -f csv | sed -n 2p | cut -d, -f1) &&
 	before=$(git rev-parse HEAD) &&
 	test_expect_code 1 kontora invoice edit $I --set due=2026-12-31 2>err &&
-	echo "kontora: error: invoice $I: issued, so frozen (workflows/invoice.flow:12 freeze issued cancelled)" >expect &&
+	echo "kontora: error: invoice $I: issued, so frozen (workflows/invoice.flow:22 freeze issued partly_paid paid cancelled)" >expect &&
 	test_cmp expect err &&
 	test_expect_code 1 kontora doc_line edit $L --set qty=3 2>err &&
-	echo "kontora: error: doc_line $L: part of invoice $I, which is issued and so frozen (workflows/invoice.flow:12 freeze issued cancelled)" >expect &&
+	echo "kontora: error: doc_line $L: part of invoice $I, which is issued and so frozen (workflows/invoice.flow:22 freeze issued partly_paid paid cancelled)" >expect &&
 	test_cmp expect err &&
 	test_expect_code 1 kontora doc_line rm $L 2>err &&
 	test_cmp expect err &&
 	test_expect_code 1 kontora doc_line add --document $I --position 3 --name Ещё --qty 1 --price 1 2>err &&
-	echo "kontora: error: doc_line new: part of invoice $I, which is issued and so frozen (workflows/invoice.flow:12 freeze issued cancelled)" >expect &&
+	echo "kontora: error: doc_line new: part of invoice $I, which is issued and so frozen (workflows/invoice.flow:22 freeze issued partly_paid paid cancelled)" >expect &&
 	test_cmp expect err &&
 	test_expect_code 1 kontora invoice rm $I --force 2>err &&
-	echo "kontora: error: invoice $I: issued, so frozen (workflows/invoice.flow:12 freeze issued cancelled)" >expect &&
+	echo "kontora: error: invoice $I: issued, so frozen (workflows/invoice.flow:22 freeze issued partly_paid paid cancelled)" >expect &&
 	test_cmp expect err &&
 	test_expect_code 1 kontora invoice issue $I 2>err &&
-	echo "kontora: error: invoice $I: no transition issue from issued (allowed: cancel)" >expect &&
+	echo "kontora: error: invoice $I: no transition issue from issued (allowed: cancel, pay, pay_part)" >expect &&
 	test_cmp expect err &&
 	test "$(git rev-parse HEAD)" = "$before" && test_clean
 '

@@ -293,6 +293,27 @@ run kontora client show "$short" | sed -n '/Итоги/,/Долг/p'
 run kontora check
 echo "wrote $out/proposal.txt, $out/invoice.txt"
 
+say "The bank: a statement pays one invoice in full and another in part"
+chd=$(kontora client list --where 'inn=7830002293' -f csv | sed -n 2p | cut -d, -f1)
+invoice2=$(kontora invoice new --client "$chd" --line "$gp:100")
+run kontora invoice issue "$invoice2"
+# examples/bank-statement.txt is what the bank's client program exports:
+# 1CClientBankExchange in Windows-1251 with CRLF.
+KONTORA_USER=irina run kontora import bank "$top/examples/bank-statement.txt"
+KONTORA_USER=irina run kontora import bank "$top/examples/bank-statement.txt"
+run kontora payment list
+run kontora payment list --unmatched -f csv | tee "$out/payments-unmatched.csv"
+run kontora invoice list --all
+run kontora sql "select i.number, i.status, i.total, sum(a.amount) as paid from invoice i join allocation a on a.invoice = i.id group by i.id order by i.number"
+say "Debts on the client cards"
+run kontora client show "$short" | sed -n '/Итоги/,/Долг/p'
+run kontora client show "$chd" | sed -n '/Итоги/,/Долг/p'
+kontora client show "$chd" -f json >"$out/client-debt.json"
+stranger=$(kontora payment list --unmatched -f csv | awk -F, '$3 == 55 { print $1 }')
+run kontora payment match "$stranger" "$invoice2" 3000 --dry-run
+run kontora check
+echo "wrote $out/payments-unmatched.csv, $out/client-debt.json"
+
 say "Git: one commit per change, a clean worktree"
 run git log --oneline | head -12
 run git status --short

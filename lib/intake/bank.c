@@ -271,41 +271,65 @@ static int read_doc(struct reader *r, struct kt_bank_doc *d)
 	return rc;
 }
 
-/* Checks the header's Кодировка against how the text was decoded,
- * decoding it as DOS when the header says so.  Returns 0 or an error. */
+/* Returns the value of the header's Кодировка in text (caller frees),
+ * its line in *line, or NULL when the header has none or out of memory
+ * (*line 0). */
+static char *header_encoding(const char *text, long *line)
+{
+	struct reader h = { .line = 0 };
+	char *key, *v, *enc = NULL;
+
+	*line = 0;
+	/* next_line() cuts the text it reads: read a copy. */
+	if (!(h.text = h.pos = strdup(text)))
+		return NULL;
+	while (!enc && next_line(&h, &key, &v) && strncmp(key, "Секция", strlen("Секция")))
+		if (v && !strcmp(key, "Кодировка") && (enc = strdup(v)))
+			*line = h.line;
+	free(h.text);
+	return enc;
+}
+
+/* Returns 1 if the Кодировка value enc says DOS (CP866). */
+static int says_dos(const char *enc)
+{
+	return enc && (!strcasecmp(enc, "dos") || !strcasecmp(enc, "cp866") || !strcmp(enc, "866"));
+}
+
+/* Checks the header's Кодировка against how the text was decoded: a text
+ * that is not UTF-8 and whose header reads Кодировка=DOS as CP866 is
+ * CP866 (its header does not read as Windows-1251).  Returns 0 or an
+ * error. */
 static int check_encoding(struct reader *r, const char *data, size_t len,
                           struct kt_bank_statement *st)
 {
-	struct reader h = *r;
-	char *key, *v, *enc = NULL;
+	long line;
+	char *enc = header_encoding(r->text, &line);
 	int rc = 0;
 
-	/* next_line() cuts the text it reads: read a copy. */
-	if (!(h.text = h.pos = strdup(r->text)))
-		return kt_error_set(r->err, KT_ENOMEM, "out of memory");
-	h.line = 0;
-	while (!enc && next_line(&h, &key, &v) && strncmp(key, "Секция", strlen("Секция")))
-		if (v && !strcmp(key, "Кодировка"))
-			enc = v;
-	if (!enc || !strcasecmp(enc, "windows") || !strcasecmp(enc, "windows-1251") ||
-	    !strcasecmp(enc, "cp1251") || !strcmp(enc, "1251")) {
-		rc = 0;
-	} else if (!strcasecmp(enc, "utf-8") || !strcasecmp(enc, "utf8")) {
-		if (strcmp(st->encoding, "utf-8"))
-			rc = fail(&h, "%s", "Кодировка=UTF-8, but the file is not UTF-8");
-	} else if (!strcasecmp(enc, "dos") || !strcasecmp(enc, "cp866") || !strcmp(enc, "866")) {
-		char *text = strcmp(st->encoding, "utf-8") ? recode(data, len, "CP866") : NULL;
-		if (text) {
+	if (!enc && strcmp(st->encoding, "utf-8")) {
+		char *text = recode(data, len, "CP866");
+		enc = text ? header_encoding(text, &line) : NULL;
+		if (says_dos(enc)) {
 			free(r->text);
 			r->text = r->pos = text;
 			st->encoding = "cp866";
-		} else if (strcmp(st->encoding, "utf-8")) {
-			rc = kt_error_set(r->err, KT_ENOMEM, "out of memory");
+		} else {
+			free(text);
+			free(enc);
+			enc = NULL;
 		}
-	} else {
-		rc = fail(&h, "unknown encoding: Кодировка=%s (Windows, DOS or UTF-8)", enc);
 	}
-	free(h.text);
+	r->line = line;
+	if (!enc || !strcasecmp(enc, "windows") || !strcasecmp(enc, "windows-1251") ||
+	    !strcasecmp(enc, "cp1251") || !strcmp(enc, "1251") || says_dos(enc))
+		rc = 0;
+	else if (!strcasecmp(enc, "utf-8") || !strcasecmp(enc, "utf8"))
+		rc = strcmp(st->encoding, "utf-8") ? fail(r, "Кодировка=UTF-8, but the file is not UTF-8") : 0;
+	else
+		rc = fail(r, "unknown encoding: Кодировка=%s (Windows, DOS or UTF-8)", enc);
+	r->line = 0;
+	free(enc);
 	return rc;
 }
 

@@ -219,6 +219,14 @@ test_expect_success 'bad input: an unknown encoding' '
 	bad $F/bad-encoding.txt "bad-encoding.txt:3: unknown encoding: Кодировка=KOI8-R"
 '
 
+test_expect_success 'bad input: a header that says UTF-8 over Windows-1251' '
+	bad $F/bad-not-utf8.txt "bad-not-utf8.txt:3: Кодировка=UTF-8, but the file is not UTF-8"
+'
+
+test_expect_success 'bad input: a version kontora does not read' '
+	bad $F/bad-version.txt "bad-version.txt:2: ВерсияФормата=2.00: kontora reads 1.01 to 1.03"
+'
+
 test_expect_success 'bad input: a file that is not a statement' '
 	bad $F/../leads/export-bom.csv "export-bom.csv:1: not a 1CClientBankExchange statement"
 '

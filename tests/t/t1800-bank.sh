@@ -227,6 +227,10 @@ test_expect_success 'bad input: a version kontora does not read' '
 	bad $F/bad-version.txt "bad-version.txt:2: ВерсияФормата=2.00: kontora reads 1.01 to 1.03"
 '
 
+test_expect_success 'bad input: a payment that is neither ours in nor ours out' '
+	bad $F/bad-direction.txt "bad-direction.txt:4: payment 1: neither ДатаПоступило nor ДатаСписано"
+'
+
 test_expect_success 'bad input: a file that is not a statement' '
 	bad $F/../leads/export-bom.csv "export-bom.csv:1: not a 1CClientBankExchange statement"
 '

@@ -132,7 +132,10 @@ test_expect_success 'the client card: debt = issued - paid, in the JSON too' '
 	test_cmp expect got &&
 	kontora client show $C >card &&
 	grep "Долг: *5 000,00 ₽" card &&
-	grep "Оплачено: *28 000,00 ₽" card
+	grep "Оплачено: *28 000,00 ₽" card &&
+	# anna, the client'"'"'s manager, sees the same through her access
+	KONTORA_USER=anna kontora client show $C >card.anna &&
+	grep "Долг: *5 000,00 ₽" card.anna
 '
 
 test_expect_success 'payment match by hand: the unknown payer pays invoice 2 in part' '

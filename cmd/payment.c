@@ -11,7 +11,7 @@
 #include "cmd.h"
 
 static const char payment_usage[] =
-	"usage: kontora payment list [--unmatched] [--all] [-f table|tsv|csv|json]\n"
+	"usage: kontora payment list [--unmatched] [-f table|tsv|csv|json]\n"
 	"       kontora payment match PAYMENT INVOICE [AMOUNT] [--dry-run]\n"
 	"       kontora payment unmatch PAYMENT [--dry-run]\n"
 	"       kontora payment show PAYMENT\n";
@@ -37,7 +37,6 @@ static int payment_list(int argc, char **argv, struct kt_books *b)
 {
 	static const struct option opts[] = {
 		{ "unmatched", no_argument, NULL, 'u' },
-		{ "all", no_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -52,7 +51,7 @@ static int payment_list(int argc, char **argv, struct kt_books *b)
 			unmatched = 1;
 		else if (c == 'f')
 			fmt = out_format(optarg, payment_usage);
-		else if (c != 'a')
+		else
 			option_error(argv, payment_usage);
 	}
 	if (optind != argc)

@@ -741,8 +741,6 @@ struct kt_bank_summary {
 	size_t in, out;       /* the new ones by direction */
 	size_t matched;       /* new incoming payments that pay some invoice */
 	size_t unmatched;     /* new incoming payments with money no invoice took */
-	size_t invoices;      /* invoices paid towards */
-	int64_t allocated;    /* kopecks allocated */
 };
 
 /* Adds the payments of the statements st[0..n) that the books do not have

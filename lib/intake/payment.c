@@ -515,7 +515,6 @@ static int import_doc(struct ledger *l, const struct kt_bank_statement *st,
 		if (!rc && !strcmp(dir, "in")) {
 			sum->matched += left < d->amount;
 			sum->unmatched += left > 0;
-			sum->allocated += d->amount - left;
 		}
 	}
 	free(key);
@@ -557,8 +556,6 @@ int kt_bank_import(struct kt_change *c, struct kt_books *b, struct kt_bank_state
 	}
 	if (!rc)
 		rc = settle(&l, err);
-	for (size_t i = 0; !rc && i < l.n; i++)
-		sum->invoices += l.invs[i].touched;
 out:
 	strv_free(seen, nseen);
 	free(inn);

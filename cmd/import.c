@@ -703,7 +703,12 @@ static int import_bank(int argc, char **argv, struct kt_books *b)
 		change_finish(ch, dry_run, subject, NULL);
 	else
 		kt_change_free(ch);
-	fprintf(stderr, "kontora: %s%s\n", subject, sum.payments ? "" : ": nothing to commit");
+	fprintf(stderr, sum.payments ? _("kontora: import bank: %zu payments (%zu in, %zu out), "
+	                                 "%zu already known, %zu matched, %zu unmatched\n")
+	                             : _("kontora: import bank: %zu payments (%zu in, %zu out), "
+	                                 "%zu already known, %zu matched, %zu unmatched: nothing "
+	                                 "to commit\n"),
+	        sum.payments, sum.in, sum.out, sum.duplicates, sum.matched, sum.unmatched);
 	for (size_t i = 0; i < n; i++)
 		kt_bank_free(st[i]);
 	free(st);

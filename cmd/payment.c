@@ -10,11 +10,11 @@
 
 #include "cmd.h"
 
-static const char payment_usage[] =
+static const char payment_usage[] = N_(
 	"usage: kontora payment list [--unmatched] [-f table|tsv|csv|json]\n"
 	"       kontora payment match PAYMENT INVOICE [AMOUNT] [--dry-run]\n"
 	"       kontora payment unmatch PAYMENT [--dry-run]\n"
-	"       kontora payment show PAYMENT\n";
+	"       kontora payment show PAYMENT\n");
 
 /* The columns of kontora payment list, and of what it computes. */
 static const char *const list_columns[] = {

@@ -107,14 +107,14 @@ static int next_line(struct reader *r, char **key, char **value)
 	return 1;
 }
 
-/* Fails with "file:line: " and the message of fmt. */
-static int fail(struct reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(struct reader *r, const char *fmt, ...)
+/* Fails with "file:line: " and the message of fmt, translated. */
+static int refuse(struct reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int refuse(struct reader *r, const char *fmt, ...)
 {
 	char what[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
+	vsnprintf(what, sizeof what, _(fmt), ap);
 	va_end(ap);
 	return kt_error_set(r->err, KT_EINVAL, "%s:%ld: %s", r->name, r->line, what);
 }
@@ -129,7 +129,7 @@ static int read_date(struct reader *r, const char *key, const char *v, char iso[
 	if (strlen(v) == 10 && v[2] == '.' && v[5] == '.')
 		snprintf(iso, 11, "%.4s-%.2s-%.2s", v + 6, v + 3, v);
 	if (!kt_date_valid(iso)) {
-		return fail(r, "%s: not a date (DD.MM.YYYY): %s", key, v);
+		return refuse(r, "%s: not a date (DD.MM.YYYY): %s", key, v);
 	}
 	return 0;
 }
@@ -146,7 +146,7 @@ static int read_amount(struct reader *r, const char *v, int64_t *kopecks)
 		for (i++; v[i] >= '0' && v[i] <= '9' && decimals < 2; i++, decimals++)
 			k = k * 10 + (v[i] - '0');
 	if (!digits || v[i] || (v[i - 1] == '.' || v[i - 1] == ','))
-		return fail(r, "Сумма: not an amount: %s", v);
+		return refuse(r, "Сумма: not an amount: %s", v);
 	for (; decimals < 2; decimals++)
 		k *= 10;
 	*kopecks = k;
@@ -211,7 +211,7 @@ static int read_doc(struct reader *r, struct kt_bank_doc *d)
 			if (!strcmp(key, "КонецДокумента"))
 				done = 1;
 			else if (*key)
-				rc = fail(r, "not KEY=VALUE inside a document: %s", key);
+				rc = refuse(r, "not KEY=VALUE inside a document: %s", key);
 		} else if (!strcmp(key, "Дата")) {
 			rc = read_date(r, key, v, date);
 		} else if (!strcmp(key, "ДатаСписано")) {
@@ -230,13 +230,13 @@ static int read_doc(struct reader *r, struct kt_bank_doc *d)
 		}
 	}
 	if (!rc && !done)
-		rc = fail(r, "%s", "the document has no КонецДокумента: the statement is cut short");
+		rc = refuse(r, "the document has no КонецДокумента: the statement is cut short");
 	long end = r->line;
 	r->line = d->line;
 	if (!rc && !amount)
-		rc = fail(r, "%s", "the document has no Сумма");
+		rc = refuse(r, "the document has no Сумма");
 	if (!rc && !*date)
-		rc = fail(r, "%s", "the document has no Дата");
+		rc = refuse(r, "the document has no Дата");
 	r->line = end;
 	if (!rc) {
 		const char *empty = "";
@@ -325,9 +325,9 @@ static int check_encoding(struct reader *r, const char *data, size_t len,
 	    !strcasecmp(enc, "cp1251") || !strcmp(enc, "1251") || says_dos(enc))
 		rc = 0;
 	else if (!strcasecmp(enc, "utf-8") || !strcasecmp(enc, "utf8"))
-		rc = strcmp(st->encoding, "utf-8") ? fail(r, "Кодировка=UTF-8, but the file is not UTF-8") : 0;
+		rc = strcmp(st->encoding, "utf-8") ? refuse(r, "Кодировка=UTF-8, but the file is not UTF-8") : 0;
 	else
-		rc = fail(r, "unknown encoding: Кодировка=%s (Windows, DOS or UTF-8)", enc);
+		rc = refuse(r, "unknown encoding: Кодировка=%s (Windows, DOS or UTF-8)", enc);
 	r->line = 0;
 	free(enc);
 	return rc;
@@ -361,7 +361,7 @@ static int read_sections(struct reader *r, struct kt_bank_statement *st)
 			memset(d, 0, sizeof *d);
 			d->line = r->line;
 			if (!*v)
-				return fail(r, "%s", "СекцияДокумент names no kind of document");
+				return refuse(r, "СекцияДокумент names no kind of document");
 			if (set(&d->kind, v))
 				return kt_error_set(r->err, KT_ENOMEM, "out of memory");
 			int rc = read_doc(r, d);
@@ -369,7 +369,7 @@ static int read_sections(struct reader *r, struct kt_bank_statement *st)
 				return rc;
 		} else if (v && !strcmp(key, "ВерсияФормата") && !in_account) {
 			if (strcmp(v, "1.01") && strcmp(v, "1.02") && strcmp(v, "1.03"))
-				return fail(r, "ВерсияФормата=%s: kontora reads 1.01 to 1.03", v);
+				return refuse(r, "ВерсияФормата=%s: kontora reads 1.01 to 1.03", v);
 			if (set(&st->version, v))
 				return kt_error_set(r->err, KT_ENOMEM, "out of memory");
 		} else if (v && !strcmp(key, "РасчСчет") && *v) {
@@ -377,10 +377,10 @@ static int read_sections(struct reader *r, struct kt_bank_statement *st)
 			    strv_push(&st->accounts, &st->naccounts, v))
 				return kt_error_set(r->err, KT_ENOMEM, "out of memory");
 		} else if (!v && *key) {
-			return fail(r, "not KEY=VALUE: %s", key);
+			return refuse(r, "not KEY=VALUE: %s", key);
 		}
 	}
-	return fail(r, "%s", "no КонецФайла: the statement is cut short");
+	return refuse(r, "no КонецФайла: the statement is cut short");
 }
 
 /* Reads a 1CClientBankExchange statement from data[0..len); name is the
@@ -408,7 +408,7 @@ int kt_bank_parse(const char *data, size_t len, const char *name,
 	}
 	if (memchr(data, '\0', len)) {
 		r.line = 1;
-		rc = fail(&r, "%s", "not a 1CClientBankExchange statement (binary data)");
+		rc = refuse(&r, "not a 1CClientBankExchange statement (binary data)");
 		goto out;
 	}
 	if (kt_utf8_valid(data, len, NULL)) {
@@ -426,12 +426,12 @@ int kt_bank_parse(const char *data, size_t len, const char *name,
 		goto out;
 	do {
 		if (!next_line(&r, &key, &v)) {
-			rc = fail(&r, "%s", "empty: not a 1CClientBankExchange statement");
+			rc = refuse(&r, "empty: not a 1CClientBankExchange statement");
 			goto out;
 		}
 	} while (!*key && !v);
 	if (v || strcmp(key, "1CClientBankExchange")) {
-		rc = fail(&r, "%s", "not a 1CClientBankExchange statement (its first line is not 1CClientBankExchange)");
+		rc = refuse(&r, "not a 1CClientBankExchange statement (its first line is not 1CClientBankExchange)");
 		goto out;
 	}
 	rc = read_sections(&r, st);

@@ -79,6 +79,11 @@ int doc_expand(const char *text, doc_lookup_fn fn, void *arg, const char *where,
 	return 0;
 }
 
+int doc_words_has(const struct doc_words *w, const char *key)
+{
+	return words_find(w, key) < w->n;
+}
+
 int doc_words_expand(const struct doc_words *w, const char *key, doc_lookup_fn fn,
                      void *arg, struct kt_buf *out, struct kt_error *err)
 {

@@ -455,7 +455,12 @@ static int doc_mail(int argc, char **argv, struct kt_books *b, const struct doc_
 		die("%s %s: client %s has no e-mail; set it (kontora client edit %s --email ADDR) "
 		    "or give --to ADDR", k->type, d->id, d->buyer.id ? d->buyer.id : "", d->buyer.id ? d->buyer.id : "ID");
 
-	char *subject = doc_wording(b, d, "mail.subject"), *body = doc_wording(b, d, "mail.body");
+	char *subject = doc_wording(b, d, "mail.subject"), *text = doc_wording(b, d, "mail.body");
+	/* A text ends with a newline, which a wording value does not. */
+	struct kt_buf body = { 0 };
+	if (kt_buf_addf(&body, "%s\n", text))
+		die("out of memory");
+	free(text);
 	char *name = doc_wording(b, d, "mail.file");
 	char *sendmail, *from;
 	if (kt_mail_config(b, &sendmail, &from, &err))
@@ -466,8 +471,8 @@ static int doc_mail(int argc, char **argv, struct kt_books *b, const struct doc_
 	m.from = from;
 	m.to = to;
 	m.subject = subject;
-	m.body = body;
-	m.body_len = strlen(body);
+	m.body = body.data;
+	m.body_len = body.len;
 	m.files = &file;
 	m.nfiles = 1;
 	m.date = kt_books_now(b);
@@ -498,7 +503,7 @@ static int doc_mail(int argc, char **argv, struct kt_books *b, const struct doc_
 	}
 	kt_buf_free(&msg);
 	free(subject);
-	free(body);
+	kt_buf_free(&body);
 	free(name);
 	free(sendmail);
 	free(from);

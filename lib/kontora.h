@@ -1183,7 +1183,7 @@ int kt_ics_end(struct kt_buf *out);
 /* ------------------------------------------------------------------ mail
  *
  * A message with files, piped to the system's sendmail (lib/mail/, GMime):
- * what kontora mail sends, and what kontora invoice mail will send.
+ * what kontora mail and kontora invoice|proposal mail send.
  * kt_mail_config() says what the books configure; kt_mail_build() makes
  * the message; kt_mail_send() hands it over. */
 

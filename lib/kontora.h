@@ -426,7 +426,8 @@ int kt_change_begin(struct kt_books *b, const char *command,
 /* Adds a record of type s with the given (name, value) pairs, values as a
  * user typed them.  Fills defaults, normalises, validates (required,
  * types, dictionaries, references, unique fields), gives it a new id.
- * Returns 0 and *id (owned by the change), or an error naming the field. */
+ * Returns 0 and *id (owned by the change, valid until it is freed, however
+ * many records are added after), or an error naming the field. */
 int kt_change_add(struct kt_change *c, const struct kt_schema *s,
                   char *const *names, char *const *values, size_t n,
                   const char **id, struct kt_error *err);

@@ -47,10 +47,10 @@ test_expect_success 'setup: company, a client with an e-mail, products, a draft 
 	G2=$(kontora product add --name "Ёлочная гирлянда «Снегурочка»" --price "333,33" --unit kg) &&
 	I=$(kontora invoice new --client $C --line $G1:10 --line "$G2:1,5" --due 2026-11-30) &&
 	P=$(kontora proposal new --client $C --line $G1:2 --valid-until 2026-12-31) &&
-	echo "$C $I $P" >../ids
+	echo "$C $I $P $G1" >../ids
 '
 cd books 2>/dev/null
-read C I P <../ids 2>/dev/null
+read C I P G1 <../ids 2>/dev/null
 
 test_expect_success PDFTOTEXT 'a draft renders to invoice-ID.pdf and says it is a draft' '
 	kontora invoice pdf $I 2>err &&
@@ -173,6 +173,30 @@ test_expect_success PDFTOTEXT 'proposal pdf and xlsx: proposal-N, its own title,
 	! grep -F "Банк получателя" text &&
 	kontora proposal xlsx $P -o kp.xlsx 2>/dev/null &&
 	test -s kp.xlsx
+'
+
+test_expect_success PDFTOTEXT 'a long invoice: 60 lines made in one draft, over pages, header repeated' '
+	set -- &&
+	for n in $(seq 60)
+	do
+		set -- "$@" --line "$G1:$n:$n,$((n % 10))0" || return 1
+	done &&
+	L=$(kontora invoice new --client $C "$@") &&
+	kontora doc_line list --where document=$L -f csv >lines &&
+	test_line_count = 61 lines &&
+	kontora invoice pdf $L -o long.pdf 2>/dev/null &&
+	pdftotext -enc UTF-8 long.pdf - 2>/dev/null >text &&
+	pages=$(grep -c "^Страница [0-9] из " text) &&
+	test "$pages" -ge 2 &&
+	# The header on every page the table goes over (the totals may have
+	# a page of their own).
+	test "$(grep -c "^Товары (работы, услуги)" text)" -ge 2 &&
+	grep "Страница $pages из $pages" text &&
+	# The sum of n × n,n0 for n = 1..60: the total, worked out here.
+	total=$(awk "BEGIN { for (n = 1; n <= 60; n++) k += n * (n * 100 + (n % 10) * 10); print k }") &&
+	rub=$((total / 100)) &&
+	want=$(printf "%d %03d,%02d" $((rub / 1000)) $((rub % 1000)) $((total % 100))) &&
+	grep -F "Всего наименований 60, на сумму $want руб." text
 '
 
 test_expect_success 'bad input: exit 1 or 2, a clear message, nothing written' '

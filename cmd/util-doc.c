@@ -415,6 +415,73 @@ static void mail_activities(struct kt_change *ch, struct kt_books *b, const stru
 	kt_buf_free(&text);
 }
 
+/* Builds the message mailing d to the nto addresses of to into msg: the
+ * subject (into *subject, which the caller frees), the text and the
+ * attachment's name from the wording, From from the books, the PDF
+ * written into a temporary directory and read back.  Dies on an error. */
+static void mail_build(struct kt_books *b, const struct kt_document *d, char *const *to,
+                       size_t nto, char **subject, struct kt_buf *msg)
+{
+	struct kt_error err = { 0 };
+	struct kt_buf body = { 0 };
+	char *text = doc_wording(b, d, "mail.body"), *name = doc_wording(b, d, "mail.file");
+	char *sendmail, *from;
+
+	*subject = doc_wording(b, d, "mail.subject");
+	/* A text ends with a newline, which a wording value does not. */
+	if (kt_buf_addf(&body, "%s\n", text))
+		die("out of memory");
+	if (kt_mail_config(b, &sendmail, &from, &err))
+		die_err(&err);
+	struct mail_pdf pdf;
+	mail_pdf_write(b, d, &pdf);
+	struct kt_mail_file file = { pdf.path, name, NULL, 0 };
+	struct kt_mail m = {
+		.from = from, .to = to, .nto = nto, .subject = *subject,
+		.body = body.data, .body_len = body.len, .files = &file, .nfiles = 1,
+		.date = kt_books_now(b),
+	};
+	int rc = kt_mail_build(&m, msg, &err);
+	mail_pdf_remove(&pdf);
+	if (rc)
+		die("%s %s: %s", d->type, d->id, err.msg);
+	kt_buf_free(&body);
+	free(text);
+	free(name);
+	free(sendmail);
+	free(from);
+}
+
+/* Sends msg through the books' sendmail and, once it took it, commits
+ * the activities of d's mailing (subject, the nto addresses of to).  The
+ * activities are added before the message goes, so that what would
+ * refuse them refuses before anything is sent.  Dies on an error;
+ * nothing is then recorded. */
+static void mail_send(struct kt_books *b, const struct kt_document *d, const char *subject,
+                      char *const *to, size_t nto, const struct kt_buf *msg)
+{
+	struct kt_error err = { 0 };
+	struct kt_change *ch;
+	char command[64], what[256], *sendmail, *from;
+
+	if (kt_mail_config(b, &sendmail, &from, &err))
+		die_err(&err);
+	snprintf(command, sizeof command, "%s mail", d->type);
+	if (kt_change_begin(b, command, &ch, &err))
+		die_err(&err);
+	mail_activities(ch, b, d, subject, to, nto);
+	if (kt_mail_send(sendmail, msg->data, msg->len, &err)) {
+		kt_change_free(ch);
+		die("%s %s: not sent, nothing recorded: %s", d->type, d->id, err.msg);
+	}
+	snprintf(what, sizeof what, "%s %s: № %s mailed to %s%s", d->type, d->id, d->number, to[0],
+	         nto > 1 ? ", ..." : "");
+	change_finish(ch, 0, what, NULL);
+	fprintf(stderr, "kontora: %s %s № %s sent to %s\n", d->type, d->id, d->number, to[0]);
+	free(sendmail);
+	free(from);
+}
+
 /* kontora TYPE mail ID [--to ADDR]... [--dry-run]: the document's PDF to
  * the client's e-mail (or --to), the subject, text and attachment's name
  * from the wording file; once sendmail took it, an activity of kind
@@ -429,10 +496,9 @@ static int doc_mail(int argc, char **argv, struct kt_books *b, const struct doc_
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	char **to = calloc((size_t)argc + 1, sizeof *to);
-	struct kt_error err = { 0 };
-	struct kt_mail m = { 0 };
+	char **to = calloc((size_t)argc + 1, sizeof *to), *subject;
 	struct kt_buf msg = { 0 };
+	size_t nto = 0;
 	int dry = 0, c;
 
 	if (!to)
@@ -441,7 +507,7 @@ static int doc_mail(int argc, char **argv, struct kt_books *b, const struct doc_
 		if (c == 'h')
 			usage(k->usage, 1);
 		else if (c == O_TO)
-			to[m.nto++] = optarg;
+			to[nto++] = optarg;
 		else if (c == O_DRY)
 			dry = 1;
 		else
@@ -451,62 +517,16 @@ static int doc_mail(int argc, char **argv, struct kt_books *b, const struct doc_
 		usage_error(k->usage, "%s mail: give one ID", k->type);
 	struct kt_document *d = doc_load(b, k, argv[optind], "mail");
 	doc_mailable(d, k);
-	if (!m.nto && !(to[m.nto++] = d->buyer.email))
+	if (!nto && !(to[nto++] = d->buyer.email))
 		die("%s %s: client %s has no e-mail; set it (kontora client edit %s --email ADDR) "
-		    "or give --to ADDR", k->type, d->id, d->buyer.id ? d->buyer.id : "", d->buyer.id ? d->buyer.id : "ID");
-
-	char *subject = doc_wording(b, d, "mail.subject"), *text = doc_wording(b, d, "mail.body");
-	/* A text ends with a newline, which a wording value does not. */
-	struct kt_buf body = { 0 };
-	if (kt_buf_addf(&body, "%s\n", text))
-		die("out of memory");
-	free(text);
-	char *name = doc_wording(b, d, "mail.file");
-	char *sendmail, *from;
-	if (kt_mail_config(b, &sendmail, &from, &err))
-		die_err(&err);
-	struct mail_pdf pdf;
-	mail_pdf_write(b, d, &pdf);
-	struct kt_mail_file file = { pdf.path, name, NULL, 0 };
-	m.from = from;
-	m.to = to;
-	m.subject = subject;
-	m.body = body.data;
-	m.body_len = body.len;
-	m.files = &file;
-	m.nfiles = 1;
-	m.date = kt_books_now(b);
-	int rc = kt_mail_build(&m, &msg, &err);
-	mail_pdf_remove(&pdf);
-	if (rc)
-		die("%s %s: %s", k->type, d->id, err.msg);
-	if (dry) {
+		    "or give --to ADDR", k->type, d->id, d->buyer.id, d->buyer.id);
+	mail_build(b, d, to, nto, &subject, &msg);
+	if (dry)
 		fwrite(msg.data, 1, msg.len, stdout);
-	} else {
-		/* The activities are made before the message goes, so that what
-		 * could refuse them refuses before anything is sent; the commit
-		 * waits for sendmail. */
-		struct kt_change *ch;
-		char command[64], what[256];
-		snprintf(command, sizeof command, "%s mail", k->type);
-		if (kt_change_begin(b, command, &ch, &err))
-			die_err(&err);
-		mail_activities(ch, b, d, subject, to, m.nto);
-		if (kt_mail_send(sendmail, msg.data, msg.len, &err)) {
-			kt_change_free(ch);
-			die("%s %s: not sent, nothing recorded: %s", k->type, d->id, err.msg);
-		}
-		snprintf(what, sizeof what, "%s %s: № %s mailed to %s%s", k->type, d->id, d->number, to[0],
-		         m.nto > 1 ? ", ..." : "");
-		change_finish(ch, 0, what, NULL);
-		fprintf(stderr, "kontora: %s %s № %s sent to %s\n", k->type, d->id, d->number, to[0]);
-	}
+	else
+		mail_send(b, d, subject, to, nto, &msg);
 	kt_buf_free(&msg);
 	free(subject);
-	kt_buf_free(&body);
-	free(name);
-	free(sendmail);
-	free(from);
 	free(to);
 	kt_document_free(d);
 	return 0;

@@ -96,8 +96,10 @@ test_expect_success SMTP 'invoice mail: the PDF to the client, one commit with a
 	To: buh@romashka.ru
 	Subject: Счет на оплату № 1 от 23.11.2026 на сумму 10 000,00 руб.
 	Здравствуйте!
+
 	Направляем счет на оплату № 1 от 23 ноября 2026 г. на сумму 10 000,00 руб.
 	(Десять тысяч рублей 00 копеек). Счет во вложении.
+
 	С уважением,
 	Батискаф
 	file: application/pdf Счет-1.pdf

@@ -55,6 +55,7 @@ test_expect_success 'setup: company, a client with an e-mail, a lead, an issued 
 	cd books &&
 	test_company &&
 	kontora config mail.from "Батискаф <sales@batiskaf.ru>" &&
+	kontora employee add --login lena --name "Лена Лабова" --role lab >/dev/null &&
 	C=$(kontora client add --name Ромашка --legal-name "ООО «Ромашка»" --inn 7707083893 \
 		--kpp 773601001 --email buh@romashka.ru --to anna) &&
 	C2=$(kontora client add --name Лютик --inn 7736050003 --to anna) &&
@@ -163,6 +164,14 @@ test_expect_success 'refused: a draft, no e-mail, a cancelled invoice; nothing s
 	before=$(git rev-parse HEAD) &&
 	test_expect_code 1 kontora invoice mail $I2 --to a@b.ru 2>err &&
 	test_grep "invoice $I2 is cancelled: it is not mailed" err &&
+	test "$(git rev-parse HEAD)" = "$before" &&
+	! test -e ../sent.eml
+'
+
+test_expect_success 'access: the lab, which may not read invoices, mails none' '
+	before=$(git rev-parse HEAD) &&
+	test_expect_code 1 env KONTORA_USER=lena kontora invoice mail $I --to a@b.ru 2>err &&
+	test_grep "^kontora: error: invoice $I: labs neither see nor change invoice records (schemas/invoice.schema:[0-9]* access lab none); lena is a lab" err &&
 	test "$(git rev-parse HEAD)" = "$before" &&
 	! test -e ../sent.eml
 '

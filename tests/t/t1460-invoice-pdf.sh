@@ -215,12 +215,16 @@ test_expect_success 'bad input: exit 1 or 2, a clear message, nothing written' '
 	test_clean
 '
 
-test_expect_success 'a wording file with an unknown key: the file and line named, nothing written' '
+test_expect_success 'a wording file with an unknown key, or none: the file (and line) named, nothing written' '
 	cp templates/invoice.tmpl ../invoice.tmpl.orig &&
 	echo "mail.bogus = x" >>templates/invoice.tmpl &&
 	test_expect_code 1 kontora invoice pdf $I -o y.pdf 2>err &&
 	test_grep "templates/invoice.tmpl:[0-9]*: unknown key mail.bogus" err &&
 	! test -e y.pdf &&
+	rm templates/invoice.tmpl &&
+	test_expect_code 1 kontora invoice xlsx $I -o y.xlsx 2>err &&
+	test_grep "^kontora: error: invoice $I: .*templates/invoice.tmpl: no such template" err &&
+	! test -e y.xlsx &&
 	cp ../invoice.tmpl.orig templates/invoice.tmpl
 '
 

@@ -268,6 +268,56 @@ while [ $i -lt "$RUNS_FAST" ]; do
 	i=$((i + 1))
 done
 
+# ------------------------------------------------ f) invoice pdf
+
+# A 200-line invoice (20 products, each on 10 lines with its own quantity
+# and price), issued, so that it has its number, bank block and QR code,
+# and is laid out over several pages with the table's header repeated.
+say "f) invoice pdf of a 200-line invoice x$RUNS_FAST"
+while read -r key value; do
+	"$KONTORA" -C "$BOOKS" config "company.$key" "$value" >/dev/null || FAILED=1
+done <<EOF
+name Батискаф
+legal-name ООО «Батискаф»
+inn 5024045017
+kpp 502401001
+address 143402, Московская обл., г. Красногорск, ул. Заводская, д. 4
+bank ПАО Сбербанк
+bik 044525225
+corr-account 30101810400000000225
+account 40702810938000012345
+director Смирнов Олег Викторович
+accountant Кузнецова Ирина Павловна
+EOF
+BC=$("$KONTORA" -C "$BOOKS" client add --name "Ромашка" --legal-name "ООО «Ромашка»" \
+	--inn 7707083893 --kpp 773601001 --address "Москва, ул. Ленина, 1" 2>/dev/null)
+set --
+p=0
+while [ $p -lt 20 ]; do
+	p=$((p + 1))
+	g=$("$KONTORA" -C "$BOOKS" product add --name "Средство моющее, концентрат, канистра 5 л, артикул КМ-$p" \
+		--unit pcs --price "$((p * 37)),50" 2>/dev/null) || break
+	n=0
+	while [ $n -lt 10 ]; do
+		n=$((n + 1))
+		set -- "$@" --line "$g:$((n * p)):$((p * 100 + n)),$((n * 7 % 100))"
+	done
+done
+INV=$("$KONTORA" -C "$BOOKS" invoice new --client "$BC" "$@" 2>"$W/err")
+if [ -z "$INV" ] || [ $# != 400 ] || ! "$KONTORA" -C "$BOOKS" invoice issue "$INV" >/dev/null 2>>"$W/err"; then
+	FAILED=1
+	touch "$W/invoice.failed"
+	say "FAILED: the 200-line invoice could not be made: $(head -n 1 "$W/err")"
+else
+	i=0
+	while [ $i -lt "$RUNS_FAST" ]; do
+		KC invoice invoice pdf "$INV" -o "$W/invoice.pdf"
+		i=$((i + 1))
+	done
+	npages=$(pdfinfo "$W/invoice.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+	say "f) the PDF: ${npages:-?} pages, $(du -k "$W/invoice.pdf" | cut -f1) KB"
+fi
+
 # ------------------------------------------------------------- report
 
 f() { [ -e "$W/$1.failed" ] && echo 1; }
@@ -282,6 +332,7 @@ if [ -n "$t_show" ] && [ -n "$t_refresh_show" ]; then
 fi
 t_list=$(median list)
 t_prefix=$(median prefix)
+t_invoice=$(median invoice)
 largest=$(ls -S "$BOOKS"/data/*/*.csv "$BOOKS"/data/*/*/*.csv 2>/dev/null | head -n 1)
 
 echo
@@ -301,6 +352,7 @@ row "   lead show, refresh included" "$t_refresh_show" "" "" "" "$(maxrss refres
 row "   lead show, index up to date" "$t_show" "" "" "" "$(maxrss show)" "$(f show)"
 row "c) lead list --where manager= -l 100" "$t_list" 0.100 "target" "<=1" "$(maxrss list)" "$(f list)"
 row "d) lead show 5-char prefix" "$t_prefix" 0.050 "target" "<=1" "$(maxrss prefix)" "$(f prefix)"
+row "f) invoice pdf, 200 lines" "$t_invoice" "" "" "" "$(maxrss invoice)" "$(f invoice)"
 echo
 if [ $FAILED != 0 ]; then
 	echo "bench: some kontora commands failed (see above)"

@@ -61,6 +61,20 @@ void progress_done(void);
 /* Opens the books for a command that needs them (dies if none). */
 struct kt_books *need_books(struct kt_ctx *ctx);
 
+/* Returns "PREFIX-NAME.EXT" (ext with its dot), the characters of name
+ * other than letters, digits, - and _ made "-", so that a document's
+ * number names a file of the current directory (contract-7.pdf,
+ * invoice-КХ-2026-0007.pdf).  Caller frees; dies when out of memory. */
+char *file_name(const char *prefix, const char *name, const char *ext);
+
+/* Adds to ch an activity of kind ("note", "email", ...) with text on the
+ * record on, at the books' clock and by the caller when the books'
+ * activity schema has those fields.  Returns its id (owned by ch); frees
+ * ch and dies when the books have no activity type or it cannot be
+ * added. */
+const char *activity_add(struct kt_change *ch, struct kt_books *b, const char *on,
+                         const char *kind, const char *text);
+
 /* Writes the local date of the books' clock, YYYY-MM-DD, into day. */
 void today_date(struct kt_books *b, char day[11]);
 

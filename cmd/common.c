@@ -444,3 +444,53 @@ void today_date(struct kt_books *b, char day[11])
 	localtime_r(&now, &tm);
 	strftime(day, 11, "%Y-%m-%d", &tm);
 }
+
+/* A file name of the current directory for a document.  See cmd.h. */
+char *file_name(const char *prefix, const char *name, const char *ext)
+{
+	struct kt_buf out = { 0 };
+
+	if (kt_buf_addf(&out, "%s-", prefix))
+		die("out of memory");
+	for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
+		int keep = *s >= 0x80 || (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
+		           (*s >= 'A' && *s <= 'Z') || *s == '-' || *s == '_';
+		if (kt_buf_addc(&out, keep ? (char)*s : '-'))
+			die("out of memory");
+	}
+	if (kt_buf_adds(&out, ext))
+		die("out of memory");
+	return kt_buf_detach(&out);
+}
+
+/* Adds an activity to ch.  See cmd.h. */
+const char *activity_add(struct kt_change *ch, struct kt_books *b, const char *on,
+                         const char *kind, const char *text)
+{
+	const struct kt_schema *act = kt_books_type(b, "activity");
+	const struct kt_identity *who = kt_books_identity(b);
+	struct kt_error err = { 0 };
+	const char *new_id;
+	char at[21];
+
+	if (!act) {
+		kt_change_free(ch);
+		die("these books have no record type activity (schemas/activity.schema)");
+	}
+	kt_datetime_format(kt_books_now(b), at);
+	char *names[] = { "on", "kind", "text", "at", "author" };
+	char *values[] = { (char *)on, (char *)kind, (char *)text, at,
+	                   (char *)(who && who->login ? who->login : "") };
+	size_t n = 3;
+	/* at and author are filled when the books' activity schema has them. */
+	for (size_t i = 3; i < 5; i++)
+		if (kt_schema_field(act, names[i])) {
+			names[n] = names[i];
+			values[n++] = values[i];
+		}
+	if (kt_change_add(ch, act, names, values, n, &new_id, &err)) {
+		kt_change_free(ch);
+		die("%s: %s", kind, err.msg);
+	}
+	return new_id;
+}

@@ -173,26 +173,6 @@ static int contract_new(int argc, char **argv, struct kt_books *b)
 	return 0;
 }
 
-/* Returns a file name for the contract numbered number, in the current
- * directory: contract-NUMBER.pdf, characters other than letters, digits,
- * - and _ as "-" (caller frees). */
-static char *default_output(const char *number)
-{
-	struct kt_buf name = { 0 };
-
-	if (kt_buf_adds(&name, "contract-"))
-		die("out of memory");
-	for (const unsigned char *s = (const unsigned char *)number; *s; s++) {
-		int keep = *s >= 0x80 || (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
-		           (*s >= 'A' && *s <= 'Z') || *s == '-' || *s == '_';
-		if (kt_buf_addc(&name, keep ? (char)*s : '-'))
-			die("out of memory");
-	}
-	if (kt_buf_adds(&name, ".pdf"))
-		die("out of memory");
-	return kt_buf_detach(&name);
-}
-
 /* Returns the full id of the contract typed as its id, an id prefix or
  * its number (caller frees); dies when none is. */
 static char *find_contract(struct kt_books *b, const struct kt_schema *s, const char *typed)
@@ -244,7 +224,7 @@ static int contract_pdf(int argc, char **argv, struct kt_books *b)
 	char *id = find_contract(b, s, argv[optind]);
 	if (kt_record_read(b, s, id, &r, &err))
 		die_err(&err);
-	char *path = out ? strdup(out) : default_output(kt_record_get(r, "number"));
+	char *path = out ? strdup(out) : file_name("contract", kt_record_get(r, "number"), ".pdf");
 	if (!path)
 		die("out of memory");
 	if (kt_contract_pdf(b, r->names, r->values, r->n, path, &err))

@@ -11,6 +11,8 @@ static const char invoice_usage[] = N_(
 	"       kontora invoice issue ID [--dry-run]\n"
 	"       kontora invoice cancel ID --reason TEXT [--dry-run]\n"
 	"       kontora invoice show ID\n"
+	"       kontora invoice pdf|xlsx ID [-o FILE]\n"
+	"       kontora invoice mail ID [--to ADDR]... [--dry-run]\n"
 	"       kontora invoice list [--where EXPR] [--all] [--mine] [-f FMT]\n");
 
 static const char *const invoice_record[] = { "cancel", "list", "edit", "rm", NULL };

@@ -36,7 +36,7 @@ static const struct command {
 	{ "help", cmd_help, 0, "show a command's manual page" },
 	{ "import", cmd_import, NEED_BOOKS, "import web leads, the webhook's spool, bank statements" },
 	{ "init", cmd_init, 0, "create new books" },
-	{ "invoice", cmd_invoice, NEED_BOOKS, "invoices: drafts, issuing with a number, cancelling" },
+	{ "invoice", cmd_invoice, NEED_BOOKS, "invoices: drafts, issuing with a number, cancelling, PDF, XLSX, mail" },
 	{ "lab", cmd_lab, NEED_BOOKS, "cost calculations and samples: requests to the lab" },
 	{ "list", cmd_list, NEED_BOOKS, "list records of a type" },
 	{ "log", cmd_log, NEED_BOOKS, "show the history of a record" },
@@ -44,7 +44,7 @@ static const struct command {
 	{ "mail", cmd_mail, NEED_BOOKS, "send files by e-mail through sendmail" },
 	{ "note", cmd_note, NEED_BOOKS, "record a call, e-mail, meeting or note" },
 	{ "payment", cmd_payment, NEED_BOOKS, "bank payments and what they pay towards invoices" },
-	{ "proposal", cmd_proposal, NEED_BOOKS, "commercial proposals: drafts, sending, the answer" },
+	{ "proposal", cmd_proposal, NEED_BOOKS, "commercial proposals: drafts, sending, the answer, PDF, XLSX, mail" },
 	{ "reindex", cmd_reindex, NEED_BOOKS, "rebuild the index" },
 	{ "search", cmd_search, NEED_BOOKS, "find records by their words" },
 	{ "sql", cmd_sql, NEED_BOOKS, "run a read-only SQL query on the index" },
@@ -68,8 +68,8 @@ static const char main_usage[] = N_(
 	"  lab ...       requests to the lab: calc and sample new, queue, list\n"
 	"  mail --to ADDR FILE...  send files by e-mail (mail.sendmail)\n"
 
-	"  proposal ...  commercial proposals: new, send, accept, decline, show, list\n"
-	"  invoice ...   invoices: new, issue, cancel, show, list\n"
+	"  proposal ...  proposals: new, send, accept, decline, show, pdf, xlsx, mail\n"
+	"  invoice ...   invoices: new, issue, cancel, show, pdf, xlsx, mail, list\n"
 	"  lookup PHONE  find the client, contact or lead of a phone number\n"
 	"  contract ...  contracts from the books' templates: new, pdf, templates\n"
 	"  dict ...      list and change dictionaries (funnel stages, sources, ...)\n"

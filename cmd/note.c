@@ -60,36 +60,19 @@ int cmd_note(int argc, char **argv, struct kt_ctx *ctx)
 		usage(note_usage, 0);
 	}
 
-	const struct kt_schema *s, *act = kt_books_type(b, "activity");
+	const struct kt_schema *s;
 	char *id;
 	if (kt_resolve_id(b, NULL, argv[optind], &id, &s, &err))
 		die_err(&err);
 	if (!notable(s))
 		die("%s %s: only a lead, a client or a contact can be noted", s->name, id);
-	if (!act)
+	if (!kt_books_type(b, "activity"))
 		die("these books have no record type activity (schemas/activity.schema)");
 
 	struct kt_change *ch;
 	if (kt_change_begin(b, "note", &ch, &err))
 		die_err(&err);
-	const struct kt_identity *who = kt_books_identity(b);
-	char at[21];
-	kt_datetime_format(kt_books_now(b), at);
-	char *names[] = { "on", "kind", "text", "at", "author" };
-	char *values[] = { id, (char *)kind, text.data, at,
-	                   (char *)(who && who->login ? who->login : "") };
-	size_t n = 3;
-	/* at and author are filled when the books' activity schema has them. */
-	for (size_t i = 3; i < 5; i++)
-		if (kt_schema_field(act, names[i])) {
-			names[n] = names[i];
-			values[n++] = values[i];
-		}
-	const char *new_id;
-	if (kt_change_add(ch, act, names, values, n, &new_id, &err)) {
-		kt_change_free(ch);
-		die("note: %s", err.msg);
-	}
+	const char *new_id = activity_add(ch, b, id, kind, text.data);
 	char saved[16];
 	snprintf(saved, sizeof saved, "%s", new_id);
 	if (kt_buf_addf(&subject, "%s %s: %s: ", s->name, id, kind))

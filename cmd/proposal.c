@@ -13,6 +13,8 @@ static const char proposal_usage[] = N_(
 	"       kontora proposal accept ID [--dry-run]\n"
 	"       kontora proposal decline ID --reason TEXT [--dry-run]\n"
 	"       kontora proposal show ID\n"
+	"       kontora proposal pdf|xlsx ID [-o FILE]\n"
+	"       kontora proposal mail ID [--to ADDR]... [--dry-run]\n"
 	"       kontora proposal list [--where EXPR] [--all] [--mine] [-f FMT]\n");
 
 static const char *const proposal_record[] = { "accept", "decline", "list", "edit", "rm", NULL };

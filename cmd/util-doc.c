@@ -5,8 +5,10 @@
  * (cancel, accept, decline, list, edit, rm) are the record subcommands
  * of the type (cmd/util-record.c), bound by the workflow's freeze.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
@@ -231,12 +233,27 @@ static void totals(struct kt_buf *b, const struct kt_document *d)
 	            d->total_words ? d->total_words : "");
 }
 
+/* Loads the document typed (an id or prefix) for k, as whoever may read
+ * it.  Returns it (kt_document_free()) or dies, when it is another type
+ * too. */
+static struct kt_document *doc_load(struct kt_books *b, const struct doc_kind *k, const char *typed,
+                                    const char *sub)
+{
+	struct kt_document *d;
+	struct kt_error err = { 0 };
+
+	if (kt_document_load(b, typed, &d, &err))
+		die_err(&err);
+	if (strcmp(d->type, k->type))
+		die("%s is of type %s; use kontora %s %s", d->id, d->type, d->type, sub);
+	return d;
+}
+
 /* kontora TYPE show ID: the document as it will print.  Returns 0 or
  * dies. */
 static int doc_show(int argc, char **argv, struct kt_books *b, const struct doc_kind *k)
 {
 	struct kt_document *d;
-	struct kt_error err = { 0 };
 	struct kt_buf out = { 0 };
 	char day[11];
 
@@ -244,10 +261,7 @@ static int doc_show(int argc, char **argv, struct kt_books *b, const struct doc_
 		usage(k->usage, 1);
 	if (argc != 2)
 		usage_error(k->usage, "%s show: give one ID", k->type);
-	if (kt_document_load(b, argv[1], &d, &err))
-		die_err(&err);
-	if (strcmp(d->type, k->type))
-		die("%s is a %s; use kontora %s show", d->id, d->type, d->type);
+	d = doc_load(b, k, argv[1], "show");
 	kt_buf_addf(&out, "%s", k->title);
 	if (d->number)
 		kt_buf_addf(&out, " № %s", d->number);
@@ -274,6 +288,250 @@ static int doc_show(int argc, char **argv, struct kt_books *b, const struct doc_
 	return 0;
 }
 
+/* Returns the books' templates/ directory (caller frees). */
+static char *templates_dir(struct kt_books *b)
+{
+	struct kt_buf dir = { 0 };
+
+	if (kt_buf_addf(&dir, "%s/templates", kt_books_root(b)))
+		die("out of memory");
+	return kt_buf_detach(&dir);
+}
+
+/* Writes d as a PDF (xlsx 0) or an XLSX workbook at path with the
+ * wording of the books' templates/.  Dies naming the document on an
+ * error; nothing is then left at path. */
+static void doc_write(struct kt_books *b, const struct kt_document *d, int xlsx, const char *path)
+{
+	struct kt_error err = { 0 };
+	char *dir = templates_dir(b);
+
+	if ((xlsx ? kt_document_xlsx : kt_document_pdf)(d, dir, path, &err))
+		die("%s %s: %s", d->type, d->id, err.msg);
+	free(dir);
+}
+
+/* kontora TYPE pdf|xlsx ID [-o FILE]: the document as the customer gets
+ * it, by default TYPE-NUMBER.EXT (a draft: TYPE-ID.EXT) in the current
+ * directory.  Returns 0 or dies. */
+static int doc_render(int argc, char **argv, struct kt_books *b, const struct doc_kind *k)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *sub = argv[0], *out = NULL;
+	int xlsx = !strcmp(sub, "xlsx"), c;
+
+	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+		if (c == 'h')
+			usage(k->usage, 1);
+		else if (c == 'o')
+			out = optarg;
+		else
+			option_error(argv, k->usage);
+	}
+	if (optind != argc - 1)
+		usage_error(k->usage, "%s %s: give one ID", k->type, sub);
+	struct kt_document *d = doc_load(b, k, argv[optind], sub);
+	char *path = out ? strdup(out)
+	                 : file_name(k->type, d->number ? d->number : d->id, xlsx ? ".xlsx" : ".pdf");
+	if (!path)
+		die("out of memory");
+	doc_write(b, d, xlsx, path);
+	fprintf(stderr, "kontora: %s %s written to %s\n", k->type, d->id, path);
+	free(path);
+	kt_document_free(d);
+	return 0;
+}
+
+/* Returns the wording key of d's templates/TYPE.tmpl, filled (caller
+ * frees), or dies. */
+static char *doc_wording(struct kt_books *b, const struct kt_document *d, const char *key)
+{
+	struct kt_error err = { 0 };
+	char *dir = templates_dir(b), *text;
+
+	if (kt_document_wording(d, dir, key, &text, &err))
+		die("%s %s: %s", d->type, d->id, err.msg);
+	free(dir);
+	return text;
+}
+
+/* Dies unless d may be mailed: it has its number (a draft is not sent to
+ * a customer), and it is not cancelled or declined. */
+static void doc_mailable(const struct kt_document *d, const struct doc_kind *k)
+{
+	if (!d->number)
+		die("%s %s is a draft (%s): %s it first (kontora %s %s %s)", k->type, d->id,
+		    d->status ? d->status : "no number", k->issue, k->type, k->issue, d->id);
+	if (d->status && (!strcmp(d->status, "cancelled") || !strcmp(d->status, "declined")))
+		die("%s %s is %s: it is not mailed", k->type, d->id, d->status);
+}
+
+/* The PDF of a document being mailed: written into a directory of its
+ * own under $TMPDIR, removed by mail_pdf_remove(). */
+struct mail_pdf {
+	char dir[4096];
+	char path[4200];
+};
+
+/* Writes d's PDF into a new temporary directory; dies on an error. */
+static void mail_pdf_write(struct kt_books *b, const struct kt_document *d, struct mail_pdf *p)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(p->dir, sizeof p->dir, "%s/kontora-mail-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(p->dir))
+		die("%s: %s", p->dir, strerror(errno));
+	snprintf(p->path, sizeof p->path, "%s/document.pdf", p->dir);
+	doc_write(b, d, 0, p->path);
+}
+
+/* Removes what mail_pdf_write() made. */
+static void mail_pdf_remove(struct mail_pdf *p)
+{
+	unlink(p->path);
+	rmdir(p->dir);
+}
+
+/* Adds to ch the activities of kind email a mailed document leaves: on
+ * its client and on its lead, when it has one. */
+static void mail_activities(struct kt_change *ch, struct kt_books *b, const struct kt_document *d,
+                            const char *subject, char *const *to, size_t nto)
+{
+	struct kt_buf text = { 0 };
+
+	if (kt_buf_addf(&text, "%s (%s %s) → ", subject, d->type, d->id))
+		die("out of memory");
+	for (size_t i = 0; i < nto; i++)
+		if (kt_buf_addf(&text, "%s%s", i ? ", " : "", to[i]))
+			die("out of memory");
+	if (d->buyer.id)
+		activity_add(ch, b, d->buyer.id, "email", text.data);
+	if (d->lead)
+		activity_add(ch, b, d->lead, "email", text.data);
+	kt_buf_free(&text);
+}
+
+/* Builds the message mailing d to the nto addresses of to into msg: the
+ * subject (into *subject, which the caller frees), the text and the
+ * attachment's name from the wording, From from the books, the PDF
+ * written into a temporary directory and read back.  Dies on an error. */
+static void mail_build(struct kt_books *b, const struct kt_document *d, char *const *to,
+                       size_t nto, char **subject, struct kt_buf *msg)
+{
+	struct kt_error err = { 0 };
+	struct kt_buf body = { 0 };
+	char *text = doc_wording(b, d, "mail.body"), *name = doc_wording(b, d, "mail.file");
+	char *sendmail, *from;
+
+	*subject = doc_wording(b, d, "mail.subject");
+	/* A text ends with a newline, which a wording value does not. */
+	if (kt_buf_addf(&body, "%s\n", text))
+		die("out of memory");
+	if (kt_mail_config(b, &sendmail, &from, &err))
+		die_err(&err);
+	struct mail_pdf pdf;
+	mail_pdf_write(b, d, &pdf);
+	struct kt_mail_file file = { pdf.path, name, NULL, 0 };
+	struct kt_mail m = {
+		.from = from, .to = to, .nto = nto, .subject = *subject,
+		.body = body.data, .body_len = body.len, .files = &file, .nfiles = 1,
+		.date = kt_books_now(b),
+	};
+	int rc = kt_mail_build(&m, msg, &err);
+	mail_pdf_remove(&pdf);
+	if (rc)
+		die("%s %s: %s", d->type, d->id, err.msg);
+	kt_buf_free(&body);
+	free(text);
+	free(name);
+	free(sendmail);
+	free(from);
+}
+
+/* Sends msg through the books' sendmail and, once it took it, commits
+ * the activities of d's mailing (subject, the nto addresses of to).  The
+ * activities are added before the message goes, so that what would
+ * refuse them refuses before anything is sent.  Dies on an error;
+ * nothing is then recorded. */
+static void mail_send(struct kt_books *b, const struct kt_document *d, const char *subject,
+                      char *const *to, size_t nto, const struct kt_buf *msg)
+{
+	struct kt_error err = { 0 };
+	struct kt_change *ch;
+	char command[64], what[256], *sendmail, *from;
+
+	if (kt_mail_config(b, &sendmail, &from, &err))
+		die_err(&err);
+	snprintf(command, sizeof command, "%s mail", d->type);
+	if (kt_change_begin(b, command, &ch, &err))
+		die_err(&err);
+	mail_activities(ch, b, d, subject, to, nto);
+	if (kt_mail_send(sendmail, msg->data, msg->len, &err)) {
+		kt_change_free(ch);
+		die("%s %s: not sent, nothing recorded: %s", d->type, d->id, err.msg);
+	}
+	snprintf(what, sizeof what, "%s %s: № %s mailed to %s%s", d->type, d->id, d->number, to[0],
+	         nto > 1 ? ", ..." : "");
+	change_finish(ch, 0, what, NULL);
+	fprintf(stderr, "kontora: %s %s № %s sent to %s\n", d->type, d->id, d->number, to[0]);
+	free(sendmail);
+	free(from);
+}
+
+/* kontora TYPE mail ID [--to ADDR]... [--dry-run]: the document's PDF to
+ * the client's e-mail (or --to), the subject, text and attachment's name
+ * from the wording file; once sendmail took it, an activity of kind
+ * email on the client and the lead, in one commit.  Returns 0 or dies;
+ * when sendmail fails nothing is recorded. */
+static int doc_mail(int argc, char **argv, struct kt_books *b, const struct doc_kind *k)
+{
+	enum { O_TO = 1000, O_DRY };
+	static const struct option opts[] = {
+		{ "to", required_argument, NULL, O_TO },
+		{ "dry-run", no_argument, NULL, O_DRY },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	char **to = calloc((size_t)argc + 1, sizeof *to), *subject;
+	struct kt_buf msg = { 0 };
+	size_t nto = 0;
+	int dry = 0, c;
+
+	if (!to)
+		die("out of memory");
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			usage(k->usage, 1);
+		else if (c == O_TO)
+			to[nto++] = optarg;
+		else if (c == O_DRY)
+			dry = 1;
+		else
+			option_error(argv, k->usage);
+	}
+	if (optind != argc - 1)
+		usage_error(k->usage, "%s mail: give one ID", k->type);
+	struct kt_document *d = doc_load(b, k, argv[optind], "mail");
+	doc_mailable(d, k);
+	if (!nto && !(to[nto++] = d->buyer.email))
+		die("%s %s: client %s has no e-mail; set it (kontora client edit %s --email ADDR) "
+		    "or give --to ADDR", k->type, d->id, d->buyer.id, d->buyer.id);
+	mail_build(b, d, to, nto, &subject, &msg);
+	if (dry)
+		fwrite(msg.data, 1, msg.len, stdout);
+	else
+		mail_send(b, d, subject, to, nto, &msg);
+	kt_buf_free(&msg);
+	free(subject);
+	free(to);
+	kt_document_free(d);
+	return 0;
+}
+
 /* kontora invoice|proposal SUBCOMMAND.  See cmd.h. */
 int doc_command(int argc, char **argv, struct kt_ctx *ctx, const struct doc_kind *k)
 {
@@ -290,6 +548,10 @@ int doc_command(int argc, char **argv, struct kt_ctx *ctx, const struct doc_kind
 		return doc_issue(argc - 1, argv + 1, ctx->books, k);
 	if (!strcmp(argv[1], "show"))
 		return doc_show(argc - 1, argv + 1, ctx->books, k);
+	if (!strcmp(argv[1], "pdf") || !strcmp(argv[1], "xlsx"))
+		return doc_render(argc - 1, argv + 1, ctx->books, k);
+	if (!strcmp(argv[1], "mail"))
+		return doc_mail(argc - 1, argv + 1, ctx->books, k);
 	for (const char *const *w = k->record; *w; w++)
 		if (!strcmp(argv[1], *w))
 			return record_command(argc, argv, ctx->books, kt_books_type(ctx->books, k->type));

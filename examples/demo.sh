@@ -293,6 +293,22 @@ run kontora client show "$short" | sed -n '/Итоги/,/Долг/p'
 run kontora check
 echo "wrote $out/proposal.txt, $out/invoice.txt"
 
+say "The documents as the customer gets them: PDF and XLSX, and the invoice by e-mail"
+KONTORA_USER=anna run kontora invoice pdf "$invoice" -o "$out/invoice.pdf"
+KONTORA_USER=anna run kontora invoice xlsx "$invoice" -o "$out/invoice.xlsx"
+KONTORA_USER=anna run kontora proposal pdf "$proposal" -o "$out/proposal.pdf"
+KONTORA_USER=anna run kontora proposal xlsx "$proposal" -o "$out/proposal.xlsx"
+# The wording is data: templates/invoice.tmpl, mail.subject and the rest.
+KONTORA_USER=anna kontora invoice mail "$invoice" --dry-run >"$out/invoice-mail-dry.eml"
+echo "\$ kontora invoice mail $invoice --dry-run >invoice-mail-dry.eml"
+sed -n '1,/^$/p' "$out/invoice-mail-dry.eml"
+# The sendmail command that keeps the message, as above: the invoice goes
+# to the client's e-mail and an activity of kind email is recorded.
+run kontora config mail.sendmail "cat >'$out/invoice-mail.eml'"
+KONTORA_USER=anna run kontora invoice mail "$invoice"
+run git log -1 --format=%s
+run kontora activity list --where "kind=email" -f csv
+echo "wrote $out/invoice.pdf, invoice.xlsx, proposal.pdf, proposal.xlsx, invoice-mail.eml"
 say "The bank: a statement pays one invoice in full and another in part"
 chd=$(kontora client list --where 'inn=7830002293' -f csv | sed -n 2p | cut -d, -f1)
 invoice2=$(kontora invoice new --client "$chd" --line "$gp:100")

@@ -426,7 +426,8 @@ int kt_change_begin(struct kt_books *b, const char *command,
 /* Adds a record of type s with the given (name, value) pairs, values as a
  * user typed them.  Fills defaults, normalises, validates (required,
  * types, dictionaries, references, unique fields), gives it a new id.
- * Returns 0 and *id (owned by the change), or an error naming the field. */
+ * Returns 0 and *id (owned by the change, valid until it is freed, however
+ * many records are added after), or an error naming the field. */
 int kt_change_add(struct kt_change *c, const struct kt_schema *s,
                   char *const *names, char *const *values, size_t n,
                   const char **id, struct kt_error *err);
@@ -1259,7 +1260,7 @@ int kt_ics_end(struct kt_buf *out);
 /* ------------------------------------------------------------------ mail
  *
  * A message with files, piped to the system's sendmail (lib/mail/, GMime):
- * what kontora mail sends, and what kontora invoice mail will send.
+ * what kontora mail and kontora invoice|proposal mail send.
  * kt_mail_config() says what the books configure; kt_mail_build() makes
  * the message; kt_mail_send() hands it over. */
 
@@ -1378,6 +1379,7 @@ struct kt_document {
 	char *valid_until;        /* proposal: may be NULL */
 	char *terms;              /* proposal: its terms; may be NULL */
 	char *purpose;            /* invoice: the payment purpose for the QR code */
+	char *lead;               /* the lead the document was made for; may be NULL */
 	struct kt_party supplier;
 	struct kt_party buyer;
 	struct kt_document_line *lines;
@@ -1420,6 +1422,15 @@ int kt_document_pdf(const struct kt_document *d, const char *templates_dir,
 int kt_document_xlsx(const struct kt_document *d, const char *templates_dir,
                      const char *path, struct kt_error *err);
 
+/* Puts into *out the wording key of templates_dir's wording file of d
+ * (invoice.tmpl, proposal.tmpl) with its placeholders filled, as the
+ * writers print it: what kontora invoice mail takes its subject, text
+ * and attachment name from (mail.subject, mail.body, mail.file).
+ * Returns 0 and *out (caller frees), KT_EINVAL for a key the file has
+ * not, or the errors of reading the file as kt_document_pdf(). */
+int kt_document_wording(const struct kt_document *d, const char *templates_dir,
+                        const char *key, char **out, struct kt_error *err);
+
 /* Appends to out the text of d's payment QR code by ГОСТ Р 56042-2014:
  * "ST00012|Name=...|PersonalAcc=...|BankName=...|BIC=...|CorrespAcc=...|
  * PayeeINN=...|KPP=...|Purpose=...|Sum=<kopecks>", UTF-8, empty optional
@@ -1441,7 +1452,7 @@ int kt_document_qr_payload(const struct kt_document *d, struct kt_buf *out,
  * are about to be added: number, date, client (a full id), template,
  * amount, until and values ("KEY=VALUE" lines).  Placeholders: the
  * contract's {number} {date} {date.long} {date.quoted} {until}
- * {until.long} {until.quoted} {amount}, {client.FIELD} of the client,
+ * {until.long} {until.quoted} {amount} {amount.words}, {client.FIELD} of the client,
  * {company.KEY} of kontora.conf, the template's .set values, {page} and
  * {pages}; one known but empty prints as a line to fill in by hand.
  * Returns 0, KT_ENOTFOUND naming a missing template or client, KT_EINVAL

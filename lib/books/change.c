@@ -297,7 +297,9 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 		return kt_error_set(err, rc, "out of memory");
 	if (op_get(o, "on") && *op_get(o, "on") && (rc = processed_touch_on(c, op_get(o, "on"), err)))
 		return rc;
-	*id = c->ops.v[at].id;
+	/* The id value, not the op's id[]: later adds move c->ops.v, and a
+	 * caller adding a document's lines holds the document's id meanwhile. */
+	*id = op_get(&c->ops.v[at], "id");
 	return 0;
 }
 

@@ -46,6 +46,7 @@ struct contract {
 	char **set_keys, **set_values; /* .set lines, then the contract's values */
 	size_t nset;
 	char date[3][40], until[3][40], amount[40];
+	const char *amount_words;    /* the amount in words, kept in owned */
 	char **owned;                /* values looked up, kept until the end */
 	size_t nowned;
 	char page[24], pages[24];
@@ -106,6 +107,7 @@ static const char *lookup(void *arg, const char *key, size_t len)
 		const char *value;
 	} own[] = {
 		{ "number", field(c, "number") }, { "amount", c->amount },
+		{ "amount.words", c->amount_words },
 		{ "date", c->date[0] }, { "date.long", c->date[1] }, { "date.quoted", c->date[2] },
 		{ "until", c->until[0] }, { "until.long", c->until[1] }, { "until.quoted", c->until[2] },
 		{ "page", c->page }, { "pages", c->pages },
@@ -118,7 +120,6 @@ static const char *lookup(void *arg, const char *key, size_t len)
 	for (size_t i = 0; i < sizeof own / sizeof *own; i++)
 		if (!strcmp(own[i].name, name))
 			return or_blank(own[i].value);
-	/* {amount.words} waits for money/'s amount in words. */
 	size_t i = set_find(c, key, len);
 	if (i < c->nset)
 		return or_blank(c->set_values[i]);
@@ -514,8 +515,11 @@ static int prepare(struct contract *c)
 		doc_date(field(c, "date"), form, c->date[form]);
 		doc_date(field(c, "until"), form, c->until[form]);
 	}
-	if (*field(c, "amount") && !kt_money_parse(field(c, "amount"), &amount))
+	if (*field(c, "amount") && !kt_money_parse(field(c, "amount"), &amount)) {
 		doc_money(amount, c->amount);
+		if (!(c->amount_words = keep(c, kt_amount_words(amount))))
+			return kt_error_set(c->err, KT_ENOMEM, "out of memory");
+	}
 	return 0;
 }
 

@@ -35,6 +35,8 @@ int doc_words_load(const char *dir, const char *name, const char *const *keys,
                    struct kt_error *err);
 /* Frees w; NULL is fine. */
 void doc_words_free(struct doc_words *w);
+/* Returns 1 when w has key, else 0. */
+int doc_words_has(const struct doc_words *w, const char *key);
 /* Returns the value of key (owned by w), "" when w lacks it. */
 const char *doc_words_get(const struct doc_words *w, const char *key);
 /* Appends the value of key to out with its placeholders filled by fn.

@@ -40,6 +40,7 @@ void kt_document_free(struct kt_document *d)
 	free(d->valid_until);
 	free(d->terms);
 	free(d->purpose);
+	free(d->lead);
 	free(d->total_words);
 	free(d);
 }

@@ -5,6 +5,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "doc/doc.h"
@@ -14,7 +15,8 @@
 	"title", "title.draft", "supplier", "buyer", "inn", "kpp", "phone", \
 	"col.n", "col.name", "col.qty", "col.unit", "col.price", "col.sum", \
 	"total", "vat.included", "vat.added", "vat.none", "grand", "count", "words", \
-	"footer", "sign.director", "sign.accountant", "page", "sheet"
+	"footer", "sign.director", "sign.accountant", "page", "sheet", \
+	"mail.subject", "mail.body", "mail.file"
 
 static const char *const invoice_keys[] = {
 	COMMON_KEYS, "notice", "bank.bank", "bank.bik", "bank.account", "bank.recipient", "due",
@@ -118,4 +120,23 @@ const char *doc_form_party(struct doc_form *f, const struct kt_party *p)
 	    party_part(b, doc_words_get(f->w, "phone"), p->phone) || kt_buf_adds(b, ""))
 		return NULL;
 	return b->data;
+}
+
+/* The wording of one key, filled.  See kontora.h. */
+int kt_document_wording(const struct kt_document *d, const char *templates_dir,
+                        const char *key, char **out, struct kt_error *err)
+{
+	struct doc_form f;
+	int rc = doc_form_open(&f, d, templates_dir, err);
+
+	*out = NULL;
+	if (!rc && !doc_words_has(f.w, key))
+		rc = kt_error_set(err, KT_EINVAL, "%s: no key %s", f.w->file, key);
+	const char *text = rc ? NULL : doc_form_text(&f, key, err);
+	if (!rc && !text)
+		rc = err->code;
+	if (!rc && !(*out = strdup(text)))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	doc_form_close(&f);
+	return rc;
 }

@@ -230,6 +230,7 @@ int doc_fill(struct kt_books *b, const struct kt_schema *s, const struct kt_reco
 	d->due = dup_filled(kt_record_get(r, "due"), &oom);
 	d->valid_until = dup_filled(kt_record_get(r, "valid_until"), &oom);
 	d->terms = dup_filled(kt_record_get(r, "terms"), &oom);
+	d->lead = dup_filled(kt_record_get(r, "lead"), &oom);
 	d->vat_included = !kt_record_get(r, "vat_mode") || strcmp(kt_record_get(r, "vat_mode"), "on-top");
 	if (oom || !d->date)
 		return kt_error_set(err, KT_ENOMEM, "out of memory");

@@ -218,8 +218,18 @@ static void table_header(struct print *pr)
 	pdf_set_y(pr->pdf, top - h);
 }
 
+/* Returns the height the part after the table needs, so that it is not
+ * cut by a page break. */
+static double tail_height(struct print *pr)
+{
+	const struct kt_document *d = pr->f.d;
+
+	return (double)(d->nvats + 2) * 15 + 60 + (d->terms || !pr->f.invoice ? 60 : 0) + 150;
+}
+
 /* One line of the table; a new page (and the header again) when it does
- * not fit on this one. */
+ * not fit on this one.  The last line goes over with the totals when they
+ * would not fit under it, so that no page holds the totals alone. */
 static void table_row(struct print *pr, size_t i)
 {
 	const struct kt_document_line *l = &pr->f.d->lines[i];
@@ -232,7 +242,8 @@ static void table_row(struct print *pr, size_t i)
 		return;
 	}
 	double h = (nlines ? nlines : 1) * LEAD + 2 * PAD;
-	if (pdf_y(pr->pdf) - h < PDF_BOTTOM) {
+	double keep = i > 0 && i + 1 == pr->f.d->nlines ? tail_height(pr) : 0;
+	if (pdf_y(pr->pdf) - h - keep < PDF_BOTTOM) {
 		pdf_line(pr->pdf, col_x[0], pdf_y(pr->pdf), col_x[NCOLS], pdf_y(pr->pdf), 1.2);
 		pdf_add_page(pr->pdf);
 		table_header(pr);
@@ -271,15 +282,6 @@ static void total_line(struct print *pr, const char *label, const char *amount)
 	pdf_text(pr->pdf, col_x[COL_SUM], col_x[NCOLS] - PAD, y, PDF_BOLD, SIZE, PDF_ALIGN_RIGHT,
 	         amount);
 	pdf_set_y(pr->pdf, y - 2);
-}
-
-/* Returns the height the part after the table needs, so that it is not
- * cut by a page break. */
-static double tail_height(struct print *pr)
-{
-	const struct kt_document *d = pr->f.d;
-
-	return (double)(d->nvats + 2) * 15 + 60 + (d->terms || !pr->f.invoice ? 60 : 0) + 150;
 }
 
 /* Totals, VAT lines, the count and the words. */

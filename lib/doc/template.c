@@ -3,8 +3,8 @@
  *
  * A wording file (templates/invoice.tmpl, templates/proposal.tmpl) is
  * "key = value" lines; a line beginning with a blank continues the value
- * above on a new line; blank lines and lines beginning with # are
- * skipped.  A value holds {placeholders} that the writer fills.  The
+ * above on a new line (a blank and "." alone: an empty line); blank lines
+ * and lines beginning with # are skipped.  A value holds {placeholders} that the writer fills.  The
  * format is described in docs/documents.md, so a company changes a text
  * without C.
  */
@@ -79,6 +79,11 @@ int doc_expand(const char *text, doc_lookup_fn fn, void *arg, const char *where,
 	return 0;
 }
 
+int doc_words_has(const struct doc_words *w, const char *key)
+{
+	return words_find(w, key) < w->n;
+}
+
 int doc_words_expand(const struct doc_words *w, const char *key, doc_lookup_fn fn,
                      void *arg, struct kt_buf *out, struct kt_error *err)
 {
@@ -91,8 +96,9 @@ int doc_words_expand(const struct doc_words *w, const char *key, doc_lookup_fn f
 	return doc_expand(w->values[i], fn, arg, where, out, err);
 }
 
-/* Adds one "key = value" line (key and value trimmed) or, when key is
- * NULL, continues the last value on a new line.  Returns 0 or an error
+/* Adds one "key = value" line (key and value trimmed) or, when the line
+ * begins with a blank, continues the last value on a new line (" ." an
+ * empty one).  Returns 0 or an error
  * naming file:line. */
 static int words_line(struct doc_words *w, const char *const *keys, char *line, long lineno,
                       struct kt_error *err)
@@ -104,6 +110,10 @@ static int words_line(struct doc_words *w, const char *const *keys, char *line, 
 			return kt_error_set(err, KT_EINVAL, "%s:%ld: a continued line before any key",
 			                    w->file, lineno);
 		v = line + strspn(line, " \t");
+		/* " ." is an empty line, as in Debian's control files: a blank
+		 * line would end nothing, being skipped. */
+		if (!strcmp(v, "."))
+			v = "";
 		struct kt_buf b = { 0 };
 		if (kt_buf_addf(&b, "%s%s%s", w->values[w->n - 1], *w->values[w->n - 1] ? "\n" : "", v))
 			return kt_error_set(err, KT_ENOMEM, "out of memory");

@@ -33,7 +33,8 @@ do
 	done
 done
 
-for doc in "invoice new issue cancel show list" "proposal new send accept decline show list"
+for doc in "invoice new issue cancel show list pdf xlsx mail" \
+	"proposal new send accept decline show list pdf xlsx mail"
 do
 	set -- $doc
 	cmd=$1

@@ -683,6 +683,32 @@ static void test_images(void)
 	kt_document_free(d);
 }
 
+/* The wording of one key, filled, as kontora invoice mail takes its
+ * subject and text; a key the file has not is an error. */
+static void test_wording(void)
+{
+	struct kt_document *d = short_invoice();
+	struct kt_error err = { 0 };
+	char *text = NULL;
+
+	is_int(kt_document_wording(d, "templates", "mail.subject", &text, &err), 0, "mail.subject");
+	is_str(text, "Счет на оплату № КХ-2026-0017 от 07.12.2026 на сумму 26 516,68 руб.",
+	       "filled from the document");
+	free(text);
+	is_int(kt_document_wording(d, "templates", "mail.body", &text, &err), 0, "mail.body");
+	ok(text && !strncmp(text, "Здравствуйте!\n\nНаправляем", strlen("Здравствуйте!\n\nНаправляем")),
+	   "\" .\" is an empty line: %s", text ? text : "(null)");
+	free(text);
+	is_int(kt_document_wording(d, "templates", "mail.file", &text, &err), 0, "mail.file");
+	is_str(text, "Счет-КХ-2026-0017.pdf", "the attachment's name");
+	free(text);
+	text = (char *)"x";
+	is_int(kt_document_wording(d, "templates", "mail.bogus", &text, &err), KT_EINVAL, "no such key");
+	ok(text == NULL && strstr(err.msg, "templates/invoice.tmpl: no key mail.bogus"),
+	   "named, nothing returned: %s", err.msg);
+	kt_document_free(d);
+}
+
 int main(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -697,6 +723,7 @@ int main(void)
 	test_vat();
 	test_proposal();
 	test_errors();
+	test_wording();
 	test_xlsx();
 	test_images();
 	if (!getenv("KEEP")) {

@@ -323,6 +323,7 @@ int cmd_lookup(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_note(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_complete(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_payment(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_export(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_proposal(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_config(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_contract(int argc, char **argv, struct kt_ctx *ctx);

@@ -32,6 +32,7 @@ static const struct command {
 	{ "config", cmd_config, NEED_BOOKS, "read and set kontora.conf" },
 	{ "contract", cmd_contract, NEED_BOOKS, "contracts from templates, as PDF" },
 	{ "dict", cmd_dict, NEED_BOOKS, "list and change dictionaries" },
+	{ "export", cmd_export, NEED_BOOKS, "write invoices for other programs: 1C" },
 	{ "filter", cmd_filter, NEED_BOOKS, "save and run lists and queries by name" },
 	{ "help", cmd_help, 0, "show a command's manual page" },
 	{ "import", cmd_import, NEED_BOOKS, "import web leads, the webhook's spool, bank statements" },

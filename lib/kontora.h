@@ -139,6 +139,12 @@ char *kt_decimal_format(int64_t milli, int screen, char out[32]);
  * Returns out. */
 char *kt_money_format(int64_t kopecks, int screen, char out[40]);
 
+/* Replaces the file at path by len bytes of data: writes a temporary file
+ * beside it and renames it into place, so that a reader sees the old file
+ * or the new one, and after an error the old one.  Returns 0 or KT_EIO
+ * naming path. */
+int kt_file_replace(const char *path, const void *data, size_t len, struct kt_error *err);
+
 /* Returns 1 if s is a valid date YYYY-MM-DD (real calendar day), else 0. */
 int kt_date_valid(const char *s);
 
@@ -1441,6 +1447,33 @@ int kt_document_wording(const struct kt_document *d, const char *templates_dir,
 int kt_document_qr_payload(const struct kt_document *d, struct kt_buf *out,
                            struct kt_error *err);
 
+/* ------------------------------------------------- 1C: CommerceML out
+ *
+ * Invoices for 1C's "обмен с сайтом" (docs/onec-export.md): the writer
+ * takes documents as doc/ computed them and the ids 1C knows their parts
+ * by, and reads no books. */
+
+/* One invoice as 1C gets it. */
+struct kt_cml_order {
+	const struct kt_document *doc;
+	const char *time;              /* HH:MM:SS, with doc->date when it was issued */
+	const char *buyer_id;          /* the client's onec_id, else its kontora id */
+	char *const *product_ids;      /* doc->nlines: the product's onec_id, else its
+	                                * kontora id; NULL for a line without a product */
+};
+
+/* Appends to out a CommerceML 2.08 file (UTF-8, namespace
+ * urn:1C.ru:commerceml_2, generated at stamp, YYYY-MM-DDTHH:MM:SS): the
+ * nclients clients as Контрагенты under their kontora ids (those 1C does
+ * not know yet, so that it creates them), then one Документ per order,
+ * ХозОперация "Заказ товара", with its counterparty, goods, sums and VAT.
+ * Money is roubles with two decimals from the kopecks.  Returns 0,
+ * KT_EINVAL when libxml2 refuses to write (a text that is not UTF-8), or
+ * KT_ENOMEM; out is then as it was. */
+int kt_cml_orders(const struct kt_cml_order *orders, size_t n,
+                  const struct kt_party *const *clients, size_t nclients, const char *stamp,
+                  struct kt_buf *out, struct kt_error *err);
+
 /* -------------------------------------------------------------- contracts */
 
 /* Lays out a contract (договор) from the books' template
@@ -1572,6 +1605,15 @@ int kt_doc_issue(struct kt_change *c, const char *type, const char *typed, const
  * Returns 0 and *doc (kt_document_free()), or an error. */
 int kt_document_load(struct kt_books *b, const char *id, struct kt_document **doc,
                      struct kt_error *err);
+
+/* Appends to out, as kt_cml_orders() writes them, the invoices the caller
+ * may see that were issued (issued, partly_paid, paid) on a date from
+ * from to to (YYYY-MM-DD, either NULL for no bound), by date and number,
+ * and the clients among their buyers that have no onec_id.  *norders and
+ * *nclients (either may be NULL) get the counts.  Returns 0, KT_EINVAL
+ * for a date that is none, or another error. */
+int kt_export_1c(struct kt_books *b, const char *from, const char *to, struct kt_buf *out,
+                 size_t *norders, size_t *nclients, struct kt_error *err);
 
 /* Reports, through fn, the requisites of company.* in kontora.conf and of
  * every client that are filled and wrong (INN, KPP, OGRN, BIK, accounts

@@ -1,8 +1,10 @@
 /*
- * file.c - reading a whole file from disk into a buffer.
+ * file.c - reading a whole file from disk into a buffer, and replacing
+ * one whole.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,5 +51,33 @@ int file_read(const char *file, int64_t max, const char *limit, struct kt_buf *o
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
 	close(fd);
+	return rc;
+}
+
+/* Replaces a file through a temporary one.  See kontora.h. */
+int kt_file_replace(const char *path, const void *data, size_t len, struct kt_error *err)
+{
+	struct kt_buf tmp = { 0 };
+	int fd, rc = 0;
+
+	if (kt_buf_addf(&tmp, "%s.tmp%ld", path, (long)getpid()))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	if ((fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
+		rc = kt_error_set(err, KT_EIO, "%s: %s", path, strerror(errno));
+		kt_buf_free(&tmp);
+		return rc;
+	}
+	for (size_t done = 0; !rc && done < len;) {
+		ssize_t w = write(fd, (const char *)data + done, len - done);
+		if (w < 0 && errno != EINTR)
+			rc = kt_error_set(err, KT_EIO, "%s: %s", path, strerror(errno));
+		else if (w > 0)
+			done += (size_t)w;
+	}
+	if ((close(fd) || rename(tmp.data, path)) && !rc)
+		rc = kt_error_set(err, KT_EIO, "%s: %s", path, strerror(errno));
+	if (rc)
+		unlink(tmp.data);
+	kt_buf_free(&tmp);
 	return rc;
 }

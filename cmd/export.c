@@ -64,7 +64,7 @@ static int export_1c(int argc, char **argv, struct kt_books *b)
 		die_err(&err);
 	}
 	kt_buf_free(&out);
-	fprintf(stderr, _("kontora: %zu invoices and %zu new clients for 1C\n"), norders, nclients);
+	fprintf(stderr, _("kontora: for 1C: invoices: %zu, new clients: %zu\n"), norders, nclients);
 	return 0;
 }
 

@@ -330,6 +330,19 @@ run kontora payment match "$stranger" "$invoice2" 3000 --dry-run
 run kontora check
 echo "wrote $out/payments-unmatched.csv, $out/client-debt.json"
 
+say "1C: the issued invoices and the clients 1C does not know, for its site exchange"
+# CommerceML 2.08: each invoice a Документ "Заказ товара" with its goods
+# (1C's ids where they came from 1C), sums and VAT; the buyers without an
+# onec_id once more as Контрагенты, so that 1C creates them.
+KONTORA_USER=irina run kontora export 1c --from 2026-11-01 -o "$out/to-1c.xml"
+if command -v xmllint >/dev/null; then
+	run xmllint --noout "$out/to-1c.xml"
+	xmllint --xpath '//*[local-name()="Документ"]/*[local-name()="Номер" or local-name()="Сумма"]/text()' \
+		"$out/to-1c.xml"
+	echo
+fi
+echo "wrote $out/to-1c.xml"
+
 say "Git: one commit per change, a clean worktree"
 run git log --oneline | head -12
 run git status --short

@@ -1468,8 +1468,8 @@ struct kt_cml_order {
  * not know yet, so that it creates them), then one Документ per order,
  * ХозОперация "Заказ товара", with its counterparty, goods, sums and VAT.
  * Money is roubles with two decimals from the kopecks.  Returns 0,
- * KT_EINVAL when libxml2 refuses to write (a text that is not UTF-8), or
- * KT_ENOMEM; out is then as it was. */
+ * KT_EINVAL for a text that is not UTF-8, or KT_ENOMEM; out is then as
+ * it was. */
 int kt_cml_orders(const struct kt_cml_order *orders, size_t n,
                   const struct kt_party *const *clients, size_t nclients, const char *stamp,
                   struct kt_buf *out, struct kt_error *err);

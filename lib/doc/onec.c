@@ -230,7 +230,8 @@ int kt_export_1c(struct kt_books *b, const char *from, const char *to, struct kt
 	if ((rc = read_rows(b, "invoice", &inv, err)) || (rc = read_rows(b, "client", &cl, err)) ||
 	    (rc = read_rows(b, "product", &pr, err)))
 		goto done;
-	qsort(inv.v, inv.n, sizeof *inv.v, by_issue);
+	if (inv.n)
+		qsort(inv.v, inv.n, sizeof *inv.v, by_issue);
 	bt.docs = calloc(inv.n + 1, sizeof *bt.docs);
 	bt.orders = calloc(inv.n + 1, sizeof *bt.orders);
 	bt.clients = calloc(inv.n + 1, sizeof *bt.clients);

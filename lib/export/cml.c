@@ -268,8 +268,13 @@ int kt_cml_orders(const struct kt_cml_order *orders, size_t n,
 	if (!cw.failed && xmlTextWriterEndDocument(cw.w) < 0)
 		cw.failed = 1;
 	xmlFreeTextWriter(cw.w);
+	/* libxml2 copies the bytes of a text as they are: a file 1C could
+	 * not read is refused here rather than written. */
+	size_t bad = 0;
 	if (cw.failed)
-		rc = kt_error_set(err, KT_EINVAL, "cannot write the CommerceML file: a text that is not UTF-8?");
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	else if (!kt_utf8_valid((const char *)xmlBufferContent(buf), (size_t)xmlBufferLength(buf), &bad))
+		rc = kt_error_set(err, KT_EINVAL, "a text for 1C is not UTF-8 (byte %zu of the file)", bad);
 	else if (kt_buf_add(out, xmlBufferContent(buf), (size_t)xmlBufferLength(buf)))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	xmlBufferFree(buf);

@@ -3,7 +3,8 @@
  * leads from files or from the webhook's spool into the books, one commit
  * per import.  Rows that cannot be imported are listed with their file,
  * line and reason, and written to a reject file (or, for the spool, moved
- * to rejected/ with a .why), while the good rows still land.
+ * to rejected/ with a .why), while the good rows still land.  kontora
+ * import 1c: the files of a 1C exchange, all or nothing.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,7 +26,8 @@ static const char import_usage[] = N_(
 	"                            [--encoding auto|utf-8|cp1251] [--rejects FILE]\n"
 	"                            [--dry-run] FILE...|-\n"
 	"       kontora import spool [--dry-run]\n"
-	"       kontora import bank [--dry-run] FILE...\n");
+	"       kontora import bank [--dry-run] FILE...\n"
+	"       kontora import 1c [--price-type NAME] [--dry-run] FILE...\n");
 
 /* One input: a file given, or a request of the spool. */
 struct input {
@@ -715,6 +717,55 @@ static int import_bank(int argc, char **argv, struct kt_books *b)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ 1c */
+
+/* Says what a 1C import leaves out, on stderr. */
+static void on_onec_note(void *arg, const char *file, long line, const char *msg)
+{
+	warn("%s:%ld: %s", file, line, msg);
+}
+
+/* kontora import 1c. */
+static int import_1c(int argc, char **argv, struct kt_books *b)
+{
+	enum { OPT_DRY = 1000, OPT_PRICE };
+	static const struct option opts[] = {
+		{ "price-type", required_argument, NULL, OPT_PRICE },
+		{ "dry-run", no_argument, NULL, OPT_DRY },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct kt_onec_summary sum = { 0 };
+	struct kt_error err = { 0 };
+	const char *price_type = NULL;
+	struct kt_onec *o;
+	int dry_run = 0, c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			usage(import_usage, 1);
+		else if (c == OPT_DRY)
+			dry_run = 1;
+		else if (c == OPT_PRICE)
+			price_type = optarg;
+		else
+			option_error(argv, import_usage);
+	}
+	if (optind == argc)
+		usage(import_usage, 0);
+	if (kt_onec_begin(b, price_type, on_onec_note, NULL, &o, &err) ||
+	    kt_onec_read(o, argv + optind, (size_t)(argc - optind), &err) ||
+	    kt_onec_commit(o, dry_run, &sum, &err))
+		die_err(&err);
+	kt_onec_free(o);
+	fprintf(stderr, "kontora: %sproducts: %zu new, %zu updated, %zu unchanged, %zu made inactive; "
+	        "clients: %zu new, %zu updated, %zu unchanged; offers: %zu applied, %zu without a product\n",
+	        dry_run ? "would import: " : "", sum.products_added, sum.products_updated,
+	        sum.products_unchanged, sum.products_inactive, sum.clients_added, sum.clients_updated,
+	        sum.clients_unchanged, sum.offers_applied, sum.offers_orphan);
+	return 0;
+}
+
 int cmd_import(int argc, char **argv, struct kt_ctx *ctx)
 {
 	if (argc < 2)
@@ -727,5 +778,7 @@ int cmd_import(int argc, char **argv, struct kt_ctx *ctx)
 		return import_spool(argc - 1, argv + 1, ctx->books);
 	if (!strcmp(argv[1], "bank"))
 		return import_bank(argc - 1, argv + 1, ctx->books);
-	usage_error(import_usage, "import %s: not leads, spool or bank", argv[1]);
+	if (!strcmp(argv[1], "1c"))
+		return import_1c(argc - 1, argv + 1, ctx->books);
+	usage_error(import_usage, "import %s: not leads, spool, bank or 1c", argv[1]);
 }

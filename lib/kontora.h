@@ -689,6 +689,51 @@ int kt_import_commit(struct kt_import *im, int dry_run, kt_import_fn fn, void *a
                      struct kt_import_summary *sum, struct kt_error *err);
 void kt_import_free(struct kt_import *im);
 
+/* ------------------------------------------------------------ 1C import */
+
+/* An import of the files of a 1C exchange (CommerceML 2.x) as one change
+ * (lib/intake/onec.c, read by lib/intake/cml.c). */
+struct kt_onec;
+
+/* Counts of a 1C import. */
+struct kt_onec_summary {
+	size_t products_added, products_updated, products_unchanged, products_inactive;
+	size_t clients_added, clients_updated, clients_unchanged;
+	size_t offers_applied, offers_orphan;   /* orphan: no product of that 1C id */
+	size_t notes;                           /* things said through kt_onec_fn */
+};
+
+/* Called for what an import reports without failing: an offer whose
+ * product is neither in the catalogue nor in the books, a unit not in
+ * dicts/unit.csv, a counterparty's value the books do not take. */
+typedef void (*kt_onec_fn)(void *arg, const char *file, long line, const char *msg);
+
+/* Starts a 1C import under the books' write lock: reads the products and
+ * clients of the books that carry a 1C id or an INN, and dicts/unit.csv.
+ * price_type names the price type (Наименование or Ид) whose prices
+ * become the products' price; NULL: import.1c-price-type of kontora.conf,
+ * else the first of each offer package.  Returns 0 and *out (free with
+ * kt_onec_free()), or an error. */
+int kt_onec_begin(struct kt_books *b, const char *price_type, kt_onec_fn fn, void *arg,
+                  struct kt_onec **out, struct kt_error *err);
+
+/* Reads the files (CommerceML, or ZIP archives of them), offer packages
+ * first, streaming: products upserted by their 1C id (Ид), offers onto
+ * their products' price and stock, counterparties onto clients matched
+ * by 1C id, then INN and KPP, then INN.  Returns 0, or KT_EINVAL with
+ * "FILE:LINE: what" (not CommerceML, malformed XML, an unknown encoding,
+ * a 1C id repeated with other data, a value the books refuse), KT_EIO,
+ * or another error; then nothing is committed. */
+int kt_onec_read(struct kt_onec *o, char *const *files, size_t n, struct kt_error *err);
+
+/* Applies the offers of products already in the books, marks inactive
+ * the products of 1C that a full catalogue (not СодержитТолькоИзменения)
+ * did not list, and commits one commit whose subject gives the counts,
+ * unless dry_run or nothing changed.  Returns 0 and *sum, or an error. */
+int kt_onec_commit(struct kt_onec *o, int dry_run, struct kt_onec_summary *sum,
+                   struct kt_error *err);
+void kt_onec_free(struct kt_onec *o);
+
 /* ----------------------------------------------------------------- spool */
 
 /* Delivers len bytes of data into the maildir-style spool dir (created

@@ -2,7 +2,7 @@
  * xlsxread.c - reading the first sheet of an XLSX workbook (the lead
  * exports of form services, or what an accountant saved from Excel) as
  * rows of text.  An XLSX file is a ZIP of XML parts: the central
- * directory is read here with zlib's inflate, the parts with libxml2.
+ * directory and the parts are read by zip.c, the parts parsed with libxml2.
  */
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -12,116 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "intake/intake.h"
-
-/* No part of a lead export comes near this; a larger one is a zip bomb. */
-#define MAX_PART ((size_t)256 << 20)
-
-/* Returns the little-endian 16- or 32-bit number at p. */
-static unsigned le16(const unsigned char *p) { return p[0] | (unsigned)p[1] << 8; }
-static uint32_t le32(const unsigned char *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-/* An XLSX file being read. */
-struct zip {
-	const unsigned char *data;
-	size_t len;
-	const unsigned char *cd;   /* the central directory */
-	size_t cd_len;
-	size_t entries;
-	const char *name;          /* for messages */
-	struct kt_error *err;
-};
-
-/* Fails with "NAME: not an XLSX file (why)".  Returns KT_EINVAL. */
-static int not_xlsx(struct zip *z, const char *why)
-{
-	return kt_error_set(z->err, KT_EINVAL, "%s: not an XLSX file (%s)", z->name, why);
-}
-
-/* Finds the central directory.  Returns 0 or an error. */
-static int zip_open(struct zip *z)
-{
-	if (z->len < 22)
-		return not_xlsx(z, "too short");
-	size_t stop = z->len > 22 + 65535 ? z->len - 22 - 65535 : 0;
-	for (size_t i = z->len - 22 + 1; i-- > stop;) {
-		const unsigned char *e = z->data + i;
-		if (le32(e) != 0x06054b50)
-			continue;
-		size_t size = le32(e + 12), off = le32(e + 16);
-		if (off == 0xFFFFFFFF || size == 0xFFFFFFFF)
-			return not_xlsx(z, "ZIP64 is not supported");
-		if (off > z->len || size > z->len - off)
-			return not_xlsx(z, "the central directory is outside the file: truncated?");
-		z->cd = z->data + off;
-		z->cd_len = size;
-		z->entries = le16(e + 10);
-		return 0;
-	}
-	return not_xlsx(z, "no ZIP directory: truncated or not a workbook");
-}
-
-/* Reads the part called path into *out (NUL-terminated; caller frees) and
- * *outlen.  Returns 0, KT_ENOTFOUND when there is no such part, or an
- * error. */
-static int zip_read(struct zip *z, const char *path, char **out, size_t *outlen)
-{
-	const unsigned char *p = z->cd, *end = z->cd + z->cd_len;
-	size_t plen = strlen(path);
-
-	*out = NULL;
-	for (size_t i = 0; i < z->entries; i++) {
-		if ((size_t)(end - p) < 46 || le32(p) != 0x02014b50)
-			return not_xlsx(z, "a broken ZIP directory");
-		unsigned method = le16(p + 10), nlen = le16(p + 28);
-		size_t csize = le32(p + 20), usize = le32(p + 24), off = le32(p + 42);
-		size_t next = 46 + nlen + le16(p + 30) + le16(p + 32);
-		if ((size_t)(end - p) < next)
-			return not_xlsx(z, "a broken ZIP directory");
-		if (nlen != plen || memcmp(p + 46, path, plen)) {
-			p += next;
-			continue;
-		}
-		if (off > z->len - 30 || le32(z->data + off) != 0x04034b50)
-			return not_xlsx(z, "a ZIP entry is outside the file: truncated?");
-		size_t start = off + 30 + le16(z->data + off + 26) + le16(z->data + off + 28);
-		if (start > z->len || csize > z->len - start)
-			return not_xlsx(z, "a ZIP entry is cut short: truncated?");
-		if (usize > MAX_PART)
-			return not_xlsx(z, "a part is too large");
-		char *buf = malloc(usize + 1);
-		if (!buf)
-			return kt_error_set(z->err, KT_ENOMEM, "out of memory");
-		if (method == 0 && csize == usize)
-			memcpy(buf, z->data + start, usize);
-		else if (method == 8) {
-			z_stream s = { 0 };
-			s.next_in = (unsigned char *)(z->data + start);
-			s.avail_in = (uInt)csize;
-			s.next_out = (unsigned char *)buf;
-			s.avail_out = (uInt)usize;
-			int zrc = inflateInit2(&s, -15) == Z_OK ? inflate(&s, Z_FINISH) : Z_DATA_ERROR;
-			inflateEnd(&s);
-			if (zrc != Z_STREAM_END || s.total_out != usize) {
-				free(buf);
-				return not_xlsx(z, "a part does not inflate: truncated or damaged");
-			}
-		} else {
-			free(buf);
-			return not_xlsx(z, "a compression method other than deflate");
-		}
-		buf[usize] = '\0';
-		*out = buf;
-		*outlen = usize;
-		return 0;
-	}
-	return KT_ENOTFOUND;
-}
 
 /* Parses an XML part into a document (caller frees with xmlFreeDoc).
  * Returns it, or NULL after filling z->err. */
@@ -132,14 +24,14 @@ static xmlDoc *zip_xml(struct zip *z, const char *path, int required)
 	int rc = zip_read(z, path, &text, &len);
 
 	if (rc == KT_ENOTFOUND && required)
-		not_xlsx(z, "no xl/workbook.xml");
+		zip_bad(z, "no xl/workbook.xml");
 	if (rc)
 		return NULL;
 	xmlDoc *doc = xmlReadMemory(text, (int)len, path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
 	                            XML_PARSE_NOWARNING | XML_PARSE_HUGE);
 	free(text);
 	if (!doc)
-		not_xlsx(z, "a part is not well-formed XML");
+		zip_bad(z, "a part is not well-formed XML");
 	return doc;
 }
 
@@ -456,7 +348,7 @@ static int read_rows(struct zip *z, const char *sheet_xml, size_t len,
 		}
 	}
 	if (!rc && more < 0)
-		rc = not_xlsx(z, "the sheet is not well-formed XML: truncated?");
+		rc = zip_bad(z, "the sheet is not well-formed XML: truncated?");
 	else if (rc == KT_ENOMEM)
 		kt_error_set(z->err, rc, "out of memory");
 	xmlFreeTextReader(r);
@@ -478,7 +370,8 @@ static void take_header(struct kt_csv *csv)
 int xlsx_read_sheet(const char *data, size_t len, const char *name,
                     struct kt_csv **out, struct kt_error *err)
 {
-	struct zip z = { (const unsigned char *)data, len, NULL, 0, 0, name, err };
+	struct zip z = { .data = (const unsigned char *)data, .len = len, .name = name,
+	                .kind = "an XLSX file", .err = err };
 	struct book bk = { 0 };
 	struct rows rows = { 0 };
 	char path[512], *sheet = NULL;
@@ -496,7 +389,7 @@ int xlsx_read_sheet(const char *data, size_t len, const char *name,
 	if (!rc)
 		rc = read_styles(&z, &bk);
 	if (!rc && (rc = zip_read(&z, path, &sheet, &sheet_len)) == KT_ENOTFOUND)
-		rc = not_xlsx(&z, "the first sheet is missing");
+		rc = zip_bad(&z, "the first sheet is missing");
 	if (!rc)
 		rc = read_rows(&z, sheet, sheet_len, &bk, &rows);
 	free(sheet);

@@ -1,0 +1,833 @@
+/*
+ * onec.c - the files of a 1C exchange (CommerceML, read by cml.c) into
+ * the books as one change: products upserted by their 1C id, prices and
+ * stock from the offers, counterparties onto clients matched by the 1C
+ * id, then INN and KPP, then INN.
+ *
+ * What is in the books is read once at the start, through the index, as
+ * a hash of each field kontora takes from 1C: a record is edited only
+ * where a value differs, so that the same files again change nothing and
+ * make no commit.  An empty value in 1C never clears a field, and a
+ * field 1C does not have (a client's manager, its notes) is never
+ * touched.
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "intake/intake.h"
+
+/* The fields taken from 1C, per type.  A books whose schema lacks one
+ * (made before it was added) simply does not get it. */
+static const char *const product_fields[] = {
+	"onec_id", "article", "name", "group", "unit", "barcode", "description",
+	"full_name", "price", "stock", "active",
+};
+static const char *const client_fields[] = {
+	"onec_id", "name", "legal_name", "inn", "kpp", "okpo", "address", "phone",
+	"email", "bank", "bik", "corr_account", "account",
+};
+#define NPF (sizeof product_fields / sizeof *product_fields)
+#define NCF (sizeof client_fields / sizeof *client_fields)
+#define MAXF 16
+_Static_assert(NPF <= MAXF && NCF <= MAXF, "MAXF holds the fields of either type");
+
+/* Records of one type in the books (and added by this import), with a
+ * hash of each field taken from 1C. */
+struct known {
+	const struct kt_schema *s;
+	const char *const *fields;
+	size_t nf;
+	int col[MAXF];             /* while loading: the column of each field */
+	char (*ids)[16];
+	uint64_t *h;               /* n * nf */
+	unsigned char *listed;     /* named by the files of this import */
+	size_t n;
+	struct strmap by_onec, by_inn, by_inn_kpp;
+};
+
+/* What an id of 1C looked like the first time the import met it, to
+ * refuse the same id again with other data. */
+struct seen {
+	struct strmap map;         /* id -> index */
+	uint64_t *hash;
+	long *line;
+	const char **file;
+	size_t n;
+};
+
+/* An offer of the offer packages, kept until its product is met. */
+struct offer {
+	char *id, *price, *stock, *name;
+	long line;
+	const char *file;
+	int used;
+};
+
+struct kt_onec {
+	struct kt_books *b;
+	struct kt_change *change;
+	kt_onec_fn note;
+	void *arg;
+	struct cml cml;
+	struct known products, clients;
+	struct seen seen_product, seen_offer, seen_client;
+	struct offer *offers;
+	size_t noffers;
+	struct strmap offer_ids;   /* 1C id -> index in offers */
+	struct strmap units;       /* folded name or id of dicts/unit.csv -> index in unit_ids */
+	char **unit_ids;
+	size_t nunits;
+	struct strmap noted;       /* what was said once */
+	char **files;              /* the names of the files read, for messages */
+	size_t nfiles;
+	int full_catalogue;        /* a catalogue that lists everything was read */
+	struct kt_onec_summary sum;
+};
+
+/* Returns the FNV-1a hash of s ("" for NULL). */
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}
+
+/* Says something about the import that does not stop it, through the
+ * caller's function; once per key when key is not NULL. */
+static void note(struct kt_onec *o, const char *file, long line, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void note(struct kt_onec *o, const char *file, long line, const char *key, const char *fmt, ...)
+{
+	char msg[1200];
+	va_list ap;
+
+	if (key && strmap_get(&o->noted, key, NULL))
+		return;
+	if (key)
+		strmap_put(&o->noted, key, 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	o->sum.notes++;
+	if (o->note)
+		o->note(o->arg, file, line, msg);
+}
+
+/* ------------------------------------------------------------ known */
+
+/* Returns the index of field name in k's fields, or -1. */
+static int field_at(const struct known *k, const char *name)
+{
+	for (size_t i = 0; i < k->nf; i++)
+		if (!strcmp(k->fields[i], name))
+			return (int)i;
+	return -1;
+}
+
+/* Returns 1 if the record at i of k has value in its field f (-1: not a
+ * field of k: never). */
+static int holds(const struct known *k, size_t i, int f, const char *value)
+{
+	return f >= 0 && k->h[i * k->nf + (size_t)f] == hash(value);
+}
+
+/* Adds a record (id, and its values by k's fields, NULL for empty) to k.
+ * Returns 0 or KT_ENOMEM. */
+static int known_add(struct known *k, const char *id, const char *const *values)
+{
+	if (k->n % 256 == 0) {
+		void *ids = realloc(k->ids, (k->n + 256) * sizeof *k->ids);
+		if (ids)
+			k->ids = ids;
+		void *h = realloc(k->h, (k->n + 256) * k->nf * sizeof *k->h);
+		if (h)
+			k->h = h;
+		void *l = realloc(k->listed, k->n + 256);
+		if (l)
+			k->listed = l;
+		if (!ids || !h || !l)
+			return KT_ENOMEM;
+	}
+	size_t i = k->n++;
+	char key[600];
+	int rc = 0;
+	const char *onec = values[field_at(k, "onec_id")];
+	int inn_at = field_at(k, "inn"), kpp_at = field_at(k, "kpp");
+
+	snprintf(k->ids[i], sizeof k->ids[i], "%s", id);
+	k->listed[i] = 0;
+	for (size_t f = 0; f < k->nf; f++)
+		k->h[i * k->nf + f] = hash(values[f]);
+	if (onec && *onec)
+		rc = strmap_put(&k->by_onec, onec, i);
+	if (!rc && inn_at >= 0 && values[inn_at] && *values[inn_at]) {
+		snprintf(key, sizeof key, "%s/%s", values[inn_at], kpp_at >= 0 && values[kpp_at] ? values[kpp_at] : "");
+		rc = strmap_put(&k->by_inn_kpp, key, i);
+		if (!rc && !strmap_get(&k->by_inn, values[inn_at], NULL))
+			rc = strmap_put(&k->by_inn, values[inn_at], i);
+	}
+	return rc;
+}
+
+/* A row of kt_list(): the header names the columns, then each record
+ * that has a 1C id or an INN is kept. */
+static int known_row(void *arg, size_t ncols, const struct kt_column *cols, char *const *values)
+{
+	struct known *k = arg;
+	const char *v[MAXF];
+
+	if (!values) {
+		for (size_t f = 0; f < k->nf; f++) {
+			k->col[f] = -1;
+			for (size_t c = 0; c < ncols; c++)
+				if (!strcmp(cols[c].name, k->fields[f]))
+					k->col[f] = (int)c;
+		}
+		return 0;
+	}
+	for (size_t f = 0; f < k->nf; f++)
+		v[f] = k->col[f] >= 0 ? values[k->col[f]] : NULL;
+	int onec = field_at(k, "onec_id"), inn = field_at(k, "inn");
+	if (!(v[onec] && *v[onec]) && !(inn >= 0 && v[inn] && *v[inn]))
+		return 0;
+	return known_add(k, values[0], v) ? KT_ENOMEM : 0;
+}
+
+/* Reads the records of type name in the books into k.  Returns 0 or an
+ * error. */
+static int known_load(struct kt_onec *o, struct known *k, const char *name,
+                      const char *const *fields, size_t nf, struct kt_error *err)
+{
+	k->s = kt_books_type(o->b, name);
+	k->fields = fields;
+	k->nf = nf;
+	if (!k->s || !kt_schema_field(k->s, "onec_id"))
+		return kt_error_set(err, KT_ENOTFOUND, "schemas/%s.schema: no %s type with a field onec_id", name, name);
+	struct kt_query q = { .schema = k->s, .all_columns = 1, .all = 1 };
+	int rc = kt_list(o->b, &q, known_row, k, err);
+	return rc == KT_ENOMEM ? kt_error_set(err, rc, "out of memory") : rc;
+}
+
+static void known_free(struct known *k)
+{
+	free(k->ids);
+	free(k->h);
+	free(k->listed);
+	strmap_free(&k->by_onec);
+	strmap_free(&k->by_inn);
+	strmap_free(&k->by_inn_kpp);
+}
+
+/* ------------------------------------------------------------- seen */
+
+/* Returns the hash of an item: its kind, deletion mark, names and values. */
+static uint64_t item_hash(const struct cml_item *it)
+{
+	uint64_t h = hash(NULL) ^ ((uint64_t)it->kind << 8 | (uint64_t)it->deleted);
+
+	for (size_t i = 0; i < it->n; i++)
+		h = h * 1099511628211ULL ^ hash(it->names[i]) ^ hash(it->values[i]) * 31;
+	return h;
+}
+
+/* Remembers the item of 1C id id, or refuses it when the same id came
+ * before with other data.  Returns 1 when it came before with the same
+ * data (nothing to do again), 0 the first time, or an error. */
+static int seen_check(struct kt_onec *o, struct seen *s, const char *what, const char *id,
+                      const struct cml_item *it, struct kt_error *err)
+{
+	uint64_t h = item_hash(it);
+	size_t at;
+
+	if (strmap_get(&s->map, id, &at)) {
+		if (s->hash[at] == h)
+			return 1;
+		return kt_error_set(err, KT_EINVAL, "%s:%ld: %s %s is repeated with different data "
+		                    "(first at %s:%ld)", o->cml.file, it->line, what, id, s->file[at], s->line[at]);
+	}
+	if (s->n % 256 == 0) {
+		void *a = realloc(s->hash, (s->n + 256) * sizeof *s->hash);
+		if (a)
+			s->hash = a;
+		void *b = realloc(s->line, (s->n + 256) * sizeof *s->line);
+		if (b)
+			s->line = b;
+		void *c = realloc(s->file, (s->n + 256) * sizeof *s->file);
+		if (c)
+			s->file = c;
+		if (!a || !b || !c)
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	s->hash[s->n] = h;
+	s->line[s->n] = it->line;
+	s->file[s->n] = o->cml.file;
+	return strmap_put(&s->map, id, s->n++) ? kt_error_set(err, KT_ENOMEM, "out of memory") : 0;
+}
+
+static void seen_free(struct seen *s)
+{
+	strmap_free(&s->map);
+	free(s->hash);
+	free(s->line);
+	free(s->file);
+}
+
+/* ------------------------------------------------------------ units */
+
+/* A row of dicts/unit.csv: its id and name, folded, lead to its id. */
+static int unit_row(void *arg, size_t ncols, const struct kt_column *cols, char *const *values)
+{
+	struct kt_onec *o = arg;
+
+	if (!values || ncols < 2)
+		return 0;
+	char **v = realloc(o->unit_ids, (o->nunits + 1) * sizeof *v);
+	if (!v)
+		return KT_ENOMEM;
+	o->unit_ids = v;
+	if (!(v[o->nunits] = strdup(values[0])))
+		return KT_ENOMEM;
+	for (int i = 0; i < 2; i++) {
+		char *f = kt_fold(values[i]);
+		if (!f || (!strmap_get(&o->units, f, NULL) && strmap_put(&o->units, f, o->nunits))) {
+			free(f);
+			return KT_ENOMEM;
+		}
+		free(f);
+	}
+	o->nunits++;
+	return 0;
+}
+
+/* Returns the id in dicts/unit.csv of the unit 1C names (its words, else
+ * its OKEI code), or NULL after a note when the dictionary has none. */
+static const char *unit_of(struct kt_onec *o, const struct cml_item *it)
+{
+	static const char *const okei[][2] = {
+		{ "796", "шт" }, { "166", "кг" }, { "112", "л" }, { "168", "т" }, { "778", "упак" },
+	};
+	const char *name = cml_get(it, "unit"), *code = cml_get(it, "unit_code");
+	size_t at;
+
+	for (int pass = 0; pass < 2; pass++) {
+		const char *word = name;
+		for (size_t i = 0; pass && code && i < sizeof okei / sizeof *okei; i++)
+			if (!strcmp(code, okei[i][0]))
+				word = okei[i][1];
+		char *f = word ? kt_fold(word) : NULL;
+		int found = f && strmap_get(&o->units, f, &at);
+		free(f);
+		if (found)
+			return o->unit_ids[at];
+	}
+	if (name || code) {
+		char key[300];
+		snprintf(key, sizeof key, "unit\037%s\037%s", name ? name : "", code ? code : "");
+		note(o, o->cml.file, it->line, key, "unit %s%s%s%s is not in dicts/unit.csv: products get the default",
+		     name ? name : "", code ? " (code " : "", code ? code : "", code ? ")" : "");
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------ offers */
+
+/* Keeps an offer of an offer package until its product is met.  Returns
+ * 0 or an error. */
+static int take_offer(struct kt_onec *o, const struct cml_item *it, struct kt_error *err)
+{
+	const char *id = cml_get(it, "onec_id");
+	int rc;
+
+	if (!id)
+		return kt_error_set(err, KT_EINVAL, "%s:%ld: an offer without Ид", o->cml.file, it->line);
+	if ((rc = seen_check(o, &o->seen_offer, "offer", id, it, err)))
+		return rc < 0 ? rc : 0;
+	if (o->noffers % 256 == 0) {
+		struct offer *v = realloc(o->offers, (o->noffers + 256) * sizeof *v);
+		if (!v)
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+		o->offers = v;
+	}
+	struct offer *of = &o->offers[o->noffers];
+	const char *price = cml_get(it, "price"), *stock = cml_get(it, "stock"), *name = cml_get(it, "name");
+	*of = (struct offer){ strdup(id), price ? strdup(price) : NULL, stock ? strdup(stock) : NULL,
+	                      strdup(name ? name : ""), it->line, o->cml.file, 0 };
+	if (!of->id || (price && !of->price) || (stock && !of->stock) || !of->name ||
+	    strmap_put(&o->offer_ids, id, o->noffers++))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* ---------------------------------------------------------- records */
+
+/* (name, value) pairs of a record to add or edit. */
+struct pairs {
+	size_t n;
+	char *names[CML_MAXF + 4];
+	char *values[CML_MAXF + 4];
+};
+
+/* Adds (name, value) when the schema has the field and value is not NULL. */
+static void put(struct pairs *p, const struct kt_schema *s, const char *name, const char *value)
+{
+	if (value && kt_schema_field(s, name) && p->n < CML_MAXF + 4) {
+		p->names[p->n] = (char *)name;
+		p->values[p->n++] = (char *)value;
+	}
+}
+
+/* Keeps in p only the fields whose normalised value differs from what the
+ * record at i of k holds, and records the new hashes.  Returns 0 or an
+ * error (a value the field does not take). */
+static int only_changes(struct known *k, size_t i, struct pairs *p, struct kt_error *err)
+{
+	size_t kept = 0;
+
+	for (size_t j = 0; j < p->n; j++) {
+		char *v = NULL;
+		int f = field_at(k, p->names[j]);
+		int rc = kt_value_normalize(kt_schema_field(k->s, p->names[j]), p->values[j], &v, err);
+		if (rc)
+			return rc;
+		if (f < 0 || !holds(k, i, f, v)) {
+			if (f >= 0)
+				k->h[i * k->nf + (size_t)f] = hash(v);
+			p->names[kept] = p->names[j];
+			p->values[kept++] = p->values[j];
+		}
+		free(v);
+	}
+	p->n = kept;
+	return 0;
+}
+
+/* Adds the record of p or edits record i of k (-1: add) where it differs.
+ * Returns 1 added, 2 updated, 0 unchanged, or an error naming the file,
+ * line and record. */
+static int upsert(struct kt_onec *o, struct known *k, long i, struct pairs *p,
+                  const char *what, const char *onec, long line, struct kt_error *err)
+{
+	const char *id;
+	int rc;
+
+	if (i < 0) {
+		rc = kt_change_add(o->change, k->s, p->names, p->values, p->n, &id, err);
+		if (!rc) {
+			const char *v[MAXF] = { 0 };
+			for (size_t j = 0; j < p->n; j++) {
+				int f = field_at(k, p->names[j]);
+				if (f >= 0)
+					v[f] = p->values[j];
+			}
+			rc = known_add(k, id, v) ? kt_error_set(err, KT_ENOMEM, "out of memory") : 1;
+			if (rc == 1)
+				k->listed[k->n - 1] = 1;
+		}
+	} else {
+		k->listed[i] = 1;
+		rc = only_changes(k, (size_t)i, p, err);
+		if (!rc && p->n)
+			rc = kt_change_edit(o->change, k->s, k->ids[i], p->names, p->values, p->n, err);
+		if (!rc && p->n)
+			rc = 2;
+	}
+	if (rc < 0 && rc != KT_ENOMEM) {
+		char msg[sizeof err->msg];
+		snprintf(msg, sizeof msg, "%s", err->msg);
+		return kt_error_set(err, rc, "%s:%ld: %s %s: %s", o->cml.file, line, what, onec, msg);
+	}
+	return rc;
+}
+
+/* Imports a product of a catalogue, with its offer when one came.
+ * Returns 0 or an error. */
+static int take_product(struct kt_onec *o, const struct cml_item *it, struct kt_error *err)
+{
+	struct known *k = &o->products;
+	const char *id = cml_get(it, "onec_id");
+	struct pairs p = { 0 };
+	size_t at, of;
+	int rc;
+
+	if (!id)
+		return kt_error_set(err, KT_EINVAL, "%s:%ld: a product without Ид", o->cml.file, it->line);
+	if ((rc = seen_check(o, &o->seen_product, "product", id, it, err)))
+		return rc < 0 ? rc : 0;
+	for (size_t i = 0; i < it->n; i++)
+		if (strcmp(it->names[i], "unit") && strcmp(it->names[i], "unit_code"))
+			put(&p, k->s, it->names[i], it->values[i]);
+	put(&p, k->s, "unit", unit_of(o, it));
+	if (strmap_get(&o->offer_ids, id, &of)) {
+		put(&p, k->s, "price", o->offers[of].price);
+		put(&p, k->s, "stock", o->offers[of].stock);
+		o->offers[of].used = 1;
+	}
+	put(&p, k->s, "active", it->deleted ? "false" : "true");
+	rc = upsert(o, k, strmap_get(&k->by_onec, id, &at) ? (long)at : -1, &p, "product", id, it->line, err);
+	if (rc == 1)
+		o->sum.products_added++;
+	else if (rc == 2)
+		o->sum.products_updated++;
+	else if (!rc)
+		o->sum.products_unchanged++;
+	return rc < 0 ? rc : 0;
+}
+
+/* Returns the client of k that counterparty it is: by 1C id, then INN and
+ * KPP, then INN; or -1. */
+static long match_client(const struct known *k, const struct cml_item *it, const char **how)
+{
+	const char *inn = cml_get(it, "inn"), *kpp = cml_get(it, "kpp");
+	char key[600];
+	size_t at;
+
+	*how = "1C id";
+	if (strmap_get(&k->by_onec, cml_get(it, "onec_id"), &at))
+		return (long)at;
+	if (!inn)
+		return -1;
+	*how = "INN and KPP";
+	snprintf(key, sizeof key, "%s/%s", inn, kpp ? kpp : "");
+	if (strmap_get(&k->by_inn_kpp, key, &at))
+		return (long)at;
+	*how = "INN";
+	return strmap_get(&k->by_inn, inn, &at) ? (long)at : -1;
+}
+
+/* Imports a counterparty onto a client.  Values the books do not take
+ * (an INN of another country, a phone that is no phone) are left out
+ * with a note.  Returns 0 or an error. */
+static int take_client(struct kt_onec *o, const struct cml_item *it, struct kt_error *err)
+{
+	struct known *k = &o->clients;
+	const char *id = cml_get(it, "onec_id"), *how;
+	struct pairs p = { 0 };
+	struct cml_item ok = { .kind = it->kind, .line = it->line };
+	int rc;
+
+	if (!id)
+		return kt_error_set(err, KT_EINVAL, "%s:%ld: a counterparty without Ид", o->cml.file, it->line);
+	if ((rc = seen_check(o, &o->seen_client, "counterparty", id, it, err)))
+		return rc < 0 ? rc : 0;
+	if (it->deleted) {
+		note(o, o->cml.file, it->line, NULL, "counterparty %s is marked for deletion in 1C: left as it is", id);
+		return 0;
+	}
+	for (size_t i = 0; i < it->n; i++) {
+		const struct kt_field *f = kt_schema_field(k->s, it->names[i]);
+		struct kt_error why = { 0 };
+		char *v = NULL;
+		if (f && kt_value_normalize(f, it->values[i], &v, &why))
+			note(o, o->cml.file, it->line, NULL, "counterparty %s: %s: left out", id, why.msg);
+		else if (f) {
+			ok.names[ok.n] = it->names[i];
+			ok.values[ok.n++] = it->values[i];
+		}
+		free(v);
+	}
+	long at = match_client(k, &ok, &how);
+	if (at >= 0 && k->listed[at]) {
+		note(o, o->cml.file, it->line, NULL, "counterparty %s: its %s is that of client %s, "
+		     "already another counterparty of this import: left out", id, how, k->ids[at]);
+		return 0;
+	}
+	for (size_t i = 0; i < ok.n; i++)
+		put(&p, k->s, ok.names[i], ok.values[i]);
+	rc = upsert(o, k, at, &p, "counterparty", id, it->line, err);
+	if (rc == 1)
+		o->sum.clients_added++;
+	else if (rc == 2)
+		o->sum.clients_updated++;
+	else if (!rc)
+		o->sum.clients_unchanged++;
+	return rc < 0 ? rc : 0;
+}
+
+/* The reader's callback: each item of the pass. */
+static int on_item(void *arg, const struct cml_item *it, struct kt_error *err)
+{
+	struct kt_onec *o = arg;
+
+	switch (it->kind) {
+	case CML_OFFER:
+		return take_offer(o, it, err);
+	case CML_PRODUCT:
+		return take_product(o, it, err);
+	case CML_CLIENT:
+		return take_client(o, it, err);
+	case CML_CATALOGUE_END:
+		o->full_catalogue |= !it->partial;
+		return 0;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------- files */
+
+/* Makes name the file of the reader's messages, kept until the import is
+ * freed (a repeated id names the file it came first in).  Returns 0 or
+ * an error. */
+static int file_is(struct kt_onec *o, const char *name, struct kt_error *err)
+{
+	if (o->nfiles && !strcmp(o->files[o->nfiles - 1], name)) {
+		o->cml.file = o->files[o->nfiles - 1];
+		return 0;
+	}
+	if (strv_push(&o->files, &o->nfiles, name))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	o->cml.file = o->files[o->nfiles - 1];
+	return 0;
+}
+
+/* Feeds libxml2 from a ZIP entry. */
+static int zip_input(void *arg, char *buf, int len)
+{
+	long n = zip_stream_read(arg, buf, (size_t)len);
+	return n < 0 ? -1 : (int)n;
+}
+
+#define XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_HUGE)
+
+/* Reads the CommerceML files of the ZIP archive in data[0..len) for the
+ * pass.  Returns 0 or an error. */
+static int read_zip(struct kt_onec *o, const char *path, const void *data, size_t len,
+                    struct kt_error *err)
+{
+	struct zip z = { .data = data, .len = len, .name = path, .kind = "a ZIP archive", .err = err };
+	struct zip_entry e;
+	size_t found = 0;
+	int rc = zip_open(&z);
+
+	for (size_t i = 0; !rc && !(rc = zip_entry(&z, i, &e)); i++) {
+		size_t nlen = strlen(e.name);
+		if (nlen < 4 || strcasecmp(e.name + nlen - 4, ".xml") || strstr(e.name, "__MACOSX"))
+			continue;
+		char name[1300];
+		struct zip_stream s;
+		snprintf(name, sizeof name, "%s/%s", path, e.name);
+		if ((rc = file_is(o, name, err)) || (rc = zip_stream_open(&z, &e, &s)))
+			break;
+		xmlTextReaderPtr r = xmlReaderForIO(zip_input, NULL, &s, e.name, NULL, XML_OPTIONS);
+		if (!r) {
+			zip_stream_close(&s);
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+		}
+		rc = cml_read(&o->cml, r);
+		xmlFreeTextReader(r);
+		zip_stream_close(&s);
+		found++;
+	}
+	if (rc == KT_ENOTFOUND)
+		rc = found ? 0 : kt_error_set(err, KT_EINVAL, "%s: no CommerceML file (*.xml) in the archive", path);
+	return rc;
+}
+
+/* Reads one file given for the pass: CommerceML, or a ZIP of it.
+ * Returns 0 or an error. */
+static int read_file(struct kt_onec *o, const char *path, struct kt_error *err)
+{
+	int fd = open(path, O_RDONLY);
+	struct stat st;
+	unsigned char magic[4] = { 0 };
+	int rc;
+
+	if (fd < 0 || fstat(fd, &st) || (st.st_size && pread(fd, magic, 4, 0) < 0)) {
+		rc = kt_error_set(err, KT_EIO, "%s: %m", path);
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	if (!memcmp(magic, "PK\3\4", 4) || !memcmp(magic, "PK\5\6", 4)) {
+		void *data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		close(fd);
+		if (data == MAP_FAILED)
+			return kt_error_set(err, KT_EIO, "%s: %m", path);
+		rc = read_zip(o, path, data, (size_t)st.st_size, err);
+		munmap(data, (size_t)st.st_size);
+		return rc;
+	}
+	close(fd);
+	xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_OPTIONS);
+	if (!r)
+		return kt_error_set(err, KT_EIO, "%s: cannot be read", path);
+	rc = file_is(o, path, err);
+	if (!rc)
+		rc = cml_read(&o->cml, r);
+	xmlFreeTextReader(r);
+	return rc;
+}
+
+/* ------------------------------------------------------------ public */
+
+/* Starts a 1C import.  See kontora.h. */
+int kt_onec_begin(struct kt_books *b, const char *price_type, kt_onec_fn fn, void *arg,
+                  struct kt_onec **out, struct kt_error *err)
+{
+	struct kt_onec *o = calloc(1, sizeof *o);
+	char *conf = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!o)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	o->b = b;
+	o->note = fn;
+	o->arg = arg;
+	o->cml.fn = on_item;
+	o->cml.arg = o;
+	o->cml.err = err;
+	/* The price type of the products' price: the option, else
+	 * import.1c-price-type, else the first of each offer package. */
+	struct kt_error unset = { 0 };
+	if (!price_type && kt_config_get(b, "import.1c-price-type", &conf, &unset) == 0)
+		price_type = conf;
+	o->cml.price_type = price_type ? strdup(price_type) : NULL;
+	free(conf);
+	rc = price_type && !o->cml.price_type ? kt_error_set(err, KT_ENOMEM, "out of memory") : 0;
+	if (!rc)
+		rc = kt_change_begin(b, "import 1c", &o->change, err);
+	if (!rc)
+		rc = known_load(o, &o->products, "product", product_fields, NPF, err);
+	if (!rc)
+		rc = known_load(o, &o->clients, "client", client_fields, NCF, err);
+	if (!rc) {
+		rc = kt_dict_list(b, "unit", unit_row, o, err);
+		rc = rc == KT_ENOTFOUND ? 0 : rc == KT_ENOMEM ? kt_error_set(err, rc, "out of memory") : rc;
+	}
+	if (rc) {
+		kt_onec_free(o);
+		return rc;
+	}
+	*out = o;
+	return 0;
+}
+
+/* Reads the files.  See kontora.h. */
+int kt_onec_read(struct kt_onec *o, char *const *files, size_t n, struct kt_error *err)
+{
+	int rc = 0;
+
+	o->cml.err = err;
+	for (int pass = CML_PASS_OFFERS; !rc && pass <= CML_PASS_REST; pass++) {
+		o->cml.pass = pass;
+		for (size_t i = 0; !rc && i < n; i++)
+			rc = read_file(o, files[i], err);
+	}
+	return rc;
+}
+
+/* Marks inactive the products of 1C that a full catalogue did not list.
+ * Returns 0 or an error. */
+static int inactivate(struct kt_onec *o, struct kt_error *err)
+{
+	struct known *k = &o->products;
+	int active = field_at(k, "active");
+	char *names[] = { "active" }, *values[] = { "false" };
+
+	if (!o->full_catalogue || !kt_schema_field(k->s, "active"))
+		return 0;
+	for (size_t i = 0; i < k->n; i++) {
+		if (k->listed[i] || holds(k, i, active, "false") || holds(k, i, field_at(k, "onec_id"), ""))
+			continue;
+		int rc = kt_change_edit(o->change, k->s, k->ids[i], names, values, 1, err);
+		if (rc)
+			return rc;
+		k->h[i * k->nf + (size_t)active] = hash("false");
+		o->sum.products_inactive++;
+	}
+	return 0;
+}
+
+/* Applies the offers whose product was not in a catalogue of the import
+ * to the products of the books; reports those of no product.  Returns 0
+ * or an error. */
+static int apply_offers(struct kt_onec *o, struct kt_error *err)
+{
+	struct known *k = &o->products;
+
+	for (size_t i = 0; i < o->noffers; i++) {
+		struct offer *of = &o->offers[i];
+		const char *id = of->id;
+		size_t at;
+		if (of->used) {
+			o->sum.offers_applied++;
+			continue;
+		}
+		if (!strmap_get(&k->by_onec, id, &at)) {
+			o->sum.offers_orphan++;
+			note(o, of->file, of->line, NULL, "offer %s (%s): no product with this 1C id in the "
+			     "catalogue or the books: not imported", id, of->name);
+			continue;
+		}
+		struct pairs p = { 0 };
+		put(&p, k->s, "price", of->price);
+		put(&p, k->s, "stock", of->stock);
+		int rc = upsert(o, k, (long)at, &p, "offer", id, of->line, err);
+		if (rc < 0)
+			return rc;
+		o->sum.offers_applied++;
+		o->sum.products_updated += rc == 2;
+	}
+	return 0;
+}
+
+/* Finishes and commits.  See kontora.h. */
+int kt_onec_commit(struct kt_onec *o, int dry_run, struct kt_onec_summary *sum,
+                   struct kt_error *err)
+{
+	char subject[400];
+	int rc = apply_offers(o, err);
+
+	if (!rc)
+		rc = inactivate(o, err);
+	if (rc)
+		return rc;
+	*sum = o->sum;
+	snprintf(subject, sizeof subject, "import 1c: products %zu new, %zu updated, %zu inactive; "
+	         "clients %zu new, %zu updated; %zu offers, %zu without a product",
+	         sum->products_added, sum->products_updated, sum->products_inactive,
+	         sum->clients_added, sum->clients_updated, sum->offers_applied, sum->offers_orphan);
+	if (!dry_run && (sum->products_added || sum->products_updated || sum->products_inactive ||
+	                 sum->clients_added || sum->clients_updated))
+		rc = kt_change_commit(o->change, subject, NULL, err);
+	return rc;
+}
+
+/* Frees an import, dropping what was not committed.  NULL is fine. */
+void kt_onec_free(struct kt_onec *o)
+{
+	if (!o)
+		return;
+	kt_change_free(o->change);
+	cml_free(&o->cml);
+	free((char *)o->cml.price_type);
+	known_free(&o->products);
+	known_free(&o->clients);
+	seen_free(&o->seen_product);
+	seen_free(&o->seen_offer);
+	seen_free(&o->seen_client);
+	for (size_t i = 0; i < o->noffers; i++) {
+		free(o->offers[i].id);
+		free(o->offers[i].price);
+		free(o->offers[i].stock);
+		free(o->offers[i].name);
+	}
+	free(o->offers);
+	strmap_free(&o->offer_ids);
+	strmap_free(&o->units);
+	for (size_t i = 0; i < o->nunits; i++)
+		free(o->unit_ids[i]);
+	free(o->unit_ids);
+	strmap_free(&o->noted);
+	strv_free(o->files, o->nfiles);
+	free(o);
+}

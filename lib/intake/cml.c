@@ -632,7 +632,7 @@ static int catalogue_end(struct cml *c, long line)
 /* Checks the root element.  Returns 0 or an error. */
 static int check_root(struct cml *c, xmlTextReaderPtr r, const char *name)
 {
-	long line = xmlTextReaderGetParserLineNumber(r);
+	long line = xmlGetLineNo(xmlTextReaderCurrentNode(r));
 
 	if (strcmp(name, "КоммерческаяИнформация"))
 		return fail(c, line, KT_EINVAL, "not CommerceML: the root element is <%s>, not <КоммерческаяИнформация>", name);
@@ -647,15 +647,17 @@ static int check_root(struct cml *c, xmlTextReaderPtr r, const char *name)
 int cml_read(struct cml *c, xmlTextReaderPtr r)
 {
 	char stack[32][128];
-	int ret, rc = 0, catalogue = 0, skip = 0;
+	int ret, rc = 0, catalogue = 0, skip = 0, closed = 0;
 
 	c->xml_error[0] = '\0';
 	c->partial = 0;
+	stack[0][0] = '\0';
 	xmlTextReaderSetStructuredErrorHandler(r, on_xml_error, c);
 	while (!rc && (ret = skip ? xmlTextReaderNext(r) : xmlTextReaderRead(r)) == 1) {
 		int type = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);
 		const char *name = (const char *)xmlTextReaderConstLocalName(r);
 		skip = 0;
+		closed |= type == XML_READER_TYPE_END_ELEMENT && depth == 0;
 		if (type == XML_READER_TYPE_END_ELEMENT && depth == 1 && catalogue && !strcmp(name, "Каталог")) {
 			catalogue = 0;
 			rc = catalogue_end(c, xmlTextReaderGetParserLineNumber(r));
@@ -679,7 +681,8 @@ int cml_read(struct cml *c, xmlTextReaderPtr r)
 		return rc;
 	if (ret < 0 || c->xml_error[0])
 		return fail(c, c->xml_line > 0 ? c->xml_line : xmlTextReaderGetParserLineNumber(r), KT_EINVAL,
-		            "not well-formed XML: %s", c->xml_error[0] ? c->xml_error : "cannot be read");
+		            "not well-formed XML%s: %s", closed || !stack[0][0] ? "" : " (truncated?)",
+		            c->xml_error[0] ? c->xml_error : "cannot be read");
 	return 0;
 }
 

@@ -236,6 +236,24 @@ else
 	echo "(ru_RU.UTF-8 is not generated here: tools/deps.sh does it as root)"
 fi
 
+say "1C: the catalogue, prices and stock from 1C's exchange files, and its counterparties"
+# What the accountant brings from 1C's "обмен с сайтом" (examples/1c/):
+# import.xml (groups, products), offers.xml (prices, stock per warehouse),
+# contractors.xml (counterparties), all or nothing in one commit.
+run kontora import 1c "$top/examples/1c/import.xml" "$top/examples/1c/offers.xml" \
+	"$top/examples/1c/contractors.xml"
+run kontora product list
+run kontora sql "select article, \"group\", unit, barcode from product where onec_id <> '' order by article"
+run kontora client list --where 'onec_id~1c0b'
+run kontora client show "$short" | sed -n '1,17p;/^Менеджер/,/^$/p'
+run git log -1 --format=%s
+run kontora import 1c "$top/examples/1c/import.xml" "$top/examples/1c/offers.xml" \
+	"$top/examples/1c/contractors.xml"
+echo "(the same files again: nothing changed, no commit)"
+run git log -1 --format=%s
+run kontora import 1c "$top/examples/1c/changes.xml"
+run kontora log "$(kontora sql "select id from product where article = 'GP-02'" | sed 1d)"
+
 say "Mail: the workbook to the director, as cron sends it every Monday (kontora-mail(1))"
 run kontora config mail.from
 printf 'Добрый день!\n\nВо вложении — клиенты, которым давно не звонили.\n' >"$out/mail-body.txt"

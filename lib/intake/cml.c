@@ -165,6 +165,10 @@ static void on_xml_error(void *arg, xmlErrorPtr e)
 	while (len && c->xml_error[len - 1] == '\n')
 		c->xml_error[--len] = '\0';
 	c->xml_line = e->line;
+	/* What libxml2 says when a file stops short: a tag not finished, or
+	 * the reader's "extra content" at the place it stopped. */
+	c->xml_cut = e->code == XML_ERR_TAG_NOT_FINISHED || e->code == XML_ERR_DOCUMENT_END ||
+	             e->code == XML_ERR_GT_REQUIRED || e->code == XML_ERR_LTSLASH_REQUIRED;
 }
 
 /* Adds the groups under n (a Группы element) to the classifier, each
@@ -647,20 +651,18 @@ static int check_root(struct cml *c, xmlTextReaderPtr r, const char *name)
 int cml_read(struct cml *c, xmlTextReaderPtr r)
 {
 	char stack[32][128];
-	int ret, rc = 0, catalogue = 0, skip = 0, closed = 0;
+	int ret, rc = 0, catalogue = 0, skip = 0;
 
 	c->xml_error[0] = '\0';
 	c->partial = 0;
-	stack[0][0] = '\0';
 	xmlTextReaderSetStructuredErrorHandler(r, on_xml_error, c);
 	while (!rc && (ret = skip ? xmlTextReaderNext(r) : xmlTextReaderRead(r)) == 1) {
 		int type = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);
 		const char *name = (const char *)xmlTextReaderConstLocalName(r);
 		skip = 0;
-		closed |= type == XML_READER_TYPE_END_ELEMENT && depth == 0;
 		if (type == XML_READER_TYPE_END_ELEMENT && depth == 1 && catalogue && !strcmp(name, "Каталог")) {
 			catalogue = 0;
-			rc = catalogue_end(c, xmlTextReaderGetParserLineNumber(r));
+			rc = catalogue_end(c, xmlGetLineNo(xmlTextReaderCurrentNode(r)));
 		}
 		if (type != XML_READER_TYPE_ELEMENT || depth >= 32)
 			continue;
@@ -674,14 +676,14 @@ int cml_read(struct cml *c, xmlTextReaderPtr r)
 		rc = rc == 1 ? 0 : rc;
 		if (!rc && catalogue && depth == 1 && xmlTextReaderIsEmptyElement(r)) {
 			catalogue = 0;
-			rc = catalogue_end(c, xmlTextReaderGetParserLineNumber(r));
+			rc = catalogue_end(c, xmlGetLineNo(xmlTextReaderCurrentNode(r)));
 		}
 	}
 	if (rc)
 		return rc;
 	if (ret < 0 || c->xml_error[0])
 		return fail(c, c->xml_line > 0 ? c->xml_line : xmlTextReaderGetParserLineNumber(r), KT_EINVAL,
-		            "not well-formed XML%s: %s", closed || !stack[0][0] ? "" : " (truncated?)",
+		            "not well-formed XML%s: %s", c->xml_cut ? " (truncated?)" : "",
 		            c->xml_error[0] ? c->xml_error : "cannot be read");
 	return 0;
 }

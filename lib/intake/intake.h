@@ -104,8 +104,9 @@ struct cml {
 	struct strmap group_ids;   /* a group's Ид -> its index in groups */
 	char **groups;             /* paths: "Химия / Гели" */
 	size_t ngroups;
-	char xml_error[512];
+	char xml_error[512];       /* libxml2's first error, its line, and */
 	long xml_line;
+	int xml_cut;               /* whether it says the file stops short */
 };
 
 /* Reads the CommerceML in r (made with XML_PARSE_BIG_LINES for true line

@@ -262,7 +262,7 @@ test_expect_success 'rm --force removes a referenced record' '
 test_expect_success 'list -f csv' '
 	kontora client list -f csv >out &&
 	head -n 1 out >header &&
-	echo "id,name,legal_name,inn,kpp,ogrn,address,shipping_address,bank,bik,corr_account,account,phone,email,site,city,group,source,manager,onec_id,sample_recipient,sample_recipient_phone,notes,created" >expect &&
+	echo "id,name,legal_name,inn,kpp,ogrn,okpo,address,shipping_address,bank,bik,corr_account,account,phone,email,site,city,group,source,manager,onec_id,sample_recipient,sample_recipient_phone,notes,created" >expect &&
 	test_cmp expect header &&
 	test_line_count = 3 out &&
 	test_grep "^$C1,Ромашка," out &&

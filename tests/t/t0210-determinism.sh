@@ -9,7 +9,7 @@ test_description='the bytes of CSV shards'
 . "$(dirname "$0")/test-lib.sh"
 
 SHARD=data/client/2026-11.csv
-HEADER=id,name,legal_name,inn,kpp,ogrn,address,shipping_address,bank,bik,corr_account,account,phone,email,site,city,group,source,manager,onec_id,sample_recipient,sample_recipient_phone,notes,created
+HEADER=id,name,legal_name,inn,kpp,ogrn,okpo,address,shipping_address,bank,bik,corr_account,account,phone,email,site,city,group,source,manager,onec_id,sample_recipient,sample_recipient_phone,notes,created
 
 test_expect_success 'setup' '
 	test_books books &&
@@ -57,7 +57,7 @@ test_expect_success 'a row byte for byte: stored forms and quoting' '
 	id=$(kontora client add --name "ООО \"Рога, копыта\"" --inn 7736207543 \
 		--phone "8 495 111-11-11" --email Info@Roga.RU --city москва \
 		--manager anna) &&
-	echo "$id,\"ООО \"\"Рога, копыта\"\"\",,7736207543,,,,,,,,,+74951111111,info@roga.ru,,moscow,,,anna,,,,,2026-11-23T10:00:00Z" >expect &&
+	echo "$id,\"ООО \"\"Рога, копыта\"\"\",,7736207543,,,,,,,,,,+74951111111,info@roga.ru,,moscow,,,anna,,,,,2026-11-23T10:00:00Z" >expect &&
 	grep "^$id," $SHARD >actual &&
 	test_cmp expect actual
 '
@@ -67,7 +67,7 @@ test_expect_success 'a value with a newline is quoted, and reads back' '
 вторая" &&
 	grep -A1 "^$id," $SHARD >actual &&
 	cat >expect <<-EOF &&
-	$id,"ООО ""Рога, копыта""",,7736207543,,,,,,,,,+74951111111,info@roga.ru,,moscow,,,anna,,,,"первая
+	$id,"ООО ""Рога, копыта""",,7736207543,,,,,,,,,,+74951111111,info@roga.ru,,moscow,,,anna,,,,"первая
 	вторая",2026-11-23T10:00:00Z
 	EOF
 	test_cmp expect actual &&
@@ -128,7 +128,7 @@ csv.writer(open(sys.argv[1], \"w\", newline=\"\"), lineterminator=\"\n\").writer
 	echo "$HEADER,extra" >expect &&
 	test_cmp expect actual &&
 	grep "^$one," $SHARD >actual &&
-	echo "$one,Один,,,,,,,,,,,,,,,,,,,,,заметка,2026-11-23T10:00:00Z,$extra" >expect &&
+	echo "$one,Один,,,,,,,,,,,,,,,,,,,,,,заметка,2026-11-23T10:00:00Z,$extra" >expect &&
 	test_cmp expect actual &&
 	grep -v "^$one," before.csv >expect &&
 	grep -v "^$one," $SHARD >actual &&
@@ -138,7 +138,7 @@ csv.writer(open(sys.argv[1], \"w\", newline=\"\"), lineterminator=\"\n\").writer
 test_expect_success 'a new record gets an empty unknown column' '
 	new=$(kontora client add --name Новый) &&
 	grep "^$new," $SHARD >actual &&
-	echo "$new,Новый,,,,,,,,,,,,,,,,,,,,,,2026-11-23T10:00:00Z," >expect &&
+	echo "$new,Новый,,,,,,,,,,,,,,,,,,,,,,,2026-11-23T10:00:00Z," >expect &&
 	test_cmp expect actual
 '
 
@@ -152,10 +152,10 @@ field vip                    bool   default=false label=\"VIP\"/" \
 	kontora client edit $new --set vip=да &&
 	test_clean &&
 	head -n 1 $SHARD >actual &&
-	echo "id,name,legal_name,inn,kpp,ogrn,address,shipping_address,bank,bik,corr_account,account,phone,email,site,city,group,source,manager,onec_id,sample_recipient,sample_recipient_phone,notes,vip,created,extra" >expect &&
+	echo "id,name,legal_name,inn,kpp,ogrn,okpo,address,shipping_address,bank,bik,corr_account,account,phone,email,site,city,group,source,manager,onec_id,sample_recipient,sample_recipient_phone,notes,vip,created,extra" >expect &&
 	test_cmp expect actual &&
 	grep "^$new," $SHARD >actual &&
-	echo "$new,Новый,,,,,,,,,,,,,,,,,,,,,,true,2026-11-23T10:00:00Z," >expect &&
+	echo "$new,Новый,,,,,,,,,,,,,,,,,,,,,,,true,2026-11-23T10:00:00Z," >expect &&
 	test_cmp expect actual
 '
 

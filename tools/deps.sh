@@ -2,6 +2,9 @@
 # Installs what kontora needs to build and test, or says how.
 # As root: apt-get installs the missing packages.  Otherwise: prints the one
 # apt-get command to run and fails, so nothing half-builds.
+# ZIP archives (XLSX workbooks, a zipped 1C exchange) are read by
+# lib/intake/zip.c with zlib, which is here already: no libzip, minizip or
+# unzip(1), so an entry streams into libxml2 without a temporary file.
 pkgs="build-essential pkg-config libgit2-dev libcsv-dev libxlsxwriter-dev libhpdf-dev
 libsqlite3-dev libxml2-dev zlib1g-dev libjansson-dev fonts-dejavu-core mandoc python3
 python3-openpyxl poppler-utils sqlite3 bc git perl man-db

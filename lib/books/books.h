@@ -28,6 +28,12 @@ struct kt_books {
 	void (*progress)(void *arg, const char *what, size_t done, size_t total);
 	void *progress_arg;         /* kt_books_progress() */
 	size_t nlabels;             /* pairs in labels */
+	/* books/record.c: the rows of the shard read last, at rows_path of
+	 * the commit rows_head, so that reading many records of one shard
+	 * does not scan it for each. */
+	struct shard_rows rows;
+	char *rows_path;
+	char rows_head[41];
 };
 
 /* Returns the dictionary called name (owned by b), loading dictionaries

@@ -22,6 +22,12 @@ struct kt_change {
 	 * hundred thousand adds is not quadratic; other ops are few and
 	 * looked through. */
 	struct strmap added;
+	/* The same for edits, so that an import editing thousands of records
+	 * is not quadratic either: "id\037L3F9K2QX" -> the op that edits it,
+	 * "TYPE\037FIELD\037value" -> the op that sets a unique field to
+	 * value.  An entry is a hint: the op it names is checked, for ops are
+	 * dropped and edited again. */
+	struct strmap edited;
 	struct kt_error warning;     /* what the commit left undone, or code 0 */
 };
 
@@ -63,8 +69,47 @@ void kt_change_free(struct kt_change *c)
 	ops_free(&c->ops);
 	free(c->command);
 	strmap_free(&c->added);
+	strmap_free(&c->edited);
 	store_unlock(c->b->store);
 	free(c);
+}
+
+/* Finds the edit op of this change that sets field name of a record of
+ * s to value (s NULL and name "id": the edit op of the record value).
+ * Returns 1 and *at, 0 when there is none, or KT_ENOMEM. */
+static int edited_lookup(const struct kt_change *c, const struct kt_schema *s, const char *name,
+                         const char *value, size_t *at)
+{
+	struct kt_buf key = { 0 };
+	int found;
+
+	if (s ? kt_buf_addf(&key, "%s\037%s\037%s", s->name, name, value) :
+	        kt_buf_addf(&key, "id\037%s", value)) {
+		kt_buf_free(&key);
+		return KT_ENOMEM;
+	}
+	found = strmap_get(&c->edited, key.data, at) && *at < c->ops.n;
+	kt_buf_free(&key);
+	if (!found)
+		return 0;
+	const struct op *o = &c->ops.v[*at];
+	const char *v = s ? op_get(o, name) : o->id;
+	return o->kind == OP_EDIT && (!s || o->s == s) && v && !strcmp(v, value);
+}
+
+/* Remembers that op at edits its record, and sets name to value when
+ * name is a unique field (NULL: only the record).  Returns 0 or
+ * KT_ENOMEM. */
+static int edited_remember(struct kt_change *c, size_t at, const char *name, const char *value)
+{
+	const struct op *o = &c->ops.v[at];
+	struct kt_buf key = { 0 };
+	int rc = name ? kt_buf_addf(&key, "%s\037%s\037%s", o->s->name, name, value) :
+	                kt_buf_addf(&key, "id\037%s", o->id);
+
+	rc = rc || strmap_put(&c->edited, key.data, at);
+	kt_buf_free(&key);
+	return rc ? KT_ENOMEM : 0;
 }
 
 /* Checks that no other record of s, nor another add of this change, has
@@ -88,12 +133,11 @@ static int check_unique(struct kt_change *c, const struct kt_schema *s,
 	kt_buf_free(&key);
 	if (rc)
 		return kt_error_set(err, KT_EEXISTS, "%s: %s is already used by %s", f->name, value, c->ops.v[at].id);
-	for (size_t i = 0; c->ops.nother && i < c->ops.n; i++) {
-		const struct op *o = &c->ops.v[i];
-		const char *v = o->s == s && o->kind == OP_EDIT ? op_get(o, f->name) : NULL;
-		if (v && !strcmp(v, value) && strcmp(o->id, self ? self : ""))
-			return kt_error_set(err, KT_EEXISTS, "%s: %s is already used by %s", f->name, value, o->id);
-	}
+	if (c->ops.nother && (rc = edited_lookup(c, s, f->name, value, &at)) < 0)
+		return kt_error_set(err, rc, "out of memory");
+	if (rc && strcmp(c->ops.v[at].id, self ? self : ""))
+		return kt_error_set(err, KT_EEXISTS, "%s: %s is already used by %s", f->name, value,
+		                    c->ops.v[at].id);
 	rc = index_exists(c->b->index, s, f->name, value, self, other, err);
 	if (rc > 0)
 		return kt_error_set(err, KT_EEXISTS, "%s: %s is already used by %s", f->name, value, other);
@@ -306,6 +350,11 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 /* Returns the op of this change that already edits id, or NULL. */
 static struct op *edit_of(struct kt_change *c, const char *id)
 {
+	size_t at;
+
+	if (edited_lookup(c, NULL, "id", id, &at) == 1)
+		return &c->ops.v[at];
+	/* Out of memory for the lookup, or an op that moved: look through. */
 	for (size_t i = 0; i < c->ops.n; i++)
 		if (c->ops.v[i].kind == OP_EDIT && !strcmp(c->ops.v[i].id, id))
 			return &c->ops.v[i];
@@ -341,6 +390,10 @@ int change_set(struct kt_change *c, const struct kt_schema *s,
 			ops_drop_last(&c->ops);
 			return rc;
 		}
+		if (edited_remember(c, (size_t)(o - c->ops.v), NULL, NULL)) {
+			ops_drop_last(&c->ops);
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+		}
 	}
 	for (size_t i = 0; !rc && i < n; i++) {
 		const struct kt_field *f = kt_schema_field(s, names[i]);
@@ -360,7 +413,8 @@ int change_set(struct kt_change *c, const struct kt_schema *s,
 				rc = check_unique(c, s, f, v, id, err);
 		}
 		if (!rc && strcmp(v, op_get(o, names[i]) ? op_get(o, names[i]) : cur) &&
-		    (rc = op_set(o, names[i], v)))
+		    ((rc = op_set(o, names[i], v)) ||
+		     (f && f->unique && *v && (rc = edited_remember(c, (size_t)(o - c->ops.v), f->name, v)))))
 			kt_error_set(err, rc, "out of memory");
 		free(v);
 	}

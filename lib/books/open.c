@@ -131,6 +131,8 @@ void kt_books_close(struct kt_books *b)
 	free(b->who_email);
 	free(b->who_login);
 	free(b->who_role);
+	shard_rows_free(&b->rows);
+	free(b->rows_path);
 	free(b);
 }
 

@@ -96,6 +96,37 @@ int value_resolve(struct kt_books *b, const struct kt_field *f,
 	return (*out = strdup(id)) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
 }
 
+/* Finds the row of id in buf, the shard at path that the store just read:
+ * through the rows of that shard found the last time when HEAD has not
+ * moved since (its bytes are then the same), else found afresh and kept.
+ * Returns 1 and the row's range and the newlines before it, else 0. */
+static int find_row(struct kt_books *b, const char *path, const char *buf, size_t len,
+                    const char *id, size_t *start, size_t *end, size_t *skipped)
+{
+	struct kt_error ignored = { 0 };
+	char head[41];
+
+	/* The bytes read are HEAD's unless HEAD moved under us: then scan. */
+	if (store_head(b->store, head, &ignored)) {
+		*skipped = SHARD_COUNT;
+		return shard_find_row(buf, len, id, start, end);
+	}
+	if (!b->rows_path || strcmp(b->rows_path, path) || strcmp(b->rows_head, head)) {
+		shard_rows_free(&b->rows);
+		free(b->rows_path);
+		b->rows_path = strdup(path);
+		snprintf(b->rows_head, sizeof b->rows_head, "%s", head);
+		if (!b->rows_path || shard_rows_read(buf, len, &b->rows)) {
+			shard_rows_free(&b->rows);
+			free(b->rows_path);
+			b->rows_path = NULL;
+			*skipped = SHARD_COUNT;
+			return shard_find_row(buf, len, id, start, end);
+		}
+	}
+	return shard_rows_find(&b->rows, id, start, end, skipped);
+}
+
 /* Reads a record.  See kontora.h. */
 int kt_record_read(struct kt_books *b, const struct kt_schema *s,
                    const char *id, struct kt_record **out, struct kt_error *err)
@@ -104,7 +135,7 @@ int kt_record_read(struct kt_books *b, const struct kt_schema *s,
 	struct kt_csv *csv = NULL;
 	char *path;
 	const char *buf;
-	size_t len, start, end;
+	size_t len, start, end, skipped;
 	int rc = index_shard_of(b->index, s, id, &path, err);
 
 	if (!rc && (rc = access_record(b, s, id, ACCESS_READ, err)))
@@ -115,11 +146,11 @@ int kt_record_read(struct kt_books *b, const struct kt_schema *s,
 		goto done;
 	buf = f.data;
 	len = f.len;
-	if (!shard_find_row(buf, len, id, &start, &end)) {
+	if (!find_row(b, path, buf, len, id, &start, &end, &skipped)) {
 		rc = kt_error_set(err, KT_ENOTFOUND, "%s: no row %s; run kontora reindex", path, id);
 		goto done;
 	}
-	if ((rc = shard_parse_range(buf, len, start, end, path, &csv, err)))
+	if ((rc = shard_parse_range(buf, len, start, end, skipped, path, &csv, err)))
 		goto done;
 	if (csv->nrows != 1)
 		rc = kt_error_set(err, KT_ECSV, "%s: the row of %s is malformed; run kontora check", path, id);

@@ -21,11 +21,11 @@ static int add_row(struct kt_buf *b, const struct op *o)
  * edit o, as a CSV row appended to out.  The header of buf must be
  * canonical for o->s. */
 static int edited_row(const char *buf, size_t len, size_t start, size_t end,
-                      const struct op *o, struct kt_buf *out,
+                      size_t skipped, const struct op *o, struct kt_buf *out,
                       struct kt_error *err)
 {
 	struct kt_csv *csv;
-	int rc = shard_parse_range(buf, len, start, end, o->path, &csv, err);
+	int rc = shard_parse_range(buf, len, start, end, skipped, o->path, &csv, err);
 
 	if (rc)
 		return rc;
@@ -49,9 +49,10 @@ static int edited_row(const char *buf, size_t len, size_t start, size_t end,
 	return rc;
 }
 
-/* A replacement of bytes [start, end) of a shard by the text of op. */
+/* A replacement of bytes [start, end) of a shard by the text of op; the
+ * newlines between the header and start. */
 struct splice {
-	size_t start, end;
+	size_t start, end, skipped;
 	const struct op *op;
 };
 
@@ -117,8 +118,9 @@ static int splice_shard(const struct ops *ops, const struct kt_schema *s, const 
                         struct kt_error *err)
 {
 	struct splice *sp = calloc(ops->n, sizeof *sp);
+	struct shard_rows rows = { 0 };
 	size_t n = 0, pos = 0;
-	int rc = 0;
+	int rc = 0, have_rows = 0;
 
 	if (!sp)
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
@@ -128,18 +130,22 @@ static int splice_shard(const struct ops *ops, const struct kt_schema *s, const 
 	/* The adds first, placed in one sweep, then the edits and removes. */
 	for (size_t i = 0; i < ops->n && rc == 0; i++)
 		if (ops->v[i].kind == OP_ADD && !strcmp(ops->v[i].path, path))
-			sp[n++] = (struct splice){ 0, 0, &ops->v[i] };
+			sp[n++] = (struct splice){ .op = &ops->v[i] };
 	if (!rc)
 		insert_positions(buf, len, sp, n);
+	/* The rows are found in one pass when there are edits or removes. */
 	for (size_t i = 0; i < ops->n && rc == 0; i++) {
 		const struct op *o = &ops->v[i];
 		if (o->kind == OP_ADD || strcmp(o->path, path))
 			continue;
-		if (!shard_find_row(buf, len, o->id, &sp[n].start, &sp[n].end))
+		if (!have_rows++ && shard_rows_read(buf, len, &rows))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		else if (!shard_rows_find(&rows, o->id, &sp[n].start, &sp[n].end, &sp[n].skipped))
 			rc = kt_error_set(err, KT_ENOTFOUND, "%s: no row %s; run kontora reindex", path, o->id);
 		else
 			sp[n++].op = o;
 	}
+	shard_rows_free(&rows);
 	qsort(sp, n, sizeof *sp, splice_cmp);
 	if (!rc && !len && n && (rc = shard_header(out, sp[0].op->s, NULL, 0) || kt_buf_addc(out, '\n')))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
@@ -150,7 +156,7 @@ static int splice_shard(const struct ops *ops, const struct kt_schema *s, const 
 		else if (o->kind == OP_ADD)
 			rc = add_row(out, o) ? kt_error_set(err, KT_ENOMEM, "out of memory") : 0;
 		else if (o->kind == OP_EDIT)
-			rc = edited_row(buf, len, sp[i].start, sp[i].end, o, out, err);
+			rc = edited_row(buf, len, sp[i].start, sp[i].end, sp[i].skipped, o, out, err);
 		pos = sp[i].end;
 	}
 	if (!rc && kt_buf_add(out, buf + pos, len - pos))

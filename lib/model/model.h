@@ -89,11 +89,32 @@ size_t shard_row_end(const char *buf, size_t len, size_t start);
 /* Returns the length of the header line of buf, newline included. */
 size_t shard_header_len(const char *buf, size_t len);
 
-/* Parses the header of buf plus the bytes [start, end) as CSV.  Returns 0
- * and *out (kt_csv_free) or an error. */
+/* Parses the header of buf plus the bytes [start, end) as CSV, the row's
+ * line numbered as in the file: skipped is the number of newlines between
+ * the header and start, or SHARD_COUNT to count them.  Returns 0 and *out
+ * (kt_csv_free) or an error. */
+#define SHARD_COUNT ((size_t)-1)
 int shard_parse_range(const char *buf, size_t len, size_t start, size_t end,
-                      const char *name, struct kt_csv **out,
+                      size_t skipped, const char *name, struct kt_csv **out,
                       struct kt_error *err);
+
+/* The rows of a shard's bytes, found in one pass, for what looks up many
+ * rows of one shard: finding each with shard_find_row() scans the shard
+ * each time, which an import editing thousands of products of one month
+ * cannot afford. */
+struct shard_rows {
+	struct strmap ids;         /* id -> its index */
+	size_t *start, *end, *skipped;
+	size_t n;
+};
+/* Finds the rows of buf into *r (free with shard_rows_free(), also after
+ * an error).  Returns 0 or KT_ENOMEM. */
+int shard_rows_read(const char *buf, size_t len, struct shard_rows *r);
+/* Finds the row of id in r.  Returns 1 and its range [*start, *end) and
+ * the newlines between the header and it (*skipped), else 0. */
+int shard_rows_find(const struct shard_rows *r, const char *id, size_t *start, size_t *end,
+                    size_t *skipped);
+void shard_rows_free(struct shard_rows *r);
 
 /* Builds a kt_record from a header and one row of a shard: id, the
  * schema's fields, created, then unknown columns.  Returns 0 and *out or

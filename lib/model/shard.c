@@ -100,19 +100,85 @@ int shard_find_row(const char *buf, size_t len, const char *id,
 	return 0;
 }
 
+/* Finds the rows of a shard.  See model.h. */
+int shard_rows_read(const char *buf, size_t len, struct shard_rows *r)
+{
+	size_t pos = shard_header_len(buf, len), lines = 0, cap = 0;
+
+	memset(r, 0, sizeof *r);
+	while (pos < len) {
+		size_t end = shard_row_end(buf, len, pos);
+		const char *comma = memchr(buf + pos, ',', end - pos);
+		if (r->n == cap) {
+			size_t ncap = cap ? cap * 2 : 1024, *a;
+			if (!(a = realloc(r->start, ncap * sizeof *a)))
+				return KT_ENOMEM;
+			r->start = a;
+			if (!(a = realloc(r->end, ncap * sizeof *a)))
+				return KT_ENOMEM;
+			r->end = a;
+			if (!(a = realloc(r->skipped, ncap * sizeof *a)))
+				return KT_ENOMEM;
+			r->skipped = a;
+			cap = ncap;
+		}
+		if (comma && comma - (buf + pos) < 64) {
+			char id[64];
+			memcpy(id, buf + pos, (size_t)(comma - (buf + pos)));
+			id[comma - (buf + pos)] = '\0';
+			/* The first row of an id is the one shard_find_row() finds. */
+			if (!strmap_get(&r->ids, id, NULL) && strmap_put(&r->ids, id, r->n))
+				return KT_ENOMEM;
+		}
+		r->start[r->n] = pos;
+		r->end[r->n] = end;
+		r->skipped[r->n++] = lines;
+		for (const char *p = buf + pos; (p = memchr(p, '\n', (size_t)(buf + end - p))); p++)
+			lines++;
+		pos = end;
+	}
+	return 0;
+}
+
+/* Finds a row among the rows found.  See model.h. */
+int shard_rows_find(const struct shard_rows *r, const char *id, size_t *start, size_t *end,
+                    size_t *skipped)
+{
+	size_t i;
+
+	if (!strmap_get(&r->ids, id, &i))
+		return 0;
+	*start = r->start[i];
+	*end = r->end[i];
+	*skipped = r->skipped[i];
+	return 1;
+}
+
+void shard_rows_free(struct shard_rows *r)
+{
+	strmap_free(&r->ids);
+	free(r->start);
+	free(r->end);
+	free(r->skipped);
+	memset(r, 0, sizeof *r);
+}
+
 /* Parses the header of buf and the rows in [start, end).  See model.h. */
 int shard_parse_range(const char *buf, size_t len, size_t start, size_t end,
-                      const char *name, struct kt_csv **out,
+                      size_t skipped, const char *name, struct kt_csv **out,
                       struct kt_error *err)
 {
-	size_t hlen = shard_header_len(buf, len), skipped = 0;
+	size_t hlen = shard_header_len(buf, len);
 	struct kt_buf b = { 0 };
 	int rc = 0;
 
 	/* Blank lines stand for the lines between the header and start, which
 	 * the parser skips but counts: rows and errors get their real lines. */
-	for (const char *p = buf + hlen; (p = memchr(p, '\n', (size_t)(buf + start - p))); p++)
-		skipped++;
+	if (skipped == SHARD_COUNT) {
+		skipped = 0;
+		for (const char *p = buf + hlen; (p = memchr(p, '\n', (size_t)(buf + start - p))); p++)
+			skipped++;
+	}
 	if (kt_buf_add(&b, buf, hlen) || (hlen && buf[hlen - 1] != '\n' && kt_buf_addc(&b, '\n')) ||
 	    kt_buf_grow(&b, skipped + end - start))
 		rc = KT_ENOMEM;

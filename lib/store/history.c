@@ -114,7 +114,7 @@ static int record_in(const struct walk *w, const char *buf, size_t len,
 	*out = NULL;
 	if (!shard_find_row(buf, len, w->id, &start, &end))
 		return 0;
-	if ((rc = shard_parse_range(buf, len, start, end, w->path, &csv, err)))
+	if ((rc = shard_parse_range(buf, len, start, end, SHARD_COUNT, w->path, &csv, err)))
 		return rc;
 	if (csv->nrows >= 1 && csv->rows[0].nfields >= 1 &&
 	    !strcmp(csv->rows[0].fields[0], w->id) &&

@@ -148,6 +148,17 @@ test_expect_success 'counterparties again: matched by 1C id now, nothing changes
 	test "$(git rev-parse HEAD)" = "$before"
 '
 
+test_expect_success 'two counterparties that would give two clients one INN: refused, nothing committed' '
+	alpha=$(kontora client add --name Альфа --onec-id k-alpha) &&
+	beta=$(kontora client add --name Бета --onec-id k-beta) &&
+	before=$(git rev-parse HEAD) &&
+	test_expect_code 1 kontora import 1c "$F/same-inn.xml" 2>err &&
+	echo "kontora: error: $F/same-inn.xml:9: counterparty k-beta: inn: 7702070139 is already used by $alpha" >expect &&
+	test_cmp expect err &&
+	test "$(git rev-parse HEAD)" = "$before" &&
+	test_clean
+'
+
 test_expect_success 'dry run: said, not committed' '
 	before=$(git rev-parse HEAD) &&
 	kontora init ../dry >/dev/null &&

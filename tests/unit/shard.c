@@ -205,6 +205,29 @@ static void test_header_len(void)
 	       "header_len: stops at len");
 }
 
+/* The rows found in one pass are those shard_find_row() finds one by
+ * one, with the newlines before each (a quoted newline counts). */
+static void test_rows(void)
+{
+	const char *buf = HDR R1 "C0000009,\"две\nстроки\",,,2026-11-02T11:00:00Z\n" R2 R3;
+	static const char *const ids[] = { "C0000001", "C0000009", "C0000002", "C0000003" };
+	static const size_t skipped[] = { 0, 1, 3, 4 };
+	struct shard_rows rows;
+	size_t start, end, s2, e2, sk;
+
+	is_int(shard_rows_read(buf, strlen(buf), &rows), 0, "rows: read");
+	is_int((long long)rows.n, 4, "rows: four");
+	for (size_t i = 0; i < 4; i++) {
+		int found = shard_rows_find(&rows, ids[i], &start, &end, &sk);
+		ok(found && shard_find_row(buf, strlen(buf), ids[i], &s2, &e2) && start == s2 && end == e2,
+		   "rows: %s where shard_find_row finds it", ids[i]);
+		is_int((long long)sk, (long long)skipped[i], "rows: the newlines before %s", ids[i]);
+	}
+	ok(!shard_rows_find(&rows, "C0000004", &start, &end, &sk), "rows: no such id");
+	ok(!shard_rows_find(&rows, "две", &start, &end, &sk), "rows: a quoted line is no row");
+	shard_rows_free(&rows);
+}
+
 static void test_parse_range(void)
 {
 	const char *buf = HDR R1 R2 R3;
@@ -212,7 +235,7 @@ static void test_parse_range(void)
 	struct kt_csv *csv = NULL;
 	struct kt_error err = { 0 };
 
-	is_int(shard_parse_range(buf, strlen(buf), h + r1, h + r1 + r2,
+	is_int(shard_parse_range(buf, strlen(buf), h + r1, h + r1 + r2, SHARD_COUNT,
 	                         "data/client/2026-11.csv", &csv, &err), 0, "parse_range: a middle row");
 	if (csv) {
 		is_int((long long)csv->nheader, 5, "parse_range: the header");
@@ -227,7 +250,7 @@ static void test_parse_range(void)
 	kt_csv_free(csv);
 	csv = NULL;
 
-	is_int(shard_parse_range(buf, strlen(buf), h, strlen(buf), "t.csv", &csv, &err), 0,
+	is_int(shard_parse_range(buf, strlen(buf), h, strlen(buf), SHARD_COUNT, "t.csv", &csv, &err), 0,
 	       "parse_range: every row");
 	if (csv && is_int((long long)csv->nrows, 3, "parse_range: three rows"))
 		is_str(csv->rows[2].fields[1], "Василёк", "parse_range: the third row");
@@ -235,7 +258,7 @@ static void test_parse_range(void)
 	csv = NULL;
 
 	buf = "id,name,created";
-	is_int(shard_parse_range(buf, strlen(buf), strlen(buf), strlen(buf), "t.csv", &csv, &err),
+	is_int(shard_parse_range(buf, strlen(buf), strlen(buf), strlen(buf), SHARD_COUNT, "t.csv", &csv, &err),
 	       0, "parse_range: a header without a newline, no rows");
 	if (csv)
 		ok(csv->nheader == 3 && csv->nrows == 0, "parse_range: three names, no rows");
@@ -243,7 +266,7 @@ static void test_parse_range(void)
 	csv = NULL;
 
 	buf = "id,name,created\nC0000001,x,2026-11-02T10:00:00Z";
-	is_int(shard_parse_range(buf, strlen(buf), 16, strlen(buf), "t.csv", &csv, &err), 0,
+	is_int(shard_parse_range(buf, strlen(buf), 16, strlen(buf), SHARD_COUNT, "t.csv", &csv, &err), 0,
 	       "parse_range: a last row without a newline");
 	if (csv && is_int((long long)csv->nrows, 1, "parse_range: its one row"))
 		is_str(csv->rows[0].fields[2], "2026-11-02T10:00:00Z", "parse_range: its last field");
@@ -252,7 +275,7 @@ static void test_parse_range(void)
 
 	/* A malformed row is an error naming the shard. */
 	buf = HDR R1 R2 "C0000003,\"bad\"x,,,2026-11-04T10:00:00Z\n";
-	is_int(shard_parse_range(buf, strlen(buf), h + r1 + r2, strlen(buf),
+	is_int(shard_parse_range(buf, strlen(buf), h + r1 + r2, strlen(buf), SHARD_COUNT,
 	                         "data/client/2026-11.csv", &csv, &err), KT_ECSV,
 	       "parse_range: a malformed row");
 	ok(csv == NULL, "parse_range: no result");
@@ -348,6 +371,7 @@ int main(void)
 	test_row_end();
 	test_header_len();
 	test_parse_range();
+	test_rows();
 	kt_schema_free(client);
 	kt_schema_free(lead);
 	return done_testing();

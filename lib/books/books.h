@@ -28,9 +28,10 @@ struct kt_books {
 	void (*progress)(void *arg, const char *what, size_t done, size_t total);
 	void *progress_arg;         /* kt_books_progress() */
 	size_t nlabels;             /* pairs in labels */
-	/* books/record.c: the rows of the shard read last, at rows_path of
-	 * the commit rows_head, so that reading many records of one shard
-	 * does not scan it for each. */
+	/* books/record.c: the shard read last (rows_path at the commit
+	 * rows_head) and its rows, so that reading many records of one shard
+	 * neither inflates nor scans it for each. */
+	struct store_file rows_file;
 	struct shard_rows rows;
 	char *rows_path;
 	char rows_head[41];

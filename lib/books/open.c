@@ -120,6 +120,10 @@ void kt_books_close(struct kt_books *b)
 	if (!b)
 		return;
 	index_free(b->index);
+	/* A blob of the store goes before the store. */
+	shard_rows_free(&b->rows);
+	store_file_free(&b->rows_file);
+	free(b->rows_path);
 	store_close(b->store);
 	types_free(&b->types);
 	books_dicts_reset(b);
@@ -131,8 +135,6 @@ void kt_books_close(struct kt_books *b)
 	free(b->who_email);
 	free(b->who_login);
 	free(b->who_role);
-	shard_rows_free(&b->rows);
-	free(b->rows_path);
 	free(b);
 }
 

@@ -96,42 +96,36 @@ int value_resolve(struct kt_books *b, const struct kt_field *f,
 	return (*out = strdup(id)) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
 }
 
-/* Finds the row of id in buf, the shard at path that the store just read:
- * through the rows of that shard found the last time when HEAD has not
- * moved since (its bytes are then the same), else found afresh and kept.
- * Returns 1 and the row's range and the newlines before it, else 0. */
-static int find_row(struct kt_books *b, const char *path, const char *buf, size_t len,
-                    const char *id, size_t *start, size_t *end, size_t *skipped)
+/* Makes b->rows_file the shard at path of HEAD, and b->rows its rows:
+ * kept from the last call while HEAD has not moved (the bytes of a commit
+ * do not change), else read afresh.  Returns 0 or an error. */
+static int read_shard(struct kt_books *b, const char *path, struct kt_error *err)
 {
-	struct kt_error ignored = { 0 };
 	char head[41];
+	int rc = store_head(b->store, head, err);
 
-	/* The bytes read are HEAD's unless HEAD moved under us: then scan. */
-	if (store_head(b->store, head, &ignored)) {
-		*skipped = SHARD_COUNT;
-		return shard_find_row(buf, len, id, start, end);
-	}
-	if (!b->rows_path || strcmp(b->rows_path, path) || strcmp(b->rows_head, head)) {
+	if (rc || (b->rows_path && !strcmp(b->rows_path, path) && !strcmp(b->rows_head, head)))
+		return rc;
+	shard_rows_free(&b->rows);
+	store_file_free(&b->rows_file);
+	free(b->rows_path);
+	b->rows_path = NULL;
+	/* Read after HEAD: should HEAD move between, the next call sees
+	 * another head and reads again; the rows are always of these bytes. */
+	if ((rc = store_read(b->store, path, &b->rows_file, err)))
+		return rc;
+	if (shard_rows_read(b->rows_file.data, b->rows_file.len, &b->rows) || !(b->rows_path = strdup(path))) {
 		shard_rows_free(&b->rows);
-		free(b->rows_path);
-		b->rows_path = strdup(path);
-		snprintf(b->rows_head, sizeof b->rows_head, "%s", head);
-		if (!b->rows_path || shard_rows_read(buf, len, &b->rows)) {
-			shard_rows_free(&b->rows);
-			free(b->rows_path);
-			b->rows_path = NULL;
-			*skipped = SHARD_COUNT;
-			return shard_find_row(buf, len, id, start, end);
-		}
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
-	return shard_rows_find(&b->rows, id, start, end, skipped);
+	snprintf(b->rows_head, sizeof b->rows_head, "%s", head);
+	return 0;
 }
 
 /* Reads a record.  See kontora.h. */
 int kt_record_read(struct kt_books *b, const struct kt_schema *s,
                    const char *id, struct kt_record **out, struct kt_error *err)
 {
-	struct store_file f = { 0 };
 	struct kt_csv *csv = NULL;
 	char *path;
 	const char *buf;
@@ -142,11 +136,11 @@ int kt_record_read(struct kt_books *b, const struct kt_schema *s,
 		free(path);
 	if (rc)
 		return rc;
-	if ((rc = store_read(b->store, path, &f, err)))
+	if ((rc = read_shard(b, path, err)))
 		goto done;
-	buf = f.data;
-	len = f.len;
-	if (!find_row(b, path, buf, len, id, &start, &end, &skipped)) {
+	buf = b->rows_file.data;
+	len = b->rows_file.len;
+	if (!shard_rows_find(&b->rows, id, &start, &end, &skipped)) {
 		rc = kt_error_set(err, KT_ENOTFOUND, "%s: no row %s; run kontora reindex", path, id);
 		goto done;
 	}
@@ -159,7 +153,6 @@ int kt_record_read(struct kt_books *b, const struct kt_schema *s,
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 done:
 	kt_csv_free(csv);
-	store_file_free(&f);
 	free(path);
 	return rc;
 }

@@ -771,7 +771,11 @@ static int apply_offers(struct kt_onec *o, struct kt_error *err)
 		struct pairs p = { 0 };
 		put(&p, k->s, "price", of->price);
 		put(&p, k->s, "stock", of->stock);
+		/* An offer does not list its product: a full catalogue that
+		 * left it out still makes it inactive. */
+		unsigned char listed = k->listed[at];
 		int rc = upsert(o, k, (long)at, &p, "offer", id, of->line, err);
+		k->listed[at] = listed;
 		if (rc < 0)
 			return rc;
 		o->sum.offers_applied++;

@@ -89,6 +89,14 @@ test_expect_success 'a product listed again comes back active' '
 	test "$(field p-can active)" = 1
 '
 
+test_expect_success 'an offer alone does not keep active a product a full catalogue left out' '
+	kontora import 1c "$F/import-full2.xml" "$F/offers-can.xml" 2>err &&
+	test_grep "1 made inactive" err &&
+	test "$(field p-can active)" = 0 &&
+	test "$(field p-can price)" = 50000 &&
+	test "$(field p-can stock)" = 3
+'
+
 test_expect_success 'Windows-1251 as the XML declaration says' '
 	kontora import 1c "$F/import-cp1251.xml" 2>err &&
 	test "$(field p-bleach name)" = "Отбеливатель «Белизна», 1 л" &&

@@ -48,7 +48,7 @@ kontora: $(BUILD)/kontora locale/ru/LC_MESSAGES/kontora.mo
 # extracts the messages again (xgettext) and merges them into po/ru.po,
 # whose new entries then need translating.
 XGETTEXT_KEYWORDS = -k_ -kN_ -kkt_ngettext:1,2 -kdie -kwarn -kusage_error:2 -kkt_error_set:3 \
-	-kbad:2 -kproblem:5 -krefuse:2
+	-kbad:2 -kproblem:5 -krefuse:2 -kcml_fail:4 -konec_note:5 -kzip_bad:2
 locale/ru/LC_MESSAGES/kontora.mo: po/ru.po
 	@mkdir -p $(dir $@)
 	msgfmt -c -o $@ po/ru.po

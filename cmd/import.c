@@ -758,9 +758,9 @@ static int import_1c(int argc, char **argv, struct kt_books *b)
 	    kt_onec_commit(o, dry_run, &sum, &err))
 		die_err(&err);
 	kt_onec_free(o);
-	fprintf(stderr, "kontora: %sproducts: %zu new, %zu updated, %zu unchanged, %zu made inactive; "
-	        "clients: %zu new, %zu updated, %zu unchanged; offers: %zu applied, %zu without a product\n",
-	        dry_run ? "would import: " : "", sum.products_added, sum.products_updated,
+	fprintf(stderr, _("kontora: %sproducts: %zu new, %zu updated, %zu unchanged, %zu made inactive; "
+	                  "clients: %zu new, %zu updated, %zu unchanged; offers: %zu applied, %zu without a product\n"),
+	        dry_run ? _("would import: ") : "", sum.products_added, sum.products_updated,
 	        sum.products_unchanged, sum.products_inactive, sum.clients_added, sum.clients_updated,
 	        sum.clients_unchanged, sum.offers_applied, sum.offers_orphan);
 	return 0;

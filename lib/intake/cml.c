@@ -138,16 +138,17 @@ static void item_clear(struct cml_item *it)
 
 /* ------------------------------------------------------------ reader */
 
-/* Fails with "FILE:LINE: what".  Returns code. */
-static int fail(struct cml *c, long line, int code, const char *fmt, ...)
+/* Fails with "FILE:LINE: what", what translated (xgettext knows
+ * cml_fail as a keyword).  Returns code. */
+static int cml_fail(struct cml *c, long line, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
-static int fail(struct cml *c, long line, int code, const char *fmt, ...)
+static int cml_fail(struct cml *c, long line, int code, const char *fmt, ...)
 {
 	char msg[900];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(msg, sizeof msg, kt_gettext(fmt), ap);
 	va_end(ap);
 	return kt_error_set(c->err, code, "%s:%ld: %s", c->file, line, msg);
 }
@@ -279,7 +280,7 @@ static int read_product(struct cml *c, const xmlNode *p, struct cml_item *it)
 		else if (strmap_get(&c->group_ids, gid, &at))
 			rc = item_put(it, "group", strdup(c->groups[at]));
 		else
-			rc = fail(c, xmlGetLineNo(groups), KT_EINVAL, "product %s: group %s is not in the classifier",
+			rc = cml_fail(c, xmlGetLineNo(groups), KT_EINVAL, "product %s: group %s is not in the classifier",
 			          cml_get(it, "onec_id") ? cml_get(it, "onec_id") : "?", gid);
 		free(gid);
 	}
@@ -356,10 +357,10 @@ static int read_price(struct cml *c, const xmlNode *offer, struct cml_item *it)
 		if (!rc)
 			mine = !*c->price_id || !*type || !strcmp(type, c->price_id);
 		if (!rc && mine && cml_decimal(value, 2, &kop))
-			rc = fail(c, xmlGetLineNo(p), KT_EINVAL, "offer %s: ЦенаЗаЕдиницу %s is not a number",
+			rc = cml_fail(c, xmlGetLineNo(p), KT_EINVAL, "offer %s: ЦенаЗаЕдиницу %s is not a number",
 			          cml_get(it, "onec_id") ? cml_get(it, "onec_id") : "?", value);
 		if (!rc && mine && *coef && (cml_decimal(coef, 3, &milli) || milli <= 0))
-			rc = fail(c, xmlGetLineNo(p), KT_EINVAL, "offer %s: Коэффициент %s is not a positive number",
+			rc = cml_fail(c, xmlGetLineNo(p), KT_EINVAL, "offer %s: Коэффициент %s is not a positive number",
 			          cml_get(it, "onec_id") ? cml_get(it, "onec_id") : "?", coef);
 		if (!rc && mine) {
 			int64_t base = (kop * 1000 + (kop < 0 ? -milli / 2 : milli / 2)) / milli;
@@ -384,7 +385,7 @@ static int add_quantity(struct cml *c, struct cml_item *it, const char *q, long 
 	if (!q || !*q)
 		return 0;
 	if (cml_decimal(q, 0, &v))
-		return fail(c, line, KT_EINVAL, "offer %s: quantity %s is not a number",
+		return cml_fail(c, line, KT_EINVAL, "offer %s: quantity %s is not a number",
 		            cml_get(it, "onec_id") ? cml_get(it, "onec_id") : "?", q);
 	*sum += v;
 	return 0;
@@ -470,7 +471,7 @@ static int read_price_types(struct cml *c, const xmlNode *types)
 		free(name);
 	}
 	if (!rc && !*c->price_id && c->price_type)
-		rc = fail(c, xmlGetLineNo(types), KT_EINVAL, "price type %s is not in the file (it has: %s)",
+		rc = cml_fail(c, xmlGetLineNo(types), KT_EINVAL, "price type %s is not in the file (it has: %s)",
 		          c->price_type, names.data ? names.data : "none");
 	kt_buf_free(&names);
 	return rc;
@@ -639,10 +640,10 @@ static int check_root(struct cml *c, xmlTextReaderPtr r, const char *name)
 	long line = xmlGetLineNo(xmlTextReaderCurrentNode(r));
 
 	if (strcmp(name, "КоммерческаяИнформация"))
-		return fail(c, line, KT_EINVAL, "not CommerceML: the root element is <%s>, not <КоммерческаяИнформация>", name);
+		return cml_fail(c, line, KT_EINVAL, "not CommerceML: the root element is <%s>, not <КоммерческаяИнформация>", name);
 	xmlChar *v = xmlTextReaderGetAttribute(r, XS("ВерсияСхемы"));
 	int rc = v && strncmp((const char *)v, "2.", 2) ?
-	         fail(c, line, KT_EINVAL, "CommerceML %s: only versions 2.x are read", (const char *)v) : 0;
+	         cml_fail(c, line, KT_EINVAL, "CommerceML %s: only versions 2.x are read", (const char *)v) : 0;
 	xmlFree(v);
 	return rc;
 }
@@ -682,9 +683,9 @@ int cml_read(struct cml *c, xmlTextReaderPtr r)
 	if (rc)
 		return rc;
 	if (ret < 0 || c->xml_error[0])
-		return fail(c, c->xml_line > 0 ? c->xml_line : xmlTextReaderGetParserLineNumber(r), KT_EINVAL,
-		            "not well-formed XML%s: %s", c->xml_cut ? " (truncated?)" : "",
-		            c->xml_error[0] ? c->xml_error : "cannot be read");
+		return cml_fail(c, c->xml_line > 0 ? c->xml_line : xmlTextReaderGetParserLineNumber(r), KT_EINVAL,
+		                c->xml_cut ? N_("not well-formed XML (truncated?): %s") : N_("not well-formed XML: %s"),
+		                c->xml_error[0] ? c->xml_error : _("cannot be read"));
 	return 0;
 }
 

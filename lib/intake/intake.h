@@ -24,8 +24,8 @@ int xlsx_read_sheet(const char *data, size_t len, const char *name,
 
 /* ---------------------------------------------------------- zip.c */
 
-/* A ZIP archive in memory: data[0..len).  kind says what the caller takes
- * it for in messages ("an XLSX file", "a ZIP archive"). */
+/* A ZIP archive in memory: data[0..len); xlsx when the caller takes it
+ * for a workbook, as messages then say. */
 struct zip {
 	const unsigned char *data;
 	size_t len;
@@ -33,7 +33,7 @@ struct zip {
 	size_t cd_len;
 	size_t entries;
 	const char *name;          /* for messages */
-	const char *kind;
+	int xlsx;
 	struct kt_error *err;
 };
 
@@ -52,7 +52,8 @@ struct zip_stream {
 	int open, done;
 };
 
-/* Fails with "NAME: not KIND (why)".  Returns KT_EINVAL. */
+/* Fails with "NAME: not an XLSX file (why)" or "... a ZIP archive ...".
+ * Returns KT_EINVAL. */
 int zip_bad(struct zip *z, const char *why);
 /* Finds the central directory of z.  Returns 0 or KT_EINVAL naming why. */
 int zip_open(struct zip *z);

@@ -101,11 +101,12 @@ static uint64_t hash(const char *s)
 	return h;
 }
 
-/* Says something about the import that does not stop it, through the
- * caller's function; once per key when key is not NULL. */
-static void note(struct kt_onec *o, const char *file, long line, const char *key, const char *fmt, ...)
+/* Says something about the import that does not stop it, translated
+ * (xgettext knows onec_note as a keyword), through the caller's
+ * function; once per key when key is not NULL. */
+static void onec_note(struct kt_onec *o, const char *file, long line, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
-static void note(struct kt_onec *o, const char *file, long line, const char *key, const char *fmt, ...)
+static void onec_note(struct kt_onec *o, const char *file, long line, const char *key, const char *fmt, ...)
 {
 	char msg[1200];
 	va_list ap;
@@ -115,7 +116,7 @@ static void note(struct kt_onec *o, const char *file, long line, const char *key
 	if (key)
 		strmap_put(&o->noted, key, 1);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(msg, sizeof msg, kt_gettext(fmt), ap);
 	va_end(ap);
 	o->sum.notes++;
 	if (o->note)
@@ -242,7 +243,7 @@ static uint64_t item_hash(const struct cml_item *it)
 /* Remembers the item of 1C id id, or refuses it when the same id came
  * before with other data.  Returns 1 when it came before with the same
  * data (nothing to do again), 0 the first time, or an error. */
-static int seen_check(struct kt_onec *o, struct seen *s, const char *what, const char *id,
+static int seen_check(struct kt_onec *o, struct seen *s, const char *id,
                       const struct cml_item *it, struct kt_error *err)
 {
 	uint64_t h = item_hash(it);
@@ -251,8 +252,16 @@ static int seen_check(struct kt_onec *o, struct seen *s, const char *what, const
 	if (strmap_get(&s->map, id, &at)) {
 		if (s->hash[at] == h)
 			return 1;
-		return kt_error_set(err, KT_EINVAL, "%s:%ld: %s %s is repeated with different data "
-		                    "(first at %s:%ld)", o->cml.file, it->line, what, id, s->file[at], s->line[at]);
+		const char *f = o->cml.file, *first = s->file[at];
+		long line = s->line[at];
+		if (it->kind == CML_PRODUCT)
+			return kt_error_set(err, KT_EINVAL, "%s:%ld: product %s is repeated with different data "
+			                    "(first at %s:%ld)", f, it->line, id, first, line);
+		if (it->kind == CML_OFFER)
+			return kt_error_set(err, KT_EINVAL, "%s:%ld: offer %s is repeated with different data "
+			                    "(first at %s:%ld)", f, it->line, id, first, line);
+		return kt_error_set(err, KT_EINVAL, "%s:%ld: counterparty %s is repeated with different data "
+		                    "(first at %s:%ld)", f, it->line, id, first, line);
 	}
 	if (s->n % 256 == 0) {
 		void *a = realloc(s->hash, (s->n + 256) * sizeof *s->hash);
@@ -332,8 +341,12 @@ static const char *unit_of(struct kt_onec *o, const struct cml_item *it)
 	if (name || code) {
 		char key[300];
 		snprintf(key, sizeof key, "unit\037%s\037%s", name ? name : "", code ? code : "");
-		note(o, o->cml.file, it->line, key, "unit %s%s%s%s is not in dicts/unit.csv: products get the default",
-		     name ? name : "", code ? " (code " : "", code ? code : "", code ? ")" : "");
+		if (name && code)
+			onec_note(o, o->cml.file, it->line, key, "unit %s (code %s) is not in dicts/unit.csv: "
+			          "products get the default", name, code);
+		else
+			onec_note(o, o->cml.file, it->line, key, "unit %s is not in dicts/unit.csv: products get the "
+			          "default", name ? name : code);
 	}
 	return NULL;
 }
@@ -349,7 +362,7 @@ static int take_offer(struct kt_onec *o, const struct cml_item *it, struct kt_er
 
 	if (!id)
 		return kt_error_set(err, KT_EINVAL, "%s:%ld: an offer without Ид", o->cml.file, it->line);
-	if ((rc = seen_check(o, &o->seen_offer, "offer", id, it, err)))
+	if ((rc = seen_check(o, &o->seen_offer, id, it, err)))
 		return rc < 0 ? rc : 0;
 	if (o->noffers % 256 == 0) {
 		struct offer *v = realloc(o->offers, (o->noffers + 256) * sizeof *v);
@@ -410,11 +423,11 @@ static int only_changes(struct known *k, size_t i, struct pairs *p, struct kt_er
 	return 0;
 }
 
-/* Adds the record of p or edits record i of k (-1: add) where it differs.
- * Returns 1 added, 2 updated, 0 unchanged, or an error naming the file,
- * line and record. */
+/* Adds the record of p or edits record i of k (-1: add) where it differs,
+ * for an item of kind (a refusal of the books names it).  Returns 1
+ * added, 2 updated, 0 unchanged, or an error. */
 static int upsert(struct kt_onec *o, struct known *k, long i, struct pairs *p,
-                  const char *what, const char *onec, long line, struct kt_error *err)
+                  enum cml_kind kind, const char *onec, long line, struct kt_error *err)
 {
 	const char *id;
 	int rc;
@@ -443,7 +456,11 @@ static int upsert(struct kt_onec *o, struct known *k, long i, struct pairs *p,
 	if (rc < 0 && rc != KT_ENOMEM) {
 		char msg[sizeof err->msg];
 		snprintf(msg, sizeof msg, "%s", err->msg);
-		return kt_error_set(err, rc, "%s:%ld: %s %s: %s", o->cml.file, line, what, onec, msg);
+		if (kind == CML_PRODUCT)
+			return kt_error_set(err, rc, "%s:%ld: product %s: %s", o->cml.file, line, onec, msg);
+		if (kind == CML_OFFER)
+			return kt_error_set(err, rc, "%s:%ld: offer %s: %s", o->cml.file, line, onec, msg);
+		return kt_error_set(err, rc, "%s:%ld: counterparty %s: %s", o->cml.file, line, onec, msg);
 	}
 	return rc;
 }
@@ -460,7 +477,7 @@ static int take_product(struct kt_onec *o, const struct cml_item *it, struct kt_
 
 	if (!id)
 		return kt_error_set(err, KT_EINVAL, "%s:%ld: a product without Ид", o->cml.file, it->line);
-	if ((rc = seen_check(o, &o->seen_product, "product", id, it, err)))
+	if ((rc = seen_check(o, &o->seen_product, id, it, err)))
 		return rc < 0 ? rc : 0;
 	for (size_t i = 0; i < it->n; i++)
 		if (strcmp(it->names[i], "unit") && strcmp(it->names[i], "unit_code"))
@@ -472,7 +489,8 @@ static int take_product(struct kt_onec *o, const struct cml_item *it, struct kt_
 		o->offers[of].used = 1;
 	}
 	put(&p, k->s, "active", it->deleted ? "false" : "true");
-	rc = upsert(o, k, strmap_get(&k->by_onec, id, &at) ? (long)at : -1, &p, "product", id, it->line, err);
+	rc = upsert(o, k, strmap_get(&k->by_onec, id, &at) ? (long)at : -1, &p,
+	            CML_PRODUCT, id, it->line, err);
 	if (rc == 1)
 		o->sum.products_added++;
 	else if (rc == 2)
@@ -482,24 +500,27 @@ static int take_product(struct kt_onec *o, const struct cml_item *it, struct kt_
 	return rc < 0 ? rc : 0;
 }
 
+/* How a counterparty matched a client. */
+enum match { BY_ONEC, BY_INN_KPP, BY_INN };
+
 /* Returns the client of k that counterparty it is: by 1C id, then INN and
- * KPP, then INN; or -1. */
-static long match_client(const struct known *k, const struct cml_item *it, const char **how)
+ * KPP, then INN (*how); or -1. */
+static long match_client(const struct known *k, const struct cml_item *it, enum match *how)
 {
 	const char *inn = cml_get(it, "inn"), *kpp = cml_get(it, "kpp");
 	char key[600];
 	size_t at;
 
-	*how = "1C id";
+	*how = BY_ONEC;
 	if (strmap_get(&k->by_onec, cml_get(it, "onec_id"), &at))
 		return (long)at;
 	if (!inn)
 		return -1;
-	*how = "INN and KPP";
+	*how = BY_INN_KPP;
 	snprintf(key, sizeof key, "%s/%s", inn, kpp ? kpp : "");
 	if (strmap_get(&k->by_inn_kpp, key, &at))
 		return (long)at;
-	*how = "INN";
+	*how = BY_INN;
 	return strmap_get(&k->by_inn, inn, &at) ? (long)at : -1;
 }
 
@@ -509,17 +530,18 @@ static long match_client(const struct known *k, const struct cml_item *it, const
 static int take_client(struct kt_onec *o, const struct cml_item *it, struct kt_error *err)
 {
 	struct known *k = &o->clients;
-	const char *id = cml_get(it, "onec_id"), *how;
+	const char *id = cml_get(it, "onec_id");
+	enum match how;
 	struct pairs p = { 0 };
 	struct cml_item ok = { .kind = it->kind, .line = it->line };
 	int rc;
 
 	if (!id)
 		return kt_error_set(err, KT_EINVAL, "%s:%ld: a counterparty without Ид", o->cml.file, it->line);
-	if ((rc = seen_check(o, &o->seen_client, "counterparty", id, it, err)))
+	if ((rc = seen_check(o, &o->seen_client, id, it, err)))
 		return rc < 0 ? rc : 0;
 	if (it->deleted) {
-		note(o, o->cml.file, it->line, NULL, "counterparty %s is marked for deletion in 1C: left as it is", id);
+		onec_note(o, o->cml.file, it->line, NULL, "counterparty %s is marked for deletion in 1C: left as it is", id);
 		return 0;
 	}
 	for (size_t i = 0; i < it->n; i++) {
@@ -527,7 +549,7 @@ static int take_client(struct kt_onec *o, const struct cml_item *it, struct kt_e
 		struct kt_error why = { 0 };
 		char *v = NULL;
 		if (f && kt_value_normalize(f, it->values[i], &v, &why))
-			note(o, o->cml.file, it->line, NULL, "counterparty %s: %s: left out", id, why.msg);
+			onec_note(o, o->cml.file, it->line, NULL, "counterparty %s: %s: left out", id, why.msg);
 		else if (f) {
 			ok.names[ok.n] = it->names[i];
 			ok.values[ok.n++] = it->values[i];
@@ -536,13 +558,18 @@ static int take_client(struct kt_onec *o, const struct cml_item *it, struct kt_e
 	}
 	long at = match_client(k, &ok, &how);
 	if (at >= 0 && k->listed[at]) {
-		note(o, o->cml.file, it->line, NULL, "counterparty %s: its %s is that of client %s, "
-		     "already another counterparty of this import: left out", id, how, k->ids[at]);
+		/* Not by 1C id: an id met again is seen_check()'s. */
+		if (how == BY_INN_KPP)
+			onec_note(o, o->cml.file, it->line, NULL, "counterparty %s: its INN and KPP are those of client "
+			          "%s, already another counterparty of this import: left out", id, k->ids[at]);
+		else
+			onec_note(o, o->cml.file, it->line, NULL, "counterparty %s: its INN is that of client %s, "
+			          "already another counterparty of this import: left out", id, k->ids[at]);
 		return 0;
 	}
 	for (size_t i = 0; i < ok.n; i++)
 		put(&p, k->s, ok.names[i], ok.values[i]);
-	rc = upsert(o, k, at, &p, "counterparty", id, it->line, err);
+	rc = upsert(o, k, at, &p, CML_CLIENT, id, it->line, err);
 	if (rc == 1)
 		o->sum.clients_added++;
 	else if (rc == 2)
@@ -602,7 +629,7 @@ static int zip_input(void *arg, char *buf, int len)
 static int read_zip(struct kt_onec *o, const char *path, const void *data, size_t len,
                     struct kt_error *err)
 {
-	struct zip z = { .data = data, .len = len, .name = path, .kind = "a ZIP archive", .err = err };
+	struct zip z = { .data = data, .len = len, .name = path, .err = err };
 	struct zip_entry e;
 	size_t found = 0;
 	int rc = zip_open(&z);
@@ -764,7 +791,7 @@ static int apply_offers(struct kt_onec *o, struct kt_error *err)
 		}
 		if (!strmap_get(&k->by_onec, id, &at)) {
 			o->sum.offers_orphan++;
-			note(o, of->file, of->line, NULL, "offer %s (%s): no product with this 1C id in the "
+			onec_note(o, of->file, of->line, NULL, "offer %s (%s): no product with this 1C id in the "
 			     "catalogue or the books: not imported", id, of->name);
 			continue;
 		}
@@ -774,7 +801,7 @@ static int apply_offers(struct kt_onec *o, struct kt_error *err)
 		/* An offer does not list its product: a full catalogue that
 		 * left it out still makes it inactive. */
 		unsigned char listed = k->listed[at];
-		int rc = upsert(o, k, (long)at, &p, "offer", id, of->line, err);
+		int rc = upsert(o, k, (long)at, &p, CML_OFFER, id, of->line, err);
 		k->listed[at] = listed;
 		if (rc < 0)
 			return rc;

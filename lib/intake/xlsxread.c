@@ -371,7 +371,7 @@ int xlsx_read_sheet(const char *data, size_t len, const char *name,
                     struct kt_csv **out, struct kt_error *err)
 {
 	struct zip z = { .data = (const unsigned char *)data, .len = len, .name = name,
-	                .kind = "an XLSX file", .err = err };
+	                .xlsx = 1, .err = err };
 	struct book bk = { 0 };
 	struct rows rows = { 0 };
 	char path[512], *sheet = NULL;

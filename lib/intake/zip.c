@@ -22,10 +22,13 @@ static uint32_t le32(const unsigned char *p)
 	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* Fails with "NAME: not KIND (why)".  Returns KT_EINVAL. */
+/* Fails with "NAME: not an XLSX file (why)" or "NAME: not a ZIP archive
+ * (why)", why translated (xgettext knows zip_bad).  Returns KT_EINVAL. */
 int zip_bad(struct zip *z, const char *why)
 {
-	return kt_error_set(z->err, KT_EINVAL, "%s: not %s (%s)", z->name, z->kind, why);
+	if (z->xlsx)
+		return kt_error_set(z->err, KT_EINVAL, "%s: not an XLSX file (%s)", z->name, _(why));
+	return kt_error_set(z->err, KT_EINVAL, "%s: not a ZIP archive (%s)", z->name, _(why));
 }
 
 /* Finds the central directory.  See intake.h. */

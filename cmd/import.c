@@ -725,7 +725,8 @@ static void on_onec_note(void *arg, const char *file, long line, const char *msg
 	warn("%s:%ld: %s", file, line, msg);
 }
 
-/* kontora import 1c. */
+/* kontora import 1c: the files read into one change, ended (committed,
+ * or shown on a dry run) only when something changed. */
 static int import_1c(int argc, char **argv, struct kt_books *b)
 {
 	enum { OPT_DRY = 1000, OPT_PRICE };
@@ -738,7 +739,9 @@ static int import_1c(int argc, char **argv, struct kt_books *b)
 	struct kt_onec_summary sum = { 0 };
 	struct kt_error err = { 0 };
 	const char *price_type = NULL;
-	struct kt_onec *o;
+	struct kt_change *ch;
+	struct kt_onec *o = NULL;
+	char subject[300];
 	int dry_run = 0, c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -753,11 +756,25 @@ static int import_1c(int argc, char **argv, struct kt_books *b)
 	}
 	if (optind == argc)
 		usage(import_usage, 0);
-	if (kt_onec_begin(b, price_type, on_onec_note, NULL, &o, &err) ||
-	    kt_onec_read(o, argv + optind, (size_t)(argc - optind), &err) ||
-	    kt_onec_commit(o, dry_run, &sum, &err))
+	if (kt_change_begin(b, "import 1c", &ch, &err))
 		die_err(&err);
+	if (kt_onec_begin(ch, b, price_type, on_onec_note, NULL, &o, &err) ||
+	    kt_onec_read(o, argv + optind, (size_t)(argc - optind), &err) ||
+	    kt_onec_finish(o, &sum, &err)) {
+		kt_onec_free(o);
+		kt_change_free(ch);
+		die_err(&err);
+	}
 	kt_onec_free(o);
+	snprintf(subject, sizeof subject, "import 1c: products %zu new, %zu updated, %zu inactive; "
+	         "clients %zu new, %zu updated; %zu offers, %zu without a product",
+	         sum.products_added, sum.products_updated, sum.products_inactive,
+	         sum.clients_added, sum.clients_updated, sum.offers_applied, sum.offers_orphan);
+	if (sum.products_added || sum.products_updated || sum.products_inactive ||
+	    sum.clients_added || sum.clients_updated)
+		change_finish(ch, dry_run, subject, NULL);
+	else
+		kt_change_free(ch);
 	fprintf(stderr, _("kontora: %sproducts: %zu new, %zu updated, %zu unchanged, %zu made inactive; "
 	                  "clients: %zu new, %zu updated, %zu unchanged; offers: %zu applied, %zu without a product\n"),
 	        dry_run ? _("would import: ") : "", sum.products_added, sum.products_updated,

@@ -708,30 +708,30 @@ struct kt_onec_summary {
  * dicts/unit.csv, a counterparty's value the books do not take. */
 typedef void (*kt_onec_fn)(void *arg, const char *file, long line, const char *msg);
 
-/* Starts a 1C import under the books' write lock: reads the products and
- * clients of the books that carry a 1C id or an INN, and dicts/unit.csv.
- * price_type names the price type (Наименование or Ид) whose prices
- * become the products' price; NULL: import.1c-price-type of kontora.conf,
- * else the first of each offer package.  Returns 0 and *out (free with
- * kt_onec_free()), or an error. */
-int kt_onec_begin(struct kt_books *b, const char *price_type, kt_onec_fn fn, void *arg,
-                  struct kt_onec **out, struct kt_error *err);
+/* Starts a 1C import into change c of the books b: reads the products
+ * and clients of the books that carry a 1C id or an INN, and
+ * dicts/unit.csv.  price_type names the price type (Наименование or Ид)
+ * whose prices become the products' price; NULL: import.1c-price-type of
+ * kontora.conf, else the first of each offer package.  Returns 0 and *out
+ * (free with kt_onec_free(), which leaves c to its caller), or an error. */
+int kt_onec_begin(struct kt_change *c, struct kt_books *b, const char *price_type,
+                  kt_onec_fn fn, void *arg, struct kt_onec **out, struct kt_error *err);
 
-/* Reads the files (CommerceML, or ZIP archives of them), offer packages
- * first, streaming: products upserted by their 1C id (Ид), offers onto
- * their products' price and stock, counterparties onto clients matched
- * by 1C id, then INN and KPP, then INN.  Returns 0, or KT_EINVAL with
- * "FILE:LINE: what" (not CommerceML, malformed XML, an unknown encoding,
- * a 1C id repeated with other data, a value the books refuse), KT_EIO,
- * or another error; then nothing is committed. */
+/* Reads the files (CommerceML, or ZIP archives of them) into the change,
+ * offer packages first, streaming: products upserted by their 1C id (Ид),
+ * offers onto their products' price and stock, counterparties onto
+ * clients matched by 1C id, then INN and KPP, then INN.  Returns 0, or
+ * KT_EINVAL with "FILE:LINE: what" (not CommerceML, malformed XML, an
+ * unknown encoding, a 1C id repeated with other data, a value the books
+ * refuse), KT_EIO, or another error; the change must then be dropped. */
 int kt_onec_read(struct kt_onec *o, char *const *files, size_t n, struct kt_error *err);
 
-/* Applies the offers of products already in the books, marks inactive
+/* Applies the offers of products already in the books and marks inactive
  * the products of 1C that a full catalogue (not СодержитТолькоИзменения)
- * did not list, and commits one commit whose subject gives the counts,
- * unless dry_run or nothing changed.  Returns 0 and *sum, or an error. */
-int kt_onec_commit(struct kt_onec *o, int dry_run, struct kt_onec_summary *sum,
-                   struct kt_error *err);
+ * did not list, in the change; nothing is committed: the caller ends the
+ * change, with the counts in its subject.  Returns 0 and *sum, or an
+ * error (the change must then be dropped). */
+int kt_onec_finish(struct kt_onec *o, struct kt_onec_summary *sum, struct kt_error *err);
 void kt_onec_free(struct kt_onec *o);
 
 /* ----------------------------------------------------------------- spool */

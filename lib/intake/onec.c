@@ -696,8 +696,8 @@ static int read_file(struct kt_onec *o, const char *path, struct kt_error *err)
 /* ------------------------------------------------------------ public */
 
 /* Starts a 1C import.  See kontora.h. */
-int kt_onec_begin(struct kt_books *b, const char *price_type, kt_onec_fn fn, void *arg,
-                  struct kt_onec **out, struct kt_error *err)
+int kt_onec_begin(struct kt_change *c, struct kt_books *b, const char *price_type,
+                  kt_onec_fn fn, void *arg, struct kt_onec **out, struct kt_error *err)
 {
 	struct kt_onec *o = calloc(1, sizeof *o);
 	char *conf = NULL;
@@ -707,6 +707,7 @@ int kt_onec_begin(struct kt_books *b, const char *price_type, kt_onec_fn fn, voi
 	if (!o)
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	o->b = b;
+	o->change = c;
 	o->note = fn;
 	o->arg = arg;
 	o->cml.fn = on_item;
@@ -720,8 +721,6 @@ int kt_onec_begin(struct kt_books *b, const char *price_type, kt_onec_fn fn, voi
 	o->cml.price_type = price_type ? strdup(price_type) : NULL;
 	free(conf);
 	rc = price_type && !o->cml.price_type ? kt_error_set(err, KT_ENOMEM, "out of memory") : 0;
-	if (!rc)
-		rc = kt_change_begin(b, "import 1c", &o->change, err);
 	if (!rc)
 		rc = known_load(o, &o->products, "product", product_fields, NPF, err);
 	if (!rc)
@@ -811,34 +810,23 @@ static int apply_offers(struct kt_onec *o, struct kt_error *err)
 	return 0;
 }
 
-/* Finishes and commits.  See kontora.h. */
-int kt_onec_commit(struct kt_onec *o, int dry_run, struct kt_onec_summary *sum,
-                   struct kt_error *err)
+/* Finishes the import in its change.  See kontora.h. */
+int kt_onec_finish(struct kt_onec *o, struct kt_onec_summary *sum, struct kt_error *err)
 {
-	char subject[400];
 	int rc = apply_offers(o, err);
 
 	if (!rc)
 		rc = inactivate(o, err);
-	if (rc)
-		return rc;
-	*sum = o->sum;
-	snprintf(subject, sizeof subject, "import 1c: products %zu new, %zu updated, %zu inactive; "
-	         "clients %zu new, %zu updated; %zu offers, %zu without a product",
-	         sum->products_added, sum->products_updated, sum->products_inactive,
-	         sum->clients_added, sum->clients_updated, sum->offers_applied, sum->offers_orphan);
-	if (!dry_run && (sum->products_added || sum->products_updated || sum->products_inactive ||
-	                 sum->clients_added || sum->clients_updated))
-		rc = kt_change_commit(o->change, subject, NULL, err);
+	if (!rc)
+		*sum = o->sum;
 	return rc;
 }
 
-/* Frees an import, dropping what was not committed.  NULL is fine. */
+/* Frees an import, not its change.  NULL is fine. */
 void kt_onec_free(struct kt_onec *o)
 {
 	if (!o)
 		return;
-	kt_change_free(o->change);
 	cml_free(&o->cml);
 	free((char *)o->cml.price_type);
 	known_free(&o->products);

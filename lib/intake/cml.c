@@ -582,11 +582,11 @@ static int take(struct cml *c, xmlTextReaderPtr r, enum cml_kind kind)
 	return rc;
 }
 
-/* Handles the start of element name at depth (its parent: parent).
- * Returns 1 when it read the element whole (the walk then skips it), 0
- * to walk into it, or an error. */
+/* Handles the start of element name at depth (its parent: parent, and
+ * its parent's: grand).  Returns 1 when it read the element whole (the
+ * walk then skips it), 0 to walk into it, or an error. */
 static int on_element(struct cml *c, xmlTextReaderPtr r, const char *name, const char *parent,
-                      int depth, int *catalogue)
+                      const char *grand, int depth, int *catalogue)
 {
 	int offers = c->pass == CML_PASS_OFFERS;
 
@@ -615,7 +615,10 @@ static int on_element(struct cml *c, xmlTextReaderPtr r, const char *name, const
 		int rc = n ? read_price_types(c, n) : 0;
 		return rc ? rc : 1;
 	}
-	enum cml_kind kind = !strcmp(name, "Товар") && !strcmp(parent, "Товары") ? CML_PRODUCT :
+	/* A Документ lists its goods as Товары/Товар too: only the
+	 * catalogue's are products. */
+	enum cml_kind kind = !strcmp(name, "Товар") && !strcmp(parent, "Товары") &&
+	                     !strcmp(grand, "Каталог") ? CML_PRODUCT :
 	                     !strcmp(name, "Предложение") && !strcmp(parent, "Предложения") ? CML_OFFER :
 	                     !strcmp(name, "Контрагент") && !strcmp(parent, "Контрагенты") ? CML_CLIENT :
 	                     CML_CATALOGUE_END;
@@ -672,7 +675,7 @@ int cml_read(struct cml *c, xmlTextReaderPtr r)
 			rc = check_root(c, r, name);
 			continue;
 		}
-		rc = on_element(c, r, name, stack[depth - 1], depth, &catalogue);
+		rc = on_element(c, r, name, stack[depth - 1], depth > 1 ? stack[depth - 2] : "", depth, &catalogue);
 		skip = rc == 1;
 		rc = rc == 1 ? 0 : rc;
 		if (!rc && catalogue && depth == 1 && xmlTextReaderIsEmptyElement(r)) {

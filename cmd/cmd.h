@@ -322,6 +322,7 @@ int cmd_filter(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_lookup(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_note(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_complete(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_tick(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_payment(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_export(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_proposal(int argc, char **argv, struct kt_ctx *ctx);

@@ -49,6 +49,7 @@ static const struct command {
 	{ "reindex", cmd_reindex, NEED_BOOKS, "rebuild the index" },
 	{ "search", cmd_search, NEED_BOOKS, "find records by their words" },
 	{ "sql", cmd_sql, NEED_BOOKS, "run a read-only SQL query on the index" },
+	{ "tick", cmd_tick, NEED_BOOKS, "fire the workflows' timed robots that are due (cron)" },
 	{ "webhook", cmd_webhook, 0, "take web form posts (a CGI program)" },
 	{ "__complete", cmd_complete, 0, "what the shell's completion offers" },
 };
@@ -79,6 +80,7 @@ static const char main_usage[] = N_(
 	"  search TEXT   find records by their words\n"
 	"  reindex       rebuild the index\n"
 	"  sql QUERY     run a read-only SQL query on the index\n"
+	"  tick          fire the workflows' timed robots that are due (cron)\n"
 	"  config KEY [VALUE]  read and set kontora.conf\n"
 	"  help [COMMAND]      show a command's manual page\n");
 

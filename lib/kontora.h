@@ -1060,7 +1060,24 @@ struct kt_flow_action {
 	int days;            /* task: due this many days after the move's day */
 	char **requires;     /* task: fields the record needs before the task is done */
 	size_t nrequires;
+	char **until;        /* task: states the record must be in before the task is done */
+	size_t nuntil;
 	char *to;            /* notify: who is told ("supervisor") */
+	long line;
+};
+
+/* "every DAYS STATE... notify owner|supervisor TEXT [since=FIELD]": a
+ * timed robot that kontora tick fires (kontora-flow(5)). */
+struct kt_flow_timer {
+	int days;            /* at most once in this many days (1 to 3650) */
+	char **states;       /* while the record is in one of these */
+	size_t nstates;
+	char *to;            /* "owner" or "supervisor" */
+	char *text;
+	char *since;         /* the date or time field the first period counts
+	                        from: "created" unless since= says */
+	char *rule;          /* "workflows/invoice.flow every issued": what the
+	                        notices it adds keep in their rule field */
 	long line;
 };
 
@@ -1091,6 +1108,8 @@ struct kt_flow {
 	size_t nactions;
 	struct kt_flow_edit *edits;   /* none: every role may edit every field */
 	size_t nedits;
+	struct kt_flow_timer *timers; /* the "every" lines, in file order */
+	size_t ntimers;
 	char **frozen;       /* "freeze S1 S2": states in which nobody, admin
 	                        neither, edits or removes the record */
 	size_t nfrozen;
@@ -1151,6 +1170,24 @@ int kt_change_move(struct kt_change *c, const struct kt_schema *s, const char *i
                    const char *transition, const char *to_state, const char *reason,
                    char *const *names, char *const *values, size_t n,
                    struct kt_error *err);
+
+/* ------------------------------------------------------- timed robots */
+
+/* What kontora tick fired: a notice added to change c for a timer of a
+ * workflow, on the record id of type type, for to (a login, "" for
+ * nobody). */
+typedef void (*kt_tick_fn)(void *arg, const struct kt_flow_timer *t, const char *type,
+                          const char *id, const char *to);
+
+/* Fires, as part of change c, every timer of the books' workflows that is
+ * due at the books' clock on a record the caller may see: a notice
+ * (activity of kind notice, its rule field naming the timer) on each
+ * record in one of the timer's states whose last notice of that timer,
+ * or else whose since field, is at least the timer's days before today
+ * (local dates).  Each fires at most once per call, so a second tick at
+ * the same time fires nothing.  Calls fn (unless NULL) for each.
+ * Returns the number fired (>= 0) or an error. */
+int kt_tick(struct kt_change *c, kt_tick_fn fn, void *arg, struct kt_error *err);
 
 /* ----------------------------------------------------------------- leads */
 

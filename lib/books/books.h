@@ -109,6 +109,16 @@ int access_whole(struct kt_books *b, const char *what, struct kt_error *err);
 int change_set(struct kt_change *c, const struct kt_schema *s,
                const char *id, char *const *names,
                char *const *values, size_t n, int rules, struct kt_error *err);
+/* Writes into out (11 bytes) the local date days after the local day of
+ * now, counted in days of the calendar, so that summer time moves no date
+ * (books/move.c). */
+void date_after(time_t now, int days, char out[11]);
+/* Adds to c an activity of kind notice on the record on (a full id) with
+ * text, at the books' clock, by the caller, for to (a login; NULL or ""
+ * for nobody), its rule field rule when not NULL and the schema has one
+ * (books/move.c).  Returns 0 or an error. */
+int add_notice(struct kt_change *c, const char *on, const char *text, const char *to,
+               const char *rule, struct kt_error *err);
 /* Reads field of the employee with login (key of the employee type) into
  * *value (caller frees; "" when there is no such employee or field)
  * (books/edits.c).  Returns 0 or an error. */

@@ -118,8 +118,36 @@ static void rule_action(const struct kt_books *b, const char *rule, const struct
 			*a = &(*f)->actions[i];
 }
 
+/* Checks that the record r (type s, full id) that task is on is in one of
+ * the states a's until= names, when it names any.  Returns 0, KT_EINVAL
+ * beginning with the task's id and naming the record, its state and the
+ * rule's file:line, or KT_ENOMEM. */
+static int task_until(const struct kt_flow *f, const struct kt_flow_action *a,
+                      const struct kt_schema *s, const struct kt_record *r,
+                      const struct kt_record *task, struct kt_error *err)
+{
+	const char *state = kt_record_get(r, f->field);
+	struct kt_buf states = { 0 };
+	int rc = 0;
+
+	if (!a->nuntil || strv_has(a->until, a->nuntil, state ? state : ""))
+		return 0;
+	for (size_t i = 0; i < a->nuntil && !rc; i++)
+		rc = kt_buf_addf(&states, "%s%s", i ? _(" or ") : "", a->until[i]);
+	if (rc)
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	else
+		rc = kt_error_set(err, KT_EINVAL,
+		                  "%s: %s %s is %s, and %s:%ld (until=) holds the task open until it is %s",
+		                  kt_record_get(task, "id"), s->name, kt_record_get(r, "id"),
+		                  state && *state ? state : "(empty)", f->file, a->line, states.data);
+	kt_buf_free(&states);
+	return rc;
+}
+
 /* Checks that task may be closed: that the record its on names has the
- * fields that the task action its rule names requires.  A rule the
+ * fields that the task action its rule names requires, and is in a state
+ * its until= names (task_until()).  A rule the
  * workflow no longer has, or a record that is gone, holds nothing back.
  * Returns 0, KT_EINVAL beginning with the task's id and naming the
  * record, the empty fields, the rule's file:line and the command that
@@ -136,7 +164,7 @@ static int task_may_close(struct kt_books *b, const struct kt_record *task, stru
 	int rc;
 
 	rule_action(b, rule ? rule : "", &f, &a);
-	if (!a || !a->nrequires || !on || !*on)
+	if (!a || (!a->nrequires && !a->nuntil) || !on || !*on)
 		return 0;
 	rc = kt_resolve_id(b, f->type, on, &id, &s, err);
 	if (!rc)
@@ -156,6 +184,8 @@ static int task_may_close(struct kt_books *b, const struct kt_record *task, stru
 		                  "%s: %s %s has no %s, which %s:%ld requires before the task is done; "
 		                  "fill it: kontora %s edit %s%s", kt_record_get(task, "id"), s->name, id,
 		                  missing.data, f->file, a->line, s->name, id, fill.data);
+	if (!rc)
+		rc = task_until(f, a, s, r, task, err);
 	kt_buf_free(&missing);
 	kt_buf_free(&fill);
 	kt_record_free(r);

@@ -159,8 +159,9 @@ static int find_transition(struct kt_books *b, const struct kt_flow *f, const ch
 	return rc;
 }
 
-/* Writes into out (11 bytes) the local date days after the day of now. */
-static void date_after(time_t now, int days, char out[11])
+/* Writes into out (11 bytes) the local date days after the day of now.
+ * See books.h. */
+void date_after(time_t now, int days, char out[11])
 {
 	struct tm tm;
 
@@ -193,6 +194,23 @@ static int add_record(struct kt_change *c, const char *name, const char **names,
 	return kt_change_add(c, t, nv, vv, k, &id, err);
 }
 
+/* Adds a notice on the record on to c.  See books.h. */
+int add_notice(struct kt_change *c, const char *on, const char *text, const char *to,
+               const char *rule, struct kt_error *err)
+{
+	struct kt_books *b = change_books(c);
+	const struct kt_identity *who;
+	char at[21];
+	int rc = kt_books_whoami(b, &who, err);
+
+	if (rc)
+		return rc;
+	kt_datetime_format(kt_books_now(b), at);
+	const char *names[] = { "on", "kind", "text", "at", "author", "to", "rule" };
+	const char *values[] = { on, "notice", text, at, who->login, to && *to ? to : NULL, rule };
+	return add_record(c, "activity", names, values, 7, err);
+}
+
 /* Runs the task and notify actions of entering state to on the record r
  * (type s) as part of change c: owner is the owner the move sets, or
  * NULL to take the record's.  Returns 0 or an error. */
@@ -204,13 +222,12 @@ static int run_actions(struct kt_change *c, const struct kt_schema *s, const str
 	const struct kt_identity *who = NULL;
 	const char *id = kt_record_get(r, "id");
 	char *boss = NULL, *rule = NULL;
-	char day[11], at[21];
+	char day[11];
 	int rc = 0;
 
 	if (!owner && s->owner)
 		owner = kt_record_get(r, s->owner);
 	owner = owner ? owner : "";
-	kt_datetime_format(kt_books_now(b), at);
 	for (size_t i = 0; !rc && i < f->nactions; i++) {
 		const struct kt_flow_action *a = &f->actions[i];
 		if (a->kind == KT_ACTION_SET || strcmp(a->state, to))
@@ -236,9 +253,7 @@ static int run_actions(struct kt_change *c, const struct kt_schema *s, const str
 			/* A notice on the record for the owner's supervisor. */
 			if (!boss && (rc = employee_get(b, owner, "supervisor", &boss, err)))
 				break;
-			const char *names[] = { "on", "kind", "text", "at", "author", "to" };
-			const char *values[] = { id, "notice", a->value, at, who->login, *boss ? boss : NULL };
-			rc = add_record(c, "activity", names, values, 6, err);
+			rc = add_notice(c, id, a->value, boss, NULL, err);
 		}
 	}
 	free(boss);

@@ -410,48 +410,136 @@ static int need_type(struct parser *p, const char *what, const char *name,
 	const struct kt_schema *t = NULL;
 
 	if (!p->s->owner)
-		return bad(p, "on: %s: %s has no owner (\"owner FIELD\" in %s)", what, p->s->name,
+		return bad(p, "%s: %s has no owner (\"owner FIELD\" in %s)", what, p->s->name,
 		           p->s->file);
 	for (size_t i = 0; i < p->ntypes && !t; i++)
 		if (!strcmp(p->types[i]->name, name))
 			t = p->types[i];
 	if (!t)
-		return bad(p, "on: %s: no type %s (schemas/%s.schema)", what, name, name);
+		return bad(p, "%s: no type %s (schemas/%s.schema)", what, name, name);
 	for (; *fields; fields++)
 		if (!kt_schema_field(t, *fields))
-			return bad(p, "on: %s: no field \"%s\" in %s", what, *fields, t->file);
+			return bad(p, "%s: no field \"%s\" in %s", what, *fields, t->file);
 	return 0;
 }
 
-/* "on STATE task DAYS TEXT [requires=F,...]", at most one per state.
- * Returns 0 or an error. */
+/* Reads w as a number of days from min to 3650 into *days.  Returns 0 or
+ * an error naming what. */
+static int parse_days(struct parser *p, const char *what, const char *w, long min, int *days)
+{
+	char *end = NULL;
+	long v = 0;
+
+	if (isdigit((unsigned char)*w))
+		v = strtol(w, &end, 10);
+	if (!end || *end || v < min || v > 3650)
+		return bad(p, "%s: \"%s\" is not a number of days (%ld to 3650)", what, w, min);
+	*days = (int)v;
+	return 0;
+}
+
+/* Splits "a,b" of until= into states of the flow.  Returns 0 or an error. */
+static int parse_states_list(struct parser *p, const char *what, const char *list,
+                             char ***v, size_t *n)
+{
+	int rc = parse_list(p, what, "until", list, ANY, v, n);
+
+	for (size_t i = 0; !rc && i < *n; i++)
+		rc = need_state(p, what, (*v)[i]);
+	return rc;
+}
+
+/* "on STATE task DAYS TEXT [requires=F,...] [until=S,...]", at most one
+ * per state.  Returns 0 or an error. */
 static int parse_on_task(struct parser *p, char **w, int n)
 {
 	static const char *const fields[] = { "text", "on", "due", "rule", NULL };
-	char *end = NULL;
-	long days = 0;
-	int rc;
+	struct kt_flow_action *a;
+	int days, rc;
 
-	if (n < 4 || n > 5 || (n == 5 && strncmp(w[4], "requires=", 9)))
-		return bad(p, "on takes STATE task DAYS \"TEXT\" [requires=FIELD,...]");
-	if ((rc = need_type(p, "task", "task", fields)))
+	if (n < 4 || n > 6)
+		return bad(p, "on takes STATE task DAYS \"TEXT\" [requires=FIELD,...] [until=STATE,...]");
+	if ((rc = need_type(p, "on: task", "task", fields)))
 		return rc;
 	for (size_t i = 0; i < p->f->nactions; i++)
 		if (p->f->actions[i].kind == KT_ACTION_TASK && !strcmp(p->f->actions[i].state, w[0]))
 			return bad(p, "on: %s has a task already (line %ld): one task per state",
 			           w[0], p->f->actions[i].line);
-	if (isdigit((unsigned char)*w[2]))
-		days = strtol(w[2], &end, 10);
-	if (!end || *end || days > 3650)
-		return bad(p, "on: task: \"%s\" is not a number of days (0 to 3650)", w[2]);
+	if ((rc = parse_days(p, "on: task", w[2], 0, &days)))
+		return rc;
 	if (!*w[3])
 		return bad(p, "on: task: the text is empty");
-	struct kt_flow_action *a = new_action(p, KT_ACTION_TASK, w[0]);
-	if (!a || !(a->value = strdup(w[3])))
+	if (!(a = new_action(p, KT_ACTION_TASK, w[0])) || !(a->value = strdup(w[3])))
 		return oom(p);
-	a->days = (int)days;
-	return n == 5 ? parse_list(p, "on", "requires", w[4] + 9, FIELDS, &a->requires,
-	                           &a->nrequires) : 0;
+	a->days = days;
+	for (int i = 4; !rc && i < n; i++) {
+		if (!strncmp(w[i], "requires=", 9) && !a->nrequires)
+			rc = parse_list(p, "on", "requires", w[i] + 9, FIELDS, &a->requires, &a->nrequires);
+		else if (!strncmp(w[i], "until=", 6) && !a->nuntil)
+			rc = parse_states_list(p, "on: task", w[i] + 6, &a->until, &a->nuntil);
+		else
+			rc = bad(p, "on: task: \"%s\" is not requires=FIELD,... or until=STATE,... "
+			         "(each once)", w[i]);
+	}
+	return rc;
+}
+
+/* "every DAYS STATE... notify owner|supervisor TEXT [since=FIELD]": a
+ * timed notice, the states' first naming it (at most one timer per
+ * state).  Returns 0 or an error. */
+static int parse_every(struct parser *p, char **w, int n)
+{
+	static const char *const fields[] = { "on", "kind", "text", "to", "at", "rule", NULL };
+	struct kt_flow *f = p->f;
+	struct kt_flow_timer *t;
+	int verb = 1, days, rc;
+
+	while (verb < n && strcmp(w[verb], "notify"))
+		verb++;
+	if (n < 4 || verb == 1 || verb + 2 >= n || verb + 4 < n)
+		return bad(p, "every takes DAYS STATE... notify owner|supervisor \"TEXT\" [since=FIELD]");
+	if (strcmp(w[verb + 1], "owner") && strcmp(w[verb + 1], "supervisor"))
+		return bad(p, "every: notify: \"%s\" is not whom to notify (owner or supervisor)",
+		           w[verb + 1]);
+	if (!*w[verb + 2])
+		return bad(p, "every: notify: the text is empty");
+	if (verb + 3 < n && strncmp(w[verb + 3], "since=", 6))
+		return bad(p, "every: unknown option \"%s\" (since=FIELD)", w[verb + 3]);
+	if ((rc = parse_days(p, "every", w[0], 1, &days)) ||
+	    (rc = need_type(p, "every", "activity", fields)))
+		return rc;
+	for (int i = 1; i < verb; i++) {
+		if ((rc = need_state(p, "every", w[i])))
+			return rc;
+		for (size_t k = 0; k < f->ntimers; k++)
+			if (strv_has(f->timers[k].states, f->timers[k].nstates, w[i]))
+				return bad(p, "every: %s has a timer already (line %ld): one per state",
+				           w[i], f->timers[k].line);
+	}
+	const char *since = verb + 3 < n ? w[verb + 3] + 6 : "created";
+	if (strcmp(since, "created")) {
+		if ((rc = need_field(p, "since", since)))
+			return rc;
+		enum kt_ftype ft = kt_schema_field(p->s, since)->type;
+		if (ft != KT_DATE && ft != KT_DATETIME)
+			return bad(p, "every: since: %s is a %s field, not date or datetime", since,
+			           kt_ftype_name(ft));
+	}
+	if (!(t = realloc(f->timers, (f->ntimers + 1) * sizeof *t)))
+		return oom(p);
+	f->timers = t;
+	t = &t[f->ntimers++];
+	memset(t, 0, sizeof *t);
+	t->line = p->line;
+	t->days = days;
+	for (int i = 1; i < verb; i++)
+		if (strv_push(&t->states, &t->nstates, w[i]))
+			return oom(p);
+	if (!(t->to = strdup(w[verb + 1])) || !(t->text = strdup(w[verb + 2])) ||
+	    !(t->since = strdup(since)) ||
+	    asprintf(&t->rule, "%s every %s", p->file, w[1]) < 0)
+		return oom(p);
+	return 0;
 }
 
 /* "on STATE notify supervisor TEXT".  Returns 0 or an error. */
@@ -464,7 +552,7 @@ static int parse_on_notify(struct parser *p, char **w, int n)
 		return bad(p, "on takes STATE notify supervisor \"TEXT\"");
 	if (strcmp(w[2], "supervisor"))
 		return bad(p, "on: notify: \"%s\" is not whom to notify (supervisor)", w[2]);
-	if ((rc = need_type(p, "notify", "activity", fields)))
+	if ((rc = need_type(p, "on: notify", "activity", fields)))
 		return rc;
 	if (!*w[3])
 		return bad(p, "on: notify: the text is empty");
@@ -553,7 +641,7 @@ static int parse_line(struct parser *p, char **w, int n)
 	}
 	if (strcmp(d, "field") && strcmp(d, "states") && strcmp(d, "archive") &&
 	    strcmp(d, "transition") && strcmp(d, "on") && strcmp(d, "edit") && strcmp(d, "freeze") &&
-	    strcmp(d, "label"))
+	    strcmp(d, "label") && strcmp(d, "every"))
 		return bad(p, "unknown directive \"%s\"", d);
 	if (!p->f->type)
 		return bad(p, "\"flow TYPE\" must come first");
@@ -571,6 +659,8 @@ static int parse_line(struct parser *p, char **w, int n)
 		return parse_freeze(p, w, n);
 	if (!strcmp(d, "label"))
 		return parse_label(p, w, n);
+	if (!strcmp(d, "every"))
+		return parse_every(p, w, n);
 	return parse_on(p, w, n);
 }
 
@@ -643,7 +733,17 @@ void kt_flow_free(struct kt_flow *f)
 		free(f->actions[i].value);
 		free(f->actions[i].to);
 		strv_free(f->actions[i].requires, f->actions[i].nrequires);
+		strv_free(f->actions[i].until, f->actions[i].nuntil);
 	}
+	for (size_t i = 0; i < f->ntimers; i++) {
+		struct kt_flow_timer *t = &f->timers[i];
+		strv_free(t->states, t->nstates);
+		free(t->to);
+		free(t->text);
+		free(t->since);
+		free(t->rule);
+	}
+	free(f->timers);
 	for (size_t i = 0; i < f->nedits; i++) {
 		strv_free(f->edits[i].roles, f->edits[i].nroles);
 		strv_free(f->edits[i].states, f->edits[i].nstates);

@@ -61,7 +61,7 @@ int cmd_tick(int argc, char **argv, struct kt_ctx *ctx)
 		die_err(&err);
 	if ((n = kt_tick(ch, fired_line, &f, &err)) < 0) {
 		kt_change_free(ch);
-		die("tick: %s", err.msg);
+		die_err(&err);
 	}
 	if (f.lines.data)
 		fputs(f.lines.data, stdout);

@@ -361,6 +361,26 @@ if command -v xmllint >/dev/null; then
 fi
 echo "wrote $out/to-1c.xml"
 
+say "Timed robots: kontora tick reminds of unpaid invoices (examples/crontab runs it hourly)"
+# workflows/invoice.flow: every 5 days while issued or partly paid,
+# counting from the invoice's date, a notice for its manager; the task
+# «Получить окончательный расчет» stays open until the invoice is paid.
+run cat "$top/examples/crontab"
+run grep -n 'until=\|^every' workflows/invoice.flow
+run kontora tick
+KONTORA_NOW=$(date -u -d '+5 days' +%Y-%m-%dT09:00:00Z)
+export KONTORA_NOW
+echo "(the clock moved 5 days: KONTORA_NOW=$KONTORA_NOW)"
+run kontora tick --dry-run | head -3
+run kontora tick | tee "$out/tick.txt"
+run kontora tick
+echo "(a second tick fires nothing and commits nothing)"
+run git log -1 --format=%B | head -4
+task=$(kontora task list --where on="$invoice2" -f csv | sed -n 2p | cut -d, -f1)
+run kontora task done "$task" || echo "(refused: the invoice is not paid yet)"
+unset KONTORA_NOW
+echo "wrote $out/tick.txt"
+
 say "Git: one commit per change, a clean worktree"
 run git log --oneline | head -12
 run git status --short

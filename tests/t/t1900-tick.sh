@@ -172,6 +172,18 @@ test_expect_success 'every ... notify supervisor: the notice is for the owner'"'
 	grep -F "proposal $P: notice for boss: Черновик КП лежит (workflows/proposal.flow:" out
 '
 
+test_expect_success 'an accountant issues an invoice: the task is the manager'"'"'s (tasks are theirs via on)' '
+	kontora employee add --login olga --name "Ольга Счетова" --role accountant >/dev/null &&
+	C=$(kontora client list -f csv | sed -n "2s/,.*//p") &&
+	G=$(kontora product list -f csv | sed -n "2s/,.*//p") &&
+	I3=$(KONTORA_USER=anna kontora invoice new --client $C --line $G:1) &&
+	KONTORA_USER=olga kontora invoice issue $I3 >/dev/null &&
+	kontora task list --where on=$I3 -f csv >out &&
+	test "$(test_csv_get $(sed -n "2s/,.*//p" out) assignee <out)" = anna &&
+	KONTORA_USER=olga kontora task list --where on=$I3 -f csv >out &&
+	test_line_count = 2 out
+'
+
 # bad_rule LINE MESSAGE: with LINE as workflows/invoice.flow's last line,
 # tick fails with MESSAGE naming the file and line, committing nothing.
 bad_rule () {

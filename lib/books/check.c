@@ -483,7 +483,7 @@ static int check_flow_states(struct check *c, const struct kt_flow *f)
 	return rc;
 }
 
-/* Checks that the notices of f's notify actions have their kind: the
+/* Checks that the notices of f's notify actions and timers have their kind: the
  * entry "notice" of the dictionary of activity's kind field.  Returns 0,
  * KT_ENOMEM or KT_EDB. */
 static int check_flow_notices(struct check *c, const struct kt_flow *f)
@@ -500,6 +500,14 @@ static int check_flow_notices(struct check *c, const struct kt_flow *f)
 				rc = problem(c, f->file, f->actions[i].line, NULL,
 				             "on: notify: \"notice\" is not in dicts/%s.csv", fd->arg);
 		}
+	/* The timers of "every" lines add notices too. */
+	for (size_t i = 0; !rc && fd && fd->type == KT_DICT && i < f->ntimers; i++) {
+		if ((found = has_key(c, 'd', fd->arg, "", "notice")) < 0)
+			return found;
+		if (!found)
+			rc = problem(c, f->file, f->timers[i].line, NULL,
+			             "every: notify: \"notice\" is not in dicts/%s.csv", fd->arg);
+	}
 	return rc;
 }
 

@@ -217,6 +217,18 @@ test_expect_success 'a bad rule is an error naming the file and the line' '
 		"on: task: \"gone\" is not one of the states (line 7)"
 '
 
+test_expect_success 'check: the books with their timers are clean, and a timer needs the notice kind' '
+	kontora check &&
+	grep -v "^notice," dicts/activity_kind.csv >new.csv &&
+	cp new.csv dicts/activity_kind.csv &&
+	test_expect_code 1 kontora check >out 2>err &&
+	echo "workflows/invoice.flow:31: every: notify: \"notice\" is not in dicts/activity_kind.csv" >expect &&
+	grep ^workflows/invoice.flow out >actual &&
+	test_cmp expect actual &&
+	git checkout -- dicts/activity_kind.csv &&
+	kontora check
+'
+
 test_expect_success 'tick takes no arguments: a usage error' '
 	test_expect_code 2 kontora tick now 2>err &&
 	grep "^usage: kontora tick" err

@@ -109,6 +109,11 @@ int access_whole(struct kt_books *b, const char *what, struct kt_error *err);
 int change_set(struct kt_change *c, const struct kt_schema *s,
                const char *id, char *const *names,
                char *const *values, size_t n, int rules, struct kt_error *err);
+/* Marks what c adds from now (on 1) or no longer (on 0) as what a move's
+ * actions add: the tasks and notices of "on STATE task|notify", which are
+ * the move's own, as its "on STATE set" fields are, and so not checked
+ * against the caller's access rules (books/change.c). */
+void change_actions(struct kt_change *c, int on);
 /* Writes into out (11 bytes) the local date days after the local day of
  * now, counted in days of the calendar, so that summer time moves no date
  * (books/move.c). */

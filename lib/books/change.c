@@ -29,7 +29,14 @@ struct kt_change {
 	 * dropped and edited again. */
 	struct strmap edited;
 	struct kt_error warning;     /* what the commit left undone, or code 0 */
+	int actions;                 /* adding what a move's actions add (change_actions()) */
 };
+
+/* Marks what c adds next as a move's actions'.  See books.h. */
+void change_actions(struct kt_change *c, int on)
+{
+	c->actions = on;
+}
 
 /* Starts a change.  See kontora.h. */
 int kt_change_begin(struct kt_books *b, const char *command,
@@ -326,7 +333,9 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 	 * added: the index, which access reads, does not hold it yet. */
 	const char *whole = s->part_of ? op_get(o, s->part_of) : NULL;
 	const struct kt_schema *ws = whole && *whole ? kt_books_type_by_prefix(b, whole[0]) : NULL;
-	if (!rc && !(ws && change_adds(c, ws, whole)))
+	/* The tasks and notices of a move's actions are the move's, which
+	 * was checked: an accountant's issue gives the manager a task. */
+	if (!rc && !c->actions && !(ws && change_adds(c, ws, whole)))
 		rc = access_values(b, s, newid, NULL, o->names, o->values, o->n, err);
 	if (!rc && whole)
 		rc = part_frozen_check(b, s, NULL, whole, err);

@@ -340,9 +340,13 @@ int kt_change_move(struct kt_change *c, const struct kt_schema *s, const char *i
 		kt_buf_free(&all);
 		goto done;
 	}
-	if ((rc = change_set(c, s, id, (char *const *)sets.names, (char *const *)sets.values,
-	                     sets.n, 0, err)) ||
-	    (rc = run_actions(c, s, f, r, t->to, sets_get(&sets, s->owner ? s->owner : ""), err))) {
+	if (!(rc = change_set(c, s, id, (char *const *)sets.names, (char *const *)sets.values,
+	                      sets.n, 0, err))) {
+		change_actions(c, 1);
+		rc = run_actions(c, s, f, r, t->to, sets_get(&sets, s->owner ? s->owner : ""), err);
+		change_actions(c, 0);
+	}
+	if (rc) {
 		char msg[sizeof err->msg];
 		snprintf(msg, sizeof msg, "%s", err->msg);
 		kt_error_set(err, rc, "%s: %s", what, msg);

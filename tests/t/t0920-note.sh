@@ -22,7 +22,7 @@ activity () {
 	python3 -c '
 import csv, sys
 rows = list(csv.reader(open("act.csv", newline="")))
-assert rows[0] == ["id", "on", "kind", "text", "at", "author", "to", "created"], rows[0]
+assert rows[0] == ["id", "on", "kind", "text", "at", "author", "to", "rule", "created"], rows[0]
 assert len(rows) == 2, rows
 print("|".join(rows[1][1:6]))'
 }

@@ -26,12 +26,13 @@ static const char lead_schema[] =
 	"field manager     ref:employee\n"
 	"owner manager\n";
 
-/* The types task and notify actions write, and the roles. */
+/* The types task and notify actions and every timers write, and the
+ * roles. */
 static const char *const other_schemas[] = {
 	"type task\nprefix T\nowner assignee\nfield text text\nfield on text\n"
 	"field assignee ref:employee\nfield due date\nfield rule text\n",
 	"type activity\nprefix A\nfield on text\nfield kind dict:activity_kind\n"
-	"field text text\nfield to ref:employee\n",
+	"field text text\nfield to ref:employee\nfield at datetime\nfield rule text\n",
 	"type employee\nprefix E\nkey login\nfield login text\n"
 	"field role enum:admin|director|manager|lab\nfield supervisor ref:employee\n",
 };
@@ -213,9 +214,21 @@ static const struct {
 	{ "flow lead\nfield stage\nstates a b\non c task 1 x\n",
 	  FILE_NAME ":4: on: \"c\" is not one of the states (line 3)" },
 	{ "flow lead\nfield stage\nstates a b\non a task 1\n",
-	  FILE_NAME ":4: on takes STATE task DAYS \"TEXT\" [requires=FIELD,...]" },
+	  FILE_NAME ":4: on takes STATE task DAYS \"TEXT\" [requires=FIELD,...] [until=STATE,...]" },
 	{ "flow lead\nfield stage\nstates a b\non a task 1 x y\n",
-	  FILE_NAME ":4: on takes STATE task DAYS \"TEXT\" [requires=FIELD,...]" },
+	  FILE_NAME ":4: on: task: \"y\" is not requires=FIELD,... or until=STATE,... (each once)" },
+	{ "flow lead\nfield stage\nstates a b\non a task 1 x until=a until=b\n",
+	  FILE_NAME ":4: on: task: \"until=b\" is not requires=FIELD,... or until=STATE,... (each once)" },
+	{ "flow lead\nfield stage\nstates a b\non a task 1 x until=c\n",
+	  FILE_NAME ":4: on: task: \"c\" is not one of the states (line 3)" },
+	{ "flow lead\nfield stage\nstates a b\nevery 0 a notify owner x\n",
+	  FILE_NAME ":4: every: \"0\" is not a number of days (1 to 3650)" },
+	{ "flow lead\nfield stage\nstates a b\nevery 3 a notify owner x since=amount\n",
+	  FILE_NAME ":4: every: since: amount is a money field, not date or datetime" },
+	{ "flow lead\nfield stage\nstates a b\nevery 3 a notify owner x\nevery 2 b a notify owner y\n",
+	  FILE_NAME ":5: every: a has a timer already (line 4): one per state" },
+	{ "flow lead\nfield stage\nstates a b\nevery 3 notify owner x\n",
+	  FILE_NAME ":4: every takes DAYS STATE... notify owner|supervisor \"TEXT\" [since=FIELD]" },
 	{ "flow lead\nfield stage\nstates a b\non a task -1 x\n",
 	  FILE_NAME ":4: on: task: \"-1\" is not a number of days (0 to 3650)" },
 	{ "flow lead\nfield stage\nstates a b\non a task 2d x\n",

@@ -39,6 +39,10 @@ int db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct kt_error 
  * of a batch.  Returns 0 or KT_EDB. */
 int index_stmt(struct index *ix, const char *sql, sqlite3_stmt **st, struct kt_error *err);
 
+/* Appends to sql " AND (field IS NULL OR field NOT IN (states...))".
+ * Returns 0 or KT_ENOMEM. */
+int not_in_sql(struct kt_buf *sql, const char *field, char *const *states, size_t n);
+
 /* Sets the meta value of key.  Returns 0 or an error. */
 int meta_set(sqlite3 *db, const char *key, const char *value, struct kt_error *err);
 

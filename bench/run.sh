@@ -268,6 +268,23 @@ while [ $i -lt "$RUNS_FAST" ]; do
 	i=$((i + 1))
 done
 
+# ------------------------------------------------ g) lead add, distributed
+
+# A lead without a client and without a manager: the distribution counts
+# the leads of every manager (issue 16), by round robin (the default) and
+# by least loaded.  The warm run fills the index's count tables.
+say "g) lead add without a client, round robin and least loaded x$RUNS_FAST"
+for rule in round-robin least-loaded; do
+	KC warm config assign.rule "$rule"
+	KC warm lead add --name "Пётр Бенчев" --phone "+79990001122" "Заявка бенча"
+	i=0
+	while [ $i -lt "$RUNS_FAST" ]; do
+		KC "add-$rule" lead add --name "Пётр Бенчев $i" --phone "+7999000$((1000 + i))" "Заявка бенча $i"
+		i=$((i + 1))
+	done
+done
+KC warm config assign.rule round-robin
+
 # ------------------------------------------------ f) invoice pdf
 
 # A 200-line invoice (20 products, each on 10 lines with its own quantity
@@ -352,6 +369,8 @@ row "   lead show, refresh included" "$t_refresh_show" "" "" "" "$(maxrss refres
 row "   lead show, index up to date" "$t_show" "" "" "" "$(maxrss show)" "$(f show)"
 row "c) lead list --where manager= -l 100" "$t_list" 0.100 "target" "<=1" "$(maxrss list)" "$(f list)"
 row "d) lead show 5-char prefix" "$t_prefix" 0.050 "target" "<=1" "$(maxrss prefix)" "$(f prefix)"
+row "g) lead add, no client, round robin" "$(median add-round-robin)" 0.050 "target" "<=1" "$(maxrss add-round-robin)" "$(f add-round-robin)"
+row "g) lead add, no client, least loaded" "$(median add-least-loaded)" 0.050 "target" "<=1" "$(maxrss add-least-loaded)" "$(f add-least-loaded)"
 row "f) invoice pdf, 200 lines" "$t_invoice" "" "" "" "$(maxrss invoice)" "$(f invoice)"
 echo
 if [ $FAILED != 0 ]; then

@@ -95,7 +95,10 @@ static int ensure_table(struct index *ix, const struct kt_schema *s, const char 
 	sqlite3_reset(st);
 	if (there)
 		return 0;
-	if ((rc = db_exec(ix->db, "BEGIN IMMEDIATE", err)))
+	/* Inside a batch's read transaction (index_read_begin()), a
+	 * savepoint that writes takes the write lock. */
+	int batch = !sqlite3_get_autocommit(ix->db);
+	if ((rc = db_exec(ix->db, batch ? "SAVEPOINT count" : "BEGIN IMMEDIATE", err)))
 		return rc;
 	/* Another process may have made it while we waited. */
 	if ((rc = index_stmt(ix, has, &st, err)))
@@ -109,10 +112,10 @@ static int ensure_table(struct index *ix, const struct kt_schema *s, const char 
 	kt_buf_free(&sql);
 done:
 	if (rc) {
-		db_exec(ix->db, "ROLLBACK", NULL);
+		db_exec(ix->db, batch ? "ROLLBACK TO count; RELEASE count" : "ROLLBACK", NULL);
 		return rc;
 	}
-	return db_exec(ix->db, "COMMIT", err);
+	return db_exec(ix->db, batch ? "RELEASE count" : "COMMIT", err);
 }
 
 /* Returns 1 if since (NULL: any time) is the start of a month

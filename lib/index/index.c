@@ -734,6 +734,21 @@ int index_open(struct index *ix, struct kt_error *err)
 	return rc == 1 ? build(ix, err) : rc;
 }
 
+/* Holds a read transaction.  See index.h. */
+int index_read_begin(struct index *ix, struct kt_error *err)
+{
+	int rc = index_open(ix, err);
+
+	return rc ? rc : db_exec(ix->db, "BEGIN", err);
+}
+
+/* Ends the read transaction.  See index.h. */
+void index_read_end(struct index *ix)
+{
+	if (ix->db && !sqlite3_get_autocommit(ix->db))
+		db_exec(ix->db, "COMMIT", NULL);
+}
+
 /* Rebuilds the index.  See index.h. */
 int index_rebuild(struct index *ix, struct kt_error *err)
 {

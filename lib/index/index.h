@@ -30,6 +30,14 @@ void index_progress(struct index *ix,
 /* Opens the index, creating or rebuilding it when missing or built from
  * other schemas, and brings it to HEAD.  Returns 0 or an error. */
 int index_open(struct index *ix, struct kt_error *err);
+/* Opens the index and holds one read transaction on it until
+ * index_read_end(), for a batch that asks it thousands of questions:
+ * without it every query takes and drops SQLite's lock (a fifth of an
+ * import).  Nothing may refresh the index meanwhile: end it before the
+ * change is committed.  Returns 0 or an error. */
+int index_read_begin(struct index *ix, struct kt_error *err);
+/* Ends the transaction of index_read_begin(), if one is open. */
+void index_read_end(struct index *ix);
 /* Builds the index anew from HEAD.  Returns 0 or an error. */
 int index_rebuild(struct index *ix, struct kt_error *err);
 

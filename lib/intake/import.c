@@ -415,6 +415,8 @@ int kt_import_commit(struct kt_import *im, int dry_run, kt_import_fn fn, void *a
 	char subject[300];
 	int rc = im->npending ? kt_lead_state_new(im->b, &st, err) : 0;
 
+	if (!rc && im->npending)
+		rc = index_read_begin(im->b->index, err);
 	for (size_t i = 0; !rc && i < im->npending; i++) {
 		struct kt_import_result res = { 0 };
 		rc = add_lead(im, st, &im->pending[i], &res, err);
@@ -431,6 +433,7 @@ int kt_import_commit(struct kt_import *im, int dry_run, kt_import_fn fn, void *a
 		if (!rc && fn)
 			fn(arg, &res);
 	}
+	index_read_end(im->b->index);
 	kt_lead_state_free(st);
 	/* The comments later rows of a person add to its lead in the books;
 	 * the edit keeps the lead's processed mark as it is. */

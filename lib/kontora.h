@@ -596,7 +596,7 @@ enum kt_weblead_field {
  * common exports. */
 struct kt_source_map {
 	char *source;                      /* "tilda" */
-	char *names[KT_WEBLEAD_NFIELDS];   /* '|'-separated input names */
+	char *names[KT_WEBLEAD_NFIELDS];   /* '|'-separated input names, folded */
 	char *lead_source;                 /* the lead_source dict id ("web") */
 };
 

@@ -43,6 +43,50 @@ const char *kt_weblead_key(enum kt_weblead_field f)
 	return inputs[f].key;
 }
 
+/* Returns the place (1 for the first) of the input name, folded, among
+ * the '|'-separated names of a mapping (folded when loaded), or 0 when it
+ * is not one of them.  Runs for every column of every row: nothing is
+ * allocated. */
+static int name_rank(const char *names, const char *folded_name)
+{
+	size_t n = strlen(folded_name);
+	int rank = 1;
+
+	for (const char *p = names; p; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL, rank++)
+		if (strcspn(p, "|") == n && !strncmp(p, folded_name, n))
+			return rank;
+	return 0;
+}
+
+/* Replaces the '|'-separated names of *names by the same names folded
+ * (kt_fold: case and ё ignored) without spaces around, once per mapping
+ * rather than for every row.  Returns 0 or KT_ENOMEM. */
+static int fold_names(char **names)
+{
+	struct kt_buf out = { 0 };
+	int rc = 0, first = 1;
+
+	for (const char *p = *names; !rc && p; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL) {
+		size_t len = strcspn(p, "|");
+		while (len && p[len - 1] == ' ')
+			len--;
+		while (len && *p == ' ')
+			p++, len--;
+		char *one = strndup(p, len), *folded = one ? kt_fold(one) : NULL;
+		rc = !folded || (!first && kt_buf_addc(&out, '|')) || kt_buf_adds(&out, folded) ? KT_ENOMEM : 0;
+		first = 0;
+		free(one);
+		free(folded);
+	}
+	if (rc || kt_buf_adds(&out, "")) {
+		kt_buf_free(&out);
+		return KT_ENOMEM;
+	}
+	free(*names);
+	*names = kt_buf_detach(&out);
+	return 0;
+}
+
 /* Frees the strings of a mapping. */
 void kt_source_map_free(struct kt_source_map *m)
 {
@@ -73,6 +117,8 @@ int kt_source_map_load(struct kt_books *b, const char *source, struct kt_source_
 			for (char *p = m->names[i]; *p; p++)
 				if (*p == ',')
 					*p = '|';
+		if (!rc)
+			rc = fold_names(&m->names[i]);
 	}
 	if (!rc) {
 		snprintf(key, sizeof key, "source.%s.lead-source", source);
@@ -83,29 +129,6 @@ int kt_source_map_load(struct kt_books *b, const char *source, struct kt_source_
 	if (rc) {
 		kt_source_map_free(m);
 		return rc == KT_ENOMEM ? kt_error_set(err, rc, "out of memory") : rc;
-	}
-	return 0;
-}
-
-/* Returns the place (1 for the first) of the input name among the
- * '|'-separated names, compared ignoring case, ё and spaces around, or 0
- * when it is not one of them. */
-static int name_rank(const char *names, const char *folded_name)
-{
-	int rank = 1;
-
-	for (const char *p = names; p; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL, rank++) {
-		size_t len = strcspn(p, "|");
-		while (len && p[len - 1] == ' ')
-			len--;
-		while (len && *p == ' ')
-			p++, len--;
-		char *one = strndup(p, len), *folded = one ? kt_fold(one) : NULL;
-		int same = folded && !strcmp(folded, folded_name);
-		free(one);
-		free(folded);
-		if (same)
-			return rank;
 	}
 	return 0;
 }

@@ -117,7 +117,7 @@ lint:
 install: kontora
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 kontora $(DESTDIR)$(BINDIR)/kontora
-	cp -R schemas dicts workflows filters templates $(DESTDIR)$(DATADIR)/
+	cp -R schemas dicts workflows filters templates reports $(DESTDIR)$(DATADIR)/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)

@@ -339,6 +339,7 @@ int cmd_mail(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_record(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_reindex(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_search(int argc, char **argv, struct kt_ctx *ctx);
+int cmd_report(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_sql(int argc, char **argv, struct kt_ctx *ctx);
 int cmd_webhook(int argc, char **argv, struct kt_ctx *ctx);
 

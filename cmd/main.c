@@ -47,6 +47,7 @@ static const struct command {
 	{ "payment", cmd_payment, NEED_BOOKS, "bank payments and what they pay towards invoices" },
 	{ "proposal", cmd_proposal, NEED_BOOKS, "commercial proposals: drafts, sending, the answer, PDF, XLSX, mail" },
 	{ "reindex", cmd_reindex, NEED_BOOKS, "rebuild the index" },
+	{ "report", cmd_report, NEED_BOOKS, "reports: funnel, debts, dashboard... as tables, XLSX, PDF" },
 	{ "search", cmd_search, NEED_BOOKS, "find records by their words" },
 	{ "sql", cmd_sql, NEED_BOOKS, "run a read-only SQL query on the index" },
 	{ "tick", cmd_tick, NEED_BOOKS, "fire the workflows' timed robots that are due (cron)" },
@@ -79,6 +80,7 @@ static const char main_usage[] = N_(
 	"  check         validate the whole books\n"
 	"  search TEXT   find records by their words\n"
 	"  reindex       rebuild the index\n"
+	"  report NAME   reports: funnel, debts, dashboard... (report list)\n"
 	"  sql QUERY     run a read-only SQL query on the index\n"
 	"  tick          fire the workflows' timed robots that are due (cron)\n"
 	"  config KEY [VALUE]  read and set kontora.conf\n"

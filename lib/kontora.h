@@ -888,6 +888,15 @@ struct kt_param {
 int kt_sql_bind(struct kt_books *b, const char *sql, const struct kt_param *params,
                 size_t nparams, kt_row_fn fn, void *arg, struct kt_error *err);
 
+/* Runs sql as kt_sql_bind() does, for any caller, on what the caller may
+ * see: each table of a record type is read as a view of the records the
+ * caller may see (kontora-schema(5), "access"), and nothing else of the
+ * index (the full-text table) can be read.  For a caller who sees
+ * everything that is the whole index.  What reports run.  Returns as
+ * kt_sql(), or KT_EACCESS for a statement that reads past the views. */
+int kt_sql_seen(struct kt_books *b, const char *sql, const struct kt_param *params,
+                size_t nparams, kt_row_fn fn, void *arg, struct kt_error *err);
+
 /* Calls fn with the name (without its colon) of every named parameter of
  * the read-only statement sql, in order of first use, without running it.
  * Returns 0, fn's non-zero return, or the errors of kt_sql() for a
@@ -1702,5 +1711,110 @@ int kt_export_1c(struct kt_books *b, const char *from, const char *to, struct kt
  * against the BIK), naming the file, the record and the field.  Returns
  * the number of problems or an error. */
 int kt_doc_check(struct kt_books *b, kt_problem_fn fn, void *arg, struct kt_error *err);
+
+/* ---------------------------------------------------------------- reports
+ *
+ * A report is a file of the books' reports/ (reports/NAME.sql, see
+ * kontora-report(5)): a read-only SQL statement on the index with the
+ * parameters :from, :to, :manager, :today and :days, and a header of
+ * "-- key: value" comment lines giving its title, its columns with their
+ * types, the columns to total and the chart to draw.  lib/doc/report*.c
+ * read, run and write them. */
+
+/* The type of a report's column: how it is printed and summed. */
+enum kt_rtype {
+	KT_R_TEXT,
+	KT_R_INT,
+	KT_R_MONEY,          /* an integer of kopecks in SQL */
+	KT_R_DATE,           /* YYYY-MM-DD, or YYYY-MM for a month */
+	KT_R_PERCENT         /* a number of percent (33.3), one decimal shown */
+};
+
+/* The chart a report draws. */
+enum kt_chart { KT_CHART_NONE, KT_CHART_BAR, KT_CHART_LINE, KT_CHART_FUNNEL };
+
+struct kt_report_col {
+	char *name;          /* as the SQL names the column */
+	char *label;         /* for people */
+	enum kt_rtype type;
+	int total;           /* summed in the totals row (int and money) */
+	int64_t sum;         /* the total, after kt_report_run() */
+};
+
+struct kt_report {
+	char *name;          /* "funnel" */
+	char *file;          /* "reports/funnel.sql", for messages */
+	char *title;         /* "Воронка продаж" */
+	char *sql;
+	struct kt_report_col *cols;
+	size_t ncols;
+	enum kt_chart chart;
+	size_t chart_x;      /* the column of the categories */
+	size_t chart_y[4];   /* the columns of the values (series) */
+	size_t nchart_y;
+	char *period;        /* "01.11.2026 – 30.11.2026", set by the caller
+	                      * (NULL: no period) */
+	char *made;          /* "23.11.2026 10:00", set by the caller */
+	char **cells;        /* nrows x ncols, as SQLite gives them ("" for NULL) */
+	size_t nrows;
+	int totals;          /* some column is totalled */
+};
+
+/* Reads reports/NAME.sql from the books' work tree and parses its header.
+ * Returns 0 and *out (kt_report_free()), KT_ENOTFOUND for no such report,
+ * KT_EINVAL naming the file and line of a header line that is wrong, or
+ * an error reading it. */
+int kt_report_load(struct kt_books *b, const char *name, struct kt_report **out,
+                   struct kt_error *err);
+
+/* Runs r's SQL on what the caller may see (kt_sql_seen()) with params and
+ * three more: :plans, the plans of kontora.conf (plan.YYYY-MM.LOGIN) as a
+ * JSON object {"2026-11.anna": kopecks, ...}; :user and :role, the
+ * caller's login and role.  Keeps its rows in r and sums the totalled
+ * columns.  Returns 0,
+ * KT_EINVAL when the statement's columns are not the header's (naming the
+ * file), KT_EINVAL for a value of an int or money column that is not an
+ * integer (naming the row and column), or the errors of kt_sql_seen(). */
+int kt_report_run(struct kt_books *b, struct kt_report *r, const struct kt_param *params,
+                  size_t nparams, struct kt_error *err);
+
+/* Writes cell value of column c as people read it into out: money
+ * "1 234,50 ₽" (screen) or "1234.50" (!screen), percent "33,3 %" or
+ * "33.3", a date DD.MM.YYYY (screen) or as it is; text as it is.
+ * Returns out's text (owned by out, reset first) or NULL when out of
+ * memory. */
+const char *kt_report_cell(const struct kt_report_col *c, const char *value, int screen,
+                           struct kt_buf *out);
+
+/* Calls fn with the name and title of every report of the books'
+ * reports/, in byte order of the names.  Returns 0, fn's non-zero
+ * return, or an error (a report whose header is wrong names it). */
+int kt_report_names(struct kt_books *b,
+                    int (*fn)(void *arg, const char *name, const char *title), void *arg,
+                    struct kt_error *err);
+
+/* Writes the rows of a run report as an A4 PDF at path: DejaVu Sans
+ * embedded, the title with the period and the date made, the chart drawn
+ * in vectors with its labels and legend, then the table, breaking across
+ * pages with its header repeated, the totals row, "Страница N из M" on
+ * each page.  Returns 0 or an error naming the path. */
+int kt_report_pdf(const struct kt_report *r, const char *path, struct kt_error *err);
+
+/* Writes the rows of a run report as an XLSX workbook at path: one sheet
+ * of the table (the title and period above it, a bold frozen header with
+ * an autofilter, numbers as numbers, money, percent and dates with
+ * formats, column widths, a totals row of SUM formulas) and Excel's own
+ * chart of the report's kind beside it.  Text is always written as
+ * text, never as a formula.  Returns 0 or an error naming the path. */
+int kt_report_xlsx(const struct kt_report *r, const char *path, struct kt_error *err);
+
+/* Frees r; NULL is fine. */
+void kt_report_free(struct kt_report *r);
+
+/* Appends a CSV field as kt_csv_add_field() does, but a value that a
+ * spreadsheet would take for a formula (starting with = + - @, a tab or
+ * CR) is written with a ' before it, as OWASP advises; a number (money,
+ * a negative amount) is not touched.  Returns 0 or KT_ENOMEM. */
+int kt_csv_add_safe(struct kt_buf *b, const char *field, int number);
 
 #endif

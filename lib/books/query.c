@@ -183,6 +183,15 @@ int kt_sql_bind(struct kt_books *b, const char *sql, const struct kt_param *para
 	return rc ? rc : index_sql(b->index, sql, params, nparams, fn, arg, err);
 }
 
+/* Runs a statement on what the caller may see.  See kontora.h. */
+int kt_sql_seen(struct kt_books *b, const char *sql, const struct kt_param *params,
+                size_t nparams, kt_row_fn fn, void *arg, struct kt_error *err)
+{
+	int rc = books_identity(b, err);
+
+	return rc ? rc : index_sql_seen(b->index, &b->who, sql, params, nparams, fn, arg, err);
+}
+
 /* Lists the named parameters of a statement.  See kontora.h. */
 int kt_sql_params(struct kt_books *b, const char *sql,
                   int (*fn)(void *arg, const char *name), void *arg,

@@ -112,6 +112,10 @@ void pdf_line(struct pdf *p, double x0, double y0, double x1, double y1, double 
 /* Fills the rectangle with bottom left (x, y) black, or grey when grey
  * is between 0 and 1. */
 void pdf_fill(struct pdf *p, double x, double y, double w, double h, double grey);
+/* Draws the path through the n points xy (x0, y0, x1, y1, ...) in the
+ * colour rgb (0xRRGGBB): closed and filled when fill, else stroked w
+ * points wide.  The colours go back to black after. */
+void pdf_shape(struct pdf *p, const double *xy, size_t n, unsigned rgb, int fill, double w);
 /* Draws the PNG file at path into the box (x, y, w, h), keeping its
  * proportions.  Returns 0 or an error naming the file. */
 int pdf_png(struct pdf *p, const char *path, double x, double y, double w, double h,

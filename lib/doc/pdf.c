@@ -357,6 +357,29 @@ void pdf_fill(struct pdf *p, double x, double y, double w, double h, double grey
 	HPDF_Page_SetGrayFill(page, 0);
 }
 
+void pdf_shape(struct pdf *p, const double *xy, size_t n, unsigned rgb, int fill, double w)
+{
+	HPDF_Page page = page_now(p);
+	HPDF_REAL r = (HPDF_REAL)((rgb >> 16) & 0xff) / 255, g = (HPDF_REAL)((rgb >> 8) & 0xff) / 255,
+	          b = (HPDF_REAL)(rgb & 0xff) / 255;
+
+	if (n < 2)
+		return;
+	HPDF_Page_SetRGBFill(page, r, g, b);
+	HPDF_Page_SetRGBStroke(page, r, g, b);
+	HPDF_Page_SetLineWidth(page, (HPDF_REAL)w);
+	HPDF_Page_MoveTo(page, (HPDF_REAL)xy[0], (HPDF_REAL)xy[1]);
+	for (size_t i = 1; i < n; i++)
+		HPDF_Page_LineTo(page, (HPDF_REAL)xy[2 * i], (HPDF_REAL)xy[2 * i + 1]);
+	if (fill) {
+		HPDF_Page_ClosePath(page);
+		HPDF_Page_Fill(page);
+	} else
+		HPDF_Page_Stroke(page);
+	HPDF_Page_SetRGBFill(page, 0, 0, 0);
+	HPDF_Page_SetRGBStroke(page, 0, 0, 0);
+}
+
 int pdf_png(struct pdf *p, const char *path, double x, double y, double w, double h,
             struct kt_error *err)
 {

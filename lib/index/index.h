@@ -148,6 +148,10 @@ int index_list(struct index *ix, const struct kt_identity *who, const struct ind
  * The caller checks that the caller may read the whole index. */
 int index_sql(struct index *ix, const char *sql, const struct kt_param *params,
               size_t nparams, kt_row_fn fn, void *arg, struct kt_error *err);
+/* Runs sql as index_sql() does on what who may see; see kt_sql_seen(). */
+int index_sql_seen(struct index *ix, const struct kt_identity *who, const char *sql,
+                   const struct kt_param *params, size_t nparams, kt_row_fn fn, void *arg,
+                   struct kt_error *err);
 /* Calls fn with the name of every named parameter of sql; see
  * kt_sql_params(). */
 int index_sql_params(struct index *ix, const char *sql, int (*fn)(void *arg, const char *name),

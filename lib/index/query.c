@@ -172,13 +172,20 @@ static int query_only(sqlite3 *db, int on, struct kt_error *err)
 }
 
 /* SQLite authorizer for index_sql(): reading only.
- * sqlite3_stmt_readonly() passes ATTACH, which creates files. */
+ * sqlite3_stmt_readonly() passes ATTACH, which creates files.  arg
+ * non-NULL (index_sql_seen()): the statement reads only the temporary
+ * views of what the caller may see, and the index's own tables only
+ * through them (view names the view responsible), never the full-text
+ * table or a record type's table directly. */
 static int only_reads(void *arg, int action, const char *a, const char *b,
                       const char *db, const char *view)
 {
 	switch (action) {
-	case SQLITE_SELECT:
 	case SQLITE_READ:
+		if (arg && !view && db && strcmp(db, "temp"))
+			return SQLITE_DENY;
+		return SQLITE_OK;
+	case SQLITE_SELECT:
 	case SQLITE_FUNCTION:
 	case SQLITE_RECURSIVE:
 	case SQLITE_PRAGMA:
@@ -197,15 +204,19 @@ static int only_reads(void *arg, int action, const char *a, const char *b,
  * caller removes it).  Returns 0 and *st (sqlite3_finalize), or an
  * error: KT_EREADONLY, KT_EDB, or KT_EINVAL for no or several
  * statements. */
-static int prepare_read(struct index *ix, const char *sql, sqlite3_stmt **st,
+static int prepare_read(struct index *ix, const char *sql, int seen, sqlite3_stmt **st,
                         struct kt_error *err)
 {
 	const char *tail = NULL;
 	int rc = 0;
 
 	*st = NULL;
-	sqlite3_set_authorizer(ix->db, only_reads, NULL);
+	sqlite3_set_authorizer(ix->db, only_reads, seen ? ix : NULL);
 	int prc = sqlite3_prepare_v2(ix->db, sql, -1, st, &tail);
+	if (prc == SQLITE_AUTH && seen)
+		return kt_error_set(err, KT_EACCESS, "%s: reads what the caller may not see "
+		                    "(only the tables of record types are open to it)",
+		                    sqlite3_errmsg(ix->db));
 	if (prc == SQLITE_AUTH)
 		return kt_error_set(err, KT_EREADONLY, "the index is read-only: only statements that read are allowed");
 	if (prc != SQLITE_OK)
@@ -221,16 +232,17 @@ static int prepare_read(struct index *ix, const char *sql, sqlite3_stmt **st,
 	return rc;
 }
 
-/* Runs one read-only statement with named parameters.  See index.h. */
-int index_sql(struct index *ix, const char *sql, const struct kt_param *params,
-              size_t nparams, kt_row_fn fn, void *arg, struct kt_error *err)
+/* Runs sql as index_sql() does; seen: under the authorizer that opens
+ * only the temporary views of index_sql_seen().  Returns as index_sql(). */
+static int run_sql(struct index *ix, const char *sql, int seen, const struct kt_param *params,
+                   size_t nparams, kt_row_fn fn, void *arg, struct kt_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	struct kt_column *cols = NULL;
 	size_t n = 0;
 	int rc = index_open(ix, err);
 
-	if (rc || (rc = prepare_read(ix, sql, &st, err)))
+	if (rc || (rc = prepare_read(ix, sql, seen, &st, err)))
 		goto done;
 	for (size_t i = 0; i < nparams; i++) {
 		char name[256];
@@ -270,6 +282,74 @@ done:
 	return rc;
 }
 
+/* Runs one read-only statement with named parameters.  See index.h. */
+int index_sql(struct index *ix, const char *sql, const struct kt_param *params,
+              size_t nparams, kt_row_fn fn, void *arg, struct kt_error *err)
+{
+	return run_sql(ix, sql, 0, params, nparams, fn, arg, err);
+}
+
+/* Drops the temporary tables and views of index_sql_seen() (those that
+ * exist; dropping the other kind fails, quietly). */
+static void drop_seen(struct index *ix)
+{
+	char sql[200];
+
+	for (size_t t = 0; t < ix->types->n; t++) {
+		snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS temp.\"%s\"", ix->types->v[t]->name);
+		db_exec(ix->db, sql, NULL);
+		snprintf(sql, sizeof sql, "DROP VIEW IF EXISTS temp.\"%s\"", ix->types->v[t]->name);
+		db_exec(ix->db, sql, NULL);
+	}
+}
+
+/* Runs sql on what who may see.  See index.h. */
+int index_sql_seen(struct index *ix, const struct kt_identity *who, const char *sql,
+                   const struct kt_param *params, size_t nparams, kt_row_fn fn, void *arg,
+                   struct kt_error *err)
+{
+	size_t n = ix->types ? ix->types->n : 0;
+	char **where = calloc(n ? n : 1, sizeof *where);
+	struct kt_buf make = { 0 };
+	int rc = where ? index_open(ix, err) : kt_error_set(err, KT_ENOMEM, "out of memory");
+	int whole = 1;
+
+	for (size_t t = 0; !rc && t < n; t++) {
+		rc = index_access_where(ix, who, ix->types->v[t], ACCESS_READ, &where[t], err);
+		whole &= !rc && !where[t];
+	}
+	if (!rc && whole)
+		rc = run_sql(ix, sql, 0, params, nparams, fn, arg, err);
+	if (rc || whole)
+		goto done;
+	/* A temporary object named as its type's table hides the table
+	 * (SQLite looks a name up in temp before main).  What the caller
+	 * sees of a type is copied into a temporary table: its condition
+	 * may read its own table (a task on a task), which a view could
+	 * not.  A type seen whole is a view of its table. */
+	for (size_t t = 0; !rc && t < n; t++) {
+		const char *name = ix->types->v[t]->name;
+		kt_buf_reset(&make);
+		if (where[t] ? kt_buf_addf(&make, "CREATE TEMP TABLE \"%s\" AS SELECT * FROM main.\"%s\" "
+		                           "WHERE %s", name, name, where[t]) :
+		               kt_buf_addf(&make, "CREATE TEMP VIEW \"%s\" AS SELECT * FROM main.\"%s\"",
+		                           name, name))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		else
+			rc = db_exec(ix->db, make.data, err);
+	}
+	if (!rc)
+		rc = run_sql(ix, sql, 1, params, nparams, fn, arg, err);
+	if (ix->db)
+		drop_seen(ix);
+done:
+	for (size_t t = 0; where && t < n; t++)
+		free(where[t]);
+	free(where);
+	kt_buf_free(&make);
+	return rc;
+}
+
 /* Lists the named parameters of a statement.  See index.h. */
 int index_sql_params(struct index *ix, const char *sql, int (*fn)(void *arg, const char *name),
                      void *arg, struct kt_error *err)
@@ -277,7 +357,7 @@ int index_sql_params(struct index *ix, const char *sql, int (*fn)(void *arg, con
 	sqlite3_stmt *st = NULL;
 	int rc = index_open(ix, err);
 
-	if (!rc && !(rc = prepare_read(ix, sql, &st, err)))
+	if (!rc && !(rc = prepare_read(ix, sql, 0, &st, err)))
 		for (int i = 1; !rc && i <= sqlite3_bind_parameter_count(st); i++) {
 			const char *name = sqlite3_bind_parameter_name(st, i);
 			if (name && *name == ':')

@@ -376,6 +376,7 @@ int kt_books_init(const struct kt_init *opt, struct kt_error *err)
 	    (rc = stage_dir(repo, idx, opt->datadir, "workflows", ".flow", err)) ||
 	    (rc = stage_dir(repo, idx, opt->datadir, "templates", ".tmpl", err)) ||
 	    (rc = stage_dir(repo, idx, opt->datadir, "templates", ".contract", err)) ||
+	    (rc = stage_dir(repo, idx, opt->datadir, "reports", ".sql", err)) ||
 	    (rc = stage_admin(repo, idx, opt, err)) ||
 	    (rc = stage_filters(repo, idx, opt, err)))
 		goto done;

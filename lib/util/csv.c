@@ -282,3 +282,19 @@ int kt_csv_add_row(struct kt_buf *b, char *const *fields, size_t n)
 			return KT_ENOMEM;
 	return kt_buf_addc(b, '\n');
 }
+
+/* Appends a field, neutralised against formulas.  See kontora.h. */
+int kt_csv_add_safe(struct kt_buf *b, const char *field, int number)
+{
+	struct kt_buf tmp = { 0 };
+	int rc;
+
+	if (number || !field[0] || !strchr("=+-@\t\r", field[0]))
+		return kt_csv_add_field(b, field);
+	if (kt_buf_addc(&tmp, '\'') || kt_buf_adds(&tmp, field))
+		rc = KT_ENOMEM;
+	else
+		rc = kt_csv_add_field(b, tmp.data);
+	kt_buf_free(&tmp);
+	return rc;
+}

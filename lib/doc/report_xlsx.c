@@ -1,0 +1,214 @@
+/*
+ * report_xlsx.c - a run report as an XLSX workbook for the accountant:
+ * the title and period above a table whose numbers are numbers (money
+ * in roubles formatted "1 234,50 ₽", percent as a fraction formatted
+ * "0.0%", dates as dates), a bold frozen header with an autofilter,
+ * columns as wide as their values, a totals row of SUM formulas (their
+ * values cached, so viewers that do not calculate show them), and
+ * Excel's own chart of the report beside the table.
+ *
+ * Text goes in with worksheet_write_string() whatever it holds, so a
+ * value beginning with "=" stays text in every spreadsheet: that is the
+ * neutralising of formulas for XLSX.  Excel has no funnel chart that
+ * libxlsxwriter writes; a funnel is drawn as horizontal bars, largest on
+ * top.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#include "doc/doc.h"
+
+#define HEAD_ROW 3           /* the table's header; title and period above */
+#define MAX_WIDTH 50
+
+/* The formats of a workbook. */
+struct formats {
+	lxw_format *title, *bold, *money, *int_, *percent, *date, *month;
+	lxw_format *tmoney, *tint;   /* the totals row */
+};
+
+/* Makes the formats of wb. */
+static void make_formats(lxw_workbook *wb, struct formats *f)
+{
+	f->title = workbook_add_format(wb);
+	format_set_bold(f->title);
+	format_set_font_size(f->title, 14);
+	f->bold = workbook_add_format(wb);
+	format_set_bold(f->bold);
+	format_set_bg_color(f->bold, 0xE4E4E4);
+	format_set_bottom(f->bold, LXW_BORDER_THIN);
+	f->money = workbook_add_format(wb);
+	format_set_num_format(f->money, "#,##0.00\" ₽\"");
+	f->int_ = workbook_add_format(wb);
+	format_set_num_format(f->int_, "#,##0");
+	f->percent = workbook_add_format(wb);
+	format_set_num_format(f->percent, "0.0%");
+	f->date = workbook_add_format(wb);
+	format_set_num_format(f->date, "dd.mm.yyyy");
+	f->month = workbook_add_format(wb);
+	format_set_num_format(f->month, "mm.yyyy");
+	f->tmoney = workbook_add_format(wb);
+	format_set_num_format(f->tmoney, "#,##0.00\" ₽\"");
+	format_set_bold(f->tmoney);
+	format_set_top(f->tmoney, LXW_BORDER_THIN);
+	f->tint = workbook_add_format(wb);
+	format_set_num_format(f->tint, "#,##0");
+	format_set_bold(f->tint);
+	format_set_top(f->tint, LXW_BORDER_THIN);
+}
+
+/* Writes value v of column c at (row, col) by its type; a value that
+ * does not parse as its type goes in as text.  Returns the characters it
+ * takes on screen, for the column's width. */
+static size_t write_cell(lxw_worksheet *ws, const struct formats *f, lxw_row_t row,
+                         lxw_col_t col, const struct kt_report_col *c, const char *v)
+{
+	char *end;
+	int64_t milli;
+	size_t n = strlen(v);
+	lxw_datetime dt = { 0 };
+
+	if (!*v)
+		return 0;
+	if (c->type == KT_R_MONEY || c->type == KT_R_INT) {
+		long long k = strtoll(v, &end, 10);
+		if (!*end) {
+			worksheet_write_number(ws, row, col,
+			                       c->type == KT_R_MONEY ? (double)k / 100 : (double)k,
+			                       c->type == KT_R_MONEY ? f->money : f->int_);
+			return n + 5;
+		}
+	} else if (c->type == KT_R_PERCENT && !kt_decimal_parse(v, 6, &milli)) {
+		worksheet_write_number(ws, row, col, (double)milli / 1e8, f->percent);
+		return n + 2;
+	} else if (c->type == KT_R_DATE && (n == 10 || n == 7) &&
+	           sscanf(v, "%4d-%2d", &dt.year, &dt.month) == 2 &&
+	           (n == 7 ? (dt.day = 1) : sscanf(v + 8, "%2d", &dt.day)) == 1 &&
+	           (n == 7 || kt_date_valid(v))) {
+		worksheet_write_datetime(ws, row, col, &dt, n == 7 ? f->month : f->date);
+		return 10;
+	}
+	worksheet_write_string(ws, row, col, v, NULL);
+	return kt_utf8_width(v);
+}
+
+/* Writes the totals row at row: "Итого" in the first column, a SUM of
+ * each totalled column over its rows, with the total as its value. */
+static void totals(lxw_worksheet *ws, const struct formats *f, const struct kt_report *r,
+                   lxw_row_t row)
+{
+	char formula[80], from[16], to[16];
+
+	worksheet_write_string(ws, row, 0, "Итого", f->tint);
+	for (size_t c = 0; c < r->ncols; c++) {
+		const struct kt_report_col *col = &r->cols[c];
+		if (!col->total)
+			continue;
+		lxw_rowcol_to_cell(from, HEAD_ROW + 1, (lxw_col_t)c);
+		lxw_rowcol_to_cell(to, row - 1, (lxw_col_t)c);
+		snprintf(formula, sizeof formula, "=SUM(%s:%s)", from, to);
+		worksheet_write_formula_num(ws, row, (lxw_col_t)c, formula,
+		                            col->type == KT_R_MONEY ? f->tmoney : f->tint,
+		                            col->type == KT_R_MONEY ? (double)col->sum / 100 :
+		                                                      (double)col->sum);
+	}
+}
+
+/* Adds r's chart to the sheet, to the right of the table. */
+static void chart(lxw_workbook *wb, lxw_worksheet *ws, const struct kt_report *r,
+                  const char *sheet)
+{
+	uint8_t type = r->chart == KT_CHART_LINE ? LXW_CHART_LINE :
+	               r->chart == KT_CHART_FUNNEL ? LXW_CHART_BAR : LXW_CHART_COLUMN;
+	lxw_chart *ch;
+	lxw_row_t first = HEAD_ROW + 1, last = (lxw_row_t)(HEAD_ROW + r->nrows);
+
+	if (r->chart == KT_CHART_NONE || !r->nrows || !(ch = workbook_add_chart(wb, type)))
+		return;
+	for (size_t s = 0; s < r->nchart_y; s++) {
+		lxw_chart_series *ser = chart_add_series(ch, NULL, NULL);
+		lxw_col_t y = (lxw_col_t)r->chart_y[s], x = (lxw_col_t)r->chart_x;
+		chart_series_set_categories(ser, sheet, first, x, last, x);
+		chart_series_set_values(ser, sheet, first, y, last, y);
+		chart_series_set_name_range(ser, sheet, HEAD_ROW, y);
+	}
+	chart_title_set_name(ch, r->title);
+	if (r->chart == KT_CHART_FUNNEL) {
+		/* Largest (first) stage on top, as a funnel reads. */
+		chart_axis_set_reverse(ch->y_axis);
+		chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
+	} else
+		chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+	lxw_chart_options opt = { .x_scale = 1.5, .y_scale = 1.5 };
+	worksheet_insert_chart_opt(ws, 1, (lxw_col_t)(r->ncols + 1), ch, &opt);
+}
+
+/* Writes a report as XLSX.  See kontora.h. */
+int kt_report_xlsx(const struct kt_report *r, const char *path, struct kt_error *err)
+{
+	static const char sheet[] = "Отчет";
+	struct kt_buf tmp = { 0 }, sub = { 0 };
+	size_t *width = calloc(r->ncols ? r->ncols : 1, sizeof *width);
+	struct formats f;
+	int rc = 0;
+
+	if (!width || kt_buf_addf(&tmp, "%s.tmp%ld", path, (long)getpid()) ||
+	    (r->period && kt_buf_addf(&sub, "Период: %s", r->period)) ||
+	    (r->made && kt_buf_addf(&sub, "%sСформирован: %s", sub.len ? "    " : "", r->made))) {
+		free(width);
+		kt_buf_free(&tmp);
+		kt_buf_free(&sub);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	lxw_workbook_options wo = { .constant_memory = 0 };
+	lxw_workbook *wb = workbook_new_opt(tmp.data, &wo);
+	lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, sheet) : NULL;
+	if (!ws) {
+		rc = kt_error_set(err, KT_EIO, "%s: cannot start the workbook", path);
+		goto done;
+	}
+	make_formats(wb, &f);
+	worksheet_write_string(ws, 0, 0, r->title, f.title);
+	if (sub.len)
+		worksheet_write_string(ws, 1, 0, sub.data, NULL);
+	for (size_t c = 0; c < r->ncols; c++) {
+		worksheet_write_string(ws, HEAD_ROW, (lxw_col_t)c, r->cols[c].label, f.bold);
+		width[c] = kt_utf8_width(r->cols[c].label) + 3;   /* the autofilter's arrow */
+	}
+	for (size_t i = 0; i < r->nrows; i++)
+		for (size_t c = 0; c < r->ncols; c++) {
+			size_t w = write_cell(ws, &f, (lxw_row_t)(HEAD_ROW + 1 + i), (lxw_col_t)c,
+			                      &r->cols[c], r->cells[i * r->ncols + c]);
+			if (w > width[c])
+				width[c] = w;
+		}
+	if (r->totals)
+		totals(ws, &f, r, (lxw_row_t)(HEAD_ROW + 1 + r->nrows));
+	for (size_t c = 0; c < r->ncols; c++)
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
+		                     (double)(width[c] < MAX_WIDTH ? width[c] + 1 : MAX_WIDTH), NULL);
+	worksheet_freeze_panes(ws, HEAD_ROW + 1, 0);
+	worksheet_autofilter(ws, HEAD_ROW, 0, (lxw_row_t)(HEAD_ROW + r->nrows),
+	                     (lxw_col_t)(r->ncols - 1));
+	chart(wb, ws, r, sheet);
+	lxw_error e = workbook_close(wb);
+	wb = NULL;
+	if (e != LXW_NO_ERROR)
+		rc = kt_error_set(err, KT_EIO, "%s: %s", path, lxw_strerror(e));
+	else if (rename(tmp.data, path))
+		rc = kt_error_set(err, KT_EIO, "%s: %s", path, strerror(errno));
+done:
+	if (wb)
+		lxw_workbook_free(wb);
+	if (rc)
+		unlink(tmp.data);
+	free(width);
+	kt_buf_free(&tmp);
+	kt_buf_free(&sub);
+	return rc;
+}

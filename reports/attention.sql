@@ -1,0 +1,45 @@
+-- title: Клиенты, требующие внимания
+-- Клиенты без событий (звонков, писем, встреч, заметок по клиенту, его лидам
+-- и контактам) --days дней (по умолчанию 14), с просроченными задачами или
+-- с долгом по выставленным счетам, по менеджерам.  --manager LOGIN.
+-- column: client text Клиент
+-- column: manager text Менеджер
+-- column: last_activity date Последнее событие
+-- column: quiet_days int Дней без событий
+-- column: overdue_tasks int Просрочено задач
+-- column: debt money Долг
+-- total: overdue_tasks debt
+-- chart: bar client quiet_days
+WITH rec(client, id) AS (
+  SELECT id, id FROM client
+  UNION ALL SELECT client, id FROM lead WHERE client IS NOT NULL
+  UNION ALL SELECT client, id FROM contact WHERE client IS NOT NULL),
+seen AS (
+  SELECT rec.client, max(coalesce(a.at, a.created)) AS at
+  FROM rec JOIN activity a ON a."on" = rec.id GROUP BY rec.client),
+late AS (
+  SELECT rec.client, count(*) AS n
+  FROM rec JOIN task t ON t."on" = rec.id
+  WHERE coalesce(t.done, 0) = 0 AND t.due < :today GROUP BY rec.client),
+paid AS (
+  SELECT invoice, sum(amount) AS amount FROM allocation GROUP BY invoice),
+owed AS (
+  SELECT i.client, sum(i.total - coalesce(p.amount, 0)) AS amount
+  FROM invoice i LEFT JOIN paid p ON p.invoice = i.id
+  WHERE i.status IN ('issued', 'partly_paid') GROUP BY i.client),
+c AS (
+  SELECT client.name, client.manager,
+         substr(coalesce(seen.at, client.created), 1, 10) AS last_activity,
+         coalesce(late.n, 0) AS overdue_tasks, coalesce(owed.amount, 0) AS debt
+  FROM client
+  LEFT JOIN seen ON seen.client = client.id
+  LEFT JOIN late ON late.client = client.id
+  LEFT JOIN owed ON owed.client = client.id
+  WHERE :manager IS NULL OR client.manager = :manager)
+SELECT name AS client, manager, last_activity,
+       CAST(julianday(:today) - julianday(last_activity) AS INTEGER) AS quiet_days,
+       overdue_tasks, debt
+FROM c
+WHERE last_activity <= date(:today, '-' || coalesce(:days, 14) || ' days')
+   OR overdue_tasks > 0 OR debt > 0
+ORDER BY manager, quiet_days DESC, name COLLATE ru

@@ -1,8 +1,8 @@
 -- title: Дебиторская задолженность
--- Неоплаченные остатки выставленных счетов (выставлен, оплачен частично)
+-- Неоплаченные остатки выставленных счетов (не черновики и не отмененные)
 -- по клиентам на дату (--to, без него сегодня): сумма счета минус разнесенные
--- на него оплаты, по возрасту от даты счета: 0–30, 31–60, 61–90 и более 90
--- дней.  Переплата — поступления клиента, не разнесенные ни на один счет;
+-- на него оплаты, поступившие к этой дате, по возрасту от даты счета: 0–30,
+-- 31–60, 61–90 и более 90 дней.  Переплата — поступления клиента, не разнесенные ни на один счет;
 -- из долга она не вычитается.  --manager LOGIN: клиенты одного менеджера.
 -- column: client text Клиент
 -- column: manager text Менеджер
@@ -16,12 +16,14 @@
 -- total: invoices debt d0_30 d31_60 d61_90 d90 overpaid
 -- chart: bar client d0_30 d31_60 d61_90 d90
 WITH paid AS (
-  SELECT invoice, sum(amount) AS amount FROM allocation GROUP BY invoice),
+  SELECT a.invoice, sum(a.amount) AS amount
+  FROM allocation a JOIN payment pm ON pm.id = a.payment
+  WHERE pm.date <= coalesce(:to, :today) GROUP BY a.invoice),
 open AS (
   SELECT i.client, i.total - coalesce(p.amount, 0) AS rest,
          CAST(julianday(coalesce(:to, :today)) - julianday(i.date) AS INTEGER) AS age
   FROM invoice i LEFT JOIN paid p ON p.invoice = i.id
-  WHERE i.status IN ('issued', 'partly_paid') AND i.total > coalesce(p.amount, 0)
+  WHERE i.status IN ('issued', 'partly_paid', 'paid') AND i.total > coalesce(p.amount, 0)
     AND i.date <= coalesce(:to, :today)),
 used AS (
   SELECT payment, sum(amount) AS amount FROM allocation GROUP BY payment),

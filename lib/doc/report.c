@@ -289,12 +289,13 @@ static int run_row(void *arg, size_t ncols, const struct kt_column *cols, char *
 			errno = 0;
 			v = strtoll(values[i], &end, 10);
 			if (*end || errno) {
+				int rc = kt_error_set(run->err, KT_EINVAL,
+				                      "%s: row %zu, column %s: \"%s\" is no integer%s",
+				                      r->file, r->nrows + 1, c->name, values[i],
+				                      c->type == KT_R_MONEY ? " (money is in kopecks)" : "");
 				while (i--)
 					free(r->cells[r->nrows * ncols + i]);
-				return kt_error_set(run->err, KT_EINVAL,
-				                    "%s: row %zu, column %s: \"%s\" is no integer%s",
-				                    r->file, r->nrows + 1, c->name, values[i],
-				                    c->type == KT_R_MONEY ? " (money is in kopecks)" : "");
+				return rc;
 			}
 		}
 		c->sum += v;

@@ -213,10 +213,12 @@ static int prepare_read(struct index *ix, const char *sql, int seen, sqlite3_stm
 	*st = NULL;
 	sqlite3_set_authorizer(ix->db, only_reads, seen ? ix : NULL);
 	int prc = sqlite3_prepare_v2(ix->db, sql, -1, st, &tail);
-	if (prc == SQLITE_AUTH && seen)
-		return kt_error_set(err, KT_EACCESS, "%s: reads what the caller may not see "
-		                    "(only the tables of record types are open to it)",
-		                    sqlite3_errmsg(ix->db));
+	/* Reading past the views fails as not authorized, or, for the
+	 * full-text table, as its constructor failing to read its own. */
+	if (prc != SQLITE_OK && seen)
+		return kt_error_set(err, prc == SQLITE_AUTH ? KT_EACCESS : KT_EDB,
+		                    "%s (for this caller only the tables of record types can be "
+		                    "read, as far as the caller may see them)", sqlite3_errmsg(ix->db));
 	if (prc == SQLITE_AUTH)
 		return kt_error_set(err, KT_EREADONLY, "the index is read-only: only statements that read are allowed");
 	if (prc != SQLITE_OK)

@@ -13,8 +13,22 @@ test_description='kontora report: reports as data, every built-in one in every f
 . "$(dirname "$0")/test-lib.sh"
 
 command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null && test_set_prereq POPPLER
-python3 -c 'import openpyxl' 2>/dev/null && test_set_prereq OPENPYXL
+# openpyxl may live in the system's python only (not in a pyenv's).
+for py in python3 /usr/bin/python3; do
+	if "$py" -c 'import openpyxl' 2>/dev/null; then
+		XLSX_PY=$py
+		test_set_prereq OPENPYXL
+		break
+	fi
+done
 command -v soffice >/dev/null && test_set_prereq SOFFICE
+for py in python3 /usr/bin/python3; do
+	if "$py" -c 'import aiosmtpd' 2>/dev/null; then
+		SMTP_PY=$py
+		command -v msmtp >/dev/null && test_set_prereq SMTP
+		break
+	fi
+done
 
 EVIL='=HYPERLINK("http://evil.example/","Кликни")'
 
@@ -108,4 +122,296 @@ test_expect_success 'new books hold the built-in reports; report list names them
 	test_grep "^debts	Дебиторская задолженность$" out &&
 	test_grep "^funnel	Воронка продаж$" out
 '
+# total REPORT COLUMN [OPTIONS]: the report's total of COLUMN, from its JSON.
+total () {
+	r=$1 col=$2 &&
+	shift 2 &&
+	kontora report $r -f json "$@" >"$TEST_DIR/total.json" &&
+	python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["totals"][sys.argv[2]])' \
+		"$TEST_DIR/total.json" $col
+}
+
+test_expect_success 'every built-in report in every format' '
+	for r in funnel dynamics sources debts attention dashboard
+	do
+		kontora report $r >$r.tsv &&
+		kontora report $r -f tsv -o $r.2.tsv &&
+		test_cmp $r.tsv $r.2.tsv &&
+		kontora report $r -f csv -o $r.csv &&
+		kontora report $r -f json | test_json &&
+		kontora report $r -f xlsx -o $r.xlsx &&
+		kontora report $r -f pdf -o $r.pdf &&
+		test -s $r.xlsx && test -s $r.pdf || return 1
+	done &&
+	test_clean
+'
+
+test_expect_success 'the totals agree with kontora sql' '
+	test "$(total funnel leads)" = "$(sql "select count(*) from lead where stage <> '"'lost'"'")" &&
+	test "$(total funnel amount)" = \
+		"$(sql "select printf('"'%.2f'"', sum(amount) / 100.0) from lead where stage <> '"'lost'"'")" &&
+	test "$(total dynamics won)" = "$(sql "select count(*) from lead where stage = '"'won'"'")" &&
+	test "$(total dynamics amount)" = \
+		"$(sql "select printf('"'%.2f'"', sum(amount) / 100.0) from lead where stage = '"'won'"'")" &&
+	test "$(total sources leads)" = "$(sql "select count(*) from lead")" &&
+	owed=$(sql "select printf('"'%.2f'"', (sum(total) - (select sum(amount) from allocation)) / 100.0)
+		from invoice where status in ('"'issued'"', '"'partly_paid'"', '"'paid'"')") &&
+	test "$(total debts debt)" = "$owed" &&
+	test "$(total attention debt)" = "$owed" &&
+	test "$(total dashboard fact)" = \
+		"$(sql "select printf('"'%.2f'"', sum(amount) / 100.0) from lead where stage = '"'won'"'
+			and created >= '"'2026-11-01'"'")"
+'
+
+test_expect_success 'debts: the aging buckets and the overpayment, by hand' '
+	test "$(total debts debt)" = 22000.00 &&
+	test "$(total debts d0_30)" = 4000.00 &&
+	test "$(total debts d31_60)" = 0.00 &&
+	test "$(total debts d61_90)" = 6000.00 &&
+	test "$(total debts d90)" = 12000.00 &&
+	test "$(total debts overpaid)" = 2000.00 &&
+	test "$(total debts debt --to 2026-10-31)" = 27000.00 &&
+	test "$(total debts d0_30 --to 2026-10-31)" = 5000.00 &&
+	test "$(total debts d31_60 --to 2026-10-31)" = 10000.00 &&
+	test "$(total debts d61_90 --to 2026-10-31)" = 0.00 &&
+	test "$(total debts overpaid --to 2026-10-31)" = 0.00
+'
+
+test_expect_success 'dashboard: the plans of kontora.conf, fact per manager' '
+	kontora report dashboard -f csv >out &&
+	test_grep "^Анна Петрова,10000.00,0.00,0.0,2,2,1,0,1,0" out &&
+	test_grep "^Борис Иванов,20000.00,7000.00,35.0,2,2,0,0,0,0" out &&
+	kontora report dashboard --from 2026-10-01 --to 2026-10-31 -f csv >out &&
+	test_grep "^Анна Петрова,0.00,5000.00,,1,1,0,0,1,0" out
+'
+
+test_expect_success 'CSV: RFC 4180 with CRLF; a formula neutralised, numbers not' '
+	head -1 debts.csv | od -c | grep -q "\\\\r  \\\\n" &&
+	test $(grep -c "$(printf "\r")\$" debts.csv) = $(wc -l <debts.csv) &&
+	grep -F "\"'"'"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"Кликни\"\")\",boris,1,3000.00" debts.csv &&
+	! grep "^=" debts.csv &&
+	tr -d "\r" <debts.csv | python3 -c "
+import csv, sys
+rows = list(csv.reader(sys.stdin))
+assert rows[0][0] == \"client\", rows[0]
+assert [r[0][0] for r in rows[1:]] != []
+assert all(not r[0].startswith((\"=\", \"+\", \"-\", \"@\")) for r in rows), rows
+"
+'
+
+test_expect_success OPENPYXL 'XLSX: numbers, formats, frozen header, autofilter, totals, a chart' '
+	"$XLSX_PY" - debts.xlsx "$EVIL" <<-\EOF
+	import sys, openpyxl
+	wb = openpyxl.load_workbook(sys.argv[1])
+	ws = wb.active
+	assert ws["A1"].value == "Дебиторская задолженность", ws["A1"].value
+	head = [c.value for c in ws[4]]
+	assert head[:4] == ["Клиент", "Менеджер", "Счетов", "Долг"], head
+	assert ws.freeze_panes == "A5", ws.freeze_panes
+	assert ws.auto_filter.ref == "A4:I6", ws.auto_filter.ref
+	assert ws["C5"].value == 3 and ws["C5"].data_type == "n", ws["C5"].value
+	assert ws["D5"].value == 19000 and "₽" in ws["D5"].number_format, ws["D5"].number_format
+	evil = ws["A6"]
+	assert evil.value == sys.argv[2] and evil.data_type == "s", (evil.value, evil.data_type)
+	assert ws["A7"].value == "Итого"
+	assert ws["D7"].value == "=SUM(D5:D6)", ws["D7"].value
+	assert ws.column_dimensions["A"].width > 20
+	assert len(ws._charts) == 1, ws._charts
+	EOF
+	"$XLSX_PY" - dynamics.xlsx <<-\EOF
+	import sys, openpyxl
+	ws = openpyxl.load_workbook(sys.argv[1]).active
+	assert ws["A5"].is_date and ws["A5"].number_format == "mm.yyyy", ws["A5"].number_format
+	assert ws["E6"].value == 0.25 and ws["E6"].number_format == "0.0%", ws["E6"].value
+	assert len(ws._charts) == 1
+	EOF
+'
+
+test_expect_success OPENPYXL 'XLSX: the chart is of the report kind (line, bar)' '
+	mkdir x &&
+	(cd x && unzip -q ../dynamics.xlsx && grep -q "<c:lineChart>" xl/charts/chart1.xml) &&
+	mkdir y &&
+	(cd y && unzip -q ../funnel.xlsx && grep -q "<c:barDir val=.bar./>" xl/charts/chart1.xml)
+'
+
+test_expect_success SOFFICE 'XLSX: LibreOffice opens it and computes the same totals' '
+	soffice --headless -env:UserInstallation=file://$TEST_DIR/lo \
+		--convert-to "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false" --outdir lo-out debts.xlsx \
+		>lo.log 2>&1 &&
+	test_grep "^Итого,,4,22000,4000,0,6000,12000,2000" lo-out/debts.csv
+'
+
+test_expect_success POPPLER 'PDF: Cyrillic title, the totals, the page numbers' '
+	pdftotext -layout debts.pdf debts.txt 2>/dev/null &&
+	test_grep "Дебиторская задолженность" debts.txt &&
+	test_grep "Итого .*22 000,00 ₽" debts.txt &&
+	test_grep "Страница 1 из 1" debts.txt &&
+	pdffonts debts.pdf 2>/dev/null | grep -q "DejaVuSans.*yes" &&
+	pdftotext funnel.pdf - 2>/dev/null | grep -q "КП отправлено"
+'
+
+# colour PDF RRGGBB: how many pixels of that colour page 1 of PDF has.
+colour () {
+	pdftoppm -r 50 -f 1 -l 1 "$1" page 2>/dev/null &&
+	python3 - page-1.ppm "$2" <<-\EOF
+	import sys
+	data = open(sys.argv[1], "rb").read()
+	parts = data.split(maxsplit=4)
+	w, h, pix = int(parts[1]), int(parts[2]), parts[4]
+	want = bytes.fromhex(sys.argv[2])
+	print(sum(1 for i in range(0, w * h * 3, 3) if pix[i:i + 3] == want))
+	EOF
+}
+
+test_expect_success POPPLER 'PDF: the chart is drawn in vectors, in the series colours' '
+	test "$(pdfimages -list debts.pdf 2>/dev/null | wc -l)" -le 2 &&
+	test $(colour dashboard.pdf 2f6db5) -gt 500 &&
+	test $(colour dashboard.pdf e0823d) -gt 100 &&
+	test $(colour funnel.pdf 2f6db5) -gt 500
+'
+
+test_expect_success POPPLER 'PDF: a long table breaks across pages, its header repeated' '
+	cat >reports/long.sql <<-\EOF &&
+	-- title: Длинный отчет
+	-- column: name text Название
+	-- column: n int Номер строки
+	-- column: amount money Сумма
+	-- total: n amount
+	WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 150)
+	SELECT '"'Строка '"' || n AS name, n, n * 100 AS amount FROM s
+	EOF
+	kontora report long -f pdf -o long.pdf &&
+	pdftotext -layout long.pdf long.txt 2>/dev/null &&
+	pages=$(grep -c "Страница [0-9] из" long.txt) &&
+	test $pages -ge 3 &&
+	test $(grep -c "Номер" long.txt) = $pages &&
+	test_grep "Страница $pages из $pages" long.txt &&
+	test_grep "Строка 150" long.txt &&
+	test_grep "Итого .*11325 .*11 325,00 ₽" long.txt &&
+	rm reports/long.sql
+'
+
+test_expect_success 'a manager sees only what is hers' '
+	KONTORA_USER=anna kontora report debts -f csv >anna.csv &&
+	test_grep "^Ромашка,anna" anna.csv &&
+	! grep -e boris -e HYPERLINK anna.csv &&
+	KONTORA_USER=anna kontora report dashboard -f csv >anna.csv &&
+	! grep -e Борис -e 20000 anna.csv &&
+	test "$(KONTORA_USER=anna total sources leads)" = \
+		"$(sql "select count(*) from lead where manager = '"'anna'"'")" &&
+	KONTORA_USER=anna kontora report attention -f csv >anna.csv &&
+	! grep -e boris anna.csv &&
+	for f in xlsx pdf
+	do
+		KONTORA_USER=anna kontora report debts -f $f -o anna.$f || return 1
+	done &&
+	pdftotext anna.pdf - 2>/dev/null >anna.txt &&
+	! grep -e boris -e HYPERLINK anna.txt
+'
+
+test_expect_success 'a report reads nothing but the tables of record types' '
+	cat >reports/peek.sql <<-\EOF &&
+	-- column: n int N
+	SELECT count(*) AS n FROM fts
+	EOF
+	kontora report peek >out &&
+	test_expect_code 1 env KONTORA_USER=anna kontora report peek >out 2>err &&
+	test_grep "only the tables of record types can be read" err &&
+	test_line_count = 0 out &&
+	rm reports/peek.sql
+'
+
+test_expect_success 'a new report is a file: no C' '
+	cat >reports/by-manager.sql <<-\EOF &&
+	-- title: Лиды по менеджерам
+	-- column: manager text Менеджер
+	-- column: leads int Лидов
+	-- total: leads
+	-- chart: bar manager leads
+	SELECT manager, count(*) AS leads FROM lead
+	WHERE :manager IS NULL OR manager = :manager GROUP BY manager ORDER BY manager
+	EOF
+	kontora report list >out &&
+	test_grep "^by-manager	Лиды по менеджерам" out &&
+	kontora report by-manager -f csv >out &&
+	printf "manager,leads\r\nanna,3\r\nboris,2\r\nTotal,5\r\n" >expect &&
+	test_cmp expect out &&
+	kontora report by-manager --manager boris -f csv >out &&
+	printf "manager,leads\r\nboris,2\r\nTotal,2\r\n" >expect &&
+	test_cmp expect out
+'
+
+test_expect_success 'bad report files: the file and line named, exit 1' '
+	printf -- "-- title: x\n-- column: a money\n-- chart: pie a a\nSELECT 1 AS a\n" >reports/bad.sql &&
+	test_expect_code 1 kontora report bad 2>err &&
+	test_grep "reports/bad.sql:3: chart: KIND" err &&
+	printf -- "-- column: a int A\n-- column: b int B\nSELECT 1 AS a\n" >reports/bad.sql &&
+	test_expect_code 1 kontora report bad 2>err &&
+	test_grep "reports/bad.sql: the SQL gives 1 columns, the header declares 2" err &&
+	printf -- "-- column: a money A\nSELECT '"'x'"' AS a\n" >reports/bad.sql &&
+	test_expect_code 1 kontora report bad -f pdf -o bad.pdf 2>err &&
+	test_grep "row 1, column a: .x. is no integer" err &&
+	! test -e bad.pdf &&
+	printf -- "-- column: a int A\n-- colour: red\nSELECT 1 AS a\n" >reports/bad.sql &&
+	test_expect_code 1 kontora report bad 2>err &&
+	test_grep "reports/bad.sql:2: unknown key" err &&
+	rm reports/bad.sql &&
+	test_expect_code 1 kontora report nosuch 2>err &&
+	test_grep "no report nosuch" err
+'
+
+test_expect_success 'usage errors exit 2' '
+	test_expect_code 2 kontora report debts --from 2026-13-01 2>err &&
+	test_grep "not a date" err &&
+	test_expect_code 2 kontora report debts --from 2026-11-10 --to 2026-11-01 &&
+	test_expect_code 2 kontora report debts -f pdf 2>err &&
+	test_grep "give it with -o FILE" err &&
+	test_expect_code 2 kontora report debts -f docx &&
+	test_expect_code 2 kontora report debts --mail a@b.c &&
+	test_expect_code 2 kontora report &&
+	kontora report -h >out &&
+	test_grep "^usage: kontora report NAME" out
+'
+
+if test_have_prereq SMTP; then
+	mkdir "$TEST_DIR/inbox"
+	"$SMTP_PY" "$TEST_ROOT/tests/smtp-server.py" "$TEST_DIR/inbox" "$TEST_DIR/port" \
+		2>"$TEST_DIR/smtp.log" &
+	smtp_pid=$!
+fi
+
+test_expect_success SMTP '--mail sends the PDF through a real SMTP server' '
+	for i in $(seq 100); do
+		test -s "$TEST_DIR/port" && break
+		sleep 0.1
+	done &&
+	port=$(cat "$TEST_DIR/port") &&
+	kontora config mail.from "Батискаф <robot@batiskaf.ru>" &&
+	kontora config mail.sendmail \
+		"msmtp --host=127.0.0.1 --port=$port --auth=off --tls=off --read-envelope-from -t" &&
+	kontora report dashboard -f pdf --mail director@batiskaf.ru --from 2026-11-01 \
+		--to 2026-11-30 2>err &&
+	test_grep "sent to 1" err &&
+	test -s "$TEST_DIR/inbox/1.eml" &&
+	"$SMTP_PY" - "$TEST_DIR/inbox/1.eml" <<-\EOF
+	import email, email.policy, sys
+	m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+	assert m["To"] == "director@batiskaf.ru", m["To"]
+	assert m["Subject"] == "Сводка по менеджерам: 01.11.2026 – 30.11.2026", m["Subject"]
+	files = [p for p in m.walk() if p.get_filename()]
+	assert [p.get_filename() for p in files] == ["dashboard.pdf"], files
+	assert files[0].get_content_type() == "application/pdf"
+	assert files[0].get_payload(decode=True).startswith(b"%PDF-")
+	EOF
+'
+
+test_expect_success SMTP 'stop the SMTP server' '
+	kill $smtp_pid &&
+	for i in $(seq 50); do
+		kill -0 $smtp_pid 2>/dev/null || break
+		sleep 0.1
+	done &&
+	! kill -0 $smtp_pid 2>/dev/null
+'
+
 test_done

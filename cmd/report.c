@@ -94,7 +94,7 @@ static void print_rows(const struct kt_report *r, int fmt, const char *output)
 			const struct kt_report_col *col = &r->cols[c];
 			snprintf(num, sizeof num, "%lld", (long long)col->sum);
 			const char *cell = i < r->nrows ? r->cells[i * r->ncols + c] :
-			                   col->total ? num : c ? "" : _("Total");
+			                   col->total ? num : c ? "" : "Итого";
 			if (!(v[c] = (char *)kt_report_cell(col, cell, screen, &b[c])))
 				die("out of memory");
 		}
@@ -133,7 +133,7 @@ static void csv_text(const struct kt_report *r, struct kt_buf *out)
 			const struct kt_report_col *col = &r->cols[c];
 			snprintf(num, sizeof num, "%lld", (long long)col->sum);
 			const char *v = i < r->nrows ? r->cells[i * r->ncols + c] :
-			                col->total ? num : c ? "" : _("Total");
+			                col->total ? num : c ? "" : "Итого";
 			const char *s = kt_report_cell(col, v, 0, &cell);
 			rc = !s || (c && kt_buf_addc(out, ',')) ||
 			     kt_csv_add_safe(out, s, numeric(col) && *v);

@@ -334,10 +334,10 @@ test_expect_success 'a new report is a file: no C' '
 	kontora report list >out &&
 	test_grep "^by-manager	Лиды по менеджерам" out &&
 	kontora report by-manager -f csv >out &&
-	printf "manager,leads\r\nanna,3\r\nboris,2\r\nTotal,5\r\n" >expect &&
+	printf "manager,leads\r\nanna,3\r\nboris,2\r\nИтого,5\r\n" >expect &&
 	test_cmp expect out &&
 	kontora report by-manager --manager boris -f csv >out &&
-	printf "manager,leads\r\nboris,2\r\nTotal,2\r\n" >expect &&
+	printf "manager,leads\r\nboris,2\r\nИтого,2\r\n" >expect &&
 	test_cmp expect out
 '
 

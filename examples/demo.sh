@@ -381,6 +381,23 @@ run kontora task done "$task" || echo "(refused: the invoice is not paid yet)"
 unset KONTORA_NOW
 echo "wrote $out/tick.txt"
 
+say "Reports (reports/*.sql of the books): every built-in one as XLSX and PDF"
+run kontora config plan.$(date +%Y-%m).anna 500000
+run kontora report list
+run kontora report funnel
+run kontora report debts
+for r in $(kontora report list | tail -n +2 | cut -f1); do
+	kontora report "$r" -f xlsx -o "$out/report-$r.xlsx"
+	kontora report "$r" -f pdf -o "$out/report-$r.pdf"
+	echo "wrote $out/report-$r.xlsx, $out/report-$r.pdf"
+done
+echo "\$ KONTORA_USER=anna kontora report debts   (a manager: her clients only)"
+KONTORA_USER=anna kontora report debts
+run kontora report debts -f csv -o "$out/report-debts.csv"
+echo "\$ kontora report dashboard -f pdf --mail director@batiskaf.ru   (mail.sendmail; here a dry run of kontora mail)"
+run kontora mail --dry-run --to director@batiskaf.ru "$out/report-dashboard.pdf" >"$out/mail-dashboard.eml"
+echo "wrote $out/mail-dashboard.eml"
+
 say "Git: one commit per change, a clean worktree"
 run git log --oneline | head -12
 run git status --short

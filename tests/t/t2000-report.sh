@@ -103,6 +103,15 @@ test_expect_success 'setup: managers, clients, invoices, payments, leads, tasks'
 	lead_at 2026-11-12 boris phone "" 3000 &&
 	KONTORA_NOW=2026-11-01T09:00:00Z kontora task add --text "Позвонить" --on $C \
 		--to anna --due 2026-11-10 >/dev/null &&
+	kontora employee add --login elena --name "Елена Орлова" --role lab >/dev/null &&
+	R=$(KONTORA_USER=anna KONTORA_NOW=2026-11-02T09:00:00Z kontora lab calc new --client $C \
+		--product $G --wishes "Без запаха" --due 2026-11-10) &&
+	KONTORA_USER=anna kontora lab calc send $R >/dev/null &&
+	KONTORA_USER=elena kontora calc_request take $R >/dev/null &&
+	KONTORA_USER=elena kontora lab calc finish $R --formula "ПАВ 12%" --cost 600 >/dev/null &&
+	R=$(KONTORA_USER=anna KONTORA_NOW=2026-11-05T09:00:00Z kontora lab calc new --client $C \
+		--product $G --wishes "С запахом" --due 2026-11-20) &&
+	KONTORA_USER=anna kontora lab calc send $R >/dev/null &&
 	git config -f kontora.conf plan.2026-11.anna 10000 &&
 	git config -f kontora.conf plan.2026-11.boris 20000 &&
 	git commit -q -m plans kontora.conf &&
@@ -114,7 +123,7 @@ cd books 2>/dev/null
 sql () { kontora sql "$1" | sed -n 2p; }
 
 test_expect_success 'new books hold the built-in reports; report list names them' '
-	for r in funnel dynamics sources debts attention dashboard
+	for r in funnel dynamics sources debts attention dashboard margin lab
 	do
 		git ls-files --error-unmatch reports/$r.sql >/dev/null || return 1
 	done &&
@@ -132,7 +141,7 @@ total () {
 }
 
 test_expect_success 'every built-in report in every format' '
-	for r in funnel dynamics sources debts attention dashboard
+	for r in funnel dynamics sources debts attention dashboard margin lab
 	do
 		kontora report $r >$r.tsv &&
 		kontora report $r -f tsv -o $r.2.tsv &&
@@ -179,10 +188,27 @@ test_expect_success 'debts: the aging buckets and the overpayment, by hand' '
 
 test_expect_success 'dashboard: the plans of kontora.conf, fact per manager' '
 	kontora report dashboard -f csv >out &&
-	test_grep "^Анна Петрова,10000.00,0.00,0.0,2,2,1,0,1,0" out &&
+	test_grep "^Анна Петрова,10000.00,0.00,0.0,2,2,2,0,1,1" out &&
 	test_grep "^Борис Иванов,20000.00,7000.00,35.0,2,2,0,0,0,0" out &&
 	kontora report dashboard --from 2026-10-01 --to 2026-10-31 -f csv >out &&
-	test_grep "^Анна Петрова,0.00,5000.00,,1,1,0,0,1,0" out
+	test_grep "^Анна Петрова,0.00,5000.00,,1,1,0,0,1,1" out
+'
+
+test_expect_success 'margin: the lab cost per unit against the price invoiced' '
+	kontora report margin -f csv >out &&
+	printf "product,qty,revenue,unit_cost,cost,profit,margin\r\n" >expect &&
+	printf "Гель,31,31000.00,600.00,18600.00,12400.00,40.0\r\n" >>expect &&
+	printf "Итого,,31000.00,,18600.00,12400.00,\r\n" >>expect &&
+	test_cmp expect out &&
+	test "$(total margin revenue)" = "$(sql "select printf('"'%.2f'"', sum(l.sum) / 100.0)
+		from doc_line l join invoice i on i.id = l.document where i.status <> '"'draft'"'")" &&
+	test "$(total margin revenue --from 2026-11-01)" = 4000.00
+'
+
+test_expect_success 'lab: open, overdue, made and done per product' '
+	kontora report lab -f csv >out &&
+	printf "product,kind,open,overdue,created,done\r\nГель,расчет,1,1,2,1\r\nИтого,,1,1,2,1\r\n" >expect &&
+	test_cmp expect out
 '
 
 test_expect_success 'CSV: RFC 4180 with CRLF; a formula neutralised, numbers not' '

@@ -1738,6 +1738,7 @@ struct kt_report_col {
 	char *label;         /* for people */
 	enum kt_rtype type;
 	int total;           /* summed in the totals row (int and money) */
+	int alert;           /* a value above zero is shown in red (overdue) */
 	int64_t sum;         /* the total, after kt_report_run() */
 };
 

@@ -8,6 +8,7 @@
 -- column: quiet_days int Дней без событий
 -- column: overdue_tasks int Просрочено задач
 -- column: debt money Долг
+-- alert: overdue_tasks
 -- total: overdue_tasks debt
 -- chart: bar client quiet_days
 WITH rec(client, id) AS (

@@ -14,6 +14,7 @@
 -- column: tasks_done int Выполнено
 -- column: overdue int Просрочено
 -- column: lab_open int Заявок в лаборатории
+-- alert: overdue
 -- total: plan fact new_leads processed tasks tasks_done overdue lab_open
 -- chart: bar manager plan fact
 WITH p AS (

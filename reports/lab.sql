@@ -10,6 +10,7 @@
 -- column: overdue int Просрочено
 -- column: created int Создано за период
 -- column: done int Выполнено из них
+-- alert: overdue
 -- total: open overdue created done
 -- chart: bar product open overdue
 WITH r AS (

@@ -112,6 +112,9 @@ void pdf_line(struct pdf *p, double x0, double y0, double x1, double y1, double 
 /* Fills the rectangle with bottom left (x, y) black, or grey when grey
  * is between 0 and 1. */
 void pdf_fill(struct pdf *p, double x, double y, double w, double h, double grey);
+/* Draws the text that follows in the colour rgb (0xRRGGBB; 0 for black
+ * again) on the current page. */
+void pdf_text_colour(struct pdf *p, unsigned rgb);
 /* Draws the path through the n points xy (x0, y0, x1, y1, ...) in the
  * colour rgb (0xRRGGBB): closed and filled when fill, else stroked w
  * points wide.  The colours go back to black after. */

@@ -357,6 +357,12 @@ void pdf_fill(struct pdf *p, double x, double y, double w, double h, double grey
 	HPDF_Page_SetGrayFill(page, 0);
 }
 
+void pdf_text_colour(struct pdf *p, unsigned rgb)
+{
+	HPDF_Page_SetRGBFill(page_now(p), (HPDF_REAL)((rgb >> 16) & 0xff) / 255,
+	                     (HPDF_REAL)((rgb >> 8) & 0xff) / 255, (HPDF_REAL)(rgb & 0xff) / 255);
+}
+
 void pdf_shape(struct pdf *p, const double *xy, size_t n, unsigned rgb, int fill, double w)
 {
 	HPDF_Page page = page_now(p);

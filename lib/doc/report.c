@@ -119,6 +119,22 @@ static int parse_total(struct kt_report *r, const char *v, const char **why)
 	return 0;
 }
 
+/* Parses "alert: COLUMN..." (number columns whose values above zero are
+ * shown in red).  Returns 0 or KT_EINVAL (why in *why). */
+static int parse_alert(struct kt_report *r, const char *v, const char **why)
+{
+	size_t len;
+	const char *w;
+
+	while ((w = next_word(&v, &len))) {
+		int i = col_index(r, w, len);
+		if (i < 0 || r->cols[i].type == KT_R_TEXT || r->cols[i].type == KT_R_DATE)
+			return *why = "alert: names no number column declared above it", KT_EINVAL;
+		r->cols[i].alert = 1;
+	}
+	return 0;
+}
+
 /* Parses "chart: KIND X Y..." (at most four series).  Returns 0 or
  * KT_EINVAL (why in *why). */
 static int parse_chart(struct kt_report *r, const char *v, const char **why)
@@ -164,8 +180,10 @@ static int parse_line(struct kt_report *r, const char *line, const char **why)
 		return parse_total(r, v, why);
 	if (klen == 5 && !strncmp(line, "chart", 5))
 		return parse_chart(r, v, why);
+	if (klen == 5 && !strncmp(line, "alert", 5))
+		return parse_alert(r, v, why);
 	if (strspn(line, "abcdefghijklmnopqrstuvwxyz") == klen)
-		return *why = "unknown key (title, column, total, chart)", KT_EINVAL;
+		return *why = "unknown key (title, column, total, chart, alert)", KT_EINVAL;
 	return 0;
 }
 

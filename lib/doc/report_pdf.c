@@ -15,6 +15,7 @@
 #define CHART_H 210.0      /* the chart's plot area */
 #define TABLE_SIZE 8.0     /* the table's font size */
 #define ROW_H 13.0
+#define ALERT 0xc62828     /* the red of values of an alert column above zero */
 #define TEXT_MAX 150.0     /* the widest a text column gets */
 #define CHART_MAX 24       /* categories drawn; the table has them all */
 
@@ -332,9 +333,14 @@ static void table_row(struct pdf *p, const struct kt_report *r, const double *w,
 		else
 			v = kt_report_cell(col, cell(r, row, c), 1, buf);
 		int right = col->type != KT_R_TEXT && col->type != KT_R_DATE;
+		int red = col->alert && strtod(total ? num : cell(r, row, c), NULL) > 0;
+		if (red)
+			pdf_text_colour(p, ALERT);
 		pdf_text(p, x + 2, x + w[c] - 2, y, total ? PDF_BOLD : PDF_REGULAR, TABLE_SIZE,
 		         right ? PDF_ALIGN_RIGHT : PDF_ALIGN_LEFT,
 		         fit(p, total ? PDF_BOLD : PDF_REGULAR, TABLE_SIZE, w[c] - 4, v ? v : "", &cut));
+		if (red)
+			pdf_text_colour(p, 0);
 		x += w[c];
 	}
 	pdf_line(p, PDF_LEFT, y - 4, PDF_RIGHT, y - 4, 0.3);

@@ -119,6 +119,25 @@ static void totals(lxw_worksheet *ws, const struct formats *f, const struct kt_r
 	}
 }
 
+/* Makes the values above zero of r's alert columns red, as a conditional
+ * format of their rows: Excel keeps it when the numbers are edited. */
+static void alerts(lxw_workbook *wb, lxw_worksheet *ws, const struct kt_report *r)
+{
+	lxw_format *red = NULL;
+
+	for (size_t c = 0; r->nrows && c < r->ncols; c++) {
+		if (!r->cols[c].alert)
+			continue;
+		if (!red && (red = workbook_add_format(wb)))
+			format_set_font_color(red, 0xC62828);
+		lxw_conditional_format cf = { .type = LXW_CONDITIONAL_TYPE_CELL,
+		                              .criteria = LXW_CONDITIONAL_CRITERIA_GREATER_THAN,
+		                              .value = 0, .format = red };
+		worksheet_conditional_format_range(ws, HEAD_ROW + 1, (lxw_col_t)c,
+		                                   (lxw_row_t)(HEAD_ROW + r->nrows), (lxw_col_t)c, &cf);
+	}
+}
+
 /* Adds r's chart to the sheet, to the right of the table. */
 static void chart(lxw_workbook *wb, lxw_worksheet *ws, const struct kt_report *r,
                   const char *sheet)
@@ -195,6 +214,7 @@ int kt_report_xlsx(const struct kt_report *r, const char *path, struct kt_error 
 	worksheet_freeze_panes(ws, HEAD_ROW + 1, 0);
 	worksheet_autofilter(ws, HEAD_ROW, 0, (lxw_row_t)(HEAD_ROW + r->nrows),
 	                     (lxw_col_t)(r->ncols - 1));
+	alerts(wb, ws, r);
 	chart(wb, ws, r, sheet);
 	lxw_error e = workbook_close(wb);
 	wb = NULL;

@@ -276,9 +276,9 @@ test_expect_success POPPLER 'PDF: Cyrillic title, the totals, the page numbers' 
 	pdftotext funnel.pdf - 2>/dev/null | grep -q "КП отправлено"
 '
 
-# colour PDF RRGGBB: how many pixels of that colour page 1 of PDF has.
+# colour PDF RRGGBB [DPI]: how many pixels of that colour page 1 of PDF has.
 colour () {
-	pdftoppm -r 50 -f 1 -l 1 "$1" page 2>/dev/null &&
+	pdftoppm -r ${3:-50} -f 1 -l 1 "$1" page 2>/dev/null &&
 	python3 - page-1.ppm "$2" <<-\EOF
 	import sys
 	data = open(sys.argv[1], "rb").read()
@@ -294,6 +294,21 @@ test_expect_success POPPLER 'PDF: the chart is drawn in vectors, in the series c
 	test $(colour dashboard.pdf 2f6db5) -gt 500 &&
 	test $(colour dashboard.pdf e0823d) -gt 100 &&
 	test $(colour funnel.pdf 2f6db5) -gt 500
+'
+
+test_expect_success POPPLER 'PDF: overdue tasks in red (alert), none where there are none' '
+	test $(colour dashboard.pdf c62828 200) -gt 10 &&
+	KONTORA_USER=boris kontora report dashboard -f pdf -o boris.pdf &&
+	test $(colour boris.pdf c62828 200) = 0
+'
+
+test_expect_success OPENPYXL 'XLSX: the alert column has its red conditional format' '
+	"$XLSX_PY" - dashboard.xlsx <<-\EOF
+	import sys, openpyxl
+	ws = openpyxl.load_workbook(sys.argv[1]).active
+	rules = [(str(cf.sqref), r.operator, r.formula) for cf in ws.conditional_formatting for r in cf.rules]
+	assert rules == [("I5:I6", "greaterThan", ["0"])], rules
+	EOF
 '
 
 test_expect_success POPPLER 'PDF: a long table breaks across pages, its header repeated' '

@@ -212,9 +212,9 @@ static void chart(struct pdf *p, const struct kt_report *r, struct kt_buf *buf)
 	pdf_set_y(p, y0 - 30);
 }
 
-/* Returns the width of the longest word of a header (headers wrap at
- * spaces). */
-static double longest_word(struct pdf *p, const char *label)
+/* Returns the width of the longest word of a header in bold at size
+ * (headers wrap at spaces). */
+static double longest_word(struct pdf *p, double size, const char *label)
 {
 	char word[256];
 	double max = 0;
@@ -222,7 +222,7 @@ static double longest_word(struct pdf *p, const char *label)
 	for (const char *s = label; *s; s += strspn(s, " ")) {
 		size_t n = strcspn(s, " ");
 		snprintf(word, sizeof word, "%.*s", (int)(n < 255 ? n : 255), s);
-		double w = pdf_width(p, PDF_BOLD, TABLE_SIZE, word);
+		double w = pdf_width(p, PDF_BOLD, size, word);
 		if (w > max)
 			max = w;
 		s += n;
@@ -235,8 +235,11 @@ static double longest_word(struct pdf *p, const char *label)
  * than the page, each column gets its cells' width and what room is
  * left is shared by the headers that want more (they wrap); when even
  * the cells are too wide, all are scaled down (cells are then cut with
- * "…").  Returns the widths (caller frees) or NULL. */
-static double *widths(struct pdf *p, const struct kt_report *r, struct kt_buf *buf)
+ * "…").  The headers' font is made smaller (down to 6 points, in *hsize)
+ * when that lets every word of them fit.  Returns the widths (caller
+ * frees) or NULL. */
+static double *widths(struct pdf *p, const struct kt_report *r, double *hsize,
+                      struct kt_buf *buf)
 {
 	double *w = calloc(r->ncols, sizeof *w), *head = calloc(r->ncols, sizeof *head);
 	double page = PDF_RIGHT - PDF_LEFT, cells = 0, all = 0, want = 0;
@@ -255,10 +258,17 @@ static double *widths(struct pdf *p, const struct kt_report *r, struct kt_buf *b
 		w[c] = (tw > w[c] ? tw : w[c]) + 6;
 		if (r->cols[c].type == KT_R_TEXT && w[c] > TEXT_MAX)
 			w[c] = TEXT_MAX;   /* long names are cut, the numbers keep their room */
-		head[c] = longest_word(p, r->cols[c].label) + 6;
 		cells += w[c];
-		all += head[c] > w[c] ? head[c] : w[c];
-		want += head[c] > w[c] ? head[c] - w[c] : 0;
+	}
+	for (*hsize = TABLE_SIZE; w && head; *hsize -= 1) {
+		all = want = 0;
+		for (size_t c = 0; c < r->ncols; c++) {
+			head[c] = longest_word(p, *hsize, r->cols[c].label) + 6;
+			all += head[c] > w[c] ? head[c] : w[c];
+			want += head[c] > w[c] ? head[c] - w[c] : 0;
+		}
+		if (all <= PDF_RIGHT - PDF_LEFT || *hsize <= 6)
+			break;
 	}
 	for (size_t c = 0; w && head && c < r->ncols; c++) {
 		double extra = head[c] > w[c] ? head[c] - w[c] : 0;
@@ -280,7 +290,7 @@ static double *widths(struct pdf *p, const struct kt_report *r, struct kt_buf *b
 /* Draws the table's header at the cursor, each label wrapped into its
  * column, bold on grey; moves the cursor below it.  Returns 0 or
  * KT_ENOMEM. */
-static int table_header(struct pdf *p, const struct kt_report *r, const double *w)
+static int table_header(struct pdf *p, const struct kt_report *r, const double *w, double size)
 {
 	char ***lines = calloc(r->ncols, sizeof *lines);
 	size_t *n = calloc(r->ncols, sizeof *n), most = 1;
@@ -288,18 +298,18 @@ static int table_header(struct pdf *p, const struct kt_report *r, const double *
 	int rc = !lines || !n ? KT_ENOMEM : 0;
 
 	for (size_t c = 0; !rc && c < r->ncols; c++) {
-		rc = pdf_wrap(p, PDF_BOLD, TABLE_SIZE, w[c] - 4, r->cols[c].label, &lines[c], &n[c]);
+		rc = pdf_wrap(p, PDF_BOLD, size, w[c] - 4, r->cols[c].label, &lines[c], &n[c]);
 		if (!rc && n[c] > most)
 			most = n[c];
 	}
 	if (!rc) {
-		double h = ROW_H + (double)(most - 1) * (TABLE_SIZE + 1.5);
+		double h = ROW_H + (double)(most - 1) * (size + 1.5);
 		pdf_fill(p, PDF_LEFT, y - h + ROW_H - 4, PDF_RIGHT - PDF_LEFT, h, 0.88);
 		for (size_t c = 0; c < r->ncols; c++) {
 			int right = r->cols[c].type != KT_R_TEXT && r->cols[c].type != KT_R_DATE;
 			for (size_t i = 0; i < n[c]; i++)
-				pdf_text(p, x + 2, x + w[c] - 2, y - (double)i * (TABLE_SIZE + 1.5),
-				         PDF_BOLD, TABLE_SIZE, right ? PDF_ALIGN_RIGHT : PDF_ALIGN_LEFT,
+				pdf_text(p, x + 2, x + w[c] - 2, y - (double)i * (size + 1.5),
+				         PDF_BOLD, size, right ? PDF_ALIGN_RIGHT : PDF_ALIGN_LEFT,
 				         lines[c][i]);
 			x += w[c];
 		}
@@ -353,16 +363,17 @@ static void table_row(struct pdf *p, const struct kt_report *r, const double *w,
  * KT_ENOMEM. */
 static int table(struct pdf *p, const struct kt_report *r, struct kt_buf *buf)
 {
-	double *w = widths(p, r, buf);
+	double hsize;
+	double *w = widths(p, r, &hsize, buf);
 
-	int rc = w ? table_header(p, r, w) : KT_ENOMEM;
+	int rc = w ? table_header(p, r, w, hsize) : KT_ENOMEM;
 
 	for (size_t i = 0; !rc && i <= r->nrows; i++) {
 		if (i == r->nrows && !r->totals)
 			break;
 		if (pdf_y(p) - ROW_H < PDF_BOTTOM) {
 			pdf_add_page(p);
-			rc = table_header(p, r, w);
+			rc = table_header(p, r, w, hsize);
 		}
 		table_row(p, r, w, i, i == r->nrows, buf);
 	}

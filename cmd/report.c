@@ -15,7 +15,8 @@
 
 static const char report_usage[] = N_(
 	"usage: kontora report NAME [--from DATE] [--to DATE] [--manager LOGIN] [--days N]\n"
-	"                           [-f table|tsv|csv|json|xlsx|pdf] [-o FILE] [--mail ADDR]...\n"
+	"                           [--by week|month] [-f table|tsv|csv|json|xlsx|pdf] [-o FILE]\n"
+	"                           [--mail ADDR]...\n"
 	"       kontora report list\n");
 
 /* The formats of kontora report: the printer's, and PDF. */
@@ -23,7 +24,7 @@ enum { REP_TABLE, REP_TSV, REP_CSV, REP_JSON, REP_XLSX, REP_PDF };
 
 /* What the options say. */
 struct opts {
-	const char *from, *to, *manager, *days, *output;
+	const char *from, *to, *manager, *days, *by, *output;
 	int fmt;
 	char **mail;
 	size_t nmail;
@@ -276,7 +277,7 @@ static void run_report(struct kt_books *b, const char *name, const struct opts *
 	struct kt_buf file = { 0 };
 	struct kt_param params[] = {
 		{ "from", o->from }, { "to", o->to }, { "manager", o->manager },
-		{ "days", o->days }, { "today", today },
+		{ "days", o->days }, { "by", o->by }, { "today", today },
 	};
 
 	today_date(b, today);
@@ -343,12 +344,13 @@ static const char *date_arg(const char *opt, const char *v)
 
 int cmd_report(int argc, char **argv, struct kt_ctx *ctx)
 {
-	enum { OPT_FROM = 1000, OPT_TO, OPT_MANAGER, OPT_DAYS, OPT_MAIL };
+	enum { OPT_FROM = 1000, OPT_TO, OPT_MANAGER, OPT_DAYS, OPT_BY, OPT_MAIL };
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
 		{ "manager", required_argument, NULL, OPT_MANAGER },
 		{ "days", required_argument, NULL, OPT_DAYS },
+		{ "by", required_argument, NULL, OPT_BY },
 		{ "mail", required_argument, NULL, OPT_MAIL },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -378,6 +380,10 @@ int cmd_report(int argc, char **argv, struct kt_ctx *ctx)
 			usage_error(report_usage, "--days %s: not a number of days", optarg);
 		else if (c == OPT_DAYS)
 			o.days = optarg;
+		else if (c == OPT_BY && strcmp(optarg, "week") && strcmp(optarg, "month"))
+			usage_error(report_usage, "--by %s: not week or month", optarg);
+		else if (c == OPT_BY)
+			o.by = optarg;
 		else if (c == OPT_MAIL)
 			o.mail[o.nmail++] = optarg;
 		else

@@ -186,6 +186,15 @@ test_expect_success 'debts: the aging buckets and the overpayment, by hand' '
 	test "$(total debts overpaid --to 2026-10-31)" = 0.00
 '
 
+test_expect_success 'dynamics --by week: a row per week, named by its Monday' '
+	kontora report dynamics --by week -f csv >out &&
+	printf "month,won,amount,leads,conversion\r\n" >expect &&
+	printf "2026-10-05,1,5000.00,1,100.0\r\n2026-11-02,0,0.00,2,0.0\r\n" >>expect &&
+	printf "2026-11-09,1,7000.00,2,50.0\r\nИтого,2,12000.00,5,\r\n" >>expect &&
+	test_cmp expect out &&
+	test_expect_code 2 kontora report dynamics --by year
+'
+
 test_expect_success 'dashboard: the plans of kontora.conf, fact per manager' '
 	kontora report dashboard -f csv >out &&
 	test_grep "^Анна Петрова,10000.00,0.00,0.0,2,2,2,0,1,1" out &&

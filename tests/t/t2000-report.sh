@@ -123,7 +123,7 @@ cd books 2>/dev/null
 sql () { kontora sql "$1" | sed -n 2p; }
 
 test_expect_success 'new books hold the built-in reports; report list names them' '
-	for r in funnel dynamics sources debts attention dashboard margin lab
+	for r in funnel dynamics sources debts attention dashboard margin deals lab
 	do
 		git ls-files --error-unmatch reports/$r.sql >/dev/null || return 1
 	done &&
@@ -141,7 +141,7 @@ total () {
 }
 
 test_expect_success 'every built-in report in every format' '
-	for r in funnel dynamics sources debts attention dashboard margin lab
+	for r in funnel dynamics sources debts attention dashboard margin deals lab
 	do
 		kontora report $r >$r.tsv &&
 		kontora report $r -f tsv -o $r.2.tsv &&
@@ -212,6 +212,14 @@ test_expect_success 'margin: the lab cost per unit against the price invoiced' '
 	test "$(total margin revenue)" = "$(sql "select printf('"'%.2f'"', sum(l.sum) / 100.0)
 		from doc_line l join invoice i on i.id = l.document where i.status <> '"'draft'"'")" &&
 	test "$(total margin revenue --from 2026-11-01)" = 4000.00
+'
+
+test_expect_success 'deals: margin per invoice, the same totals as per product' '
+	kontora report deals -f csv >out &&
+	test_grep "^1,2026-07-01,Ромашка,anna,12000.00,7200.00,4800.00,40.0" out &&
+	test $(grep -c "^[0-9]" out) = 5 &&
+	test "$(total deals profit)" = "$(total margin profit)" &&
+	test "$(KONTORA_USER=boris total deals revenue)" = 3000.00
 '
 
 test_expect_success 'lab: open, overdue, made and done per product' '

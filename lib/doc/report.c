@@ -92,7 +92,8 @@ static int parse_column(struct kt_report *r, const char *v, const char **why)
 		return KT_ENOMEM;
 	r->cols = c;
 	c += r->ncols;
-	*c = (struct kt_report_col){ strndup(name, nlen), strdup(*v ? v : ""), (enum kt_rtype)t, 0, 0 };
+	*c = (struct kt_report_col){ .name = strndup(name, nlen), .label = strdup(*v ? v : ""),
+	                             .type = (enum kt_rtype)t };
 	if (!*c->label) {
 		free(c->label);
 		c->label = strndup(name, nlen);

@@ -1805,8 +1805,9 @@ int kt_report_pdf(const struct kt_report *r, const char *path, struct kt_error *
  * of the table (the title and period above it, a bold frozen header with
  * an autofilter, numbers as numbers, money, percent and dates with
  * formats, column widths, a totals row of SUM formulas) and Excel's own
- * chart of the report's kind beside it.  Text is always written as
- * text, never as a formula.  Returns 0 or an error naming the path. */
+ * chart of the report's kind beside it; printed on A4 landscape, fitted
+ * to the page's width.  Text is always written as text, never as a
+ * formula.  Returns 0 or an error naming the path. */
 int kt_report_xlsx(const struct kt_report *r, const char *path, struct kt_error *err);
 
 /* Frees r; NULL is fine. */

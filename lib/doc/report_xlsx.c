@@ -211,6 +211,11 @@ int kt_report_xlsx(const struct kt_report *r, const char *path, struct kt_error 
 	for (size_t c = 0; c < r->ncols; c++)
 		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
 		                     (double)(width[c] < MAX_WIDTH ? width[c] + 1 : MAX_WIDTH), NULL);
+	/* Printed: A4 landscape, as wide as the page, the header on each page. */
+	worksheet_set_paper(ws, 9);
+	worksheet_set_landscape(ws);
+	worksheet_fit_to_pages(ws, 1, 0);
+	worksheet_repeat_rows(ws, HEAD_ROW, HEAD_ROW);
 	worksheet_freeze_panes(ws, HEAD_ROW + 1, 0);
 	worksheet_autofilter(ws, HEAD_ROW, 0, (lxw_row_t)(HEAD_ROW + r->nrows),
 	                     (lxw_col_t)(r->ncols - 1));

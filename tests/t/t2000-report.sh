@@ -260,6 +260,8 @@ test_expect_success OPENPYXL 'XLSX: numbers, formats, frozen header, autofilter,
 	assert ws["D7"].value == "=SUM(D5:D6)", ws["D7"].value
 	assert ws.column_dimensions["A"].width > 20
 	assert len(ws._charts) == 1, ws._charts
+	assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+	assert ws.print_title_rows == "4:4", ws.print_title_rows
 	EOF
 	"$XLSX_PY" - dynamics.xlsx <<-\EOF
 	import sys, openpyxl

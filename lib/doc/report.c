@@ -236,20 +236,25 @@ int kt_report_load(struct kt_books *b, const char *name, struct kt_report **out,
                    struct kt_error *err)
 {
 	struct kt_report *r = calloc(1, sizeof *r);
-	struct kt_buf text = { 0 }, path = { 0 };
+	struct kt_buf text = { 0 }, dir = { 0 }, path = { 0 };
 	int rc = 0;
 
 	*out = NULL;
-	if (!r || !(r->name = strdup(name)) || kt_buf_addf(&path, "%s/reports/%s.sql",
-	                                                   kt_books_root(b), name) ||
+	if (!r || !(r->name = strdup(name)) || kt_buf_addf(&dir, "%s/reports", kt_books_root(b)) ||
+	    kt_buf_addf(&path, "%s/%s.sql", dir.data, name) ||
 	    !(r->file = strdup(path.data + strlen(kt_books_root(b)) + 1)))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	else if (access(dir.data, F_OK))
+		/* Books made before kontora had reports. */
+		rc = kt_error_set(err, KT_ENOTFOUND, "these books have no reports/: copy reports/ from "
+		                  "kontora's data directory into them and commit it");
 	else if (!name_ok(name) || access(path.data, F_OK))
 		rc = kt_error_set(err, KT_ENOTFOUND, "no report %s (kontora report list shows them)",
 		                  name);
 	else if (!(rc = file_read(path.data, 1 << 20, NULL, &text, err)))
 		rc = parse(r, text.data ? text.data : (char *)"", err);
 	kt_buf_free(&text);
+	kt_buf_free(&dir);
 	kt_buf_free(&path);
 	if (rc)
 		kt_report_free(r);

@@ -417,7 +417,12 @@ test_expect_success 'bad report files: the file and line named, exit 1' '
 	test_grep "reports/bad.sql:2: unknown key" err &&
 	rm reports/bad.sql &&
 	test_expect_code 1 kontora report nosuch 2>err &&
-	test_grep "no report nosuch" err
+	test_grep "no report nosuch" err &&
+	mv reports ../reports.away &&
+	test_expect_code 1 kontora report funnel 2>err &&
+	test_grep "these books have no reports/: copy reports/ from" err &&
+	mv ../reports.away reports &&
+	test_clean
 '
 
 test_expect_success 'usage errors exit 2' '

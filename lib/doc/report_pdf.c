@@ -6,6 +6,7 @@
  * each, the totals row last, "Страница N из M" on every page.  Drawn
  * through the documents' PDF layer (pdf.c).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,20 @@ static double chart_max(const struct kt_report *r, size_t nrows)
 	return max > 0 ? max : 1;
 }
 
+/* Returns the least round number (1, 2, 2.5 or 5 times a power of ten)
+ * at or above v > 0: the top of a value axis, so that its four steps are
+ * round too. */
+static double nice_top(double v)
+{
+	static const double steps[] = { 1, 2, 2.5, 5, 10 };
+	double p = pow(10, floor(log10(v)));
+
+	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+		if (steps[i] * p >= v)
+			return steps[i] * p;
+	return 10 * p;
+}
+
 /* Draws the legend (a coloured square and the label of each series) at
  * the top right of the chart, at y. */
 static void legend(struct pdf *p, const struct kt_report *r, double y)
@@ -122,7 +137,7 @@ static void axis(struct pdf *p, const struct kt_report *r, double max, double x0
 static void bars_or_lines(struct pdf *p, const struct kt_report *r, size_t n, double y0,
                           struct kt_buf *buf)
 {
-	double max = chart_max(r, n) * 1.1, x0 = PDF_LEFT + 70, x1 = PDF_RIGHT;
+	double max = nice_top(chart_max(r, n)), x0 = PDF_LEFT + 70, x1 = PDF_RIGHT;
 	double step = (x1 - x0) / (double)(n ? n : 1);
 
 	axis(p, r, max, x0, x1, y0, buf);

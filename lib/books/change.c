@@ -351,8 +351,10 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 	if (op_get(o, "on") && *op_get(o, "on") && (rc = processed_touch_on(c, op_get(o, "on"), err)))
 		return rc;
 	/* The id value, not the op's id[]: later adds move c->ops.v, and a
-	 * caller adding a document's lines holds the document's id meanwhile. */
+	 * caller adding a document's lines holds the document's id meanwhile.
+	 * Spilling keeps it. */
 	*id = op_get(&c->ops.v[at], "id");
+	ops_spill(&c->ops, &c->ops.v[at]);
 	return 0;
 }
 

@@ -11,10 +11,15 @@
 
 #include "model/model.h"
 
-/* Appends the row of an add op to b. */
-static int add_row(struct kt_buf *b, const struct op *o)
+/* Appends the row of add op o of ops to b.  Returns 0 or an error. */
+static int add_row(struct kt_buf *b, const struct ops *ops, const struct op *o, struct kt_error *err)
 {
-	return kt_csv_add_row(b, o->values, o->n);
+	int rc = op_add_row(ops, o, b);
+
+	if (rc == KT_EIO)
+		return kt_error_set(err, rc, "%s: the new record %s cannot be read back from a temporary file",
+		                    o->path, o->id);
+	return rc ? kt_error_set(err, rc, "out of memory") : 0;
 }
 
 /* Returns the field values of the row [start,end) of buf after applying
@@ -154,7 +159,7 @@ static int splice_shard(const struct ops *ops, const struct kt_schema *s, const 
 		if (kt_buf_add(out, buf + pos, sp[i].start - pos))
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 		else if (o->kind == OP_ADD)
-			rc = add_row(out, o) ? kt_error_set(err, KT_ENOMEM, "out of memory") : 0;
+			rc = add_row(out, ops, o, err);
 		else if (o->kind == OP_EDIT)
 			rc = edited_row(buf, len, sp[i].start, sp[i].end, sp[i].skipped, o, out, err);
 		pos = sp[i].end;
@@ -237,8 +242,12 @@ static int rewrite_shard(const struct ops *ops, const struct kt_schema *s,
 		if (strcmp(o->path, path))
 			continue;
 		if (o->kind == OP_ADD) {
-			if (record_from_row(s, o->names, o->n, o->values, o->n, &recs[n++]))
+			struct op_row r;
+			if ((rc = op_row_read(ops, o, &r, err)))
+				break;
+			if (record_from_row(s, r.names, r.n, r.values, r.n, &recs[n++]))
 				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+			op_row_free(&r);
 			continue;
 		}
 		size_t k = 0;

@@ -8,6 +8,9 @@
 #ifndef KT_MODEL_H
 #define KT_MODEL_H
 
+#include <stdio.h>
+#include <sys/types.h>
+
 #include "util/util.h"
 
 /* --------------------------------------------------------------- types */
@@ -208,6 +211,10 @@ struct op {
 	char **names, **values;
 	struct kt_record *old;    /* edit, remove: the record before */
 	struct kt_buf bytes;      /* file: its whole content */
+	/* add: when spill_len is not 0, the row is in the ops' spill file at
+	 * spill_at and names/values hold the id alone (ops_spill()). */
+	off_t spill_at;
+	size_t spill_len;
 };
 
 /* The ops of one change, in the order they were made.  Zeroed is empty. */
@@ -215,6 +222,8 @@ struct ops {
 	struct op *v;
 	size_t n, cap;
 	size_t nother;            /* ops other than adds */
+	FILE *spill;              /* the rows of spilled adds, or NULL */
+	off_t spill_end;
 };
 
 /* Appends a zeroed op of kind on a record of s (NULL for other files).
@@ -227,8 +236,27 @@ void ops_drop_last(struct ops *ops);
 void ops_free(struct ops *ops);
 /* Appends (name, value) to o.  Returns 0 or KT_ENOMEM. */
 int op_set(struct op *o, const char *name, const char *value);
-/* Returns the value of name in o, the last set, or NULL. */
+/* Returns the value of name in o, the last set, or NULL; of a spilled
+ * add only the id. */
 const char *op_get(const struct op *o, const char *name);
+/* Moves the row of add o, once validated, out of memory into a temporary
+ * file, keeping its id, when o is not among the first ops (see ops.c).
+ * When the file cannot be made or written, o stays in memory as it was. */
+void ops_spill(struct ops *ops, struct op *o);
+/* Appends the CSV row of add o to out, read back when spilled.  Returns
+ * 0, KT_ENOMEM or KT_EIO. */
+int op_add_row(const struct ops *ops, const struct op *o, struct kt_buf *out);
+/* The columns of an add op, its own or read back from the spill file. */
+struct op_row {
+	size_t n;
+	char **names, **values;
+	struct kt_csv *csv;       /* the spilled row read back, or NULL */
+};
+/* Fills r with the columns of add o.  Returns 0 (free r with
+ * op_row_free()) or an error. */
+int op_row_read(const struct ops *ops, const struct op *o, struct op_row *r, struct kt_error *err);
+/* Frees what op_row_read() allocated; a zeroed r is fine. */
+void op_row_free(struct op_row *r);
 /* Returns 1 if o adds or removes an entry of a dictionary, else 0. */
 int op_is_dict(const struct op *o);
 /* Returns the length of the dictionary's name in a dict op's path
@@ -243,7 +271,8 @@ const struct op *ops_first_on(const struct ops *ops, const char *path);
 size_t ops_paths(const struct ops *ops, char ***paths);
 
 /* Describes the first n ops in words, one line per field, appended to
- * out.  Returns 0 or KT_ENOMEM. */
+ * out.  Returns 0, KT_ENOMEM, or KT_EIO when a spilled add cannot be read
+ * back. */
 int ops_describe(const struct ops *ops, size_t n, struct kt_buf *out);
 /* Appends the commit message of ops to m: subject (NULL: one made of the
  * first op), the ops in words, then the trailers Kontora-Command:

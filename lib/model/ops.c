@@ -8,11 +8,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model/model.h"
 
 /* The ops a commit message describes and names in trailers. */
 enum { MESSAGE_OPS = 100 };
+
+/* Adds from this op on are spilled (ops_spill()): a change of a few
+ * records never touches the disk and its message needs no read back,
+ * while an import of a hundred thousand keeps ~150 bytes a record in
+ * memory instead of the record itself, which held as strings with their
+ * names weighs about twice its CSV. */
+enum { SPILL_FROM = MESSAGE_OPS };
 
 /* Frees what o holds. */
 static void op_free(struct op *o)
@@ -63,6 +71,8 @@ void ops_free(struct ops *ops)
 	for (size_t i = 0; i < ops->n; i++)
 		op_free(&ops->v[i]);
 	free(ops->v);
+	if (ops->spill)
+		fclose(ops->spill);
 	memset(ops, 0, sizeof *ops);
 }
 
@@ -79,6 +89,117 @@ const char *op_get(const struct op *o, const char *name)
 		if (!strcmp(o->names[i], name))
 			return o->values[i];
 	return NULL;
+}
+
+/* Returns 1 if the columns of add o are those kt_change_add() sets: id,
+ * the fields of its schema in order, created; only those are spilled, as
+ * op_row_read() names them by the schema. */
+static int columns_canonical(const struct op *o)
+{
+	if (o->n != o->s->nfields + 2 || strcmp(o->names[0], "id") ||
+	    strcmp(o->names[o->n - 1], "created"))
+		return 0;
+	for (size_t f = 0; f < o->s->nfields; f++)
+		if (strcmp(o->names[f + 1], o->s->fields[f].name))
+			return 0;
+	return 1;
+}
+
+/* Spills add o to the ops' temporary file.  See model.h. */
+void ops_spill(struct ops *ops, struct op *o)
+{
+	struct kt_buf row = { 0 };
+	char **names = NULL, **values = NULL;
+	int written;
+
+	if (o->kind != OP_ADD || (size_t)(o - ops->v) < SPILL_FROM || !columns_canonical(o))
+		return;
+	/* tmpfile(): unlinked at once, gone with the process however it ends. */
+	if (!ops->spill && !(ops->spill = tmpfile()))
+		return;
+	written = !kt_csv_add_row(&row, o->values, o->n) && (names = malloc(sizeof *names)) &&
+	          (values = malloc(sizeof *values)) &&
+	          pwrite(fileno(ops->spill), row.data, row.len, ops->spill_end) == (ssize_t)row.len;
+	if (!written) {
+		kt_buf_free(&row);
+		free(names);
+		free(values);
+		return;
+	}
+	o->spill_at = ops->spill_end;
+	o->spill_len = row.len;
+	ops->spill_end += (off_t)row.len;
+	kt_buf_free(&row);
+	names[0] = o->names[0];
+	values[0] = o->values[0];
+	for (size_t i = 1; i < o->n; i++) {
+		free(o->names[i]);
+		free(o->values[i]);
+	}
+	free(o->names);
+	free(o->values);
+	o->names = names;
+	o->values = values;
+	o->n = 1;
+}
+
+/* Appends the row of add o.  See model.h. */
+int op_add_row(const struct ops *ops, const struct op *o, struct kt_buf *out)
+{
+	if (!o->spill_len)
+		return kt_csv_add_row(out, o->values, o->n) ? KT_ENOMEM : 0;
+	if (kt_buf_grow(out, o->spill_len))
+		return KT_ENOMEM;
+	if (pread(fileno(ops->spill), out->data + out->len, o->spill_len, o->spill_at) != (ssize_t)o->spill_len)
+		return KT_EIO;
+	out->len += o->spill_len;
+	out->data[out->len] = '\0';
+	return 0;
+}
+
+/* Reads the columns of add o.  See model.h. */
+int op_row_read(const struct ops *ops, const struct op *o, struct op_row *r, struct kt_error *err)
+{
+	struct kt_buf row = { 0 };
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	if (!o->spill_len) {
+		r->n = o->n;
+		r->names = o->names;
+		r->values = o->values;
+		return 0;
+	}
+	/* The row alone parses as a header: its values. */
+	if ((rc = op_add_row(ops, o, &row)))
+		rc = kt_error_set(err, rc, "%s: the new record %s cannot be read back from a temporary file",
+		                  o->path, o->id);
+	else
+		rc = kt_csv_parse(row.data, row.len, o->path, &r->csv, err);
+	kt_buf_free(&row);
+	if (!rc && r->csv->nheader != o->s->nfields + 2)
+		rc = kt_error_set(err, KT_EIO, "%s: the new record %s was read back damaged", o->path, o->id);
+	if (!rc && !(r->names = calloc(r->csv->nheader, sizeof *r->names)))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (rc) {
+		op_row_free(r);
+		return rc;
+	}
+	r->n = r->csv->nheader;
+	r->values = r->csv->header;
+	for (size_t i = 0; i < r->n; i++)
+		r->names[i] = (char *)(i == 0 ? "id" : i == r->n - 1 ? "created" : o->s->fields[i - 1].name);
+	return 0;
+}
+
+/* Frees a row read.  See model.h. */
+void op_row_free(struct op_row *r)
+{
+	if (r->csv) {
+		free(r->names);
+		kt_csv_free(r->csv);
+	}
+	memset(r, 0, sizeof *r);
 }
 
 /* Returns 1 for an op on a dictionary.  See model.h. */
@@ -101,11 +222,17 @@ int ops_describe(const struct ops *ops, size_t n, struct kt_buf *out)
 	for (size_t i = 0; !rc && i < n && i < ops->n; i++) {
 		const struct op *o = &ops->v[i];
 		switch (o->kind) {
-		case OP_ADD:
-			for (size_t f = 0; !rc && f < o->n; f++)
-				if (*o->values[f])
-					rc = kt_buf_addf(out, "%s: %s\n", o->names[f], o->values[f]);
+		case OP_ADD: {
+			struct op_row r;
+			struct kt_error err = { 0 };
+			if (op_row_read(ops, o, &r, &err))
+				return err.code;
+			for (size_t f = 0; !rc && f < r.n; f++)
+				if (*r.values[f])
+					rc = kt_buf_addf(out, "%s: %s\n", r.names[f], r.values[f]);
+			op_row_free(&r);
 			break;
+		}
 		case OP_EDIT:
 			for (size_t f = 0; !rc && f < o->n; f++) {
 				const char *old = kt_record_get(o->old, o->names[f]);

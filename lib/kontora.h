@@ -497,7 +497,10 @@ int kt_change_describe(const struct kt_change *c, struct kt_buf *out);
  * not NULL, the commit's hex id in oid ("" when the change changes
  * nothing), or an error; the books are then as they were.  Once the
  * branch has moved it returns 0 whatever fails after: kt_change_warning()
- * then says what is left for the next command to finish. */
+ * then says what is left for the next command to finish.  The change
+ * keeps none of its operations after a commit (an import's would hold
+ * memory through the index refresh): kt_change_warning() and
+ * kt_change_free() are what is left to call. */
 int kt_change_commit(struct kt_change *c, const char *subject,
                      char oid[41], struct kt_error *err);
 /* Returns what the commit of c left undone (the worktree, git's index or

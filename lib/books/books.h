@@ -37,6 +37,11 @@ struct kt_books {
 	char rows_head[41];
 };
 
+/* Drops the shard kt_record_read() keeps (books/record.c), as a commit
+ * does: it would hold a whole shard's blob through the commit and the
+ * index refresh, which read it again. */
+void books_rows_drop(struct kt_books *b);
+
 /* Returns the dictionary called name (owned by b), loading dictionaries
  * from HEAD on first use, or NULL if there is none.  *err is set only on a
  * load failure, in which case NULL is returned and err->code is set. */

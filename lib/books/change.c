@@ -394,21 +394,23 @@ int change_set(struct kt_change *c, const struct kt_schema *s,
 			return kt_error_set(err, KT_ENOMEM, "out of memory");
 		}
 		snprintf(o->id, sizeof o->id, "%s", id);
-		o->old = old;
-		old = NULL;
 		if (index_shard_of(c->b->index, s, id, &o->path, err)) {
 			rc = err->code;
 			ops_drop_last(&c->ops);
+			kt_record_free(old);
 			return rc;
 		}
 		if (edited_remember(c, (size_t)(o - c->ops.v), NULL, NULL)) {
 			ops_drop_last(&c->ops);
+			kt_record_free(old);
 			return kt_error_set(err, KT_ENOMEM, "out of memory");
 		}
 	}
+	/* old is what HEAD holds, read again for every edit of the record:
+	 * the op keeps of it only what describing the op needs. */
 	for (size_t i = 0; !rc && i < n; i++) {
 		const struct kt_field *f = kt_schema_field(s, names[i]);
-		const char *cur = kt_record_get(o->old, names[i]);
+		const char *cur = kt_record_get(old, names[i]);
 		char *v = NULL;
 
 		if (!strcmp(names[i], "id") || !strcmp(names[i], "created"))
@@ -429,9 +431,11 @@ int change_set(struct kt_change *c, const struct kt_schema *s,
 			kt_error_set(err, rc, "out of memory");
 		free(v);
 	}
-	kt_record_free(old);
 	if (!rc)
-		rc = access_values(c->b, s, id, o->old, o->names, o->values, o->n, err);
+		rc = access_values(c->b, s, id, old, o->names, o->values, o->n, err);
+	if (!rc && (rc = op_keep_old(&c->ops, o, &old)))
+		kt_error_set(err, rc, "out of memory");
+	kt_record_free(old);
 	/* Any edit of an unprocessed lead processes it (above). */
 	return rc ? rc : processed_touch(c, s, id, names, n, err);
 }
@@ -823,6 +827,7 @@ int kt_change_commit(struct kt_change *c, const char *subject, char oid[41],
 		kt_buf_free(&msg);
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
+	books_rows_drop(b);
 	rc = store_commit(b->store, &c->ops, msg.data, &b->who, b->now, id, &c->warning, err);
 	kt_buf_free(&msg);
 	if (rc || !*id)
@@ -835,6 +840,11 @@ int kt_change_commit(struct kt_change *c, const char *subject, char oid[41],
 			books_dicts_reset(b);
 			break;
 		}
+	/* The ops are committed: the index refresh reads the shards they
+	 * changed, which it then holds, old and new. */
+	ops_free(&c->ops);
+	strmap_free(&c->added);
+	strmap_free(&c->edited);
 	/* The commit stands: what fails now is for the next command to finish. */
 	struct kt_error ierr = { 0 };
 	if (!c->warning.code && kt_index_refresh(b, &ierr))

@@ -121,9 +121,7 @@ void kt_books_close(struct kt_books *b)
 		return;
 	index_free(b->index);
 	/* A blob of the store goes before the store. */
-	shard_rows_free(&b->rows);
-	store_file_free(&b->rows_file);
-	free(b->rows_path);
+	books_rows_drop(b);
 	store_close(b->store);
 	types_free(&b->types);
 	books_dicts_reset(b);

@@ -96,6 +96,15 @@ int value_resolve(struct kt_books *b, const struct kt_field *f,
 	return (*out = strdup(id)) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
 }
 
+/* Drops the shard read last.  See books.h. */
+void books_rows_drop(struct kt_books *b)
+{
+	shard_rows_free(&b->rows);
+	store_file_free(&b->rows_file);
+	free(b->rows_path);
+	b->rows_path = NULL;
+}
+
 /* Makes b->rows_file the shard at path of HEAD, and b->rows its rows:
  * kept from the last call while HEAD has not moved (the bytes of a commit
  * do not change), else read afresh.  Returns 0 or an error. */
@@ -106,10 +115,7 @@ static int read_shard(struct kt_books *b, const char *path, struct kt_error *err
 
 	if (rc || (b->rows_path && !strcmp(b->rows_path, path) && !strcmp(b->rows_head, head)))
 		return rc;
-	shard_rows_free(&b->rows);
-	store_file_free(&b->rows_file);
-	free(b->rows_path);
-	b->rows_path = NULL;
+	books_rows_drop(b);
 	/* Read after HEAD: should HEAD move between, the next call sees
 	 * another head and reads again; the rows are always of these bytes. */
 	if ((rc = store_read(b->store, path, &b->rows_file, err)))

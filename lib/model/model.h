@@ -243,6 +243,12 @@ const char *op_get(const struct op *o, const char *name);
  * file, keeping its id, when o is not among the first ops (see ops.c).
  * When the file cannot be made or written, o stays in memory as it was. */
 void ops_spill(struct ops *ops, struct op *o);
+/* Keeps in edit o (its fields set) what describing it needs of *old, the
+ * record before: all of it for the first ops, whose titles the commit
+ * message names, else the old values of the fields o sets, as an import
+ * editing a hundred thousand records would hold them all whole.  Takes
+ * *old (then NULL) when it keeps it all.  Returns 0 or KT_ENOMEM. */
+int op_keep_old(const struct ops *ops, struct op *o, struct kt_record **old);
 /* Appends the CSV row of add o to out, read back when spilled.  Returns
  * 0, KT_ENOMEM or KT_EIO. */
 int op_add_row(const struct ops *ops, const struct op *o, struct kt_buf *out);

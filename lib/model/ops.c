@@ -143,6 +143,40 @@ void ops_spill(struct ops *ops, struct op *o)
 	o->n = 1;
 }
 
+/* Keeps what describing edit o needs of the record before.  See model.h. */
+int op_keep_old(const struct ops *ops, struct op *o, struct kt_record **old)
+{
+	struct kt_record *r;
+
+	if ((size_t)(o - ops->v) < SPILL_FROM) {
+		if (!o->old) {
+			o->old = *old;
+			*old = NULL;
+		}
+		return 0;
+	}
+	if (!(r = calloc(1, sizeof *r)) || !(r->names = calloc(o->n + 1, sizeof *r->names)) ||
+	    !(r->values = calloc(o->n + 1, sizeof *r->values))) {
+		kt_record_free(r);
+		return KT_ENOMEM;
+	}
+	r->schema = (*old)->schema;
+	for (size_t i = 0; i < o->n; i++) {
+		const char *v = kt_record_get(*old, o->names[i]);
+		if (!v)
+			continue;
+		r->names[r->n] = strdup(o->names[i]);
+		r->values[r->n] = strdup(v);
+		if (!r->names[r->n++] || !r->values[r->n - 1]) {
+			kt_record_free(r);
+			return KT_ENOMEM;
+		}
+	}
+	kt_record_free(o->old);
+	o->old = r;
+	return 0;
+}
+
 /* Appends the row of add o.  See model.h. */
 int op_add_row(const struct ops *ops, const struct op *o, struct kt_buf *out)
 {

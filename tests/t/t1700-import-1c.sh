@@ -174,6 +174,41 @@ test_expect_success 'dry run: said, not committed' '
 	 test "$(git rev-list --count HEAD)" = 1)
 '
 
+# A change keeps its first hundred records in memory and the others in a
+# temporary file, and an edit op beyond the hundredth only the old values
+# it changes (model/ops.c): a catalogue of hundreds goes through both.
+test_expect_success 'hundreds of products: each whole in its shard, re-priced, the old prices in a dry run' '
+	n=$(python3 "$TEST_ROOT/bench/gen-1c.py" ../big 1) &&
+	test "$n" -gt 300 &&
+	kontora init ../bigbooks >/dev/null &&
+	(cd ../bigbooks && kontora import 1c ../big/import.xml ../big/offers.xml 2>err &&
+	 test_grep "products: $n new, 0 updated" err &&
+	 kontora sql "select count(*) from product where name <> \"\" and article <> \"\" and price <> \"\" and length(description) > 500" >out &&
+	 test "$(sed 1d out)" = "$n" &&
+	 kontora sql "select price from product where price % 100 <> 1 order by onec_id limit 1 offset 300" |
+		awk "NR == 2 { printf \"%d.%02d\", \$1 / 100, \$1 % 100 }" >old &&
+	 sed "s|<ЦенаЗаЕдиницу>\([0-9]*\)\.[0-9]*</ЦенаЗаЕдиницу>|<ЦенаЗаЕдиницу>\1.01</ЦенаЗаЕдиницу>|" \
+		../big/offers.xml >../big/offers-new.xml &&
+	 kontora import 1c --dry-run ../big/import.xml ../big/offers-new.xml >dry 2>err &&
+	 test_grep "would import: products: 0 new, [1-9][0-9][0-9] updated" err &&
+	 test_grep "^price: $(cat old) -> [0-9]*\.01$" dry &&
+	 test "$(grep -c "^price: [0-9.]* -> [0-9]*\.01$" dry)" -gt 300 &&
+	 kontora import 1c ../big/import.xml ../big/offers-new.xml 2>err &&
+	 test_grep "products: 0 new, [1-9][0-9][0-9] updated" err &&
+	 test "$(git show --stat HEAD | grep -c "^ data/")" = 1 &&
+	 test_clean &&
+	 kontora import 1c ../big/import.xml ../big/offers-new.xml 2>err &&
+	 test_grep "products: 0 new, 0 updated, $n unchanged" err)
+'
+
+test_expect_success 'hundreds of products and a broken file after them: nothing imported' '
+	kontora init ../bigbad >/dev/null &&
+	(cd ../bigbad && before=$(git rev-parse HEAD) &&
+	 test_expect_code 1 kontora import 1c ../big/import.xml "$F/truncated.xml" 2>err &&
+	 test_grep "truncated.xml:45: not well-formed XML" err &&
+	 test "$(git rev-parse HEAD)" = "$before" && test_clean)
+'
+
 # bad_input FILE MESSAGE: refused with exit 1 and that message, nothing
 # committed, the worktree clean.
 bad_input () {

@@ -16,7 +16,7 @@
 static const char report_usage[] = N_(
 	"usage: kontora report NAME [--from DATE] [--to DATE] [--manager LOGIN] [--days N]\n"
 	"                           [--by week|month] [-f table|tsv|csv|json|xlsx|pdf] [-o FILE]\n"
-	"                           [--mail ADDR]...\n"
+	"                           [--at REV] [--mail ADDR]...\n"
 	"       kontora report list\n");
 
 /* The formats of kontora report: the printer's, and PDF. */
@@ -24,7 +24,7 @@ enum { REP_TABLE, REP_TSV, REP_CSV, REP_JSON, REP_XLSX, REP_PDF };
 
 /* What the options say. */
 struct opts {
-	const char *from, *to, *manager, *days, *by, *output;
+	const char *from, *to, *manager, *days, *by, *output, *at;
 	int fmt;
 	char **mail;
 	size_t nmail;
@@ -64,6 +64,8 @@ static void set_period(struct kt_report *r, const struct opts *o, struct kt_book
 		kt_buf_addf(&p, "по %s", ru_date(o->to, d2));
 	if (o->manager)
 		kt_buf_addf(&p, "%sменеджер %s", p.len ? ", " : "", o->manager);
+	if (o->at)
+		kt_buf_addf(&p, "%sкниги на %s", p.len ? ", " : "", o->at);
 	localtime_r(&now, &tm);
 	strftime(made, sizeof made, "%d.%m.%Y %H:%M", &tm);
 	r->period = p.data;
@@ -267,9 +269,12 @@ static void mail_report(struct kt_books *b, const struct kt_report *r, const str
 	kt_buf_free(&msg);
 }
 
-/* Runs report name with the options and writes or mails it. */
-static void run_report(struct kt_books *b, const char *name, const struct opts *o)
+/* Runs report name with the options and writes or mails it: on the
+ * books of now, or with --at on the books as they were at that commit
+ * (the report's definition and the mail settings are now's). */
+static void run_report(struct kt_ctx *ctx, const char *name, const struct opts *o)
 {
+	struct kt_books *b = ctx->books, *past = NULL;
 	static const char *const ext[] = { "txt", "tsv", "csv", "json", "xlsx", "pdf" };
 	struct kt_error err = { 0 };
 	struct kt_report *r;
@@ -281,9 +286,11 @@ static void run_report(struct kt_books *b, const char *name, const struct opts *
 	};
 
 	today_date(b, today);
-	if (kt_report_load(b, name, &r, &err) ||
-	    kt_report_run(b, r, params, sizeof params / sizeof *params, &err))
+	if ((o->at && kt_books_open_at(b, &ctx->opt, o->at, &past, &err)) ||
+	    kt_report_load(b, name, &r, &err) ||
+	    kt_report_run(past ? past : b, r, params, sizeof params / sizeof *params, &err))
 		die_err(&err);
+	kt_books_close(past);
 	set_period(r, o, b);
 	const char *path = o->output;
 	if (o->nmail && !path) {
@@ -344,7 +351,7 @@ static const char *date_arg(const char *opt, const char *v)
 
 int cmd_report(int argc, char **argv, struct kt_ctx *ctx)
 {
-	enum { OPT_FROM = 1000, OPT_TO, OPT_MANAGER, OPT_DAYS, OPT_BY, OPT_MAIL };
+	enum { OPT_FROM = 1000, OPT_TO, OPT_MANAGER, OPT_DAYS, OPT_BY, OPT_MAIL, OPT_AT };
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
@@ -352,6 +359,7 @@ int cmd_report(int argc, char **argv, struct kt_ctx *ctx)
 		{ "days", required_argument, NULL, OPT_DAYS },
 		{ "by", required_argument, NULL, OPT_BY },
 		{ "mail", required_argument, NULL, OPT_MAIL },
+		{ "at", required_argument, NULL, OPT_AT },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -386,6 +394,10 @@ int cmd_report(int argc, char **argv, struct kt_ctx *ctx)
 			o.by = optarg;
 		else if (c == OPT_MAIL)
 			o.mail[o.nmail++] = optarg;
+		else if (c == OPT_AT && !*optarg)
+			usage_error(report_usage, "--at: the revision is empty");
+		else if (c == OPT_AT)
+			o.at = optarg;
 		else
 			option_error(argv, report_usage);
 	}
@@ -403,7 +415,7 @@ int cmd_report(int argc, char **argv, struct kt_ctx *ctx)
 	if (!strcmp(argv[optind], "list"))
 		list_reports(ctx->books);
 	else
-		run_report(ctx->books, argv[optind], &o);
+		run_report(ctx, argv[optind], &o);
 	free(o.mail);
 	return 0;
 }

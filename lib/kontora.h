@@ -298,6 +298,10 @@ struct kt_identity {
 struct kt_options {
 	const char *user;    /* login of the caller (KONTORA_USER) or NULL */
 	time_t now;          /* the clock (KONTORA_NOW or time()) */
+	/* A revision (kontora report --at): the books are read as they were
+	 * at that commit, read-only, their index cached in
+	 * .git/kontora/at/COMMIT.db; NULL: HEAD. */
+	const char *at;
 	/* Called with what the command should say but need not stop for (a
 	 * stale git lock removed, a commit whose worktree is left for the
 	 * next command to finish); NULL: silence. */
@@ -323,6 +327,15 @@ int kt_books_find(const char *start, char **root, struct kt_error *err);
 int kt_books_open(const char *root, const struct kt_options *opt,
                   struct kt_books **out, struct kt_error *err);
 void kt_books_close(struct kt_books *b);
+/* Opens the books of now as they were at the commit rev names (opt->at
+ * is set to rev; opt is the command's, as kt_books_open() takes it),
+ * read-only, for a report of the past.  The caller of now acts: their
+ * login and role are the ones of now's HEAD, so that a role taken away
+ * since gives no access to the past.  Returns 0 and *out (close with
+ * kt_books_close()), KT_ENOTFOUND for a rev that is no commit, or an
+ * error. */
+int kt_books_open_at(struct kt_books *now, const struct kt_options *opt, const char *rev,
+                     struct kt_books **out, struct kt_error *err);
 
 /* Asks long work (building the index or its full-text table, kt_check())
  * to call fn now and then with what it does ("indexing files", "checking

@@ -114,6 +114,35 @@ fail:
 	return rc;
 }
 
+/* Opens the books at a past commit.  See kontora.h. */
+int kt_books_open_at(struct kt_books *now, const struct kt_options *opt, const char *rev,
+                     struct kt_books **out, struct kt_error *err)
+{
+	struct kt_options o = opt ? *opt : (struct kt_options){ 0 };
+	const struct kt_identity *who;
+	struct kt_books *b;
+	int rc = kt_books_whoami(now, &who, err);
+
+	*out = NULL;
+	o.at = rev;
+	o.user = rc ? NULL : who->login;
+	o.now = now->now;
+	if (rc || (rc = kt_books_open(kt_books_root(now), &o, &b, err)))
+		return rc;
+	/* A role set here is what books_identity() takes as resolved. */
+	b->who_name = strdup(who->name);
+	b->who_email = strdup(who->email);
+	b->who_role = strdup(who->role);
+	b->who = (struct kt_identity){ .name = b->who_name, .email = b->who_email,
+	                               .login = b->who_login, .role = b->who_role };
+	if (!b->who_name || !b->who_email || !b->who_role) {
+		kt_books_close(b);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	*out = b;
+	return 0;
+}
+
 /* Closes the books and frees everything they hold; NULL is fine. */
 void kt_books_close(struct kt_books *b)
 {

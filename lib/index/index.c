@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "index/db.h"
@@ -600,6 +601,25 @@ static int open_db(const char *path, sqlite3 **db, struct kt_error *err)
 
 static void index_close(struct index *ix);
 
+/* Writes into path the index's file: .git/kontora/index.db, or
+ * .git/kontora/at/COMMIT.db for books pinned to a commit (a commit never
+ * changes, so that index is built once and kept).  Returns 0, or KT_EIO
+ * when the directory at/ cannot be made. */
+static int index_file(const struct index *ix, char path[PATH_MAX], struct kt_error *err)
+{
+	const char *at = store_pinned(ix->store);
+
+	if (!at) {
+		snprintf(path, PATH_MAX, "%s/index.db", store_dir(ix->store));
+		return 0;
+	}
+	snprintf(path, PATH_MAX, "%s/at", store_dir(ix->store));
+	if (mkdir(path, 0777) && errno != EEXIST)
+		return kt_error_set(err, KT_EIO, "%s: %s", path, strerror(errno));
+	snprintf(path, PATH_MAX, "%s/at/%s.db", store_dir(ix->store), at);
+	return 0;
+}
+
 /* Builds a fresh index in a scratch file and renames it into place, so a
  * reader never sees half an index.  Returns 0 or an error. */
 static int build(struct index *ix, struct kt_error *err)
@@ -608,7 +628,8 @@ static int build(struct index *ix, struct kt_error *err)
 	int rc;
 
 	index_close(ix);
-	snprintf(path, sizeof path, "%s/index.db", store_dir(ix->store));
+	if ((rc = index_file(ix, path, err)))
+		return rc;
 	snprintf(tmp, sizeof tmp, "%s.%ld", path, (long)getpid());
 	unlink(tmp);
 	if ((rc = open_db(tmp, &ix->db, err)) ||
@@ -724,7 +745,8 @@ int index_open(struct index *ix, struct kt_error *err)
 	int rc;
 
 	if (!ix->db) {
-		snprintf(path, sizeof path, "%s/index.db", store_dir(ix->store));
+		if ((rc = index_file(ix, path, err)))
+			return rc;
 		if (access(path, F_OK))
 			return build(ix, err);
 		if ((rc = open_db(path, &ix->db, err)))

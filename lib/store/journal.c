@@ -27,6 +27,8 @@ int store_lock(struct store *st, struct kt_error *err)
 
 	if (st->lock_fd >= 0)
 		return 0;
+	if (*st->at)
+		return kt_error_set(err, KT_EINVAL, "the books as of commit %.7s are read-only", st->at);
 	snprintf(path, sizeof path, "%s/lock", st->dir);
 	st->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 	if (st->lock_fd < 0 || flock(st->lock_fd, LOCK_EX)) {
@@ -273,7 +275,7 @@ static int sync_paths(struct store *st, char *const *paths, size_t n, struct kt_
 {
 	struct content *cs = calloc(n ? n : 1, sizeof *cs);
 	git_tree *tree = NULL;
-	int rc = cs ? head_tree(st->repo, NULL, &tree, err) : kt_error_set(err, KT_ENOMEM, "out of memory");
+	int rc = cs ? head_tree(st, NULL, &tree, err) : kt_error_set(err, KT_ENOMEM, "out of memory");
 
 	for (size_t i = 0; !rc && i < n; i++) {
 		cs[i].path = paths[i];

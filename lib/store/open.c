@@ -47,6 +47,10 @@ int store_open(const char *root, const struct kt_options *opt, struct store **ou
 	 * not wait for it, as it reads HEAD. */
 	struct kt_error ignored;
 	journal_recover_any(st, &ignored);
+	if (opt && opt->at && (rc = store_pin(st, opt->at, err))) {
+		store_close(st);
+		return rc;
+	}
 	*out = st;
 	return 0;
 }

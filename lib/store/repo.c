@@ -49,15 +49,15 @@ int tree_blob(git_repository *repo, const git_tree *tree, const char *path,
 	return 0;
 }
 
-/* Resolves HEAD to its commit and tree.  See repo.h. */
-int head_tree(git_repository *repo, git_commit **commit, git_tree **tree,
+/* Resolves HEAD or the pinned commit to its commit and tree.  See repo.h. */
+int head_tree(const struct store *st, git_commit **commit, git_tree **tree,
               struct kt_error *err)
 {
 	git_object *obj = NULL;
 	git_commit *c;
 
-	if (git_revparse_single(&obj, repo, "HEAD^{commit}"))
-		return git_fail(err, "HEAD");
+	if (git_revparse_single(&obj, st->repo, *st->at ? st->at : "HEAD^{commit}"))
+		return git_fail(err, *st->at ? st->at : "HEAD");
 	c = (git_commit *)obj;
 	if (tree && git_commit_tree(tree, c)) {
 		git_commit_free(c);
@@ -113,7 +113,7 @@ int store_each_file(struct store *st, const char *dir, const char *suffix, char 
 	git_tree *head = NULL, *tree = NULL;
 	git_tree_entry *e = NULL;
 	size_t slen = strlen(suffix);
-	int rc = head_tree(st->repo, NULL, &head, err);
+	int rc = head_tree(st, NULL, &head, err);
 
 	if (rc)
 		return rc;
@@ -187,10 +187,38 @@ int store_head(struct store *st, char hex[41], struct kt_error *err)
 {
 	git_oid id;
 
+	if (*st->at) {
+		memcpy(hex, st->at, 41);
+		return 0;
+	}
 	if (git_reference_name_to_id(&id, st->repo, "HEAD"))
 		return git_fail(err, "HEAD");
 	git_oid_tostr(hex, 41, &id);
 	return 0;
+}
+
+/* Pins st to the commit rev names.  See store.h. */
+int store_pin(struct store *st, const char *rev, struct kt_error *err)
+{
+	git_object *obj = NULL;
+	char *spec = NULL;
+
+	if (asprintf(&spec, "%s^{commit}", rev) < 0)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	int bad = git_revparse_single(&obj, st->repo, spec);
+	free(spec);
+	if (bad)
+		return kt_error_set(err, KT_ENOTFOUND, "--at %s: no such commit in the books (%s)", rev,
+		                    git_message());
+	git_oid_tostr(st->at, sizeof st->at, git_object_id(obj));
+	git_object_free(obj);
+	return 0;
+}
+
+/* Returns the pinned commit.  See store.h. */
+const char *store_pinned(const struct store *st)
+{
+	return *st->at ? st->at : NULL;
 }
 
 /* Reads a file of HEAD.  See store.h. */
@@ -198,7 +226,7 @@ int store_read(struct store *st, const char *path, struct store_file *f, struct 
 {
 	git_tree *tree = NULL;
 	git_blob *blob = NULL;
-	int rc = head_tree(st->repo, NULL, &tree, err);
+	int rc = head_tree(st, NULL, &tree, err);
 
 	memset(f, 0, sizeof *f);
 	f->data = "";
@@ -224,7 +252,7 @@ int store_exists(struct store *st, const char *path, struct kt_error *err)
 {
 	git_tree *tree = NULL;
 	git_tree_entry *e = NULL;
-	int rc = head_tree(st->repo, NULL, &tree, err);
+	int rc = head_tree(st, NULL, &tree, err);
 
 	if (!rc)
 		rc = !git_tree_entry_bypath(&e, tree, path);
@@ -241,7 +269,7 @@ int store_list_dir(struct store *st, const char *dir,
 	git_tree *head = NULL, *tree = NULL;
 	git_tree_entry *e = NULL;
 	git_odb *odb = NULL;
-	int rc = head_tree(st->repo, NULL, &head, err);
+	int rc = head_tree(st, NULL, &head, err);
 
 	if (rc)
 		return rc;

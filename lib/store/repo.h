@@ -17,6 +17,7 @@ struct store {
 	int lock_fd;                /* -1 when not holding the write lock */
 	unsigned long generation;   /* see store_generation() */
 	struct kt_options opt;      /* the command's warn and fault functions */
+	char at[41];                /* the commit read instead of HEAD (--at), or "" */
 };
 
 /* Returns the libgit2 error of the last call as text (never NULL). */
@@ -32,10 +33,11 @@ int tree_blob(git_repository *repo, const git_tree *tree, const char *path,
               git_blob **blob, const char **buf, size_t *len,
               struct kt_error *err);
 
-/* Resolves HEAD to its commit and tree.  *commit and *tree (either may be
- * NULL if not wanted) are freed by the caller with git_commit_free and
- * git_tree_free.  Returns 0 or an error. */
-int head_tree(git_repository *repo, git_commit **commit, git_tree **tree,
+/* Resolves HEAD (or the commit st is pinned to, store_pin()) to its
+ * commit and tree.  *commit and *tree (either may be NULL if not wanted)
+ * are freed by the caller with git_commit_free and git_tree_free.
+ * Returns 0 or an error. */
+int head_tree(const struct store *st, git_commit **commit, git_tree **tree,
               struct kt_error *err);
 
 /* Writes len bytes to root/path atomically, creating directories.  The

@@ -31,6 +31,15 @@ const char *store_dir(const struct store *st);
 
 /* ---------------------------------------------------------- reading HEAD */
 
+/* Pins st to the commit rev names (a hash, HEAD~3, a tag, anything git
+ * rev-parse takes): from now on "HEAD" below means that commit, and st
+ * takes no write lock.  Returns 0, KT_ENOTFOUND (no such commit), or
+ * KT_ENOMEM. */
+int store_pin(struct store *st, const char *rev, struct kt_error *err);
+/* Returns the commit st is pinned to (40 hex digits, owned by st), or
+ * NULL when it reads HEAD. */
+const char *store_pinned(const struct store *st);
+
 /* A file as HEAD holds it: its bytes, held until store_file_free(). */
 struct store_file {
 	const char *data;     /* "" when absent */

@@ -397,6 +397,10 @@ run kontora report debts -f csv -o "$out/report-debts.csv"
 echo "\$ kontora report dashboard -f pdf --mail director@batiskaf.ru   (mail.sendmail; here a dry run of kontora mail)"
 run kontora mail --dry-run --to director@batiskaf.ru "$out/report-dashboard.pdf" >"$out/mail-dashboard.eml"
 echo "wrote $out/mail-dashboard.eml"
+echo "\$ kontora report funnel --at HEAD~20   (the books as they were 20 commits ago; index cached in .git/kontora/at/)"
+kontora report funnel --at HEAD~20
+run kontora report funnel --at HEAD~20 -f pdf -o "$out/report-funnel-at.pdf"
+ls .git/kontora/at/
 
 say "Git: one commit per change, a clean worktree"
 run git log --oneline | head -12

@@ -17,18 +17,23 @@ WITH st(rank, code, name) AS (
          (3, 'proposal', 'КП отправлено'), (4, 'sample', 'Образец'),
          (5, 'negotiation', 'Переговоры'), (6, 'won', 'Заказ')),
 l AS (
-  SELECT lead.stage, coalesce(st.rank, 0) AS rank, coalesce(lead.amount, 0) AS amount
+  SELECT coalesce(st.rank, 0) AS rank, lead.stage = 'lost' AS lost,
+         coalesce(lead.amount, 0) AS amount
   FROM lead LEFT JOIN st ON st.code = lead.stage
   WHERE (:from IS NULL OR substr(lead.created, 1, 10) >= :from)
     AND (:to IS NULL OR substr(lead.created, 1, 10) <= :to)
     AND (:manager IS NULL OR lead.manager = :manager)),
+-- One pass over the leads: a row per rank, so that the stages below add
+-- up a handful of rows rather than scan the leads again for each.
+g AS MATERIALIZED (
+  SELECT rank, count(*) AS n, sum(lost) AS nlost, sum(amount) AS amount FROM l GROUP BY rank),
 c AS (
   SELECT st.rank, st.name,
-         (SELECT count(*) FROM l WHERE l.rank = st.rank) AS leads,
-         (SELECT count(*) FROM l WHERE l.rank >= st.rank) +
-           CASE st.rank WHEN 1 THEN (SELECT count(*) FROM l WHERE l.stage = 'lost') ELSE 0 END
+         coalesce((SELECT n FROM g WHERE g.rank = st.rank), 0) AS leads,
+         coalesce((SELECT sum(n) FROM g WHERE g.rank >= st.rank), 0) +
+           CASE st.rank WHEN 1 THEN coalesce((SELECT sum(nlost) FROM g), 0) ELSE 0 END
            AS reached,
-         (SELECT coalesce(sum(amount), 0) FROM l WHERE l.rank = st.rank) AS amount
+         coalesce((SELECT amount FROM g WHERE g.rank = st.rank), 0) AS amount
   FROM st)
 SELECT name AS stage, leads, reached, amount,
        round(100.0 * reached / nullif(lag(reached) OVER (ORDER BY rank), 0), 1) AS step,

@@ -184,7 +184,7 @@ int kt_report_xlsx(const struct kt_report *r, const char *path, struct kt_error 
 		kt_buf_free(&sub);
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
-	lxw_workbook_options wo = { .constant_memory = 0 };
+	lxw_workbook_options wo = { .constant_memory = 1, .tmpdir = NULL };
 	lxw_workbook *wb = workbook_new_opt(tmp.data, &wo);
 	lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, sheet) : NULL;
 	if (!ws) {

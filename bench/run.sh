@@ -335,6 +335,34 @@ else
 	say "f) the PDF: ${npages:-?} pages, $(du -k "$W/invoice.pdf" | cut -f1) KB"
 fi
 
+# ------------------------------------------------ h) reports
+
+# Every built-in report (reports/*.sql, kontora-report(1)) on all the
+# books as XLSX and as PDF; then one on the books as they were at the
+# generator's commit (--at), its cached index removed before each run so
+# that it is built from that commit's tree, as against a full reindex.
+REPORTS="funnel dynamics sources debts attention dashboard margin deals lab"
+say "h) report NAME -f xlsx|pdf, every built-in report x$RUNS_BIG"
+for r in $REPORTS; do
+	for fmt in xlsx pdf; do
+		i=0
+		while [ $i -lt "$RUNS_BIG" ]; do
+			KC "report-$r-$fmt" report "$r" -f $fmt -o "$W/report.$fmt"
+			i=$((i + 1))
+		done
+	done
+done
+OLD=$(git -C "$BOOKS" log --format=%H --grep='^bench: synthetic books' | tail -n 1)
+say "h) report dynamics --at ${OLD:-?} (the generator's commit), cache removed, x$RUNS_BIG"
+i=0
+while [ -n "$OLD" ] && [ $i -lt "$RUNS_BIG" ]; do
+	rm -rf "$BOOKS/.git/kontora/at"
+	KC report-at report dynamics --at "$OLD" -f xlsx -o "$W/report.xlsx"
+	i=$((i + 1))
+done
+[ -n "$OLD" ] || { FAILED=1; touch "$W/report-at.failed"; say "FAILED: no commit 'bench: synthetic books'"; }
+KC report-at-again report dynamics --at "${OLD:-HEAD}" -f xlsx -o "$W/report.xlsx"
+
 # ------------------------------------------------------------- report
 
 f() { [ -e "$W/$1.failed" ] && echo 1; }
@@ -372,6 +400,14 @@ row "d) lead show 5-char prefix" "$t_prefix" 0.050 "target" "<=1" "$(maxrss pref
 row "g) lead add, no client, round robin" "$(median add-round-robin)" 0.050 "target" "<=1" "$(maxrss add-round-robin)" "$(f add-round-robin)"
 row "g) lead add, no client, least loaded" "$(median add-least-loaded)" 0.050 "target" "<=1" "$(maxrss add-least-loaded)" "$(f add-least-loaded)"
 row "f) invoice pdf, 200 lines" "$t_invoice" "" "" "" "$(maxrss invoice)" "$(f invoice)"
+for r in $REPORTS; do
+	for fmt in xlsx pdf; do
+		row "h) report $r -f $fmt" "$(median "report-$r-$fmt")" 2.000 "target" "<=1" \
+			"$(maxrss "report-$r-$fmt")" "$(f "report-$r-$fmt")"
+	done
+done
+row "h) report --at OLD, index built" "$(median report-at)" "$t_reindex" "reindex" "<=2" "$(maxrss report-at)" "$(f report-at)"
+row "   report --at OLD, index cached" "$(median report-at-again)" "" "" "" "$(maxrss report-at-again)" "$(f report-at-again)"
 echo
 if [ $FAILED != 0 ]; then
 	echo "bench: some kontora commands failed (see above)"

@@ -139,6 +139,11 @@ int kt_books_open_at(struct kt_books *now, const struct kt_options *opt, const c
 		kt_books_close(b);
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
+	/* The labels of that commit's kontora.conf, as need_books() applies now's. */
+	if ((rc = kt_books_labels(b, err))) {
+		kt_books_close(b);
+		return rc;
+	}
 	*out = b;
 	return 0;
 }

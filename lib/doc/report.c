@@ -359,13 +359,67 @@ static int plan_one(void *arg, const char *key, const char *value)
 	return 0;
 }
 
+/* Appends text to out as a JSON string.  Returns 0 or KT_ENOMEM. */
+static int json_string_add(struct kt_buf *out, const char *text)
+{
+	int rc = kt_buf_addc(out, '"');
+
+	for (const unsigned char *c = (const unsigned char *)text; !rc && *c; c++)
+		rc = *c == '"' || *c == '\\' ? kt_buf_addf(out, "\\%c", *c) :
+		     *c < 0x20 ? kt_buf_addf(out, "\\u%04x", *c) : kt_buf_addc(out, (char)*c);
+	return rc || kt_buf_addc(out, '"');
+}
+
+/* What dict_one() and entry_one() gather: the dictionaries as a JSON
+ * object {"lead_source": {"web": "Сайт", ...}, ...}, what people see for
+ * each entry (kt_dict_label()). */
+struct dicts {
+	struct kt_books *b;
+	struct kt_buf json;
+	const char *dict;
+	size_t n;
+	struct kt_error *err;
+};
+
+/* A kt_row_fn adding one entry (id, name) of the dictionary d->dict.
+ * Returns 0 or KT_ENOMEM. */
+static int entry_one(void *arg, size_t ncols, const struct kt_column *cols, char *const *values)
+{
+	struct dicts *d = arg;
+
+	if (!values)
+		return 0;
+	if ((d->n++ && kt_buf_adds(&d->json, ", ")) || json_string_add(&d->json, values[0]) ||
+	    kt_buf_adds(&d->json, ": ") ||
+	    json_string_add(&d->json, kt_dict_label(d->b, d->dict, values[0])))
+		return kt_error_set(d->err, KT_ENOMEM, "out of memory");
+	return 0;
+}
+
+/* Adds the dictionary name with its entries.  Returns 0 or an error. */
+static int dict_one(void *arg, const char *name)
+{
+	struct dicts *d = arg;
+	int rc;
+
+	if ((d->json.len > 1 && kt_buf_adds(&d->json, ", ")) || json_string_add(&d->json, name) ||
+	    kt_buf_adds(&d->json, ": {"))
+		return kt_error_set(d->err, KT_ENOMEM, "out of memory");
+	d->dict = name;
+	d->n = 0;
+	if ((rc = kt_dict_list(d->b, name, entry_one, d, d->err)))
+		return rc;
+	return kt_buf_addc(&d->json, '}') ? kt_error_set(d->err, KT_ENOMEM, "out of memory") : 0;
+}
+
 /* Runs a report.  See kontora.h. */
 int kt_report_run(struct kt_books *b, struct kt_report *r, const struct kt_param *params,
                   size_t nparams, struct kt_error *err)
 {
 	struct run run = { r, err, r->nrows };
 	struct plans pl = { { 0 }, 0 };
-	struct kt_param *all = calloc(nparams + 3, sizeof *all);
+	struct dicts dl = { b, { 0 }, NULL, 0, err };
+	struct kt_param *all = calloc(nparams + 4, sizeof *all);
 	const struct kt_identity *who = NULL;
 	int rc = kt_books_whoami(b, &who, err);
 
@@ -373,20 +427,25 @@ int kt_report_run(struct kt_books *b, struct kt_report *r, const struct kt_param
 	 * report reads them with json_extract() and needs no C. */
 	if (rc)
 		;
-	else if (!all || kt_buf_addc(&pl.json, '{'))
+	else if (!all || kt_buf_addc(&pl.json, '{') || kt_buf_addc(&dl.json, '{'))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	else if (!(rc = kt_config_foreach(b, plan_one, &pl, err)) &&
 	         (pl.bad || kt_buf_addc(&pl.json, '}')))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	/* The dictionaries as :dicts, so that a report shows "Сайт" for web. */
+	else if (!(rc = kt_dict_names(b, dict_one, &dl, err)) && kt_buf_addc(&dl.json, '}'))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (!rc) {
 		memcpy(all, params, nparams * sizeof *all);
 		all[nparams] = (struct kt_param){ "plans", pl.json.data };
 		all[nparams + 1] = (struct kt_param){ "user", who->login };
 		all[nparams + 2] = (struct kt_param){ "role", who->role };
-		rc = kt_sql_seen(b, r->sql, all, nparams + 3, run_row, &run, err);
+		all[nparams + 3] = (struct kt_param){ "dicts", dl.json.data };
+		rc = kt_sql_seen(b, r->sql, all, nparams + 4, run_row, &run, err);
 	}
 	free(all);
 	kt_buf_free(&pl.json);
+	kt_buf_free(&dl.json);
 	return rc;
 }
 

@@ -158,6 +158,13 @@ test_expect_success 'every built-in report in every format' '
 	test_clean
 '
 
+test_expect_success 'sources names the sources as dicts/lead_source.csv does' '
+	kontora report sources -f csv >sources.csv &&
+	test_grep "^Сайт / autumn,2," sources.csv &&
+	test_grep "^Звонок,2," sources.csv &&
+	! grep -e "^web" -e "^phone" sources.csv
+'
+
 test_expect_success 'the totals agree with kontora sql' '
 	test "$(total funnel leads)" = "$(sql "select count(*) from lead where stage <> '"'lost'"'")" &&
 	test "$(total funnel amount)" = \

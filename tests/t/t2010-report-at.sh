@@ -102,6 +102,17 @@ test_expect_success 'every format works on the past; the books stay as they are'
 	test_clean
 '
 
+test_expect_success 'sources shows the dictionary labels, of now and of then' '
+	kontora report sources -f csv >now.csv &&
+	test_grep "^Сайт,4," now.csv &&
+	! grep "^web" now.csv &&
+	kontora config label.lead_source.web "Сайт компании" >/dev/null &&
+	kontora report sources -f csv >now.csv &&
+	test_grep "^Сайт компании,4," now.csv &&
+	kontora report sources -f csv --at october >then.csv &&
+	test_grep "^Сайт,2," then.csv
+'
+
 test_expect_success 'an unknown revision is an error, exit 1' '
 	test_expect_code 1 kontora report dynamics --at nosuch 2>err &&
 	test_grep "error: --at nosuch: no such commit in the books" err &&

@@ -11,17 +11,17 @@
 -- alert: overdue_tasks
 -- total: overdue_tasks debt
 -- chart: bar client quiet_days
-WITH rec(client, id) AS (
-  SELECT id, id FROM client
-  UNION ALL SELECT client, id FROM lead WHERE client IS NOT NULL
-  UNION ALL SELECT client, id FROM contact WHERE client IS NOT NULL),
-seen AS (
-  SELECT rec.client, max(coalesce(a.at, a.created)) AS at
-  FROM rec JOIN activity a ON a."on" = rec.id GROUP BY rec.client),
+-- The client of what an event or a task is on: the client itself, its
+-- lead or its contact.  Driven from the events and tasks, so that the cost
+-- goes with them and not with every lead of the books.
+WITH seen AS (
+  SELECT coalesce(l.client, ct.client, a."on") AS client, max(coalesce(a.at, a.created)) AS at
+  FROM activity a LEFT JOIN lead l ON l.id = a."on" LEFT JOIN contact ct ON ct.id = a."on"
+  GROUP BY 1),
 late AS (
-  SELECT rec.client, count(*) AS n
-  FROM rec JOIN task t ON t."on" = rec.id
-  WHERE coalesce(t.done, 0) = 0 AND t.due < :today GROUP BY rec.client),
+  SELECT coalesce(l.client, ct.client, t."on") AS client, count(*) AS n
+  FROM task t LEFT JOIN lead l ON l.id = t."on" LEFT JOIN contact ct ON ct.id = t."on"
+  WHERE coalesce(t.done, 0) = 0 AND t.due < :today GROUP BY 1),
 paid AS (
   SELECT invoice, sum(amount) AS amount FROM allocation GROUP BY invoice),
 owed AS (

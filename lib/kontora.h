@@ -1734,7 +1734,7 @@ int kt_doc_check(struct kt_books *b, kt_problem_fn fn, void *arg, struct kt_erro
  * kontora-report(5)): a read-only SQL statement on the index with the
  * parameters :from, :to, :manager, :today and :days, and a header of
  * "-- key: value" comment lines giving its title, its columns with their
- * types, the columns to total and the chart to draw.  lib/doc/report*.c
+ * types, the columns to total and the chart to draw.  lib/report/
  * read, run and write them. */
 
 /* The type of a report's column: how it is printed and summed. */

@@ -30,6 +30,7 @@ BEGIN {
 	below["money"] = "util"
 	below["mail"] = "util"
 	below["doc"] = "util export model money store index books"
+	below["report"] = "util export model money store index books doc"
 }
 FILENAME ~ /^lint\./ {
 	if ($1 == "cmdfile")

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "doc/doc.h"
+#include "report/report.h"
 
 /* The types of a column as the header writes them. */
 static const char *const rtype_names[] = { "text", "int", "money", "date", "percent" };

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "doc/doc.h"
+#include "report/report.h"
 
 #define CHART_H 210.0      /* the chart's plot area */
 #define TABLE_SIZE 8.0     /* the table's font size */

@@ -21,7 +21,7 @@
 
 #include <xlsxwriter.h>
 
-#include "doc/doc.h"
+#include "report/report.h"
 
 #define HEAD_ROW 3           /* the table's header; title and period above */
 #define MAX_WIDTH 50

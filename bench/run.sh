@@ -117,6 +117,9 @@ machine() {
 say "building the generator and the timer"
 cc -O2 -o "$ROOT/bench/gen" "$ROOT/bench/gen.c" || exit 1
 cc -O2 -o "$ROOT/bench/timeit" "$ROOT/bench/timeit.c" || exit 1
+# shellcheck disable=SC2046
+cc -O2 -o "$ROOT/bench/xlsx-base" "$ROOT/bench/xlsx-base.c" \
+	$(pkg-config --cflags --libs xlsxwriter) -lcsv || exit 1
 if [ ! -x "$KONTORA" ]; then
 	say "$KONTORA not found: run 'make kontora' first"
 	exit 1
@@ -153,8 +156,18 @@ say "a) full reindex x$RUNS_BIG"
 i=0
 while [ $i -lt "$RUNS_BIG" ]; do
 	rm -f "$BOOKS/.git/kontora/index.db" "$BOOKS/.git/kontora/index.db-wal" \
-		"$BOOKS/.git/kontora/index.db-shm" "$BOOKS/.git/kontora/index.db-journal"
+		"$BOOKS/.git/kontora/index.db-shm" "$BOOKS/.git/kontora/index.db-journal" \
+		"$BOOKS/.git/kontora/search.db"
 	KC reindex reindex
+	i=$((i + 1))
+done
+# The first search after a rebuild, then the later ones (issue 16: the
+# first must not wait for the full-text table).
+say "i) search for a surname, the first after the reindex, then x$RUNS_FAST"
+KC search1 search Иванов --limit 20
+i=0
+while [ $i -lt "$RUNS_FAST" ]; do
+	KC search search Иванов --limit 20
 	i=$((i + 1))
 done
 say "a) baseline: sqlite3 :memory: .import of leads.csv and clients.csv x$RUNS_BIG"
@@ -363,6 +376,31 @@ done
 [ -n "$OLD" ] || { FAILED=1; touch "$W/report-at.failed"; say "FAILED: no commit 'bench: synthetic books'"; }
 KC report-at-again report dynamics --at "${OLD:-HEAD}" -f xlsx -o "$W/report.xlsx"
 
+# ------------------------------------------------ j) list to xlsx
+
+# Every lead to a workbook, against bench/xlsx-base writing the same
+# cells from the same rows (kontora list lead -f csv, made first and not
+# timed): the column letters follow schemas/lead.schema's fields, each
+# reference two columns as kontora writes them (title, then id).
+say "j) lead list -f xlsx of every lead, and the bare libxlsxwriter loop, x$RUNS_BIG"
+LEAD_TYPES=srrsssssssssmrbssssdt
+if "$KONTORA" -C "$BOOKS" lead list -f csv >"$W/leads-all.csv" 2>"$W/err"; then
+	i=0
+	while [ $i -lt "$RUNS_BIG" ]; do
+		KC xlsx lead list -f xlsx -o "$W/leads.xlsx"
+		rm -f "$W/leads.xlsx"
+		measure xbase "$ROOT/bench/xlsx-base" "$W/base.xlsx" "s$LEAD_TYPES" <"$W/leads-all.csv" ||
+			{ say "xlsx-base failed: $(head -n 1 "$W/err")"; rm -f "$W/xbase.r"; break; }
+		rm -f "$W/base.xlsx"
+		i=$((i + 1))
+	done
+else
+	FAILED=1
+	touch "$W/xlsx.failed"
+	say "FAILED: kontora lead list -f csv: $(head -n 1 "$W/err")"
+fi
+rm -f "$W/leads-all.csv"
+
 # ------------------------------------------------------------- report
 
 f() { [ -e "$W/$1.failed" ] && echo 1; }
@@ -408,6 +446,10 @@ for r in $REPORTS; do
 done
 row "h) report --at OLD, index built" "$(median report-at)" "$t_reindex" "reindex" "<=2" "$(maxrss report-at)" "$(f report-at)"
 row "   report --at OLD, index cached" "$(median report-at-again)" "" "" "" "$(maxrss report-at-again)" "$(f report-at-again)"
+row "i) search a surname, first after reindex" "$(median search1)" 0.100 "target" "<=1" "$(maxrss search1)" "$(f search1)"
+row "i) search a surname, later" "$(median search)" 0.100 "target" "<=1" "$(maxrss search)" "$(f search)"
+row "j) lead list -f xlsx, every lead" "$(median xlsx)" "$(median xbase)" "xlsx-base" "<=1.2" "$(maxrss xlsx)" "$(f xlsx)"
+row "   bare libxlsxwriter loop (baseline)" "" "$(median xbase)" "" "" "$(maxrss xbase)"
 echo
 if [ $FAILED != 0 ]; then
 	echo "bench: some kontora commands failed (see above)"

@@ -156,8 +156,12 @@ int kt_list(struct kt_books *b, const struct kt_query *q, kt_row_fn fn,
 	const char *sort = l.sort + (*l.sort == '-');
 	if (!rc && strcmp(sort, "id") && strcmp(sort, "created") && !kt_schema_field(s, sort))
 		rc = kt_error_set(err, KT_EINVAL, "--sort: %s: no such field in %s", sort, s->file);
-	if (!rc && !(rc = books_identity(b, err)))
+	/* One read transaction: what fn looks up for each row (the titles of
+	 * references) needs no refresh of its own. */
+	if (!rc && !(rc = books_identity(b, err)) && !(rc = index_read_begin(b->index, err))) {
 		rc = index_list(b->index, &b->who, &l, fn, arg, err);
+		index_read_end(b->index);
+	}
 	for (size_t i = 0; i < n; i++)
 		free(values[i]);
 	free(values);

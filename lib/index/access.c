@@ -172,10 +172,11 @@ static int row_allowed(struct index *ix, const struct kt_identity *who, const st
 	                 kind == COND_SOME ? expr.data : kind ? "1" : "0", s->owner ? "\"" : "",
 	                 s->owner ? s->owner : "NULL", s->owner ? "\"" : "", s->name, col);
 	kt_buf_free(&expr);
+	/* Kept: a list asks it for the reference of every row it shows. */
 	if (rc)
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	else if (sqlite3_prepare_v2(ix->db, sql.data, -1, &st, NULL) != SQLITE_OK)
-		rc = kt_error_set(err, KT_EDB, "index: %s", sqlite3_errmsg(ix->db));
+	else
+		rc = index_stmt(ix, sql.data, &st, err);
 	if (!rc) {
 		sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
 		if ((*found = sqlite3_step(st) == SQLITE_ROW)) {
@@ -184,8 +185,8 @@ static int row_allowed(struct index *ix, const struct kt_identity *who, const st
 			if (s->owner && !(*owner = strdup(o ? o : "")))
 				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 		}
+		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
 	kt_buf_free(&sql);
 	return rc;
 }

@@ -24,6 +24,7 @@ struct index {
 	unsigned long fresh_at;     /* store's generation fresh_at: no writer can
 	                             * have moved HEAD since */
 	struct fts_feed *feed;      /* while a rebuild loads: takes the rows' text */
+	int reading;                /* in index_read_begin()'s transaction */
 };
 
 /* Sets err from SQLite's last message on db, naming what; returns

@@ -770,8 +770,11 @@ static int refresh(struct index *ix, struct kt_error *err)
 	char have[41], head[41];
 	int rc;
 
-	/* A change asks the index thousands of times under the lock. */
-	if (store_locked(ix->store) && ix->fresh && ix->fresh_at == store_generation(ix->store))
+	/* A change asks the index thousands of times under the lock; a read
+	 * transaction (a list naming the references of a million rows) sees
+	 * the snapshot it began with, brought to HEAD then. */
+	if (ix->reading || (store_locked(ix->store) && ix->fresh &&
+	                    ix->fresh_at == store_generation(ix->store)))
 		return 0;
 	meta_get(ix->db, "format", have, sizeof have);
 	if (strcmp(have, INDEX_FORMAT))
@@ -826,7 +829,9 @@ int index_read_begin(struct index *ix, struct kt_error *err)
 {
 	int rc = index_open(ix, err);
 
-	return rc ? rc : db_exec(ix->db, "BEGIN", err);
+	if (!rc && !(rc = db_exec(ix->db, "BEGIN", err)))
+		ix->reading = 1;
+	return rc;
 }
 
 /* Ends the read transaction.  See index.h. */
@@ -834,6 +839,7 @@ void index_read_end(struct index *ix)
 {
 	if (ix->db && !sqlite3_get_autocommit(ix->db))
 		db_exec(ix->db, "COMMIT", NULL);
+	ix->reading = 0;
 }
 
 /* Rebuilds the index.  See index.h. */

@@ -6,6 +6,7 @@
  * several queries before printing (the client card, the lab queue).
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,6 +14,16 @@
 #include <unistd.h>
 
 #include "cmd.h"
+
+/* A reference's title as a workbook shows it, remembered: a list of a
+ * million leads names the same managers and clients on many rows, and
+ * each title is an index lookup and an access check.  Direct-mapped, so
+ * the memory stays fixed. */
+#define TITLE_SLOTS 4096
+struct title_slot {
+	const struct kt_field *field;    /* NULL: empty */
+	char *key, *title;
+};
 
 struct printer {
 	enum out_format fmt;
@@ -41,6 +52,7 @@ struct printer {
 	struct kt_buf xlabels;           /* XLSX: the labels of the id columns */
 	size_t nxcols;
 	struct kt_buf *named;            /* XLSX: the titles of a row's references */
+	struct title_slot *titles;       /* XLSX: titles remembered (TITLE_SLOTS) */
 	char **named_v;                  /* XLSX: a row as written */
 	size_t nnamed;
 	struct kt_buf label;             /* a table's cell as shown */
@@ -326,6 +338,34 @@ static void find_fields(struct printer *p, size_t ncols, const struct kt_column 
 	}
 }
 
+/* Returns in buf the label of value, a reference of field f, as
+ * kt_value_label() makes it, from p's slots when seen before.  Returns
+ * buf's text. */
+static const char *ref_label(struct printer *p, const struct kt_field *f, const char *value,
+                             struct kt_buf *buf)
+{
+	size_t h = (size_t)(uintptr_t)f;
+
+	for (const unsigned char *c = (const unsigned char *)value; *c; c++)
+		h = h * 31 + *c;
+	if (!p->titles && !(p->titles = calloc(TITLE_SLOTS, sizeof *p->titles)))
+		die("out of memory");
+	struct title_slot *t = &p->titles[h % TITLE_SLOTS];
+	if (t->field != f || strcmp(t->key, value)) {
+		struct kt_buf made = { 0 };
+		const char *label = kt_value_label(p->books, p->schema, f, value, KT_REF_TITLE, &made);
+		free(t->key);
+		free(t->title);
+		t->field = f;
+		if (!(t->key = strdup(value)) || !(t->title = strdup(label)))
+			die("out of memory");
+		kt_buf_free(&made);
+	}
+	if (kt_buf_adds(buf, t->title))
+		die("out of memory");
+	return buf->data;
+}
+
 /* Returns values as people read them in a workbook (an array owned by p,
  * valid until the next row): names for dictionary ids and states, titles
  * for references followed by their ids. */
@@ -342,9 +382,11 @@ static char *const *named(struct printer *p, size_t ncols, char *const *values)
 	for (size_t i = 0; i < ncols; i++) {
 		struct kt_buf *buf = &p->named[p->nnamed];
 		*buf = (struct kt_buf){ 0 };
-		p->named_v[p->nnamed++] = (char *)kt_value_label(p->books, p->schema, p->fields[i],
-		                                                 values[i], KT_REF_TITLE, buf);
-		if (p->fields[i] && p->fields[i]->type == KT_REF) {
+		int ref = p->fields[i] && p->fields[i]->type == KT_REF;
+		p->named_v[p->nnamed++] = ref && *values[i] ?
+			(char *)ref_label(p, p->fields[i], values[i], buf) :
+			(char *)kt_value_label(p->books, p->schema, p->fields[i], values[i], KT_REF_TITLE, buf);
+		if (ref) {
 			p->named[p->nnamed] = (struct kt_buf){ 0 };
 			p->named_v[p->nnamed++] = values[i];
 		}
@@ -464,6 +506,11 @@ static void printer_free(struct printer *p)
 		kt_buf_free(&p->named[i]);
 	free(p->named);
 	free(p->named_v);
+	for (size_t i = 0; p->titles && i < TITLE_SLOTS; i++) {
+		free(p->titles[i].key);
+		free(p->titles[i].title);
+	}
+	free(p->titles);
 	kt_buf_free(&p->label);
 	free(p->star_flag);
 	free(p->star_col);

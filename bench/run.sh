@@ -382,12 +382,12 @@ KC report-at-again report dynamics --at "${OLD:-HEAD}" -f xlsx -o "$W/report.xls
 # cells from the same rows (kontora list lead -f csv, made first and not
 # timed): the column letters follow schemas/lead.schema's fields, each
 # reference two columns as kontora writes them (title, then id).
-say "j) lead list -f xlsx of every lead, and the bare libxlsxwriter loop, x$RUNS_BIG"
+say "j) lead list --all -f xlsx of every lead, and the bare libxlsxwriter loop, x$RUNS_BIG"
 LEAD_TYPES=srrsssssssssmrbssssdt
-if "$KONTORA" -C "$BOOKS" lead list -f csv >"$W/leads-all.csv" 2>"$W/err"; then
+if "$KONTORA" -C "$BOOKS" lead list --all -f csv >"$W/leads-all.csv" 2>"$W/err"; then
 	i=0
 	while [ $i -lt "$RUNS_BIG" ]; do
-		KC xlsx lead list -f xlsx -o "$W/leads.xlsx"
+		KC xlsx lead list --all -f xlsx -o "$W/leads.xlsx"
 		rm -f "$W/leads.xlsx"
 		measure xbase "$ROOT/bench/xlsx-base" "$W/base.xlsx" "s$LEAD_TYPES" <"$W/leads-all.csv" ||
 			{ say "xlsx-base failed: $(head -n 1 "$W/err")"; rm -f "$W/xbase.r"; break; }
@@ -448,7 +448,7 @@ row "h) report --at OLD, index built" "$(median report-at)" "$t_reindex" "reinde
 row "   report --at OLD, index cached" "$(median report-at-again)" "" "" "" "$(maxrss report-at-again)" "$(f report-at-again)"
 row "i) search a surname, first after reindex" "$(median search1)" 0.100 "target" "<=1" "$(maxrss search1)" "$(f search1)"
 row "i) search a surname, later" "$(median search)" 0.100 "target" "<=1" "$(maxrss search)" "$(f search)"
-row "j) lead list -f xlsx, every lead" "$(median xlsx)" "$(median xbase)" "xlsx-base" "<=1.2" "$(maxrss xlsx)" "$(f xlsx)"
+row "j) lead list --all -f xlsx" "$(median xlsx)" "$(median xbase)" "xlsx-base" "<=1.2" "$(maxrss xlsx)" "$(f xlsx)"
 row "   bare libxlsxwriter loop (baseline)" "" "$(median xbase)" "" "" "$(maxrss xbase)"
 echo
 if [ $FAILED != 0 ]; then

@@ -2,12 +2,10 @@
  * index.c - the SQLite index in .git/kontora/index.db.
  *
  * One table per type (a column per field, rows appended in load order:
- * SQLite is fastest appending) and meta (the commit it reflects, the
- * schemas it was built from, which full text goes with it).  The
- * full-text table fts, whose rowids are the type tables' rowids, lives in
- * search.db beside it, attached as "search": a rebuild fills it in a
- * second thread (feed.c), and every refresh keeps it current in the same
- * transaction.  Both are never versioned and always rebuildable.  When HEAD
+ * SQLite is fastest appending), a full-text table fts whose rowids are the
+ * type tables' rowids, and meta (the commit it reflects, the schemas it was
+ * built from, whether fts is built).  fts is built by the first search,
+ * not by a rebuild, and kept current from then on.  It is never versioned and always rebuildable.  When HEAD
  * moves, the two trees are diffed and, in each changed shard, only the
  * rows between the common head and tail of the two blobs are rewritten.
  */
@@ -18,13 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "index/db.h"
 
 /* The layout of the index; an index of another layout is rebuilt. */
-#define INDEX_FORMAT "8"
+#define INDEX_FORMAT "7"
 
 /* Sets err from SQLite's last message on db; returns KT_EDB. */
 int db_fail(sqlite3 *db, struct kt_error *err, const char *what)
@@ -90,7 +87,8 @@ static int create_tables(struct index *ix, struct kt_error *err)
 {
 	struct kt_buf sql = { 0 };
 	int rc = kt_buf_adds(&sql,
-		"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);");
+		"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+		"CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='unicode61');");
 
 	for (size_t t = 0; !rc && t < ix->types->n; t++) {
 		const struct kt_schema *s = ix->types->v[t];
@@ -133,27 +131,15 @@ static int create_indexes(struct index *ix, struct kt_error *err)
 	return rc;
 }
 
-/* Returns 1 if the full-text table has been built and is kept current:
- * search.db holds the token of the build that index.db names (the two
- * files are renamed in turn, and either may be older than the other). */
+static void meta_get(sqlite3 *db, const char *key, char *out, size_t size);
+
+/* Returns 1 if the full-text table has been built and is kept current. */
 int fts_built(struct index *ix)
 {
-	sqlite3_stmt *st;
-	int built;
+	char v[8];
 
-	if (sqlite3_prepare_v2(ix->db, "SELECT 1 FROM main.meta m, search.meta s WHERE m.key = 'fts' "
-	                       "AND s.key = 'fts' AND m.value = s.value", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	built = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return built;
-}
-
-/* Writes to out (64 bytes) a token that tells one build of the full text
- * from any other: the process and the time. */
-void fts_token(char *out)
-{
-	snprintf(out, 64, "%ld.%ld", (long)getpid(), (long)time(NULL));
+	meta_get(ix->db, "fts", v, sizeof v);
+	return !strcmp(v, "1");
 }
 
 /* Returns the rowid in fts of a row of type s: the type's number above
@@ -194,7 +180,7 @@ struct loader {
 	size_t col;            /* column of the field being read */
 	int header;            /* reading the header row */
 	int has_id;            /* the row has a well-formed id */
-	int fts;               /* fts is built or being fed: keep it current */
+	int fts;               /* fts is built: keep it current */
 	struct kt_buf body;    /* folded searchable text of the row */
 	int rc;
 	struct kt_error *err;
@@ -292,11 +278,7 @@ static void on_row(int c, void *arg)
 		if (sqlite3_step(l->insert) != SQLITE_DONE)
 			l->rc = db_fail(l->ix->db, l->err, l->path);
 	}
-	if (l->has_id && l->ix->feed && !l->rc) {
-		if (fts_feed_add(l->ix->feed, fts_rowid(l->ix, l->s, sqlite3_last_insert_rowid(l->ix->db)),
-		                 l->body.data ? l->body.data : "", l->body.len))
-			l->rc = kt_error_set(l->err, KT_ENOMEM, "out of memory");
-	} else if (l->has_id && l->fts && !l->rc) {
+	if (l->has_id && l->fts && !l->rc) {
 		sqlite3_bind_int64(l->fts_insert, 1, fts_rowid(l->ix, l->s, sqlite3_last_insert_rowid(l->ix->db)));
 		sqlite3_bind_text(l->fts_insert, 2, l->body.data ? l->body.data : "", (int)l->body.len, SQLITE_STATIC);
 		if (sqlite3_step(l->fts_insert) != SQLITE_DONE)
@@ -329,7 +311,7 @@ static int loader_init(struct loader *l, struct index *ix, const struct kt_schem
 	l->ix = ix;
 	l->s = s;
 	l->err = err;
-	l->fts = ix->feed || fts_built(ix);
+	l->fts = fts_built(ix);
 	for (size_t i = 0; !rc && i < s->nfields; i++)
 		rc = kt_buf_addf(&sql, ", \"%s\"", s->fields[i].name);
 	if (!rc)
@@ -342,7 +324,7 @@ static int loader_init(struct loader *l, struct index *ix, const struct kt_schem
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (!rc)
 		rc = db_prepare(ix->db, sql.data, &l->insert, err);
-	if (!rc && l->fts && !ix->feed)
+	if (!rc && l->fts)
 		rc = db_prepare(ix->db, "INSERT INTO fts(rowid, body) VALUES(?, ?)", &l->fts_insert, err);
 	kt_buf_free(&sql);
 	return rc;
@@ -617,37 +599,6 @@ static int open_db(const char *path, sqlite3 **db, struct kt_error *err)
 	return 0;
 }
 
-/* Writes into out the file of the full text that goes with the index file
- * path: search.db beside index.db, at/COMMIT.search.db beside a pinned
- * commit's at/COMMIT.db. */
-static void search_file(const char *path, char out[PATH_MAX])
-{
-	const char *base = strrchr(path, '/');
-	size_t dir = base ? (size_t)(base + 1 - path) : 0, len = strlen(path);
-
-	if (!strcmp(path + dir, "index.db"))
-		snprintf(out, PATH_MAX, "%.*ssearch.db", (int)dir, path);
-	else
-		snprintf(out, PATH_MAX, "%.*s.search.db", (int)(len > 3 ? len - 3 : len), path);
-}
-
-/* Opens the index file path with its full text attached as "search"
- * (made empty if it is missing: fts_built() then says it is not built).
- * Returns 0 or an error. */
-static int open_index(struct index *ix, const char *path, struct kt_error *err)
-{
-	char spath[PATH_MAX], sql[PATH_MAX + 64];
-	int rc;
-
-	if ((rc = open_db(path, &ix->db, err)))
-		return rc;
-	search_file(path, spath);
-	char *q = sqlite3_mprintf("%q", spath);
-	snprintf(sql, sizeof sql, "ATTACH '%s' AS search", q ? q : "");
-	sqlite3_free(q);
-	return db_exec(ix->db, sql, err);
-}
-
 static void index_close(struct index *ix);
 
 /* Writes into path the index's file: .git/kontora/index.db, or
@@ -669,55 +620,39 @@ static int index_file(const struct index *ix, char path[PATH_MAX], struct kt_err
 	return 0;
 }
 
-/* Builds a fresh index and its full text in scratch files and renames
- * them into place, so a reader never sees half an index: search.db
- * first, whose token then matches no index.db until the new one lands.
- * Returns 0 or an error. */
+/* Builds a fresh index in a scratch file and renames it into place, so a
+ * reader never sees half an index.  Returns 0 or an error. */
 static int build(struct index *ix, struct kt_error *err)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 32], spath[PATH_MAX], stmp[PATH_MAX + 32];
-	char head[41], token[64];
+	char path[PATH_MAX], tmp[PATH_MAX + 32], head[41];
 	int rc;
 
 	index_close(ix);
 	if ((rc = index_file(ix, path, err)))
 		return rc;
-	search_file(path, spath);
 	snprintf(tmp, sizeof tmp, "%s.%ld", path, (long)getpid());
-	snprintf(stmp, sizeof stmp, "%s.%ld", spath, (long)getpid());
-	fts_token(token);
 	unlink(tmp);
-	unlink(stmp);
 	if ((rc = open_db(tmp, &ix->db, err)) ||
 	    (rc = db_exec(ix->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 	                      "PRAGMA threads=2; BEGIN", err)) ||
-	    (rc = create_tables(ix, err)) || (rc = store_head(ix->store, head, err)) ||
-	    (rc = fts_feed_start(stmp, &ix->feed, err)))
+	    (rc = create_tables(ix, err)) || (rc = store_head(ix->store, head, err)))
 		goto done;
 	if ((rc = apply_diff(ix, "", head, err)) || (rc = create_indexes(ix, err)))
 		goto done;
-	rc = fts_feed_finish(ix->feed, token, err);
-	ix->feed = NULL;
-	if (rc || (rc = meta_set(ix->db, "commit", head, err)) ||
+	if ((rc = meta_set(ix->db, "commit", head, err)) ||
 	    (rc = meta_set(ix->db, "schemas", ix->schemas_tree, err)) ||
 	    (rc = meta_set(ix->db, "format", INDEX_FORMAT, err)) ||
-	    (rc = meta_set(ix->db, "fts", token, err)) ||
 	    (rc = db_exec(ix->db, "COMMIT", err)))
 		goto done;
 	index_close(ix);
-	if (rename(stmp, spath))
-		rc = kt_error_set(err, KT_EIO, "%s: %s", spath, strerror(errno));
-	else if (rename(tmp, path))
+	if (rename(tmp, path))
 		rc = kt_error_set(err, KT_EIO, "%s: %s", path, strerror(errno));
 	else
-		rc = open_index(ix, path, err);
+		rc = open_db(path, &ix->db, err);
 done:
-	fts_feed_finish(ix->feed, NULL, NULL);
-	ix->feed = NULL;
 	if (rc) {
 		index_close(ix);
 		unlink(tmp);
-		unlink(stmp);
 	}
 	return rc;
 }
@@ -817,7 +752,7 @@ int index_open(struct index *ix, struct kt_error *err)
 			return rc;
 		if (access(path, F_OK))
 			return build(ix, err);
-		if ((rc = open_index(ix, path, err)))
+		if ((rc = open_db(path, &ix->db, err)))
 			return rc;
 	}
 	rc = refresh(ix, err);

@@ -1,7 +1,6 @@
 /*
- * search.c - full-text search: kontora search, and the fts table built
- * again by a search that finds it missing or not the index's (search.db
- * removed, or a rebuild's renames half done); a rebuild fills it itself.
+ * search.c - full-text search: the fts table, built by the first search
+ * and kept current by every refresh after it, and kontora search.
  * SQLite's unicode61 folds Cyrillic case but not ё, so the text indexed
  * and the words searched for are folded by kt_fold() first.
  */
@@ -29,9 +28,8 @@ static size_t count_records(struct index *ix)
 	return n;
 }
 
-/* Fills fts in search.db anew from the type tables and marks it the
- * index's; from then on every refresh keeps it current.  Returns 0 or an
- * error. */
+/* Fills fts from the type tables, once; from then on every refresh keeps
+ * it current.  Returns 0 or an error. */
 static int build_fts(struct index *ix, struct kt_error *err)
 {
 	sqlite3_stmt *ins = NULL;
@@ -42,11 +40,7 @@ static int build_fts(struct index *ix, struct kt_error *err)
 		return rc;
 	if (fts_built(ix))
 		return db_exec(ix->db, "COMMIT", err);
-	rc = db_exec(ix->db, "CREATE TABLE IF NOT EXISTS search.meta(key TEXT PRIMARY KEY, value TEXT);"
-	                     "DROP TABLE IF EXISTS search.fts;"
-	                     "CREATE VIRTUAL TABLE search.fts USING fts5(body, tokenize='unicode61');", err);
-	if (!rc)
-		rc = db_prepare(ix->db, "INSERT INTO fts(rowid, body) VALUES(?, ?)", &ins, err);
+	rc = db_prepare(ix->db, "INSERT INTO fts(rowid, body) VALUES(?, ?)", &ins, err);
 	size_t done = 0, total = ix->progress ? count_records(ix) : 0;
 	for (size_t t = 0; !rc && t < ix->types->n; t++) {
 		const struct kt_schema *s = ix->types->v[t];
@@ -87,14 +81,8 @@ static int build_fts(struct index *ix, struct kt_error *err)
 	sqlite3_finalize(ins);
 	kt_buf_free(&body);
 	kt_buf_free(&sql);
-	char token[64], *mark = NULL;
-	fts_token(token);
-	if (!rc && !(rc = meta_set(ix->db, "fts", token, err)) &&
-	    !(mark = sqlite3_mprintf("INSERT OR REPLACE INTO search.meta VALUES('fts', %Q)", token)))
-		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (!rc)
-		rc = db_exec(ix->db, mark, err);
-	sqlite3_free(mark);
+		rc = meta_set(ix->db, "fts", "1", err);
 	if (rc)
 		db_exec(ix->db, "ROLLBACK", NULL);
 	else

@@ -7,27 +7,10 @@ test_description='kontora mail: files and a text through msmtp to a real SMTP se
 # tests/fixtures/mail/report.pdf; the XLSX is one kontora writes.
 . "$(dirname "$0")/test-lib.sh"
 
-# Debian's python3 has aiosmtpd; a python3 first on PATH may not.
-for py in python3 /usr/bin/python3; do
-	if "$py" -c 'import aiosmtpd' 2>/dev/null; then
-		PY=$py
-		test_set_prereq AIOSMTPD
-		break
-	fi
-done
-command -v msmtp >/dev/null && test_set_prereq MSMTP
-test_have_prereq AIOSMTPD && test_have_prereq MSMTP && test_set_prereq SMTP
+# A real SMTP server (test-lib.sh) when aiosmtpd and msmtp are here.
+smtp_start
 test "$(id -u)" != 0 && test_set_prereq NOT_ROOT
 
-# The server, started here and not inside a test: a background command
-# must not be in a && chain.  It stops when this script ends, however it
-# ends (it watches its parent), and is stopped before test_done.
-if test_have_prereq SMTP; then
-	mkdir inbox
-	"$PY" "$TEST_ROOT/tests/smtp-server.py" "$TEST_DIR/inbox" "$TEST_DIR/port" \
-		2>"$TEST_DIR/smtp.log" &
-	smtp_pid=$!
-fi
 
 # read_mail FILE: prints the message in FILE as a reader sees it (headers
 # decoded, each part's type, disposition, file name and encoding, the
@@ -305,13 +288,6 @@ test_expect_success 'kontora mail -h: the usage on stdout, exit 0' '
 	test_grep "^usage: kontora mail --to ADDR" out
 '
 
-test_expect_success SMTP 'stop the SMTP server' '
-	kill $smtp_pid &&
-	for i in $(seq 50); do
-		kill -0 $smtp_pid 2>/dev/null || break
-		sleep 0.1
-	done &&
-	! kill -0 $smtp_pid 2>/dev/null
-'
+test_expect_success SMTP 'stop the SMTP server' 'smtp_stop'
 
 test_done

@@ -7,24 +7,8 @@ test_description='kontora invoice|proposal mail: the PDF to the client through m
 # byte, what kontora invoice pdf writes.  The clock is 2026-11-23 10:00 UTC.
 . "$(dirname "$0")/test-lib.sh"
 
-for py in python3 /usr/bin/python3; do
-	if "$py" -c 'import aiosmtpd' 2>/dev/null; then
-		PY=$py
-		test_set_prereq AIOSMTPD
-		break
-	fi
-done
-command -v msmtp >/dev/null && test_set_prereq MSMTP
-test_have_prereq AIOSMTPD && test_have_prereq MSMTP && test_set_prereq SMTP
-
-# The server, started here and not inside a test: a background command
-# must not be in a && chain.  It stops when this script ends.
-if test_have_prereq SMTP; then
-	mkdir inbox
-	"$PY" "$TEST_ROOT/tests/smtp-server.py" "$TEST_DIR/inbox" "$TEST_DIR/port" \
-		2>"$TEST_DIR/smtp.log" &
-	smtp_pid=$!
-fi
+# A real SMTP server (test-lib.sh) when aiosmtpd and msmtp are here.
+smtp_start
 
 # read_mail FILE DIR: prints the envelope-free message in FILE as a
 # reader sees it (decoded To and Subject, the text, each attachment's
@@ -190,13 +174,6 @@ test_expect_success 'kontora invoice mail -h: the usage on stdout, exit 0' '
 	test_grep "kontora invoice mail ID" out
 '
 
-test_expect_success SMTP 'stop the SMTP server' '
-	kill $smtp_pid &&
-	for i in $(seq 50); do
-		kill -0 $smtp_pid 2>/dev/null || break
-		sleep 0.1
-	done &&
-	! kill -0 $smtp_pid 2>/dev/null
-'
+test_expect_success SMTP 'stop the SMTP server' 'smtp_stop'
 
 test_done

@@ -25,13 +25,6 @@ for py in python3 /usr/bin/python3; do
 	fi
 done
 command -v soffice >/dev/null && test_set_prereq SOFFICE
-for py in python3 /usr/bin/python3; do
-	if "$py" -c 'import aiosmtpd' 2>/dev/null; then
-		SMTP_PY=$py
-		command -v msmtp >/dev/null && test_set_prereq SMTP
-		break
-	fi
-done
 
 EVIL='=HYPERLINK("http://evil.example/","Кликни")'
 
@@ -450,12 +443,7 @@ test_expect_success 'usage errors exit 2' '
 	test_grep "^usage: kontora report NAME" out
 '
 
-if test_have_prereq SMTP; then
-	mkdir "$TEST_DIR/inbox"
-	"$SMTP_PY" "$TEST_ROOT/tests/smtp-server.py" "$TEST_DIR/inbox" "$TEST_DIR/port" \
-		2>"$TEST_DIR/smtp.log" &
-	smtp_pid=$!
-fi
+smtp_start
 
 test_expect_success SMTP '--mail sends the PDF through a real SMTP server' '
 	for i in $(seq 100); do
@@ -470,7 +458,7 @@ test_expect_success SMTP '--mail sends the PDF through a real SMTP server' '
 		--to 2026-11-30 2>err &&
 	test_grep "sent to 1" err &&
 	test -s "$TEST_DIR/inbox/1.eml" &&
-	"$SMTP_PY" - "$TEST_DIR/inbox/1.eml" <<-\EOF
+	"$PY" - "$TEST_DIR/inbox/1.eml" <<-\EOF
 	import email, email.policy, sys
 	m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
 	assert m["To"] == "director@batiskaf.ru", m["To"]
@@ -482,13 +470,6 @@ test_expect_success SMTP '--mail sends the PDF through a real SMTP server' '
 	EOF
 '
 
-test_expect_success SMTP 'stop the SMTP server' '
-	kill $smtp_pid &&
-	for i in $(seq 50); do
-		kill -0 $smtp_pid 2>/dev/null || break
-		sleep 0.1
-	done &&
-	! kill -0 $smtp_pid 2>/dev/null
-'
+test_expect_success SMTP 'stop the SMTP server' 'smtp_stop'
 
 test_done

@@ -195,6 +195,40 @@ test_done () {
 	exit 1
 }
 
+# smtp_start: when a python3 with aiosmtpd and msmtp are both here, sets
+# the prereqs AIOSMTPD, MSMTP and SMTP, sets PY to that python3, and starts
+# tests/smtp-server.py on 127.0.0.1 at a port the system picks: what it
+# receives goes to $TEST_DIR/inbox/N.eml, the port to $TEST_DIR/port.  Call
+# it at the top level of a test script, never inside a test (a background
+# command must not be in a && chain).  The server stops when the script
+# ends, however it ends (it watches its parent); smtp_stop stops it before.
+smtp_start () {
+	for py in python3 /usr/bin/python3; do
+		if "$py" -c 'import aiosmtpd' 2>/dev/null; then
+			PY=$py
+			test_set_prereq AIOSMTPD
+			break
+		fi
+	done
+	command -v msmtp >/dev/null && test_set_prereq MSMTP
+	test_have_prereq AIOSMTPD && test_have_prereq MSMTP || return 0
+	test_set_prereq SMTP
+	mkdir "$TEST_DIR/inbox"
+	"$PY" "$TEST_ROOT/tests/smtp-server.py" "$TEST_DIR/inbox" "$TEST_DIR/port" \
+		2>"$TEST_DIR/smtp.log" &
+	smtp_pid=$!
+}
+
+# smtp_stop: stops smtp_start's server; fails if it is still running 5 s on.
+smtp_stop () {
+	kill $smtp_pid &&
+	for i in $(seq 50); do
+		kill -0 $smtp_pid 2>/dev/null || break
+		sleep 0.1
+	done &&
+	! kill -0 $smtp_pid 2>/dev/null
+}
+
 # ---------------------------------------------------------------- kontora
 
 # test_books DIR: new books in DIR with a second employee, anna (manager).

@@ -50,6 +50,12 @@ void usage_error(const char *usage_text, const char *fmt, ...)
  * option the command does not take. */
 void option_error(char **argv, const char *usage_text) __attribute__((noreturn));
 
+/* Reads the options of a command that takes no option but --dry-run and
+ * -h: -h prints usage_text and exits 0, any other option exits 2 through
+ * option_error().  Returns 1 if --dry-run was given, else 0; optind is
+ * left at the first operand. */
+int dry_run_option(int argc, char **argv, const char *usage_text);
+
 /* Shows on stderr how far long work is, when stderr is a terminal (never
  * in a pipe or from cron): "kontora: WHAT DONE[/TOTAL], RATE/s" on one
  * line, redrawn at most ten times a second, ended when done reaches total

@@ -200,6 +200,27 @@ void option_error(char **argv, const char *usage_text)
 	usage_error(usage_text, "%s: unknown option, or a missing or bad value", arg);
 }
 
+/* See cmd.h. */
+int dry_run_option(int argc, char **argv, const char *usage_text)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int dry_run = 0, c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h')
+			usage(usage_text, 1);
+		else if (c == 'n')
+			dry_run = 1;
+		else
+			option_error(argv, usage_text);
+	}
+	return dry_run;
+}
+
 /* Closes the books at exit so that every command frees what it opened. */
 static void close_books(void)
 {

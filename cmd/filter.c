@@ -416,25 +416,13 @@ static int filter_run(int argc, char **argv, struct kt_books *b, const struct kt
 /* kontora filter rm NAME [--dry-run]: returns 0, or dies. */
 static int filter_rm(int argc, char **argv, struct kt_books *b, const struct kt_schema *s)
 {
-	static const struct option opts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct kt_error err = { 0 };
 	struct kt_change *ch;
 	struct saved f;
 	char subject[128];
-	int dry_run = 0, c;
+	int dry_run;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h')
-			usage(filter_usage, 1);
-		else if (c == 'n')
-			dry_run = 1;
-		else
-			option_error(argv, filter_usage);
-	}
+	dry_run = dry_run_option(argc, argv, filter_usage);
 	if (optind != argc - 1)
 		usage(filter_usage, 0);
 	find_or_die(b, s, argv[optind], &f);

@@ -589,26 +589,13 @@ static void file_away(const char *dir, const struct input *in)
 /* kontora import spool. */
 static int import_spool(int argc, char **argv, struct kt_books *b)
 {
-	enum { OPT_DRY = 1000 };
-	static const struct option opts[] = {
-		{ "dry-run", no_argument, NULL, OPT_DRY },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct run r = { 0 };
 	struct kt_error err = { 0 };
 	struct kt_import *im;
 	char *configured = NULL, lock[4200];
-	int dry_run = 0, c;
+	int dry_run;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h')
-			usage(import_usage, 1);
-		else if (c == OPT_DRY)
-			dry_run = 1;
-		else
-			option_error(argv, import_usage);
-	}
+	dry_run = dry_run_option(argc, argv, import_usage);
 	if (optind != argc)
 		usage(import_usage, 0);
 	kt_config_get(b, "webhook.spool", &configured, &err);
@@ -657,22 +644,10 @@ static int import_spool(int argc, char **argv, struct kt_books *b)
  * is written, so a bad one leaves the books as they were. */
 static int import_bank(int argc, char **argv, struct kt_books *b)
 {
-	static const struct option opts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct kt_error err = { 0 };
-	int dry_run = 0, c;
+	int dry_run;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h')
-			usage(import_usage, 1);
-		else if (c == 'n')
-			dry_run = 1;
-		else
-			option_error(argv, import_usage);
-	}
+	dry_run = dry_run_option(argc, argv, import_usage);
 	if (optind == argc)
 		usage_error(import_usage, "import bank: no statement given");
 	size_t n = (size_t)(argc - optind);

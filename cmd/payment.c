@@ -134,22 +134,10 @@ static char *invoice_id(struct kt_books *b, const char *typed)
 /* kontora payment match PAYMENT INVOICE [AMOUNT] and unmatch PAYMENT. */
 static int payment_change(int argc, char **argv, struct kt_books *b, int match)
 {
-	static const struct option opts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct kt_error err = { 0 };
-	int dry_run = 0, c;
+	int dry_run;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h')
-			usage(payment_usage, 1);
-		else if (c == 'n')
-			dry_run = 1;
-		else
-			option_error(argv, payment_usage);
-	}
+	dry_run = dry_run_option(argc, argv, payment_usage);
 	int want = match ? 2 : 1;
 	if (argc - optind < want || argc - optind > (match ? 3 : 1))
 		usage_error(payment_usage, "payment %s: %s", argv[0],

@@ -4,7 +4,6 @@
  * one commit listing what fired, and prints each.  Run from cron; a
  * second tick at once fires nothing and commits nothing.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,26 +34,13 @@ static void fired_line(void *arg, const struct kt_flow_timer *t, const char *typ
 
 int cmd_tick(int argc, char **argv, struct kt_ctx *ctx)
 {
-	enum { OPT_DRY = 1000 };
-	static const struct option opts[] = {
-		{ "dry-run", no_argument, NULL, OPT_DRY },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	struct kt_error err = { 0 };
 	struct fired f = { { 0 } };
 	struct kt_buf msg = { 0 };
 	struct kt_change *ch;
-	int dry_run = 0, c, n;
+	int dry_run, n;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h')
-			usage(tick_usage, 1);
-		else if (c == OPT_DRY)
-			dry_run = 1;
-		else
-			option_error(argv, tick_usage);
-	}
+	dry_run = dry_run_option(argc, argv, tick_usage);
 	if (optind < argc)
 		usage_error(tick_usage, "tick takes no arguments");
 	if (kt_change_begin(ctx->books, "tick", &ch, &err))

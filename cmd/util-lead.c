@@ -5,7 +5,6 @@
  * assign ID LOGIN.  The rules live in the library (kt_lead_prepare()), so
  * that imports share them.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,32 +97,19 @@ void mark_unprocessed(struct printer *p, const struct kt_schema *s, struct kt_qu
 /* See cmd.h. */
 int lead_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_schema *s)
 {
-	enum { OPT_DRY = 1000 };
-	static const struct option opts[] = {
-		{ "dry-run", no_argument, NULL, OPT_DRY },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	const struct kt_field *pf = kt_schema_field(s, "processed");
 	int assign = !strcmp(argv[0], "assign");
 	struct kt_error err = { 0 };
 	const struct kt_schema *found;
 	struct kt_change *ch;
 	struct kt_record *r;
-	int dry_run = 0, c;
+	int dry_run;
 	char subject[512], command[256];
 	char *id;
 
 	if (!(assign && s->owner) && !(!strcmp(argv[0], "processed") && pf && pf->type == KT_BOOL))
 		return -1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h')
-			usage(lead_usage, 1);
-		else if (c == OPT_DRY)
-			dry_run = 1;
-		else
-			option_error(argv, lead_usage);
-	}
+	dry_run = dry_run_option(argc, argv, lead_usage);
 	if (argc - optind != (assign ? 2 : 1))
 		usage(lead_usage, 0);
 	if (kt_resolve_id(b, s->name, argv[optind], &id, &found, &err) ||

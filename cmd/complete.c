@@ -317,7 +317,10 @@ int cmd_complete(int argc, char **argv, struct kt_ctx *ctx)
 		w += 2;
 		n -= 2;
 	}
-	/* Outside books only the commands are known. */
+	/* Outside books only the commands are known.  A completion says
+	 * nothing on stderr, not even what the library would warn about (a
+	 * stale lock removed): the next real command says it. */
+	ctx->opt.warning = NULL;
 	if (!kt_books_find(ctx->books_dir ? ctx->books_dir : ".", &root, &err)) {
 		if (!kt_books_open(root, &ctx->opt, &ctx->books, &err))
 			o.b = ctx->books;

@@ -130,6 +130,20 @@ zcomplete () {
 	source "$TEST_ROOT/completion/_kontora"' zcomplete "$@" | sort
 }
 
+# A crash after the commit leaves the worktree for the next command to
+# finish, and a stale index.lock is removed then with a warning: the
+# completion finishes it silently and leaves the warning to no one.
+test_expect_success 'nothing on stderr even when the books need finishing' '
+	test_expect_code 137 env KONTORA_FAULT=worktree:kill \
+		kontora lead add --title Крах --phone +79160000077 &&
+	test -f .git/kontora/pending &&
+	>.git/index.lock &&
+	touch -d "-1 min" .git/index.lock &&
+	kontora __complete lead show ZZZ >out 2>err &&
+	test_line_count = 0 out && test_line_count = 0 err &&
+	! test -e .git/kontora/pending
+'
+
 test_expect_success ZSH 'zsh: the same candidates, = not split' '
 	complete lead edit $L1 --set stage = ne >expect &&
 	sed "s/^/stage=/" expect >expect.zsh &&

@@ -358,5 +358,7 @@ int cmd_complete(int argc, char **argv, struct kt_ctx *ctx)
 			offer_record(&o, s, w + 1, n - 1);
 	}
 	fflush(stdout);
+	kt_books_close(ctx->books);
+	ctx->books = NULL;
 	return 0;
 }

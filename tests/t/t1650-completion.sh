@@ -154,8 +154,16 @@ test_expect_success ZSH 'zsh: the same candidates, = not split' '
 	test_cmp expect actual
 '
 
+# make install builds first, in the mode it is told: under make check
+# SAN=1 it must install the binary under test, not put a plain build in
+# its place for the tests that follow.
 test_expect_success 'make install puts the completions where bash-completion and zsh find them' '
-	make -s -C "$TEST_ROOT" install DESTDIR="$TEST_DIR/root" PREFIX=/usr/local >/dev/null 2>&1 &&
+	cp "$TEST_ROOT/kontora" tested &&
+	san= &&
+	if cmp -s tested "$TEST_ROOT/build-san/kontora"; then san=SAN=1; fi &&
+	make -s -C "$TEST_ROOT" install $san DESTDIR="$TEST_DIR/root" PREFIX=/usr/local >/dev/null 2>&1 &&
+	cmp tested "$TEST_ROOT/kontora" &&
+	cmp tested "$TEST_DIR/root/usr/local/bin/kontora" &&
 	test_cmp "$TEST_ROOT/completion/kontora.bash" "$TEST_DIR/root/usr/local/share/bash-completion/completions/kontora" &&
 	test_cmp "$TEST_ROOT/completion/_kontora" "$TEST_DIR/root/usr/local/share/zsh/site-functions/_kontora"
 '

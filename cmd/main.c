@@ -200,7 +200,12 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	opterr = 0;
 
-	while ((c = getopt(argc, argv, "+C:hv")) != -1) {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 }
+	};
+	while ((c = getopt_long(argc, argv, "+C:hv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			ctx.books_dir = optarg;
@@ -219,8 +224,6 @@ int main(int argc, char **argv)
 	optind = 0;
 	if (argc < 1)
 		usage(main_usage, 0);
-	if (!strcmp(argv[0], "--help"))
-		usage(main_usage, 1);
 	usage_words(argc, argv);
 	static const char *names[sizeof commands / sizeof *commands + 1];
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)

@@ -80,6 +80,19 @@ test_expect_success 'an unknown option is a usage error' '
 	test_grep "^kontora: error: -x: unknown option, or a missing or bad value$" err
 '
 
+test_expect_success '--version and --help, as -v and -h, before any command' '
+	kontora -v >expect &&
+	test_grep "^kontora [0-9][0-9.]*$" expect &&
+	kontora --version >actual &&
+	test_cmp expect actual &&
+	kontora --help >out &&
+	test_grep "^usage: kontora \[-C DIR\] COMMAND" out &&
+	kontora -C . --help >out &&
+	test_grep "^usage: kontora" out &&
+	test_expect_code 2 kontora --no-such-option 2>err &&
+	test_grep "^kontora: error: --no-such-option: unknown option" err
+'
+
 test_expect_success 'kontora help works outside books' '
 	(cd "$TEST_DIR" && kontora help >out 2>&1)
 '

@@ -255,6 +255,8 @@ struct kt_schema {
 	int split;           /* "split id": a month's records in 32 files by id */
 	char *part_of;       /* "part-of FIELD": the record is part of the record
 	                        FIELD names, and frozen when that one is */
+	char *history;       /* "history FIELD": the index keeps when each value
+	                        of FIELD began and ended (status_history), or NULL */
 	char **columns;      /* fields shown in tables */
 	size_t ncolumns;
 	struct kt_field *fields;

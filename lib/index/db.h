@@ -47,6 +47,19 @@ int not_in_sql(struct kt_buf *sql, const char *field, char *const *states, size_
 /* Sets the meta value of key.  Returns 0 or an error. */
 int meta_set(sqlite3 *db, const char *key, const char *value, struct kt_error *err);
 
+/* Returns the schema of a shard path, data/TYPE/NAME.csv or for a type
+ * split by id data/TYPE/MONTH/NAME.csv, or NULL. */
+const struct kt_schema *type_of_path(struct index *ix, const char *path);
+
+/* Creates the table status_history (kontora-report(5)).  Returns 0 or
+ * KT_EDB. */
+int status_create(struct index *ix, struct kt_error *err);
+/* Brings status_history from the commit from (hex; "" for none: empty
+ * table) to the commit to, walking the history of the types whose schema
+ * has a history line (index/status.c).  Returns 0, 1 when from is no
+ * first-parent ancestor of to (the caller rebuilds), or an error. */
+int status_update(struct index *ix, const char *from, const char *to, struct kt_error *err);
+
 /* Returns 1 if fields of type t are full-text searched. */
 int field_searched(enum kt_ftype t);
 /* Returns 1 if the full-text table has been built and is kept current. */

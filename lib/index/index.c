@@ -3,8 +3,9 @@
  *
  * One table per type (a column per field, rows appended in load order:
  * SQLite is fastest appending), a full-text table fts whose rowids are the
- * type tables' rowids, and meta (the commit it reflects, the schemas it was
- * built from, whether fts is built).  fts is built by the first search,
+ * type tables' rowids, status_history (when each status of a lab request
+ * began and ended, from the commits: status.c), and meta (the commit it
+ * reflects, the schemas it was built from, whether fts is built).  fts is built by the first search,
  * not by a rebuild, and kept current from then on.  It is never versioned and always rebuildable.  When HEAD
  * moves, the two trees are diffed and, in each changed shard, only the
  * rows between the common head and tail of the two blobs are rewritten.
@@ -21,7 +22,7 @@
 #include "index/db.h"
 
 /* The layout of the index; an index of another layout is rebuilt. */
-#define INDEX_FORMAT "7"
+#define INDEX_FORMAT "8"
 
 /* Sets err from SQLite's last message on db; returns KT_EDB. */
 int db_fail(sqlite3 *db, struct kt_error *err, const char *what)
@@ -100,7 +101,7 @@ static int create_tables(struct index *ix, struct kt_error *err)
 	}
 	rc = rc ? kt_error_set(err, KT_ENOMEM, "out of memory") : db_exec(ix->db, sql.data, err);
 	kt_buf_free(&sql);
-	return rc;
+	return rc ? rc : status_create(ix, err);
 }
 
 /* Creates the secondary indexes.  Returns 0 or an error. */
@@ -513,9 +514,8 @@ static int update_shard(struct index *ix, const struct kt_schema *s, const char 
 	return rc;
 }
 
-/* Returns the schema of a shard path, data/TYPE/NAME.csv or for a type
- * split by id data/TYPE/MONTH/NAME.csv, or NULL. */
-static const struct kt_schema *type_of_path(struct index *ix, const char *path)
+/* Returns the schema of a shard path.  See db.h. */
+const struct kt_schema *type_of_path(struct index *ix, const char *path)
 {
 	const struct kt_schema *s;
 	char type[128];
@@ -637,7 +637,8 @@ static int build(struct index *ix, struct kt_error *err)
 	                      "PRAGMA threads=2; BEGIN", err)) ||
 	    (rc = create_tables(ix, err)) || (rc = store_head(ix->store, head, err)))
 		goto done;
-	if ((rc = apply_diff(ix, "", head, err)) || (rc = create_indexes(ix, err)))
+	if ((rc = apply_diff(ix, "", head, err)) || (rc = status_update(ix, "", head, err)) ||
+	    (rc = create_indexes(ix, err)))
 		goto done;
 	if ((rc = meta_set(ix->db, "commit", head, err)) ||
 	    (rc = meta_set(ix->db, "schemas", ix->schemas_tree, err)) ||
@@ -727,7 +728,8 @@ static int refresh(struct index *ix, struct kt_error *err)
 			return rc;
 		/* Another process may have refreshed it while we waited. */
 		meta_get(ix->db, "commit", have, sizeof have);
-		if (strcmp(have, head) && !(rc = apply_diff(ix, have, head, err)))
+		if (strcmp(have, head) && !(rc = apply_diff(ix, have, head, err)) &&
+		    !(rc = status_update(ix, have, head, err)))
 			rc = meta_set(ix->db, "commit", head, err);
 		if (rc) {
 			db_exec(ix->db, "ROLLBACK", NULL);

@@ -297,12 +297,33 @@ static void drop_seen(struct index *ix)
 {
 	char sql[200];
 
+	db_exec(ix->db, "DROP TABLE IF EXISTS temp.status_history", NULL);
 	for (size_t t = 0; t < ix->types->n; t++) {
 		snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS temp.\"%s\"", ix->types->v[t]->name);
 		db_exec(ix->db, sql, NULL);
 		snprintf(sql, sizeof sql, "DROP VIEW IF EXISTS temp.\"%s\"", ix->types->v[t]->name);
 		db_exec(ix->db, sql, NULL);
 	}
+}
+
+/* Makes the temporary status_history of index_sql_seen(): the rows of the
+ * records the caller sees, read from the temporary tables of their
+ * types made before (make is scratch).  Returns 0 or an error. */
+static int seen_history(struct index *ix, struct kt_buf *make, struct kt_error *err)
+{
+	int rc;
+
+	kt_buf_reset(make);
+	rc = kt_buf_adds(make, "CREATE TEMP TABLE status_history AS SELECT * FROM main.status_history WHERE 0");
+	for (size_t t = 0; !rc && t < ix->types->n; t++) {
+		const char *name = ix->types->v[t]->name;
+		if (ix->types->v[t]->history)
+			rc = kt_buf_addf(make, " OR (type = '%s' AND id IN (SELECT id FROM temp.\"%s\"))",
+			                 name, name);
+	}
+	if (rc)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	return db_exec(ix->db, make->data, err);
 }
 
 /* Runs sql on what who may see.  See index.h. */
@@ -340,6 +361,8 @@ int index_sql_seen(struct index *ix, const struct kt_identity *who, const char *
 		else
 			rc = db_exec(ix->db, make.data, err);
 	}
+	if (!rc)
+		rc = seen_history(ix, &make, err);
 	if (!rc)
 		rc = run_sql(ix, sql, 1, params, nparams, fn, arg, err);
 	if (ix->db)

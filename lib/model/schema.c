@@ -182,6 +182,8 @@ static int parse_line(struct kt_schema *s, char **w, int n, const char *file,
 		return one_word(&s->owner, w, n, file, line, d, err);
 	if (!strcmp(d, "part-of"))
 		return one_word(&s->part_of, w, n, file, line, d, err);
+	if (!strcmp(d, "history"))
+		return one_word(&s->history, w, n, file, line, d, err);
 	if (!strcmp(d, "access"))
 		return access_parse(s, w, n, file, line, err);
 	if (!strcmp(d, "split")) {
@@ -217,7 +219,7 @@ static int parse_line(struct kt_schema *s, char **w, int n, const char *file,
 /* Where the directives that name fields were, for messages: fields may
  * be defined after the lines that name them, so these are checked last. */
 struct named_lines {
-	long key, title, sort, owner, part_of;
+	long key, title, sort, owner, part_of, history;
 	long *columns;       /* the line of each column */
 };
 
@@ -236,6 +238,8 @@ static int note_line(struct named_lines *nl, const struct kt_schema *s,
 		nl->owner = line;
 	else if (!strcmp(d, "part-of"))
 		nl->part_of = line;
+	else if (!strcmp(d, "history"))
+		nl->history = line;
 	else if (!strcmp(d, "columns") && s->ncolumns > had_columns) {
 		long *c = realloc(nl->columns, s->ncolumns * sizeof *c);
 		if (!c)
@@ -254,7 +258,7 @@ static int names_column(const struct kt_schema *s, const char *name)
 	return !strcmp(name, "id") || !strcmp(name, "created") || kt_schema_field(s, name);
 }
 
-/* Checks that the fields named by key, title, sort, owner and columns
+/* Checks that the fields named by key, title, sort, owner, history and columns
  * exist (owner a ref:employee field) and that the type has a name and a
  * prefix.  Returns 0 or an error. */
 static int validate(const struct kt_schema *s, const struct named_lines *nl,
@@ -284,6 +288,9 @@ static int validate(const struct kt_schema *s, const struct named_lines *nl,
 			return kt_error_set(err, KT_ESCHEMA, "%s:%ld: part-of: %s is not a required ref or text field",
 			                    file, nl->part_of, s->part_of);
 	}
+	if (s->history && !kt_schema_field(s, s->history))
+		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: history: no field \"%s\"", file,
+		                    nl->history, s->history);
 	if (sort && !names_column(s, sort))
 		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: sort: no field \"%s\"", file, nl->sort, sort);
 	for (size_t i = 0; i < s->ncolumns; i++)
@@ -364,6 +371,7 @@ void kt_schema_free(struct kt_schema *s)
 	free(s->sort);
 	free(s->owner);
 	free(s->part_of);
+	free(s->history);
 	free(s->file);
 	free(s);
 }

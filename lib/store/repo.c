@@ -302,9 +302,8 @@ done:
 	return rc;
 }
 
-/* Returns the text of blob id (or "" for a zero id) in *buf and *len,
- * with *blob to free. */
-static int blob_text(struct store *st, const git_oid *id, git_blob **blob,
+/* Reads the text of a blob.  See repo.h. */
+int blob_text(struct store *st, const git_oid *id, git_blob **blob,
                      const char **buf, size_t *len, struct kt_error *err)
 {
 	*blob = NULL;
@@ -363,7 +362,7 @@ int store_diff(struct store *st, const char *from, const char *to, const char *p
 	for (size_t i = 0; !rc && i < n; i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 		struct store_delta sd = { d->new_file.path ? d->new_file.path : d->old_file.path,
-		                          "", "", 0, 0, i, n };
+		                          "", "", 0, 0, i, n, NULL, NULL, NULL, 0 };
 		git_blob *ob = NULL, *nb = NULL;
 		if (!(rc = blob_text(st, &d->old_file.id, &ob, &sd.old, &sd.old_len, err)) &&
 		    !(rc = blob_text(st, &d->new_file.id, &nb, &sd.new, &sd.new_len, err)))

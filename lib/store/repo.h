@@ -33,6 +33,12 @@ int tree_blob(git_repository *repo, const git_tree *tree, const char *path,
               git_blob **blob, const char **buf, size_t *len,
               struct kt_error *err);
 
+/* Returns in *buf and *len the text of blob id ("" for a zero id), and
+ * in *blob the blob to free with git_blob_free (NULL for a zero id).
+ * Returns 0 or KT_EGIT. */
+int blob_text(struct store *st, const git_oid *id, git_blob **blob,
+              const char **buf, size_t *len, struct kt_error *err);
+
 /* Resolves HEAD (or the commit st is pinned to, store_pin()) to its
  * commit and tree.  *commit and *tree (either may be NULL if not wanted)
  * are freed by the caller with git_commit_free and git_tree_free.

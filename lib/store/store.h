@@ -87,6 +87,11 @@ struct store_delta {
 	const char *old, *new;
 	size_t old_len, new_len;
 	size_t at, count;
+	/* store_walk()'s: the commit that made the change (40 hex digits),
+	 * its author's e-mail and name, and its author time (seconds since
+	 * the epoch); NULL and 0 from store_diff(). */
+	const char *commit, *email, *name;
+	int64_t time;
 };
 
 /* Calls fn(arg, delta, err) for every file under prefix ("data/") that
@@ -95,6 +100,20 @@ struct store_delta {
  * caller starts over from ""), fn's non-zero return, or an error. */
 int store_diff(struct store *st, const char *from, const char *to, const char *prefix,
                int (*fn)(void *arg, const struct store_delta *d, struct kt_error *err),
+               void *arg, struct kt_error *err);
+
+/* Calls fn(arg, delta, err) for every file under the directories dirs
+ * (ndirs of them, "data/calc_request") that a commit changed against its
+ * first parent, commit by commit along the first parents of to (hex),
+ * oldest first, beginning after from (hex; "" for the first commit);
+ * each delta names its commit, author and time.  A commit that changed
+ * none of the directories costs the lookup of their trees, no diff.
+ * Returns 0, 1 when from is no commit or no ancestor of to along first
+ * parents (the caller starts over from ""), fn's non-zero return, or an
+ * error. */
+int store_walk(struct store *st, const char *from, const char *to, char *const *dirs,
+               size_t ndirs, int (*fn)(void *arg, const struct store_delta *d,
+                                       struct kt_error *err),
                void *arg, struct kt_error *err);
 
 /* Returns in *email git's user.email for these books (the repository's

@@ -114,7 +114,8 @@ static void print_rows(const struct kt_report *r, int fmt, const char *output)
 /* Returns 1 if column c holds numbers (written unquoted, not neutralised). */
 static int numeric(const struct kt_report_col *c)
 {
-	return c->type == KT_R_INT || c->type == KT_R_MONEY || c->type == KT_R_PERCENT;
+	return c->type == KT_R_INT || c->type == KT_R_MONEY || c->type == KT_R_PERCENT ||
+	       c->type == KT_R_DECIMAL;
 }
 
 /* Appends r as CSV (RFC 4180: CRLF line ends, a header row) to out:
@@ -149,7 +150,7 @@ static void csv_text(const struct kt_report *r, struct kt_buf *out)
 }
 
 /* Returns the JSON value of cell v of column c: an integer for int, a
- * string "1234.50" for money (exact), a number for percent, else a
+ * string "1234.50" for money (exact), a number for percent and decimal, else a
  * string; null for an empty cell. */
 static json_t *json_cell(const struct kt_report_col *c, const char *v, struct kt_buf *buf)
 {
@@ -157,7 +158,7 @@ static json_t *json_cell(const struct kt_report_col *c, const char *v, struct kt
 		return json_null();
 	if (c->type == KT_R_INT)
 		return json_integer(strtoll(v, NULL, 10));
-	if (c->type == KT_R_PERCENT)
+	if (c->type == KT_R_PERCENT || c->type == KT_R_DECIMAL)
 		return json_real(strtod(v, NULL));
 	return json_string(kt_report_cell(c, v, 0, buf));
 }
@@ -166,7 +167,7 @@ static json_t *json_cell(const struct kt_report_col *c, const char *v, struct kt
  * columns (name, label, type), the rows as objects, the totals. */
 static void json_text(const struct kt_report *r, struct kt_buf *out)
 {
-	static const char *const types[] = { "text", "int", "money", "date", "percent" };
+	static const char *const types[] = { "text", "int", "money", "date", "percent", "decimal" };
 	json_t *doc = json_object(), *cols = json_array(), *rows = json_array(), *tot = json_object();
 	struct kt_buf buf = { 0 };
 	char num[24];
@@ -278,14 +279,18 @@ static void run_report(struct kt_ctx *ctx, const char *name, const struct opts *
 	static const char *const ext[] = { "txt", "tsv", "csv", "json", "xlsx", "pdf" };
 	struct kt_error err = { 0 };
 	struct kt_report *r;
-	char today[11], tmpdir[] = "/tmp/kontora-report.XXXXXX";
+	char today[11], now[24], tmpdir[] = "/tmp/kontora-report.XXXXXX";
 	struct kt_buf file = { 0 };
 	struct kt_param params[] = {
 		{ "from", o->from }, { "to", o->to }, { "manager", o->manager },
-		{ "days", o->days }, { "by", o->by }, { "today", today },
+		{ "days", o->days }, { "by", o->by }, { "today", today }, { "now", now },
 	};
+	time_t t = kt_books_now(b);
+	struct tm tm;
 
 	today_date(b, today);
+	/* UTC, as status_history's times, for julianday(). */
+	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
 	if ((o->at && kt_books_open_at(b, &ctx->opt, o->at, &past, &err)) ||
 	    kt_report_load(b, name, &r, &err) ||
 	    kt_report_run(past ? past : b, r, params, sizeof params / sizeof *params, &err))

@@ -1745,7 +1745,8 @@ enum kt_rtype {
 	KT_R_INT,
 	KT_R_MONEY,          /* an integer of kopecks in SQL */
 	KT_R_DATE,           /* YYYY-MM-DD, or YYYY-MM for a month */
-	KT_R_PERCENT         /* a number of percent (33.3), one decimal shown */
+	KT_R_PERCENT,        /* a number of percent (33.3), one decimal shown */
+	KT_R_DECIMAL         /* a number (days: 2.5), one decimal shown */
 };
 
 /* The chart a report draws. */

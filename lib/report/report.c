@@ -20,7 +20,8 @@
 #include "report/report.h"
 
 /* The types of a column as the header writes them. */
-static const char *const rtype_names[] = { "text", "int", "money", "date", "percent" };
+static const char *const rtype_names[] = { "text", "int", "money", "date", "percent",
+                                           "decimal" };
 /* The charts, likewise. */
 static const char *const chart_names[] = { "none", "bar", "line", "funnel" };
 
@@ -79,12 +80,13 @@ static int parse_column(struct kt_report *r, const char *v, const char **why)
 {
 	size_t nlen, tlen;
 	const char *name = next_word(&v, &nlen), *type = next_word(&v, &tlen);
-	int t = type ? word_index(rtype_names, 5, type, tlen) : -1;
+	int t = type ? word_index(rtype_names, 6, type, tlen) : -1;
 	struct kt_report_col *c;
 
 	v += strspn(v, " \t");
 	if (!name || t < 0)
-		return *why = "column: NAME TYPE LABEL, TYPE one of text, int, money, date, percent",
+		return *why = "column: NAME TYPE LABEL, TYPE one of text, int, money, date, percent, "
+		                "decimal",
 		       KT_EINVAL;
 	if (col_index(r, name, nlen) >= 0)
 		return *why = "the column is named twice", KT_EINVAL;
@@ -466,13 +468,14 @@ const char *kt_report_cell(const struct kt_report_col *c, const char *value, int
 		rc = kt_buf_addf(out, "%.2s.%.2s.%.4s", value + 8, value + 5, value);
 	else if (c->type == KT_R_DATE && screen && strlen(value) == 7)
 		rc = kt_buf_addf(out, "%.2s.%.4s", value + 5, value);
-	else if (c->type == KT_R_PERCENT && !kt_decimal_parse(value, 6, &milli) &&
-	         milli > INT64_MIN + 50000) {
+	else if ((c->type == KT_R_PERCENT || c->type == KT_R_DECIMAL) &&
+	         !kt_decimal_parse(value, 6, &milli) && milli > INT64_MIN + 50000) {
 		/* One decimal, rounded half away from zero. */
 		int64_t tenths = (milli + (milli < 0 ? -50000 : 50000)) / 100000;
 		rc = kt_buf_addf(out, "%s%lld%s%lld%s", tenths < 0 ? "-" : "",
 		                 (long long)(tenths < 0 ? -tenths : tenths) / 10, screen ? "," : ".",
-		                 (long long)(tenths < 0 ? -tenths : tenths) % 10, screen ? " %" : "");
+		                 (long long)(tenths < 0 ? -tenths : tenths) % 10,
+		                 screen && c->type == KT_R_PERCENT ? " %" : "");
 	} else
 		rc = kt_buf_adds(out, value);
 	return rc ? NULL : out->data ? out->data : "";

@@ -121,7 +121,7 @@ static void axis(struct pdf *p, const struct kt_report *r, double max, double x0
 		/* The label in the column's own form: money as whole roubles. */
 		if (c->type == KT_R_MONEY)
 			snprintf(num, sizeof num, "%lld", (long long)(v + 0.5) * 100);
-		else if (c->type == KT_R_PERCENT)
+		else if (c->type == KT_R_PERCENT || c->type == KT_R_DECIMAL)
 			snprintf(num, sizeof num, "%.1f", v);
 		else
 			snprintf(num, sizeof num, "%lld", (long long)(v + 0.5));

@@ -2,7 +2,7 @@
  * report_xlsx.c - a run report as an XLSX workbook for the accountant:
  * the title and period above a table whose numbers are numbers (money
  * in roubles formatted "1 234,50 ₽", percent as a fraction formatted
- * "0.0%", dates as dates), a bold frozen header with an autofilter,
+ * "0.0%", decimals such as days "0.0", dates as dates), a bold frozen header with an autofilter,
  * columns as wide as their values, a totals row of SUM formulas (their
  * values cached, so viewers that do not calculate show them), and
  * Excel's own chart of the report beside the table.
@@ -28,7 +28,7 @@
 
 /* The formats of a workbook. */
 struct formats {
-	lxw_format *title, *bold, *money, *int_, *percent, *date, *month;
+	lxw_format *title, *bold, *money, *int_, *percent, *decimal, *date, *month;
 	lxw_format *tmoney, *tint;   /* the totals row */
 };
 
@@ -48,6 +48,8 @@ static void make_formats(lxw_workbook *wb, struct formats *f)
 	format_set_num_format(f->int_, "#,##0");
 	f->percent = workbook_add_format(wb);
 	format_set_num_format(f->percent, "0.0%");
+	f->decimal = workbook_add_format(wb);
+	format_set_num_format(f->decimal, "#,##0.0");
 	f->date = workbook_add_format(wb);
 	format_set_num_format(f->date, "dd.mm.yyyy");
 	f->month = workbook_add_format(wb);
@@ -85,6 +87,9 @@ static size_t write_cell(lxw_worksheet *ws, const struct formats *f, lxw_row_t r
 		}
 	} else if (c->type == KT_R_PERCENT && !kt_decimal_parse(v, 6, &milli)) {
 		worksheet_write_number(ws, row, col, (double)milli / 1e8, f->percent);
+		return n + 2;
+	} else if (c->type == KT_R_DECIMAL && !kt_decimal_parse(v, 6, &milli)) {
+		worksheet_write_number(ws, row, col, (double)milli / 1e6, f->decimal);
 		return n + 2;
 	} else if (c->type == KT_R_DATE && (n == 10 || n == 7) &&
 	           sscanf(v, "%4d-%2d", &dt.year, &dt.month) == 2 &&

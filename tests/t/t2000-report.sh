@@ -225,9 +225,12 @@ test_expect_success 'deals: margin per invoice, the same totals as per product' 
 	test "$(KONTORA_USER=boris total deals revenue)" = 3000.00
 '
 
-test_expect_success 'lab: open, overdue, made and done per product' '
+test_expect_success 'lab: open, overdue and done per product and lab employee (t2020: the days)' '
 	kontora report lab -f csv >out &&
-	printf "product,kind,open,overdue,created,done\r\nГель,расчет,1,1,2,1\r\nИтого,,1,1,2,1\r\n" >expect &&
+	head=product,lab,open,overdue,done,sent_avg,sent_days,in_work_avg,in_work_days &&
+	printf "%s\r\n" "$head,rework_avg,rework_days,ready_avg,ready_days" \
+		"Гель,—,1,1,0,0.0,0.0,,,,,," "Гель,Елена Орлова,0,0,1,0.0,0.0,0.0,0.0,,,," \
+		"Итого,,1,1,1,,,,,,,," >expect &&
 	test_cmp expect out
 '
 

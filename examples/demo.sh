@@ -386,6 +386,18 @@ run kontora config plan.$(date +%Y-%m).anna 500000
 run kontora report list
 run kontora report funnel
 run kontora report debts
+echo "(a calculation walked through its statuses with the clock set back, for the lab report's days)"
+ago() { date -u -d "$1" +%Y-%m-%dT%H:%M:%SZ; }
+calc2=$(KONTORA_NOW=$(ago '4 days ago') KONTORA_USER=anna kontora lab calc new --client "$short" \
+	--product "$gel" --wishes 'Гуще' --due "$(date -d '2 days ago' +%Y-%m-%d)")
+KONTORA_NOW=$(ago '4 days ago + 1 hour') KONTORA_USER=anna kontora lab calc send "$calc2" >/dev/null
+KONTORA_NOW=$(ago '3 days ago') KONTORA_USER=elena kontora lab calc take "$calc2" >/dev/null
+KONTORA_NOW=$(ago '2 days ago') KONTORA_USER=elena kontora lab calc rework "$calc2" \
+	--reason 'Уточните вязкость' >/dev/null
+KONTORA_NOW=$(ago '36 hours ago') KONTORA_USER=anna kontora lab calc send "$calc2" >/dev/null
+KONTORA_NOW=$(ago '1 day ago') KONTORA_USER=elena kontora lab calc take "$calc2" >/dev/null
+run kontora report lab
+run kontora sql "SELECT status, since, until, author_name FROM status_history WHERE id = '$calc2' ORDER BY since"
 for r in $(kontora report list | tail -n +2 | cut -f1); do
 	kontora report "$r" -f xlsx -o "$out/report-$r.xlsx"
 	kontora report "$r" -f pdf -o "$out/report-$r.pdf"

@@ -207,6 +207,12 @@ int store_pin(struct store *st, const char *rev, struct kt_error *err)
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	int bad = git_revparse_single(&obj, st->repo, spec);
 	free(spec);
+	/* libgit2 says of an empty reflog "asked for 1793791978" (the date
+	 * in seconds): what @{...} reads says more. */
+	if (bad && strstr(rev, "@{"))
+		return kt_error_set(err, KT_ENOTFOUND, "--at %s: no such commit in the books (@{...} reads "
+		                    "the reflog of this clone, .git/logs/, where the branch has been here; "
+		                    "it has no such entry, or the date is none git reads)", rev);
 	if (bad)
 		return kt_error_set(err, KT_ENOTFOUND, "--at %s: no such commit in the books (%s)", rev,
 		                    git_message());

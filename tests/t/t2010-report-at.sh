@@ -64,6 +64,48 @@ test_expect_success '--at takes a hash, HEAD~5 and names the commit in the perio
 	test_grep "книги на HEAD~5" period
 '
 
+# The reflog of the books holds the times kontora moved the branch, which
+# are the wall clock's, not KONTORA_NOW's: the branch is moved along its
+# history again with git, each step at its commit's date, as it would
+# have been had the commits been made on those days.
+test_expect_success 'setup: a reflog with the commits of their days' '
+	git reflog expire --expire=all --all &&
+	for c in $(git rev-list --reverse --first-parent HEAD)
+	do
+		GIT_COMMITTER_DATE=$(git log -1 --format=%aI $c) \
+			git update-ref -m replay refs/heads/main $c || return 1
+	done &&
+	test_clean
+'
+
+test_expect_success '--at takes a reflog date: where the branch was on that day' '
+	test $(git rev-parse "main@{2026-10-31}") = $(git rev-parse october) &&
+	echo 7000.00 >expect &&
+	won --at "main@{2026-10-31}" >actual &&
+	test_cmp expect actual &&
+	echo 18000.00 >expect &&
+	won --at "main@{2026-11-07}" >actual &&
+	test_cmp expect actual &&
+	echo 14000.00 >expect &&
+	won --at "main@{2026-11-05 12:00}" >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success '--at takes main@{N}: where the branch was N moves ago' '
+	test $(git rev-parse "main@{5}") = $(git rev-parse october) &&
+	echo 7000.00 >expect &&
+	won --at "main@{5}" >actual &&
+	test_cmp expect actual
+'
+
+test_expect_success 'a reflog revision the clone has no entry for is an error that says why' '
+	git reflog expire --expire=all --all &&
+	test_expect_code 1 kontora report dynamics --at "main@{2026-10-31}" 2>err &&
+	test_grep "error: --at main@{2026-10-31}: no such commit in the books (@{...} reads the reflog of this clone" err &&
+	test_expect_code 1 kontora report dynamics --at "main@{1}" 2>err &&
+	test_grep "reads the reflog" err
+'
+
 test_expect_success 'the index of a commit is cached in .git/kontora/at and used again' '
 	db=.git/kontora/at/$(git rev-parse october).db &&
 	test -f $db &&

@@ -96,6 +96,10 @@ double pdf_width(struct pdf *p, int font, double size, const char *s);
 /* Draws s with its baseline at y, aligned in [x0, x1]. */
 void pdf_text(struct pdf *p, double x0, double x1, double y, int font, double size,
               int align, const char *s);
+/* pdf_text() of s whose width w the caller measured already (a table of
+ * many rows measures each cell once, to size its columns). */
+void pdf_text_sized(struct pdf *p, double x0, double x1, double y, int font, double size,
+                    int align, const char *s, double w);
 /* Breaks s into lines of at most width points (at spaces, a word too
  * long at characters; newlines kept).  Returns 0 and *lines, *n (free
  * with strv_free()), or KT_ENOMEM. */

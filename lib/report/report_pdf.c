@@ -23,17 +23,16 @@
 /* The colours of the series, and of the funnel's stages in turn. */
 static const unsigned palette[] = { 0x2f6db5, 0xe0823d, 0x4fa35a, 0xb8453c, 0x7d62b3, 0x3fa7a8 };
 
-/* Copies into out as much of s as fits width points in font and size,
- * ending it with "…" when cut.  Returns out's text, or "" when out of
- * memory. */
+/* Returns s when it fits width points in font and size (its width is w,
+ * or measured here when w is negative), else as much of it as fits,
+ * ending with "…", copied into out; "" when out of memory. */
 static const char *fit(struct pdf *p, int font, double size, double width, const char *s,
-                       struct kt_buf *out)
+                       double w, struct kt_buf *out)
 {
 	size_t n = strlen(s);
 
-	kt_buf_reset(out);
-	if (pdf_width(p, font, size, s) <= width)
-		return kt_buf_adds(out, s) ? "" : out->data ? out->data : "";
+	if ((w < 0 ? pdf_width(p, font, size, s) : w) <= width)
+		return s;
 	while (n > 0) {
 		do
 			n--;
@@ -170,7 +169,7 @@ static void bars_or_lines(struct pdf *p, const struct kt_report *r, size_t n, do
 		struct kt_buf cut = { 0 };
 		double x = x0 + step * (double)i;
 		pdf_text(p, x, x + step, y0 - 10, PDF_REGULAR, 7, PDF_ALIGN_CENTER,
-		         fit(p, PDF_REGULAR, 7, step - 2, label ? label : "", &cut));
+		         fit(p, PDF_REGULAR, 7, step - 2, label ? label : "", -1, &cut));
 		kt_buf_free(&cut);
 	}
 }
@@ -203,7 +202,7 @@ static void funnel(struct pdf *p, const struct kt_report *r, size_t n, double y0
 		const char *label = kt_report_cell(&r->cols[r->chart_x], cell(r, i, r->chart_x), 1, buf);
 		pdf_text(p, PDF_LEFT, mid - half - 8, bottom + bar / 2 - 3, PDF_REGULAR, 8,
 		         PDF_ALIGN_RIGHT, fit(p, PDF_REGULAR, 8, mid - half - 8 - PDF_LEFT,
-		                              label ? label : "", &cut));
+		                              label ? label : "", -1, &cut));
 		const char *value = kt_report_cell(c, cell(r, i, r->chart_y[0]), 1, buf);
 		pdf_text(p, mid + half + 8, PDF_RIGHT, bottom + bar / 2 - 3, PDF_BOLD, 8,
 		         PDF_ALIGN_LEFT, value ? value : "");
@@ -251,9 +250,10 @@ static double longest_word(struct pdf *p, double size, const char *label)
  * left is shared by the headers that want more (they wrap); when even
  * the cells are too wide, all are scaled down (cells are then cut with
  * "…").  The headers' font is made smaller (down to 6 points, in *hsize)
- * when that lets every word of them fit.  Returns the widths (caller
- * frees) or NULL. */
-static double *widths(struct pdf *p, const struct kt_report *r, double *hsize,
+ * when that lets every word of them fit.  cellw (nrows x ncols) gets the
+ * width of each cell, so that drawing it measures it no more.  Returns
+ * the widths (caller frees) or NULL. */
+static double *widths(struct pdf *p, const struct kt_report *r, double *hsize, double *cellw,
                       struct kt_buf *buf)
 {
 	double *w = calloc(r->ncols, sizeof *w), *head = calloc(r->ncols, sizeof *head);
@@ -264,6 +264,7 @@ static double *widths(struct pdf *p, const struct kt_report *r, double *hsize,
 		for (size_t i = 0; i < r->nrows; i++) {
 			const char *v = kt_report_cell(&r->cols[c], cell(r, i, c), 1, buf);
 			double cw = pdf_width(p, PDF_REGULAR, TABLE_SIZE, v ? v : "");
+			cellw[i * r->ncols + c] = cw;
 			if (cw > w[c])
 				w[c] = cw;
 		}
@@ -338,10 +339,11 @@ static int table_header(struct pdf *p, const struct kt_report *r, const double *
 	return rc;
 }
 
-/* Draws one row of the table at the cursor: its cells, or the totals
- * (bold on light grey) when total; moves the cursor down. */
-static void table_row(struct pdf *p, const struct kt_report *r, const double *w, size_t row,
-                      int total, struct kt_buf *buf)
+/* Draws one row of the table at the cursor: its cells (their widths in
+ * cellw, as widths() measured them), or the totals (bold on light grey)
+ * when total; moves the cursor down. */
+static void table_row(struct pdf *p, const struct kt_report *r, const double *w,
+                      const double *cellw, size_t row, int total, struct kt_buf *buf)
 {
 	double x = PDF_LEFT, y = pdf_y(p);
 	struct kt_buf cut = { 0 };
@@ -359,11 +361,15 @@ static void table_row(struct pdf *p, const struct kt_report *r, const double *w,
 			v = kt_report_cell(col, cell(r, row, c), 1, buf);
 		int right = col->type != KT_R_TEXT && col->type != KT_R_DATE;
 		int red = col->alert && strtod(total ? num : cell(r, row, c), NULL) > 0;
+		int font = total ? PDF_BOLD : PDF_REGULAR;
+		double vw = total ? -1 : cellw[row * r->ncols + c];
+		const char *s = fit(p, font, TABLE_SIZE, w[c] - 4, v ? v : "", vw, &cut);
 		if (red)
 			pdf_text_colour(p, ALERT);
-		pdf_text(p, x + 2, x + w[c] - 2, y, total ? PDF_BOLD : PDF_REGULAR, TABLE_SIZE,
-		         right ? PDF_ALIGN_RIGHT : PDF_ALIGN_LEFT,
-		         fit(p, total ? PDF_BOLD : PDF_REGULAR, TABLE_SIZE, w[c] - 4, v ? v : "", &cut));
+		if (s != v || vw < 0)
+			vw = right ? pdf_width(p, font, TABLE_SIZE, s) : 0;
+		pdf_text_sized(p, x + 2, x + w[c] - 2, y, font, TABLE_SIZE,
+		               right ? PDF_ALIGN_RIGHT : PDF_ALIGN_LEFT, s, vw);
 		if (red)
 			pdf_text_colour(p, 0);
 		x += w[c];
@@ -378,9 +384,8 @@ static void table_row(struct pdf *p, const struct kt_report *r, const double *w,
  * KT_ENOMEM. */
 static int table(struct pdf *p, const struct kt_report *r, struct kt_buf *buf)
 {
-	double hsize;
-	double *w = widths(p, r, &hsize, buf);
-
+	double hsize, *cellw = calloc(r->nrows * r->ncols + 1, sizeof *cellw);
+	double *w = cellw ? widths(p, r, &hsize, cellw, buf) : NULL;
 	int rc = w ? table_header(p, r, w, hsize) : KT_ENOMEM;
 
 	for (size_t i = 0; !rc && i <= r->nrows; i++) {
@@ -390,12 +395,13 @@ static int table(struct pdf *p, const struct kt_report *r, struct kt_buf *buf)
 			pdf_add_page(p);
 			rc = table_header(p, r, w, hsize);
 		}
-		table_row(p, r, w, i, i == r->nrows, buf);
+		table_row(p, r, w, cellw, i, i == r->nrows, buf);
 	}
 	if (!r->nrows)
 		pdf_text(p, PDF_LEFT, PDF_RIGHT, pdf_y(p), PDF_REGULAR, TABLE_SIZE, PDF_ALIGN_LEFT,
 		         "Нет данных за период.");
 	free(w);
+	free(cellw);
 	return rc;
 }
 

@@ -124,11 +124,11 @@ done:
 }
 
 /* Looks at one commit of the walk: the directories it changed against
- * its first parent.  first: the walk's first commit, whose first parent
- * must be from (NULL: the walk starts at the root), or from was reached
- * through a merge's other side.  Returns 0, 1 when the
- * first commit does not follow from, fn's non-zero return, or an
- * error. */
+ * its first parent.  first: c is the walk's first commit, whose first
+ * parent must be from (NULL: the walk starts at the root); it is not
+ * when from was reached only through a merge's other side.  Returns 0, 1
+ * when the first commit does not follow from, fn's non-zero return, or
+ * an error. */
 static int visit(struct walk *w, git_commit *c, const git_oid *from, int first,
                  struct kt_error *err)
 {

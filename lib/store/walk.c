@@ -129,8 +129,8 @@ done:
  * when from was reached only through a merge's other side.  Returns 0, 1
  * when the first commit does not follow from, fn's non-zero return, or
  * an error. */
-static int visit(struct walk *w, git_commit *c, const git_oid *from, int first,
-                 struct kt_error *err)
+static int walk_one(struct walk *w, git_commit *c, const git_oid *from, int first,
+                    struct kt_error *err)
 {
 	const git_oid *parent = git_commit_parentcount(c) ? git_commit_parent_id(c, 0) : NULL;
 	int rc;
@@ -189,7 +189,7 @@ int store_walk(struct store *st, const char *from, const char *to, char *const *
 		if (g || git_commit_lookup(&c, st->repo, &id))
 			rc = git_fail(err, "commit");
 		else
-			rc = visit(&w, c, *from ? &f : NULL, first, err);
+			rc = walk_one(&w, c, *from ? &f : NULL, first, err);
 		first = 0;
 		git_commit_free(c);
 	}

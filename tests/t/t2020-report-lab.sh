@@ -99,6 +99,19 @@ test_expect_success 'lab: days in each status per product and lab employee, as w
 	test_cmp expect out
 '
 
+test_expect_success 'a period counts the done and the days of the requests made in it; open ones all' '
+	kontora report lab --from 2026-11-10 --to 2026-11-20 -f csv >out &&
+	printf "%s\r\n" "$HEAD_LINE" \
+		"Мыло,Олег Кузнецов,1,1,0,1.0,1.0,2.0,2.0,,,," \
+		"Гель,Елена Орлова,0,0,1,2.0,2.0,1.5,1.5,,,," \
+		"Гель,Олег Кузнецов,0,0,1,1.0,1.0,1.5,1.5,,,1.5,1.5" \
+		"Итого,,1,1,2,,,,,,,," >expect &&
+	test_cmp expect out &&
+	kontora report lab --from 2026-11-21 -f csv >out &&
+	printf "%s\r\n" "$HEAD_LINE" "Мыло,Олег Кузнецов,1,1,0,,,,,,,," "Итого,,1,1,0,,,,,,,," >expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'the status a request is in counts until now' '
 	KONTORA_NOW=2026-11-25T01:00:00+03:00 kontora report lab -f csv >out &&
 	test_grep "^Мыло,Олег Кузнецов,1,1,0,1.0,1.0,3.5,3.5," out

@@ -496,9 +496,9 @@ int store_log(struct store *st, const struct kt_schema *s, const char *id, const
 {
 	struct walk w = { 0 };
 	char *removed = NULL;
-	int rc;
+	int rc = store_git(st, err);
 
-	if (!path && (rc = removed_path(st, s, id, &removed, err)))
+	if (rc || (!path && (rc = removed_path(st, s, id, &removed, err))))
 		return rc;
 	w.st = st;
 	w.s = s;

@@ -29,6 +29,11 @@ int store_lock(struct store *st, struct kt_error *err)
 		return 0;
 	if (*st->at)
 		return kt_error_set(err, KT_EINVAL, "the books as of commit %.7s are read-only", st->at);
+	/* Everything a writer does under the lock (store_commit(), its
+	 * config_apply() and sync_contents()) uses the repository. */
+	int rc = store_git(st, err);
+	if (rc)
+		return rc;
 	snprintf(path, sizeof path, "%s/lock", st->dir);
 	st->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 	if (st->lock_fd < 0 || flock(st->lock_fd, LOCK_EX)) {

@@ -1,6 +1,8 @@
 /*
  * open.c - opening the books' repository, which finishes a journal a
  * killed writer left, and closing it, which releases the write lock.
+ * Opening touches no git: store_git() (store/repo.c) initialises libgit2
+ * when a function first needs it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,15 +21,6 @@ int store_open(const char *root, const struct kt_options *opt, struct store **ou
 
 	if (!st)
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	git_libgit2_init();
-	/* An edit reads its shard's blob several times (the record, the commit,
-	 * the index refresh); libgit2 does not cache blobs unless told to. */
-	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, (size_t)16 << 20);
-	/* ... but a reindex reads every shard once: keep memory to a few shards. */
-	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)24 << 20);
-	/* Every object read is hashed again unless told not to, which costs
-	 * as much as reading it; git fsck and kontora check are for that. */
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	st->lock_fd = -1;
 	if (opt)
 		st->opt = *opt;
@@ -36,14 +29,13 @@ int store_open(const char *root, const struct kt_options *opt, struct store **ou
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	} else if (mkdir(st->dir, 0777) && errno != EEXIST) {
 		rc = kt_error_set(err, KT_EIO, "%s: %s", st->dir, strerror(errno));
-	} else if (git_repository_open(&st->repo, root)) {
-		rc = git_fail(err, root);
 	}
 	if (rc) {
 		store_close(st);
 		return rc;
 	}
-	/* A write retries the replay and reports what stops it; a read need
+	/* libgit2 waits for the first function that needs git (store_git()).
+	 * A write retries the replay and reports what stops it; a read need
 	 * not wait for it, as it reads HEAD. */
 	struct kt_error ignored;
 	journal_recover_any(st, &ignored);
@@ -55,15 +47,75 @@ int store_open(const char *root, const struct kt_options *opt, struct store **ou
 	return 0;
 }
 
+/* cache_each() callback: collects the keys of the directories cached. */
+static int dir_key(void *keys, const char *name, size_t nlen, const char *data, size_t len)
+{
+	struct kt_buf *k = keys;
+
+	return kt_buf_add(k, name, nlen) || kt_buf_addc(k, '\0') ? KT_ENOMEM : 0;
+}
+
+/* store_each_file() callback that only has the file read (and cached). */
+static int skip_file(void *arg, const char *path, const char *base, const char *text,
+                     size_t len, struct kt_error *err)
+{
+	return 0;
+}
+
+/* store_config_each() callback that only has the entry read (and cached). */
+static int skip_entry(void *arg, const char *key, const char *value)
+{
+	return 0;
+}
+
+/* Reads again at HEAD what the cache holds of an older commit: a command
+ * that used git (a writer that moved HEAD, a read after a commit by git
+ * itself) leaves the cache for the next command at HEAD. */
+static void cache_follow(struct store *st)
+{
+	struct kt_buf keys = { 0 };
+	struct kt_error ignored;
+	const char *data;
+	size_t len;
+	char head[41];
+
+	if (!st->repo || *st->at || store_head(st, head, &ignored) || cache_is(st, head) ||
+	    !st->cache.len || cache_each(st, 'T', dir_key, &keys))
+		goto done;
+	int conf = cache_find(st, 'K', "kontora.conf", &data, &len);
+	for (size_t at = 0; at < keys.len; at += strlen(keys.data + at) + 1) {
+		char *key = keys.data + at, *bar = strchr(key, '|');
+		if (!bar)
+			continue;
+		*bar = '\0';
+		if (store_each_file(st, key, bar + 1, NULL, skip_file, NULL, &ignored) &&
+		    ignored.code != KT_ENOTFOUND)
+			cache_drop(st);
+	}
+	if (conf && store_config_each(st, skip_entry, NULL, &ignored))
+		cache_drop(st);
+done:
+	kt_buf_free(&keys);
+}
+
 /* Closes the repository.  See store.h. */
 void store_close(struct store *st)
 {
+	struct kt_error ignored;
+
 	if (!st)
 		return;
+	cache_follow(st);
+	/* Another command may write it meanwhile: each write is whole
+	 * (renamed into place) and names its commit. */
+	if (st->cache_dirty && !*st->at)
+		write_file(st, st->dir, "head.cache", st->cache.data, st->cache.len, &ignored);
+	kt_buf_free(&st->cache);
 	store_unlock(st);
 	git_repository_free(st->repo);
+	if (st->git_on)
+		git_libgit2_shutdown();
 	free(st->root);
 	free(st->dir);
 	free(st);
-	git_libgit2_shutdown();
 }

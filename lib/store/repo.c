@@ -49,13 +49,40 @@ int tree_blob(git_repository *repo, const git_tree *tree, const char *path,
 	return 0;
 }
 
+/* Initialises libgit2 and opens the repository once.  See repo.h. */
+int store_git(struct store *st, struct kt_error *err)
+{
+	if (st->repo)
+		return 0;
+	if (!st->git_on) {
+		store_fault(st, "libgit2");
+		git_libgit2_init();
+		st->git_on = 1;
+		/* An edit reads its shard's blob several times (the record, the
+		 * commit, the index refresh); libgit2 does not cache blobs unless
+		 * told to. */
+		git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, (size_t)16 << 20);
+		/* ... but a reindex reads every shard once: keep memory to a few
+		 * shards. */
+		git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)24 << 20);
+		/* Every object read is hashed again unless told not to, which
+		 * costs as much as reading it; git fsck and kontora check are for
+		 * that. */
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	}
+	return git_repository_open(&st->repo, st->root) ? git_fail(err, st->root) : 0;
+}
+
 /* Resolves HEAD or the pinned commit to its commit and tree.  See repo.h. */
-int head_tree(const struct store *st, git_commit **commit, git_tree **tree,
+int head_tree(struct store *st, git_commit **commit, git_tree **tree,
               struct kt_error *err)
 {
 	git_object *obj = NULL;
 	git_commit *c;
+	int rc = store_git(st, err);
 
+	if (rc)
+		return rc;
 	if (git_revparse_single(&obj, st->repo, *st->at ? st->at : "HEAD^{commit}"))
 		return git_fail(err, *st->at ? st->at : "HEAD");
 	c = (git_commit *)obj;
@@ -104,20 +131,88 @@ int kt_books_find(const char *start, char **root, struct kt_error *err)
 	return kt_error_set(err, KT_ENOTBOOKS, "not inside kontora books (run 'kontora init DIR')");
 }
 
+/* What store_each_file() passes on from the cache: the directory and
+ * suffix asked for, and its caller's function. */
+struct each_file {
+	const char *dir, *suffix;
+	int (*fn)(void *arg, const char *path, const char *base, const char *text, size_t len,
+	          struct kt_error *err);
+	void *arg;
+	struct kt_error *err;
+};
+
+/* cache_each() callback: passes a cached file right under the directory
+ * with the suffix to the caller's function.  Returns its return. */
+static int cached_file(void *arg, const char *name, size_t nlen, const char *data, size_t len)
+{
+	struct each_file *ef = arg;
+	size_t dlen = strlen(ef->dir), slen = strlen(ef->suffix);
+	char path[PATH_MAX], base[PATH_MAX];
+
+	if (nlen >= sizeof path || nlen <= dlen + 1 + slen || memcmp(name, ef->dir, dlen) ||
+	    name[dlen] != '/' || memchr(name + dlen + 1, '/', nlen - dlen - 1) ||
+	    memcmp(name + nlen - slen, ef->suffix, slen))
+		return 0;
+	snprintf(path, sizeof path, "%.*s", (int)nlen, name);
+	snprintf(base, sizeof base, "%.*s", (int)(nlen - dlen - 1 - slen), name + dlen + 1);
+	return ef->fn(ef->arg, path, base, data, len, ef->err);
+}
+
+/* Serves store_each_file() from the cache when it holds the directory
+ * for HEAD.  Returns 1 when it does not (the caller reads git), else
+ * what store_each_file() returns. */
+static int each_cached_file(struct store *st, struct each_file *ef, char dir_hex[41])
+{
+	char head[41], key[PATH_MAX];
+	const char *tree;
+	size_t len;
+	struct kt_error ignored;
+
+	snprintf(key, sizeof key, "%s|%s", ef->dir, ef->suffix);
+	if (store_head(st, head, &ignored) || !cache_is(st, head) ||
+	    !cache_find(st, 'T', key, &tree, &len))
+		return 1;
+	if (!len)
+		return KT_ENOTFOUND;
+	if (dir_hex)
+		snprintf(dir_hex, 41, "%.*s", (int)len, tree);
+	return cache_each(st, 'F', cached_file, ef);
+}
+
+/* Remembers in the cache that the commit read has the directory key
+ * ("DIR|SUFFIX") at tree id dir (NULL: none), after its files.  A cache
+ * that cannot grow is dropped: it is only a cache. */
+static void cache_dir(struct store *st, const char *key, const git_oid *dir)
+{
+	char hex[41] = "";
+
+	if (dir)
+		git_oid_tostr(hex, sizeof hex, dir);
+	if (cache_add(st, 'T', key, hex, strlen(hex)))
+		cache_drop(st);
+}
+
 /* Calls fn for every file of HEAD's directory.  See store.h. */
 int store_each_file(struct store *st, const char *dir, const char *suffix, char dir_hex[41],
                     int (*fn)(void *arg, const char *path, const char *base,
                               const char *text, size_t len, struct kt_error *err),
                     void *arg, struct kt_error *err)
 {
+	struct each_file ef = { dir, suffix, fn, arg, err };
+	git_commit *c = NULL;
 	git_tree *head = NULL, *tree = NULL;
 	git_tree_entry *e = NULL;
 	size_t slen = strlen(suffix);
-	int rc = head_tree(st, NULL, &head, err);
+	char key[PATH_MAX], hex[41];
+	int rc = each_cached_file(st, &ef, dir_hex), caching;
 
-	if (rc)
+	if (rc != 1 || (rc = head_tree(st, &c, &head, err)))
 		return rc;
+	caching = !cache_start(st, git_oid_tostr(hex, sizeof hex, git_commit_id(c)));
+	snprintf(key, sizeof key, "%s|%s", dir, suffix);
 	if (git_tree_entry_bypath(&e, head, dir) || git_tree_lookup(&tree, st->repo, git_tree_entry_id(e))) {
+		if (caching)
+			cache_dir(st, key, NULL);
 		rc = KT_ENOTFOUND;
 		goto done;
 	}
@@ -137,13 +232,21 @@ int store_each_file(struct store *st, const char *dir, const char *suffix, char 
 		snprintf(base, sizeof base, "%.*s", (int)(len - slen), name);
 		if ((rc = tree_blob(st->repo, head, path, &blob, &text, &tlen, err)))
 			break;
+		if (caching && cache_add(st, 'F', path, text, tlen))
+			cache_drop(st), caching = 0;
 		rc = fn(arg, path, base, text, tlen, err);
 		git_blob_free(blob);
 	}
+	/* Only a directory read whole is cached. */
+	if (caching && !rc)
+		cache_dir(st, key, git_tree_entry_id(e));
+	else if (caching)
+		cache_drop(st);
 done:
 	git_tree_entry_free(e);
 	git_tree_free(tree);
 	git_tree_free(head);
+	git_commit_free(c);
 	return rc;
 }
 
@@ -182,15 +285,88 @@ const char *store_dir(const struct store *st)
 	return st->dir;
 }
 
+/* Returns 1 if s[0..n) is 40 lower-case hex digits. */
+static int is_hex40(const char *s, size_t n)
+{
+	return n == 40 && strspn(s, "0123456789abcdef") >= 40;
+}
+
+/* Finds the branch ref (refs/heads/...) in the packed-refs text buf and
+ * writes its id into hex.  Returns 0, or 1 when it is not there. */
+static int packed_ref(const char *buf, const char *ref, char hex[41])
+{
+	size_t rlen = strlen(ref);
+
+	for (const char *l = buf; *l; l += strcspn(l, "\n"), l += *l == '\n') {
+		size_t n = strcspn(l, "\n");
+		if (n == 41 + rlen && l[40] == ' ' && is_hex40(l, 40) && !memcmp(l + 41, ref, rlen)) {
+			memcpy(hex, l, 40);
+			hex[40] = '\0';
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Reads the text of the small file .git/name into out.  Returns 0, or 1
+ * when it cannot. */
+static int git_file(const struct store *st, const char *name, struct kt_buf *out)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/.git/%s", st->root, name);
+	kt_buf_reset(out);
+	return file_read(path, 1 << 20, NULL, out, NULL) || !out->data ? 1 : 0;
+}
+
+/* Reads HEAD's commit id from git's files, as git does: .git/HEAD holds
+ * an id (detached) or "ref: refs/heads/NAME", whose loose ref file holds
+ * the id, else its line in packed-refs.  Returns 0, or 1 when anything
+ * is unusual (a ref of another kind, no such branch yet, reftable, a
+ * line it cannot read): libgit2 decides then. */
+static int head_from_files(const struct store *st, char hex[41])
+{
+	struct kt_buf b = { 0 };
+	char ref[PATH_MAX];
+	int rc = git_file(st, "HEAD", &b);
+
+	if (!rc && b.len == 41 && b.data[40] == '\n' && is_hex40(b.data, 40)) {
+		memcpy(hex, b.data, 40);
+		hex[40] = '\0';
+	} else if (!rc && b.len > 16 && b.len < sizeof ref + 5 && !strncmp(b.data, "ref: refs/heads/", 16) &&
+	           b.data[b.len - 1] == '\n' && !strstr(b.data, "..") &&
+	           strspn(b.data + 5, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_.-") ==
+	           b.len - 6) {
+		snprintf(ref, sizeof ref, "%.*s", (int)(b.len - 6), b.data + 5);
+		if (git_file(st, ref, &b)) {
+			rc = git_file(st, "packed-refs", &b) || packed_ref(b.data, ref, hex);
+		} else if (b.len == 41 && b.data[40] == '\n' && is_hex40(b.data, 40)) {
+			memcpy(hex, b.data, 40);
+			hex[40] = '\0';
+		} else {
+			rc = 1;
+		}
+	} else {
+		rc = 1;
+	}
+	kt_buf_free(&b);
+	return rc;
+}
+
 /* Writes HEAD's commit id.  See store.h. */
 int store_head(struct store *st, char hex[41], struct kt_error *err)
 {
 	git_oid id;
+	int rc;
 
 	if (*st->at) {
 		memcpy(hex, st->at, 41);
 		return 0;
 	}
+	if (!head_from_files(st, hex))
+		return 0;
+	if ((rc = store_git(st, err)))
+		return rc;
 	if (git_reference_name_to_id(&id, st->repo, "HEAD"))
 		return git_fail(err, "HEAD");
 	git_oid_tostr(hex, 41, &id);
@@ -202,7 +378,10 @@ int store_pin(struct store *st, const char *rev, struct kt_error *err)
 {
 	git_object *obj = NULL;
 	char *spec = NULL;
+	int rc = store_git(st, err);
 
+	if (rc)
+		return rc;
 	if (asprintf(&spec, "%s^{commit}", rev) < 0)
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	int bad = git_revparse_single(&obj, st->repo, spec);
@@ -353,9 +532,9 @@ int store_diff(struct store *st, const char *from, const char *to, const char *p
 	git_diff *diff = NULL;
 	git_diff_options opts;
 	char *spec = (char *)prefix;
-	int rc = commit_tree(st, from, &otree, err);
+	int rc = store_git(st, err);
 
-	if (rc)
+	if (rc || (rc = commit_tree(st, from, &otree, err)))
 		return rc;
 	if ((rc = commit_tree(st, to, &ntree, err)) == 1)
 		rc = kt_error_set(err, KT_EGIT, "%s: no such commit", to);
@@ -387,10 +566,10 @@ int store_user_email(struct store *st, char **email, struct kt_error *err)
 {
 	git_config *cfg = NULL;
 	git_buf v = { 0 };
-	int rc = 0;
+	int rc = store_git(st, err);
 
 	*email = NULL;
-	if (!git_repository_config_snapshot(&cfg, st->repo) &&
+	if (!rc && !git_repository_config_snapshot(&cfg, st->repo) &&
 	    !git_config_get_string_buf(&v, cfg, "user.email") && !(*email = strdup(v.ptr)))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	git_buf_dispose(&v);
@@ -401,11 +580,7 @@ int store_user_email(struct store *st, char **email, struct kt_error *err)
 /* Hashes bytes as git hashes a blob.  See store.h. */
 int store_hash(const void *data, size_t len, char hex[41], struct kt_error *err)
 {
-	git_oid oid;
-
-	if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB))
-		return git_fail(err, "hash");
-	git_oid_tostr(hex, 41, &oid);
+	kt_blob_id(data, len, hex);
 	return 0;
 }
 

@@ -13,12 +13,43 @@
 struct store {
 	char *root;
 	char *dir;                  /* .git/kontora: the lock, the journal, scratch files */
-	git_repository *repo;
+	git_repository *repo;       /* NULL until store_git() opens it */
+	int git_on;                 /* git_libgit2_init() called: store_close() shuts down */
 	int lock_fd;                /* -1 when not holding the write lock */
 	unsigned long generation;   /* see store_generation() */
 	struct kt_options opt;      /* the command's warn and fault functions */
 	char at[41];                /* the commit read instead of HEAD (--at), or "" */
+	struct kt_buf cache;        /* head.cache's text (store/cache.c) */
+	int cache_loaded, cache_dirty;
 };
+
+/* The cache of what commands read of a commit besides records
+ * (store/cache.c).  Tags: 'T' a directory read for files of a suffix
+ * (name "DIR|SUFFIX", data its tree id, "" when the commit has no such
+ * directory), 'F' one such file (name its path), 'C' an entry of
+ * kontora.conf (name the key as libgit2 names it, data "=" and the value
+ * or "-" for none), 'K' kontora.conf read whole (after its entries). */
+
+/* Returns 1 if the cache (read from head.cache on first use) is that of
+ * the commit (hex), else 0. */
+int cache_is(struct store *st, const char *commit);
+/* Makes the cache that of commit, dropping the entries of another.
+ * Returns 0 or KT_ENOMEM. */
+int cache_start(struct store *st, const char *commit);
+/* Empties the cache, which store_close() then leaves on disk as it was:
+ * what could not be cached whole is not cached. */
+void cache_drop(struct store *st);
+/* Finds the entry of tag and name: returns 1 with its bytes in *data
+ * (owned by st, valid until the next cache_add()) and *len, or 0. */
+int cache_find(struct store *st, char tag, const char *name, const char **data, size_t *len);
+/* Adds an entry of tag and name with data[0..len) and marks the cache
+ * for store_close() to write.  Returns 0 or KT_ENOMEM. */
+int cache_add(struct store *st, char tag, const char *name, const char *data, size_t len);
+/* Calls fn(arg, name, nlen, data, len) for each entry of tag, in the
+ * order they were added.  Returns 0 or fn's non-zero return. */
+int cache_each(struct store *st, char tag,
+               int (*fn)(void *arg, const char *name, size_t nlen, const char *data, size_t len),
+               void *arg);
 
 /* Returns the libgit2 error of the last call as text (never NULL). */
 const char *git_message(void);
@@ -39,11 +70,19 @@ int tree_blob(git_repository *repo, const git_tree *tree, const char *path,
 int blob_text(struct store *st, const git_oid *id, git_blob **blob,
               const char **buf, size_t *len, struct kt_error *err);
 
+/* Initialises libgit2 and opens st's repository the first time a
+ * function of the store needs git: a read whose index is current and
+ * whose types are cached never does (the 4 ms of libgit2's init, most of
+ * it the system's CA certificates, are half of such a command).  Calls
+ * the fault point "libgit2" when it initialises it, which tests use to
+ * see that a command did not.  Returns 0 or KT_EGIT. */
+int store_git(struct store *st, struct kt_error *err);
+
 /* Resolves HEAD (or the commit st is pinned to, store_pin()) to its
  * commit and tree.  *commit and *tree (either may be NULL if not wanted)
  * are freed by the caller with git_commit_free and git_tree_free.
  * Returns 0 or an error. */
-int head_tree(const struct store *st, git_commit **commit, git_tree **tree,
+int head_tree(struct store *st, git_commit **commit, git_tree **tree,
               struct kt_error *err);
 
 /* Writes len bytes to root/path atomically, creating directories.  The

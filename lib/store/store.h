@@ -48,8 +48,9 @@ struct store_file {
 	void *blob;           /* the store's */
 };
 
-/* Writes HEAD's commit id (40 hex digits) into hex.  Returns 0 or
- * KT_EGIT. */
+/* Writes HEAD's commit id (40 hex digits) into hex: read from .git/HEAD
+ * and the branch's loose ref or packed-refs line as git does, through
+ * libgit2 when any of it is unusual.  Returns 0 or KT_EGIT. */
 int store_head(struct store *st, char hex[41], struct kt_error *err);
 
 /* Reads the file at path of HEAD into *f (free with store_file_free(),
@@ -122,7 +123,7 @@ int store_walk(struct store *st, const char *from, const char *to, char *const *
 int store_user_email(struct store *st, char **email, struct kt_error *err);
 
 /* Writes into hex the id git gives a blob of data[0..len): its SHA-1
- * over "blob LEN\0" and the bytes.  Returns 0 or KT_EGIT. */
+ * over "blob LEN\0" and the bytes (kt_blob_id(), no libgit2).  Returns 0. */
 int store_hash(const void *data, size_t len, char hex[41], struct kt_error *err);
 
 /* ------------------------------------------------------------- config */

@@ -35,6 +35,10 @@ void strv_free(char **v, size_t n);
 /* Returns 1 if s is one of the n strings of v, else 0. */
 int strv_has(char *const *v, size_t n, const char *s);
 
+/* Writes into hex (41 bytes) the id git gives a blob of data[0..len):
+ * the SHA-1 of "blob LEN", a NUL and the bytes (util/sha1.c). */
+void kt_blob_id(const void *data, size_t len, char hex[41]);
+
 /* Reads the regular file at path into out (appended): at most max bytes
  * unless max is negative; limit names the setting of max for the message
  * about a file over it.  Returns 0, KT_EIO naming the file, KT_EINVAL for

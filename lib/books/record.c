@@ -110,15 +110,21 @@ void books_rows_drop(struct kt_books *b)
  * do not change), else read afresh.  Returns 0 or an error. */
 static int read_shard(struct kt_books *b, const char *path, struct kt_error *err)
 {
-	char head[41];
+	char head[41], blob[41];
+	struct kt_error ignored;
 	int rc = store_head(b->store, head, err);
 
 	if (rc || (b->rows_path && !strcmp(b->rows_path, path) && !strcmp(b->rows_head, head)))
 		return rc;
 	books_rows_drop(b);
 	/* Read after HEAD: should HEAD move between, the next call sees
-	 * another head and reads again; the rows are always of these bytes. */
-	if ((rc = store_read(b->store, path, &b->rows_file, err)))
+	 * another head and reads again; the rows are always of these bytes.
+	 * The worktree's copy serves when it is the blob the index names,
+	 * which spares a read command libgit2. */
+	rc = index_shard_blob(b->index, path, blob, &ignored)
+	     ? store_read(b->store, path, &b->rows_file, err)
+	     : store_read_blob(b->store, path, blob, &b->rows_file, err);
+	if (rc)
 		return rc;
 	if (shard_rows_read(b->rows_file.data, b->rows_file.len, &b->rows) || !(b->rows_path = strdup(path))) {
 		shard_rows_free(&b->rows);

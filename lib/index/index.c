@@ -89,6 +89,9 @@ static int create_tables(struct index *ix, struct kt_error *err)
 	struct kt_buf sql = { 0 };
 	int rc = kt_buf_adds(&sql,
 		"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+		/* The blob of every shard, so that a record is read from the
+		 * worktree's copy when it is that blob (index_shard_blob()). */
+		"CREATE TABLE shards(path TEXT PRIMARY KEY, blob TEXT NOT NULL) WITHOUT ROWID;"
 		"CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='unicode61');");
 
 	for (size_t t = 0; !rc && t < ix->types->n; t++) {
@@ -531,6 +534,42 @@ const struct kt_schema *type_of_path(struct index *ix, const char *path)
 	return (s->split ? sub && !strchr(sub + 1, '/') : !sub) ? s : NULL;
 }
 
+/* Records the blob of the shard path of a delta d (none when it is
+ * gone).  Returns 0 or an error. */
+static int set_shard_blob(struct index *ix, const struct store_delta *d, struct kt_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = index_stmt(ix, *d->new_id ? "INSERT OR REPLACE INTO shards VALUES(?, ?)"
+	                                    : "DELETE FROM shards WHERE path = ?", &st, err);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, d->path, -1, SQLITE_STATIC);
+	if (*d->new_id)
+		sqlite3_bind_text(st, 2, d->new_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(ix->db, err, d->path);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Finds the blob of a shard.  See index.h. */
+int index_shard_blob(struct index *ix, const char *path, char hex[41], struct kt_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = index_open(ix, err);
+
+	if (rc || (rc = index_stmt(ix, "SELECT blob FROM shards WHERE path = ?", &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 40)
+		memcpy(hex, sqlite3_column_text(st, 0), 41);
+	else
+		rc = kt_error_set(err, KT_ENOTFOUND, "%s: not in the index", path);
+	sqlite3_reset(st);
+	return rc;
+}
+
 /* Brings the index from one text of a shard to the other: one delta of
  * a diff.  Returns 0 or an error. */
 static int apply_delta(void *index, const struct store_delta *d, struct kt_error *err)
@@ -538,6 +577,9 @@ static int apply_delta(void *index, const struct store_delta *d, struct kt_error
 	struct index *ix = index;
 	const struct kt_schema *s = type_of_path(ix, d->path);
 	int rc = s ? update_shard(ix, s, d->path, d->old, d->old_len, d->new, d->new_len, err) : 0;
+
+	if (!rc && s)
+		rc = set_shard_blob(ix, d, err);
 
 	/* Small books build in a blink: no progress for them. */
 	if (!rc && ix->progress && d->count > 64)

@@ -48,6 +48,11 @@ int index_rebuild(struct index *ix, struct kt_error *err);
 int index_shard_of(struct index *ix, const struct kt_schema *s,
                    const char *id, char **shard, struct kt_error *err);
 
+/* Writes into hex the blob id of the shard at path as the index has it
+ * (HEAD's, once index_open() brought it there), for store_read_blob().
+ * Returns 0, KT_ENOTFOUND, or an error. */
+int index_shard_blob(struct index *ix, const char *path, char hex[41], struct kt_error *err);
+
 /* Returns 1 if a record of s has field (or id when field is NULL) equal to
  * value, writing its id to other (9 bytes) when not NULL; 0 if none; <0 on
  * error.  except (may be NULL) is an id to ignore. */

@@ -47,7 +47,7 @@ int store_open(const char *root, const struct kt_options *opt, struct store **ou
 	return 0;
 }
 
-/* cache_each() callback: collects the keys of the directories cached. */
+/* cache_each() callback: collects the names of the entries of a tag. */
 static int dir_key(void *keys, const char *name, size_t nlen, const char *data, size_t len)
 {
 	struct kt_buf *k = keys;
@@ -73,14 +73,14 @@ static int skip_entry(void *arg, const char *key, const char *value)
  * itself) leaves the cache for the next command at HEAD. */
 static void cache_follow(struct store *st)
 {
-	struct kt_buf keys = { 0 };
+	struct kt_buf keys = { 0 }, dirs = { 0 };
 	struct kt_error ignored;
 	const char *data;
 	size_t len;
 	char head[41];
 
 	if (!st->repo || *st->at || store_head(st, head, &ignored) || cache_is(st, head) ||
-	    !st->cache.len || cache_each(st, 'T', dir_key, &keys))
+	    !st->cache.len || cache_each(st, 'T', dir_key, &keys) || cache_each(st, 'D', dir_key, &dirs))
 		goto done;
 	int conf = cache_find(st, 'K', "kontora.conf", &data, &len);
 	for (size_t at = 0; at < keys.len; at += strlen(keys.data + at) + 1) {
@@ -94,8 +94,12 @@ static void cache_follow(struct store *st)
 	}
 	if (conf && store_config_each(st, skip_entry, NULL, &ignored))
 		cache_drop(st);
+	for (size_t at = 0; at < dirs.len; at += strlen(dirs.data + at) + 1)
+		if (cache_names(st, dirs.data + at, &ignored))
+			cache_drop(st);
 done:
 	kt_buf_free(&keys);
+	kt_buf_free(&dirs);
 }
 
 /* Closes the repository.  See store.h. */

@@ -423,10 +423,35 @@ int store_read(struct store *st, const char *path, struct store_file *f, struct 
 	return rc;
 }
 
+/* Reads a file of HEAD whose blob id is known.  See store.h. */
+int store_read_blob(struct store *st, const char *path, const char *id, struct store_file *f,
+                    struct kt_error *err)
+{
+	struct kt_buf b = { 0 };
+	char full[PATH_MAX], hex[41];
+
+	snprintf(full, sizeof full, "%s/%s", st->root, path);
+	if (!file_read(full, -1, NULL, &b, NULL)) {
+		kt_blob_id(b.data ? b.data : "", b.len, hex);
+		if (!strcmp(hex, id)) {
+			memset(f, 0, sizeof *f);
+			f->copy = b.data;
+			f->data = b.data ? b.data : "";
+			f->len = b.len;
+			f->present = 1;
+			return 0;
+		}
+	}
+	kt_buf_free(&b);
+	return store_read(st, path, f, err);
+}
+
 /* Releases a file read from HEAD.  See store.h. */
 void store_file_free(struct store_file *f)
 {
 	git_blob_free(f->blob);
+	free(f->copy);
+	f->copy = NULL;
 	f->blob = NULL;
 	f->data = "";
 	f->len = 0;
@@ -446,6 +471,62 @@ int store_exists(struct store *st, const char *path, struct kt_error *err)
 	return rc;
 }
 
+/* Caches the names in HEAD's directory dir.  See repo.h. */
+int cache_names(struct store *st, const char *dir, struct kt_error *err)
+{
+	git_commit *c = NULL;
+	git_tree *head = NULL, *tree = NULL;
+	git_tree_entry *e = NULL;
+	struct kt_buf names = { 0 };
+	char hex[41];
+	const char *data;
+	size_t len;
+	int rc;
+
+	if (!store_head(st, hex, err) && cache_is(st, hex) && cache_find(st, 'D', dir, &data, &len))
+		return 0;
+	if ((rc = head_tree(st, &c, &head, err)))
+		return rc;
+	if (!git_tree_entry_bypath(&e, head, dir) && git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+	    git_tree_lookup(&tree, st->repo, git_tree_entry_id(e)))
+		rc = git_fail(err, dir);
+	for (size_t i = 0; !rc && tree && i < git_tree_entrycount(tree); i++)
+		if (kt_buf_adds(&names, git_tree_entry_name(git_tree_entry_byindex(tree, i))) ||
+		    kt_buf_addc(&names, '\n'))
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (!rc && (cache_start(st, git_oid_tostr(hex, sizeof hex, git_commit_id(c))) ||
+	            cache_add(st, 'D', dir, names.data ? names.data : "", names.len)))
+		cache_drop(st);
+	kt_buf_free(&names);
+	git_tree_entry_free(e);
+	git_tree_free(tree);
+	git_tree_free(head);
+	git_commit_free(c);
+	return rc;
+}
+
+/* Returns 1 if the cache knows that HEAD has no directory dir, which the
+ * directory above it lacks, else 0. */
+static int cached_absent(struct store *st, const char *dir)
+{
+	const char *slash = strrchr(dir, '/'), *names, *end, *nl;
+	char parent[PATH_MAX], head[41];
+	size_t len, nlen;
+	struct kt_error ignored;
+
+	if (!slash || (size_t)(slash - dir) >= sizeof parent)
+		return 0;
+	snprintf(parent, sizeof parent, "%.*s", (int)(slash - dir), dir);
+	if (cache_names(st, parent, &ignored) || store_head(st, head, &ignored) || !cache_is(st, head) ||
+	    !cache_find(st, 'D', parent, &names, &len))
+		return 0;
+	nlen = strlen(slash + 1);
+	for (end = names + len; (nl = memchr(names, '\n', (size_t)(end - names))); names = nl + 1)
+		if ((size_t)(nl - names) == nlen && !memcmp(names, slash + 1, nlen))
+			return 0;
+	return 1;
+}
+
 /* Lists the files of a directory of HEAD.  See store.h. */
 int store_list_dir(struct store *st, const char *dir,
                    int (*fn)(void *arg, const char *name, size_t size), void *arg,
@@ -454,9 +535,13 @@ int store_list_dir(struct store *st, const char *dir,
 	git_tree *head = NULL, *tree = NULL;
 	git_tree_entry *e = NULL;
 	git_odb *odb = NULL;
-	int rc = head_tree(st, NULL, &head, err);
+	int rc;
 
-	if (rc)
+	/* Most records have no files: the names under files/ tell so
+	 * without git. */
+	if (cached_absent(st, dir))
+		return 0;
+	if ((rc = head_tree(st, NULL, &head, err)))
 		return rc;
 	if (git_repository_odb(&odb, st->repo)) {
 		rc = git_fail(err, "objects");
@@ -547,7 +632,9 @@ int store_diff(struct store *st, const char *from, const char *to, const char *p
 	for (size_t i = 0; !rc && i < n; i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 		struct store_delta sd = { d->new_file.path ? d->new_file.path : d->old_file.path,
-		                          "", "", 0, 0, i, n, NULL, NULL, NULL, 0 };
+		                          "", "", 0, 0, i, n, NULL, NULL, NULL, 0, "" };
+		if (!git_oid_is_zero(&d->new_file.id))
+			git_oid_tostr(sd.new_id, sizeof sd.new_id, &d->new_file.id);
 		git_blob *ob = NULL, *nb = NULL;
 		if (!(rc = blob_text(st, &d->old_file.id, &ob, &sd.old, &sd.old_len, err)) &&
 		    !(rc = blob_text(st, &d->new_file.id, &nb, &sd.new, &sd.new_len, err)))

@@ -28,7 +28,9 @@ struct store {
  * (name "DIR|SUFFIX", data its tree id, "" when the commit has no such
  * directory), 'F' one such file (name its path), 'C' an entry of
  * kontora.conf (name the key as libgit2 names it, data "=" and the value
- * or "-" for none), 'K' kontora.conf read whole (after its entries). */
+ * or "-" for none), 'K' kontora.conf read whole (after its entries),
+ * 'D' the names in a directory (name the directory, data the names,
+ * each followed by a newline; "" when there is no such directory). */
 
 /* Returns 1 if the cache (read from head.cache on first use) is that of
  * the commit (hex), else 0. */
@@ -77,6 +79,10 @@ int blob_text(struct store *st, const git_oid *id, git_blob **blob,
  * the fault point "libgit2" when it initialises it, which tests use to
  * see that a command did not.  Returns 0 or KT_EGIT. */
 int store_git(struct store *st, struct kt_error *err);
+
+/* Puts the names in HEAD's directory dir into the cache, unless they
+ * are there (read through libgit2 otherwise).  Returns 0 or an error. */
+int cache_names(struct store *st, const char *dir, struct kt_error *err);
 
 /* Resolves HEAD (or the commit st is pinned to, store_pin()) to its
  * commit and tree.  *commit and *tree (either may be NULL if not wanted)

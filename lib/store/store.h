@@ -46,6 +46,7 @@ struct store_file {
 	size_t len;
 	int present;          /* 0: HEAD has no such file */
 	void *blob;           /* the store's */
+	char *copy;           /* the bytes read from the worktree instead, owned */
 };
 
 /* Writes HEAD's commit id (40 hex digits) into hex: read from .git/HEAD
@@ -59,6 +60,12 @@ int store_head(struct store *st, char hex[41], struct kt_error *err);
 int store_read(struct store *st, const char *path, struct store_file *f,
                struct kt_error *err);
 void store_file_free(struct store_file *f);
+/* Reads the file at path as store_read() does, knowing that HEAD holds
+ * it as the blob id (40 hex digits: what the index recorded): from the
+ * worktree when the file there hashes to id, which needs no libgit2,
+ * else from git.  Returns 0 or KT_EGIT. */
+int store_read_blob(struct store *st, const char *path, const char *id, struct store_file *f,
+                    struct kt_error *err);
 
 /* Returns 1 if HEAD has a file at path, 0 if not, or KT_EGIT. */
 int store_exists(struct store *st, const char *path, struct kt_error *err);
@@ -93,6 +100,7 @@ struct store_delta {
 	 * the epoch); NULL and 0 from store_diff(). */
 	const char *commit, *email, *name;
 	int64_t time;
+	char new_id[41];         /* the new blob's id; "" where it is absent */
 };
 
 /* Calls fn(arg, delta, err) for every file under prefix ("data/") that

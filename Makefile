@@ -6,6 +6,7 @@ MANDIR   ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 LOCALEDIR ?= $(PREFIX)/share/locale
+LIBEXECDIR ?= $(PREFIX)/libexec/kontora
 DESTDIR  ?=
 
 CC       ?= cc
@@ -17,6 +18,10 @@ CFLAGS   ?= -O2 -g
 CPPFLAGS += -D_GNU_SOURCE -Ilib -I$(BUILD)
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lhpdf -lm
+# What the thin kontora links (cmd/thin.c): no libxml2, libxlsxwriter,
+# libharu, libqrencode or GMime.
+THIN_PKGS = libgit2 sqlite3 zlib jansson
+THIN_LIBS = $(shell pkg-config --libs $(THIN_PKGS) 2>/dev/null) -lcsv -lm
 
 ifeq ($(SAN),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -28,7 +33,10 @@ CMD_SRC  = $(sort $(wildcard cmd/*.c))
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 BUILD    = build$(if $(filter 1,$(SAN)),-san)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
-CMD_OBJ  = $(CMD_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ  = $(filter-out $(BUILD)/cmd/thin.o,$(CMD_SRC:%.c=$(BUILD)/%.o))
+# The commands kontora-full runs for the thin kontora (cmd/thin.c).
+HEAVY_CMD = contract export import invoice mail proposal report util-doc
+THIN_OBJ = $(BUILD)/cmd/thin.o $(filter-out $(HEAVY_CMD:%=$(BUILD)/cmd/%.o),$(CMD_OBJ))
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 MANPAGES = $(sort $(wildcard man/*.[15]))
 
@@ -38,9 +46,12 @@ all: kontora
 deps:
 	@sh tools/deps.sh
 
-# The binary of the last build mode (plain or SAN=1) is copied to ./kontora,
-# where the tests and the demo run it.
-kontora: $(BUILD)/kontora locale/ru/LC_MESSAGES/kontora.mo
+# The binaries of the last build mode (plain or SAN=1) are copied to
+# ./kontora and ./kontora-full, where the tests and the demo run them:
+# kontora is thin and runs kontora-full (beside it, or installed in
+# LIBEXECDIR) for what needs the heavy libraries (cmd/thin.c).
+kontora: $(BUILD)/kontora $(BUILD)/kontora-full locale/ru/LC_MESSAGES/kontora.mo
+	@cmp -s $(BUILD)/kontora-full kontora-full || { cp $(BUILD)/kontora-full kontora-full.tmp && mv -f kontora-full.tmp kontora-full; }
 	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
 # Messages in Russian (po/ru.po), compiled where an uninstalled kontora
@@ -60,19 +71,23 @@ po/kontora.pot: $(CMD_SRC) $(LIB_SRC)
 	xgettext --from-code=UTF-8 --no-wrap --no-location --package-name=kontora $(XGETTEXT_KEYWORDS) \
 		-o $@ $(CMD_SRC) $(LIB_SRC)
 
-$(BUILD)/kontora: $(BUILD)/libkontora.a $(CMD_OBJ)
+$(BUILD)/kontora-full: $(BUILD)/libkontora.a $(CMD_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libkontora.a $(LIBS)
+
+$(BUILD)/kontora: $(BUILD)/libkontora.a $(THIN_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $(THIN_OBJ) $(BUILD)/libkontora.a $(THIN_LIBS)
 
 # The installed data directory, compiled in; rewritten only when it changes,
 # so that make install PREFIX=... rebuilds what depends on it.
 $(BUILD)/config.h: FORCE
 	@mkdir -p $(BUILD)
-	@printf '#define KT_DATADIR "%s"\n#define KT_LOCALEDIR "%s"\n' "$(DATADIR)" "$(LOCALEDIR)" >$@.tmp
+	@printf '#define KT_DATADIR "%s"\n#define KT_LOCALEDIR "%s"\n#define KT_LIBEXECDIR "%s"\n' \
+		"$(DATADIR)" "$(LOCALEDIR)" "$(LIBEXECDIR)" >$@.tmp
 	@cmp -s $@.tmp $@ || mv $@.tmp $@
 	@rm -f $@.tmp
 FORCE:
 
-$(BUILD)/cmd/main.o: $(BUILD)/config.h
+$(BUILD)/cmd/main.o $(BUILD)/cmd/thin.o: $(BUILD)/config.h
 
 $(BUILD)/libkontora.a: $(LIB_OBJ)
 	rm -f $@
@@ -117,6 +132,8 @@ lint:
 install: kontora
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	install -m 755 kontora $(DESTDIR)$(BINDIR)/kontora
+	install -d $(DESTDIR)$(LIBEXECDIR)
+	install -m 755 kontora-full $(DESTDIR)$(LIBEXECDIR)/kontora-full
 	cp -R schemas dicts workflows filters templates reports $(DESTDIR)$(DATADIR)/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
@@ -127,6 +144,6 @@ install: kontora
 	install -m 644 locale/ru/LC_MESSAGES/kontora.mo $(DESTDIR)$(LOCALEDIR)/ru/LC_MESSAGES/kontora.mo
 
 clean:
-	rm -rf build build-san kontora demo-out locale
+	rm -rf build build-san kontora kontora-full demo-out locale
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(BUILD)/cmd/thin.d

@@ -17,10 +17,14 @@ WARN      = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
 CFLAGS   ?= -O2 -g
 CPPFLAGS += -D_GNU_SOURCE -Ilib -I$(BUILD)
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS      = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lhpdf -lm
+# libgit2 is not linked: the store loads it when a command first needs
+# git (lib/store/gitapi.h), by the soname of the library built against.
+LIBS      = $(shell pkg-config --libs $(filter-out libgit2,$(PKGS)) 2>/dev/null) -lcsv -lhpdf -lm
+GIT2_SONAME := $(or $(shell objdump -p $$(pkg-config --variable=libdir libgit2 2>/dev/null)/libgit2.so 2>/dev/null | \
+	awk '/SONAME/ { print $$2 }'),libgit2.so)
 # What the thin kontora links (cmd/thin.c): no libxml2, libxlsxwriter,
 # libharu, libqrencode or GMime.
-THIN_PKGS = libgit2 sqlite3 zlib jansson
+THIN_PKGS = sqlite3 zlib jansson
 THIN_LIBS = $(shell pkg-config --libs $(THIN_PKGS) 2>/dev/null) -lcsv -lm
 
 ifeq ($(SAN),1)
@@ -88,6 +92,8 @@ $(BUILD)/config.h: FORCE
 FORCE:
 
 $(BUILD)/cmd/main.o $(BUILD)/cmd/thin.o: $(BUILD)/config.h
+
+$(BUILD)/lib/store/gitapi.o: CPPFLAGS += -DKT_LIBGIT2_SONAME='"$(GIT2_SONAME)"'
 
 $(BUILD)/libkontora.a: $(LIB_OBJ)
 	rm -f $@

@@ -24,6 +24,7 @@ struct index {
 	unsigned long fresh_at;     /* store's generation fresh_at: no writer can
 	                             * have moved HEAD since */
 	int reading;                /* in index_read_begin()'s transaction */
+	int checked;                /* refresh() found the layout and schemas right */
 };
 
 /* Sets err from SQLite's last message on db, naming what; returns

@@ -135,14 +135,14 @@ static int create_indexes(struct index *ix, struct kt_error *err)
 	return rc;
 }
 
-static void meta_get(sqlite3 *db, const char *key, char *out, size_t size);
+static void meta_get(struct index *ix, const char *key, char *out, size_t size);
 
 /* Returns 1 if the full-text table has been built and is kept current. */
 int fts_built(struct index *ix)
 {
 	char v[8];
 
-	meta_get(ix->db, "fts", v, sizeof v);
+	meta_get(ix, "fts", v, sizeof v);
 	return !strcmp(v, "1");
 }
 
@@ -587,18 +587,20 @@ static int apply_delta(void *index, const struct store_delta *d, struct kt_error
 	return rc;
 }
 
-/* Reads the meta value of key into out (size bytes); "" when missing. */
-static void meta_get(sqlite3 *db, const char *key, char *out, size_t size)
+/* Reads the meta value of key into out (size bytes); "" when missing.
+ * Every query asks it (refresh()): the statement is kept. */
+static void meta_get(struct index *ix, const char *key, char *out, size_t size)
 {
 	sqlite3_stmt *st;
+	struct kt_error ignored;
 
 	out[0] = '\0';
-	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) != SQLITE_OK)
+	if (index_stmt(ix, "SELECT value FROM meta WHERE key = ?", &st, &ignored))
 		return;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
 		snprintf(out, size, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 }
 
 /* Sets the meta value of key.  Returns 0 or an error. */
@@ -739,6 +741,7 @@ static void index_close(struct index *ix)
 	if (ix->db)
 		sqlite3_close(ix->db);
 	ix->db = NULL;
+	ix->checked = 0;
 }
 
 /* Brings an open index to HEAD inside one write transaction.  Returns 0,
@@ -754,22 +757,27 @@ static int refresh(struct index *ix, struct kt_error *err)
 	if (ix->reading || (store_locked(ix->store) && ix->fresh &&
 	                    ix->fresh_at == store_generation(ix->store)))
 		return 0;
-	meta_get(ix->db, "format", have, sizeof have);
-	if (strcmp(have, INDEX_FORMAT))
-		return 1;
-	meta_get(ix->db, "schemas", have, sizeof have);
-	if (strcmp(have, ix->schemas_tree))
-		return 1;
+	/* The layout and the schemas are checked once a connection: a
+	 * rebuild renames another file into place. */
+	if (!ix->checked) {
+		meta_get(ix, "format", have, sizeof have);
+		if (strcmp(have, INDEX_FORMAT))
+			return 1;
+		meta_get(ix, "schemas", have, sizeof have);
+		if (strcmp(have, ix->schemas_tree))
+			return 1;
+		ix->checked = 1;
+	}
 	/* Only HEAD's id: the commit of a big import is megabytes of
 	 * trailers, and every query comes here. */
-	meta_get(ix->db, "commit", have, sizeof have);
+	meta_get(ix, "commit", have, sizeof have);
 	if ((rc = store_head(ix->store, head, err)))
 		return rc;
 	if (strcmp(have, head)) {
 		if ((rc = db_exec(ix->db, "BEGIN IMMEDIATE", err)))
 			return rc;
 		/* Another process may have refreshed it while we waited. */
-		meta_get(ix->db, "commit", have, sizeof have);
+		meta_get(ix, "commit", have, sizeof have);
 		if (strcmp(have, head) && !(rc = apply_diff(ix, have, head, err)) &&
 		    !(rc = status_update(ix, have, head, err)))
 			rc = meta_set(ix->db, "commit", head, err);

@@ -64,8 +64,10 @@ static int load_config(struct store *st, struct kt_error *err)
 	if (!store_head(st, head, &ignored) && cache_is(st, head) &&
 	    cache_find(st, 'K', "kontora.conf", &buf, &len))
 		return 0;
-	if ((rc = head_tree(st, &c, &tree, err)) ||
-	    (rc = tree_blob(st->repo, tree, "kontora.conf", &blob, &buf, &len, err)) ||
+	/* Nothing of libgit2 to free when it could not be loaded. */
+	if ((rc = head_tree(st, &c, &tree, err)))
+		return rc;
+	if ((rc = tree_blob(st->repo, tree, "kontora.conf", &blob, &buf, &len, err)) ||
 	    (rc = scratch(st, "config", buf, len, path, err)))
 		goto done;
 	if (git_config_open_ondisk(&cfg, path) || git_config_iterator_new(&it, cfg))
@@ -206,8 +208,10 @@ int kt_conf_file_get(const char *path, const char *key, char **value,
                      struct kt_error *err)
 {
 	git_config *cfg = NULL;
-	int rc;
+	int rc = git_load(err);
 
+	if (rc)
+		return rc;
 	git_libgit2_init();
 	if (git_config_open_ondisk(&cfg, path))
 		rc = git_fail(err, path);

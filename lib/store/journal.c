@@ -282,7 +282,12 @@ static int sync_paths(struct store *st, char *const *paths, size_t n, struct kt_
 	git_tree *tree = NULL;
 	int rc = cs ? head_tree(st, NULL, &tree, err) : kt_error_set(err, KT_ENOMEM, "out of memory");
 
-	for (size_t i = 0; !rc && i < n; i++) {
+	/* Nothing of libgit2 to free when it could not be loaded. */
+	if (rc) {
+		free(cs);
+		return rc;
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
 		cs[i].path = paths[i];
 		rc = head_content(st, tree, paths[i], &cs[i], err);
 	}

@@ -116,9 +116,10 @@ void store_close(struct store *st)
 		write_file(st, st->dir, "head.cache", st->cache.data, st->cache.len, &ignored);
 	kt_buf_free(&st->cache);
 	store_unlock(st);
-	git_repository_free(st->repo);
-	if (st->git_on)
+	if (st->git_on) {
+		git_repository_free(st->repo);
 		git_libgit2_shutdown();
+	}
 	free(st->root);
 	free(st->dir);
 	free(st);

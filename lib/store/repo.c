@@ -52,10 +52,14 @@ int tree_blob(git_repository *repo, const git_tree *tree, const char *path,
 /* Initialises libgit2 and opens the repository once.  See repo.h. */
 int store_git(struct store *st, struct kt_error *err)
 {
+	int rc;
+
 	if (st->repo)
 		return 0;
 	if (!st->git_on) {
 		store_fault(st, "libgit2");
+		if ((rc = git_load(err)))
+			return rc;
 		git_libgit2_init();
 		st->git_on = 1;
 		/* An edit reads its shard's blob several times (the record, the
@@ -255,8 +259,11 @@ int kt_git_identity(char **name, char **email, struct kt_error *err)
 {
 	git_config *cfg = NULL;
 	git_buf n = { 0 }, e = { 0 };
-	int rc = KT_ENOTFOUND;
+	int rc = git_load(err);
 
+	if (rc)
+		return rc;
+	rc = KT_ENOTFOUND;
 	git_libgit2_init();
 	if (!git_config_open_default(&cfg) &&
 	    !git_config_get_string_buf(&n, cfg, "user.name") &&
@@ -415,7 +422,9 @@ int store_read(struct store *st, const char *path, struct store_file *f, struct 
 
 	memset(f, 0, sizeof *f);
 	f->data = "";
-	if (!rc && !(rc = tree_blob(st->repo, tree, path, &blob, &f->data, &f->len, err))) {
+	if (rc)
+		return rc;
+	if (!(rc = tree_blob(st->repo, tree, path, &blob, &f->data, &f->len, err))) {
 		f->blob = blob;
 		f->present = blob != NULL;
 	}
@@ -449,7 +458,9 @@ int store_read_blob(struct store *st, const char *path, const char *id, struct s
 /* Releases a file read from HEAD.  See store.h. */
 void store_file_free(struct store_file *f)
 {
-	git_blob_free(f->blob);
+	/* libgit2 may not be loaded: nothing of it to free then. */
+	if (f->blob)
+		git_blob_free(f->blob);
 	free(f->copy);
 	f->copy = NULL;
 	f->blob = NULL;
@@ -464,8 +475,9 @@ int store_exists(struct store *st, const char *path, struct kt_error *err)
 	git_tree_entry *e = NULL;
 	int rc = head_tree(st, NULL, &tree, err);
 
-	if (!rc)
-		rc = !git_tree_entry_bypath(&e, tree, path);
+	if (rc)
+		return rc;
+	rc = !git_tree_entry_bypath(&e, tree, path);
 	git_tree_entry_free(e);
 	git_tree_free(tree);
 	return rc;
@@ -656,7 +668,9 @@ int store_user_email(struct store *st, char **email, struct kt_error *err)
 	int rc = store_git(st, err);
 
 	*email = NULL;
-	if (!rc && !git_repository_config_snapshot(&cfg, st->repo) &&
+	if (rc)
+		return rc;
+	if (!git_repository_config_snapshot(&cfg, st->repo) &&
 	    !git_config_get_string_buf(&v, cfg, "user.email") && !(*email = strdup(v.ptr)))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	git_buf_dispose(&v);

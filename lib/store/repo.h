@@ -1,13 +1,13 @@
 /*
  * repo.h - inside the store wing: the repository behind struct store and
- * the helpers its files share.  The one header of libkontora that
- * includes git2.h; only lib/store/ includes it (make lint).
+ * the helpers its files share.  With store/gitapi.h, the one header of
+ * libkontora that includes git2.h (libgit2 loaded when first needed);
+ * only lib/store/ includes them (make lint).
  */
 #ifndef KT_STORE_REPO_H
 #define KT_STORE_REPO_H
 
-#include <git2.h>
-
+#include "store/gitapi.h"
 #include "store/store.h"
 
 struct store {
@@ -72,7 +72,7 @@ int tree_blob(git_repository *repo, const git_tree *tree, const char *path,
 int blob_text(struct store *st, const git_oid *id, git_blob **blob,
               const char **buf, size_t *len, struct kt_error *err);
 
-/* Initialises libgit2 and opens st's repository the first time a
+/* Loads and initialises libgit2 and opens st's repository the first time a
  * function of the store needs git: a read whose index is current and
  * whose types are cached never does (the 4 ms of libgit2's init, most of
  * it the system's CA certificates, are half of such a command).  Calls

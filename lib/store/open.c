@@ -73,14 +73,15 @@ static int skip_entry(void *arg, const char *key, const char *value)
  * itself) leaves the cache for the next command at HEAD. */
 static void cache_follow(struct store *st)
 {
-	struct kt_buf keys = { 0 }, dirs = { 0 };
+	struct kt_buf keys = { 0 }, dirs = { 0 }, emails = { 0 };
 	struct kt_error ignored;
 	const char *data;
 	size_t len;
 	char head[41];
 
 	if (!st->repo || *st->at || store_head(st, head, &ignored) || cache_is(st, head) ||
-	    !st->cache.len || cache_each(st, 'T', dir_key, &keys) || cache_each(st, 'D', dir_key, &dirs))
+	    !st->cache.len || cache_each(st, 'T', dir_key, &keys) || cache_each(st, 'D', dir_key, &dirs) ||
+	    cache_each(st, 'E', dir_key, &emails))
 		goto done;
 	int conf = cache_find(st, 'K', "kontora.conf", &data, &len);
 	for (size_t at = 0; at < keys.len; at += strlen(keys.data + at) + 1) {
@@ -88,8 +89,8 @@ static void cache_follow(struct store *st)
 		if (!bar)
 			continue;
 		*bar = '\0';
-		if (store_each_file(st, key, bar + 1, NULL, skip_file, NULL, &ignored) &&
-		    ignored.code != KT_ENOTFOUND)
+		int rc = store_each_file(st, key, bar + 1, NULL, skip_file, NULL, &ignored);
+		if (rc && rc != KT_ENOTFOUND)
 			cache_drop(st);
 	}
 	if (conf && store_config_each(st, skip_entry, NULL, &ignored))
@@ -97,9 +98,15 @@ static void cache_follow(struct store *st)
 	for (size_t at = 0; at < dirs.len; at += strlen(dirs.data + at) + 1)
 		if (cache_names(st, dirs.data + at, &ignored))
 			cache_drop(st);
+	if (emails.len) {
+		char *email = NULL;
+		store_user_email(st, &email, &ignored);
+		free(email);
+	}
 done:
 	kt_buf_free(&keys);
 	kt_buf_free(&dirs);
+	kt_buf_free(&emails);
 }
 
 /* Closes the repository.  See store.h. */

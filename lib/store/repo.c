@@ -660,19 +660,99 @@ int store_diff(struct store *st, const char *from, const char *to, const char *p
 	return rc;
 }
 
-/* Reads git's user.email for the books.  See store.h. */
+/* Appends to sig what identifies the file path as it is now (its inode,
+ * size and times, or "-" when there is none).  Returns 0, 1 when the
+ * file includes others (an [include] or [includeIf] section, which the
+ * signature would not follow), or KT_ENOMEM. */
+static int sign_file(struct kt_buf *sig, const char *path)
+{
+	struct kt_buf text = { 0 };
+	struct stat sb;
+	int rc;
+
+	if (stat(path, &sb))
+		return kt_buf_addf(sig, "%s -\n", path) ? KT_ENOMEM : 0;
+	if (file_read(path, 1 << 20, NULL, &text, NULL) || (text.data && strcasestr(text.data, "include")))
+		rc = 1;
+	else
+		rc = kt_buf_addf(sig, "%s %lu %lld %lld.%09ld %lld.%09ld\n", path, (unsigned long)sb.st_ino,
+		                 (long long)sb.st_size, (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec,
+		                 (long long)sb.st_ctim.tv_sec, sb.st_ctim.tv_nsec) ? KT_ENOMEM : 0;
+	kt_buf_free(&text);
+	return rc;
+}
+
+/* Writes into sig what identifies the configuration files libgit2 reads
+ * git's user.email from for these books (system, XDG, global, the
+ * repository's), as they are now.  Returns 0, 1 when it cannot be told
+ * (a file includes another), or KT_ENOMEM. */
+static int config_signature(struct store *st, struct kt_buf *sig)
+{
+	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+	char path[PATH_MAX];
+	int rc = sign_file(sig, "/etc/gitconfig");
+
+	if (!rc && xdg && *xdg)
+		snprintf(path, sizeof path, "%s/git/config", xdg);
+	else if (!rc)
+		snprintf(path, sizeof path, "%s/.config/git/config", home ? home : "");
+	if (!rc && !(rc = sign_file(sig, path))) {
+		snprintf(path, sizeof path, "%s/.gitconfig", home ? home : "");
+		rc = sign_file(sig, path);
+	}
+	if (!rc) {
+		snprintf(path, sizeof path, "%s/.git/config", st->root);
+		rc = sign_file(sig, path);
+	}
+	if (!rc) {
+		snprintf(path, sizeof path, "%s/.git/config.worktree", st->root);
+		rc = sign_file(sig, path);
+	}
+	return rc;
+}
+
+/* Reads git's user.email for the books.  The answer is cached with the
+ * signature of the files it came from, which saves a read command
+ * loading libgit2 only to learn who runs it.  See store.h. */
 int store_user_email(struct store *st, char **email, struct kt_error *err)
 {
 	git_config *cfg = NULL;
 	git_buf v = { 0 };
-	int rc = store_git(st, err);
+	struct kt_buf sig = { 0 };
+	char head[41];
+	const char *data;
+	size_t len;
+	struct kt_error ignored;
+	int signed_ = config_signature(st, &sig), rc;
 
 	*email = NULL;
-	if (rc)
+	if (signed_ == KT_ENOMEM) {
+		kt_buf_free(&sig);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	if (!signed_ && !store_head(st, head, &ignored) && cache_is(st, head) &&
+	    cache_find(st, 'E', sig.data, &data, &len)) {
+		rc = *data == '=' && !(*email = strndup(data + 1, len - 1)) ? KT_ENOMEM : 0;
+		kt_buf_free(&sig);
+		return rc ? kt_error_set(err, rc, "out of memory") : 0;
+	}
+	if ((rc = store_git(st, err))) {
+		kt_buf_free(&sig);
 		return rc;
+	}
 	if (!git_repository_config_snapshot(&cfg, st->repo) &&
 	    !git_config_get_string_buf(&v, cfg, "user.email") && !(*email = strdup(v.ptr)))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	/* Cached only with the commit it rides along with; a cache of
+	 * another commit is not made over for it. */
+	if (!rc && !signed_ && !store_head(st, head, &ignored) && cache_is(st, head)) {
+		struct kt_buf val = { 0 };
+		if (kt_buf_adds(&val, *email ? "=" : "-") || kt_buf_adds(&val, *email ? *email : "") ||
+		    cache_add(st, 'E', sig.data, val.data, val.len))
+			cache_drop(st);
+		kt_buf_free(&val);
+	}
+	kt_buf_free(&sig);
 	git_buf_dispose(&v);
 	git_config_free(cfg);
 	return rc;

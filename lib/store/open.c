@@ -68,22 +68,21 @@ static int skip_entry(void *arg, const char *key, const char *value)
 	return 0;
 }
 
-/* Reads again at HEAD what the cache holds of an older commit: a command
- * that used git (a writer that moved HEAD, a read after a commit by git
- * itself) leaves the cache for the next command at HEAD. */
+/* Brings the cache to HEAD when this command used git: what it held of
+ * an older commit (after a write that moved HEAD, or a commit by git
+ * itself) is read again at HEAD, and so is what every read needs (the
+ * schemas, the workflows, kontora.conf, the names under files/), so that
+ * the next command finds it without libgit2. */
 static void cache_follow(struct store *st)
 {
 	struct kt_buf keys = { 0 }, dirs = { 0 }, emails = { 0 };
 	struct kt_error ignored;
-	const char *data;
-	size_t len;
-	char head[41];
 
-	if (!st->repo || *st->at || store_head(st, head, &ignored) || cache_is(st, head) ||
-	    !st->cache.len || cache_each(st, 'T', dir_key, &keys) || cache_each(st, 'D', dir_key, &dirs) ||
-	    cache_each(st, 'E', dir_key, &emails))
+	if (!st->repo || *st->at || cache_each(st, 'T', dir_key, &keys) ||
+	    cache_each(st, 'D', dir_key, &dirs) || cache_each(st, 'E', dir_key, &emails) ||
+	    kt_buf_adds(&keys, "schemas|.schema") || kt_buf_addc(&keys, '\0') ||
+	    kt_buf_adds(&keys, "workflows|.flow") || kt_buf_addc(&keys, '\0'))
 		goto done;
-	int conf = cache_find(st, 'K', "kontora.conf", &data, &len);
 	for (size_t at = 0; at < keys.len; at += strlen(keys.data + at) + 1) {
 		char *key = keys.data + at, *bar = strchr(key, '|');
 		if (!bar)
@@ -93,7 +92,7 @@ static void cache_follow(struct store *st)
 		if (rc && rc != KT_ENOTFOUND)
 			cache_drop(st);
 	}
-	if (conf && store_config_each(st, skip_entry, NULL, &ignored))
+	if (store_config_each(st, skip_entry, NULL, &ignored) || cache_names(st, "files", &ignored))
 		cache_drop(st);
 	for (size_t at = 0; at < dirs.len; at += strlen(dirs.data + at) + 1)
 		if (cache_names(st, dirs.data + at, &ignored))

@@ -22,6 +22,7 @@ BENCH_DIR=${BENCH_DIR:-/tmp/kontora-bench}
 KONTORA=${KONTORA:-$ROOT/kontora}
 RUNS_BIG=${RUNS_BIG:-3}
 RUNS_FAST=${RUNS_FAST:-7}
+RUNS_STARTUP=${RUNS_STARTUP:-21}
 if [ "$SIZE" = small ]; then
 	BENCH_TIMEOUT=${BENCH_TIMEOUT:-60}
 else
@@ -80,6 +81,12 @@ median() {
 	cut -d' ' -f1 "$W/$1.r" | sort -n | awk '{ a[NR] = $1 }
 		END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
 		      printf "%.4f\n", m / 1e9 }'
+}
+
+# minimum NAME: the smallest of NAME's times, in seconds; empty if none.
+minimum() {
+	[ -s "$W/$1.r" ] || return 0
+	cut -d' ' -f1 "$W/$1.r" | sort -n | awk 'NR == 1 { printf "%.5f\n", $1 / 1e9 }'
 }
 
 # maxrss NAME: the largest max RSS of NAME's runs, in MB; empty if unknown.
@@ -237,6 +244,24 @@ KC warm lead show "$ID2"
 i=0
 while [ $i -lt "$RUNS_FAST" ]; do
 	KC show lead show "$ID2"
+	i=$((i + 1))
+done
+
+# ------------------------------------------------ k) start-up
+
+# A read command against git's own read of the same books (git log -1)
+# and the sqlite3 shell's lookup of the same lead in kontora's index
+# (issue 16: within 2x of git log -1).  Milliseconds on a shared machine:
+# the minimum of RUNS_STARTUP runs, each kind in turn.
+say "k) start-up: kontora --version, lead show, lead list -l 10, git log -1, sqlite3 x$RUNS_STARTUP"
+KC warm lead show "$ID2"
+i=0
+while [ $i -lt "$RUNS_STARTUP" ]; do
+	kmeasure version --version
+	KC startup-show lead show "$ID2"
+	KC startup-list lead list --limit 10
+	measure gitlog git -C "$BOOKS" log -1 || FAILED=1
+	measure sqlite sqlite3 "$BOOKS/.git/kontora/index.db" "SELECT * FROM lead WHERE id = '$ID2'" || FAILED=1
 	i=$((i + 1))
 done
 
@@ -449,6 +474,13 @@ row "i) search a surname, first after reindex" "$(median search1)" 0.100 "target
 row "i) search a surname, later" "$(median search)" 0.100 "target" "<=1" "$(maxrss search)" "$(f search)"
 row "j) lead list --all -f xlsx" "$(median xlsx)" "$(median xbase)" "xlsx-base" "<=1.2" "$(maxrss xlsx)" "$(f xlsx)"
 row "   bare libxlsxwriter loop (baseline)" "" "$(median xbase)" "" "" "$(maxrss xbase)"
+t_git=$(minimum gitlog)
+row "k) kontora --version (minimum)" "$(minimum version)" "$t_git" "git log" "<=2" "$(maxrss version)" "$(f version)"
+row "k) lead show, index up to date (min)" "$(minimum startup-show)" "$t_git" "git log" "<=2" "$(maxrss startup-show)" "$(f startup-show)"
+row "k) lead list --limit 10 (minimum)" "$(minimum startup-list)" "$t_git" "git log" "<=2" "$(maxrss startup-list)" "$(f startup-list)"
+row "   sqlite3 index.db select by id (min)" "" "$(minimum sqlite)" "" "" "$(maxrss sqlite)"
+row "   git log -1 (baseline, minimum)" "" "$t_git" "" "" "$(maxrss gitlog)"
+row "k) lead edit, end to end (median)" "$t_edit" 0.025 "target" "<=1" "$(maxrss edit)" "$(f edit)"
 echo
 if [ $FAILED != 0 ]; then
 	echo "bench: some kontora commands failed (see above)"

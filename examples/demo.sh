@@ -78,6 +78,10 @@ rm .git/kontora/index.db
 run kontora reindex
 run kontora client list --sort -name --limit 2
 
+say "Start-up: a read whose index is current loads no libgit2 (KONTORA_FAULT would kill it there)"
+run env KONTORA_FAULT=libgit2:kill "$K" client list --sort -name --limit 2
+run kontora --version
+
 say "Read-only SQL on the index"
 run kontora sql "select manager, count(*) as clients from client group by manager order by manager"
 run kontora sql "delete from client" || echo "(refused, as it should be)"

@@ -163,9 +163,9 @@ static int cached_file(void *arg, const char *name, size_t nlen, const char *dat
 }
 
 /* Serves store_each_file() from the cache when it holds the directory
- * for HEAD.  Returns 1 when it does not (the caller reads git), else
- * what store_each_file() returns. */
-static int each_cached_file(struct store *st, struct each_file *ef, char dir_hex[41])
+ * for HEAD, with what store_each_file() returns in *rc.  Returns 1 when
+ * it did, 0 when the caller reads git. */
+static int each_cached_file(struct store *st, struct each_file *ef, char dir_hex[41], int *rc)
 {
 	char head[41], key[PATH_MAX];
 	const char *tree;
@@ -175,12 +175,11 @@ static int each_cached_file(struct store *st, struct each_file *ef, char dir_hex
 	snprintf(key, sizeof key, "%s|%s", ef->dir, ef->suffix);
 	if (store_head(st, head, &ignored) || !cache_is(st, head) ||
 	    !cache_find(st, 'T', key, &tree, &len))
-		return 1;
-	if (!len)
-		return KT_ENOTFOUND;
-	if (dir_hex)
+		return 0;
+	if (dir_hex && len)
 		snprintf(dir_hex, 41, "%.*s", (int)len, tree);
-	return cache_each(st, 'F', cached_file, ef);
+	*rc = len ? cache_each(st, 'F', cached_file, ef) : KT_ENOTFOUND;
+	return 1;
 }
 
 /* Remembers in the cache that the commit read has the directory key
@@ -208,9 +207,9 @@ int store_each_file(struct store *st, const char *dir, const char *suffix, char 
 	git_tree_entry *e = NULL;
 	size_t slen = strlen(suffix);
 	char key[PATH_MAX], hex[41];
-	int rc = each_cached_file(st, &ef, dir_hex), caching;
+	int rc, caching;
 
-	if (rc != 1 || (rc = head_tree(st, &c, &head, err)))
+	if (each_cached_file(st, &ef, dir_hex, &rc) || (rc = head_tree(st, &c, &head, err)))
 		return rc;
 	caching = !cache_start(st, git_oid_tostr(hex, sizeof hex, git_commit_id(c)));
 	snprintf(key, sizeof key, "%s|%s", dir, suffix);

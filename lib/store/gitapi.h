@@ -53,6 +53,7 @@
 	X(git_diff_options_init) \
 	X(git_diff_tree_to_tree) \
 	X(git_error_last) \
+	X(git_graph_descendant_of) \
 	X(git_index_add) \
 	X(git_index_add_from_buffer) \
 	X(git_index_free) \
@@ -88,9 +89,12 @@
 	X(git_repository_open) \
 	X(git_revparse_single) \
 	X(git_revwalk_free) \
+	X(git_revwalk_hide) \
 	X(git_revwalk_new) \
 	X(git_revwalk_next) \
+	X(git_revwalk_push) \
 	X(git_revwalk_push_head) \
+	X(git_revwalk_simplify_first_parent) \
 	X(git_revwalk_sorting) \
 	X(git_signature_free) \
 	X(git_signature_new) \
@@ -157,6 +161,7 @@ int git_load(struct kt_error *err);
 #define git_diff_options_init git_api.git_diff_options_init
 #define git_diff_tree_to_tree git_api.git_diff_tree_to_tree
 #define git_error_last git_api.git_error_last
+#define git_graph_descendant_of git_api.git_graph_descendant_of
 #define git_index_add git_api.git_index_add
 #define git_index_add_from_buffer git_api.git_index_add_from_buffer
 #define git_index_free git_api.git_index_free
@@ -192,9 +197,12 @@ int git_load(struct kt_error *err);
 #define git_repository_open git_api.git_repository_open
 #define git_revparse_single git_api.git_revparse_single
 #define git_revwalk_free git_api.git_revwalk_free
+#define git_revwalk_hide git_api.git_revwalk_hide
 #define git_revwalk_new git_api.git_revwalk_new
 #define git_revwalk_next git_api.git_revwalk_next
+#define git_revwalk_push git_api.git_revwalk_push
 #define git_revwalk_push_head git_api.git_revwalk_push_head
+#define git_revwalk_simplify_first_parent git_api.git_revwalk_simplify_first_parent
 #define git_revwalk_sorting git_api.git_revwalk_sorting
 #define git_signature_free git_api.git_signature_free
 #define git_signature_new git_api.git_signature_new

@@ -101,7 +101,7 @@ static int dir_changes(struct walk *w, git_commit *c, const char *dir, const git
 		struct store_delta sd = { NULL, "", "", 0, 0, i, n, hex,
 		                          who && who->email ? who->email : "",
 		                          who && who->name ? who->name : "",
-		                          who ? (int64_t)who->when.time : (int64_t)git_commit_time(c) };
+		                          who ? (int64_t)who->when.time : (int64_t)git_commit_time(c), "" };
 		git_blob *ob = NULL, *nb = NULL;
 		kt_buf_reset(&path);
 		if (kt_buf_addf(&path, "%s/%s", dir, rel)) {
@@ -160,8 +160,10 @@ int store_walk(struct store *st, const char *from, const char *to, char *const *
 	struct walk w = { st, dirs, ndirs, NULL, NULL, { { 0 } }, 0, fn, arg };
 	git_revwalk *rw = NULL;
 	git_oid f, t, id;
-	int rc = 0, g, first = 1;
+	int rc = store_git(st, err), g, first = 1;
 
+	if (rc)
+		return rc;
 	if (git_oid_fromstr(&t, to))
 		return kt_error_set(err, KT_EGIT, "%s: no such commit", to);
 	if (*from && git_oid_fromstr(&f, from))

@@ -129,14 +129,15 @@ int index_resolve_id(struct index *ix, const char *type, const char *prefix,
 	memcpy(hi, norm, nlen);
 	snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE id BETWEEN ? AND ? ORDER BY id LIMIT 11",
 	         s->name);
-	if ((rc = db_prepare(ix->db, sql, &st, err)))
+	/* Kept: an import resolves a reference of every row it adds. */
+	if ((rc = index_stmt(ix, sql, &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, lo, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, hi, -1, SQLITE_STATIC);
 	while (!rc && sqlite3_step(st) == SQLITE_ROW)
 		if (kt_buf_addf(&found, "%s%s", n++ ? " " : "", (const char *)sqlite3_column_text(st, 0)))
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (!rc && n == 0)
 		rc = kt_error_set(err, KT_ENOTFOUND, "no %s %s", type ? type : s->name, prefix);
 	else if (!rc && n > 1)

@@ -570,6 +570,8 @@ struct kt_intake_row {
 	char **values;
 	char *error;         /* why the row cannot be used (a field that does not
 	                        decode), or NULL */
+	int packed;          /* names, values and their strings are one block
+	                        (rows of CSV and XLSX): not to be grown */
 };
 
 struct kt_intake {

@@ -431,6 +431,9 @@ int kt_import_commit(struct kt_import *im, int dry_run, kt_import_fn fn, void *a
 	char subject[300];
 	int rc = im->npending ? kt_lead_state_new(im->b, &st, err) : 0;
 
+	/* Every row is read: who was seen is no longer asked. */
+	strmap_free(&im->seen);
+	strmap_free(&im->person);
 	for (size_t i = 0; !rc && i < im->npending; i++) {
 		struct kt_import_result res = { 0 };
 		rc = add_lead(im, st, &im->pending[i], &res, err);
@@ -446,6 +449,11 @@ int kt_import_commit(struct kt_import *im, int dry_run, kt_import_fn fn, void *a
 			res.kind == KT_IMPORT_LINKED ? im->sum.linked++ : im->sum.added++;
 		if (!rc && fn)
 			fn(arg, &res);
+		/* The lead is in the change now: what it was read from goes,
+		 * before the change grows by the next ones. */
+		kt_weblead_free(&im->pending[i].l);
+		free(im->pending[i].id);
+		im->pending[i].id = NULL;
 	}
 	index_read_end(im->b->index);
 	kt_lead_state_free(st);

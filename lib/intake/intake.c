@@ -31,13 +31,56 @@ struct intake_parse {
 /* Frees one row's strings. */
 static void row_free(struct kt_intake_row *r)
 {
+	for (size_t i = 0; !r->packed && i < r->n; i++) {
+		free(r->names[i]);
+		free(r->values[i]);
+	}
+	free(r->names);
+	if (!r->packed)
+		free(r->values);
+	free(r->error);
+}
+
+/* Makes the complete row r one block: its names and values arrays, then
+ * their strings.  A row of an export is otherwise two arrays and two
+ * strings a cell, each its own allocation: 100,000 rows of eight cells,
+ * a 22 MB file, took about 115 MB.  Returns 0, or KT_ENOMEM with r as it
+ * was. */
+static int row_pack(struct kt_intake_row *r)
+{
+	size_t size = 2 * r->n * sizeof(char *);
+
+	for (size_t i = 0; i < r->n; i++)
+		size += strlen(r->names[i]) + strlen(r->values[i]) + 2;
+	char **block = malloc(size ? size : 1), *s;
+	if (!block)
+		return KT_ENOMEM;
+	s = (char *)(block + 2 * r->n);
 	for (size_t i = 0; i < r->n; i++) {
+		size_t nl = strlen(r->names[i]) + 1, vl = strlen(r->values[i]) + 1;
+		block[i] = memcpy(s, r->names[i], nl);
+		block[r->n + i] = memcpy(s + nl, r->values[i], vl);
+		s += nl + vl;
 		free(r->names[i]);
 		free(r->values[i]);
 	}
 	free(r->names);
 	free(r->values);
-	free(r->error);
+	r->names = block;
+	r->values = block + r->n;
+	r->packed = 1;
+	return 0;
+}
+
+/* Frees the cells of a row of a parsed table once it is taken: the
+ * table and the rows made of it are not held whole side by side. */
+static void cells_free(struct kt_csv_row *row)
+{
+	for (size_t f = 0; f < row->nfields; f++)
+		free(row->fields[f]);
+	free(row->fields);
+	row->fields = NULL;
+	row->nfields = 0;
 }
 
 /* Frees an intake and its rows.  NULL is fine. */
@@ -513,6 +556,9 @@ static int parse_csv(struct intake_parse *p, const char *data, size_t len)
 		for (size_t f = 0; !rc && f < row->nfields && f < csv->nheader; f++)
 			rc = row_add(p, r, csv->header[f], strlen(csv->header[f]),
 			             row->fields[f], strlen(row->fields[f]));
+		if (!rc)
+			rc = row_pack(r);
+		cells_free(row);
 	}
 	kt_csv_free(csv);
 	if (rc)
@@ -543,6 +589,9 @@ static int parse_xlsx(struct intake_parse *p, const char *data, size_t len)
 		for (size_t f = 0; !rc && f < row->nfields && f < sheet->nheader; f++)
 			rc = row_add(p, r, sheet->header[f], strlen(sheet->header[f]),
 			             row->fields[f], strlen(row->fields[f]));
+		if (!rc)
+			rc = row_pack(r);
+		cells_free(row);
 	}
 	kt_csv_free(sheet);
 	if (rc)

@@ -682,15 +682,16 @@ struct kt_import_summary {
 /* Called at commit for each lead added or rejected then. */
 typedef void (*kt_import_fn)(void *arg, const struct kt_import_result *res);
 
-/* Starts an import under the books' write lock: reads the external ids
- * of the leads in the books and import.task-hours (2 when not set) from
- * kontora.conf.  Returns 0 and *out (free with kt_import_free()), or an
- * error. */
+/* Starts an import under the books' write lock, holding a read
+ * transaction on the index until the commit, and reads import.task-hours
+ * (2 when not set) from kontora.conf.  Returns 0 and *out (free with
+ * kt_import_free()), or an error. */
 int kt_import_begin(struct kt_books *b, const char *command, struct kt_import **out,
                     struct kt_error *err);
 
-/* Reads row r (of file, which must outlive the import) by mapping m (which
- * too): rejected (res->reason), a duplicate of a submission in the books
+/* Reads row r (of file; r, file and m must outlive the import: a new
+ * lead is read again from its row at commit rather than kept) by mapping
+ * m: rejected (res->reason), a duplicate of a submission in the books
  * or in this import (the same external id), merged into the lead of an
  * earlier row with the same phone or e-mail, or a new lead to add at
  * commit.  Returns 0 and fills *res, or an error (out of memory). */

@@ -11,10 +11,12 @@
 
 #include "intake/intake.h"
 
-/* A lead this import will add: the row it came from, read. */
+/* A lead this import will add: the row it came from, read again when it
+ * is added (holding 100,000 leads read as well as their rows was a fifth
+ * of an import's memory), unless later rows of the person merged into it. */
 struct pending {
-	struct kt_weblead l;
-	char *id;            /* the lead's id once added (a copy: the change's moves) */
+	const struct kt_intake_row *row;   /* the caller's; outlives the import */
+	struct kt_weblead *merged;         /* the lead with the merged rows, or NULL */
 	long line;
 	const char *file;    /* as given to kt_import_row(); must outlive the import */
 	const struct kt_source_map *map;
@@ -222,22 +224,32 @@ static int merge_known(struct kt_import *im, struct known *k, const struct kt_we
 
 /* Merges row l into the pending lead p of the same person: its comment
  * added to p's (two rows of one import are one lead with both comments),
- * and what p lacks taken from l.  Returns 0 or KT_ENOMEM. */
-static int merge(struct pending *p, struct kt_weblead *l)
+ * and what p lacks taken from l.  Returns 0 or an error. */
+static int merge(struct pending *p, struct kt_weblead *l, struct kt_error *err)
 {
-	int nomem = 0;
-	char *joined = with_comment(p->l.v[KT_WL_COMMENT], l->v[KT_WL_COMMENT], &nomem);
+	struct kt_weblead *m = p->merged;
+	int nomem = 0, rc;
 
+	if (!m) {
+		if (!(m = calloc(1, sizeof *m)))
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+		if ((rc = kt_weblead_from_row(p->map, p->row, m, err))) {
+			free(m);
+			return rc;
+		}
+		p->merged = m;
+	}
+	char *joined = with_comment(m->v[KT_WL_COMMENT], l->v[KT_WL_COMMENT], &nomem);
 	if (nomem)
-		return KT_ENOMEM;
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (joined) {
-		free(p->l.v[KT_WL_COMMENT]);
-		p->l.v[KT_WL_COMMENT] = joined;
+		free(m->v[KT_WL_COMMENT]);
+		m->v[KT_WL_COMMENT] = joined;
 	}
 	for (int f = 0; f < KT_WEBLEAD_NFIELDS; f++)
-		if ((!p->l.v[f] || !*p->l.v[f]) && l->v[f] && *l->v[f]) {
-			free(p->l.v[f]);
-			p->l.v[f] = l->v[f];
+		if ((!m->v[f] || !*m->v[f]) && l->v[f] && *l->v[f]) {
+			free(m->v[f]);
+			m->v[f] = l->v[f];
 			l->v[f] = NULL;
 		}
 	return 0;
@@ -286,9 +298,11 @@ int kt_import_row(struct kt_import *im, const struct kt_source_map *m,
 		res->kind = KT_IMPORT_MERGED;
 		res->line = im->pending[same].line;
 		res->file = im->pending[same].file;
-		rc = merge(&im->pending[same], &l);
-		if (!rc)
-			rc = strmap_put(&im->seen, l.external_id, 0);
+		if ((rc = merge(&im->pending[same], &l, err))) {
+			kt_weblead_free(&l);
+			return rc;
+		}
+		rc = strmap_put(&im->seen, l.external_id, 0);
 		im->sum.merged++;
 	} else {
 		if (im->npending == im->cappending) {
@@ -302,12 +316,10 @@ int kt_import_row(struct kt_import *im, const struct kt_source_map *m,
 			im->cappending = cap;
 		}
 		res->kind = KT_IMPORT_NEW;
-		struct pending *p = &im->pending[im->npending++];
-		*p = (struct pending){ l, NULL, r->line, file, m };
-		memset(&l, 0, sizeof l);
-		rc = strmap_put(&im->seen, p->l.external_id, 0);
+		im->pending[im->npending++] = (struct pending){ r, NULL, r->line, file, m };
+		rc = strmap_put(&im->seen, l.external_id, 0);
 		if (!rc)
-			rc = remember_person(im, &p->l, im->npending - 1);
+			rc = remember_person(im, &l, im->npending - 1);
 	}
 	kt_weblead_free(&l);
 	return rc ? kt_error_set(err, KT_ENOMEM, "out of memory") : 0;
@@ -365,12 +377,13 @@ static int add_task(struct kt_import *im, const char *lead_id, const char *manag
 	return kt_change_add(im->change, im->task, p.names, (char *const *)p.values, p.n, &id, err);
 }
 
-/* Adds pending lead p to the change: linked and distributed, with its
- * task.  Returns 0 and fills *res, or an error about the lead. */
-static int add_lead(struct kt_import *im, struct kt_lead_state *st, struct pending *p,
-                    struct kt_import_result *res, struct kt_error *err)
+/* Adds pending lead p, read as l, to the change: linked and distributed,
+ * with its task.  Returns 0 and fills *res (res->id is id, 9 bytes, the
+ * caller's), or an error about the lead. */
+static int add_lead(struct kt_import *im, struct kt_lead_state *st, const struct pending *p,
+                    const struct kt_weblead *l, char *id_out, struct kt_import_result *res,
+                    struct kt_error *err)
 {
-	const struct kt_weblead *l = &p->l;
 	struct kt_lead_report rep = { 0 };
 	struct pairs pr = { 0 };
 	char title[300];
@@ -394,16 +407,17 @@ static int add_lead(struct kt_import *im, struct kt_lead_state *st, struct pendi
 	if ((rc = kt_lead_prepare(st, pr.names, (char *const *)pr.values, pr.n, &rep, err)))
 		return rc;
 	rc = kt_change_add(im->change, im->lead, rep.names, rep.values, rep.n, &id, err);
-	if (!rc && !(p->id = strdup(id)))
-		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	/* A copy: the change's next adds move what id points to. */
+	if (!rc)
+		snprintf(id_out, 9, "%s", id);
 	for (size_t i = 0; !rc && i < rep.n; i++)
 		if (!strcmp(rep.names[i], "manager"))
 			manager = rep.values[i];
 	if (!rc)
-		rc = add_task(im, p->id, manager, l, err);
+		rc = add_task(im, id_out, manager, l, err);
 	if (!rc) {
 		res->kind = rep.client ? KT_IMPORT_LINKED : KT_IMPORT_NEW;
-		res->id = p->id;
+		res->id = id_out;
 		res->line = p->line;
 		res->file = p->file;
 		snprintf(res->client, sizeof res->client, "%s", rep.client ? rep.client : "");
@@ -435,8 +449,14 @@ int kt_import_commit(struct kt_import *im, int dry_run, kt_import_fn fn, void *a
 	strmap_free(&im->seen);
 	strmap_free(&im->person);
 	for (size_t i = 0; !rc && i < im->npending; i++) {
+		struct pending *p = &im->pending[i];
 		struct kt_import_result res = { 0 };
-		rc = add_lead(im, st, &im->pending[i], &res, err);
+		struct kt_weblead read = { 0 };
+		char id[9] = "";
+		if (!p->merged)
+			rc = kt_weblead_from_row(p->map, p->row, &read, err);
+		if (!rc)
+			rc = add_lead(im, st, p, p->merged ? p->merged : &read, id, &res, err);
 		if (rc && lead_fault(rc)) {
 			res.kind = KT_IMPORT_REJECTED;
 			res.line = im->pending[i].line;
@@ -449,11 +469,12 @@ int kt_import_commit(struct kt_import *im, int dry_run, kt_import_fn fn, void *a
 			res.kind == KT_IMPORT_LINKED ? im->sum.linked++ : im->sum.added++;
 		if (!rc && fn)
 			fn(arg, &res);
-		/* The lead is in the change now: what it was read from goes,
-		 * before the change grows by the next ones. */
-		kt_weblead_free(&im->pending[i].l);
-		free(im->pending[i].id);
-		im->pending[i].id = NULL;
+		kt_weblead_free(&read);
+		if (p->merged) {
+			kt_weblead_free(p->merged);
+			free(p->merged);
+			p->merged = NULL;
+		}
 	}
 	index_read_end(im->b->index);
 	kt_lead_state_free(st);
@@ -490,10 +511,11 @@ void kt_import_free(struct kt_import *im)
 		free(im->known[i].processed);
 	}
 	free(im->known);
-	for (size_t i = 0; i < im->npending; i++) {
-		kt_weblead_free(&im->pending[i].l);
-		free(im->pending[i].id);
-	}
+	for (size_t i = 0; i < im->npending; i++)
+		if (im->pending[i].merged) {
+			kt_weblead_free(im->pending[i].merged);
+			free(im->pending[i].merged);
+		}
 	free(im->pending);
 	kt_change_free(im->change);
 	free(im);

@@ -44,7 +44,9 @@ struct input {
 struct run {
 	struct input *inputs;
 	size_t n;
-	struct kt_source_map *maps;  /* one a source, in the order first seen */
+	struct kt_source_map **maps; /* one a source, in the order first seen; each
+	                              * its own allocation, as the import keeps
+	                              * pointers to them */
 	size_t nmaps;
 	struct kt_csv rejects;       /* header: file, line, reason, then the input's names */
 };
@@ -55,15 +57,15 @@ static const struct kt_source_map *map_of(struct run *r, struct kt_books *b, con
 	struct kt_error err = { 0 };
 
 	for (size_t i = 0; i < r->nmaps; i++)
-		if (!strcmp(r->maps[i].source, source))
-			return &r->maps[i];
-	struct kt_source_map *m = realloc(r->maps, (r->nmaps + 1) * sizeof *m);
-	if (!m)
+		if (!strcmp(r->maps[i]->source, source))
+			return r->maps[i];
+	struct kt_source_map **v = realloc(r->maps, (r->nmaps + 1) * sizeof *v);
+	if (!v || !(v[r->nmaps] = calloc(1, sizeof **v)))
 		die("out of memory");
-	r->maps = m;
-	if (kt_source_map_load(b, source, &r->maps[r->nmaps], &err))
+	r->maps = v;
+	if (kt_source_map_load(b, source, r->maps[r->nmaps], &err))
 		die_err(&err);
-	return &r->maps[r->nmaps++];
+	return r->maps[r->nmaps++];
 }
 
 /* Returns the column of name in the reject file's header, adding it. */
@@ -307,8 +309,10 @@ static void run_free(struct run *r)
 		kt_buf_free(&r->inputs[i].reasons);
 	}
 	free(r->inputs);
-	for (size_t i = 0; i < r->nmaps; i++)
-		kt_source_map_free(&r->maps[i]);
+	for (size_t i = 0; i < r->nmaps; i++) {
+		kt_source_map_free(r->maps[i]);
+		free(r->maps[i]);
+	}
 	free(r->maps);
 	for (size_t i = 0; i < r->rejects.nheader; i++)
 		free(r->rejects.header[i]);

@@ -147,4 +147,23 @@ test_expect_success 'a commit that fails leaves the requests in new/ for the nex
 	test_line_count = 3 fails
 '
 
+test_expect_success 'requests of three sources in one import: each lead by its own source' '
+	kontora config source.expo.lead-source exhibition &&
+	kontora config source.partner.lead-source referral &&
+	(cd .. &&
+	 printf "name=Один&phone=%%2B79990001001&tranid=s1" >s1 &&
+	 printf "name=Два&phone=%%2B79990001002&tranid=s2" >s2 &&
+	 printf "name=Три&phone=%%2B79990001003&tranid=s3" >s3 &&
+	 post s1 source=tilda && post s2 source=expo && post s3 source=partner) &&
+	kontora import spool >out &&
+	echo "3 new, 0 linked to clients, 0 merged, 0 duplicates skipped, 0 rejected" >expect &&
+	test_cmp expect out &&
+	for pair in tilda:s1:web expo:s2:exhibition partner:s3:referral; do
+		src=${pair%%:*} && rest=${pair#*:} && tran=${rest%%:*} && want=${rest#*:} &&
+		kontora lead list -f csv --all --where "external_id=$src:$tran" >one.csv &&
+		L=$(sed -n 2p one.csv | cut -d, -f1) && test -n "$L" &&
+		test "$(test_csv_get $L source <one.csv)" = "$want" || return 1
+	done
+'
+
 test_done

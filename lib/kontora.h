@@ -618,6 +618,8 @@ struct kt_source_map {
 	char *source;                      /* "tilda" */
 	char *names[KT_WEBLEAD_NFIELDS];   /* '|'-separated input names, folded */
 	char *lead_source;                 /* the lead_source dict id ("web") */
+	struct kt_weblead_columns *last;   /* the columns of the last row read by
+	                                      it, matched to fields (weblead.c) */
 };
 
 /* Loads the mapping of source from kontora.conf ([source "NAME"] keys

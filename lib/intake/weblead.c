@@ -87,6 +87,28 @@ static int fold_names(char **names)
 	return 0;
 }
 
+/* The input names of a row as a mapping reads them: for each column, its
+ * name and its place among the names of each field (name_rank(), 0 for
+ * none).  The rows of one export have the same columns: they are folded
+ * and looked up once, not for every cell (a tenth of an import). */
+struct kt_weblead_columns {
+	size_t n;
+	char **names;
+	int (*rank)[KT_WEBLEAD_NFIELDS];
+	int *cookies;        /* the column is Tilda's COOKIES */
+};
+
+/* Frees what c holds, and c; NULL is fine. */
+static void columns_free(struct kt_weblead_columns *c)
+{
+	if (!c)
+		return;
+	strv_free(c->names, c->n);
+	free(c->rank);
+	free(c->cookies);
+	free(c);
+}
+
 /* Frees the strings of a mapping. */
 void kt_source_map_free(struct kt_source_map *m)
 {
@@ -94,7 +116,52 @@ void kt_source_map_free(struct kt_source_map *m)
 		free(m->names[i]);
 	free(m->source);
 	free(m->lead_source);
+	columns_free(m->last);
 	memset(m, 0, sizeof *m);
+}
+
+/* Returns 1 if the columns c are those of row r. */
+static int same_columns(const struct kt_weblead_columns *c, const struct kt_intake_row *r)
+{
+	if (!c || c->n != r->n)
+		return 0;
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(c->names[i], r->names[i]))
+			return 0;
+	return 1;
+}
+
+/* Returns the columns of row r matched to the fields of m: the last ones
+ * when r has the same, else made afresh (and kept in m).  NULL when out
+ * of memory. */
+static const struct kt_weblead_columns *columns_of(const struct kt_source_map *m,
+                                                   const struct kt_intake_row *r)
+{
+	struct kt_weblead_columns *c;
+	struct kt_source_map *mm = (struct kt_source_map *)m;  /* the cache only */
+
+	if (same_columns(m->last, r))
+		return m->last;
+	if (!(c = calloc(1, sizeof *c)) || !(c->rank = calloc(r->n ? r->n : 1, sizeof *c->rank)) ||
+	    !(c->cookies = calloc(r->n ? r->n : 1, sizeof *c->cookies))) {
+		columns_free(c);
+		return NULL;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		char *folded = kt_fold(r->names[i]);
+		if (!folded || strv_push(&c->names, &c->n, r->names[i])) {
+			free(folded);
+			columns_free(c);
+			return NULL;
+		}
+		c->cookies[i] = !strcmp(folded, "cookies");
+		for (int f = 0; f < KT_WEBLEAD_NFIELDS; f++)
+			c->rank[i][f] = name_rank(m->names[f], folded);
+		free(folded);
+	}
+	columns_free(mm->last);
+	mm->last = c;
+	return c;
 }
 
 /* Loads the mapping of source.  See kontora.h. */
@@ -305,23 +372,23 @@ static int external_id(struct kt_weblead *l, const char *source)
 int kt_weblead_from_row(const struct kt_source_map *m, const struct kt_intake_row *r,
                         struct kt_weblead *l, struct kt_error *err)
 {
+	const struct kt_weblead_columns *cols = columns_of(m, r);
 	const char *cookies = NULL;
 	int rank[KT_WEBLEAD_NFIELDS] = { 0 };
 	int rc = 0;
 
 	memset(l, 0, sizeof *l);
+	if (!cols)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (r->error)
 		rc = reject(l, NULL, r->error);
 	/* A field comes from the input name the mapping lists first; an
 	 * empty value does not count. */
 	for (size_t i = 0; !rc && i < r->n; i++) {
-		char *folded = kt_fold(r->names[i]);
-		if (!folded)
-			return kt_error_set(err, KT_ENOMEM, "out of memory");
-		if (!strcmp(folded, "cookies"))
+		if (cols->cookies[i])
 			cookies = r->values[i];
 		for (int f = 0; !rc && f < KT_WEBLEAD_NFIELDS; f++) {
-			int at = name_rank(m->names[f], folded);
+			int at = cols->rank[i][f];
 			if (!at || (rank[f] && rank[f] <= at) || !r->values[i][strspn(r->values[i], " \t\r\n")])
 				continue;
 			if (strlen(r->values[i]) > MAX_FIELD)
@@ -329,7 +396,6 @@ int kt_weblead_from_row(const struct kt_source_map *m, const struct kt_intake_ro
 			else if (!(rc = set_field(l, (enum kt_weblead_field)f, r->values[i])))
 				rank[f] = at;
 		}
-		free(folded);
 	}
 	if (!rc && cookies)
 		rc = tilda_utm(l, cookies);

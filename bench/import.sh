@@ -54,6 +54,8 @@ fi
 say "writing $ROWS rows to $CSV (a third of them existing clients)"
 python3 "$ROOT/bench/gen-leads.py" "$BENCH_DIR/clients.csv" "$ROWS" >"$CSV" || exit 1
 
+# bench/timeit appends: each figure is of this run only.
+rm -f "$DIR/sqlite.r" "$DIR/kontora.r" "$DIR/again.r"
 i=0
 while [ $i -lt "$RUNS" ]; do
 	i=$((i + 1))

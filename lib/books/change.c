@@ -352,9 +352,9 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 		return rc;
 	/* The id value, not the op's id[]: later adds move c->ops.v, and a
 	 * caller adding a document's lines holds the document's id meanwhile.
-	 * Spilling keeps it. */
-	*id = op_get(&c->ops.v[at], "id");
+	 * Taken once spilled: spilling moves it, once, into the op's block. */
 	ops_spill(&c->ops, &c->ops.v[at]);
+	*id = op_get(&c->ops.v[at], "id");
 	return 0;
 }
 

@@ -25,13 +25,16 @@ enum { SPILL_FROM = MESSAGE_OPS };
 /* Frees what o holds. */
 static void op_free(struct op *o)
 {
-	for (size_t i = 0; i < o->n; i++) {
+	/* A spilled add holds one block (ops_spill()). */
+	for (size_t i = 0; !o->spill_len && i < o->n; i++) {
 		free(o->names[i]);
 		free(o->values[i]);
 	}
 	free(o->names);
-	free(o->values);
-	free(o->path);
+	if (!o->spill_len) {
+		free(o->values);
+		free(o->path);
+	}
 	kt_record_free(o->old);
 	kt_buf_free(&o->bytes);
 }
@@ -109,37 +112,43 @@ static int columns_canonical(const struct op *o)
 void ops_spill(struct ops *ops, struct op *o)
 {
 	struct kt_buf row = { 0 };
-	char **names = NULL, **values = NULL;
 	int written;
 
-	if (o->kind != OP_ADD || (size_t)(o - ops->v) < SPILL_FROM || !columns_canonical(o))
+	if (o->kind != OP_ADD || (size_t)(o - ops->v) < SPILL_FROM || !o->path || !columns_canonical(o))
 		return;
 	/* tmpfile(): unlinked at once, gone with the process however it ends. */
 	if (!ops->spill && !(ops->spill = tmpfile()))
 		return;
-	written = !kt_csv_add_row(&row, o->values, o->n) && (names = malloc(sizeof *names)) &&
-	          (values = malloc(sizeof *values)) &&
+	/* What the op keeps, its id and path, in one block: the names and
+	 * values arrays, "id", the id and the path (five allocations a record
+	 * before, a third of the memory of a change of 100,000 adds). */
+	size_t plen = strlen(o->path) + 1;
+	char **block = malloc(2 * sizeof(char *) + 3 + sizeof o->id + plen);
+	written = block && !kt_csv_add_row(&row, o->values, o->n) &&
 	          pwrite(fileno(ops->spill), row.data, row.len, ops->spill_end) == (ssize_t)row.len;
 	if (!written) {
 		kt_buf_free(&row);
-		free(names);
-		free(values);
+		free(block);
 		return;
 	}
 	o->spill_at = ops->spill_end;
 	o->spill_len = row.len;
 	ops->spill_end += (off_t)row.len;
 	kt_buf_free(&row);
-	names[0] = o->names[0];
-	values[0] = o->values[0];
-	for (size_t i = 1; i < o->n; i++) {
+	char *p = (char *)(block + 2);
+	block[0] = memcpy(p, "id", 3);
+	block[1] = memcpy(p + 3, o->id, sizeof o->id);
+	char *path = memcpy(p + 3 + sizeof o->id, o->path, plen);
+	for (size_t i = 0; i < o->n; i++) {
 		free(o->names[i]);
 		free(o->values[i]);
 	}
 	free(o->names);
 	free(o->values);
-	o->names = names;
-	o->values = values;
+	free(o->path);
+	o->names = block;
+	o->values = block + 1;
+	o->path = path;
 	o->n = 1;
 }
 

@@ -28,6 +28,13 @@ struct kt_change {
 	 * value.  An entry is a hint: the op it names is checked, for ops are
 	 * dropped and edited again. */
 	struct strmap edited;
+	/* References to records named by key (employees by login) resolved
+	 * so far, "TYPE\037value" -> their index in refs_v: an import names
+	 * the same few managers in 200,000 records.  Only what resolved: the
+	 * index does not change under the change's lock. */
+	struct strmap refs;
+	char **refs_v;
+	size_t nrefs;
 	struct kt_error warning;     /* what the commit left undone, or code 0 */
 	int actions;                 /* adding what a move's actions add (change_actions()) */
 };
@@ -77,6 +84,8 @@ void kt_change_free(struct kt_change *c)
 	free(c->command);
 	strmap_free(&c->added);
 	strmap_free(&c->edited);
+	strmap_free(&c->refs);
+	strv_free(c->refs_v, c->nrefs);
 	store_unlock(c->b->store);
 	free(c);
 }
@@ -190,10 +199,26 @@ static int change_value(struct kt_change *c, const struct kt_field *f, const cha
                         char **out, struct kt_error *err)
 {
 	const struct kt_schema *t = f->type == KT_REF && in ? kt_books_type(c->b, f->arg) : NULL;
+	struct kt_buf key = { 0 };
+	size_t at;
+	int rc;
 
 	if (t && !t->key && change_adds(c, t, in))
 		return (*out = strdup(in)) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
-	return value_resolve(c->b, f, in, out, err);
+	if (!t || !t->key)
+		return value_resolve(c->b, f, in, out, err);
+	if (kt_buf_addf(&key, "%s\037%s", t->name, in))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	else if (strmap_get(&c->refs, key.data, &at))
+		rc = (*out = strdup(c->refs_v[at])) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
+	else if (!(rc = value_resolve(c->b, f, in, out, err)) &&
+	         (strv_push(&c->refs_v, &c->nrefs, *out) || strmap_put(&c->refs, key.data, c->nrefs - 1))) {
+		free(*out);
+		*out = NULL;
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	kt_buf_free(&key);
+	return rc;
 }
 
 /* ----------------------------------------------------------- processed */

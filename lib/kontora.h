@@ -316,6 +316,11 @@ struct kt_options {
 	 * where a test kills or pauses the command; NULL: none. */
 	void (*fault_point)(void *arg, const char *point);
 	void *fault_arg;
+	/* A shard (any file of git) over this many bytes is read and written
+	 * this many bytes at a time rather than whole; 0: 4 MiB.  Tests set
+	 * it low (KONTORA_STREAM_BYTES, docs/testing.md) to run the pieces'
+	 * path on small books. */
+	size_t stream_bytes;
 };
 
 /* Finds the books the way git finds a repository: start itself or the

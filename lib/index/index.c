@@ -7,8 +7,9 @@
  * began and ended, from the commits: status.c), and meta (the commit it
  * reflects, the schemas it was built from, whether fts is built).  fts is built by the first search,
  * not by a rebuild, and kept current from then on.  It is never versioned and always rebuildable.  When HEAD
- * moves, the two trees are diffed and, in each changed shard, only the
- * rows between the common head and tail of the two blobs are rewritten.
+ * moves, the two trees are diffed and, in each changed shard, the old
+ * and new rows are merged as they are read, a row at a time, and only
+ * the rows that differ are deleted and loaded.
  */
 #include <csv.h>
 #include <errno.h>
@@ -186,6 +187,8 @@ struct loader {
 	int has_id;            /* the row has a well-formed id */
 	int fts;               /* fts is built: keep it current */
 	struct kt_buf body;    /* folded searchable text of the row */
+	struct csv_parser p;   /* fed a shard's rows as they come (loader_start()) */
+	int parsing;
 	int rc;
 	struct kt_error *err;
 };
@@ -340,180 +343,217 @@ static void loader_free(struct loader *l)
 	sqlite3_finalize(l->fts_insert);
 	free(l->slot);
 	kt_buf_free(&l->body);
+	if (l->parsing)
+		csv_free(&l->p);
 }
 
-/* Streams CSV rows (a header, then rows) into the index.  Returns 0 or an
- * error. */
-static int load_rows(struct loader *l, const char *path, const char *header,
-                     size_t hlen, const char *rows, size_t len)
+/* Feeds len bytes of CSV to l's parser, which inserts each row it ends.
+ * Returns 0 or an error. */
+static int loader_feed(struct loader *l, const char *data, size_t len)
 {
-	struct csv_parser p;
+	if (csv_parse(&l->p, data, len, on_field, on_row, l) != len && !l->rc)
+		l->rc = kt_error_set(l->err, KT_ECSV, "%s: malformed CSV (%s); run kontora check",
+		                     l->path, csv_strerror(csv_error(&l->p)));
+	return l->rc;
+}
 
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
+/* Starts loading the rows of the shard path, whose header line is
+ * header[0..hlen): the rows come by loader_feed(), loader_finish() ends
+ * the last.  Returns 0 or an error. */
+static int loader_start(struct loader *l, const char *path, const char *header, size_t hlen)
+{
+	if (csv_init(&l->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
 		return kt_error_set(l->err, KT_ENOMEM, "out of memory");
-	csv_set_space_func(&p, NULL);
-	csv_set_blk_size(&p, CSV_FIELD_BLOCK);
+	l->parsing = 1;
+	csv_set_space_func(&l->p, NULL);
+	csv_set_blk_size(&l->p, CSV_FIELD_BLOCK);
 	l->path = path;
 	l->header = 1;
 	l->nslot = 0;
 	l->col = 0;
-	if (csv_parse(&p, header, hlen, on_field, on_row, l) != hlen ||
-	    csv_parse(&p, rows, len, on_field, on_row, l) != len ||
-	    csv_fini(&p, on_field, on_row, l)) {
-		if (!l->rc)
-			l->rc = kt_error_set(l->err, KT_ECSV, "%s: malformed CSV (%s); run kontora check",
-			                     path, csv_strerror(csv_error(&p)));
-	}
-	csv_free(&p);
+	return loader_feed(l, header, hlen);
+}
+
+/* Ends the rows of loader_start().  Returns 0 or an error. */
+static int loader_finish(struct loader *l)
+{
+	if (!l->rc && csv_fini(&l->p, on_field, on_row, l) && !l->rc)
+		l->rc = kt_error_set(l->err, KT_ECSV, "%s: malformed CSV (%s); run kontora check",
+		                     l->path, csv_strerror(csv_error(&l->p)));
+	csv_free(&l->p);
+	l->parsing = 0;
 	return l->rc;
 }
 
-/* Deletes the rows whose ids start the rows of [start, end) of buf, and
- * their full text.  Returns 0 or an error. */
-static int delete_rows(struct index *ix, const struct kt_schema *s,
-                       const char *buf, size_t len, size_t start, size_t end,
-                       struct kt_error *err)
-{
-	sqlite3_stmt *del = NULL, *fts = NULL;
-	char sql[256];
-	int rc, with_fts = fts_built(ix);
+/* The deletes of one shard's refresh, prepared once. */
+struct deleter {
+	struct index *ix;
+	const struct kt_schema *s;
+	sqlite3_stmt *del, *fts;
+};
 
-	snprintf(sql, sizeof sql, "DELETE FROM \"%s\" WHERE id = ? RETURNING rowid", s->name);
-	if ((rc = db_prepare(ix->db, sql, &del, err)) ||
-	    (with_fts && (rc = db_prepare(ix->db, "DELETE FROM fts WHERE rowid = ?", &fts, err))))
-		goto done;
-	for (size_t pos = start; !rc && pos < end; pos = shard_row_end(buf, len, pos)) {
-		size_t idlen = strcspn(buf + pos, ",\n");
-		if (idlen != 8 || pos + idlen > len)
-			continue;
-		sqlite3_bind_text(del, 1, buf + pos, 8, SQLITE_STATIC);
-		int step;
-		while ((step = sqlite3_step(del)) == SQLITE_ROW && with_fts) {
-			sqlite3_bind_int64(fts, 1, fts_rowid(ix, s, sqlite3_column_int64(del, 0)));
-			if (sqlite3_step(fts) != SQLITE_DONE)
-				step = SQLITE_ERROR;
-			sqlite3_reset(fts);
-		}
-		if (step != SQLITE_DONE && step != SQLITE_ROW)
-			rc = db_fail(ix->db, err, "delete");
-		sqlite3_reset(del);
-	}
-done:
-	sqlite3_finalize(del);
-	sqlite3_finalize(fts);
-	return rc;
-}
-
-/* Returns the start of the row of buf holding offset at (rows begin after
- * the header). */
-static size_t row_start(const char *buf, size_t len, size_t at)
-{
-	size_t pos = shard_header_len(buf, len), next;
-
-	while (pos < len && (next = shard_row_end(buf, len, pos)) <= at)
-		pos = next;
-	return pos;
-}
-
-/* Returns the end of the row of buf holding offset at, scanning from the
- * row start from. */
-static size_t row_finish(const char *buf, size_t len, size_t from, size_t at)
-{
-	size_t pos = from;
-
-	while (pos < len && pos < at)
-		pos = shard_row_end(buf, len, pos);
-	return pos;
-}
-
-/* Returns 1 if the rows of buf after its header of hlen bytes are in
- * strictly increasing id order, as kontora writes them. */
-static int ids_ascending(const char *buf, size_t len, size_t hlen)
-{
-	const char *prev = NULL;
-
-	for (size_t pos = hlen; pos < len; pos = shard_row_end(buf, len, pos)) {
-		if (len - pos < 8 || (prev && memcmp(prev, buf + pos, 8) >= 0))
-			return 0;
-		prev = buf + pos;
-	}
-	return 1;
-}
-
-/* Brings the index from the old to the new rows of a shard whose rows are
- * both in id order: one merge of the two, so that only the rows added,
- * changed or removed are touched (an import inserts thousands of rows all
- * over a shard).  Consecutive rows are deleted and loaded in runs.
- * Returns 0 or an error. */
-static int merge_rows(struct index *ix, const struct kt_schema *s, struct loader *l,
-                      const char *path, const char *old, size_t olen, size_t ohl,
-                      const char *new, size_t nlen, size_t nhl, struct kt_error *err)
-{
-	size_t op = ohl, np = nhl, del = op, ins = np;
-	int rc = 0;
-
-	while (!rc && (op < olen || np < nlen)) {
-		size_t oe = op < olen ? shard_row_end(old, olen, op) : op;
-		size_t ne = np < nlen ? shard_row_end(new, nlen, np) : np;
-		int cmp = op >= olen ? 1 : np >= nlen ? -1 : memcmp(old + op, new + np, 8);
-		int same = !cmp && oe - op == ne - np && !memcmp(old + op, new + np, oe - op);
-		/* A row kept as it is ends the runs before it. */
-		if (same) {
-			if (del < op)
-				rc = delete_rows(ix, s, old, olen, del, op, err);
-			if (!rc && ins < np)
-				rc = load_rows(l, path, new, nhl, new + ins, np - ins);
-		}
-		if (cmp <= 0)
-			op = oe;
-		if (cmp >= 0)
-			np = ne;
-		if (same)
-			del = op, ins = np;
-	}
-	if (!rc && del < op)
-		rc = delete_rows(ix, s, old, olen, del, op, err);
-	if (!rc && ins < np)
-		rc = load_rows(l, path, new, nhl, new + ins, np - ins);
-	return rc;
-}
-
-/* Brings the index from the old to the new text of one shard.  Returns 0
- * or an error. */
-static int update_shard(struct index *ix, const struct kt_schema *s, const char *path,
-                        const char *old, size_t olen, const char *new, size_t nlen,
+/* Prepares d for rows of s.  Returns 0 or an error (free d anyway). */
+static int deleter_init(struct deleter *d, struct index *ix, const struct kt_schema *s,
                         struct kt_error *err)
 {
-	struct loader l;
-	size_t ohl = shard_header_len(old, olen), nhl = shard_header_len(new, nlen);
-	size_t ostart = ohl, oend = olen, nstart = nhl, nend = nlen;
-	int rc, same_header = ohl == nhl && ohl && !memcmp(old, new, ohl);
+	char sql[256];
+	int rc;
 
-	if (same_header && ids_ascending(old, olen, ohl) && ids_ascending(new, nlen, nhl)) {
-		if (!(rc = loader_init(&l, ix, s, err)))
-			rc = merge_rows(ix, s, &l, path, old, olen, ohl, new, nlen, nhl, err);
-		loader_free(&l);
+	memset(d, 0, sizeof *d);
+	d->ix = ix;
+	d->s = s;
+	snprintf(sql, sizeof sql, "DELETE FROM \"%s\" WHERE id = ? RETURNING rowid", s->name);
+	if ((rc = db_prepare(ix->db, sql, &d->del, err)))
 		return rc;
-	}
-	/* Rows out of order (a file edited by hand): what differs between the
-	 * common beginning and end is reloaded. */
-	if (same_header) {
-		size_t p = 0, q = 0, max = olen < nlen ? olen : nlen;
-		while (p < max && old[p] == new[p])
-			p++;
-		while (q < max - p && old[olen - 1 - q] == new[nlen - 1 - q])
-			q++;
-		ostart = nstart = row_start(old, olen, p);
-		oend = row_finish(old, olen, ostart, olen - q);
-		nend = row_finish(new, nlen, nstart, nlen - q);
-	}
-	if ((rc = delete_rows(ix, s, old, olen, ostart, oend, err)))
-		return rc;
-	if (nstart >= nend)
+	return fts_built(ix) ? db_prepare(ix->db, "DELETE FROM fts WHERE rowid = ?", &d->fts, err) : 0;
+}
+
+static void deleter_free(struct deleter *d)
+{
+	sqlite3_finalize(d->del);
+	sqlite3_finalize(d->fts);
+}
+
+/* Deletes the rows whose id starts the shard row row[0..len), and their
+ * full text.  Returns 0 or an error. */
+static int delete_row(struct deleter *d, const char *row, size_t len, struct kt_error *err)
+{
+	size_t idlen = 0;
+	int step, rc = 0;
+
+	while (idlen < len && row[idlen] != ',' && row[idlen] != '\n')
+		idlen++;
+	if (idlen != 8)
 		return 0;
-	if (!(rc = loader_init(&l, ix, s, err)))
-		rc = load_rows(&l, path, new, nhl, new + nstart, nend - nstart);
+	sqlite3_bind_text(d->del, 1, row, 8, SQLITE_STATIC);
+	while ((step = sqlite3_step(d->del)) == SQLITE_ROW && d->fts) {
+		sqlite3_bind_int64(d->fts, 1, fts_rowid(d->ix, d->s, sqlite3_column_int64(d->del, 0)));
+		if (sqlite3_step(d->fts) != SQLITE_DONE)
+			step = SQLITE_ERROR;
+		sqlite3_reset(d->fts);
+	}
+	if (step != SQLITE_DONE && step != SQLITE_ROW)
+		rc = db_fail(d->ix->db, err, "delete");
+	sqlite3_reset(d->del);
+	return rc;
+}
+
+/* Reads the next row of r, noting in *sorted whether the rows so far
+ * are in strictly increasing id order, as kontora writes them (prev
+ * holds the last id).  Returns 0 or an error. */
+static int next_row(struct shard_reader *r, char prev[8], int *sorted, struct kt_error *err)
+{
+	int rc = shard_reader_next(r, err);
+
+	if (rc || !r->rowlen)
+		return rc;
+	/* A row after the first has newlines before it. */
+	if (r->rowlen < 8 || (r->skipped && memcmp(prev, r->row, 8) >= 0))
+		*sorted = 0;
+	memcpy(prev, r->row, 8);
+	return 0;
+}
+
+/* Brings the index from the old to the new rows of a shard, both read a
+ * row at a time: one merge of the two in id order, so that only the rows
+ * added, changed or removed are touched (an import inserts thousands of
+ * rows all over a shard) and neither text is held whole.  Returns 0, 1
+ * when both have rows and either is out of id order or their headers
+ * differ (a file edited by hand: the merge may have deleted what it
+ * loaded), or an error. */
+static int merge_rows(struct deleter *d, struct loader *l, const char *path,
+                      struct shard_reader *old, struct shard_reader *new, struct kt_error *err)
+{
+	char oprev[8], nprev[8];
+	int rc, sorted = 1;
+
+	if (old->hlen && new->hlen && (old->hlen != new->hlen || memcmp(old->header, new->header, old->hlen)))
+		return 1;
+	if ((rc = loader_start(l, path, new->header, new->hlen)) ||
+	    (rc = next_row(old, oprev, &sorted, err)) || (rc = next_row(new, nprev, &sorted, err)))
+		return rc;
+	while (!rc && (old->rowlen || new->rowlen)) {
+		if (!sorted && old->hlen && new->hlen)
+			return 1;
+		int cmp = !old->rowlen ? 1 : !new->rowlen ? -1 : memcmp(old->row, new->row, 8);
+		int same = !cmp && old->rowlen == new->rowlen && !memcmp(old->row, new->row, old->rowlen);
+		if (!same && cmp <= 0)
+			rc = delete_row(d, old->row, old->rowlen, err);
+		if (!rc && !same && cmp >= 0)
+			rc = loader_feed(l, new->row, new->rowlen);
+		if (!rc && cmp <= 0)
+			rc = next_row(old, oprev, &sorted, err);
+		if (!rc && cmp >= 0)
+			rc = next_row(new, nprev, &sorted, err);
+	}
+	return rc ? rc : loader_finish(l);
+}
+
+/* Calls fn(arg, r, err) for every row of the blob hex ("" for none), r
+ * the reader holding it.  Returns 0 or an error. */
+static int each_row(struct index *ix, const char *hex,
+                    int (*fn)(void *arg, const struct shard_reader *r, struct kt_error *err),
+                    void *arg, struct kt_error *err)
+{
+	struct shard_reader r;
+	int rc = store_blob_rows(ix->store, hex, &r, err);
+
+	while (!rc && !(rc = shard_reader_next(&r, err)) && r.rowlen)
+		rc = fn(arg, &r, err);
+	shard_reader_free(&r);
+	return rc;
+}
+
+/* each_row()'s function that deletes a row's id. */
+static int delete_each(void *deleter, const struct shard_reader *r, struct kt_error *err)
+{
+	return delete_row(deleter, r->row, r->rowlen, err);
+}
+
+/* each_row()'s function that loads a row, the loader started on the
+ * first. */
+static int load_each(void *loader, const struct shard_reader *r, struct kt_error *err)
+{
+	struct loader *l = loader;
+
+	if (!l->parsing && loader_start(l, l->path, r->header, r->hlen))
+		return l->rc;
+	return loader_feed(l, r->row, r->rowlen);
+}
+
+/* Brings the index from the old to the new text of one shard, blobs old
+ * and new ("" for none).  A shard out of order is refreshed whole: every
+ * id of either text deleted, then the new rows loaded.  Returns 0 or an
+ * error. */
+static int update_shard(struct index *ix, const struct kt_schema *s, const char *path,
+                        const char *old, const char *new, struct kt_error *err)
+{
+	struct shard_reader o = { 0 }, n = { 0 };
+	struct deleter d;
+	struct loader l = { 0 };
+	int rc = deleter_init(&d, ix, s, err);
+
+	if (!rc)
+		rc = loader_init(&l, ix, s, err);
+	if (!rc && !(rc = store_blob_rows(ix->store, old, &o, err)) &&
+	    !(rc = store_blob_rows(ix->store, new, &n, err)))
+		rc = merge_rows(&d, &l, path, &o, &n, err);
+	shard_reader_free(&o);
+	shard_reader_free(&n);
+	if (rc == 1) {
+		loader_free(&l);
+		rc = each_row(ix, old, delete_each, &d, err);
+		if (!rc)
+			rc = each_row(ix, new, delete_each, &d, err);
+		if (!rc && !(rc = loader_init(&l, ix, s, err))) {
+			l.path = path;
+			rc = each_row(ix, new, load_each, &l, err);
+		}
+		if (!rc && l.parsing)
+			rc = loader_finish(&l);
+	}
 	loader_free(&l);
+	deleter_free(&d);
 	return rc;
 }
 
@@ -539,14 +579,14 @@ const struct kt_schema *type_of_path(struct index *ix, const char *path)
 static int set_shard_blob(struct index *ix, const struct store_delta *d, struct kt_error *err)
 {
 	sqlite3_stmt *st;
-	int rc = index_stmt(ix, *d->new_id ? "INSERT OR REPLACE INTO shards VALUES(?, ?)"
-	                                    : "DELETE FROM shards WHERE path = ?", &st, err);
+	int rc = index_stmt(ix, *d->new ? "INSERT OR REPLACE INTO shards VALUES(?, ?)"
+	                                : "DELETE FROM shards WHERE path = ?", &st, err);
 
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, d->path, -1, SQLITE_STATIC);
-	if (*d->new_id)
-		sqlite3_bind_text(st, 2, d->new_id, -1, SQLITE_STATIC);
+	if (*d->new)
+		sqlite3_bind_text(st, 2, d->new, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		rc = db_fail(ix->db, err, d->path);
 	sqlite3_reset(st);
@@ -576,7 +616,7 @@ static int apply_delta(void *index, const struct store_delta *d, struct kt_error
 {
 	struct index *ix = index;
 	const struct kt_schema *s = type_of_path(ix, d->path);
-	int rc = s ? update_shard(ix, s, d->path, d->old, d->old_len, d->new, d->new_len, err) : 0;
+	int rc = s ? update_shard(ix, s, d->path, d->old, d->new, err) : 0;
 
 	if (!rc && s)
 		rc = set_shard_blob(ix, d, err);

@@ -143,6 +143,7 @@ static int on_delta(void *arg, const struct store_delta *d, struct kt_error *err
 	struct update *u = arg;
 	const struct kt_schema *s = type_of_path(u->ix, d->path);
 	struct version old = { 0 }, new = { 0 };
+	struct store_file of = { 0 }, nf = { 0 };
 	int rc = 0;
 
 	if (!s || !s->history)
@@ -154,8 +155,12 @@ static int on_delta(void *arg, const struct store_delta *d, struct kt_error *err
 		strftime(u->time, sizeof u->time, "%Y-%m-%dT%H:%M:%SZ", &tm);
 		u->at = d->time;
 	}
-	if (version_read(&old, s, d->path, d->old, d->old_len) ||
-	    version_read(&new, s, d->path, d->new, d->new_len)) {
+	/* A history's shards (requests to the lab) are small: read whole. */
+	if ((rc = store_blob_text(u->ix->store, d->old, &of, err)) ||
+	    (rc = store_blob_text(u->ix->store, d->new, &nf, err)))
+		goto done;
+	if (version_read(&old, s, d->path, of.data, of.len) ||
+	    version_read(&new, s, d->path, nf.data, nf.len)) {
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -177,6 +182,8 @@ static int on_delta(void *arg, const struct store_delta *d, struct kt_error *err
 done:
 	version_free(&old);
 	version_free(&new);
+	store_file_free(&of);
+	store_file_free(&nf);
 	return rc;
 }
 

@@ -1,6 +1,7 @@
 /*
  * apply.c - the new bytes of a shard or a dictionary once a change's ops
- * are applied to them.  A shard in canonical form is spliced, its
+ * are applied to them.  A shard in canonical form is merged with the
+ * ops sorted by id as its rows are read, one at a time, its
  * untouched rows copied as they are; one a person edited by hand is
  * rewritten whole in canonical form: the schema's columns then unknown
  * ones, rows sorted by id.
@@ -11,32 +12,49 @@
 
 #include "model/model.h"
 
-/* Appends the row of add op o of ops to b.  Returns 0 or an error. */
-static int add_row(struct kt_buf *b, const struct ops *ops, const struct op *o, struct kt_error *err)
+/* Writes len bytes at data to out.  Returns 0 or KT_EIO. */
+static int put(FILE *out, const char *data, size_t len, const char *path, struct kt_error *err)
 {
-	int rc = op_add_row(ops, o, b);
-
-	if (rc == KT_EIO)
-		return kt_error_set(err, rc, "%s: the new record %s cannot be read back from a temporary file",
-		                    o->path, o->id);
-	return rc ? kt_error_set(err, rc, "out of memory") : 0;
+	if (len && fwrite(data, 1, len, out) != len)
+		return kt_error_set(err, KT_EIO, "%s: the new text cannot be written to a temporary file", path);
+	return 0;
 }
 
-/* Returns the field values of the row [start,end) of buf after applying
- * edit o, as a CSV row appended to out.  The header of buf must be
- * canonical for o->s. */
-static int edited_row(const char *buf, size_t len, size_t start, size_t end,
-                      size_t skipped, const struct op *o, struct kt_buf *out,
-                      struct kt_error *err)
+/* Writes the row of add op o of ops to out.  Returns 0 or an error. */
+static int add_row(FILE *out, const struct ops *ops, const struct op *o, struct kt_error *err)
+{
+	struct kt_buf b = { 0 };
+	int rc = op_add_row(ops, o, &b);
+
+	if (rc == KT_EIO)
+		rc = kt_error_set(err, rc, "%s: the new record %s cannot be read back from a temporary file",
+		                  o->path, o->id);
+	else if (rc)
+		rc = kt_error_set(err, rc, "out of memory");
+	else
+		rc = put(out, b.data, b.len, o->path, err);
+	kt_buf_free(&b);
+	return rc;
+}
+
+/* Writes the row of reader in after the n edits of v on it (made in that
+ * order) to out: its fields with the values the edits set, the last
+ * edit's winning.  The
+ * header of in must be canonical for the ops' schema.  Returns 0 or an
+ * error. */
+static int changed_row(const struct shard_reader *in, const struct op *const *v, size_t n,
+                       FILE *out, struct kt_error *err)
 {
 	struct kt_csv *csv;
-	int rc = shard_parse_range(buf, len, start, end, skipped, o->path, &csv, err);
+	struct kt_buf b = { 0 };
+	int rc;
 
-	if (rc)
+	if ((rc = shard_reader_parse(in, v[0]->path, &csv, err)))
 		return rc;
 	if (csv->nrows != 1) {
 		kt_csv_free(csv);
-		return kt_error_set(err, KT_ECSV, "%s: the row of %s is malformed; run kontora check", o->path, o->id);
+		return kt_error_set(err, KT_ECSV, "%s: the row of %s is malformed; run kontora check", v[0]->path,
+		                    v[0]->id);
 	}
 	struct kt_csv_row *r = &csv->rows[0];
 	char **fields = calloc(csv->nheader, sizeof *fields);
@@ -45,129 +63,101 @@ static int edited_row(const char *buf, size_t len, size_t start, size_t end,
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < csv->nheader; i++) {
-		const char *v = op_get(o, csv->header[i]);
-		fields[i] = v ? (char *)v : i < r->nfields ? r->fields[i] : (char *)"";
+		const char *val = NULL;
+		for (size_t k = n; !val && k-- > 0;)
+			val = op_get(v[k], csv->header[i]);
+		fields[i] = val ? (char *)val : i < r->nfields ? r->fields[i] : (char *)"";
 	}
-	rc = kt_csv_add_row(out, fields, csv->nheader) ? kt_error_set(err, KT_ENOMEM, "out of memory") : 0;
+	if (kt_csv_add_row(&b, fields, csv->nheader))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	else
+		rc = put(out, b.data, b.len, v[0]->path, err);
+	kt_buf_free(&b);
 	free(fields);
 	kt_csv_free(csv);
 	return rc;
 }
 
-/* A replacement of bytes [start, end) of a shard by the text of op; the
- * newlines between the header and start. */
-struct splice {
-	size_t start, end, skipped;
-	const struct op *op;
-};
-
-static int splice_cmp(const void *a, const void *b)
+/* Orders ops by id, the ops of one id in the order they were made. */
+static int op_id_cmp(const void *a, const void *b)
 {
-	const struct splice *x = a, *y = b;
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return strcmp(x->op->id, y->op->id);
+	const struct op *x = *(const struct op *const *)a, *y = *(const struct op *const *)b;
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : x < y ? -1 : x > y;
 }
 
-/* Returns 1 if the rows of buf are in id order, as kontora writes them;
- * a file edited by hand may not be. */
-static int rows_sorted(const char *buf, size_t len)
+/* Returns 1 if the header line h[0..len) is the canonical header of s. */
+static int canonical_header(const char *h, size_t len, const struct kt_schema *s)
 {
-	const char *prev = NULL;
+	struct kt_buf c = { 0 };
+	int same = !shard_header(&c, s, NULL, 0) && !kt_buf_addc(&c, '\n') &&
+	           c.len == len && !memcmp(c.data, h, len);
 
-	for (size_t pos = shard_header_len(buf, len); pos < len; pos = shard_row_end(buf, len, pos)) {
-		if (len - pos < 8 || (prev && memcmp(prev, buf + pos, 8) > 0))
-			return 0;
-		prev = buf + pos;
-	}
-	return 1;
-}
-
-static int splice_id_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct splice *)a)->op->id, ((const struct splice *)b)->op->id);
-}
-
-/* Sets where each of the n adds of sp goes in sorted buf: before the
- * first row whose id sorts after its own.  One sweep over buf for them
- * all, as an import adds thousands to one shard. */
-static void insert_positions(const char *buf, size_t len, struct splice *sp, size_t n)
-{
-	size_t pos = len ? shard_header_len(buf, len) : 0;
-
-	qsort(sp, n, sizeof *sp, splice_id_cmp);
-	for (size_t i = 0; i < n; i++) {
-		while (pos < len && memcmp(buf + pos, sp[i].op->id, 8) <= 0)
-			pos = shard_row_end(buf, len, pos);
-		sp[i].start = sp[i].end = pos;
-	}
-}
-
-/* Returns 1 if buf starts with the canonical header of s. */
-static int canonical_header(const char *buf, size_t len, const struct kt_schema *s)
-{
-	struct kt_buf h = { 0 };
-	size_t hlen = shard_header_len(buf, len);
-	int same = !shard_header(&h, s, NULL, 0) && !kt_buf_addc(&h, '\n') &&
-	           h.len == hlen && !memcmp(h.data, buf, hlen);
-
-	kt_buf_free(&h);
+	kt_buf_free(&c);
 	return same;
 }
 
-/* Applies the ops on path to a shard whose header is canonical and rows
- * sorted, copying untouched rows as they are.  Returns 0, 1 when the
- * shard is not fit for splicing, or an error. */
-static int splice_shard(const struct ops *ops, const struct kt_schema *s, const char *path,
-                        const char *buf, size_t len, struct kt_buf *out,
-                        struct kt_error *err)
+/* Writes the ops of v[*i..n) whose ids sort before the 8 bytes at id (all
+ * of them when id is NULL): adds go in, while an edit or a remove there
+ * names a row the shard lacks, or one a hand edit put out of order
+ * further down.  Returns 0, 1 for such an edit (ops_rewrite_shard() tells
+ * which), or an error. */
+static int ops_before(const struct ops *ops, const struct op *const *v, size_t n, size_t *i,
+                      const char *id, FILE *out, size_t *rows, struct kt_error *err)
 {
-	struct splice *sp = calloc(ops->n, sizeof *sp);
-	struct shard_rows rows = { 0 };
-	size_t n = 0, pos = 0;
-	int rc = 0, have_rows = 0;
+	int rc = 0;
 
-	if (!sp)
-		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	/* Splicing keeps the file canonical only if it already is. */
-	if (len && (!canonical_header(buf, len, s) || !rows_sorted(buf, len)))
-		rc = 1;
-	/* The adds first, placed in one sweep, then the edits and removes. */
-	for (size_t i = 0; i < ops->n && rc == 0; i++)
-		if (ops->v[i].kind == OP_ADD && !strcmp(ops->v[i].path, path))
-			sp[n++] = (struct splice){ .op = &ops->v[i] };
-	if (!rc)
-		insert_positions(buf, len, sp, n);
-	/* The rows are found in one pass when there are edits or removes. */
-	for (size_t i = 0; i < ops->n && rc == 0; i++) {
-		const struct op *o = &ops->v[i];
-		if (o->kind == OP_ADD || strcmp(o->path, path))
-			continue;
-		if (!have_rows++ && shard_rows_read(buf, len, &rows))
-			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-		else if (!shard_rows_find(&rows, o->id, &sp[n].start, &sp[n].end, &sp[n].skipped))
-			rc = kt_error_set(err, KT_ENOTFOUND, "%s: no row %s; run kontora reindex", path, o->id);
-		else
-			sp[n++].op = o;
+	for (; !rc && *i < n && (!id || memcmp(v[*i]->id, id, 8) < 0); ++*i) {
+		if (v[*i]->kind != OP_ADD)
+			return 1;
+		rc = add_row(out, ops, v[*i], err);
+		++*rows;
 	}
-	shard_rows_free(&rows);
-	qsort(sp, n, sizeof *sp, splice_cmp);
-	if (!rc && !len && n && (rc = shard_header(out, sp[0].op->s, NULL, 0) || kt_buf_addc(out, '\n')))
-		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	for (size_t i = 0; !rc && i < n; i++) {
-		const struct op *o = sp[i].op;
-		if (kt_buf_add(out, buf + pos, sp[i].start - pos))
-			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-		else if (o->kind == OP_ADD)
-			rc = add_row(out, ops, o, err);
-		else if (o->kind == OP_EDIT)
-			rc = edited_row(buf, len, sp[i].start, sp[i].end, sp[i].skipped, o, out, err);
-		pos = sp[i].end;
-	}
-	if (!rc && kt_buf_add(out, buf + pos, len - pos))
-		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	free(sp);
 	return rc;
+}
+
+/* Merges the ops on path, sorted by id, with the rows of a shard whose
+ * header is canonical and rows sorted, copying untouched rows as they
+ * are.  Returns 0, 1 when the shard is not fit for it, or an error. */
+static int merge_shard(const struct ops *ops, const struct kt_schema *s, const char *path,
+                       struct shard_reader *in, const struct op **v, size_t n, FILE *out,
+                       size_t *rows, struct kt_error *err)
+{
+	struct kt_buf h = { 0 };
+	char prev[8];
+	size_t i = 0;
+	int rc, first = 1;
+
+	/* Merging keeps the file canonical only if it already is. */
+	if (in->hlen && !canonical_header(in->header, in->hlen, s))
+		return 1;
+	if (in->hlen)
+		rc = put(out, in->header, in->hlen, path, err);
+	else if (shard_header(&h, s, NULL, 0) || kt_buf_addc(&h, '\n'))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	else
+		rc = put(out, h.data, h.len, path, err);
+	kt_buf_free(&h);
+	while (!rc && !(rc = shard_reader_next(in, err)) && in->rowlen) {
+		if (in->rowlen < 8 || (!first && memcmp(prev, in->row, 8) > 0))
+			return 1;
+		memcpy(prev, in->row, 8);
+		first = 0;
+		if ((rc = ops_before(ops, v, n, &i, in->row, out, rows, err)))
+			break;
+		size_t k = i;
+		int removed = 0;
+		for (; k < n && v[k]->kind != OP_ADD && !memcmp(v[k]->id, in->row, 8); k++)
+			removed |= v[k]->kind == OP_REMOVE;
+		if (k == i)
+			rc = put(out, in->row, in->rowlen, path, err);
+		else if (!removed)
+			rc = changed_row(in, v + i, k - i, out, err);
+		*rows += !removed;
+		i = k;
+	}
+	return rc ? rc : ops_before(ops, v, n, &i, NULL, out, rows, err);
 }
 
 /* Writes records in the canonical form: the schema's columns, then the
@@ -212,10 +202,8 @@ static int record_cmp(const void *a, const void *b)
 	return strcmp(x->values[0], y->values[0]);
 }
 
-/* Rewrites a shard whole in the canonical form: schema columns, then the
- * unknown ones; rows sorted by id; then applies the ops.  Returns 0 or an
- * error. */
-static int rewrite_shard(const struct ops *ops, const struct kt_schema *s,
+/* Rewrites a shard whole in the canonical form.  See model.h. */
+int ops_rewrite_shard(const struct ops *ops, const struct kt_schema *s,
                          const char *path, const char *buf, size_t len,
                          struct kt_buf *out, struct kt_error *err)
 {
@@ -342,14 +330,23 @@ int ops_apply_dict(const struct ops *ops, const char *path,
 	return rc;
 }
 
-/* Applies the record ops on path to a shard's text.  See model.h. */
+/* Applies the record ops on path to a shard's rows.  See model.h. */
 int ops_apply_shard(const struct ops *ops, const struct kt_schema *s, const char *path,
-                    const char *buf, size_t len, struct kt_buf *out, struct kt_error *err)
+                    struct shard_reader *in, FILE *out, size_t *rows, struct kt_error *err)
 {
-	int rc = splice_shard(ops, s, path, buf, len, out, err);
+	const struct op **v = calloc(ops->n + 1, sizeof *v);
+	size_t n = 0;
+	int rc;
 
-	if (rc != 1)
-		return rc;
-	kt_buf_reset(out);
-	return rewrite_shard(ops, s, path, buf, len, out, err);
+	*rows = 0;
+	if (!v)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < ops->n; i++)
+		if (!strcmp(ops->v[i].path, path) &&
+		    (ops->v[i].kind == OP_ADD || ops->v[i].kind == OP_EDIT || ops->v[i].kind == OP_REMOVE))
+			v[n++] = &ops->v[i];
+	qsort(v, n, sizeof *v, op_id_cmp);
+	rc = merge_shard(ops, s, path, in, v, n, out, rows, err);
+	free(v);
+	return rc;
 }

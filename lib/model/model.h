@@ -119,6 +119,44 @@ int shard_rows_find(const struct shard_rows *r, const char *id, size_t *start, s
                     size_t *skipped);
 void shard_rows_free(struct shard_rows *r);
 
+/* A shard's rows read one at a time, from bytes in hand or from pieces a
+ * source gives (a blob inflated as it is read: the store's), so that a
+ * shard of a hundred megabytes is never held whole.  The window holds
+ * the row being read and what follows it in the last piece. */
+struct shard_reader {
+	/* The source: puts up to cap bytes into buf and their number into
+	 * *got (0 at the end).  Returns 0 or an error.  NULL: data is all. */
+	int (*fill)(void *arg, char *buf, size_t cap, size_t *got, struct kt_error *err);
+	void (*close)(void *arg);     /* frees arg; NULL: nothing to free */
+	void *arg;
+	const char *data;             /* the bytes in hand, from pos to len */
+	char *own;                    /* the window data points into, when filled */
+	size_t pos, len, cap, piece;
+	int eof;
+	char *header;                 /* the header line, newline included ("" when empty) */
+	size_t hlen;
+	const char *row;              /* the row read last, newline included */
+	size_t rowlen;                /* 0: no row, the end */
+	size_t skipped;               /* newlines between the header and row */
+};
+/* Starts r on the len bytes at data, which must outlive r, or (fill not
+ * NULL) on what fill gives, piece bytes at a time; r takes arg, freed by
+ * close (may be NULL) in shard_reader_free().  Then reads the header.
+ * Returns 0 or an error (free r with shard_reader_free() anyway). */
+int shard_reader_start(struct shard_reader *r, const char *data, size_t len,
+                       int (*fill)(void *arg, char *buf, size_t cap, size_t *got, struct kt_error *err),
+                       void (*close)(void *arg), void *arg, size_t piece, struct kt_error *err);
+/* Reads the next row into r->row and r->rowlen (0 at the end).  Returns 0
+ * or an error (the source's, or KT_ENOMEM). */
+int shard_reader_next(struct shard_reader *r, struct kt_error *err);
+/* Frees what r holds and its source; a zeroed r is fine. */
+void shard_reader_free(struct shard_reader *r);
+/* Parses r's header and its current row as CSV, the row's line numbered
+ * as in the file, into *out (kt_csv_free).  name names the file in
+ * errors.  Returns 0 or an error. */
+int shard_reader_parse(const struct shard_reader *r, const char *name, struct kt_csv **out,
+                       struct kt_error *err);
+
 /* Builds a kt_record from a header and one row of a shard: id, the
  * schema's fields, created, then unknown columns.  Returns 0 and *out or
  * KT_ENOMEM. */
@@ -286,12 +324,22 @@ int ops_describe(const struct ops *ops, size_t n, struct kt_buf *out);
 int ops_message(const struct ops *ops, const char *subject, const char *command,
                 struct kt_buf *m);
 
-/* Applies the ops on path, a shard of records of s, to its text buf[0..len)
- * (empty when there is none yet), appending the new text to out: spliced
- * when buf is canonical, else rewritten whole in canonical form.
- * Returns 0 or an error (a row an edit names is missing, bad CSV). */
+/* Applies the ops on path, a shard of records of s, to its rows as in
+ * reads them (started: the header read; no rows when there is no shard
+ * yet), writing the new text to out and the number of its rows into
+ * *rows: the ops sorted by id merged with the rows, untouched rows copied
+ * as they are, so that the shard is never held whole.  Returns 0, 1 when
+ * the shard is not in canonical form (a header of other columns, rows out
+ * of id order: a file edited by hand; out then holds part of a text and
+ * the caller rewrites it with ops_rewrite_shard()), or an error (a row an
+ * edit names is missing, bad CSV, a write failed). */
 int ops_apply_shard(const struct ops *ops, const struct kt_schema *s, const char *path,
-                    const char *buf, size_t len, struct kt_buf *out, struct kt_error *err);
+                    struct shard_reader *in, FILE *out, size_t *rows, struct kt_error *err);
+/* Rewrites the shard text buf[0..len) whole in canonical form (the
+ * schema's columns, then the unknown ones; rows sorted by id) with the
+ * ops on path applied, appending it to out.  Returns 0 or an error. */
+int ops_rewrite_shard(const struct ops *ops, const struct kt_schema *s, const char *path,
+                      const char *buf, size_t len, struct kt_buf *out, struct kt_error *err);
 /* Applies the dict ops on path to the dictionary's text buf (empty when
  * there is none yet): its rows in their order, minus the removed entries,
  * then the added ones, written under the header of the file (id,name for

@@ -163,6 +163,126 @@ void shard_rows_free(struct shard_rows *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* Moves what is left of r's window to its start and appends the next
+ * piece, growing the window when a row fills it.  Returns 0 or an
+ * error. */
+static int reader_refill(struct shard_reader *r, struct kt_error *err)
+{
+	size_t got = 0, rest = r->len - r->pos;
+
+	if (!r->fill) {
+		r->eof = 1;
+		return 0;
+	}
+	/* The window is own once filled: data points into it. */
+	if (rest == r->cap) {
+		char *own = realloc(r->own, 2 * r->cap);
+		if (!own)
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+		r->own = own;
+		r->cap *= 2;
+	}
+	memmove(r->own, r->own + r->pos, rest);
+	r->data = r->own;
+	r->pos = 0;
+	r->len = rest;
+	int rc = r->fill(r->arg, r->own + rest, r->cap - rest, &got, err);
+	if (rc)
+		return rc;
+	r->eof = got == 0;
+	r->len += got;
+	return 0;
+}
+
+/* Finds the end of the row at r->pos, reading pieces until the window
+ * holds it whole (a row ending the window may go on in the next piece)
+ * or the source ends.  Returns 0 and *end, or an error. */
+static int reader_row(struct shard_reader *r, size_t *end, struct kt_error *err)
+{
+	for (;;) {
+		size_t e = shard_row_end(r->data, r->len, r->pos);
+		int rc;
+		if (e < r->len || r->eof) {
+			*end = e;
+			return 0;
+		}
+		if ((rc = reader_refill(r, err)))
+			return rc;
+	}
+}
+
+/* Starts a reader.  See model.h. */
+int shard_reader_start(struct shard_reader *r, const char *data, size_t len,
+                       int (*fill)(void *arg, char *buf, size_t cap, size_t *got, struct kt_error *err),
+                       void (*close)(void *arg), void *arg, size_t piece, struct kt_error *err)
+{
+	size_t end;
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	r->fill = fill;
+	r->close = close;
+	r->arg = arg;
+	r->data = fill ? "" : data;
+	r->len = fill ? 0 : len;
+	r->eof = !fill;
+	r->cap = piece ? piece : 1;
+	if (fill && !(r->own = malloc(r->cap)))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	if ((rc = reader_row(r, &end, err)))
+		return rc;
+	r->hlen = end - r->pos;
+	if (!(r->header = malloc(r->hlen + 1)))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	memcpy(r->header, r->data + r->pos, r->hlen);
+	r->header[r->hlen] = '\0';
+	r->pos = end;
+	return 0;
+}
+
+/* Reads the next row.  See model.h. */
+int shard_reader_next(struct shard_reader *r, struct kt_error *err)
+{
+	size_t end;
+	int rc;
+
+	for (const char *p = r->row; p && (p = memchr(p, '\n', (size_t)(r->row + r->rowlen - p))); p++)
+		r->skipped++;
+	r->row = NULL;
+	r->rowlen = 0;
+	if ((rc = reader_row(r, &end, err)))
+		return rc;
+	r->row = r->data + r->pos;
+	r->rowlen = end - r->pos;
+	r->pos = end;
+	return 0;
+}
+
+/* Frees a reader.  See model.h. */
+void shard_reader_free(struct shard_reader *r)
+{
+	if (r->close)
+		r->close(r->arg);
+	free(r->own);
+	free(r->header);
+	memset(r, 0, sizeof *r);
+}
+
+/* Parses the header and the current row.  See model.h. */
+int shard_reader_parse(const struct shard_reader *r, const char *name, struct kt_csv **out,
+                       struct kt_error *err)
+{
+	struct kt_buf b = { 0 };
+	int rc;
+
+	if (kt_buf_add(&b, r->header, r->hlen) || kt_buf_add(&b, r->row, r->rowlen))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	else
+		rc = shard_parse_range(b.data, b.len, r->hlen, b.len, r->skipped, name, out, err);
+	kt_buf_free(&b);
+	return rc;
+}
+
 /* Parses the header of buf and the rows in [start, end).  See model.h. */
 int shard_parse_range(const char *buf, size_t len, size_t start, size_t end,
                       size_t skipped, const char *name, struct kt_csv **out,

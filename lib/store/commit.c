@@ -1,8 +1,10 @@
 /*
  * commit.c - a change committed as exactly one commit.
  *
- * The ops are applied to HEAD's blobs (never to the worktree), a tree
- * and a commit are built, and the branch is moved with a compare-and-
+ * The ops are applied to HEAD's blobs (never to the worktree), row by
+ * row into a file of .git/kontora, which is hashed into git a piece at
+ * a time and renamed into the worktree once the change stands, so that a
+ * shard of any size is never held whole; a tree and a commit are built, and the branch is moved with a compare-and-
  * swap; if someone moved it meanwhile, the ops are applied again to the
  * new HEAD.  Only then are the worktree and git's index brought up to
  * date, under the journal (store/journal.c).  Up to the branch's move a
@@ -24,66 +26,116 @@
  * while its ref lock is held, 10 ms apart. */
 enum { MAX_ATTEMPTS = 400, NOTHING = 1, LOCKED = 2 };
 
-/* Refuses to write path when the worktree's copy differs from HEAD's, so
- * that hand edits not yet committed are never overwritten.  Returns 0 or
- * KT_EDIRTY. */
-static int check_clean(const struct store *st, const char *path,
-                       const char *head, size_t len, struct kt_error *err)
+/* Refuses to write path when the worktree's copy differs from HEAD's
+ * (blob head, NULL when HEAD has none), so that hand edits not yet
+ * committed are never overwritten.  Returns 0 or KT_EDIRTY. */
+static int check_clean(struct store *st, const char *path, const git_oid *head, struct kt_error *err)
 {
 	char full[PATH_MAX];
-	struct stat sb;
-	int clean = 0;
 
 	snprintf(full, sizeof full, "%s/%s", st->root, path);
-	int fd = open(full, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		clean = errno == ENOENT && len == 0;
-	else if (!fstat(fd, &sb) && (size_t)sb.st_size == len) {
-		char *disk = malloc(len + 1);
-		clean = disk && read(fd, disk, len + 1) == (ssize_t)len && !memcmp(disk, head, len);
-		free(disk);
-	}
-	if (fd >= 0)
-		close(fd);
-	if (clean)
+	if (blob_matches_file(st, head, full))
 		return 0;
 	return kt_error_set(err, KT_EDIRTY, "%s has uncommitted changes; commit them with git or restore the file",
 	                    path);
 }
 
-/* Computes the new content of c->path from tree into c, and writes its
- * blob.  Returns 0 or an error. */
+/* Writes the whole text b to out, from its start.  Returns 0 or KT_EIO. */
+static int put_text(FILE *out, const struct kt_buf *b, struct kt_error *err)
+{
+	rewind(out);
+	if (ftruncate(fileno(out), 0) || (b->len && fwrite(b->data, 1, b->len, out) != b->len))
+		return kt_error_set(err, KT_EIO, "a temporary file: %s", strerror(errno));
+	return 0;
+}
+
+/* Writes the new text of the shard path of s, blob old in HEAD (NULL:
+ * none yet), to out, and the number of its rows into *rows: merged with
+ * the ops row by row, or rewritten whole when a hand edit left it out of
+ * canonical form.  Returns 0 or an error. */
+static int new_shard(struct store *st, const struct ops *ops, const struct kt_schema *s,
+                     const char *path, const git_oid *old, FILE *out, size_t *rows,
+                     struct kt_error *err)
+{
+	struct shard_reader in;
+	struct kt_buf b = { 0 };
+	git_blob *blob = NULL;
+	const char *buf;
+	size_t len;
+	int rc = blob_rows(st, old, &in, err);
+
+	if (!rc)
+		rc = ops_apply_shard(ops, s, path, &in, out, rows, err);
+	shard_reader_free(&in);
+	if (rc != 1)
+		return rc;
+	if (!(rc = blob_text(st, old, &blob, &buf, &len, err)) &&
+	    !(rc = ops_rewrite_shard(ops, s, path, buf, len, &b, err)))
+		rc = put_text(out, &b, err);
+	*rows = b.len > shard_header_len(b.data, b.len);
+	git_blob_free(blob);
+	kt_buf_free(&b);
+	return rc;
+}
+
+/* Writes the new text of kontora.conf, a dictionary or a file of the
+ * ops, whose first op on path is first, blob old in HEAD, to out: small
+ * files, read and made whole.  Returns 0 or an error. */
+static int new_whole(struct store *st, const struct ops *ops, const struct op *first,
+                     const char *path, const git_oid *old, FILE *out, struct kt_error *err)
+{
+	struct kt_buf b = { 0 };
+	git_blob *blob = NULL;
+	const char *buf;
+	size_t len;
+	int rc = blob_text(st, old, &blob, &buf, &len, err);
+
+	if (rc)
+		;
+	else if (first->kind == OP_CONFIG)
+		rc = config_apply(st, ops, buf, len, &b, err);
+	else if (first->kind == OP_FILE && kt_buf_add(&b, first->bytes.data, first->bytes.len))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	else if (op_is_dict(first))
+		rc = ops_apply_dict(ops, path, buf, len, &b, err);
+	if (!rc)
+		rc = put_text(out, &b, err);
+	git_blob_free(blob);
+	kt_buf_free(&b);
+	return rc;
+}
+
+/* Computes the new content of c->path from tree into c's temporary file,
+ * and writes its blob, a piece at a time.  Returns 0 or an error. */
 static int new_content(struct store *st, const struct ops *ops, git_tree *tree,
                        struct content *c, struct kt_error *err)
 {
 	const struct op *first = ops_first_on(ops, c->path);
 	const struct kt_schema *s = first ? first->s : NULL;
-	git_blob *blob;
-	const char *buf;
-	size_t len;
-	int rc = tree_blob(st->repo, tree, c->path, &blob, &buf, &len, err);
+	git_tree_entry *e = NULL;
+	const git_oid *old = NULL;
+	size_t rows = 1;
+	FILE *out = NULL;
+	int rc = git_tree_entry_bypath(&e, tree, c->path);
 
-	if (rc)
-		return rc;
-	kt_buf_reset(&c->data);
-	if (!(rc = check_clean(st, c->path, buf, len, err))) {
-		if (!first)
-			rc = kt_error_set(err, KT_EINVAL, "%s: no operation of this change writes it", c->path);
-		else if (first->kind == OP_CONFIG)
-			rc = config_apply(st, ops, buf, len, &c->data, err);
-		else if (first->kind == OP_FILE && kt_buf_add(&c->data, first->bytes.data, first->bytes.len))
-			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-		else if (op_is_dict(first))
-			rc = ops_apply_dict(ops, c->path, buf, len, &c->data, err);
-		else if (s)
-			rc = ops_apply_shard(ops, s, c->path, buf, len, &c->data, err);
-	}
-	git_blob_free(blob);
+	if (rc && rc != GIT_ENOTFOUND)
+		return git_fail(err, c->path);
+	old = e ? git_tree_entry_id(e) : NULL;
+	if (!first)
+		rc = kt_error_set(err, KT_EINVAL, "%s: no operation of this change writes it", c->path);
+	else if (!(rc = check_clean(st, c->path, old, err)) && !(out = fopen(c->tmp, "w+b")))
+		rc = kt_error_set(err, KT_EIO, "%s: %s", c->tmp, strerror(errno));
+	else if (!rc && s)
+		rc = new_shard(st, ops, s, c->path, old, out, &rows, err);
+	else if (!rc)
+		rc = new_whole(st, ops, first, c->path, old, out, err);
 	/* A shard left with its header alone goes away. */
-	c->gone = s && (!c->data.len || shard_header_len(c->data.data, c->data.len) == c->data.len);
-	if (!rc && !c->gone &&
-	    git_blob_create_from_buffer(&c->id, st->repo, c->data.data ? c->data.data : "", c->data.len))
-		rc = git_fail(err, c->path);
+	c->gone = s && !rows;
+	if (!rc && !c->gone)
+		rc = blob_from_file(st, out, &c->id, err);
+	if (out && fclose(out) && !rc)
+		rc = kt_error_set(err, KT_EIO, "%s: %s", c->tmp, strerror(errno));
+	git_tree_entry_free(e);
 	return rc;
 }
 
@@ -253,9 +305,15 @@ int store_commit(struct store *st, const struct ops *ops, const char *message,
 		free(paths);
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; !rc && i < n; i++) {
 		cs[i].path = paths[i];
-	rc = GIT_EMODIFIED;
+		if (asprintf(&cs[i].tmp, "%s/new.%ld.%zu", st->dir, (long)getpid(), i) < 0) {
+			cs[i].tmp = NULL;
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		}
+	}
+	if (!rc)
+		rc = GIT_EMODIFIED;
 	for (int i = 0; rc == GIT_EMODIFIED && i < MAX_ATTEMPTS; i++)
 		rc = attempt(st, ops, message, who, when, cs, n, &id, err);
 	if (rc == GIT_EMODIFIED)
@@ -273,8 +331,13 @@ int store_commit(struct store *st, const struct ops *ops, const char *message,
 		if (!sync_contents(st, cs, n, warning))
 			journal_remove(st);
 	}
-	for (size_t i = 0; i < n; i++)
-		kt_buf_free(&cs[i].data);
+	/* What was not renamed into the worktree: a change refused, a shard
+	 * gone, or a sync that stopped (the journal writes it again). */
+	for (size_t i = 0; i < n; i++) {
+		if (cs[i].tmp)
+			unlink(cs[i].tmp);
+		free(cs[i].tmp);
+	}
 	free(cs);
 	free(paths);
 	return rc;

@@ -67,7 +67,12 @@
 	X(git_object_free) \
 	X(git_object_id) \
 	X(git_odb_free) \
+	X(git_odb_hashfile) \
+	X(git_odb_open_wstream) \
 	X(git_odb_read_header) \
+	X(git_odb_stream_finalize_write) \
+	X(git_odb_stream_free) \
+	X(git_odb_stream_write) \
 	X(git_oid_cpy) \
 	X(git_oid_equal) \
 	X(git_oid_fromstr) \
@@ -79,6 +84,7 @@
 	X(git_reference_name) \
 	X(git_reference_name_to_id) \
 	X(git_reference_target) \
+	X(git_repository_commondir) \
 	X(git_repository_config_snapshot) \
 	X(git_repository_free) \
 	X(git_repository_head) \
@@ -175,7 +181,12 @@ int git_load(struct kt_error *err);
 #define git_object_free git_api.git_object_free
 #define git_object_id git_api.git_object_id
 #define git_odb_free git_api.git_odb_free
+#define git_odb_hashfile git_api.git_odb_hashfile
+#define git_odb_open_wstream git_api.git_odb_open_wstream
 #define git_odb_read_header git_api.git_odb_read_header
+#define git_odb_stream_finalize_write git_api.git_odb_stream_finalize_write
+#define git_odb_stream_free git_api.git_odb_stream_free
+#define git_odb_stream_write git_api.git_odb_stream_write
 #define git_oid_cpy git_api.git_oid_cpy
 #define git_oid_equal git_api.git_oid_equal
 #define git_oid_fromstr git_api.git_oid_fromstr
@@ -187,6 +198,7 @@ int git_load(struct kt_error *err);
 #define git_reference_name git_api.git_reference_name
 #define git_reference_name_to_id git_api.git_reference_name_to_id
 #define git_reference_target git_api.git_reference_target
+#define git_repository_commondir git_api.git_repository_commondir
 #define git_repository_config_snapshot git_api.git_repository_config_snapshot
 #define git_repository_free git_api.git_repository_free
 #define git_repository_head git_api.git_repository_head

@@ -71,26 +71,24 @@ unsigned long store_generation(const struct store *st)
 	return st->generation;
 }
 
-/* Writes a file atomically.  See repo.h. */
-int write_file(const struct store *st, const char *root, const char *path,
-                      const char *buf, size_t len, struct kt_error *err)
+/* Renames the file tmp to root/path, creating the directories between.
+ * Returns 0 or KT_EIO (tmp is removed then). */
+static int place_file(const char *root, const char *path, const char *tmp, struct kt_error *err)
 {
-	char full[PATH_MAX], tmp[PATH_MAX];
+	char full[PATH_MAX];
 
 	snprintf(full, sizeof full, "%s/%s", root, path);
 	for (char *p = full + strlen(root) + 1; (p = strchr(p, '/')); p++) {
 		*p = '\0';
 		int bad = mkdir(full, 0777) && errno != EEXIST;
 		*p = '/';
-		if (bad)
-			return kt_error_set(err, KT_EIO, "%s: %s", full, strerror(errno));
+		if (bad) {
+			int e = errno;
+			unlink(tmp);
+			return kt_error_set(err, KT_EIO, "%s: %s", full, strerror(e));
+		}
 	}
-	snprintf(tmp, sizeof tmp, "%s/tmp.%ld", st->dir, (long)getpid());
-	FILE *f = fopen(tmp, "wb");
-	if (!f)
-		return kt_error_set(err, KT_EIO, "%s: %s", tmp, strerror(errno));
-	size_t w = fwrite(buf, 1, len, f);
-	if (fclose(f) || w != len || rename(tmp, full)) {
+	if (rename(tmp, full)) {
 		int e = errno;
 		unlink(tmp);
 		return kt_error_set(err, KT_EIO, "%s: %s", full, strerror(e));
@@ -98,14 +96,34 @@ int write_file(const struct store *st, const char *root, const char *path,
 	return 0;
 }
 
-/* Writes (or removes) the worktree file of c.  Returns 0 or an error. */
+/* Writes a file atomically.  See repo.h. */
+int write_file(const struct store *st, const char *root, const char *path,
+                      const char *buf, size_t len, struct kt_error *err)
+{
+	char tmp[PATH_MAX];
+
+	snprintf(tmp, sizeof tmp, "%s/tmp.%ld", st->dir, (long)getpid());
+	FILE *f = fopen(tmp, "wb");
+	if (!f)
+		return kt_error_set(err, KT_EIO, "%s: %s", tmp, strerror(errno));
+	size_t w = fwrite(buf, 1, len, f);
+	if (fclose(f) || w != len) {
+		int e = errno;
+		unlink(tmp);
+		return kt_error_set(err, KT_EIO, "%s/%s: %s", root, path, strerror(e));
+	}
+	return place_file(root, path, tmp, err);
+}
+
+/* Renames the file of c into the worktree, or removes the worktree's
+ * when c is gone.  Returns 0 or an error. */
 static int write_worktree(struct store *st, const struct content *c, struct kt_error *err)
 {
 	char full[PATH_MAX];
 
 	snprintf(full, sizeof full, "%s/%s", st->root, c->path);
 	if (!c->gone)
-		return write_file(st, st->root, c->path, c->data.data ? c->data.data : "", c->data.len, err);
+		return place_file(st->root, c->path, c->tmp, err);
 	if (unlink(full) && errno != ENOENT)
 		return kt_error_set(err, KT_EIO, "%s: %s", full, strerror(errno));
 	return 0;
@@ -252,25 +270,25 @@ int sync_contents(struct store *st, const struct content *cs, size_t n,
 	return rc;
 }
 
-/* Reads what HEAD holds at path into c (gone when nothing).  Returns 0 or
- * an error. */
+/* Writes what HEAD holds at path into c's file, a piece at a time (gone
+ * when nothing).  Returns 0 or an error. */
 static int head_content(struct store *st, git_tree *tree, const char *path,
                         struct content *c, struct kt_error *err)
 {
 	git_tree_entry *e = NULL;
-	git_blob *blob = NULL;
+	FILE *f;
 	int rc = 0;
 
 	c->gone = git_tree_entry_bypath(&e, tree, path) != 0;
 	if (c->gone)
 		return 0;
 	git_oid_cpy(&c->id, git_tree_entry_id(e));
-	if (git_blob_lookup(&blob, st->repo, &c->id))
-		rc = git_fail(err, path);
-	else if (kt_buf_add(&c->data, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob)))
-		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	git_blob_free(blob);
 	git_tree_entry_free(e);
+	if (!(f = fopen(c->tmp, "wb")))
+		return kt_error_set(err, KT_EIO, "%s: %s", c->tmp, strerror(errno));
+	rc = blob_to_file(st, &c->id, f, err);
+	if (fclose(f) && !rc)
+		rc = kt_error_set(err, KT_EIO, "%s: %s", c->tmp, strerror(errno));
 	return rc;
 }
 
@@ -289,12 +307,20 @@ static int sync_paths(struct store *st, char *const *paths, size_t n, struct kt_
 	}
 	for (size_t i = 0; i < n && !rc; i++) {
 		cs[i].path = paths[i];
-		rc = head_content(st, tree, paths[i], &cs[i], err);
+		if (asprintf(&cs[i].tmp, "%s/new.%ld.%zu", st->dir, (long)getpid(), i) < 0) {
+			cs[i].tmp = NULL;
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		} else {
+			rc = head_content(st, tree, paths[i], &cs[i], err);
+		}
 	}
 	if (!rc)
 		rc = sync_contents(st, cs, n, err);
-	for (size_t i = 0; cs && i < n; i++)
-		kt_buf_free(&cs[i].data);
+	for (size_t i = 0; cs && i < n; i++) {
+		if (cs[i].tmp)
+			unlink(cs[i].tmp);
+		free(cs[i].tmp);
+	}
 	free(cs);
 	git_tree_free(tree);
 	return rc;

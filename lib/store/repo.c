@@ -583,14 +583,14 @@ done:
 	return rc;
 }
 
-/* Reads the text of a blob.  See repo.h. */
-int blob_text(struct store *st, const git_oid *id, git_blob **blob,
-                     const char **buf, size_t *len, struct kt_error *err)
+/* Reads a blob whole.  See repo.h. */
+int blob_text(struct store *st, const git_oid *id, git_blob **blob, const char **buf, size_t *len,
+              struct kt_error *err)
 {
 	*blob = NULL;
 	*buf = "";
 	*len = 0;
-	if (git_oid_is_zero(id))
+	if (!id || git_oid_is_zero(id))
 		return 0;
 	if (git_blob_lookup(blob, st->repo, id))
 		return git_fail(err, "blob");
@@ -643,15 +643,12 @@ int store_diff(struct store *st, const char *from, const char *to, const char *p
 	for (size_t i = 0; !rc && i < n; i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 		struct store_delta sd = { d->new_file.path ? d->new_file.path : d->old_file.path,
-		                          "", "", 0, 0, i, n, NULL, NULL, NULL, 0, "" };
+		                          "", "", i, n, NULL, NULL, NULL, 0 };
+		if (!git_oid_is_zero(&d->old_file.id))
+			git_oid_tostr(sd.old, sizeof sd.old, &d->old_file.id);
 		if (!git_oid_is_zero(&d->new_file.id))
-			git_oid_tostr(sd.new_id, sizeof sd.new_id, &d->new_file.id);
-		git_blob *ob = NULL, *nb = NULL;
-		if (!(rc = blob_text(st, &d->old_file.id, &ob, &sd.old, &sd.old_len, err)) &&
-		    !(rc = blob_text(st, &d->new_file.id, &nb, &sd.new, &sd.new_len, err)))
-			rc = fn(arg, &sd, err);
-		git_blob_free(ob);
-		git_blob_free(nb);
+			git_oid_tostr(sd.new, sizeof sd.new, &d->new_file.id);
+		rc = fn(arg, &sd, err);
 	}
 	git_diff_free(diff);
 	git_tree_free(otree);

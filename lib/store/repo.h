@@ -106,10 +106,29 @@ int config_apply(struct store *st, const struct ops *ops, const char *buf, size_
 /* The new content of one path of a change, as committed. */
 struct content {
 	char *path;          /* owned by the ops */
-	struct kt_buf data;
+	char *tmp;           /* its bytes: a file in .git/kontora, renamed into the worktree */
 	git_oid id;
 	int gone;            /* the file is removed */
 };
+
+/* Starts r (model.h) on the rows of blob id (NULL: no file, no rows):
+ * read whole when small, else a piece at a time (store/blob.c).  Returns
+ * 0 or an error; free r with shard_reader_free() either way. */
+int blob_rows(struct store *st, const git_oid *id, struct shard_reader *r, struct kt_error *err);
+/* Writes the bytes of blob id (NULL: none) to f, a piece at a time.
+ * Returns 0 or an error. */
+int blob_to_file(struct store *st, const git_oid *id, FILE *f, struct kt_error *err);
+/* Writes the bytes of f, from its start to its end, into git as a blob
+ * whose id goes to *id, a piece at a time.  Returns 0 or an error. */
+int blob_from_file(struct store *st, FILE *f, git_oid *id, struct kt_error *err);
+/* Returns 1 if the file at full holds the bytes of blob id (NULL: there
+ * is no such file, or it is empty), else 0. */
+int blob_matches_file(struct store *st, const git_oid *id, const char *full);
+/* Reads blob id (NULL or zero: none, "") whole into *blob (the caller
+ * frees it with git_blob_free), *buf and *len (store/repo.c).  Returns 0
+ * or an error. */
+int blob_text(struct store *st, const git_oid *id, git_blob **blob, const char **buf, size_t *len,
+              struct kt_error *err);
 
 /* How old git's lock file must be before kontora takes it for a dead
  * process's, in seconds: git holds its locks for milliseconds. */

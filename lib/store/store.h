@@ -66,6 +66,11 @@ void store_file_free(struct store_file *f);
  * else from git.  Returns 0 or KT_EGIT. */
 int store_read_blob(struct store *st, const char *path, const char *id, struct store_file *f,
                     struct kt_error *err);
+/* Reads the blob hex (40 hex digits; "" for none: f->present 0) whole
+ * into *f (free with store_file_free(), also after an error).  Returns 0
+ * or KT_EGIT. */
+int store_blob_text(struct store *st, const char *hex, struct store_file *f,
+                    struct kt_error *err);
 
 /* Returns 1 if HEAD has a file at path, 0 if not, or KT_EGIT. */
 int store_exists(struct store *st, const char *path, struct kt_error *err);
@@ -87,20 +92,18 @@ int store_list_dir(struct store *st, const char *dir,
                    int (*fn)(void *arg, const char *name, size_t size), void *arg,
                    struct kt_error *err);
 
-/* A file that differs between two commits: its bytes in each ("" with
- * length 0 where it is absent), and where it stands among the count
- * files of the diff. */
+/* A file that differs between two commits: its blob in each ("" where
+ * it is absent; read with store_blob_rows()), and where it stands among
+ * the count files of the diff. */
 struct store_delta {
 	const char *path;
-	const char *old, *new;
-	size_t old_len, new_len;
+	char old[41], new[41];
 	size_t at, count;
 	/* store_walk()'s: the commit that made the change (40 hex digits),
 	 * its author's e-mail and name, and its author time (seconds since
 	 * the epoch); NULL and 0 from store_diff(). */
 	const char *commit, *email, *name;
 	int64_t time;
-	char new_id[41];         /* the new blob's id; "" where it is absent */
 };
 
 /* Calls fn(arg, delta, err) for every file under prefix ("data/") that
@@ -124,6 +127,13 @@ int store_walk(struct store *st, const char *from, const char *to, char *const *
                size_t ndirs, int (*fn)(void *arg, const struct store_delta *d,
                                        struct kt_error *err),
                void *arg, struct kt_error *err);
+
+/* Starts r (model.h) on the rows of the blob hex (40 hex digits; "" for
+ * no file): read whole when small, else a piece at a time, so that a
+ * shard of any size costs a window of kt_options.stream_bytes.  Returns 0
+ * or an error; free r with shard_reader_free() either way. */
+int store_blob_rows(struct store *st, const char *hex, struct shard_reader *r,
+                    struct kt_error *err);
 
 /* Returns in *email git's user.email for these books (the repository's
  * configuration over the global one; caller frees), or NULL when it is

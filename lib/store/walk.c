@@ -98,22 +98,21 @@ static int dir_changes(struct walk *w, git_commit *c, const char *dir, const git
 	for (size_t i = 0; !rc && i < n; i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 		const char *rel = d->new_file.path ? d->new_file.path : d->old_file.path;
-		struct store_delta sd = { NULL, "", "", 0, 0, i, n, hex,
+		struct store_delta sd = { NULL, "", "", i, n, hex,
 		                          who && who->email ? who->email : "",
 		                          who && who->name ? who->name : "",
-		                          who ? (int64_t)who->when.time : (int64_t)git_commit_time(c), "" };
-		git_blob *ob = NULL, *nb = NULL;
+		                          who ? (int64_t)who->when.time : (int64_t)git_commit_time(c) };
 		kt_buf_reset(&path);
 		if (kt_buf_addf(&path, "%s/%s", dir, rel)) {
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 			break;
 		}
 		sd.path = path.data;
-		if (!(rc = blob_text(w->st, &d->old_file.id, &ob, &sd.old, &sd.old_len, err)) &&
-		    !(rc = blob_text(w->st, &d->new_file.id, &nb, &sd.new, &sd.new_len, err)))
-			rc = w->fn(w->arg, &sd, err);
-		git_blob_free(ob);
-		git_blob_free(nb);
+		if (!git_oid_is_zero(&d->old_file.id))
+			git_oid_tostr(sd.old, sizeof sd.old, &d->old_file.id);
+		if (!git_oid_is_zero(&d->new_file.id))
+			git_oid_tostr(sd.new, sizeof sd.new, &d->new_file.id);
+		rc = w->fn(w->arg, &sd, err);
 	}
 done:
 	kt_buf_free(&path);

@@ -30,8 +30,11 @@ struct kt_books {
 	size_t nlabels;             /* pairs in labels */
 	/* books/record.c: the shard read last (rows_path at the commit
 	 * rows_head) and its rows, so that reading many records of one shard
-	 * neither inflates nor scans it for each. */
-	struct store_file rows_file;
+	 * neither inflates nor scans it for each: its bytes when small
+	 * (rows_in read whole), else a copy in a temporary file (rows_copy),
+	 * as an import re-pricing a 136 MB shard of products cannot hold it. */
+	struct shard_reader rows_in;
+	FILE *rows_copy;
 	struct shard_rows rows;
 	char *rows_path;
 	char rows_head[41];

@@ -2,9 +2,11 @@
  * record.c - reading one record, found through the index, and turning
  * what people type into what is stored.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "books/books.h"
 
@@ -100,16 +102,20 @@ int value_resolve(struct kt_books *b, const struct kt_field *f,
 void books_rows_drop(struct kt_books *b)
 {
 	shard_rows_free(&b->rows);
-	store_file_free(&b->rows_file);
+	shard_reader_free(&b->rows_in);
+	if (b->rows_copy)
+		fclose(b->rows_copy);
+	b->rows_copy = NULL;
 	free(b->rows_path);
 	b->rows_path = NULL;
 }
 
-/* Makes b->rows_file the shard at path of HEAD, and b->rows its rows:
- * kept from the last call while HEAD has not moved (the bytes of a commit
- * do not change), else read afresh.  Returns 0 or an error. */
+/* Makes b->rows the rows of the shard at path of HEAD, and keeps its
+ * bytes: kept from the last call while HEAD has not moved (the bytes of a
+ * commit do not change), else read afresh.  Returns 0 or an error. */
 static int read_shard(struct kt_books *b, const char *path, struct kt_error *err)
 {
+	struct shard_reader in;
 	char head[41], blob[41];
 	struct kt_error ignored;
 	int rc = store_head(b->store, head, err);
@@ -119,18 +125,45 @@ static int read_shard(struct kt_books *b, const char *path, struct kt_error *err
 	books_rows_drop(b);
 	/* Read after HEAD: should HEAD move between, the next call sees
 	 * another head and reads again; the rows are always of these bytes.
-	 * The worktree's copy serves when it is the blob the index names,
-	 * which spares a read command libgit2. */
-	rc = index_shard_blob(b->index, path, blob, &ignored)
-	     ? store_read(b->store, path, &b->rows_file, err)
-	     : store_read_blob(b->store, path, blob, &b->rows_file, err);
-	if (rc)
+	 * The worktree's copy serves a small shard when it is the blob the
+	 * index names, which spares a read command libgit2.  A reader with no
+	 * fill holds the bytes whole: they are kept with it; one read in
+	 * pieces is copied to a file (tmpfile(): gone with the process however
+	 * it ends). */
+	rc = store_read_rows(b->store, path, index_shard_blob(b->index, path, blob, &ignored) ? NULL : blob,
+	                     &in, err);
+	if (!rc && in.fill && !(b->rows_copy = tmpfile()))
+		rc = kt_error_set(err, KT_EIO, "a temporary file: %s", strerror(errno));
+	if (!rc)
+		rc = shard_rows_scan(&in, b->rows_copy, &b->rows, err);
+	if (!rc && b->rows_copy && fflush(b->rows_copy))
+		rc = kt_error_set(err, KT_EIO, "a temporary file: %s", strerror(errno));
+	if (!rc && !(b->rows_path = strdup(path)))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (in.fill || rc)
+		shard_reader_free(&in);
+	else
+		b->rows_in = in;
+	if (rc) {
+		books_rows_drop(b);
 		return rc;
-	if (shard_rows_read(b->rows_file.data, b->rows_file.len, &b->rows) || !(b->rows_path = strdup(path))) {
-		shard_rows_free(&b->rows);
-		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
 	snprintf(b->rows_head, sizeof b->rows_head, "%s", head);
+	return 0;
+}
+
+/* Appends the bytes [off, off + len) of the shard read_shard() keeps to
+ * out.  Returns 0, KT_ENOMEM or KT_EIO. */
+static int kept_bytes(struct kt_books *b, size_t off, size_t len, struct kt_buf *out)
+{
+	if (!b->rows_copy)
+		return kt_buf_add(out, b->rows_in.data + off, len) ? KT_ENOMEM : 0;
+	if (kt_buf_grow(out, len))
+		return KT_ENOMEM;
+	if (pread(fileno(b->rows_copy), out->data + out->len, len, (off_t)off) != (ssize_t)len)
+		return KT_EIO;
+	out->len += len;
+	out->data[out->len] = '\0';
 	return 0;
 }
 
@@ -139,9 +172,9 @@ int kt_record_read(struct kt_books *b, const struct kt_schema *s,
                    const char *id, struct kt_record **out, struct kt_error *err)
 {
 	struct kt_csv *csv = NULL;
+	struct kt_buf text = { 0 };
 	char *path;
-	const char *buf;
-	size_t len, start, end, skipped;
+	size_t start, end, skipped;
 	int rc = index_shard_of(b->index, s, id, &path, err);
 
 	if (!rc && (rc = access_record(b, s, id, ACCESS_READ, err)))
@@ -150,13 +183,17 @@ int kt_record_read(struct kt_books *b, const struct kt_schema *s,
 		return rc;
 	if ((rc = read_shard(b, path, err)))
 		goto done;
-	buf = b->rows_file.data;
-	len = b->rows_file.len;
 	if (!shard_rows_find(&b->rows, id, &start, &end, &skipped)) {
 		rc = kt_error_set(err, KT_ENOTFOUND, "%s: no row %s; run kontora reindex", path, id);
 		goto done;
 	}
-	if ((rc = shard_parse_range(buf, len, start, end, skipped, path, &csv, err)))
+	/* The header and the row alone, parsed with the row's line. */
+	if ((rc = kept_bytes(b, 0, b->rows.hlen, &text)) || (rc = kept_bytes(b, start, end - start, &text))) {
+		rc = rc == KT_EIO ? kt_error_set(err, rc, "%s: the copy of the shard cannot be read", path)
+		                  : kt_error_set(err, rc, "out of memory");
+		goto done;
+	}
+	if ((rc = shard_parse_range(text.data, text.len, b->rows.hlen, text.len, skipped, path, &csv, err)))
 		goto done;
 	if (csv->nrows != 1)
 		rc = kt_error_set(err, KT_ECSV, "%s: the row of %s is malformed; run kontora check", path, id);
@@ -165,6 +202,7 @@ int kt_record_read(struct kt_books *b, const struct kt_schema *s,
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 done:
 	kt_csv_free(csv);
+	kt_buf_free(&text);
 	free(path);
 	return rc;
 }

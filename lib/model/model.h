@@ -101,24 +101,6 @@ int shard_parse_range(const char *buf, size_t len, size_t start, size_t end,
                       size_t skipped, const char *name, struct kt_csv **out,
                       struct kt_error *err);
 
-/* The rows of a shard's bytes, found in one pass, for what looks up many
- * rows of one shard: finding each with shard_find_row() scans the shard
- * each time, which an import editing thousands of products of one month
- * cannot afford. */
-struct shard_rows {
-	struct strmap ids;         /* id -> its index */
-	size_t *start, *end, *skipped;
-	size_t n;
-};
-/* Finds the rows of buf into *r (free with shard_rows_free(), also after
- * an error).  Returns 0 or KT_ENOMEM. */
-int shard_rows_read(const char *buf, size_t len, struct shard_rows *r);
-/* Finds the row of id in r.  Returns 1 and its range [*start, *end) and
- * the newlines between the header and it (*skipped), else 0. */
-int shard_rows_find(const struct shard_rows *r, const char *id, size_t *start, size_t *end,
-                    size_t *skipped);
-void shard_rows_free(struct shard_rows *r);
-
 /* A shard's rows read one at a time, from bytes in hand or from pieces a
  * source gives (a blob inflated as it is read: the store's), so that a
  * shard of a hundred megabytes is never held whole.  The window holds
@@ -131,7 +113,7 @@ struct shard_reader {
 	void *arg;
 	const char *data;             /* the bytes in hand, from pos to len */
 	char *own;                    /* the window data points into, when filled */
-	size_t pos, len, cap, piece;
+	size_t pos, len, cap;
 	int eof;
 	char *header;                 /* the header line, newline included ("" when empty) */
 	size_t hlen;
@@ -156,6 +138,28 @@ void shard_reader_free(struct shard_reader *r);
  * errors.  Returns 0 or an error. */
 int shard_reader_parse(const struct shard_reader *r, const char *name, struct kt_csv **out,
                        struct kt_error *err);
+
+/* The rows of a shard's bytes, found in one pass, for what looks up many
+ * rows of one shard: finding each with shard_find_row() scans the shard
+ * each time, which an import editing thousands of products of one month
+ * cannot afford. */
+struct shard_rows {
+	struct strmap ids;         /* id -> its index */
+	size_t *start, *end, *skipped;
+	size_t n;
+	size_t hlen;               /* the header's bytes, newline included */
+};
+/* Finds the rows of the shard in reads (started: its header read) into
+ * *r (free with shard_rows_free(), also after an error), their places
+ * counted from the start of the text, header included; writes the text,
+ * header and rows, to copy too unless copy is NULL.  Returns 0 or an
+ * error. */
+int shard_rows_scan(struct shard_reader *in, FILE *copy, struct shard_rows *r, struct kt_error *err);
+/* Finds the row of id in r.  Returns 1 and its range [*start, *end) and
+ * the newlines between the header and it (*skipped), else 0. */
+int shard_rows_find(const struct shard_rows *r, const char *id, size_t *start, size_t *end,
+                    size_t *skipped);
+void shard_rows_free(struct shard_rows *r);
 
 /* Builds a kt_record from a header and one row of a shard: id, the
  * schema's fields, created, then unknown columns.  Returns 0 and *out or

@@ -3,6 +3,7 @@
  * range out, turning rows into records.  Rows are sorted by id, so most
  * work touches one row and copies the rest as it is.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,44 +101,46 @@ int shard_find_row(const char *buf, size_t len, const char *id,
 	return 0;
 }
 
-/* Finds the rows of a shard.  See model.h. */
-int shard_rows_read(const char *buf, size_t len, struct shard_rows *r)
+/* Finds the rows of a shard as they are read.  See model.h. */
+int shard_rows_scan(struct shard_reader *in, FILE *copy, struct shard_rows *r, struct kt_error *err)
 {
-	size_t pos = shard_header_len(buf, len), lines = 0, cap = 0;
+	size_t pos = in->hlen, cap = 0;
+	int rc = 0;
 
 	memset(r, 0, sizeof *r);
-	while (pos < len) {
-		size_t end = shard_row_end(buf, len, pos);
-		const char *comma = memchr(buf + pos, ',', end - pos);
+	r->hlen = in->hlen;
+	if (copy && fwrite(in->header, 1, in->hlen, copy) != in->hlen)
+		return kt_error_set(err, KT_EIO, "a temporary file: %s", strerror(errno));
+	while (!(rc = shard_reader_next(in, err)) && in->rowlen) {
+		const char *comma = memchr(in->row, ',', in->rowlen);
 		if (r->n == cap) {
 			size_t ncap = cap ? cap * 2 : 1024, *a;
 			if (!(a = realloc(r->start, ncap * sizeof *a)))
-				return KT_ENOMEM;
+				return kt_error_set(err, KT_ENOMEM, "out of memory");
 			r->start = a;
 			if (!(a = realloc(r->end, ncap * sizeof *a)))
-				return KT_ENOMEM;
+				return kt_error_set(err, KT_ENOMEM, "out of memory");
 			r->end = a;
 			if (!(a = realloc(r->skipped, ncap * sizeof *a)))
-				return KT_ENOMEM;
+				return kt_error_set(err, KT_ENOMEM, "out of memory");
 			r->skipped = a;
 			cap = ncap;
 		}
-		if (comma && comma - (buf + pos) < 64) {
+		if (comma && comma - in->row < 64) {
 			char id[64];
-			memcpy(id, buf + pos, (size_t)(comma - (buf + pos)));
-			id[comma - (buf + pos)] = '\0';
+			memcpy(id, in->row, (size_t)(comma - in->row));
+			id[comma - in->row] = '\0';
 			/* The first row of an id is the one shard_find_row() finds. */
 			if (!strmap_get(&r->ids, id, NULL) && strmap_put(&r->ids, id, r->n))
-				return KT_ENOMEM;
+				return kt_error_set(err, KT_ENOMEM, "out of memory");
 		}
+		if (copy && fwrite(in->row, 1, in->rowlen, copy) != in->rowlen)
+			return kt_error_set(err, KT_EIO, "a temporary file: %s", strerror(errno));
 		r->start[r->n] = pos;
-		r->end[r->n] = end;
-		r->skipped[r->n++] = lines;
-		for (const char *p = buf + pos; (p = memchr(p, '\n', (size_t)(buf + end - p))); p++)
-			lines++;
-		pos = end;
+		r->end[r->n] = pos += in->rowlen;
+		r->skipped[r->n++] = in->skipped;
 	}
-	return 0;
+	return rc;
 }
 
 /* Finds a row among the rows found.  See model.h. */

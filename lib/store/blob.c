@@ -208,6 +208,45 @@ int store_blob_text(struct store *st, const char *hex, struct store_file *f, str
 	return rc;
 }
 
+/* Frees a file read whole, the source of a reader. */
+static void file_close(void *arg)
+{
+	store_file_free(arg);
+	free(arg);
+}
+
+/* Starts r on the rows of HEAD's file at path.  See store.h. */
+int store_read_rows(struct store *st, const char *path, const char *id, struct shard_reader *r,
+                    struct kt_error *err)
+{
+	char full[PATH_MAX];
+	git_tree *tree = NULL;
+	git_tree_entry *e = NULL;
+	struct stat sb;
+	int rc, g;
+
+	memset(r, 0, sizeof *r);
+	snprintf(full, sizeof full, "%s/%s", st->root, path);
+	if (id && !stat(full, &sb) && (size_t)sb.st_size <= stream_bytes(st)) {
+		struct store_file *f = calloc(1, sizeof *f);
+		if (!f)
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+		if ((rc = store_read_blob(st, path, id, f, err))) {
+			file_close(f);
+			return rc;
+		}
+		return shard_reader_start(r, f->data, f->len, NULL, file_close, f, 0, err);
+	}
+	rc = head_tree(st, NULL, &tree, err);
+	if (!rc && (g = git_tree_entry_bypath(&e, tree, path)) && g != GIT_ENOTFOUND)
+		rc = git_fail(err, path);
+	if (!rc)
+		rc = blob_rows(st, e ? git_tree_entry_id(e) : NULL, r, err);
+	git_tree_entry_free(e);
+	git_tree_free(tree);
+	return rc;
+}
+
 /* Writes the bytes of blob id to f.  See repo.h. */
 int blob_to_file(struct store *st, const git_oid *id, FILE *f, struct kt_error *err)
 {

@@ -71,6 +71,14 @@ int store_read_blob(struct store *st, const char *path, const char *id, struct s
  * or KT_EGIT. */
 int store_blob_text(struct store *st, const char *hex, struct store_file *f,
                     struct kt_error *err);
+/* Starts r (model.h) on the rows of the file at path of HEAD (none when
+ * HEAD has no such file): read whole when small, else a piece at a time.
+ * id (NULL: not known) is the blob HEAD holds there, as the index
+ * recorded it: a small file is then read from the worktree when it hashes
+ * to id, as store_read_blob() does.  Returns 0 or an error; free r with
+ * shard_reader_free() either way. */
+int store_read_rows(struct store *st, const char *path, const char *id, struct shard_reader *r,
+                    struct kt_error *err);
 
 /* Returns 1 if HEAD has a file at path, 0 if not, or KT_EGIT. */
 int store_exists(struct store *st, const char *path, struct kt_error *err);

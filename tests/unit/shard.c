@@ -205,27 +205,58 @@ static void test_header_len(void)
 	       "header_len: stops at len");
 }
 
+/* A source of a string's bytes, at most max of them a time. */
+struct pieces {
+	const char *s;
+	size_t at, len, max;
+};
+
+static int pieces_fill(void *arg, char *buf, size_t cap, size_t *got, struct kt_error *err)
+{
+	struct pieces *p = arg;
+
+	*got = p->len - p->at < cap ? p->len - p->at : cap;
+	*got = *got < p->max ? *got : p->max;
+	memcpy(buf, p->s + p->at, *got);
+	p->at += *got;
+	return 0;
+}
+
 /* The rows found in one pass are those shard_find_row() finds one by
- * one, with the newlines before each (a quoted newline counts). */
-static void test_rows(void)
+ * one, with the newlines before each (a quoted newline counts), whether
+ * the shard is in hand or comes in pieces smaller than a row (piece 0:
+ * in hand), and the copy holds the shard's bytes. */
+static void test_rows(size_t piece)
 {
 	const char *buf = HDR R1 "C0000009,\"две\nстроки\",,,2026-11-02T11:00:00Z\n" R2 R3;
 	static const char *const ids[] = { "C0000001", "C0000009", "C0000002", "C0000003" };
 	static const size_t skipped[] = { 0, 1, 3, 4 };
+	struct pieces src = { buf, 0, strlen(buf), piece ? piece : 1 };
+	struct shard_reader in;
 	struct shard_rows rows;
-	size_t start, end, s2, e2, sk;
+	struct kt_error err = { 0 };
+	size_t start, end, s2, e2, sk, clen = 0;
+	char *copy = NULL;
+	FILE *f = open_memstream(&copy, &clen);
 
-	is_int(shard_rows_read(buf, strlen(buf), &rows), 0, "rows: read");
-	is_int((long long)rows.n, 4, "rows: four");
+	is_int(shard_reader_start(&in, buf, strlen(buf), piece ? pieces_fill : NULL, NULL, &src, piece, &err),
+	       0, "rows (piece %zu): reader started", piece);
+	is_int(shard_rows_scan(&in, f, &rows, &err), 0, "rows (piece %zu): scanned", piece);
+	fclose(f);
+	ok(clen == strlen(buf) && !memcmp(copy, buf, clen), "rows (piece %zu): the copy is the shard", piece);
+	is_int((long long)rows.n, 4, "rows (piece %zu): four", piece);
+	is_int((long long)rows.hlen, (long long)strlen(HDR), "rows (piece %zu): the header", piece);
 	for (size_t i = 0; i < 4; i++) {
 		int found = shard_rows_find(&rows, ids[i], &start, &end, &sk);
 		ok(found && shard_find_row(buf, strlen(buf), ids[i], &s2, &e2) && start == s2 && end == e2,
-		   "rows: %s where shard_find_row finds it", ids[i]);
-		is_int((long long)sk, (long long)skipped[i], "rows: the newlines before %s", ids[i]);
+		   "rows (piece %zu): %s where shard_find_row finds it", piece, ids[i]);
+		is_int((long long)sk, (long long)skipped[i], "rows (piece %zu): the newlines before %s", piece, ids[i]);
 	}
 	ok(!shard_rows_find(&rows, "C0000004", &start, &end, &sk), "rows: no such id");
 	ok(!shard_rows_find(&rows, "две", &start, &end, &sk), "rows: a quoted line is no row");
 	shard_rows_free(&rows);
+	shard_reader_free(&in);
+	free(copy);
 }
 
 static void test_parse_range(void)
@@ -371,7 +402,10 @@ int main(void)
 	test_row_end();
 	test_header_len();
 	test_parse_range();
-	test_rows();
+	test_rows(0);
+	test_rows(1);
+	test_rows(5);
+	test_rows(64);
 	kt_schema_free(client);
 	kt_schema_free(lead);
 	return done_testing();

@@ -20,6 +20,25 @@
 
 #include "store/repo.h"
 
+/* Removes the files a killed writer left in .git/kontora with the new
+ * contents of its change (store/commit.c; a shard's may weigh a hundred
+ * megabytes): only a writer makes them, under the write lock, which the
+ * caller now holds. */
+static void remove_scraps(const struct store *st)
+{
+	char path[PATH_MAX];
+	DIR *d = opendir(st->dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (!strncmp(e->d_name, "new.", 4)) {
+			snprintf(path, sizeof path, "%s/%s", st->dir, e->d_name);
+			unlink(path);
+		}
+	if (d)
+		closedir(d);
+}
+
 /* Takes the write lock.  See store.h. */
 int store_lock(struct store *st, struct kt_error *err)
 {
@@ -43,6 +62,7 @@ int store_lock(struct store *st, struct kt_error *err)
 		st->lock_fd = -1;
 		return kt_error_set(err, KT_EIO, "%s: %s", path, strerror(e));
 	}
+	remove_scraps(st);
 	/* What was read before the lock may be older than HEAD now. */
 	st->generation++;
 	store_fault(st, "lock");
@@ -360,6 +380,7 @@ int store_recover(struct store *st, struct kt_error *err)
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return errno == ENOENT ? 0 : kt_error_set(err, KT_EIO, "%s: %s", path, strerror(errno));
+	remove_scraps(st);
 	while (!rc && fgets(line, sizeof line, f)) {
 		line[strcspn(line, "\n")] = '\0';
 		char **p = realloc(paths, (n + 1) * sizeof *p);

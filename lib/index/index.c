@@ -469,8 +469,16 @@ static int merge_rows(struct deleter *d, struct loader *l, const char *path,
 
 	if (old->hlen && new->hlen && (old->hlen != new->hlen || memcmp(old->header, new->header, old->hlen)))
 		return 1;
-	if ((rc = loader_start(l, path, new->header, new->hlen)) ||
-	    (rc = next_row(old, oprev, &sorted, err)) || (rc = next_row(new, nprev, &sorted, err)))
+	if ((rc = loader_start(l, path, new->header, new->hlen)))
+		return rc;
+	/* A new shard (a reindex reads only those): its rows as they come. */
+	if (!old->hlen) {
+		while (!(rc = shard_reader_bytes(new, err)) && new->rowlen)
+			if ((rc = loader_feed(l, new->row, new->rowlen)))
+				break;
+		return rc ? rc : loader_finish(l);
+	}
+	if ((rc = next_row(old, oprev, &sorted, err)) || (rc = next_row(new, nprev, &sorted, err)))
 		return rc;
 	while (!rc && (old->rowlen || new->rowlen)) {
 		if (!sorted && old->hlen && new->hlen)

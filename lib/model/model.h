@@ -131,6 +131,11 @@ int shard_reader_start(struct shard_reader *r, const char *data, size_t len,
 /* Reads the next row into r->row and r->rowlen (0 at the end).  Returns 0
  * or an error (the source's, or KT_ENOMEM). */
 int shard_reader_next(struct shard_reader *r, struct kt_error *err);
+/* Reads into r->row and r->rowlen what comes next, as many bytes as are
+ * at hand, rows cut anywhere (0 at the end), for a reader that parses
+ * the stream itself: cheaper than row by row.  Then r->skipped means
+ * nothing.  Returns 0 or an error. */
+int shard_reader_bytes(struct shard_reader *r, struct kt_error *err);
 /* Frees what r holds and its source; a zeroed r is fine. */
 void shard_reader_free(struct shard_reader *r);
 /* Parses r's header and its current row as CSV, the row's line numbered

@@ -261,6 +261,19 @@ int shard_reader_next(struct shard_reader *r, struct kt_error *err)
 	return 0;
 }
 
+/* Reads the next bytes, rows cut anywhere.  See model.h. */
+int shard_reader_bytes(struct shard_reader *r, struct kt_error *err)
+{
+	int rc = 0;
+
+	if (r->pos == r->len && !r->eof)
+		rc = reader_refill(r, err);
+	r->row = r->data + r->pos;
+	r->rowlen = r->len - r->pos;
+	r->pos = r->len;
+	return rc;
+}
+
 /* Frees a reader.  See model.h. */
 void shard_reader_free(struct shard_reader *r)
 {

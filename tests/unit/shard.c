@@ -259,6 +259,25 @@ static void test_rows(size_t piece)
 	free(copy);
 }
 
+/* The bytes after the header, as they come, are the shard's rest, in
+ * hand or in pieces (piece 0: in hand). */
+static void test_bytes(size_t piece)
+{
+	const char *buf = HDR R1 "C0000009,\"две\nстроки\",,,2026-11-02T11:00:00Z\n" R2 R3;
+	struct pieces src = { buf, 0, strlen(buf), piece ? piece : 1 };
+	struct shard_reader in;
+	struct kt_error err = { 0 };
+	struct kt_buf got = { 0 };
+	int rc = shard_reader_start(&in, buf, strlen(buf), piece ? pieces_fill : NULL, NULL, &src, piece, &err);
+
+	kt_buf_add(&got, in.header, in.hlen);
+	while (!rc && !(rc = shard_reader_bytes(&in, &err)) && in.rowlen)
+		kt_buf_add(&got, in.row, in.rowlen);
+	ok(!rc && got.len == strlen(buf) && !memcmp(got.data, buf, got.len), "bytes (piece %zu): the shard", piece);
+	kt_buf_free(&got);
+	shard_reader_free(&in);
+}
+
 static void test_parse_range(void)
 {
 	const char *buf = HDR R1 R2 R3;
@@ -406,6 +425,9 @@ int main(void)
 	test_rows(1);
 	test_rows(5);
 	test_rows(64);
+	test_bytes(0);
+	test_bytes(3);
+	test_bytes(64);
 	kt_schema_free(client);
 	kt_schema_free(lead);
 	return done_testing();

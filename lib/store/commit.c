@@ -4,20 +4,18 @@
  * The ops are applied to HEAD's blobs (never to the worktree), row by
  * row into a file of .git/kontora, which is hashed into git a piece at
  * a time and renamed into the worktree once the change stands, so that a
- * shard of any size is never held whole; a tree and a commit are built, and the branch is moved with a compare-and-
- * swap; if someone moved it meanwhile, the ops are applied again to the
+ * shard of any size is never held whole; a tree and a commit are built,
+ * and the branch is moved with a compare-and-swap; if someone moved it meanwhile, the ops are applied again to the
  * new HEAD.  Only then are the worktree and git's index brought up to
  * date, under the journal (store/journal.c).  Up to the branch's move a
  * failure leaves nothing committed; after it the commit stands, and what
  * is left is the journal's to finish.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store/repo.h"
@@ -90,13 +88,11 @@ static int new_whole(struct store *st, const struct ops *ops, const struct op *f
 	size_t len;
 	int rc = blob_text(st, old, &blob, &buf, &len, err);
 
-	if (rc)
-		;
-	else if (first->kind == OP_CONFIG)
+	if (!rc && first->kind == OP_CONFIG)
 		rc = config_apply(st, ops, buf, len, &b, err);
-	else if (first->kind == OP_FILE && kt_buf_add(&b, first->bytes.data, first->bytes.len))
+	else if (!rc && first->kind == OP_FILE && kt_buf_add(&b, first->bytes.data, first->bytes.len))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	else if (op_is_dict(first))
+	else if (!rc && op_is_dict(first))
 		rc = ops_apply_dict(ops, path, buf, len, &b, err);
 	if (!rc)
 		rc = put_text(out, &b, err);

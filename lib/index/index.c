@@ -408,6 +408,7 @@ static int deleter_init(struct deleter *d, struct index *ix, const struct kt_sch
 	return fts_built(ix) ? db_prepare(ix->db, "DELETE FROM fts WHERE rowid = ?", &d->fts, err) : 0;
 }
 
+/* Finalizes d's statements; a zeroed d is fine. */
 static void deleter_free(struct deleter *d)
 {
 	sqlite3_finalize(d->del);

@@ -37,24 +37,21 @@ static int add_row(FILE *out, const struct ops *ops, const struct op *o, struct 
 	return rc;
 }
 
-/* Writes the row of reader in after the n edits of v on it (made in that
- * order) to out: its fields with the values the edits set, the last
- * edit's winning.  The
- * header of in must be canonical for the ops' schema.  Returns 0 or an
- * error. */
-static int changed_row(const struct shard_reader *in, const struct op *const *v, size_t n,
-                       FILE *out, struct kt_error *err)
+/* Writes the row of reader in after edit o on it to out: its fields
+ * with the values o sets.  The header of in must be canonical for o's
+ * schema.  Returns 0 or an error. */
+static int changed_row(const struct shard_reader *in, const struct op *o, FILE *out,
+                       struct kt_error *err)
 {
 	struct kt_csv *csv;
 	struct kt_buf b = { 0 };
 	int rc;
 
-	if ((rc = shard_reader_parse(in, v[0]->path, &csv, err)))
+	if ((rc = shard_reader_parse(in, o->path, &csv, err)))
 		return rc;
 	if (csv->nrows != 1) {
 		kt_csv_free(csv);
-		return kt_error_set(err, KT_ECSV, "%s: the row of %s is malformed; run kontora check", v[0]->path,
-		                    v[0]->id);
+		return kt_error_set(err, KT_ECSV, "%s: the row of %s is malformed; run kontora check", o->path, o->id);
 	}
 	struct kt_csv_row *r = &csv->rows[0];
 	char **fields = calloc(csv->nheader, sizeof *fields);
@@ -63,15 +60,13 @@ static int changed_row(const struct shard_reader *in, const struct op *const *v,
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < csv->nheader; i++) {
-		const char *val = NULL;
-		for (size_t k = n; !val && k-- > 0;)
-			val = op_get(v[k], csv->header[i]);
+		const char *val = op_get(o, csv->header[i]);
 		fields[i] = val ? (char *)val : i < r->nfields ? r->fields[i] : (char *)"";
 	}
 	if (kt_csv_add_row(&b, fields, csv->nheader))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	else
-		rc = put(out, b.data, b.len, v[0]->path, err);
+		rc = put(out, b.data, b.len, o->path, err);
 	kt_buf_free(&b);
 	free(fields);
 	kt_csv_free(csv);
@@ -146,6 +141,8 @@ static int merge_shard(const struct ops *ops, const struct kt_schema *s, const c
 		first = 0;
 		if ((rc = ops_before(ops, v, n, &i, in->row, out, rows, err)))
 			break;
+		/* A record has one edit op (change_set() adds to it), and may be
+		 * removed after it. */
 		size_t k = i;
 		int removed = 0;
 		for (; k < n && v[k]->kind != OP_ADD && !memcmp(v[k]->id, in->row, 8); k++)
@@ -153,7 +150,7 @@ static int merge_shard(const struct ops *ops, const struct kt_schema *s, const c
 		if (k == i)
 			rc = put(out, in->row, in->rowlen, path, err);
 		else if (!removed)
-			rc = changed_row(in, v + i, k - i, out, err);
+			rc = changed_row(in, v[i], out, err);
 		*rows += !removed;
 		i = k;
 	}

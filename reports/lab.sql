@@ -14,13 +14,13 @@
 -- column: open int Открыто
 -- column: overdue int Просрочено
 -- column: done int Выполнено
--- column: sent_avg decimal Ждет, дн. в среднем
+-- column: sent_avg decimal Ждет, дн. ср.
 -- column: sent_days decimal Ждет, дн. всего
--- column: in_work_avg decimal В работе, дн. в среднем
+-- column: in_work_avg decimal В работе, дн. ср.
 -- column: in_work_days decimal В работе, дн. всего
--- column: rework_avg decimal Доработка, дн. в среднем
+-- column: rework_avg decimal Доработка, дн. ср.
 -- column: rework_days decimal Доработка, дн. всего
--- column: ready_avg decimal Готов, дн. в среднем
+-- column: ready_avg decimal Готов, дн. ср.
 -- column: ready_days decimal Готов, дн. всего
 -- alert: overdue
 -- total: open overdue done

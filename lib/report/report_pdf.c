@@ -77,9 +77,8 @@ static double chart_max(const struct kt_report *r, size_t nrows)
 }
 
 /* Returns the least round number (1, 2, 2.5 or 5 times a power of ten)
- * at or above v > 0: the top of a value axis, so that its four steps are
- * round too. */
-static double nice_top(double v)
+ * at or above v > 0. */
+static double nice(double v)
 {
 	static const double steps[] = { 1, 2, 2.5, 5, 10 };
 	double p = pow(10, floor(log10(v)));
@@ -88,6 +87,16 @@ static double nice_top(double v)
 		if (steps[i] * p >= v)
 			return steps[i] * p;
 	return 10 * p;
+}
+
+/* Returns the top of a value axis at or above v > 0 whose four steps are
+ * round; whole (counts, roubles): each step a whole number, so that a
+ * count of 1 is not drawn on an axis labelled 0 0 1 1 1. */
+static double axis_top(double v, int whole)
+{
+	if (!whole)
+		return nice(v);
+	return 4 * ceil(nice(v / 4));
 }
 
 /* Draws the legend (a coloured square and the label of each series) at
@@ -136,7 +145,9 @@ static void axis(struct pdf *p, const struct kt_report *r, double max, double x0
 static void bars_or_lines(struct pdf *p, const struct kt_report *r, size_t n, double y0,
                           struct kt_buf *buf)
 {
-	double max = nice_top(chart_max(r, n)), x0 = PDF_LEFT + 70, x1 = PDF_RIGHT;
+	int whole = r->cols[r->chart_y[0]].type == KT_R_INT ||
+	            r->cols[r->chart_y[0]].type == KT_R_MONEY;
+	double max = axis_top(chart_max(r, n), whole), x0 = PDF_LEFT + 70, x1 = PDF_RIGHT;
 	double step = (x1 - x0) / (double)(n ? n : 1);
 
 	axis(p, r, max, x0, x1, y0, buf);

@@ -35,6 +35,11 @@ int db_exec(sqlite3 *db, const char *sql, struct kt_error *err);
 /* Prepares sql on db into *st (sqlite3_finalize).  Returns 0 or KT_EDB. */
 int db_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, struct kt_error *err);
 
+/* Returns column i of a result row of st as it is stored in CSV (money
+ * as 1234.50, bools as true/false, NULL as ""), of field type t: the
+ * text is st's or written into out (40 bytes, for numbers). */
+const char *db_column_text(sqlite3_stmt *st, int i, enum kt_ftype t, char out[40]);
+
 /* Returns in *st the statement of sql on the open index, prepared once
  * and kept (owned by ix): reset and without bindings.  The caller resets
  * it when done, and never finalizes it.  For what runs once per record

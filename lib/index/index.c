@@ -914,3 +914,21 @@ void index_progress(struct index *ix,
 	ix->progress = fn;
 	ix->progress_arg = arg;
 }
+
+/* Formats a column as stored in CSV.  See db.h. */
+const char *db_column_text(sqlite3_stmt *st, int i, enum kt_ftype t, char out[40])
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return "";
+	if (sqlite3_column_type(st, i) == SQLITE_INTEGER) {
+		int64_t v = sqlite3_column_int64(st, i);
+		if (t == KT_MONEY)
+			return kt_money_format(v, 0, out);
+		if (t == KT_DECIMAL)
+			return kt_decimal_format(v, 0, out);
+		if (t == KT_BOOL)
+			return v ? "true" : "false";
+	}
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	return s ? s : "";
+}

@@ -84,6 +84,13 @@ int index_resolve_id(struct index *ix, const char *type, const char *prefix,
 int index_get(struct index *ix, const struct kt_schema *s, const char *col, const char *value,
               const char *const *fields, size_t n, char **values, struct kt_error *err);
 
+/* Reads them as index_get() does, but as they are stored in CSV (money
+ * as 1234.50, bools as true/false, "" for an empty one), as kt_list()
+ * gives them: what the 1C import compares with.  Returns 1, 0 or an
+ * error. */
+int index_get_stored(struct index *ix, const struct kt_schema *s, const char *col, const char *value,
+                     const char *const *fields, size_t n, char **values, struct kt_error *err);
+
 /* Calls fn(arg, value, id) for every record of s whose field is not
  * empty, in no order.  Returns 0, fn's non-zero return, or an error. */
 int index_each_value(struct index *ix, const struct kt_schema *s, const char *field,

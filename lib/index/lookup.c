@@ -196,9 +196,10 @@ int index_dict_users(struct index *ix, const char *dict, const char *id,
 }
 
 
-/* Reads fields of a record found by a column.  See index.h. */
-int index_get(struct index *ix, const struct kt_schema *s, const char *col, const char *value,
-              const char *const *fields, size_t n, char **values, struct kt_error *err)
+/* Reads a record's fields as index_get() does: as stored in CSV when
+ * stored, else as the index holds them.  Returns 1, 0 or an error. */
+static int get(struct index *ix, const struct kt_schema *s, const char *col, const char *value,
+               const char *const *fields, size_t n, char **values, int stored, struct kt_error *err)
 {
 	struct kt_buf sql = { 0 };
 	sqlite3_stmt *st;
@@ -224,8 +225,10 @@ int index_get(struct index *ix, const struct kt_schema *s, const char *col, cons
 	if (step == SQLITE_ROW) {
 		rc = 1;
 		for (size_t i = 0; i < n; i++) {
-			const unsigned char *v = sqlite3_column_text(st, (int)i);
-			if (v && !(values[i] = strdup((const char *)v)))
+			char num[40];
+			const char *v = stored ? db_column_text(st, (int)i, schema_column_type(s, fields[i]), num)
+			                       : (const char *)sqlite3_column_text(st, (int)i);
+			if (v && !(values[i] = strdup(v)))
 				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 		}
 	} else if (step != SQLITE_DONE) {
@@ -237,6 +240,20 @@ int index_get(struct index *ix, const struct kt_schema *s, const char *col, cons
 		values[i] = NULL;
 	}
 	return rc;
+}
+
+/* Reads a record's fields.  See index.h. */
+int index_get(struct index *ix, const struct kt_schema *s, const char *col, const char *value,
+              const char *const *fields, size_t n, char **values, struct kt_error *err)
+{
+	return get(ix, s, col, value, fields, n, values, 0, err);
+}
+
+/* Reads a record's fields as stored in CSV.  See index.h. */
+int index_get_stored(struct index *ix, const struct kt_schema *s, const char *col, const char *value,
+                     const char *const *fields, size_t n, char **values, struct kt_error *err)
+{
+	return get(ix, s, col, value, fields, n, values, 1, err);
 }
 
 /* Calls fn for every non-empty value of a field.  See index.h. */

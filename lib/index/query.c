@@ -11,25 +11,6 @@
 
 #include "index/db.h"
 
-/* Formats column i of a result row as stored in CSV into out (40 bytes
- * for numbers); returns the text (owned by st or out). */
-static const char *column_text(sqlite3_stmt *st, int i, enum kt_ftype t, char out[40])
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return "";
-	if (sqlite3_column_type(st, i) == SQLITE_INTEGER) {
-		int64_t v = sqlite3_column_int64(st, i);
-		if (t == KT_MONEY)
-			return kt_money_format(v, 0, out);
-		if (t == KT_DECIMAL)
-			return kt_decimal_format(v, 0, out);
-		if (t == KT_BOOL)
-			return v ? "true" : "false";
-	}
-	const char *s = (const char *)sqlite3_column_text(st, i);
-	return s ? s : "";
-}
-
 /* Steps st and calls fn with the header, then every row.  Returns 0,
  * fn's value, or an error. */
 static int each_row(sqlite3 *db, sqlite3_stmt *st, const struct kt_column *cols, size_t ncols,
@@ -42,7 +23,7 @@ static int each_row(sqlite3 *db, sqlite3_stmt *st, const struct kt_column *cols,
 
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		for (size_t i = 0; i < ncols; i++)
-			values[i] = (char *)column_text(st, (int)i, cols[i].type, num[i]);
+			values[i] = (char *)db_column_text(st, (int)i, cols[i].type, num[i]);
 		rc = fn(arg, ncols, cols, values);
 	}
 	if (!rc && step != SQLITE_DONE)

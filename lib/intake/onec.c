@@ -4,10 +4,14 @@
  * stock from the offers, counterparties onto clients matched by the 1C
  * id, then INN and KPP, then INN.
  *
- * What is in the books is read once at the start, through the index, as
- * a hash of each field kontora takes from 1C: a record is edited only
- * where a value differs, so that the same files again change nothing and
- * make no commit.  An empty value in 1C never clears a field, and a
+ * A product is looked up in the index by its 1C id as it is read (one
+ * kept statement, one read transaction for the whole import); the
+ * clients, which counterparties may match by INN as well, are read once
+ * at the start as a hash of each field kontora takes from 1C.  A record
+ * is edited only where a value differs, so that the same files again
+ * change nothing and make no commit.  What the import keeps per product
+ * is a few fixed-size words (struct seen), and per offer its values in
+ * one buffer: a 500 MB catalogue is read in bounded memory.  An empty value in 1C never clears a field, and a
  * field 1C does not have (a client's manager, its notes) is never
  * touched.
  */
@@ -39,7 +43,8 @@ static const char *const client_fields[] = {
 _Static_assert(NPF <= MAXF && NCF <= MAXF, "MAXF holds the fields of either type");
 
 /* Records of one type in the books (and added by this import), with a
- * hash of each field taken from 1C. */
+ * hash of each field taken from 1C: the clients.  For the products only
+ * the type and its fields: their records are asked of the index. */
 struct known {
 	const struct kt_schema *s;
 	const char *const *fields;
@@ -53,21 +58,22 @@ struct known {
 };
 
 /* What an id of 1C looked like the first time the import met it, to
- * refuse the same id again with other data. */
-struct seen {
-	struct strmap map;         /* id -> index */
-	uint64_t *hash;
-	long *line;
-	const char **file;
-	size_t n;
-};
-
-/* An offer of the offer packages, kept until its product is met. */
-struct offer {
-	char *id, *price, *stock, *name;
+ * refuse the same id again with other data.  The id itself is kept as
+ * two independent 64-bit hashes (two ids alike in both: odds of 1 in
+ * 10^28 at a million ids), so that an entry is 48 bytes whatever the id. */
+struct seen_id {
+	uint64_t id[2];
+	uint64_t hash;             /* item_hash() of its item */
 	long line;
 	const char *file;
-	int used;
+	size_t offer;              /* an offer's values: 1 + their offset in offers */
+	int used;                  /* an offer whose product was met */
+};
+struct seen {
+	struct seen_id *e;         /* in the order met */
+	size_t n;
+	uint32_t *slot;            /* open addressing: 1 + index in e, 0 free */
+	size_t cap;                /* slots, a power of 2, at least twice n */
 };
 
 struct kt_onec {
@@ -78,9 +84,10 @@ struct kt_onec {
 	struct cml cml;
 	struct known products, clients;
 	struct seen seen_product, seen_offer, seen_client;
-	struct offer *offers;
-	size_t noffers;
-	struct strmap offer_ids;   /* 1C id -> index in offers */
+	struct kt_buf offers;      /* each offer kept: id, price, stock, name */
+	const char *pcols[1 + MAXF]; /* "id" and the product fields of the schema */
+	int pcol[MAXF];            /* the column in pcols of each product field, or -1 */
+	size_t npcols;
 	struct strmap units;       /* folded name or id of dicts/unit.csv -> index in unit_ids */
 	char **unit_ids;
 	size_t nunits;
@@ -88,6 +95,7 @@ struct kt_onec {
 	char **files;              /* the names of the files read, for messages */
 	size_t nfiles;
 	int full_catalogue;        /* a catalogue that lists everything was read */
+	int reading;               /* in the index's read transaction */
 	struct kt_onec_summary sum;
 };
 
@@ -132,13 +140,6 @@ static int field_at(const struct known *k, const char *name)
 		if (!strcmp(k->fields[i], name))
 			return (int)i;
 	return -1;
-}
-
-/* Returns 1 if the record at i of k has value in its field f (-1: not a
- * field of k: never). */
-static int holds(const struct known *k, size_t i, int f, const char *value)
-{
-	return f >= 0 && k->h[i * k->nf + (size_t)f] == hash(value);
 }
 
 /* Adds a record (id, and its values by k's fields, NULL for empty) to k.
@@ -203,9 +204,9 @@ static int known_row(void *arg, size_t ncols, const struct kt_column *cols, char
 	return known_add(k, values[0], v) ? KT_ENOMEM : 0;
 }
 
-/* Reads the records of type name in the books into k.  Returns 0 or an
- * error. */
-static int known_load(struct kt_onec *o, struct known *k, const char *name,
+/* Sets k to the type name of the books, whose fields taken from 1C are
+ * fields[0..nf).  Returns 0 or an error (no such type). */
+static int known_type(struct kt_onec *o, struct known *k, const char *name,
                       const char *const *fields, size_t nf, struct kt_error *err)
 {
 	k->s = kt_books_type(o->b, name);
@@ -213,9 +214,37 @@ static int known_load(struct kt_onec *o, struct known *k, const char *name,
 	k->nf = nf;
 	if (!k->s || !kt_schema_field(k->s, "onec_id"))
 		return kt_error_set(err, KT_ENOTFOUND, "schemas/%s.schema: no %s type with a field onec_id", name, name);
+	return 0;
+}
+
+/* Sets k to the type name (see known_type()) and reads its records in
+ * the books into k.  Returns 0 or an error. */
+static int known_load(struct kt_onec *o, struct known *k, const char *name,
+                      const char *const *fields, size_t nf, struct kt_error *err)
+{
+	int rc = known_type(o, k, name, fields, nf, err);
+
+	if (rc)
+		return rc;
 	struct kt_query q = { .schema = k->s, .all_columns = 1, .all = 1 };
-	int rc = kt_list(o->b, &q, known_row, k, err);
+	rc = kt_list(o->b, &q, known_row, k, err);
 	return rc == KT_ENOMEM ? kt_error_set(err, rc, "out of memory") : rc;
+}
+
+/* Sets the columns product_in_books() asks the index for: the id, then
+ * each product field the schema has. */
+static void product_columns(struct kt_onec *o)
+{
+	const struct known *k = &o->products;
+
+	o->pcols[o->npcols++] = "id";
+	for (size_t f = 0; f < k->nf; f++) {
+		o->pcol[f] = -1;
+		if (kt_schema_field(k->s, k->fields[f])) {
+			o->pcol[f] = (int)o->npcols;
+			o->pcols[o->npcols++] = k->fields[f];
+		}
+	}
 }
 
 static void known_free(struct known *k)
@@ -240,20 +269,83 @@ static uint64_t item_hash(const struct cml_item *it)
 	return h;
 }
 
+/* Returns the two hashes of id that stand for it in struct seen: FNV-1a
+ * and a multiply-rotate of another kind. */
+static void id_hash(const char *id, uint64_t out[2])
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL;
+
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
+		h = (h + *p) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 29;
+	}
+	out[0] = hash(id);
+	out[1] = h;
+}
+
+/* Returns the slot of s where the id of hashes h is, or the free slot
+ * where it would go. */
+static size_t seen_slot(const struct seen *s, const uint64_t h[2])
+{
+	size_t i = (size_t)h[0] & (s->cap - 1);
+
+	while (s->slot[i] && memcmp(s->e[s->slot[i] - 1].id, h, sizeof s->e->id))
+		i = (i + 1) & (s->cap - 1);
+	return i;
+}
+
+/* Returns the entry of s for id, or NULL when the import has not met it. */
+static struct seen_id *seen_find(const struct seen *s, const char *id)
+{
+	uint64_t h[2];
+
+	if (!s->cap)
+		return NULL;
+	id_hash(id, h);
+	size_t i = seen_slot(s, h);
+	return s->slot[i] ? &s->e[s->slot[i] - 1] : NULL;
+}
+
+/* Makes room in s for one more id.  Returns 0 or KT_ENOMEM. */
+static int seen_grow(struct seen *s)
+{
+	if (s->n % 1024 == 0) {
+		struct seen_id *e = realloc(s->e, (s->n + 1024) * sizeof *e);
+		if (!e)
+			return KT_ENOMEM;
+		s->e = e;
+	}
+	if (2 * (s->n + 1) <= s->cap)
+		return 0;
+	size_t cap = s->cap ? 2 * s->cap : 1024;
+	uint32_t *slot = calloc(cap, sizeof *slot), *old = s->slot;
+	if (!slot || s->n >= UINT32_MAX - 1) {
+		free(slot);
+		return KT_ENOMEM;
+	}
+	s->slot = slot;
+	s->cap = cap;
+	for (size_t i = 0; i < s->n; i++)
+		s->slot[seen_slot(s, s->e[i].id)] = (uint32_t)(i + 1);
+	free(old);
+	return 0;
+}
+
 /* Remembers the item of 1C id id, or refuses it when the same id came
  * before with other data.  Returns 1 when it came before with the same
- * data (nothing to do again), 0 the first time, or an error. */
+ * data (nothing to do again), 0 the first time (its entry is the last of
+ * s), or an error. */
 static int seen_check(struct kt_onec *o, struct seen *s, const char *id,
                       const struct cml_item *it, struct kt_error *err)
 {
 	uint64_t h = item_hash(it);
-	size_t at;
+	struct seen_id *at = seen_find(s, id);
 
-	if (strmap_get(&s->map, id, &at)) {
-		if (s->hash[at] == h)
+	if (at) {
+		if (at->hash == h)
 			return 1;
-		const char *f = o->cml.file, *first = s->file[at];
-		long line = s->line[at];
+		const char *f = o->cml.file, *first = at->file;
+		long line = at->line;
 		if (it->kind == CML_PRODUCT)
 			return kt_error_set(err, KT_EINVAL, "%s:%ld: product %s is repeated with different data "
 			                    "(first at %s:%ld)", f, it->line, id, first, line);
@@ -263,31 +355,19 @@ static int seen_check(struct kt_onec *o, struct seen *s, const char *id,
 		return kt_error_set(err, KT_EINVAL, "%s:%ld: counterparty %s is repeated with different data "
 		                    "(first at %s:%ld)", f, it->line, id, first, line);
 	}
-	if (s->n % 256 == 0) {
-		void *a = realloc(s->hash, (s->n + 256) * sizeof *s->hash);
-		if (a)
-			s->hash = a;
-		void *b = realloc(s->line, (s->n + 256) * sizeof *s->line);
-		if (b)
-			s->line = b;
-		void *c = realloc(s->file, (s->n + 256) * sizeof *s->file);
-		if (c)
-			s->file = c;
-		if (!a || !b || !c)
-			return kt_error_set(err, KT_ENOMEM, "out of memory");
-	}
-	s->hash[s->n] = h;
-	s->line[s->n] = it->line;
-	s->file[s->n] = o->cml.file;
-	return strmap_put(&s->map, id, s->n++) ? kt_error_set(err, KT_ENOMEM, "out of memory") : 0;
+	if (seen_grow(s))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	struct seen_id *e = &s->e[s->n];
+	*e = (struct seen_id){ .hash = h, .line = it->line, .file = o->cml.file };
+	id_hash(id, e->id);
+	s->slot[seen_slot(s, e->id)] = (uint32_t)++s->n;
+	return 0;
 }
 
 static void seen_free(struct seen *s)
 {
-	strmap_free(&s->map);
-	free(s->hash);
-	free(s->line);
-	free(s->file);
+	free(s->e);
+	free(s->slot);
 }
 
 /* ------------------------------------------------------------ units */
@@ -353,6 +433,44 @@ static const char *unit_of(struct kt_onec *o, const struct cml_item *it)
 
 /* ------------------------------------------------------------ offers */
 
+/* Appends value to the offers kept, after a byte saying whether there is
+ * one (1C leaves out a price or a stock).  Returns 0 or KT_ENOMEM. */
+static int offer_put(struct kt_buf *b, const char *value)
+{
+	if (kt_buf_addc(b, value ? '+' : '-'))
+		return KT_ENOMEM;
+	return kt_buf_add(b, value ? value : "", strlen(value ? value : "") + 1);
+}
+
+/* Returns the value kept at *at of the offers, or NULL when the offer had
+ * none, moving *at past it. */
+static const char *offer_get(const struct kt_onec *o, size_t *at)
+{
+	const char *v = o->offers.data + *at;
+
+	*at += strlen(v) + 1;
+	return *v == '+' ? v + 1 : NULL;
+}
+
+/* The values of the offer e: its id, price, stock and name (each NULL
+ * when it has none), within o's offers until the next is kept. */
+struct offer {
+	const char *id, *price, *stock, *name;
+};
+
+/* Returns the offer of entry e of the offers seen. */
+static struct offer offer_of(const struct kt_onec *o, const struct seen_id *e)
+{
+	size_t at = e->offer - 1;
+	struct offer of;
+
+	of.id = offer_get(o, &at);
+	of.price = offer_get(o, &at);
+	of.stock = offer_get(o, &at);
+	of.name = offer_get(o, &at);
+	return of;
+}
+
 /* Keeps an offer of an offer package until its product is met.  Returns
  * 0 or an error. */
 static int take_offer(struct kt_onec *o, const struct cml_item *it, struct kt_error *err)
@@ -364,18 +482,10 @@ static int take_offer(struct kt_onec *o, const struct cml_item *it, struct kt_er
 		return kt_error_set(err, KT_EINVAL, "%s:%ld: an offer without Ид", o->cml.file, it->line);
 	if ((rc = seen_check(o, &o->seen_offer, id, it, err)))
 		return rc < 0 ? rc : 0;
-	if (o->noffers % 256 == 0) {
-		struct offer *v = realloc(o->offers, (o->noffers + 256) * sizeof *v);
-		if (!v)
-			return kt_error_set(err, KT_ENOMEM, "out of memory");
-		o->offers = v;
-	}
-	struct offer *of = &o->offers[o->noffers];
-	const char *price = cml_get(it, "price"), *stock = cml_get(it, "stock"), *name = cml_get(it, "name");
-	*of = (struct offer){ strdup(id), price ? strdup(price) : NULL, stock ? strdup(stock) : NULL,
-	                      strdup(name ? name : ""), it->line, o->cml.file, 0 };
-	if (!of->id || (price && !of->price) || (stock && !of->stock) || !of->name ||
-	    strmap_put(&o->offer_ids, id, o->noffers++))
+	const char *name = cml_get(it, "name");
+	o->seen_offer.e[o->seen_offer.n - 1].offer = o->offers.len + 1;
+	if (offer_put(&o->offers, id) || offer_put(&o->offers, cml_get(it, "price")) ||
+	    offer_put(&o->offers, cml_get(it, "stock")) || offer_put(&o->offers, name ? name : ""))
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	return 0;
 }
@@ -398,10 +508,10 @@ static void put(struct pairs *p, const struct kt_schema *s, const char *name, co
 	}
 }
 
-/* Keeps in p only the fields whose normalised value differs from what the
- * record at i of k holds, and records the new hashes.  Returns 0 or an
- * error (a value the field does not take). */
-static int only_changes(struct known *k, size_t i, struct pairs *p, struct kt_error *err)
+/* Keeps in p only the fields whose normalised value differs from what a
+ * record holds (h: the hash of each of k's fields), and records the new
+ * hashes in h.  Returns 0 or an error (a value the field does not take). */
+static int only_changes(const struct known *k, uint64_t *h, struct pairs *p, struct kt_error *err)
 {
 	size_t kept = 0;
 
@@ -411,9 +521,9 @@ static int only_changes(struct known *k, size_t i, struct pairs *p, struct kt_er
 		int rc = kt_value_normalize(kt_schema_field(k->s, p->names[j]), p->values[j], &v, err);
 		if (rc)
 			return rc;
-		if (f < 0 || !holds(k, i, f, v)) {
+		if (f < 0 || h[f] != hash(v)) {
 			if (f >= 0)
-				k->h[i * k->nf + (size_t)f] = hash(v);
+				h[f] = hash(v);
 			p->names[kept] = p->names[j];
 			p->values[kept++] = p->values[j];
 		}
@@ -423,33 +533,23 @@ static int only_changes(struct known *k, size_t i, struct pairs *p, struct kt_er
 	return 0;
 }
 
-/* Adds the record of p or edits record i of k (-1: add) where it differs,
+/* Adds the record of p (id NULL; *added is then its new id, the
+ * change's) or edits record id, whose fields hash to h, where it differs,
  * for an item of kind (a refusal of the books names it).  Returns 1
  * added, 2 updated, 0 unchanged, or an error. */
-static int upsert(struct kt_onec *o, struct known *k, long i, struct pairs *p,
-                  enum cml_kind kind, const char *onec, long line, struct kt_error *err)
+static int upsert(struct kt_onec *o, const struct known *k, const char *id, uint64_t *h,
+                  struct pairs *p, enum cml_kind kind, const char *onec, long line,
+                  const char **added, struct kt_error *err)
 {
-	const char *id;
 	int rc;
 
-	if (i < 0) {
-		rc = kt_change_add(o->change, k->s, p->names, p->values, p->n, &id, err);
-		if (!rc) {
-			const char *v[MAXF] = { 0 };
-			for (size_t j = 0; j < p->n; j++) {
-				int f = field_at(k, p->names[j]);
-				if (f >= 0)
-					v[f] = p->values[j];
-			}
-			rc = known_add(k, id, v) ? kt_error_set(err, KT_ENOMEM, "out of memory") : 1;
-			if (rc == 1)
-				k->listed[k->n - 1] = 1;
-		}
+	if (!id) {
+		rc = kt_change_add(o->change, k->s, p->names, p->values, p->n, added, err);
+		rc = rc ? rc : 1;
 	} else {
-		k->listed[i] = 1;
-		rc = only_changes(k, (size_t)i, p, err);
+		rc = only_changes(k, h, p, err);
 		if (!rc && p->n)
-			rc = kt_change_edit(o->change, k->s, k->ids[i], p->names, p->values, p->n, err);
+			rc = kt_change_edit(o->change, k->s, id, p->names, p->values, p->n, err);
 		if (!rc && p->n)
 			rc = 2;
 	}
@@ -465,6 +565,43 @@ static int upsert(struct kt_onec *o, struct known *k, long i, struct pairs *p,
 	return rc;
 }
 
+/* Finds the product of 1C id onec in the books, through the index: its
+ * id into id and the hash of each product field into h.  Returns 1, 0
+ * when the books have none, or an error. */
+static int product_in_books(struct kt_onec *o, const char *onec, char id[16], uint64_t h[MAXF],
+                            struct kt_error *err)
+{
+	char *v[1 + MAXF];
+	int rc = index_get_stored(o->b->index, o->products.s, "onec_id", onec, o->pcols, o->npcols, v, err);
+
+	if (rc == 1) {
+		snprintf(id, 16, "%s", v[0] ? v[0] : "");
+		for (size_t f = 0; f < o->products.nf; f++)
+			h[f] = hash(o->pcol[f] >= 0 ? v[o->pcol[f]] : NULL);
+	}
+	for (size_t i = 0; rc >= 0 && i < o->npcols; i++)
+		free(v[i]);
+	return rc;
+}
+
+/* Adds or edits the product of 1C id onec with p.  Returns 1 added, 2
+ * updated, 0 unchanged, KT_ENOTFOUND when the books have none and add
+ * is 0, or an error. */
+static int upsert_product(struct kt_onec *o, const char *onec, struct pairs *p, int add,
+                          enum cml_kind kind, long line, struct kt_error *err)
+{
+	char id[16];
+	uint64_t h[MAXF];
+	const char *added;
+	int rc = product_in_books(o, onec, id, h, err);
+
+	if (rc < 0)
+		return rc;
+	if (!rc && !add)
+		return KT_ENOTFOUND;
+	return upsert(o, &o->products, rc ? id : NULL, h, p, kind, onec, line, &added, err);
+}
+
 /* Imports a product of a catalogue, with its offer when one came.
  * Returns 0 or an error. */
 static int take_product(struct kt_onec *o, const struct cml_item *it, struct kt_error *err)
@@ -472,7 +609,7 @@ static int take_product(struct kt_onec *o, const struct cml_item *it, struct kt_
 	struct known *k = &o->products;
 	const char *id = cml_get(it, "onec_id");
 	struct pairs p = { 0 };
-	size_t at, of;
+	struct seen_id *of;
 	int rc;
 
 	if (!id)
@@ -483,14 +620,14 @@ static int take_product(struct kt_onec *o, const struct cml_item *it, struct kt_
 		if (strcmp(it->names[i], "unit") && strcmp(it->names[i], "unit_code"))
 			put(&p, k->s, it->names[i], it->values[i]);
 	put(&p, k->s, "unit", unit_of(o, it));
-	if (strmap_get(&o->offer_ids, id, &of)) {
-		put(&p, k->s, "price", o->offers[of].price);
-		put(&p, k->s, "stock", o->offers[of].stock);
-		o->offers[of].used = 1;
+	if ((of = seen_find(&o->seen_offer, id))) {
+		struct offer v = offer_of(o, of);
+		put(&p, k->s, "price", v.price);
+		put(&p, k->s, "stock", v.stock);
+		of->used = 1;
 	}
 	put(&p, k->s, "active", it->deleted ? "false" : "true");
-	rc = upsert(o, k, strmap_get(&k->by_onec, id, &at) ? (long)at : -1, &p,
-	            CML_PRODUCT, id, it->line, err);
+	rc = upsert_product(o, id, &p, 1, CML_PRODUCT, it->line, err);
 	if (rc == 1)
 		o->sum.products_added++;
 	else if (rc == 2)
@@ -498,6 +635,23 @@ static int take_product(struct kt_onec *o, const struct cml_item *it, struct kt_
 	else if (!rc)
 		o->sum.products_unchanged++;
 	return rc < 0 ? rc : 0;
+}
+
+/* Remembers the client id added with p as one of this import.  Returns
+ * 0 or an error. */
+static int known_add_pairs(struct known *k, const char *id, const struct pairs *p)
+{
+	const char *v[MAXF] = { 0 };
+
+	for (size_t j = 0; j < p->n; j++) {
+		int f = field_at(k, p->names[j]);
+		if (f >= 0)
+			v[f] = p->values[j];
+	}
+	if (known_add(k, id, v))
+		return KT_ENOMEM;
+	k->listed[k->n - 1] = 1;
+	return 0;
 }
 
 /* How a counterparty matched a client. */
@@ -569,7 +723,13 @@ static int take_client(struct kt_onec *o, const struct cml_item *it, struct kt_e
 	}
 	for (size_t i = 0; i < ok.n; i++)
 		put(&p, k->s, ok.names[i], ok.values[i]);
-	rc = upsert(o, k, at, &p, CML_CLIENT, id, it->line, err);
+	const char *added = NULL;
+	if (at >= 0)
+		k->listed[at] = 1;
+	rc = upsert(o, k, at >= 0 ? k->ids[at] : NULL, at >= 0 ? &k->h[(size_t)at * k->nf] : NULL,
+	            &p, CML_CLIENT, id, it->line, &added, err);
+	if (rc == 1 && (rc = known_add_pairs(k, added, &p)) == 0)
+		rc = 1;
 	if (rc == 1)
 		o->sum.clients_added++;
 	else if (rc == 2)
@@ -721,10 +881,13 @@ int kt_onec_begin(struct kt_change *c, struct kt_books *b, const char *price_typ
 	o->cml.price_type = price_type ? strdup(price_type) : NULL;
 	free(conf);
 	rc = price_type && !o->cml.price_type ? kt_error_set(err, KT_ENOMEM, "out of memory") : 0;
-	if (!rc)
-		rc = known_load(o, &o->products, "product", product_fields, NPF, err);
+	if (!rc && !(rc = known_type(o, &o->products, "product", product_fields, NPF, err)))
+		product_columns(o);
 	if (!rc)
 		rc = known_load(o, &o->clients, "client", client_fields, NCF, err);
+	/* Every product asks the index; nothing commits until the end. */
+	if (!rc && !(rc = index_read_begin(b->index, err)))
+		o->reading = 1;
 	if (!rc) {
 		rc = kt_dict_list(b, "unit", unit_row, o, err);
 		rc = rc == KT_ENOTFOUND ? 0 : rc == KT_ENOMEM ? kt_error_set(err, rc, "out of memory") : rc;
@@ -751,57 +914,87 @@ int kt_onec_read(struct kt_onec *o, char *const *files, size_t n, struct kt_erro
 	return rc;
 }
 
-/* Marks inactive the products of 1C that a full catalogue did not list.
- * Returns 0 or an error. */
-static int inactivate(struct kt_onec *o, struct kt_error *err)
-{
-	struct known *k = &o->products;
-	int active = field_at(k, "active");
-	char *names[] = { "active" }, *values[] = { "false" };
+/* The products of 1C in the books that the catalogues of the import
+ * did not list: their ids. */
+struct unlisted {
+	const struct kt_onec *o;
+	char (*ids)[16];
+	size_t n;
+};
 
-	if (!o->full_catalogue || !kt_schema_field(k->s, "active"))
+/* A product of the books with a 1C id, from index_each_value(): kept
+ * when no catalogue listed it.  Returns 0 or KT_ENOMEM. */
+static int unlisted_row(void *arg, const char *onec, const char *id)
+{
+	struct unlisted *u = arg;
+
+	if (seen_find(&u->o->seen_product, onec))
 		return 0;
-	for (size_t i = 0; i < k->n; i++) {
-		if (k->listed[i] || holds(k, i, active, "false") || holds(k, i, field_at(k, "onec_id"), ""))
-			continue;
-		int rc = kt_change_edit(o->change, k->s, k->ids[i], names, values, 1, err);
-		if (rc)
-			return rc;
-		k->h[i * k->nf + (size_t)active] = hash("false");
-		o->sum.products_inactive++;
+	if (u->n % 1024 == 0) {
+		void *v = realloc(u->ids, (u->n + 1024) * sizeof *u->ids);
+		if (!v)
+			return KT_ENOMEM;
+		u->ids = v;
 	}
+	snprintf(u->ids[u->n++], sizeof *u->ids, "%s", id);
 	return 0;
 }
 
+/* Marks inactive the products of 1C that a full catalogue did not list
+ * (gathered first: the edits ask the index too).  Returns 0 or an error. */
+static int inactivate(struct kt_onec *o, struct kt_error *err)
+{
+	const struct kt_schema *s = o->products.s;
+	static const char *const field = "active";
+	char *names[] = { "active" }, *values[] = { "false" };
+	struct unlisted u = { .o = o };
+	int rc;
+
+	if (!o->full_catalogue || !kt_schema_field(s, "active"))
+		return 0;
+	rc = index_each_value(o->b->index, s, "onec_id", unlisted_row, &u, err);
+	if (rc == KT_ENOMEM)
+		rc = kt_error_set(err, rc, "out of memory");
+	for (size_t i = 0; !rc && i < u.n; i++) {
+		char *now = NULL;
+		if ((rc = index_get_stored(o->b->index, s, "id", u.ids[i], &field, 1, &now, err)) < 0)
+			break;
+		rc = 0;
+		if (!now || strcmp(now, "false")) {
+			rc = kt_change_edit(o->change, s, u.ids[i], names, values, 1, err);
+			o->sum.products_inactive += !rc;
+		}
+		free(now);
+	}
+	free(u.ids);
+	return rc;
+}
+
 /* Applies the offers whose product was not in a catalogue of the import
- * to the products of the books; reports those of no product.  Returns 0
- * or an error. */
+ * to the products of the books; reports those of no product.  An offer
+ * does not list its product: a full catalogue that left the product out
+ * still makes it inactive.  Returns 0 or an error. */
 static int apply_offers(struct kt_onec *o, struct kt_error *err)
 {
-	struct known *k = &o->products;
+	const struct kt_schema *s = o->products.s;
 
-	for (size_t i = 0; i < o->noffers; i++) {
-		struct offer *of = &o->offers[i];
-		const char *id = of->id;
-		size_t at;
-		if (of->used) {
+	for (size_t i = 0; i < o->seen_offer.n; i++) {
+		const struct seen_id *e = &o->seen_offer.e[i];
+		struct offer of = offer_of(o, e);
+		struct pairs p = { 0 };
+		if (e->used) {
 			o->sum.offers_applied++;
 			continue;
 		}
-		if (!strmap_get(&k->by_onec, id, &at)) {
+		put(&p, s, "price", of.price);
+		put(&p, s, "stock", of.stock);
+		int rc = upsert_product(o, of.id, &p, 0, CML_OFFER, e->line, err);
+		if (rc == KT_ENOTFOUND) {
 			o->sum.offers_orphan++;
-			onec_note(o, of->file, of->line, NULL, "offer %s (%s): no product with this 1C id in the "
-			     "catalogue or the books: not imported", id, of->name);
+			onec_note(o, e->file, e->line, NULL, "offer %s (%s): no product with this 1C id in the "
+			          "catalogue or the books: not imported", of.id, of.name);
 			continue;
 		}
-		struct pairs p = { 0 };
-		put(&p, k->s, "price", of->price);
-		put(&p, k->s, "stock", of->stock);
-		/* An offer does not list its product: a full catalogue that
-		 * left it out still makes it inactive. */
-		unsigned char listed = k->listed[at];
-		int rc = upsert(o, k, (long)at, &p, CML_OFFER, id, of->line, err);
-		k->listed[at] = listed;
 		if (rc < 0)
 			return rc;
 		o->sum.offers_applied++;
@@ -834,14 +1027,9 @@ void kt_onec_free(struct kt_onec *o)
 	seen_free(&o->seen_product);
 	seen_free(&o->seen_offer);
 	seen_free(&o->seen_client);
-	for (size_t i = 0; i < o->noffers; i++) {
-		free(o->offers[i].id);
-		free(o->offers[i].price);
-		free(o->offers[i].stock);
-		free(o->offers[i].name);
-	}
-	free(o->offers);
-	strmap_free(&o->offer_ids);
+	kt_buf_free(&o->offers);
+	if (o->reading)
+		index_read_end(o->b->index);
 	strmap_free(&o->units);
 	for (size_t i = 0; i < o->nunits; i++)
 		free(o->unit_ids[i]);

@@ -201,6 +201,38 @@ test_expect_success 'hundreds of products: each whole in its shard, re-priced, t
 	 test_grep "products: 0 new, 0 updated, $n unchanged" err)
 '
 
+# More products than the first table of the 1C ids met holds (1,024
+# slots, grown at 512): each id must still be found after it grew.
+test_expect_success 'many products: ids met again after the table of ids grew, a full export without the last' '
+	n=$(python3 "$TEST_ROOT/bench/gen-1c.py" ../many 2) &&
+	test "$n" -gt 600 &&
+	kontora init ../manybooks >/dev/null &&
+	(cd ../manybooks && kontora import 1c ../many/import.xml ../many/offers.xml 2>err &&
+	 test_grep "products: $n new, 0 updated" err &&
+	 kontora import 1c ../many/import.xml ../many/import.xml ../many/offers.xml 2>err &&
+	 test_grep "products: 0 new, 0 updated, $n unchanged, 0 made inactive" err &&
+	 test_grep "offers: $n applied, 0 without a product" err &&
+	 first=$(grep -n -m1 "<Товар>" ../many/import.xml | cut -d: -f1) &&
+	 id=$(sed -n "$((first + 1))s|.*<Ид>\(.*\)</Ид>.*|\1|p" ../many/import.xml) &&
+	 awk -v f="$first" "NR > f && !done && /<Наименование>/ { sub(\"</Наименование>\", \" другой</Наименование>\"); done = 1 } 1" \
+		../many/import.xml >../many/changed.xml &&
+	 before=$(git rev-parse HEAD) &&
+	 test_expect_code 1 kontora import 1c ../many/import.xml ../many/changed.xml 2>err &&
+	 echo "kontora: error: ../many/changed.xml:$first: product $id is repeated with different data (first at ../many/import.xml:$first)" >expect &&
+	 test_cmp expect err &&
+	 test "$(git rev-parse HEAD)" = "$before" &&
+	 last=$(grep -n "<Товар>" ../many/import.xml | tail -1 | cut -d: -f1) &&
+	 end=$(awk -v l="$last" "NR > l && /<\/Товар>/ { print NR; exit }" ../many/import.xml) &&
+	 lastid=$(sed -n "$((last + 1))s|.*<Ид>\(.*\)</Ид>.*|\1|p" ../many/import.xml) &&
+	 sed "${last},${end}d" ../many/import.xml >../many/fewer.xml &&
+	 kontora import 1c ../many/fewer.xml ../many/offers.xml 2>err &&
+	 test_grep "products: 0 new, 0 updated, $((n - 1)) unchanged, 1 made inactive" err &&
+	 test_grep "offers: $n applied, 0 without a product" err &&
+	 test "$(kontora sql "select count(*) from product where active = 0" | sed 1d)" = 1 &&
+	 test "$(field "$lastid" active)" = 0 &&
+	 test_clean)
+'
+
 test_expect_success 'hundreds of products and a broken file after them: nothing imported' '
 	kontora init ../bigbad >/dev/null &&
 	(cd ../bigbad && before=$(git rev-parse HEAD) &&

@@ -308,24 +308,20 @@ int shard_parse_range(const char *buf, size_t len, size_t start, size_t end,
 	struct kt_buf b = { 0 };
 	int rc = 0;
 
-	/* Blank lines stand for the lines between the header and start, which
-	 * the parser skips but counts: rows and errors get their real lines. */
+	/* The parser is told how many lines stood between the header and
+	 * start, so that rows and errors get their real lines. */
 	if (skipped == SHARD_COUNT) {
 		skipped = 0;
 		for (const char *p = buf + hlen; (p = memchr(p, '\n', (size_t)(buf + start - p))); p++)
 			skipped++;
 	}
-	if (kt_buf_add(&b, buf, hlen) || (hlen && buf[hlen - 1] != '\n' && kt_buf_addc(&b, '\n')) ||
-	    kt_buf_grow(&b, skipped + end - start))
+	if (kt_buf_add(&b, buf, hlen) || (hlen && buf[hlen - 1] != '\n' && kt_buf_addc(&b, '\n')))
 		rc = KT_ENOMEM;
-	if (!rc) {
-		memset(b.data + b.len, '\n', skipped);
-		b.len += skipped;
-	}
+	size_t rows_at = b.len;
 	if (rc || kt_buf_add(&b, buf + start, end - start))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	else
-		rc = kt_csv_parse(b.data, b.len, name, out, err);
+		rc = csv_parse_gap(b.data, b.len, name, ',', rows_at, (long)skipped, out, err);
 	kt_buf_free(&b);
 	return rc;
 }

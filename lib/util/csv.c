@@ -21,6 +21,8 @@ struct parse {
 	long line;		/* the line libcsv is reading */
 	size_t seg_end;		/* offset just past that line */
 	size_t row_end;		/* seg_end when the last row ended */
+	size_t gap_at;		/* the offset where ... */
+	long gap;		/* ... that many lines not in buf stood */
 	int have_header;
 	int nomem;
 };
@@ -134,7 +136,7 @@ static long open_quote_line(const struct parse *p, const char *buf, size_t len)
 
 	while (off < len && (buf[off] == '\r' || buf[off] == '\n'))
 		off++;
-	return line_at(buf, off) + p->newlines;
+	return line_at(buf, off) + (off >= p->gap_at ? p->gap : 0) + p->newlines;
 }
 
 /* Fills err for libcsv's failure on the byte bad of the current line.
@@ -161,6 +163,8 @@ static int parse_lines(struct csv_parser *cp, struct parse *p, const char *buf,
 	size_t n, done;
 
 	for (p->line = 1; off < len && !p->nomem; off += n) {
+		if (off == p->gap_at)
+			p->line += p->gap;
 		nl = memchr(buf + off, '\n', len - off);
 		n = nl ? (size_t)(nl - buf) + 1 - off : len - off;
 		p->seg_end = off + n;
@@ -187,15 +191,22 @@ static int parse_lines(struct csv_parser *cp, struct parse *p, const char *buf,
 int kt_csv_parse(const char *buf, size_t len, const char *name,
                  struct kt_csv **out, struct kt_error *err)
 {
-	return csv_parse_delim(buf, len, name, ',', out, err);
+	return csv_parse_gap(buf, len, name, ',', 0, 0, out, err);
 }
 
-/* kt_csv_parse() with another delimiter.  See internal.h. */
+/* kt_csv_parse() with another delimiter.  See util.h. */
 int csv_parse_delim(const char *buf, size_t len, const char *name, char delim,
                     struct kt_csv **out, struct kt_error *err)
 {
+	return csv_parse_gap(buf, len, name, delim, 0, 0, out, err);
+}
+
+/* kt_csv_parse() of lines cut out of a file.  See util.h. */
+int csv_parse_gap(const char *buf, size_t len, const char *name, char delim,
+                  size_t gap_at, long gap, struct kt_csv **out, struct kt_error *err)
+{
 	struct csv_parser cp;
-	struct parse p = { 0 };
+	struct parse p = { .gap_at = gap_at, .gap = gap };
 	size_t off = 0;
 	int rc;
 

@@ -61,4 +61,12 @@ int pairs_append(char ***names, char ***values, size_t *n, const char *name, con
 int csv_parse_delim(const char *buf, size_t len, const char *name, char delim,
                     struct kt_csv **out, struct kt_error *err);
 
+/* csv_parse_delim() of lines cut out of a file: before the line at
+ * offset gap_at of buf (0: none) the file had gap more lines, which
+ * rows and messages count, so that a row read alone from a big shard
+ * has its line without the parser reading gap blank lines.  Returns the
+ * same. */
+int csv_parse_gap(const char *buf, size_t len, const char *name, char delim,
+                  size_t gap_at, long gap, struct kt_csv **out, struct kt_error *err);
+
 #endif

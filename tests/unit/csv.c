@@ -6,6 +6,7 @@
 
 #include "kontora.h"
 #include "tap.h"
+#include "util/util.h"
 
 /* Parses s as "t.csv".  Returns kt_csv_parse()'s status; *out and err as
  * it leaves them. */
@@ -210,8 +211,27 @@ static void test_round_trip(void)
 	kt_buf_free(&b);
 }
 
+/* A row cut out of a file, told how many lines stood before it. */
+static void test_gap(void)
+{
+	static const char rows[] = "id,x\nL9,\"a\nb\"\nL10,c\n", open[] = "id,x\nL9,\"a\n";
+	struct kt_csv *csv;
+	struct kt_error err = { 0 };
+
+	is_int(csv_parse_gap(rows, sizeof rows - 1, "t.csv", ',', 5, 1000, &csv, &err), 0,
+	       "rows after a gap parse");
+	is_int(csv->rows[0].line, 1002, "a row after a gap of 1000 lines is on line 1002");
+	is_int(csv->rows[1].line, 1004, "the row after a multi-line one counts the gap too");
+	kt_csv_free(csv);
+	is_int(csv_parse_gap(open, sizeof open - 1, "t.csv", ',', 5, 1000, &csv, &err), KT_ECSV,
+	       "an unterminated quote after a gap fails");
+	is_str(err.msg, "t.csv:1002: malformed CSV: unterminated quoted field (opened on line 1002)",
+	       "and names the lines of the file");
+}
+
 int main(void)
 {
+	test_gap();
 	test_basic();
 	test_exact();
 	test_errors();

@@ -387,10 +387,14 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 static struct op *edit_of(struct kt_change *c, const char *id)
 {
 	size_t at;
+	int found = edited_lookup(c, NULL, "id", id, &at);
 
-	if (edited_lookup(c, NULL, "id", id, &at) == 1)
-		return &c->ops.v[at];
-	/* Out of memory for the lookup, or an op that moved: look through. */
+	/* Every edit op is remembered when it is made and never dropped: a
+	 * record not in the map has none.  Looking through every op for each
+	 * edit made an import of many edits cost their square. */
+	if (found >= 0)
+		return found ? &c->ops.v[at] : NULL;
+	/* Out of memory for the lookup's key: look through. */
 	for (size_t i = 0; i < c->ops.n; i++)
 		if (c->ops.v[i].kind == OP_EDIT && !strcmp(c->ops.v[i].id, id))
 			return &c->ops.v[i];

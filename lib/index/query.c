@@ -108,7 +108,9 @@ static int list_sql(struct index *ix, const struct kt_identity *who, const struc
 	if (!rc && q->nhide)
 		rc = not_in_sql(sql, q->hide_field, q->hide, q->nhide);
 	sort += desc;
-	enum kt_ftype t = schema_column_type(s, sort);
+	/* Ids are ASCII: in their own order, the index on id serves a list
+	 * with a limit instead of a sort of every row. */
+	enum kt_ftype t = strcmp(sort, "id") ? schema_column_type(s, sort) : KT_DATETIME;
 	if (!rc)
 		rc = kt_buf_addf(sql, " ORDER BY \"%s\"%s%s, id", sort,
 		                 t == KT_TEXT || t == KT_LIST ? " COLLATE ru" : "", desc ? " DESC" : "");

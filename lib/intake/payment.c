@@ -13,7 +13,9 @@
  * workflows/invoice.flow: issued, partly_paid, paid.
  *
  * Everything reads through kt_list(), so the caller's access rules hold,
- * and what a change adds is kept here too, as the index knows only HEAD.
+ * except the payment keys already in the books, which are the books' and
+ * not the caller's (known()); what a change adds is kept here too, as
+ * the index knows only HEAD.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +110,9 @@ struct ledger {
 	size_t n;
 	char **clients;        /* whose open invoices are loaded */
 	size_t nclients;
+	struct strmap payers;  /* payer's INN -> index in payer_clients */
+	char **payer_clients;  /* the client of each INN asked, "" for none */
+	size_t npayers;
 };
 
 /* Frees what l holds. */
@@ -121,6 +126,8 @@ static void ledger_free(struct ledger *l)
 	}
 	free(l->invs);
 	strv_free(l->clients, l->nclients);
+	strv_free(l->payer_clients, l->npayers);
+	strmap_free(&l->payers);
 }
 
 /* Returns the sum of the allocations at HEAD whose field is id, in *sum.
@@ -400,22 +407,31 @@ static const char *direction(const struct kt_bank_doc *d, char *const *accounts,
 	return NULL;
 }
 
-/* Returns in *client (caller frees; "" when none) the client whose INN is
- * inn.  Returns 0 or an error. */
-static int client_of(struct kt_books *b, const char *inn, char **client, struct kt_error *err)
+/* Returns in *client (owned by l; "" when none) the client whose INN is
+ * inn, asked of the books once an INN: a statement holds thousands of
+ * payments from a few hundred payers.  Returns 0 or an error. */
+static int client_of(struct ledger *l, const char *inn, const char **client,
+                     struct kt_error *err)
 {
 	struct table t = { 0 };
 	char where[64];
+	size_t at_payer;
 	int rc = 0;
 
+	if (strmap_get(&l->payers, inn, &at_payer)) {
+		*client = l->payer_clients[at_payer];
+		return 0;
+	}
 	if (kt_inn_valid(inn)) {
 		snprintf(where, sizeof where, "inn=%s", inn);
-		rc = query(b, "client", where, NULL, &t, err);
+		rc = query(l->b, "client", where, NULL, &t, err);
 	}
-	*client = strdup(!rc && t.n ? at(&t, 0, "id") : "");
-	table_free(&t);
-	if (!rc && !*client)
+	if (!rc && (strv_push(&l->payer_clients, &l->npayers, t.n ? at(&t, 0, "id") : "") ||
+	            strmap_put(&l->payers, inn, l->npayers - 1)))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	table_free(&t);
+	if (!rc)
+		*client = l->payer_clients[l->npayers - 1];
 	return rc;
 }
 
@@ -434,20 +450,15 @@ static char *payment_key(const struct kt_bank_doc *d)
 	return kt_buf_detach(&k);
 }
 
-/* Returns 1 in *dup when a payment of the books has key.  Returns 0 or an
- * error. */
+/* Returns 1 in *dup when a payment of the books has key, whoever may
+ * see it: the key is unique in the books, and a payment is the same
+ * whoever imports it again.  Returns 0 or an error. */
 static int known(struct kt_books *b, const char *key, int *dup, struct kt_error *err)
 {
-	struct kt_buf where = { 0 };
-	struct table t;
+	int rc = index_exists(b->index, kt_books_type(b, "payment"), "key", key, NULL, NULL, err);
 
-	if (kt_buf_addf(&where, "key=%s", key))
-		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	int rc = query(b, "payment", where.data, NULL, &t, err);
-	*dup = !rc && t.n;
-	table_free(&t);
-	kt_buf_free(&where);
-	return rc;
+	*dup = rc > 0;
+	return rc < 0 ? rc : 0;
 }
 
 /* Adds the payment of d as a record of change c.  Returns 0 and *id
@@ -487,10 +498,11 @@ static int conf(struct kt_books *b, const char *key, char **value, struct kt_err
 /* Adds one document of a statement.  Returns 0 or an error. */
 static int import_doc(struct ledger *l, const struct kt_bank_statement *st,
                       const struct kt_bank_doc *d, char *const *accounts, size_t naccounts,
-                      const char *inn, char ***seen, size_t *nseen, struct kt_bank_summary *sum,
+                      const char *inn, struct strmap *seen, struct kt_bank_summary *sum,
                       struct kt_error *err)
 {
-	char *key = payment_key(d), *client = NULL;
+	char *key = payment_key(d);
+	const char *client = NULL;
 	const char *dir = direction(d, accounts, naccounts, inn), *id;
 	int dup = 0, rc = key ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
 
@@ -498,13 +510,13 @@ static int import_doc(struct ledger *l, const struct kt_bank_statement *st,
 		rc = kt_error_set(err, KT_EINVAL, "%s:%ld: payment %s: neither ДатаПоступило nor "
 		                  "ДатаСписано, and neither account is the company's (company.account, "
 		                  "the statement's РасчСчет)", st->name, d->line, d->number);
-	if (!rc && strv_has(*seen, *nseen, key))
+	if (!rc && strmap_get(seen, key, NULL))
 		dup = 1;
-	else if (!rc && !(rc = known(l->b, key, &dup, err)) && strv_push(seen, nseen, key))
+	else if (!rc && !(rc = known(l->b, key, &dup, err)) && strmap_put(seen, key, 0))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (!rc && dup)
 		sum->duplicates++;
-	if (!rc && !dup && !(rc = client_of(l->b, !strcmp(dir, "in") ? d->payer_inn : "", &client, err)) &&
+	if (!rc && !dup && !(rc = client_of(l, !strcmp(dir, "in") ? d->payer_inn : "", &client, err)) &&
 	    !(rc = add_payment(l->c, kt_books_type(l->b, "payment"), d, key, dir, client, st->name,
 	                       &id, err))) {
 		sum->payments++;
@@ -518,7 +530,6 @@ static int import_doc(struct ledger *l, const struct kt_bank_statement *st,
 		}
 	}
 	free(key);
-	free(client);
 	return rc;
 }
 
@@ -529,8 +540,8 @@ int kt_bank_import(struct kt_change *c, struct kt_books *b, struct kt_bank_state
                    size_t n, struct kt_bank_summary *sum, struct kt_error *err)
 {
 	struct ledger l = { .b = b, .c = c };
-	char **seen = NULL, *inn = NULL, *account = NULL;
-	size_t nseen = 0;
+	struct strmap seen = { 0 };
+	char *inn = NULL, *account = NULL;
 	int rc;
 
 	memset(sum, 0, sizeof *sum);
@@ -551,13 +562,13 @@ int kt_bank_import(struct kt_change *c, struct kt_books *b, struct kt_bank_state
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 		for (size_t k = 0; !rc && k < st[i]->ndocs; k++)
 			rc = import_doc(&l, st[i], &st[i]->docs[k], accounts, naccounts, inn, &seen,
-			                &nseen, sum, err);
+			                sum, err);
 		strv_free(accounts, naccounts);
 	}
 	if (!rc)
 		rc = settle(&l, err);
 out:
-	strv_free(seen, nseen);
+	strmap_free(&seen);
 	free(inn);
 	free(account);
 	ledger_free(&l);
@@ -633,7 +644,8 @@ int kt_payment_unmatch(struct kt_change *c, struct kt_books *b, const char *paym
 {
 	struct ledger l = { .b = b, .c = c };
 	struct table p, a = { 0 };
-	char where[128], *client = NULL;
+	char where[128];
+	const char *client = NULL;
 	int rc = read_payment(b, payment, &p, err);
 
 	*removed = 0;
@@ -654,12 +666,11 @@ int kt_payment_unmatch(struct kt_change *c, struct kt_books *b, const char *paym
 	if (!rc)
 		rc = settle(&l, err);
 	const char *inn = !strcmp(at(&p, 0, "direction"), "in") ? at(&p, 0, "payer_inn") : "";
-	if (!rc && !(rc = client_of(b, inn, &client, err)) && strcmp(client, at(&p, 0, "client"))) {
-		char *names[] = { "client" }, *values[] = { client };
+	if (!rc && !(rc = client_of(&l, inn, &client, err)) && strcmp(client, at(&p, 0, "client"))) {
+		char *names[] = { "client" }, *values[] = { (char *)client };
 		rc = kt_change_edit(c, kt_books_type(b, "payment"), payment, names, values, 1, err);
 	}
 	*removed = rc ? 0 : a.n;
-	free(client);
 	table_free(&a);
 	table_free(&p);
 	ledger_free(&l);

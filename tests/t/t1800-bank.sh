@@ -97,6 +97,19 @@ test_expect_success 'the same statement again adds nothing and commits nothing' 
 	test_clean
 '
 
+# Another manager's client's payments are not his to see, but they are
+# the books' payments: his import of the same statement knows them.
+test_expect_success 'the same statement imported by a manager who sees none of it adds nothing' '
+	kontora employee add --login boris --name "Борис Иванов" --role manager >/dev/null &&
+	KONTORA_USER=boris kontora payment list -f csv >seen &&
+	test_line_count = 1 seen &&
+	before=$(test_commits) &&
+	KONTORA_USER=boris kontora import bank $F/cp1251-crlf.txt 2>err &&
+	test $(test_commits) = $before &&
+	grep "0 payments (0 in, 0 out), 4 already known" err &&
+	test_clean
+'
+
 test_expect_success 'UTF-8, LF, an overlapping statement: over, several invoices, by amount' '
 	before=$(test_commits) &&
 	kontora import bank $F/utf8-lf.txt 2>err &&

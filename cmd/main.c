@@ -188,6 +188,8 @@ int main(int argc, char **argv)
 		ctx.opt.user = NULL;
 	ctx.opt.now = parse_now(getenv("KONTORA_NOW"));
 	ctx.opt.warning = say_warning;
+	ctx.opt.home = getenv("HOME");
+	ctx.opt.xdg_config_home = getenv("XDG_CONFIG_HOME");
 	ctx.opt.fault_arg = getenv("KONTORA_FAULT");
 	if (ctx.opt.fault_arg && *(char *)ctx.opt.fault_arg)
 		ctx.opt.fault_point = stop_at;

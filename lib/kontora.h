@@ -321,6 +321,12 @@ struct kt_options {
 	 * it low (KONTORA_STREAM_BYTES, docs/testing.md) to run the pieces'
 	 * path on small books. */
 	size_t stream_bytes;
+	/* Where git finds the user's own configuration (HOME and
+	 * XDG_CONFIG_HOME, which the library does not read itself): git's
+	 * user.email is cached only while those files are unchanged; home
+	 * NULL: never cached. */
+	const char *home;
+	const char *xdg_config_home;
 };
 
 /* Finds the books the way git finds a repository: start itself or the

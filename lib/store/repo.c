@@ -681,19 +681,19 @@ static int sign_file(struct kt_buf *sig, const char *path)
 /* Writes into sig what identifies the configuration files libgit2 reads
  * git's user.email from for these books (system, XDG, global, the
  * repository's), as they are now.  Returns 0, 1 when it cannot be told
- * (a file includes another), or KT_ENOMEM. */
+ * (a file includes another, or the caller gave no home), or KT_ENOMEM. */
 static int config_signature(struct store *st, struct kt_buf *sig)
 {
-	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = st->opt.home, *xdg = st->opt.xdg_config_home;
 	char path[PATH_MAX];
-	int rc = sign_file(sig, "/etc/gitconfig");
+	int rc = home ? sign_file(sig, "/etc/gitconfig") : 1;
 
 	if (!rc && xdg && *xdg)
 		snprintf(path, sizeof path, "%s/git/config", xdg);
 	else if (!rc)
-		snprintf(path, sizeof path, "%s/.config/git/config", home ? home : "");
+		snprintf(path, sizeof path, "%s/.config/git/config", home);
 	if (!rc && !(rc = sign_file(sig, path))) {
-		snprintf(path, sizeof path, "%s/.gitconfig", home ? home : "");
+		snprintf(path, sizeof path, "%s/.gitconfig", home);
 		rc = sign_file(sig, path);
 	}
 	if (!rc) {

@@ -112,6 +112,19 @@ test_expect_success 'git user.email changed in the configuration is seen' '
 	nogit lead show $L >/dev/null
 '
 
+# The user's own configuration is found through HOME, which kontora
+# hands the library (lib/ reads no environment).
+test_expect_success 'git user.email changed in ~/.gitconfig is seen' '
+	nogit lead show $L >/dev/null &&
+	cp "$HOME/.gitconfig" gitconfig.saved &&
+	git config --global user.email nobody@example.org &&
+	test_expect_code 1 kontora lead show $L 2>err &&
+	test_grep "git user.email nobody@example.org matches none" err &&
+	cp gitconfig.saved "$HOME/.gitconfig" &&
+	kontora lead show $L >/dev/null &&
+	nogit lead show $L >/dev/null
+'
+
 test_expect_success 'packed refs and a detached HEAD are read without libgit2' '
 	git pack-refs --all &&
 	test ! -e .git/refs/heads/main &&

@@ -22,7 +22,7 @@ ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/d
 LIBS      = $(shell pkg-config --libs $(filter-out libgit2,$(PKGS)) 2>/dev/null) -lcsv -lhpdf -lm
 GIT2_SONAME := $(or $(shell objdump -p $$(pkg-config --variable=libdir libgit2 2>/dev/null)/libgit2.so 2>/dev/null | \
 	awk '/SONAME/ { print $$2 }'),libgit2.so)
-# What the thin kontora links (cmd/thin.c): no libxml2, libxlsxwriter,
+# What the thin kontora links (cmd/util-thin.c): no libxml2, libxlsxwriter,
 # libharu, libqrencode or GMime.
 THIN_PKGS = sqlite3 zlib jansson
 THIN_LIBS = $(shell pkg-config --libs $(THIN_PKGS) 2>/dev/null) -lcsv -lm
@@ -37,10 +37,10 @@ CMD_SRC  = $(sort $(wildcard cmd/*.c))
 UNIT_SRC = $(sort $(wildcard tests/unit/*.c))
 BUILD    = build$(if $(filter 1,$(SAN)),-san)
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
-CMD_OBJ  = $(filter-out $(BUILD)/cmd/thin.o,$(CMD_SRC:%.c=$(BUILD)/%.o))
-# The commands kontora-full runs for the thin kontora (cmd/thin.c).
+CMD_OBJ  = $(filter-out $(BUILD)/cmd/util-thin.o,$(CMD_SRC:%.c=$(BUILD)/%.o))
+# The commands kontora-full runs for the thin kontora (cmd/util-thin.c).
 HEAVY_CMD = contract export import invoice mail proposal report util-doc
-THIN_OBJ = $(BUILD)/cmd/thin.o $(filter-out $(HEAVY_CMD:%=$(BUILD)/cmd/%.o),$(CMD_OBJ))
+THIN_OBJ = $(BUILD)/cmd/util-thin.o $(filter-out $(HEAVY_CMD:%=$(BUILD)/cmd/%.o),$(CMD_OBJ))
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 MANPAGES = $(sort $(wildcard man/*.[15]))
 
@@ -53,7 +53,7 @@ deps:
 # The binaries of the last build mode (plain or SAN=1) are copied to
 # ./kontora and ./kontora-full, where the tests and the demo run them:
 # kontora is thin and runs kontora-full (beside it, or installed in
-# LIBEXECDIR) for what needs the heavy libraries (cmd/thin.c).
+# LIBEXECDIR) for what needs the heavy libraries (cmd/util-thin.c).
 kontora: $(BUILD)/kontora $(BUILD)/kontora-full locale/ru/LC_MESSAGES/kontora.mo
 	@cmp -s $(BUILD)/kontora-full kontora-full || { cp $(BUILD)/kontora-full kontora-full.tmp && mv -f kontora-full.tmp kontora-full; }
 	@cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
@@ -91,7 +91,7 @@ $(BUILD)/config.h: FORCE
 	@rm -f $@.tmp
 FORCE:
 
-$(BUILD)/cmd/main.o $(BUILD)/cmd/thin.o: $(BUILD)/config.h
+$(BUILD)/cmd/main.o $(BUILD)/cmd/util-thin.o: $(BUILD)/config.h
 
 $(BUILD)/lib/store/gitapi.o: CPPFLAGS += -DKT_LIBGIT2_SONAME='"$(GIT2_SONAME)"'
 
@@ -152,4 +152,4 @@ install: kontora
 clean:
 	rm -rf build build-san kontora kontora-full demo-out locale
 
--include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(BUILD)/cmd/thin.d
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(BUILD)/cmd/util-thin.d

@@ -1,5 +1,5 @@
 /*
- * thin.c - what makes the kontora people run thin.  It links only what
+ * util-thin.c - what makes the kontora people run thin.  It links only what
  * most commands need (git, SQLite, jansson, libcsv); the commands and the
  * format that need the heavy libraries (libxml2, libxlsxwriter, libharu,
  * libqrencode, GMime: documents, contracts, reports, imports, mail, the

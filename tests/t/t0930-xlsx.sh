@@ -9,14 +9,7 @@ test_description='-f xlsx -o FILE: lists, sql and search as Excel workbooks; -o 
 # - a query that fails writes no file and leaves an old one as it was.
 . "$(dirname "$0")/test-lib.sh"
 
-# openpyxl may live in the system's python only (not in a pyenv's).
-for py in python3 /usr/bin/python3; do
-	if "$py" -c 'import openpyxl' 2>/dev/null; then
-		XLSX_PY=$py
-		test_set_prereq OPENPYXL
-		break
-	fi
-done
+test_openpyxl
 
 must_be_empty () {
 	test -s "$1" || return 0

@@ -6,14 +6,7 @@ test_description='labels from kontora.conf and dictionary names: tables, show, X
 # names and ids.  A terminal is made with script(1).
 . "$(dirname "$0")/test-lib.sh"
 
-# openpyxl may live in the system's python only (not in a pyenv's).
-for py in python3 /usr/bin/python3; do
-	if "$py" -c 'import openpyxl' 2>/dev/null; then
-		XLSX_PY=$py
-		test_set_prereq OPENPYXL
-		break
-	fi
-done
+test_openpyxl
 
 # xlsx_rows FILE: the rows of the workbook's sheet, one per line, cells
 # joined by |, empty cells as "".

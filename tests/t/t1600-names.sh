@@ -95,14 +95,7 @@ test_expect_success 'piped: show, TSV, CSV and JSON keep stored forms and ids' '
 	test_cmp expect out
 '
 
-# openpyxl may live in the system's python only (not in a pyenv's).
-for py in python3 /usr/bin/python3; do
-	if "$py" -c 'import openpyxl' 2>/dev/null; then
-		XLSX_PY=$py
-		test_set_prereq OPENPYXL
-		break
-	fi
-done
+test_openpyxl
 
 test_expect_success OPENPYXL 'XLSX: the title in the reference column, the id in its own; states by label' '
 	kontora calc_request list -f xlsx -o calc.xlsx &&

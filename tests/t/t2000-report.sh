@@ -16,14 +16,7 @@ test_description='kontora report: reports as data, every built-in one in every f
 . "$(dirname "$0")/test-lib.sh"
 
 command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null && test_set_prereq POPPLER
-# openpyxl may live in the system's python only (not in a pyenv's).
-for py in python3 /usr/bin/python3; do
-	if "$py" -c 'import openpyxl' 2>/dev/null; then
-		XLSX_PY=$py
-		test_set_prereq OPENPYXL
-		break
-	fi
-done
+test_openpyxl
 command -v soffice >/dev/null && test_set_prereq SOFFICE
 
 EVIL='=HYPERLINK("http://evil.example/","Кликни")'

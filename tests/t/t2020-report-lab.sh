@@ -19,14 +19,7 @@ test_description='kontora report lab: days in each status from the history, per 
 . "$(dirname "$0")/test-lib.sh"
 
 command -v pdftotext >/dev/null && test_set_prereq PDFTOTEXT
-# openpyxl may live in the system's python only (not in a pyenv's).
-for py in python3 /usr/bin/python3; do
-	if "$py" -c 'import openpyxl' 2>/dev/null; then
-		XLSX_PY=$py
-		test_set_prereq OPENPYXL
-		break
-	fi
-done
+test_openpyxl
 
 # at TIME USER ARGS...: kontora ARGS as USER at TIME, its output dropped.
 at () { t=$1 u=$2; shift 2; KONTORA_NOW=$t KONTORA_USER=$u kontora "$@" >/dev/null; }

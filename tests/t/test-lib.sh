@@ -99,6 +99,18 @@ test_prereq_ok_ () {
 }
 
 test_set_prereq () { test_prereqs="$test_prereqs $1"; }
+# test_openpyxl: sets XLSX_PY to a python that has openpyxl, and the
+# prerequisite OPENPYXL, when one has it (it may live in the system's
+# python only, not in a pyenv's).
+test_openpyxl () {
+	for py in python3 /usr/bin/python3; do
+		if "$py" -c 'import openpyxl' 2>/dev/null; then
+			XLSX_PY=$py
+			test_set_prereq OPENPYXL
+			return 0
+		fi
+	done
+}
 test_have_prereq () { case " $test_prereqs " in *" $1 "*) return 0 ;; esac; return 1; }
 
 test_expect_success () {

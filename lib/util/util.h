@@ -13,6 +13,7 @@ struct strmap {
 	char **keys;
 	size_t *vals;
 	size_t cap, n;
+	struct strmap_block *blocks;   /* the keys' copies */
 };
 
 /* Returns 1 and *val (when val is not NULL) if key is in m, else 0. */

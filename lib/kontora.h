@@ -464,6 +464,11 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
                   char *const *names, char *const *values, size_t n,
                   const char **id, struct kt_error *err);
 
+/* Makes room in c for n more records, for a caller that knows how many
+ * it will add (an import): a change of 200,000 adds then holds room for
+ * those, not for the next power of two.  Returns 0 or KT_ENOMEM. */
+int kt_change_reserve(struct kt_change *c, size_t n);
+
 /* Sets fields of an existing record (full id).  An empty value clears a
  * field unless it is required.  The edit lines of the type's workflow
  * say who may set which fields in which state, and a task made by a

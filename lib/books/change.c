@@ -295,6 +295,12 @@ static int processed_touch_on(struct kt_change *c, const char *id, struct kt_err
 
 /* -------------------------------------------------------------- records */
 
+/* Makes room for n more records.  See kontora.h. */
+int kt_change_reserve(struct kt_change *c, size_t n)
+{
+	return ops_reserve(&c->ops, c->ops.n + n);
+}
+
 /* Adds a record.  See kontora.h. */
 int kt_change_add(struct kt_change *c, const struct kt_schema *s,
                   char *const *names, char *const *values, size_t n,

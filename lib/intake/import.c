@@ -448,9 +448,12 @@ int kt_import_commit(struct kt_import *im, int dry_run, kt_import_fn fn, void *a
 	/* Every row is read: who was seen is no longer asked. */
 	strmap_free(&im->seen);
 	strmap_free(&im->person);
+	/* Each pending lead is a lead and its manager's task. */
+	if (!rc && kt_change_reserve(im->change, 2 * im->npending))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	for (size_t i = 0; !rc && i < im->npending; i++) {
 		struct pending *p = &im->pending[i];
-		struct kt_import_result res = { 0 };
+		struct kt_import_result res = { .row = p->row };
 		struct kt_weblead read = { 0 };
 		char id[9] = "";
 		if (!p->merged)

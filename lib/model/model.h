@@ -250,18 +250,24 @@ enum op_kind { OP_ADD, OP_EDIT, OP_REMOVE, OP_CONFIG, OP_DICT_ADD, OP_DICT_REMOV
 
 struct op {
 	enum op_kind kind;
-	const struct kt_schema *s;
 	char id[9];
+	const struct kt_schema *s;
 	char *path;               /* the shard, kontora.conf, dicts/NAME.csv, or a file */
 	size_t n;                 /* add: every column; edit: the fields set;
 	                           * dict ops: one pair, the entry's id and name */
 	char **names, **values;
 	struct kt_record *old;    /* edit, remove: the record before */
-	struct kt_buf bytes;      /* file: its whole content */
-	/* add: when spill_len is not 0, the row is in the ops' spill file at
-	 * spill_at and names/values hold the id alone (ops_spill()). */
-	off_t spill_at;
-	size_t spill_len;
+	/* One or the other: an import keeps a hundred thousand ops. */
+	union {
+		struct kt_buf bytes;      /* file: its whole content */
+		/* add: when spill_len is not 0, the row is in the ops' spill
+		 * file at spill_at and names/values hold the id alone
+		 * (ops_spill()). */
+		struct {
+			off_t spill_at;
+			size_t spill_len;
+		};
+	};
 };
 
 /* The ops of one change, in the order they were made.  Zeroed is empty. */
@@ -277,6 +283,8 @@ struct ops {
  * Returns it (valid until the next ops_new()) or NULL when out of
  * memory. */
 struct op *ops_new(struct ops *ops, enum op_kind kind, const struct kt_schema *s);
+/* Makes room for n ops in all.  Returns 0 or KT_ENOMEM. */
+int ops_reserve(struct ops *ops, size_t n);
 /* Drops the last op, as when it fails validation. */
 void ops_drop_last(struct ops *ops);
 /* Frees every op and empties ops. */

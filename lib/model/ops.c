@@ -5,6 +5,7 @@
  * and validated by books/change.c, described here in words, applied to
  * bytes by model/apply.c and committed by store/commit.c.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,32 +27,44 @@ enum { SPILL_FROM = MESSAGE_OPS };
 static void op_free(struct op *o)
 {
 	/* A spilled add holds one block (ops_spill()). */
-	for (size_t i = 0; !o->spill_len && i < o->n; i++) {
+	int spilled = o->kind == OP_ADD && o->spill_len;
+
+	for (size_t i = 0; !spilled && i < o->n; i++) {
 		free(o->names[i]);
 		free(o->values[i]);
 	}
 	free(o->names);
-	if (!o->spill_len) {
+	if (!spilled) {
 		free(o->values);
 		free(o->path);
 	}
 	kt_record_free(o->old);
-	kt_buf_free(&o->bytes);
+	if (o->kind == OP_FILE)
+		kt_buf_free(&o->bytes);
+}
+
+/* Makes room for n ops.  See model.h. */
+int ops_reserve(struct ops *ops, size_t n)
+{
+	struct op *v;
+
+	if (n <= ops->cap)
+		return 0;
+	if (n > SIZE_MAX / sizeof *v || !(v = realloc(ops->v, n * sizeof *v)))
+		return KT_ENOMEM;
+	ops->v = v;
+	ops->cap = n;
+	return 0;
 }
 
 /* Appends a zeroed op.  See model.h. */
 struct op *ops_new(struct ops *ops, enum op_kind kind, const struct kt_schema *s)
 {
+	/* Doubling: a batch adds a hundred thousand ops. */
+	if (ops->n == ops->cap && ops_reserve(ops, ops->cap ? ops->cap * 2 : 16))
+		return NULL;
 	struct op *v = ops->v;
 
-	/* Doubling: a batch adds a hundred thousand ops. */
-	if (ops->n == ops->cap) {
-		size_t cap = ops->cap ? ops->cap * 2 : 16;
-		if (!(v = realloc(ops->v, cap * sizeof *v)))
-			return NULL;
-		ops->v = v;
-		ops->cap = cap;
-	}
 	ops->nother += kind != OP_ADD;
 	memset(&v[ops->n], 0, sizeof *v);
 	v[ops->n].kind = kind;

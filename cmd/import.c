@@ -166,17 +166,15 @@ static void on_commit(void *arg, const struct kt_import_result *res)
 		if (r->inputs[i].name == res->file)
 			in = &r->inputs[i];
 	if (res->kind == KT_IMPORT_REJECTED && in) {
-		struct kt_intake_row *row = NULL;
-		for (size_t i = 0; in->in && i < in->in->n && !row; i++)
-			if (in->in->rows[i].line == res->line)
-				row = &in->in->rows[i];
 		in->taken--;
-		reject_row(r, in, row, res->reason);
+		reject_row(r, in, res->row, res->reason);
 	} else if (res->kind == KT_IMPORT_LINKED)
 		fprintf(stderr, *res->manager ? _("kontora: lead %s: linked to client %s «%s» (same %s %s), "
 		                                  "manager %s\n")
 		                              : _("kontora: lead %s: linked to client %s «%s» (same %s %s)\n"),
 		        res->id, res->client, res->client_name, res->match, res->match_value, res->manager);
+	if (in && in->in)
+		kt_intake_row_clear(&in->in->rows[res->row - in->in->rows]);
 }
 
 /* Reads all of path ("-" standard input) into *len bytes (caller frees);
@@ -185,11 +183,17 @@ static char *read_all(const char *path, size_t *len)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	struct kt_buf b = { 0 };
+	struct stat st;
 	char chunk[65536];
 	size_t n;
 
 	if (!f)
 		return NULL;
+	/* Room for the whole file at once: doubling would keep up to half
+	 * as much again, the largest block of an import's memory. */
+	if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    kt_buf_grow(&b, (size_t)st.st_size))
+		die("out of memory");
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
 		if (kt_buf_add(&b, chunk, n))
 			die("out of memory");
@@ -269,6 +273,9 @@ static void take_rows(struct run *r, struct kt_books *b, struct kt_import *im)
 				reject_row(r, in, &in->in->rows[j], res.reason);
 			else
 				in->taken++;
+			/* Only a new lead's row is read again, when it is added. */
+			if (res.kind != KT_IMPORT_NEW)
+				kt_intake_row_clear(&in->in->rows[j]);
 			/* Small imports take no time: no progress for them. */
 			if (total >= 1000)
 				progress(N_("reading rows"), ++done, total);

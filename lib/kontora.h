@@ -586,8 +586,9 @@ struct kt_intake_row {
 	char **values;
 	char *error;         /* why the row cannot be used (a field that does not
 	                        decode), or NULL */
-	int packed;          /* names, values and their strings are one block
-	                        (rows of CSV and XLSX): not to be grown */
+	struct kt_intake_block *block; /* rows of CSV and XLSX: the intake's
+	                        block that holds names, values and their
+	                        strings, not to be grown; NULL otherwise */
 };
 
 struct kt_intake {
@@ -595,6 +596,7 @@ struct kt_intake {
 	const char *encoding;           /* "utf-8" or "cp1251": what was decoded */
 	size_t n;
 	struct kt_intake_row *rows;
+	struct kt_intake_block *block;  /* where rows are being packed */
 };
 
 /* Reads the rows of a web form post or a lead export in data[0..len).
@@ -610,6 +612,10 @@ int kt_intake_parse(const char *data, size_t len, const char *name,
                     enum kt_intake_format format, const char *encoding,
                     struct kt_intake **out, struct kt_error *err);
 void kt_intake_free(struct kt_intake *in);
+/* Frees the names and values of a row once nothing reads them (its line
+ * and error stay): an import of a hundred thousand rows need not hold
+ * every row to its end. */
+void kt_intake_row_clear(struct kt_intake_row *r);
 
 /* Returns the value of r's field called name (exactly; owned by r), or
  * NULL. */
@@ -682,6 +688,8 @@ struct kt_import_result {
 		KT_IMPORT_REJECTED,   /* not imported: reason says why */
 	} kind;
 	const char *id;           /* the lead's id (at commit), owned by the import */
+	const struct kt_intake_row *row; /* the row, the caller's: the import reads
+	                                    it no more once this is given */
 	const char *file;         /* the row's file and line (for MERGED: the */
 	long line;                /* row merged into) */
 	char reason[1100];

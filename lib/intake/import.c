@@ -265,6 +265,7 @@ int kt_import_row(struct kt_import *im, const struct kt_source_map *m,
 	int rc, found = 0;
 
 	memset(res, 0, sizeof *res);
+	res->row = r;
 	if ((rc = kt_weblead_from_row(m, r, &l, err)))
 		return rc;
 	/* Seen in this import, or in the books. */

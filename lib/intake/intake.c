@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 
 #include "intake/intake.h"
 
@@ -28,31 +29,86 @@ struct intake_parse {
 	struct kt_error *err;
 };
 
-/* Frees one row's strings. */
-static void row_free(struct kt_intake_row *r)
+/* Rows packed one after the other, so that the memory of rows cleared
+ * as an import takes them goes back to the system block by block, not
+ * scattered among what the import allocates meanwhile (kt_intake_row_clear()).
+ * live counts the rows in it, and one more while the intake packs into it. */
+struct kt_intake_block {
+	size_t live, used, size;
+	char data[];
+};
+
+enum { ROW_BLOCK = 1 << 20 };
+
+/* Drops one reference to block b, unmapping it with the last.  Mapped,
+ * not malloc'ed: malloc may serve a block from the middle of its heap,
+ * whose pages it keeps when the block is freed. */
+static void block_drop(struct kt_intake_block *b)
 {
-	for (size_t i = 0; !r->packed && i < r->n; i++) {
+	if (b && !--b->live)
+		munmap(b, sizeof *b + b->size);
+}
+
+/* Frees a row's names and values.  See kontora.h. */
+void kt_intake_row_clear(struct kt_intake_row *r)
+{
+	for (size_t i = 0; !r->block && i < r->n; i++) {
 		free(r->names[i]);
 		free(r->values[i]);
 	}
-	free(r->names);
-	if (!r->packed)
+	if (r->block)
+		block_drop(r->block);
+	else {
+		free(r->names);
 		free(r->values);
+	}
+	r->block = NULL;
+	r->names = r->values = NULL;
+	r->n = 0;
+}
+
+/* Frees one row's strings. */
+static void row_free(struct kt_intake_row *r)
+{
+	kt_intake_row_clear(r);
 	free(r->error);
 }
 
-/* Makes the complete row r one block: its names and values arrays, then
- * their strings.  A row of an export is otherwise two arrays and two
- * strings a cell, each its own allocation: 100,000 rows of eight cells,
- * a 22 MB file, took about 115 MB.  Returns 0, or KT_ENOMEM with r as it
- * was. */
-static int row_pack(struct kt_intake_row *r)
+/* Returns size bytes, 8-aligned, in the block in packs into, a new one
+ * when it is full, or NULL when out of memory. */
+static void *block_take(struct kt_intake *in, size_t size)
+{
+	struct kt_intake_block *b = in->block;
+
+	size = (size + 7) & ~(size_t)7;
+	if (!b || b->size - b->used < size) {
+		size_t room = size + sizeof *b > ROW_BLOCK ? size : ROW_BLOCK - sizeof *b;
+		void *map = mmap(NULL, sizeof *b + room, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (map == MAP_FAILED)
+			return NULL;
+		b = map;
+		*b = (struct kt_intake_block){ 1, 0, room };
+		block_drop(in->block);
+		in->block = b;
+	}
+	void *at = b->data + b->used;
+	b->used += size;
+	b->live++;
+	return at;
+}
+
+/* Makes the complete row r of in one piece of a block: its names and
+ * values arrays, then their strings.  A row of an export is otherwise two
+ * arrays and two strings a cell, each its own allocation: 100,000 rows of
+ * eight cells, a 22 MB file, took about 115 MB.  Returns 0, or KT_ENOMEM
+ * with r as it was. */
+static int row_pack(struct kt_intake *in, struct kt_intake_row *r)
 {
 	size_t size = 2 * r->n * sizeof(char *);
 
 	for (size_t i = 0; i < r->n; i++)
 		size += strlen(r->names[i]) + strlen(r->values[i]) + 2;
-	char **block = malloc(size ? size : 1), *s;
+	char **block = block_take(in, size ? size : 1), *s;
 	if (!block)
 		return KT_ENOMEM;
 	s = (char *)(block + 2 * r->n);
@@ -68,7 +124,7 @@ static int row_pack(struct kt_intake_row *r)
 	free(r->values);
 	r->names = block;
 	r->values = block + r->n;
-	r->packed = 1;
+	r->block = in->block;
 	return 0;
 }
 
@@ -90,6 +146,7 @@ void kt_intake_free(struct kt_intake *in)
 		return;
 	for (size_t i = 0; i < in->n; i++)
 		row_free(&in->rows[i]);
+	block_drop(in->block);
 	free(in->rows);
 	free(in);
 }
@@ -530,40 +587,40 @@ static char csv_delimiter(const char *data, size_t len)
 	return semi > comma && semi >= tab ? ';' : tab > comma ? '\t' : ',';
 }
 
-/* Parses CSV with a header row: each row's cells under the header's
- * names, empty trailing rows skipped.  Returns 0 or an error. */
-static int parse_csv(struct intake_parse *p, const char *data, size_t len)
+/* Takes one row of a CSV export as it is read: its cells under the
+ * header's names, a row of blanks skipped.  Returns 0 or KT_ENOMEM. */
+static int take_csv_row(void *arg, const struct kt_csv *csv, struct kt_csv_row *row)
 {
-	struct kt_csv *csv;
-	int rc = csv_parse_delim(data, len, p->name, csv_delimiter(data, len), &csv, p->err);
+	struct intake_parse *p = arg;
+	size_t filled = 0;
+	int rc = 0;
 
-	if (rc)
-		return rc;
-	for (size_t i = 0; !rc && i < csv->nrows; i++) {
-		struct kt_csv_row *row = &csv->rows[i];
-		size_t filled = 0;
-		for (size_t f = 0; f < row->nfields; f++)
-			filled += row->fields[f][strspn(row->fields[f], " \t\r")] != '\0';
-		if (!filled)
-			continue;
+	for (size_t f = 0; f < row->nfields; f++)
+		filled += row->fields[f][strspn(row->fields[f], " \t\r")] != '\0';
+	if (filled) {
 		struct kt_intake_row *r = row_new(p, row->line);
-		if (!r) {
-			rc = KT_ENOMEM;
-			break;
-		}
-		if (row->nfields > csv->nheader)
+		rc = r ? 0 : KT_ENOMEM;
+		if (!rc && row->nfields > csv->nheader)
 			rc = row_reject(r, "more cells than the header has columns");
 		for (size_t f = 0; !rc && f < row->nfields && f < csv->nheader; f++)
 			rc = row_add(p, r, csv->header[f], strlen(csv->header[f]),
 			             row->fields[f], strlen(row->fields[f]));
 		if (!rc)
-			rc = row_pack(r);
-		cells_free(row);
+			rc = row_pack(p->in, r);
 	}
+	cells_free(row);
+	return rc;
+}
+
+/* Parses CSV with a header row, each row taken as it is read
+ * (take_csv_row()).  Returns 0 or an error. */
+static int parse_csv(struct intake_parse *p, const char *data, size_t len)
+{
+	struct kt_csv *csv;
+	int rc = csv_parse_each(data, len, p->name, csv_delimiter(data, len), take_csv_row, p, &csv, p->err);
+
 	kt_csv_free(csv);
-	if (rc)
-		return kt_error_set(p->err, rc, "%s: out of memory", p->name);
-	return 0;
+	return rc;
 }
 
 /* ----------------------------------------------------------------- XLSX */
@@ -590,7 +647,7 @@ static int parse_xlsx(struct intake_parse *p, const char *data, size_t len)
 			rc = row_add(p, r, sheet->header[f], strlen(sheet->header[f]),
 			             row->fields[f], strlen(row->fields[f]));
 		if (!rc)
-			rc = row_pack(r);
+			rc = row_pack(p->in, r);
 		cells_free(row);
 	}
 	kt_csv_free(sheet);

@@ -25,6 +25,8 @@ struct parse {
 	long gap;		/* ... that many lines not in buf stood */
 	int have_header;
 	int nomem;
+	csv_row_fn each;	/* given each row instead of csv->rows, or NULL */
+	void *each_arg;
 };
 
 /* Tells libcsv that no character is a space to trim: values are kept
@@ -93,6 +95,10 @@ static void on_row(int c, void *arg)
 		csv->header = p->fields;
 		csv->nheader = p->nfields;
 		p->have_header = 1;
+	} else if (p->each) {
+		struct kt_csv_row row = { .nfields = p->nfields, .fields = p->fields,
+		                          .line = p->line - p->newlines };
+		p->nomem = p->each(p->each_arg, csv, &row) != 0;
 	} else {
 		if (csv->nrows == p->rows_cap) {
 			rows = realloc(csv->rows, (p->rows_cap ? p->rows_cap * 2 : 64) * sizeof *rows);
@@ -201,37 +207,55 @@ int csv_parse_delim(const char *buf, size_t len, const char *name, char delim,
 	return csv_parse_gap(buf, len, name, delim, 0, 0, out, err);
 }
 
-/* kt_csv_parse() of lines cut out of a file.  See util.h. */
-int csv_parse_gap(const char *buf, size_t len, const char *name, char delim,
-                  size_t gap_at, long gap, struct kt_csv **out, struct kt_error *err)
+/* Parses buf[0..len) as p says into *out.  Returns 0 or an error, as
+ * kt_csv_parse(). */
+static int parse(struct parse *p, const char *buf, size_t len, const char *name, char delim,
+                 struct kt_csv **out, struct kt_error *err)
 {
 	struct csv_parser cp;
-	struct parse p = { .gap_at = gap_at, .gap = gap };
 	size_t off = 0;
 	int rc;
 
 	*out = NULL;
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		off = 3;
-	p.csv = calloc(1, sizeof *p.csv);
-	if (!p.csv)
+	p->csv = calloc(1, sizeof *p->csv);
+	if (!p->csv)
 		return kt_error_set(err, KT_ENOMEM, "%s: out of memory", name);
 	if (csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-		free(p.csv);
+		free(p->csv);
 		return kt_error_set(err, KT_ENOMEM, "%s: out of memory", name);
 	}
 	csv_set_space_func(&cp, no_space);
 	csv_set_delim(&cp, (unsigned char)delim);
 	csv_set_blk_size(&cp, CSV_FIELD_BLOCK);
-	rc = parse_lines(&cp, &p, buf, off, len, name, err);
+	rc = parse_lines(&cp, p, buf, off, len, name, err);
 	csv_free(&cp);
-	free_strings(p.fields, p.nfields);
+	free_strings(p->fields, p->nfields);
 	if (rc < 0) {
-		kt_csv_free(p.csv);
+		kt_csv_free(p->csv);
 		return rc;
 	}
-	*out = p.csv;
+	*out = p->csv;
 	return 0;
+}
+
+/* kt_csv_parse() of lines cut out of a file.  See util.h. */
+int csv_parse_gap(const char *buf, size_t len, const char *name, char delim,
+                  size_t gap_at, long gap, struct kt_csv **out, struct kt_error *err)
+{
+	struct parse p = { .gap_at = gap_at, .gap = gap };
+
+	return parse(&p, buf, len, name, delim, out, err);
+}
+
+/* kt_csv_parse() handing rows to fn.  See util.h. */
+int csv_parse_each(const char *buf, size_t len, const char *name, char delim,
+                   csv_row_fn fn, void *arg, struct kt_csv **out, struct kt_error *err)
+{
+	struct parse p = { .each = fn, .each_arg = arg };
+
+	return parse(&p, buf, len, name, delim, out, err);
 }
 
 /* Frees csv, its header and rows.  NULL is fine. */

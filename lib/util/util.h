@@ -70,4 +70,15 @@ int csv_parse_delim(const char *buf, size_t len, const char *name, char delim,
 int csv_parse_gap(const char *buf, size_t len, const char *name, char delim,
                   size_t gap_at, long gap, struct kt_csv **out, struct kt_error *err);
 
+/* Called by csv_parse_each() with each row after the header as it is
+ * read; takes row->fields (frees them and their strings).  Returns 0, or
+ * KT_ENOMEM, which stops the parse. */
+typedef int (*csv_row_fn)(void *arg, const struct kt_csv *csv, struct kt_csv_row *row);
+
+/* csv_parse_delim() that hands each row to fn instead of keeping it, so
+ * that a big file's cells are never all held at once: *out has the
+ * header alone.  Returns the same. */
+int csv_parse_each(const char *buf, size_t len, const char *name, char delim,
+                   csv_row_fn fn, void *arg, struct kt_csv **out, struct kt_error *err);
+
 #endif

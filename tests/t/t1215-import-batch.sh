@@ -103,4 +103,24 @@ test_expect_success 'a manager who imports links only to clients the manager see
 	test "$(field $L manager)" = petr
 '
 
+test_expect_success 'rows rejected on reading and at the commit keep their cells in the reject file' '
+	cat >bad.csv <<-\EOF &&
+	Name,Phone,Email,INN,tranid
+	Анна,+7 916 123-45-67,anna@example.ru,1234567890,100:9
+	Без Контактов,,,,100:10
+	Борис,+7 916 123-45-68,boris@example.ru,,100:11
+	EOF
+	test_expect_code 1 kontora import leads --source tilda --reject bad-rej.csv bad.csv >out 2>err &&
+	echo "1 new, 0 linked to clients, 0 merged, 0 duplicates skipped, 2 rejected" >expect &&
+	test_cmp expect out &&
+	cat >expect <<-\EOF &&
+	file,line,reason,Name,Phone,Email,INN,tranid
+	bad.csv,2,"inn: invalid checksum ""1234567890""",Анна,+7 916 123-45-67,anna@example.ru,1234567890,100:9
+	bad.csv,3,no phone and no e-mail: nobody to call back,Без Контактов,,,,100:10
+	EOF
+	sort bad-rej.csv >actual &&
+	sort expect >expect.sorted &&
+	test_cmp expect.sorted actual
+'
+
 test_done

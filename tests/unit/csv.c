@@ -1,6 +1,7 @@
 /*
  * csv.c - unit tests for lib/util/csv.c.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -229,8 +230,64 @@ static void test_gap(void)
 	       "and names the lines of the file");
 }
 
+/* What csv_parse_each() handed over: each row's line and first field,
+ * and how many calls until it fails (0: never). */
+struct taken {
+	long lines[8];
+	char first[8][16];
+	size_t n, fail_at;
+};
+
+/* A csv_row_fn that keeps what it is given in a struct taken. */
+static int take(void *arg, const struct kt_csv *csv, struct kt_csv_row *row)
+{
+	struct taken *t = arg;
+
+	if (t->n < 8) {
+		t->lines[t->n] = row->line;
+		snprintf(t->first[t->n], sizeof t->first[t->n], "%s/%zu", row->fields[0], csv->nheader);
+	}
+	for (size_t i = 0; i < row->nfields; i++)
+		free(row->fields[i]);
+	free(row->fields);
+	return ++t->n == t->fail_at ? KT_ENOMEM : 0;
+}
+
+static void test_each(void)
+{
+	static const char text[] = "id,note\nL1,\"two\nlines\"\nL2,x\n\nL3,y\n";
+	struct taken t = { 0 };
+	struct kt_csv *csv;
+	struct kt_error err = { 0 };
+
+	is_int(csv_parse_each(text, sizeof text - 1, "t.csv", ',', take, &t, &csv, &err), 0,
+	       "rows handed over as read");
+	is_int((long long)t.n, 3, "each row once, the blank line none");
+	is_str(t.first[0], "L1/2", "the first row, with the header read before it");
+	is_int(t.lines[1], 4, "a row after a multi-line one has its own line");
+	is_int(t.lines[2], 6, "and after a blank line");
+	is_int((long long)csv->nrows, 0, "no row is kept");
+	is_str(csv->header[1], "note", "the header is");
+	kt_csv_free(csv);
+
+	memset(&t, 0, sizeof t);
+	t.fail_at = 2;
+	is_int(csv_parse_each(text, sizeof text - 1, "t.csv", ',', take, &t, &csv, &err), KT_ENOMEM,
+	       "a row the caller cannot take stops the parse");
+	is_int((long long)t.n, 2, "no row after it is handed over");
+	ok(csv == NULL, "and nothing is returned");
+
+	memset(&t, 0, sizeof t);
+	static const char bad[] = "id,note\nL1,a\nL2,\"open\n";
+	is_int(csv_parse_each(bad, sizeof bad - 1, "t.csv", ',', take, &t, &csv, &err), KT_ECSV,
+	       "malformed CSV fails as kt_csv_parse() does");
+	is_str(err.msg, "t.csv:3: malformed CSV: unterminated quoted field (opened on line 3)",
+	       "naming the lines");
+}
+
 int main(void)
 {
+	test_each();
 	test_gap();
 	test_basic();
 	test_exact();

@@ -693,6 +693,9 @@ static void month_of(int mi, int *y, int *m)
 	*m = k % 12 + 1;
 }
 
+/* --shape=day: every lead created on one day (2026-11-20). */
+static int one_day;
+
 /* Every random draw is its own statement: the order in which a compiler
  * evaluates function arguments is unspecified, the output must not be. */
 static void created_in(int mi, char out[32])
@@ -704,6 +707,8 @@ static void created_in(int mi, char out[32])
 	if (mi == NMONTHS - 1)
 		days = 22; /* the last month is the current one: stay in the past */
 	d = 1 + rn((uint32_t)days);
+	if (one_day)
+		d = 20;
 	hh = 7 + rn(12);
 	mm = rn(60);
 	ss = rn(60);
@@ -1326,7 +1331,7 @@ static int dir_has_csv(const char *path, int depth)
 
 int main(int argc, char **argv)
 {
-	const char *dir, *size = "full";
+	const char *dir, *size = "full", *shape = NULL;
 	char leads_path[4096], clients_path[4096], path[8192];
 	size_t nleads, i, total_bytes = 0;
 	struct schema ls, cs, es;
@@ -1338,8 +1343,22 @@ int main(int argc, char **argv)
 	FILE *lf, *cf;
 	struct stat sb;
 
+	/* --shape=month|day: every lead created in the last month, or on one
+	 * day of it (issue 16: books imported or grown at once). */
+	if (argc > 1 && !strncmp(argv[1], "--shape=", 8)) {
+		shape = argv[1] + 8;
+		one_day = !strcmp(shape, "day");
+		if (strcmp(shape, "month") && !one_day && strcmp(shape, "spread")) {
+			fprintf(stderr, "gen: --shape must be spread, month or day\n");
+			return 2;
+		}
+		if (!strcmp(shape, "spread"))
+			shape = NULL;
+		argv++;
+		argc--;
+	}
 	if (argc < 2 || argc > 5) {
-		fprintf(stderr, "usage: gen DIR [small|full] [LEADS.csv [CLIENTS.csv]]\n");
+		fprintf(stderr, "usage: gen [--shape=spread|month|day] DIR [small|full] [LEADS.csv [CLIENTS.csv]]\n");
 		return 2;
 	}
 	dir = argv[1];
@@ -1435,7 +1454,7 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof path, "%s/data/lead", dir);
 	mkdir_p(path);
 	for (mi = 0, i = 0; mi < NMONTHS; mi++) {
-		size_t end = nleads * (size_t)(mi + 1) / NMONTHS;
+		size_t end = shape && mi < NMONTHS - 1 ? 0 : nleads * (size_t)(mi + 1) / NMONTHS;
 		int y, m;
 		for (; i < end; i++) {
 			gen_lead(r, mi);

@@ -6,7 +6,8 @@
 #
 # Environment: SIZE (full|small), BENCH_DIR (default /tmp/kontora-bench; the
 # books go to BENCH_DIR/books and are made afresh), KONTORA (the binary,
-# default ./kontora), RUNS_BIG (3), RUNS_FAST (7), BENCH_TIMEOUT (seconds
+# default ./kontora), SHAPE (spread|month|day: the leads over 60 months,
+# all in the last one, or all on one day of it), RUNS_BIG (3), RUNS_FAST (7), BENCH_TIMEOUT (seconds
 # per command).  Prints the machine and a table of medians; exits 1 if a
 # kontora command (or the generator) failed, never because of speed.
 # See bench/README.md for what each figure means.
@@ -17,6 +18,11 @@ SIZE=${SIZE:-full}
 case $SIZE in
 small|full) ;;
 *) echo "bench: SIZE must be small or full, not '$SIZE'" >&2; exit 2 ;;
+esac
+SHAPE=${SHAPE:-spread}
+case $SHAPE in
+spread|month|day) ;;
+*) echo "bench: SHAPE must be spread, month or day, not '$SHAPE'" >&2; exit 2 ;;
 esac
 BENCH_DIR=${BENCH_DIR:-/tmp/kontora-bench}
 KONTORA=${KONTORA:-$ROOT/kontora}
@@ -116,7 +122,7 @@ machine() {
 	echo "  system:   $( (. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME") || uname -s), $(uname -r)"
 	echo "  sqlite3:  $(sqlite3 --version 2>/dev/null | cut -d' ' -f1)   git: $(git --version | cut -d' ' -f3)"
 	echo "  kontora:  $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
-	echo "  books:    $BOOKS ($SIZE)"
+	echo "  books:    $BOOKS ($SIZE, leads $SHAPE)"
 }
 
 # ------------------------------------------------------------- setup
@@ -148,7 +154,7 @@ if ! kmeasure init init "$BOOKS"; then
 	exit 1
 fi
 say "generating $SIZE books"
-if ! measure gen "$ROOT/bench/gen" "$BOOKS" "$SIZE" "$LEADS_CSV" "$CLIENTS_CSV"; then
+if ! measure gen "$ROOT/bench/gen" --shape="$SHAPE" "$BOOKS" "$SIZE" "$LEADS_CSV" "$CLIENTS_CSV"; then
 	cat "$W/err" >&2
 	say "the generator failed"
 	exit 1
@@ -190,8 +196,9 @@ KC warm lead list --limit 1
 # ------------------------------------------------ b) one edit, refresh
 
 # Leads are split by id (schemas/lead.schema says "split id"): a month's
-# leads are in data/lead/YYYY-MM/LX.csv, LX the ids' first two characters.
-shards=$(cd "$BOOKS/data/lead" && ls -- [0-9][0-9][0-9][0-9]-[0-9][0-9]/L?.csv)
+# leads are in data/lead/YYYY-MM/LX.csv, LX the ids' first two characters,
+# or deeper (LX/LXY.csv) when a file grew past the split size.
+shards=$(cd "$BOOKS/data/lead" && find [0-9][0-9][0-9][0-9]-[0-9][0-9] -name 'L*.csv' | LC_ALL=C sort)
 nshards=$(echo "$shards" | wc -l)
 nmonths=$(echo "$shards" | cut -d/ -f1 | sort -u | wc -l)
 shard1=$BOOKS/data/lead/$(echo "$shards" | sed -n "$((nshards / 2 + 1))p")
@@ -294,7 +301,7 @@ nlist=$(wc -l <"$W/out")
 
 # ------------------------------------------------ d) show by prefix
 
-PREFIX=$(grep -h -o -E '^L[0-9A-Z]{7},' "$BOOKS"/data/lead/*/*.csv | cut -c1-5 | sort | uniq -u |
+PREFIX=$(cd "$BOOKS/data/lead" && echo "$shards" | xargs grep -h -o -E '^L[0-9A-Z]{7},' | cut -c1-5 | sort | uniq -u |
 	awk '{ a[NR] = $0 } END { print a[int((NR + 1) / 2)] }')
 [ -n "$PREFIX" ] || PREFIX=$(echo "$ID" | cut -c1-6)
 say "d) lead show $PREFIX x$RUNS_FAST"
@@ -440,7 +447,7 @@ fi
 t_list=$(median list)
 t_prefix=$(median prefix)
 t_invoice=$(median invoice)
-largest=$(ls -S "$BOOKS"/data/*/*.csv "$BOOKS"/data/*/*/*.csv 2>/dev/null | head -n 1)
+largest=$(find "$BOOKS/data" -name '*.csv' -printf '%s %p\n' | sort -n | tail -n 1 | cut -d' ' -f2-)
 
 echo
 machine

@@ -195,6 +195,8 @@ int main(int argc, char **argv)
 		ctx.opt.fault_point = stop_at;
 	if (getenv("KONTORA_STREAM_BYTES"))
 		ctx.opt.stream_bytes = strtoul(getenv("KONTORA_STREAM_BYTES"), NULL, 10);
+	if (getenv("KONTORA_SPLIT_BYTES"))
+		ctx.opt.split_bytes = strtoul(getenv("KONTORA_SPLIT_BYTES"), NULL, 10);
 
 	/* A web server runs a CGI program without arguments: a link called
 	 * kontora-webhook is kontora webhook. */

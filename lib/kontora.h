@@ -321,6 +321,11 @@ struct kt_options {
 	 * it low (KONTORA_STREAM_BYTES, docs/testing.md) to run the pieces'
 	 * path on small books. */
 	size_t stream_bytes;
+	/* A shard whose text would pass this many bytes is split into shards
+	 * one id character longer in the commit that makes it grow; 0: 2 MiB
+	 * (docs/foundation.md, "Storage").  Tests set it low
+	 * (KONTORA_SPLIT_BYTES) to split small books. */
+	size_t split_bytes;
 	/* Where git finds the user's own configuration (HOME and
 	 * XDG_CONFIG_HOME, which the library does not read itself): git's
 	 * user.email is cached only while those files are unchanged; home

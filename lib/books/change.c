@@ -358,6 +358,9 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 			snprintf(created, sizeof created, "%s", given_created);
 		if ((rc = op_set(o, "created", created)) || !(o->path = shard_path(s, created, newid)))
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		/* The month's shard, or the one below it that a split made. */
+		else
+			rc = index_shard_deepest(b->index, s, newid, &o->path, err);
 	}
 	/* A part added with its whole in one change (a document's lines) is
 	 * the caller's as the whole is, whose access was checked when it was
@@ -556,12 +559,10 @@ int kt_change_remove(struct kt_change *c, const struct kt_schema *s,
 	}
 	snprintf(o->id, sizeof o->id, "%s", id);
 	o->old = old;
-	if (!(o->path = shard_path(s, kt_record_get(old, "created"), id))) {
-		rc = index_shard_of(c->b->index, s, id, &o->path, err);
-		if (rc) {
-			ops_drop_last(&c->ops);
-			return rc;
-		}
+	/* Where the index has it: shard_path() knows no split. */
+	if ((rc = index_shard_of(c->b->index, s, id, &o->path, err))) {
+		ops_drop_last(&c->ops);
+		return rc;
 	}
 	return remove_parts(c, id, err);
 }

@@ -567,8 +567,8 @@ struct shard {
 	const char *file;             /* owned by check_shard() */
 	int64_t file_id;              /* its number in seen */
 	const char *month;            /* "2026-11", the start of the name under data/TYPE */
-	const char *split;            /* split by id: "L3.csv", whose first two
-	                                 characters start every id; else NULL */
+	char prefix[9];               /* what starts every id: "L3" for L3.csv
+	                                 or L3/..., "C" for 2026-11.csv */
 	const struct kt_csv *csv;
 	long *cols;                   /* header column of each schema field, or -1 */
 	char *bad;                    /* per header column: invalid UTF-8 in this row */
@@ -668,7 +668,7 @@ static int check_id(struct check *c, struct shard *sh, const struct kt_csv_row *
 	if (rc == 1)
 		rc = problem(c, sh->file, r->line, "id", "duplicate of line %ld in %s",
 		             c->first.line, c->first.file);
-	if (!rc && sh->split && strncmp(id, sh->split, 2))
+	if (!rc && strncmp(id, sh->prefix, strlen(sh->prefix)))
 		rc = problem(c, sh->file, r->line, "id", "\"%s\" does not belong in %s",
 		             id, sh->file);
 	if (!rc && sh->prev_id && strcmp(sh->prev_id, id) > 0)
@@ -864,7 +864,7 @@ static int check_rows(struct check *c, const struct kt_schema *s,
 	if ((sh.file_id = seen_file(c->seen, file, c->err)) < 0)
 		return (int)sh.file_id;
 	sh.month = name;
-	sh.split = s->split ? strrchr(name, '/') + 1 : NULL;
+	shard_prefix(s, name, sh.prefix);
 	sh.cols = calloc(s->nfields + 1, sizeof *sh.cols);
 	sh.bad = calloc(csv->nheader + 1, 1);
 	rc = sh.cols && sh.bad ? check_header(c, &sh) : KT_ENOMEM;
@@ -893,9 +893,9 @@ static int mark_unread(struct check *c, const struct kt_schema *s)
 	return rc < 0 ? rc : 0;
 }
 
-/* Checks the shard data/TYPE/NAME of type s (NAME is YYYY-MM.csv, or
- * YYYY-MM/XY.csv for a type split by id).  Returns 0, KT_ENOMEM or
- * KT_EDB. */
+/* Checks the shard data/TYPE/NAME of type s (NAME is YYYY-MM.csv,
+ * YYYY-MM/XY.csv, or below a split shard's directory).  Returns 0,
+ * KT_ENOMEM or KT_EDB. */
 static int check_shard(struct check *c, const struct kt_schema *s, const char *name)
 {
 	char *file = NULL;
@@ -916,83 +916,91 @@ static int check_shard(struct check *c, const struct kt_schema *s, const char *n
 	return rc == 1 ? mark_unread(c, s) : rc;
 }
 
-/* Returns 1 if name is a month, YYYY-MM, followed by suffix, else 0. */
-static int month_name(const char *name, const char *suffix)
-{
-	for (int i = 0; i < 7; i++)
-		if (i == 4 ? name[i] != '-' : !isdigit((unsigned char)name[i]))
-			return 0;
-	int month = (name[5] - '0') * 10 + name[6] - '0';
-	return month >= 1 && month <= 12 && !strcmp(name + 7, suffix);
-}
-
-/* Returns 1 if name is the name of a shard in a month directory of type s,
- * which is split by id: XY.csv, X the type's letter and Y a Crockford
- * base32 character (the first two characters of the ids it holds). */
-static int split_name(const struct kt_schema *s, const char *name)
-{
-	return name[0] == s->prefix && name[1] &&
-	       strchr("0123456789ABCDEFGHJKMNPQRSTVWXYZ", name[1]) &&
-	       !strcmp(name + 2, ".csv");
-}
-
 /* Reports path, an entry of data/TYPE that is not where records of s are
  * stored.  Returns 0 or KT_ENOMEM. */
 static int not_a_shard(struct check *c, const struct kt_schema *s,
                        const char *path)
 {
 	if (s->split)
-		return problem(c, path, 0, NULL, "not a shard (data/%s/YYYY-MM/%c?.csv)",
-		               s->name, s->prefix);
-	return problem(c, path, 0, NULL, "not a shard (data/%s/YYYY-MM.csv)", s->name);
+		return problem(c, path, 0, NULL, "not a shard (data/%s/YYYY-MM/%c?.csv, or below a "
+		               "directory of a split shard)", s->name, s->prefix);
+	return problem(c, path, 0, NULL, "not a shard (data/%s/YYYY-MM.csv, or below a "
+	               "directory of a split shard)", s->name);
 }
 
-/* Checks the entry name of directory data/TYPE (or, when month is not
- * NULL, of its month directory data/TYPE/MONTH) of type s: a shard, or
- * for a type split by id a month directory whose entries are checked in
- * turn.  Returns 0, KT_ENOMEM or KT_EDB. */
-static int check_entry(struct check *c, const struct kt_schema *s,
-                       const char *month, const char *name)
+/* Returns 1 if rel, a directory below data/TYPE, may hold shards of s: a
+ * month, or a shard split (its name with .csv a shard's name), else 0. */
+static int shard_dir(const struct kt_schema *s, const char *rel)
 {
-	char *rel = NULL, *path = NULL;
+	char name[PATH_MAX];
+
+	if (strchr(rel, '/'))
+		snprintf(name, sizeof name, "%s.csv", rel);
+	else
+		snprintf(name, sizeof name, "%s/%c0.csv", rel, s->prefix);
+	return shard_name_valid(s, name);
+}
+
+/* Reports the shard rel.csv when rel, a directory of shards of s, is its
+ * split: the records of a prefix are in one place.  Returns 0 or
+ * KT_ENOMEM. */
+static int check_split_twice(struct check *c, const struct kt_schema *s, const char *rel)
+{
+	char name[PATH_MAX], file[PATH_MAX + 160];
+	struct stat st;
+
+	snprintf(name, sizeof name, "%s.csv", rel);
+	snprintf(file, sizeof file, "data/%s/%s", s->name, name);
+	if (!shard_name_valid(s, name) || fstatat(c->root_fd, file, &st, 0) || S_ISDIR(st.st_mode))
+		return 0;
+	return problem(c, file, 0, NULL, "both a shard and the directory %.*s it was split into: "
+	               "move its rows into the directory's shards", (int)strlen(file) - 4, file);
+}
+
+/* Checks the entry rel (a path below data/TYPE) of type s: a shard, or a
+ * directory of shards (a month of a type split by id, or a shard that was
+ * split) whose entries are checked in turn; a prefix both a file and a
+ * directory is reported.  Returns 0, KT_ENOMEM or KT_EDB. */
+static int check_entry(struct check *c, const struct kt_schema *s, const char *rel)
+{
+	char *path = NULL;
 	int rc = 0;
 
-	if (month ? asprintf(&rel, "%s/%s", month, name) < 0 : !(rel = strdup(name)))
+	if (asprintf(&path, "data/%s/%s", s->name, rel) < 0)
 		return KT_ENOMEM;
-	if (asprintf(&path, "data/%s/%s", s->name, rel) < 0) {
-		free(rel);
-		return KT_ENOMEM;
-	}
-	if (!s->split)
-		rc = month_name(name, ".csv") && !is_dir(c, path) ?
-		     check_shard(c, s, rel) : not_a_shard(c, s, path);
-	else if (month)
-		rc = split_name(s, name) && !is_dir(c, path) ?
-		     check_shard(c, s, rel) : not_a_shard(c, s, path);
-	else if (month_name(name, "") && is_dir(c, path)) {
+	if (!is_dir(c, path)) {
+		rc = shard_name_valid(s, rel) ? check_shard(c, s, rel) : not_a_shard(c, s, path);
+	} else if (!shard_dir(s, rel)) {
+		rc = not_a_shard(c, s, path);
+	} else {
 		struct dirent **ents;
 		int n = list_dir(c, path, 0, &ents);
 		rc = n < 0 ? n : 0;
-		for (int i = 0; !rc && i < n; i++)
-			rc = check_entry(c, s, name, ents[i]->d_name);
+		for (int i = 0; !rc && i < n; i++) {
+			char *sub;
+			if (asprintf(&sub, "%s/%s", rel, ents[i]->d_name) < 0)
+				rc = KT_ENOMEM;
+			else
+				rc = check_entry(c, s, sub);
+			free(sub);
+		}
 		free_entries(ents, n > 0 ? n : 0);
-	} else
-		rc = not_a_shard(c, s, path);
-	free(rel);
+		if (!rc)
+			rc = check_split_twice(c, s, rel);
+	}
 	free(path);
 	return rc;
 }
 
 /* Checks the directory data/TYPE of type s: every entry must be a shard,
- * or for a type split by id a month directory of shards.  Returns 0,
- * KT_ENOMEM or KT_EDB. */
+ * or a directory of shards.  Returns 0, KT_ENOMEM or KT_EDB. */
 static int check_type(struct check *c, const struct kt_schema *s, const char *dir)
 {
 	struct dirent **ents;
 	int n = list_dir(c, dir, 0, &ents), rc = n < 0 ? n : 0;
 
 	for (int i = 0; !rc && i < n; i++)
-		rc = check_entry(c, s, NULL, ents[i]->d_name);
+		rc = check_entry(c, s, ents[i]->d_name);
 	free_entries(ents, n > 0 ? n : 0);
 	return rc;
 }

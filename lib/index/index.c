@@ -389,12 +389,14 @@ static int loader_finish(struct loader *l)
 struct deleter {
 	struct index *ix;
 	const struct kt_schema *s;
+	const char *path;             /* the shard's, whose rows are deleted */
 	sqlite3_stmt *del, *fts;
 };
 
-/* Prepares d for rows of s.  Returns 0 or an error (free d anyway). */
+/* Prepares d for rows of s in the shard path.  Returns 0 or an error
+ * (free d anyway). */
 static int deleter_init(struct deleter *d, struct index *ix, const struct kt_schema *s,
-                        struct kt_error *err)
+                        const char *path, struct kt_error *err)
 {
 	char sql[256];
 	int rc;
@@ -402,7 +404,11 @@ static int deleter_init(struct deleter *d, struct index *ix, const struct kt_sch
 	memset(d, 0, sizeof *d);
 	d->ix = ix;
 	d->s = s;
-	snprintf(sql, sizeof sql, "DELETE FROM \"%s\" WHERE id = ? RETURNING rowid", s->name);
+	d->path = path;
+	/* The rows of this shard only: a split's new files may be loaded
+	 * before the old file's rows are deleted, whatever order the diff
+	 * gives (docs/foundation.md, "Storage"). */
+	snprintf(sql, sizeof sql, "DELETE FROM \"%s\" WHERE id = ? AND _shard = ? RETURNING rowid", s->name);
 	if ((rc = db_prepare(ix->db, sql, &d->del, err)))
 		return rc;
 	return fts_built(ix) ? db_prepare(ix->db, "DELETE FROM fts WHERE rowid = ?", &d->fts, err) : 0;
@@ -427,6 +433,7 @@ static int delete_row(struct deleter *d, const char *row, size_t len, struct kt_
 	if (idlen != 8)
 		return 0;
 	sqlite3_bind_text(d->del, 1, row, 8, SQLITE_STATIC);
+	sqlite3_bind_text(d->del, 2, d->path, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(d->del)) == SQLITE_ROW && d->fts) {
 		sqlite3_bind_int64(d->fts, 1, fts_rowid(d->ix, d->s, sqlite3_column_int64(d->del, 0)));
 		if (sqlite3_step(d->fts) != SQLITE_DONE)
@@ -540,7 +547,7 @@ static int update_shard(struct index *ix, const struct kt_schema *s, const char 
 	struct shard_reader o = { 0 }, n = { 0 };
 	struct deleter d;
 	struct loader l = { 0 };
-	int rc = deleter_init(&d, ix, s, err);
+	int rc = deleter_init(&d, ix, s, path, err);
 
 	if (!rc)
 		rc = loader_init(&l, ix, s, err);
@@ -571,7 +578,7 @@ const struct kt_schema *type_of_path(struct index *ix, const char *path)
 {
 	const struct kt_schema *s;
 	char type[128];
-	const char *slash, *sub;
+	const char *slash;
 
 	if (strncmp(path, "data/", 5) || !(slash = strchr(path + 5, '/')) ||
 	    (size_t)(slash - path - 5) >= sizeof type)
@@ -579,8 +586,7 @@ const struct kt_schema *type_of_path(struct index *ix, const char *path)
 	snprintf(type, sizeof type, "%.*s", (int)(slash - path - 5), path + 5);
 	if (!(s = types_find(ix->types, type)))
 		return NULL;
-	sub = strchr(slash + 1, '/');
-	return (s->split ? sub && !strchr(sub + 1, '/') : !sub) ? s : NULL;
+	return shard_name_valid(s, slash + 1) ? s : NULL;
 }
 
 /* Records the blob of the shard path of a delta d (none when it is

@@ -48,6 +48,15 @@ int index_rebuild(struct index *ix, struct kt_error *err);
 int index_shard_of(struct index *ix, const struct kt_schema *s,
                    const char *id, char **shard, struct kt_error *err);
 
+/* Replaces *path, a shard path of record id of s as shard_path() makes
+ * it, with the deepest shard that holds id in the index's HEAD: while the
+ * index knows shards below path's directory (path without .csv, made when
+ * the shard grew past the split size), the child of the id's next
+ * character (shard_child()), whether it exists yet or not.  Returns 0 or
+ * an error (*path is freed and NULL then). */
+int index_shard_deepest(struct index *ix, const struct kt_schema *s, const char *id,
+                        char **path, struct kt_error *err);
+
 /* Writes into hex the blob id of the shard at path as the index has it
  * (HEAD's, once index_open() brought it there), for store_read_blob().
  * Returns 0, KT_ENOTFOUND, or an error. */

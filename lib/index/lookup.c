@@ -34,6 +34,35 @@ int index_shard_of(struct index *ix, const struct kt_schema *s,
 	return rc;
 }
 
+/* Finds the deepest shard of a new record.  See index.h. */
+int index_shard_deepest(struct index *ix, const struct kt_schema *s, const char *id,
+                        char **path, struct kt_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = index_open(ix, err);
+
+	/* Shards below dir/ sort between "dir/" and "dir0" ('/' + 1). */
+	if (!rc)
+		rc = index_stmt(ix, "SELECT 1 FROM shards WHERE path > ?1 || '/' AND path < ?1 || '0' LIMIT 1",
+		                &st, err);
+	while (!rc) {
+		size_t len = strlen(*path) - 4;
+		sqlite3_bind_text(st, 1, *path, (int)len, SQLITE_STATIC);
+		int below = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+		if (!below)
+			return 0;
+		char *child = shard_child(s, *path, id);
+		if (!child)
+			rc = kt_error_set(err, KT_EINVAL, "%s: no shard below it can hold %s", *path, id);
+		free(*path);
+		*path = child;
+	}
+	free(*path);
+	*path = NULL;
+	return rc;
+}
+
 /* Tells whether a value is taken.  See index.h. */
 int index_exists(struct index *ix, const struct kt_schema *s,
                  const char *field, const char *value, const char *except,

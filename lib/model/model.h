@@ -75,6 +75,31 @@ const char *dict_lookup(const struct dict *d, const char *value);
  * frees.  NULL if out of memory or created is not a datetime. */
 char *shard_path(const struct kt_schema *s, const char *created, const char *id);
 
+/* A shard whose text would grow past this many bytes is split, in the
+ * commit that makes it grow, into a directory of shards one id character
+ * longer: data/lead/2026-11/L3.csv becomes data/lead/2026-11/L3/L3A.csv,
+ * L3/L3B.csv, ...; a month file data/client/2026-11.csv becomes
+ * data/client/2026-11/C0.csv, ... (docs/foundation.md, "Storage").
+ * kt_options.split_bytes (KONTORA_SPLIT_BYTES) overrides it for tests. */
+enum { SHARD_SPLIT_BYTES = 2 << 20 };
+
+/* Copies into prefix the start every id of the shard path of s holds: its
+ * name without .csv (L3.csv holds L3...), or s's letter for a month file
+ * YYYY-MM.csv.  Returns its length, or 0 when path is no shard's name. */
+size_t shard_prefix(const struct kt_schema *s, const char *path, char prefix[9]);
+/* Returns the shard one id character deeper than path that holds id:
+ * "data/lead/2026-11/L3.csv" -> "data/lead/2026-11/L3/L3A.csv".  Caller
+ * frees.  NULL when out of memory, when path is no shard's name, when id
+ * is not of path (its next character no Crockford one) or when path
+ * holds whole ids already. */
+char *shard_child(const struct kt_schema *s, const char *path, const char *id);
+/* Returns 1 if path (below data/TYPE/) is where records of s may be: a
+ * month file YYYY-MM.csv (not of a type split by id), or below a month
+ * directory YYYY-MM/ a file or directories named by id prefixes, each
+ * one character longer than its directory's (L3.csv, L3/L3A.csv).  The
+ * names alone: whether a file holds the right ids is kontora check's. */
+int shard_name_valid(const struct kt_schema *s, const char *name);
+
 /* Writes the canonical header of s (id, fields, created) followed by the
  * extra columns to b, without the newline.  Returns 0 or KT_ENOMEM. */
 int shard_header(struct kt_buf *b, const struct kt_schema *s,

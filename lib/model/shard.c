@@ -25,6 +25,100 @@ char *shard_path(const struct kt_schema *s, const char *created, const char *id)
 	return n < 0 ? NULL : path;
 }
 
+/* Returns 1 if name[0..7) is a month YYYY-MM. */
+static int is_month(const char *name)
+{
+	for (int i = 0; i < 7; i++)
+		if (i == 4 ? name[i] != '-' : name[i] < '0' || name[i] > '9')
+			return 0;
+	return ((name[5] == '0' && name[6] >= '1') ||
+	                          (name[5] == '1' && name[6] <= '2'));
+}
+
+/* Returns the start of the last component of path. */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* Returns the prefix a shard holds.  See model.h. */
+size_t shard_prefix(const struct kt_schema *s, const char *path, char prefix[9])
+{
+	const char *base = base_name(path);
+	size_t len = strlen(base);
+
+	if (len < 5 || strcmp(base + len - 4, ".csv"))
+		return 0;
+	len -= 4;
+	if (len == 7 && is_month(base)) {
+		prefix[0] = s->prefix;
+		len = 1;
+	} else if (len >= 2 && len <= 8 && base[0] == s->prefix) {
+		memcpy(prefix, base, len);
+	} else {
+		return 0;
+	}
+	prefix[len] = '\0';
+	return len;
+}
+
+/* Returns the shard one character deeper.  See model.h. */
+char *shard_child(const struct kt_schema *s, const char *path, const char *id)
+{
+	char prefix[9], *child;
+	size_t len = shard_prefix(s, path, prefix);
+
+	if (!len || len >= 8 || strlen(id) <= len || strncmp(id, prefix, len) ||
+	    !strchr("0123456789ABCDEFGHJKMNPQRSTVWXYZ", id[len]))
+		return NULL;
+	if (asprintf(&child, "%.*s/%.*s.csv", (int)(strlen(path) - 4), path, (int)len + 1, id) < 0)
+		return NULL;
+	return child;
+}
+
+/* Returns 1 if name is a file or directory name holding ids that start
+ * with the len characters of prefix and one more Crockford character,
+ * that one more character's being taken as part of name. */
+static int longer_by_one(const char *name, size_t namelen, const char *prefix, size_t len)
+{
+	return namelen == len + 1 && !strncmp(name, prefix, len) &&
+	       strchr("0123456789ABCDEFGHJKMNPQRSTVWXYZ", name[len]) && name[len];
+}
+
+/* Checks a shard's name below data/TYPE/.  See model.h. */
+int shard_name_valid(const struct kt_schema *s, const char *name)
+{
+	char prefix[9] = { s->prefix };
+	size_t len = 1;
+	const char *p = name + 8;
+
+	if (!is_month(name))
+		return 0;
+	if (!strcmp(name + 7, ".csv"))
+		return !s->split;
+	if (name[7] != '/')
+		return 0;
+	/* Each component one character longer than the one before. */
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if (!slash) {
+			if (n < 5 || strcmp(p + n - 4, ".csv"))
+				return 0;
+			n -= 4;
+		}
+		if (!longer_by_one(p, n, prefix, len))
+			return 0;
+		memcpy(prefix, p, n);
+		len = n;
+		if (!slash)
+			return 1;
+		p = slash + 1;
+	}
+}
+
 /* Writes the canonical header of s and extra columns (no newline). */
 int shard_header(struct kt_buf *b, const struct kt_schema *s,
                  char *const *extra, size_t nextra)

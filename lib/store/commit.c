@@ -101,11 +101,165 @@ static int new_whole(struct store *st, const struct ops *ops, const struct op *f
 	return rc;
 }
 
-/* Computes the new content of c->path from tree into c's temporary file,
- * and writes its blob, a piece at a time.  Returns 0 or an error. */
-static int new_content(struct store *st, const struct ops *ops, git_tree *tree,
-                       struct content *c, struct kt_error *err)
+/* The contents of a commit: first the n0 paths the ops write, then the
+ * shards that splitting one of them made (their paths the contents'
+ * own), in the order they were made. */
+struct contents {
+	struct content *v;
+	size_t n, cap, n0;
+};
+
+/* Returns 1 if tree holds a directory where the shard path would split
+ * into (path without .csv), else 0. */
+static int split_already(git_tree *tree, const char *path)
 {
+	git_tree_entry *e = NULL;
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof dir, "%.*s", (int)(strlen(path) - 4), path);
+	if (git_tree_entry_bypath(&e, tree, dir))
+		return 0;
+	git_tree_entry_free(e);
+	return 1;
+}
+
+/* Returns the bytes past which a shard is split. */
+static size_t split_bytes(const struct store *st)
+{
+	return st->opt.split_bytes ? st->opt.split_bytes : SHARD_SPLIT_BYTES;
+}
+
+/* Drops the contents a split made, from the first at on: their files
+ * removed.  Returns nothing. */
+static void contents_drop(struct contents *cs, size_t at)
+{
+	for (size_t i = at; i < cs->n; i++) {
+		if (cs->v[i].tmp)
+			unlink(cs->v[i].tmp);
+		free(cs->v[i].tmp);
+		free(cs->v[i].path);
+	}
+	cs->n = at < cs->n ? at : cs->n;
+}
+
+/* Appends to cs the content of the shard path (taken: freed on failure),
+ * its file made, opened into *f.  Returns 0 or an error. */
+static int contents_add(struct store *st, struct contents *cs, char *path, FILE **f,
+                        struct kt_error *err)
+{
+	struct content *c;
+
+	if (cs->n == cs->cap) {
+		size_t cap = cs->cap * 2;
+		struct content *v = realloc(cs->v, cap * sizeof *v);
+		if (!v) {
+			free(path);
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+		}
+		cs->v = v;
+		cs->cap = cap;
+	}
+	c = memset(&cs->v[cs->n], 0, sizeof *c);
+	c->path = path;
+	if (asprintf(&c->tmp, "%s/new.%ld.%zu", st->dir, (long)getpid(), cs->n) < 0) {
+		free(path);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	cs->n++;
+	if (!(*f = fopen(c->tmp, "w+b")))
+		return kt_error_set(err, KT_EIO, "%s: %s", c->tmp, strerror(errno));
+	return 0;
+}
+
+/* shard_reader's fill function over a file. */
+static int file_fill(void *file, char *buf, size_t cap, size_t *got, struct kt_error *err)
+{
+	*got = fread(buf, 1, cap, file);
+	return ferror(file) ? kt_error_set(err, KT_EIO, "a temporary file: %s", strerror(errno)) : 0;
+}
+
+static int finish_content(struct store *st, git_tree *tree, const struct kt_schema *s,
+                          struct contents *cs, size_t at, FILE *f, struct kt_error *err);
+
+/* Splits the shard text in f (canonical: rows sorted by id), content at
+ * of cs, into the shards one id character longer below its directory,
+ * each appended to cs and finished in turn (split again when still too
+ * big); the shard itself is gone then.  A row whose id cannot go below
+ * (a hand edit: kontora check reports it) leaves the shard whole.
+ * Returns 0 or an error. */
+static int split_content(struct store *st, git_tree *tree, const struct kt_schema *s,
+                         struct contents *cs, size_t at, FILE *f, struct kt_error *err)
+{
+	struct shard_reader in;
+	size_t first = cs->n, child = 0;
+	char *path = NULL;
+	FILE *out = NULL;
+	int rc = fseeko(f, 0, SEEK_SET) ? kt_error_set(err, KT_EIO, "a temporary file: %s", strerror(errno))
+	                                : shard_reader_start(&in, NULL, 0, file_fill, NULL, f, 1 << 16, err);
+
+	while (!rc && !(rc = shard_reader_next(&in, err)) && in.rowlen) {
+		char id[9];
+		size_t idlen = strcspn(in.row, ",\n");
+		snprintf(id, sizeof id, "%.*s", (int)(idlen < 8 ? idlen : 8), in.row);
+		/* Rows are in id order: a child's rows come together. */
+		char *next = shard_child(s, cs->v[at].path, id);
+		if (!next) {
+			rc = 1;
+			break;
+		}
+		if (path && !strcmp(path, next)) {
+			free(next);
+		} else {
+			if (out && ((rc = finish_content(st, tree, s, cs, child, out, err)) || fclose(out)))
+				rc = rc ? rc : kt_error_set(err, KT_EIO, "%s: %s", cs->v[child].tmp, strerror(errno));
+			out = NULL;
+			child = cs->n;
+			if (!rc && !(rc = contents_add(st, cs, next, &out, err)) &&
+			    fwrite(in.header, 1, in.hlen, out) != in.hlen)
+				rc = kt_error_set(err, KT_EIO, "%s: %s", cs->v[child].tmp, strerror(errno));
+			path = rc ? NULL : cs->v[child].path;
+		}
+		if (!rc && fwrite(in.row, 1, in.rowlen, out) != in.rowlen)
+			rc = kt_error_set(err, KT_EIO, "%s: %s", cs->v[child].tmp, strerror(errno));
+	}
+	if (!rc && out)
+		rc = finish_content(st, tree, s, cs, child, out, err);
+	if (out && fclose(out) && !rc)
+		rc = kt_error_set(err, KT_EIO, "%s: %s", cs->v[child].tmp, strerror(errno));
+	shard_reader_free(&in);
+	if (rc == 1) {
+		contents_drop(cs, first);
+		return blob_from_file(st, f, &cs->v[at].id, err);
+	}
+	cs->v[at].gone = 1;
+	return rc;
+}
+
+/* Finishes content at of cs, its text in f: its blob written, or split
+ * when it is a shard of s grown past the split size.  Returns 0 or an
+ * error. */
+static int finish_content(struct store *st, git_tree *tree, const struct kt_schema *s,
+                          struct contents *cs, size_t at, FILE *f, struct kt_error *err)
+{
+	off_t len;
+
+	if (fflush(f) || fseeko(f, 0, SEEK_END) || (len = ftello(f)) < 0)
+		return kt_error_set(err, KT_EIO, "%s: %s", cs->v[at].tmp, strerror(errno));
+	/* A directory there already is a hand edit's: kontora check says so. */
+	if (s && (size_t)len > split_bytes(st) && !split_already(tree, cs->v[at].path)) {
+		store_fault(st, "split");
+		return split_content(st, tree, s, cs, at, f, err);
+	}
+	return blob_from_file(st, f, &cs->v[at].id, err);
+}
+
+/* Computes the new content at of cs from tree into its temporary file,
+ * and writes its blob, a piece at a time, or the blobs of the shards it
+ * splits into.  Returns 0 or an error. */
+static int new_content(struct store *st, const struct ops *ops, git_tree *tree,
+                       struct contents *cs, size_t at, struct kt_error *err)
+{
+	struct content *c = &cs->v[at];
 	const struct op *first = ops_first_on(ops, c->path);
 	const struct kt_schema *s = first ? first->s : NULL;
 	git_tree_entry *e = NULL;
@@ -119,6 +273,9 @@ static int new_content(struct store *st, const struct ops *ops, git_tree *tree,
 	old = e ? git_tree_entry_id(e) : NULL;
 	if (!first)
 		rc = kt_error_set(err, KT_EINVAL, "%s: no operation of this change writes it", c->path);
+	else if (s && !old && split_already(tree, c->path))
+		rc = kt_error_set(err, KT_ECONFLICT, "%s was split by another change meanwhile; nothing was "
+		                  "changed, try again", c->path);
 	else if (!(rc = check_clean(st, c->path, old, err)) && !(out = fopen(c->tmp, "w+b")))
 		rc = kt_error_set(err, KT_EIO, "%s: %s", c->tmp, strerror(errno));
 	else if (!rc && s)
@@ -127,11 +284,11 @@ static int new_content(struct store *st, const struct ops *ops, git_tree *tree,
 		rc = new_whole(st, ops, first, c->path, old, out, err);
 	/* A shard left with its header alone goes away. */
 	c->gone = s && !rows;
-	if (!rc && !c->gone)
-		rc = blob_from_file(st, out, &c->id, err);
-	if (out && fclose(out) && !rc)
-		rc = kt_error_set(err, KT_EIO, "%s: %s", c->tmp, strerror(errno));
 	git_tree_entry_free(e);
+	if (!rc && !c->gone)
+		rc = finish_content(st, tree, s, cs, at, out, err);
+	if (out && fclose(out) && !rc)
+		rc = kt_error_set(err, KT_EIO, "%s: %s", cs->v[at].tmp, strerror(errno));
 	return rc;
 }
 
@@ -202,21 +359,19 @@ static int move_branch(struct store *st, git_reference *head, char *const *paths
  * GIT_EMODIFIED when the branch moved, LOCKED when a live process holds
  * its ref lock, NOTHING when the tree would not change, or an error. */
 static int attempt(struct store *st, const struct ops *ops, const char *msg,
-                   const struct kt_identity *who, time_t when, struct content *cs,
-                   size_t n, git_oid *out, struct kt_error *err)
+                   const struct kt_identity *who, time_t when, struct contents *cs,
+                   git_oid *out, struct kt_error *err)
 {
 	git_reference *head = NULL;
 	git_commit *parent = NULL;
 	git_tree *tree = NULL, *newtree = NULL;
 	git_signature *sig = NULL;
-	char **paths = calloc(n ? n : 1, sizeof *paths);
+	char **paths = NULL;
 	git_oid tree_oid;
 	int rc = 0;
 
-	if (!paths) {
-		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-		goto done;
-	}
+	/* What an attempt before split, it split in its own tree. */
+	contents_drop(cs, cs->n0);
 	if (git_repository_head(&head, st->repo) || !git_reference_is_branch(head)) {
 		rc = kt_error_set(err, KT_EGIT, "HEAD is not a branch: check out main");
 		goto done;
@@ -226,14 +381,16 @@ static int attempt(struct store *st, const struct ops *ops, const char *msg,
 		rc = git_fail(err, "HEAD");
 		goto done;
 	}
-	for (size_t i = 0; !rc && i < n; i++) {
-		paths[i] = cs[i].path;
-		rc = new_content(st, ops, tree, &cs[i], err);
-	}
+	for (size_t i = 0; !rc && i < cs->n0; i++)
+		rc = new_content(st, ops, tree, cs, i, err);
+	if (!rc && !(paths = calloc(cs->n, sizeof *paths)))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (rc)
 		goto done;
+	for (size_t i = 0; i < cs->n; i++)
+		paths[i] = cs->v[i].path;
 	store_fault(st, "blob");
-	if ((rc = new_tree(st, tree, cs, n, &tree_oid, err)))
+	if ((rc = new_tree(st, tree, cs->v, cs->n, &tree_oid, err)))
 		goto done;
 	if (git_tree_lookup(&newtree, st->repo, &tree_oid)) {
 		rc = git_fail(err, "tree");
@@ -252,7 +409,7 @@ static int attempt(struct store *st, const struct ops *ops, const char *msg,
 		goto done;
 	}
 	store_fault(st, "commit");
-	rc = move_branch(st, head, paths, n, out, err);
+	rc = move_branch(st, head, paths, cs->n, out, err);
 done:
 	git_reference_free(head);
 	git_signature_free(sig);
@@ -286,7 +443,7 @@ int store_commit(struct store *st, const struct ops *ops, const char *message,
                  const struct kt_identity *who, time_t when, char oid[41],
                  struct kt_error *warning, struct kt_error *err)
 {
-	struct content *cs;
+	struct contents cs = { 0 };
 	char **paths = NULL;
 	size_t n = ops_paths(ops, &paths);
 	git_oid id;
@@ -297,21 +454,23 @@ int store_commit(struct store *st, const struct ops *ops, const char *message,
 		free(paths);
 		return rc;
 	}
-	if (!paths || !(cs = calloc(n ? n : 1, sizeof *cs))) {
+	if (!paths || !(cs.v = calloc(n ? n : 1, sizeof *cs.v))) {
 		free(paths);
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
+	cs.n = cs.n0 = n;
+	cs.cap = n ? n : 1;
 	for (size_t i = 0; !rc && i < n; i++) {
-		cs[i].path = paths[i];
-		if (asprintf(&cs[i].tmp, "%s/new.%ld.%zu", st->dir, (long)getpid(), i) < 0) {
-			cs[i].tmp = NULL;
+		cs.v[i].path = paths[i];
+		if (asprintf(&cs.v[i].tmp, "%s/new.%ld.%zu", st->dir, (long)getpid(), i) < 0) {
+			cs.v[i].tmp = NULL;
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 		}
 	}
 	if (!rc)
 		rc = GIT_EMODIFIED;
 	for (int i = 0; rc == GIT_EMODIFIED && i < MAX_ATTEMPTS; i++)
-		rc = attempt(st, ops, message, who, when, cs, n, &id, err);
+		rc = attempt(st, ops, message, who, when, &cs, &id, err);
 	if (rc == GIT_EMODIFIED)
 		rc = kt_error_set(err, KT_ECONFLICT, "the branch kept moving; nothing was changed, try again");
 	else if (rc == LOCKED)
@@ -324,17 +483,18 @@ int store_commit(struct store *st, const struct ops *ops, const char *message,
 		st->generation++;
 		store_fault(st, "ref");
 		/* The branch has moved: the change is made whatever happens now. */
-		if (!sync_contents(st, cs, n, warning))
+		if (!sync_contents(st, cs.v, cs.n, warning))
 			journal_remove(st);
 	}
 	/* What was not renamed into the worktree: a change refused, a shard
 	 * gone, or a sync that stopped (the journal writes it again). */
+	contents_drop(&cs, cs.n0);
 	for (size_t i = 0; i < n; i++) {
-		if (cs[i].tmp)
-			unlink(cs[i].tmp);
-		free(cs[i].tmp);
+		if (cs.v[i].tmp)
+			unlink(cs.v[i].tmp);
+		free(cs.v[i].tmp);
 	}
-	free(cs);
+	free(cs.v);
 	free(paths);
 	return rc;
 }

@@ -11,6 +11,7 @@
  * records.  Walking a linear history, the parent's row of one entry is the
  * row of the next, so the last rows read are kept.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,18 +59,30 @@ static int same_blob(const struct blob_state *a, const struct blob_state *b)
 }
 
 /* Finds the blob at path in commit c into *out (present 0 when there is
- * no file there).  Returns 0 or KT_EGIT. */
+ * no file there).  A shard split later (docs/foundation.md, "Storage")
+ * was, before its split, the shard whose directory holds it: before
+ * data/lead/2026-11/L3/L3A.csv, data/lead/2026-11/L3.csv, so the record's
+ * history goes on there.  Returns 0 or KT_EGIT. */
 static int blob_of_commit(const git_commit *c, const char *path,
                           struct blob_state *out, struct kt_error *err)
 {
 	git_tree *tree = NULL;
 	git_tree_entry *e = NULL;
+	char at[PATH_MAX];
 	int rc;
 
 	out->present = 0;
 	if (git_commit_tree(&tree, c))
 		return git_fail(err, "commit tree");
-	rc = git_tree_entry_bypath(&e, tree, path);
+	snprintf(at, sizeof at, "%s", path);
+	for (;;) {
+		rc = git_tree_entry_bypath(&e, tree, at);
+		char *slash = strrchr(at, '/');
+		/* Up to data/TYPE/X.csv: a month's or a split type's month's. */
+		if (rc != GIT_ENOTFOUND || !slash || slash - at <= 5 || !memchr(at + 5, '/', (size_t)(slash - at - 5)))
+			break;
+		strcpy(slash, ".csv");
+	}
 	if (rc == 0 && git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
 		out->present = 1;
 		git_oid_cpy(&out->id, git_tree_entry_id(e));

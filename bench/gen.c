@@ -1,7 +1,7 @@
 /*
  * bench/gen.c - synthetic books for the kontora benchmark.
  *
- *   bench/gen DIR [small|full] [LEADS.csv [CLIENTS.csv]]
+ *   bench/gen [--shape=spread|month|day] DIR [small|full] [LEADS.csv [CLIENTS.csv]]
  *
  * DIR is existing books (made by `kontora init DIR`).  Writes, in the
  * storage format of docs/foundation.md ("Storage"):
@@ -13,7 +13,8 @@
  *
  * A type whose schema says `split id` (lead, by default) keeps each month
  * in up to 32 files named by the first two characters of the ids they
- * hold (data/lead/2026-11/L3.csv); the others one file a month.
+ * hold (data/lead/2026-11/L3.csv); the others one file a month.  A file
+ * past 2 MiB is split as kontora splits it (shard_write()).
  *
  * over 60 months, 2021-12 .. 2026-11, then commits them with git.  It also
  * writes every lead row (with the header) to LEADS.csv, default
@@ -1088,6 +1089,53 @@ static void rows_begin(struct rows *rs)
 	rs->off[rs->n++] = rs->b.n;
 }
 
+/* kontora's SHARD_SPLIT_BYTES (lib/model/model.h): a shard that would be
+ * bigger is a directory of shards one id character longer. */
+#define SPLIT_BYTES (2u << 20)
+
+/* Returns the offset just past the row of t[0..len) starting at i (an LF
+ * outside quotes ends it). */
+static size_t row_end(const char *t, size_t len, size_t i)
+{
+	int q = 0;
+	for (; i < len; i++) {
+		if (t[i] == '"')
+			q = !q;
+		else if (t[i] == '\n' && !q)
+			return i + 1;
+	}
+	return len;
+}
+
+/* Writes the shard text t (a header of hlen bytes, then rows sorted by
+ * id, whose first plen characters are the same) to path, as kontora
+ * would: past SPLIT_BYTES, into the directory path without .csv, a file
+ * for each id character after those, split again while too big
+ * (data/lead/2026-11/L3.csv -> L3/L3A.csv; 2026-11.csv -> 2026-11/C0.csv). */
+static void shard_write(const char *path, const char *t, size_t len, size_t hlen, size_t plen)
+{
+	char dir[8192], file[8300];
+	struct buf part = {0};
+	size_t i = hlen, j;
+
+	if (len <= SPLIT_BYTES || plen >= 8) {
+		write_file(path, t, len);
+		return;
+	}
+	snprintf(dir, sizeof dir, "%.*s", (int)(strlen(path) - 4), path);
+	mkdir_p(dir);
+	for (; i < len; i = j) {
+		for (j = i; j < len && !memcmp(t + j, t + i, plen + 1); j = row_end(t, len, j))
+			;
+		part.n = 0;
+		buf_add(&part, t, hlen);
+		buf_add(&part, t + i, j - i);
+		snprintf(file, sizeof file, "%s/%.*s.csv", dir, (int)plen + 1, t + i);
+		shard_write(file, part.p, part.n, hlen, plen + 1);
+	}
+	free(part.p);
+}
+
 /* Writes the header and the rows sorted by id to path, and appends the rows
  * to all (if not NULL).  With split, path is a month's directory, made
  * here, and the rows go to one file for each first two characters of their
@@ -1130,7 +1178,7 @@ static size_t rows_write(struct rows *rs, const char *hdr, const char *path,
 				snprintf(file, sizeof file, "%s/%.2s.csv", path, row);
 			else
 				snprintf(file, sizeof file, "%s", path);
-			write_file(file, out.p, out.n);
+			shard_write(file, out.p, out.n, hlen, split ? 2 : 1);
 			if (all && fwrite(out.p + hlen, 1, out.n - hlen, all) != out.n - hlen)
 				die("write error");
 			bytes += out.n;

@@ -9,7 +9,9 @@ unique ids, created within the shard's month, stored forms (money, bool,
 phone, e-mail, INN checksums), dictionaries and references.  A type whose
 schema says "split id" (lead) must keep each month in data/TYPE/YYYY-MM/XY.csv,
 XY the first two characters of every id in the file; the others in
-data/TYPE/YYYY-MM.csv.  Prints counts; exit 1 with the problems if any.
+data/TYPE/YYYY-MM.csv.  A shard over 2 MiB must have been split into a
+directory of shards one id character longer (YYYY-MM/XY/XYZ.csv,
+YYYY-MM/CX.csv for a month file).  Prints counts; exit 1 with the problems if any.
 """
 import csv
 import io
@@ -22,7 +24,9 @@ MONEY = re.compile(r'^-?[0-9]+\.[0-9]{2}$')
 PHONE = re.compile(r'^\+7[0-9]{10}$')
 CREATED = re.compile(r'^(\d{4}-\d{2})-\d{2}T\d{2}:\d{2}:\d{2}Z$')
 MONTH = re.compile(r'^\d{4}-(0[1-9]|1[0-2])$')
-SPLIT_FILE = re.compile(r'^[A-Z][0-9ABCDEFGHJKMNPQRSTVWXYZ]\.csv$')
+CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+# kontora's SHARD_SPLIT_BYTES (lib/model/model.h): a bigger shard is split.
+SPLIT_BYTES = 2 << 20
 problems = []
 
 
@@ -75,6 +79,26 @@ def is_split(books, t):
         return any(line.split()[:2] == ['split', 'id'] for line in f)
 
 
+def prefix_dir(books, t, rel, prefix, out):
+    """Appends to out the shards below data/TYPE/rel, a directory of files
+    and directories named by prefix and one more character (a month: the
+    type's letter; a shard split past SPLIT_BYTES: its name)."""
+    path = os.path.join(books, 'data', t, rel)
+    for sub in sorted(os.listdir(path)):
+        p = os.path.join(path, sub)
+        isdir = os.path.isdir(p)
+        name = sub if isdir else sub[:-4] if sub.endswith('.csv') else ''
+        if not (len(name) == len(prefix) + 1 and name.startswith(prefix) and
+                name[-1] in CROCKFORD):
+            bad(f'data/{t}/{rel}/{sub}', f'not a shard ({prefix}?.csv or {prefix}?/)')
+        elif isdir:
+            if os.path.exists(p + '.csv'):
+                bad(f'data/{t}/{rel}/{sub}.csv', 'both a shard and its split directory')
+            prefix_dir(books, t, f'{rel}/{sub}', name, out)
+        else:
+            out.append((f'{rel}/{sub}', rel[:7], name))
+
+
 def shard_files(books, t):
     """Returns [(name under data/TYPE, month, id prefix or None)] in the
     order of the names at every level; reports what is not a shard."""
@@ -83,21 +107,13 @@ def shard_files(books, t):
     out = []
     for name in sorted(os.listdir(d)):
         path = os.path.join(d, name)
-        if not split:
-            if re.match(r'^\d{4}-\d{2}\.csv$', name) and os.path.isfile(path):
-                out.append((name, name[:7], None))
-            else:
-                bad(f'data/{t}/{name}', 'not a shard (YYYY-MM.csv)')
-            continue
-        if not (MONTH.match(name) and os.path.isdir(path)):
-            bad(f'data/{t}/{name}', 'not a month directory of a type split by id')
-            continue
-        for sub in sorted(os.listdir(path)):
-            if (SPLIT_FILE.match(sub) and sub[0] == t[0].upper() and
-                    os.path.isfile(os.path.join(path, sub))):
-                out.append((f'{name}/{sub}', name, sub[:2]))
-            else:
-                bad(f'data/{t}/{name}/{sub}', 'not a shard (YYYY-MM/XY.csv)')
+        if (not split and re.match(r'^\d{4}-\d{2}\.csv$', name) and
+                os.path.isfile(path)):
+            out.append((name, name[:7], None))
+        elif MONTH.match(name) and os.path.isdir(path):
+            prefix_dir(books, t, name, t[0].upper(), out)
+        else:
+            bad(f'data/{t}/{name}', 'not a shard (YYYY-MM.csv) nor a month directory')
     return out
 
 
@@ -115,6 +131,8 @@ def read_type(books, t):
         path = os.path.join(d, name)
         raw = open(path, 'rb').read()
         where = f'data/{t}/{name}'
+        if len(raw) > SPLIT_BYTES and len(start or '') < 8:
+            bad(where, f'{len(raw)} bytes, over the split size {SPLIT_BYTES}')
         if raw.startswith(b'\xef\xbb\xbf'):
             bad(where, 'BOM')
         if b'\r' in raw:

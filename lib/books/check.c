@@ -922,10 +922,9 @@ static int not_a_shard(struct check *c, const struct kt_schema *s,
                        const char *path)
 {
 	if (s->split)
-		return problem(c, path, 0, NULL, "not a shard (data/%s/YYYY-MM/%c?.csv, or below a "
-		               "directory of a split shard)", s->name, s->prefix);
-	return problem(c, path, 0, NULL, "not a shard (data/%s/YYYY-MM.csv, or below a "
-	               "directory of a split shard)", s->name);
+		return problem(c, path, 0, NULL, "not a shard (data/%s/YYYY-MM/%c?.csv)",
+		               s->name, s->prefix);
+	return problem(c, path, 0, NULL, "not a shard (data/%s/YYYY-MM.csv)", s->name);
 }
 
 /* Returns 1 if rel, a directory below data/TYPE, may hold shards of s: a

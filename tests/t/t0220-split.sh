@@ -219,11 +219,11 @@ test_expect_success 'check: a file of another name in a month directory' '
 	restore
 '
 
-test_expect_success 'check: a month directory in a type that is not split' '
+test_expect_success 'check: a month both a file and the directory of its split, in a type that is not split' '
 	restore &&
 	mkdir data/client/2026-11 &&
 	head -n 1 data/client/2026-11.csv >data/client/2026-11/C1.csv &&
-	echo "data/client/2026-11: not a shard (data/client/YYYY-MM.csv)" >expect &&
+	echo "data/client/2026-11.csv: both a shard and the directory data/client/2026-11 it was split into: move its rows into the directory'"'"'s shards" >expect &&
 	test_expect_code 1 kontora check >out 2>err &&
 	test_cmp expect out &&
 	restore

@@ -289,9 +289,14 @@ static void test_split(struct types *types)
 	put("data/visit/2026-11/v2.csv", "id,created\n");
 	put("data/visit/2026-11/V2.csv/V2.csv", "id,created\n");
 	put("data/visit/2026-13/V2.csv", "id,created\n");
+	/* A plain type's month directory (a month file split past 2 MiB)
+	 * holds files of the type's letter and one more character. */
 	put("data/lead/2026-12/L0.csv", "id,created\n");
+	put("data/lead/2026-12/X0.csv", "id,created\n");
+	put("data/lead/2026-12/L0/L0A.csv", "id,created\n");
 	expect(types, "data/visit/2026-11.csv", "id,title,client,created\n",
-	       "data/lead/2026-12:0: not a shard (data/lead/YYYY-MM.csv)\n"
+	       "data/lead/2026-12/L0.csv:0: both a shard and the directory data/lead/2026-12/L0 it was split into: move its rows into the directory's shards\n"
+	       "data/lead/2026-12/X0.csv:0: not a shard (data/lead/YYYY-MM.csv)\n"
 	       "data/visit/2026-11/V.csv:0: not a shard (data/visit/YYYY-MM/V?.csv)\n"
 	       "data/visit/2026-11/V1.txt:0: not a shard (data/visit/YYYY-MM/V?.csv)\n"
 	       "data/visit/2026-11/V2.csv:0: not a shard (data/visit/YYYY-MM/V?.csv)\n"
@@ -300,7 +305,7 @@ static void test_split(struct types *types)
 	       "data/visit/2026-11/v2.csv:0: not a shard (data/visit/YYYY-MM/V?.csv)\n"
 	       "data/visit/2026-11.csv:0: not a shard (data/visit/YYYY-MM/V?.csv)\n"
 	       "data/visit/2026-13:0: not a shard (data/visit/YYYY-MM/V?.csv)\n",
-	       "split: month directories of XY.csv only, and no directory in a plain type");
+	       "split: month directories of XY.csv only, a prefix not both a file and a directory");
 	unlink(at("data/visit/2026-11/V1.txt"));
 	unlink(at("data/visit/2026-11/VI.csv"));
 	unlink(at("data/visit/2026-11/X1.csv"));
@@ -312,6 +317,9 @@ static void test_split(struct types *types)
 	rmdir(at("data/visit/2026-13"));
 	unlink(at("data/visit/2026-11.csv"));
 	unlink(at("data/lead/2026-12/L0.csv"));
+	unlink(at("data/lead/2026-12/X0.csv"));
+	unlink(at("data/lead/2026-12/L0/L0A.csv"));
+	rmdir(at("data/lead/2026-12/L0"));
 	rmdir(at("data/lead/2026-12"));
 	test_clean(types);
 }

@@ -60,6 +60,55 @@ static void test_path(const struct kt_schema *client, const struct kt_schema *le
 	path_is(lead, "2026-11-02T10:00:00Z", "", NULL, "an empty id");
 }
 
+/* Checks shard_child() and frees what it returned. */
+static void child_is(const struct kt_schema *s, const char *path, const char *id,
+                     const char *expected, const char *name)
+{
+	char *p = shard_child(s, path, id);
+
+	is_str(p, expected, "shard_child: %s", name);
+	free(p);
+}
+
+/* The shards a split makes: their prefixes, children and names. */
+static void test_split(const struct kt_schema *client, const struct kt_schema *lead)
+{
+	char prefix[9];
+
+	is_int((int)shard_prefix(lead, "data/lead/2026-11/L3.csv", prefix), 2, "shard_prefix: L3.csv");
+	is_str(prefix, "L3", "shard_prefix: L3.csv holds L3");
+	is_int((int)shard_prefix(client, "data/client/2026-11.csv", prefix), 1, "shard_prefix: a month");
+	is_str(prefix, "C", "shard_prefix: a month holds the type's letter");
+	is_int((int)shard_prefix(lead, "data/lead/2026-11/L3/L3A/L3AB.csv", prefix), 4,
+	       "shard_prefix: two splits down");
+	is_int((int)shard_prefix(lead, "data/lead/2026-11/C3.csv", prefix), 0,
+	       "shard_prefix: another type's letter");
+	is_int((int)shard_prefix(lead, "data/lead/2026-11/L3.txt", prefix), 0, "shard_prefix: not .csv");
+
+	child_is(lead, "data/lead/2026-11/L3.csv", "L3F9K2QX", "data/lead/2026-11/L3/L3F.csv", "split type");
+	child_is(lead, "data/lead/2026-11/L3/L3F.csv", "L3F9K2QX", "data/lead/2026-11/L3/L3F/L3F9.csv",
+	         "split again");
+	child_is(client, "data/client/2026-11.csv", "C7Q4M2ZX", "data/client/2026-11/C7.csv",
+	         "a month file");
+	child_is(lead, "data/lead/2026-11/L3F9K2QX.csv", "L3F9K2QX", NULL, "a file of one id");
+	child_is(lead, "data/lead/2026-11/L3.csv", "L4F9K2QX", NULL, "an id of another file");
+	child_is(lead, "data/lead/2026-11/L3.csv", "L3", NULL, "an id no longer than the prefix");
+	child_is(lead, "data/lead/2026-11/L3.csv", "L3/..", NULL, "no Crockford character next");
+
+	const struct { const struct kt_schema *s; const char *name; int ok; } names[] = {
+		{ client, "2026-11.csv", 1 }, { lead, "2026-11.csv", 0 },
+		{ lead, "2026-11/L3.csv", 1 }, { client, "2026-11/C3.csv", 1 },
+		{ lead, "2026-11/L3/L3A.csv", 1 }, { lead, "2026-11/L3/L3A/L3AB.csv", 1 },
+		{ lead, "2026-11/L3/L4A.csv", 0 }, { lead, "2026-11/L3/L3AB.csv", 0 },
+		{ lead, "2026-11/L3/L3I.csv", 0 }, { lead, "2026-11/L3/L3A", 0 },
+		{ lead, "2026-11/L.csv", 0 }, { lead, "2026-13/L3.csv", 0 },
+		{ client, "2026-11/C3.txt", 0 }, { client, "2026-1.csv", 0 },
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		is_int(shard_name_valid(names[i].s, names[i].name), names[i].ok, "shard_name_valid: %s %s",
+		       names[i].s->name, names[i].name);
+}
+
 /* Checks shard_header() of s with extra columns. */
 static void header_is(const struct kt_schema *s, char *const *extra, size_t n,
                       const char *expected, const char *name)
@@ -414,6 +463,7 @@ int main(void)
 
 	if (client && lead) {
 		test_path(client, lead);
+		test_split(client, lead);
 		test_header(client, lead);
 		test_record(client);
 	}

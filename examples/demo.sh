@@ -418,6 +418,22 @@ kontora report funnel --at HEAD~20
 run kontora report funnel --at HEAD~20 -f pdf -o "$out/report-funnel-at.pdf"
 ls .git/kontora/at/
 
+say "A shard past the split size becomes a directory of shards one id character longer"
+# 2 MiB by default; lowered here to 1500 bytes so that 300 leads imported at once split
+# (kontora-books(5): data/lead/YYYY-MM/L3.csv -> L3/L3A.csv, ...).
+(
+	cd "$out" &&
+	kontora init split-books >/dev/null 2>&1 &&
+	cd split-books &&
+	{ echo "name,phone,comment"; seq 1 300 | awk '{ printf "Пётр Иванов %d,+7999%07d,заявка %d\n", $1, $1, $1 }'; } >"$out/split-leads.csv" &&
+	KONTORA_SPLIT_BYTES=1500 run kontora import leads --format csv "$out/split-leads.csv" &&
+	find data/lead -name '*.csv' | sort >"$out/split-tree.txt" &&
+	sed -n "\|/L./|p" "$out/split-tree.txt" | head -n 8 &&
+	echo "wrote $out/split-tree.txt ($(wc -l <"$out/split-tree.txt") files)" &&
+	run kontora check &&
+	run git status --short
+)
+
 say "Git: one commit per change, a clean worktree"
 run git log --oneline | head -12
 run git status --short

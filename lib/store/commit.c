@@ -181,6 +181,18 @@ static int file_fill(void *file, char *buf, size_t cap, size_t *got, struct kt_e
 static int finish_content(struct store *st, git_tree *tree, const struct kt_schema *s,
                           struct contents *cs, size_t at, FILE *f, struct kt_error *err);
 
+/* Ends the part being written by split_content(), content at of cs in
+ * out (NULL: none): finished and closed.  Returns 0 or an error. */
+static int part_end(struct store *st, git_tree *tree, const struct kt_schema *s,
+                    struct contents *cs, size_t at, FILE *out, struct kt_error *err)
+{
+	int rc = out ? finish_content(st, tree, s, cs, at, out, err) : 0;
+
+	if (out && fclose(out) && !rc)
+		rc = kt_error_set(err, KT_EIO, "%s: %s", cs->v[at].tmp, strerror(errno));
+	return rc;
+}
+
 /* Splits the shard text in f (canonical: rows sorted by id), content at
  * of cs, into the shards one id character longer below its directory,
  * each appended to cs and finished in turn (split again when still too
@@ -190,48 +202,49 @@ static int finish_content(struct store *st, git_tree *tree, const struct kt_sche
 static int split_content(struct store *st, git_tree *tree, const struct kt_schema *s,
                          struct contents *cs, size_t at, FILE *f, struct kt_error *err)
 {
-	struct shard_reader in;
-	size_t first = cs->n, child = 0;
-	char *path = NULL;
+	struct shard_reader in = { 0 };
+	size_t first = cs->n, part = 0;
 	FILE *out = NULL;
 	int rc = fseeko(f, 0, SEEK_SET) ? kt_error_set(err, KT_EIO, "a temporary file: %s", strerror(errno))
 	                                : shard_reader_start(&in, NULL, 0, file_fill, NULL, f, 1 << 16, err);
 
 	while (!rc && !(rc = shard_reader_next(&in, err)) && in.rowlen) {
 		char id[9];
-		size_t idlen = strcspn(in.row, ",\n");
-		snprintf(id, sizeof id, "%.*s", (int)(idlen < 8 ? idlen : 8), in.row);
-		/* Rows are in id order: a child's rows come together. */
-		char *next = shard_child(s, cs->v[at].path, id);
-		if (!next) {
+		size_t n = 0;
+		while (n < in.rowlen && n < 8 && in.row[n] != ',' && in.row[n] != '\n')
+			n++;
+		snprintf(id, sizeof id, "%.*s", (int)n, in.row);
+		char *path = shard_child(s, cs->v[at].path, id);
+		if (!path) {
 			rc = 1;
 			break;
 		}
-		if (path && !strcmp(path, next)) {
-			free(next);
+		/* Rows are in id order: a part's rows come together. */
+		if (out && !strcmp(path, cs->v[part].path)) {
+			free(path);
 		} else {
-			if (out && ((rc = finish_content(st, tree, s, cs, child, out, err)) || fclose(out)))
-				rc = rc ? rc : kt_error_set(err, KT_EIO, "%s: %s", cs->v[child].tmp, strerror(errno));
+			rc = part_end(st, tree, s, cs, part, out, err);
 			out = NULL;
-			child = cs->n;
-			if (!rc && !(rc = contents_add(st, cs, next, &out, err)) &&
+			part = cs->n;
+			if (!rc && !(rc = contents_add(st, cs, path, &out, err)) &&
 			    fwrite(in.header, 1, in.hlen, out) != in.hlen)
-				rc = kt_error_set(err, KT_EIO, "%s: %s", cs->v[child].tmp, strerror(errno));
-			path = rc ? NULL : cs->v[child].path;
+				rc = kt_error_set(err, KT_EIO, "%s: %s", cs->v[part].tmp, strerror(errno));
 		}
 		if (!rc && fwrite(in.row, 1, in.rowlen, out) != in.rowlen)
-			rc = kt_error_set(err, KT_EIO, "%s: %s", cs->v[child].tmp, strerror(errno));
+			rc = kt_error_set(err, KT_EIO, "%s: %s", cs->v[part].tmp, strerror(errno));
 	}
-	if (!rc && out)
-		rc = finish_content(st, tree, s, cs, child, out, err);
-	if (out && fclose(out) && !rc)
-		rc = kt_error_set(err, KT_EIO, "%s: %s", cs->v[child].tmp, strerror(errno));
+	if (rc != 1 && out) {
+		int end = part_end(st, tree, s, cs, part, out, err);
+		rc = rc ? rc : end;
+	} else if (out) {
+		fclose(out);
+	}
 	shard_reader_free(&in);
 	if (rc == 1) {
 		contents_drop(cs, first);
 		return blob_from_file(st, f, &cs->v[at].id, err);
 	}
-	cs->v[at].gone = 1;
+	cs->v[at].gone = !rc;
 	return rc;
 }
 

@@ -136,6 +136,33 @@ static int open_row(struct update *u, const struct kt_schema *s, const char *id,
 	return rc;
 }
 
+/* Opens again the last row of record id of s when this commit's time
+ * closed it and it held status: the record left one file and came into
+ * another unchanged, as a shard split past its size does (the old file
+ * comes first in the diff: "L3.csv" sorts before "L3/").  Returns 1 when
+ * it did, 0 when there was no such row, or KT_EDB. */
+static int reopen_row(struct update *u, const struct kt_schema *s, const char *id,
+                      const char *status, struct kt_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = index_stmt(u->ix, "UPDATE status_history SET until = NULL WHERE rowid ="
+	                           " (SELECT max(rowid) FROM status_history WHERE type = ?1 AND id = ?2)"
+	                           " AND until = ?3 AND status = ?4", &st, err);
+
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, s->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, u->time, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, status, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = db_fail(u->ix->db, err, "status_history");
+	else
+		rc = sqlite3_changes(u->ix->db) > 0;
+	sqlite3_reset(st);
+	return rc;
+}
+
 /* Records what one commit did to one shard: the records whose value
  * changed, came or went.  Returns 0 or an error. */
 static int on_delta(void *arg, const struct store_delta *d, struct kt_error *err)
@@ -171,8 +198,10 @@ static int on_delta(void *arg, const struct store_delta *d, struct kt_error *err
 		int had = old.id >= 0 && strmap_get(&old.ids, id, &at);
 		if (!*id || (had && !strcmp(value(&old.csv->rows[at], old.field), now)))
 			continue;
-		if (!(rc = close_row(u, s, id, d, err)) && *now)
+		if (!(rc = close_row(u, s, id, d, err)) && *now &&
+		    (had || !(rc = reopen_row(u, s, id, now, err))))
 			rc = open_row(u, s, id, now, d, err);
+		rc = rc == 1 ? 0 : rc;
 	}
 	for (size_t i = 0; !rc && old.id >= 0 && i < old.csv->nrows; i++) {
 		const char *id = value(&old.csv->rows[i], old.id);

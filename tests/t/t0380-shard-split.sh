@@ -151,6 +151,32 @@ test_expect_success 'clients in a month file split into a month directory' '
 	sound
 '
 
+test_expect_success 'the status history of the lab keeps a request'"'"'s row across the split of its month' '
+	$K init ../lab >/dev/null &&
+	(
+		cd ../lab &&
+		G=$($K product add --name Гель) &&
+		C=$($K client add --name Ромашка) &&
+		for i in 1 2 3 4 5 6
+		do
+			KONTORA_NOW=2026-11-02T09:00:00Z env -u KONTORA_SPLIT_BYTES \
+				$K lab calc new --client $C --product $G --wishes "просьба $i" >/dev/null || return 1
+		done &&
+		KONTORA_NOW=2026-11-10T09:00:00Z KONTORA_SPLIT_BYTES=$(wc -c <data/calc_request/2026-11.csv) \
+			$K lab calc new --client $C --product $G --wishes "просьба 7" >/dev/null &&
+		test ! -e data/calc_request/2026-11.csv &&
+		test -d data/calc_request/2026-11 &&
+		$K sql "SELECT id, status, since, until FROM status_history ORDER BY id" -f csv >history &&
+		test_line_count = 8 history &&
+		grep -c ",2026-11-02T09:00:00Z,$" history >n &&
+		test $(cat n) = 6 &&
+		$K reindex 2>/dev/null &&
+		$K sql "SELECT id, status, since, until FROM status_history ORDER BY id" -f csv >rebuilt &&
+		test_cmp history rebuilt &&
+		$K check
+	)
+'
+
 test_expect_success 'a split by hand with git is refreshed into the index' '
 	$K init ../hand >/dev/null &&
 	(

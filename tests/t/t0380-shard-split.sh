@@ -83,6 +83,14 @@ test_expect_success 'every record is still shown, listed, searched and counted' 
 	test_grep "Сидоров 217" found
 '
 
+test_expect_success 'a read from a split directory, the index current, loads no libgit2' '
+	file=$(ls data/lead/2026-11/L*/*.csv | sed -n 2p) &&
+	id=$(sed -n "2s/,.*//p" $file) &&
+	$K lead show $id >expect &&
+	KONTORA_FAULT=libgit2:kill kontora lead show $id >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success 'an edit in a split directory writes the child file only' '
 	file=$(ls data/lead/2026-11/L*/*.csv | sed -n 3p) &&
 	id=$(sed -n "2s/,.*//p" $file) &&

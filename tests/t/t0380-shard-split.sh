@@ -252,6 +252,47 @@ test_expect_success 'check reports a row in the wrong file with file:line, and a
 	)
 '
 
+# await FILE PID: waits until the paused command PID has made FILE;
+# fails when it is gone or after 30 s.
+await () {
+	i=0
+	while ! test -e "$1"
+	do
+		kill -0 "$2" 2>/dev/null && test $i -lt 600 || return 1
+		i=$((i + 1))
+		sleep 0.05
+	done
+}
+
+test_expect_success 'a change to a shard split by hand meanwhile is refused, nothing written' '
+	$K init ../race >/dev/null &&
+	cd ../race &&
+	L=$($K lead add --title Заявка --phone +79160000001) &&
+	f=$(git ls-files data/lead) &&
+	p=$(basename $f .csv) &&
+	head=$(git rev-parse HEAD) || return 1
+	KONTORA_FAULT=cas:pause:$PWD/gate $K lead edit $L --set comment=kontora >out 2>err &
+	pid=$! &&
+	await gate $pid &&
+	test $(git rev-parse HEAD) = $head &&
+	mkdir ${f%.csv} &&
+	git mv $f ${f%.csv}/$(echo $L | cut -c1-3).csv &&
+	git commit -q -m "split by hand" &&
+	theirs=$(git rev-parse HEAD) &&
+	rm gate &&
+	test_expect_code 1 wait $pid &&
+	test_grep "$f was split by another change meanwhile; nothing was changed, try again" err &&
+	test $(git rev-parse HEAD) = $theirs &&
+	test_clean &&
+	$K lead show $L >show &&
+	! grep kontora show &&
+	$K lead edit $L --set comment=kontora &&
+	git diff --name-only HEAD~1 HEAD >changed &&
+	echo ${f%.csv}/$(echo $L | cut -c1-3).csv >expect &&
+	test_cmp expect changed &&
+	cd ../books
+'
+
 test_expect_success 'a writer killed during a split leaves the books as before' '
 	leads_csv 300 5000 >../leads3.csv &&
 	head=$(git rev-parse HEAD) &&

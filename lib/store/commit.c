@@ -226,19 +226,19 @@ static int split_content(struct store *st, git_tree *tree, const struct kt_schem
 			rc = part_end(st, tree, s, cs, part, out, err);
 			out = NULL;
 			part = cs->n;
-			if (!rc && !(rc = contents_add(st, cs, path, &out, err)) &&
-			    fwrite(in.header, 1, in.hlen, out) != in.hlen)
+			if (rc)
+				free(path);
+			else if (!(rc = contents_add(st, cs, path, &out, err)) &&
+			         fwrite(in.header, 1, in.hlen, out) != in.hlen)
 				rc = kt_error_set(err, KT_EIO, "%s: %s", cs->v[part].tmp, strerror(errno));
 		}
 		if (!rc && fwrite(in.row, 1, in.rowlen, out) != in.rowlen)
 			rc = kt_error_set(err, KT_EIO, "%s: %s", cs->v[part].tmp, strerror(errno));
 	}
-	if (rc != 1 && out) {
-		int end = part_end(st, tree, s, cs, part, out, err);
-		rc = rc ? rc : end;
-	} else if (out) {
+	if (!rc)
+		rc = part_end(st, tree, s, cs, part, out, err);
+	else if (out)
 		fclose(out);
-	}
 	shard_reader_free(&in);
 	if (rc == 1) {
 		contents_drop(cs, first);
@@ -383,7 +383,8 @@ static int attempt(struct store *st, const struct ops *ops, const char *msg,
 	git_oid tree_oid;
 	int rc = 0;
 
-	/* What an attempt before split, it split in its own tree. */
+	/* What an earlier attempt split, it split in its own tree: start
+	 * again from the paths of the ops. */
 	contents_drop(cs, cs->n0);
 	if (git_repository_head(&head, st->repo) || !git_reference_is_branch(head)) {
 		rc = kt_error_set(err, KT_EGIT, "HEAD is not a branch: check out main");
@@ -396,7 +397,7 @@ static int attempt(struct store *st, const struct ops *ops, const char *msg,
 	}
 	for (size_t i = 0; !rc && i < cs->n0; i++)
 		rc = new_content(st, ops, tree, cs, i, err);
-	if (!rc && !(paths = calloc(cs->n, sizeof *paths)))
+	if (!rc && !(paths = calloc(cs->n ? cs->n : 1, sizeof *paths)))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (rc)
 		goto done;

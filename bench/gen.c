@@ -1,13 +1,15 @@
 /*
  * bench/gen.c - synthetic books for the kontora benchmark.
  *
- *   bench/gen [--shape=spread|month|day] DIR [small|full] [LEADS.csv [CLIENTS.csv]]
+ *   bench/gen [--shape=spread|month|day] DIR [small|full|huge] [LEADS.csv [CLIENTS.csv]]
  *
  * DIR is existing books (made by `kontora init DIR`).  Writes, in the
  * storage format of docs/foundation.md ("Storage"):
  *
- *   data/client/YYYY-MM.csv     full: 100,000 clients, small: 2,000
- *   data/lead/YYYY-MM/LX.csv    full: 1,000,000 leads, small: 20,000
+ *   data/client/YYYY-MM.csv     full: 100,000 clients, small: 2,000,
+ *                               huge: 1,000,000
+ *   data/lead/YYYY-MM/LX.csv    full: 1,000,000 leads, small: 20,000,
+ *                               huge: 10,000,000
  *   data/employee/<shard>       the 20 managers manager01..manager20 added
  *                               to the employee shard `kontora init` wrote
  *
@@ -1406,7 +1408,7 @@ int main(int argc, char **argv)
 		argc--;
 	}
 	if (argc < 2 || argc > 5) {
-		fprintf(stderr, "usage: gen [--shape=spread|month|day] DIR [small|full] [LEADS.csv [CLIENTS.csv]]\n");
+		fprintf(stderr, "usage: gen [--shape=spread|month|day] DIR [small|full|huge] [LEADS.csv [CLIENTS.csv]]\n");
 		return 2;
 	}
 	dir = argv[1];
@@ -1418,8 +1420,11 @@ int main(int argc, char **argv)
 	} else if (!strcmp(size, "small")) {
 		nleads = 20000;
 		nclients = 2000;
+	} else if (!strcmp(size, "huge")) {
+		nleads = 10000000;
+		nclients = 1000000;
 	} else {
-		fprintf(stderr, "gen: size must be small or full\n");
+		fprintf(stderr, "gen: size must be small, full or huge\n");
 		return 2;
 	}
 	if (argc > 3)

@@ -3,21 +3,23 @@
 #
 #   make bench                       1,000,000 leads, 100,000 clients
 #   SIZE=small sh bench/run.sh       20,000 leads, 2,000 clients (smoke test)
+#   make bench SIZE=huge             10,000,000 leads, 1,000,000 clients
 #
-# Environment: SIZE (full|small), BENCH_DIR (default /tmp/kontora-bench; the
+# Environment: SIZE (full|small|huge), BENCH_DIR (default /tmp/kontora-bench; the
 # books go to BENCH_DIR/books and are made afresh), KONTORA (the binary,
 # default ./kontora), SHAPE (spread|month|day: the leads over 60 months,
 # all in the last one, or all on one day of it), RUNS_BIG (3), RUNS_FAST (7), BENCH_TIMEOUT (seconds
-# per command).  Prints the machine and a table of medians; exits 1 if a
-# kontora command (or the generator) failed, never because of speed.
+# per command).  Prints the machine and a table of medians, and writes the
+# figures to BENCH_DIR/results.tsv (bench/growth.sh joins such files); exits
+# 1 if a kontora command (or the generator) failed, never because of speed.
 # See bench/README.md for what each figure means.
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SIZE=${SIZE:-full}
 case $SIZE in
-small|full) ;;
-*) echo "bench: SIZE must be small or full, not '$SIZE'" >&2; exit 2 ;;
+small|full|huge) ;;
+*) echo "bench: SIZE must be small, full or huge, not '$SIZE'" >&2; exit 2 ;;
 esac
 SHAPE=${SHAPE:-spread}
 case $SHAPE in
@@ -29,14 +31,15 @@ KONTORA=${KONTORA:-$ROOT/kontora}
 RUNS_BIG=${RUNS_BIG:-3}
 RUNS_FAST=${RUNS_FAST:-7}
 RUNS_STARTUP=${RUNS_STARTUP:-21}
-if [ "$SIZE" = small ]; then
-	BENCH_TIMEOUT=${BENCH_TIMEOUT:-60}
-else
-	BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
-fi
+case $SIZE in
+small) BENCH_TIMEOUT=${BENCH_TIMEOUT:-60} ;;
+full) BENCH_TIMEOUT=${BENCH_TIMEOUT:-900} ;;
+huge) BENCH_TIMEOUT=${BENCH_TIMEOUT:-3600} ;;
+esac
 BOOKS=$BENCH_DIR/books
 LEADS_CSV=$BENCH_DIR/leads.csv
 CLIENTS_CSV=$BENCH_DIR/clients.csv
+RESULTS=$BENCH_DIR/results.tsv
 # Commands act as the admin kontora init makes of git's identity: the
 # leads edited and shown belong to various managers, and a manager sees
 # and changes only their own (kontora-schema(5), ACCESS).
@@ -101,8 +104,18 @@ maxrss() {
 	awk '$2 > m { m = $2 } END { if (m) printf "%.1f\n", m / 1024 }' "$W/$1.r"
 }
 
-# row LABEL KONTORA_S BASE_S BASE_KIND GOAL RSS_MB [FAILED]
+# row LABEL KONTORA_S BASE_S BASE_KIND GOAL RSS_MB [FAILED]: prints a row
+# of the table and appends "measure, seconds, RSS" to $RESULTS (on an
+# indented row without kontora's figure, a baseline's own, the baseline's
+# seconds; FAILED when it failed).
 row() {
+	case ${7:-}:${2:-}:$1 in
+	[!:]*) r_s=FAILED ;;
+	::\ *) r_s=${3:-} ;;
+	*) r_s=${2:-} ;;
+	esac
+	printf '%s\t%s\t%s\n' "$(echo "$1" | sed 's/^ *//')" "$r_s" "${6:-}" >>"$RESULTS"
+
 	r_ratio=-
 	if [ -n "$2" ] && [ -n "$3" ]; then
 		r_ratio=$(awk -v a="$2" -v b="$3" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
@@ -123,10 +136,13 @@ machine() {
 	echo "  sqlite3:  $(sqlite3 --version 2>/dev/null | cut -d' ' -f1)   git: $(git --version | cut -d' ' -f3)"
 	echo "  kontora:  $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
 	echo "  books:    $BOOKS ($SIZE, leads $SHAPE)"
+	echo "  load:     $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (1, 5, 15 min)"
+	echo "  date:     $(date -u '+%Y-%m-%d %H:%M UTC')"
 }
 
 # ------------------------------------------------------------- setup
 
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 say "building the generator and the timer"
 cc -O2 -o "$ROOT/bench/gen" "$ROOT/bench/gen.c" || exit 1
 cc -O2 -o "$ROOT/bench/timeit" "$ROOT/bench/timeit.c" || exit 1
@@ -415,7 +431,9 @@ KC report-at-again report dynamics --at "${OLD:-HEAD}" -f xlsx -o "$W/report.xls
 # reference two columns as kontora writes them (title, then id).
 say "j) lead list --all -f xlsx of every lead, and the bare libxlsxwriter loop, x$RUNS_BIG"
 LEAD_TYPES=srrsssssssssmrbssssdt
-if "$KONTORA" -C "$BOOKS" lead list --all -f csv >"$W/leads-all.csv" 2>"$W/err"; then
+if [ "$SIZE" = huge ]; then
+	say "j) skipped at SIZE=huge: 10,000,000 rows do not fit an Excel sheet (1,048,576)"
+elif "$KONTORA" -C "$BOOKS" lead list --all -f csv >"$W/leads-all.csv" 2>"$W/err"; then
 	i=0
 	while [ $i -lt "$RUNS_BIG" ]; do
 		KC xlsx lead list --all -f xlsx -o "$W/leads.xlsx"
@@ -449,13 +467,23 @@ t_prefix=$(median prefix)
 t_invoice=$(median invoice)
 largest=$(find "$BOOKS/data" -name '*.csv' -printf '%s %p\n' | sort -n | tail -n 1 | cut -d' ' -f2-)
 
+nleads=$(grep -c -E '^L[0-9A-Z]{7},' "$LEADS_CSV")
 echo
 machine
-echo "  data:     $(grep -c -E '^L[0-9A-Z]{7},' "$LEADS_CSV") leads in $nshards shards ($nmonths months split by id), $(grep -c -E '^C[0-9A-Z]{7},' "$CLIENTS_CSV") clients;" \
+echo "  data:     $nleads leads in $nshards shards ($nmonths months split by id), $(grep -c -E '^C[0-9A-Z]{7},' "$CLIENTS_CSV") clients;" \
 	"$(du -sm "$BOOKS/data" | cut -f1) MB of CSV, largest shard ${largest#"$BOOKS"/} $(du -k "$largest" | cut -f1) KB"
 echo "  generate: $(median gen) s (bench/gen, git add and commit included)"
 echo "  runs:     median of $RUNS_BIG (reindex, import) or $RUNS_FAST (the rest)"
 echo "  ids:      edit $ID (${shard1#"$BOOKS"/}), show/refresh $ID2 (${shard2#"$BOOKS"/}), prefix $PREFIX"
+{
+	printf '# size\t%s\n# leads\t%s\n# date\t%s\n# load\t%s .. %s\n# kontora\t%s\n' "$SIZE" "$nleads" \
+		"$(date -u '+%Y-%m-%d %H:%M')" "$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)" \
+		"$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)"
+	printf '# largest shard\t%s KB\n' "$(du -k "$largest" | cut -f1)"
+	printf '# data\t%s MB of CSV\n' "$(du -sm "$BOOKS/data" | cut -f1)"
+	printf 'measure\tseconds\trss_mb\n'
+	printf 'generate\t%s\t%s\n' "$(median gen)" "$(maxrss gen)"
+} >"$RESULTS"
 echo
 printf '%-40s %11s %10s %-8s %6s %6s %9s\n' measure "kontora (s)" "base (s)" "base is" ratio goal "RSS (MB)"
 row "a) full reindex" "$t_reindex" "$t_import" "sqlite3" "<=2" "$(maxrss reindex)" "$(f reindex)"

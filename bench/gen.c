@@ -1525,6 +1525,16 @@ int main(int argc, char **argv)
 		die("write error: %s", strerror(errno));
 	fprintf(stderr, "gen: %zu leads, %zu clients, %d managers, %.1f MB of shards\n",
 	        nleads, nclients, NMANAGERS, total_bytes / 1e6);
+	/* git add reads every shard again: give it back the id set and the
+	 * clients (~400 MB at huge), which nothing needs any more */
+	for (i = 0; i < nclients; i++) {
+		free(clients[i].name);
+		free((char *)clients[i].domain);
+	}
+	free(clients);
+	free(idset);
+	free(rs.b.p);
+	free(rs.off);
 
 	{
 		char *add[] = {"git", "-C", (char *)dir, "add", "-A", NULL};

@@ -1,18 +1,50 @@
 #!/bin/sh
-# bench/smoke.sh - the benchmark at small size as one TAP test: it must run
-# and every kontora command in it must succeed (speed is not judged here).
+# bench/smoke.sh - the benchmark at small size as TAP tests: it must run and
+# every kontora command in it must succeed (speed is not judged here), and
+# its results file must hold a number for every core measure and join with
+# itself through bench/growth.sh (each ratio 1.00).
 # Prints TAP on stdout; exits 0 if ok, 1 if not.
 # Environment: KONTORA (the binary, default ./kontora), as for bench/run.sh.
 dir=$(dirname "$0")
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kontora-smoke.XXXXXX") || exit 1
 SIZE=small BENCH_DIR=$tmp sh "$dir/run.sh" >"$tmp/log" 2>&1
 rc=$?
-echo "1..1"
+echo "1..2"
 if [ $rc = 0 ]; then
 	echo "ok 1 - bench small runs"
 else
 	echo "not ok 1 - bench small runs (exit $rc)"
 	sed 's/^/# /' "$tmp/log"
+fi
+
+# the results file: the core measures each with seconds and RSS, and the
+# growth table of the file against itself
+res=$tmp/results.tsv
+bad=
+for m in "a) full reindex" "b) lead edit, end to end" "b) index refresh after a commit" \
+	"c) lead list --where manager= -l 100" "d) lead show 5-char prefix"; do
+	awk -F '\t' -v m="$m" '$1 == m && $2 ~ /^[0-9]+\.[0-9]+$/ && $3 ~ /^[0-9]+\.[0-9]$/ { ok = 1 }
+		END { exit !ok }' "$res" 2>/dev/null || bad="$bad; no figure for '$m' in results.tsv"
+done
+grep -q '^# size	small$' "$res" 2>/dev/null || bad="$bad; no '# size<TAB>small' in results.tsv"
+if sh "$dir/growth.sh" "$res" "$res" >"$tmp/growth" 2>"$tmp/growth.err"; then
+	grep -q '^| a) full reindex | [0-9.]* | [0-9.]* | 1\.00 | ' "$tmp/growth" ||
+		bad="$bad; growth.sh has no reindex row with ratio 1.00"
+	grep -q '^| leads | 20000 | 20000 | 1\.0 |' "$tmp/growth" ||
+		bad="$bad; growth.sh has no leads row"
+else
+	bad="$bad; growth.sh failed: $(cat "$tmp/growth.err")"
+fi
+if sh "$dir/growth.sh" "$res" "$tmp/log" >/dev/null 2>&1; then
+	bad="$bad; growth.sh took the run's log for a results file"
+fi
+if [ -z "$bad" ]; then
+	echo "ok 2 - bench results.tsv and growth.sh"
+else
+	echo "not ok 2 - bench results.tsv and growth.sh"
+	echo "${bad#; }" | tr ';' '\n' | sed 's/^ */# /'
+	sed 's/^/# /' "$res" "$tmp/growth" 2>/dev/null
+	rc=1
 fi
 rm -rf "$tmp"
 [ $rc = 0 ]

@@ -69,6 +69,9 @@ END {
 			line = line " | " cell(meta[k, i])
 		for (i = 2; i <= nf; i++) {
 			a = meta[k, i - 1]; b = meta[k, i]
+			# a number and its unit ("740 KB"), not a list ("0.9 1.2 ..")
+			if (a !~ /^[0-9.]+( [A-Za-z ]+)?$/ || b !~ /^[0-9.]+( [A-Za-z ]+)?$/)
+				a = b = ""
 			sub(/ .*/, "", a); sub(/ .*/, "", b)
 			line = line " | " (num(a) && num(b) && a > 0 ? sprintf("%.1f", b / a) : "")
 		}

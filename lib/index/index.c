@@ -23,7 +23,7 @@
 #include "index/db.h"
 
 /* The layout of the index; an index of another layout is rebuilt. */
-#define INDEX_FORMAT "9"
+#define INDEX_FORMAT "10"
 
 /* Sets err from SQLite's last message on db; returns KT_EDB. */
 int db_fail(sqlite3 *db, struct kt_error *err, const char *what)
@@ -108,6 +108,24 @@ static int create_tables(struct index *ix, struct kt_error *err)
 	return rc ? rc : status_create(ix, err);
 }
 
+/* Appends to sql the index on the column of s's default order (the
+ * schema's sort, or created), so that a list without a filter reads only
+ * the rows it shows: `lead list --limit 10` took 0.18 s at 1M leads and
+ * 1.85 s at 10M, sorting every lead, and takes ~5 ms with it (bench/
+ * README.md, SIZE=huge).  Not for text (lists sort it COLLATE ru, which
+ * a plain index does not serve) nor for id (indexed already).  Returns 0
+ * or KT_ENOMEM. */
+static int order_index_sql(struct kt_buf *sql, const struct kt_schema *s)
+{
+	const char *col = s->sort ? s->sort + (*s->sort == '-') : "created";
+	enum kt_ftype t = schema_column_type(s, col);
+
+	if (!strcmp(col, "id") || t == KT_TEXT || t == KT_LIST)
+		return 0;
+	return kt_buf_addf(sql, "CREATE INDEX \"%s__order\" ON \"%s\"(\"%s\");", s->name, s->name, col)
+	       ? KT_ENOMEM : 0;
+}
+
 /* Creates the secondary indexes.  Returns 0 or an error. */
 static int create_indexes(struct index *ix, struct kt_error *err)
 {
@@ -119,6 +137,8 @@ static int create_indexes(struct index *ix, struct kt_error *err)
 		/* Not UNIQUE: a books edited by hand may hold a duplicate id, which
 		 * kontora check reports; the index must still build. */
 		rc = kt_buf_addf(&sql, "CREATE INDEX \"%s_id\" ON \"%s\"(id);", s->name, s->name);
+		if (!rc)
+			rc = order_index_sql(&sql, s);
 		/* The owner's with created: a manager's list, newest first and
 		 * limited, reads only the rows it shows (80 ms to 3 ms at 1M). */
 		for (size_t i = 0; !rc && i < s->nfields; i++)

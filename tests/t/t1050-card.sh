@@ -295,7 +295,7 @@ test_expect_success 'a bad format is a usage error' '
 
 test_expect_success 'the on field of tasks and activities is indexed' '
 	kontora sql "select name from sqlite_master where type = \"index\" and tbl_name in (\"task\", \"activity\") order by name" -f csv >out &&
-	printf "%s\n" name activity_author activity_id activity_on activity_to task_assignee task_id task_on >expect &&
+	printf "%s\n" name activity__order activity_author activity_id activity_on activity_to task__order task_assignee task_id task_on >expect &&
 	test_cmp expect out
 '
 

@@ -16,7 +16,7 @@
  * A type whose schema says `split id` (lead, by default) keeps each month
  * in up to 32 files named by the first two characters of the ids they
  * hold (data/lead/2026-11/L3.csv); the others one file a month.  A file
- * past 256 KiB is split as kontora splits it (shard_write()).
+ * past 2 MiB is split as kontora splits it (shard_write()).
  *
  * over 60 months, 2021-12 .. 2026-11, then commits them with git.  It also
  * writes every lead row (with the header) to LEADS.csv, default
@@ -1093,7 +1093,7 @@ static void rows_begin(struct rows *rs)
 
 /* kontora's SHARD_SPLIT_BYTES (lib/model/model.h): a shard that would be
  * bigger is a directory of shards one id character longer. */
-#define SPLIT_BYTES (256u << 10)
+#define SPLIT_BYTES (2u << 20)
 
 /* Returns the offset just past the row of t[0..len) starting at i (an LF
  * outside quotes ends it). */

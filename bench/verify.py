@@ -9,7 +9,7 @@ unique ids, created within the shard's month, stored forms (money, bool,
 phone, e-mail, INN checksums), dictionaries and references.  A type whose
 schema says "split id" (lead) must keep each month in data/TYPE/YYYY-MM/XY.csv,
 XY the first two characters of every id in the file; the others in
-data/TYPE/YYYY-MM.csv.  A shard over 256 KiB must have been split into a
+data/TYPE/YYYY-MM.csv.  A shard over 2 MiB must have been split into a
 directory of shards one id character longer (YYYY-MM/XY/XYZ.csv,
 YYYY-MM/CX.csv for a month file).  Prints counts; exit 1 with the problems if any.
 """
@@ -26,7 +26,7 @@ CREATED = re.compile(r'^(\d{4}-\d{2})-\d{2}T\d{2}:\d{2}:\d{2}Z$')
 MONTH = re.compile(r'^\d{4}-(0[1-9]|1[0-2])$')
 CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 # kontora's SHARD_SPLIT_BYTES (lib/model/model.h): a bigger shard is split.
-SPLIT_BYTES = 256 << 10
+SPLIT_BYTES = 2 << 20
 problems = []
 
 

@@ -419,7 +419,7 @@ run kontora report funnel --at HEAD~20 -f pdf -o "$out/report-funnel-at.pdf"
 ls .git/kontora/at/
 
 say "A shard past the split size becomes a directory of shards one id character longer"
-# 256 KiB by default; lowered here to 1500 bytes so that 300 leads imported at once split
+# 2 MiB by default; lowered here to 1500 bytes so that 300 leads imported at once split
 # (kontora-books(5): data/lead/YYYY-MM/L3.csv -> L3/L3A.csv, ...).
 (
 	cd "$out" &&

@@ -81,12 +81,10 @@ char *shard_path(const struct kt_schema *s, const char *created, const char *id)
  * L3/L3B.csv, ...; a month file data/client/2026-11.csv becomes
  * data/client/2026-11/C0.csv, ... (docs/foundation.md, "Storage").
  * kt_options.split_bytes (KONTORA_SPLIT_BYTES) overrides it for tests.
- * 256 KiB: an edit costs about 20 ms and 28 ms more a MB of its shard
- * (bench/README.md: 10M leads left 1.1 MB files, a 52 ms edit and a
- * 209 ms refresh), so this keeps an edit near 27 ms and a refresh under
- * 10 ms of CPU, and a split leaves parts of ~8 KB, not thousands of
- * tiny files. */
-enum { SHARD_SPLIT_BYTES = 256 << 10 };
+ * Not smaller: a split makes 32 files of one, and every write reads and
+ * writes git's index, whose size follows the number of files (10M leads
+ * at 256 KiB: 61,440 files, a 6 MB .git/index, a 0.36 s edit). */
+enum { SHARD_SPLIT_BYTES = 2 << 20 };
 
 /* Copies into prefix the start every id of the shard path of s holds: its
  * name without .csv (L3.csv holds L3...), or s's letter for a month file

@@ -11,9 +11,9 @@ test_description='import 1c of a catalogue whose product shard is read and writt
 . "$(dirname "$0")/test-lib.sh"
 
 SMALL=100
-# One product file of a megabyte: kept whole past the split size (256
-# KiB) here, as in books written before kontora split shards by size, or
-# made by hand, which are the shards this path is for.
+# One product file of a megabyte, kept whole whatever the split size
+# (2 MiB; lowered in other tests): the shards this path is for are the
+# big ones of books written before kontora split by size, or by hand.
 KONTORA_SPLIT_BYTES=1073741824
 export KONTORA_SPLIT_BYTES
 

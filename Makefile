@@ -16,16 +16,16 @@ WARN      = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes \
             -Wno-unused-parameter -Werror=implicit-function-declaration
 CFLAGS   ?= -O2 -g
 CPPFLAGS += -D_GNU_SOURCE -Ilib -I$(BUILD)
-ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=c11 -pthread $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libgit2 is not linked: the store loads it when a command first needs
 # git (lib/store/gitapi.h), by the soname of the library built against.
-LIBS      = $(shell pkg-config --libs $(filter-out libgit2,$(PKGS)) 2>/dev/null) -lcsv -lhpdf -lm
+LIBS      = $(shell pkg-config --libs $(filter-out libgit2,$(PKGS)) 2>/dev/null) -lcsv -lhpdf -lm -pthread
 GIT2_SONAME := $(or $(shell objdump -p $$(pkg-config --variable=libdir libgit2 2>/dev/null)/libgit2.so 2>/dev/null | \
 	awk '/SONAME/ { print $$2 }'),libgit2.so)
 # What the thin kontora links (cmd/util-thin.c): no libxml2, libxlsxwriter,
 # libharu, libqrencode or GMime.
 THIN_PKGS = sqlite3 zlib jansson
-THIN_LIBS = $(shell pkg-config --libs $(THIN_PKGS) 2>/dev/null) -lcsv -lm
+THIN_LIBS = $(shell pkg-config --libs $(THIN_PKGS) 2>/dev/null) -lcsv -lm -pthread
 
 ifeq ($(SAN),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

@@ -23,6 +23,7 @@ struct index {
 	int fresh;                  /* brought to HEAD under the write lock at the */
 	unsigned long fresh_at;     /* store's generation fresh_at: no writer can
 	                             * have moved HEAD since */
+	struct fts_feed *feed;      /* while a rebuild loads: takes the rows' text */
 	int reading;                /* in index_read_begin()'s transaction */
 	int checked;                /* refresh() found the layout and schemas right */
 };
@@ -70,11 +71,34 @@ int status_update(struct index *ix, const char *from, const char *to, struct kt_
 int field_searched(enum kt_ftype t);
 /* Returns 1 if the full-text table has been built and is kept current. */
 int fts_built(struct index *ix);
+/* Writes to out (64 bytes) a new token naming a build of the full text. */
+void fts_token(char *out);
 /* Returns the rowid in fts of the row rowid of s's table: the type's
  * number in the top bits. */
 int64_t fts_rowid(const struct index *ix, const struct kt_schema *s, int64_t rowid);
 /* Appends the folded searchable text of a value of type t to body.
  * Returns 0 or KT_ENOMEM. */
 int add_searchable(struct kt_buf *body, enum kt_ftype t, const char *v, size_t len);
+/* Appends to sql the searched fields of s as columns ", \"F\"".
+ * Returns 0 or KT_ENOMEM. */
+int searched_columns(struct kt_buf *sql, const struct kt_schema *s);
+/* Sets body to the searchable text of the row of s that st holds, its
+ * searched_columns() from column first on.  Returns 0 or KT_ENOMEM. */
+int searched_body(struct kt_buf *body, const struct kt_schema *s, sqlite3_stmt *st, int first);
+/* The columns of fts: contentless (the text is the type tables', and a
+ * row is deleted by giving its text again), case folded by unicode61. */
+#define FTS_COLUMNS "body, content='', tokenize='unicode61'"
+
+/* The full text of a rebuild, filled by a thread of its own (feed.c). */
+struct fts_feed;
+/* Creates the database at path with an empty fts table and starts the
+ * thread that fills it.  Returns 0 and *f (fts_feed_finish), or an error. */
+int fts_feed_start(const char *path, struct fts_feed **f, struct kt_error *err);
+/* Queues the text of the fts row rowid (copied).  Returns 0 or KT_ENOMEM. */
+int fts_feed_add(struct fts_feed *f, int64_t rowid, const char *body, size_t len);
+/* Waits until the thread has inserted every row queued, marks the table
+ * built as token and commits it; with token NULL drops what is queued and
+ * commits nothing.  Frees f (NULL: nothing).  Returns 0 or an error. */
+int fts_feed_finish(struct fts_feed *f, const char *token, struct kt_error *err);
 
 #endif

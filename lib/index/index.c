@@ -2,11 +2,14 @@
  * index.c - the SQLite index in .git/kontora/index.db.
  *
  * One table per type (a column per field, rows appended in load order:
- * SQLite is fastest appending), a full-text table fts whose rowids are the
- * type tables' rowids, status_history (when each status of a lab request
- * began and ended, from the commits: status.c), and meta (the commit it
- * reflects, the schemas it was built from, whether fts is built).  fts is built by the first search,
- * not by a rebuild, and kept current from then on.  It is never versioned and always rebuildable.  When HEAD
+ * SQLite is fastest appending), status_history (when each status of a lab
+ * request began and ended, from the commits: status.c), shards (each
+ * shard's blob) and meta (the commit it reflects, the schemas it was built
+ * from, which full text goes with it).  The full-text table fts, whose
+ * rowids are the type tables' rowids, lives in search.db beside it,
+ * attached as "search": a rebuild fills it in a second thread (feed.c),
+ * and every refresh keeps it current in the same transaction.  Both are
+ * never versioned and always rebuildable.  When HEAD
  * moves, the two trees are diffed and, in each changed shard, the old
  * and new rows are merged as they are read, a row at a time, and only
  * the rows that differ are deleted and loaded.
@@ -18,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "index/db.h"
@@ -92,8 +96,7 @@ static int create_tables(struct index *ix, struct kt_error *err)
 		"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
 		/* The blob of every shard, so that a record is read from the
 		 * worktree's copy when it is that blob (index_shard_blob()). */
-		"CREATE TABLE shards(path TEXT PRIMARY KEY, blob TEXT NOT NULL) WITHOUT ROWID;"
-		"CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='unicode61');");
+		"CREATE TABLE shards(path TEXT PRIMARY KEY, blob TEXT NOT NULL) WITHOUT ROWID;");
 
 	for (size_t t = 0; !rc && t < ix->types->n; t++) {
 		const struct kt_schema *s = ix->types->v[t];
@@ -156,15 +159,27 @@ static int create_indexes(struct index *ix, struct kt_error *err)
 	return rc;
 }
 
-static void meta_get(struct index *ix, const char *key, char *out, size_t size);
-
-/* Returns 1 if the full-text table has been built and is kept current. */
+/* Returns 1 if the full-text table has been built and is kept current:
+ * search.db holds the token of the build that index.db names (the two
+ * files are renamed in turn, and either may be older than the other). */
 int fts_built(struct index *ix)
 {
-	char v[8];
+	sqlite3_stmt *st;
+	int built;
 
-	meta_get(ix, "fts", v, sizeof v);
-	return !strcmp(v, "1");
+	if (sqlite3_prepare_v2(ix->db, "SELECT 1 FROM main.meta m, search.meta s WHERE m.key = 'fts' "
+	                       "AND s.key = 'fts' AND m.value = s.value", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	built = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return built;
+}
+
+/* Writes to out (64 bytes) a token that tells one build of the full text
+ * from any other: the process and the time. */
+void fts_token(char *out)
+{
+	snprintf(out, 64, "%ld.%ld", (long)getpid(), (long)time(NULL));
 }
 
 /* Returns the rowid in fts of a row of type s: the type's number above
@@ -192,6 +207,36 @@ int add_searchable(struct kt_buf *body, enum kt_ftype t, const char *v, size_t l
 	return rc ? KT_ENOMEM : 0;
 }
 
+/* Appends to sql ", \"F\"" for every searched field F of s, in the
+ * schema's order: the columns searched_body() reads.  Returns 0 or
+ * KT_ENOMEM. */
+int searched_columns(struct kt_buf *sql, const struct kt_schema *s)
+{
+	for (size_t i = 0; i < s->nfields; i++)
+		if (field_searched(s->fields[i].type) && kt_buf_addf(sql, ", \"%s\"", s->fields[i].name))
+			return KT_ENOMEM;
+	return 0;
+}
+
+/* Sets body to the searchable text of the row st holds, whose columns
+ * from first on are searched_columns()'s.  fts has no copy of its text
+ * (contentless), so a row is deleted from it by giving this text again:
+ * every path builds it the same way, in the schema's order.  Returns 0
+ * or KT_ENOMEM. */
+int searched_body(struct kt_buf *body, const struct kt_schema *s, sqlite3_stmt *st, int first)
+{
+	kt_buf_reset(body);
+	for (size_t i = 0, c = (size_t)first; i < s->nfields; i++) {
+		if (!field_searched(s->fields[i].type))
+			continue;
+		const char *v = (const char *)sqlite3_column_text(st, (int)c);
+		int len = sqlite3_column_bytes(st, (int)c++);
+		if (v && len && add_searchable(body, s->fields[i].type, v, (size_t)len))
+			return KT_ENOMEM;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------ loading */
 
 /* The state of loading one shard's rows into the index. */
@@ -205,7 +250,8 @@ struct loader {
 	size_t col;            /* column of the field being read */
 	int header;            /* reading the header row */
 	int has_id;            /* the row has a well-formed id */
-	int fts;               /* fts is built: keep it current */
+	int fts;               /* fts is built or being fed: keep it current */
+	struct kt_buf *vals;   /* per field, when fts: the row's searched values */
 	struct kt_buf body;    /* folded searchable text of the row */
 	struct csv_parser p;   /* fed a shard's rows as they come (loader_start()) */
 	int parsing;
@@ -246,8 +292,26 @@ static void bind_field(struct loader *l, long slot, const char *v, size_t len)
 			return (void)sqlite3_bind_int64(st, pos, bool_value(num));
 	}
 	sqlite3_bind_text(st, pos, v, (int)len, SQLITE_TRANSIENT);
-	if (f && l->fts && field_searched(f->type) && add_searchable(&l->body, f->type, v, len))
-		l->rc = kt_error_set(l->err, KT_ENOMEM, "out of memory");
+	if (f && l->fts && field_searched(f->type)) {
+		kt_buf_reset(&l->vals[slot - 1]);
+		if (kt_buf_add(&l->vals[slot - 1], v, len))
+			l->rc = kt_error_set(l->err, KT_ENOMEM, "out of memory");
+	}
+}
+
+/* Sets l->body to the searchable text of the row bound, from its values
+ * in the schema's order (as searched_body() does), and forgets them.
+ * Returns 0 or KT_ENOMEM. */
+static int row_body(struct loader *l)
+{
+	kt_buf_reset(&l->body);
+	for (size_t i = 0; i < l->s->nfields; i++) {
+		struct kt_buf *v = &l->vals[i];
+		if (v->len && add_searchable(&l->body, l->s->fields[i].type, v->data, v->len))
+			return KT_ENOMEM;
+		kt_buf_reset(v);
+	}
+	return 0;
 }
 
 /* libcsv's field callback. */
@@ -305,7 +369,13 @@ static void on_row(int c, void *arg)
 		if (sqlite3_step(l->insert) != SQLITE_DONE)
 			l->rc = db_fail(l->ix->db, l->err, l->path);
 	}
-	if (l->has_id && l->fts && !l->rc) {
+	if (l->fts && row_body(l))
+		l->rc = kt_error_set(l->err, KT_ENOMEM, "out of memory");
+	if (l->has_id && l->ix->feed && !l->rc) {
+		if (fts_feed_add(l->ix->feed, fts_rowid(l->ix, l->s, sqlite3_last_insert_rowid(l->ix->db)),
+		                 l->body.data ? l->body.data : "", l->body.len))
+			l->rc = kt_error_set(l->err, KT_ENOMEM, "out of memory");
+	} else if (l->has_id && l->fts && !l->rc) {
 		sqlite3_bind_int64(l->fts_insert, 1, fts_rowid(l->ix, l->s, sqlite3_last_insert_rowid(l->ix->db)));
 		sqlite3_bind_text(l->fts_insert, 2, l->body.data ? l->body.data : "", (int)l->body.len, SQLITE_STATIC);
 		if (sqlite3_step(l->fts_insert) != SQLITE_DONE)
@@ -338,7 +408,9 @@ static int loader_init(struct loader *l, struct index *ix, const struct kt_schem
 	l->ix = ix;
 	l->s = s;
 	l->err = err;
-	l->fts = fts_built(ix);
+	l->fts = ix->feed || fts_built(ix);
+	if (l->fts && !(l->vals = calloc(s->nfields + 1, sizeof *l->vals)))
+		rc = KT_ENOMEM;
 	for (size_t i = 0; !rc && i < s->nfields; i++)
 		rc = kt_buf_addf(&sql, ", \"%s\"", s->fields[i].name);
 	if (!rc)
@@ -351,7 +423,7 @@ static int loader_init(struct loader *l, struct index *ix, const struct kt_schem
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (!rc)
 		rc = db_prepare(ix->db, sql.data, &l->insert, err);
-	if (!rc && l->fts)
+	if (!rc && l->fts && !ix->feed)
 		rc = db_prepare(ix->db, "INSERT INTO fts(rowid, body) VALUES(?, ?)", &l->fts_insert, err);
 	kt_buf_free(&sql);
 	return rc;
@@ -362,6 +434,9 @@ static void loader_free(struct loader *l)
 	sqlite3_finalize(l->insert);
 	sqlite3_finalize(l->fts_insert);
 	free(l->slot);
+	for (size_t i = 0; l->vals && i < l->s->nfields; i++)
+		kt_buf_free(&l->vals[i]);
+	free(l->vals);
 	kt_buf_free(&l->body);
 	if (l->parsing)
 		csv_free(&l->p);
@@ -411,6 +486,7 @@ struct deleter {
 	const struct kt_schema *s;
 	const char *path;             /* the shard's, whose rows are deleted */
 	sqlite3_stmt *del, *fts;
+	struct kt_buf body;    /* a deleted row's searchable text */
 };
 
 /* Prepares d for rows of s in the shard path.  Returns 0 or an error
@@ -418,20 +494,28 @@ struct deleter {
 static int deleter_init(struct deleter *d, struct index *ix, const struct kt_schema *s,
                         const char *path, struct kt_error *err)
 {
-	char sql[256];
+	struct kt_buf sql = { 0 };
 	int rc;
 
 	memset(d, 0, sizeof *d);
 	d->ix = ix;
 	d->s = s;
 	d->path = path;
+	if (fts_built(ix))
+		rc = db_prepare(ix->db, "INSERT INTO fts(fts, rowid, body) VALUES('delete', ?, ?)", &d->fts, err);
+	else
+		rc = 0;
 	/* The rows of this shard only: a split's new files may be loaded
 	 * before the old file's rows are deleted, whatever order the diff
-	 * gives (docs/foundation.md, "Storage"). */
-	snprintf(sql, sizeof sql, "DELETE FROM \"%s\" WHERE id = ? AND _shard = ? RETURNING rowid", s->name);
-	if ((rc = db_prepare(ix->db, sql, &d->del, err)))
-		return rc;
-	return fts_built(ix) ? db_prepare(ix->db, "DELETE FROM fts WHERE rowid = ?", &d->fts, err) : 0;
+	 * gives (docs/foundation.md, "Storage").  The searched values come
+	 * back with the rowid: fts needs them to forget the row. */
+	if (!rc && (kt_buf_addf(&sql, "DELETE FROM \"%s\" WHERE id = ? AND _shard = ? RETURNING rowid", s->name) ||
+	            (d->fts && searched_columns(&sql, s))))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (!rc)
+		rc = db_prepare(ix->db, sql.data, &d->del, err);
+	kt_buf_free(&sql);
+	return rc;
 }
 
 /* Finalizes d's statements; a zeroed d is fine. */
@@ -439,6 +523,7 @@ static void deleter_free(struct deleter *d)
 {
 	sqlite3_finalize(d->del);
 	sqlite3_finalize(d->fts);
+	kt_buf_free(&d->body);
 }
 
 /* Deletes the rows whose id starts the shard row row[0..len), and their
@@ -455,7 +540,12 @@ static int delete_row(struct deleter *d, const char *row, size_t len, struct kt_
 	sqlite3_bind_text(d->del, 1, row, 8, SQLITE_STATIC);
 	sqlite3_bind_text(d->del, 2, d->path, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(d->del)) == SQLITE_ROW && d->fts) {
+		if (searched_body(&d->body, d->s, d->del, 1)) {
+			sqlite3_reset(d->del);
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+		}
 		sqlite3_bind_int64(d->fts, 1, fts_rowid(d->ix, d->s, sqlite3_column_int64(d->del, 0)));
+		sqlite3_bind_text(d->fts, 2, d->body.data ? d->body.data : "", (int)d->body.len, SQLITE_STATIC);
 		if (sqlite3_step(d->fts) != SQLITE_DONE)
 			step = SQLITE_ERROR;
 		sqlite3_reset(d->fts);
@@ -718,6 +808,37 @@ static int open_db(const char *path, sqlite3 **db, struct kt_error *err)
 	return 0;
 }
 
+/* Writes into out the file of the full text that goes with the index file
+ * path: search.db beside index.db, at/COMMIT.search.db beside a pinned
+ * commit's at/COMMIT.db. */
+static void search_file(const char *path, char out[PATH_MAX])
+{
+	const char *base = strrchr(path, '/');
+	size_t dir = base ? (size_t)(base + 1 - path) : 0, len = strlen(path);
+
+	if (!strcmp(path + dir, "index.db"))
+		snprintf(out, PATH_MAX, "%.*ssearch.db", (int)dir, path);
+	else
+		snprintf(out, PATH_MAX, "%.*s.search.db", (int)(len > 3 ? len - 3 : len), path);
+}
+
+/* Opens the index file path with its full text attached as "search"
+ * (made empty if it is missing: fts_built() then says it is not built).
+ * Returns 0 or an error. */
+static int open_index(struct index *ix, const char *path, struct kt_error *err)
+{
+	char spath[PATH_MAX], sql[PATH_MAX + 64];
+	int rc;
+
+	if ((rc = open_db(path, &ix->db, err)))
+		return rc;
+	search_file(path, spath);
+	char *q = sqlite3_mprintf("%q", spath);
+	snprintf(sql, sizeof sql, "ATTACH '%s' AS search", q ? q : "");
+	sqlite3_free(q);
+	return db_exec(ix->db, sql, err);
+}
+
 static void index_close(struct index *ix);
 
 /* Writes into path the index's file: .git/kontora/index.db, or
@@ -739,40 +860,56 @@ static int index_file(const struct index *ix, char path[PATH_MAX], struct kt_err
 	return 0;
 }
 
-/* Builds a fresh index in a scratch file and renames it into place, so a
- * reader never sees half an index.  Returns 0 or an error. */
+/* Builds a fresh index and its full text in scratch files and renames
+ * them into place, so a reader never sees half an index: search.db
+ * first, whose token then matches no index.db until the new one lands.
+ * Returns 0 or an error. */
 static int build(struct index *ix, struct kt_error *err)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 32], head[41];
+	char path[PATH_MAX], tmp[PATH_MAX + 32], spath[PATH_MAX], stmp[PATH_MAX + 32];
+	char head[41], token[64];
 	int rc;
 
 	index_close(ix);
 	if ((rc = index_file(ix, path, err)))
 		return rc;
+	search_file(path, spath);
 	snprintf(tmp, sizeof tmp, "%s.%ld", path, (long)getpid());
+	snprintf(stmp, sizeof stmp, "%s.%ld", spath, (long)getpid());
+	fts_token(token);
 	unlink(tmp);
+	unlink(stmp);
 	if ((rc = open_db(tmp, &ix->db, err)) ||
 	    (rc = db_exec(ix->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 	                      "PRAGMA threads=2; BEGIN", err)) ||
-	    (rc = create_tables(ix, err)) || (rc = store_head(ix->store, head, err)))
+	    (rc = create_tables(ix, err)) || (rc = store_head(ix->store, head, err)) ||
+	    (rc = fts_feed_start(stmp, &ix->feed, err)))
 		goto done;
 	if ((rc = apply_diff(ix, "", head, err)) || (rc = status_update(ix, "", head, err)) ||
 	    (rc = create_indexes(ix, err)))
 		goto done;
-	if ((rc = meta_set(ix->db, "commit", head, err)) ||
+	rc = fts_feed_finish(ix->feed, token, err);
+	ix->feed = NULL;
+	if (rc || (rc = meta_set(ix->db, "commit", head, err)) ||
 	    (rc = meta_set(ix->db, "schemas", ix->schemas_tree, err)) ||
 	    (rc = meta_set(ix->db, "format", INDEX_FORMAT, err)) ||
+	    (rc = meta_set(ix->db, "fts", token, err)) ||
 	    (rc = db_exec(ix->db, "COMMIT", err)))
 		goto done;
 	index_close(ix);
-	if (rename(tmp, path))
+	if (rename(stmp, spath))
+		rc = kt_error_set(err, KT_EIO, "%s: %s", spath, strerror(errno));
+	else if (rename(tmp, path))
 		rc = kt_error_set(err, KT_EIO, "%s: %s", path, strerror(errno));
 	else
-		rc = open_db(path, &ix->db, err);
+		rc = open_index(ix, path, err);
 done:
+	fts_feed_finish(ix->feed, NULL, NULL);
+	ix->feed = NULL;
 	if (rc) {
 		index_close(ix);
 		unlink(tmp);
+		unlink(stmp);
 	}
 	return rc;
 }
@@ -879,7 +1016,7 @@ int index_open(struct index *ix, struct kt_error *err)
 			return rc;
 		if (access(path, F_OK))
 			return build(ix, err);
-		if ((rc = open_db(path, &ix->db, err)))
+		if ((rc = open_index(ix, path, err)))
 			return rc;
 	}
 	rc = refresh(ix, err);

@@ -1,6 +1,7 @@
 /*
- * search.c - full-text search: the fts table, built by the first search
- * and kept current by every refresh after it, and kontora search.
+ * search.c - full-text search: kontora search, and the fts table built
+ * again by a search that finds it missing or not the index's (search.db
+ * removed, or a rebuild's renames half done); a rebuild fills it itself.
  * SQLite's unicode61 folds Cyrillic case but not ё, so the text indexed
  * and the words searched for are folded by kt_fold() first.
  */
@@ -28,8 +29,9 @@ static size_t count_records(struct index *ix)
 	return n;
 }
 
-/* Fills fts from the type tables, once; from then on every refresh keeps
- * it current.  Returns 0 or an error. */
+/* Fills fts in search.db anew from the type tables and marks it the
+ * index's; from then on every refresh keeps it current.  Returns 0 or an
+ * error. */
 static int build_fts(struct index *ix, struct kt_error *err)
 {
 	sqlite3_stmt *ins = NULL;
@@ -40,18 +42,18 @@ static int build_fts(struct index *ix, struct kt_error *err)
 		return rc;
 	if (fts_built(ix))
 		return db_exec(ix->db, "COMMIT", err);
-	rc = db_prepare(ix->db, "INSERT INTO fts(rowid, body) VALUES(?, ?)", &ins, err);
+	rc = db_exec(ix->db, "CREATE TABLE IF NOT EXISTS search.meta(key TEXT PRIMARY KEY, value TEXT);"
+	                     "DROP TABLE IF EXISTS search.fts;"
+	                     "CREATE VIRTUAL TABLE search.fts USING fts5(" FTS_COLUMNS ");", err);
+	if (!rc)
+		rc = db_prepare(ix->db, "INSERT INTO fts(rowid, body) VALUES(?, ?)", &ins, err);
 	size_t done = 0, total = ix->progress ? count_records(ix) : 0;
 	for (size_t t = 0; !rc && t < ix->types->n; t++) {
 		const struct kt_schema *s = ix->types->v[t];
 		sqlite3_stmt *rows = NULL;
 		kt_buf_reset(&sql);
-		if (kt_buf_adds(&sql, "SELECT rowid"))
-			rc = KT_ENOMEM;
-		for (size_t i = 0; !rc && i < s->nfields; i++)
-			if (field_searched(s->fields[i].type) && kt_buf_addf(&sql, ", \"%s\"", s->fields[i].name))
-				rc = KT_ENOMEM;
-		if (!rc && kt_buf_addf(&sql, " FROM \"%s\"", s->name))
+		if (kt_buf_adds(&sql, "SELECT rowid") || searched_columns(&sql, s) ||
+		    kt_buf_addf(&sql, " FROM \"%s\"", s->name))
 			rc = KT_ENOMEM;
 		if (rc) {
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
@@ -60,14 +62,8 @@ static int build_fts(struct index *ix, struct kt_error *err)
 		if ((rc = db_prepare(ix->db, sql.data, &rows, err)))
 			break;
 		while (!rc && sqlite3_step(rows) == SQLITE_ROW) {
-			kt_buf_reset(&body);
-			for (int c = 1, i = 0; !rc && c < sqlite3_column_count(rows); i++) {
-				if (!field_searched(s->fields[i].type))
-					continue;
-				const char *v = (const char *)sqlite3_column_text(rows, c++);
-				if (v && add_searchable(&body, s->fields[i].type, v, strlen(v)))
-					rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-			}
+			if (searched_body(&body, s, rows, 1))
+				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 			sqlite3_bind_int64(ins, 1, fts_rowid(ix, s, sqlite3_column_int64(rows, 0)));
 			sqlite3_bind_text(ins, 2, body.data ? body.data : "", (int)body.len, SQLITE_STATIC);
 			if (!rc && sqlite3_step(ins) != SQLITE_DONE)
@@ -81,8 +77,14 @@ static int build_fts(struct index *ix, struct kt_error *err)
 	sqlite3_finalize(ins);
 	kt_buf_free(&body);
 	kt_buf_free(&sql);
+	char token[64], *mark = NULL;
+	fts_token(token);
+	if (!rc && !(rc = meta_set(ix->db, "fts", token, err)) &&
+	    !(mark = sqlite3_mprintf("INSERT OR REPLACE INTO search.meta VALUES('fts', %Q)", token)))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (!rc)
-		rc = meta_set(ix->db, "fts", "1", err);
+		rc = db_exec(ix->db, mark, err);
+	sqlite3_free(mark);
 	if (rc)
 		db_exec(ix->db, "ROLLBACK", NULL);
 	else

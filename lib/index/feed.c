@@ -1,0 +1,190 @@
+/*
+ * feed.c - the full-text table of a rebuild, filled by a second thread.
+ *
+ * Tokenising every record for FTS5 costs about as much CPU as loading the
+ * type tables (8 s each at 1M leads), so a rebuild that did both in turn
+ * would take twice as long as its budget allows.  The full text therefore
+ * lives in a database file of its own (search.db beside index.db,
+ * attached as "search"), and while the rebuild loads the rows, it hands
+ * each row's folded text to a thread that inserts it into that file
+ * through its own connection: the two cores work at once.  The rows go in
+ * batches through a short queue, which bounds the memory.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index/db.h"
+
+/* Bytes of rows in a batch, and batches waiting at most: a few MB. */
+#define BATCH_BYTES (1 << 20)
+#define QUEUE_MAX 4
+
+/* A batch of rows: each an int64 rowid, a size_t length and the text. */
+struct batch {
+	struct kt_buf rows;
+	struct batch *next;
+};
+
+struct fts_feed {
+	sqlite3 *db;
+	sqlite3_stmt *ins;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;      /* a batch queued or taken, or done */
+	struct batch *head, *tail;   /* the queue, oldest first */
+	size_t queued;
+	int done;                    /* no more batches will come */
+	struct batch *filling;       /* the batch the loader appends to */
+	int rc;                      /* the thread's first error */
+	struct kt_error err;
+};
+
+/* Inserts the rows of b into the feed's table.  Returns 0 or an error
+ * (in f->err). */
+static int insert_batch(struct fts_feed *f, const struct batch *b)
+{
+	for (size_t at = 0; at < b->rows.len;) {
+		int64_t rowid;
+		size_t len;
+		memcpy(&rowid, b->rows.data + at, sizeof rowid);
+		memcpy(&len, b->rows.data + at + sizeof rowid, sizeof len);
+		at += sizeof rowid + sizeof len;
+		sqlite3_bind_int64(f->ins, 1, rowid);
+		sqlite3_bind_text(f->ins, 2, b->rows.data + at, (int)len, SQLITE_STATIC);
+		at += len;
+		int step = sqlite3_step(f->ins);
+		sqlite3_reset(f->ins);
+		if (step != SQLITE_DONE)
+			return db_fail(f->db, &f->err, "search");
+	}
+	return 0;
+}
+
+/* The thread: takes batches off the queue and inserts them until the
+ * loader is done.  Returns NULL; its error is in f->rc. */
+static void *feed_run(void *arg)
+{
+	struct fts_feed *f = arg;
+
+	for (;;) {
+		pthread_mutex_lock(&f->lock);
+		while (!f->head && !f->done)
+			pthread_cond_wait(&f->changed, &f->lock);
+		struct batch *b = f->head;
+		if (b) {
+			f->head = b->next;
+			if (!f->head)
+				f->tail = NULL;
+			f->queued--;
+			pthread_cond_signal(&f->changed);
+		}
+		pthread_mutex_unlock(&f->lock);
+		if (!b)
+			return NULL;
+		/* After an error the batches are still taken, so the loader
+		 * never waits for room forever. */
+		if (!f->rc)
+			f->rc = insert_batch(f, b);
+		kt_buf_free(&b->rows);
+		free(b);
+	}
+}
+
+/* Queues b (NULL: none) and, when last, tells the thread no more come;
+ * waits while the queue is full. */
+static void feed_push(struct fts_feed *f, struct batch *b, int last)
+{
+	pthread_mutex_lock(&f->lock);
+	while (b && f->queued >= QUEUE_MAX)
+		pthread_cond_wait(&f->changed, &f->lock);
+	if (b) {
+		if (f->tail)
+			f->tail->next = b;
+		else
+			f->head = b;
+		f->tail = b;
+		f->queued++;
+	}
+	if (last)
+		f->done = 1;
+	pthread_cond_signal(&f->changed);
+	pthread_mutex_unlock(&f->lock);
+}
+
+/* Starts the thread.  See db.h. */
+int fts_feed_start(const char *path, struct fts_feed **out, struct kt_error *err)
+{
+	struct fts_feed *f = calloc(1, sizeof *f);
+	int rc;
+
+	*out = NULL;
+	if (!f)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (sqlite3_open_v2(path, &f->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+		rc = db_fail(f->db, err, path);
+	else
+		rc = db_exec(f->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;"
+		                    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+		                    "CREATE VIRTUAL TABLE fts USING fts5(" FTS_COLUMNS ");", err);
+	if (!rc)
+		rc = db_prepare(f->db, "INSERT INTO fts(rowid, body) VALUES(?, ?)", &f->ins, err);
+	if (!rc) {
+		pthread_mutex_init(&f->lock, NULL);
+		pthread_cond_init(&f->changed, NULL);
+		if (pthread_create(&f->thread, NULL, feed_run, f)) {
+			pthread_cond_destroy(&f->changed);
+			pthread_mutex_destroy(&f->lock);
+			rc = kt_error_set(err, KT_ENOMEM, "cannot start a thread");
+		}
+	}
+	if (rc) {
+		sqlite3_finalize(f->ins);
+		sqlite3_close(f->db);
+		free(f);
+		return rc;
+	}
+	*out = f;
+	return 0;
+}
+
+/* Hands a row's text to the thread.  See db.h. */
+int fts_feed_add(struct fts_feed *f, int64_t rowid, const char *body, size_t len)
+{
+	if (!f->filling && !(f->filling = calloc(1, sizeof *f->filling)))
+		return KT_ENOMEM;
+	struct kt_buf *r = &f->filling->rows;
+	if (kt_buf_add(r, &rowid, sizeof rowid) || kt_buf_add(r, &len, sizeof len) ||
+	    kt_buf_add(r, body, len))
+		return KT_ENOMEM;
+	if (r->len >= BATCH_BYTES) {
+		feed_push(f, f->filling, 0);
+		f->filling = NULL;
+	}
+	return 0;
+}
+
+/* Waits for the thread and ends the feed.  See db.h. */
+int fts_feed_finish(struct fts_feed *f, const char *token, struct kt_error *err)
+{
+	int rc;
+
+	if (!f)
+		return 0;
+	feed_push(f, token ? f->filling : NULL, 1);
+	if (!token && f->filling) {
+		kt_buf_free(&f->filling->rows);
+		free(f->filling);
+	}
+	f->filling = NULL;
+	pthread_join(f->thread, NULL);
+	pthread_cond_destroy(&f->changed);
+	pthread_mutex_destroy(&f->lock);
+	sqlite3_finalize(f->ins);
+	rc = f->rc ? kt_error_set(err, f->rc, "%s", f->err.msg) : 0;
+	if (token && !rc && !(rc = meta_set(f->db, "fts", token, err)))
+		rc = db_exec(f->db, "COMMIT", err);
+	sqlite3_close(f->db);
+	free(f);
+	return rc;
+}

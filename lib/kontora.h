@@ -102,6 +102,8 @@ size_t kt_utf8_width(const char *s);
  * Latin and Cyrillic lower-cased, ё/Ё as е.  Caller frees.  NULL if out
  * of memory.  Invalid UTF-8 bytes are copied as they are. */
 char *kt_fold(const char *s);
+/* Appends s[0..len) folded as kt_fold() to b.  Returns 0 or KT_ENOMEM. */
+int kt_fold_add(struct kt_buf *b, const char *s, size_t len);
 
 /* Compares two UTF-8 strings as Russian users sort: folded as kt_fold(),
  * then byte order of the folded strings (which is alphabetical for
@@ -224,6 +226,7 @@ struct kt_field {
 	char *def;           /* default value or NULL */
 	int required;
 	int unique;
+	int nosearch;        /* left out of kontora search's full text */
 };
 
 /* What a role may do with the records of a type: "access ROLE MODE

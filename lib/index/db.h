@@ -68,7 +68,7 @@ int status_create(struct index *ix, struct kt_error *err);
 int status_update(struct index *ix, const char *from, const char *to, struct kt_error *err);
 
 /* Returns 1 if fields of type t are full-text searched. */
-int field_searched(enum kt_ftype t);
+int field_searched(const struct kt_field *f);
 /* Returns 1 if the full-text table has been built and is kept current. */
 int fts_built(struct index *ix);
 /* Writes to out (64 bytes) a new token naming a build of the full text. */

@@ -121,7 +121,9 @@ int fts_feed_start(const char *path, struct fts_feed **out, struct kt_error *err
 	*out = NULL;
 	if (!f)
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	if (sqlite3_open_v2(path, &f->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+	/* Only the thread uses the connection: no lock on every call. */
+	if (sqlite3_open_v2(path, &f->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK)
 		rc = db_fail(f->db, err, path);
 	else
 		rc = db_exec(f->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;"

@@ -131,6 +131,8 @@ static int parse_field(struct kt_schema *s, char **w, int n, const char *file,
 			f->required = 1;
 		else if (!strcmp(w[i], "unique"))
 			f->unique = 1;
+		else if (!strcmp(w[i], "nosearch"))
+			f->nosearch = 1;
 		else if (!strncmp(w[i], "default=", 8))
 			slot = &f->def;
 		else if (!strncmp(w[i], "label=", 6))

@@ -124,6 +124,22 @@ char *kt_fold(const char *s)
 	return (char *)out;
 }
 
+/* Appends s[0..len) folded as kt_fold() to b, without a copy of its own:
+ * the index folds every searched value of a million rows.  Returns 0 or
+ * KT_ENOMEM. */
+int kt_fold_add(struct kt_buf *b, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (kt_buf_grow(b, len + 1))
+		return KT_ENOMEM;
+	for (size_t i = 0; i < len;)
+		i += fold_unit(u + i, len - i, (unsigned char *)b->data + b->len + i);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
 /* A string being folded one byte at a time, for kt_collate(). */
 struct folder {
 	const unsigned char *s;

@@ -38,6 +38,14 @@ test_expect_success 'a name ignoring case and ё' '
 	test_cmp expect out
 '
 
+test_expect_success 'a reindex fills the full text itself: no search is needed' '
+	rm .git/kontora/index.db .git/kontora/search.db &&
+	kontora reindex &&
+	kontora sql "select count(*) as n from fts" -f csv >out &&
+	printf "n\n9\n" >expect &&
+	test_cmp expect out
+'
+
 test_expect_success 'the full-text index comes with the index, in search.db beside it' '
 	test -f .git/kontora/search.db &&
 	! git ls-files | grep search.db &&
@@ -69,6 +77,32 @@ test_expect_success 'a phone as people write it: digits in groups, 8 for +7' '
 	printf "type\tid\ttitle\nclient\t%s\tЛютик\n" $C3 >expect &&
 	kontora search 8 812 555 >out &&
 	test_cmp expect out
+'
+
+test_expect_success 'a phone of +7 by a beginning with 7 or 8, however short' '
+	printf "type\tid\ttitle\nclient\t%s\tТорговый дом Ромашка\n" $C2 >expect &&
+	for q in 7495 8495 "8 (495" "+7 495 12" 749512345 84951234567
+	do
+		kontora search "$q" >out &&
+		test_cmp expect out || return 1
+	done &&
+	# a phone is one word of the full text: its ten digits
+	kontora search 74951234568 >out &&
+	test_line_count = 1 out
+'
+
+test_expect_success 'a field the schema marks nosearch is not searched' '
+	grep "^field utm_source .* nosearch" schemas/lead.schema &&
+	L2=$(kontora lead add --title "Грунтовка зимняя" --set utm_source=zzcampaign --set external_id=zz:42) &&
+	printf "type\tid\ttitle\n" >expect &&
+	kontora search zzcampaign >out &&
+	test_cmp expect out &&
+	kontora search zz >out &&
+	test_cmp expect out &&
+	printf "type\tid\ttitle\nlead\t%s\tГрунтовка зимняя\n" $L2 >expect &&
+	kontora search грунт >out &&
+	test_cmp expect out &&
+	kontora lead rm $L2
 '
 
 test_expect_success 'an INN and a word of an e-mail' '

@@ -197,15 +197,13 @@ int64_t fts_rowid(const struct index *ix, const struct kt_schema *s, int64_t row
 	return t << 40 | rowid;
 }
 
-/* Appends the folded searchable text of value (of type t) to body: a
- * phone of +7 as its ten digits only, the number people dial after 8 or
- * +7 (the search tries a number that begins with 7 or 8 also without
- * that digit: one word a phone instead of two, a million fewer words to
+/* Appends the folded searchable text of value (of type t) to body.  A
+ * phone is one word, +74951234567 the word 74951234567: the search looks
+ * for a number people dial without 7 or 8 also with 7 first (one word a
+ * phone instead of two with and without it, a million fewer words to
  * index at a million leads). */
 int add_searchable(struct kt_buf *body, enum kt_ftype t, const char *v, size_t len)
 {
-	if (t == KT_PHONE && len == 12 && !strncmp(v, "+7", 2))
-		v += 2, len -= 2;
 	return (body->len && kt_buf_addc(body, ' ')) || kt_fold_add(body, v, len) ? KT_ENOMEM : 0;
 }
 

@@ -92,16 +92,18 @@ static int build_fts(struct index *ix, struct kt_error *err)
 	return rc;
 }
 
-/* Appends one term of an FTS5 query: a quoted prefix, or for a number
- * that begins with 7 or 8 (+7 916 ..., 8 916 ...) also the number
- * without that digit, as a phone of +7 is indexed by its ten digits
- * (add_searchable()).  Returns 0 or KT_ENOMEM. */
+/* Appends one term of an FTS5 query: a quoted prefix; for a number, as
+ * a phone is indexed by its digits with 7 first (+74951234567), also the
+ * number with 8, the trunk prefix, read as 7 (8 495 ...), or with 7 put
+ * before it when it has neither (495 ...).  Returns 0 or KT_ENOMEM. */
 static int add_term(struct kt_buf *q, const char *word, int number)
 {
 	int rc = q->len ? kt_buf_adds(q, " AND ") : 0;
 
-	if (!rc && number && (word[0] == '8' || word[0] == '7') && strlen(word) >= 4)
-		return kt_buf_addf(q, "(\"%s\"* OR \"%s\"*)", word, word + 1);
+	if (!rc && number && word[0] == '8' && strlen(word) >= 4)
+		return kt_buf_addf(q, "(\"%s\"* OR \"7%s\"*)", word, word + 1);
+	if (!rc && number && word[0] != '7' && word[0] != '8')
+		return kt_buf_addf(q, "(\"%s\"* OR \"7%s\"*)", word, word);
 	return rc ? rc : kt_buf_addf(q, "\"%s\"*", word);
 }
 

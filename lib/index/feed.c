@@ -128,7 +128,7 @@ int fts_feed_start(const char *path, struct fts_feed **out, struct kt_error *err
 	else
 		rc = db_exec(f->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;"
 		                    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
-		                    "CREATE VIRTUAL TABLE fts USING fts5(" FTS_COLUMNS ");", err);
+		                    "CREATE VIRTUAL TABLE fts USING fts5(" FTS_COLUMNS ");" FTS_TUNE, err);
 	if (!rc)
 		rc = db_prepare(f->db, "INSERT INTO fts(rowid, body) VALUES(?, ?)", &f->ins, err);
 	if (!rc) {

@@ -44,7 +44,7 @@ static int build_fts(struct index *ix, struct kt_error *err)
 		return db_exec(ix->db, "COMMIT", err);
 	rc = db_exec(ix->db, "CREATE TABLE IF NOT EXISTS search.meta(key TEXT PRIMARY KEY, value TEXT);"
 	                     "DROP TABLE IF EXISTS search.fts;"
-	                     "CREATE VIRTUAL TABLE search.fts USING fts5(" FTS_COLUMNS ");", err);
+	                     "CREATE VIRTUAL TABLE search.fts USING fts5(" FTS_COLUMNS ");" FTS_TUNE, err);
 	if (!rc)
 		rc = db_prepare(ix->db, "INSERT INTO fts(rowid, body) VALUES(?, ?)", &ins, err);
 	size_t done = 0, total = ix->progress ? count_records(ix) : 0;

@@ -185,7 +185,8 @@ say "a) full reindex x$RUNS_BIG"
 i=0
 while [ $i -lt "$RUNS_BIG" ]; do
 	rm -f "$BOOKS/.git/kontora/index.db" "$BOOKS/.git/kontora/index.db-wal" \
-		"$BOOKS/.git/kontora/index.db-shm" "$BOOKS/.git/kontora/index.db-journal"
+		"$BOOKS/.git/kontora/index.db-shm" "$BOOKS/.git/kontora/index.db-journal" \
+		"$BOOKS/.git/kontora/search.db"
 	KC reindex reindex
 	i=$((i + 1))
 done

@@ -54,7 +54,7 @@ static const char full_schema[] =
 	"field rating   enum:a|b|c   default=b\n"
 	"field city     dict:city\n"
 	"field manager  ref:employee label=\"Ответственный\"\n"
-	"field tags     list         # a comment after a field\n"
+	"field tags     list         nosearch # a comment after a field\n"
 	"field notes    text         label=\"a\\\\b\" default=\"\"\n";
 
 /* Parses text as FILE_NAME.  Returns kt_schema_parse()'s status; *s is
@@ -122,6 +122,8 @@ static void test_full(void)
 	check_field(s, 12, "manager", KT_REF, "employee", "Ответственный", NULL, 0, 0);
 	check_field(s, 13, "tags", KT_LIST, NULL, NULL, NULL, 0, 0);
 	check_field(s, 14, "notes", KT_TEXT, NULL, "a\\b", "", 0, 0);
+	is_int(s->fields[13].nosearch, 1, "tags: nosearch");
+	is_int(s->fields[14].nosearch, 0, "notes: searched");
 done:
 	kt_schema_free(s);
 	kt_schema_free(NULL);

@@ -76,6 +76,21 @@ static void test_fold(void)
 	}
 }
 
+/* kt_fold_add() appends what kt_fold() returns, of len bytes only, to
+ * what the buffer holds. */
+static void test_fold_add(void)
+{
+	struct kt_buf b = { 0 };
+
+	ok(!kt_fold_add(&b, "ЁЛКА Ёж", strlen("ЁЛКА Ёж")), "fold_add");
+	is_str(b.data, "елка еж", "fold_add folds as kt_fold");
+	ok(!kt_fold_add(&b, " ПЕТРОВ+7916", strlen(" ПЕТРОВ")), "fold_add a prefix");
+	is_str(b.data, "елка еж петров", "fold_add appends len bytes");
+	ok(!kt_fold_add(&b, "", 0), "fold_add nothing");
+	is_int((int)b.len, (int)strlen("елка еж петров"), "fold_add keeps the length");
+	kt_buf_free(&b);
+}
+
 static void test_collate(void)
 {
 	static const char *const words[] = {
@@ -281,6 +296,7 @@ int main(void)
 {
 	test_utf8();
 	test_fold();
+	test_fold_add();
 	test_collate();
 	test_phone();
 	test_inn();

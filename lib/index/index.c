@@ -27,7 +27,7 @@
 #include "index/db.h"
 
 /* The layout of the index; an index of another layout is rebuilt. */
-#define INDEX_FORMAT "10"
+#define INDEX_FORMAT "11"
 
 /* Sets err from SQLite's last message on db; returns KT_EDB. */
 int db_fail(sqlite3 *db, struct kt_error *err, const char *what)

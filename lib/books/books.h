@@ -195,6 +195,25 @@ void labels_free(struct kt_books *b);
 
 /* ------------------------------------------------------------- leads */
 
+/* assign.rule of kontora.conf: how a lead without a manager gets one. */
+enum assign_rule { RULE_ROUND_ROBIN, RULE_LEAST_LOADED, RULE_NONE };
+/* Their names in kontora.conf, by enum assign_rule. */
+extern const char *const assign_rule_names[];
+
+/* Reads assign.rule into *rule (round robin when unset).  Returns 0,
+ * KT_EINVAL naming a value that is no rule, or an error. */
+int assign_rule(struct kt_books *b, enum assign_rule *rule, struct kt_error *err);
+
+/* Returns the first ref field of s (NULL is fine) referring to type
+ * target, or NULL. */
+const struct kt_field *ref_field(const struct kt_schema *s, const char *target);
+
+/* Sets in q (whose s is set) the field the rule weighs in records of
+ * q->s (books/open.c): round robin the empty ones of its reference to a
+ * client, least loaded the state of its workflow outside the archive
+ * states.  The caller sets since.  Leaves q without a field when the
+ * type has none. */
+void assign_count(struct kt_books *b, enum assign_rule rule, struct index_count *q);
 
 /*
  * Validates the worktree at root as a person left it after editing by

@@ -4,8 +4,73 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "books/books.h"
+
+const char *const assign_rule_names[] = { "round-robin", "least-loaded", "none" };
+
+/* Reads assign.rule.  See books.h. */
+int assign_rule(struct kt_books *b, enum assign_rule *rule, struct kt_error *err)
+{
+	char *value = NULL;
+	int rc = kt_config_get(b, "assign.rule", &value, err);
+
+	*rule = RULE_ROUND_ROBIN;
+	if (rc)
+		return rc == KT_ENOTFOUND ? 0 : rc;
+	rc = kt_error_set(err, KT_EINVAL, "kontora.conf: assign.rule: \"%s\" is not one of "
+	                  "round-robin|least-loaded|none", value);
+	for (int i = RULE_ROUND_ROBIN; i <= RULE_NONE; i++)
+		if (!strcasecmp(value, assign_rule_names[i])) {
+			*rule = (enum assign_rule)i;
+			rc = 0;
+		}
+	free(value);
+	return rc;
+}
+
+/* Returns the first ref field of s referring to target.  See books.h. */
+const struct kt_field *ref_field(const struct kt_schema *s, const char *target)
+{
+	for (size_t i = 0; s && i < s->nfields; i++)
+		if (s->fields[i].type == KT_REF && !strcmp(s->fields[i].arg, target))
+			return &s->fields[i];
+	return NULL;
+}
+
+/* Sets the field the rule weighs.  See books.h. */
+void assign_count(struct kt_books *b, enum assign_rule rule, struct index_count *q)
+{
+	const struct kt_flow *f = kt_books_flow(b, q->s->name);
+	const struct kt_field *client = ref_field(q->s, "client");
+
+	if (rule == RULE_ROUND_ROBIN)
+		q->empty = client ? client->name : NULL;
+	if (rule == RULE_LEAST_LOADED && f) {
+		q->state = f->field;
+		q->not_in = f->archive;
+		q->n = f->narchive;
+	}
+}
+
+/* index_count_plan()'s function: for every type with an owner, the count
+ * tables of both distribution rules, so that the first lead given a
+ * manager after a reindex reads a few hundred rows, not every lead,
+ * whichever rule kontora.conf names then.  Returns 0 or KT_ENOMEM. */
+static int count_plan(void *books, struct index *ix, struct kt_error *err)
+{
+	struct kt_books *b = books;
+
+	for (size_t i = 0; i < b->types.n; i++)
+		for (int rule = RULE_ROUND_ROBIN; b->types.v[i]->owner && rule < RULE_NONE; rule++) {
+			struct index_count q = { .s = b->types.v[i] };
+			assign_count(b, (enum assign_rule)rule, &q);
+			if (index_count_keep(ix, &q))
+				return kt_error_set(err, KT_ENOMEM, "out of memory");
+		}
+	return 0;
+}
 
 /* Parses one schema file into b's types.  Returns 0 or an error. */
 static int add_schema(void *books, const char *path, const char *base,
@@ -107,6 +172,7 @@ int kt_books_open(const char *root, const struct kt_options *opt,
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 		goto fail;
 	}
+	index_count_plan(b->index, count_plan, b);
 	*out = b;
 	return 0;
 fail:

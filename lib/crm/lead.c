@@ -16,14 +16,10 @@
 
 #include "crm/crm.h"
 
-enum rule { RULE_ROUND_ROBIN, RULE_LEAST_LOADED, RULE_NONE };
-
-static const char *const rule_names[] = { "round-robin", "least-loaded", "none" };
-
 struct kt_lead_state {
 	struct kt_books *b;
 	const struct kt_schema *lead;
-	enum rule rule;
+	enum assign_rule rule;
 	int loaded;          /* managers and the rule's state read from the index */
 	char **managers;     /* active managers, by login */
 	size_t n;
@@ -34,16 +30,6 @@ struct kt_lead_state {
 };
 
 /* ------------------------------------------------------------- queries */
-
-/* Returns the first ref field of s (NULL is fine) referring to type
- * target, or NULL. */
-static const struct kt_field *ref_field(const struct kt_schema *s, const char *target)
-{
-	for (size_t i = 0; s && i < s->nfields; i++)
-		if (s->fields[i].type == KT_REF && !strcmp(s->fields[i].arg, target))
-			return &s->fields[i];
-	return NULL;
-}
 
 /* Finds the newest record of s that the caller may see whose field of
  * type t holds value; with ref non-NULL, only one whose field ref is set,
@@ -70,30 +56,13 @@ int kt_lead_state_new(struct kt_books *b, struct kt_lead_state **out, struct kt_
 {
 	const struct kt_schema *lead = kt_books_type(b, "lead");
 	struct kt_lead_state *st;
-	char *value = NULL;
-	enum rule rule = RULE_ROUND_ROBIN;
+	enum assign_rule rule;
 	int rc;
 
 	if (!lead)
 		return kt_error_set(err, KT_ENOTFOUND, "these books have no schemas/lead.schema");
-	if ((rc = books_identity(b, err)))
+	if ((rc = books_identity(b, err)) || (rc = assign_rule(b, &rule, err)))
 		return rc;
-	rc = kt_config_get(b, "assign.rule", &value, err);
-	if (rc && rc != KT_ENOTFOUND)
-		return rc;
-	if (!rc) {
-		rule = RULE_NONE + 1;
-		for (int i = RULE_ROUND_ROBIN; i <= RULE_NONE; i++)
-			if (!strcasecmp(value, rule_names[i]))
-				rule = (enum rule)i;
-		if (rule > RULE_NONE) {
-			rc = kt_error_set(err, KT_EINVAL, "kontora.conf: assign.rule: \"%s\" is not one of "
-			                  "round-robin|least-loaded|none", value);
-			free(value);
-			return rc;
-		}
-		free(value);
-	}
 	if (!(st = calloc(1, sizeof *st)))
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	st->b = b;
@@ -183,21 +152,14 @@ static int set_count(void *state, const char *owner, long count)
  * error. */
 static int load_counts(struct kt_lead_state *st, struct kt_error *err)
 {
-	const struct kt_flow *f = kt_books_flow(st->b, st->lead->name);
-	const struct kt_field *client = ref_field(st->lead, "client");
 	struct index_count q = { .s = st->lead };
 	char month[21];
 
+	assign_count(st->b, st->rule, &q);
 	if (st->rule == RULE_ROUND_ROBIN) {
 		kt_datetime_format(kt_books_now(st->b), month);
 		memcpy(month + 8, "01T00:00:00Z", 13);
 		q.since = month;
-		q.empty = client ? client->name : NULL;
-	}
-	if (st->rule == RULE_LEAST_LOADED && f) {
-		q.state = f->field;
-		q.not_in = f->archive;
-		q.n = f->narchive;
 	}
 	return index_owner_counts(st->b->index, &q, set_count, st, err);
 }
@@ -480,7 +442,7 @@ int kt_lead_prepare(struct kt_lead_state *st, char *const *names, char *const *v
 			if (st->count[i] < st->count[pick])
 				pick = i;
 		if (pick < st->n) {
-			r->rule = rule_names[st->rule];
+			r->rule = assign_rule_names[st->rule];
 			r->count = st->count[pick];
 			if (!(r->manager = strdup(st->managers[pick])))
 				rc = kt_error_set(err, KT_ENOMEM, "out of memory");

@@ -26,7 +26,54 @@ struct index {
 	struct fts_feed *feed;      /* while a rebuild loads: takes the rows' text */
 	int reading;                /* in index_read_begin()'s transaction */
 	int checked;                /* refresh() found the layout and schemas right */
+	int (*count_plan)(void *arg, struct index *ix, struct kt_error *err);
+	void *count_plan_arg;       /* index_count_plan() */
+	struct count_table *counts; /* the count tables a build makes (count.c) */
+	size_t ncounts;
 };
+
+/* A count table (index/count.c) that a build fills from the rows as the
+ * loader inserts them: a map of (owner, month, value) to a number. */
+struct count_table {
+	const struct kt_schema *s;
+	char name[160];             /* "_count_TYPE_FIELD_K" */
+	const char *field;          /* owned by s */
+	char kind;                  /* 'e' empty or not, 'v' the value */
+	long slot;                  /* the field's number in s + 1 */
+	int scan;                   /* a value the map cannot key: GROUP BY after the load */
+	struct strmap at;           /* key -> its number in keys and n */
+	char **keys;
+	long *n;
+	size_t nkeys, cap;
+	char value[256];            /* the row's value of the field */
+	size_t len;                 /* 0: empty (NULL) */
+};
+
+/* What the loader keeps of a row for the count tables of its type. */
+struct count_row {
+	struct count_table *t[8];
+	size_t n;
+	long owner;                 /* the owner field's number + 1 */
+	char who[128], month[8];
+	size_t wlen, mlen;          /* 0: empty (NULL) */
+};
+
+/* Readies cr for rows of s: the count tables of the build under way
+ * (none in a refresh, whose triggers count). */
+void count_row_init(struct count_row *cr, struct index *ix, const struct kt_schema *s);
+/* Keeps the value v[0..len) of the field at slot (the loader's: field
+ * number + 1, -1 created) of the row being read. */
+void count_field(struct count_row *cr, long slot, const char *v, size_t len);
+/* Ends a row, counting it when inserted is set.  Returns 0 or KT_ENOMEM. */
+int count_row_end(struct count_row *cr, int inserted);
+/* Asks the plan (index_count_plan()) for the count tables of a build.
+ * Returns 0 or an error. */
+int count_build_start(struct index *ix, struct kt_error *err);
+/* Makes the build's count tables from what the loader counted, and their
+ * triggers.  Returns 0 or an error. */
+int count_build_finish(struct index *ix, struct kt_error *err);
+/* Forgets the build's count tables. */
+void count_build_free(struct index *ix);
 
 /* Sets err from SQLite's last message on db, naming what; returns
  * KT_EDB. */

@@ -253,6 +253,7 @@ struct loader {
 	int fts;               /* fts is built or being fed: keep it current */
 	struct kt_buf *vals;   /* per field, when fts: the row's searched values */
 	struct kt_buf body;    /* folded searchable text of the row */
+	struct count_row count; /* what the build's count tables count of the row */
 	struct csv_parser p;   /* fed a shard's rows as they come (loader_start()) */
 	int parsing;
 	int rc;
@@ -264,6 +265,7 @@ static void bind_field(struct loader *l, long slot, const char *v, size_t len)
 {
 	sqlite3_stmt *st = l->insert;
 
+	count_field(&l->count, slot, v, len);
 	if (slot == 0) {
 		l->has_id = len == 8;
 		sqlite3_bind_text(st, 1, v, (int)len, SQLITE_TRANSIENT);
@@ -381,6 +383,8 @@ static void on_row(int c, void *arg)
 		if (sqlite3_step(l->fts_insert) != SQLITE_DONE)
 			l->rc = db_fail(l->ix->db, l->err, l->path);
 	}
+	if (count_row_end(&l->count, l->has_id && !l->rc) && !l->rc)
+		l->rc = kt_error_set(l->err, KT_ENOMEM, "out of memory");
 	/* A row whose id is malformed is left out; kontora check reports it. */
 	sqlite3_reset(l->insert);
 	sqlite3_reset(l->fts_insert);
@@ -411,6 +415,7 @@ static int loader_init(struct loader *l, struct index *ix, const struct kt_schem
 	l->fts = ix->feed || fts_built(ix);
 	if (l->fts && !(l->vals = calloc(s->nfields + 1, sizeof *l->vals)))
 		rc = KT_ENOMEM;
+	count_row_init(&l->count, ix, s);
 	for (size_t i = 0; !rc && i < s->nfields; i++)
 		rc = kt_buf_addf(&sql, ", \"%s\"", s->fields[i].name);
 	if (!rc)
@@ -883,10 +888,10 @@ static int build(struct index *ix, struct kt_error *err)
 	    (rc = db_exec(ix->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 	                      "PRAGMA threads=2; BEGIN", err)) ||
 	    (rc = create_tables(ix, err)) || (rc = store_head(ix->store, head, err)) ||
-	    (rc = fts_feed_start(stmp, &ix->feed, err)))
+	    (rc = fts_feed_start(stmp, &ix->feed, err)) || (rc = count_build_start(ix, err)))
 		goto done;
 	if ((rc = apply_diff(ix, "", head, err)) || (rc = status_update(ix, "", head, err)) ||
-	    (rc = create_indexes(ix, err)))
+	    (rc = create_indexes(ix, err)) || (rc = count_build_finish(ix, err)))
 		goto done;
 	rc = fts_feed_finish(ix->feed, token, err);
 	ix->feed = NULL;
@@ -907,6 +912,7 @@ done:
 	fts_feed_finish(ix->feed, NULL, NULL);
 	ix->feed = NULL;
 	if (rc) {
+		count_build_free(ix);
 		index_close(ix);
 		unlink(tmp);
 		unlink(stmp);

@@ -222,6 +222,17 @@ struct index_count {
 	size_t n;
 };
 
+/* Sets the function a full build of the index calls, with arg, to name
+ * by index_count_keep() the count tables (index/count.c) it makes from
+ * the rows as they load, so that no count after a reindex scans the
+ * records.  fn returns 0 or an error. */
+void index_count_plan(struct index *ix, int (*fn)(void *arg, struct index *ix, struct kt_error *err),
+                      void *arg);
+/* Asks the build under way (from the plan's function) for the count
+ * table that index_owner_counts(q) reads; a q that no table answers is
+ * ignored.  Returns 0 or KT_ENOMEM. */
+int index_count_keep(struct index *ix, const struct index_count *q);
+
 /* Calls fn(arg, owner, count) for every owner of the records q counts.
  * Returns 0, fn's non-zero return, or an error. */
 int index_owner_counts(struct index *ix, const struct index_count *q,

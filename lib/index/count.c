@@ -393,7 +393,7 @@ static int bind_key(sqlite3_stmt *st, const struct count_table *t, size_t i)
 /* Writes the rows of t's map into its table.  Returns 0 or an error. */
 static int write_rows(struct index *ix, const struct count_table *t, struct kt_error *err)
 {
-	char sql[200];
+	char sql[sizeof t->name + 64];
 	sqlite3_stmt *st;
 	int rc;
 

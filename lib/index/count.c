@@ -347,21 +347,35 @@ static int bump(struct count_table *t, const char *key)
 	return 0;
 }
 
+/* Appends to *p the tag of a value ("n" NULL, "m" text) and the text,
+ * then c. */
+static void put(char **p, const char *v, size_t len, char c)
+{
+	*(*p)++ = len ? 'm' : 'n';
+	memcpy(*p, v, len);
+	*p += len;
+	*(*p)++ = c;
+}
+
 /* Ends a row.  See db.h. */
 int count_row_end(struct count_row *cr, int inserted)
 {
-	char key[sizeof cr->who + sizeof cr->month + sizeof cr->t[0]->value + 8];
+	char key[sizeof cr->who + sizeof cr->month + sizeof cr->t[0]->value + 8], *p;
 	int rc = 0;
 
 	for (size_t i = 0; !rc && inserted && cr->wlen && i < cr->n; i++) {
 		struct count_table *t = cr->t[i];
-		/* owner, month and value, each after a tag: "n" NULL, "m" text */
-		int l = snprintf(key, sizeof key, "%.*s\037%s%.*s\037", (int)cr->wlen, cr->who,
-		                 cr->mlen ? "m" : "n", (int)cr->mlen, cr->month);
+		/* owner, month and value: a row of the table, as bind_key() reads it */
+		p = key;
+		memcpy(p, cr->who, cr->wlen);
+		p += cr->wlen;
+		*p++ = '\037';
+		put(&p, cr->month, cr->mlen, '\037');
 		if (t->kind == 'e')
-			snprintf(key + l, sizeof key - l, "%c", t->len ? '0' : '1');
+			*p++ = t->len ? '0' : '1';
 		else
-			snprintf(key + l, sizeof key - l, "%s%.*s", t->len ? "m" : "n", (int)t->len, t->value);
+			put(&p, t->value, t->len, '\0');
+		*p = '\0';
 		rc = bump(t, key);
 	}
 	for (size_t i = 0; i < cr->n; i++)
@@ -370,8 +384,8 @@ int count_row_end(struct count_row *cr, int inserted)
 	return rc;
 }
 
-/* Binds to st (owner, month, v, n) the count of key in t.  Returns 0. */
-static int bind_key(sqlite3_stmt *st, const struct count_table *t, size_t i)
+/* Binds to st (owner, month, v, n) the count of the key i of t. */
+static void bind_key(sqlite3_stmt *st, const struct count_table *t, size_t i)
 {
 	const char *k = t->keys[i], *m = strchr(k, '\037') + 1, *v = strchr(m, '\037') + 1;
 
@@ -387,7 +401,6 @@ static int bind_key(sqlite3_stmt *st, const struct count_table *t, size_t i)
 	else
 		sqlite3_bind_null(st, 3);
 	sqlite3_bind_int64(st, 4, t->n[i]);
-	return 0;
 }
 
 /* Writes the rows of t's map into its table.  Returns 0 or an error. */

@@ -55,20 +55,28 @@ void assign_count(struct kt_books *b, enum assign_rule rule, struct index_count 
 }
 
 /* index_count_plan()'s function: for every type with an owner, the count
- * tables of both distribution rules, so that the first lead given a
- * manager after a reindex reads a few hundred rows, not every lead,
- * whichever rule kontora.conf names then.  Returns 0 or KT_ENOMEM. */
+ * table of the distribution rule of kontora.conf, the one the next lead
+ * add would make, so that the first lead given a manager after a reindex
+ * reads a few hundred rows, not every lead.  Not the other rule's: its
+ * triggers would tax every write of those types for a table nobody reads
+ * (6% of an import of 100,000 web leads).  A rule that is none, or no
+ * rule, makes none.  Returns 0 or KT_ENOMEM. */
 static int count_plan(void *books, struct index *ix, struct kt_error *err)
 {
 	struct kt_books *b = books;
+	struct kt_error ignored = { 0 };
+	enum assign_rule rule;
 
-	for (size_t i = 0; i < b->types.n; i++)
-		for (int rule = RULE_ROUND_ROBIN; b->types.v[i]->owner && rule < RULE_NONE; rule++) {
-			struct index_count q = { .s = b->types.v[i] };
-			assign_count(b, (enum assign_rule)rule, &q);
-			if (index_count_keep(ix, &q))
-				return kt_error_set(err, KT_ENOMEM, "out of memory");
-		}
+	if (assign_rule(b, &rule, &ignored) || rule == RULE_NONE)
+		return 0;
+	for (size_t i = 0; i < b->types.n; i++) {
+		struct index_count q = { .s = b->types.v[i] };
+		if (!q.s->owner)
+			continue;
+		assign_count(b, rule, &q);
+		if (index_count_keep(ix, &q))
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
 	return 0;
 }
 

@@ -79,6 +79,9 @@ run kontora reindex
 run kontora client list --sort -name --limit 2
 # The reindex filled the full-text table too (search.db): no search waits.
 run kontora search ёлка
+# The reindex also counted the leads by manager for the distribution
+# rule (round robin), so the next lead without a manager scans none.
+run kontora sql "select owner, month, v as no_client, n from _count_lead_client_e order by owner"
 
 say "Start-up: a read whose index is current loads no libgit2 (KONTORA_FAULT would kill it there)"
 run env KONTORA_FAULT=libgit2:kill "$K" client list --sort -name --limit 2

@@ -283,6 +283,12 @@ void count_row_init(struct count_row *cr, struct index *ix, const struct kt_sche
 				ix->counts[i].scan = 1;
 		}
 	cr->owner = cr->n ? field_slot(s, s->owner) : -3;
+	/* An owner that is no field (a schema checks that it is) is never
+	 * bound: counted after the load rather than not at all. */
+	for (size_t i = 0; cr->owner < 0 && i < cr->n; i++)
+		cr->t[i]->scan = 1;
+	if (cr->owner < 0)
+		cr->n = 0;
 }
 
 /* Copies v[0..len) into out (size bytes) and *olen, or marks the row's

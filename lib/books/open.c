@@ -19,13 +19,14 @@ int assign_rule(struct kt_books *b, enum assign_rule *rule, struct kt_error *err
 	*rule = RULE_ROUND_ROBIN;
 	if (rc)
 		return rc == KT_ENOTFOUND ? 0 : rc;
-	rc = kt_error_set(err, KT_EINVAL, "kontora.conf: assign.rule: \"%s\" is not one of "
-	                  "round-robin|least-loaded|none", value);
-	for (int i = RULE_ROUND_ROBIN; i <= RULE_NONE; i++)
-		if (!strcasecmp(value, assign_rule_names[i])) {
-			*rule = (enum assign_rule)i;
-			rc = 0;
-		}
+	int i = RULE_ROUND_ROBIN;
+	while (i <= RULE_NONE && strcasecmp(value, assign_rule_names[i]))
+		i++;
+	if (i <= RULE_NONE)
+		*rule = (enum assign_rule)i;
+	else
+		rc = kt_error_set(err, KT_EINVAL, "kontora.conf: assign.rule: \"%s\" is not one of "
+		                  "round-robin|least-loaded|none", value);
 	free(value);
 	return rc;
 }
@@ -59,8 +60,9 @@ void assign_count(struct kt_books *b, enum assign_rule rule, struct index_count 
  * add would make, so that the first lead given a manager after a reindex
  * reads a few hundred rows, not every lead.  Not the other rule's: its
  * triggers would tax every write of those types for a table nobody reads
- * (6% of an import of 100,000 web leads).  A rule that is none, or no
- * rule, makes none.  Returns 0 or KT_ENOMEM. */
+ * (6% of an import of 100,000 web leads).  No rule is round robin; a
+ * rule that is none, or a value that is no rule (lead add says so),
+ * makes none.  Returns 0 or KT_ENOMEM. */
 static int count_plan(void *books, struct index *ix, struct kt_error *err)
 {
 	struct kt_books *b = books;

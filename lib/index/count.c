@@ -213,10 +213,9 @@ void index_count_plan(struct index *ix, int (*fn)(void *arg, struct index *ix, s
 /* Returns the number + 1 of s's field name, or -2 (no loader slot). */
 static long field_slot(const struct kt_schema *s, const char *name)
 {
-	for (size_t i = 0; i < s->nfields; i++)
-		if (!strcmp(s->fields[i].name, name))
-			return (long)i + 1;
-	return -2;
+	const struct kt_field *f = kt_schema_field(s, name);
+
+	return f ? (long)(f - s->fields) + 1 : -2;
 }
 
 /* Asks the build for a count table.  See index.h. */

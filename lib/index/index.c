@@ -955,7 +955,6 @@ static void index_close(struct index *ix)
 	ix->stmts = NULL;
 	ix->nstmts = 0;
 	strmap_free(&ix->stmt_of);
-	memset(&ix->stmt_of, 0, sizeof ix->stmt_of);
 	if (ix->db)
 		sqlite3_close(ix->db);
 	ix->db = NULL;

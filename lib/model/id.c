@@ -16,6 +16,12 @@ static int digit_value(char c)
 	return p ? (int)(p - crockford) : -1;
 }
 
+/* Returns 1 if c is a Crockford character.  See model.h. */
+int id_char_valid(char c)
+{
+	return digit_value(c) >= 0;
+}
+
 /* Returns 1 if id is the letter of s and 7 Crockford characters. */
 int id_valid(const struct kt_schema *s, const char *id)
 {

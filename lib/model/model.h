@@ -216,6 +216,9 @@ int files_path_valid(const char *rel);
 /* Returns 1 if id is a well-formed id of schema s (letter + 7 Crockford
  * characters), else 0. */
 int id_valid(const struct kt_schema *s, const char *id);
+/* Returns 1 if c may be one of the 7 characters after an id's letter
+ * (Crockford base32, upper case), else 0 (for '\0' too). */
+int id_char_valid(char c);
 
 /* Writes a new random id for s into out (9 bytes).  Returns 0 or KT_EIO. */
 int id_new(const struct kt_schema *s, char out[9]);

@@ -71,7 +71,7 @@ char *shard_child(const struct kt_schema *s, const char *path, const char *id)
 	size_t len = shard_prefix(s, path, prefix);
 
 	if (!len || len >= 8 || strlen(id) <= len || strncmp(id, prefix, len) ||
-	    !strchr("0123456789ABCDEFGHJKMNPQRSTVWXYZ", id[len]))
+	    !id_char_valid(id[len]))
 		return NULL;
 	if (asprintf(&child, "%.*s/%.*s.csv", (int)(strlen(path) - 4), path, (int)len + 1, id) < 0)
 		return NULL;
@@ -84,7 +84,7 @@ char *shard_child(const struct kt_schema *s, const char *path, const char *id)
 static int longer_by_one(const char *name, size_t namelen, const char *prefix, size_t len)
 {
 	return namelen == len + 1 && !strncmp(name, prefix, len) &&
-	       strchr("0123456789ABCDEFGHJKMNPQRSTVWXYZ", name[len]) && name[len];
+	       id_char_valid(name[len]);
 }
 
 /* Checks a shard's name below data/TYPE/.  See model.h. */

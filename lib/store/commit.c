@@ -142,6 +142,16 @@ static void contents_drop(struct contents *cs, size_t at)
 	cs->n = at < cs->n ? at : cs->n;
 }
 
+/* Names the temporary file of content at of a commit in c->tmp (caller
+ * frees; NULL when out of memory).  Returns 0 or KT_ENOMEM. */
+static int content_tmp(const struct store *st, struct content *c, size_t at)
+{
+	if (asprintf(&c->tmp, "%s/new.%ld.%zu", st->dir, (long)getpid(), at) >= 0)
+		return 0;
+	c->tmp = NULL;
+	return KT_ENOMEM;
+}
+
 /* Appends to cs the content of the shard path (taken: freed on failure),
  * its file made, opened into *f.  Returns 0 or an error. */
 static int contents_add(struct store *st, struct contents *cs, char *path, FILE **f,
@@ -161,7 +171,7 @@ static int contents_add(struct store *st, struct contents *cs, char *path, FILE 
 	}
 	c = memset(&cs->v[cs->n], 0, sizeof *c);
 	c->path = path;
-	if (asprintf(&c->tmp, "%s/new.%ld.%zu", st->dir, (long)getpid(), cs->n) < 0) {
+	if (content_tmp(st, c, cs->n)) {
 		free(path);
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
@@ -476,10 +486,8 @@ int store_commit(struct store *st, const struct ops *ops, const char *message,
 	cs.cap = n ? n : 1;
 	for (size_t i = 0; !rc && i < n; i++) {
 		cs.v[i].path = paths[i];
-		if (asprintf(&cs.v[i].tmp, "%s/new.%ld.%zu", st->dir, (long)getpid(), i) < 0) {
-			cs.v[i].tmp = NULL;
+		if (content_tmp(st, &cs.v[i], i))
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-		}
 	}
 	if (!rc)
 		rc = GIT_EMODIFIED;

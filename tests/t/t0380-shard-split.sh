@@ -252,18 +252,6 @@ test_expect_success 'check reports a row in the wrong file with file:line, and a
 	)
 '
 
-# await FILE PID: waits until the paused command PID has made FILE;
-# fails when it is gone or after 30 s.
-await () {
-	i=0
-	while ! test -e "$1"
-	do
-		kill -0 "$2" 2>/dev/null && test $i -lt 600 || return 1
-		i=$((i + 1))
-		sleep 0.05
-	done
-}
-
 test_expect_success 'a change to a shard split by hand meanwhile is refused, nothing written' '
 	$K init ../race >/dev/null &&
 	cd ../race &&
@@ -273,7 +261,7 @@ test_expect_success 'a change to a shard split by hand meanwhile is refused, not
 	head=$(git rev-parse HEAD) || return 1
 	KONTORA_FAULT=cas:pause:$PWD/gate $K lead edit $L --set comment=kontora >out 2>err &
 	pid=$! &&
-	await gate $pid &&
+	test_await gate $pid &&
 	test $(git rev-parse HEAD) = $head &&
 	mkdir ${f%.csv} &&
 	git mv $f ${f%.csv}/$(echo $L | cut -c1-3).csv &&

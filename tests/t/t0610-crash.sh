@@ -37,18 +37,6 @@ sound () {
 	test_cmp index.before index.after
 }
 
-# await FILE PID: waits until the paused command PID has made FILE;
-# fails when it is gone or after 30 s.
-await () {
-	i=0
-	while ! test -e "$1"
-	do
-		kill -0 "$2" 2>/dev/null && test $i -lt 600 || return 1
-		i=$((i + 1))
-		sleep 0.05
-	done
-}
-
 # The points before the branch moves leave the books as before; the ones
 # after leave them as after, the journal finishing the worktree.
 n=0
@@ -90,7 +78,7 @@ lead $L: edit comment" &&
 test_expect_success 'plain git wins the race between reading the branch and moving it' '
 	head=$(git rev-parse HEAD) && rm -f gate || return 1
 	KONTORA_FAULT=cas:pause:$PWD/gate $K client edit $C --set notes=kontora >out 2>err &
-	await gate $! &&
+	test_await gate $! &&
 	test $(git rev-parse HEAD) = $head &&
 	echo "by hand" >notes.txt &&
 	git add notes.txt &&
@@ -109,7 +97,7 @@ test_expect_success 'plain git wins the race between reading the branch and movi
 test_expect_success 'a second kontora writer waits for the lock the first holds' '
 	head=$(git rev-parse HEAD) && rm -f gate || return 1
 	KONTORA_FAULT=lock:pause:$PWD/gate $K client edit $C --set notes=first >/dev/null &
-	await gate $! || return 1
+	test_await gate $! || return 1
 	$K lead edit $L --set comment=second >/dev/null &
 	second=$! &&
 	sleep 1 &&
@@ -152,7 +140,7 @@ hold () {
 	touch -d "-10 seconds" "$1" &&
 	{ sleep 60 9>>"$1" & } &&
 	echo $! >holder &&
-	await /proc/$(cat holder)/fd/9 $(cat holder)
+	test_await /proc/$(cat holder)/fd/9 $(cat holder)
 }
 
 test_expect_success 'a live index.lock is waited for, then refused with nothing changed' '
@@ -181,7 +169,7 @@ test_expect_success 'once the branch moved, a step that fails is a warning, not 
 	head=$(git rev-parse HEAD) && rm -f gate || return 1
 	KONTORA_FAULT=ref:pause:$PWD/gate $K lead add --title "Вторая заявка" >out 2>err &
 	adder=$! &&
-	await gate $adder &&
+	test_await gate $adder &&
 	hold .git/index.lock &&
 	rm gate &&
 	wait $adder &&

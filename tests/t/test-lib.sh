@@ -284,6 +284,18 @@ test_clean () {
 	return 1
 }
 
+# test_await FILE PID: waits until the paused command PID has made FILE;
+# fails when it is gone or after 30 s.
+test_await () {
+	i=0
+	while ! test -e "$1"
+	do
+		kill -0 "$2" 2>/dev/null && test $i -lt 600 || return 1
+		i=$((i + 1))
+		sleep 0.05
+	done
+}
+
 test_commits () { git rev-list --count HEAD; }
 
 # test_json: stdin is valid JSON.

@@ -141,16 +141,6 @@ static int has_key(struct check *c, char kind, const char *a, const char *b,
 	return key ? seen_has(c->seen, key, c->err) : KT_ENOMEM;
 }
 
-/* Returns the line (1-based) of the byte at offset off of buf. */
-static long line_at(const char *buf, size_t off)
-{
-	long line = 1;
-
-	for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + off - p))); p++)
-		line++;
-	return line;
-}
-
 /* ------------------------------------------------------------- files */
 
 /* Compares directory entries by name in byte order, for scandirat(). */
@@ -254,10 +244,10 @@ static int check_bytes(struct check *c, const char *file, const char *buf,
 	if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
 		rc = problem(c, file, 1, NULL, "starts with a byte order mark");
 	if (!rc && crlf)
-		rc = problem(c, file, line_at(buf, (size_t)(crlf - buf)), NULL,
+		rc = problem(c, file, text_line_at(buf, (size_t)(crlf - buf)), NULL,
 		             "CRLF line endings");
 	if (!rc && len && buf[len - 1] != '\n')
-		rc = problem(c, file, line_at(buf, len - 1), NULL,
+		rc = problem(c, file, text_line_at(buf, len - 1), NULL,
 		             "no newline at the end of the file");
 	return rc;
 }

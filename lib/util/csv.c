@@ -121,17 +121,6 @@ static void on_row(int c, void *arg)
 	p->row_end = p->seg_end;
 }
 
-/* Returns the line (1-based) of the byte at offset off of buf. */
-static long line_at(const char *buf, size_t off)
-{
-	long line = 1;
-	const char *nl, *end = buf + off;
-
-	for (nl = buf; (nl = memchr(nl, '\n', (size_t)(end - nl))) != NULL; nl++)
-		line++;
-	return line;
-}
-
 /* Returns the line on which the unterminated quoted field at the end of
  * buf[0..len) opened: the unfinished row starts on the first line after
  * the last complete row that is not blank, and the field opens on the line
@@ -142,7 +131,7 @@ static long open_quote_line(const struct parse *p, const char *buf, size_t len)
 
 	while (off < len && (buf[off] == '\r' || buf[off] == '\n'))
 		off++;
-	return line_at(buf, off) + (off >= p->gap_at ? p->gap : 0) + p->newlines;
+	return text_line_at(buf, off) + (off >= p->gap_at ? p->gap : 0) + p->newlines;
 }
 
 /* Fills err for libcsv's failure on the byte bad of the current line.

@@ -525,3 +525,13 @@ int text_filled(const char *s)
 {
 	return s && s[strspn(s, " \t\r\n")];
 }
+
+/* Returns the line of a byte of buf.  See util.h. */
+long text_line_at(const char *buf, size_t off)
+{
+	long line = 1;
+
+	for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + off - p))); p++)
+		line++;
+	return line;
+}

@@ -28,6 +28,10 @@ void strmap_free(struct strmap *m);
  * blanks only (util/text.c). */
 int text_filled(const char *s);
 
+/* Returns the line (1-based) of the byte at offset off of buf
+ * (util/text.c). */
+long text_line_at(const char *buf, size_t off);
+
 /* Lists of strings (util/strv.c): v holds n strings, each owned. */
 /* Appends a copy of s to (*v, *n).  Returns 0 or KT_ENOMEM. */
 int strv_push(char ***v, size_t *n, const char *s);

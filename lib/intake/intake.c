@@ -692,10 +692,17 @@ int kt_intake_parse(const char *data, size_t len, const char *name,
 	int rc;
 
 	*out = NULL;
-	if (!(p.in = calloc(1, sizeof *p.in)))
-		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (format == KT_INTAKE_AUTO)
 		format = sniff(data, len, name);
+	/* A NUL ends every C string: text saved as UTF-16 (Excel's "Unicode
+	 * text") would read as empty cells, its rows skipped as blank. */
+	const char *nul = format == KT_INTAKE_XLSX ? NULL : memchr(data, '\0', len);
+	if (nul)
+		return kt_error_set(err, KT_EINVAL, "%s:%ld: a NUL byte (byte %zu): UTF-16 or not text; save it "
+		                    "as CSV in UTF-8 or Windows-1251", p.name, text_line_at(data, (size_t)(nul - data)),
+		                    (size_t)(nul - data) + 1);
+	if (!(p.in = calloc(1, sizeof *p.in)))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	p.in->format = format;
 	if (format == KT_INTAKE_XLSX || (encoding && !strcasecmp(encoding, "utf-8")) ||
 	    (encoding && !strcasecmp(encoding, "utf8")))

@@ -187,6 +187,16 @@ test_expect_success 'truncated JSON: an error naming the file, line and column, 
 	test $(test_commits) = $before
 '
 
+test_expect_success 'CSV saved as UTF-16: an error naming the file, nothing imported' '
+	before=$(test_commits) &&
+	printf "Name,Phone\nАнна,+79161234599\n" | iconv -f UTF-8 -t UTF-16 >utf16.csv &&
+	test_expect_code 1 kontora import leads utf16.csv >out 2>err &&
+	echo "kontora: error: utf16.csv:1: a NUL byte (byte 4): UTF-16 or not text; save it as CSV in UTF-8 or Windows-1251" >expect &&
+	test_cmp expect err &&
+	test_grep "^1 input could not be read" out &&
+	test $(test_commits) = $before
+'
+
 test_expect_success 'a broken file does not stop the good one beside it' '
 	test_expect_code 1 kontora import leads --source other "$F/broken-truncated.json" "$F/tilda-utf8.form" >out 2>err &&
 	echo "1 new, 0 linked to clients, 0 merged, 0 duplicates skipped, 0 rejected" >expect.1 &&

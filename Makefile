@@ -20,6 +20,9 @@ ALL_CFLAGS = -std=c11 -pthread $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(P
 # libgit2 is not linked: the store loads it when a command first needs
 # git (lib/store/gitapi.h), by the soname of the library built against.
 LIBS      = $(shell pkg-config --libs $(filter-out libgit2,$(PKGS)) 2>/dev/null) -lcsv -lhpdf -lm -pthread
+# The executables export the function through which libgit2's init would
+# parse every CA certificate of the system (lib/store/gitapi.c).
+EXPORT_LDFLAGS = -Wl,--export-dynamic-symbol=mbedtls_x509_crt_parse_file
 GIT2_SONAME := $(or $(shell objdump -p $$(pkg-config --variable=libdir libgit2 2>/dev/null)/libgit2.so 2>/dev/null | \
 	awk '/SONAME/ { print $$2 }'),libgit2.so)
 # What the thin kontora links (cmd/util-thin.c): no libxml2, libxlsxwriter,
@@ -76,10 +79,10 @@ po/kontora.pot: $(CMD_SRC) $(LIB_SRC)
 		-o $@ $(CMD_SRC) $(LIB_SRC)
 
 $(BUILD)/kontora-full: $(BUILD)/libkontora.a $(CMD_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libkontora.a $(LIBS)
+	$(CC) $(LDFLAGS) $(EXPORT_LDFLAGS) -o $@ $(CMD_OBJ) $(BUILD)/libkontora.a $(LIBS)
 
 $(BUILD)/kontora: $(BUILD)/libkontora.a $(THIN_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $(THIN_OBJ) $(BUILD)/libkontora.a $(THIN_LIBS)
+	$(CC) $(LDFLAGS) $(EXPORT_LDFLAGS) -o $@ $(THIN_OBJ) $(BUILD)/libkontora.a $(THIN_LIBS)
 
 # The installed data directory, compiled in; rewritten only when it changes,
 # so that make install PREFIX=... rebuilds what depends on it.
@@ -105,7 +108,7 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libkontora.a tests/unit/tap.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/libkontora.a $(LIBS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) $(EXPORT_LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/libkontora.a $(LIBS)
 
 unit: $(UNIT_BIN)
 

@@ -208,11 +208,10 @@ int kt_conf_file_get(const char *path, const char *key, char **value,
                      struct kt_error *err)
 {
 	git_config *cfg = NULL;
-	int rc = git_load(err);
+	int rc = git_start(err);
 
 	if (rc)
 		return rc;
-	git_libgit2_init();
 	if (git_config_open_ondisk(&cfg, path))
 		rc = git_fail(err, path);
 	else

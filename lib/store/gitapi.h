@@ -1,6 +1,6 @@
 /*
  * gitapi.h - inside the store wing: libgit2 as a table of functions that
- * git_load() fills with dlopen() the first time a command needs git.
+ * git_start() fills with dlopen() the first time a command needs git.
  * Linking libgit2 cost every command ~1.5 ms of loading (it brings
  * mbedTLS, libssh2, Kerberos and OpenSSL's libcrypto), most of which
  * never touch git (bench/README.md, start-up).  store/repo.h includes
@@ -116,7 +116,7 @@
 	X(git_tree_id) \
 	X(git_tree_lookup)
 
-/* The functions of libgit2, once git_load() has loaded it. */
+/* The functions of libgit2, once git_start() has loaded it. */
 struct git_api {
 #define X(f) __typeof__(f) *f;
 	GIT_FUNCS
@@ -125,8 +125,11 @@ struct git_api {
 extern struct git_api git_api;
 
 /* Loads libgit2 (its soname, KT_LIBGIT2_SONAME, from the headers built
- * against) into git_api, once.  Returns 0 or KT_EGIT naming what failed. */
-int git_load(struct kt_error *err);
+ * against) into git_api, once, and calls git_libgit2_init(), without the
+ * CA certificates it would parse (gitapi.c); the caller calls
+ * git_libgit2_shutdown() when done.  Returns 0 or KT_EGIT naming what
+ * failed. */
+int git_start(struct kt_error *err);
 
 #endif
 

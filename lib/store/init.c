@@ -358,9 +358,8 @@ int kt_books_init(const struct kt_init *opt, struct kt_error *err)
 		return kt_error_set(err, KT_EEXISTS, access(path, F_OK) ? "%s: not empty; kontora init wants a new or empty directory"
 		                                                         : "%s: already kontora books", opt->dir);
 	}
-	if ((rc = git_load(err)))
+	if ((rc = git_start(err)))
 		return rc;
-	git_libgit2_init();
 	if (opt->company && (rc = check_company(opt->company, err)))
 		goto done;
 	git_repository_init_options_init(&io, GIT_REPOSITORY_INIT_OPTIONS_VERSION);

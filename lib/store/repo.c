@@ -58,9 +58,8 @@ int store_git(struct store *st, struct kt_error *err)
 		return 0;
 	if (!st->git_on) {
 		store_fault(st, "libgit2");
-		if ((rc = git_load(err)))
+		if ((rc = git_start(err)))
 			return rc;
-		git_libgit2_init();
 		st->git_on = 1;
 		/* An edit reads its shard's blob several times (the record, the
 		 * commit, the index refresh); libgit2 does not cache blobs unless
@@ -258,12 +257,11 @@ int kt_git_identity(char **name, char **email, struct kt_error *err)
 {
 	git_config *cfg = NULL;
 	git_buf n = { 0 }, e = { 0 };
-	int rc = git_load(err);
+	int rc = git_start(err);
 
 	if (rc)
 		return rc;
 	rc = KT_ENOTFOUND;
-	git_libgit2_init();
 	if (!git_config_open_default(&cfg) &&
 	    !git_config_get_string_buf(&n, cfg, "user.name") &&
 	    !git_config_get_string_buf(&e, cfg, "user.email")) {

@@ -9,7 +9,7 @@ pkgs="build-essential pkg-config libgit2-dev libcsv-dev libxlsxwriter-dev libhpd
 libsqlite3-dev libxml2-dev zlib1g-dev libjansson-dev fonts-dejavu-core mandoc python3
 python3-openpyxl poppler-utils sqlite3 bc git perl man-db
 libqrencode-dev libgmime-3.0-dev msmtp python3-aiosmtpd qpdf zbar-tools
-libreoffice-calc-nogui bash-completion zsh gettext locales"
+libreoffice-calc-nogui bash-completion zsh gettext locales strace"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

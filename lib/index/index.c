@@ -29,9 +29,21 @@
 /* The layout of the index; an index of another layout is rebuilt. */
 #define INDEX_FORMAT "11"
 
+/* Returns 1 if db's last error says its file is damaged: the index is
+ * written without fsync (see open_index()), so a power cut can do that. */
+static int db_damaged(sqlite3 *db)
+{
+	int code = db ? sqlite3_errcode(db) : SQLITE_OK;
+
+	return code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
+}
+
 /* Sets err from SQLite's last message on db; returns KT_EDB. */
 int db_fail(sqlite3 *db, struct kt_error *err, const char *what)
 {
+	if (db_damaged(db))
+		return kt_error_set(err, KT_EDB, "index: %s: %s; the index is only a copy of the books: "
+		                    "kontora reindex builds it again", what, sqlite3_errmsg(db));
 	return kt_error_set(err, KT_EDB, "index: %s: %s", what, db ? sqlite3_errmsg(db) : "cannot open");
 }
 
@@ -42,7 +54,11 @@ int db_exec(sqlite3 *db, const char *sql, struct kt_error *err)
 
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) == SQLITE_OK)
 		return 0;
-	kt_error_set(err, KT_EDB, "index: %s", msg ? msg : sqlite3_errmsg(db));
+	if (db_damaged(db))
+		kt_error_set(err, KT_EDB, "index: %s; the index is only a copy of the books: "
+		             "kontora reindex builds it again", msg ? msg : sqlite3_errmsg(db));
+	else
+		kt_error_set(err, KT_EDB, "index: %s", msg ? msg : sqlite3_errmsg(db));
 	sqlite3_free(msg);
 	return KT_EDB;
 }
@@ -829,17 +845,22 @@ static void search_file(const char *path, char out[PATH_MAX])
 
 /* Opens the index file path with its full text attached as "search"
  * (made empty if it is missing: fts_built() then says it is not built).
+ * Both are written without fsync: they are a copy of the books, which
+ * libgit2 writes without fsync too; SQLite's journal still keeps them
+ * whole when a process is killed, and the eleven fsyncs of a refresh
+ * across the two files cost 3-9 ms of every write (docs/foundation.md).
  * Returns 0 or an error. */
 static int open_index(struct index *ix, const char *path, struct kt_error *err)
 {
-	char spath[PATH_MAX], sql[PATH_MAX + 64];
+	char spath[PATH_MAX], sql[PATH_MAX + 128];
 	int rc;
 
 	if ((rc = open_db(path, &ix->db, err)))
 		return rc;
 	search_file(path, spath);
 	char *q = sqlite3_mprintf("%q", spath);
-	snprintf(sql, sizeof sql, "ATTACH '%s' AS search", q ? q : "");
+	snprintf(sql, sizeof sql, "ATTACH '%s' AS search; PRAGMA main.synchronous=OFF; "
+	         "PRAGMA search.synchronous=OFF", q ? q : "");
 	sqlite3_free(q);
 	return db_exec(ix->db, sql, err);
 }

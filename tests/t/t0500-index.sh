@@ -206,6 +206,8 @@ test_expect_success 'reindex' '
 
 test_expect_success 'a broken index file is rebuilt by reindex' '
 	echo garbage >.git/kontora/index.db &&
+	test_must_fail kontora client list 2>err &&
+	test_grep "index: file is not a database; the index is only a copy of the books: kontora reindex builds it again" err &&
 	kontora reindex &&
 	kontora client list -f csv >after &&
 	test_cmp before after

@@ -104,6 +104,9 @@ size_t kt_utf8_width(const char *s);
 char *kt_fold(const char *s);
 /* Appends s[0..len) folded as kt_fold() to b.  Returns 0 or KT_ENOMEM. */
 int kt_fold_add(struct kt_buf *b, const char *s, size_t len);
+/* Folds s[0..len) as kt_fold() in place: folding keeps the length, and
+ * folding a text whole equals folding its words apart. */
+void kt_fold_in_place(char *s, size_t len);
 
 /* Compares two UTF-8 strings as Russian users sort: folded as kt_fold(),
  * then byte order of the folded strings (which is alphabetical for

@@ -123,9 +123,9 @@ void fts_token(char *out);
 /* Returns the rowid in fts of the row rowid of s's table: the type's
  * number in the top bits. */
 int64_t fts_rowid(const struct index *ix, const struct kt_schema *s, int64_t rowid);
-/* Appends the folded searchable text of a value of type t to body.
- * Returns 0 or KT_ENOMEM. */
-int add_searchable(struct kt_buf *body, enum kt_ftype t, const char *v, size_t len);
+/* Appends the searchable text of a value to body, folded unless fold is
+ * 0.  Returns 0 or KT_ENOMEM. */
+int add_searchable(struct kt_buf *body, const char *v, size_t len, int fold);
 /* Appends to sql the searched fields of s as columns ", \"F\"".
  * Returns 0 or KT_ENOMEM. */
 int searched_columns(struct kt_buf *sql, const struct kt_schema *s);
@@ -144,7 +144,8 @@ struct fts_feed;
 /* Creates the database at path with an empty fts table and starts the
  * thread that fills it.  Returns 0 and *f (fts_feed_finish), or an error. */
 int fts_feed_start(const char *path, struct fts_feed **f, struct kt_error *err);
-/* Queues the text of the fts row rowid (copied).  Returns 0 or KT_ENOMEM. */
+/* Queues the text of the fts row rowid (copied), not yet folded: the
+ * thread folds it.  Returns 0 or KT_ENOMEM. */
 int fts_feed_add(struct fts_feed *f, int64_t rowid, const char *body, size_t len);
 /* Waits until the thread has inserted every row queued, marks the table
  * built as token and commits it; with token NULL drops what is queued and

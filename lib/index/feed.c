@@ -41,9 +41,9 @@ struct fts_feed {
 	struct kt_error err;
 };
 
-/* Inserts the rows of b into the feed's table.  Returns 0 or an error
- * (in f->err). */
-static int insert_batch(struct fts_feed *f, const struct batch *b)
+/* Folds and inserts the rows of b into the feed's table.  Returns 0 or
+ * an error (in f->err). */
+static int insert_batch(struct fts_feed *f, struct batch *b)
 {
 	for (size_t at = 0; at < b->rows.len;) {
 		int64_t rowid;
@@ -51,6 +51,7 @@ static int insert_batch(struct fts_feed *f, const struct batch *b)
 		memcpy(&rowid, b->rows.data + at, sizeof rowid);
 		memcpy(&len, b->rows.data + at + sizeof rowid, sizeof len);
 		at += sizeof rowid + sizeof len;
+		kt_fold_in_place(b->rows.data + at, len);
 		sqlite3_bind_int64(f->ins, 1, rowid);
 		sqlite3_bind_text(f->ins, 2, b->rows.data + at, (int)len, SQLITE_STATIC);
 		at += len;

@@ -213,14 +213,17 @@ int64_t fts_rowid(const struct index *ix, const struct kt_schema *s, int64_t row
 	return t << 40 | rowid;
 }
 
-/* Appends the folded searchable text of value (of type t) to body.  A
- * phone is one word, +74951234567 the word 74951234567: the search looks
- * for a number people dial without 7 or 8 also with 7 first (one word a
- * phone instead of two with and without it, a million fewer words to
- * index at a million leads). */
-int add_searchable(struct kt_buf *body, enum kt_ftype t, const char *v, size_t len)
+/* Appends the searchable text of a value to body, after a space, folded
+ * unless fold is 0 (a rebuild's thread folds its rows: feed.c).  A phone
+ * is one word, +74951234567 the word 74951234567: the search looks for a
+ * number people dial without 7 or 8 also with 7 first (one word a phone
+ * instead of two with and without it, a million fewer words to index at
+ * a million leads). */
+int add_searchable(struct kt_buf *body, const char *v, size_t len, int fold)
 {
-	return (body->len && kt_buf_addc(body, ' ')) || kt_fold_add(body, v, len) ? KT_ENOMEM : 0;
+	if (body->len && kt_buf_addc(body, ' '))
+		return KT_ENOMEM;
+	return (fold ? kt_fold_add(body, v, len) : kt_buf_add(body, v, len)) ? KT_ENOMEM : 0;
 }
 
 /* Appends to sql ", \"F\"" for every searched field F of s, in the
@@ -247,7 +250,7 @@ int searched_body(struct kt_buf *body, const struct kt_schema *s, sqlite3_stmt *
 			continue;
 		const char *v = (const char *)sqlite3_column_text(st, (int)c);
 		int len = sqlite3_column_bytes(st, (int)c++);
-		if (v && len && add_searchable(body, s->fields[i].type, v, (size_t)len))
+		if (v && len && add_searchable(body, v, (size_t)len, 1))
 			return KT_ENOMEM;
 	}
 	return 0;
@@ -319,13 +322,14 @@ static void bind_field(struct loader *l, long slot, const char *v, size_t len)
 
 /* Sets l->body to the searchable text of the row bound, from its values
  * in the schema's order (as searched_body() does), and forgets them.
- * Returns 0 or KT_ENOMEM. */
+ * A rebuild's thread folds the text itself, off the loading thread,
+ * which is the longer of the two.  Returns 0 or KT_ENOMEM. */
 static int row_body(struct loader *l)
 {
 	kt_buf_reset(&l->body);
 	for (size_t i = 0; i < l->s->nfields; i++) {
 		struct kt_buf *v = &l->vals[i];
-		if (v->len && add_searchable(&l->body, l->s->fields[i].type, v->data, v->len))
+		if (v->len && add_searchable(&l->body, v->data, v->len, !l->ix->feed))
 			return KT_ENOMEM;
 		kt_buf_reset(v);
 	}
@@ -817,7 +821,7 @@ static int apply_diff(struct index *ix, const char *from, const char *to,
 /* Opens db at path with kontora's collation and functions. */
 static int open_db(const char *path, sqlite3 **db, struct kt_error *err)
 {
-	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		int rc = db_fail(*db, err, path);
 		sqlite3_close(*db);
 		*db = NULL;

@@ -108,18 +108,23 @@ static size_t fold_unit(const unsigned char *s, size_t len, unsigned char out[2]
 	return 2;
 }
 
+/* Writes s[0..len) folded by fold_unit() to out, which may be s. */
+static void fold_span(const unsigned char *s, size_t len, unsigned char *out)
+{
+	for (size_t i = 0; i < len;)
+		i += fold_unit(s + i, len - i, out + i);
+}
+
 /* Returns a new copy of s folded by fold_unit(); the caller frees it.
  * NULL if out of memory. */
 char *kt_fold(const char *s)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t len = strlen(s), i = 0;
+	size_t len = strlen(s);
 	unsigned char *out = malloc(len + 1);
 
 	if (!out)
 		return NULL;
-	while (i < len)
-		i += fold_unit(u + i, len - i, out + i);
+	fold_span((const unsigned char *)s, len, out);
 	out[len] = '\0';
 	return (char *)out;
 }
@@ -129,15 +134,18 @@ char *kt_fold(const char *s)
  * KT_ENOMEM. */
 int kt_fold_add(struct kt_buf *b, const char *s, size_t len)
 {
-	const unsigned char *u = (const unsigned char *)s;
-
 	if (kt_buf_grow(b, len + 1))
 		return KT_ENOMEM;
-	for (size_t i = 0; i < len;)
-		i += fold_unit(u + i, len - i, (unsigned char *)b->data + b->len + i);
+	fold_span((const unsigned char *)s, len, (unsigned char *)b->data + b->len);
 	b->len += len;
 	b->data[b->len] = '\0';
 	return 0;
+}
+
+/* Folds s[0..len) as kt_fold() where it is.  See kontora.h. */
+void kt_fold_in_place(char *s, size_t len)
+{
+	fold_span((unsigned char *)s, len, (unsigned char *)s);
 }
 
 /* A string being folded one byte at a time, for kt_collate(). */

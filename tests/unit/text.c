@@ -91,6 +91,25 @@ static void test_fold_add(void)
 	kt_buf_free(&b);
 }
 
+/* kt_fold_in_place() folds as kt_fold() does, of len bytes only, and a
+ * text folded whole as its words folded apart (a rebuild's thread folds
+ * a row's words joined; other paths fold them one by one). */
+static void test_fold_in_place(void)
+{
+	char s[] = "ЁЛКА\xd0 Ёж ПЕТРОВ";
+	char *whole = kt_fold("ЁЛКА\xd0 Ёж");
+	struct kt_buf apart = { 0 };
+
+	kt_fold_in_place(s, strlen("ЁЛКА\xd0 Ёж"));
+	is_str(s, "елка\xd0 еж ПЕТРОВ", "fold_in_place folds len bytes where they are");
+	is_str(s + strlen("ЁЛКА\xd0 Ёж"), " ПЕТРОВ", "and no more");
+	ok(!kt_fold_add(&apart, "ЁЛКА\xd0", strlen("ЁЛКА\xd0")) && !kt_buf_addc(&apart, ' ') &&
+	   !kt_fold_add(&apart, "Ёж", strlen("Ёж")), "fold the words apart");
+	is_str(whole, apart.data, "folded whole = folded apart, a broken sequence at a word's end too");
+	free(whole);
+	kt_buf_free(&apart);
+}
+
 static void test_collate(void)
 {
 	static const char *const words[] = {
@@ -297,6 +316,7 @@ int main(void)
 	test_utf8();
 	test_fold();
 	test_fold_add();
+	test_fold_in_place();
 	test_collate();
 	test_phone();
 	test_inn();

@@ -523,6 +523,61 @@ static int asks_help(int argc, char **argv)
 	return 0;
 }
 
+/* Returns how many one-byte slips (a byte typed extra, missed, wrong, or
+ * two swapped) turn a into b, or 3 for three or more. */
+static int slips_apart(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b);
+	int d[33][33];
+
+	if (n > 32 || m > 32 || (n > m ? n - m : m - n) > 2)
+		return 3;
+	for (size_t i = 0; i <= n; i++)
+		for (size_t j = 0; j <= m; j++) {
+			if (!i || !j) {
+				d[i][j] = (int)(i + j);
+				continue;
+			}
+			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[n][m] < 3 ? d[n][m] : 3;
+}
+
+/* Ends kontora on word, which names neither a command nor a type of the
+ * books b (NULL outside books): says so and, as git does, names the
+ * command or type one or two slips away, not a usage line with the
+ * mistyped word in it.  Exits 2. */
+static void unknown_word(const struct kt_ctx *ctx, const struct kt_books *b, const char *word)
+{
+	static const char short_usage[] = N_("usage: kontora [-C DIR] COMMAND|TYPE [ARGS]  (kontora --help lists them)\n");
+	const char *best = NULL;
+	int best_slips = 3;
+
+	for (const char *const *c = ctx->commands; c && *c; c++)
+		if (**c != '_' && slips_apart(word, *c) < best_slips)
+			best = *c, best_slips = slips_apart(word, *c);
+	for (size_t i = 0; b && i < kt_books_ntypes(b); i++) {
+		const char *t = kt_books_type_at(b, i)->name;
+		if (slips_apart(word, t) < best_slips)
+			best = t, best_slips = slips_apart(word, t);
+	}
+	if (b && best)
+		usage_error(short_usage, "'%s' is not a command or a record type of these books; did you mean '%s'?",
+		            word, best);
+	if (b)
+		usage_error(short_usage, "'%s' is not a command or a record type of these books", word);
+	if (best)
+		usage_error(short_usage, "'%s' is not a command or a record type; did you mean '%s'?", word, best);
+	usage_error(short_usage, "'%s' is not a command or a record type", word);
+}
+
 /* Finds the type called type.  See cmd.h. */
 const struct kt_schema *record_type(struct kt_ctx *ctx, const char *type, int argc, char **argv,
                                     const char *usage_text)
@@ -536,7 +591,7 @@ const struct kt_schema *record_type(struct kt_ctx *ctx, const char *type, int ar
 			usage(usage_text, 1);
 		if (default_type(ctx, type))
 			die_err(&err);
-		usage_error(usage_text, "'%s' is not a command or a record type", type);
+		unknown_word(ctx, NULL, type);
 	}
 	if (!ctx->books)
 		free(root);
@@ -544,7 +599,7 @@ const struct kt_schema *record_type(struct kt_ctx *ctx, const char *type, int ar
 	if (!s) {
 		if (help)
 			usage(usage_text, 1);
-		usage_error(usage_text, "'%s' is not a command or a record type of these books", type);
+		unknown_word(ctx, ctx->books, type);
 	}
 	return s;
 }

@@ -64,6 +64,20 @@ test_expect_success 'an unknown command is a usage error' '
 	test_line_count = 0 out
 '
 
+test_expect_success 'a mistyped command or type is named, not used as a type' '
+	test_expect_code 2 kontora serch Иванов >out 2>err &&
+	test_grep "^kontora: error: '"'"'serch'"'"' is not a command or a record type of these books; did you mean '"'"'search'"'"'?$" err &&
+	! grep serch err | grep -v "did you mean" | grep usage &&
+	test_grep "^usage: kontora \[-C DIR\] COMMAND|TYPE" err &&
+	test_expect_code 2 kontora clinet list 2>err &&
+	test_grep "did you mean '"'"'client'"'"'?" err &&
+	test_expect_code 2 kontora list laed 2>err &&
+	test_grep "did you mean '"'"'lead'"'"'?" err &&
+	test_expect_code 2 kontora -C / serch x 2>err &&
+	test_grep "^kontora: error: '"'"'serch'"'"' is not a command or a record type; did you mean '"'"'search'"'"'?$" err &&
+	test_line_count = 0 out
+'
+
 test_expect_success 'an unknown subcommand of a type is a usage error' '
 	test_expect_code 2 kontora client frobnicate >out 2>err &&
 	test_grep "^kontora: error: client frobnicate: no such subcommand$" err &&

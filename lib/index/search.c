@@ -99,12 +99,14 @@ static int build_fts(struct index *ix, struct kt_error *err)
 static int add_term(struct kt_buf *q, const char *word, int number)
 {
 	int rc = q->len ? kt_buf_adds(q, " AND ") : 0;
+	const char *after7 = !number ? NULL : word[0] == '8' && strlen(word) >= 4 ? word + 1
+	                                    : word[0] != '7' && word[0] != '8' ? word : NULL;
 
-	if (!rc && number && word[0] == '8' && strlen(word) >= 4)
-		return kt_buf_addf(q, "(\"%s\"* OR \"7%s\"*)", word, word + 1);
-	if (!rc && number && word[0] != '7' && word[0] != '8')
-		return kt_buf_addf(q, "(\"%s\"* OR \"7%s\"*)", word, word);
-	return rc ? rc : kt_buf_addf(q, "\"%s\"*", word);
+	if (rc)
+		return rc;
+	if (after7)
+		return kt_buf_addf(q, "(\"%s\"* OR \"7%s\"*)", word, after7);
+	return kt_buf_addf(q, "\"%s\"*", word);
 }
 
 /* Turns what a person typed into an FTS5 query: every word, folded, as a

@@ -102,8 +102,8 @@ static int new_whole(struct store *st, const struct ops *ops, const struct op *f
 }
 
 /* The contents of a commit: first the n0 paths the ops write, then the
- * shards that splitting one of them made (their paths the contents'
- * own), in the order they were made. */
+ * shards that splitting one of them made, in the order they were made;
+ * every path and temporary name the contents' own. */
 struct contents {
 	struct content *v;
 	size_t n, cap, n0;
@@ -484,11 +484,10 @@ int store_commit(struct store *st, const struct ops *ops, const char *message,
 	}
 	cs.n = cs.n0 = n;
 	cs.cap = n ? n : 1;
-	for (size_t i = 0; !rc && i < n; i++) {
-		cs.v[i].path = paths[i];
-		if (content_tmp(st, &cs.v[i], i))
+	for (size_t i = 0; !rc && i < n; i++)
+		if (!(cs.v[i].path = strdup(paths[i])) || content_tmp(st, &cs.v[i], i))
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	}
+	free(paths);
 	if (!rc)
 		rc = GIT_EMODIFIED;
 	for (int i = 0; rc == GIT_EMODIFIED && i < MAX_ATTEMPTS; i++)
@@ -510,13 +509,7 @@ int store_commit(struct store *st, const struct ops *ops, const char *message,
 	}
 	/* What was not renamed into the worktree: a change refused, a shard
 	 * gone, or a sync that stopped (the journal writes it again). */
-	contents_drop(&cs, cs.n0);
-	for (size_t i = 0; i < n; i++) {
-		if (cs.v[i].tmp)
-			unlink(cs.v[i].tmp);
-		free(cs.v[i].tmp);
-	}
+	contents_drop(&cs, 0);
 	free(cs.v);
-	free(paths);
 	return rc;
 }

@@ -15,8 +15,10 @@
  * the rows that differ are deleted and loaded.
  */
 #include <csv.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -890,6 +892,33 @@ static int index_file(const struct index *ix, char path[PATH_MAX], struct kt_err
 	return 0;
 }
 
+/* Removes the scratch files path.PID that a rebuild killed before its
+ * rename left (a million leads leave over 2 GB), when process PID is
+ * gone; a rebuild still running keeps its own. */
+static void remove_stale_scratch(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	size_t dlen = slash ? (size_t)(slash - path) : 0;
+	const char *base = slash ? slash + 1 : path;
+	size_t blen = strlen(base);
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(dir, sizeof dir, "%.*s", (int)dlen, dlen ? path : ".");
+	if (!(d = opendir(dir)))
+		return;
+	while ((e = readdir(d))) {
+		const char *pid = e->d_name + blen + 1;
+		if (strncmp(e->d_name, base, blen) || e->d_name[blen] != '.' || !*pid ||
+		    pid[strspn(pid, "0123456789")])
+			continue;
+		if (kill((pid_t)atol(pid), 0) && errno == ESRCH)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+}
+
 /* Builds a fresh index and its full text in scratch files and renames
  * them into place, so a reader never sees half an index: search.db
  * first, whose token then matches no index.db until the new one lands.
@@ -907,6 +936,8 @@ static int build(struct index *ix, struct kt_error *err)
 	snprintf(tmp, sizeof tmp, "%s.%ld", path, (long)getpid());
 	snprintf(stmp, sizeof stmp, "%s.%ld", spath, (long)getpid());
 	fts_token(token);
+	remove_stale_scratch(path);
+	remove_stale_scratch(spath);
 	unlink(tmp);
 	unlink(stmp);
 	if ((rc = open_db(tmp, &ix->db, err)) ||

@@ -83,6 +83,20 @@ test_expect_success 'deleting the index is safe' '
 	test -f .git/kontora/index.db
 '
 
+test_expect_success 'a reindex removes the scratch files of a killed one, not of a running one' '
+	gone=$(sh -c "echo \$\$") &&
+	echo half >.git/kontora/index.db.$gone &&
+	echo half >.git/kontora/search.db.$gone &&
+	echo running >.git/kontora/index.db.$$ &&
+	kontora reindex &&
+	! test -e .git/kontora/index.db.$gone &&
+	! test -e .git/kontora/search.db.$gone &&
+	test -f .git/kontora/index.db.$$ &&
+	rm .git/kontora/index.db.$$ &&
+	kontora client list -f csv >out &&
+	test_line_count = 4 out
+'
+
 test_expect_success 'a row added by a plain git commit is seen' '
 	new=C1111111 &&
 	grep "^$C2," $SHARD | sed "s/^$C2,Лютик,/$new,Кактус,/" >row &&

@@ -590,8 +590,10 @@ static int on_element(struct cml *c, xmlTextReaderPtr r, const char *name, const
 {
 	int offers = c->pass == CML_PASS_OFFERS;
 
-	if (depth == 1 && (is_package(name) ? !offers : offers))
+	if (depth == 1 && (is_package(name) ? !offers : offers)) {
+		c->rest |= offers;
 		return 1;
+	}
 	if (depth == 1 && !strcmp(name, "Каталог")) {
 		xmlChar *a = xmlTextReaderGetAttribute(r, XS("СодержитТолькоИзменения"));
 		c->partial = truthy((const char *)a);
@@ -659,6 +661,7 @@ int cml_read(struct cml *c, xmlTextReaderPtr r)
 
 	c->xml_error[0] = '\0';
 	c->partial = 0;
+	c->rest = 0;
 	xmlTextReaderSetStructuredErrorHandler(r, on_xml_error, c);
 	while (!rc && (ret = skip ? xmlTextReaderNext(r) : xmlTextReaderRead(r)) == 1) {
 		int type = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);

@@ -95,6 +95,7 @@ enum { CML_PASS_OFFERS, CML_PASS_REST };
 struct cml {
 	const char *file;          /* the file read, for messages */
 	int pass;
+	int rest;                  /* set by the offers pass: the file holds more than packages */
 	const char *price_type;    /* the price type wanted (name or Ид), or NULL: the first */
 	int (*fn)(void *arg, const struct cml_item *it, struct kt_error *err);
 	void *arg;
@@ -111,7 +112,9 @@ struct cml {
 };
 
 /* Reads the CommerceML in r (made with XML_PARSE_BIG_LINES for true line
- * numbers), calling c->fn for each item of c->pass.  Returns 0, the
+ * numbers), calling c->fn for each item of c->pass; the offers pass sets
+ * c->rest when the file holds anything but offer packages, which the
+ * other pass then reads (else it need not read the file).  Returns 0, the
  * error of c->fn, or KT_EINVAL with "FILE:LINE: what" in c->err. */
 int cml_read(struct cml *c, xmlTextReaderPtr r);
 /* Frees what c holds (not c). */

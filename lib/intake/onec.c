@@ -818,9 +818,43 @@ static int read_zip(struct kt_onec *o, const char *path, const void *data, size_
 	return rc;
 }
 
-/* Reads one file given for the pass: CommerceML, or a ZIP of it.
- * Returns 0 or an error. */
-static int read_file(struct kt_onec *o, const char *path, struct kt_error *err)
+/* Returns 1 if the CommerceML text data[0..len) cannot hold an offer
+ * package, so that the offers pass need not parse it (a 270 MB
+ * import.xml took 1.7 s to walk through for nothing): it is UTF-8 (no
+ * UTF-16 mark, no other encoding declared) and neither package's name
+ * is among its bytes.  A name in a comment or a description costs only
+ * the parse as before. */
+static int without_packages(const char *data, size_t len)
+{
+	static const char *const names[] = { "ПакетПредложений", "ИзмененияПакетаПредложений" };
+	const unsigned char *u = (const unsigned char *)data;
+	size_t head = len < 512 ? len : 512;
+
+	if (len < 2 || u[0] == 0xfe || u[0] == 0xff || !u[0] || !u[1])
+		return 0;
+	if (head > 5 && !memcmp(data, "<?xml", 5)) {
+		const char *end = memmem(data, head, "?>", 2);
+		const char *enc = end ? memmem(data, (size_t)(end - data), "encoding", 8) : NULL;
+		if (!end)
+			return 0;
+		if (enc) {
+			enc += 8;
+			while (enc < end && (*enc == ' ' || *enc == '=' || *enc == '"' || *enc == '\''))
+				enc++;
+			if (end - enc < 6 || strncasecmp(enc, "utf-8", 5) || (enc[5] != '"' && enc[5] != '\''))
+				return 0;
+		}
+	}
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (memmem(data, len, names[i], strlen(names[i])))
+			return 0;
+	return 1;
+}
+
+/* Reads one file given for the pass: CommerceML, or a ZIP of it.  Sets
+ * *rest to whether the other pass has to read it too (the offers pass
+ * finds that out).  Returns 0 or an error. */
+static int read_file(struct kt_onec *o, const char *path, unsigned char *rest, struct kt_error *err)
 {
 	int fd = open(path, O_RDONLY);
 	struct stat st;
@@ -840,7 +874,19 @@ static int read_file(struct kt_onec *o, const char *path, struct kt_error *err)
 			return kt_error_set(err, KT_EIO, "%s: %m", path);
 		rc = read_zip(o, path, data, (size_t)st.st_size, err);
 		munmap(data, (size_t)st.st_size);
+		*rest = 1;
 		return rc;
+	}
+	*rest = 1;
+	if (o->cml.pass == CML_PASS_OFFERS && st.st_size) {
+		void *data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		int none = data != MAP_FAILED && without_packages(data, (size_t)st.st_size);
+		if (data != MAP_FAILED)
+			munmap(data, (size_t)st.st_size);
+		if (none) {
+			close(fd);
+			return 0;
+		}
 	}
 	close(fd);
 	xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_OPTIONS);
@@ -850,6 +896,8 @@ static int read_file(struct kt_onec *o, const char *path, struct kt_error *err)
 	if (!rc)
 		rc = cml_read(&o->cml, r);
 	xmlFreeTextReader(r);
+	if (o->cml.pass == CML_PASS_OFFERS)
+		*rest = (unsigned char)o->cml.rest;
 	return rc;
 }
 
@@ -903,14 +951,17 @@ int kt_onec_begin(struct kt_change *c, struct kt_books *b, const char *price_typ
 /* Reads the files.  See kontora.h. */
 int kt_onec_read(struct kt_onec *o, char *const *files, size_t n, struct kt_error *err)
 {
-	int rc = 0;
+	unsigned char *rest = calloc(n ? n : 1, 1);  /* per file: read by the second pass */
+	int rc = rest ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
 
 	o->cml.err = err;
 	for (int pass = CML_PASS_OFFERS; !rc && pass <= CML_PASS_REST; pass++) {
 		o->cml.pass = pass;
 		for (size_t i = 0; !rc && i < n; i++)
-			rc = read_file(o, files[i], err);
+			if (pass == CML_PASS_OFFERS || rest[i])
+				rc = read_file(o, files[i], &rest[i], err);
 	}
+	free(rest);
 	return rc;
 }
 

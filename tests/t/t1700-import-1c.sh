@@ -61,6 +61,28 @@ test_expect_success 'another price type by name' '
 	test_grep "offers.xml:8: price type Мелкооптовая is not in the file (it has: Оптовая, Розничная)" err
 '
 
+# The offers pass skips a file whose bytes hold no package name (issue
+# 16): only when those bytes are UTF-8, else the name is not found.
+test_expect_success 'offers in Windows-1251, in UTF-16 and after the catalogue in one file are read' '
+	sed -e "s/encoding=\"UTF-8\"/encoding=\"windows-1251\"/" -e "s/>1234.5</>1111</" "$F/offers.xml" |
+		iconv -f UTF-8 -t CP1251 >offers-cp1251.xml &&
+	kontora import 1c offers-cp1251.xml 2>err &&
+	test "$(field p-gel price)" = 111100 &&
+	sed -e "s/encoding=\"UTF-8\"/encoding=\"UTF-16\"/" -e "s/>1234.5</>2222</" "$F/offers.xml" |
+		iconv -f UTF-8 -t UTF-16 >offers-utf16.xml &&
+	kontora import 1c offers-utf16.xml 2>err &&
+	test "$(field p-gel price)" = 222200 &&
+	sed -n "/<Каталог/,/<\/Каталог>/p" "$F/import.xml" >catalogue &&
+	sed -n "/<ПакетПредложений/,/<\/ПакетПредложений>/p" "$F/offers.xml" | sed "s/>1234.5</>3333</" >package &&
+	{ sed -n 1,2p "$F/import.xml" && sed -n "/<Классификатор/,/<\/Классификатор>/p" "$F/import.xml" &&
+	  cat catalogue package && echo "</КоммерческаяИнформация>"; } >one.xml &&
+	kontora import 1c one.xml 2>err &&
+	test_grep "products: 0 new, 1 updated, 2 unchanged" err &&
+	test "$(field p-gel price)" = 333300 &&
+	kontora import 1c "$F/offers.xml" 2>err &&
+	test "$(field p-gel price)" = 123450
+'
+
 test_expect_success 'an existing product keeps its id; a full export marks what it no longer lists inactive' '
 	gel=$(field p-gel id) && can=$(field p-can id) &&
 	kontora import 1c "$F/import-full2.xml" 2>err &&

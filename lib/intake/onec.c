@@ -818,37 +818,53 @@ static int read_zip(struct kt_onec *o, const char *path, const void *data, size_
 	return rc;
 }
 
-/* Returns 1 if the CommerceML text data[0..len) cannot hold an offer
- * package, so that the offers pass need not parse it (a 270 MB
- * import.xml took 1.7 s to walk through for nothing): it is UTF-8 (no
- * UTF-16 mark, no other encoding declared) and neither package's name
- * is among its bytes.  A name in a comment or a description costs only
- * the parse as before. */
-static int without_packages(const char *data, size_t len)
+/* Returns 1 if the start of a CommerceML file, head[0..len), says it is
+ * UTF-8: no UTF-16 mark, no other encoding declared. */
+static int utf8_file(const char *head, size_t len)
 {
-	static const char *const names[] = { "ПакетПредложений", "ИзмененияПакетаПредложений" };
-	const unsigned char *u = (const unsigned char *)data;
-	size_t head = len < 512 ? len : 512;
+	const unsigned char *u = (const unsigned char *)head;
 
 	if (len < 2 || u[0] == 0xfe || u[0] == 0xff || !u[0] || !u[1])
 		return 0;
-	if (head > 5 && !memcmp(data, "<?xml", 5)) {
-		const char *end = memmem(data, head, "?>", 2);
-		const char *enc = end ? memmem(data, (size_t)(end - data), "encoding", 8) : NULL;
-		if (!end)
-			return 0;
-		if (enc) {
-			enc += 8;
-			while (enc < end && (*enc == ' ' || *enc == '=' || *enc == '"' || *enc == '\''))
-				enc++;
-			if (end - enc < 6 || strncasecmp(enc, "utf-8", 5) || (enc[5] != '"' && enc[5] != '\''))
-				return 0;
+	if (len < 5 || memcmp(head, "<?xml", 5))
+		return 1;
+	const char *end = memmem(head, len < 512 ? len : 512, "?>", 2);
+	const char *enc = end ? memmem(head, (size_t)(end - head), "encoding", 8) : NULL;
+	if (!end || !enc)
+		return end != NULL;
+	for (enc += 8; enc < end && (*enc == ' ' || *enc == '=' || *enc == '"' || *enc == '\''); enc++)
+		;
+	return end - enc >= 6 && !strncasecmp(enc, "utf-8", 5) && (enc[5] == '"' || enc[5] == '\'');
+}
+
+/* Returns 1 if the CommerceML file fd cannot hold an offer package, so
+ * that the offers pass need not parse it (a 270 MB import.xml took 1.7 s
+ * to walk through for nothing): it is UTF-8 and neither package's name
+ * is among its bytes, read a window at a time.  A name in a comment or a
+ * description costs only the parse as before. */
+static int without_packages(int fd)
+{
+	static const char *const names[] = { "ПакетПредложений", "ИзмененияПакетаПредложений" };
+	enum { WINDOW = 1 << 20, KEEP = 64 };  /* KEEP: longer than a name */
+	char *buf = malloc(WINDOW + KEEP);
+	size_t have = 0;
+	off_t at = 0;
+	ssize_t got = 0;
+	int none = buf != NULL;
+
+	while (none && (got = pread(fd, buf + have, WINDOW, at)) > 0) {
+		none = at || utf8_file(buf, (size_t)got);
+		at += got;
+		have += (size_t)got;
+		for (size_t i = 0; none && i < sizeof names / sizeof *names; i++)
+			none = !memmem(buf, have, names[i], strlen(names[i]));
+		if (have > KEEP) {
+			memmove(buf, buf + have - KEEP, KEEP);
+			have = KEEP;
 		}
 	}
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-		if (memmem(data, len, names[i], strlen(names[i])))
-			return 0;
-	return 1;
+	free(buf);
+	return none && !got;
 }
 
 /* Reads one file given for the pass: CommerceML, or a ZIP of it.  Sets
@@ -878,15 +894,9 @@ static int read_file(struct kt_onec *o, const char *path, unsigned char *rest, s
 		return rc;
 	}
 	*rest = 1;
-	if (o->cml.pass == CML_PASS_OFFERS && st.st_size) {
-		void *data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		int none = data != MAP_FAILED && without_packages(data, (size_t)st.st_size);
-		if (data != MAP_FAILED)
-			munmap(data, (size_t)st.st_size);
-		if (none) {
-			close(fd);
-			return 0;
-		}
+	if (o->cml.pass == CML_PASS_OFFERS && st.st_size && without_packages(fd)) {
+		close(fd);
+		return 0;
 	}
 	close(fd);
 	xmlTextReaderPtr r = xmlReaderForFile(path, NULL, XML_OPTIONS);

@@ -1087,6 +1087,10 @@ int index_open(struct index *ix, struct kt_error *err)
 /* Holds a read transaction.  See index.h. */
 int index_read_begin(struct index *ix, struct kt_error *err)
 {
+	if (ix->reading) {
+		ix->reading++;
+		return 0;
+	}
 	int rc = index_open(ix, err);
 
 	if (!rc && !(rc = db_exec(ix->db, "BEGIN", err)))
@@ -1094,9 +1098,13 @@ int index_read_begin(struct index *ix, struct kt_error *err)
 	return rc;
 }
 
-/* Ends the read transaction.  See index.h. */
+/* Ends a read transaction.  See index.h. */
 void index_read_end(struct index *ix)
 {
+	if (ix->reading > 1) {
+		ix->reading--;
+		return;
+	}
 	if (ix->db && !sqlite3_get_autocommit(ix->db))
 		db_exec(ix->db, "COMMIT", NULL);
 	ix->reading = 0;

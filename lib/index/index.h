@@ -34,9 +34,11 @@ int index_open(struct index *ix, struct kt_error *err);
  * index_read_end(), for a batch that asks it thousands of questions:
  * without it every query takes and drops SQLite's lock (a fifth of an
  * import).  Nothing may refresh the index meanwhile: end it before the
- * change is committed.  Returns 0 or an error. */
+ * change is committed.  Nests: inside a batch's transaction (a list the
+ * batch makes), it only counts, and the matching index_read_end() leaves
+ * the batch's open.  Returns 0 or an error. */
 int index_read_begin(struct index *ix, struct kt_error *err);
-/* Ends the transaction of index_read_begin(), if one is open. */
+/* Ends a index_read_begin(): the transaction with the outermost. */
 void index_read_end(struct index *ix);
 /* Builds the index anew from HEAD.  Returns 0 or an error. */
 int index_rebuild(struct index *ix, struct kt_error *err);

@@ -551,6 +551,11 @@ int kt_bank_import(struct kt_change *c, struct kt_books *b, struct kt_bank_state
 		                    "from kontora's own (kontora-import(1))");
 	if ((rc = conf(b, "company.inn", &inn, err)) || (rc = conf(b, "company.account", &account, err)))
 		goto out;
+	/* Every payment asks the index (its key, its payer's client, the
+	 * record's shard); nothing commits until the end: one read
+	 * transaction, not a lock taken and dropped for each question. */
+	if ((rc = index_read_begin(b->index, err)))
+		goto out;
 	for (size_t i = 0; !rc && i < n; i++) {
 		char **accounts = NULL;
 		size_t naccounts = 0;
@@ -567,6 +572,7 @@ int kt_bank_import(struct kt_change *c, struct kt_books *b, struct kt_bank_state
 	}
 	if (!rc)
 		rc = settle(&l, err);
+	index_read_end(b->index);
 out:
 	strmap_free(&seen);
 	free(inn);

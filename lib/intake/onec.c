@@ -99,14 +99,25 @@ struct kt_onec {
 	struct kt_onec_summary sum;
 };
 
-/* Returns the FNV-1a hash of s ("" for NULL). */
+/* Returns a 64-bit hash of s ("" for NULL), kept only while the import
+ * runs: FNV-1a's offset and a multiply-xorshift over 8 bytes at a time
+ * (a byte at a time, it was 4% of reading a catalogue whose items carry
+ * 1.5 KB descriptions), its length mixed in last. */
 static uint64_t hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = 1469598103934665603ULL, w;
+	size_t len = s ? strlen(s) : 0, n = len;
+	const char *p = s;
 
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	return h;
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 32;
+	}
+	for (; n; p++, n--)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h = (h ^ len) * 0xbf58476d1ce4e5b9ULL;
+	return h ^ h >> 31;
 }
 
 /* Says something about the import that does not stop it, translated

@@ -131,7 +131,7 @@ mutate: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory kontora
-	sh bench/run.sh; s=$$?; [ "$${SIZE:-full}" = huge ] || sh bench/import.sh && exit $$s
+	sh bench/run.sh; s=$$?; [ "$${SIZE:-full}" = huge ] || { sh bench/import.sh && sh bench/intake.sh; } && exit $$s
 
 # The wings' includes (docs/architecture.md) and the manual pages.
 lint:

@@ -11,7 +11,9 @@
 # The baseline of each is `sqlite3 :memory: ".import --csv"` of the rows
 # the import wrote: every shard of the type (data/product/, data/payment/)
 # joined under one header, untyped, no index.  Each run imports into new
-# books (kontora init); RUNS runs, the median printed.
+# books (kontora init); RUNS runs, the median printed, of the wall time
+# and of the CPU time (user and system, bench/timeit's third figure: on a
+# machine shared with other work, the steadier of the two).
 #
 #   sh bench/intake.sh                        MB=270 (102,771 products), 10,000 payments
 #   MB=20 PAYMENTS=2000 RUNS=1 sh bench/intake.sh   a quick look
@@ -19,7 +21,8 @@
 #       binary, run in turn with KONTORA (old, new, old, new...): compare the
 #       two in one run on a shared machine.
 #
-# Environment: BENCH_DIR (/tmp/kontora-bench-intake), KONTORA (./kontora),
+# Environment: BENCH_DIR (/tmp/kontora-bench; this uses BENCH_DIR/intake),
+# KONTORA (./kontora),
 # BEFORE (none), MB (270), PAYMENTS (10000), RUNS (3).  The schemas are
 # those beside KONTORA (KONTORA_DATADIR otherwise).  Exits 1 if a command
 # failed, never because of speed.
@@ -28,7 +31,7 @@ set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 KONTORA=${KONTORA:-$ROOT/kontora}
 BEFORE=${BEFORE:-}
-DIR=${BENCH_DIR:-/tmp/kontora-bench-intake}
+DIR=${BENCH_DIR:-/tmp/kontora-bench}/intake
 MB=${MB:-270}
 PAYMENTS=${PAYMENTS:-10000}
 RUNS=${RUNS:-3}
@@ -94,14 +97,15 @@ while [ $i -lt "$RUNS" ]; do
 	done
 done
 
+# median FILE [FIELD]: of the wall time (field 1) or the CPU time (3).
 median() {
 	[ -s "$1" ] || { echo "-"; return; }
-	cut -d' ' -f1 "$1" | sort -n | awk '{ a[NR] = $1 }
+	cut -d' ' -f"${2:-1}" "$1" | sort -n | awk '{ a[NR] = $1 }
 		END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f\n", m / 1e9 }'
 }
 maxrss() { [ -s "$1" ] && awk '$2 > m { m = $2 } END { printf "%.1f\n", m / 1024 }' "$1" || echo "-"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 && b + 0) printf "%.1f", a / b; else printf "-" }'; }
-line() { printf '%-38s %11s %10s %7s %6s %9s\n' "$@"; }
+line() { printf '%-38s %11s %10s %7s %6s %9s %8s %9s\n' "$@"; }
 
 sp=$(median "$DIR/product-sqlite.r")
 sb=$(median "$DIR/payment-sqlite.r")
@@ -110,16 +114,20 @@ echo "1C: $(sed 's/^kontora: //' "$DIR/1c.out" 2>/dev/null); $(($(wc -l <"$DIR/p
 	"$(du -m "$DIR/product.csv" | cut -f1) MB of CSV"
 echo "bank: $(sed 's/^kontora: import bank: //' "$DIR/bank.out" 2>/dev/null)"
 echo "(median of $RUNS; load at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
-line measure "kontora (s)" "base (s)" ratio goal "RSS (MB)"
+cp=$(median "$DIR/product-sqlite.r" 3)
+cb=$(median "$DIR/payment-sqlite.r" 3)
+line measure "kontora (s)" "base (s)" ratio goal "RSS (MB)" "CPU (s)" "CPU ratio"
 for who in before after; do
 	[ $who = before ] && [ -z "$BEFORE" ] && continue
 	tag=
 	[ -n "$BEFORE" ] && tag=" ($who)"
-	k=$(median "$DIR/1c-$who.r")
-	line "l) import 1c, ${MB} MB$tag" "$k" "$sp" "$(ratio "$k" "$sp")" "<=3" "$(maxrss "$DIR/1c-$who.r")"
-	k=$(median "$DIR/bank-$who.r")
-	line "m) import bank, $PAYMENTS payments$tag" "$k" "$sb" "$(ratio "$k" "$sb")" "<=3" "$(maxrss "$DIR/bank-$who.r")"
+	k=$(median "$DIR/1c-$who.r") c=$(median "$DIR/1c-$who.r" 3)
+	line "l) import 1c, ${MB} MB$tag" "$k" "$sp" "$(ratio "$k" "$sp")" "<=3" "$(maxrss "$DIR/1c-$who.r")" \
+		"$c" "$(ratio "$c" "$cp")"
+	k=$(median "$DIR/bank-$who.r") c=$(median "$DIR/bank-$who.r" 3)
+	line "m) import bank, $PAYMENTS payments$tag" "$k" "$sb" "$(ratio "$k" "$sb")" "<=3" "$(maxrss "$DIR/bank-$who.r")" \
+		"$c" "$(ratio "$c" "$cb")"
 done
-line "   sqlite3 .import of the products" "" "$sp" "" "" "$(maxrss "$DIR/product-sqlite.r")"
-line "   sqlite3 .import of the payments" "" "$sb" "" "" "$(maxrss "$DIR/payment-sqlite.r")"
+line "   sqlite3 .import of the products" "" "$sp" "" "" "$(maxrss "$DIR/product-sqlite.r")" "$cp"
+line "   sqlite3 .import of the payments" "" "$sb" "" "" "$(maxrss "$DIR/payment-sqlite.r")" "$cb"
 exit $FAILED

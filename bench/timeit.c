@@ -1,10 +1,13 @@
 /*
- * bench/timeit.c - run one command, append its wall time and peak memory.
+ * bench/timeit.c - run one command, append its wall time, peak memory and
+ * CPU time.
  *
  *   bench/timeit FILE SECONDS COMMAND [ARG]...
  *
  * Runs COMMAND (stdin, stdout and stderr inherited), kills it after SECONDS,
- * then appends "NANOSECONDS MAXRSS_KB" and a newline to FILE.  Exits with
+ * then appends "NANOSECONDS MAXRSS_KB CPU_NANOSECONDS" (user and system
+ * time of COMMAND and its children: steadier than the wall on a shared
+ * machine) and a newline to FILE.  Exits with
  * COMMAND's status (124 on timeout, 128+N if killed by signal N, 127 if it
  * could not be run).  The clock is CLOCK_MONOTONIC around fork and wait4,
  * so the figure carries a fork and an exec (well under a millisecond) and
@@ -76,7 +79,9 @@ int main(int argc, char **argv)
 		perror(argv[1]);
 		return 127;
 	}
-	fprintf(f, "%lld %ld\n", ns, ru.ru_maxrss);
+	fprintf(f, "%lld %ld %lld\n", ns, ru.ru_maxrss,
+	        (long long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL +
+	        (long long)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL);
 	fclose(f);
 	if (timed_out) {
 		fprintf(stderr, "timeit: %s: killed after %s s\n", argv[3], argv[2]);

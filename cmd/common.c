@@ -251,9 +251,13 @@ void progress_done(void)
 
 void progress(const char *what, size_t done, size_t total)
 {
+	static int tty = -1;
 	struct timespec now;
 
-	if (!isatty(2))
+	/* Asked once: an import calls this for each of its rows. */
+	if (tty < 0)
+		tty = isatty(2);
+	if (!tty)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (strncmp(bar.what, what, sizeof bar.what - 1)) {

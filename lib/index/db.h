@@ -24,6 +24,7 @@ struct index {
 	unsigned long fresh_at;     /* store's generation fresh_at: no writer can
 	                             * have moved HEAD since */
 	struct fts_feed *feed;      /* while a rebuild loads: takes the rows' text */
+	struct kt_buf fts_rows;     /* a refresh's rows not yet in fts (fts_flush()) */
 	int reading;                /* index_read_begin()s not yet ended: in its transaction */
 	int checked;                /* refresh() found the layout and schemas right */
 	int (*count_plan)(void *arg, struct index *ix, struct kt_error *err);

@@ -1108,8 +1108,9 @@ static int refresh(struct index *ix, struct kt_error *err)
 	if (strcmp(have, head)) {
 		/* The rows of an import go all over the indexes of a million
 		 * leads: with SQLite's 2 MB of pages, each insert read pages
-		 * back and wrote others out (a third of the refresh's time).
-		 * A cache grows only as pages are touched, and shrinks after. */
+		 * back and wrote others out (half the system time of an
+		 * import).  A cache grows only as pages are touched, and
+		 * shrinks after. */
 		if ((rc = db_exec(ix->db, "PRAGMA cache_size = " REFRESH_CACHE "; BEGIN IMMEDIATE", err)))
 			return rc;
 		/* Another process may have refreshed it while we waited. */
@@ -1195,7 +1196,8 @@ struct index *index_new(struct store *st, const struct types *types, const char 
 	 * substr() may fail, keeps the pages it changes in a statement
 	 * journal: SQLite's 64 KiB in memory, then a file.  Once one
 	 * statement had gone past, the rest of a refresh wrote each page
-	 * to the file, a million pwrite()s for 100,000 leads. */
+	 * to the file, a million pwrite()s for 100,000 leads.  Refused as
+	 * the line above is, it leaves SQLite's 64 KiB. */
 	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_JOURNAL_BYTES);
 	ix->store = st;
 	ix->types = types;

@@ -156,6 +156,9 @@ int index_access_where(struct index *ix, const struct kt_identity *who,
 /* Looks up the record of s whose column col is value in the index: sets
  * *found, *allowed (whether the caller may see or change it) and *owner
  * (its owner field's value, caller frees; NULL when s has no owner).
+ * When the caller may see or change every record of s, it looks nothing
+ * up: *allowed is 1 and *found 0 (both callers deny only a record found
+ * and not allowed; a list asks for the reference of every row).
  * Returns 0 or an error. */
 static int row_allowed(struct index *ix, const struct kt_identity *who, const struct kt_schema *s,
                        const char *col, const char *value, enum access_op op, int *found,
@@ -167,9 +170,17 @@ static int row_allowed(struct index *ix, const struct kt_identity *who, const st
 
 	*found = *allowed = 0;
 	*owner = NULL;
-	rc = cond(ix, who, s, op, VIA_DEPTH, &expr, &kind) ||
-	     kt_buf_addf(&sql, "SELECT %s, %s%s%s FROM \"%s\" WHERE \"%s\" = ? LIMIT 1",
-	                 kind == COND_SOME ? expr.data : kind ? "1" : "0", s->owner ? "\"" : "",
+	if (cond(ix, who, s, op, VIA_DEPTH, &expr, &kind)) {
+		kt_buf_free(&expr);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	if (kind == COND_ALL) {
+		kt_buf_free(&expr);
+		*allowed = 1;
+		return 0;
+	}
+	rc = kt_buf_addf(&sql, "SELECT %s, %s%s%s FROM \"%s\" WHERE \"%s\" = ? LIMIT 1",
+	                 kind == COND_SOME ? expr.data : "0", s->owner ? "\"" : "",
 	                 s->owner ? s->owner : "NULL", s->owner ? "\"" : "", s->name, col);
 	kt_buf_free(&expr);
 	/* Kept: a list asks it for the reference of every row it shows. */

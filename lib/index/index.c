@@ -1226,9 +1226,11 @@ void index_progress(struct index *ix,
 /* Formats a column as stored in CSV.  See db.h. */
 const char *db_column_text(sqlite3_stmt *st, int i, enum kt_ftype t, char out[40])
 {
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	int type = sqlite3_column_type(st, i);
+
+	if (type == SQLITE_NULL)
 		return "";
-	if (sqlite3_column_type(st, i) == SQLITE_INTEGER) {
+	if (type == SQLITE_INTEGER) {
 		int64_t v = sqlite3_column_int64(st, i);
 		if (t == KT_MONEY)
 			return kt_money_format(v, 0, out);

@@ -130,6 +130,91 @@ static void test_errors(void)
 	free(big);
 }
 
+/* Returns how many times word is in the sheet of the workbook at path
+ * (unzip -p), or -1 when unzip cannot read it. */
+static long count_in_sheet(const char *path, const char *word)
+{
+	char cmd[PATH_MAX + 80], buf[65536 + 64];
+	size_t keep = 0, n, wlen = strlen(word);
+	long count = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof cmd, "unzip -p '%s' xl/worksheets/sheet1.xml 2>/dev/null", path);
+	if (!(p = popen(cmd, "r")))
+		return -1;
+	while ((n = fread(buf + keep, 1, 65536, p)) > 0) {
+		n += keep;
+		for (char *at = buf; (at = memmem(at, n - (size_t)(at - buf), word, wlen)); at += wlen)
+			count++;
+		/* A word cut by the read is counted with the next. */
+		keep = n < wlen ? n : wlen - 1;
+		memmove(buf, buf + n - keep, keep);
+		if (memmem(buf, keep, word, wlen))
+			count--;
+	}
+	return pclose(p) ? -1 : count;
+}
+
+/* Writes rows of name to x, enough to pass the temporary file's buffer. */
+static void some_rows(struct kt_xlsx *x, char *name, int n)
+{
+	char *row[NCOLS] = { "C1", name, "1.00", "1", "2026-12-01", "true", "" };
+
+	for (int i = 0; i < n; i++)
+		kt_xlsx_row(x, NCOLS, cols, row);
+}
+
+/* Two workbooks at once, and one after a workbook dropped: the buffer of
+ * the sheet's temporary file is one workbook's at a time. */
+static void test_two(void)
+{
+	struct kt_error err = { 0 };
+	struct kt_xlsx *a = NULL, *b = NULL, *c = NULL;
+	char pa[PATH_MAX + 32], pb[PATH_MAX + 32], pc[PATH_MAX + 32];
+
+	path_of(pa, sizeof pa, "a.xlsx");
+	path_of(pb, sizeof pb, "b.xlsx");
+	path_of(pc, sizeof pc, "c.xlsx");
+	is_int(kt_xlsx_open(pa, "a", &a, &err), 0, "open a first workbook");
+	is_int(kt_xlsx_open(pb, "b", &b, &err), 0, "and a second one while it is open");
+	kt_xlsx_row(a, NCOLS, cols, NULL);
+	kt_xlsx_row(b, NCOLS, cols, NULL);
+	for (int i = 0; i < 10; i++) {
+		some_rows(a, "первая", 1000);
+		some_rows(b, "вторая", 700);
+	}
+	is_int(kt_xlsx_close(b, &err), 0, "close the second");
+	is_int(kt_xlsx_close(a, &err), 0, "then the first");
+	if (count_in_sheet(pa, "<row ") < 0) {
+		for (int i = 0; i < 4; i++)
+			skip("unzip cannot read the workbooks");
+	} else {
+		is_int(count_in_sheet(pa, "первая"), 10000, "the first holds its rows");
+		is_int(count_in_sheet(pa, "вторая"), 0, "and none of the second's");
+		is_int(count_in_sheet(pb, "вторая"), 7000, "the second holds its rows");
+		is_int(count_in_sheet(pb, "первая"), 0, "and none of the first's");
+	}
+
+	is_int(kt_xlsx_open(pc, "c", &c, &err), 0, "open a workbook to drop");
+	kt_xlsx_row(c, NCOLS, cols, NULL);
+	some_rows(c, "брошена", 5000);
+	kt_xlsx_free(c);
+	is_int(kt_xlsx_open(pc, "c", &c, &err), 0, "open one after it");
+	kt_xlsx_row(c, NCOLS, cols, NULL);
+	some_rows(c, "третья", 5000);
+	is_int(kt_xlsx_close(c, &err), 0, "close it");
+	if (count_in_sheet(pc, "<row ") < 0) {
+		skip("unzip cannot read the workbook");
+		skip("unzip cannot read the workbook");
+	} else {
+		is_int(count_in_sheet(pc, "третья"), 5000, "it holds its rows");
+		is_int(count_in_sheet(pc, "брошена"), 0, "and none of the dropped one's");
+	}
+	unlink(pa);
+	unlink(pb);
+	unlink(pc);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof dir, "%s/kontora-unit-xlsx.XXXXXX",
@@ -141,6 +226,7 @@ int main(void)
 	test_write();
 	test_empty();
 	test_errors();
+	test_two();
 	rmdir(dir);
 	return done_testing();
 }

@@ -48,7 +48,7 @@ struct printer {
 	/* Names for people (printer_names()): terminal tables, XLSX. */
 	struct kt_books *books;
 	const struct kt_schema *schema;
-	const struct kt_field **fields;  /* per column: its field, or NULL */
+	const struct kt_field **fields;  /* per column: its field if it has labels, or NULL */
 	const struct kt_schema *fields_of; /* the schema fields are of */
 	struct kt_column *xcols;         /* XLSX: the columns, a reference's id after it */
 	struct kt_buf xlabels;           /* XLSX: the labels of the id columns */
@@ -307,7 +307,8 @@ void printer_names(struct printer *p, struct kt_books *b, const struct kt_schema
 	p->schema = s;
 }
 
-/* Notes the field of each column in p->schema, for printer_names(); at
+/* Notes the field of each column in p->schema whose values may be shown
+ * otherwise than as they are (kt_value_labelled()), for printer_names(); at
  * the header (header 1), for XLSX, makes the columns of the workbook: a
  * reference's column holds the title of the record it names, and a
  * column of its own after it the id. */
@@ -317,8 +318,10 @@ static void find_fields(struct printer *p, size_t ncols, const struct kt_column 
 	if (!(p->fields = calloc(ncols ? ncols : 1, sizeof *p->fields)))
 		die("out of memory");
 	p->fields_of = p->schema;
-	for (size_t i = 0; i < ncols; i++)
-		p->fields[i] = kt_schema_field(p->schema, cols[i].name);
+	for (size_t i = 0; i < ncols; i++) {
+		const struct kt_field *f = kt_schema_field(p->schema, cols[i].name);
+		p->fields[i] = kt_value_labelled(p->books, p->schema, f) ? f : NULL;
+	}
 	if (!header)
 		return;
 	/* The labels of the id columns, "Клиент (код)", one after another. */

@@ -1059,6 +1059,11 @@ const char *kt_value_label(struct kt_books *b, const struct kt_schema *s,
                            const struct kt_field *f, const char *value,
                            enum kt_ref_form form, struct kt_buf *buf);
 
+/* Returns 1 if kt_value_label() may show a value of field f of s
+ * otherwise than as it is (a reference, a dictionary entry, a workflow's
+ * state), else 0: a printer asks once per column, not for every value. */
+int kt_value_labelled(struct kt_books *b, const struct kt_schema *s, const struct kt_field *f);
+
 /* ------------------------------------------------------------------ XLSX */
 
 /* An Excel workbook of one sheet being written, row by row (libxlsxwriter

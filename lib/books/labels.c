@@ -187,7 +187,7 @@ const char *kt_value_label(struct kt_books *b, const struct kt_schema *s,
                            const struct kt_field *f, const char *value,
                            enum kt_ref_form form, struct kt_buf *buf)
 {
-	const struct kt_flow *flow = s ? kt_books_flow(b, s->name) : NULL;
+	const struct kt_flow *flow;
 	const struct kt_schema *t;
 	const char *shown;
 
@@ -195,10 +195,19 @@ const char *kt_value_label(struct kt_books *b, const struct kt_schema *s,
 		return value;
 	if (f->type == KT_DICT)
 		return kt_dict_label(b, f->arg, value);
-	if (flow && !strcmp(flow->field, f->name))
+	if (s && (flow = kt_books_flow(b, s->name)) && !strcmp(flow->field, f->name))
 		return kt_flow_state_label(flow, value);
 	if (f->type == KT_REF && (t = types_find(&b->types, f->arg)) &&
 	    (shown = ref_title(b, t, value, form, buf)))
 		return shown;
 	return value;
+}
+
+/* Says whether kt_value_label() may change a value of f.  See kontora.h. */
+int kt_value_labelled(struct kt_books *b, const struct kt_schema *s, const struct kt_field *f)
+{
+	const struct kt_flow *flow;
+
+	return f && (f->type == KT_DICT || f->type == KT_REF ||
+	             (s && (flow = kt_books_flow(b, s->name)) && !strcmp(flow->field, f->name)));
 }

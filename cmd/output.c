@@ -27,6 +27,24 @@ struct title_slot {
 	char *key;                       /* the value, then the title after its NUL */
 };
 
+/* The titles of a reference field's type read all at once
+ * (kt_ref_titles()) when the slots have missed TITLES_AFTER times for it:
+ * a lookup each was most of what kontora added to a million leads in a
+ * workbook; reading the 100,000 clients' titles takes a tenth of a
+ * second.  Only for a type of at most TITLES_MAX records the caller may
+ * see (about 9 MB), so the memory stays bounded. */
+#ifndef TITLES_AFTER
+#define TITLES_AFTER 16384  /* -DTITLES_AFTER=0 runs the tests through it */
+#endif
+#define TITLES_MAX 131072
+struct title_set {
+	const struct kt_field *field;
+	char **pairs;          /* "key\0title", sorted by key */
+	size_t n, cap;
+	size_t misses;         /* the slots' misses for the field */
+	int state;             /* 0 not read yet, 1 read, -1 too many or failed */
+};
+
 struct printer {
 	enum out_format fmt;
 	FILE *out;             /* NULL until the first row, for a file (-o) */
@@ -55,6 +73,8 @@ struct printer {
 	size_t nxcols;
 	struct kt_buf *named;            /* XLSX: per column, its label as written (nnamed kept) */
 	struct title_slot *titles;       /* XLSX: titles remembered (TITLE_SLOTS) */
+	struct title_set *sets;          /* XLSX: per reference field, its titles */
+	size_t nsets;
 	char **named_v;                  /* XLSX: a row as written */
 	size_t nnamed;
 	struct kt_buf label;             /* a table's cell as shown */
@@ -343,6 +363,72 @@ static void find_fields(struct printer *p, size_t ncols, const struct kt_column 
 	}
 }
 
+/* Returns the titles of f kept in p, made empty at first. */
+static struct title_set *title_set(struct printer *p, const struct kt_field *f)
+{
+	for (size_t i = 0; i < p->nsets; i++)
+		if (p->sets[i].field == f)
+			return &p->sets[i];
+	if (!(p->sets = realloc(p->sets, (p->nsets + 1) * sizeof *p->sets)))
+		die("out of memory");
+	p->sets[p->nsets] = (struct title_set){ .field = f };
+	return &p->sets[p->nsets++];
+}
+
+/* Frees the titles of t, keeping its state. */
+static void title_set_clear(struct title_set *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->pairs[i]);
+	free(t->pairs);
+	t->pairs = NULL;
+	t->n = t->cap = 0;
+}
+
+/* kt_ref_titles()'s function: keeps "key\0title"; 1 past TITLES_MAX. */
+static int keep_title(void *arg, const char *key, const char *title)
+{
+	struct title_set *t = arg;
+	size_t klen = strlen(key) + 1, tlen = strlen(title) + 1;
+
+	if (t->n == TITLES_MAX)
+		return 1;
+	if (t->n == t->cap &&
+	    !(t->pairs = realloc(t->pairs, (t->cap = t->cap ? 2 * t->cap : 1024) * sizeof *t->pairs)))
+		die("out of memory");
+	if (!(t->pairs[t->n] = malloc(klen + tlen)))
+		die("out of memory");
+	memcpy(t->pairs[t->n], key, klen);
+	memcpy(t->pairs[t->n++] + klen, title, tlen);
+	return 0;
+}
+
+/* Orders "key\0title" pairs by key, for qsort() and bsearch(). */
+static int pair_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Reads the titles of t's field's type, once; returns 1 if t holds them. */
+static int read_titles(struct printer *p, struct title_set *t)
+{
+	const struct kt_schema *type = kt_books_type(p->books, t->field->arg);
+	struct kt_error err = { 0 };
+
+	if (t->state)
+		return t->state > 0;
+	/* A type too large, or an error: the slots go on alone (a lookup that
+	 * fails shows the id, as kt_value_label() does). */
+	if (!type || kt_ref_titles(p->books, type, keep_title, t, &err)) {
+		title_set_clear(t);
+		t->state = -1;
+		return 0;
+	}
+	qsort(t->pairs, t->n, sizeof *t->pairs, pair_cmp);
+	t->state = 1;
+	return 1;
+}
+
 /* Returns in buf the label of value, a reference of field f, as
  * kt_value_label() makes it, from p's slots when seen before.  Returns
  * buf's text (a copy: a later reference of the row may take the slot). */
@@ -353,10 +439,19 @@ static const char *ref_label(struct printer *p, const struct kt_field *f, const 
 
 	for (const unsigned char *c = (const unsigned char *)value; *c; c++)
 		h = h * 31 + *c;
+	struct title_set *set = title_set(p, f);
+	if (set->state > 0 || (set->misses >= TITLES_AFTER && read_titles(p, set))) {
+		char **at = bsearch(&value, set->pairs, set->n, sizeof *set->pairs, pair_cmp);
+		kt_buf_reset(buf);
+		if (kt_buf_adds(buf, at ? *at + strlen(*at) + 1 : value))
+			die("out of memory");
+		return buf->data;
+	}
 	if (!p->titles && !(p->titles = calloc(TITLE_SLOTS, sizeof *p->titles)))
 		die("out of memory");
 	struct title_slot *t = &p->titles[h % TITLE_SLOTS];
 	if (t->field != f || strcmp(t->key, value)) {
+		set->misses++;
 		struct kt_buf made = { 0 };
 		const char *label = kt_value_label(p->books, p->schema, f, value, KT_REF_TITLE, &made);
 		size_t klen = strlen(value) + 1, tlen = strlen(label) + 1;
@@ -521,6 +616,9 @@ static void printer_free(struct printer *p)
 	free(p->named_v);
 	for (size_t i = 0; p->titles && i < TITLE_SLOTS; i++)
 		free(p->titles[i].key);
+	for (size_t i = 0; i < p->nsets; i++)
+		title_set_clear(&p->sets[i]);
+	free(p->sets);
 	free(p->titles);
 	kt_buf_free(&p->label);
 	free(p->star_flag);

@@ -1064,6 +1064,15 @@ const char *kt_value_label(struct kt_books *b, const struct kt_schema *s,
  * state), else 0: a printer asks once per column, not for every value. */
 int kt_value_labelled(struct kt_books *b, const struct kt_schema *s, const struct kt_field *f);
 
+/* Calls fn(arg, key, title) for every record of type t the caller may
+ * see and whose title is not empty: what kt_value_label() shows (as
+ * KT_REF_TITLE) for a reference to t holding key; a reference to any
+ * other record is shown as it is.  All at once, for a long list of
+ * references to t.  Returns 0, fn's non-zero return, or an error. */
+int kt_ref_titles(struct kt_books *b, const struct kt_schema *t,
+                  int (*fn)(void *arg, const char *key, const char *title), void *arg,
+                  struct kt_error *err);
+
 /* ------------------------------------------------------------------ XLSX */
 
 /* An Excel workbook of one sheet being written, row by row (libxlsxwriter

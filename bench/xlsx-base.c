@@ -2,16 +2,16 @@
  * xlsx-base.c - the baseline of `kontora list TYPE -f xlsx`: a bare loop
  * over libxlsxwriter in constant_memory mode writing the same cells.
  *
- *     xlsx-base OUT.xlsx TYPES <rows.csv
+ *     xlsx-base OUT.xlsx TYPES <cells.csv
  *
- * rows.csv is what `kontora list TYPE -f csv` prints for the same rows (a
- * header, then rows).  TYPES has a letter per column, as kontora writes
+ * cells.csv holds the cells kontora writes, a column each: the header's
+ * labels, then rows with the titles of references, the names of states
+ * and dictionary entries, and the ids (bench/xlsx-cells.py makes it from
+ * kontora's workbook).  TYPES has a letter per column, as kontora writes
  * it: s a string, m money (a number with a money format), n a number, b a
- * boolean, d a date, t a date and time, r a reference (two strings: where
- * kontora writes the title of the record and then its id, this writes the
- * id twice).  The header is bold, an empty value is left blank, the
- * header row frozen.  Rows are read as they come (libcsv), so the memory
- * is libxlsxwriter's alone.
+ * boolean, d a date, t a date and time.  The header is bold, an empty
+ * value is left blank, the header row frozen.  Rows are read as they come
+ * (libcsv), so the memory is libxlsxwriter's alone.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,8 +25,7 @@ struct base {
 	lxw_format *bold, *money, *date, *datetime;
 	const char *types;
 	lxw_row_t row;
-	lxw_col_t col;          /* the next cell's column */
-	size_t field;           /* the CSV field's number in its row */
+	lxw_col_t col;          /* the next cell's column, the CSV field's number */
 	char *v;                /* the field, NUL-terminated */
 	size_t cap;
 };
@@ -60,25 +59,19 @@ static void cell(struct base *b, char t, const char *v)
 	}
 }
 
-/* libcsv's field callback: writes the field's cell or cells. */
+/* libcsv's field callback: writes the field's cell. */
 static void on_field(void *data, size_t len, void *arg)
 {
 	struct base *b = arg;
-	char t = b->field < strlen(b->types) ? b->types[b->field] : 's';
+	char t = b->col < strlen(b->types) ? b->types[b->col] : 's';
 
 	if (len + 1 > b->cap && !(b->v = realloc(b->v, b->cap = 2 * len + 64)))
 		exit(1);
 	memcpy(b->v, data ? data : "", len);
 	b->v[len] = '\0';
-	b->field++;
 	if (len)
 		cell(b, b->row ? t : 's', b->v);
 	b->col++;
-	if (t == 'r') {
-		if (len || !b->row)
-			worksheet_write_string(b->ws, b->row, b->col, b->v, b->row ? NULL : b->bold);
-		b->col++;
-	}
 }
 
 /* libcsv's row callback. */
@@ -88,7 +81,6 @@ static void on_row(int c, void *arg)
 
 	b->row++;
 	b->col = 0;
-	b->field = 0;
 }
 
 int main(int argc, char **argv)
@@ -100,7 +92,7 @@ int main(int argc, char **argv)
 	size_t n;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: xlsx-base OUT.xlsx TYPES <rows.csv\n");
+		fprintf(stderr, "usage: xlsx-base OUT.xlsx TYPES <cells.csv\n");
 		return 2;
 	}
 	lxw_workbook *wb = workbook_new_opt(argv[1], &opt);

@@ -33,8 +33,16 @@ test_expect_success 'phone fields are indexed, by a new index format' '
 	EOF
 	test_cmp expect out &&
 	kontora sql "select value from meta where key = \"format\"" -f csv >out &&
-	printf "value\n11\n" >expect &&
+	printf "value\n12\n" >expect &&
 	test_cmp expect out
+'
+
+test_expect_success 'the default order is indexed with the id, as lists order ties' '
+	kontora sql "select sql from sqlite_master where name = \"lead__order\"" -f tsv >out &&
+	test_grep "ON \"lead\"(\"created\", id)" out &&
+	kontora sql "explain query plan select id from lead order by created, id" -f tsv >out &&
+	test_grep "lead__order" out &&
+	! grep "TEMP B-TREE" out
 '
 
 test_expect_success 'a client by 8 (495) 123-45-67, stored as +74951234567' '

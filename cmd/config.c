@@ -20,7 +20,9 @@ static int print_entry(void *arg, const char *key, const char *value)
 }
 
 /* Sets (value) or unsets (NULL) key in one commit, or shows it for a dry
- * run. */
+ * run.  A new assign.rule gets its counts now, from the admin who sets
+ * it, rather than from the next lead add, which would wait a second at a
+ * million leads. */
 static int change(struct kt_books *b, const char *key, const char *value, int dry_run)
 {
 	struct kt_error err = { 0 };
@@ -28,7 +30,9 @@ static int change(struct kt_books *b, const char *key, const char *value, int dr
 
 	if (kt_change_begin(b, "config", &c, &err) || kt_change_config(c, key, value, &err))
 		die_err(&err);
-	change_finish(c, dry_run, NULL, key);
+	if (change_finish(c, dry_run, NULL, key) && !strcmp(key, "assign.rule") &&
+	    kt_lead_counts_ready(b, &err))
+		warn("%s", err.msg);
 	return 0;
 }
 

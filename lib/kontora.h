@@ -1287,6 +1287,12 @@ int kt_lead_state_new(struct kt_books *b, struct kt_lead_state **out,
                       struct kt_error *err);
 /* Frees a state; NULL is fine. */
 void kt_lead_state_free(struct kt_lead_state *st);
+/* Makes the index's counts by manager that assign.rule of kontora.conf
+ * weighs, when they are missing (a count of every lead: about a second
+ * at a million), so that the next lead add need not: for a change of the
+ * rule.  Nothing for books without leads or with rule none.  Returns 0
+ * or an error. */
+int kt_lead_counts_ready(struct kt_books *b, struct kt_error *err);
 /* Asks kt_lead_prepare() to look for a possible duplicate of each lead:
  * the newest open lead (not in an archive state) whoever's, added in the
  * 30 days before the books' clock, whose phone or e-mail is the new

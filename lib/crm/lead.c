@@ -203,6 +203,18 @@ static int load(struct kt_lead_state *st, struct kt_error *err)
 	return 0;
 }
 
+/* Makes the counts the distribution rule reads.  See kontora.h. */
+int kt_lead_counts_ready(struct kt_books *b, struct kt_error *err)
+{
+	struct kt_lead_state *st = NULL;
+	int rc = kt_books_type(b, "lead") ? kt_lead_state_new(b, &st, err) : 0;
+
+	if (!rc && st && st->rule != RULE_NONE)
+		rc = load(st, err);
+	kt_lead_state_free(st);
+	return rc;
+}
+
 /* ------------------------------------------------------------- prepare */
 
 /* Returns the value given for name among the pairs (blanks only count as

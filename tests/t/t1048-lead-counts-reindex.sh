@@ -95,6 +95,20 @@ for rule in round-robin least-loaded; do
 	'
 done
 
+test_expect_success 'a rule set by kontora config has its table at once, not at the next add' '
+	kontora config assign.rule round-robin 2>/dev/null &&
+	kontora reindex 2>/dev/null &&
+	tables >got &&
+	! grep -x $(table least-loaded) got &&
+	kontora config assign.rule least-loaded &&
+	tables >got &&
+	grep -x $(table least-loaded) got &&
+	equal least-loaded &&
+	kontora config assign.rule round-robin --dry-run >/dev/null &&
+	kontora config assign.rule none &&
+	kontora config assign.rule round-robin
+'
+
 test_expect_success 'the tables of other types with an owner are made too' '
 	kontora config assign.rule least-loaded 2>/dev/null &&
 	kontora reindex 2>/dev/null &&

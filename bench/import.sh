@@ -23,16 +23,7 @@ KONTORA=${KONTORA:-$ROOT/kontora}
 BASE=$BENCH_DIR/books
 DIR=$BENCH_DIR/import
 CSV=$DIR/leads.csv
-TIMEIT=$ROOT/bench/timeit
-FAILED=0
-unset KONTORA_USER KONTORA_BOOKS KONTORA_NOW 2>/dev/null || true
-
-say() { echo "bench: $*" >&2; }
-
-mkdir -p "$DIR" || exit 1
-identity_dir=$BENCH_DIR identity_name=kontora-bench identity_email=bench@example.ru
-. "$ROOT/tools/git-identity.sh"
-cc -O2 -o "$TIMEIT" "$ROOT/bench/timeit.c" || exit 1
+. "$ROOT/bench/common.sh"
 
 # The books: bench/run.sh's, or made here the same way.
 if [ ! -d "$BASE/.git" ] || [ ! -s "$BENCH_DIR/clients.csv" ]; then

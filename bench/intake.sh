@@ -35,16 +35,7 @@ DIR=${BENCH_DIR:-/tmp/kontora-bench}/intake
 MB=${MB:-270}
 PAYMENTS=${PAYMENTS:-10000}
 RUNS=${RUNS:-3}
-TIMEIT=$ROOT/bench/timeit
-FAILED=0
-unset KONTORA_USER KONTORA_BOOKS KONTORA_NOW 2>/dev/null || true
-
-say() { echo "bench: $*" >&2; }
-
-mkdir -p "$DIR" || exit 1
-identity_dir=$DIR identity_name=kontora-bench identity_email=bench@example.ru
-. "$ROOT/tools/git-identity.sh"
-cc -O2 -o "$TIMEIT" "$ROOT/bench/timeit.c" || exit 1
+. "$ROOT/bench/common.sh"
 
 # The inputs are deterministic: made once for a size, kept between runs.
 if [ ! -s "$DIR/1c/offers.xml" ] || [ "$(cat "$DIR/1c/mb" 2>/dev/null)" != "$MB" ]; then

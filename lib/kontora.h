@@ -102,8 +102,6 @@ size_t kt_utf8_width(const char *s);
  * Latin and Cyrillic lower-cased, ё/Ё as е.  Caller frees.  NULL if out
  * of memory.  Invalid UTF-8 bytes are copied as they are. */
 char *kt_fold(const char *s);
-/* Appends s[0..len) folded as kt_fold() to b.  Returns 0 or KT_ENOMEM. */
-int kt_fold_add(struct kt_buf *b, const char *s, size_t len);
 /* Folds s[0..len) as kt_fold() in place: folding keeps the length, and
  * folding a text whole equals folding its words apart. */
 void kt_fold_in_place(char *s, size_t len);

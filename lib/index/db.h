@@ -124,9 +124,9 @@ void fts_token(char *out);
 /* Returns the rowid in fts of the row rowid of s's table: the type's
  * number in the top bits. */
 int64_t fts_rowid(const struct index *ix, const struct kt_schema *s, int64_t rowid);
-/* Appends the searchable text of a value to body, folded unless fold is
- * 0.  Returns 0 or KT_ENOMEM. */
-int add_searchable(struct kt_buf *body, const char *v, size_t len, int fold);
+/* Appends the searchable text of a value to body, not folded.  Returns 0
+ * or KT_ENOMEM. */
+int add_searchable(struct kt_buf *body, const char *v, size_t len);
 /* Appends to sql the searched fields of s as columns ", \"F\"".
  * Returns 0 or KT_ENOMEM. */
 int searched_columns(struct kt_buf *sql, const struct kt_schema *s);
@@ -140,13 +140,22 @@ int searched_body(struct kt_buf *body, const struct kt_schema *s, sqlite3_stmt *
  * 14% less CPU to build a million rows, searches as fast. */
 #define FTS_TUNE "INSERT INTO fts(fts, rank) VALUES('automerge', 16);"
 
+/* Rows of fts waiting to be inserted, a rebuild's (feed.c) or a
+ * refresh's (index.c): each an int64 rowid, a size_t length and the
+ * searchable text, not yet folded.  fts_rows_add() appends one (0 or
+ * KT_ENOMEM); fts_rows_insert() folds each where it is and inserts it
+ * with ins (rowid, body), returning SQLITE_DONE or the failing step's
+ * code. */
+int fts_rows_add(struct kt_buf *rows, int64_t rowid, const char *body, size_t len);
+int fts_rows_insert(sqlite3_stmt *ins, struct kt_buf *rows);
+
 /* The full text of a rebuild, filled by a thread of its own (feed.c). */
 struct fts_feed;
 /* Creates the database at path with an empty fts table and starts the
  * thread that fills it.  Returns 0 and *f (fts_feed_finish), or an error. */
 int fts_feed_start(const char *path, struct fts_feed **f, struct kt_error *err);
-/* Queues the text of the fts row rowid (copied), not yet folded: the
- * thread folds it.  Returns 0 or KT_ENOMEM. */
+/* Queues the fts row rowid (fts_rows_add()) for the thread.  Returns 0
+ * or KT_ENOMEM. */
 int fts_feed_add(struct fts_feed *f, int64_t rowid, const char *body, size_t len);
 /* Waits until the thread has inserted every row queued, marks the table
  * built as token and commits it; with token NULL drops what is queued and

@@ -21,7 +21,7 @@
 #define BATCH_BYTES (1 << 20)
 #define QUEUE_MAX 4
 
-/* A batch of rows: each an int64 rowid, a size_t length and the text. */
+/* A batch of rows (fts_rows_add()). */
 struct batch {
 	struct kt_buf rows;
 	struct batch *next;
@@ -41,26 +41,32 @@ struct fts_feed {
 	struct kt_error err;
 };
 
-/* Folds and inserts the rows of b into the feed's table.  Returns 0 or
- * an error (in f->err). */
-static int insert_batch(struct fts_feed *f, struct batch *b)
+/* Appends a row of fts to rows.  See db.h. */
+int fts_rows_add(struct kt_buf *rows, int64_t rowid, const char *body, size_t len)
 {
-	for (size_t at = 0; at < b->rows.len;) {
+	return kt_buf_add(rows, &rowid, sizeof rowid) || kt_buf_add(rows, &len, sizeof len) ||
+	       kt_buf_add(rows, body, len) ? KT_ENOMEM : 0;
+}
+
+/* Folds and inserts the rows of rows.  See db.h. */
+int fts_rows_insert(sqlite3_stmt *ins, struct kt_buf *rows)
+{
+	for (size_t at = 0; at < rows->len;) {
 		int64_t rowid;
 		size_t len;
-		memcpy(&rowid, b->rows.data + at, sizeof rowid);
-		memcpy(&len, b->rows.data + at + sizeof rowid, sizeof len);
+		memcpy(&rowid, rows->data + at, sizeof rowid);
+		memcpy(&len, rows->data + at + sizeof rowid, sizeof len);
 		at += sizeof rowid + sizeof len;
-		kt_fold_in_place(b->rows.data + at, len);
-		sqlite3_bind_int64(f->ins, 1, rowid);
-		sqlite3_bind_text(f->ins, 2, b->rows.data + at, (int)len, SQLITE_STATIC);
+		kt_fold_in_place(rows->data + at, len);
+		sqlite3_bind_int64(ins, 1, rowid);
+		sqlite3_bind_text(ins, 2, rows->data + at, (int)len, SQLITE_STATIC);
 		at += len;
-		int step = sqlite3_step(f->ins);
-		sqlite3_reset(f->ins);
+		int step = sqlite3_step(ins);
+		sqlite3_reset(ins);
 		if (step != SQLITE_DONE)
-			return db_fail(f->db, &f->err, "search");
+			return step;
 	}
-	return 0;
+	return SQLITE_DONE;
 }
 
 /* The thread: takes batches off the queue and inserts them until the
@@ -86,8 +92,8 @@ static void *feed_run(void *arg)
 			return NULL;
 		/* After an error the batches are still taken, so the loader
 		 * never waits for room forever. */
-		if (!f->rc)
-			f->rc = insert_batch(f, b);
+		if (!f->rc && fts_rows_insert(f->ins, &b->rows) != SQLITE_DONE)
+			f->rc = db_fail(f->db, &f->err, "search");
 		kt_buf_free(&b->rows);
 		free(b);
 	}
@@ -158,8 +164,7 @@ int fts_feed_add(struct fts_feed *f, int64_t rowid, const char *body, size_t len
 	if (!f->filling && !(f->filling = calloc(1, sizeof *f->filling)))
 		return KT_ENOMEM;
 	struct kt_buf *r = &f->filling->rows;
-	if (kt_buf_add(r, &rowid, sizeof rowid) || kt_buf_add(r, &len, sizeof len) ||
-	    kt_buf_add(r, body, len))
+	if (fts_rows_add(r, rowid, body, len))
 		return KT_ENOMEM;
 	if (r->len >= BATCH_BYTES) {
 		feed_push(f, f->filling, 0);

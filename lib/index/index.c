@@ -226,17 +226,15 @@ int64_t fts_rowid(const struct index *ix, const struct kt_schema *s, int64_t row
 	return t << 40 | rowid;
 }
 
-/* Appends the searchable text of a value to body, after a space, folded
- * unless fold is 0 (a rebuild's thread folds its rows: feed.c).  A phone
+/* Appends the searchable text of a value to body, after a space, not
+ * folded (folding a text whole equals folding its words apart).  A phone
  * is one word, +74951234567 the word 74951234567: the search looks for a
  * number people dial without 7 or 8 also with 7 first (one word a phone
  * instead of two with and without it, a million fewer words to index at
  * a million leads). */
-int add_searchable(struct kt_buf *body, const char *v, size_t len, int fold)
+int add_searchable(struct kt_buf *body, const char *v, size_t len)
 {
-	if (body->len && kt_buf_addc(body, ' '))
-		return KT_ENOMEM;
-	return (fold ? kt_fold_add(body, v, len) : kt_buf_add(body, v, len)) ? KT_ENOMEM : 0;
+	return (body->len && kt_buf_addc(body, ' ')) || kt_buf_add(body, v, len) ? KT_ENOMEM : 0;
 }
 
 /* Appends to sql ", \"F\"" for every searched field F of s, in the
@@ -263,9 +261,10 @@ int searched_body(struct kt_buf *body, const struct kt_schema *s, sqlite3_stmt *
 			continue;
 		const char *v = (const char *)sqlite3_column_text(st, (int)c);
 		int len = sqlite3_column_bytes(st, (int)c++);
-		if (v && len && add_searchable(body, v, (size_t)len, 1))
+		if (v && len && add_searchable(body, v, (size_t)len))
 			return KT_ENOMEM;
 	}
+	kt_fold_in_place(body->data, body->len);
 	return 0;
 }
 
@@ -284,7 +283,7 @@ struct loader {
 	int has_id;            /* the row has a well-formed id */
 	int fts;               /* fts is built or being fed: keep it current */
 	struct kt_buf *vals;   /* per field, when fts: the row's searched values */
-	struct kt_buf body;    /* folded searchable text of the row */
+	struct kt_buf body;    /* the row's searchable text, not folded */
 	struct count_row count; /* what the build's count tables count of the row */
 	struct csv_parser p;   /* fed a shard's rows as they come (loader_start()) */
 	int parsing;
@@ -334,15 +333,15 @@ static void bind_field(struct loader *l, long slot, const char *v, size_t len)
 }
 
 /* Sets l->body to the searchable text of the row bound, from its values
- * in the schema's order (as searched_body() does), and forgets them.
- * A rebuild's thread folds the text itself, off the loading thread,
- * which is the longer of the two.  Returns 0 or KT_ENOMEM. */
+ * in the schema's order (as searched_body() does), and forgets them; not
+ * folded: fts_rows_insert() folds it, in a rebuild off the loading
+ * thread, which is the longer of the two.  Returns 0 or KT_ENOMEM. */
 static int row_body(struct loader *l)
 {
 	kt_buf_reset(&l->body);
 	for (size_t i = 0; i < l->s->nfields; i++) {
 		struct kt_buf *v = &l->vals[i];
-		if (v->len && add_searchable(&l->body, v->data, v->len, !l->ix->feed))
+		if (v->len && add_searchable(&l->body, v->data, v->len))
 			return KT_ENOMEM;
 		kt_buf_reset(v);
 	}
@@ -367,19 +366,8 @@ static int fts_flush(struct index *ix, struct kt_error *err)
 	sqlite3_stmt *st;
 	int rc = r->len ? index_stmt(ix, "INSERT INTO fts(rowid, body) VALUES(?, ?)", &st, err) : 0;
 
-	for (size_t at = 0; !rc && at < r->len;) {
-		int64_t rowid;
-		size_t len;
-		memcpy(&rowid, r->data + at, sizeof rowid);
-		memcpy(&len, r->data + at + sizeof rowid, sizeof len);
-		at += sizeof rowid + sizeof len;
-		sqlite3_bind_int64(st, 1, rowid);
-		sqlite3_bind_text(st, 2, r->data + at, (int)len, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = db_fail(ix->db, err, "fts");
-		sqlite3_reset(st);
-		at += len;
-	}
+	if (!rc && r->len && fts_rows_insert(st, r) != SQLITE_DONE)
+		rc = db_fail(ix->db, err, "fts");
 	kt_buf_reset(r);
 	return rc;
 }
@@ -390,12 +378,9 @@ static int fts_flush(struct index *ix, struct kt_error *err)
 static int fts_pend(struct index *ix, int64_t rowid, const char *body, size_t len,
                     struct kt_error *err)
 {
-	struct kt_buf *r = &ix->fts_rows;
-
-	if (kt_buf_add(r, &rowid, sizeof rowid) || kt_buf_add(r, &len, sizeof len) ||
-	    kt_buf_add(r, body, len))
+	if (fts_rows_add(&ix->fts_rows, rowid, body, len))
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	return r->len >= FTS_PEND_BYTES ? fts_flush(ix, err) : 0;
+	return ix->fts_rows.len >= FTS_PEND_BYTES ? fts_flush(ix, err) : 0;
 }
 
 /* libcsv's field callback. */

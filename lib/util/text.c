@@ -139,19 +139,6 @@ char *kt_fold(const char *s)
 	return (char *)out;
 }
 
-/* Appends s[0..len) folded as kt_fold() to b, without a copy of its own:
- * the index folds every searched value of a million rows.  Returns 0 or
- * KT_ENOMEM. */
-int kt_fold_add(struct kt_buf *b, const char *s, size_t len)
-{
-	if (kt_buf_grow(b, len + 1))
-		return KT_ENOMEM;
-	fold_span((const unsigned char *)s, len, (unsigned char *)b->data + b->len);
-	b->len += len;
-	b->data[b->len] = '\0';
-	return 0;
-}
-
 /* Folds s[0..len) as kt_fold() where it is.  See kontora.h. */
 void kt_fold_in_place(char *s, size_t len)
 {

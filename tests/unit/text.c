@@ -76,19 +76,20 @@ static void test_fold(void)
 	}
 }
 
-/* kt_fold_add() appends what kt_fold() returns, of len bytes only, to
- * what the buffer holds. */
-static void test_fold_add(void)
+/* kt_fold_in_place() folds as kt_fold() does, a prefix of len bytes
+ * only, and keeps the length. */
+static void test_fold_prefix(void)
 {
-	struct kt_buf b = { 0 };
+	char s[] = "ЁЛКА Ёж ПЕТРОВ+7916";
+	size_t len = strlen(s);
 
-	ok(!kt_fold_add(&b, "ЁЛКА Ёж", strlen("ЁЛКА Ёж")), "fold_add");
-	is_str(b.data, "елка еж", "fold_add folds as kt_fold");
-	ok(!kt_fold_add(&b, " ПЕТРОВ+7916", strlen(" ПЕТРОВ")), "fold_add a prefix");
-	is_str(b.data, "елка еж петров", "fold_add appends len bytes");
-	ok(!kt_fold_add(&b, "", 0), "fold_add nothing");
-	is_int((int)b.len, (int)strlen("елка еж петров"), "fold_add keeps the length");
-	kt_buf_free(&b);
+	kt_fold_in_place(s, strlen("ЁЛКА Ёж"));
+	is_str(s, "елка еж ПЕТРОВ+7916", "fold_in_place folds as kt_fold");
+	kt_fold_in_place(s, strlen("ЁЛКА Ёж ПЕТРОВ"));
+	is_str(s, "елка еж петров+7916", "fold_in_place folds len bytes");
+	kt_fold_in_place(s, 0);
+	is_str(s, "елка еж петров+7916", "fold_in_place of nothing");
+	is_int((int)strlen(s), (int)len, "fold_in_place keeps the length");
 }
 
 /* kt_fold_in_place() folds as kt_fold() does, of len bytes only, and a
@@ -97,16 +98,18 @@ static void test_fold_add(void)
 static void test_fold_in_place(void)
 {
 	char s[] = "ЁЛКА\xd0 Ёж ПЕТРОВ";
-	char *whole = kt_fold("ЁЛКА\xd0 Ёж");
+	char *whole = kt_fold("ЁЛКА\xd0 Ёж"), *a = kt_fold("ЁЛКА\xd0"), *b = kt_fold("Ёж");
 	struct kt_buf apart = { 0 };
 
 	kt_fold_in_place(s, strlen("ЁЛКА\xd0 Ёж"));
 	is_str(s, "елка\xd0 еж ПЕТРОВ", "fold_in_place folds len bytes where they are");
 	is_str(s + strlen("ЁЛКА\xd0 Ёж"), " ПЕТРОВ", "and no more");
-	ok(!kt_fold_add(&apart, "ЁЛКА\xd0", strlen("ЁЛКА\xd0")) && !kt_buf_addc(&apart, ' ') &&
-	   !kt_fold_add(&apart, "Ёж", strlen("Ёж")), "fold the words apart");
+	ok(a && b && !kt_buf_adds(&apart, a) && !kt_buf_addc(&apart, ' ') && !kt_buf_adds(&apart, b),
+	   "fold the words apart");
 	is_str(whole, apart.data, "folded whole = folded apart, a broken sequence at a word's end too");
 	free(whole);
+	free(a);
+	free(b);
 	kt_buf_free(&apart);
 }
 
@@ -315,7 +318,7 @@ int main(void)
 {
 	test_utf8();
 	test_fold();
-	test_fold_add();
+	test_fold_prefix();
 	test_fold_in_place();
 	test_collate();
 	test_phone();

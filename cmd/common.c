@@ -34,6 +34,10 @@ void die(const char *fmt, ...)
 	va_start(ap, fmt);
 	say(N_("error"), fmt, ap);
 	va_end(ap);
+	/* stderr may be buffered (kontora import): the error goes out now,
+	 * not at exit, where a handler that ends the process (a sanitizer's
+	 * leak report) would lose it. */
+	fflush(stderr);
 	exit(1);
 }
 

@@ -650,6 +650,14 @@ static int import_spool(int argc, char **argv, struct kt_books *b)
 	return bad ? 1 : 0;
 }
 
+/* Frees the n statements of st (NULL ones too) and st. */
+static void statements_free(struct kt_bank_statement **st, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		kt_bank_free(st[i]);
+	free(st);
+}
+
 /* kontora import bank: payments from 1CClientBankExchange statements,
  * matched to invoices, in one commit; every file is read before anything
  * is written, so a bad one leaves the books as they were. */
@@ -668,19 +676,23 @@ static int import_bank(int argc, char **argv, struct kt_books *b)
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
 		char *data = read_all(argv[optind + i], &len);
-		if (!data)
-			die("%s: %s", argv[optind + i], strerror(errno));
+		if (!data) {
+			int e = errno;
+			statements_free(st, n);
+			die("%s: %s", argv[optind + i], strerror(e));
+		}
 		int rc = kt_bank_parse(data, len, argv[optind + i], &st[i], &err);
 		free(data);
-		if (rc)
+		if (rc) {
+			statements_free(st, n);
 			die_err(&err);
+		}
 	}
-	struct kt_change *ch;
+	struct kt_change *ch = NULL;
 	struct kt_bank_summary sum;
-	if (kt_change_begin(b, "import bank", &ch, &err))
-		die_err(&err);
-	if (kt_bank_import(ch, b, st, n, &sum, &err)) {
+	if (kt_change_begin(b, "import bank", &ch, &err) || kt_bank_import(ch, b, st, n, &sum, &err)) {
 		kt_change_free(ch);
+		statements_free(st, n);
 		die_err(&err);
 	}
 	char subject[256];
@@ -697,9 +709,7 @@ static int import_bank(int argc, char **argv, struct kt_books *b)
 	                                 "%zu already known, %zu matched, %zu unmatched: nothing "
 	                                 "to commit\n"),
 	        sum.payments, sum.in, sum.out, sum.duplicates, sum.matched, sum.unmatched);
-	for (size_t i = 0; i < n; i++)
-		kt_bank_free(st[i]);
-	free(st);
+	statements_free(st, n);
 	return 0;
 }
 

@@ -577,25 +577,32 @@ static const struct {
 	{ "assign.rule", "round-robin|least-loaded|none" },
 };
 
-/* Checks a value of one of known_keys.  Returns 0 or KT_EINVAL. */
-static int check_config_value(const char *key, const char *value, struct kt_error *err)
+/* Checks value for key when key is one of known_keys.  A word may be
+ * given in any case, as kontora reads it; word then gets it as
+ * known_keys spells it, which is what kontora.conf gets (else word is
+ * left as it was).  Returns 0 or KT_EINVAL. */
+static int check_config_value(const char *key, const char *v, char word[32], struct kt_error *err)
 {
+	size_t len = strlen(v);
 	int64_t size;
 
 	if ((!strcasecmp(key, "attach.max-size") || !strcasecmp(key, "webhook.max-size")) &&
-	    kt_size_parse(value, &size))
+	    kt_size_parse(v, &size))
 		return kt_error_set(err, KT_EINVAL, "%s: \"%s\" is not a size (bytes, or a number "
-		                    "with K, M or G)", key, value);
+		                    "with K, M or G)", key, v);
 	for (size_t i = 0; i < sizeof known_keys / sizeof *known_keys; i++) {
 		if (strcasecmp(key, known_keys[i].key))
 			continue;
 		const char *w = known_keys[i].words;
-		if (!w && value[strspn(value, "0123456789")] == '\0' && *value)
+		if (!w && v[strspn(v, "0123456789")] == '\0' && *v)
 			return 0;
-		for (const char *p = w; p; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL)
-			if (!strncmp(p, value, strlen(value)) && (p[strlen(value)] == '|' || !p[strlen(value)]) && *value)
+		for (const char *p = w; p && len; p = strchr(p, '|') ? strchr(p, '|') + 1 : NULL)
+			if (len < 32 && !strncasecmp(p, v, len) && (p[len] == '|' || !p[len])) {
+				memcpy(word, p, len);
+				word[len] = '\0';
 				return 0;
-		return kt_error_set(err, KT_EINVAL, "%s: \"%s\" is not %s%s", key, value,
+			}
+		return kt_error_set(err, KT_EINVAL, "%s: \"%s\" is not %s%s", key, v,
 		                    w ? "one of " : "a number", w ? w : "");
 	}
 	return 0;
@@ -606,16 +613,17 @@ int kt_change_config(struct kt_change *c, const char *key, const char *value,
                      struct kt_error *err)
 {
 	const char *dot = strchr(key, '.');
+	char word[32] = "";
 	struct op *o;
 
 	if (access_settings(c->b, "config", err))
 		return err->code;
 	if (!dot || dot == key || !dot[1] || strchr(key, ' '))
 		return kt_error_set(err, KT_EINVAL, "%s: a key is section.name", key);
-	if (value && (check_config_value(key, value, err) || label_check(c->b, key, value, err)))
+	if (value && (check_config_value(key, value, word, err) || label_check(c->b, key, value, err)))
 		return err->code;
 	if (!(o = ops_new(&c->ops, OP_CONFIG, NULL)) || !(o->path = strdup("kontora.conf")) ||
-	    op_set(o, key, value ? value : "") ||
+	    op_set(o, key, *word ? word : value ? value : "") ||
 	    (!value && op_set(o, "--unset", "")))
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	return 0;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "doc/records.h"
 #include "index/index.h"
@@ -72,7 +73,9 @@ static int vat_setup(struct kt_books *b, const char *given, int *rate, const cha
 		if (kt_vat_parse(use, rate))
 			rc = kt_error_set(err, KT_EINVAL, "%s \"%s\": not a VAT rate (22, 10, 0 or none)",
 			                  given ? "--vat" : "vat.rate in kontora.conf", use);
-		*mode = m && !strcmp(m, "on-top") ? "on-top" : "included";
+		*mode = m && !strcasecmp(m, "on-top") ? "on-top" : "included";
+		if (!rc && m && strcasecmp(m, "on-top") && strcasecmp(m, "included"))
+			rc = kt_error_set(err, KT_EINVAL, "vat.mode in kontora.conf \"%s\": not included or on-top", m);
 	}
 	free(conf);
 	free(m);

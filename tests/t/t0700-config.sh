@@ -119,6 +119,24 @@ test_expect_success 'a value set by hand with git is read' '
 	test "$(kontora config mail.from)" = robot@example.com
 '
 
+test_expect_success 'a known word in another case is stored as kontora spells it' '
+	kontora config assign.rule Least-Loaded &&
+	test "$(git config -f kontora.conf assign.rule)" = least-loaded &&
+	kontora config vat.mode ON-TOP &&
+	test "$(git config -f kontora.conf vat.mode)" = on-top &&
+	kontora config vat.mode included &&
+	kontora config assign.rule none
+'
+
+test_expect_success 'a word kontora does not know is refused and nothing committed' '
+	before=$(test_commits) &&
+	test_expect_code 1 kontora config vat.mode ontop 2>err &&
+	test_grep "vat.mode: \"ontop\" is not one of included|on-top" err &&
+	test_expect_code 1 kontora config assign.rule least 2>err &&
+	test $(test_commits) = $before &&
+	test_clean
+'
+
 test_expect_success 'config -h and no arguments' '
 	kontora config -h >out 2>&1 &&
 	test_grep "^usage: kontora" out &&

@@ -94,6 +94,21 @@ test_expect_success 'vat.mode on-top: VAT added to the total' '
 	kontora config vat.mode included
 '
 
+test_expect_success 'vat.mode set by hand is read in any case, and a wrong one is an error' '
+	git config -f kontora.conf vat.mode On-Top &&
+	git commit -q -am "vat.mode by hand" &&
+	I=$(kontora invoice new --client $C --line $G1:1) &&
+	kontora invoice show $I >out &&
+	test_grep "^Всего к оплате: 1 220,00 ₽$" out &&
+	git config -f kontora.conf vat.mode ontop &&
+	git commit -q -am "vat.mode by hand, misspelt" &&
+	before=$(test_commits) &&
+	test_expect_code 1 kontora invoice new --client $C --line $G1:1 2>err &&
+	test_grep "vat.mode in kontora.conf \"ontop\": not included or on-top" err &&
+	test $(test_commits) = $before &&
+	kontora config vat.mode included
+'
+
 test_expect_success 'issue: the number 1, the date, the subject; the rest of the draft unchanged' '
 	I=$(cat draft1) &&
 	before=$(test_commits) &&

@@ -45,6 +45,26 @@ void usage_words(int argc, char **argv);
 void usage_error(const char *usage_text, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 
+/* The closest so far of the candidates offered for a word kontora does
+ * not know: git's "did you mean". */
+struct guess {
+	const char *word;   /* what was typed */
+	const char *best;   /* the closest candidate, NULL while none is near */
+	int slips;          /* how far best is: 1 or 2 slips */
+};
+
+/* Starts g for word: no candidate near yet. */
+void guess_start(struct guess *g, const char *word);
+/* Takes candidate as g's best when it is one or two slips (a byte extra,
+ * missed, wrong, or two swapped) from the word and nearer than the best
+ * so far.  candidate must outlive g. */
+void guess_try(struct guess *g, const char *candidate);
+/* Ends kontora on word, no subcommand of the command what ("dict", "lead"):
+ * says so, names the one of candidates (NULL-terminated) one or two slips
+ * away if there is one, prints the usage and exits 2. */
+void no_such_subcommand(const char *usage_text, const char *what, const char *word,
+                        const char *const *candidates) __attribute__((noreturn));
+
 /* Says which option was wrong (unknown, or its value missing or bad),
  * prints the usage on stderr and exits 2.  Call it where getopt returns an
  * option the command does not take. */
@@ -272,12 +292,14 @@ void mark_unprocessed(struct printer *p, const struct kt_schema *s, struct kt_qu
  * returns the command's exit status, or -1 when argv[0] is neither move
  * nor a transition of the type's workflow. */
 int flow_subcommand(int argc, char **argv, struct kt_books *b, const struct kt_schema *s);
-/* Says that word is no subcommand of type s and exits 2: for a type with
- * a workflow, lists its transitions with the state each leads to, and
- * when word is a state names the transition into it ("done is a state:
- * the transition into it is finish"); then the one-line usage. */
-void flow_unknown(struct kt_books *b, const struct kt_schema *s, const char *word)
-	__attribute__((noreturn));
+/* Says that word is no subcommand of type s and exits 2, naming the
+ * closest of words (the type's subcommands, NULL-terminated) or of its
+ * transitions: for a type with a workflow, lists its transitions with
+ * the state each leads to, and when word is a state names the transition
+ * into it ("done is a state: the transition into it is finish"); then the
+ * one-line usage. */
+void flow_unknown(struct kt_books *b, const struct kt_schema *s, const char *word,
+                  const char *const *words) __attribute__((noreturn));
 /* ------------------------------------------------- cmd/util-task.c */
 
 /* kontora task done ID [--result TEXT]. */

@@ -180,6 +180,78 @@ void usage_error(const char *usage_text, const char *fmt, ...)
 	exit(2);
 }
 
+/* Returns how many one-byte slips (a byte typed extra, missed, wrong, or
+ * two swapped) turn a into b, or 3 for three or more. */
+static int slips_apart(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b);
+	int d[33][33];
+
+	if (n > 32 || m > 32 || (n > m ? n - m : m - n) > 2)
+		return 3;
+	for (size_t i = 0; i <= n; i++)
+		for (size_t j = 0; j <= m; j++) {
+			if (!i || !j) {
+				d[i][j] = (int)(i + j);
+				continue;
+			}
+			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[n][m] < 3 ? d[n][m] : 3;
+}
+
+/* See cmd.h. */
+void guess_start(struct guess *g, const char *word)
+{
+	g->word = word;
+	g->best = NULL;
+	g->slips = 3;
+}
+
+/* See cmd.h. */
+void guess_try(struct guess *g, const char *candidate)
+{
+	int slips = slips_apart(g->word, candidate);
+
+	if (slips < g->slips) {
+		g->best = candidate;
+		g->slips = slips;
+	}
+}
+
+/* Prints "kontora: error: ..." without exiting. */
+static void error_line(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(N_("error"), fmt, ap);
+	va_end(ap);
+}
+
+/* See cmd.h.  The whole usage: it lists the subcommands there are. */
+void no_such_subcommand(const char *usage_text, const char *what, const char *word,
+                        const char *const *candidates)
+{
+	struct guess g;
+
+	guess_start(&g, word);
+	while (*candidates)
+		guess_try(&g, *candidates++);
+	if (g.best)
+		error_line(N_("%s %s: no such subcommand; did you mean '%s'?"), what, word, g.best);
+	else
+		error_line(N_("%s %s: no such subcommand"), what, word);
+	usage(usage_text, 0);
+}
+
 /* Returns the argument of argv holding the short option byte c after its
  * dash, or NULL: getopt reads "-ёлка" as the bytes of ё one by one. */
 static const char *word_of(char **argv, int c)

@@ -96,9 +96,8 @@ int cmd_dict(int argc, char **argv, struct kt_ctx *ctx)
 	const char *sub = argv[1];
 	if (!strcmp(sub, "-h") || !strcmp(sub, "--help"))
 		usage(dict_usage, 1);
-	if (strcmp(sub, "list") && strcmp(sub, "add") && strcmp(sub, "rm")) {
-		usage_error(dict_usage, "dict %s: no such subcommand", sub);
-	}
+	if (strcmp(sub, "list") && strcmp(sub, "add") && strcmp(sub, "rm"))
+		no_such_subcommand(dict_usage, "dict", sub, (const char *const[]){ "list", "add", "rm", NULL });
 	argc--;
 	argv++;
 	int first = parse_options(argc, argv, sub, &fmt, &force, &dry_run);

@@ -463,5 +463,6 @@ int cmd_filter(int argc, char **argv, struct kt_ctx *ctx)
 		saved_free(&f);
 		return rc;
 	}
-	usage_error(filter_usage, "filter %s: no such subcommand", argv[1]);
+	no_such_subcommand(filter_usage, "filter", argv[1],
+	                   (const char *const[]){ "save", "run", "rm", "list", "show", NULL });
 }

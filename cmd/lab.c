@@ -596,9 +596,9 @@ int cmd_lab(int argc, char **argv, struct kt_ctx *ctx)
 		return lab_list(argc - 1, argv + 1, ctx->books);
 
 	const struct kind *k = kind_of(argv[1]);
-	if (!k) {
-		usage_error(lab_usage, "lab %s: no such subcommand", argv[1]);
-	}
+	if (!k)
+		no_such_subcommand(lab_usage, "lab", argv[1],
+		                   (const char *const[]){ "queue", "list", "calc", "sample", NULL });
 	if (argc < 3)
 		usage(lab_usage, 0);
 	if (!strcmp(argv[2], "new"))

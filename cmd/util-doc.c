@@ -552,8 +552,13 @@ int doc_command(int argc, char **argv, struct kt_ctx *ctx, const struct doc_kind
 		return doc_render(argc - 1, argv + 1, ctx->books, k);
 	if (!strcmp(argv[1], "mail"))
 		return doc_mail(argc - 1, argv + 1, ctx->books, k);
-	for (const char *const *w = k->record; *w; w++)
+	const char *words[16] = { "new", k->issue, "show", "pdf", "xlsx", "mail" };
+	size_t n = 6;
+	for (const char *const *w = k->record; *w; w++) {
 		if (!strcmp(argv[1], *w))
 			return record_command(argc, argv, ctx->books, kt_books_type(ctx->books, k->type));
-	usage_error(k->usage, "%s %s: no such subcommand", k->type, argv[1]);
+		if (n < 15)
+			words[n++] = *w;
+	}
+	no_such_subcommand(k->usage, k->type, argv[1], words);
 }

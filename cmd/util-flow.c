@@ -62,16 +62,21 @@ static void flow_usage(const struct kt_schema *s, const struct kt_flow *f, int a
 }
 
 /* See cmd.h. */
-void flow_unknown(struct kt_books *b, const struct kt_schema *s, const char *word)
+void flow_unknown(struct kt_books *b, const struct kt_schema *s, const char *word,
+                  const char *const *words)
 {
 	const struct kt_flow *f = kt_books_flow(b, s->name);
 	struct kt_buf into = { 0 }, u = { 0 };
+	struct guess g;
 	size_t n = 0;
 
-	if (!f) {
-		fprintf(stderr, _("kontora: error: %s %s: no such subcommand\n"), s->name, word);
-		usage(record_usage, 0);
-	}
+	if (!f)
+		no_such_subcommand(record_usage, s->name, word, words);
+	guess_start(&g, word);
+	while (*words)
+		guess_try(&g, *words++);
+	for (size_t i = 0; i < f->ntransitions; i++)
+		guess_try(&g, f->transitions[i].name);
 	/* "lab calc done ID": done is where finish leads. */
 	for (size_t i = 0; kt_flow_is_state(f, word) && i < f->ntransitions; i++)
 		if (!strcmp(f->transitions[i].to, word) &&
@@ -85,6 +90,8 @@ void flow_unknown(struct kt_books *b, const struct kt_schema *s, const char *wor
 	else if (kt_flow_is_state(f, word))
 		fprintf(stderr, _("; %s is a state that no transition leads into: kontora %s move ID %s"),
 		        word, s->name, word);
+	else if (g.best)
+		fprintf(stderr, _("; did you mean '%s'?"), g.best);
 	if (kt_buf_addf(&u, _("transitions of %s, each to the state after ->:\n"), f->file) ||
 	    add_transitions(&u, f))
 		die("out of memory");

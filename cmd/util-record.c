@@ -523,33 +523,6 @@ static int asks_help(int argc, char **argv)
 	return 0;
 }
 
-/* Returns how many one-byte slips (a byte typed extra, missed, wrong, or
- * two swapped) turn a into b, or 3 for three or more. */
-static int slips_apart(const char *a, const char *b)
-{
-	size_t n = strlen(a), m = strlen(b);
-	int d[33][33];
-
-	if (n > 32 || m > 32 || (n > m ? n - m : m - n) > 2)
-		return 3;
-	for (size_t i = 0; i <= n; i++)
-		for (size_t j = 0; j <= m; j++) {
-			if (!i || !j) {
-				d[i][j] = (int)(i + j);
-				continue;
-			}
-			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	return d[n][m] < 3 ? d[n][m] : 3;
-}
-
 /* Ends kontora on word, which names neither a command nor a type of the
  * books b (NULL outside books): says so and, as git does, names the
  * command or type one or two slips away, not a usage line with the
@@ -557,24 +530,21 @@ static int slips_apart(const char *a, const char *b)
 static void unknown_word(const struct kt_ctx *ctx, const struct kt_books *b, const char *word)
 {
 	static const char short_usage[] = N_("usage: kontora [-C DIR] COMMAND|TYPE [ARGS]  (kontora --help lists them)\n");
-	const char *best = NULL;
-	int best_slips = 3;
+	struct guess g;
 
+	guess_start(&g, word);
 	for (const char *const *c = ctx->commands; c && *c; c++)
-		if (**c != '_' && slips_apart(word, *c) < best_slips)
-			best = *c, best_slips = slips_apart(word, *c);
-	for (size_t i = 0; b && i < kt_books_ntypes(b); i++) {
-		const char *t = kt_books_type_at(b, i)->name;
-		if (slips_apart(word, t) < best_slips)
-			best = t, best_slips = slips_apart(word, t);
-	}
-	if (b && best)
+		if (**c != '_')
+			guess_try(&g, *c);
+	for (size_t i = 0; b && i < kt_books_ntypes(b); i++)
+		guess_try(&g, kt_books_type_at(b, i)->name);
+	if (b && g.best)
 		usage_error(short_usage, "'%s' is not a command or a record type of these books; did you mean '%s'?",
-		            word, best);
+		            word, g.best);
 	if (b)
 		usage_error(short_usage, "'%s' is not a command or a record type of these books", word);
-	if (best)
-		usage_error(short_usage, "'%s' is not a command or a record type; did you mean '%s'?", word, best);
+	if (g.best)
+		usage_error(short_usage, "'%s' is not a command or a record type; did you mean '%s'?", word, g.best);
 	usage_error(short_usage, "'%s' is not a command or a record type", word);
 }
 
@@ -635,5 +605,17 @@ int record_command(int argc, char **argv, struct kt_books *b, const struct kt_sc
 		rc = flow_subcommand(argc - 1, argv + 1, b, s);
 	if (rc >= 0)
 		return rc;
-	flow_unknown(b, s, argv[1]);
+	const char *words[11] = { "list", "add", "edit", "rm", "show" };
+	size_t n = 5;
+	if (kt_books_flow(b, s->name))
+		words[n++] = "move";
+	if (!strcmp(s->name, "task"))
+		words[n++] = "done";
+	if (!strcmp(s->name, "employee"))
+		words[n++] = "deactivate";
+	if (s->owner)
+		words[n++] = "assign";
+	if (kt_schema_field(s, "processed"))
+		words[n++] = "processed";
+	flow_unknown(b, s, argv[1], words);
 }

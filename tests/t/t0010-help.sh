@@ -84,6 +84,30 @@ test_expect_success 'an unknown subcommand of a type is a usage error' '
 	test_grep "^usage: kontora TYPE add" err
 '
 
+test_expect_success 'a mistyped subcommand or transition is named' '
+	test_expect_code 2 kontora lead lst >out 2>err &&
+	test_grep "^kontora: error: lead lst: no such subcommand or transition; did you mean '"'"'list'"'"'?$" err &&
+	test_grep "^  qualify " err &&
+	test_expect_code 2 kontora lead wn L1 2>err &&
+	test_grep "lead wn: no such subcommand or transition; did you mean '"'"'won'"'"'?$" err &&
+	test_expect_code 2 kontora client sohw C1 2>err &&
+	test_grep "^kontora: error: client sohw: no such subcommand; did you mean '"'"'show'"'"'?$" err &&
+	test_grep "^usage: kontora TYPE add" err &&
+	test_expect_code 2 kontora task doen T1 2>err &&
+	test_grep "task doen: no such subcommand; did you mean '"'"'done'"'"'?$" err &&
+	test_expect_code 2 kontora client doen C1 2>err &&
+	test_grep "^kontora: error: client doen: no such subcommand$" err &&
+	test_expect_code 2 kontora dict lst 2>err &&
+	test_grep "^kontora: error: dict lst: no such subcommand; did you mean '"'"'list'"'"'?$" err &&
+	test_expect_code 2 kontora filter rnu x 2>err &&
+	test_grep "filter rnu: no such subcommand; did you mean '"'"'run'"'"'?$" err &&
+	test_expect_code 2 kontora lab qeue 2>err &&
+	test_grep "lab qeue: no such subcommand; did you mean '"'"'queue'"'"'?$" err &&
+	test_expect_code 2 kontora invoice isue I1 2>err &&
+	test_grep "invoice isue: no such subcommand; did you mean '"'"'issue'"'"'?$" err &&
+	test_line_count = 0 out
+'
+
 test_expect_success 'an unknown option is a usage error' '
 	test_expect_code 2 kontora client list --no-such-option >out 2>err &&
 	test_grep "^kontora: error: --no-such-option: unknown option, or a missing or bad value$" err &&

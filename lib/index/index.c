@@ -14,7 +14,6 @@
  * and new rows are merged as they are read, a row at a time, and only
  * the rows that differ are deleted and loaded.
  */
-#include <csv.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -285,21 +284,25 @@ struct loader {
 	struct kt_buf *vals;   /* per field, when fts: the row's searched values */
 	struct kt_buf body;    /* the row's searchable text, not folded */
 	struct count_row count; /* what the build's count tables count of the row */
-	struct csv_parser p;   /* fed a shard's rows as they come (loader_start()) */
-	int parsing;
+	struct kt_buf carry;   /* the start of a row whose end has not come yet */
+	int carry_quoted;      /* carry ends inside a quoted field */
+	struct kt_buf scratch; /* a value with its doubled quotes undone */
+	int parsing;           /* a shard's rows are being fed (loader_start()) */
 	int rc;
 	struct kt_error *err;
 };
 
-/* Binds one field of a data row to the insert statement. */
-static void bind_field(struct loader *l, long slot, const char *v, size_t len)
+/* Binds one field of a data row to the insert statement.  v stays
+ * where it is until the row is inserted unless copied (csv_row_cut()). */
+static void bind_field(struct loader *l, long slot, const char *v, size_t len, int copied)
 {
 	sqlite3_stmt *st = l->insert;
+	sqlite3_destructor_type keep = copied ? SQLITE_TRANSIENT : SQLITE_STATIC;
 
 	count_field(&l->count, slot, v, len);
 	if (slot == 0) {
 		l->has_id = len == 8;
-		sqlite3_bind_text(st, 1, v, (int)len, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 1, v, (int)len, keep);
 		return;
 	}
 	int pos = slot == -1 ? (int)l->s->nfields + 2 : (int)slot + 1;
@@ -324,7 +327,7 @@ static void bind_field(struct loader *l, long slot, const char *v, size_t len)
 		if (f->type == KT_BOOL && bool_value(num) >= 0)
 			return (void)sqlite3_bind_int64(st, pos, bool_value(num));
 	}
-	sqlite3_bind_text(st, pos, v, (int)len, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, pos, v, (int)len, keep);
 	if (f && l->fts && field_searched(f)) {
 		kt_buf_reset(&l->vals[slot - 1]);
 		if (kt_buf_add(&l->vals[slot - 1], v, len))
@@ -383,11 +386,10 @@ static int fts_pend(struct index *ix, int64_t rowid, const char *body, size_t le
 	return ix->fts_rows.len >= FTS_PEND_BYTES ? fts_flush(ix, err) : 0;
 }
 
-/* libcsv's field callback. */
-static void on_field(void *data, size_t len, void *arg)
+/* csv_row_cut()'s function: a field of the header or of a row. */
+static void on_field(void *arg, const char *v, size_t len, int copied)
 {
 	struct loader *l = arg;
-	const char *v = data ? data : "";
 
 	if (l->rc)
 		return;
@@ -417,15 +419,13 @@ static void on_field(void *data, size_t len, void *arg)
 		return;
 	}
 	if (l->col < l->nslot && l->slot[l->col] != -2)
-		bind_field(l, l->slot[l->col], v, len);
+		bind_field(l, l->slot[l->col], v, len, copied);
 	l->col++;
 }
 
-/* libcsv's row callback: inserts the row bound so far. */
-static void on_row(int c, void *arg)
+/* Ends the header, or inserts the row bound so far. */
+static void on_row(struct loader *l)
 {
-	struct loader *l = arg;
-
 	if (l->rc)
 		return;
 	if (l->header) {
@@ -504,17 +504,71 @@ static void loader_free(struct loader *l)
 		kt_buf_free(&l->vals[i]);
 	free(l->vals);
 	kt_buf_free(&l->body);
-	if (l->parsing)
-		csv_free(&l->p);
+	kt_buf_free(&l->carry);
+	kt_buf_free(&l->scratch);
 }
 
-/* Feeds len bytes of CSV to l's parser, which inserts each row it ends.
- * Returns 0 or an error. */
+/* Cuts the whole row row[0..len) into its fields and ends it (a blank
+ * line is skipped, as kontora check allows).  Returns 0 or an error. */
+static int loader_row(struct loader *l, const char *row, size_t len)
+{
+	const char *why = NULL;
+	size_t text = len;
+	int rc;
+
+	while (text && (row[text - 1] == '\n' || row[text - 1] == '\r'))
+		text--;
+	if (!text || l->rc)
+		return l->rc;
+	if ((rc = csv_row_cut(row, len, &l->scratch, on_field, l, &why)) == KT_ECSV && !l->rc)
+		l->rc = kt_error_set(l->err, KT_ECSV, "%s: malformed CSV (%s); run kontora check", l->path, why);
+	else if (rc && !l->rc)
+		l->rc = kt_error_set(l->err, KT_ENOMEM, "out of memory");
+	if (!l->rc)
+		on_row(l);
+	return l->rc;
+}
+
+/* Returns 1 if data[0..len) holds an odd number of quotes. */
+static int odd_quotes(const char *data, size_t len)
+{
+	int odd = 0;
+
+	for (const char *q = data; (q = memchr(q, '"', (size_t)(data + len - q))); q++)
+		odd = !odd;
+	return odd;
+}
+
+/* Feeds len bytes of CSV to l, which inserts each row they end.  Rows may
+ * be cut anywhere (shard_reader_bytes()): the start of a row whose end has
+ * not come yet waits in l->carry.  Returns 0 or an error. */
 static int loader_feed(struct loader *l, const char *data, size_t len)
 {
-	if (csv_parse(&l->p, data, len, on_field, on_row, l) != len && !l->rc)
-		l->rc = kt_error_set(l->err, KT_ECSV, "%s: malformed CSV (%s); run kontora check",
-		                     l->path, csv_strerror(csv_error(&l->p)));
+	size_t n;
+
+	if (l->carry.len) {
+		n = csv_row_len(data, len, l->carry_quoted);
+		if (kt_buf_add(&l->carry, data, n ? n : len))
+			return l->rc = kt_error_set(l->err, KT_ENOMEM, "out of memory");
+		if (!n) {
+			l->carry_quoted ^= odd_quotes(data, len);
+			return 0;
+		}
+		loader_row(l, l->carry.data, l->carry.len);
+		kt_buf_reset(&l->carry);
+		data += n;
+		len -= n;
+	}
+	while (!l->rc && len && (n = csv_row_len(data, len, 0))) {
+		loader_row(l, data, n);
+		data += n;
+		len -= n;
+	}
+	if (!l->rc && len) {
+		if (kt_buf_add(&l->carry, data, len))
+			return l->rc = kt_error_set(l->err, KT_ENOMEM, "out of memory");
+		l->carry_quoted = odd_quotes(data, len);
+	}
 	return l->rc;
 }
 
@@ -523,11 +577,8 @@ static int loader_feed(struct loader *l, const char *data, size_t len)
  * the last.  Returns 0 or an error. */
 static int loader_start(struct loader *l, const char *path, const char *header, size_t hlen)
 {
-	if (csv_init(&l->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
-		return kt_error_set(l->err, KT_ENOMEM, "out of memory");
+	kt_buf_reset(&l->carry);
 	l->parsing = 1;
-	csv_set_space_func(&l->p, NULL);
-	csv_set_blk_size(&l->p, CSV_FIELD_BLOCK);
 	l->path = path;
 	l->header = 1;
 	l->nslot = 0;
@@ -538,10 +589,9 @@ static int loader_start(struct loader *l, const char *path, const char *header, 
 /* Ends the rows of loader_start().  Returns 0 or an error. */
 static int loader_finish(struct loader *l)
 {
-	if (!l->rc && csv_fini(&l->p, on_field, on_row, l) && !l->rc)
-		l->rc = kt_error_set(l->err, KT_ECSV, "%s: malformed CSV (%s); run kontora check",
-		                     l->path, csv_strerror(csv_error(&l->p)));
-	csv_free(&l->p);
+	if (l->carry.len)
+		loader_row(l, l->carry.data, l->carry.len);
+	kt_buf_reset(&l->carry);
 	l->parsing = 0;
 	return l->rc;
 }

@@ -137,22 +137,9 @@ int shard_header(struct kt_buf *b, const struct kt_schema *s,
 /* Returns the offset just past the row starting at start.  See model.h. */
 size_t shard_row_end(const char *buf, size_t len, size_t start)
 {
-	int quoted = 0;
+	size_t n = csv_row_len(buf + start, len - start, 0);
 
-	for (size_t i = start; i < len; i++) {
-		/* Most rows hold no quotes: jump to the newline when that is so. */
-		if (!quoted) {
-			const char *nl = memchr(buf + i, '\n', len - i);
-			size_t stop = nl ? (size_t)(nl - buf) : len;
-			if (!memchr(buf + i, '"', stop - i))
-				return nl ? stop + 1 : len;
-		}
-		if (buf[i] == '"')
-			quoted = !quoted;
-		else if (buf[i] == '\n' && !quoted)
-			return i + 1;
-	}
-	return len;
+	return n ? start + n : len;
 }
 
 /* Returns the length of the header line, newline included. */

@@ -3,7 +3,10 @@
  *
  * libcsv is fed one line at a time so that every row knows the line it
  * starts on: a row ends on the line of its terminator and starts as many
- * lines earlier as its quoted fields hold line feeds.
+ * lines earlier as its quoted fields hold line feeds.  The index, which
+ * reads every row of the books in a reindex, cuts rows itself
+ * (csv_row_len(), csv_row_cut()): a memchr() a field, values left where
+ * they are, where libcsv's state machine takes each byte and copies it.
  */
 #include <csv.h>
 #include <stdlib.h>
@@ -321,4 +324,116 @@ int kt_csv_add_safe(struct kt_buf *b, const char *field, int number)
 		rc = kt_csv_add_field(b, tmp.data);
 	kt_buf_free(&tmp);
 	return rc;
+}
+
+/* Returns the length of the row at the start of buf.  See util.h. */
+size_t csv_row_len(const char *buf, size_t len, int quoted)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		if (quoted) {
+			const char *q = memchr(buf + i, '"', len - i);
+			if (!q)
+				return 0;
+			i = (size_t)(q - buf) + 1;
+			quoted = 0;
+			continue;
+		}
+		const char *nl = memchr(buf + i, '\n', len - i);
+		size_t stop = nl ? (size_t)(nl - buf) : len;
+		const char *q = memchr(buf + i, '"', stop - i);
+		if (!q)
+			return nl ? stop + 1 : 0;
+		i = (size_t)(q - buf) + 1;
+		quoted = 1;
+	}
+	return 0;
+}
+
+/* Cuts the quoted field starting at row[i] (its opening quote), the row
+ * ending before end: sets *v and *vlen to its value, in row, or in
+ * scratch when doubled quotes had to be undone (then *copied is 1).
+ * Returns the offset past its closing quote, 0 when there is none, or
+ * (size_t)-1 when out of memory. */
+static size_t quoted_field(const char *row, size_t i, size_t end, struct kt_buf *scratch,
+                           const char **v, size_t *vlen, int *copied)
+{
+	size_t j = i + 1;
+	int doubled = 0;
+
+	for (;;) {
+		const char *q = memchr(row + j, '"', end - j);
+		if (!q)
+			return 0;
+		j = (size_t)(q - row);
+		if (j + 1 < end && row[j + 1] == '"') {
+			doubled = 1;
+			j += 2;
+			continue;
+		}
+		break;
+	}
+	*v = row + i + 1;
+	*vlen = j - i - 1;
+	*copied = doubled;
+	if (!doubled)
+		return j + 1;
+	kt_buf_reset(scratch);
+	for (size_t k = i + 1; k < j; k++) {
+		if (kt_buf_addc(scratch, row[k]))
+			return (size_t)-1;
+		k += row[k] == '"';
+	}
+	*v = scratch->data;
+	*vlen = scratch->len;
+	return j + 1;
+}
+
+/* Cuts a row into fields.  See util.h. */
+int csv_row_cut(const char *row, size_t len, struct kt_buf *scratch,
+                void (*fn)(void *arg, const char *v, size_t vlen, int copied), void *arg,
+                const char **why)
+{
+	size_t i = 0;
+
+	if (len && row[len - 1] == '\n')
+		len--;
+	if (len && row[len - 1] == '\r')
+		len--;
+	if (!len)
+		return 0;
+	for (;;) {
+		const char *v;
+		size_t vlen;
+		int copied = 0;
+		if (i < len && row[i] == '"') {
+			size_t past = quoted_field(row, i, len, scratch, &v, &vlen, &copied);
+			if (past == (size_t)-1)
+				return KT_ENOMEM;
+			if (!past) {
+				*why = "unterminated quoted field";
+				return KT_ECSV;
+			}
+			if (past < len && row[past] != ',') {
+				*why = "unexpected character after a closing quote";
+				return KT_ECSV;
+			}
+			i = past;
+		} else {
+			const char *comma = memchr(row + i, ',', len - i);
+			size_t stop = comma ? (size_t)(comma - row) : len;
+			if (memchr(row + i, '"', stop - i)) {
+				*why = "quote inside an unquoted field";
+				return KT_ECSV;
+			}
+			v = row + i;
+			vlen = stop - i;
+			i = stop;
+		}
+		fn(arg, v, vlen, copied);
+		if (i >= len)
+			return 0;
+		i++;
+	}
 }

@@ -61,6 +61,22 @@ int pairs_append(char ***names, char ***values, size_t *n, const char *name, con
  * reallocations, each copying the field. */
 #define CSV_FIELD_BLOCK 65536
 
+/* Returns the length, its newline included, of the CSV row at the start
+ * of buf[0..len), or 0 when the row goes on past len.  quoted: buf starts
+ * inside a quoted field (a row cut in two in the middle of one). */
+size_t csv_row_len(const char *buf, size_t len, int quoted);
+
+/* Cuts the CSV row row[0..len) (one row; its "\n" or "\r\n" may end it)
+ * into fields, calling fn with each in turn: v points into row, or into
+ * scratch when doubled quotes were undone (copied 1), where the next
+ * field may overwrite it.  An empty row has no fields, as libcsv
+ * skips blank lines.  Returns 0, KT_ENOMEM, or KT_ECSV with *why the
+ * reason, in kt_csv_parse()'s words; the fields before the bad one
+ * were given to fn. */
+int csv_row_cut(const char *row, size_t len, struct kt_buf *scratch,
+                void (*fn)(void *arg, const char *v, size_t vlen, int copied), void *arg,
+                const char **why);
+
 /* kt_csv_parse() with the delimiter delim (',' ';' or '\t') instead of
  * ','.  Returns the same. */
 int csv_parse_delim(const char *buf, size_t len, const char *name, char delim,

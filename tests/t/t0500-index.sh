@@ -367,4 +367,38 @@ test_expect_success 'a schema changed by a commit rebuilds the index: the new co
 	test "$(grep -c "^C" out)" = "$(grep -c "^C" $SHARD)"
 '
 
+test_expect_success PYTHON 'quotes, commas and line breaks are indexed as written, whole or in pieces' '
+	kontora client add --name "ООО \"Ромашка, плюс\"" --address "$(printf "Москва,\nул. \"Ленина\", 1")" \
+		--legal-name "\"" >c4 &&
+	C4=$(cat c4) &&
+	test_grep "\"\"\"\"" $SHARD &&
+	printf "%s\n" "ООО \"Ромашка, плюс\"" "Москва," "ул. \"Ленина\", 1" "\"" "" >expect &&
+	for bytes in "" 7 64; do
+		KONTORA_STREAM_BYTES=$bytes kontora reindex &&
+		kontora sql "select name, address, legal_name, city from client where id = '\''$C4'\''" -f csv >out &&
+		python3 -c "import csv, sys; print(\"\\n\".join(list(csv.reader(open(sys.argv[1])))[1]))" out >got &&
+		test_cmp expect got &&
+		test "$(kontora sql "select count(*) as n from client" -f csv | tail -n 1)" = "$(grep -c "^C" $SHARD)" ||
+		return 1
+	done &&
+	kontora search "ромашка плюс" -f csv >out &&
+	test_grep "^client,$C4," out
+'
+
+test_expect_success 'a shard whose quotes are broken by hand: the index names it and is not built' '
+	cp $SHARD shard.good &&
+	sed -i "s/^\\($C1,\\)Ромашка,/\\1Ром\"ашка,/" $SHARD &&
+	git commit -q -am "a stray quote by hand" &&
+	test_must_fail kontora reindex 2>err &&
+	test_grep "$SHARD: malformed CSV (quote inside an unquoted field); run kontora check" err &&
+	sed -i "s/^\\($C1,\\)Ром\"ашка,/\\1\"Ромашка\"x,/" $SHARD &&
+	git commit -q -am "text after a closing quote" &&
+	test_must_fail kontora client list 2>err &&
+	test_grep "$SHARD: malformed CSV (unexpected character after a closing quote)" err &&
+	cp shard.good $SHARD &&
+	git commit -q -am "mended" &&
+	kontora reindex &&
+	test "$(kontora client show $C1 | grep -c Ромашка)" -ge 1
+'
+
 test_done

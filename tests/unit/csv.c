@@ -285,8 +285,60 @@ static void test_each(void)
 	       "naming the lines");
 }
 
+/* The fields csv_row_cut() gives, joined by '|', each marked '*' when
+ * copied. */
+struct cut {
+	char text[256];
+	int n;
+};
+
+static void add_cut(void *arg, const char *v, size_t len, int copied)
+{
+	struct cut *c = arg;
+	size_t n = strlen(c->text);
+
+	snprintf(c->text + n, sizeof c->text - n, "%s%.*s%s", c->n++ ? "|" : "", (int)len, v,
+	         copied ? "*" : "");
+}
+
+/* Cuts s; returns the fields as add_cut() joins them, or the reason. */
+static const char *cut(const char *s, struct cut *c)
+{
+	struct kt_buf scratch = { 0 };
+	const char *why = NULL;
+
+	c->text[0] = '\0';
+	c->n = 0;
+	int rc = csv_row_cut(s, strlen(s), &scratch, add_cut, c, &why);
+	kt_buf_free(&scratch);
+	return rc ? why : c->text;
+}
+
+static void test_row_cut(void)
+{
+	struct cut c;
+
+	is_str(cut("L1,Анна,\n", &c), "L1|Анна|", "a row: the last field empty");
+	is_str(cut("L1,\"a, b\",\"\"\r\n", &c), "L1|a, b|", "quoted commas, an empty quoted field, CRLF");
+	is_str(cut("\"say \"\"hi\"\"\",x", &c), "say \"hi\"*|x", "doubled quotes undone, in scratch");
+	is_str(cut("\"two\nlines\",\"\"\"\"\n", &c), "two\nlines|\"*", "a line break inside quotes");
+	is_str(cut("\n", &c), "", "a blank line has no fields");
+	is_str(cut(",", &c), "|", "two empty fields");
+	is_str(cut("L1,a\"b\n", &c), "quote inside an unquoted field", "a stray quote");
+	is_str(cut("L1,\"a\"b\n", &c), "unexpected character after a closing quote", "text after a quote");
+	is_str(cut("L1,\"open\n", &c), "unterminated quoted field", "a quote not closed");
+
+	is_int((long long)csv_row_len("a,b\nc\n", 6, 0), 4, "a row ends at its newline");
+	is_int((long long)csv_row_len("a,\"b\nc\"\nd\n", 10, 0), 8, "not at one inside quotes");
+	is_int((long long)csv_row_len("a,\"b\nc", 6, 0), 0, "a row that goes on past the bytes");
+	is_int((long long)csv_row_len("a,b", 3, 0), 0, "no newline: not known to end");
+	is_int((long long)csv_row_len("c\",d\ne\n", 7, 1), 5, "the rest of a row cut inside quotes");
+	is_int((long long)csv_row_len("\"\"\n", 3, 1), 0, "a doubled quote keeps the field open");
+}
+
 int main(void)
 {
+	test_row_cut();
 	test_each();
 	test_gap();
 	test_basic();

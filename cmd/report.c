@@ -16,7 +16,7 @@
 static const char report_usage[] = N_(
 	"usage: kontora report NAME [--from DATE] [--to DATE] [--manager LOGIN] [--days N]\n"
 	"                           [--by week|month] [-f table|tsv|csv|json|xlsx|pdf] [-o FILE]\n"
-	"                           [--at REV] [--mail ADDR]...\n"
+	"                           [--limit N] [--at REV] [--mail ADDR]...\n"
 	"       kontora report list\n");
 
 /* The formats of kontora report: the printer's, and PDF. */
@@ -26,6 +26,7 @@ enum { REP_TABLE, REP_TSV, REP_CSV, REP_JSON, REP_XLSX, REP_PDF };
 struct opts {
 	const char *from, *to, *manager, *days, *by, *output, *at;
 	int fmt;
+	size_t limit;          /* --limit, 0 when not given */
 	char **mail;
 	size_t nmail;
 };
@@ -73,80 +74,31 @@ static void set_period(struct kt_report *r, const struct opts *o, struct kt_book
 		die("out of memory");
 }
 
-/* Prints the rows as a table (a terminal) or TSV through the printer:
- * screen forms on a terminal, plain ones in TSV. */
-static void print_rows(const struct kt_report *r, int fmt, const char *output)
-{
-	struct printer *p = printer_open(fmt == REP_TSV ? OUT_TSV : OUT_TABLE, output, r->name,
-	                                 report_usage);
-	struct kt_column *cols = calloc(r->ncols, sizeof *cols);
-	char **v = calloc(r->ncols, sizeof *v);
-	struct kt_buf *b = calloc(r->ncols, sizeof *b);
-	int screen = fmt == REP_TABLE && !output && isatty(STDOUT_FILENO);
-	char num[24];
-
-	if (!cols || !v || !b)
-		die("out of memory");
-	for (size_t c = 0; c < r->ncols; c++)
-		cols[c] = (struct kt_column){ r->cols[c].name, KT_TEXT, r->cols[c].label };
-	printer_row(p, r->ncols, cols, NULL);
-	for (size_t i = 0; i <= r->nrows; i++) {
-		if (i == r->nrows && !r->totals)
-			break;
-		for (size_t c = 0; c < r->ncols; c++) {
-			const struct kt_report_col *col = &r->cols[c];
-			snprintf(num, sizeof num, "%lld", (long long)col->sum);
-			const char *cell = i < r->nrows ? r->cells[i * r->ncols + c] :
-			                   col->total ? num : c ? "" : "Итого";
-			if (!(v[c] = (char *)kt_report_cell(col, cell, screen, &b[c])))
-				die("out of memory");
-		}
-		printer_row(p, r->ncols, cols, v);
-	}
-	printer_end(p);
-	for (size_t c = 0; c < r->ncols; c++)
-		kt_buf_free(&b[c]);
-	free(b);
-	free(v);
-	free(cols);
-}
+/* A report being written as its rows come: through the printer (table,
+ * TSV), into a file or standard output (CSV, JSON), or into the workbook
+ * (XLSX).  The PDF has none: it keeps its rows (kt_report_run() without
+ * fn). */
+struct writer {
+	int fmt;
+	const char *path;      /* -o, or NULL for standard output */
+	struct kt_buf tmp;     /* CSV and JSON to a file: written here, then renamed */
+	FILE *out;
+	struct printer *p;
+	struct kt_column *cols;
+	char **v;
+	struct kt_buf *cell;   /* per column, its cell as written */
+	struct kt_buf line;
+	int screen;            /* a table on a terminal: screen forms */
+	int head;              /* the table's header is printed */
+	size_t nrows;
+	struct kt_report_xlsx *xlsx;
+};
 
 /* Returns 1 if column c holds numbers (written unquoted, not neutralised). */
 static int numeric(const struct kt_report_col *c)
 {
 	return c->type == KT_R_INT || c->type == KT_R_MONEY || c->type == KT_R_PERCENT ||
 	       c->type == KT_R_DECIMAL;
-}
-
-/* Appends r as CSV (RFC 4180: CRLF line ends, a header row) to out:
- * money as "1234.50", a totals row last when the report has one; text
- * that a spreadsheet would take for a formula neutralised. */
-static void csv_text(const struct kt_report *r, struct kt_buf *out)
-{
-	struct kt_buf cell = { 0 };
-	char num[24];
-	int rc = 0;
-
-	for (size_t c = 0; !rc && c < r->ncols; c++)
-		rc = (c && kt_buf_addc(out, ',')) || kt_csv_add_safe(out, r->cols[c].name, 0);
-	rc = rc || kt_buf_adds(out, "\r\n");
-	for (size_t i = 0; !rc && i <= r->nrows; i++) {
-		if (i == r->nrows && !r->totals)
-			break;
-		for (size_t c = 0; !rc && c < r->ncols; c++) {
-			const struct kt_report_col *col = &r->cols[c];
-			snprintf(num, sizeof num, "%lld", (long long)col->sum);
-			const char *v = i < r->nrows ? r->cells[i * r->ncols + c] :
-			                col->total ? num : c ? "" : "Итого";
-			const char *s = kt_report_cell(col, v, 0, &cell);
-			rc = !s || (c && kt_buf_addc(out, ',')) ||
-			     kt_csv_add_safe(out, s, numeric(col) && *v);
-		}
-		rc = rc || kt_buf_adds(out, "\r\n");
-	}
-	kt_buf_free(&cell);
-	if (rc)
-		die("out of memory");
 }
 
 /* Returns the JSON value of cell v of column c: an integer for int, a
@@ -163,82 +115,203 @@ static json_t *json_cell(const struct kt_report_col *c, const char *v, struct kt
 	return json_string(kt_report_cell(c, v, 0, buf));
 }
 
-/* Appends r as one JSON object to out: name, title, period, made, the
- * columns (name, label, type), the rows as objects, the totals. */
-static void json_text(const struct kt_report *r, struct kt_buf *out)
+/* Writes JSON value v (and drops it) as a value depth levels deep,
+ * indented as json_dumps() indents a whole document: the rows go out one
+ * by one, and the document reads as if it had been dumped whole. */
+static void json_put(FILE *out, json_t *v, int depth)
+{
+	char *text = v ? json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) :
+	                 NULL;
+
+	if (!text)
+		die("out of memory");
+	for (const char *s = text; *s; s++) {
+		putc(*s, out);
+		if (*s == '\n')
+			fprintf(out, "%*s", 2 * depth, "");
+	}
+	free(text);
+	json_decref(v);
+}
+
+/* Writes the JSON document up to its rows: name, title, period, made,
+ * the columns (name, label, type), and opens "rows". */
+static void json_head(FILE *out, const struct kt_report *r)
 {
 	static const char *const types[] = { "text", "int", "money", "date", "percent", "decimal" };
-	json_t *doc = json_object(), *cols = json_array(), *rows = json_array(), *tot = json_object();
-	struct kt_buf buf = { 0 };
-	char num[24];
+	json_t *cols = json_array();
 
 	for (size_t c = 0; c < r->ncols; c++)
 		json_array_append_new(cols, json_pack("{s:s, s:s, s:s}", "name", r->cols[c].name,
 		                                      "label", r->cols[c].label,
 		                                      "type", types[r->cols[c].type]));
-	for (size_t i = 0; i < r->nrows; i++) {
+	fputs("{\n  \"report\": ", out);
+	json_put(out, json_string(r->name), 1);
+	fputs(",\n  \"title\": ", out);
+	json_put(out, json_string(r->title), 1);
+	fputs(",\n  \"period\": ", out);
+	json_put(out, r->period ? json_string(r->period) : json_null(), 1);
+	fputs(",\n  \"made\": ", out);
+	json_put(out, json_string(r->made), 1);
+	fputs(",\n  \"columns\": ", out);
+	json_put(out, cols, 1);
+	fputs(",\n  \"rows\": [", out);
+}
+
+/* Appends a row of r as CSV (RFC 4180, CRLF) to w->line: money as
+ * "1234.50"; text that a spreadsheet would take for a formula
+ * neutralised. */
+static void csv_line(struct writer *w, const struct kt_report *r, char *const *values)
+{
+	int rc = 0;
+
+	kt_buf_reset(&w->line);
+	for (size_t c = 0; !rc && c < r->ncols; c++) {
+		const char *s = values ? kt_report_cell(&r->cols[c], values[c], 0, &w->cell[c]) :
+		                         r->cols[c].name;
+		rc = !s || (c && kt_buf_addc(&w->line, ',')) ||
+		     kt_csv_add_safe(&w->line, s, values && numeric(&r->cols[c]) && *values[c]);
+	}
+	if (rc || kt_buf_adds(&w->line, "\r\n"))
+		die("out of memory");
+	fwrite(w->line.data, 1, w->line.len, w->out);
+}
+
+/* Prints the header of a table or TSV once, at its first row or at its
+ * end: a statement that fails at once leaves the file of -o as it was. */
+static void head(struct writer *w, const struct kt_report *r)
+{
+	if (!w->head)
+		printer_row(w->p, r->ncols, w->cols, NULL);
+	w->head = 1;
+}
+
+/* A kt_report_row_fn writing a row of r in w's format.  Returns 0, or
+ * the workbook's error. */
+static int write_row(void *arg, const struct kt_report *r, char *const *values,
+                     struct kt_error *err)
+{
+	struct writer *w = arg;
+
+	if (w->fmt == REP_XLSX)
+		return kt_report_xlsx_row(w->xlsx, r, values, err);
+	if (w->fmt == REP_CSV)
+		csv_line(w, r, values);
+	else if (w->fmt == REP_JSON) {
 		json_t *row = json_object();
 		for (size_t c = 0; c < r->ncols; c++)
 			json_object_set_new(row, r->cols[c].name,
-			                    json_cell(&r->cols[c], r->cells[i * r->ncols + c], &buf));
-		json_array_append_new(rows, row);
+			                    json_cell(&r->cols[c], values[c], &w->cell[c]));
+		fputs(w->nrows ? ",\n    " : "\n    ", w->out);
+		json_put(w->out, row, 2);
+	} else {
+		head(w, r);
+		for (size_t c = 0; c < r->ncols; c++)
+			if (!(w->v[c] = (char *)kt_report_cell(&r->cols[c], values[c], w->screen,
+			                                       &w->cell[c])))
+				die("out of memory");
+		printer_row(w->p, r->ncols, w->cols, w->v);
 	}
-	for (size_t c = 0; c < r->ncols; c++)
-		if (r->cols[c].total) {
-			snprintf(num, sizeof num, "%lld", (long long)r->cols[c].sum);
-			json_object_set_new(tot, r->cols[c].name, json_cell(&r->cols[c], num, &buf));
-		}
-	json_object_set_new(doc, "report", json_string(r->name));
-	json_object_set_new(doc, "title", json_string(r->title));
-	json_object_set_new(doc, "period", r->period ? json_string(r->period) : json_null());
-	json_object_set_new(doc, "made", json_string(r->made));
-	json_object_set_new(doc, "columns", cols);
-	json_object_set_new(doc, "rows", rows);
-	json_object_set_new(doc, "totals", tot);
-	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_ENSURE_ASCII * 0 | JSON_PRESERVE_ORDER);
-	if (!text || kt_buf_adds(out, text) || kt_buf_addc(out, '\n'))
-		die("out of memory");
-	free(text);
-	json_decref(doc);
-	kt_buf_free(&buf);
+	w->nrows++;
+	return 0;
 }
 
-/* Writes text to path, or to standard output when path is NULL. */
-static void write_text(const struct kt_buf *text, const char *path)
-{
-	FILE *f = path ? fopen(path, "w") : stdout;
-
-	if (!f)
-		die("%s: %s", path, strerror(errno));
-	if (text->len && fwrite(text->data, 1, text->len, f) != text->len)
-		die("%s: %s", path ? path : _("standard output"), strerror(errno));
-	if (path && fclose(f))
-		die("%s: %s", path, strerror(errno));
-}
-
-/* Writes r in format fmt: to path (or standard output for the text
- * formats when path is NULL). */
-static void write_report(const struct kt_report *r, int fmt, const char *path)
+/* Starts writing r in format fmt (not PDF) to path, or to standard output
+ * for the text formats when path is NULL: the header. */
+static void writer_start(struct writer *w, const struct kt_report *r, int fmt, const char *path)
 {
 	struct kt_error err = { 0 };
-	struct kt_buf text = { 0 };
 
-	if (fmt == REP_TABLE || fmt == REP_TSV) {
-		print_rows(r, fmt, path);
+	*w = (struct writer){ .fmt = fmt, .path = path };
+	if (!(w->cols = calloc(r->ncols, sizeof *w->cols)) || !(w->v = calloc(r->ncols, sizeof *w->v)) ||
+	    !(w->cell = calloc(r->ncols, sizeof *w->cell)))
+		die("out of memory");
+	if (fmt == REP_XLSX) {
+		if (kt_report_xlsx_open(r, path, &w->xlsx, &err))
+			die_err(&err);
 		return;
 	}
-	if (fmt == REP_XLSX && kt_report_xlsx(r, path, &err))
-		die_err(&err);
-	if (fmt == REP_PDF && kt_report_pdf(r, path, &err))
-		die_err(&err);
-	if (fmt == REP_CSV || fmt == REP_JSON) {
-		if (fmt == REP_CSV)
-			csv_text(r, &text);
-		else
-			json_text(r, &text);
-		write_text(&text, path);
+	if (fmt == REP_TABLE || fmt == REP_TSV) {
+		w->p = printer_open(fmt == REP_TSV ? OUT_TSV : OUT_TABLE, path, r->name, report_usage);
+		w->screen = fmt == REP_TABLE && !path && isatty(STDOUT_FILENO);
+		for (size_t c = 0; c < r->ncols; c++)
+			w->cols[c] = (struct kt_column){ r->cols[c].name, KT_TEXT, r->cols[c].label };
+		return;
 	}
-	kt_buf_free(&text);
+	/* CSV and JSON: a file is written beside its path and renamed when
+	 * whole, so that a report that fails leaves none. */
+	if (path && kt_buf_addf(&w->tmp, "%s.tmp%ld", path, (long)getpid()))
+		die("out of memory");
+	if (!(w->out = path ? fopen(w->tmp.data, "w") : stdout))
+		die("%s: %s", w->tmp.data, strerror(errno));
+	if (fmt == REP_CSV)
+		csv_line(w, r, NULL);
+	else
+		json_head(w->out, r);
+}
+
+/* Writes the totals row of r: through the printer, as CSV, or as JSON's
+ * "totals", which closes the document. */
+static void write_totals(struct writer *w, const struct kt_report *r)
+{
+	char (*num)[24] = calloc(r->ncols ? r->ncols : 1, sizeof *num);
+	char **v = calloc(r->ncols ? r->ncols : 1, sizeof *v);
+	json_t *tot = json_object();
+
+	if (!num || !v || !tot)
+		die("out of memory");
+	for (size_t c = 0; c < r->ncols; c++) {
+		snprintf(num[c], sizeof num[c], "%lld", (long long)r->cols[c].sum);
+		v[c] = r->cols[c].total ? num[c] : c ? "" : "Итого";
+		if (r->cols[c].total)
+			json_object_set_new(tot, r->cols[c].name, json_cell(&r->cols[c], num[c], &w->line));
+	}
+	if (w->fmt == REP_JSON) {
+		fputs(w->nrows ? "\n  ],\n  \"totals\": " : "],\n  \"totals\": ", w->out);
+		json_put(w->out, json_incref(tot), 1);
+		fputs("\n}\n", w->out);
+	} else if (r->totals)
+		write_row(w, r, v, NULL);
+	json_decref(tot);
+	free(num);
+	free(v);
+}
+
+/* Ends what w writes: when ok, with the totals, the file closed and
+ * renamed to its path; else the file dropped.  Frees what w holds. */
+static void writer_end(struct writer *w, const struct kt_report *r, int ok)
+{
+	struct kt_error err = { 0 };
+
+	if (w->xlsx && kt_report_xlsx_close(w->xlsx, r, ok, &err))
+		die_err(&err);
+	if (ok && w->p)
+		head(w, r);
+	if (ok && !w->xlsx)
+		write_totals(w, r);
+	if (w->p && ok)
+		printer_end(w->p);
+	else if (w->p)
+		printer_abort(w->p);
+	if (w->out) {
+		int bad = fflush(w->out) || ferror(w->out), e = errno;
+		if (w->path && fclose(w->out) && !bad)
+			bad = 1, e = errno;
+		if (w->path && (!ok || bad))
+			unlink(w->tmp.data);
+		if (ok && bad)
+			die("%s: %s", w->path ? w->path : _("standard output"),
+			    e ? strerror(e) : "write error");
+		if (ok && w->path && rename(w->tmp.data, w->path))
+			die("%s: %s", w->path, strerror(errno));
+	}
+	for (size_t c = 0; c < r->ncols; c++)
+		kt_buf_free(&w->cell[c]);
+	free(w->cell);
+	free(w->cols);
+	free(w->v);
+	kt_buf_free(&w->line);
+	kt_buf_free(&w->tmp);
 }
 
 /* Sends the file at path (called name) to the addresses of --mail, the
@@ -285,18 +358,22 @@ static void run_report(struct kt_ctx *ctx, const char *name, const struct opts *
 		{ "from", o->from }, { "to", o->to }, { "manager", o->manager },
 		{ "days", o->days }, { "by", o->by }, { "today", today }, { "now", now },
 	};
+	size_t nparams = sizeof params / sizeof *params;
 	time_t t = kt_books_now(b);
+	struct writer w = { 0 };
 	struct tm tm;
+	int rc;
 
 	today_date(b, today);
 	/* UTC, as status_history's times, for julianday(). */
 	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
 	if ((o->at && kt_books_open_at(b, &ctx->opt, o->at, &past, &err)) ||
-	    kt_report_load(b, name, &r, &err) ||
-	    kt_report_run(past ? past : b, r, params, sizeof params / sizeof *params, &err))
+	    kt_report_load(b, name, &r, &err))
 		die_err(&err);
-	kt_books_close(past);
 	set_period(r, o, b);
+	/* The rows go to the writer as they come; the PDF keeps those it
+	 * prints (KT_REPORT_PDF_ROWS unless --limit). */
+	r->limit = o->limit ? o->limit : o->fmt == REP_PDF ? KT_REPORT_PDF_ROWS : 0;
 	const char *path = o->output;
 	if (o->nmail && !path) {
 		/* Mailed and not kept: written into a directory of our own. */
@@ -304,7 +381,23 @@ static void run_report(struct kt_ctx *ctx, const char *name, const struct opts *
 			die("%s: %s", tmpdir, strerror(errno));
 		path = file.data;
 	}
-	write_report(r, o->fmt, path);
+	if (o->fmt == REP_PDF)
+		rc = kt_report_run(past ? past : b, r, params, nparams, NULL, NULL, &err) ||
+		     kt_report_pdf(r, path, &err);
+	else {
+		writer_start(&w, r, o->fmt, path);
+		rc = kt_report_run(past ? past : b, r, params, nparams, write_row, &w, &err);
+		writer_end(&w, r, !rc);
+	}
+	kt_books_close(past);
+	if (rc && file.data)
+		rmdir(tmpdir);
+	if (rc)
+		die_err(&err);
+	if (r->limit && r->nrows > r->limit)
+		fprintf(stderr, _("kontora: report %s: %zu of %zu rows written, the totals of them all; "
+		                  "-f xlsx or -f csv without --limit writes every row\n"),
+		        r->name, r->limit, r->nrows);
 	if (o->nmail) {
 		char base[80];
 		snprintf(base, sizeof base, "%s.%s", name, ext[o->fmt]);
@@ -354,9 +447,22 @@ static const char *date_arg(const char *opt, const char *v)
 	return v;
 }
 
+/* Returns --limit's number of rows; a usage error when it is none or 0. */
+static size_t limit_arg(const char *v)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = v[0] >= '0' && v[0] <= '9' ? strtoull(v, &end, 10) : 0;
+	if (!n || *end || errno || n > SIZE_MAX / 2)
+		usage_error(report_usage, "--limit %s: not a number of rows above 0", v);
+	return (size_t)n;
+}
+
 int cmd_report(int argc, char **argv, struct kt_ctx *ctx)
 {
-	enum { OPT_FROM = 1000, OPT_TO, OPT_MANAGER, OPT_DAYS, OPT_BY, OPT_MAIL, OPT_AT };
+	enum { OPT_FROM = 1000, OPT_TO, OPT_MANAGER, OPT_DAYS, OPT_BY, OPT_MAIL, OPT_AT, OPT_LIMIT };
 	static const struct option opts[] = {
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO },
@@ -365,6 +471,7 @@ int cmd_report(int argc, char **argv, struct kt_ctx *ctx)
 		{ "by", required_argument, NULL, OPT_BY },
 		{ "mail", required_argument, NULL, OPT_MAIL },
 		{ "at", required_argument, NULL, OPT_AT },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -403,6 +510,8 @@ int cmd_report(int argc, char **argv, struct kt_ctx *ctx)
 			usage_error(report_usage, "--at: the revision is empty");
 		else if (c == OPT_AT)
 			o.at = optarg;
+		else if (c == OPT_LIMIT)
+			o.limit = limit_arg(optarg);
 		else
 			option_error(argv, report_usage);
 	}

@@ -1833,10 +1833,19 @@ struct kt_report {
 	char *period;        /* "01.11.2026 – 30.11.2026", set by the caller
 	                      * (NULL: no period) */
 	char *made;          /* "23.11.2026 10:00", set by the caller */
-	char **cells;        /* nrows x ncols, as SQLite gives them ("" for NULL) */
-	size_t nrows;
+	size_t limit;        /* the rows passed on by kt_report_run(), set by the
+	                      * caller (0: all); the others are only summed */
+	char **cells;        /* nkept x ncols, as SQLite gives them ("" for NULL) */
+	size_t nkept;        /* the rows kept, when kt_report_run() has no fn */
+	size_t nrows;        /* every row the statement gave, passed on or not */
 	int totals;          /* some column is totalled */
 };
+
+/* Called by kt_report_run() with each row passed on, values as SQLite
+ * gives them ("" for NULL), after it was added to r's totals.  Returns 0,
+ * or an error code (set in err) that ends the run with it. */
+typedef int (*kt_report_row_fn)(void *arg, const struct kt_report *r, char *const *values,
+                                struct kt_error *err);
 
 /* Reads reports/NAME.sql from the books' work tree and parses its header.
  * Returns 0 and *out (kt_report_free()), KT_ENOTFOUND for no such report,
@@ -1848,13 +1857,15 @@ int kt_report_load(struct kt_books *b, const char *name, struct kt_report **out,
 /* Runs r's SQL on what the caller may see (kt_sql_seen()) with params and
  * three more: :plans, the plans of kontora.conf (plan.YYYY-MM.LOGIN) as a
  * JSON object {"2026-11.anna": kopecks, ...}; :user and :role, the
- * caller's login and role.  Keeps its rows in r and sums the totalled
- * columns.  Returns 0,
+ * caller's login and role.  Sums the totalled columns and counts the
+ * rows (r->nrows) over every row; passes the first r->limit rows (all
+ * when 0) to fn, or, when fn is NULL, keeps them in r->cells: memory
+ * grows with the rows kept, never with the rows only summed.  Returns 0,
  * KT_EINVAL when the statement's columns are not the header's (naming the
  * file), KT_EINVAL for a value of an int or money column that is not an
  * integer (naming the row and column), or the errors of kt_sql_seen(). */
 int kt_report_run(struct kt_books *b, struct kt_report *r, const struct kt_param *params,
-                  size_t nparams, struct kt_error *err);
+                  size_t nparams, kt_report_row_fn fn, void *arg, struct kt_error *err);
 
 /* Writes cell value of column c as people read it into out: money
  * "1 234,50 ₽" (screen) or "1234.50" (!screen), percent "33,3 %" or
@@ -1871,21 +1882,44 @@ int kt_report_names(struct kt_books *b,
                     int (*fn)(void *arg, const char *name, const char *title), void *arg,
                     struct kt_error *err);
 
-/* Writes the rows of a run report as an A4 PDF at path: DejaVu Sans
- * embedded, the title with the period and the date made, the chart drawn
- * in vectors with its labels and legend, then the table, breaking across
- * pages with its header repeated, the totals row, "Страница N из M" on
+/* The rows a PDF report prints unless --limit says otherwise: 40 pages of
+ * the table.  libharu keeps every page until it writes the file, so the
+ * PDF's memory goes with its rows; the other formats print them all. */
+#define KT_REPORT_PDF_ROWS 2000
+
+/* Writes a run report as an A4 PDF at path: DejaVu Sans embedded, the
+ * title with the period and the date made, the chart of its first rows
+ * drawn in vectors with its labels and legend, then the table of the rows
+ * kept (r->nkept: kt_report_run() without fn), breaking across pages with
+ * its header repeated, the totals row of every row, a line saying how
+ * many rows were left out when r->nrows > r->nkept, "Страница N из M" on
  * each page.  Returns 0 or an error naming the path. */
 int kt_report_pdf(const struct kt_report *r, const char *path, struct kt_error *err);
 
-/* Writes the rows of a run report as an XLSX workbook at path: one sheet
+/* An XLSX report being written, row by row (kt_report_xlsx_open()). */
+struct kt_report_xlsx;
+
+/* Starts writing report r as an XLSX workbook at path (written to a
+ * temporary file beside it, renamed by kt_report_xlsx_close()): one sheet
  * of the table (the title and period above it, a bold frozen header with
  * an autofilter, numbers as numbers, money, percent and dates with
  * formats, column widths, a totals row of SUM formulas) and Excel's own
  * chart of the report's kind beside it; printed on A4 landscape, fitted
  * to the page's width.  Text is always written as text, never as a
- * formula.  Returns 0 or an error naming the path. */
-int kt_report_xlsx(const struct kt_report *r, const char *path, struct kt_error *err);
+ * formula.  The rows go to the file as they come (constant memory).
+ * Returns 0 and *out, or an error naming the path. */
+int kt_report_xlsx_open(const struct kt_report *r, const char *path,
+                        struct kt_report_xlsx **out, struct kt_error *err);
+
+/* A kt_report_row_fn writing a row into the workbook x.  Returns 0. */
+int kt_report_xlsx_row(void *x, const struct kt_report *r, char *const *values,
+                       struct kt_error *err);
+
+/* Ends the workbook x of r and frees x: when ok, writes the totals, the
+ * widths, the chart and the file at its path; else removes what was
+ * written.  Returns 0 or an error naming the path. */
+int kt_report_xlsx_close(struct kt_report_xlsx *x, const struct kt_report *r, int ok,
+                         struct kt_error *err);
 
 /* Frees r; NULL is fine. */
 void kt_report_free(struct kt_report *r);

@@ -2,12 +2,14 @@
  * report.c - reports as data: reports/NAME.sql of the books, a read-only
  * statement on the index with a header of "-- key: value" lines (title,
  * column, total, chart; kontora-report(5)), read, run on what the caller
- * may see and kept in memory for the writers (report_pdf.c,
- * report_xlsx.c, and kontora report's table, CSV and JSON).
+ * may see, its rows handed to a writer as they come (report_xlsx.c, and
+ * kontora report's table, CSV and JSON) or kept for the PDF
+ * (report_pdf.c), which draws its chart before its table.
  *
- * A report's rows are few (stages, months, managers, clients): they are
- * kept whole so that the PDF can draw its chart before its table and the
- * totals are known before either is written.
+ * A report's rows may be many (every quiet client of the books in
+ * attention): the totals are summed as the rows pass and only the rows a
+ * writer needs at once are kept (the PDF's, bounded by r->limit), so that
+ * a report's memory does not grow with the books.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -44,7 +46,7 @@ void kt_report_free(struct kt_report *r)
 		free(r->cols[i].label);
 	}
 	free(r->cols);
-	strv_free(r->cells, r->nrows * r->ncols);
+	strv_free(r->cells, r->nkept * r->ncols);
 	free(r->name);
 	free(r->file);
 	free(r->title);
@@ -265,9 +267,12 @@ int kt_report_load(struct kt_books *b, const char *name, struct kt_report **out,
 	return rc;
 }
 
-/* What run_row() needs: the report, and the first error. */
+/* What run_row() needs: the report, where its rows go, and the first
+ * error. */
 struct run {
 	struct kt_report *r;
+	kt_report_row_fn fn;
+	void *arg;
 	struct kt_error *err;
 	size_t cap;
 };
@@ -290,49 +295,83 @@ static int check_columns(struct run *run, size_t ncols, const struct kt_column *
 	return 0;
 }
 
-/* A kt_row_fn keeping a row in the report and adding it to the totals.
- * Returns 0 or an error code (in run->err). */
-static int run_row(void *arg, size_t ncols, const struct kt_column *cols, char *const *values)
+/* Returns 0 when value is an integer or empty for column c (int and
+ * money; other columns are not summed), its value added to *v; else
+ * KT_EINVAL naming row and column. */
+static int number_of(struct run *run, const struct kt_report_col *c, const char *value,
+                     long long *v)
 {
-	struct run *run = arg;
-	struct kt_report *r = run->r;
+	char *end;
 
-	if (!values)
-		return check_columns(run, ncols, cols);
-	if (r->nrows == run->cap) {
+	*v = 0;
+	if (!*value || (c->type != KT_R_INT && c->type != KT_R_MONEY))
+		return 0;
+	errno = 0;
+	*v = strtoll(value, &end, 10);
+	if (*end || errno)
+		return kt_error_set(run->err, KT_EINVAL, "%s: row %zu, column %s: \"%s\" is no integer%s",
+		                    run->r->file, run->r->nrows + 1, c->name, value,
+		                    c->type == KT_R_MONEY ? " (money is in kopecks)" : "");
+	return 0;
+}
+
+/* Adds a row's int and money values to the totals, once every one of
+ * them is known to be an integer.  Returns 0 or KT_EINVAL (number_of()). */
+static int add_totals(struct run *run, char *const *values)
+{
+	struct kt_report *r = run->r;
+	long long v;
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < r->ncols; i++)
+		rc = number_of(run, &r->cols[i], values[i], &v);
+	for (size_t i = 0; !rc && i < r->ncols; i++)
+		if (!number_of(run, &r->cols[i], values[i], &v))
+			r->cols[i].sum += v;
+	return rc;
+}
+
+/* Keeps a copy of a row in r->cells.  Returns 0 or KT_ENOMEM. */
+static int keep_row(struct run *run, char *const *values)
+{
+	struct kt_report *r = run->r;
+	size_t n = r->ncols;
+
+	if (r->nkept == run->cap) {
 		size_t cap = run->cap ? run->cap * 2 : 16;
-		char **c = realloc(r->cells, cap * ncols * sizeof *c);
+		char **c = realloc(r->cells, cap * n * sizeof *c);
 		if (!c)
 			return kt_error_set(run->err, KT_ENOMEM, "out of memory");
 		r->cells = c;
 		run->cap = cap;
 	}
-	for (size_t i = 0; i < ncols; i++) {
-		struct kt_report_col *c = &r->cols[i];
-		char *end;
-		long long v = 0;
-		if (*values[i] && (c->type == KT_R_INT || c->type == KT_R_MONEY)) {
-			errno = 0;
-			v = strtoll(values[i], &end, 10);
-			if (*end || errno) {
-				int rc = kt_error_set(run->err, KT_EINVAL,
-				                      "%s: row %zu, column %s: \"%s\" is no integer%s",
-				                      r->file, r->nrows + 1, c->name, values[i],
-				                      c->type == KT_R_MONEY ? " (money is in kopecks)" : "");
-				while (i--)
-					free(r->cells[r->nrows * ncols + i]);
-				return rc;
-			}
-		}
-		c->sum += v;
-		if (!(r->cells[r->nrows * ncols + i] = strdup(values[i]))) {
+	for (size_t i = 0; i < n; i++)
+		if (!(r->cells[r->nkept * n + i] = strdup(values[i]))) {
 			while (i--)
-				free(r->cells[r->nrows * ncols + i]);
+				free(r->cells[r->nkept * n + i]);
 			return kt_error_set(run->err, KT_ENOMEM, "out of memory");
 		}
-	}
-	r->nrows++;
+	r->nkept++;
 	return 0;
+}
+
+/* A kt_row_fn adding a row to the report's totals and count, and passing
+ * it on when it is one of the first r->limit: to run->fn, or kept in r.
+ * Returns 0 or an error code (in run->err). */
+static int run_row(void *arg, size_t ncols, const struct kt_column *cols, char *const *values)
+{
+	struct run *run = arg;
+	struct kt_report *r = run->r;
+	int rc;
+
+	if (!values)
+		return check_columns(run, ncols, cols);
+	if ((rc = add_totals(run, values)))
+		return rc;
+	if (!r->limit || r->nrows < r->limit)
+		rc = run->fn ? run->fn(run->arg, r, values, run->err) : keep_row(run, values);
+	r->nrows++;
+	return rc;
 }
 
 /* What plan_one() gathers: the plans as a JSON object
@@ -416,9 +455,9 @@ static int dict_one(void *arg, const char *name)
 
 /* Runs a report.  See kontora.h. */
 int kt_report_run(struct kt_books *b, struct kt_report *r, const struct kt_param *params,
-                  size_t nparams, struct kt_error *err)
+                  size_t nparams, kt_report_row_fn fn, void *arg, struct kt_error *err)
 {
-	struct run run = { r, err, r->nrows };
+	struct run run = { r, fn, arg, err, r->nkept };
 	struct plans pl = { { 0 }, 0 };
 	struct dicts dl = { b, { 0 }, NULL, 0, err };
 	struct kt_param *all = calloc(nparams + 4, sizeof *all);
@@ -449,6 +488,33 @@ int kt_report_run(struct kt_books *b, struct kt_report *r, const struct kt_param
 	kt_buf_free(&pl.json);
 	kt_buf_free(&dl.json);
 	return rc;
+}
+
+/* Writes n into buf with its thousands apart ("98 000") by no-break
+ * spaces, so that wrapping a line never cuts the number; returns buf. */
+static const char *grouped(size_t n, char buf[40])
+{
+	char digits[24];
+	size_t len = (size_t)snprintf(digits, sizeof digits, "%zu", n), o = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			o += (size_t)snprintf(buf + o, 40 - o, "\u00a0");
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* Says what a file leaves out.  See report.h. */
+int report_left_out(const struct kt_report *r, size_t shown, struct kt_buf *out)
+{
+	char all[40], first[40], rest[40];
+
+	return kt_buf_addf(out, "Строк в отчете: %s; показаны первые %s, не вошли %s. Итоги — по "
+	                   "всем строкам. Все строки: kontora report %s -f xlsx или -f csv без "
+	                   "--limit.", grouped(r->nrows, all), grouped(shown, first),
+	                   grouped(r->nrows - shown, rest), r->name);
 }
 
 /* Formats a cell for people or files.  See kontora.h. */

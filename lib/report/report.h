@@ -9,4 +9,10 @@
 
 #include "doc/doc.h"
 
+/* Appends to out, in Russian (a file's text, not a message), how many of
+ * r's rows a file shows (shown of r->nrows, the first ones), that its
+ * totals are of them all, and how to have every row.  Returns 0 or
+ * KT_ENOMEM. */
+int report_left_out(const struct kt_report *r, size_t shown, struct kt_buf *out);
+
 #endif

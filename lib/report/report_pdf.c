@@ -5,6 +5,11 @@
  * then the table over as many pages as it takes, its header repeated on
  * each, the totals row last, "Страница N из M" on every page.  Drawn
  * through the documents' PDF layer (pdf.c).
+ *
+ * The table has the rows kt_report_run() kept, at most r->limit
+ * (KT_REPORT_PDF_ROWS unless the caller says otherwise): libharu holds
+ * every page in memory until it writes the file.  The totals are of
+ * every row, and a line under the table says how many were left out.
  */
 #include <math.h>
 #include <stdio.h>
@@ -224,10 +229,10 @@ static void funnel(struct pdf *p, const struct kt_report *r, size_t n, double y0
 /* Draws r's chart below the cursor and moves the cursor below it. */
 static void chart(struct pdf *p, const struct kt_report *r, struct kt_buf *buf)
 {
-	size_t n = r->nrows < CHART_MAX ? r->nrows : CHART_MAX;
+	size_t n = r->nkept < CHART_MAX ? r->nkept : CHART_MAX;
 	double y0 = pdf_y(p) - CHART_H - 20;
 
-	if (r->chart == KT_CHART_NONE || !r->nrows)
+	if (r->chart == KT_CHART_NONE || !r->nkept)
 		return;
 	legend(p, r, pdf_y(p) - 8);
 	if (r->chart == KT_CHART_FUNNEL)
@@ -256,12 +261,12 @@ static double longest_word(struct pdf *p, double size, const char *label)
 }
 
 /* Measures the columns of the table: each as wide as its widest cell
- * (rows, totals) and the longest word of its header.  When that is wider
+ * (rows kept, totals) and the longest word of its header.  When that is wider
  * than the page, each column gets its cells' width and what room is
  * left is shared by the headers that want more (they wrap); when even
  * the cells are too wide, all are scaled down (cells are then cut with
  * "…").  The headers' font is made smaller (down to 6 points, in *hsize)
- * when that lets every word of them fit.  cellw (nrows x ncols) gets the
+ * when that lets every word of them fit.  cellw (nkept x ncols) gets the
  * width of each cell, so that drawing it measures it no more.  Returns
  * the widths (caller frees) or NULL. */
 static double *widths(struct pdf *p, const struct kt_report *r, double *hsize, double *cellw,
@@ -272,7 +277,7 @@ static double *widths(struct pdf *p, const struct kt_report *r, double *hsize, d
 	char num[24];
 
 	for (size_t c = 0; w && head && c < r->ncols; c++) {
-		for (size_t i = 0; i < r->nrows; i++) {
+		for (size_t i = 0; i < r->nkept; i++) {
 			const char *v = kt_report_cell(&r->cols[c], cell(r, i, c), 1, buf);
 			double cw = pdf_width(p, PDF_REGULAR, TABLE_SIZE, v ? v : "");
 			cellw[i * r->ncols + c] = cw;
@@ -390,27 +395,44 @@ static void table_row(struct pdf *p, const struct kt_report *r, const double *w,
 	kt_buf_free(&cut);
 }
 
-/* Draws the table from the cursor down, a new page (with the header
- * again) when a row would pass the bottom margin.  Returns 0 or
+/* Draws, under the table, how many rows it leaves out of r->nrows and
+ * where they all are.  Returns 0 or KT_ENOMEM. */
+static int left_out(struct pdf *p, const struct kt_report *r)
+{
+	struct kt_buf note = { 0 };
+	int rc = report_left_out(r, r->nkept, &note);
+
+	pdf_set_y(p, pdf_y(p) - 4);
+	if (!rc)
+		rc = pdf_para(p, PDF_LEFT, PDF_RIGHT, PDF_BOLD, TABLE_SIZE, PDF_ALIGN_LEFT, note.data);
+	kt_buf_free(&note);
+	return rc;
+}
+
+/* Draws the table of the rows kept from the cursor down, a new page
+ * (with the header again) when a row would pass the bottom margin, the
+ * totals of every row last, then what was left out.  Returns 0 or
  * KT_ENOMEM. */
 static int table(struct pdf *p, const struct kt_report *r, struct kt_buf *buf)
 {
-	double hsize, *cellw = calloc(r->nrows * r->ncols + 1, sizeof *cellw);
+	double hsize, *cellw = calloc(r->nkept * r->ncols + 1, sizeof *cellw);
 	double *w = cellw ? widths(p, r, &hsize, cellw, buf) : NULL;
 	int rc = w ? table_header(p, r, w, hsize) : KT_ENOMEM;
 
-	for (size_t i = 0; !rc && i <= r->nrows; i++) {
-		if (i == r->nrows && !r->totals)
+	for (size_t i = 0; !rc && i <= r->nkept; i++) {
+		if (i == r->nkept && !r->totals)
 			break;
 		if (pdf_y(p) - ROW_H < PDF_BOTTOM) {
 			pdf_add_page(p);
 			rc = table_header(p, r, w, hsize);
 		}
-		table_row(p, r, w, cellw, i, i == r->nrows, buf);
+		table_row(p, r, w, cellw, i, i == r->nkept, buf);
 	}
 	if (!r->nrows)
 		pdf_text(p, PDF_LEFT, PDF_RIGHT, pdf_y(p), PDF_REGULAR, TABLE_SIZE, PDF_ALIGN_LEFT,
 		         "Нет данных за период.");
+	else if (!rc && r->nrows > r->nkept)
+		rc = left_out(p, r);
 	free(w);
 	free(cellw);
 	return rc;

@@ -12,6 +12,13 @@
  * neutralising of formulas for XLSX.  Excel has no funnel chart that
  * libxlsxwriter writes; a funnel is drawn as horizontal bars, largest on
  * top.
+ *
+ * The rows are written as kt_report_run() gives them, libxlsxwriter in
+ * constant_memory mode: a row goes to the sheet's temporary file when
+ * the next begins, so that a workbook of a million rows takes no more
+ * memory than one of ten.  What needs the number of rows (the totals'
+ * formulas, the autofilter, the alert's format, the chart's ranges) is
+ * written at the end, when it is known.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +32,8 @@
 
 #define HEAD_ROW 3           /* the table's header; title and period above */
 #define MAX_WIDTH 50
+
+static const char sheet_name[] = "Отчет";
 
 /* The formats of a workbook. */
 struct formats {
@@ -102,35 +111,48 @@ static size_t write_cell(lxw_worksheet *ws, const struct formats *f, lxw_row_t r
 	return kt_utf8_width(v);
 }
 
-/* Writes the totals row at row: "Итого" in the first column, a SUM of
- * each totalled column over its rows, with the total as its value. */
-static void totals(lxw_worksheet *ws, const struct formats *f, const struct kt_report *r,
-                   lxw_row_t row)
+/* Writes the totals row at row, under the table's nrows rows: "Итого" in
+ * the first column, a SUM of each totalled column over the rows, with the
+ * total as its value; when the table leaves rows out, the totals of every
+ * row as numbers (a SUM would give the rows shown's) and a line under them
+ * saying what was left out.  Returns 0 or KT_ENOMEM. */
+static int totals(lxw_worksheet *ws, const struct formats *f, const struct kt_report *r,
+                  size_t nrows, lxw_row_t row)
 {
 	char formula[80], from[16], to[16];
+	struct kt_buf note = { 0 };
 
 	worksheet_write_string(ws, row, 0, "Итого", f->tint);
-	for (size_t c = 0; c < r->ncols; c++) {
+	for (size_t c = 0; r->totals && c < r->ncols; c++) {
 		const struct kt_report_col *col = &r->cols[c];
+		lxw_format *fmt = col->type == KT_R_MONEY ? f->tmoney : f->tint;
+		double v = col->type == KT_R_MONEY ? (double)col->sum / 100 : (double)col->sum;
 		if (!col->total)
 			continue;
 		lxw_rowcol_to_cell(from, HEAD_ROW + 1, (lxw_col_t)c);
 		lxw_rowcol_to_cell(to, row - 1, (lxw_col_t)c);
 		snprintf(formula, sizeof formula, "=SUM(%s:%s)", from, to);
-		worksheet_write_formula_num(ws, row, (lxw_col_t)c, formula,
-		                            col->type == KT_R_MONEY ? f->tmoney : f->tint,
-		                            col->type == KT_R_MONEY ? (double)col->sum / 100 :
-		                                                      (double)col->sum);
+		if (nrows < r->nrows)
+			worksheet_write_number(ws, row, (lxw_col_t)c, v, fmt);
+		else
+			worksheet_write_formula_num(ws, row, (lxw_col_t)c, formula, fmt, v);
 	}
+	if (nrows == r->nrows)
+		return 0;
+	if (report_left_out(r, nrows, &note))
+		return KT_ENOMEM;
+	worksheet_write_string(ws, row + 1, 0, note.data, NULL);
+	kt_buf_free(&note);
+	return 0;
 }
 
 /* Makes the values above zero of r's alert columns red, as a conditional
- * format of their rows: Excel keeps it when the numbers are edited. */
-static void alerts(lxw_workbook *wb, lxw_worksheet *ws, const struct kt_report *r)
+ * format of their nrows rows: Excel keeps it when the numbers are edited. */
+static void alerts(lxw_workbook *wb, lxw_worksheet *ws, const struct kt_report *r, size_t nrows)
 {
 	lxw_format *red = NULL;
 
-	for (size_t c = 0; r->nrows && c < r->ncols; c++) {
+	for (size_t c = 0; nrows && c < r->ncols; c++) {
 		if (!r->cols[c].alert)
 			continue;
 		if (!red && (red = workbook_add_format(wb)))
@@ -139,20 +161,21 @@ static void alerts(lxw_workbook *wb, lxw_worksheet *ws, const struct kt_report *
 		                              .criteria = LXW_CONDITIONAL_CRITERIA_GREATER_THAN,
 		                              .value = 0, .format = red };
 		worksheet_conditional_format_range(ws, HEAD_ROW + 1, (lxw_col_t)c,
-		                                   (lxw_row_t)(HEAD_ROW + r->nrows), (lxw_col_t)c, &cf);
+		                                   (lxw_row_t)(HEAD_ROW + nrows), (lxw_col_t)c, &cf);
 	}
 }
 
-/* Adds r's chart to the sheet, to the right of the table. */
-static void chart(lxw_workbook *wb, lxw_worksheet *ws, const struct kt_report *r,
+/* Adds r's chart of the table's nrows rows to the sheet, to the right of
+ * the table: ranges of the sheet, which Excel reads when it opens it. */
+static void chart(lxw_workbook *wb, lxw_worksheet *ws, const struct kt_report *r, size_t nrows,
                   const char *sheet)
 {
 	uint8_t type = r->chart == KT_CHART_LINE ? LXW_CHART_LINE :
 	               r->chart == KT_CHART_FUNNEL ? LXW_CHART_BAR : LXW_CHART_COLUMN;
 	lxw_chart *ch;
-	lxw_row_t first = HEAD_ROW + 1, last = (lxw_row_t)(HEAD_ROW + r->nrows);
+	lxw_row_t first = HEAD_ROW + 1, last = (lxw_row_t)(HEAD_ROW + nrows);
 
-	if (r->chart == KT_CHART_NONE || !r->nrows || !(ch = workbook_add_chart(wb, type)))
+	if (r->chart == KT_CHART_NONE || !nrows || !(ch = workbook_add_chart(wb, type)))
 		return;
 	for (size_t s = 0; s < r->nchart_y; s++) {
 		lxw_chart_series *ser = chart_add_series(ch, NULL, NULL);
@@ -172,73 +195,125 @@ static void chart(lxw_workbook *wb, lxw_worksheet *ws, const struct kt_report *r
 	worksheet_insert_chart_opt(ws, 1, (lxw_col_t)(r->ncols + 1), ch, &opt);
 }
 
-/* Writes a report as XLSX.  See kontora.h. */
-int kt_report_xlsx(const struct kt_report *r, const char *path, struct kt_error *err)
-{
-	static const char sheet[] = "Отчет";
-	struct kt_buf tmp = { 0 }, sub = { 0 };
-	size_t *width = calloc(r->ncols ? r->ncols : 1, sizeof *width);
+/* A workbook being written: see kontora.h. */
+struct kt_report_xlsx {
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
 	struct formats f;
-	int rc = 0;
+	size_t *width;       /* per column: the most characters it shows */
+	size_t nrows;        /* the rows written */
+	char *path, *tmp;
+};
 
-	if (!width || kt_buf_addf(&tmp, "%s.tmp%ld", path, (long)getpid()) ||
+/* Frees x; when the workbook was not closed, it is dropped and its
+ * temporary file removed. */
+static void xlsx_free(struct kt_report_xlsx *x)
+{
+	if (x->wb) {
+		lxw_workbook_free(x->wb);
+		unlink(x->tmp);
+	}
+	free(x->width);
+	free(x->path);
+	free(x->tmp);
+	free(x);
+}
+
+/* Starts writing a report as XLSX.  See kontora.h. */
+int kt_report_xlsx_open(const struct kt_report *r, const char *path,
+                        struct kt_report_xlsx **out, struct kt_error *err)
+{
+	struct kt_report_xlsx *x = calloc(1, sizeof *x);
+	struct kt_buf tmp = { 0 }, sub = { 0 };
+	lxw_workbook_options wo = { .constant_memory = 1, .tmpdir = NULL };
+
+	*out = NULL;
+	if (!x || !(x->width = calloc(r->ncols ? r->ncols : 1, sizeof *x->width)) ||
+	    !(x->path = strdup(path)) || kt_buf_addf(&tmp, "%s.tmp%ld", path, (long)getpid()) ||
 	    (r->period && kt_buf_addf(&sub, "Период: %s", r->period)) ||
 	    (r->made && kt_buf_addf(&sub, "%sСформирован: %s", sub.len ? "    " : "", r->made))) {
-		free(width);
+		if (x)
+			xlsx_free(x);
 		kt_buf_free(&tmp);
 		kt_buf_free(&sub);
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
-	lxw_workbook_options wo = { .constant_memory = 1, .tmpdir = NULL };
-	lxw_workbook *wb = workbook_new_opt(tmp.data, &wo);
-	lxw_worksheet *ws = wb ? workbook_add_worksheet(wb, sheet) : NULL;
-	if (!ws) {
-		rc = kt_error_set(err, KT_EIO, "%s: cannot start the workbook", path);
-		goto done;
+	x->tmp = tmp.data;
+	if (!(x->wb = workbook_new_opt(x->tmp, &wo)) ||
+	    !(x->ws = workbook_add_worksheet(x->wb, sheet_name))) {
+		xlsx_free(x);
+		kt_buf_free(&sub);
+		return kt_error_set(err, KT_EIO, "%s: cannot start the workbook", path);
 	}
-	make_formats(wb, &f);
-	worksheet_write_string(ws, 0, 0, r->title, f.title);
+	make_formats(x->wb, &x->f);
+	worksheet_write_string(x->ws, 0, 0, r->title, x->f.title);
 	if (sub.len)
-		worksheet_write_string(ws, 1, 0, sub.data, NULL);
+		worksheet_write_string(x->ws, 1, 0, sub.data, NULL);
 	for (size_t c = 0; c < r->ncols; c++) {
-		worksheet_write_string(ws, HEAD_ROW, (lxw_col_t)c, r->cols[c].label, f.bold);
-		width[c] = kt_utf8_width(r->cols[c].label) + 3;   /* the autofilter's arrow */
+		worksheet_write_string(x->ws, HEAD_ROW, (lxw_col_t)c, r->cols[c].label, x->f.bold);
+		x->width[c] = kt_utf8_width(r->cols[c].label) + 3;   /* the autofilter's arrow */
 	}
-	for (size_t i = 0; i < r->nrows; i++)
-		for (size_t c = 0; c < r->ncols; c++) {
-			size_t w = write_cell(ws, &f, (lxw_row_t)(HEAD_ROW + 1 + i), (lxw_col_t)c,
-			                      &r->cols[c], r->cells[i * r->ncols + c]);
-			if (w > width[c])
-				width[c] = w;
-		}
-	if (r->totals)
-		totals(ws, &f, r, (lxw_row_t)(HEAD_ROW + 1 + r->nrows));
+	kt_buf_free(&sub);
+	*out = x;
+	return 0;
+}
+
+/* Writes a row.  See kontora.h. */
+int kt_report_xlsx_row(void *arg, const struct kt_report *r, char *const *values,
+                       struct kt_error *err)
+{
+	struct kt_report_xlsx *x = arg;
+	lxw_row_t row = (lxw_row_t)(HEAD_ROW + 1 + x->nrows);
+
+	for (size_t c = 0; c < r->ncols; c++) {
+		size_t w = write_cell(x->ws, &x->f, row, (lxw_col_t)c, &r->cols[c], values[c]);
+		if (w > x->width[c])
+			x->width[c] = w;
+	}
+	x->nrows++;
+	return 0;
+}
+
+/* Ends a workbook.  See kontora.h. */
+int kt_report_xlsx_close(struct kt_report_xlsx *x, const struct kt_report *r, int ok,
+                         struct kt_error *err)
+{
+	lxw_worksheet *ws = x->ws;
+	lxw_row_t last = (lxw_row_t)(HEAD_ROW + x->nrows);
+	int rc = 0;
+
+	if (!ok) {
+		xlsx_free(x);
+		return 0;
+	}
+	/* The autofilter and the alert's format while the last row is still
+	 * the row being written: in constant_memory mode libxlsxwriter drops a
+	 * range that ends above it, as it would once the totals are written. */
+	worksheet_autofilter(ws, HEAD_ROW, 0, last, (lxw_col_t)(r->ncols - 1));
+	alerts(x->wb, ws, r, x->nrows);
+	if ((r->totals || x->nrows < r->nrows) && totals(ws, &x->f, r, x->nrows, last + 1)) {
+		xlsx_free(x);
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
 	for (size_t c = 0; c < r->ncols; c++)
 		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
-		                     (double)(width[c] < MAX_WIDTH ? width[c] + 1 : MAX_WIDTH), NULL);
+		                     (double)(x->width[c] < MAX_WIDTH ? x->width[c] + 1 : MAX_WIDTH),
+		                     NULL);
 	/* Printed: A4 landscape, as wide as the page, the header on each page. */
 	worksheet_set_paper(ws, 9);
 	worksheet_set_landscape(ws);
 	worksheet_fit_to_pages(ws, 1, 0);
 	worksheet_repeat_rows(ws, HEAD_ROW, HEAD_ROW);
 	worksheet_freeze_panes(ws, HEAD_ROW + 1, 0);
-	worksheet_autofilter(ws, HEAD_ROW, 0, (lxw_row_t)(HEAD_ROW + r->nrows),
-	                     (lxw_col_t)(r->ncols - 1));
-	alerts(wb, ws, r);
-	chart(wb, ws, r, sheet);
-	lxw_error e = workbook_close(wb);
-	wb = NULL;
+	chart(x->wb, ws, r, x->nrows, sheet_name);
+	lxw_error e = workbook_close(x->wb);
+	x->wb = NULL;
 	if (e != LXW_NO_ERROR)
-		rc = kt_error_set(err, KT_EIO, "%s: %s", path, lxw_strerror(e));
-	else if (rename(tmp.data, path))
-		rc = kt_error_set(err, KT_EIO, "%s: %s", path, strerror(errno));
-done:
-	if (wb)
-		lxw_workbook_free(wb);
+		rc = kt_error_set(err, KT_EIO, "%s: %s", x->path, lxw_strerror(e));
+	else if (rename(x->tmp, x->path))
+		rc = kt_error_set(err, KT_EIO, "%s: %s", x->path, strerror(errno));
 	if (rc)
-		unlink(tmp.data);
-	free(width);
-	kt_buf_free(&tmp);
-	kt_buf_free(&sub);
+		unlink(x->tmp);
+	xlsx_free(x);
 	return rc;
 }

@@ -1,0 +1,130 @@
+#!/bin/sh
+test_description='kontora report: many rows in bounded memory; the PDF prints 2,000, its totals of all'
+# See kontora-report(1), "Many rows".  reports/many.sql gives 2,500 rows
+# (Строка 1 .. Строка 2500, n = 1 .. 2500, amount n roubles), more than
+# the 2,000 a PDF prints: its totals are of all 2,500 (n 3 126 250, amount
+# 3 126 250,00 ₽), and every other format has every row.
+. "$(dirname "$0")/test-lib.sh"
+
+command -v pdftotext >/dev/null && test_set_prereq POPPLER
+test_openpyxl
+
+test_expect_success 'setup: a report of 2,500 rows' '
+	test_books books &&
+	cat >books/reports/many.sql <<-\EOF
+	-- title: Много строк
+	-- column: name text Название
+	-- column: n int Номер
+	-- column: amount money Сумма
+	-- total: n amount
+	-- chart: bar name n
+	WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 2500)
+	SELECT '"'Строка '"' || n AS name, n, n * 100 AS amount FROM s
+	EOF
+'
+cd books 2>/dev/null
+
+test_expect_success POPPLER 'PDF: the first 2,000 rows, the totals of all 2,500, what was left out' '
+	kontora report many -f pdf -o many.pdf 2>err &&
+	test_grep "report many: 2000 of 2500 rows written, the totals of them all" err &&
+	pdftotext -layout many.pdf many.txt 2>/dev/null &&
+	test_grep "Строка 2000 " many.txt &&
+	! grep "Строка 2001 " many.txt &&
+	test_grep "Итого *3126250 *3 126 250,00 ₽" many.txt &&
+	tr "\n" " " <many.txt | sed "s/  */ /g" >flat.txt &&
+	test_grep "Строк в отчете: 2 500; показаны первые 2 000, не вошли 500\. Итоги — по всем строкам\." flat.txt &&
+	test_grep "Все строки: kontora report many -f xlsx или -f csv без --limit" flat.txt
+'
+
+test_expect_success POPPLER 'PDF: --limit sets the bound either way; all rows, no note' '
+	kontora report many -f pdf --limit 3000 -o all.pdf 2>err &&
+	test ! -s err &&
+	pdftotext -layout all.pdf all.txt 2>/dev/null &&
+	test_grep "Строка 2500 " all.txt &&
+	test_grep "Итого *3126250" all.txt &&
+	! grep "Строк в отчете" all.txt &&
+	kontora report many -f pdf --limit 5 -o five.pdf 2>/dev/null &&
+	pdftotext -layout five.pdf five.txt 2>/dev/null &&
+	test_grep "Строка 5 " five.txt &&
+	! grep "Строка 6 " five.txt &&
+	test_grep "Итого *3126250" five.txt &&
+	test $(pdfinfo five.pdf | sed -n "s/^Pages: *//p") = 1
+'
+
+test_expect_success OPENPYXL 'XLSX: every row, totals of SUM formulas with their values' '
+	kontora report many -f xlsx -o many.xlsx 2>err &&
+	test ! -s err &&
+	"$XLSX_PY" - many.xlsx <<-\EOF
+	import sys, openpyxl
+	ws = openpyxl.load_workbook(sys.argv[1]).active
+	names = [ws.cell(row=i, column=1).value for i in range(5, 2505)]
+	assert names == ["Строка %d" % n for n in range(1, 2501)], names[-3:]
+	assert ws["A2505"].value == "Итого", ws["A2505"].value
+	assert ws["B2505"].value == "=SUM(B5:B2504)", ws["B2505"].value
+	assert ws["C2505"].value == "=SUM(C5:C2504)", ws["C2505"].value
+	assert ws.auto_filter.ref == "A4:C2504", ws.auto_filter.ref
+	assert ws["A2506"].value is None
+	cached = openpyxl.load_workbook(sys.argv[1], data_only=True).active
+	assert cached["B2505"].value == 3126250, cached["B2505"].value
+	assert cached["C2505"].value == 3126250, cached["C2505"].value
+	EOF
+'
+
+test_expect_success OPENPYXL 'XLSX with --limit: the rows shown, the totals of all as numbers, a note' '
+	kontora report many -f xlsx --limit 10 -o ten.xlsx 2>err &&
+	test_grep "report many: 10 of 2500 rows written" err &&
+	"$XLSX_PY" - ten.xlsx <<-\EOF
+	import sys, openpyxl
+	ws = openpyxl.load_workbook(sys.argv[1]).active
+	assert ws["A14"].value == "Строка 10" and ws["A15"].value == "Итого", ws["A15"].value
+	assert ws["B15"].value == 3126250 and ws["C15"].value == 3126250, ws["B15"].value
+	assert ws["A16"].value.startswith("Строк в отчете: 2\u00a0500; показаны первые 10,"), ws["A16"].value
+	EOF
+'
+
+test_expect_success 'CSV, TSV and JSON: every row and the totals; --limit the first N' '
+	kontora report many -f csv >many.csv &&
+	test_line_count = 2502 many.csv &&
+	test_grep "^Строка 2500,2500,2500.00" many.csv &&
+	tail -n 1 many.csv | grep "^Итого,3126250,3126250.00" &&
+	kontora report many -f tsv >many.tsv &&
+	test_line_count = 2502 many.tsv &&
+	kontora report many -f json >many.json &&
+	python3 - <<-\EOF &&
+	import json
+	d = json.load(open("many.json"))
+	assert len(d["rows"]) == 2500 and d["rows"][-1]["n"] == 2500, d["rows"][-1]
+	assert d["totals"] == {"n": 3126250, "amount": "3126250.00"}, d["totals"]
+	EOF
+	kontora report many -f csv --limit 3 >three.csv 2>err &&
+	printf "name,n,amount\r\nСтрока 1,1,1.00\r\nСтрока 2,2,2.00\r\nСтрока 3,3,3.00\r\nИтого,3126250,3126250.00\r\n" >expect &&
+	test_cmp expect three.csv &&
+	test_grep "report many: 3 of 2500 rows written" err
+'
+
+test_expect_success 'a report that fails half way leaves no file, an old one as it was' '
+	echo old >old.csv &&
+	cp old.csv keep.csv &&
+	sed "s/n \* 100 AS amount/CASE WHEN n = 2100 THEN '"'x'"' ELSE n * 100 END AS amount/" \
+		reports/many.sql >reports/bad.sql &&
+	for f in csv json xlsx pdf
+	do
+		test_expect_code 1 kontora report bad -f $f -o new.$f 2>err &&
+		test_grep "reports/bad.sql: row 2100, column amount: .x. is no integer" err &&
+		! test -e new.$f || return 1
+	done &&
+	test_expect_code 1 kontora report bad -f csv -o old.csv 2>err &&
+	test_cmp keep.csv old.csv &&
+	test -z "$(ls | grep tmp)" &&
+	rm reports/bad.sql
+'
+
+test_expect_success '--limit is a number of rows above 0' '
+	test_expect_code 2 kontora report many --limit 0 2>err &&
+	test_grep "limit 0: not a number of rows above 0" err &&
+	test_expect_code 2 kontora report many --limit x 2>err &&
+	test_expect_code 2 kontora report many --limit -3 2>err &&
+	test_expect_code 2 kontora report many --limit 2k 2>err
+'
+
+test_done

@@ -37,6 +37,10 @@ struct title_slot {
 #define TITLES_AFTER 16384  /* -DTITLES_AFTER=0 runs the tests through it */
 #endif
 #define TITLES_MAX 131072
+
+/* The rows of a terminal table measured and printed at a time
+ * (print_table()): its memory is a block's, however long the list. */
+#define TABLE_BLOCK 1000
 struct title_set {
 	const struct kt_field *field;
 	char **pairs;          /* "key\0title", sorted by key */
@@ -53,11 +57,14 @@ struct printer {
 	struct kt_xlsx *xlsx;  /* the workbook, for OUT_XLSX */
 	int tty;
 	size_t nrows;
-	/* A table on a terminal is collected to measure its columns. */
+	/* A table on a terminal is collected, a block at a time, to measure
+	 * its columns. */
 	size_t ncols;
 	struct kt_column *cols;
-	char **cells;          /* nrows x ncols, screen forms */
+	char **cells;          /* nrows x ncols, screen forms: the rows not printed yet */
 	size_t cap;
+	size_t *width;         /* the columns' widths, once the first block is printed */
+	int printed;           /* the labels and a first block are printed */
 	/* Overdue marking (printer_mark_overdue()): a terminal table only. */
 	char *mark_col, *mark_done;
 	char mark_today[11];
@@ -502,6 +509,41 @@ static char *const *named(struct printer *p, size_t ncols, char *const *values)
 	return p->named_v;
 }
 
+/* Prints the kept rows of a terminal table, aligned, money to the right,
+ * and drops them: the first time with the labels, the columns as wide as
+ * those rows need; later blocks keep those widths (a wider cell pushes
+ * the rest of its line), so that a table of any length is never all in
+ * memory. */
+static void print_table(struct printer *p)
+{
+	if (!p->width && !(p->width = calloc(p->ncols ? p->ncols : 1, sizeof *p->width)))
+		die("out of memory");
+	for (size_t c = 0; !p->printed && c < p->ncols; c++) {
+		p->width[c] = kt_utf8_width(p->cols[c].label);
+		for (size_t r = 0; r < p->nrows; r++) {
+			size_t cw = kt_utf8_width(p->cells[r * p->ncols + c]);
+			if (cw > p->width[c])
+				p->width[c] = cw;
+		}
+	}
+	for (size_t r = p->printed ? 1 : 0; r <= p->nrows; r++) {
+		for (size_t c = 0; c < p->ncols; c++) {
+			const char *v = r ? p->cells[(r - 1) * p->ncols + c] : p->cols[c].label;
+			size_t vw = kt_utf8_width(v), pad = p->width[c] > vw ? p->width[c] - vw : 0;
+			int right = p->cols[c].type == KT_MONEY || p->cols[c].type == KT_INT ||
+			            p->cols[c].type == KT_DECIMAL;
+			int last = c + 1 == p->ncols;
+			int red = r && p->marked && p->marked[r - 1] && !strcmp(p->cols[c].name, p->mark_col);
+			fprintf(p->out, "%*s%s%s%s%*s%s", right ? (int)pad : 0, "", red ? "\033[31m" : "", v,
+			        red ? "\033[0m" : "", right || last ? 0 : (int)pad, "", last ? "\n" : "  ");
+		}
+	}
+	for (size_t i = 0; i < p->nrows * p->ncols; i++)
+		free(p->cells[i]);
+	p->nrows = 0;
+	p->printed = 1;
+}
+
 int printer_row(void *arg, size_t ncols, const struct kt_column *cols,
                 char *const *values)
 {
@@ -535,6 +577,8 @@ int printer_row(void *arg, size_t ncols, const struct kt_column *cols,
 	}
 	switch (p->fmt) {
 	case OUT_TABLE:
+		if (p->nrows == TABLE_BLOCK)
+			print_table(p);
 		keep(p, ncols, cols, values);
 		break;
 	case OUT_TSV:
@@ -566,43 +610,13 @@ int printer_row(void *arg, size_t ncols, const struct kt_column *cols,
 	return 0;
 }
 
-/* Prints the collected terminal table: labels, aligned columns, money to
- * the right. */
-static void print_table(struct printer *p)
-{
-	size_t *w = calloc(p->ncols ? p->ncols : 1, sizeof *w);
-
-	if (!w)
-		die("out of memory");
-	for (size_t c = 0; c < p->ncols; c++) {
-		w[c] = kt_utf8_width(p->cols[c].label);
-		for (size_t r = 0; r < p->nrows; r++) {
-			size_t cw = kt_utf8_width(p->cells[r * p->ncols + c]);
-			if (cw > w[c])
-				w[c] = cw;
-		}
-	}
-	for (size_t r = 0; r <= p->nrows; r++) {
-		for (size_t c = 0; c < p->ncols; c++) {
-			const char *v = r ? p->cells[(r - 1) * p->ncols + c] : p->cols[c].label;
-			size_t pad = w[c] - kt_utf8_width(v);
-			int right = p->cols[c].type == KT_MONEY || p->cols[c].type == KT_INT ||
-			            p->cols[c].type == KT_DECIMAL;
-			int last = c + 1 == p->ncols;
-			int red = r && p->marked && p->marked[r - 1] && !strcmp(p->cols[c].name, p->mark_col);
-			fprintf(p->out, "%*s%s%s%s%*s%s", right ? (int)pad : 0, "", red ? "\033[31m" : "", v,
-			        red ? "\033[0m" : "", right || last ? 0 : (int)pad, "", last ? "\n" : "  ");
-		}
-	}
-	free(w);
-}
-
 /* Frees p and what it holds. */
 static void printer_free(struct printer *p)
 {
 	for (size_t i = 0; i < p->nrows * p->ncols; i++)
 		free(p->cells[i]);
 	free(p->cells);
+	free(p->width);
 	free(p->cols);
 	free(p->marked);
 	free(p->mark_col);
@@ -643,7 +657,7 @@ void printer_end(struct printer *p)
 			die_err(&err);
 		return;
 	}
-	if (p->fmt == OUT_TABLE && p->nrows)
+	if (p->fmt == OUT_TABLE && (p->nrows || p->printed))
 		print_table(p);
 	if (p->fmt == OUT_JSON)
 		fputs(p->nrows ? "\n]\n" : "[]\n", p->out);

@@ -372,8 +372,11 @@ static void run_report(struct kt_ctx *ctx, const char *name, const struct opts *
 		die_err(&err);
 	set_period(r, o, b);
 	/* The rows go to the writer as they come; the PDF keeps those it
-	 * prints (KT_REPORT_PDF_ROWS unless --limit). */
+	 * prints (KT_REPORT_PDF_ROWS unless --limit); a sheet has room for
+	 * KT_REPORT_XLSX_ROWS. */
 	r->limit = o->limit ? o->limit : o->fmt == REP_PDF ? KT_REPORT_PDF_ROWS : 0;
+	if (o->fmt == REP_XLSX && (!r->limit || r->limit > KT_REPORT_XLSX_ROWS))
+		r->limit = KT_REPORT_XLSX_ROWS;
 	const char *path = o->output;
 	if (o->nmail && !path) {
 		/* Mailed and not kept: written into a directory of our own. */
@@ -395,8 +398,8 @@ static void run_report(struct kt_ctx *ctx, const char *name, const struct opts *
 	if (rc)
 		die_err(&err);
 	if (r->limit && r->nrows > r->limit)
-		fprintf(stderr, _("kontora: report %s: %zu of %zu rows written, the totals of them all; "
-		                  "-f xlsx or -f csv without --limit writes every row\n"),
+		fprintf(stderr, _("kontora: report %s: %zu of %zu rows written, the totals of them all "
+		                  "(kontora-report(1), \"Many rows\")\n"),
 		        r->name, r->limit, r->nrows);
 	if (o->nmail) {
 		char base[80];

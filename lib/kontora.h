@@ -1887,6 +1887,11 @@ int kt_report_names(struct kt_books *b,
  * PDF's memory goes with its rows; the other formats print them all. */
 #define KT_REPORT_PDF_ROWS 2000
 
+/* The most rows an XLSX report holds: a sheet's 1,048,576 less the title,
+ * the period, a blank, the header, the totals and the line saying what
+ * was left out. */
+#define KT_REPORT_XLSX_ROWS 1048570
+
 /* Writes a run report as an A4 PDF at path: DejaVu Sans embedded, the
  * title with the period and the date made, the chart of its first rows
  * drawn in vectors with its labels and legend, then the table of the rows

@@ -102,6 +102,16 @@ test_expect_success 'CSV, TSV and JSON: every row and the totals; --limit the fi
 	test_grep "report many: 3 of 2500 rows written" err
 '
 
+test_expect_success 'a table on a terminal: every row, the labels once, in blocks of 1,000' '
+	script -qc "kontora report many" /dev/null </dev/null >tty.out &&
+	tr -d "\r" <tty.out >out &&
+	test_line_count = 2502 out &&
+	test $(grep -c "^Название" out) = 1 &&
+	test_grep "^Строка 1  *1  *1,00 ₽$" out &&
+	test_grep "^Строка 2500  *2500  *2 500,00 ₽$" out &&
+	test_grep "^Итого  *3126250  *3 126 250,00 ₽$" out
+'
+
 test_expect_success 'a report that fails half way leaves no file, an old one as it was' '
 	echo old >old.csv &&
 	cp old.csv keep.csv &&

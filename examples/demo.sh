@@ -418,6 +418,22 @@ run kontora report debts -f csv -o "$out/report-debts.csv"
 echo "\$ kontora report dashboard -f pdf --mail director@batiskaf.ru   (mail.sendmail; here a dry run of kontora mail)"
 run kontora mail --dry-run --to director@batiskaf.ru "$out/report-dashboard.pdf" >"$out/mail-dashboard.eml"
 echo "wrote $out/mail-dashboard.eml"
+echo "(a report of many rows: the PDF prints the first 2,000 or --limit, its totals of all; XLSX and CSV every row)"
+cat >reports/calls.sql <<'SQL'
+-- title: План звонков
+-- column: day date День
+-- column: calls int Звонков
+-- column: amount money Сумма
+-- total: calls amount
+WITH RECURSIVE d(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM d WHERE n < 2999)
+SELECT date('2026-01-01', '+' || n || ' days') AS day, 10 + n % 7 AS calls,
+       (n % 5) * 100000 AS amount FROM d
+SQL
+run kontora report calls -f pdf -o "$out/report-calls.pdf"
+run kontora report calls -f pdf --limit 30 -o "$out/report-calls-30.pdf"
+run kontora report calls -f xlsx -o "$out/report-calls.xlsx"
+run kontora report calls -f csv --limit 3
+rm reports/calls.sql
 echo "\$ kontora report funnel --at HEAD~20   (the books as they were 20 commits ago; index cached in .git/kontora/at/)"
 kontora report funnel --at HEAD~20
 run kontora report funnel --at HEAD~20 -f pdf -o "$out/report-funnel-at.pdf"

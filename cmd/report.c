@@ -256,23 +256,22 @@ static void write_totals(struct writer *w, const struct kt_report *r)
 {
 	char (*num)[24] = calloc(r->ncols ? r->ncols : 1, sizeof *num);
 	char **v = calloc(r->ncols ? r->ncols : 1, sizeof *v);
-	json_t *tot = json_object();
+	json_t *tot = NULL;
 
-	if (!num || !v || !tot)
+	if (!num || !v || (w->fmt == REP_JSON && !(tot = json_object())))
 		die("out of memory");
 	for (size_t c = 0; c < r->ncols; c++) {
 		snprintf(num[c], sizeof num[c], "%lld", (long long)r->cols[c].sum);
 		v[c] = r->cols[c].total ? num[c] : c ? "" : "Итого";
-		if (r->cols[c].total)
+		if (tot && r->cols[c].total)
 			json_object_set_new(tot, r->cols[c].name, json_cell(&r->cols[c], num[c], &w->line));
 	}
-	if (w->fmt == REP_JSON) {
+	if (tot) {
 		fputs(w->nrows ? "\n  ],\n  \"totals\": " : "],\n  \"totals\": ", w->out);
-		json_put(w->out, json_incref(tot), 1);
+		json_put(w->out, tot, 1);
 		fputs("\n}\n", w->out);
 	} else if (r->totals)
 		write_row(w, r, v, NULL);
-	json_decref(tot);
 	free(num);
 	free(v);
 }

@@ -242,7 +242,7 @@ assert all(not r[0].startswith((\"=\", \"+\", \"-\", \"@\")) for r in rows), row
 '
 
 test_expect_success OPENPYXL 'XLSX: numbers, formats, frozen header, autofilter, totals, a chart' '
-	"$XLSX_PY" - debts.xlsx "$EVIL" <<-\EOF
+	"$XLSX_PY" - debts.xlsx "$EVIL" <<-\EOF &&
 	import sys, openpyxl
 	wb = openpyxl.load_workbook(sys.argv[1])
 	ws = wb.active
@@ -259,8 +259,11 @@ test_expect_success OPENPYXL 'XLSX: numbers, formats, frozen header, autofilter,
 	assert ws["D7"].value == "=SUM(D5:D6)", ws["D7"].value
 	assert ws.column_dimensions["A"].width > 20
 	assert len(ws._charts) == 1, ws._charts
-	assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
-	assert ws.print_title_rows == "4:4", ws.print_title_rows
+	# Fitted to one page wide: fitToPage, and fitToWidth left at its default of 1.
+	assert ws.page_setup.orientation == "landscape", ws.page_setup.orientation
+	assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.sheet_properties.pageSetUpPr
+	assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0, ws.page_setup
+	assert ws.print_title_rows.replace("$", "") == "4:4", ws.print_title_rows
 	EOF
 	"$XLSX_PY" - dynamics.xlsx <<-\EOF
 	import sys, openpyxl

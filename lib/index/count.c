@@ -9,13 +9,18 @@
  * the number n of records; v is whether FIELD is empty (K "e", for
  * round robin's leads without a client) or FIELD's value (K "v", for
  * least loaded's states).  Such a table is filled by the first count
- * that needs it, like the full-text table by the first search, and kept
- * current by triggers on the type's table, so a count costs a few
- * hundred rows whatever the size of the books.  A full build makes the
- * tables its plan names (index_count_plan(): the books name those of the
- * distribution rule in kontora.conf) from the rows as the loader inserts
- * them, a map in memory written at the end, since a GROUP BY after the
- * load is another scan of every record (1.1 s at a million leads).
+ * that needs it, like the full-text table by the first search, so a
+ * count costs a few hundred rows whatever the size of the books.  A full
+ * build makes the tables its plan names (index_count_plan(): the books
+ * name those of the distribution rule in kontora.conf) from the rows as
+ * the loader inserts them, a map in memory written at the end, since a
+ * GROUP BY after the load is another scan of every record (1.1 s at a
+ * million leads).  A refresh keeps every table there is current the same
+ * way: the loader adds the rows it inserts and the deleter takes off
+ * those it deletes, in a map of changes written once at the end
+ * (count_refresh_finish()).  Triggers did this before INDEX_FORMAT 13;
+ * SQLite parsed their 15 KB of SQL at every command's first query, and
+ * each inserted row ran eight statements and opened a statement journal.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,62 +28,27 @@
 
 #include "index/db.h"
 
-/* Appends to sql the value v of the record r ("NEW" or "OLD"), for a
- * table of kind k on field f.  Returns 0 or KT_ENOMEM. */
-static int value_sql(struct kt_buf *sql, const char *r, const char *f, char k)
-{
-	return kt_buf_addf(sql, k == 'e' ? "(%s.\"%s\" IS NULL)" : "%s.\"%s\"", r, f) ? KT_ENOMEM : 0;
-}
-
-/* Appends to sql the condition on table t of the row counting the record
- * r.  Returns 0 or KT_ENOMEM. */
-static int key_sql(struct kt_buf *sql, const char *t, const char *owner, const char *r,
-                   const char *f, char k)
-{
-	return kt_buf_addf(sql, "FROM \"%s\" WHERE owner = %s.\"%s\" AND month IS substr(%s.created, 1, 7)"
-	                   " AND v IS ", t, r, owner, r) || value_sql(sql, r, f, k) ? KT_ENOMEM : 0;
-}
-
-/* Appends to sql the statements that count the record r (NEW or OLD) in
- * table t, add being "+ 1" or "- 1": a row for its key is made first
- * when missing.  Returns 0 or KT_ENOMEM. */
-static int bump_sql(struct kt_buf *sql, const char *t, const char *owner, const char *r,
-                    const char *f, char k, const char *add)
-{
-	if (kt_buf_addf(sql, "INSERT INTO \"%s\"(owner, month, v, n) SELECT %s.\"%s\", "
-	                "substr(%s.created, 1, 7), ", t, r, owner, r) ||
-	    value_sql(sql, r, f, k) || kt_buf_adds(sql, ", 0 WHERE NOT EXISTS (SELECT 1 ") ||
-	    key_sql(sql, t, owner, r, f, k) || kt_buf_addf(sql, "); UPDATE \"%s\" SET n = n %s ", t, add) ||
-	    kt_buf_adds(sql, "WHERE rowid = (SELECT rowid ") || key_sql(sql, t, owner, r, f, k) ||
-	    kt_buf_adds(sql, ");"))
-		return KT_ENOMEM;
-	return 0;
-}
-
-/* Appends to sql the making of table t, counting records of s by field
- * f of kind k, its filling by a GROUP BY of the records when fill is
- * set, and the triggers that keep it current.  Returns 0 or KT_ENOMEM. */
-static int make_sql(struct kt_buf *sql, const struct kt_schema *s, const char *t,
-                    const char *f, char k, int fill)
+/* Appends to sql the filling of table t, counting records of s by field
+ * f of kind k, by a GROUP BY of the records.  Returns 0 or KT_ENOMEM. */
+static int fill_sql(struct kt_buf *sql, const struct kt_schema *s, const char *t, const char *f, char k)
 {
 	const char *o = s->owner;
 
+	return kt_buf_addf(sql, "INSERT INTO \"%s\" SELECT \"%s\", substr(created, 1, 7), %s\"%s\"%s, "
+	                   "count(*) FROM \"%s\" NOT INDEXED WHERE \"%s\" IS NOT NULL GROUP BY 1, 2, 3;",
+	                   t, o, k == 'e' ? "(" : "", f, k == 'e' ? " IS NULL)" : "", s->name, o) ? KT_ENOMEM : 0;
+}
+
+/* Appends to sql the making of table t, counting records of s by field
+ * f of kind k, and its filling by a GROUP BY when fill is set.  Returns 0
+ * or KT_ENOMEM. */
+static int make_sql(struct kt_buf *sql, const struct kt_schema *s, const char *t,
+                    const char *f, char k, int fill)
+{
 	if (kt_buf_addf(sql, "CREATE TABLE \"%s\"(owner TEXT NOT NULL, month TEXT, v, n INTEGER NOT NULL);"
-	                "CREATE INDEX \"%s_key\" ON \"%s\"(owner, month, v);", t, t, t) ||
-	    (fill && kt_buf_addf(sql, "INSERT INTO \"%s\" SELECT \"%s\", substr(created, 1, 7), %s\"%s\"%s, "
-	                         "count(*) FROM \"%s\" NOT INDEXED WHERE \"%s\" IS NOT NULL GROUP BY 1, 2, 3;",
-	                         t, o, k == 'e' ? "(" : "", f, k == 'e' ? " IS NULL)" : "", s->name, o)) ||
-	    kt_buf_addf(sql, "CREATE TRIGGER \"%s_ins\" AFTER INSERT ON \"%s\" WHEN NEW.\"%s\" IS NOT NULL "
-	                "BEGIN ", t, s->name, o) || bump_sql(sql, t, o, "NEW", f, k, "+ 1") ||
-	    kt_buf_addf(sql, " END; CREATE TRIGGER \"%s_del\" AFTER DELETE ON \"%s\" WHEN OLD.\"%s\" IS NOT NULL "
-	                "BEGIN ", t, s->name, o) || bump_sql(sql, t, o, "OLD", f, k, "- 1") ||
-	    kt_buf_addf(sql, " END; CREATE TRIGGER \"%s_upd_old\" AFTER UPDATE ON \"%s\" WHEN OLD.\"%s\" "
-	                "IS NOT NULL BEGIN ", t, s->name, o) || bump_sql(sql, t, o, "OLD", f, k, "- 1") ||
-	    kt_buf_addf(sql, " END; CREATE TRIGGER \"%s_upd_new\" AFTER UPDATE ON \"%s\" WHEN NEW.\"%s\" "
-	                "IS NOT NULL BEGIN ", t, s->name, o) || bump_sql(sql, t, o, "NEW", f, k, "+ 1") ||
-	    kt_buf_adds(sql, " END;"))
+	                "CREATE INDEX \"%s_key\" ON \"%s\"(owner, month, v);", t, t, t))
 		return KT_ENOMEM;
-	return 0;
+	return fill ? fill_sql(sql, s, t, f, k) : 0;
 }
 
 /* Makes table t (see make_sql()) unless there, under the index's write
@@ -274,6 +244,10 @@ int count_build_start(struct index *ix, struct kt_error *err)
 void count_row_init(struct count_row *cr, struct index *ix, const struct kt_schema *s)
 {
 	memset(cr, 0, sizeof *cr);
+	cr->s = s;
+	for (size_t i = 0; i < ix->ncounts; i++)
+		if (ix->counts[i].s == s)
+			ix->counts[i].touched = 1;
 	for (size_t i = 0; i < ix->ncounts; i++)
 		if (ix->counts[i].s == s && !ix->counts[i].scan) {
 			if (cr->n < sizeof cr->t / sizeof *cr->t)
@@ -324,13 +298,13 @@ void count_field(struct count_row *cr, long slot, const char *v, size_t len)
 			keep(cr, cr->t[i]->value, sizeof cr->t[i]->value, &cr->t[i]->len, v, len, 0);
 }
 
-/* Adds one to the count of key in t.  Returns 0 or KT_ENOMEM. */
-static int bump(struct count_table *t, const char *key)
+/* Adds delta to the count of key in t.  Returns 0 or KT_ENOMEM. */
+static int bump(struct count_table *t, const char *key, int delta)
 {
 	size_t at;
 
 	if (strmap_get(&t->at, key, &at)) {
-		t->n[at]++;
+		t->n[at] += delta;
 		return 0;
 	}
 	if (t->nkeys == t->cap) {
@@ -348,7 +322,7 @@ static int bump(struct count_table *t, const char *key)
 		free(t->keys[t->nkeys]);
 		return KT_ENOMEM;
 	}
-	t->n[t->nkeys++] = 1;
+	t->n[t->nkeys++] = delta;
 	return 0;
 }
 
@@ -363,12 +337,12 @@ static void put(char **p, const char *v, size_t len, char c)
 }
 
 /* Ends a row.  See db.h. */
-int count_row_end(struct count_row *cr, int inserted)
+int count_row_end(struct count_row *cr, int delta)
 {
 	char key[sizeof cr->who + sizeof cr->month + sizeof cr->t[0]->value + 8], *p;
 	int rc = 0;
 
-	for (size_t i = 0; !rc && inserted && cr->wlen && i < cr->n; i++) {
+	for (size_t i = 0; !rc && delta && cr->wlen && i < cr->n; i++) {
 		struct count_table *t = cr->t[i];
 		/* owner, month and value: a row of the table, as bind_key() reads it */
 		p = key;
@@ -381,7 +355,7 @@ int count_row_end(struct count_row *cr, int inserted)
 		else
 			put(&p, t->value, t->len, '\0');
 		*p = '\0';
-		rc = bump(t, key);
+		rc = bump(t, key, delta);
 	}
 	for (size_t i = 0; i < cr->n; i++)
 		cr->t[i]->len = 0;
@@ -408,23 +382,40 @@ static void bind_key(sqlite3_stmt *st, const struct count_table *t, size_t i)
 	sqlite3_bind_int64(st, 4, t->n[i]);
 }
 
-/* Writes the rows of t's map into its table.  Returns 0 or an error. */
-static int write_rows(struct index *ix, const struct count_table *t, struct kt_error *err)
+/* Writes the rows of t's map into its table: as new rows when add is 0
+ * (a build's table is empty), else added to the rows of the same key,
+ * which are made when missing (a refresh's changes).  Returns 0 or an
+ * error. */
+static int write_rows(struct index *ix, const struct count_table *t, int add, struct kt_error *err)
 {
-	char sql[sizeof t->name + 64];
-	sqlite3_stmt *st;
+	char ins[sizeof t->name + 64], upd[sizeof t->name + 96];
+	sqlite3_stmt *st = NULL, *up = NULL;
 	int rc;
 
-	snprintf(sql, sizeof sql, "INSERT INTO \"%s\"(owner, month, v, n) VALUES(?, ?, ?, ?)", t->name);
-	if ((rc = db_prepare(ix->db, sql, &st, err)))
-		return rc;
+	snprintf(ins, sizeof ins, "INSERT INTO \"%s\"(owner, month, v, n) VALUES(?, ?, ?, ?)", t->name);
+	snprintf(upd, sizeof upd, "UPDATE \"%s\" SET n = n + ?4 WHERE owner = ?1 AND month IS ?2 AND v IS ?3",
+	         t->name);
+	if ((rc = db_prepare(ix->db, ins, &st, err)) || (add && (rc = db_prepare(ix->db, upd, &up, err))))
+		goto done;
 	for (size_t i = 0; !rc && i < t->nkeys; i++) {
+		if (add && !t->n[i])
+			continue;
+		if (add) {
+			bind_key(up, t, i);
+			if (sqlite3_step(up) != SQLITE_DONE)
+				rc = db_fail(ix->db, err, t->name);
+			sqlite3_reset(up);
+			if (rc || sqlite3_changes(ix->db))
+				continue;
+		}
 		bind_key(st, t, i);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			rc = db_fail(ix->db, err, t->name);
 		sqlite3_reset(st);
 	}
+done:
 	sqlite3_finalize(st);
+	sqlite3_finalize(up);
 	return rc;
 }
 
@@ -440,9 +431,131 @@ int count_build_finish(struct index *ix, struct kt_error *err)
 		rc = make_sql(&sql, t->s, t->name, t->field, t->kind, t->scan)
 		     ? kt_error_set(err, KT_ENOMEM, "out of memory") : db_exec(ix->db, sql.data, err);
 		if (!rc && !t->scan)
-			rc = write_rows(ix, t, err);
+			rc = write_rows(ix, t, 0, err);
 	}
 	kt_buf_free(&sql);
 	count_build_free(ix);
 	return rc;
+}
+
+/* ---------------------------------------------------------- refreshes */
+
+/* Returns the schema of the index's types whose count table is called
+ * name ("_count_TYPE_FIELD_K"), with *q asking for that table (q's field
+ * is copied into field), or NULL when no type and field make that name. */
+static const struct kt_schema *table_type(const struct index *ix, const char *name,
+                                          struct index_count *q, char field[160])
+{
+	size_t len = strlen(name);
+
+	if (strncmp(name, "_count_", 7) || len < 11 || name[len - 2] != '_' ||
+	    (name[len - 1] != 'e' && name[len - 1] != 'v'))
+		return NULL;
+	for (size_t i = 0; i < ix->types->n; i++) {
+		const struct kt_schema *s = ix->types->v[i];
+		size_t tl = strlen(s->name), fl = len - 7 - tl - 3;
+		if (len < 7 + tl + 4 || strncmp(name + 7, s->name, tl) || name[7 + tl] != '_' || fl >= 160)
+			continue;
+		memcpy(field, name + 7 + tl + 1, fl);
+		field[fl] = '\0';
+		if (!kt_schema_field(s, field))
+			continue;
+		memset(q, 0, sizeof *q);
+		q->s = s;
+		*(name[len - 1] == 'e' ? &q->empty : &q->state) = field;
+		return s;
+	}
+	return NULL;
+}
+
+/* Readies the count tables there are for a refresh.  See db.h. */
+int count_refresh_start(struct index *ix, struct kt_error *err)
+{
+	static const char tables[] = "SELECT name FROM sqlite_master WHERE type = 'table' "
+	                             "AND name LIKE '\\_count\\_%' ESCAPE '\\'";
+	struct kt_buf drop = { 0 };
+	sqlite3_stmt *st;
+	int rc, step;
+
+	count_build_free(ix);
+	if ((rc = index_stmt(ix, tables, &st, err)))
+		return rc;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		struct index_count q;
+		char field[160], have[160];
+		/* A table no field of HEAD's schemas counts goes: a count that
+		 * needs it makes it again, filled from the rows. */
+		if (!table_type(ix, name, &q, field) || !table_of(&q, have) || strcmp(have, name))
+			rc = kt_buf_addf(&drop, "DROP TABLE \"%s\";", name) ? KT_ENOMEM : 0;
+		else
+			rc = index_count_keep(ix, &q);
+	}
+	sqlite3_reset(st);
+	if (rc)
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	else if (step != SQLITE_DONE)
+		rc = db_fail(ix->db, err, "count tables");
+	else if (drop.len)
+		rc = db_exec(ix->db, drop.data, err);
+	kt_buf_free(&drop);
+	if (rc)
+		count_build_free(ix);
+	return rc;
+}
+
+/* Writes a refresh's changes to the count tables.  See db.h. */
+int count_refresh_finish(struct index *ix, struct kt_error *err)
+{
+	struct kt_buf sql = { 0 };
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < ix->ncounts; i++) {
+		struct count_table *t = &ix->counts[i];
+		if (t->scan && t->touched) {
+			kt_buf_reset(&sql);
+			rc = kt_buf_addf(&sql, "DELETE FROM \"%s\";", t->name) ||
+			     fill_sql(&sql, t->s, t->name, t->field, t->kind)
+			     ? kt_error_set(err, KT_ENOMEM, "out of memory") : db_exec(ix->db, sql.data, err);
+		} else if (!t->scan) {
+			rc = write_rows(ix, t, 1, err);
+		}
+	}
+	kt_buf_free(&sql);
+	count_build_free(ix);
+	return rc;
+}
+
+/* Appends the deleter's columns.  See db.h. */
+int count_returning(struct kt_buf *sql, const struct count_row *cr)
+{
+	if (!cr->n)
+		return 0;
+	if (kt_buf_addf(sql, ", \"%s\", created", cr->s->owner))
+		return KT_ENOMEM;
+	for (size_t i = 0; i < cr->n; i++)
+		if (kt_buf_addf(sql, ", \"%s\"", cr->t[i]->field))
+			return KT_ENOMEM;
+	return 0;
+}
+
+/* Keeps the value of column col of st for the field at slot. */
+static void count_column(struct count_row *cr, long slot, sqlite3_stmt *st, int col)
+{
+	const char *v = (const char *)sqlite3_column_text(st, col);
+
+	count_field(cr, slot, v ? v : "", v ? (size_t)sqlite3_column_bytes(st, col) : 0);
+}
+
+/* Keeps a deleted row's values.  See db.h. */
+void count_columns(struct count_row *cr, sqlite3_stmt *st, int col)
+{
+	size_t n = cr->n;
+
+	if (!n)
+		return;
+	count_column(cr, cr->owner, st, col);
+	count_column(cr, -1, st, col + 1);
+	for (size_t i = 0; i < n && cr->n; i++)
+		count_column(cr, cr->t[i]->slot, st, col + 2 + (int)i);
 }

@@ -29,7 +29,7 @@ struct index {
 	int checked;                /* refresh() found the layout and schemas right */
 	int (*count_plan)(void *arg, struct index *ix, struct kt_error *err);
 	void *count_plan_arg;       /* index_count_plan() */
-	struct count_table *counts; /* the count tables a build makes (count.c) */
+	struct count_table *counts; /* the count tables a build makes or a refresh changes */
 	size_t ncounts;
 };
 
@@ -42,6 +42,7 @@ struct count_table {
 	char kind;                  /* 'e' empty or not, 'v' the value */
 	long slot;                  /* the field's number in s + 1 */
 	int scan;                   /* a value the map cannot key: GROUP BY after the load */
+	int touched;                /* rows of s were loaded or deleted */
 	struct strmap at;           /* key -> its number in keys and n */
 	char **keys;
 	long *n;
@@ -52,6 +53,7 @@ struct count_table {
 
 /* What the loader keeps of a row for the count tables of its type. */
 struct count_row {
+	const struct kt_schema *s;
 	struct count_table *t[8];
 	size_t n;
 	long owner;                 /* the owner field's number + 1 */
@@ -59,22 +61,38 @@ struct count_row {
 	size_t wlen, mlen;          /* 0: empty (NULL) */
 };
 
-/* Readies cr for rows of s: the count tables of the build under way
- * (none in a refresh, whose triggers count). */
+/* Readies cr for rows of s: the count tables of the build or refresh
+ * under way (count_build_start(), count_refresh_start()). */
 void count_row_init(struct count_row *cr, struct index *ix, const struct kt_schema *s);
 /* Keeps the value v[0..len) of the field at slot (the loader's: field
  * number + 1, -1 created) of the row being read. */
 void count_field(struct count_row *cr, long slot, const char *v, size_t len);
-/* Ends a row, counting it when inserted is set.  Returns 0 or KT_ENOMEM. */
-int count_row_end(struct count_row *cr, int inserted);
+/* Ends a row, adding delta to the count of its key: 1 for a row
+ * inserted, -1 for one deleted, 0 not to count it.  Returns 0 or
+ * KT_ENOMEM. */
+int count_row_end(struct count_row *cr, int delta);
+/* Appends to sql, a DELETE ... RETURNING, the columns count_columns()
+ * reads of a deleted row.  Returns 0 or KT_ENOMEM. */
+int count_returning(struct kt_buf *sql, const struct count_row *cr);
+/* Keeps the values of a deleted row, the columns of count_returning()
+ * from column col of st on. */
+void count_columns(struct count_row *cr, sqlite3_stmt *st, int col);
 /* Asks the plan (index_count_plan()) for the count tables of a build.
  * Returns 0 or an error. */
 int count_build_start(struct index *ix, struct kt_error *err);
-/* Makes the build's count tables from what the loader counted, and their
- * triggers.  Returns 0 or an error. */
+/* Makes the build's count tables from what the loader counted.  Returns
+ * 0 or an error. */
 int count_build_finish(struct index *ix, struct kt_error *err);
 /* Forgets the build's count tables. */
 void count_build_free(struct index *ix);
+/* Readies a refresh to keep current every count table of the index: one
+ * of no type and field of HEAD's schemas is dropped.  Returns 0 or an
+ * error. */
+int count_refresh_start(struct index *ix, struct kt_error *err);
+/* Writes what the refresh counted into the count tables (a table with a
+ * value the map could not key is filled again by a GROUP BY), and
+ * forgets them.  Returns 0 or an error. */
+int count_refresh_finish(struct index *ix, struct kt_error *err);
 
 /* Sets err from SQLite's last message on db, naming what; returns
  * KT_EDB. */

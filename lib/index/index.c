@@ -36,7 +36,7 @@
 #define STMT_JOURNAL_BYTES (1024 * 1024)
 
 /* The layout of the index; an index of another layout is rebuilt. */
-#define INDEX_FORMAT "12"
+#define INDEX_FORMAT "13"
 
 /* Returns 1 if db's last error says its file is damaged: the index is
  * written without fsync (see open_index()), so a power cut can do that. */
@@ -352,12 +352,12 @@ static int row_body(struct loader *l)
 }
 
 /* A refresh's rows wait in ix->fts_rows for fts up to this many bytes,
- * whatever their shard.  An insert into a type table runs its count
- * triggers in a statement transaction, whose savepoint makes FTS5 write
- * what it holds as a new segment: one fts insert after each row made a
- * segment a row (and the merges of 200,000 of them, 5 of an import's
- * 15 s of CPU).  Inserted in a run, the rows make one; a run of 4 MiB
- * rather than 256 KiB, a fifth less CPU in the refresh of an import. */
+ * whatever their shard.  While count triggers ran in a statement
+ * transaction (INDEX_FORMAT 12 and before), its savepoint made FTS5 write
+ * what it held as a new segment: one fts insert after each row made a
+ * segment a row, and their merges were 5 of an import's 15 s of CPU.
+ * Without the triggers, runs and single inserts measure the same
+ * (bench/README.md, "the count tables kept by the refresh"). */
 #define FTS_PEND_BYTES (4 * 1024 * 1024)
 
 /* Inserts the rows waiting in ix->fts_rows into fts, and forgets them.
@@ -448,7 +448,7 @@ static void on_row(struct loader *l)
 		l->rc = fts_pend(l->ix, fts_rowid(l->ix, l->s, sqlite3_last_insert_rowid(l->ix->db)),
 		                 l->body.data ? l->body.data : "", l->body.len, l->err);
 	}
-	if (count_row_end(&l->count, l->has_id && !l->rc) && !l->rc)
+	if (count_row_end(&l->count, l->has_id && !l->rc ? 1 : 0) && !l->rc)
 		l->rc = kt_error_set(l->err, KT_ENOMEM, "out of memory");
 	/* A row whose id is malformed is left out; kontora check reports it. */
 	sqlite3_reset(l->insert);
@@ -603,6 +603,8 @@ struct deleter {
 	const char *path;             /* the shard's, whose rows are deleted */
 	sqlite3_stmt *del, *fts;
 	struct kt_buf body;    /* a deleted row's searchable text */
+	struct count_row count; /* what the count tables count of a deleted row */
+	int count_col;          /* the first of its columns in del's rows */
 };
 
 /* Prepares d for rows of s in the shard path.  Returns 0 or an error
@@ -624,12 +626,22 @@ static int deleter_init(struct deleter *d, struct index *ix, const struct kt_sch
 	/* The rows of this shard only: a split's new files may be loaded
 	 * before the old file's rows are deleted, whatever order the diff
 	 * gives (docs/foundation.md, "Storage").  The searched values come
-	 * back with the rowid: fts needs them to forget the row. */
+	 * back with the rowid: fts needs them to forget the row; and the
+	 * values the count tables count, which the row no longer adds to. */
+	count_row_init(&d->count, ix, s);
 	if (!rc && (kt_buf_addf(&sql, "DELETE FROM \"%s\" WHERE id = ? AND _shard = ? RETURNING rowid", s->name) ||
 	            (d->fts && searched_columns(&sql, s))))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (!rc)
 		rc = db_prepare(ix->db, sql.data, &d->del, err);
+	/* The count's columns come last, where searched_body() stops. */
+	if (!rc && d->count.n) {
+		d->count_col = sqlite3_column_count(d->del);
+		sqlite3_finalize(d->del);
+		d->del = NULL;
+		rc = count_returning(&sql, &d->count) ? kt_error_set(err, KT_ENOMEM, "out of memory")
+		                                     : db_prepare(ix->db, sql.data, &d->del, err);
+	}
 	kt_buf_free(&sql);
 	return rc;
 }
@@ -657,7 +669,14 @@ static int delete_row(struct deleter *d, const char *row, size_t len, struct kt_
 		return rc;
 	sqlite3_bind_text(d->del, 1, row, 8, SQLITE_STATIC);
 	sqlite3_bind_text(d->del, 2, d->path, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(d->del)) == SQLITE_ROW && d->fts) {
+	while ((step = sqlite3_step(d->del)) == SQLITE_ROW) {
+		count_columns(&d->count, d->del, d->count_col);
+		if (count_row_end(&d->count, -1)) {
+			sqlite3_reset(d->del);
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+		}
+		if (!d->fts)
+			continue;
 		if (searched_body(&d->body, d->s, d->del, 1)) {
 			sqlite3_reset(d->del);
 			return kt_error_set(err, KT_ENOMEM, "out of memory");
@@ -1156,9 +1175,11 @@ static int refresh(struct index *ix, struct kt_error *err)
 			return rc;
 		/* Another process may have refreshed it while we waited. */
 		meta_get(ix, "commit", have, sizeof have);
-		if (strcmp(have, head) && !(rc = apply_diff(ix, have, head, err)) &&
+		if (strcmp(have, head) && !(rc = count_refresh_start(ix, err)) &&
+		    !(rc = apply_diff(ix, have, head, err)) && !(rc = count_refresh_finish(ix, err)) &&
 		    !(rc = status_update(ix, have, head, err)))
 			rc = meta_set(ix->db, "commit", head, err);
+		count_build_free(ix);
 		if (rc)
 			db_exec(ix->db, "ROLLBACK", NULL);
 		else
@@ -1233,12 +1254,13 @@ struct index *index_new(struct store *st, const struct types *types, const char 
 	 * rebuild's two threads (feed.c) would contend for.  Only before
 	 * SQLite starts; later it refuses, harmlessly. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	/* An insert into a type table with count triggers (count.c), whose
-	 * substr() may fail, keeps the pages it changes in a statement
-	 * journal: SQLite's 64 KiB in memory, then a file.  Once one
-	 * statement had gone past, the rest of a refresh wrote each page
-	 * to the file, a million pwrite()s for 100,000 leads.  Refused as
-	 * the line above is, it leaves SQLite's 64 KiB. */
+	/* A statement that may have to be undone on its own (one that fires
+	 * triggers, as the count tables' did before INDEX_FORMAT 13, or an
+	 * INSERT ... SELECT) keeps the pages it changes in a statement
+	 * journal: SQLite's 64 KiB in memory, then a file, to which the rest
+	 * of a transaction wrote each page it changed (a million pwrite()s
+	 * for 100,000 leads).  Refused as the line above is, it leaves
+	 * SQLite's 64 KiB. */
 	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_JOURNAL_BYTES);
 	ix->store = st;
 	ix->types = types;

@@ -18,7 +18,7 @@
  * million leads).  A refresh keeps every table there is current the same
  * way: the loader adds the rows it inserts and the deleter takes off
  * those it deletes, in a map of changes written once at the end
- * (count_refresh_finish()).  Triggers did this before INDEX_FORMAT 13;
+ * (count_finish()).  Triggers did this before INDEX_FORMAT 13;
  * SQLite parsed their 15 KB of SQL at every command's first query, and
  * each inserted row ran eight statements and opened a statement journal.
  */
@@ -419,8 +419,9 @@ done:
 	return rc;
 }
 
-/* Makes the build's count tables.  See db.h. */
-int count_build_finish(struct index *ix, struct kt_error *err)
+/* Writes what a build or a refresh counted into the count tables and
+ * forgets it.  See db.h. */
+int count_finish(struct index *ix, int refresh, struct kt_error *err)
 {
 	struct kt_buf sql = { 0 };
 	int rc = 0;
@@ -428,10 +429,17 @@ int count_build_finish(struct index *ix, struct kt_error *err)
 	for (size_t i = 0; !rc && i < ix->ncounts; i++) {
 		struct count_table *t = &ix->counts[i];
 		kt_buf_reset(&sql);
-		rc = make_sql(&sql, t->s, t->name, t->field, t->kind, t->scan)
-		     ? kt_error_set(err, KT_ENOMEM, "out of memory") : db_exec(ix->db, sql.data, err);
+		if (!refresh)
+			rc = make_sql(&sql, t->s, t->name, t->field, t->kind, t->scan);
+		else if (t->scan && t->touched)
+			rc = kt_buf_addf(&sql, "DELETE FROM \"%s\";", t->name) ||
+			     fill_sql(&sql, t->s, t->name, t->field, t->kind);
+		if (rc)
+			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+		else if (sql.len)
+			rc = db_exec(ix->db, sql.data, err);
 		if (!rc && !t->scan)
-			rc = write_rows(ix, t, 0, err);
+			rc = write_rows(ix, t, refresh, err);
 	}
 	kt_buf_free(&sql);
 	count_build_free(ix);
@@ -501,28 +509,6 @@ int count_refresh_start(struct index *ix, struct kt_error *err)
 	kt_buf_free(&drop);
 	if (rc)
 		count_build_free(ix);
-	return rc;
-}
-
-/* Writes a refresh's changes to the count tables.  See db.h. */
-int count_refresh_finish(struct index *ix, struct kt_error *err)
-{
-	struct kt_buf sql = { 0 };
-	int rc = 0;
-
-	for (size_t i = 0; !rc && i < ix->ncounts; i++) {
-		struct count_table *t = &ix->counts[i];
-		if (t->scan && t->touched) {
-			kt_buf_reset(&sql);
-			rc = kt_buf_addf(&sql, "DELETE FROM \"%s\";", t->name) ||
-			     fill_sql(&sql, t->s, t->name, t->field, t->kind)
-			     ? kt_error_set(err, KT_ENOMEM, "out of memory") : db_exec(ix->db, sql.data, err);
-		} else if (!t->scan) {
-			rc = write_rows(ix, t, 1, err);
-		}
-	}
-	kt_buf_free(&sql);
-	count_build_free(ix);
 	return rc;
 }
 

@@ -80,19 +80,17 @@ void count_columns(struct count_row *cr, sqlite3_stmt *st, int col);
 /* Asks the plan (index_count_plan()) for the count tables of a build.
  * Returns 0 or an error. */
 int count_build_start(struct index *ix, struct kt_error *err);
-/* Makes the build's count tables from what the loader counted.  Returns
- * 0 or an error. */
-int count_build_finish(struct index *ix, struct kt_error *err);
+/* Writes what was counted into the count tables and forgets it: a build
+ * (refresh 0) makes each table from its rows; a refresh (1) adds its
+ * changes to the tables, and fills one whose values the map could not
+ * key again by a GROUP BY.  Returns 0 or an error. */
+int count_finish(struct index *ix, int refresh, struct kt_error *err);
 /* Forgets the build's count tables. */
 void count_build_free(struct index *ix);
 /* Readies a refresh to keep current every count table of the index: one
  * of no type and field of HEAD's schemas is dropped.  Returns 0 or an
  * error. */
 int count_refresh_start(struct index *ix, struct kt_error *err);
-/* Writes what the refresh counted into the count tables (a table with a
- * value the map could not key is filled again by a GROUP BY), and
- * forgets them.  Returns 0 or an error. */
-int count_refresh_finish(struct index *ix, struct kt_error *err);
 
 /* Sets err from SQLite's last message on db, naming what; returns
  * KT_EDB. */

@@ -1065,7 +1065,7 @@ static int build(struct index *ix, struct kt_error *err)
 	    (rc = fts_feed_start(stmp, &ix->feed, err)) || (rc = count_build_start(ix, err)))
 		goto done;
 	if ((rc = apply_diff(ix, "", head, err)) || (rc = status_update(ix, "", head, err)) ||
-	    (rc = create_indexes(ix, err)) || (rc = count_build_finish(ix, err)))
+	    (rc = create_indexes(ix, err)) || (rc = count_finish(ix, 0, err)))
 		goto done;
 	rc = fts_feed_finish(ix->feed, token, err);
 	ix->feed = NULL;
@@ -1176,7 +1176,7 @@ static int refresh(struct index *ix, struct kt_error *err)
 		/* Another process may have refreshed it while we waited. */
 		meta_get(ix, "commit", have, sizeof have);
 		if (strcmp(have, head) && !(rc = count_refresh_start(ix, err)) &&
-		    !(rc = apply_diff(ix, have, head, err)) && !(rc = count_refresh_finish(ix, err)) &&
+		    !(rc = apply_diff(ix, have, head, err)) && !(rc = count_finish(ix, 1, err)) &&
 		    !(rc = status_update(ix, have, head, err)))
 			rc = meta_set(ix->db, "commit", head, err);
 		count_build_free(ix);

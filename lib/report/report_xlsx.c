@@ -165,15 +165,23 @@ static void alerts(lxw_workbook *wb, lxw_worksheet *ws, const struct kt_report *
 	}
 }
 
-/* Adds r's chart of the table's nrows rows to the sheet, to the right of
- * the table: ranges of the sheet, which Excel reads when it opens it. */
+/* The rows a chart draws at most: a line of four years by week, or a
+ * thousand bars.  A chart of every client of the books (100,000 bars
+ * for report attention at a million leads) shows nothing, and Excel and
+ * LibreOffice take minutes to open it. */
+#define CHART_ROWS 1000
+
+/* Adds r's chart of the table's first nrows rows (CHART_ROWS at most) to
+ * the sheet, to the right of the table: ranges of the sheet, which Excel
+ * reads when it opens it. */
 static void chart(lxw_workbook *wb, lxw_worksheet *ws, const struct kt_report *r, size_t nrows,
                   const char *sheet)
 {
 	uint8_t type = r->chart == KT_CHART_LINE ? LXW_CHART_LINE :
 	               r->chart == KT_CHART_FUNNEL ? LXW_CHART_BAR : LXW_CHART_COLUMN;
 	lxw_chart *ch;
-	lxw_row_t first = HEAD_ROW + 1, last = (lxw_row_t)(HEAD_ROW + nrows);
+	lxw_row_t first = HEAD_ROW + 1;
+	lxw_row_t last = (lxw_row_t)(HEAD_ROW + (nrows < CHART_ROWS ? nrows : CHART_ROWS));
 
 	if (r->chart == KT_CHART_NONE || !nrows || !(ch = workbook_add_chart(wb, type)))
 		return;

@@ -70,6 +70,14 @@ test_expect_success OPENPYXL 'XLSX: every row, totals of SUM formulas with their
 	EOF
 '
 
+test_expect_success PYTHON 'XLSX: the chart draws the first 1,000 rows of 2,500' '
+	kontora report many -f xlsx -o chart.xlsx &&
+	python3 -c "import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read(\"xl/charts/chart1.xml\").decode())" \
+		chart.xlsx >chart.xml &&
+	test_grep -F "!\$A\$5:\$A\$1004</c:f>" chart.xml &&
+	test_grep -F "!\$B\$5:\$B\$1004</c:f>" chart.xml
+'
+
 test_expect_success OPENPYXL 'XLSX with --limit: the rows shown, the totals of all as numbers, a note' '
 	kontora report many -f xlsx --limit 10 -o ten.xlsx 2>err &&
 	test_grep "report many: 10 of 2500 rows written" err &&

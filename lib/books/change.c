@@ -35,6 +35,8 @@ struct kt_change {
 	struct strmap refs;
 	char **refs_v;
 	size_t nrefs;
+	struct kt_buf key;           /* the key looked up last in added or refs */
+	char created[21];            /* b->now formatted: new records' created */
 	struct kt_error warning;     /* what the commit left undone, or code 0 */
 	int actions;                 /* adding what a move's actions add (change_actions()) */
 };
@@ -65,6 +67,7 @@ int kt_change_begin(struct kt_books *b, const char *command,
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
 	c->b = b;
+	kt_datetime_format(b->now, c->created);
 	*out = c;
 	return 0;
 }
@@ -86,8 +89,20 @@ void kt_change_free(struct kt_change *c)
 	strmap_free(&c->edited);
 	strmap_free(&c->refs);
 	strv_free(c->refs_v, c->nrefs);
+	kt_buf_free(&c->key);
 	store_unlock(c->b->store);
 	free(c);
+}
+
+/* Makes k the key "a\037b\037c" (c NULL: "a\037b") of the change's maps,
+ * without printf: an import makes a dozen a record.  Returns 0 or
+ * KT_ENOMEM. */
+static int key_of(struct kt_buf *k, const char *a, const char *b, const char *c)
+{
+	kt_buf_reset(k);
+	int rc = kt_buf_adds(k, a) || kt_buf_addc(k, '\037') || kt_buf_adds(k, b) ||
+	         (c && (kt_buf_addc(k, '\037') || kt_buf_adds(k, c)));
+	return rc ? KT_ENOMEM : 0;
 }
 
 /* Finds the edit op of this change that sets field name of a record of
@@ -99,8 +114,7 @@ static int edited_lookup(const struct kt_change *c, const struct kt_schema *s, c
 	struct kt_buf key = { 0 };
 	int found;
 
-	if (s ? kt_buf_addf(&key, "%s\037%s\037%s", s->name, name, value) :
-	        kt_buf_addf(&key, "id\037%s", value)) {
+	if (s ? key_of(&key, s->name, name, value) : key_of(&key, "id", value, NULL)) {
 		kt_buf_free(&key);
 		return KT_ENOMEM;
 	}
@@ -120,8 +134,7 @@ static int edited_remember(struct kt_change *c, size_t at, const char *name, con
 {
 	const struct op *o = &c->ops.v[at];
 	struct kt_buf key = { 0 };
-	int rc = name ? kt_buf_addf(&key, "%s\037%s\037%s", o->s->name, name, value) :
-	                kt_buf_addf(&key, "id\037%s", o->id);
+	int rc = name ? key_of(&key, o->s->name, name, value) : key_of(&key, "id", o->id, NULL);
 
 	rc = rc || strmap_put(&c->edited, key.data, at);
 	kt_buf_free(&key);
@@ -134,19 +147,15 @@ static int check_unique(struct kt_change *c, const struct kt_schema *s,
                         const struct kt_field *f, const char *value,
                         const char *self, struct kt_error *err)
 {
-	struct kt_buf key = { 0 };
 	char other[9];
 	size_t at;
 	int rc;
 
 	if (!f->unique || !*value)
 		return 0;
-	if (kt_buf_addf(&key, "%s\037%s\037%s", s->name, f->name, value)) {
-		kt_buf_free(&key);
+	if (key_of(&c->key, s->name, f->name, value))
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	}
-	rc = strmap_get(&c->added, key.data, &at) && strcmp(c->ops.v[at].id, self ? self : "");
-	kt_buf_free(&key);
+	rc = strmap_get(&c->added, c->key.data, &at) && strcmp(c->ops.v[at].id, self ? self : "");
 	if (rc)
 		return kt_error_set(err, KT_EEXISTS, "%s: %s is already used by %s", f->name, value, c->ops.v[at].id);
 	if (c->ops.nother && (rc = edited_lookup(c, s, f->name, value, &at)) < 0)
@@ -160,25 +169,20 @@ static int check_unique(struct kt_change *c, const struct kt_schema *s,
 	return rc;
 }
 
-/* Remembers the id and unique values of the added record of op at, for
- * check_unique() and new ids.  Returns 0 or KT_ENOMEM. */
-static int remember_added(struct kt_change *c, size_t at)
+/* Remembers the id and unique values of the added record of op at, its
+ * columns values as kt_change_add() makes them (values[f + 1] is field
+ * f's), for check_unique() and new ids.  Returns 0 or KT_ENOMEM. */
+static int remember_added(struct kt_change *c, size_t at, char *const *values)
 {
 	const struct op *o = &c->ops.v[at];
-	struct kt_buf key = { 0 };
-	int rc = kt_buf_addf(&key, "%s\037id\037%s", o->s->name, o->id) ||
-	         strmap_put(&c->added, key.data, at);
+	int rc = key_of(&c->key, o->s->name, "id", o->id) || strmap_put(&c->added, c->key.data, at);
 
 	for (size_t f = 0; !rc && f < o->s->nfields; f++) {
 		const struct kt_field *fd = &o->s->fields[f];
-		const char *v = fd->unique ? op_get(o, fd->name) : NULL;
-		if (!v || !*v)
+		if (!fd->unique || !*values[f + 1])
 			continue;
-		kt_buf_reset(&key);
-		rc = kt_buf_addf(&key, "%s\037%s\037%s", o->s->name, fd->name, v) ||
-		     strmap_put(&c->added, key.data, at);
+		rc = key_of(&c->key, o->s->name, fd->name, values[f + 1]) || strmap_put(&c->added, c->key.data, at);
 	}
-	kt_buf_free(&key);
 	return rc ? KT_ENOMEM : 0;
 }
 
@@ -186,9 +190,16 @@ static int remember_added(struct kt_change *c, size_t at)
  * internal.h. */
 int change_adds(const struct kt_change *c, const struct kt_schema *s, const char *id)
 {
+	size_t n = strlen(s->name), m = strlen(id);
 	char key[128];
 
-	snprintf(key, sizeof key, "%s\037id\037%s", s->name, id);
+	/* Asked twice or more a record an import adds: no printf.  What does
+	 * not fit is no id. */
+	if (n + m + 5 > sizeof key)
+		return 0;
+	memcpy(key, s->name, n);
+	memcpy(key + n, "\037id\037", 4);
+	memcpy(key + n + 4, id, m + 1);
 	return strmap_get(&c->added, key, NULL);
 }
 
@@ -199,7 +210,6 @@ static int change_value(struct kt_change *c, const struct kt_field *f, const cha
                         char **out, struct kt_error *err)
 {
 	const struct kt_schema *t = f->type == KT_REF && in ? kt_books_type(c->b, f->arg) : NULL;
-	struct kt_buf key = { 0 };
 	size_t at;
 	int rc;
 
@@ -207,17 +217,16 @@ static int change_value(struct kt_change *c, const struct kt_field *f, const cha
 		return (*out = strdup(in)) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (!t || !t->key)
 		return value_resolve(c->b, f, in, out, err);
-	if (kt_buf_addf(&key, "%s\037%s", t->name, in))
+	if (key_of(&c->key, t->name, in, NULL))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	else if (strmap_get(&c->refs, key.data, &at))
+	else if (strmap_get(&c->refs, c->key.data, &at))
 		rc = (*out = strdup(c->refs_v[at])) ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
 	else if (!(rc = value_resolve(c->b, f, in, out, err)) &&
-	         (strv_push(&c->refs_v, &c->nrefs, *out) || strmap_put(&c->refs, key.data, c->nrefs - 1))) {
+	         (strv_push(&c->refs_v, &c->nrefs, *out) || strmap_put(&c->refs, c->key.data, c->nrefs - 1))) {
 		free(*out);
 		*out = NULL;
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
-	kt_buf_free(&key);
 	return rc;
 }
 
@@ -301,6 +310,44 @@ int kt_change_reserve(struct kt_change *c, size_t n)
 	return ops_reserve(&c->ops, c->ops.n + n);
 }
 
+/* Returns the value of name among the n columns (names, values), or
+ * NULL. */
+static const char *column(char *const *names, char *const *values, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return values[i];
+	return NULL;
+}
+
+/* Fills values[1..nfields] of a new record of s, field by field from
+ * (names, values given, n of them) or the field's default, normalised
+ * and resolved, and checks them (required, unique).  Returns 0 or an
+ * error; what it filled is the caller's to free either way. */
+static int add_fields(struct kt_change *c, const struct kt_schema *s, char *const *names,
+                      char *const *given_v, size_t n, char **values, struct kt_error *err)
+{
+	int rc = 0;
+
+	for (size_t f = 0; !rc && f < s->nfields; f++) {
+		const struct kt_field *fd = &s->fields[f];
+		const char *given = fd->def;
+		/* A record one may add only as one's own is one's own. */
+		if (s->owner && !strcmp(fd->name, s->owner) && !given)
+			given = access_own_default(&c->b->who, s);
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(names[i], fd->name))
+				given = given_v[i];
+		if ((rc = change_value(c, fd, given, &values[f + 1], err)))
+			break;
+		if (fd->required && !*values[f + 1])
+			rc = kt_error_set(err, KT_EINVAL, "%s: required", fd->name);
+		if (!rc)
+			rc = check_unique(c, s, fd, values[f + 1], NULL, err);
+	}
+	return rc;
+}
+
 /* Adds a record.  See kontora.h. */
 int kt_change_add(struct kt_change *c, const struct kt_schema *s,
                   char *const *names, char *const *values, size_t n,
@@ -309,6 +356,7 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 	struct kt_books *b = c->b;
 	char created[21], newid[9];
 	const char *given_created = NULL;
+	char *path = NULL;
 	int rc;
 
 	for (size_t i = 0; i < n; i++) {
@@ -327,67 +375,68 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 	if (rc < 0)
 		return rc;
 
-	struct op *o = ops_new(&c->ops, OP_ADD, s);
-	if (!o)
+	/* The columns, id, the fields in order and created, are made and
+	 * checked here and given to the op once valid (op_add_columns()):
+	 * the names are the schema's, and a spilled record's values go
+	 * straight to the file. */
+	size_t ncol = s->nfields + 2;
+	char **cols = calloc(2 * ncol, sizeof *cols);
+	char **vals = cols + ncol;
+	if (!cols)
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	memcpy(o->id, newid, sizeof newid);
-	rc = op_set(o, "id", newid);
-	for (size_t f = 0; !rc && f < s->nfields; f++) {
-		const struct kt_field *fd = &s->fields[f];
-		const char *given = fd->def;
-		char *v;
-		/* A record one may add only as one's own is one's own. */
-		if (s->owner && !strcmp(fd->name, s->owner) && !given)
-			given = access_own_default(&b->who, s);
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(names[i], fd->name))
-				given = values[i];
-		if ((rc = change_value(c, fd, given, &v, err)))
-			break;
-		if (fd->required && !*v)
-			rc = kt_error_set(err, KT_EINVAL, "%s: required", fd->name);
-		if (!rc)
-			rc = check_unique(c, s, fd, v, NULL, err);
-		if (!rc && (rc = op_set(o, fd->name, v)))
-			kt_error_set(err, rc, "out of memory");
-		free(v);
-	}
-	if (!rc) {
-		kt_datetime_format(b->now, created);
-		if (given_created)
-			snprintf(created, sizeof created, "%s", given_created);
-		if ((rc = op_set(o, "created", created)) || !(o->path = shard_path(s, created, newid)))
-			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-		/* The month's shard, or the one below it that a split made. */
-		else
-			rc = index_shard_deepest(b->index, s, newid, &o->path, err);
-	}
+	cols[0] = "id";
+	vals[0] = newid;
+	for (size_t f = 0; f < s->nfields; f++)
+		cols[f + 1] = s->fields[f].name;
+	cols[ncol - 1] = "created";
+	vals[ncol - 1] = created;
+	snprintf(created, sizeof created, "%s", given_created ? given_created : c->created);
+	rc = add_fields(c, s, names, values, n, vals, err);
+	if (!rc && !(path = shard_path(s, created, newid)))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	/* The month's shard, or the one below it that a split made. */
+	else if (!rc)
+		rc = index_shard_deepest(b->index, s, newid, &path, err);
 	/* A part added with its whole in one change (a document's lines) is
 	 * the caller's as the whole is, whose access was checked when it was
 	 * added: the index, which access reads, does not hold it yet. */
-	const char *whole = s->part_of ? op_get(o, s->part_of) : NULL;
+	const char *whole = !rc && s->part_of ? column(cols, vals, ncol, s->part_of) : NULL;
 	const struct kt_schema *ws = whole && *whole ? kt_books_type_by_prefix(b, whole[0]) : NULL;
 	/* The tasks and notices of a move's actions are the move's, which
 	 * was checked: an accountant's issue gives the manager a task. */
 	if (!rc && !c->actions && !(ws && change_adds(c, ws, whole)))
-		rc = access_values(b, s, newid, NULL, o->names, o->values, o->n, err);
+		rc = access_values(b, s, newid, NULL, cols, vals, ncol, err);
 	if (!rc && whole)
 		rc = part_frozen_check(b, s, NULL, whole, err);
-	if (rc) {
-		ops_drop_last(&c->ops);
-		return rc;
+	struct op *o = rc ? NULL : ops_new(&c->ops, OP_ADD, s);
+	if (o) {
+		memcpy(o->id, newid, sizeof newid);
+		o->path = path;
+		path = NULL;
+		if (op_add_columns(&c->ops, o, cols, vals, ncol)) {
+			ops_drop_last(&c->ops);
+			o = NULL;
+		}
 	}
-	/* A note or a task on an unprocessed lead processes it (above); the
+	if (!rc && !o)
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	/* A note or a task on an unprocessed lead processes it (below); the
 	 * edit may move c->ops.v. */
-	size_t at = (size_t)(o - c->ops.v);
-	if ((rc = remember_added(c, at)))
-		return kt_error_set(err, rc, "out of memory");
-	if (op_get(o, "on") && *op_get(o, "on") && (rc = processed_touch_on(c, op_get(o, "on"), err)))
+	size_t at = o ? (size_t)(o - c->ops.v) : 0;
+	if (!rc && (rc = remember_added(c, at, vals)))
+		kt_error_set(err, rc, "out of memory");
+	const char *on = rc ? NULL : column(cols, vals, ncol, "on");
+	if (on && *on)
+		rc = processed_touch_on(c, on, err);
+	for (size_t f = 0; f < s->nfields; f++)
+		free(vals[f + 1]);
+	free(cols);
+	free(path);
+	if (rc)
 		return rc;
 	/* The id value, not the op's id[]: later adds move c->ops.v, and a
-	 * caller adding a document's lines holds the document's id meanwhile.
-	 * Taken once spilled: spilling moves it, once, into the op's block. */
-	ops_spill(&c->ops, &c->ops.v[at]);
+	 * caller adding a document's lines holds the document's id
+	 * meanwhile. */
 	*id = op_get(&c->ops.v[at], "id");
 	return 0;
 }

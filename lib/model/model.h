@@ -307,6 +307,7 @@ struct ops {
 	size_t n, cap;
 	size_t nother;            /* ops other than adds */
 	FILE *spill;              /* the rows of spilled adds, or NULL */
+	struct kt_buf row;        /* the row being spilled */
 	off_t spill_end;
 };
 
@@ -325,10 +326,14 @@ int op_set(struct op *o, const char *name, const char *value);
 /* Returns the value of name in o, the last set, or NULL; of a spilled
  * add only the id. */
 const char *op_get(const struct op *o, const char *name);
-/* Moves the row of add o, once validated, out of memory into a temporary
- * file, keeping its id, when o is not among the first ops (see ops.c).
- * When the file cannot be made or written, o stays in memory as it was. */
-void ops_spill(struct ops *ops, struct op *o);
+/* Gives add o (its id and path set) its columns, names and values,
+ * n of them, validated: those kt_change_add() makes, id, the fields of
+ * its schema in order, created, as op_row_read() names a spilled row by
+ * the schema.  Copied into o when o is among the first ops (see ops.c),
+ * else written out to a temporary file, of which o keeps its id and
+ * path alone (copied too when the file cannot be made or written).
+ * Returns 0 or KT_ENOMEM. */
+int op_add_columns(struct ops *ops, struct op *o, char *const *names, char *const *values, size_t n);
 /* Keeps in edit o (its fields set) what describing it needs of *old, the
  * record before: all of it for the first ops, whose titles the commit
  * message names, else the old values of the fields o sets, as an import

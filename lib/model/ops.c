@@ -87,6 +87,7 @@ void ops_free(struct ops *ops)
 	for (size_t i = 0; i < ops->n; i++)
 		op_free(&ops->v[i]);
 	free(ops->v);
+	kt_buf_free(&ops->row);
 	if (ops->spill)
 		fclose(ops->spill);
 	memset(ops, 0, sizeof *ops);
@@ -107,68 +108,59 @@ const char *op_get(const struct op *o, const char *name)
 	return NULL;
 }
 
-/* Returns 1 if the columns of add o are those kt_change_add() sets: id,
- * the fields of its schema in order, created; only those are spilled, as
- * op_row_read() names them by the schema. */
-static int columns_canonical(const struct op *o)
+/* Writes the row of add o, its columns values, to the ops' temporary
+ * file, and keeps of o its id and path alone.  Returns 0, or -1 when the
+ * file cannot be made or written (o is then as it was). */
+static int op_spill(struct ops *ops, struct op *o, char *const *values, size_t n)
 {
-	if (o->n != o->s->nfields + 2 || strcmp(o->names[0], "id") ||
-	    strcmp(o->names[o->n - 1], "created"))
-		return 0;
-	for (size_t f = 0; f < o->s->nfields; f++)
-		if (strcmp(o->names[f + 1], o->s->fields[f].name))
-			return 0;
-	return 1;
-}
-
-/* Spills add o to the ops' temporary file.  See model.h. */
-void ops_spill(struct ops *ops, struct op *o)
-{
-	struct kt_buf row = { 0 };
-	int written;
-
-	if (o->kind != OP_ADD || (size_t)(o - ops->v) < SPILL_FROM || !o->path || !columns_canonical(o))
-		return;
 	/* tmpfile(): unlinked at once, gone with the process however it ends.
 	 * Rows go through stdio's buffer, appended: a write(2) a row was a
 	 * twentieth of an import of 100,000 products (op_add_row() flushes
 	 * before it reads one back). */
 	if (!ops->spill && (!(ops->spill = tmpfile()) || setvbuf(ops->spill, NULL, _IOFBF, 1 << 16)))
-		return;
+		return -1;
 	/* What the op keeps, its id and path, in one block: the names and
 	 * values arrays, "id", the id and the path (five allocations a record
 	 * before, a third of the memory of a change of 100,000 adds). */
 	size_t plen = strlen(o->path) + 1;
 	char **block = malloc(2 * sizeof(char *) + 3 + sizeof o->id + plen);
-	written = block && !kt_csv_add_row(&row, o->values, o->n) &&
-	          fwrite(row.data, 1, row.len, ops->spill) == row.len;
-	if (!written) {
+	/* The row's buffer is kept for the next: one a record was a malloc
+	 * and its growth each. */
+	kt_buf_reset(&ops->row);
+	if (!block || kt_csv_add_row(&ops->row, values, n) ||
+	    fwrite(ops->row.data, 1, ops->row.len, ops->spill) != ops->row.len) {
 		/* A row cut short must not shift those after it. */
 		if (block)
 			fseeko(ops->spill, ops->spill_end, SEEK_SET);
-		kt_buf_free(&row);
 		free(block);
-		return;
+		return -1;
 	}
 	o->spill_at = ops->spill_end;
-	o->spill_len = row.len;
-	ops->spill_end += (off_t)row.len;
-	kt_buf_free(&row);
+	o->spill_len = ops->row.len;
+	ops->spill_end += (off_t)ops->row.len;
 	char *p = (char *)(block + 2);
 	block[0] = memcpy(p, "id", 3);
 	block[1] = memcpy(p + 3, o->id, sizeof o->id);
 	char *path = memcpy(p + 3 + sizeof o->id, o->path, plen);
-	for (size_t i = 0; i < o->n; i++) {
-		free(o->names[i]);
-		free(o->values[i]);
-	}
-	free(o->names);
-	free(o->values);
 	free(o->path);
 	o->names = block;
 	o->values = block + 1;
 	o->path = path;
 	o->n = 1;
+	return 0;
+}
+
+/* Gives add o its columns.  See model.h. */
+int op_add_columns(struct ops *ops, struct op *o, char *const *names, char *const *values, size_t n)
+{
+	/* Spilled straight from the caller's columns: an import's record
+	 * was copied, pair by pair, only to be written out and freed. */
+	if ((size_t)(o - ops->v) >= SPILL_FROM && !op_spill(ops, o, values, n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (op_set(o, names[i], values[i]))
+			return KT_ENOMEM;
+	return 0;
 }
 
 /* Keeps what describing edit o needs of the record before.  See model.h. */

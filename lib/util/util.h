@@ -52,8 +52,9 @@ int file_read(const char *path, int64_t max, const char *limit, struct kt_buf *o
               struct kt_error *err);
 
 /* Appends copies of name and value to the pairs (*names, *values), *n of
- * them, as a change's fields are kept.  Returns 0 or KT_ENOMEM (the pairs
- * are then as they were). */
+ * them, as a change's fields are kept; the arrays are grown by doubling,
+ * so they must have been made by this function alone (zeroed pairs to
+ * start).  Returns 0 or KT_ENOMEM (the pairs are then as they were). */
 int pairs_append(char ***names, char ***values, size_t *n, const char *name, const char *value);
 
 /* What libcsv grows a field's buffer by, in bytes, set with

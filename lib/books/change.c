@@ -36,6 +36,10 @@ struct kt_change {
 	char **refs_v;
 	size_t nrefs;
 	struct kt_buf key;           /* the key looked up last in added or refs */
+	/* The shards new records went into that the index knows nothing
+	 * below (index_shard_deepest()): the shards do not change under the
+	 * change's lock, and an import asks of a few for each record. */
+	struct strmap leaves;
 	char created[21];            /* b->now formatted: new records' created */
 	struct kt_error warning;     /* what the commit left undone, or code 0 */
 	int actions;                 /* adding what a move's actions add (change_actions()) */
@@ -90,6 +94,7 @@ void kt_change_free(struct kt_change *c)
 	strmap_free(&c->refs);
 	strv_free(c->refs_v, c->nrefs);
 	kt_buf_free(&c->key);
+	strmap_free(&c->leaves);
 	store_unlock(c->b->store);
 	free(c);
 }
@@ -310,6 +315,32 @@ int kt_change_reserve(struct kt_change *c, size_t n)
 	return ops_reserve(&c->ops, c->ops.n + n);
 }
 
+/* index_shard_deepest() for a change: *path, a shard of a new record
+ * id of s, replaced by the deepest shard that holds it.  Returns 0 or an
+ * error (*path freed and NULL then). */
+static int deepest_shard(struct kt_change *c, const struct kt_schema *s, const char *id,
+                         char **path, struct kt_error *err)
+{
+	char *asked;
+	int rc;
+
+	if (strmap_get(&c->leaves, *path, NULL))
+		return 0;
+	if (!(asked = strdup(*path))) {
+		free(*path);
+		*path = NULL;
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	rc = index_shard_deepest(c->b->index, s, id, path, err);
+	if (!rc && !strcmp(asked, *path) && strmap_put(&c->leaves, asked, 0)) {
+		free(*path);
+		*path = NULL;
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	free(asked);
+	return rc;
+}
+
 /* Returns the value of name among the n columns (names, values), or
  * NULL. */
 static const char *column(char *const *names, char *const *values, size_t n, const char *name)
@@ -396,7 +427,7 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	/* The month's shard, or the one below it that a split made. */
 	else if (!rc)
-		rc = index_shard_deepest(b->index, s, newid, &path, err);
+		rc = deepest_shard(c, s, newid, &path, err);
 	/* A part added with its whole in one change (a document's lines) is
 	 * the caller's as the whole is, whose access was checked when it was
 	 * added: the index, which access reads, does not hold it yet. */

@@ -351,31 +351,68 @@ static const char *column(char *const *names, char *const *values, size_t n, con
 	return NULL;
 }
 
-/* Fills values[1..nfields] of a new record of s, field by field from
- * (names, values given, n of them) or the field's default, normalised
+/* Fills values[1..nfields] of a new record of s, field f from *given[f]
+ * when given[f] is not NULL, else from the field's default, normalised
  * and resolved, and checks them (required, unique).  Returns 0 or an
  * error; what it filled is the caller's to free either way. */
-static int add_fields(struct kt_change *c, const struct kt_schema *s, char *const *names,
-                      char *const *given_v, size_t n, char **values, struct kt_error *err)
+static int add_fields(struct kt_change *c, const struct kt_schema *s, char *const *const *given,
+                      char **values, struct kt_error *err)
 {
 	int rc = 0;
 
 	for (size_t f = 0; !rc && f < s->nfields; f++) {
 		const struct kt_field *fd = &s->fields[f];
-		const char *given = fd->def;
+		const char *v = fd->def;
 		/* A record one may add only as one's own is one's own. */
-		if (s->owner && !strcmp(fd->name, s->owner) && !given)
-			given = access_own_default(&c->b->who, s);
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(names[i], fd->name))
-				given = given_v[i];
-		if ((rc = change_value(c, fd, given, &values[f + 1], err)))
+		if (s->owner && !v && !strcmp(fd->name, s->owner))
+			v = access_own_default(&c->b->who, s);
+		if (given[f])
+			v = *given[f];
+		if ((rc = change_value(c, fd, v, &values[f + 1], err)))
 			break;
 		if (fd->required && !*values[f + 1])
 			rc = kt_error_set(err, KT_EINVAL, "%s: required", fd->name);
 		if (!rc)
 			rc = check_unique(c, s, fd, values[f + 1], NULL, err);
 	}
+	return rc;
+}
+
+/* Points given[f] at the value of field f of s among (names, values),
+ * n of them, the last one named (given zeroed, each name looked up once,
+ * not once a field), and *created at the value of created or NULL.
+ * Returns 0 or an error for a name that is no field, or a created that
+ * is no time. */
+static int add_given(const struct kt_schema *s, char *const *names, char *const *values, size_t n,
+                     char *const **given, const char **created, struct kt_error *err)
+{
+	*created = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct kt_field *fd;
+		if (!strcmp(names[i], "created"))
+			*created = values[i];
+		else if ((fd = kt_schema_field(s, names[i])))
+			given[fd - s->fields] = &values[i];
+		else
+			return kt_error_set(err, KT_EINVAL, "%s: no such field in %s", names[i], s->file);
+	}
+	if (*created && !kt_datetime_valid(*created))
+		return kt_error_set(err, KT_EINVAL, "created: \"%s\" is not a time YYYY-MM-DDTHH:MM:SSZ",
+		                    *created);
+	return 0;
+}
+
+/* Writes into id a new id of s that neither the index nor this change
+ * knows.  Returns 0 or an error. */
+static int add_id(struct kt_change *c, const struct kt_schema *s, char id[9], struct kt_error *err)
+{
+	int rc;
+
+	do {
+		if (id_new(s, id))
+			return kt_error_set(err, KT_EIO, "no random numbers for a new id");
+		rc = index_exists(c->b->index, s, NULL, id, NULL, NULL, err);
+	} while (rc > 0 || (rc == 0 && change_adds(c, s, id)));
 	return rc;
 }
 
@@ -386,35 +423,30 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 {
 	struct kt_books *b = c->b;
 	char created[21], newid[9];
-	const char *given_created = NULL;
+	const char *given_created;
 	char *path = NULL;
 	int rc;
-
-	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(names[i], "created"))
-			given_created = values[i];
-		else if (!kt_schema_field(s, names[i]))
-			return kt_error_set(err, KT_EINVAL, "%s: no such field in %s", names[i], s->file);
-	}
-	if (given_created && !kt_datetime_valid(given_created))
-		return kt_error_set(err, KT_EINVAL, "created: \"%s\" is not a time YYYY-MM-DDTHH:MM:SSZ", given_created);
-	do {
-		if (id_new(s, newid))
-			return kt_error_set(err, KT_EIO, "no random numbers for a new id");
-		rc = index_exists(b->index, s, NULL, newid, NULL, NULL, err);
-	} while (rc > 0 || (rc == 0 && change_adds(c, s, newid)));
-	if (rc < 0)
-		return rc;
 
 	/* The columns, id, the fields in order and created, are made and
 	 * checked here and given to the op once valid (op_add_columns()):
 	 * the names are the schema's, and a spilled record's values go
-	 * straight to the file. */
+	 * straight to the file.  given[f]: where field f's value is among
+	 * values, the last given (each name looked up once). */
 	size_t ncol = s->nfields + 2;
 	char **cols = calloc(2 * ncol, sizeof *cols);
 	char **vals = cols + ncol;
-	if (!cols)
+	char *const **given = calloc(s->nfields + 1, sizeof *given);
+	if (!cols || !given) {
+		free(cols);
+		free(given);
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	}
+	if ((rc = add_given(s, names, values, n, given, &given_created, err)) ||
+	    (rc = add_id(c, s, newid, err))) {
+		free(cols);
+		free(given);
+		return rc;
+	}
 	cols[0] = "id";
 	vals[0] = newid;
 	for (size_t f = 0; f < s->nfields; f++)
@@ -422,7 +454,8 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 	cols[ncol - 1] = "created";
 	vals[ncol - 1] = created;
 	snprintf(created, sizeof created, "%s", given_created ? given_created : c->created);
-	rc = add_fields(c, s, names, values, n, vals, err);
+	rc = add_fields(c, s, given, vals, err);
+	free(given);
 	if (!rc && !(path = shard_path(s, created, newid)))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	/* The month's shard, or the one below it that a split made. */

@@ -351,10 +351,14 @@ static const char *column(char *const *names, char *const *values, size_t n, con
 	return NULL;
 }
 
+/* The value of an empty field of a new record, not to be freed. */
+static char no_value[] = "";
+
 /* Fills values[1..nfields] of a new record of s, field f from *given[f]
  * when given[f] is not NULL, else from the field's default, normalised
  * and resolved, and checks them (required, unique).  Returns 0 or an
- * error; what it filled is the caller's to free either way. */
+ * error; what it filled is the caller's to free, but no_value, either
+ * way. */
 static int add_fields(struct kt_change *c, const struct kt_schema *s, char *const *const *given,
                       char **values, struct kt_error *err)
 {
@@ -368,7 +372,11 @@ static int add_fields(struct kt_change *c, const struct kt_schema *s, char *cons
 			v = access_own_default(&c->b->who, s);
 		if (given[f])
 			v = *given[f];
-		if ((rc = change_value(c, fd, v, &values[f + 1], err)))
+		/* Nothing normalises or resolves to anything but "": half of an
+		 * import's fields are empty, and each was a malloc. */
+		if (!v || !*v)
+			values[f + 1] = no_value;
+		else if ((rc = change_value(c, fd, v, &values[f + 1], err)))
 			break;
 		if (fd->required && !*values[f + 1])
 			rc = kt_error_set(err, KT_EINVAL, "%s: required", fd->name);
@@ -386,13 +394,22 @@ static int add_fields(struct kt_change *c, const struct kt_schema *s, char *cons
 static int add_given(const struct kt_schema *s, char *const *names, char *const *values, size_t n,
                      char *const **given, const char **created, struct kt_error *err)
 {
+	size_t next = 0;
+
 	*created = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const struct kt_field *fd;
-		if (!strcmp(names[i], "created"))
-			*created = values[i];
-		else if ((fd = kt_schema_field(s, names[i])))
+		/* Names given in the schema's order (an import's, a form's)
+		 * are each found at the first compare. */
+		if (next < s->nfields && !strcmp(names[i], s->fields[next].name))
+			fd = &s->fields[next];
+		else
+			fd = strcmp(names[i], "created") ? kt_schema_field(s, names[i]) : NULL;
+		if (fd) {
 			given[fd - s->fields] = &values[i];
+			next = (size_t)(fd - s->fields) + 1;
+		} else if (!strcmp(names[i], "created"))
+			*created = values[i];
 		else
 			return kt_error_set(err, KT_EINVAL, "%s: no such field in %s", names[i], s->file);
 	}
@@ -493,7 +510,8 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 	if (on && *on)
 		rc = processed_touch_on(c, on, err);
 	for (size_t f = 0; f < s->nfields; f++)
-		free(vals[f + 1]);
+		if (vals[f + 1] != no_value)
+			free(vals[f + 1]);
 	free(cols);
 	free(path);
 	if (rc)

@@ -532,9 +532,14 @@ int index_newest(struct index *ix, const struct kt_identity *who, const struct i
 	 * call (a third of the call, and an import asks five a lead), for the
 	 * one or few rows of a phone or an e-mail.  The newest (then the
 	 * least id) is picked below. */
-	if (kt_buf_addf(&sql, "SELECT id, \"%s\", created FROM \"%s\" WHERE \"%s\" = ?1",
-	                q->ref ? q->ref->name : "id", q->s->name, q->f->name) ||
-	    (q->ref && kt_buf_addf(&sql, " AND \"%s\" IS NOT NULL", q->ref->name)) ||
+	/* Put together without printf: an import asks five a lead. */
+	const char *ref = q->ref ? q->ref->name : "id";
+	if (kt_buf_adds(&sql, "SELECT id, \"") || kt_buf_adds(&sql, ref) ||
+	    kt_buf_adds(&sql, "\", created FROM \"") || kt_buf_adds(&sql, q->s->name) ||
+	    kt_buf_adds(&sql, "\" WHERE \"") || kt_buf_adds(&sql, q->f->name) ||
+	    kt_buf_adds(&sql, "\" = ?1") ||
+	    (q->ref && (kt_buf_adds(&sql, " AND \"") || kt_buf_adds(&sql, ref) ||
+	                kt_buf_adds(&sql, "\" IS NOT NULL"))) ||
 	    (q->since && kt_buf_adds(&sql, " AND created >= ?2")) ||
 	    (q->n && not_in_sql(&sql, q->state, q->not_in, q->n)) ||
 	    (seen && kt_buf_addf(&sql, " AND (%s)", seen)))

@@ -293,7 +293,7 @@ struct op {
 		struct kt_buf bytes;      /* file: its whole content */
 		/* add: when spill_len is not 0, the row is in the ops' spill
 		 * file at spill_at and names/values hold the id alone
-		 * (ops_spill()). */
+		 * (op_add_columns()). */
 		struct {
 			off_t spill_at;
 			size_t spill_len;

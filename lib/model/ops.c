@@ -16,7 +16,7 @@
 /* The ops a commit message describes and names in trailers. */
 enum { MESSAGE_OPS = 100 };
 
-/* Adds from this op on are spilled (ops_spill()): a change of a few
+/* Adds from this op on are spilled (op_spill()): a change of a few
  * records never touches the disk and its message needs no read back,
  * while an import of a hundred thousand keeps ~150 bytes a record in
  * memory instead of the record itself, which held as strings with their
@@ -26,7 +26,7 @@ enum { SPILL_FROM = MESSAGE_OPS };
 /* Frees what o holds. */
 static void op_free(struct op *o)
 {
-	/* A spilled add holds one block (ops_spill()). */
+	/* A spilled add holds one block (op_spill()). */
 	int spilled = o->kind == OP_ADD && o->spill_len;
 
 	for (size_t i = 0; !spilled && i < o->n; i++) {

@@ -433,12 +433,33 @@ static int add_id(struct kt_change *c, const struct kt_schema *s, char id[9], st
 	return rc;
 }
 
+/* Returns 0 if the caller may add the record id of s whose n columns
+ * are (names, values), else KT_EACCESS or another error. */
+static int add_allowed(struct kt_change *c, const struct kt_schema *s, const char *id,
+                       char *const *names, char *const *values, size_t n, struct kt_error *err)
+{
+	struct kt_books *b = c->b;
+	/* A part added with its whole in one change (a document's lines) is
+	 * the caller's as the whole is, whose access was checked when it was
+	 * added: the index, which access reads, does not hold it yet. */
+	const char *whole = s->part_of ? column(names, values, n, s->part_of) : NULL;
+	const struct kt_schema *ws = whole && *whole ? kt_books_type_by_prefix(b, whole[0]) : NULL;
+	int rc = 0;
+
+	/* The tasks and notices of a move's actions are the move's, which
+	 * was checked: an accountant's issue gives the manager a task. */
+	if (!c->actions && !(ws && change_adds(c, ws, whole)))
+		rc = access_values(b, s, id, NULL, names, values, n, err);
+	if (!rc && whole)
+		rc = part_frozen_check(b, s, NULL, whole, err);
+	return rc;
+}
+
 /* Adds a record.  See kontora.h. */
 int kt_change_add(struct kt_change *c, const struct kt_schema *s,
                   char *const *names, char *const *values, size_t n,
                   const char **id, struct kt_error *err)
 {
-	struct kt_books *b = c->b;
 	char created[21], newid[9];
 	const char *given_created;
 	char *path = NULL;
@@ -478,17 +499,8 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 	/* The month's shard, or the one below it that a split made. */
 	else if (!rc)
 		rc = deepest_shard(c, s, newid, &path, err);
-	/* A part added with its whole in one change (a document's lines) is
-	 * the caller's as the whole is, whose access was checked when it was
-	 * added: the index, which access reads, does not hold it yet. */
-	const char *whole = !rc && s->part_of ? column(cols, vals, ncol, s->part_of) : NULL;
-	const struct kt_schema *ws = whole && *whole ? kt_books_type_by_prefix(b, whole[0]) : NULL;
-	/* The tasks and notices of a move's actions are the move's, which
-	 * was checked: an accountant's issue gives the manager a task. */
-	if (!rc && !c->actions && !(ws && change_adds(c, ws, whole)))
-		rc = access_values(b, s, newid, NULL, cols, vals, ncol, err);
-	if (!rc && whole)
-		rc = part_frozen_check(b, s, NULL, whole, err);
+	if (!rc)
+		rc = add_allowed(c, s, newid, cols, vals, ncol, err);
 	struct op *o = rc ? NULL : ops_new(&c->ops, OP_ADD, s);
 	if (o) {
 		memcpy(o->id, newid, sizeof newid);

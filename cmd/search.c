@@ -76,7 +76,9 @@ static int snippet(const char *text, char *const *query, size_t nquery, struct k
 
 /* Prints the hits of a search for people: the type's label, the id, the
  * title, the record a note, task or activity is on (its title and id),
- * and a piece of the text that matched with the words in bold. */
+ * and a piece of the text that matched with the words in bold.  Each
+ * hit's fields come from the index, as the hit did: reading its shard
+ * would hash and scan a lead file of a megabyte at ten million leads. */
 static void people_hits(struct kt_books *b, const char *text, long limit)
 {
 	static const struct kt_column cols[] = {
@@ -98,24 +100,26 @@ static void people_hits(struct kt_books *b, const char *text, long limit)
 	printer_row(p, 5, cols, NULL);
 	for (size_t i = 0; i < hits.n; i++) {
 		const struct kt_schema *s = kt_books_type(b, cell(&hits, i, "type"));
-		struct kt_buf on = { 0 }, snip = { 0 }, shown = { 0 };
-		struct kt_record *r = NULL;
-		if (s && !kt_record_read(b, s, cell(&hits, i, "id"), &r, &err)) {
+		struct kt_buf on = { 0 }, snip = { 0 }, shown = { 0 }, where = { 0 };
+		struct rows rec = { 0 };
+		if (s) {
+			if (kt_buf_addf(&where, "id=%s", cell(&hits, i, "id")))
+				die("out of memory");
+			rows_query(b, s->name, where.data, NULL, 1, 1, &rec);
+		}
+		if (rec.n) {
 			/* task.on, activity.on: the id of the record it is about. */
-			const char *o = kt_record_get(r, "on");
-			const struct kt_schema *os = o && *o ? kt_books_type_by_prefix(b, o[0]) : NULL;
+			const char *o = cell(&rec, 0, "on");
+			const struct kt_schema *os = *o ? kt_books_type_by_prefix(b, o[0]) : NULL;
 			if (os) {
 				struct kt_field ref = { .name = "on", .type = KT_REF, .arg = os->name };
 				if (kt_buf_addf(&on, "%s %s", os->label ? os->label : os->name,
 				                kt_value_label(b, NULL, &ref, o, KT_REF_WITH_ID, &shown)))
 					die("out of memory");
 			}
-			for (size_t k = 0; k < r->n && !snip.len; k++) {
-				const struct kt_field *f = kt_schema_field(s, r->names[k]);
-				if (f && f->type == KT_TEXT)
-					snippet(r->values[k], query, nquery, &snip);
-			}
-			kt_record_free(r);
+			for (size_t k = 0; k < s->nfields && !snip.len; k++)
+				if (s->fields[k].type == KT_TEXT)
+					snippet(cell(&rec, 0, s->fields[k].name), query, nquery, &snip);
 		}
 		struct kt_buf title = { 0 };
 		add_cut(&title, cell(&hits, i, "title"), 40);   /* a note's title is all of it */
@@ -127,6 +131,8 @@ static void people_hits(struct kt_books *b, const char *text, long limit)
 		kt_buf_free(&on);
 		kt_buf_free(&snip);
 		kt_buf_free(&shown);
+		kt_buf_free(&where);
+		rows_free(&rec);
 	}
 	printer_end(p);
 	rows_free(&hits);

@@ -140,6 +140,179 @@ static char *fts_query(const char *text)
 	return kt_buf_detach(&q);
 }
 
+/* The matches ranked of each type: the newest this many (kontora-search(1),
+ * "Order").  Ranking is FTS5's bm25, ~2.5 us a match; the newest are the
+ * first of a scan in descending rowid, ~0.1 us a match. */
+#define SEARCH_WINDOW 1000
+
+/* A match of the full text: its rowid in fts and its rank (bm25, lower
+ * is better). */
+struct hit {
+	int64_t at;
+	double rank;
+};
+
+/* One search under way: what the caller may see and how to show it. */
+struct search {
+	struct index *ix;
+	char **seen;             /* per type: NULL all, else the condition */
+	sqlite3_stmt **rec;      /* per type: the record's id and title, prepared once */
+	size_t window;           /* matches ranked per type */
+	size_t *matched;         /* per type: matches met so far in the scan */
+	int64_t *lowest;         /* per type: the oldest match ranked (the window's end) */
+	long limit, shown;
+	kt_row_fn fn;
+	void *arg;
+};
+
+/* search_window(rowid), an SQL function of the scan: 1 while the type of
+ * the fts row rowid has had fewer than the window's matches, else 0;
+ * counts it.  The scan goes by descending rowid, so 1 for the newest. */
+static void sql_in_window(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	struct search *se = sqlite3_user_data(c);
+	size_t t = (size_t)(sqlite3_value_int64(argv[0]) >> 40);
+
+	(void)argc;
+	sqlite3_result_int(c, t < se->ix->types->n && se->matched[t]++ < se->window);
+}
+
+/* Orders hits best first, a tie newest first.  For qsort(). */
+static int hit_cmp(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->at < y->at ? 1 : x->at > y->at ? -1 : 0;
+}
+
+/* Scans every match of q, newest first, ranking the newest of each type
+ * (the rank is evaluated only where search_window() says so: the CASE is
+ * lazy).  Returns 0 and *hits (caller frees) of *n matches, best first,
+ * or an error. */
+static int ranked(struct search *se, const char *q, struct hit **hits, size_t *n,
+                  struct kt_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc = 0, step = SQLITE_DONE;
+
+	*hits = NULL;
+	*n = 0;
+	if (sqlite3_create_function(se->ix->db, "search_window", 1, SQLITE_UTF8, se, sql_in_window,
+	                            NULL, NULL) != SQLITE_OK)
+		return db_fail(se->ix->db, err, "search");
+	rc = db_prepare(se->ix->db, "SELECT rowid, CASE WHEN search_window(rowid) THEN rank END "
+	                "FROM fts WHERE fts MATCH ? ORDER BY rowid DESC", &st, err);
+	if (!rc)
+		sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+			continue;
+		int64_t at = sqlite3_column_int64(st, 0);
+		if (*n == cap) {
+			struct hit *more = realloc(*hits, (cap = cap ? 2 * cap : 64) * sizeof *more);
+			if (!more) {
+				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+				break;
+			}
+			*hits = more;
+		}
+		(*hits)[(*n)++] = (struct hit){ at, sqlite3_column_double(st, 1) };
+		se->lowest[at >> 40] = at;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_fail(se->ix->db, err, "search");
+	sqlite3_finalize(st);
+	sqlite3_create_function(se->ix->db, "search_window", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);
+	if (!rc)
+		qsort(*hits, *n, sizeof **hits, hit_cmp);
+	return rc;
+}
+
+/* Shows the match at of fts if the caller may see its record.  Returns 0,
+ * fn's non-zero return, or an error. */
+static int show(struct search *se, int64_t at, struct kt_error *err)
+{
+	static const struct kt_column cols[] = {
+		{ "type", KT_TEXT, "type" }, { "id", KT_TEXT, "id" }, { "title", KT_TEXT, "title" },
+	};
+	size_t t = (size_t)(at >> 40);
+	const struct kt_schema *s = t < se->ix->types->n ? se->ix->types->v[t] : NULL;
+	int rc = 0;
+
+	if (!s || (se->seen[t] && !strcmp(se->seen[t], "0")))
+		return 0;
+	if (!se->rec[t]) {
+		char *sql;
+		if (asprintf(&sql, "SELECT id, coalesce(\"%s\", '') FROM \"%s\" WHERE rowid = ? AND %s",
+		             s->title ? s->title : "id", s->name, se->seen[t] ? se->seen[t] : "1") < 0)
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+		rc = db_prepare(se->ix->db, sql, &se->rec[t], err);
+		free(sql);
+		if (rc)
+			return rc;
+	}
+	sqlite3_stmt *rec = se->rec[t];
+	sqlite3_bind_int64(rec, 1, at & (((int64_t)1 << 40) - 1));
+	if (sqlite3_step(rec) == SQLITE_ROW) {
+		char *values[] = { s->name, (char *)sqlite3_column_text(rec, 0),
+		                   (char *)sqlite3_column_text(rec, 1) };
+		rc = se->fn(se->arg, 3, cols, values);
+		se->shown++;
+	}
+	sqlite3_reset(rec);
+	return rc;
+}
+
+/* Returns 1 while the search may show more matches. */
+static int wants_more(const struct search *se)
+{
+	return se->limit <= 0 || se->shown < se->limit;
+}
+
+/* Shows the matches the ranking left out, newest first: those of a type
+ * past its window.  Returns 0, fn's non-zero return, or an error. */
+static int show_older(struct search *se, const char *q, struct kt_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0, step = SQLITE_DONE, any = 0;
+
+	for (size_t t = 0; t < se->ix->types->n; t++)
+		any |= se->matched[t] > se->window;
+	if (!any)
+		return 0;
+	rc = db_prepare(se->ix->db, "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC", &st, err);
+	if (!rc)
+		sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	while (!rc && wants_more(se) && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t at = sqlite3_column_int64(st, 0);
+		size_t t = (size_t)(at >> 40);
+		if (t < se->ix->types->n && se->matched[t] > se->window && at < se->lowest[t])
+			rc = show(se, at, err);
+	}
+	if (!rc && wants_more(se) && step != SQLITE_DONE)
+		rc = db_fail(se->ix->db, err, "search");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Frees what a search holds. */
+static void search_free(struct search *se)
+{
+	for (size_t t = 0; t < se->ix->types->n; t++) {
+		if (se->seen)
+			free(se->seen[t]);
+		if (se->rec)
+			sqlite3_finalize(se->rec[t]);
+	}
+	free(se->seen);
+	free(se->rec);
+	free(se->matched);
+	free(se->lowest);
+}
+
 /* Searches the records' words.  See index.h. */
 int index_search(struct index *ix, const struct kt_identity *who, const char *text,
                  long limit, kt_row_fn fn, void *arg, struct kt_error *err)
@@ -147,7 +320,9 @@ int index_search(struct index *ix, const struct kt_identity *who, const char *te
 	static const struct kt_column cols[] = {
 		{ "type", KT_TEXT, "type" }, { "id", KT_TEXT, "id" }, { "title", KT_TEXT, "title" },
 	};
-	sqlite3_stmt *hits = NULL;
+	struct search se = { .ix = ix, .window = SEARCH_WINDOW, .limit = limit, .fn = fn, .arg = arg };
+	struct hit *hits = NULL;
+	size_t nhits = 0, n = ix->types->n;
 	char *q = NULL;
 	int rc = index_open(ix, err);
 
@@ -161,54 +336,21 @@ int index_search(struct index *ix, const struct kt_identity *who, const char *te
 		free(q);
 		return kt_error_set(err, KT_EINVAL, "nothing to search for");
 	}
-	/* What the caller may see of each type: NULL all, else a condition. */
-	char **seen = calloc(ix->types->n + 1, sizeof *seen);
-	int filtered = 0;
-	if (!seen)
+	if (!(se.seen = calloc(n + 1, sizeof *se.seen)) || !(se.rec = calloc(n + 1, sizeof *se.rec)) ||
+	    !(se.matched = calloc(n + 1, sizeof *se.matched)) || !(se.lowest = calloc(n + 1, sizeof *se.lowest)))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	for (size_t t = 0; !rc && t < ix->types->n; t++)
-		if (!(rc = index_access_where(ix, who, ix->types->v[t], ACCESS_READ, &seen[t], err)) && seen[t])
-			filtered = 1;
+	for (size_t t = 0; !rc && t < n; t++)
+		rc = index_access_where(ix, who, ix->types->v[t], ACCESS_READ, &se.seen[t], err);
 	if (!rc)
-		rc = db_prepare(ix->db, "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ?", &hits, err);
-	if (!rc) {
-		sqlite3_bind_text(hits, 1, q, -1, SQLITE_STATIC);
-		/* Hidden hits do not count: the limit is applied to what is shown. */
-		sqlite3_bind_int64(hits, 2, limit > 0 && !filtered ? limit : -1);
-	}
+		rc = ranked(&se, q, &hits, &nhits, err);
 	if (!rc)
 		rc = fn(arg, 3, cols, NULL);
-	long shown = 0;
-	while (!rc && (limit <= 0 || shown < limit) && sqlite3_step(hits) == SQLITE_ROW) {
-		int64_t at = sqlite3_column_int64(hits, 0);
-		size_t t = (size_t)(at >> 40);
-		const struct kt_schema *s = (t < ix->types->n ? ix->types->v[t] : NULL);
-		sqlite3_stmt *rec = NULL;
-		char *sql;
-		if (!s)
-			continue;
-		if (asprintf(&sql, "SELECT id, coalesce(\"%s\", '') FROM \"%s\" WHERE rowid = ? AND %s",
-		             s->title ? s->title : "id", s->name, seen[t] ? seen[t] : "1") < 0) {
-			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-			break;
-		}
-		rc = db_prepare(ix->db, sql, &rec, err);
-		free(sql);
-		if (rc)
-			break;
-		sqlite3_bind_int64(rec, 1, at & (((int64_t)1 << 40) - 1));
-		if (sqlite3_step(rec) == SQLITE_ROW) {
-			char *values[] = { s->name, (char *)sqlite3_column_text(rec, 0),
-			                   (char *)sqlite3_column_text(rec, 1) };
-			rc = fn(arg, 3, cols, values);
-			shown++;
-		}
-		sqlite3_finalize(rec);
-	}
-	for (size_t t = 0; seen && t < ix->types->n; t++)
-		free(seen[t]);
-	free(seen);
-	sqlite3_finalize(hits);
+	for (size_t i = 0; !rc && i < nhits && wants_more(&se); i++)
+		rc = show(&se, hits[i].at, err);
+	if (!rc && wants_more(&se))
+		rc = show_older(&se, q, err);
+	free(hits);
+	search_free(&se);
 	free(q);
 	return rc;
 }

@@ -5,8 +5,10 @@ test_description='kontora search TEXT: every word as a prefix, in any record'
 #   and with no match it prints that header alone (as list does);
 # - no TEXT at all is a usage error (exit 2); TEXT without a word ("", only
 #   spaces or quotes) is "kontora: error: nothing to search for", exit 1;
-# - the order of several hits is "best first" (FTS5's rank), which these
-#   tests do not pin down: they sort when more than one row is expected.
+# - the order of several hits is "best first" (FTS5's rank), among the
+#   newest 1,000 matches of each type (kontora-search(1), "Order"): most
+#   tests sort when more than one row is expected; "the newest 1,000
+#   matches ..." below pins the order down.
 . "$(dirname "$0")/test-lib.sh"
 
 TAB=$(printf "\t")
@@ -339,6 +341,88 @@ test_expect_success 'a bad --limit is a usage error' '
 	test_expect_code 2 kontora search --limit x елка >out 2>err &&
 	test_expect_code 2 kontora search --limit -1 елка >out 2>err &&
 	test_expect_code 2 kontora search -f xml елка >out 2>err
+'
+
+# Books of their own: 1,001 clients named Иванов, the oldest (loaded
+# first: the lowest id of the shard) with the shortest text, which FTS5's
+# rank puts first of all.
+test_expect_success 'setup: 1,001 matches of one type' '
+	test_books ../many &&
+	C=$(kontora -C ../many client add --name Шаблон) &&
+	(cd ../many &&
+	 SHARD=$(grep -l "^$C," data/client/*.csv) &&
+	 ROW=$(grep "^$C," $SHARD) &&
+	 { head -n 1 $SHARD &&
+	   echo "$ROW" | sed "s/^$C,Шаблон,/C0000001,Иванов Старый,/" &&
+	   i=0 &&
+	   while test $i -lt 1000
+	   do
+		echo "$ROW" | sed "s/^$C,Шаблон,/C1$(printf %06d $i),Иванов Пётр Сергеевич,/" &&
+		i=$((i + 1)) || return 1
+	   done; } >new.csv &&
+	 mv new.csv $SHARD &&
+	 git commit -q -am "1,001 clients by hand")
+'
+
+test_expect_success 'the newest 1,000 matches of a type are ranked, older ones follow' '
+	(cd ../many &&
+	 kontora search --limit 0 иванов >all &&
+	 test_line_count = 1002 all &&
+	 # the oldest is last, though the best ranked of all: outside the window
+	 tail -n 1 all >last &&
+	 printf "client\tC0000001\tИванов Старый\n" >expect &&
+	 test_cmp expect last &&
+	 kontora search --limit 1000 иванов >some &&
+	 ! grep C0000001 some &&
+	 # equal ranks: the newest first
+	 sed -n 2,4p all | cut -f 2 >top &&
+	 printf "C1000999\nC1000998\nC1000997\n" >expect &&
+	 test_cmp expect top &&
+	 # what a limit shows is the beginning of the whole order
+	 kontora search --limit 1001 иванов >most &&
+	 test_cmp all most)
+'
+
+test_expect_success 'an older match is found when it is the only one' '
+	(cd ../many &&
+	 printf "type\tid\ttitle\nclient\tC0000001\tИванов Старый\n" >expect &&
+	 kontora search иванов стар >out &&
+	 test_cmp expect out &&
+	 kontora search стар >out &&
+	 test_cmp expect out)
+'
+
+test_expect_success 'the window is each type'"'"'s: a match of another type is ranked' '
+	(cd ../many &&
+	 N=$(kontora note C1000500 "Иванов перезвонит") &&
+	 kontora search --limit 0 иванов >all &&
+	 test_line_count = 1003 all &&
+	 grep -n "^activity$TAB$N$TAB" all >at &&
+	 test $(cut -d: -f1 at) -lt 1003 &&
+	 tail -n 1 all | grep "^client${TAB}C0000001$TAB")
+'
+
+test_expect_success 'a record changed is new again: it is ranked' '
+	(cd ../many &&
+	 kontora client edit C0000001 --set "name=Иванов Старый" --set phone=+74951112233 &&
+	 kontora search --limit 1 иванов >out &&
+	 printf "type\tid\ttitle\nclient\tC0000001\tИванов Старый\n" >expect &&
+	 test_cmp expect out &&
+	 kontora reindex &&
+	 kontora search --limit 1 иванов >out &&
+	 printf "type\tid\ttitle\n" >expect &&
+	 head -n 1 out >header &&
+	 test_cmp expect header &&
+	 ! grep C0000001 out)
+'
+
+test_expect_success 'a match hidden from the caller does not count: older ones are shown' '
+	(cd ../many &&
+	 kontora client edit C0000001 --set manager=anna &&
+	 kontora reindex &&
+	 printf "type\tid\ttitle\nclient\tC0000001\tИванов Старый\n" >expect &&
+	 KONTORA_USER=anna kontora search --limit 5 иванов >out &&
+	 test_cmp expect out)
 '
 
 test_expect_success 'search -h prints the synopsis' '

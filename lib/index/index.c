@@ -759,7 +759,7 @@ static int each_row(struct index *ix, const char *hex,
                     void *arg, struct kt_error *err)
 {
 	struct shard_reader r;
-	int rc = store_blob_rows(ix->store, hex, &r, err);
+	int rc = store_blob_rows(ix->store, hex, NULL, &r, err);
 
 	while (!rc && !(rc = shard_reader_next(&r, err)) && r.rowlen)
 		rc = fn(arg, &r, err);
@@ -798,8 +798,10 @@ static int update_shard(struct index *ix, const struct kt_schema *s, const char 
 
 	if (!rc)
 		rc = loader_init(&l, ix, s, err);
-	if (!rc && !(rc = store_blob_rows(ix->store, old, &o, err)) &&
-	    !(rc = store_blob_rows(ix->store, new, &n, err)))
+	/* The new text is what the work tree holds after a commit, kontora's
+	 * or git's: read from there when it is. */
+	if (!rc && !(rc = store_blob_rows(ix->store, old, NULL, &o, err)) &&
+	    !(rc = store_blob_rows(ix->store, new, path, &n, err)))
 		rc = merge_rows(&d, &l, path, &o, &n, err);
 	shard_reader_free(&o);
 	shard_reader_free(&n);

@@ -156,6 +156,10 @@ int blob_rows(struct store *st, const git_oid *id, struct shard_reader *r, struc
 	}
 	if (!id || git_oid_is_zero(id))
 		return shard_reader_start(r, "", 0, NULL, src_close, b, 0, err);
+	char hex[GIT_OID_HEXSZ + 1];
+	const struct kept_blob *k = blob_kept(st, git_oid_tostr(hex, sizeof hex, id));
+	if (k)
+		return shard_reader_start(r, k->data, k->len, NULL, src_close, b, 0, err);
 	if ((rc = blob_size(st, id, &b->left, err)) ||
 	    (b->left > stream_bytes(st) && (rc = src_open_loose(st, id, b, err)) != 1)) {
 		if (rc)
@@ -171,8 +175,72 @@ int blob_rows(struct store *st, const git_oid *id, struct shard_reader *r, struc
 	                          src_close, b, 0, err);
 }
 
+/* Returns the blob held.  See repo.h. */
+const struct kept_blob *blob_kept(const struct store *st, const char *hex)
+{
+	for (size_t i = 0; i < st->nkept; i++)
+		if (!strcmp(st->kept[i].id, hex))
+			return &st->kept[i];
+	return NULL;
+}
+
+/* Holds a blob's bytes.  See repo.h. */
+int blob_keep(struct store *st, const char *hex, char *data, size_t len)
+{
+	struct kept_blob *k = &st->kept[st->nkept];
+
+	if (!data || st->nkept == sizeof st->kept / sizeof *st->kept ||
+	    st->kept_bytes + len > stream_bytes(st) || blob_kept(st, hex))
+		return 0;
+	k->data = data;
+	memcpy(k->id, hex, sizeof k->id);
+	k->len = len;
+	st->kept_bytes += len;
+	st->nkept++;
+	return 1;
+}
+
+/* Frees the blobs held.  See repo.h. */
+void blob_keep_free(struct store *st)
+{
+	for (size_t i = 0; i < st->nkept; i++)
+		free(st->kept[i].data);
+	st->nkept = st->kept_bytes = 0;
+}
+
+/* Frees a work-tree file's bytes, the source of a reader. */
+static void copy_close(void *arg)
+{
+	free(arg);
+}
+
+/* Starts r on the bytes of the work-tree file path when it is small and
+ * hashes to hex, holding them (blob_keep()).  Returns 0, 1 when it does
+ * not, or an error. */
+static int worktree_rows(struct store *st, const char *hex, const char *path, struct shard_reader *r,
+                         struct kt_error *err)
+{
+	struct kt_buf b = { 0 };
+	char full[PATH_MAX], got[41];
+	struct stat sb;
+
+	snprintf(full, sizeof full, "%s/%s", st->root, path);
+	if (stat(full, &sb) || (size_t)sb.st_size > stream_bytes(st) ||
+	    file_read(full, (int64_t)stream_bytes(st), NULL, &b, NULL))
+		return 1;
+	kt_blob_id(b.data ? b.data : "", b.len, got);
+	if (strcmp(got, hex)) {
+		kt_buf_free(&b);
+		return 1;
+	}
+	if (blob_keep(st, hex, b.data, b.len))
+		return shard_reader_start(r, b.data, b.len, NULL, NULL, NULL, 0, err);
+	return shard_reader_start(r, b.data ? b.data : "", b.len, NULL, copy_close, b.data, 0, err);
+}
+
 /* Starts r on the rows of the blob hex.  See store.h. */
-int store_blob_rows(struct store *st, const char *hex, struct shard_reader *r, struct kt_error *err)
+int store_blob_rows(struct store *st, const char *hex, const char *path, struct shard_reader *r,
+                    struct kt_error *err)
 {
 	git_oid id;
 	int rc;
@@ -180,6 +248,8 @@ int store_blob_rows(struct store *st, const char *hex, struct shard_reader *r, s
 	memset(r, 0, sizeof *r);
 	if (!*hex)
 		return blob_rows(st, NULL, r, err);
+	if (path && !blob_kept(st, hex) && (rc = worktree_rows(st, hex, path, r, err)) != 1)
+		return rc;
 	if ((rc = store_git(st, err)))
 		return rc;
 	if (git_oid_fromstr(&id, hex))
@@ -271,7 +341,7 @@ int blob_from_file(struct store *st, FILE *f, git_oid *id, struct kt_error *err)
 	git_odb *odb = NULL;
 	git_odb_stream *w = NULL;
 	char *piece = malloc(FILE_PIECE);
-	off_t len;
+	off_t len = 0;
 	size_t got;
 	int rc = 0;
 
@@ -282,13 +352,24 @@ int blob_from_file(struct store *st, FILE *f, git_oid *id, struct kt_error *err)
 	else if (git_repository_odb(&odb, st->repo) ||
 	         git_odb_open_wstream(&w, odb, (git_object_size_t)len, GIT_OBJECT_BLOB))
 		rc = git_fail(err, "blob");
-	while (!rc && (got = fread(piece, 1, FILE_PIECE, f)) > 0)
+	/* The bytes are kept too when small: the index refresh after the
+	 * commit reads this blob. */
+	struct kt_buf bytes = { 0 };
+	int keep = !rc && (size_t)len <= stream_bytes(st) - st->kept_bytes;
+	while (!rc && (got = fread(piece, 1, FILE_PIECE, f)) > 0) {
 		if (git_odb_stream_write(w, piece, got))
 			rc = git_fail(err, "blob");
+		if (keep && kt_buf_add(&bytes, piece, got))
+			keep = 0;
+	}
 	if (!rc && ferror(f))
 		rc = kt_error_set(err, KT_EIO, "a temporary file: %s", strerror(errno));
 	if (!rc && git_odb_stream_finalize_write(id, w))
 		rc = git_fail(err, "blob");
+	char hex[GIT_OID_HEXSZ + 1];
+	if (!rc && keep && blob_keep(st, git_oid_tostr(hex, sizeof hex, id), bytes.data, bytes.len))
+		kt_buf_detach(&bytes);   /* the store's now */
+	kt_buf_free(&bytes);
 	git_odb_stream_free(w);
 	git_odb_free(odb);
 	free(piece);

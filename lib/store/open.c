@@ -121,6 +121,7 @@ void store_close(struct store *st)
 	if (st->cache_dirty && !*st->at)
 		write_file(st, st->dir, "head.cache", st->cache.data, st->cache.len, &ignored);
 	kt_buf_free(&st->cache);
+	blob_keep_free(st);
 	store_unlock(st);
 	if (st->git_on) {
 		git_repository_free(st->repo);

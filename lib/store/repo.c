@@ -436,12 +436,20 @@ int store_read_blob(struct store *st, const char *path, const char *id, struct s
 	struct kt_buf b = { 0 };
 	char full[PATH_MAX], hex[41];
 
+	const struct kept_blob *k = blob_kept(st, id);
+	if (k) {
+		memset(f, 0, sizeof *f);
+		f->data = k->data;
+		f->len = k->len;
+		f->present = 1;
+		return 0;
+	}
 	snprintf(full, sizeof full, "%s/%s", st->root, path);
 	if (!file_read(full, -1, NULL, &b, NULL)) {
 		kt_blob_id(b.data ? b.data : "", b.len, hex);
 		if (!strcmp(hex, id)) {
 			memset(f, 0, sizeof *f);
-			f->copy = b.data;
+			f->copy = blob_keep(st, hex, b.data, b.len) ? NULL : b.data;
 			f->data = b.data ? b.data : "";
 			f->len = b.len;
 			f->present = 1;

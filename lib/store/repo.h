@@ -21,6 +21,15 @@ struct store {
 	char at[41];                /* the commit read instead of HEAD (--at), or "" */
 	struct kt_buf cache;        /* head.cache's text (store/cache.c) */
 	int cache_loaded, cache_dirty;
+	/* Blobs whose bytes the command holds (blob_keep()): a work-tree file
+	 * that hashed to one, or one the commit wrote, so that an edit and the
+	 * index refresh after it inflate no shard it has read or written. */
+	struct kept_blob {
+		char id[41];
+		char *data;
+		size_t len;
+	} kept[4];
+	size_t nkept, kept_bytes;
 };
 
 /* The cache of what commands read of a commit besides records
@@ -115,6 +124,15 @@ struct content {
  * read whole when small, else a piece at a time (store/blob.c).  Returns
  * 0 or an error; free r with shard_reader_free() either way. */
 int blob_rows(struct store *st, const git_oid *id, struct shard_reader *r, struct kt_error *err);
+/* Returns the blob hex the command holds (blob_keep()), or NULL. */
+const struct kept_blob *blob_kept(const struct store *st, const char *hex);
+/* Takes data[0..len) (malloc'd, or NULL when len is 0), the bytes of
+ * blob hex, and holds it until store_close(), while the blobs held stay
+ * within kt_options.stream_bytes in all (a shard read whole is at most
+ * that).  Returns 1 when it took data, else 0 (the caller keeps it). */
+int blob_keep(struct store *st, const char *hex, char *data, size_t len);
+/* Frees the blobs held. */
+void blob_keep_free(struct store *st);
 /* Writes the bytes of blob id (NULL: none) to f, a piece at a time.
  * Returns 0 or an error. */
 int blob_to_file(struct store *st, const git_oid *id, FILE *f, struct kt_error *err);

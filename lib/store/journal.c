@@ -266,7 +266,10 @@ int sync_contents(struct store *st, const struct content *cs, size_t n,
 	if (!rc && git_repository_index(&idx, st->repo))
 		rc = git_fail(err, "git index");
 	for (int tries = 0; !rc; tries++) {
-		if (git_index_read(idx, 1)) {
+		/* git_repository_index() has just read it (a 200 KB index at ten
+		 * million leads): again only if it changed on disk, and after
+		 * another writer held its lock. */
+		if (git_index_read(idx, tries > 0)) {
 			rc = git_fail(err, "git index");
 			break;
 		}

@@ -226,7 +226,7 @@ static int ranked(struct search *se, const char *q, struct hit **hits, size_t *n
 		rc = db_fail(se->ix->db, err, "search");
 	sqlite3_finalize(st);
 	sqlite3_create_function(se->ix->db, "search_window", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);
-	if (!rc)
+	if (!rc && *n)
 		qsort(*hits, *n, sizeof **hits, hit_cmp);
 	return rc;
 }

@@ -95,6 +95,13 @@ int count_refresh_start(struct index *ix, struct kt_error *err);
 /* Sets err from SQLite's last message on db, naming what; returns
  * KT_EDB. */
 int db_fail(sqlite3 *db, struct kt_error *err, const char *what);
+/* SQLite's own page cache, in KiB. */
+#define DB_CACHE_DEFAULT 2000
+/* Sets the page cache of db to kib KiB: a larger one for work that
+ * touches many pages, put back to DB_CACHE_DEFAULT after (it grows only
+ * with the pages touched, and shrinks when set back).  err may be NULL.
+ * Returns 0 or KT_EDB. */
+int db_cache(sqlite3 *db, int kib, struct kt_error *err);
 /* Runs SQL without results.  Returns 0 or KT_EDB. */
 int db_exec(sqlite3 *db, const char *sql, struct kt_error *err);
 /* Prepares sql on db into *st (sqlite3_finalize).  Returns 0 or KT_EDB. */

@@ -27,10 +27,8 @@
 
 #include "index/db.h"
 
-/* SQLite's page cache (PRAGMA cache_size, negative: KiB): its default,
- * and what a refresh may use (refresh()). */
-#define DEFAULT_CACHE "-2000"
-#define REFRESH_CACHE "-16000"
+/* What a refresh may use of SQLite's page cache, in KiB (refresh()). */
+#define REFRESH_CACHE_KIB 16000
 
 /* A statement journal up to this size stays in memory (index_new()). */
 #define STMT_JOURNAL_BYTES (1024 * 1024)
@@ -54,6 +52,15 @@ int db_fail(sqlite3 *db, struct kt_error *err, const char *what)
 		return kt_error_set(err, KT_EDB, "index: %s: %s; the index is only a copy of the books: "
 		                    "kontora reindex builds it again", what, sqlite3_errmsg(db));
 	return kt_error_set(err, KT_EDB, "index: %s: %s", what, db ? sqlite3_errmsg(db) : "cannot open");
+}
+
+/* Sets db's page cache.  See db.h. */
+int db_cache(sqlite3 *db, int kib, struct kt_error *err)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", -kib);
+	return db_exec(db, sql, err);
 }
 
 /* Runs SQL without results.  Returns 0 or KT_EDB. */
@@ -1173,7 +1180,8 @@ static int refresh(struct index *ix, struct kt_error *err)
 		 * back and wrote others out (half the system time of an
 		 * import).  A cache grows only as pages are touched, and
 		 * shrinks after. */
-		if ((rc = db_exec(ix->db, "PRAGMA cache_size = " REFRESH_CACHE "; BEGIN IMMEDIATE", err)))
+		if ((rc = db_cache(ix->db, REFRESH_CACHE_KIB, err)) ||
+		    (rc = db_exec(ix->db, "BEGIN IMMEDIATE", err)))
 			return rc;
 		/* Another process may have refreshed it while we waited. */
 		meta_get(ix, "commit", have, sizeof have);
@@ -1186,7 +1194,7 @@ static int refresh(struct index *ix, struct kt_error *err)
 			db_exec(ix->db, "ROLLBACK", NULL);
 		else
 			rc = db_exec(ix->db, "COMMIT", err);
-		db_exec(ix->db, "PRAGMA cache_size = " DEFAULT_CACHE, NULL);
+		db_cache(ix->db, DB_CACHE_DEFAULT, NULL);
 		if (rc)
 			return rc;
 	}

@@ -135,8 +135,9 @@ int index_list(struct index *ix, const struct kt_identity *who, const struct ind
 	 * of a page for a million leads, 66,700 with 8 MB, each page once).
 	 * The cache grows only with the pages read, so the bound costs a
 	 * short list nothing. */
-	if (!rc && (q->limit <= 0 || q->limit > 10000))
-		rc = db_exec(ix->db, "PRAGMA cache_size=-8192", err);
+	int long_list = q->limit <= 0 || q->limit > 10000;
+	if (!rc && long_list)
+		rc = db_cache(ix->db, 8192, err);
 	if (!rc && !(rc = list_sql(ix, who, q, &sql, nums, isnum, err)) &&
 	    !(rc = db_prepare(ix->db, sql.data, &st, err))) {
 		for (size_t i = 0; i < q->nconds; i++) {
@@ -148,6 +149,8 @@ int index_list(struct index *ix, const struct kt_identity *who, const struct ind
 		rc = each_row(ix->db, st, q->cols, q->ncols, fn, arg, err);
 	}
 	sqlite3_finalize(st);
+	if (long_list && ix->db)
+		db_cache(ix->db, DB_CACHE_DEFAULT, NULL);
 	free(nums);
 	free(isnum);
 	kt_buf_free(&sql);

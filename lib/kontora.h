@@ -102,9 +102,6 @@ size_t kt_utf8_width(const char *s);
  * Latin and Cyrillic lower-cased, ё/Ё as е.  Caller frees.  NULL if out
  * of memory.  Invalid UTF-8 bytes are copied as they are. */
 char *kt_fold(const char *s);
-/* Folds s[0..len) as kt_fold() in place: folding keeps the length, and
- * folding a text whole equals folding its words apart. */
-void kt_fold_in_place(char *s, size_t len);
 
 /* Compares two UTF-8 strings as Russian users sort: folded as kt_fold(),
  * then byte order of the folded strings (which is alphabetical for

@@ -57,9 +57,8 @@ int fts_rows_insert(sqlite3_stmt *ins, struct kt_buf *rows)
 		memcpy(&rowid, rows->data + at, sizeof rowid);
 		memcpy(&len, rows->data + at + sizeof rowid, sizeof len);
 		at += sizeof rowid + sizeof len;
-		kt_fold_in_place(rows->data + at, len);
 		sqlite3_bind_int64(ins, 1, rowid);
-		sqlite3_bind_text(ins, 2, rows->data + at, (int)len, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, rows->data + at, (int)fold_words(rows->data + at, len), SQLITE_STATIC);
 		at += len;
 		int step = sqlite3_step(ins);
 		sqlite3_reset(ins);

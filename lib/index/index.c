@@ -34,7 +34,7 @@
 #define STMT_JOURNAL_BYTES (1024 * 1024)
 
 /* The layout of the index; an index of another layout is rebuilt. */
-#define INDEX_FORMAT "13"
+#define INDEX_FORMAT "14"
 
 /* Returns 1 if db's last error says its file is damaged: the index is
  * written without fsync (see open_index()), so a power cut can do that. */
@@ -270,7 +270,8 @@ int searched_body(struct kt_buf *body, const struct kt_schema *s, sqlite3_stmt *
 		if (v && len && add_searchable(body, v, (size_t)len))
 			return KT_ENOMEM;
 	}
-	kt_fold_in_place(body->data, body->len);
+	if (body->data)
+		body->data[body->len = fold_words(body->data, body->len)] = '\0';
 	return 0;
 }
 
@@ -344,8 +345,8 @@ static void bind_field(struct loader *l, long slot, const char *v, size_t len, i
 
 /* Sets l->body to the searchable text of the row bound, from its values
  * in the schema's order (as searched_body() does), and forgets them; not
- * folded: fts_rows_insert() folds it, in a rebuild off the loading
- * thread, which is the longer of the two.  Returns 0 or KT_ENOMEM. */
+ * folded: fts_rows_insert() folds it, in a rebuild on the full-text
+ * thread.  Returns 0 or KT_ENOMEM. */
 static int row_body(struct loader *l)
 {
 	kt_buf_reset(&l->body);

@@ -119,6 +119,10 @@ static char *fts_query(const char *text)
 	struct kt_buf q = { 0 }, number = { 0 };
 	int rc = folded ? 0 : KT_ENOMEM;
 
+	/* As the text was folded for fts: « », dashes and such cut words. */
+	if (folded)
+		folded[fold_words(folded, strlen(folded))] = '\0';
+
 	for (char *w = folded ? strtok(folded, seps) : NULL; !rc && w; w = strtok(NULL, seps)) {
 		if (w[strspn(w, "0123456789")] == '\0') {
 			rc = kt_buf_adds(&number, w);

@@ -139,10 +139,93 @@ char *kt_fold(const char *s)
 	return (char *)out;
 }
 
-/* Folds s[0..len) as kt_fold() where it is.  See kontora.h. */
-void kt_fold_in_place(char *s, size_t len)
+/* What a Latin letter U+00C0-U+017F is in the full text: its base
+ * letter when a diacritic makes it (é as e, as FTS5's unicode61 with
+ * remove_diacritics read it), ' ' for × and ÷, '=' for a letter kept
+ * (lower-cased: æ ø ß đ ł œ ...). */
+static const char latin_base[] =
+	"aaaaaa=ceeeeiiii=nooooo =uuuuy=="	/* U+00C0 */
+	"aaaaaa=ceeeeiiii=nooooo =uuuuy=y"	/* U+00E0 */
+	"aaaaaaccccccccdd==eeeeeeeeeegggg"	/* U+0100 */
+	"gggghh==iiiiiiiii===jjkk=llllll="	/* U+0120 */
+	"===nnnnnn===oooooo==rrrrrrssssss"	/* U+0140 */
+	"sstttt==uuuuuuuuuuuuwwyyyzzzzzz=";	/* U+0160 */
+
+/* Returns 1 if the code point cp, outside ASCII, is a letter or a digit
+ * to FTS5's unicode61 (its token characters: L*, N*, Co), as far as a
+ * Russian CRM's text goes: Latin, Greek, Cyrillic and what else has no
+ * punctuation block of its own; 0 for spaces, punctuation and symbols
+ * (NBSP, « », dashes, quotes, №, ₽, arrows, emoji...). */
+static int word_cp(unsigned cp)
 {
-	fold_span((unsigned char *)s, len, (unsigned char *)s);
+	if (cp < 0xA0)
+		return 0;
+	if (cp < 0xC0)		/* Latin-1 signs; ª ² ³ µ ¹ º ¼ ½ ¾ are not */
+		return cp == 0xAA || cp == 0xB2 || cp == 0xB3 || cp == 0xB5 || cp == 0xB9 ||
+		       cp == 0xBA || (cp >= 0xBC && cp <= 0xBE);
+	if (cp == 0x37E || cp == 0x387 || (cp >= 0x482 && cp <= 0x489))
+		return 0;
+	if ((cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x20A0 && cp <= 0x2BFF) ||
+	    (cp >= 0x2E00 && cp <= 0x2E7F) || (cp >= 0x3000 && cp <= 0x303F) ||
+	    (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF || (cp >= 0x1F000 && cp <= 0x1FAFF))
+		return 0;
+	return 1;
+}
+
+/* Decodes the valid UTF-8 sequence s[0..n) into its code point. */
+static unsigned code_point(const unsigned char *s, size_t n)
+{
+	unsigned cp = n == 1 ? s[0] : n == 2 ? s[0] & 0x1Fu : n == 3 ? s[0] & 0x0Fu : s[0] & 0x07u;
+
+	for (size_t i = 1; i < n; i++)
+		cp = cp << 6 | (s[i] & 0x3Fu);
+	return cp;
+}
+
+/* Folds s[0..len) for the full text.  See util.h. */
+size_t fold_words(char *text, size_t len)
+{
+	unsigned char *s = (unsigned char *)text;
+	size_t out = 0;
+
+	for (size_t i = 0; i < len;) {
+		size_t n = s[i] < 0x80 ? 1 : utf8_seq(s + i, len - i);
+		if (n <= 1) {		/* ASCII, or a byte of bad UTF-8: as it is */
+			s[out++] = s[i] >= 'A' && s[i] <= 'Z' ? (unsigned char)(s[i] + ('a' - 'A')) : s[i];
+			i++;
+			continue;
+		}
+		unsigned cp = code_point(s + i, n);
+		char base = cp >= 0xC0 && cp < 0x180 ? latin_base[cp - 0xC0] : '=';
+		if (cp >= 0x300 && cp <= 0x36F) {
+			/* A combining diacritic (e and U+0301 for é): dropped,
+			 * as unicode61's remove_diacritics did. */
+		} else if (!word_cp(cp) || base == ' ') {
+			s[out++] = ' ';
+		} else if (base != '=') {
+			s[out++] = (unsigned char)base;
+		} else if (n == 2 && (s[i] == 0xD0 || s[i] == 0xD1)) {
+			fold_unit(s + i, 2, s + out);
+			out += 2;
+		} else {
+			/* Latin-1's kept capitals (Æ Ð Ø Þ) and the rest of
+			 * Latin Extended-A's: their small letter. */
+			if (cp >= 0xC0 && cp <= 0xDE)
+				cp += 0x20;
+			else if (cp >= 0x100 && cp < 0x180 && cp != 0x131 && cp != 0x138 && cp != 0x149 &&
+			         cp != 0x17F && ((cp >= 0x139 && cp <= 0x148) || cp >= 0x179 ? cp % 2 : !(cp % 2)))
+				cp++;
+			if (cp < 0x800) {
+				s[out++] = (unsigned char)(0xC0 | cp >> 6);
+				s[out++] = (unsigned char)(0x80 | (cp & 0x3F));
+			} else {
+				memmove(s + out, s + i, n);
+				out += n;
+			}
+		}
+		i += n;
+	}
+	return out;
 }
 
 /* A string being folded one byte at a time, for kt_collate(). */

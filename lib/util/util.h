@@ -51,6 +51,15 @@ void kt_blob_id(const void *data, size_t len, char hex[41]);
 int file_read(const char *path, int64_t max, const char *limit, struct kt_buf *out,
               struct kt_error *err);
 
+/* Folds s[0..len) for the full text, where it is, and returns its new
+ * length (never more than len): as kt_fold(), and besides, every
+ * character that is no letter or digit a space (NBSP, « », dashes, №,
+ * ₽...), and a Latin letter with a diacritic its base letter (é as e).
+ * FTS5's ascii tokenizer, which cuts words only at ASCII's separators,
+ * then finds the words unicode61 found, at a fraction of its cost.  Bad
+ * UTF-8 is left as it is. */
+size_t fold_words(char *s, size_t len);
+
 /* Appends copies of name and value to the pairs (*names, *values), *n of
  * them, as a change's fields are kept; the arrays are grown by doubling,
  * so they must have been made by this function alone (zeroed pairs to

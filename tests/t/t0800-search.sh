@@ -425,6 +425,28 @@ test_expect_success 'a match hidden from the caller does not count: older ones a
 	 test_cmp expect out)
 '
 
+test_expect_success 'words between « », dashes, NBSP and №; Latin with or without diacritics' '
+	P=$(kontora client add --name "ООО «Пульсар-Плюс»" --address "$(printf "ул.\302\240Café\342\200\224Ærø, №17")") &&
+	for q in пульсар плюс "пульсар плюс" cafe CAFÉ café "ærø" "№17" 17 "«Пульсар»"; do
+		hits "$q" >out &&
+		test_grep "^client$TAB$P$TAB" out || { echo "not found: $q"; return 1; }
+	done &&
+	hits "ру" >out && ! grep -q "$P" out
+'
+
+test_expect_success 'a record changed leaves no word of its old text behind' '
+	kontora client edit $P --set "name=ООО Квазар" --set "address=ул. Ленина" &&
+	for q in пульсар cafe "ærø" 17; do
+		hits "$q" >out &&
+		! grep -q "$P" out || { echo "still found: $q"; return 1; }
+	done &&
+	hits квазар >out &&
+	test_grep "^client$TAB$P$TAB" out &&
+	kontora reindex &&
+	hits квазар >out.after &&
+	test_cmp out out.after
+'
+
 test_expect_success 'search -h prints the synopsis' '
 	kontora search -h >out &&
 	test_grep "kontora search" out

@@ -7,6 +7,7 @@
 
 #include "kontora.h"
 #include "tap.h"
+#include "util/util.h"
 
 /* Returns -1, 0 or 1 as the sign of v. */
 static int sign(int v)
@@ -76,41 +77,36 @@ static void test_fold(void)
 	}
 }
 
-/* kt_fold_in_place() folds as kt_fold() does, a prefix of len bytes
- * only, and keeps the length. */
-static void test_fold_prefix(void)
+/* Returns fold_words() of s, in a buffer of the test's (the next call
+ * overwrites it). */
+static const char *words(const char *s)
 {
-	char s[] = "ЁЛКА Ёж ПЕТРОВ+7916";
+	static char buf[256];
 	size_t len = strlen(s);
 
-	kt_fold_in_place(s, strlen("ЁЛКА Ёж"));
-	is_str(s, "елка еж ПЕТРОВ+7916", "fold_in_place folds as kt_fold");
-	kt_fold_in_place(s, strlen("ЁЛКА Ёж ПЕТРОВ"));
-	is_str(s, "елка еж петров+7916", "fold_in_place folds len bytes");
-	kt_fold_in_place(s, 0);
-	is_str(s, "елка еж петров+7916", "fold_in_place of nothing");
-	is_int((int)strlen(s), (int)len, "fold_in_place keeps the length");
+	memcpy(buf, s, len + 1);
+	buf[fold_words(buf, len)] = '\0';
+	return buf;
 }
 
-/* kt_fold_in_place() folds as kt_fold() does, of len bytes only, and a
- * text folded whole as its words folded apart (a rebuild's thread folds
- * a row's words joined; other paths fold them one by one). */
-static void test_fold_in_place(void)
+/* fold_words() folds as kt_fold(), makes what is no letter or digit a
+ * space, a Latin letter with a diacritic its base letter; bad UTF-8 is
+ * kept, and a text folded whole as its words folded apart. */
+static void test_fold_words(void)
 {
-	char s[] = "ЁЛКА\xd0 Ёж ПЕТРОВ";
-	char *whole = kt_fold("ЁЛКА\xd0 Ёж"), *a = kt_fold("ЁЛКА\xd0"), *b = kt_fold("Ёж");
-	struct kt_buf apart = { 0 };
-
-	kt_fold_in_place(s, strlen("ЁЛКА\xd0 Ёж"));
-	is_str(s, "елка\xd0 еж ПЕТРОВ", "fold_in_place folds len bytes where they are");
-	is_str(s + strlen("ЁЛКА\xd0 Ёж"), " ПЕТРОВ", "and no more");
-	ok(a && b && !kt_buf_adds(&apart, a) && !kt_buf_addc(&apart, ' ') && !kt_buf_adds(&apart, b),
-	   "fold the words apart");
-	is_str(whole, apart.data, "folded whole = folded apart, a broken sequence at a word's end too");
-	free(whole);
+	is_str(words("ЁЛКА Ёж ПЕТРОВ+7916"), "елка еж петров+7916", "as kt_fold");
+	is_str(words("«Ромашка»\u00a0— ООО"), " ромашка    ооо", "« », NBSP and a dash are spaces");
+	is_str(words("№5 за 1 234,50 ₽…"), " 5 за 1 234,50   ", "№, ₽ and an ellipsis too");
+	is_str(words("Café Ærø Straße ŁÓDŹ İzmir"), "cafe ærø straße łodz izmir",
+	       "diacritics off, the other Latin letters small");
+	is_str(words("x² µ ½"), "x² µ ½", "what unicode61 takes for letters and numbers stays");
+	is_str(words("\xd0 ab\xff"), "\xd0 ab\xff", "bad UTF-8 as it is");
+	is_str(words("e\xcc\x81t\xd1\x91"), "etе", "combining marks go");
+	char joined[64], *a = strdup(words("Café—«Ёж")), *b = strdup(words("Прим."));
+	snprintf(joined, sizeof joined, "%s %s", a, b);
+	is_str(words("Café—«Ёж Прим."), joined, "folded whole = folded apart");
 	free(a);
 	free(b);
-	kt_buf_free(&apart);
 }
 
 static void test_collate(void)
@@ -318,8 +314,7 @@ int main(void)
 {
 	test_utf8();
 	test_fold();
-	test_fold_prefix();
-	test_fold_in_place();
+	test_fold_words();
 	test_collate();
 	test_phone();
 	test_inn();

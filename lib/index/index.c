@@ -365,7 +365,7 @@ static int row_body(struct loader *l)
  * what it held as a new segment: one fts insert after each row made a
  * segment a row, and their merges were 5 of an import's 15 s of CPU.
  * Without the triggers, runs and single inserts measure the same
- * (bench/README.md, "the count tables kept by the refresh"). */
+ * (bench/README.md, "the count tables without triggers"). */
 #define FTS_PEND_BYTES (4 * 1024 * 1024)
 
 /* Inserts the rows waiting in ix->fts_rows into fts, and forgets them.

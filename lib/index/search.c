@@ -2,8 +2,9 @@
  * search.c - full-text search: kontora search, and the fts table built
  * again by a search that finds it missing or not the index's (search.db
  * removed, or a rebuild's renames half done); a rebuild fills it itself.
- * SQLite's unicode61 folds Cyrillic case but not ё, so the text indexed
- * and the words searched for are folded by kt_fold() first.
+ * The text indexed and the words searched for are folded by kontora
+ * (fold_words(): case, ё, diacritics, punctuation as spaces) and cut by
+ * FTS5's ascii tokenizer, which does no folding of its own.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -24,7 +24,6 @@ struct index {
 	unsigned long fresh_at;     /* store's generation fresh_at: no writer can
 	                             * have moved HEAD since */
 	struct fts_feed *feed;      /* while a rebuild loads: takes the rows' text */
-	struct kt_buf fts_rows;     /* a refresh's rows not yet in fts (fts_flush()) */
 	int reading;                /* index_read_begin()s not yet ended: in its transaction */
 	int checked;                /* refresh() found the layout and schemas right */
 	int (*count_plan)(void *arg, struct index *ix, struct kt_error *err);
@@ -165,22 +164,13 @@ int searched_body(struct kt_buf *body, const struct kt_schema *s, sqlite3_stmt *
  * 14% less CPU to build a million rows, searches as fast. */
 #define FTS_TUNE "INSERT INTO fts(fts, rank) VALUES('automerge', 16);"
 
-/* Rows of fts waiting to be inserted, a rebuild's (feed.c) or a
- * refresh's (index.c): each an int64 rowid, a size_t length and the
- * searchable text, not yet folded.  fts_rows_add() appends one (0 or
- * KT_ENOMEM); fts_rows_insert() folds each where it is and inserts it
- * with ins (rowid, body), returning SQLITE_DONE or the failing step's
- * code. */
-int fts_rows_add(struct kt_buf *rows, int64_t rowid, const char *body, size_t len);
-int fts_rows_insert(sqlite3_stmt *ins, struct kt_buf *rows);
-
 /* The full text of a rebuild, filled by a thread of its own (feed.c). */
 struct fts_feed;
 /* Creates the database at path with an empty fts table and starts the
  * thread that fills it.  Returns 0 and *f (fts_feed_finish), or an error. */
 int fts_feed_start(const char *path, struct fts_feed **f, struct kt_error *err);
-/* Queues the fts row rowid (fts_rows_add()) for the thread.  Returns 0
- * or KT_ENOMEM. */
+/* Queues the text of the fts row rowid (copied), not yet folded: the
+ * thread folds it.  Returns 0 or KT_ENOMEM. */
 int fts_feed_add(struct fts_feed *f, int64_t rowid, const char *body, size_t len);
 /* Waits until the thread has inserted every row queued, marks the table
  * built as token and commits it; with token NULL drops what is queued and

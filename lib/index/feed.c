@@ -21,7 +21,8 @@
 #define BATCH_BYTES (1 << 20)
 #define QUEUE_MAX 4
 
-/* A batch of rows (fts_rows_add()). */
+/* A batch of rows: each an int64 rowid, a size_t length and the text,
+ * not yet folded. */
 struct batch {
 	struct kt_buf rows;
 	struct batch *next;
@@ -41,15 +42,16 @@ struct fts_feed {
 	struct kt_error err;
 };
 
-/* Appends a row of fts to rows.  See db.h. */
-int fts_rows_add(struct kt_buf *rows, int64_t rowid, const char *body, size_t len)
+/* Appends a row of fts to rows.  Returns 0 or KT_ENOMEM. */
+static int fts_rows_add(struct kt_buf *rows, int64_t rowid, const char *body, size_t len)
 {
 	return kt_buf_add(rows, &rowid, sizeof rowid) || kt_buf_add(rows, &len, sizeof len) ||
 	       kt_buf_add(rows, body, len) ? KT_ENOMEM : 0;
 }
 
-/* Folds and inserts the rows of rows.  See db.h. */
-int fts_rows_insert(sqlite3_stmt *ins, struct kt_buf *rows)
+/* Folds each row of rows where it is (fold_words()) and inserts it with
+ * ins (rowid, body).  Returns SQLITE_DONE or the failing step's code. */
+static int fts_rows_insert(sqlite3_stmt *ins, struct kt_buf *rows)
 {
 	for (size_t at = 0; at < rows->len;) {
 		int64_t rowid;

@@ -282,7 +282,7 @@ struct loader {
 	struct index *ix;
 	const struct kt_schema *s;
 	const char *path;
-	sqlite3_stmt *insert;
+	sqlite3_stmt *insert, *fts_insert; /* fts_insert: a refresh's, when fts is built */
 	long *slot;            /* per header column: field number + 1, 0 id, -1 created, -2 unknown */
 	size_t nslot, cap;
 	size_t col;            /* column of the field being read */
@@ -345,8 +345,8 @@ static void bind_field(struct loader *l, long slot, const char *v, size_t len, i
 
 /* Sets l->body to the searchable text of the row bound, from its values
  * in the schema's order (as searched_body() does), and forgets them; not
- * folded: fts_rows_insert() folds it, in a rebuild on the full-text
- * thread.  Returns 0 or KT_ENOMEM. */
+ * folded: a rebuild's full-text thread folds it (feed.c), a refresh just
+ * before its insert.  Returns 0 or KT_ENOMEM. */
 static int row_body(struct loader *l)
 {
 	kt_buf_reset(&l->body);
@@ -357,41 +357,6 @@ static int row_body(struct loader *l)
 		kt_buf_reset(v);
 	}
 	return 0;
-}
-
-/* A refresh's rows wait in ix->fts_rows for fts up to this many bytes,
- * whatever their shard.  While count triggers ran in a statement
- * transaction (INDEX_FORMAT 12 and before), its savepoint made FTS5 write
- * what it held as a new segment: one fts insert after each row made a
- * segment a row, and their merges were 5 of an import's 15 s of CPU.
- * Without the triggers, runs and single inserts measure the same
- * (bench/README.md, "the count tables without triggers"). */
-#define FTS_PEND_BYTES (4 * 1024 * 1024)
-
-/* Inserts the rows waiting in ix->fts_rows into fts, and forgets them.
- * Called before fts is asked to delete a row (which may be one waiting)
- * and once every shard is applied (apply_diff()).  Returns 0 or KT_EDB. */
-static int fts_flush(struct index *ix, struct kt_error *err)
-{
-	struct kt_buf *r = &ix->fts_rows;
-	sqlite3_stmt *st;
-	int rc = r->len ? index_stmt(ix, "INSERT INTO fts(rowid, body) VALUES(?, ?)", &st, err) : 0;
-
-	if (!rc && r->len && fts_rows_insert(st, r) != SQLITE_DONE)
-		rc = db_fail(ix->db, err, "fts");
-	kt_buf_reset(r);
-	return rc;
-}
-
-/* Puts the row rowid of fts, of text body[0..len), among those waiting
- * for fts_flush(), which it calls once they are FTS_PEND_BYTES.  Returns
- * 0 or an error. */
-static int fts_pend(struct index *ix, int64_t rowid, const char *body, size_t len,
-                    struct kt_error *err)
-{
-	if (fts_rows_add(&ix->fts_rows, rowid, body, len))
-		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	return ix->fts_rows.len >= FTS_PEND_BYTES ? fts_flush(ix, err) : 0;
 }
 
 /* csv_row_cut()'s function: a field of the header or of a row. */
@@ -453,8 +418,12 @@ static void on_row(struct loader *l)
 		                 l->body.data ? l->body.data : "", l->body.len))
 			l->rc = kt_error_set(l->err, KT_ENOMEM, "out of memory");
 	} else if (l->has_id && l->fts && !l->rc) {
-		l->rc = fts_pend(l->ix, fts_rowid(l->ix, l->s, sqlite3_last_insert_rowid(l->ix->db)),
-		                 l->body.data ? l->body.data : "", l->body.len, l->err);
+		size_t len = l->body.data ? fold_words(l->body.data, l->body.len) : 0;
+		sqlite3_bind_int64(l->fts_insert, 1, fts_rowid(l->ix, l->s, sqlite3_last_insert_rowid(l->ix->db)));
+		sqlite3_bind_text(l->fts_insert, 2, l->body.data ? l->body.data : "", (int)len, SQLITE_STATIC);
+		if (sqlite3_step(l->fts_insert) != SQLITE_DONE)
+			l->rc = db_fail(l->ix->db, l->err, l->path);
+		sqlite3_reset(l->fts_insert);
 	}
 	if (count_row_end(&l->count, l->has_id && !l->rc ? 1 : 0) && !l->rc)
 		l->rc = kt_error_set(l->err, KT_ENOMEM, "out of memory");
@@ -500,6 +469,8 @@ static int loader_init(struct loader *l, struct index *ix, const struct kt_schem
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (!rc)
 		rc = db_prepare(ix->db, sql.data, &l->insert, err);
+	if (!rc && l->fts && !ix->feed)
+		rc = db_prepare(ix->db, "INSERT INTO fts(rowid, body) VALUES(?, ?)", &l->fts_insert, err);
 	kt_buf_free(&sql);
 	return rc;
 }
@@ -507,6 +478,7 @@ static int loader_init(struct loader *l, struct index *ix, const struct kt_schem
 static void loader_free(struct loader *l)
 {
 	sqlite3_finalize(l->insert);
+	sqlite3_finalize(l->fts_insert);
 	free(l->slot);
 	for (size_t i = 0; l->vals && i < l->s->nfields; i++)
 		kt_buf_free(&l->vals[i]);
@@ -673,8 +645,6 @@ static int delete_row(struct deleter *d, const char *row, size_t len, struct kt_
 		idlen++;
 	if (idlen != 8)
 		return 0;
-	if (d->fts && (rc = fts_flush(d->ix, err)))
-		return rc;
 	sqlite3_bind_text(d->del, 1, row, 8, SQLITE_STATIC);
 	sqlite3_bind_text(d->del, 2, d->path, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(d->del)) == SQLITE_ROW) {
@@ -937,12 +907,7 @@ int meta_set(sqlite3 *db, const char *key, const char *value, struct kt_error *e
 static int apply_diff(struct index *ix, const char *from, const char *to,
                       struct kt_error *err)
 {
-	int rc = store_diff(ix->store, from, to, "data/", apply_delta, ix, err);
-
-	if (!rc)
-		rc = fts_flush(ix, err);
-	kt_buf_reset(&ix->fts_rows);
-	return rc;
+	return store_diff(ix->store, from, to, "data/", apply_delta, ix, err);
 }
 
 /* Opens db at path with kontora's collation and functions. */
@@ -1139,7 +1104,6 @@ static void index_close(struct index *ix)
 	ix->stmts = NULL;
 	ix->nstmts = 0;
 	strmap_free(&ix->stmt_of);
-	kt_buf_free(&ix->fts_rows);
 	if (ix->db)
 		sqlite3_close(ix->db);
 	ix->db = NULL;

@@ -231,11 +231,9 @@ test_expect_success SQLITE3 'the full text never falls behind a commit: as a reb
 	test_cmp rebuilt kept
 '
 
-# A refresh holds the rows it loads for fts back and inserts them in a
-# run (lib/index/index.c, fts_pend()); a shard found out of order only
-# at its last row has had its new rows loaded, which are deleted and
-# loaded again, and a delete from fts must come after the insert of what
-# it deletes.
+# A shard found out of order only at its last row has had its new rows
+# loaded, which are deleted and loaded again: fts must forget and learn
+# them in that order, as a rebuild would have them.
 test_expect_success SQLITE3 'rows added, changed and out of order in one commit: as a rebuild' '
 	kontora client add --name "Ромашка Аптечная" >c6 &&
 	kontora client add --name "Клевер Красный" >c7 &&

@@ -116,7 +116,7 @@ static int add_term(struct kt_buf *q, const char *word, int number)
 static char *fts_query(const char *text)
 {
 	static const char seps[] = " \t\n,;()+-\"'*";
-	char *folded = kt_fold(text);
+	char *folded = strdup(text);
 	struct kt_buf q = { 0 }, number = { 0 };
 	int rc = folded ? 0 : KT_ENOMEM;
 

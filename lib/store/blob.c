@@ -226,8 +226,10 @@ static int worktree_rows(struct store *st, const char *hex, const char *path, st
 
 	snprintf(full, sizeof full, "%s/%s", st->root, path);
 	if (stat(full, &sb) || (size_t)sb.st_size > stream_bytes(st) ||
-	    file_read(full, (int64_t)stream_bytes(st), NULL, &b, NULL))
+	    file_read(full, (int64_t)stream_bytes(st), NULL, &b, NULL)) {
+		kt_buf_free(&b);
 		return 1;
+	}
 	kt_blob_id(b.data ? b.data : "", b.len, got);
 	if (strcmp(got, hex)) {
 		kt_buf_free(&b);

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -239,11 +240,15 @@ static void writer_start(struct writer *w, const struct kt_report *r, int fmt, c
 		return;
 	}
 	/* CSV and JSON: a file is written beside its path and renamed when
-	 * whole, so that a report that fails leaves none. */
-	if (path && kt_buf_addf(&w->tmp, "%s.tmp%ld", path, (long)getpid()))
+	 * whole, so that a report that fails leaves none; a pipe, a device or
+	 * a symbolic link is written where it is, never replaced. */
+	struct stat st;
+	if (path && (lstat(path, &st) ? errno == ENOENT : S_ISREG(st.st_mode)) &&
+	    kt_buf_addf(&w->tmp, "%s.tmp%ld", path, (long)getpid()))
 		die("out of memory");
-	if (!(w->out = path ? fopen(w->tmp.data, "w") : stdout))
-		die("%s: %s", w->tmp.data, strerror(errno));
+	const char *to = w->tmp.len ? w->tmp.data : path;
+	if (!(w->out = path ? fopen(to, "w") : stdout))
+		die("%s: %s", to, strerror(errno));
 	if (fmt == REP_CSV)
 		csv_line(w, r, NULL);
 	else
@@ -296,12 +301,12 @@ static void writer_end(struct writer *w, const struct kt_report *r, int ok)
 		int bad = fflush(w->out) || ferror(w->out), e = errno;
 		if (w->path && fclose(w->out) && !bad)
 			bad = 1, e = errno;
-		if (w->path && (!ok || bad))
+		if (w->tmp.len && (!ok || bad))
 			unlink(w->tmp.data);
 		if (ok && bad)
 			die("%s: %s", w->path ? w->path : _("standard output"),
 			    e ? strerror(e) : "write error");
-		if (ok && w->path && rename(w->tmp.data, w->path))
+		if (ok && w->tmp.len && rename(w->tmp.data, w->path))
 			die("%s: %s", w->path, strerror(errno));
 	}
 	for (size_t c = 0; c < r->ncols; c++)
@@ -396,9 +401,14 @@ static void run_report(struct kt_ctx *ctx, const char *name, const struct opts *
 		rmdir(tmpdir);
 	if (rc)
 		die_err(&err);
-	if (r->limit && r->nrows > r->limit)
+	/* After the rows, wherever stdout and stderr go together. */
+	fflush(stdout);
+	if (r->limit && r->nrows > r->limit && r->totals)
 		fprintf(stderr, _("kontora: report %s: %zu of %zu rows written, the totals of them all "
 		                  "(kontora-report(1), \"Many rows\")\n"),
+		        r->name, r->limit, r->nrows);
+	else if (r->limit && r->nrows > r->limit)
+		fprintf(stderr, _("kontora: report %s: %zu of %zu rows written (kontora-report(1), \"Many rows\")\n"),
 		        r->name, r->limit, r->nrows);
 	if (o->nmail) {
 		char base[80];

@@ -512,10 +512,11 @@ int report_left_out(const struct kt_report *r, size_t shown, struct kt_buf *out)
 	char all[40], first[40], rest[40];
 
 	/* A sheet holds at most KT_REPORT_XLSX_ROWS: more are for CSV. */
-	return kt_buf_addf(out, "Строк в отчете: %s; показаны первые %s, не вошли %s. Итоги — по "
-	                   "всем строкам. Все строки: kontora report %s %s без --limit.",
+	return kt_buf_addf(out, "Строк в отчете: %s; показаны первые %s, не вошли %s.%s Все строки: "
+	                   "kontora report %s %s без --limit.",
 	                   grouped(r->nrows, all), grouped(shown, first),
-	                   grouped(r->nrows - shown, rest), r->name,
+	                   grouped(r->nrows - shown, rest), r->totals ? " Итоги — по всем строкам." : "",
+	                   r->name,
 	                   r->nrows <= KT_REPORT_XLSX_ROWS ? "-f xlsx или -f csv" : "-f csv");
 }
 

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <xlsxwriter.h>
@@ -111,18 +112,20 @@ static size_t write_cell(lxw_worksheet *ws, const struct formats *f, lxw_row_t r
 	return kt_utf8_width(v);
 }
 
-/* Writes the totals row at row, under the table's nrows rows: "Итого" in
- * the first column, a SUM of each totalled column over the rows, with the
- * total as its value; when the table leaves rows out, the totals of every
- * row as numbers (a SUM would give the rows shown's) and a line under them
- * saying what was left out.  Returns 0 or KT_ENOMEM. */
+/* Writes the totals row at row, under the table's nrows rows, when r has
+ * totals: "Итого" in the first column, a SUM of each totalled column over
+ * the rows, with the total as its value; when the table leaves rows out,
+ * the totals of every row as numbers (a SUM would give the rows shown's)
+ * and a line under them saying what was left out.  Returns 0 or
+ * KT_ENOMEM. */
 static int totals(lxw_worksheet *ws, const struct formats *f, const struct kt_report *r,
                   size_t nrows, lxw_row_t row)
 {
 	char formula[80], from[16], to[16];
 	struct kt_buf note = { 0 };
 
-	worksheet_write_string(ws, row, 0, "Итого", f->tint);
+	if (r->totals)
+		worksheet_write_string(ws, row, 0, "Итого", f->tint);
 	for (size_t c = 0; r->totals && c < r->ncols; c++) {
 		const struct kt_report_col *col = &r->cols[c];
 		lxw_format *fmt = col->type == KT_R_MONEY ? f->tmoney : f->tint;
@@ -141,7 +144,7 @@ static int totals(lxw_worksheet *ws, const struct formats *f, const struct kt_re
 		return 0;
 	if (report_left_out(r, nrows, &note))
 		return KT_ENOMEM;
-	worksheet_write_string(ws, row + 1, 0, note.data, NULL);
+	worksheet_write_string(ws, r->totals ? row + 1 : row, 0, note.data, NULL);
 	kt_buf_free(&note);
 	return 0;
 }
@@ -210,7 +213,8 @@ struct kt_report_xlsx {
 	struct formats f;
 	size_t *width;       /* per column: the most characters it shows */
 	size_t nrows;        /* the rows written */
-	char *path, *tmp;
+	char *path, *tmp;     /* tmp: where the workbook is written, path when direct */
+	int direct;           /* path is a link, a pipe or a device: written there */
 };
 
 /* Frees x; when the workbook was not closed, it is dropped and its
@@ -219,7 +223,8 @@ static void xlsx_free(struct kt_report_xlsx *x)
 {
 	if (x->wb) {
 		lxw_workbook_free(x->wb);
-		unlink(x->tmp);
+		if (!x->direct)
+			unlink(x->tmp);
 	}
 	free(x->width);
 	free(x->path);
@@ -235,9 +240,16 @@ int kt_report_xlsx_open(const struct kt_report *r, const char *path,
 	struct kt_buf tmp = { 0 }, sub = { 0 };
 	lxw_workbook_options wo = { .constant_memory = 1, .tmpdir = NULL };
 
+	/* Written beside its file and renamed over it, so that a failure
+	 * leaves no file; a link, a pipe or a device is written where it
+	 * is, never replaced (as CSV and JSON, cmd/report.c). */
+	struct stat st;
+	int direct = !lstat(path, &st) && !S_ISREG(st.st_mode);
+
 	*out = NULL;
 	if (!x || !(x->width = calloc(r->ncols ? r->ncols : 1, sizeof *x->width)) ||
-	    !(x->path = strdup(path)) || kt_buf_addf(&tmp, "%s.tmp%ld", path, (long)getpid()) ||
+	    !(x->path = strdup(path)) ||
+	    (direct ? kt_buf_adds(&tmp, path) : kt_buf_addf(&tmp, "%s.tmp%ld", path, (long)getpid())) ||
 	    (r->period && kt_buf_addf(&sub, "Период: %s", r->period)) ||
 	    (r->made && kt_buf_addf(&sub, "%sСформирован: %s", sub.len ? "    " : "", r->made))) {
 		if (x)
@@ -247,6 +259,7 @@ int kt_report_xlsx_open(const struct kt_report *r, const char *path,
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
 	x->tmp = tmp.data;
+	x->direct = direct;
 	if (!(x->wb = workbook_new_opt(x->tmp, &wo)) ||
 	    !(x->ws = workbook_add_worksheet(x->wb, sheet_name))) {
 		xlsx_free(x);
@@ -318,9 +331,9 @@ int kt_report_xlsx_close(struct kt_report_xlsx *x, const struct kt_report *r, in
 	x->wb = NULL;
 	if (e != LXW_NO_ERROR)
 		rc = kt_error_set(err, KT_EIO, "%s: %s", x->path, lxw_strerror(e));
-	else if (rename(x->tmp, x->path))
+	else if (!x->direct && rename(x->tmp, x->path))
 		rc = kt_error_set(err, KT_EIO, "%s: %s", x->path, strerror(errno));
-	if (rc)
+	if (rc && !x->direct)
 		unlink(x->tmp);
 	xlsx_free(x);
 	return rc;

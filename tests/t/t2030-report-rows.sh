@@ -137,6 +137,41 @@ test_expect_success 'a report that fails half way leaves no file, an old one as 
 	rm reports/bad.sql
 '
 
+test_expect_success 'CSV, JSON and XLSX to a symbolic link: written where it points, never replaced' '
+	ln -s target.csv link.csv &&
+	kontora report many -f csv --limit 2 -o link.csv 2>/dev/null &&
+	test -L link.csv &&
+	test_grep "^Строка 2,2,2.00" target.csv &&
+	ln -s target.json link.json &&
+	kontora report many -f json --limit 2 -o link.json 2>/dev/null &&
+	test -L link.json &&
+	test_grep "\"totals\"" target.json &&
+	ln -s target.xlsx link.xlsx &&
+	kontora report many -f xlsx --limit 2 -o link.xlsx 2>/dev/null &&
+	test -L link.xlsx &&
+	test -s target.xlsx
+'
+
+test_expect_success 'a report without totals and rows left out says nothing of totals' '
+	sed "/^-- total:/d" reports/many.sql >reports/bare.sql &&
+	kontora report bare -f csv --limit 2 >bare.csv 2>err &&
+	! grep Итого bare.csv &&
+	test_grep "report bare: 2 of 2500 rows written (kontora-report" err &&
+	! grep "totals" err &&
+	if test_have_prereq OPENPYXL
+	then
+		kontora report bare -f xlsx --limit 2 -o bare.xlsx 2>/dev/null &&
+		"$XLSX_PY" - bare.xlsx <<-\EOF
+		import sys, openpyxl
+		ws = openpyxl.load_workbook(sys.argv[1]).active
+		cells = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+		assert not any("Итог" in c for c in cells), cells
+		assert any(c.startswith("Строк в отчете: 2\u00a0500; показаны первые 2, не вошли 2\u00a0498. Все строки") for c in cells), cells
+		EOF
+	fi &&
+	rm reports/bare.sql
+'
+
 test_expect_success '--limit is a number of rows above 0' '
 	test_expect_code 2 kontora report many --limit 0 2>err &&
 	test_grep "limit 0: not a number of rows above 0" err &&

@@ -63,7 +63,7 @@ struct printer {
 	struct kt_column *cols;
 	char **cells;          /* nrows x ncols, screen forms: the rows not printed yet */
 	size_t cap;
-	size_t *width;         /* the columns' widths, once the first block is printed */
+	size_t *width;         /* the columns' widths so far: they only grow */
 	int printed;           /* the labels and a first block are printed */
 	/* Overdue marking (printer_mark_overdue()): a terminal table only. */
 	char *mark_col, *mark_done;
@@ -509,24 +509,27 @@ static char *const *named(struct printer *p, size_t ncols, char *const *values)
 	return p->named_v;
 }
 
-/* Prints the kept rows of a terminal table, aligned, money to the right,
- * and drops them: the first time with the labels, the columns as wide as
- * those rows need; later blocks keep those widths (a wider cell pushes
- * the rest of its line), so that a table of any length is never all in
- * memory. */
-static void print_table(struct printer *p)
+/* Prints the first n kept rows of a terminal table, aligned, money to
+ * the right, drops them and moves the rest to the front: the first time
+ * with the labels.  The widths only grow: each block widens a column to
+ * what its rows need, never narrows it, so that a block lines up with the
+ * blocks before it wherever their values allow (those are printed: a
+ * wider value further down cannot move them), and a table of any length
+ * is never all in memory. */
+static void print_table(struct printer *p, size_t n)
 {
 	if (!p->width && !(p->width = calloc(p->ncols ? p->ncols : 1, sizeof *p->width)))
 		die("out of memory");
-	for (size_t c = 0; !p->printed && c < p->ncols; c++) {
-		p->width[c] = kt_utf8_width(p->cols[c].label);
-		for (size_t r = 0; r < p->nrows; r++) {
+	for (size_t c = 0; c < p->ncols; c++) {
+		if (!p->printed)
+			p->width[c] = kt_utf8_width(p->cols[c].label);
+		for (size_t r = 0; r < n; r++) {
 			size_t cw = kt_utf8_width(p->cells[r * p->ncols + c]);
 			if (cw > p->width[c])
 				p->width[c] = cw;
 		}
 	}
-	for (size_t r = p->printed ? 1 : 0; r <= p->nrows; r++) {
+	for (size_t r = p->printed ? 1 : 0; r <= n; r++) {
 		for (size_t c = 0; c < p->ncols; c++) {
 			const char *v = r ? p->cells[(r - 1) * p->ncols + c] : p->cols[c].label;
 			size_t vw = kt_utf8_width(v), pad = p->width[c] > vw ? p->width[c] - vw : 0;
@@ -538,9 +541,12 @@ static void print_table(struct printer *p)
 			        red ? "\033[0m" : "", right || last ? 0 : (int)pad, "", last ? "\n" : "  ");
 		}
 	}
-	for (size_t i = 0; i < p->nrows * p->ncols; i++)
+	for (size_t i = 0; i < n * p->ncols; i++)
 		free(p->cells[i]);
-	p->nrows = 0;
+	memmove(p->cells, p->cells + n * p->ncols, (p->nrows - n) * p->ncols * sizeof *p->cells);
+	if (p->marked)
+		memmove(p->marked, p->marked + n, p->nrows - n);
+	p->nrows -= n;
 	p->printed = 1;
 }
 
@@ -577,8 +583,11 @@ int printer_row(void *arg, size_t ncols, const struct kt_column *cols,
 	}
 	switch (p->fmt) {
 	case OUT_TABLE:
-		if (p->nrows == TABLE_BLOCK)
-			print_table(p);
+		/* A block is printed when the row after it comes, and that row
+		 * is kept: the last row of a table (a report's totals) is
+		 * never a block alone, it lines up with the rows before it. */
+		if (p->nrows == TABLE_BLOCK + 1)
+			print_table(p, TABLE_BLOCK);
 		keep(p, ncols, cols, values);
 		break;
 	case OUT_TSV:
@@ -658,7 +667,7 @@ void printer_end(struct printer *p)
 		return;
 	}
 	if (p->fmt == OUT_TABLE && (p->nrows || p->printed))
-		print_table(p);
+		print_table(p, p->nrows);
 	if (p->fmt == OUT_JSON)
 		fputs(p->nrows ? "\n]\n" : "[]\n", p->out);
 	if (p->path) {

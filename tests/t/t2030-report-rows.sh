@@ -110,14 +110,44 @@ test_expect_success 'CSV, TSV and JSON: every row and the totals; --limit the fi
 	test_grep "report many: 3 of 2500 rows written" err
 '
 
-test_expect_success 'a table on a terminal: every row, the labels once, in blocks of 1,000' '
-	script -qc "kontora report many" /dev/null </dev/null >tty.out &&
-	tr -d "\r" <tty.out >out &&
+# A table on a terminal is printed a block of 1,000 rows at a time, its
+# widths only growing (kontora-report(1), "Many rows"): rows 1-2000 are
+# as wide as "Номер" and "1 000,00 ₽" (the labels and values of the
+# first block), rows 2001-2500 and the totals as wide as the totals.
+test_expect_success SCRIPT 'a table on a terminal: every row, the labels once, in blocks of 1,000' '
+	on_tty "kontora report many" >out &&
 	test_line_count = 2502 out &&
 	test $(grep -c "^Название" out) = 1 &&
-	test_grep "^Строка 1  *1  *1,00 ₽$" out &&
-	test_grep "^Строка 2500  *2500  *2 500,00 ₽$" out &&
-	test_grep "^Итого  *3126250  *3 126 250,00 ₽$" out
+	test_grep "^Название     Номер  Сумма$" out &&
+	test_grep "^Строка 1     1      1,00 ₽$" out &&
+	test_grep "^Строка 2000  2000   2 000,00 ₽$" out &&
+	test_grep "^Строка 2001  2001     2 001,00 ₽$" out &&
+	test_grep "^Строка 2500  2500     2 500,00 ₽$" out &&
+	test_grep "^Итого        3126250  3 126 250,00 ₽$" out
+'
+
+test_expect_success SCRIPT 'a table on a terminal: a block widens for a longer value, never narrows' '
+	sed "s/'"'"'Строка '"'"' || n AS name/CASE WHEN n = 1500 THEN '"'"'Строка полторы тысячи'"'"' ELSE '"'"'Строка '"'"' || n END AS name/" \
+		reports/many.sql >reports/wide.sql &&
+	grep "полторы" reports/wide.sql &&
+	on_tty "kontora report wide" >out &&
+	test_grep "^Строка 1000  1000   1 000,00 ₽$" out &&
+	test_grep "^Строка 1001            1001   1 001,00 ₽$" out &&
+	test_grep "^Строка полторы тысячи  1500   1 500,00 ₽$" out &&
+	test_grep "^Строка 2001            2001     2 001,00 ₽$" out &&
+	test_grep "^Итого                  3126250  3 126 250,00 ₽$" out &&
+	rm reports/wide.sql
+'
+
+test_expect_success SCRIPT 'a table on a terminal: the totals line up with the last block of 1,000' '
+	sed "s/n < 2500/n < 2000/" reports/many.sql >reports/even.sql &&
+	on_tty "kontora report even" >out &&
+	test_line_count = 2002 out &&
+	test_grep "^Строка 1000  1000   1 000,00 ₽$" out &&
+	test_grep "^Строка 1001  1001     1 001,00 ₽$" out &&
+	test_grep "^Строка 2000  2000     2 000,00 ₽$" out &&
+	test_grep "^Итого        2001000  2 001 000,00 ₽$" out &&
+	rm reports/even.sql
 '
 
 test_expect_success 'a report that fails half way leaves no file, an old one as it was' '

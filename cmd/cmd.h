@@ -70,6 +70,12 @@ void no_such_subcommand(const char *usage_text, const char *what, const char *wo
  * option the command does not take. */
 void option_error(char **argv, const char *usage_text) __attribute__((noreturn));
 
+/* Returns the number of rows --limit's value says, 0 meaning no limit,
+ * the same for every command that takes it (kontora search, TYPE list,
+ * report).  A value that is not digits alone, or too large, is a usage
+ * error naming it (usage_text printed, exit 2). */
+long limit_option(const char *value, const char *usage_text);
+
 /* Reads the options of a command that takes no option but --dry-run and
  * -h: -h prints usage_text and exits 0, any other option exits 2 through
  * option_error().  Returns 1 if --dry-run was given, else 0; optind is

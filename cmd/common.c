@@ -4,6 +4,7 @@
  * the end of a change, today's date.  Commands call it; it calls no
  * command.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -274,6 +275,21 @@ void option_error(char **argv, const char *usage_text)
 	if (optopt && word)
 		usage_error(usage_text, "%s: unknown option, or a missing or bad value", word);
 	usage_error(usage_text, "%s: unknown option, or a missing or bad value", arg);
+}
+
+/* See cmd.h. */
+long limit_option(const char *value, const char *usage_text)
+{
+	char *end;
+	long n = -1;
+
+	/* Digits only: strtol() would take " 5", "+5" and "-0" too. */
+	errno = 0;
+	if (*value >= '0' && *value <= '9')
+		n = strtol(value, &end, 10);
+	if (n < 0 || *end || errno)
+		usage_error(usage_text, "--limit %s: not a number of rows (0: all of them)", value);
+	return n;
 }
 
 /* See cmd.h. */

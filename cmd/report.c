@@ -27,7 +27,7 @@ enum { REP_TABLE, REP_TSV, REP_CSV, REP_JSON, REP_XLSX, REP_PDF };
 struct opts {
 	const char *from, *to, *manager, *days, *by, *output, *at;
 	int fmt;
-	size_t limit;          /* --limit, 0 when not given */
+	long limit;            /* --limit, 0 for all, -1 when not given */
 	char **mail;
 	size_t nmail;
 };
@@ -378,7 +378,7 @@ static void run_report(struct kt_ctx *ctx, const char *name, const struct opts *
 	/* The rows go to the writer as they come; the PDF keeps those it
 	 * prints (KT_REPORT_PDF_ROWS unless --limit); a sheet has room for
 	 * KT_REPORT_XLSX_ROWS. */
-	r->limit = o->limit ? o->limit : o->fmt == REP_PDF ? KT_REPORT_PDF_ROWS : 0;
+	r->limit = o->limit >= 0 ? (size_t)o->limit : o->fmt == REP_PDF ? KT_REPORT_PDF_ROWS : 0;
 	if (o->fmt == REP_XLSX && (!r->limit || r->limit > KT_REPORT_XLSX_ROWS))
 		r->limit = KT_REPORT_XLSX_ROWS;
 	const char *path = o->output;
@@ -459,19 +459,6 @@ static const char *date_arg(const char *opt, const char *v)
 	return v;
 }
 
-/* Returns --limit's number of rows; a usage error when it is none or 0. */
-static size_t limit_arg(const char *v)
-{
-	char *end;
-	unsigned long long n;
-
-	errno = 0;
-	n = v[0] >= '0' && v[0] <= '9' ? strtoull(v, &end, 10) : 0;
-	if (!n || *end || errno || n > SIZE_MAX / 2)
-		usage_error(report_usage, "--limit %s: not a number of rows above 0", v);
-	return (size_t)n;
-}
-
 int cmd_report(int argc, char **argv, struct kt_ctx *ctx)
 {
 	enum { OPT_FROM = 1000, OPT_TO, OPT_MANAGER, OPT_DAYS, OPT_BY, OPT_MAIL, OPT_AT, OPT_LIMIT };
@@ -489,7 +476,7 @@ int cmd_report(int argc, char **argv, struct kt_ctx *ctx)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct opts o = { .fmt = REP_TABLE };
+	struct opts o = { .fmt = REP_TABLE, .limit = -1 };
 	int c;
 
 	/* An option takes at least one word of argv: argc is room enough. */
@@ -523,7 +510,7 @@ int cmd_report(int argc, char **argv, struct kt_ctx *ctx)
 		else if (c == OPT_AT)
 			o.at = optarg;
 		else if (c == OPT_LIMIT)
-			o.limit = limit_arg(optarg);
+			o.limit = limit_option(optarg, report_usage);
 		else
 			option_error(argv, report_usage);
 	}

@@ -153,7 +153,6 @@ int cmd_search(int argc, char **argv, struct kt_ctx *ctx)
 	enum out_format fmt = OUT_TABLE;
 	const char *output = NULL;
 	long limit = 50;
-	char *end;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "hf:n:o:", opts, NULL)) != -1) {
@@ -163,8 +162,8 @@ int cmd_search(int argc, char **argv, struct kt_ctx *ctx)
 			fmt = out_format(optarg, search_usage);
 		else if (c == 'o')
 			output = optarg;
-		else if (c == 'n' && (limit = strtol(optarg, &end, 10)) >= 0 && !*end)
-			continue;
+		else if (c == 'n')
+			limit = limit_option(optarg, search_usage);
 		else
 			option_error(argv, search_usage);
 	}

@@ -435,7 +435,6 @@ int record_list(int argc, char **argv, struct kt_books *b, const struct kt_schem
 	int c;
 
 	while ((c = getopt_long(argc, argv, "hf:o:", opts, NULL)) != -1) {
-		char *end;
 		switch (c) {
 		case 'h':
 			usage(usage_text, 1);
@@ -453,9 +452,7 @@ int record_list(int argc, char **argv, struct kt_books *b, const struct kt_schem
 			q.sort = optarg;
 			break;
 		case OPT_LIMIT:
-			q.limit = strtol(optarg, &end, 10);
-			if (*end || q.limit < 0)
-				usage(usage_text, 0);
+			q.limit = limit_option(optarg, usage_text);
 			break;
 		case OPT_MINE:
 			mine = 1;

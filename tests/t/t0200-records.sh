@@ -355,6 +355,27 @@ test_expect_success 'list --limit' '
 	sed -n 2p out | test_grep ",alpha,"
 '
 
+test_expect_success 'list --limit 0 is no limit, as in search and report' '
+	kontora client list --sort name -f csv >all &&
+	test_line_count -gt 4 all &&
+	kontora client list --sort name --limit 0 -f csv >out &&
+	test_cmp all out &&
+	kontora list client --sort name --limit 0 -f csv >out &&
+	test_cmp all out
+'
+
+test_expect_success 'a negative or non-numeric --limit is a usage error naming the value' '
+	for v in -1 x 3k "" +3
+	do
+		test_expect_code 2 kontora client list --limit "$v" >out 2>err &&
+		test_grep "^kontora: error: --limit $v: not a number of rows (0: all of them)$" err &&
+		test_grep "^usage: kontora client list" err &&
+		test ! -s out &&
+		test_expect_code 2 kontora list client --limit "$v" >out 2>err &&
+		test_grep "^kontora: error: --limit $v: not a number of rows" err || return 1
+	done
+'
+
 test_expect_success 'a piped table is TSV' '
 	kontora client list >out &&
 	test_grep "$C1	" out &&

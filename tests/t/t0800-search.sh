@@ -335,9 +335,16 @@ test_expect_success 'the search of nothing is an error' '
 	done
 '
 
-test_expect_success 'a bad --limit is a usage error' '
-	test_expect_code 2 kontora search --limit x елка >out 2>err &&
-	test_expect_code 2 kontora search --limit -1 елка >out 2>err &&
+test_expect_success 'a bad --limit is a usage error naming the value, as in list and report' '
+	for v in x -1 5k "" " 5" +5 99999999999999999999
+	do
+		test_expect_code 2 kontora search --limit "$v" елка >out 2>err &&
+		test_grep "^kontora: error: --limit $v: not a number of rows (0: all of them)$" err &&
+		test_grep "^usage: kontora search" err &&
+		test ! -s out || return 1
+	done &&
+	test_expect_code 2 kontora search -n -1 елка 2>err &&
+	test_grep "error: --limit -1: not a number of rows" err &&
 	test_expect_code 2 kontora search -f xml елка >out 2>err
 '
 

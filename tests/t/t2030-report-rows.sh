@@ -202,12 +202,29 @@ test_expect_success 'a report without totals and rows left out says nothing of t
 	rm reports/bare.sql
 '
 
-test_expect_success '--limit is a number of rows above 0' '
-	test_expect_code 2 kontora report many --limit 0 2>err &&
-	test_grep "limit 0: not a number of rows above 0" err &&
-	test_expect_code 2 kontora report many --limit x 2>err &&
-	test_expect_code 2 kontora report many --limit -3 2>err &&
-	test_expect_code 2 kontora report many --limit 2k 2>err
+test_expect_success '--limit 0 is no limit, as in search and list: every row' '
+	kontora report many -f csv --limit 0 >zero.csv 2>err &&
+	test ! -s err &&
+	test_cmp many.csv zero.csv
+'
+
+test_expect_success POPPLER 'PDF with --limit 0: every row printed, no note' '
+	kontora report many -f pdf --limit 0 -o zero.pdf 2>err &&
+	test ! -s err &&
+	pdftotext -layout zero.pdf zero.txt 2>/dev/null &&
+	test_grep "Строка 2500 " zero.txt &&
+	test_grep "Итого *3126250 *3 126 250,00 ₽" zero.txt &&
+	! grep "Строк в отчете" zero.txt
+'
+
+test_expect_success 'a negative or non-numeric --limit is a usage error naming the value' '
+	for v in x -3 2k "" -0
+	do
+		test_expect_code 2 kontora report many --limit "$v" >out 2>err &&
+		test_grep "^kontora: error: --limit $v: not a number of rows (0: all of them)$" err &&
+		test_grep "^usage: kontora report" err &&
+		test ! -s out || return 1
+	done
 '
 
 test_done

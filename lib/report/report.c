@@ -275,6 +275,7 @@ struct run {
 	void *arg;
 	struct kt_error *err;
 	size_t cap;
+	long long *row;   /* per column, the row's number (add_totals()) */
 };
 
 /* Checks that the statement's columns are the header's.  Returns 0 or
@@ -296,8 +297,8 @@ static int check_columns(struct run *run, size_t ncols, const struct kt_column *
 }
 
 /* Returns 0 when value is an integer or empty for column c (int and
- * money; other columns are not summed), its value added to *v; else
- * KT_EINVAL naming row and column. */
+ * money; other columns are not summed), its value in *v (0 when empty
+ * or not summed); else KT_EINVAL naming row and column. */
 static int number_of(struct run *run, const struct kt_report_col *c, const char *value,
                      long long *v)
 {
@@ -316,18 +317,18 @@ static int number_of(struct run *run, const struct kt_report_col *c, const char 
 }
 
 /* Adds a row's int and money values to the totals, once every one of
- * them is known to be an integer.  Returns 0 or KT_EINVAL (number_of()). */
+ * them is known to be an integer: each is parsed once, into run->row,
+ * and added when the whole row has been read.  Returns 0 or KT_EINVAL
+ * (number_of()). */
 static int add_totals(struct run *run, char *const *values)
 {
 	struct kt_report *r = run->r;
-	long long v;
 	int rc = 0;
 
 	for (size_t i = 0; !rc && i < r->ncols; i++)
-		rc = number_of(run, &r->cols[i], values[i], &v);
+		rc = number_of(run, &r->cols[i], values[i], &run->row[i]);
 	for (size_t i = 0; !rc && i < r->ncols; i++)
-		if (!number_of(run, &r->cols[i], values[i], &v))
-			r->cols[i].sum += v;
+		r->cols[i].sum += run->row[i];
 	return rc;
 }
 
@@ -457,7 +458,8 @@ static int dict_one(void *arg, const char *name)
 int kt_report_run(struct kt_books *b, struct kt_report *r, const struct kt_param *params,
                   size_t nparams, kt_report_row_fn fn, void *arg, struct kt_error *err)
 {
-	struct run run = { r, fn, arg, err, r->nkept };
+	long long *row = calloc(r->ncols ? r->ncols : 1, sizeof *row);
+	struct run run = { r, fn, arg, err, r->nkept, row };
 	struct plans pl = { { 0 }, 0 };
 	struct dicts dl = { b, { 0 }, NULL, 0, err };
 	struct kt_param *all = calloc(nparams + 4, sizeof *all);
@@ -468,7 +470,7 @@ int kt_report_run(struct kt_books *b, struct kt_report *r, const struct kt_param
 	 * report reads them with json_extract() and needs no C. */
 	if (rc)
 		;
-	else if (!all || kt_buf_addc(&pl.json, '{') || kt_buf_addc(&dl.json, '{'))
+	else if (!all || !row || kt_buf_addc(&pl.json, '{') || kt_buf_addc(&dl.json, '{'))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	else if (!(rc = kt_config_foreach(b, plan_one, &pl, err)) &&
 	         (pl.bad || kt_buf_addc(&pl.json, '}')))
@@ -484,6 +486,7 @@ int kt_report_run(struct kt_books *b, struct kt_report *r, const struct kt_param
 		all[nparams + 3] = (struct kt_param){ "dicts", dl.json.data };
 		rc = kt_sql_seen(b, r->sql, all, nparams + 4, run_row, &run, err);
 	}
+	free(row);
 	free(all);
 	kt_buf_free(&pl.json);
 	kt_buf_free(&dl.json);

@@ -150,6 +150,45 @@ test_expect_success SCRIPT 'a table on a terminal: the totals line up with the l
 	rm reports/even.sql
 '
 
+# Totals of kopecks over many rows: odd kopecks, refunds below zero and
+# empty cells, 3,000 rows (more than a PDF prints).  The sums, worked out
+# apart: n 3858858 (every n but multiples of 7), amount 370662757
+# kopecks (n*101+7, -(n*3+1) for multiples of 10, none for other
+# multiples of 11).
+test_expect_success 'totals of kopecks over 3,000 rows: exact in every format' '
+	cat >reports/kopecks.sql <<-\EOF &&
+	-- title: Копейки
+	-- column: name text Название
+	-- column: n int Номер
+	-- column: amount money Сумма
+	-- total: n amount
+	WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 3000)
+	SELECT '"'Строка '"' || n AS name, CASE WHEN n % 7 = 0 THEN NULL ELSE n END AS n,
+	       CASE WHEN n % 10 = 0 THEN -(n * 3 + 1) WHEN n % 11 = 0 THEN NULL
+	            ELSE n * 101 + 7 END AS amount
+	FROM s
+	EOF
+	kontora report kopecks -f csv >k.csv &&
+	tail -n 1 k.csv | test_grep "^Итого,3858858,3706627.57" &&
+	kontora report kopecks -f csv --limit 1 >k1.csv 2>/dev/null &&
+	tail -n 1 k1.csv | test_grep "^Итого,3858858,3706627.57" &&
+	kontora report kopecks -f json >k.json &&
+	sed -n "/\"totals\"/,\$p" k.json >totals &&
+	test_grep "\"n\": 3858858,$" totals &&
+	test_grep "\"amount\": \"3706627.57\"$" totals &&
+	if test_have_prereq POPPLER
+	then
+		kontora report kopecks -f pdf -o k.pdf 2>/dev/null &&
+		pdftotext -layout k.pdf k.txt 2>/dev/null &&
+		test_grep "Итого *3858858 *3 706 627,57 ₽" k.txt
+	fi &&
+	if test_have_prereq SCRIPT
+	then
+		on_tty "kontora report kopecks" >k.out &&
+		test_grep "^Итого        3858858  3 706 627,57 ₽$" k.out
+	fi
+'
+
 test_expect_success 'a report that fails half way leaves no file, an old one as it was' '
 	echo old >old.csv &&
 	cp old.csv keep.csv &&

@@ -81,6 +81,20 @@ static size_t reject_column(struct kt_csv *rej, const char *name)
 	return rej->nheader++;
 }
 
+/* Makes standard error, when it is no terminal, go out in blocks, for
+ * the imports that say a line a row: a lead linked to a client, a row
+ * rejected (leads, spool), an element of a 1C file left out.  Written one
+ * by one they were 33,000 write()s in a web-lead import of 100,000 rows.
+ * A terminal sees them (and the progress line) as they come; a file or a
+ * pipe gets them in blocks, and the rest at exit.  import bank says one
+ * line, at its end, and keeps stderr as it is: each message out when it
+ * is said.  Call before the import's first message. */
+static void stderr_in_blocks(void)
+{
+	if (!isatty(STDERR_FILENO))
+		setvbuf(stderr, NULL, _IOFBF, BUFSIZ);
+}
+
 /* Says why a row of in was not imported, keeps it for the reject file and
  * the spool's .why. */
 static void reject_row(struct run *r, struct input *in, const struct kt_intake_row *row,
@@ -394,6 +408,7 @@ static int import_leads(int argc, char **argv, struct kt_books *b)
 	struct kt_import *im;
 	int dry_run = 0, c;
 
+	stderr_in_blocks();
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h')
 			usage(import_usage, 1);
@@ -606,6 +621,7 @@ static int import_spool(int argc, char **argv, struct kt_books *b)
 	char *configured = NULL, lock[4200];
 	int dry_run;
 
+	stderr_in_blocks();
 	dry_run = dry_run_option(argc, argv, import_usage);
 	if (optind != argc)
 		usage(import_usage, 0);
@@ -740,6 +756,7 @@ static int import_1c(int argc, char **argv, struct kt_books *b)
 	char subject[300];
 	int dry_run = 0, c;
 
+	stderr_in_blocks();
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h')
 			usage(import_usage, 1);
@@ -785,12 +802,6 @@ int cmd_import(int argc, char **argv, struct kt_ctx *ctx)
 		usage(import_usage, 0);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
 		usage(import_usage, 1);
-	/* An import says a line for each lead it links to a client: written
-	 * one by one, 33,000 write()s in a web-lead import of 100,000 rows.
-	 * A terminal sees them (and the progress line) as they come; a file
-	 * or a pipe gets them in blocks, and the rest at exit. */
-	if (!isatty(2))
-		setvbuf(stderr, NULL, _IOFBF, BUFSIZ);
 	if (!strcmp(argv[1], "leads"))
 		return import_leads(argc - 1, argv + 1, ctx->books);
 	if (!strcmp(argv[1], "spool"))

@@ -165,11 +165,6 @@ test_expect_success 'a damaged head.cache is only a cache' '
 	nogit lead show $N >show && test_grep "comment: third" show
 '
 
-# STRACE: strace(1) that may trace (a container can forbid ptrace).
-if command -v strace >/dev/null 2>&1 && strace -o /dev/null true 2>/dev/null; then
-	test_set_prereq STRACE
-fi
-
 # A write commits through libgit2, whose init on Debian (mbedTLS) would
 # parse every CA certificate of the system, and refreshes the index,
 # whose eleven fsyncs across index.db and search.db cost more than the
@@ -177,8 +172,7 @@ fi
 # LeakSanitizer cannot run under ptrace: under SAN=1 the traced command
 # leaves leaks to the other tests.
 test_expect_success STRACE 'a write reads no CA certificates and syncs nothing' '
-	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-		strace -f -o trace -e trace=open,openat,fsync,fdatasync \
+	traced trace -f -e trace=open,openat,fsync,fdatasync \
 		kontora lead edit $L --set comment=traced &&
 	kontora lead show $L >show && test_grep "comment: traced" show &&
 	test_grep "kontora/index.db" trace &&

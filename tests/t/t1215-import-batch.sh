@@ -123,4 +123,25 @@ test_expect_success 'rows rejected on reading and at the commit keep their cells
 	test_cmp expect.sorted actual
 '
 
+# An import that says a line a row writes them in blocks when stderr is
+# no terminal (kontora-import(1), cmd/import.c stderr_in_blocks()): 300
+# rows with nobody to call back, 300 lines, a handful of write()s.
+test_expect_success STRACE 'a line for each of 300 rows rejected: stderr in blocks' '
+	{
+		echo Name,Phone,tranid &&
+		i=0 &&
+		while test $i -lt 300
+		do
+			echo "Никто $i,,300:$i" &&
+			i=$((i + 1)) || return 1
+		done
+	} >nobody.csv &&
+	before=$(test_commits) &&
+	test_expect_code 1 traced trace -e trace=write \
+		kontora import leads --source tilda --reject nobody-rej.csv nobody.csv >out 2>err &&
+	test $(test_commits) = $before &&
+	test $(grep -c "^kontora: warning: nobody.csv:[0-9]*: no phone and no e-mail" err) = 300 &&
+	test $(grep -c "^write(2, " trace) -lt 10
+'
+
 test_done

@@ -260,6 +260,19 @@ test_expect_success 'bad input: a missing file' '
 	grep "nosuch.txt" err
 '
 
+# import bank says one line, at its end: its stderr is not held back in
+# blocks as the imports that say a line a row hold theirs (cmd/import.c,
+# stderr_in_blocks()).  The line is written when it is said, before
+# kontora closes the books at exit, not with them.
+test_expect_success STRACE 'import bank writes its line when it says it, not at exit' '
+	traced trace -e trace=write,close,exit_group \
+		kontora import bank $F/cp1251-crlf.txt >out 2>err &&
+	test_grep "import bank: 0 payments (0 in, 0 out), 4 already known" err &&
+	sed -n "/^write(2, \"kontora: import bank: /,\$p" trace >after &&
+	test_line_count = 1 err &&
+	grep "^close(" after
+'
+
 # The real statements of ../shared/data/real (SOURCES.md), when present:
 # each imports, with as many payments as it has СекцияДокумент lines.
 REAL=${KONTORA_REAL_DATA:-$TEST_ROOT/../shared/data/real}

@@ -321,6 +321,20 @@ if command -v script >/dev/null 2>&1 && script -qec true /dev/null </dev/null >/
 	test_set_prereq SCRIPT
 fi
 
+# STRACE: strace(1) that can trace (ptrace may be refused in a container).
+# LeakSanitizer cannot run under ptrace: under SAN=1 a traced command
+# needs ASAN_OPTIONS=detect_leaks=0 (traced(), below).
+if command -v strace >/dev/null 2>&1 && strace -o /dev/null true </dev/null >/dev/null 2>&1; then
+	test_set_prereq STRACE
+fi
+
+# traced TRACE STRACE-OPTION... CMD...: runs CMD under strace(1), its
+# trace into the file TRACE; the status is CMD's.
+traced () {
+	traced_out=$1 && shift &&
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -o "$traced_out" "$@"
+}
+
 # on_tty CMD: runs the shell command CMD with stdin, stdout and stderr on
 # a terminal (script(1)); prints what the terminal got, without carriage
 # returns.

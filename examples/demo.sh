@@ -433,6 +433,16 @@ run kontora report calls -f pdf -o "$out/report-calls.pdf"
 run kontora report calls -f pdf --limit 30 -o "$out/report-calls-30.pdf"
 run kontora report calls -f xlsx -o "$out/report-calls.xlsx"
 run kontora report calls -f csv --limit 3
+echo "(--limit 0 is no limit, in report, search and list alike: the PDF of all 3,000 rows)"
+run kontora report calls -f pdf --limit 0 -o "$out/report-calls-all.pdf"
+echo "(on a terminal a table goes out 1,000 rows at a time, its widths only growing: the totals line up with the last block)"
+printf '$ %s | tail -n 3\n' "kontora report calls"
+if script -qec true /dev/null </dev/null >/dev/null 2>&1; then
+	script -qec "$K report calls" /dev/null </dev/null | tr -d '\r' >"$out/report-calls-terminal.txt"
+	tail -n 3 "$out/report-calls-terminal.txt"
+else
+	echo "(no pseudo-terminal here: script(1) cannot open one)"
+fi
 rm reports/calls.sql
 echo "\$ kontora report funnel --at HEAD~20   (the books as they were 20 commits ago; index cached in .git/kontora/at/)"
 kontora report funnel --at HEAD~20

@@ -1868,7 +1868,9 @@ int kt_report_run(struct kt_books *b, struct kt_report *r, const struct kt_param
 
 /* Writes cell value of column c as people read it into out: money
  * "1 234,50 ₽" (screen) or "1234.50" (!screen), percent "33,3 %" or
- * "33.3", a date DD.MM.YYYY (screen) or as it is; text as it is.
+ * "33.3", a date DD.MM.YYYY and a month MM.YYYY (screen) or as they
+ * are; text, and a date column's cell that is no date (the totals'
+ * "Итого"), as it is.
  * Returns out's text (owned by out, reset first) or NULL when out of
  * memory. */
 const char *kt_report_cell(const struct kt_report_col *c, const char *value, int screen,

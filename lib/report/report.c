@@ -523,6 +523,13 @@ int report_left_out(const struct kt_report *r, size_t shown, struct kt_buf *out)
 	                   r->nrows <= KT_REPORT_XLSX_ROWS ? "-f xlsx или -f csv" : "-f csv");
 }
 
+/* Returns 1 if v is a month, YYYY-MM (a report by month gives them). */
+static int is_month(const char *v)
+{
+	return strspn(v, "0123456789") == 4 && v[4] == '-' && strspn(v + 5, "0123456789") == 2 &&
+	       !v[7];
+}
+
 /* Formats a cell for people or files.  See kontora.h. */
 const char *kt_report_cell(const struct kt_report_col *c, const char *value, int screen,
                            struct kt_buf *out)
@@ -536,9 +543,9 @@ const char *kt_report_cell(const struct kt_report_col *c, const char *value, int
 		rc = kt_buf_adds(out, value);
 	else if (c->type == KT_R_MONEY)
 		rc = kt_buf_adds(out, kt_money_format(strtoll(value, NULL, 10), screen, buf));
-	else if (c->type == KT_R_DATE && screen && strlen(value) == 10)
+	else if (c->type == KT_R_DATE && screen && kt_date_valid(value))
 		rc = kt_buf_addf(out, "%.2s.%.2s.%.4s", value + 8, value + 5, value);
-	else if (c->type == KT_R_DATE && screen && strlen(value) == 7)
+	else if (c->type == KT_R_DATE && screen && is_month(value))
 		rc = kt_buf_addf(out, "%.2s.%.4s", value + 5, value);
 	else if ((c->type == KT_R_PERCENT || c->type == KT_R_DECIMAL) &&
 	         !kt_decimal_parse(value, 6, &milli) && milli > INT64_MIN + 50000) {

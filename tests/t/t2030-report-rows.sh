@@ -189,6 +189,30 @@ test_expect_success 'totals of kopecks over 3,000 rows: exact in every format' '
 	fi
 '
 
+# A date column's cells are DD.MM.YYYY on a terminal (months MM.YYYY),
+# but its totals cell is "Итого", ten bytes of UTF-8 as a date is: it
+# stays as it is.
+test_expect_success SCRIPT 'a table on a terminal: a date first, its totals row still Итого' '
+	cat >reports/days.sql <<-\EOF &&
+	-- title: По дням
+	-- column: day date День
+	-- column: month date Месяц
+	-- column: amount money Сумма
+	-- total: amount
+	SELECT '"'2026-11-0'"' || n AS day, '"'2026-11'"' AS month, n * 150 AS amount
+	FROM (SELECT 1 AS n UNION ALL SELECT 2)
+	EOF
+	on_tty "kontora report days" >out &&
+	cat >expect <<-\EOF &&
+	День        Месяц    Сумма
+	01.11.2026  11.2026  1,50 ₽
+	02.11.2026  11.2026  3,00 ₽
+	Итого                4,50 ₽
+	EOF
+	test_cmp expect out &&
+	rm reports/days.sql
+'
+
 test_expect_success 'a report that fails half way leaves no file, an old one as it was' '
 	echo old >old.csv &&
 	cp old.csv keep.csv &&

@@ -317,16 +317,22 @@ static int number_of(struct run *run, const struct kt_report_col *c, const char 
 }
 
 /* Adds a row's int and money values to the totals, once every one of
- * them is known to be an integer: each is parsed once, into run->row,
- * and added when the whole row has been read.  Returns 0 or KT_EINVAL
- * (number_of()). */
+ * them is known to be an integer whose total stays within 64 bits: each
+ * is parsed once, into run->row, and added when the whole row has been
+ * read.  Returns 0 or KT_EINVAL (number_of(), or a total too large,
+ * naming row and column). */
 static int add_totals(struct run *run, char *const *values)
 {
 	struct kt_report *r = run->r;
+	int64_t sum;
 	int rc = 0;
 
-	for (size_t i = 0; !rc && i < r->ncols; i++)
+	for (size_t i = 0; !rc && i < r->ncols; i++) {
 		rc = number_of(run, &r->cols[i], values[i], &run->row[i]);
+		if (!rc && __builtin_add_overflow(r->cols[i].sum, run->row[i], &sum))
+			rc = kt_error_set(run->err, KT_EINVAL, "%s: row %zu, column %s: the total "
+			                  "passes what 64 bits hold", r->file, r->nrows + 1, r->cols[i].name);
+	}
 	for (size_t i = 0; !rc && i < r->ncols; i++)
 		r->cols[i].sum += run->row[i];
 	return rc;

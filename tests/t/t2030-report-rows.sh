@@ -230,6 +230,30 @@ test_expect_success 'a report that fails half way leaves no file, an old one as 
 	rm reports/bad.sql
 '
 
+# A total is int64 kopecks (or units): one that would pass 2^63 - 1 is
+# an error naming the row and column, never a wrapped figure; one that
+# comes back within bounds on the way is right.
+test_expect_success 'a total past 64 bits is an error naming row and column; no file' '
+	cat >reports/big.sql <<-\EOF &&
+	-- title: Большие
+	-- column: name text Название
+	-- column: amount money Сумма
+	-- total: amount
+	SELECT '"'a'"' AS name, 9223372036854775807 AS amount
+	UNION ALL SELECT '"'b'"', -1 UNION ALL SELECT '"'c'"', -9223372036854775807
+	EOF
+	kontora report big -f csv >back.csv &&
+	tail -n 1 back.csv | test_grep "^Итого,-0.01" &&
+	sed -i "s/-1 UNION ALL/1 UNION ALL/" reports/big.sql &&
+	for f in csv json xlsx pdf
+	do
+		test_expect_code 1 kontora report big -f $f -o big.$f 2>err &&
+		test_grep "^kontora: error: reports/big.sql: row 2, column amount: the total passes what 64 bits hold$" err &&
+		! test -e big.$f || return 1
+	done &&
+	rm reports/big.sql
+'
+
 test_expect_success 'CSV, JSON and XLSX to a symbolic link: written where it points, never replaced' '
 	ln -s target.csv link.csv &&
 	kontora report many -f csv --limit 2 -o link.csv 2>/dev/null &&

@@ -21,16 +21,33 @@ struct strmap_block {
 
 enum { STRMAP_BLOCK = 64 * 1024 - 64 };
 
-/* Returns the slot of key in m: where it is, or the empty one where it
- * would go. */
-static size_t strmap_slot(const struct strmap *m, const char *key)
+/* A slot.  Its key's hash is kept apart, in m->hashes: a probe reads
+ * only those, sixteen to a cache line, and a key only when the hash is
+ * its own (in a map of 300,000 keys each key read was a cache miss: 9%
+ * of an import's build). */
+struct strmap_slot {
+	const char *key;
+	size_t val;
+};
+
+/* Returns the FNV-1a hash of key, folded to 32 bits, never 0 (an empty
+ * slot's). */
+static uint32_t strmap_hash(const char *key)
 {
 	uint64_t h = 1469598103934665603ULL;
 
 	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
 		h = (h ^ *p) * 1099511628211ULL;
-	size_t i = (size_t)h & (m->cap - 1);
-	while (m->keys[i] && strcmp(m->keys[i], key))
+	return (uint32_t)(h ^ h >> 32) | 1;
+}
+
+/* Returns the slot number of key, of hash h, in m: where it is, or the
+ * empty one where it would go. */
+static size_t strmap_find(const struct strmap *m, const char *key, uint32_t h)
+{
+	size_t i = h & (m->cap - 1);
+
+	while (m->hashes[i] && (m->hashes[i] != h || strcmp(m->slots[i].key, key)))
 		i = (i + 1) & (m->cap - 1);
 	return i;
 }
@@ -40,11 +57,11 @@ int strmap_get(const struct strmap *m, const char *key, size_t *val)
 {
 	if (!m->n)
 		return 0;
-	size_t i = strmap_slot(m, key);
-	if (!m->keys[i])
+	size_t i = strmap_find(m, key, strmap_hash(key));
+	if (!m->hashes[i])
 		return 0;
 	if (val)
-		*val = m->vals[i];
+		*val = m->slots[i].val;
 	return 1;
 }
 
@@ -52,22 +69,22 @@ int strmap_get(const struct strmap *m, const char *key, size_t *val)
 static int strmap_grow(struct strmap *m)
 {
 	size_t cap = m->cap ? m->cap * 2 : 1024;
-	struct strmap big = { calloc(cap, sizeof *big.keys), calloc(cap, sizeof *big.vals), cap, m->n,
+	struct strmap big = { calloc(cap, sizeof *big.slots), calloc(cap, sizeof *big.hashes), cap, m->n,
 	                      m->blocks };
 
-	if (!big.keys || !big.vals) {
-		free(big.keys);
-		free(big.vals);
+	if (!big.slots || !big.hashes) {
+		free(big.slots);
+		free(big.hashes);
 		return KT_ENOMEM;
 	}
 	for (size_t i = 0; i < m->cap; i++)
-		if (m->keys[i]) {
-			size_t j = strmap_slot(&big, m->keys[i]);
-			big.keys[j] = m->keys[i];
-			big.vals[j] = m->vals[i];
+		if (m->hashes[i]) {
+			size_t j = strmap_find(&big, m->slots[i].key, m->hashes[i]);
+			big.slots[j] = m->slots[i];
+			big.hashes[j] = m->hashes[i];
 		}
-	free(m->keys);
-	free(m->vals);
+	free(m->slots);
+	free(m->hashes);
 	*m = big;
 	return 0;
 }
@@ -99,13 +116,15 @@ int strmap_put(struct strmap *m, const char *key, size_t val)
 {
 	if ((m->n + 1) * 10 > m->cap * 7 && strmap_grow(m))
 		return KT_ENOMEM;
-	size_t i = strmap_slot(m, key);
-	if (!m->keys[i]) {
-		if (!(m->keys[i] = strmap_copy(m, key)))
+	uint32_t h = strmap_hash(key);
+	size_t i = strmap_find(m, key, h);
+	if (!m->hashes[i]) {
+		if (!(m->slots[i].key = strmap_copy(m, key)))
 			return KT_ENOMEM;
+		m->hashes[i] = h;
 		m->n++;
 	}
-	m->vals[i] = val;
+	m->slots[i].val = val;
 	return 0;
 }
 
@@ -117,8 +136,8 @@ void strmap_free(struct strmap *m)
 		free(m->blocks);
 		m->blocks = next;
 	}
-	free(m->keys);
-	free(m->vals);
+	free(m->slots);
+	free(m->hashes);
 	/* Empty after, as util.h says, so that m may be filled again. */
 	memset(m, 0, sizeof *m);
 }

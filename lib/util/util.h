@@ -10,8 +10,8 @@
 
 /* A set of strings with a number each (util/strmap.c); zeroed is empty. */
 struct strmap {
-	char **keys;
-	size_t *vals;
+	struct strmap_slot *slots;
+	uint32_t *hashes;              /* each slot's, 0 when empty */
 	size_t cap, n;
 	struct strmap_block *blocks;   /* the keys' copies */
 };

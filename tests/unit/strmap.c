@@ -36,7 +36,7 @@ static void test_many(void)
 	ok(!strmap_get(&m, "lead\037id\037L0100000", NULL), "a key never put is not found");
 	ok(m.n * 10 <= m.cap * 7, "the table is at most 70 percent full");
 	strmap_free(&m);
-	ok(m.n == 0 && m.cap == 0 && !m.keys, "empty after strmap_free()");
+	ok(m.n == 0 && m.cap == 0 && !m.slots, "empty after strmap_free()");
 }
 
 /* Keys are copies, a value is replaced, and a key longer than a block of

@@ -25,12 +25,24 @@ struct index {
 	                             * have moved HEAD since */
 	struct fts_feed *feed;      /* while a rebuild loads: takes the rows' text */
 	int reading;                /* index_read_begin()s not yet ended: in its transaction */
+	struct exists_answer {      /* index_exists()'s last answers in that transaction */
+		const struct kt_schema *s;
+		char *question;         /* field NUL value NUL except, NULL: none */
+		size_t len;
+		int found;
+		char other[9];
+	} answers[4];
+	unsigned next_answer;
 	int checked;                /* refresh() found the layout and schemas right */
 	int (*count_plan)(void *arg, struct index *ix, struct kt_error *err);
 	void *count_plan_arg;       /* index_count_plan() */
 	struct count_table *counts; /* the count tables a build makes or a refresh changes */
 	size_t ncounts;
 };
+
+/* Forgets index_exists()'s answers (index/lookup.c): the transaction
+ * whose snapshot they were of has ended. */
+void exists_forget(struct index *ix);
 
 /* A count table (index/count.c) that a build fills from the rows as the
  * loader inserts them: a map of (owner, month, value) to a number. */

@@ -1104,6 +1104,7 @@ static void index_close(struct index *ix)
 	ix->stmts = NULL;
 	ix->nstmts = 0;
 	strmap_free(&ix->stmt_of);
+	exists_forget(ix);
 	if (ix->db)
 		sqlite3_close(ix->db);
 	ix->db = NULL;
@@ -1210,6 +1211,7 @@ void index_read_end(struct index *ix)
 	if (ix->db && !sqlite3_get_autocommit(ix->db))
 		db_exec(ix->db, "COMMIT", NULL);
 	ix->reading = 0;
+	exists_forget(ix);
 }
 
 /* Rebuilds the index.  See index.h. */

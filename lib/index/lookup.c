@@ -63,17 +63,86 @@ int index_shard_deepest(struct index *ix, const struct kt_schema *s, const char 
 	return rc;
 }
 
-/* Tells whether a value is taken.  See index.h. */
+/* Puts the question of index_exists() into one string, field NUL value
+ * NUL except, in out.  Returns its length, or 0 when it does not fit. */
+static size_t exists_question(const char *field, const char *value, const char *except,
+                              char *out, size_t size)
+{
+	const char *part[3] = { field ? field : "", value, except ? except : "" };
+	size_t len = 0;
+
+	for (int i = 0; i < 3; i++) {
+		size_t n = strlen(part[i]) + 1;
+		if (len + n > size)
+			return 0;
+		memcpy(out + len, part[i], n);
+		len += n;
+	}
+	return len;
+}
+
+/* Returns the answer to question q (len bytes) about s that ix gave in
+ * this read transaction, or NULL. */
+static struct exists_answer *exists_recall(struct index *ix, const struct kt_schema *s,
+                                           const char *q, size_t len)
+{
+	for (size_t i = 0; i < sizeof ix->answers / sizeof ix->answers[0]; i++) {
+		struct exists_answer *a = &ix->answers[i];
+		if (a->question && a->s == s && a->len == len && !memcmp(a->question, q, len))
+			return a;
+	}
+	return NULL;
+}
+
+/* Keeps an answer of index_exists(), over the oldest one kept; a copy that
+ * cannot be made is only not kept. */
+static void exists_keep(struct index *ix, const struct kt_schema *s, const char *q, size_t len,
+                        int found, const char *other)
+{
+	struct exists_answer *a = &ix->answers[ix->next_answer++ % (sizeof ix->answers / sizeof ix->answers[0])];
+
+	free(a->question);
+	if (!(a->question = malloc(len)))
+		return;
+	memcpy(a->question, q, len);
+	a->s = s;
+	a->len = len;
+	a->found = found;
+	snprintf(a->other, sizeof a->other, "%s", other ? other : "");
+}
+
+/* Forgets index_exists()'s answers.  See db.h. */
+void exists_forget(struct index *ix)
+{
+	for (size_t i = 0; i < sizeof ix->answers / sizeof ix->answers[0]; i++) {
+		free(ix->answers[i].question);
+		ix->answers[i].question = NULL;
+	}
+}
+
+/* Tells whether a value is taken.  See index.h.  Within a read
+ * transaction the snapshot cannot change, so the same question gets the
+ * answer it got: an import asks three times whether each external id is
+ * taken (when its rows are read, when its lead is prepared, when it is
+ * added) and whether each manager's login exists, a hundred thousand
+ * times over. */
 int index_exists(struct index *ix, const struct kt_schema *s,
                  const char *field, const char *value, const char *except,
                  char other[9], struct kt_error *err)
 {
 	sqlite3_stmt *st;
-	char sql[512];
+	char sql[512], q[512];
 	int rc = index_open(ix, err);
+	size_t qlen = ix->reading ? exists_question(field, value, except, q, sizeof q) : 0;
+	const struct exists_answer *known = qlen ? exists_recall(ix, s, q, qlen) : NULL;
 
 	if (rc)
 		return rc;
+	if (known) {
+		if (other && known->found)
+			memcpy(other, known->other, 9);
+		return known->found;
+	}
 	if (!field)
 		snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE id = ?2", s->name);
 	else
@@ -86,11 +155,18 @@ int index_exists(struct index *ix, const struct kt_schema *s,
 		sqlite3_bind_text(st, 3, except ? except : "", -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
 		if (other)
-			snprintf(other, 9, "%s", (const char *)sqlite3_column_text(st, 0));
+			snprintf(other, 9, "%s", id);
+		if (qlen)
+			exists_keep(ix, s, q, qlen, 1, id);
 		rc = 1;
+	} else if (rc == SQLITE_DONE) {
+		if (qlen)
+			exists_keep(ix, s, q, qlen, 0, NULL);
+		rc = 0;
 	} else {
-		rc = rc == SQLITE_DONE ? 0 : db_fail(ix->db, err, "lookup");
+		rc = db_fail(ix->db, err, "lookup");
 	}
 	sqlite3_reset(st);
 	return rc;

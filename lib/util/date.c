@@ -58,14 +58,29 @@ static int local_day(time_t now, int days, struct tm *tm)
 	return mktime(tm) == (time_t)-1 ? -1 : 0;
 }
 
+/* Writes y-m-d (years 1-9999, months and days of two digits) as
+ * YYYY-MM-DD into out, without printf: an import dates every task. */
+static void iso_day(int y, int m, int d, char out[11])
+{
+	int v[3] = { y, m, d }, width[3] = { 4, 2, 2 };
+	char *p = out;
+
+	for (int i = 0; i < 3; i++) {
+		for (int k = width[i] - 1; k >= 0; k--, v[i] /= 10)
+			p[k] = (char)('0' + v[i] % 10);
+		p += width[i];
+		*p++ = i < 2 ? '-' : '\0';
+	}
+}
+
 /* Returns 1 if y-m-d is a day of the calendar (years 1-9999). */
 static int real_day(int y, int m, int d)
 {
-	char iso[16];
+	char iso[11];
 
 	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
 		return 0;
-	snprintf(iso, sizeof iso, "%04d-%02d-%02d", y, m, d);
+	iso_day(y, m, d, iso);
 	return kt_date_valid(iso);
 }
 
@@ -146,7 +161,7 @@ int kt_date_parse(const char *in, time_t now, char out[11])
 		p++;
 	if (*p)
 		return KT_EINVAL;
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	iso_day(y, m, d, out);
 	return 0;
 }
 

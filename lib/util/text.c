@@ -292,12 +292,13 @@ int kt_phone_normalize(const char *in, char out[20])
 		}
 	}
 	d[n] = '\0';
+	/* Put together by hand: an import normalises four phones a lead. */
 	if (n == 11 && (d[0] == '7' || (d[0] == '8' && !plus)))
-		snprintf(out, 20, "+7%s", d + 1);
+		memcpy(out, "+7", 2), memcpy(out + 2, d + 1, n);
 	else if (n == 10 && !plus && strchr("9438", d[0]))
-		snprintf(out, 20, "+7%s", d);
+		memcpy(out, "+7", 2), memcpy(out + 2, d, n + 1);
 	else if (plus && n >= 8 && d[0] != '7' && d[0] != '0')
-		snprintf(out, 20, "+%s", d);
+		out[0] = '+', memcpy(out + 1, d, n + 1);
 	else
 		return KT_EINVAL;
 	return 0;

@@ -27,8 +27,11 @@
 
 #include "index/db.h"
 
-/* What a refresh may use of SQLite's page cache, in KiB (refresh()). */
-#define REFRESH_CACHE_KIB 16000
+/* What a refresh may use of SQLite's page cache, in KiB (refresh()).  An
+ * import's 200,000 rows go all over the lead indexes (some 150 MB at a
+ * million leads): 40 MB read fewer pages back than 16 did (-4% of its
+ * CPU), and stay under what the import's change held before. */
+#define REFRESH_CACHE_KIB 40000
 
 /* A statement journal up to this size stays in memory (index_new()). */
 #define STMT_JOURNAL_BYTES (1024 * 1024)

@@ -3,8 +3,8 @@
  * in a scratch directory from the default schemas (run from the top of
  * the source tree, as make check does): a batch of leads prepared with
  * one state, as an import distributes them in one change, what the
- * report says of dedupe, and the processed mark of a lead added with its
- * task in one change.
+ * report says of dedupe, the processed mark of a lead added with its
+ * task in one change, and two imports of one submission by one process.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,6 +167,43 @@ static void test_processed(void)
 	is_str(processed(lead), "true", "processes it");
 }
 
+/* Imports one web-lead row with tranid into the books as its own import
+ * and commit; returns what became of it (-1 on an error, printed). */
+static int import_one(const char *tranid)
+{
+	struct kt_error err = { 0 };
+	struct kt_source_map m = { 0 };
+	struct kt_import *im = NULL;
+	struct kt_import_result res = { 0 };
+	struct kt_import_summary sum;
+	char *names[] = { "Name", "Phone", "tranid" };
+	char *values[] = { "Ирина", "+7 916 555-01-02", (char *)tranid };
+	struct kt_intake_row row = { .line = 2, .n = 3, .names = names, .values = values };
+	int kind = -1;
+
+	if (!kt_source_map_load(b, "tilda", &m, &err) && !kt_import_begin(b, "test", &im, &err) &&
+	    !kt_import_row(im, &m, &row, "leads.csv", &res, &err)) {
+		kind = (int)res.kind;
+		if (kt_import_commit(im, 0, NULL, NULL, &sum, &err))
+			kind = -1;
+	}
+	if (kind < 0)
+		printf("# %s\n", err.msg);
+	kt_import_free(im);
+	kt_source_map_free(&m);
+	return kind;
+}
+
+/* An import holds one read transaction, in which the index remembers
+ * whether a value is taken: the next import of the same process must
+ * ask again, and find the submission the first one committed. */
+static void test_import_twice(void)
+{
+	is_int(import_one("tilda:1:77"), KT_IMPORT_NEW, "a submission imported");
+	is_int(import_one("tilda:1:77"), KT_IMPORT_DUPLICATE,
+	       "the same submission, imported again by the same process, is a duplicate");
+}
+
 int main(void)
 {
 	struct kt_error err = { 0 };
@@ -190,6 +227,7 @@ int main(void)
 	test_batch();
 	test_dedupe();
 	test_processed();
+	test_import_twice();
 	kt_books_close(b);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd))

@@ -36,9 +36,10 @@
 #define XLSX_MAX_EXACT 9007199254740992LL
 
 /* The stdio buffer of a sheet's temporary file (kt_xlsx_open()), taken
- * by one workbook at a time and never freed: libxlsxwriter closes the
- * file when it assembles the workbook, but leaves it open when it is
- * freed without, or fails before; glibc flushes an open file at exit. */
+ * by one workbook at a time and given back by xlsx_drop() whatever way
+ * the workbook ends.  It is static, never freed: libxlsxwriter closes
+ * the file when it assembles the workbook, but leaves it open when it
+ * fails before, and glibc flushes an open file at exit. */
 static char tmp_buffer[256 * 1024];
 static const struct kt_xlsx *tmp_buffer_of;
 
@@ -54,11 +55,21 @@ struct kt_xlsx {
 	struct kt_error err;    /* and its message */
 };
 
-/* Frees x and its workbook without writing anything. */
-static void xlsx_free(struct kt_xlsx *x)
+/* Frees x and its workbook without writing anything, and gives back
+ * the temporary file's buffer if x has it.  A workbook not yet closed
+ * has its temporary file open, which libxlsxwriter never closes when
+ * it frees one: close it here, or the file, its descriptor and the
+ * rows in it stay until exit. */
+static void xlsx_drop(struct kt_xlsx *x)
 {
 	if (!x)
 		return;
+	if (x->wb && x->ws && x->ws->optimize_tmpfile) {
+		fclose(x->ws->optimize_tmpfile);
+		x->ws->optimize_tmpfile = x->ws->file = NULL;
+	}
+	if (tmp_buffer_of == x)
+		tmp_buffer_of = NULL;
 	if (x->wb)
 		lxw_workbook_free(x->wb);
 	free(x->width);
@@ -117,15 +128,15 @@ int kt_xlsx_open(const char *path, const char *sheet, struct kt_xlsx **out,
 	}
 	name[len] = '\0';
 	if (!(x->wb = workbook_new_opt(path, &opt))) {
-		xlsx_free(x);
+		xlsx_drop(x);
 		return kt_error_set(err, KT_ENOMEM, "%s: cannot create the workbook: out of memory", path);
 	}
 	if (*name && workbook_validate_sheet_name(x->wb, name)) {
-		xlsx_free(x);
+		xlsx_drop(x);
 		return kt_error_set(err, KT_EINVAL, "%s: '%s' cannot name a sheet", path, name);
 	}
 	if (!(x->ws = workbook_add_worksheet(x->wb, *name ? name : NULL))) {
-		xlsx_free(x);
+		xlsx_drop(x);
 		return kt_error_set(err, KT_EIO, "%s: cannot add a sheet (no temporary file?)", path);
 	}
 	/* The sheet's rows go to a temporary file through stdio's 4 KiB
@@ -141,7 +152,7 @@ int kt_xlsx_open(const char *path, const char *sheet, struct kt_xlsx **out,
 	x->date = workbook_add_format(x->wb);
 	x->datetime = workbook_add_format(x->wb);
 	if (!x->bold || !x->money || !x->date || !x->datetime) {
-		xlsx_free(x);
+		xlsx_drop(x);
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
 	format_set_bold(x->bold);
@@ -307,7 +318,7 @@ int kt_xlsx_close(struct kt_xlsx *x, struct kt_error *err)
 		int code = x->error;
 		if (err)
 			*err = x->err;
-		xlsx_free(x);
+		xlsx_drop(x);
 		return code;
 	}
 	for (size_t i = 0; i < x->ncols; i++)
@@ -326,24 +337,27 @@ int kt_xlsx_close(struct kt_xlsx *x, struct kt_error *err)
 		fd = open(x->path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rc = kt_error_set(err, KT_EIO, "%s: %s", x->path, strerror(errno));
-		xlsx_free(x);
+		xlsx_drop(x);
 		return rc;
 	}
 	close(fd);
-	/* workbook_close() frees the workbook whatever happens. */
+	/* workbook_close() frees the workbook whatever happens, and may
+	 * leave the temporary file open when it fails (or when the sheet has
+	 * no rows): empty its buffer first, so that nothing in the file ever
+	 * uses it again and xlsx_drop() can give it to the next workbook. */
+	if (x->ws->optimize_tmpfile)
+		fflush(x->ws->optimize_tmpfile);
 	wb = x->wb;
 	x->wb = NULL;
 	e = workbook_close(wb);
-	if (!e && tmp_buffer_of == x)
-		tmp_buffer_of = NULL;   /* the file is closed */
 	rc = e ? kt_error_set(err, KT_EIO, "%s: cannot write: %s", x->path, lxw_strerror(e)) : 0;
 	if (e && created)
 		unlink(x->path);
-	xlsx_free(x);
+	xlsx_drop(x);
 	return rc;
 }
 
 void kt_xlsx_free(struct kt_xlsx *x)
 {
-	xlsx_free(x);
+	xlsx_drop(x);
 }

@@ -5,10 +5,12 @@
  * tests/t/t0930-xlsx.sh; here, that a file is written or not, and the
  * errors.
  */
+#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kontora.h"
@@ -155,6 +157,19 @@ static long count_in_sheet(const char *path, const char *word)
 	return pclose(p) ? -1 : count;
 }
 
+/* Checks that the workbook at path holds n rows of name and none of
+ * other's (two checks, skipped when unzip cannot read it). */
+static void holds_rows(const char *path, const char *name, long n, const char *other)
+{
+	if (count_in_sheet(path, "<row ") < 0) {
+		skip("unzip cannot read %s", path);
+		skip("unzip cannot read %s", path);
+		return;
+	}
+	is_int(count_in_sheet(path, name), n, "%s holds its %ld rows", path, n);
+	is_int(count_in_sheet(path, other), 0, "and none of those of another workbook");
+}
+
 /* Writes rows of name to x, enough to pass the temporary file's buffer. */
 static void some_rows(struct kt_xlsx *x, char *name, int n)
 {
@@ -185,15 +200,8 @@ static void test_two(void)
 	}
 	is_int(kt_xlsx_close(b, &err), 0, "close the second");
 	is_int(kt_xlsx_close(a, &err), 0, "then the first");
-	if (count_in_sheet(pa, "<row ") < 0) {
-		for (int i = 0; i < 4; i++)
-			skip("unzip cannot read the workbooks");
-	} else {
-		is_int(count_in_sheet(pa, "первая"), 10000, "the first holds its rows");
-		is_int(count_in_sheet(pa, "вторая"), 0, "and none of the second's");
-		is_int(count_in_sheet(pb, "вторая"), 7000, "the second holds its rows");
-		is_int(count_in_sheet(pb, "первая"), 0, "and none of the first's");
-	}
+	holds_rows(pa, "первая", 10000, "вторая");
+	holds_rows(pb, "вторая", 7000, "первая");
 
 	is_int(kt_xlsx_open(pc, "c", &c, &err), 0, "open a workbook to drop");
 	kt_xlsx_row(c, NCOLS, cols, NULL);
@@ -203,16 +211,79 @@ static void test_two(void)
 	kt_xlsx_row(c, NCOLS, cols, NULL);
 	some_rows(c, "третья", 5000);
 	is_int(kt_xlsx_close(c, &err), 0, "close it");
-	if (count_in_sheet(pc, "<row ") < 0) {
-		skip("unzip cannot read the workbook");
-		skip("unzip cannot read the workbook");
-	} else {
-		is_int(count_in_sheet(pc, "третья"), 5000, "it holds its rows");
-		is_int(count_in_sheet(pc, "брошена"), 0, "and none of the dropped one's");
-	}
+	holds_rows(pc, "третья", 5000, "брошена");
 	unlink(pa);
 	unlink(pb);
 	unlink(pc);
+}
+
+/* Returns the descriptors this process has open, as a bit set of the
+ * first 1024 in fds; 0, or -1 without /proc/self/fd. */
+static int open_fds(unsigned char fds[128])
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	if (!d)
+		return -1;
+	memset(fds, 0, 128);
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name);
+		if (e->d_name[0] != '.' && fd != dirfd(d) && fd < 1024)
+			fds[fd / 8] |= (unsigned char)(1 << fd % 8);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* Returns the bytes on disk of the regular files open now that were not
+ * in before (a sheet's temporary file), or -1 when there are none. */
+static long new_files_size(const unsigned char before[128])
+{
+	unsigned char now[128];
+	long size = -1;
+	struct stat st;
+
+	if (open_fds(now))
+		return -1;
+	for (int fd = 0; fd < 1024; fd++)
+		if ((now[fd / 8] & ~before[fd / 8]) & (1 << fd % 8) && !fstat(fd, &st) &&
+		    S_ISREG(st.st_mode))
+			size = (size < 0 ? 0 : size) + (long)st.st_size;
+	return size;
+}
+
+/* A workbook that fails, then one that must be written as the first of
+ * the process would be: its temporary file has the 256 KiB buffer, so
+ * 50 KiB of rows are not on disk yet, and nothing of the failed one is
+ * left open or in it. */
+static void test_after_failure(void)
+{
+	struct kt_error err = { 0 };
+	struct kt_xlsx *x = NULL;
+	unsigned char before[128];
+	char path[PATH_MAX + 32];
+
+	if (open_fds(before)) {
+		for (int i = 0; i < 7; i++)
+			skip("no /proc/self/fd to see the temporary files by");
+		return;
+	}
+	path_of(path, sizeof path, "no/such/dir.xlsx");
+	is_int(kt_xlsx_open(path, "failed", &x, &err), 0, "open a workbook that will fail");
+	kt_xlsx_row(x, NCOLS, cols, NULL);
+	some_rows(x, "неудачная", 1000);
+	is_int(kt_xlsx_close(x, &err), KT_EIO, "it fails");
+	is_int(new_files_size(before), -1, "its temporary file is closed");
+
+	path_of(path, sizeof path, "after.xlsx");
+	is_int(kt_xlsx_open(path, "after", &x, &err), 0, "open the next one");
+	kt_xlsx_row(x, NCOLS, cols, NULL);
+	some_rows(x, "следующая", 500);
+	is_int(new_files_size(before), 0, "its rows wait in the 256 KiB buffer");
+	is_int(kt_xlsx_close(x, &err), 0, "close it");
+	holds_rows(path, "следующая", 500, "неудачная");
+	unlink(path);
 }
 
 int main(void)
@@ -227,6 +298,7 @@ int main(void)
 	test_empty();
 	test_errors();
 	test_two();
+	test_after_failure();
 	rmdir(dir);
 	return done_testing();
 }

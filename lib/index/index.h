@@ -60,7 +60,7 @@ int index_shard_deepest(struct index *ix, const struct kt_schema *s, const char 
                         char **path, struct kt_error *err);
 
 /* Writes into hex the blob id of the shard at path as the index has it
- * (HEAD's, once index_open() brought it there), for store_read_blob().
+ * (HEAD's, once index_open() brought it there), for store_read_rows().
  * Returns 0, KT_ENOTFOUND, or an error. */
 int index_shard_blob(struct index *ix, const char *path, char hex[41], struct kt_error *err);
 

@@ -214,16 +214,22 @@ static void copy_close(void *arg)
 	free(arg);
 }
 
-/* Starts r on the bytes of the work-tree file path when it is small and
- * hashes to hex, holding them (blob_keep()).  Returns 0, 1 when it does
- * not, or an error. */
-static int worktree_rows(struct store *st, const char *hex, const char *path, struct shard_reader *r,
-                         struct kt_error *err)
+/* Starts r on the bytes of blob hex when they are at hand without git:
+ * held by the command (blob_keep()), or in the work-tree file path (NULL:
+ * none) when it is small and hashes to hex, held then when there is
+ * room.  Returns 0, 1 when they are not at hand, or an error. */
+static int rows_at_hand(struct store *st, const char *hex, const char *path, struct shard_reader *r,
+                        struct kt_error *err)
 {
+	const struct kept_blob *k = blob_kept(st, hex);
 	struct kt_buf b = { 0 };
 	char full[PATH_MAX], got[41];
 	struct stat sb;
 
+	if (k)
+		return shard_reader_start(r, k->data, k->len, NULL, NULL, NULL, 0, err);
+	if (!path)
+		return 1;
 	snprintf(full, sizeof full, "%s/%s", st->root, path);
 	if (stat(full, &sb) || (size_t)sb.st_size > stream_bytes(st) ||
 	    file_read(full, (int64_t)stream_bytes(st), NULL, &b, NULL)) {
@@ -250,7 +256,7 @@ int store_blob_rows(struct store *st, const char *hex, const char *path, struct 
 	memset(r, 0, sizeof *r);
 	if (!*hex)
 		return blob_rows(st, NULL, r, err);
-	if (path && !blob_kept(st, hex) && (rc = worktree_rows(st, hex, path, r, err)) != 1)
+	if ((rc = rows_at_hand(st, hex, path, r, err)) != 1)
 		return rc;
 	if ((rc = store_git(st, err)))
 		return rc;
@@ -280,35 +286,17 @@ int store_blob_text(struct store *st, const char *hex, struct store_file *f, str
 	return rc;
 }
 
-/* Frees a file read whole, the source of a reader. */
-static void file_close(void *arg)
-{
-	store_file_free(arg);
-	free(arg);
-}
-
 /* Starts r on the rows of HEAD's file at path.  See store.h. */
 int store_read_rows(struct store *st, const char *path, const char *id, struct shard_reader *r,
                     struct kt_error *err)
 {
-	char full[PATH_MAX];
 	git_tree *tree = NULL;
 	git_tree_entry *e = NULL;
-	struct stat sb;
 	int rc, g;
 
 	memset(r, 0, sizeof *r);
-	snprintf(full, sizeof full, "%s/%s", st->root, path);
-	if (id && !stat(full, &sb) && (size_t)sb.st_size <= stream_bytes(st)) {
-		struct store_file *f = calloc(1, sizeof *f);
-		if (!f)
-			return kt_error_set(err, KT_ENOMEM, "out of memory");
-		if ((rc = store_read_blob(st, path, id, f, err))) {
-			file_close(f);
-			return rc;
-		}
-		return shard_reader_start(r, f->data, f->len, NULL, file_close, f, 0, err);
-	}
+	if (id && (rc = rows_at_hand(st, id, path, r, err)) != 1)
+		return rc;
 	rc = head_tree(st, NULL, &tree, err);
 	if (!rc && (g = git_tree_entry_bypath(&e, tree, path)) && g != GIT_ENOTFOUND)
 		rc = git_fail(err, path);

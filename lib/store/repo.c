@@ -429,45 +429,12 @@ int store_read(struct store *st, const char *path, struct store_file *f, struct 
 	return rc;
 }
 
-/* Reads a file of HEAD whose blob id is known.  See store.h. */
-int store_read_blob(struct store *st, const char *path, const char *id, struct store_file *f,
-                    struct kt_error *err)
-{
-	struct kt_buf b = { 0 };
-	char full[PATH_MAX], hex[41];
-
-	const struct kept_blob *k = blob_kept(st, id);
-	if (k) {
-		memset(f, 0, sizeof *f);
-		f->data = k->data;
-		f->len = k->len;
-		f->present = 1;
-		return 0;
-	}
-	snprintf(full, sizeof full, "%s/%s", st->root, path);
-	if (!file_read(full, -1, NULL, &b, NULL)) {
-		kt_blob_id(b.data ? b.data : "", b.len, hex);
-		if (!strcmp(hex, id)) {
-			memset(f, 0, sizeof *f);
-			f->copy = blob_keep(st, hex, b.data, b.len) ? NULL : b.data;
-			f->data = b.data ? b.data : "";
-			f->len = b.len;
-			f->present = 1;
-			return 0;
-		}
-	}
-	kt_buf_free(&b);
-	return store_read(st, path, f, err);
-}
-
 /* Releases a file read from HEAD.  See store.h. */
 void store_file_free(struct store_file *f)
 {
 	/* libgit2 may not be loaded: nothing of it to free then. */
 	if (f->blob)
 		git_blob_free(f->blob);
-	free(f->copy);
-	f->copy = NULL;
 	f->blob = NULL;
 	f->data = "";
 	f->len = 0;

@@ -46,7 +46,6 @@ struct store_file {
 	size_t len;
 	int present;          /* 0: HEAD has no such file */
 	void *blob;           /* the store's */
-	char *copy;           /* the bytes read from the worktree instead, owned */
 };
 
 /* Writes HEAD's commit id (40 hex digits) into hex: read from .git/HEAD
@@ -60,12 +59,6 @@ int store_head(struct store *st, char hex[41], struct kt_error *err);
 int store_read(struct store *st, const char *path, struct store_file *f,
                struct kt_error *err);
 void store_file_free(struct store_file *f);
-/* Reads the file at path as store_read() does, knowing that HEAD holds
- * it as the blob id (40 hex digits: what the index recorded): from the
- * worktree when the file there hashes to id, which needs no libgit2,
- * else from git.  Returns 0 or KT_EGIT. */
-int store_read_blob(struct store *st, const char *path, const char *id, struct store_file *f,
-                    struct kt_error *err);
 /* Reads the blob hex (40 hex digits; "" for none: f->present 0) whole
  * into *f (free with store_file_free(), also after an error).  Returns 0
  * or KT_EGIT. */
@@ -74,8 +67,9 @@ int store_blob_text(struct store *st, const char *hex, struct store_file *f,
 /* Starts r (model.h) on the rows of the file at path of HEAD (none when
  * HEAD has no such file): read whole when small, else a piece at a time.
  * id (NULL: not known) is the blob HEAD holds there, as the index
- * recorded it: a small file is then read from the worktree when it hashes
- * to id, as store_read_blob() does.  Returns 0 or an error; free r with
+ * recorded it (40 hex digits): a small file is then read from the
+ * worktree when it hashes to id, which needs no libgit2, or from the
+ * bytes the command holds of that blob.  Returns 0 or an error; free r with
  * shard_reader_free() either way. */
 int store_read_rows(struct store *st, const char *path, const char *id, struct shard_reader *r,
                     struct kt_error *err);

@@ -184,13 +184,19 @@ const struct kept_blob *blob_kept(const struct store *st, const char *hex)
 	return NULL;
 }
 
+/* Returns 1 if blob_keep() has room for len bytes more: a slot free,
+ * and the blobs held within the threshold with them; else 0. */
+static int blob_room(const struct store *st, size_t len)
+{
+	return st->nkept < sizeof st->kept / sizeof *st->kept && len <= stream_bytes(st) - st->kept_bytes;
+}
+
 /* Holds a blob's bytes.  See repo.h. */
 int blob_keep(struct store *st, const char *hex, char *data, size_t len)
 {
 	struct kept_blob *k = &st->kept[st->nkept];
 
-	if (!data || st->nkept == sizeof st->kept / sizeof *st->kept ||
-	    st->kept_bytes + len > stream_bytes(st) || blob_kept(st, hex))
+	if (!data || !blob_room(st, len) || blob_kept(st, hex))
 		return 0;
 	k->data = data;
 	memcpy(k->id, hex, sizeof k->id);
@@ -326,7 +332,7 @@ int blob_to_file(struct store *st, const git_oid *id, FILE *f, struct kt_error *
 
 /* Writes the bytes of f, from its start, into git as a blob.  See
  * repo.h. */
-int blob_from_file(struct store *st, FILE *f, git_oid *id, struct kt_error *err)
+int blob_from_file(struct store *st, FILE *f, int hold, git_oid *id, struct kt_error *err)
 {
 	git_odb *odb = NULL;
 	git_odb_stream *w = NULL;
@@ -342,10 +348,10 @@ int blob_from_file(struct store *st, FILE *f, git_oid *id, struct kt_error *err)
 	else if (git_repository_odb(&odb, st->repo) ||
 	         git_odb_open_wstream(&w, odb, (git_object_size_t)len, GIT_OBJECT_BLOB))
 		rc = git_fail(err, "blob");
-	/* The bytes are kept too when small: the index refresh after the
-	 * commit reads this blob. */
+	/* A shard's bytes are kept too when there is room: the index refresh
+	 * after the commit reads this blob. */
 	struct kt_buf bytes = { 0 };
-	int keep = !rc && (size_t)len <= stream_bytes(st) - st->kept_bytes;
+	int keep = hold && !rc && blob_room(st, (size_t)len);
 	while (!rc && (got = fread(piece, 1, FILE_PIECE, f)) > 0) {
 		if (git_odb_stream_write(w, piece, got))
 			rc = git_fail(err, "blob");

@@ -252,7 +252,7 @@ static int split_content(struct store *st, git_tree *tree, const struct kt_schem
 	shard_reader_free(&in);
 	if (rc == 1) {
 		contents_drop(cs, first);
-		return blob_from_file(st, f, &cs->v[at].id, err);
+		return blob_from_file(st, f, 1, &cs->v[at].id, err);
 	}
 	cs->v[at].gone = !rc;
 	return rc;
@@ -273,7 +273,7 @@ static int finish_content(struct store *st, git_tree *tree, const struct kt_sche
 		store_fault(st, "split");
 		return split_content(st, tree, s, cs, at, f, err);
 	}
-	return blob_from_file(st, f, &cs->v[at].id, err);
+	return blob_from_file(st, f, s != NULL, &cs->v[at].id, err);
 }
 
 /* Computes the new content at of cs from tree into its temporary file,

@@ -22,8 +22,8 @@ struct store {
 	struct kt_buf cache;        /* head.cache's text (store/cache.c) */
 	int cache_loaded, cache_dirty;
 	/* Blobs whose bytes the command holds (blob_keep()): a work-tree file
-	 * that hashed to one, or one the commit wrote, so that an edit and the
-	 * index refresh after it inflate no shard it has read or written. */
+	 * that hashed to one, or a shard the commit wrote, so that an edit and
+	 * the index refresh after it inflate no shard it has read or written. */
 	struct kept_blob {
 		char id[41];
 		char *data;
@@ -137,8 +137,10 @@ void blob_keep_free(struct store *st);
  * Returns 0 or an error. */
 int blob_to_file(struct store *st, const git_oid *id, FILE *f, struct kt_error *err);
 /* Writes the bytes of f, from its start to its end, into git as a blob
- * whose id goes to *id, a piece at a time.  Returns 0 or an error. */
-int blob_from_file(struct store *st, FILE *f, git_oid *id, struct kt_error *err);
+ * whose id goes to *id, a piece at a time; hold (a shard, which the
+ * index refresh reads next) keeps its bytes too when blob_keep() has
+ * room.  Returns 0 or an error. */
+int blob_from_file(struct store *st, FILE *f, int hold, git_oid *id, struct kt_error *err);
 /* Returns 1 if the file at full holds the bytes of blob id (NULL: there
  * is no such file, or it is empty), else 0. */
 int blob_matches_file(struct store *st, const git_oid *id, const char *full);

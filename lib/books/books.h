@@ -178,8 +178,9 @@ int part_frozen_check(struct kt_books *b, const struct kt_schema *s, const char 
 /* Returns the books change c is made to (books/change.c). */
 struct kt_books *change_books(const struct kt_change *c);
 
-/* Returns 1 if the record id of type s is one that change c adds, else 0. */
-int change_adds(const struct kt_change *c, const struct kt_schema *s, const char *id);
+/* Returns 1 if the record id of type s is one that change c adds, else 0
+ * (also when memory runs out).  The key it looks up by is made in c. */
+int change_adds(struct kt_change *c, const struct kt_schema *s, const char *id);
 
 /* ------------------------------------------------------------- labels */
 

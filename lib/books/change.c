@@ -35,7 +35,7 @@ struct kt_change {
 	struct strmap refs;
 	char **refs_v;
 	size_t nrefs;
-	struct kt_buf key;           /* the key looked up last in added or refs */
+	struct kt_buf key;           /* the key made last for added, edited or refs (key_of()) */
 	/* The shards new records went into that the index knows nothing
 	 * below (index_shard_deepest()): the shards do not change under the
 	 * change's lock, and an import asks of a few for each record. */
@@ -113,19 +113,12 @@ static int key_of(struct kt_buf *k, const char *a, const char *b, const char *c)
 /* Finds the edit op of this change that sets field name of a record of
  * s to value (s NULL and name "id": the edit op of the record value).
  * Returns 1 and *at, 0 when there is none, or KT_ENOMEM. */
-static int edited_lookup(const struct kt_change *c, const struct kt_schema *s, const char *name,
+static int edited_lookup(struct kt_change *c, const struct kt_schema *s, const char *name,
                          const char *value, size_t *at)
 {
-	struct kt_buf key = { 0 };
-	int found;
-
-	if (s ? key_of(&key, s->name, name, value) : key_of(&key, "id", value, NULL)) {
-		kt_buf_free(&key);
+	if (s ? key_of(&c->key, s->name, name, value) : key_of(&c->key, "id", value, NULL))
 		return KT_ENOMEM;
-	}
-	found = strmap_get(&c->edited, key.data, at) && *at < c->ops.n;
-	kt_buf_free(&key);
-	if (!found)
+	if (!strmap_get(&c->edited, c->key.data, at) || *at >= c->ops.n)
 		return 0;
 	const struct op *o = &c->ops.v[*at];
 	const char *v = s ? op_get(o, name) : o->id;
@@ -138,12 +131,9 @@ static int edited_lookup(const struct kt_change *c, const struct kt_schema *s, c
 static int edited_remember(struct kt_change *c, size_t at, const char *name, const char *value)
 {
 	const struct op *o = &c->ops.v[at];
-	struct kt_buf key = { 0 };
-	int rc = name ? key_of(&key, o->s->name, name, value) : key_of(&key, "id", o->id, NULL);
+	int rc = name ? key_of(&c->key, o->s->name, name, value) : key_of(&c->key, "id", o->id, NULL);
 
-	rc = rc || strmap_put(&c->edited, key.data, at);
-	kt_buf_free(&key);
-	return rc ? KT_ENOMEM : 0;
+	return rc || strmap_put(&c->edited, c->key.data, at) ? KT_ENOMEM : 0;
 }
 
 /* Checks that no other record of s, nor another add of this change, has
@@ -192,20 +182,12 @@ static int remember_added(struct kt_change *c, size_t at, char *const *values)
 }
 
 /* Returns 1 if id is the id of a record this change adds.  See
- * internal.h. */
-int change_adds(const struct kt_change *c, const struct kt_schema *s, const char *id)
+ * books.h. */
+int change_adds(struct kt_change *c, const struct kt_schema *s, const char *id)
 {
-	size_t n = strlen(s->name), m = strlen(id);
-	char key[128];
-
-	/* Asked twice or more a record an import adds: no printf.  What does
-	 * not fit is no id. */
-	if (n + m + 5 > sizeof key)
-		return 0;
-	memcpy(key, s->name, n);
-	memcpy(key + n, "\037id\037", 4);
-	memcpy(key + n + 4, id, m + 1);
-	return strmap_get(&c->added, key, NULL);
+	/* Out of memory for the key, which is the added map's as
+	 * remember_added() makes it: no id it knows. */
+	return !key_of(&c->key, s->name, "id", id) && strmap_get(&c->added, c->key.data, NULL);
 }
 
 /* value_resolve() for a change: a reference may also name, by its full

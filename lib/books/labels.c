@@ -182,25 +182,44 @@ static const char *ref_title(struct kt_books *b, const struct kt_schema *t, cons
 	return shown;
 }
 
+/* How kt_value_label() shows the values of a field. */
+enum label_way { LABEL_AS_IS, LABEL_DICT, LABEL_STATE, LABEL_REF };
+
+/* Returns how kt_value_label() shows the values of field f of s (NULL:
+ * as they are), and in *flow s's workflow when f is its state. */
+static enum label_way label_way(struct kt_books *b, const struct kt_schema *s,
+                                const struct kt_field *f, const struct kt_flow **flow)
+{
+	if (!f)
+		return LABEL_AS_IS;
+	if (f->type == KT_DICT)
+		return LABEL_DICT;
+	if (s && (*flow = kt_books_flow(b, s->name)) && !strcmp((*flow)->field, f->name))
+		return LABEL_STATE;
+	return f->type == KT_REF ? LABEL_REF : LABEL_AS_IS;
+}
+
 /* Returns what people see for a value.  See kontora.h. */
 const char *kt_value_label(struct kt_books *b, const struct kt_schema *s,
                            const struct kt_field *f, const char *value,
                            enum kt_ref_form form, struct kt_buf *buf)
 {
-	const struct kt_flow *flow;
+	const struct kt_flow *flow = NULL;
 	const struct kt_schema *t;
 	const char *shown;
 
-	if (!f || !*value)
-		return value;
-	if (f->type == KT_DICT)
+	switch (*value ? label_way(b, s, f, &flow) : LABEL_AS_IS) {
+	case LABEL_DICT:
 		return kt_dict_label(b, f->arg, value);
-	if (s && (flow = kt_books_flow(b, s->name)) && !strcmp(flow->field, f->name))
+	case LABEL_STATE:
 		return kt_flow_state_label(flow, value);
-	if (f->type == KT_REF && (t = types_find(&b->types, f->arg)) &&
-	    (shown = ref_title(b, t, value, form, buf)))
-		return shown;
-	return value;
+	case LABEL_REF:
+		if ((t = types_find(&b->types, f->arg)) && (shown = ref_title(b, t, value, form, buf)))
+			return shown;
+		return value;
+	default:
+		return value;
+	}
 }
 
 /* Says whether kt_value_label() may change a value of f.  See kontora.h. */
@@ -208,8 +227,7 @@ int kt_value_labelled(struct kt_books *b, const struct kt_schema *s, const struc
 {
 	const struct kt_flow *flow;
 
-	return f && (f->type == KT_DICT || f->type == KT_REF ||
-	             (s && (flow = kt_books_flow(b, s->name)) && !strcmp(flow->field, f->name)));
+	return label_way(b, s, f, &flow) != LABEL_AS_IS;
 }
 
 /* Calls fn with the titles of t's records.  See kontora.h. */

@@ -963,9 +963,9 @@ int kt_sql_params(struct kt_books *b, const char *sql,
  * for all the words of text as prefixes, ignoring case and ё; the first
  * search builds the full-text index, later refreshes keep it current.
  * Calls fn with the columns type, id, title, best matches first among
- * the newest 1000 of each type, then older matches newest first
- * (kontora-search(1), "Order"), at most limit rows (0: all).  Returns
- * 0, fn's non-zero return, or an error. */
+ * the newest 1000 of each type the caller may see, then older matches
+ * newest first (kontora-search(1), "Order"), at most limit rows (0:
+ * all).  Returns 0, fn's non-zero return, or an error. */
 int kt_search(struct kt_books *b, const char *text, long limit, kt_row_fn fn,
               void *arg, struct kt_error *err);
 

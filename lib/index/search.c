@@ -145,13 +145,14 @@ static char *fts_query(const char *text)
 	return kt_buf_detach(&q);
 }
 
-/* The matches ranked of each type: the newest this many (kontora-search(1),
- * "Order").  Ranking is FTS5's bm25, ~2.5 us a match; the newest are the
- * first of a scan in descending rowid, ~0.1 us a match. */
+/* The matches ranked of each type: the newest this many the caller may
+ * see (kontora-search(1), "Order").  Ranking is FTS5's bm25, ~2.5 us a
+ * match; the newest are the first of a scan in descending rowid, ~0.1 us
+ * a match. */
 #define SEARCH_WINDOW 1000
 
 /* A match of the full text: its rowid in fts and its rank (bm25, lower
- * is better). */
+ * is better; infinity, 1e999 in SQL, for a match past its type's window). */
 struct hit {
 	int64_t at;
 	double rank;
@@ -163,90 +164,26 @@ struct search {
 	char **seen;             /* per type: NULL all, else the condition */
 	sqlite3_stmt **rec;      /* per type: the record's id and title, prepared once */
 	size_t window;           /* matches ranked per type */
-	size_t *matched;         /* per type: matches met so far in the scan */
-	int64_t *lowest;         /* per type: the oldest match ranked (the window's end) */
+	size_t *matched;         /* per type: matches the caller may see met so far */
+	size_t older;            /* matches past their window kept so far */
 	long limit, shown;
+	int rc;                  /* an error of search_take(), in err */
+	struct kt_error *err;
 	kt_row_fn fn;
 	void *arg;
 };
 
-/* search_window(rowid), an SQL function of the scan: 1 while the type of
- * the fts row rowid has had fewer than the window's matches, else 0;
- * counts it.  The scan goes by descending rowid, so 1 for the newest. */
-static void sql_in_window(sqlite3_context *c, int argc, sqlite3_value **argv)
+/* Steps the statement of the record of the match at, prepared on first
+ * use, if the caller may see it.  Returns 0 and in *rec the statement on
+ * its row (id, title; reset it after) or NULL when the caller may not see
+ * it; or an error. */
+static int record_of(struct search *se, int64_t at, sqlite3_stmt **rec, struct kt_error *err)
 {
-	struct search *se = sqlite3_user_data(c);
-	size_t t = (size_t)(sqlite3_value_int64(argv[0]) >> 40);
-
-	(void)argc;
-	sqlite3_result_int(c, t < se->ix->types->n && se->matched[t]++ < se->window);
-}
-
-/* Orders hits best first, a tie newest first.  For qsort(). */
-static int hit_cmp(const void *a, const void *b)
-{
-	const struct hit *x = a, *y = b;
-
-	if (x->rank != y->rank)
-		return x->rank < y->rank ? -1 : 1;
-	return x->at < y->at ? 1 : x->at > y->at ? -1 : 0;
-}
-
-/* Scans every match of q, newest first, ranking the newest of each type
- * (the rank is evaluated only where search_window() says so: the CASE is
- * lazy).  Returns 0 and *hits (caller frees) of *n matches, best first,
- * or an error. */
-static int ranked(struct search *se, const char *q, struct hit **hits, size_t *n,
-                  struct kt_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	size_t cap = 0;
-	int rc = 0, step = SQLITE_DONE;
-
-	*hits = NULL;
-	*n = 0;
-	if (sqlite3_create_function(se->ix->db, "search_window", 1, SQLITE_UTF8, se, sql_in_window,
-	                            NULL, NULL) != SQLITE_OK)
-		return db_fail(se->ix->db, err, "search");
-	rc = db_prepare(se->ix->db, "SELECT rowid, CASE WHEN search_window(rowid) THEN rank END "
-	                "FROM fts WHERE fts MATCH ? ORDER BY rowid DESC", &st, err);
-	if (!rc)
-		sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
-			continue;
-		int64_t at = sqlite3_column_int64(st, 0);
-		if (*n == cap) {
-			struct hit *more = realloc(*hits, (cap = cap ? 2 * cap : 64) * sizeof *more);
-			if (!more) {
-				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-				break;
-			}
-			*hits = more;
-		}
-		(*hits)[(*n)++] = (struct hit){ at, sqlite3_column_double(st, 1) };
-		se->lowest[at >> 40] = at;
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_fail(se->ix->db, err, "search");
-	sqlite3_finalize(st);
-	sqlite3_create_function(se->ix->db, "search_window", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);
-	if (!rc && *n)
-		qsort(*hits, *n, sizeof **hits, hit_cmp);
-	return rc;
-}
-
-/* Shows the match at of fts if the caller may see its record.  Returns 0,
- * fn's non-zero return, or an error. */
-static int show(struct search *se, int64_t at, struct kt_error *err)
-{
-	static const struct kt_column cols[] = {
-		{ "type", KT_TEXT, "type" }, { "id", KT_TEXT, "id" }, { "title", KT_TEXT, "title" },
-	};
 	size_t t = (size_t)(at >> 40);
 	const struct kt_schema *s = t < se->ix->types->n ? se->ix->types->v[t] : NULL;
-	int rc = 0;
+	int rc;
 
+	*rec = NULL;
 	if (!s || (se->seen[t] && !strcmp(se->seen[t], "0")))
 		return 0;
 	if (!se->rec[t]) {
@@ -259,14 +196,118 @@ static int show(struct search *se, int64_t at, struct kt_error *err)
 		if (rc)
 			return rc;
 	}
-	sqlite3_stmt *rec = se->rec[t];
-	sqlite3_bind_int64(rec, 1, at & (((int64_t)1 << 40) - 1));
-	if (sqlite3_step(rec) == SQLITE_ROW) {
-		char *values[] = { s->name, (char *)sqlite3_column_text(rec, 0),
-		                   (char *)sqlite3_column_text(rec, 1) };
-		rc = se->fn(se->arg, 3, cols, values);
-		se->shown++;
+	sqlite3_bind_int64(se->rec[t], 1, at & (((int64_t)1 << 40) - 1));
+	if (sqlite3_step(se->rec[t]) == SQLITE_ROW)
+		*rec = se->rec[t];
+	else
+		sqlite3_reset(se->rec[t]);
+	return 0;
+}
+
+/* search_take(rowid), an SQL function of the scan, which goes by
+ * descending rowid: for the fts row rowid of a record the caller may
+ * see, 1 while its type has had fewer such matches than the window (the
+ * newest: ranked), 2 past it while the search may still show it (at
+ * most limit kept), else 0.  A match the caller may not see counts for
+ * nothing, so that theirs are ranked however many newer ones others
+ * have. */
+static void sql_take(sqlite3_context *c, int argc, sqlite3_value **argv)
+{
+	struct search *se = sqlite3_user_data(c);
+	int64_t at = sqlite3_value_int64(argv[0]);
+	size_t t = (size_t)(at >> 40);
+	sqlite3_stmt *rec = NULL;
+	int take;
+
+	(void)argc;
+	if (t >= se->ix->types->n ||
+	    (se->matched[t] >= se->window && se->limit > 0 && se->older >= (size_t)se->limit))
+		take = 0;
+	/* Who may see every record of the type looks nothing up. */
+	else if (se->seen[t] && (se->rc = record_of(se, at, &rec, se->err)))
+		take = -1;
+	else if (se->seen[t] && !rec)
+		take = 0;
+	else
+		take = se->matched[t] < se->window ? (se->matched[t]++, 1) : (se->older++, 2);
+	if (rec)
+		sqlite3_reset(rec);
+	if (take < 0)
+		sqlite3_result_error(c, "search", -1);
+	else
+		sqlite3_result_int(c, take);
+}
+
+/* Orders hits best first, a tie newest first.  For qsort(). */
+static int hit_cmp(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->at < y->at ? 1 : x->at > y->at ? -1 : 0;
+}
+
+/* Scans every match of q once, newest first, ranking the newest of each
+ * type the caller may see (the rank is evaluated only where search_take()
+ * says so: the CASE is lazy) and keeping those past the window after
+ * them, newest first.  Returns 0 and *hits (caller frees) of *n matches
+ * in the order shown, or an error. */
+static int ranked(struct search *se, const char *q, struct hit **hits, size_t *n,
+                  struct kt_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc = 0, step = SQLITE_DONE;
+
+	*hits = NULL;
+	*n = 0;
+	se->err = err;
+	if (sqlite3_create_function(se->ix->db, "search_take", 1, SQLITE_UTF8, se, sql_take,
+	                            NULL, NULL) != SQLITE_OK)
+		return db_fail(se->ix->db, err, "search");
+	rc = db_prepare(se->ix->db, "SELECT rowid, CASE search_take(rowid) WHEN 1 THEN rank "
+	                "WHEN 2 THEN 1e999 END FROM fts WHERE fts MATCH ? ORDER BY rowid DESC", &st, err);
+	if (!rc)
+		sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 1) == SQLITE_NULL)
+			continue;
+		if (*n == cap) {
+			struct hit *more = realloc(*hits, (cap = cap ? 2 * cap : 64) * sizeof *more);
+			if (!more) {
+				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+				break;
+			}
+			*hits = more;
+		}
+		(*hits)[(*n)++] = (struct hit){ sqlite3_column_int64(st, 0), sqlite3_column_double(st, 1) };
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = se->rc ? se->rc : db_fail(se->ix->db, err, "search");
+	sqlite3_finalize(st);
+	sqlite3_create_function(se->ix->db, "search_take", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);
+	if (!rc && *n)
+		qsort(*hits, *n, sizeof **hits, hit_cmp);
+	return rc;
+}
+
+/* Shows the match at of fts if the caller may see its record.  Returns 0,
+ * fn's non-zero return, or an error. */
+static int show(struct search *se, int64_t at, struct kt_error *err)
+{
+	static const struct kt_column cols[] = {
+		{ "type", KT_TEXT, "type" }, { "id", KT_TEXT, "id" }, { "title", KT_TEXT, "title" },
+	};
+	sqlite3_stmt *rec;
+	int rc = record_of(se, at, &rec, err);
+
+	if (rc || !rec)
+		return rc;
+	char *values[] = { se->ix->types->v[at >> 40]->name, (char *)sqlite3_column_text(rec, 0),
+	                   (char *)sqlite3_column_text(rec, 1) };
+	rc = se->fn(se->arg, 3, cols, values);
+	se->shown++;
 	sqlite3_reset(rec);
 	return rc;
 }
@@ -275,32 +316,6 @@ static int show(struct search *se, int64_t at, struct kt_error *err)
 static int wants_more(const struct search *se)
 {
 	return se->limit <= 0 || se->shown < se->limit;
-}
-
-/* Shows the matches the ranking left out, newest first: those of a type
- * past its window.  Returns 0, fn's non-zero return, or an error. */
-static int show_older(struct search *se, const char *q, struct kt_error *err)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = 0, step = SQLITE_DONE, any = 0;
-
-	for (size_t t = 0; t < se->ix->types->n; t++)
-		any |= se->matched[t] > se->window;
-	if (!any)
-		return 0;
-	rc = db_prepare(se->ix->db, "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC", &st, err);
-	if (!rc)
-		sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
-	while (!rc && wants_more(se) && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t at = sqlite3_column_int64(st, 0);
-		size_t t = (size_t)(at >> 40);
-		if (t < se->ix->types->n && se->matched[t] > se->window && at < se->lowest[t])
-			rc = show(se, at, err);
-	}
-	if (!rc && wants_more(se) && step != SQLITE_DONE)
-		rc = db_fail(se->ix->db, err, "search");
-	sqlite3_finalize(st);
-	return rc;
 }
 
 /* Frees what a search holds. */
@@ -315,7 +330,6 @@ static void search_free(struct search *se)
 	free(se->seen);
 	free(se->rec);
 	free(se->matched);
-	free(se->lowest);
 }
 
 /* Searches the records' words.  See index.h. */
@@ -342,7 +356,7 @@ int index_search(struct index *ix, const struct kt_identity *who, const char *te
 		return kt_error_set(err, KT_EINVAL, "nothing to search for");
 	}
 	if (!(se.seen = calloc(n + 1, sizeof *se.seen)) || !(se.rec = calloc(n + 1, sizeof *se.rec)) ||
-	    !(se.matched = calloc(n + 1, sizeof *se.matched)) || !(se.lowest = calloc(n + 1, sizeof *se.lowest)))
+	    !(se.matched = calloc(n + 1, sizeof *se.matched)))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	for (size_t t = 0; !rc && t < n; t++)
 		rc = index_access_where(ix, who, ix->types->v[t], ACCESS_READ, &se.seen[t], err);
@@ -352,8 +366,6 @@ int index_search(struct index *ix, const struct kt_identity *who, const char *te
 		rc = fn(arg, 3, cols, NULL);
 	for (size_t i = 0; !rc && i < nhits && wants_more(&se); i++)
 		rc = show(&se, hits[i].at, err);
-	if (!rc && wants_more(&se))
-		rc = show_older(&se, q, err);
 	free(hits);
 	search_free(&se);
 	free(q);

@@ -430,6 +430,32 @@ test_expect_success 'a match hidden from the caller does not count: older ones a
 	 test_cmp expect out)
 '
 
+# Two clients of anna's older than the newest 1,000 matches, the older
+# one ranked better: they are ranked, as the only matches she may see,
+# though a thousand newer ones hidden from her match too.
+test_expect_success 'the window counts only the matches the caller may see' '
+	(cd ../many &&
+	 SHARD=$(grep -l "^C0000001," data/client/*.csv) &&
+	 ROW=$(grep "^C1000000," $SHARD) &&
+	 { head -n 2 $SHARD &&
+	   echo "$ROW" | sed "s/^C1000000,Иванов Пётр Сергеевич,/C0000002,Иванов Пётр Сергеевич Младший,/" &&
+	   tail -n +3 $SHARD; } >new.csv &&
+	 mv new.csv $SHARD &&
+	 git commit -q -am "a second client by hand" &&
+	 kontora client edit C0000002 --set manager=anna &&
+	 kontora reindex &&
+	 kontora search --limit 0 иванов >all &&
+	 tail -n 2 all | cut -f 2 >older &&
+	 printf "C0000002\nC0000001\n" >expect &&
+	 test_cmp expect older &&
+	 printf "type\tid\ttitle\nclient\tC0000001\tИванов Старый\nclient\tC0000002\tИванов Пётр Сергеевич Младший\n" >expect &&
+	 KONTORA_USER=anna kontora search иванов >out &&
+	 test_cmp expect out &&
+	 KONTORA_USER=anna kontora search --limit 1 иванов >out &&
+	 head -n 2 expect >expect.1 &&
+	 test_cmp expect.1 out)
+'
+
 test_expect_success 'words between « », dashes, NBSP and №; Latin with or without diacritics' '
 	P=$(kontora client add --name "ООО «Пульсар-Плюс»" --address "$(printf "ул.\302\240Café\342\200\224Ærø, №17")") &&
 	for q in пульсар плюс "пульсар плюс" cafe CAFÉ café "ærø" "№17" 17 "«Пульсар»"; do

@@ -78,6 +78,9 @@ int kt_buf_adds(struct kt_buf *b, const char *s);
 int kt_buf_addc(struct kt_buf *b, char c);
 int kt_buf_addf(struct kt_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Appends the strings given, up to a NULL: what kt_buf_adds() for each
+ * would, without printf's cost for a string put together often. */
+int kt_buf_cat(struct kt_buf *b, ...) __attribute__((sentinel));
 /* Makes b hold len bytes of room past its length; 0 or KT_ENOMEM. */
 int kt_buf_grow(struct kt_buf *b, size_t len);
 /* Empties b but keeps its memory. */

@@ -537,12 +537,9 @@ int index_newest(struct index *ix, const struct kt_identity *who, const struct i
 	 * least id) is picked below. */
 	/* Put together without printf: an import asks five a lead. */
 	const char *ref = q->ref ? q->ref->name : "id";
-	if (kt_buf_adds(&sql, "SELECT id, \"") || kt_buf_adds(&sql, ref) ||
-	    kt_buf_adds(&sql, "\", created FROM \"") || kt_buf_adds(&sql, q->s->name) ||
-	    kt_buf_adds(&sql, "\" WHERE \"") || kt_buf_adds(&sql, q->f->name) ||
-	    kt_buf_adds(&sql, "\" = ?1") ||
-	    (q->ref && (kt_buf_adds(&sql, " AND \"") || kt_buf_adds(&sql, ref) ||
-	                kt_buf_adds(&sql, "\" IS NOT NULL"))) ||
+	if (kt_buf_cat(&sql, "SELECT id, \"", ref, "\", created FROM \"", q->s->name,
+	               "\" WHERE \"", q->f->name, "\" = ?1", (char *)NULL) ||
+	    (q->ref && kt_buf_cat(&sql, " AND \"", ref, "\" IS NOT NULL", (char *)NULL)) ||
 	    (q->since && kt_buf_adds(&sql, " AND created >= ?2")) ||
 	    (q->n && not_in_sql(&sql, q->state, q->not_in, q->n)) ||
 	    (seen && kt_buf_addf(&sql, " AND (%s)", seen)))

@@ -50,6 +50,20 @@ int kt_buf_adds(struct kt_buf *b, const char *s)
 	return kt_buf_add(b, s, strlen(s));
 }
 
+/* Appends strings up to a NULL.  Returns 0 or KT_ENOMEM. */
+int kt_buf_cat(struct kt_buf *b, ...)
+{
+	va_list ap;
+	const char *s;
+	int rc = 0;
+
+	va_start(ap, b);
+	while (!rc && (s = va_arg(ap, const char *)))
+		rc = kt_buf_adds(b, s);
+	va_end(ap);
+	return rc;
+}
+
 /* Appends one byte.  Returns 0 or KT_ENOMEM. */
 int kt_buf_addc(struct kt_buf *b, char c)
 {

@@ -20,6 +20,11 @@ static void test_add(void)
 	is_str(b.data, "привет, world", "contents");
 	is_int((long long)b.len, (long long)strlen("привет, world"), "len");
 	ok(b.cap > b.len, "room for the NUL");
+	is_int(kt_buf_cat(&b, "; ", "", "ёж", " и ", "уж", (char *)NULL), 0, "cat");
+	is_str(b.data, "привет, world; ёж и уж", "cat appends every string up to NULL");
+	kt_buf_reset(&b);
+	is_int(kt_buf_cat(&b, (char *)NULL), 0, "cat of nothing");
+	ok(b.len == 0 && !*b.data, "leaves the string empty");
 	kt_buf_free(&b);
 	ok(b.data == NULL && b.len == 0 && b.cap == 0, "free empties");
 }

@@ -20,71 +20,68 @@
 
 enum { NEED_BOOKS = 1 };
 
+/* The commands, as `kontora --help` lists them: a command's arguments
+ * after its name, and what it does. */
 static const struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv, struct kt_ctx *ctx);
 	int flags;
+	const char *args;
 	const char *summary;
 } commands[] = {
-	{ "agenda", cmd_agenda, NEED_BOOKS, "a person's tasks by day" },
-	{ "attach", cmd_attach, NEED_BOOKS, "store files with a record" },
-	{ "check", cmd_check, NEED_BOOKS, "validate the whole books" },
-	{ "config", cmd_config, NEED_BOOKS, "read and set kontora.conf" },
-	{ "contract", cmd_contract, NEED_BOOKS, "contracts from templates, as PDF" },
-	{ "dict", cmd_dict, NEED_BOOKS, "list and change dictionaries" },
-	{ "export", cmd_export, NEED_BOOKS, "write invoices for other programs: 1C" },
-	{ "filter", cmd_filter, NEED_BOOKS, "save and run lists and queries by name" },
-	{ "help", cmd_help, 0, "show a command's manual page" },
-	{ "import", cmd_import, NEED_BOOKS, "import web leads, the webhook's spool, bank statements" },
-	{ "init", cmd_init, 0, "create new books" },
-	{ "invoice", cmd_invoice, NEED_BOOKS, "invoices: drafts, issuing with a number, cancelling, PDF, XLSX, mail" },
-	{ "lab", cmd_lab, NEED_BOOKS, "cost calculations and samples: requests to the lab" },
-	{ "list", cmd_list, NEED_BOOKS, "list records of a type" },
-	{ "log", cmd_log, NEED_BOOKS, "show the history of a record" },
-	{ "lookup", cmd_lookup, NEED_BOOKS, "find who a phone number belongs to" },
-	{ "mail", cmd_mail, NEED_BOOKS, "send files by e-mail through sendmail" },
-	{ "note", cmd_note, NEED_BOOKS, "record a call, e-mail, meeting or note" },
-	{ "payment", cmd_payment, NEED_BOOKS, "bank payments and what they pay towards invoices" },
-	{ "proposal", cmd_proposal, NEED_BOOKS, "commercial proposals: drafts, sending, the answer, PDF, XLSX, mail" },
-	{ "reindex", cmd_reindex, NEED_BOOKS, "rebuild the index" },
-	{ "report", cmd_report, NEED_BOOKS, "reports: funnel, debts, dashboard... as tables, XLSX, PDF" },
-	{ "search", cmd_search, NEED_BOOKS, "find records by their words" },
-	{ "sql", cmd_sql, NEED_BOOKS, "run a read-only SQL query on the index" },
-	{ "tick", cmd_tick, NEED_BOOKS, "fire the workflows' timed robots that are due (cron)" },
-	{ "webhook", cmd_webhook, 0, "take web form posts (a CGI program)" },
-	{ "__complete", cmd_complete, 0, "what the shell's completion offers" },
+	{ "agenda", cmd_agenda, NEED_BOOKS, "", N_("your tasks by day (--week, --ics FILE)") },
+	{ "attach", cmd_attach, NEED_BOOKS, "ID FILE...", N_("store files with a record (--list ID lists them)") },
+	{ "check", cmd_check, NEED_BOOKS, "", N_("validate the whole books") },
+	{ "config", cmd_config, NEED_BOOKS, "KEY [VALUE]", N_("read and set kontora.conf") },
+	{ "contract", cmd_contract, NEED_BOOKS, "...", N_("contracts from the books' templates: new, pdf, templates") },
+	{ "dict", cmd_dict, NEED_BOOKS, "...", N_("list and change dictionaries (funnel stages, sources, ...)") },
+	{ "export", cmd_export, NEED_BOOKS, "1c ...", N_("write issued invoices for 1C (CommerceML)") },
+	{ "filter", cmd_filter, NEED_BOOKS, "...", N_("save and run lists and queries by name (filter list)") },
+	{ "help", cmd_help, 0, "[COMMAND]", N_("show a command's manual page") },
+	{ "import", cmd_import, NEED_BOOKS, "...", N_("import web leads, the webhook's spool, 1C files, bank statements") },
+	{ "init", cmd_init, 0, "DIR", N_("create new books") },
+	{ "invoice", cmd_invoice, NEED_BOOKS, "...", N_("invoices: new, issue, cancel, show, pdf, xlsx, mail, list") },
+	{ "lab", cmd_lab, NEED_BOOKS, "...", N_("requests to the lab: calc and sample new, queue, list") },
+	{ "list", cmd_list, NEED_BOOKS, "TYPE", N_("list records of a type") },
+	{ "log", cmd_log, NEED_BOOKS, "ID", N_("show the history of a record") },
+	{ "lookup", cmd_lookup, NEED_BOOKS, "PHONE", N_("find the client, contact or lead of a phone number") },
+	{ "mail", cmd_mail, NEED_BOOKS, "--to ADDR FILE...", N_("send files by e-mail (mail.sendmail)") },
+	{ "note", cmd_note, NEED_BOOKS, "ID TEXT", N_("record a call, e-mail, meeting or note on a record") },
+	{ "payment", cmd_payment, NEED_BOOKS, "...", N_("bank payments: list, show, match to invoices and unmatch") },
+	{ "proposal", cmd_proposal, NEED_BOOKS, "...", N_("proposals: new, send, accept, decline, show, pdf, xlsx, mail") },
+	{ "reindex", cmd_reindex, NEED_BOOKS, "", N_("rebuild the index") },
+	{ "report", cmd_report, NEED_BOOKS, "NAME", N_("reports: funnel, debts, dashboard... (report list)") },
+	{ "search", cmd_search, NEED_BOOKS, "TEXT", N_("find records by their words") },
+	{ "sql", cmd_sql, NEED_BOOKS, "QUERY", N_("run a read-only SQL query on the index") },
+	{ "tick", cmd_tick, NEED_BOOKS, "", N_("fire the workflows' timed robots that are due (cron)") },
+	{ "webhook", cmd_webhook, 0, "", N_("take web form posts into the spool (a CGI program)") },
+	{ "__complete", cmd_complete, 0, "", NULL },
 };
 
 static const char main_usage[] = N_(
 	"usage: kontora [-C DIR] COMMAND [ARGS]\n"
-	"       kontora [-C DIR] TYPE add|show|edit|list|rm [ARGS]\n"
-	"\n"
-	"commands:\n"
-	"  init DIR      create new books\n"
-	"  TYPE ...      employee, client, contact, lead, activity, task, product\n"
-	"                and any other type in the books' schemas/\n"
-	"  list TYPE     list records of a type\n"
-	"  log ID        show the history of a record\n"
-	"  note ID TEXT  record a call, e-mail, meeting or note on a record\n"
-	"  attach ID FILE...  store files with a record (--list ID lists them)\n"
-	"  agenda        your tasks by day (--week, --ics FILE)\n"
-	"  lab ...       requests to the lab: calc and sample new, queue, list\n"
-	"  mail --to ADDR FILE...  send files by e-mail (mail.sendmail)\n"
+	"       kontora [-C DIR] TYPE add|show|edit|list|rm [ARGS]\n");
 
-	"  proposal ...  proposals: new, send, accept, decline, show, pdf, xlsx, mail\n"
-	"  invoice ...   invoices: new, issue, cancel, show, pdf, xlsx, mail, list\n"
-	"  lookup PHONE  find the client, contact or lead of a phone number\n"
-	"  contract ...  contracts from the books' templates: new, pdf, templates\n"
-	"  dict ...      list and change dictionaries (funnel stages, sources, ...)\n"
-	"  filter ...    save and run lists and queries by name (filter list)\n"
-	"  check         validate the whole books\n"
-	"  search TEXT   find records by their words\n"
-	"  reindex       rebuild the index\n"
-	"  report NAME   reports: funnel, debts, dashboard... (report list)\n"
-	"  sql QUERY     run a read-only SQL query on the index\n"
-	"  tick          fire the workflows' timed robots that are due (cron)\n"
-	"  config KEY [VALUE]  read and set kontora.conf\n"
-	"  help [COMMAND]      show a command's manual page\n");
+/* Prints the usage and every command of the table with its summary (the
+ * table is the list: no command can be left out of it), to stdout when
+ * asked (exit 0), else to stderr (exit 2). */
+static void __attribute__((noreturn)) help(int asked)
+{
+	FILE *out = asked ? stdout : stderr;
+
+	fprintf(out, "%s\n%s\n", _(main_usage), _("commands:"));
+	fprintf(out, "  %-20s  %s\n", "TYPE ...", _("employee, client, contact, lead, activity, task, product"));
+	fprintf(out, "  %-20s  %s\n", "", _("and any other type in the books' schemas/"));
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+		char left[64];
+		if (!commands[i].summary)
+			continue;
+		snprintf(left, sizeof left, "%s%s%s", commands[i].name, *commands[i].args ? " " : "",
+		         commands[i].args);
+		fprintf(out, "  %-20s  %s\n", left, _(commands[i].summary));
+	}
+	exit(asked ? 0 : 2);
+}
 
 /* Parses KONTORA_NOW: epoch seconds or a time kt_time_parse() reads,
  * ISO 8601 with Z or an offset (2026-11-10T10:00:00+03:00). */
@@ -217,7 +214,7 @@ int main(int argc, char **argv)
 			ctx.books_dir = optarg;
 			break;
 		case 'h':
-			usage(main_usage, 1);
+			help(1);
 		case 'v':
 			printf("kontora %s\n", KT_VERSION);
 			return 0;
@@ -229,7 +226,7 @@ int main(int argc, char **argv)
 	argv += optind;
 	optind = 0;
 	if (argc < 1)
-		usage(main_usage, 0);
+		help(0);
 	usage_words(argc, argv);
 	static const char *names[sizeof commands / sizeof *commands + 1];
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
@@ -244,6 +241,6 @@ int main(int argc, char **argv)
 		return commands[i].fn(argc, argv, &ctx);
 	}
 	if (argv[0][0] == '-' || strchr(argv[0], '/'))
-		usage(main_usage, 0);
+		help(0);
 	return cmd_record(argc, argv, &ctx);
 }

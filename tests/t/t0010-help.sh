@@ -131,6 +131,33 @@ test_expect_success '--version and --help, as -v and -h, before any command' '
 	test_grep "^kontora: error: --no-such-option: unknown option" err
 '
 
+test_expect_success 'kontora --help lists every command, each with what it does' '
+	kontora --help >out &&
+	test_grep "^commands:$" out &&
+	kontora __complete >words &&
+	test_grep "^import$" words &&
+	for w in $(cat words)
+	do
+		# Record types are offered too; a command is one --help names.
+		grep "^  $w[ .]" out >line ||
+			kontora $w list --limit 1 >/dev/null 2>&1 ||
+			{ echo "$w: a command --help does not list" && return 1; }
+	done &&
+	test_grep "^  import \.\.\.  *import web leads" out &&
+	test_grep "^  webhook  *take web form posts" out &&
+	! grep -i "__complete" out
+'
+
+test_expect_success 'kontora(1) names every other manual page' '
+	for page in "$TEST_ROOT"/man/kontora-*.[15]
+	do
+		name=$(basename "$page") &&
+		section=${name##*.} &&
+		grep -q "^\.Xr ${name%.*} $section" "$TEST_ROOT/man/kontora.1" ||
+			{ echo "kontora(1) does not name $name" && return 1; }
+	done
+'
+
 test_expect_success 'kontora help works outside books' '
 	(cd "$TEST_DIR" && kontora help >out 2>&1)
 '

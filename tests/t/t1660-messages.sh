@@ -44,7 +44,7 @@ test_expect_success RU_LOCALE 'an error of the library, a state given for a tran
 test_expect_success RU_LOCALE 'kontora alone and -h: the usage in Russian' '
 	test_expect_code 2 ru kontora 2>err &&
 	test_grep "^команды:\$" err &&
-	test_grep "^  search TEXT   найти записи по словам\$" err &&
+	test_grep "^  search TEXT  *найти записи по словам\$" err &&
 	ru kontora lead move -h >out &&
 	test_grep "^использование: kontora lead move ID STATE" out &&
 	test_grep "^состояния workflows/lead.flow: new" out

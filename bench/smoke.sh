@@ -2,14 +2,15 @@
 # bench/smoke.sh - the benchmark at small size as TAP tests: it must run and
 # every kontora command in it must succeed (speed is not judged here), and
 # its results file must hold a number for every core measure and join with
-# itself through bench/growth.sh (each ratio 1.00).
+# itself through bench/growth.sh (each ratio 1.00); then the import of web
+# leads (bench/import.sh, 500 rows) with its floor.
 # Prints TAP on stdout; exits 0 if ok, 1 if not.
 # Environment: KONTORA (the binary, default ./kontora), as for bench/run.sh.
 dir=$(dirname "$0")
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kontora-smoke.XXXXXX") || exit 1
 SIZE=small BENCH_DIR=$tmp sh "$dir/run.sh" >"$tmp/log" 2>&1
 rc=$?
-echo "1..2"
+echo "1..3"
 if [ $rc = 0 ]; then
 	echo "ok 1 - bench small runs"
 else
@@ -44,6 +45,16 @@ else
 	echo "not ok 2 - bench results.tsv and growth.sh"
 	echo "${bad#; }" | tr ';' '\n' | sed 's/^ */# /'
 	sed 's/^/# /' "$res" "$tmp/growth" 2>/dev/null
+	rc=1
+fi
+# the web-lead import into the same books, and SQLite's floor under it
+if ROWS=500 RUNS=1 SIZE=small BENCH_DIR=$tmp sh "$dir/import.sh" >"$tmp/import.log" 2>&1 &&
+	grep -q '^e) import leads 500 rows  *[0-9.]* ' "$tmp/import.log" &&
+	grep -q '^   SQLite alone indexing the rows  *[0-9.]* ' "$tmp/import.log"; then
+	echo "ok 3 - bench import of web leads, and its floor"
+else
+	echo "not ok 3 - bench import of web leads, and its floor"
+	sed 's/^/# /' "$tmp/import.log"
 	rc=1
 fi
 rm -rf "$tmp"

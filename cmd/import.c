@@ -633,8 +633,9 @@ static int import_spool(int argc, char **argv, struct kt_books *b)
 	/* Two crons may overlap: the second has nothing to do. */
 	snprintf(lock, sizeof lock, "%s/lock", dir);
 	int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0660);
+	/* Nothing kept, nothing said: cron runs this every minute and mails
+	 * whatever it prints (kontora-import(1)). */
 	if (fd < 0 && errno == ENOENT) {
-		printf(_("the spool %s is empty\n"), dir);
 		free(dir);
 		return 0;
 	}
@@ -648,6 +649,12 @@ static int import_spool(int argc, char **argv, struct kt_books *b)
 	}
 	size_t n;
 	char **names = spool_files(dir, &n);
+	if (!n) {
+		close(fd);
+		free(names);
+		free(dir);
+		return 0;
+	}
 	for (size_t i = 0; i < n; i++)
 		read_spool_file(&r, dir, names[i]);
 	if (kt_import_begin(b, "import spool", &im, &err))

@@ -29,6 +29,9 @@ void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void die_err(const struct kt_error *err) __attribute__((noreturn));
 /* Prints "kontora: warning: ...". */
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Says on stderr that what (such as "report dashboard") went by mail to
+ * the nto addresses of to. */
+void say_sent(const char *what, char *const *to, size_t nto);
 /* Prints usage: to stdout and exits 0 when asked (-h), else to stderr and
  * exits 2. */
 void usage(const char *text, int asked) __attribute__((noreturn));

@@ -56,6 +56,18 @@ void warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* See cmd.h. */
+void say_sent(const char *what, char *const *to, size_t nto)
+{
+	struct kt_buf list = { 0 };
+
+	for (size_t i = 0; i < nto; i++)
+		if ((i && kt_buf_adds(&list, ", ")) || kt_buf_adds(&list, to[i]))
+			die("out of memory");
+	fprintf(stderr, _("kontora: %s sent to %s\n"), what, list.data ? list.data : "");
+	kt_buf_free(&list);
+}
+
 void usage(const char *text, int asked)
 {
 	fputs(_(text), asked ? stdout : stderr);

@@ -339,7 +339,11 @@ static void mail_report(struct kt_books *b, const struct kt_report *r, const str
 	                     .date = kt_books_now(b) };
 	if (kt_mail_build(&m, &msg, &err) || kt_mail_send(sendmail, msg.data, msg.len, &err))
 		die_err(&err);
-	fprintf(stderr, _("kontora: report %s sent to %zu address(es)\n"), r->name, o->nmail);
+	struct kt_buf what = { 0 };
+	if (kt_buf_addf(&what, _("report %s"), r->name))
+		die("out of memory");
+	say_sent(what.data, o->mail, o->nmail);
+	kt_buf_free(&what);
 	free(sendmail);
 	free(from);
 	kt_buf_free(&subject);

@@ -477,7 +477,8 @@ static void mail_send(struct kt_books *b, const struct kt_document *d, const cha
 	snprintf(what, sizeof what, "%s %s: № %s mailed to %s%s", d->type, d->id, d->number, to[0],
 	         nto > 1 ? ", ..." : "");
 	change_finish(ch, 0, what, NULL);
-	fprintf(stderr, "kontora: %s %s № %s sent to %s\n", d->type, d->id, d->number, to[0]);
+	snprintf(what, sizeof what, "%s %s № %s", d->type, d->id, d->number);
+	say_sent(what, to, nto);
 	free(sendmail);
 	free(from);
 }

@@ -103,7 +103,8 @@ test_expect_success SMTP 'invoice mail: the PDF to the client, one commit with a
 
 test_expect_success SMTP '--to sends elsewhere; a client without a lead gets one activity' '
 	before=$(test_commits) &&
-	kontora invoice mail $I2 --to "Бухгалтерия <buh@lutik.ru>" 2>/dev/null &&
+	kontora invoice mail $I2 --to "Бухгалтерия <buh@lutik.ru>" 2>err &&
+	test_grep "^kontora: invoice $I2 № [0-9]* sent to Бухгалтерия <buh@lutik.ru>$" err &&
 	test $(inbox_count) = 2 &&
 	printf "from sales@batiskaf.ru\nto buh@lutik.ru\n" >expect &&
 	test_cmp expect "$TEST_DIR/inbox/2.env" &&

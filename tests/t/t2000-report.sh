@@ -453,14 +453,14 @@ test_expect_success SMTP '--mail sends the PDF through a real SMTP server' '
 	kontora config mail.from "Батискаф <robot@batiskaf.ru>" &&
 	kontora config mail.sendmail \
 		"msmtp --host=127.0.0.1 --port=$port --auth=off --tls=off --read-envelope-from -t" &&
-	kontora report dashboard -f pdf --mail director@batiskaf.ru --from 2026-11-01 \
-		--to 2026-11-30 2>err &&
-	test_grep "sent to 1" err &&
+	kontora report dashboard -f pdf --mail director@batiskaf.ru --mail oleg@batiskaf.ru \
+		--from 2026-11-01 --to 2026-11-30 2>err &&
+	test_grep "^kontora: report dashboard sent to director@batiskaf.ru, oleg@batiskaf.ru$" err &&
 	test -s "$TEST_DIR/inbox/1.eml" &&
 	"$PY" - "$TEST_DIR/inbox/1.eml" <<-\EOF
 	import email, email.policy, sys
 	m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
-	assert m["To"] == "director@batiskaf.ru", m["To"]
+	assert [a.addr_spec for a in m["To"].addresses] == ["director@batiskaf.ru", "oleg@batiskaf.ru"], m["To"]
 	assert m["Subject"] == "Сводка по менеджерам: 01.11.2026 – 30.11.2026", m["Subject"]
 	files = [p for p in m.walk() if p.get_filename()]
 	assert [p.get_filename() for p in files] == ["dashboard.pdf"], files

@@ -1,7 +1,6 @@
 /*
  * search.c - kontora search TEXT: find records by any of their words.
  */
-#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +16,9 @@ static const char search_usage[] = N_(
  * *len is then the length of that query word. */
 static int word_at(const char *f, size_t at, char *const *query, size_t nquery, size_t *len)
 {
-	/* A word starts after a byte that is no letter or digit (ASCII) or at
-	 * the start; Cyrillic letters are two bytes, both >= 0x80. */
-	if (at && ((unsigned char)f[at - 1] >= 0x80 || isalnum((unsigned char)f[at - 1])))
+	/* A word starts where the full text starts one: after a character
+	 * that is no letter or digit (« » and NBSP too), or at the start. */
+	if (kt_word_before(f, at))
 		return 0;
 	for (size_t i = 0; i < nquery; i++)
 		if (!strncmp(f + at, query[i], strlen(query[i]))) {

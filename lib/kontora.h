@@ -106,6 +106,12 @@ size_t kt_utf8_width(const char *s);
  * of memory.  Invalid UTF-8 bytes are copied as they are. */
 char *kt_fold(const char *s);
 
+/* Returns 1 if the character that ends just before byte at of s is part
+ * of a word as the full text cuts words (a letter or a digit, a
+ * combining accent, or a byte of bad UTF-8), 0 at the start or after
+ * anything else (a space, punctuation, « », NBSP, №, ₽). */
+int kt_word_before(const char *s, size_t at);
+
 /* Compares two UTF-8 strings as Russian users sort: folded as kt_fold(),
  * then byte order of the folded strings (which is alphabetical for
  * Cyrillic).  Returns <0, 0, >0. */

@@ -228,6 +228,28 @@ size_t fold_words(char *text, size_t len)
 	return out;
 }
 
+/* Tells whether the character before byte at is part of a word, as
+ * fold_words() keeps it.  See kontora.h. */
+int kt_word_before(const char *text, size_t at)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t from = at ? at - 1 : 0;
+
+	if (!at)
+		return 0;
+	if (s[from] < 0x80)
+		return (s[from] >= '0' && s[from] <= '9') || (s[from] >= 'a' && s[from] <= 'z') ||
+		       (s[from] >= 'A' && s[from] <= 'Z');
+	while (from && at - from < 4 && (s[from] & 0xC0) == 0x80)
+		from--;
+	if (utf8_seq(s + from, at - from) != at - from)
+		return 1;
+	unsigned cp = code_point(s + from, at - from);
+	if (cp >= 0x300 && cp <= 0x36F)
+		return 1;
+	return word_cp(cp) && !(cp >= 0xC0 && cp < 0x180 && latin_base[cp - 0xC0] == ' ');
+}
+
 /* A string being folded one byte at a time, for kt_collate(). */
 struct folder {
 	const unsigned char *s;

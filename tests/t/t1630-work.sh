@@ -27,6 +27,13 @@ test_expect_success SCRIPT 'search on a terminal: the record a note or task is o
 	test_cmp expect.sorted out.sorted
 '
 
+test_expect_success SCRIPT 'search on a terminal: a word in « » or after NBSP is in bold too' '
+	kontora note $C1 "Договор с «Ёлкой» и ООО$(printf "\302\240")Кедр" >n2 &&
+	on_tty "kontora search ёлкой кедр 2>/dev/null" >out &&
+	esc=$(printf "\033") &&
+	test_grep "«${esc}\[1mЁлкой${esc}\[0m» и ООО.${esc}\[1mКедр${esc}\[0m" out
+'
+
 test_expect_success 'search piped: type, id and title, as before' '
 	kontora search образец | sort >out &&
 	printf "activity\t$N1\tПросили прислать образец до пятницы\ntask\t$T1\tПозвонить про образец\ntype\tid\ttitle\n" >expect &&

@@ -2,6 +2,7 @@
  * text.c - unit tests for lib/util/text.c.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +108,26 @@ static void test_fold_words(void)
 	is_str(words("Café—«Ёж Прим."), joined, "folded whole = folded apart");
 	free(a);
 	free(b);
+}
+
+/* kt_word_before() says what the full text says of the character before:
+ * a letter or digit goes on a word, anything else starts one. */
+static void test_word_before(void)
+{
+	static const struct { const char *s; int want; const char *what; } cases[] = {
+		{ "a", 1, "a Latin letter" }, { "7", 1, "a digit" }, { "ж", 1, "a Cyrillic letter" },
+		{ "Ё", 1, "Ё" }, { "é", 1, "a letter with a diacritic" }, { "e\xcc\x81", 1, "a combining accent" },
+		{ "\xff", 1, "a byte of bad UTF-8" }, { " ", 0, "a space" }, { "_", 0, "an underscore" },
+		{ "(", 0, "a bracket" }, { "«", 0, "«" }, { "\xc2\xa0", 0, "NBSP" }, { "№", 0, "№" },
+		{ "—", 0, "an em dash" }, { "×", 0, "×" }, { "₽", 0, "₽" },
+	};
+
+	is_int(kt_word_before("ab", 0), 0, "the start of a text starts a word");
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char buf[16];
+		snprintf(buf, sizeof buf, "%sр", cases[i].s);
+		is_int(kt_word_before(buf, strlen(cases[i].s)), cases[i].want, "after %s", cases[i].what);
+	}
 }
 
 static void test_collate(void)
@@ -315,6 +336,7 @@ int main(void)
 	test_utf8();
 	test_fold();
 	test_fold_words();
+	test_word_before();
 	test_collate();
 	test_phone();
 	test_inn();

@@ -93,23 +93,13 @@ static const char *weekday(const char *date)
 /* Prints one task line: id, text, and the record it is on. */
 static void print_task(struct kt_books *b, const struct task *t)
 {
-	struct kt_error err = { 0 };
+	struct kt_buf on = { 0 };
 
 	printf("  %s  %s", t->id, t->text ? t->text : "");
-	if (t->on && *t->on) {
-		const struct kt_schema *s = kt_books_type_by_prefix(b, t->on[0]);
-		struct kt_record *r;
-		const char *title = NULL;
-		if (s && !kt_record_read(b, s, t->on, &r, &err)) {
-			title = s->title ? kt_record_get(r, s->title) : NULL;
-			printf("  (%s %s%s%s)", s->name, t->on, title && *title ? " " : "",
-			       title ? title : "");
-			kt_record_free(r);
-		} else {
-			printf("  (%s)", t->on);
-		}
-	}
+	if (t->on && *t->on)
+		printf(" — %s", record_named(b, t->on, &on) ? on.data : t->on);
 	putchar('\n');
+	kt_buf_free(&on);
 }
 
 /* Writes the tasks as an iCalendar file to path ("-": standard output). */

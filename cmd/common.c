@@ -68,6 +68,22 @@ void say_sent(const char *what, char *const *to, size_t nto)
 	kt_buf_free(&list);
 }
 
+/* See cmd.h. */
+int record_named(struct kt_books *b, const char *id, struct kt_buf *out)
+{
+	const struct kt_schema *s = *id ? kt_books_type_by_prefix(b, id[0]) : NULL;
+	struct kt_buf shown = { 0 };
+
+	if (!s)
+		return 0;
+	struct kt_field ref = { .name = "on", .type = KT_REF, .arg = s->name };
+	if (kt_buf_addf(out, "%s %s", s->label ? s->label : s->name,
+	                kt_value_label(b, NULL, &ref, id, KT_REF_WITH_ID, &shown)))
+		die("out of memory");
+	kt_buf_free(&shown);
+	return 1;
+}
+
 void usage(const char *text, int asked)
 {
 	fputs(_(text), asked ? stdout : stderr);

@@ -99,7 +99,7 @@ static void people_hits(struct kt_books *b, const char *text, long limit)
 	printer_row(p, 5, cols, NULL);
 	for (size_t i = 0; i < hits.n; i++) {
 		const struct kt_schema *s = kt_books_type(b, cell(&hits, i, "type"));
-		struct kt_buf on = { 0 }, snip = { 0 }, shown = { 0 }, where = { 0 };
+		struct kt_buf on = { 0 }, snip = { 0 }, where = { 0 };
 		struct rows rec = { 0 };
 		if (s) {
 			if (kt_buf_addf(&where, "id=%s", cell(&hits, i, "id")))
@@ -108,14 +108,7 @@ static void people_hits(struct kt_books *b, const char *text, long limit)
 		}
 		if (rec.n) {
 			/* task.on, activity.on: the id of the record it is about. */
-			const char *o = cell(&rec, 0, "on");
-			const struct kt_schema *os = *o ? kt_books_type_by_prefix(b, o[0]) : NULL;
-			if (os) {
-				struct kt_field ref = { .name = "on", .type = KT_REF, .arg = os->name };
-				if (kt_buf_addf(&on, "%s %s", os->label ? os->label : os->name,
-				                kt_value_label(b, NULL, &ref, o, KT_REF_WITH_ID, &shown)))
-					die("out of memory");
-			}
+			record_named(b, cell(&rec, 0, "on"), &on);
 			for (size_t k = 0; k < s->nfields && !snip.len; k++)
 				if (s->fields[k].type == KT_TEXT)
 					snippet(cell(&rec, 0, s->fields[k].name), query, nquery, &snip);
@@ -129,7 +122,6 @@ static void people_hits(struct kt_books *b, const char *text, long limit)
 		kt_buf_free(&title);
 		kt_buf_free(&on);
 		kt_buf_free(&snip);
-		kt_buf_free(&shown);
 		kt_buf_free(&where);
 		rows_free(&rec);
 	}

@@ -31,7 +31,7 @@ test_expect_success 'agenda: overdue, then today, with the record a task is on' 
 	  $T2  Отправить КП
 
 	2026-11-23, понедельник
-	  $T1  Позвонить клиенту  (client $C1 Ромашка)
+	  $T1  Позвонить клиенту — Клиент Ромашка ($C1)
 	EOF
 	test_cmp expect out
 '
@@ -43,7 +43,7 @@ test_expect_success 'agenda --week: the six days after today too, by day' '
 	  $T2  Отправить КП
 
 	2026-11-23, понедельник
-	  $T1  Позвонить клиенту  (client $C1 Ромашка)
+	  $T1  Позвонить клиенту — Клиент Ромашка ($C1)
 
 	2026-11-27, пятница
 	  $T4  Выставить счёт, срочно; до обеда

@@ -75,6 +75,14 @@ int may_edit(struct kt_books *b, const struct kt_flow *f, const struct kt_record
 		return rc;
 	state = state ? state : "";
 	for (size_t i = 0; !rc && !role_unchecked(role) && i < n; i++) {
+		/* No edit line gives the state: say how it changes, not the line
+		 * that does not give it. */
+		if (!strcmp(names[i], f->field)) {
+			rc = kt_error_set(err, KT_EINVAL, "%s: %s is the state of %s and changes by a move: "
+			                  "kontora %s move %s STATE", what, f->field, f->file, r->schema->name,
+			                  kt_record_get(r, "id"));
+			break;
+		}
 		size_t k = 0;
 		while (k < f->nedits && !edit_allows(f, &f->edits[k], role, state, names[i]))
 			k++;

@@ -816,7 +816,8 @@ char *kt_spool_path(const char *root, const char *configured);
 
 /* A payment of a bank statement in the 1CClientBankExchange format
  * (lib/intake/bank.c): its СекцияДокумент, in UTF-8.  Every string is
- * set ("" when the statement leaves it out). */
+ * set ("" when the statement leaves it out), pointing into the
+ * statement's text. */
 struct kt_bank_doc {
 	long line;            /* the line of СекцияДокумент */
 	char *kind;           /* "Платежное поручение", "Банковский ордер", ... */
@@ -836,6 +837,7 @@ struct kt_bank_statement {
 	size_t naccounts;
 	struct kt_bank_doc *docs;
 	size_t ndocs;
+	char *text;           /* the statement decoded, which the strings above point into */
 };
 
 /* Reads a 1CClientBankExchange statement (1.01 to 1.03) from

@@ -89,6 +89,15 @@ test_expect_success 'an unknown payer is listed as unmatched, with nothing made 
 	test $(kontora client list -f csv | sed 1d | wc -l) = 1
 '
 
+test_expect_success 'search finds a payment by its number and its payer, not by its key' '
+	kontora search 77 >out &&
+	grep "^payment	B[0-9A-Z]*	77\$" out &&
+	kontora search 7702070139 >out &&
+	grep "^payment	B[0-9A-Z]*	77\$" out &&
+	kontora search 500000 >out &&
+	! grep "^payment" out
+'
+
 test_expect_success 'the same statement again adds nothing and commits nothing' '
 	before=$(test_commits) &&
 	kontora import bank $F/cp1251-crlf.txt 2>err &&

@@ -189,6 +189,15 @@ size_t fold_words(char *text, size_t len)
 	size_t out = 0;
 
 	for (size_t i = 0; i < len;) {
+		/* Cyrillic (U+0400-U+047F), half of a Russian text's bytes,
+		 * straight to fold_unit(), where the general way below would
+		 * take it after decoding and classifying it. */
+		if ((s[i] == 0xD0 || s[i] == 0xD1) && i + 1 < len && (s[i + 1] & 0xC0) == 0x80) {
+			fold_unit(s + i, 2, s + out);
+			out += 2;
+			i += 2;
+			continue;
+		}
 		size_t n = s[i] < 0x80 ? 1 : utf8_seq(s + i, len - i);
 		if (n <= 1) {		/* ASCII, or a byte of bad UTF-8: as it is */
 			s[out++] = s[i] >= 'A' && s[i] <= 'Z' ? (unsigned char)(s[i] + ('a' - 'A')) : s[i];
@@ -204,9 +213,6 @@ size_t fold_words(char *text, size_t len)
 			s[out++] = ' ';
 		} else if (base != '=') {
 			s[out++] = (unsigned char)base;
-		} else if (n == 2 && (s[i] == 0xD0 || s[i] == 0xD1)) {
-			fold_unit(s + i, 2, s + out);
-			out += 2;
 		} else {
 			/* Latin-1's kept capitals (Æ Ð Ø Þ) and the rest of
 			 * Latin Extended-A's: their small letter. */

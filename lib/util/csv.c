@@ -264,13 +264,11 @@ void kt_csv_free(struct kt_csv *csv)
 	free(csv);
 }
 
-/* Returns 1 if field must be quoted: it holds , " CR or LF, or begins or
- * ends with a space or a tab. */
-static int needs_quotes(const char *field)
+/* Returns 1 if field, n bytes, must be quoted: it holds , " CR or LF,
+ * or begins or ends with a space or a tab. */
+static int needs_quotes(const char *field, size_t n)
 {
-	size_t n = strlen(field);
-
-	return strpbrk(field, ",\"\r\n") != NULL ||
+	return field[strcspn(field, ",\"\r\n")] ||
 	       (n > 0 && (field[0] == ' ' || field[0] == '\t' ||
 	                  field[n - 1] == ' ' || field[n - 1] == '\t'));
 }
@@ -279,10 +277,13 @@ static int needs_quotes(const char *field)
  * needs_quotes() says so.  Returns 0 or KT_ENOMEM. */
 int kt_csv_add_field(struct kt_buf *b, const char *field)
 {
+	size_t n = strlen(field);
 	const char *q;
 
-	if (!needs_quotes(field))
-		return kt_buf_adds(b, field);
+	/* Most fields as they are: their length read once (an import spills
+	 * every record it adds as a row). */
+	if (!needs_quotes(field, n))
+		return kt_buf_add(b, field, n);
 	if (kt_buf_addc(b, '"') < 0)
 		return KT_ENOMEM;
 	for (; (q = strchr(field, '"')) != NULL; field = q + 1)

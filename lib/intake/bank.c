@@ -80,11 +80,27 @@ static const unsigned short cp866[128] = {
  * conversion loop took 12 ms to read. */
 static char *recode(const char *data, size_t len, const unsigned short high[128])
 {
-	char *out = malloc(len * 3 + 1), *o = out;
+	/* Each upper byte's UTF-8, its length last (0: no character). */
+	unsigned char utf8[128][4] = { { 0 } };
+	for (size_t c = 0; c < 128; c++) {
+		unsigned cp = high[c];
+		unsigned char *u = utf8[c];
+		if (cp >= 0x800) {
+			u[0] = (unsigned char)(0xE0 | cp >> 12);
+			u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+			u[2] = (unsigned char)(0x80 | (cp & 0x3F));
+			u[3] = 3;
+		} else if (cp) {
+			u[0] = (unsigned char)(0xC0 | cp >> 6);
+			u[1] = (unsigned char)(0x80 | (cp & 0x3F));
+			u[3] = 2;
+		}
+	}
+	/* Three bytes a character at most, and room to copy four. */
+	char *out = malloc(len * 3 + 4), *o = out;
 
 	for (size_t i = 0; out && i < len; i++) {
 		unsigned char c = (unsigned char)data[i];
-		unsigned cp = c < 0x80 ? c : high[c - 0x80];
 		if (c < 0x80) {
 			/* A run of ASCII (keys, digits, CRLF) as it is. */
 			size_t n = 1;
@@ -93,16 +109,12 @@ static char *recode(const char *data, size_t len, const unsigned short high[128]
 			memcpy(o, data + i, n);
 			o += n;
 			i += n - 1;
-		} else if (!cp) {
+		} else if (utf8[c - 0x80][3]) {
+			memcpy(o, utf8[c - 0x80], 4);
+			o += utf8[c - 0x80][3];
+		} else {
 			free(out);
 			return NULL;
-		} else if (cp < 0x800) {
-			*o++ = (char)(0xC0 | cp >> 6);
-			*o++ = (char)(0x80 | (cp & 0x3F));
-		} else {
-			*o++ = (char)(0xE0 | cp >> 12);
-			*o++ = (char)(0x80 | (cp >> 6 & 0x3F));
-			*o++ = (char)(0x80 | (cp & 0x3F));
 		}
 	}
 	if (out)
@@ -119,6 +131,18 @@ struct reader {
 	struct kt_error *err;
 };
 
+/* Returns the text from s to end (which it ends with a NUL) without the
+ * spaces, tabs and CRs around it. */
+static char *trim(char *s, char *end)
+{
+	while (s < end && (*s == ' ' || *s == '\t' || *s == '\r'))
+		s++;
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		end--;
+	*end = '\0';
+	return s;
+}
+
 /* Reads the next line into *key and *value (trimmed, in r->text; value
  * NULL for a line without '=').  Returns 1, or 0 at the end of the text. */
 static int next_line(struct reader *r, char **key, char **value)
@@ -126,25 +150,12 @@ static int next_line(struct reader *r, char **key, char **value)
 	if (!r->pos || !*r->pos)
 		return 0;
 	char *s = r->pos, *nl = strchr(s, '\n');
+	char *end = nl ? nl : s + strlen(s);
 	r->pos = nl ? nl + 1 : NULL;
-	if (nl)
-		*nl = '\0';
 	r->line++;
-	char *eq = strchr(s, '=');
-	if (eq)
-		*eq = '\0';
-	*key = s;
-	*value = eq ? eq + 1 : NULL;
-	for (char **p = key; p; p = p == key && *value ? value : NULL) {
-		char *t = *p;
-		while (*t == ' ' || *t == '\t' || *t == '\r')
-			t++;
-		char *e = t + strlen(t);
-		while (e > t && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-			e--;
-		*e = '\0';
-		*p = t;
-	}
+	char *eq = memchr(s, '=', (size_t)(end - s));
+	*key = trim(s, eq ? eq : end);
+	*value = eq ? trim(eq + 1, end) : NULL;
 	return 1;
 }
 

@@ -309,6 +309,7 @@ struct ops {
 	FILE *spill;              /* the rows of spilled adds, or NULL */
 	struct kt_buf row;        /* the row being spilled */
 	off_t spill_end;
+	struct spill_view *view;  /* the spill mapped to read rows back (ops.c), with spill */
 };
 
 /* Appends a zeroed op of kind on a record of s (NULL for other files).

@@ -102,13 +102,7 @@ static char *recode(const char *data, size_t len, const unsigned short high[128]
 	for (size_t i = 0; out && i < len; i++) {
 		unsigned char c = (unsigned char)data[i];
 		if (c < 0x80) {
-			/* A run of ASCII (keys, digits, CRLF) as it is. */
-			size_t n = 1;
-			while (i + n < len && !((unsigned char)data[i + n] & 0x80))
-				n++;
-			memcpy(o, data + i, n);
-			o += n;
-			i += n - 1;
+			*o++ = (char)c;
 		} else if (utf8[c - 0x80][3]) {
 			memcpy(o, utf8[c - 0x80], 4);
 			o += utf8[c - 0x80][3];

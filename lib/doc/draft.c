@@ -122,6 +122,10 @@ static int parse_line(struct kt_books *b, const char *spec, size_t at, int rate,
 	else if (kt_money_parse(use, &l->price))
 		rc = kt_error_set(err, KT_EINVAL, "--line %zu \"%s\": price \"%s\" is not an amount of money",
 		                  at, spec, use);
+	/* A discount is a lower price: a line below zero would make a document
+	 * no customer can be sent (a total less than nothing, VAT refunded). */
+	else if (l->price < 0)
+		rc = kt_error_set(err, KT_EINVAL, "--line %zu \"%s\": price \"%s\" is below zero", at, spec, use);
 	if (!rc && (!(l->product = strdup(id)) || !(l->name = strdup(kt_record_get(r, "name"))) ||
 	            !(l->unit = strdup(kt_record_get(r, "unit") ? kt_record_get(r, "unit") : ""))))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");

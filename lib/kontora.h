@@ -234,6 +234,8 @@ struct kt_field {
 	int required;
 	int unique;
 	int nosearch;        /* left out of kontora search's full text */
+	int has_min;         /* "min=N": an int, money or decimal field's least */
+	int64_t min;         /* value, in its units (kopecks, thousandths) */
 };
 
 /* What a role may do with the records of a type: "access ROLE MODE

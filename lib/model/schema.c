@@ -104,6 +104,26 @@ static int parse_type(const char *word, struct kt_field *f)
 	return -1;
 }
 
+/* Reads v as a number of f's type (int, money or decimal) into *n, in its
+ * units (kopecks, thousandths).  Returns 0, or -1 when v is none. */
+static int number_of(const struct kt_field *f, const char *v, int64_t *n)
+{
+	char *end;
+
+	switch (f->type) {
+	case KT_INT:
+		errno = 0;
+		*n = strtoll(v, &end, 10);
+		return *end || end == v || errno == ERANGE ? -1 : 0;
+	case KT_MONEY:
+		return kt_money_parse(v, n) ? -1 : 0;
+	case KT_DECIMAL:
+		return kt_decimal_parse(v, 3, n) ? -1 : 0;
+	default:
+		return -1;
+	}
+}
+
 /* Parses the words after "field".  Returns 0 or an error in err. */
 static int parse_field(struct kt_schema *s, char **w, int n, const char *file,
                        long line, struct kt_error *err)
@@ -127,6 +147,18 @@ static int parse_field(struct kt_schema *s, char **w, int n, const char *file,
 		return kt_error_set(err, KT_ESCHEMA, "%s:%ld: %s: unknown type \"%s\"", file, line, w[0], w[1]);
 	for (int i = 2; i < n; i++) {
 		char **slot = NULL;
+		if (!strncmp(w[i], "min=", 4)) {
+			if (f->has_min)
+				return kt_error_set(err, KT_ESCHEMA, "%s:%ld: %s: min given twice", file, line, w[0]);
+			if (f->type != KT_INT && f->type != KT_MONEY && f->type != KT_DECIMAL)
+				return kt_error_set(err, KT_ESCHEMA, "%s:%ld: %s: min= is for int, money and "
+				                    "decimal fields", file, line, w[0]);
+			if (number_of(f, w[i] + 4, &f->min))
+				return kt_error_set(err, KT_ESCHEMA, "%s:%ld: %s: %s: not a number of the field's type",
+				                    file, line, w[0], w[i]);
+			f->has_min = 1;
+			continue;
+		}
 		if (!strcmp(w[i], "required"))
 			f->required = 1;
 		else if (!strcmp(w[i], "unique"))
@@ -461,6 +493,18 @@ static char *normalize_list(const char *in)
 	return kt_buf_detach(&b);
 }
 
+/* Writes n, a number of f's type in its units, as stored into buf (40
+ * bytes).  Returns buf. */
+static char *number_text(const struct kt_field *f, int64_t n, char buf[40])
+{
+	if (f->type == KT_MONEY)
+		return kt_money_format(n, 0, buf);
+	if (f->type == KT_DECIMAL)
+		return kt_decimal_format(n, 0, buf);
+	snprintf(buf, 40, "%lld", (long long)n);
+	return buf;
+}
+
 /* Validates and normalises a non-empty trimmed value v of f, a copy the
  * caller holds.  Returns v itself when it is already the normal form or
  * was made it in place (a text, most values: a copy each was a
@@ -470,7 +514,6 @@ static char *normalize(const struct kt_field *f, char *v, struct kt_error *err)
 {
 	char buf[40];
 	int64_t n;
-	char *end;
 
 	switch (f->type) {
 	case KT_TEXT:
@@ -478,20 +521,16 @@ static char *normalize(const struct kt_field *f, char *v, struct kt_error *err)
 			break;
 		return v;
 	case KT_INT:
-		errno = 0;
-		n = strtoll(v, &end, 10);
-		if (*end || end == v || errno == ERANGE)
-			break;
-		snprintf(buf, sizeof buf, "%lld", (long long)n);
-		return strdup(buf);
 	case KT_MONEY:
-		if (kt_money_parse(v, &n))
-			break;
-		return strdup(kt_money_format(n, 0, buf));
 	case KT_DECIMAL:
-		if (kt_decimal_parse(v, 3, &n))
+		if (number_of(f, v, &n))
 			break;
-		return strdup(kt_decimal_format(n, 0, buf));
+		if (f->has_min && n < f->min) {
+			kt_error_set(err, KT_EINVAL, "%s: %s is below its least value, %s", f->name, v,
+			             number_text(f, f->min, buf));
+			return NULL;
+		}
+		return strdup(number_text(f, n, buf));
 	case KT_DATE:
 		if (!kt_date_valid(v))
 			break;

@@ -88,6 +88,13 @@ test_expect_success 'calc new: bad input is refused and changes nothing' '
 		--wishes x --due 31.02 2>err &&
 	echo "kontora: error: calc_request: due: \"31.02\" is not a valid date (2026-12-15, 15.12.2026, 15.12, сегодня, завтра, +3d, +2w)" >expect &&
 	test_cmp expect err &&
+	test_expect_code 1 env KONTORA_USER=anna kontora lab calc new --client $C1 --product $G1 \
+		--wishes x --volume 0 2>err &&
+	echo "kontora: error: calc_request: volume: 0 is below its least value, 1" >expect &&
+	test_cmp expect err &&
+	test_expect_code 1 env KONTORA_USER=anna kontora lead edit $L1 --amount -100 2>err &&
+	echo "kontora: error: lead amount: -100 is below its least value, 0.00" >expect &&
+	test_cmp expect err &&
 	test $(test_commits) = $n &&
 	test_clean
 '

@@ -242,6 +242,11 @@ static void test_errors(void)
 	    "option in capitals");
 	bad(HEAD "field a text label\n", FILE_NAME ":3: a: unknown option \"label\"",
 	    "label without =");
+	bad(HEAD "field a text min=0\n", FILE_NAME ":3: a: min= is for int, money and decimal fields",
+	    "min= on a text field");
+	bad(HEAD "field a int min=1.5\n", FILE_NAME ":3: a: min=1.5: not a number of the field's type",
+	    "min= not an int");
+	bad(HEAD "field a money min=1 min=2\n", FILE_NAME ":3: a: min given twice", "min= twice");
 	bad(HEAD "field a text defaults=1\n", FILE_NAME ":3: a: unknown option \"defaults=1\"",
 	    "defaults=");
 	bad("type x\nprefix X\nlabel \"Лид\n", FILE_NAME ":3: unterminated quote",
@@ -532,6 +537,28 @@ static void test_values(void)
 	kt_schema_free(s);
 }
 
+/* min= refuses a smaller value of its field's type, in its units, and
+ * takes the least itself. */
+static void test_min(void)
+{
+	static const char text[] = HEAD "field v int min=1\nfield m money min=0\nfield q decimal min=0.001\n";
+	struct kt_schema *s;
+	struct kt_error err;
+
+	if (!is_int(parse(text, &s, &err), 0, "a schema with min= parses"))
+		return;
+	good(s, "v", "1", "1");
+	invalid(s, "v", "0", "v: 0 is below its least value, 1");
+	invalid(s, "v", "-3", "v: -3 is below its least value, 1");
+	good(s, "m", "0", "0.00");
+	good(s, "m", "12,50", "12.50");
+	invalid(s, "m", "-0,01", "m: -0,01 is below its least value, 0.00");
+	good(s, "q", "0.001", "0.001");
+	invalid(s, "q", "0", "q: 0 is below its least value, 0.001");
+	good(s, "q", "", "");
+	kt_schema_free(s);
+}
+
 static void test_field_lookup(void)
 {
 	struct kt_schema *s;
@@ -569,6 +596,7 @@ int main(void)
 	test_errors();
 	test_repeated_options();
 	test_values();
+	test_min();
 	test_field_lookup();
 	test_type_names();
 	return done_testing();

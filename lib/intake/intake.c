@@ -9,8 +9,6 @@
  * which takes valid UTF-8 only: a text in Windows-1251 is made UTF-8
  * whole first, and a bad byte is an error naming its line and column.
  */
-#include <errno.h>
-#include <iconv.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +22,7 @@
 struct intake_parse {
 	struct kt_intake *in;
 	size_t cap;
-	iconv_t cd;          /* CP1251 -> UTF-8, or (iconv_t)-1 for UTF-8 */
+	int cp1251;          /* the input is Windows-1251, else UTF-8 */
 	const char *name;    /* the file, for messages */
 	struct kt_error *err;
 };
@@ -185,29 +183,28 @@ static int row_reject(struct kt_intake_row *r, const char *why)
  * byte), or KT_ENOMEM. */
 static int decode(struct intake_parse *p, const char *s, size_t len, char **out, size_t *bad)
 {
+	const char *nul = memchr(s, '\0', len);
+
 	*out = NULL;
-	if (p->cd == (iconv_t)-1) {
-		if (!kt_utf8_valid(s, len, bad) || memchr(s, '\0', len)) {
-			if (memchr(s, '\0', len) && kt_utf8_valid(s, len, bad))
-				*bad = (size_t)((const char *)memchr(s, '\0', len) - s);
+	if (!p->cp1251) {
+		if (!kt_utf8_valid(s, len, bad) || nul) {
+			if (nul && kt_utf8_valid(s, len, bad))
+				*bad = (size_t)(nul - s);
 			return 1;
 		}
 		return (*out = strndup(s, len)) ? 0 : KT_ENOMEM;
 	}
-	/* CP1251 takes at most 3 bytes a character in UTF-8. */
-	char *buf = malloc(len * 3 + 1), *in = (char *)s, *o = buf;
-	size_t inleft = len, outleft = len * 3;
-	if (!buf)
+	/* Every byte of Windows-1251 but 0x98 is a character. */
+	*bad = len;
+	if (!(*out = intake_recode(s, len, intake_cp1251, bad)) && *bad == len)
 		return KT_ENOMEM;
-	iconv(p->cd, NULL, NULL, NULL, NULL);
-	if (iconv(p->cd, &in, &inleft, &o, &outleft) == (size_t)-1 || memchr(s, '\0', len)) {
-		*bad = inleft ? (size_t)(in - s) : (size_t)((const char *)memchr(s, '\0', len) - s);
-		free(buf);
-		return 1;
+	if (nul && (!*out || (size_t)(nul - s) < *bad))
+		*bad = (size_t)(nul - s);
+	if (nul) {
+		free(*out);
+		*out = NULL;
 	}
-	*o = '\0';
-	*out = buf;
-	return 0;
+	return *out ? 0 : 1;
 }
 
 /* Adds (name, value) given as raw bytes to row r, decoded; a field that
@@ -554,7 +551,7 @@ static int parse_json(struct intake_parse *p, const char *data, size_t len)
 	size_t bad = 0;
 	int rc;
 
-	if (p->cd == (iconv_t)-1)
+	if (!p->cp1251)
 		return read_json(p, data, data + len);
 	if ((rc = decode(p, data, len, &utf8, &bad)) < 0)
 		return kt_error_set(p->err, rc, "%s: out of memory", p->name);
@@ -562,8 +559,7 @@ static int parse_json(struct intake_parse *p, const char *data, size_t len)
 		return kt_error_set(p->err, KT_EINVAL, "%s: not valid %s (byte %zu)", p->name,
 		                    p->in->encoding, bad + 1);
 	/* The values are UTF-8 now: row_add() takes them as they are. */
-	iconv_close(p->cd);
-	p->cd = (iconv_t)-1;
+	p->cp1251 = 0;
 	rc = read_json(p, utf8, utf8 + strlen(utf8));
 	free(utf8);
 	return rc;
@@ -688,7 +684,7 @@ int kt_intake_parse(const char *data, size_t len, const char *name,
                     enum kt_intake_format format, const char *encoding,
                     struct kt_intake **out, struct kt_error *err)
 {
-	struct intake_parse p = { .name = name ? name : "-", .err = err, .cd = (iconv_t)-1 };
+	struct intake_parse p = { .name = name ? name : "-", .err = err };
 	int rc;
 
 	*out = NULL;
@@ -725,18 +721,13 @@ int kt_intake_parse(const char *data, size_t len, const char *name,
 		kt_intake_free(p.in);
 		return kt_error_set(err, KT_EINVAL, "--encoding %s: not auto, utf-8 or cp1251", encoding);
 	}
-	if (!strcmp(p.in->encoding, "cp1251") && (p.cd = iconv_open("UTF-8", "CP1251")) == (iconv_t)-1) {
-		kt_intake_free(p.in);
-		return kt_error_set(err, KT_EIO, "iconv: no CP1251 converter: %s", strerror(errno));
-	}
+	p.cp1251 = !strcmp(p.in->encoding, "cp1251");
 	switch (format) {
 	case KT_INTAKE_FORM: rc = parse_form(&p, data, len); break;
 	case KT_INTAKE_JSON: rc = parse_json(&p, data, len); break;
 	case KT_INTAKE_XLSX: rc = parse_xlsx(&p, data, len); break;
 	default:             rc = parse_csv(&p, data, len); break;
 	}
-	if (p.cd != (iconv_t)-1)
-		iconv_close(p.cd);
 	if (rc) {
 		kt_intake_free(p.in);
 		return rc;

@@ -22,6 +22,19 @@
 int xlsx_read_sheet(const char *data, size_t len, const char *name,
                     struct kt_csv **out, struct kt_error *err);
 
+/* ------------------------------------------------------ charset.c */
+
+/* The characters of bytes 0x80-0xFF in Windows-1251 and in CP866 (DOS):
+ * code points, 0 for a byte that is none. */
+extern const unsigned short intake_cp1251[128];
+extern const unsigned short intake_cp866[128];
+
+/* Returns data[0..len) recoded from the one-byte charset whose upper half
+ * is high[] into UTF-8, NUL ended (caller frees); NULL when a byte is
+ * none of its characters (*bad its offset, when bad is not NULL) or out
+ * of memory (*bad untouched). */
+char *intake_recode(const char *data, size_t len, const unsigned short high[128], size_t *bad);
+
 /* ---------------------------------------------------------- zip.c */
 
 /* A ZIP archive in memory: data[0..len); xlsx when the caller takes it

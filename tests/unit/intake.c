@@ -64,6 +64,27 @@ static void test_form(void)
 	is_int(parse("a=%00b", NULL, KT_INTAKE_FORM, NULL, &in, &err), 0, "form: a NUL byte");
 	ok(in->rows[0].error != NULL, "form: a NUL byte rejects the row");
 	kt_intake_free(in);
+
+	/* 0x98 is no character of Windows-1251; a NUL none of any text. */
+	is_int(parse("Name=%C8%E2%98%ED&Comment=%E3%E5%EB%FC", NULL, KT_INTAKE_FORM, "cp1251", &in, &err), 0,
+	       "form cp1251 with 0x98: parsed");
+	ok(in->rows[0].error && strstr(in->rows[0].error, "Name: not valid cp1251 (byte 3)"),
+	   "form cp1251 with 0x98: the row is rejected naming the field and byte (%s)", in->rows[0].error);
+	kt_intake_free(in);
+	is_int(parse("Name=%C8%00%98&Comment=x", NULL, KT_INTAKE_FORM, "cp1251", &in, &err), 0,
+	       "form cp1251 with a NUL: parsed");
+	ok(in->rows[0].error && strstr(in->rows[0].error, "Name: not valid cp1251 (byte 2)"),
+	   "form cp1251 with a NUL before 0x98: the NUL named (%s)", in->rows[0].error);
+	kt_intake_free(in);
+	is_int(parse("Name=%C8%E2%E0%ED%00", NULL, KT_INTAKE_FORM, "cp1251", &in, &err), 0,
+	       "form cp1251 ending in a NUL: parsed");
+	ok(in->rows[0].error && strstr(in->rows[0].error, "Name: not valid cp1251 (byte 5)"),
+	   "form cp1251 ending in a NUL: rejected at it (%s)", in->rows[0].error);
+	kt_intake_free(in);
+	is_int(parse("Name=%C0%FF%A8%B8%B9%96", NULL, KT_INTAKE_FORM, "cp1251", &in, &err), 0,
+	       "form cp1251, the edges of the table: parsed");
+	is_str(get(in, 0, "Name"), "АяЁё№–", "form cp1251: А я Ё ё № and an en dash decoded");
+	kt_intake_free(in);
 }
 
 static void test_json(void)

@@ -29,8 +29,8 @@ void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void die_err(const struct kt_error *err) __attribute__((noreturn));
 /* Prints "kontora: warning: ...". */
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Says on stderr that what (such as "report dashboard") went by mail to
- * the nto addresses of to. */
+/* Says on stderr, when it is a terminal, that what (such as "report
+ * dashboard") went by mail to the nto addresses of to. */
 void say_sent(const char *what, char *const *to, size_t nto);
 /* Appends to out the record id as people see it, its type's label, title
  * and id ("Клиент Ромашка (C7Q4M2ZX)"), as search and agenda show what a

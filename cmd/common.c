@@ -61,6 +61,10 @@ void say_sent(const char *what, char *const *to, size_t nto)
 {
 	struct kt_buf list = { 0 };
 
+	/* cron mails whatever a job prints: a report mailed every morning
+	 * would bring a second mail saying so. */
+	if (!isatty(2))
+		return;
 	for (size_t i = 0; i < nto; i++)
 		if ((i && kt_buf_adds(&list, ", ")) || kt_buf_adds(&list, to[i]))
 			die("out of memory");

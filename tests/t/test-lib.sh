@@ -92,9 +92,14 @@ test_run_ () {
 
 test_prereq_ok_ () {
 	test $# = 3 || return 0
-	case " $test_prereqs " in *" $1 "*) return 0 ;; esac
+	# PREREQ or PREREQ,PREREQ...: every one of them.
+	test_missing_=
+	for test_p_ in $(echo "$1" | tr ',' ' '); do
+		case " $test_prereqs " in *" $test_p_ "*) ;; *) test_missing_="$test_missing_${test_missing_:+,}$test_p_" ;; esac
+	done
+	test -z "$test_missing_" && return 0
 	test_count=$((test_count + 1))
-	echo "ok $test_count # skip $2 (missing $1)"
+	echo "ok $test_count # skip $2 (missing $test_missing_)"
 	return 1
 }
 

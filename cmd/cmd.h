@@ -33,9 +33,9 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * dashboard") went by mail to the nto addresses of to. */
 void say_sent(const char *what, char *const *to, size_t nto);
 /* Appends to out the record id as people see it, its type's label, title
- * and id ("Клиент Ромашка (C7Q4M2ZX)"), as search and agenda show what a
- * task or note is on.  Returns 1, or 0 (out unchanged) when no type has
- * the id's letter. */
+ * and id ("Клиент Ромашка (C7Q4M2ZX)"), as search, agenda and a card
+ * show what a task or note is on.  Returns 1, or 0 (out unchanged) when
+ * no type has the id's letter. */
 int record_named(struct kt_books *b, const char *id, struct kt_buf *out);
 /* Prints usage: to stdout and exits 0 when asked (-h), else to stderr and
  * exits 2. */

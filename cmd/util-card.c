@@ -375,20 +375,17 @@ static void print_fields(struct card *c, int sample, const char *title)
 	grid_print(&g);
 }
 
-/* Returns "TYPE-LABEL TITLE (ID)" of the record a task or activity is on
- * ("Лид Гель без запаха (L3F9K2QX)"), in out, or "" when it is the
- * card's own record. */
-static const char *on_what(struct card *c, const char *on, char out[256])
+/* Returns the record a task or activity is on as record_named() names
+ * it ("Лид Гель без запаха (L3F9K2QX)"), held in c's ring, or "" when it
+ * is the card's own record. */
+static const char *on_what(struct card *c, const char *on)
 {
-	const struct kt_schema *s = *on ? kt_books_type_by_prefix(c->b, on[0]) : NULL;
-	struct kt_field ref = { .name = "on", .type = KT_REF, .arg = s ? s->name : "" };
 	struct kt_buf *ring = &c->shown[c->next_shown++ % 4];
 
 	if (!strcmp(on, c->id))
 		return "";
-	snprintf(out, 256, "%s %s", s && s->label ? s->label : "",
-	         s ? kt_value_label(c->b, NULL, &ref, on, KT_REF_WITH_ID, ring) : on);
-	return out;
+	kt_buf_reset(ring);
+	return record_named(c->b, on, ring) ? ring->data : on;
 }
 
 /* Returns a size in bytes for people (Б, КБ, МБ, a decimal comma) in
@@ -447,13 +444,13 @@ static void print_related(struct card *c, const char *title)
 	const struct kt_field *author = as ? kt_schema_field(as, "author") : NULL;
 	const struct kt_field *assignee = ts ? kt_schema_field(ts, "assignee") : NULL;
 	struct grid g = { 0 };
-	char buf[64], who[64], on[256], at[64], size[32];
+	char buf[64], who[64], at[64], size[32];
 
 	for (size_t i = 0; i < c->tasks.n; i++) {
 		const char *cells[] = { cell(&c->tasks, i, "due"), cell(&c->tasks, i, "id"),
 		                        cell(&c->tasks, i, "text"),
 		                        shown(c, ts, assignee, cell(&c->tasks, i, "assignee"), who),
-		                        on_what(c, cell(&c->tasks, i, "on"), on),
+		                        on_what(c, cell(&c->tasks, i, "on")),
 		                        task_overdue(c, i) ? "просрочена" : NULL };
 		grid_row(&g, 6, cells);
 	}
@@ -466,7 +463,7 @@ static void print_related(struct card *c, const char *title)
 		                        shown(c, as, kind, cell(&c->activities, i, "kind"), buf),
 		                        cell(&c->activities, i, "text"),
 		                        shown(c, as, author, cell(&c->activities, i, "author"), who),
-		                        on_what(c, cell(&c->activities, i, "on"), on) };
+		                        on_what(c, cell(&c->activities, i, "on")) };
 		grid_row(&g, 5, cells);
 	}
 	if (g.n) {

@@ -82,6 +82,19 @@ static int vat_setup(struct kt_books *b, const char *given, int *rate, const cha
 	return rc;
 }
 
+/* Checks price against the price field of doc_line.schema (its min=).
+ * Returns 0, or an error in err naming the field. */
+static int line_price_allowed(struct kt_books *b, const char *price, struct kt_error *err)
+{
+	const struct kt_schema *ls = kt_books_type(b, "doc_line");
+	const struct kt_field *f = ls ? kt_schema_field(ls, "price") : NULL;
+	char *norm = NULL;
+	int rc = f ? kt_value_normalize(f, price, &norm, err) : 0;
+
+	free(norm);
+	return rc;
+}
+
 /* Parses one --line "PRODUCT:QTY[:PRICE]" (number at, 1-based) into l:
  * the product resolved and read for its name, unit and price.  Returns 0
  * or an error naming the line. */
@@ -122,10 +135,11 @@ static int parse_line(struct kt_books *b, const char *spec, size_t at, int rate,
 	else if (kt_money_parse(use, &l->price))
 		rc = kt_error_set(err, KT_EINVAL, "--line %zu \"%s\": price \"%s\" is not an amount of money",
 		                  at, spec, use);
-	/* A discount is a lower price: a line below zero would make a document
-	 * no customer can be sent (a total less than nothing, VAT refunded). */
-	else if (l->price < 0)
-		rc = kt_error_set(err, KT_EINVAL, "--line %zu \"%s\": price \"%s\" is below zero", at, spec, use);
+	/* What a line's price may be is doc_line.schema's (min=0 there: a
+	 * discount is a lower price, never a line below zero), said here with
+	 * the line it is on. */
+	else if ((rc = line_price_allowed(b, use, &e)))
+		rc = kt_error_set(err, rc, "--line %zu \"%s\": %s", at, spec, e.msg);
 	if (!rc && (!(l->product = strdup(id)) || !(l->name = strdup(kt_record_get(r, "name"))) ||
 	            !(l->unit = strdup(kt_record_get(r, "unit") ? kt_record_get(r, "unit") : ""))))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");

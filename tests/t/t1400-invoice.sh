@@ -246,8 +246,8 @@ test_expect_success 'bad input: unknown product or client, quantities, prices' '
 	refused 1 "kontora: error: --line 2 \"$G1:-2\": quantity \"-2\" must be more than zero" invoice new --client $C --line $G2:1 --line $G1:-2 &&
 	refused 1 "kontora: error: --line 1 \"$G1:два\": quantity \"два\" is not a number with up to three decimals" invoice new --client $C --line $G1:два &&
 	refused 1 "kontora: error: --line 1 \"$G1:1:12abc\": price \"12abc\" is not an amount of money" invoice new --client $C --line $G1:1:12abc &&
-	refused 1 "kontora: error: --line 2 \"$G1:2:-5\": price \"-5\" is below zero" invoice new --client $C --line $G2:1 --line $G1:2:-5 &&
-	refused 1 "kontora: error: --line 1 \"$G1:1:-0,01\": price \"-0,01\" is below zero" proposal new --client $C --line $G1:1:-0,01 &&
+	refused 1 "kontora: error: --line 2 \"$G1:2:-5\": price: -5 is below its least value, 0.00" invoice new --client $C --line $G2:1 --line $G1:2:-5 &&
+	refused 1 "kontora: error: --line 1 \"$G1:1:-0,01\": price: -0,01 is below its least value, 0.00" proposal new --client $C --line $G1:1:-0,01 &&
 	refused 1 "kontora: error: --line 1 \"$G3:1\": product $G3 has no price; give one as PRODUCT:QTY:PRICE" invoice new --client $C --line $G3:1 &&
 	refused 1 "kontora: error: --line 1 \"$G1\": not PRODUCT:QTY[:PRICE]" invoice new --client $C --line $G1 &&
 	refused 1 "kontora: error: --vat \"18\": not a VAT rate (22, 10, 0 or none)" invoice new --client $C --line $G1:1 --vat 18 &&

@@ -62,23 +62,37 @@ static const char main_usage[] = N_(
 	"usage: kontora [-C DIR] COMMAND [ARGS]\n"
 	"       kontora [-C DIR] TYPE add|show|edit|list|rm [ARGS]\n");
 
+/* Writes into left, of size n, a command's name and arguments as --help
+ * shows them. */
+static void command_left(char *left, size_t n, size_t i)
+{
+	snprintf(left, n, "%s%s%s", commands[i].name, *commands[i].args ? " " : "", commands[i].args);
+}
+
 /* Prints the usage and every command of the table with its summary (the
- * table is the list: no command can be left out of it), to stdout when
- * asked (exit 0), else to stderr (exit 2). */
+ * table is the list: no command can be left out of it), the summaries in
+ * one column as wide as the longest command needs, to stdout when asked
+ * (exit 0), else to stderr (exit 2). */
 static void __attribute__((noreturn)) help(int asked)
 {
 	FILE *out = asked ? stdout : stderr;
+	const size_t ncommands = sizeof commands / sizeof *commands;
+	int width = (int)strlen("TYPE ...");
+	char left[64];
 
+	for (size_t i = 0; i < ncommands; i++) {
+		command_left(left, sizeof left, i);
+		if (commands[i].summary && (int)strlen(left) > width)
+			width = (int)strlen(left);
+	}
 	fprintf(out, "%s\n%s\n", _(main_usage), _("commands:"));
-	fprintf(out, "  %-20s  %s\n", "TYPE ...", _("employee, client, contact, lead, activity, task, product"));
-	fprintf(out, "  %-20s  %s\n", "", _("and any other type in the books' schemas/"));
-	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
-		char left[64];
+	fprintf(out, "  %-*s  %s\n", width, "TYPE ...", _("employee, client, contact, lead, activity, task, product"));
+	fprintf(out, "  %-*s  %s\n", width, "", _("and any other type in the books' schemas/"));
+	for (size_t i = 0; i < ncommands; i++) {
 		if (!commands[i].summary)
 			continue;
-		snprintf(left, sizeof left, "%s%s%s", commands[i].name, *commands[i].args ? " " : "",
-		         commands[i].args);
-		fprintf(out, "  %-20s  %s\n", left, _(commands[i].summary));
+		command_left(left, sizeof left, i);
+		fprintf(out, "  %-*s  %s\n", width, left, _(commands[i].summary));
 	}
 	exit(asked ? 0 : 2);
 }

@@ -148,6 +148,18 @@ test_expect_success 'kontora --help lists every command, each with what it does'
 	! grep -i "__complete" out
 '
 
+test_expect_success 'kontora --help puts every summary in one column' '
+	kontora --help >out &&
+	# The column where the summary of each line starts: after a command and
+	# its arguments (single spaces inside), or after the blanks of a
+	# line that goes on.
+	sed -n "/^commands:/,\$p" out | sed 1d >lines &&
+	perl -ne "print length(\$1), qq(\\n) if /^(  (?:\\S+(?: \\S+)*)?\\s+)\\S/" lines |
+		sort -u >columns &&
+	test_line_count = 1 columns &&
+	test_line_count -gt 20 lines
+'
+
 test_expect_success 'kontora(1) names every other manual page' '
 	for page in "$TEST_ROOT"/man/kontora-*.[15]
 	do

@@ -447,16 +447,9 @@ static int client_of(struct ledger *l, const char *inn, const char **client,
 static char *payment_key(const struct kt_bank_doc *d)
 {
 	struct kt_buf k = { 0 };
-	char amount[24], *a = amount + sizeof amount;
-	/* Without printf: one a payment. */
-	uint64_t n = d->amount < 0 ? -(uint64_t)d->amount : (uint64_t)d->amount;
+	char a[21];
 
-	*--a = '\0';
-	do
-		*--a = (char)('0' + n % 10);
-	while (n /= 10);
-	if (d->amount < 0)
-		*--a = '-';
+	text_int(d->amount, a);
 	if (kt_buf_adds(&k, d->date) || kt_buf_addc(&k, '|') || kt_buf_adds(&k, d->number) ||
 	    kt_buf_addc(&k, '|') || kt_buf_adds(&k, a) || kt_buf_addc(&k, '|') ||
 	    kt_buf_adds(&k, *d->payer_account ? d->payer_account : d->payer_inn) ||

@@ -516,26 +516,40 @@ char *kt_decimal_format(int64_t milli, int screen, char out[32])
 	return out;
 }
 
+/* Writes v in decimal into out.  Returns its length. */
+size_t text_int(int64_t v, char out[21])
+{
+	uint64_t mag = v < 0 ? (uint64_t)-(v + 1) + 1 : (uint64_t)v;
+	char digits[20];
+	size_t n = 0, len = 0;
+
+	/* Without printf: an import writes a number or an amount a record,
+	 * and snprintf() was a thousand instructions a call. */
+	do
+		digits[n++] = (char)('0' + mag % 10);
+	while (mag /= 10);
+	if (v < 0)
+		out[len++] = '-';
+	while (n)
+		out[len++] = digits[--n];
+	out[len] = '\0';
+	return len;
+}
+
 /* Formats kopecks into out: "-1 234,50 ₽" when screen, else "-1234.50".
  * Returns out. */
 char *kt_money_format(int64_t kopecks, int screen, char out[40])
 {
 	uint64_t mag = kopecks < 0 ? (uint64_t)-(kopecks + 1) + 1 : (uint64_t)kopecks;
-	uint64_t whole = mag / 100;
 	unsigned cents = (unsigned)(mag % 100);
-	char digits[24], *p = out;
-	int n = 0, i;
+	char digits[21], *p = out;
+	size_t n = text_int((int64_t)(mag / 100), digits);
 
-	/* Without printf: an import formats every amount it adds, and
-	 * snprintf() was a thousand instructions a call. */
-	do
-		digits[n++] = (char)('0' + whole % 10);
-	while (whole /= 10);
 	if (kopecks < 0)
 		*p++ = '-';
-	for (i = n - 1; i >= 0; i--) {
+	for (size_t i = 0; i < n; i++) {
 		*p++ = digits[i];
-		if (screen && i > 0 && i % 3 == 0)
+		if (screen && n - 1 - i > 0 && (n - 1 - i) % 3 == 0)
 			*p++ = ' ';
 	}
 	*p++ = screen ? ',' : '.';

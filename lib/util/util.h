@@ -24,6 +24,10 @@ int strmap_put(struct strmap *m, const char *key, size_t val);
 /* Frees what m holds; m is empty after. */
 void strmap_free(struct strmap *m);
 
+/* Writes v in decimal into out, without printf (util/text.c).
+ * Returns its length. */
+size_t text_int(int64_t v, char out[21]);
+
 /* Returns 1 if s holds something other than blanks, 0 for NULL, "" or
  * blanks only (util/text.c). */
 int text_filled(const char *s);

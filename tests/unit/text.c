@@ -289,6 +289,18 @@ static void test_money_format(void)
 	}
 }
 
+static void test_int_text(void)
+{
+	static const int64_t t[] = { 0, 7, -7, 10, 1234567890, -100, INT64_MAX, INT64_MIN };
+	char out[21], want[32];
+
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		snprintf(want, sizeof want, "%lld", (long long)t[i]);
+		is_int((long long)text_int(t[i], out), (long long)strlen(want), "text_int %s: length", want);
+		is_str(out, want, "text_int %s", want);
+	}
+}
+
 static void test_dates(void)
 {
 	static const char *const good[] = {
@@ -342,6 +354,7 @@ int main(void)
 	test_inn();
 	test_money_parse();
 	test_money_format();
+	test_int_text();
 	test_dates();
 	return done_testing();
 }

@@ -21,6 +21,7 @@ test_expect_success 'setup' '
 cd books 2>/dev/null
 
 # edits TYPE ID FIELD N TAG: N edits of one record, failures counted in fail.TAG
+# and their messages kept in err.TAG
 edits () {
 	i=0 fails=0
 	while test $i -lt $4
@@ -31,12 +32,25 @@ edits () {
 	echo $fails >"fail.$5"
 }
 
+# no_failed_edits TAG...: every edit of each TAG went in; else says why
+no_failed_edits () {
+	for tag
+	do
+		if test "$(cat fail.$tag)" != 0
+		then
+			echo "$(cat fail.$tag) edits of $tag failed:" >&2
+			cat err.$tag >&2
+			return 1
+		fi
+	done
+}
+
 test_expect_success 'two writers on one shard, 100 edits each' '
 	before=$(test_commits) || return 1
 	edits client $C1 notes 100 a &
 	edits client $C2 notes 100 b &
 	wait &&
-	test "$(cat fail.a)" = 0 && test "$(cat fail.b)" = 0 &&
+	no_failed_edits a b &&
 	test $(test_commits) = $((before + 200)) &&
 	test_clean &&
 	$K check &&
@@ -51,7 +65,7 @@ test_expect_success 'writers on different types' '
 	edits client $C1 notes 50 c &
 	edits lead $L1 comment 50 d &
 	wait &&
-	test "$(cat fail.c)" = 0 && test "$(cat fail.d)" = 0 &&
+	no_failed_edits c d &&
 	test $(test_commits) = $((before + 100)) &&
 	test_clean &&
 	$K check &&
@@ -74,7 +88,7 @@ test_expect_success 'a writer racing plain git commits loses nothing' '
 		done
 	done &&
 	wait &&
-	{ test "$(cat fail.e)" = 0 || { cat err.e >&2; false; }; } &&
+	no_failed_edits e &&
 	{ test $(test_commits) = $((before + 60)) || { git log --format=%s -70 >&2; false; }; } &&
 	test_clean &&
 	git log --format=%s | grep -c "^plain " >plains &&

@@ -36,6 +36,8 @@ MB=${MB:-270}
 PAYMENTS=${PAYMENTS:-10000}
 RUNS=${RUNS:-3}
 . "$ROOT/bench/common.sh"
+# shellcheck disable=SC2046
+cc -O2 -o "$ROOT/bench/xml-read" "$ROOT/bench/xml-read.c" $(pkg-config --cflags --libs libxml-2.0) || exit 1
 
 # The inputs are deterministic: made once for a size, kept between runs.
 if [ ! -s "$DIR/1c/offers.xml" ] || [ "$(cat "$DIR/1c/mb" 2>/dev/null)" != "$MB" ]; then
@@ -68,6 +70,44 @@ one() {
 		{ say "$name failed:"; sed -n 1,5p "$DIR/err" >&2; FAILED=1; return 1; }
 }
 
+# The index of new books, as the first command makes it: the floors put
+# the rows into copies of it.
+rm -rf "$DIR/fresh"
+"$KONTORA" init "$DIR/fresh" >/dev/null 2>&1 && "$KONTORA" -C "$DIR/fresh" list product >/dev/null ||
+	{ say "new books for the floors could not be made"; exit 1; }
+
+# searched TYPE: the SQL of TYPE's full text, as the refresh makes it:
+# its text, phone, e-mail and INN fields not marked nosearch, in the
+# schema's order, joined by spaces.
+searched() {
+	awk '$1 == "field" && $3 ~ /^(text|phone|email|inn)$/ && !/ nosearch/ {
+		printf "%scoalesce(\"%s\", '"''"')", n++ ? " || '"' '"' || " : "", $2 }' \
+		"$DIR/fresh/schemas/$1.schema"
+}
+
+# floor_parts TYPE: SQLite alone and git alone on the rows of TYPE the
+# import in DIR/books just wrote, appending to DIR/TYPE-index.r and
+# DIR/TYPE-git.r.
+floor_parts() {
+	rm -f "$DIR/new.db" "$DIR/floor.db" "$DIR/floor-search.db"
+	sqlite3 "$DIR/new.db" "ATTACH '$DIR/books/.git/kontora/index.db' AS i;
+		CREATE TABLE \"$1\" AS SELECT * FROM i.\"$1\";" &&
+		cp "$DIR/fresh/.git/kontora/index.db" "$DIR/floor.db" &&
+		cp "$DIR/fresh/.git/kontora/search.db" "$DIR/floor-search.db" &&
+		"$TIMEIT" "$DIR/$1-index.r" 600 sqlite3 "$DIR/floor.db" "ATTACH '$DIR/new.db' AS n;
+			ATTACH '$DIR/floor-search.db' AS s; PRAGMA cache_size = -40000; BEGIN;
+			INSERT INTO main.\"$1\" SELECT * FROM n.\"$1\";
+			INSERT INTO s.fts(rowid, body) SELECT rowid + (62 << 40), lower($(searched "$1")) FROM n.\"$1\";
+			COMMIT;" ||
+		{ say "SQLite alone on the $1 rows failed"; FAILED=1; }
+	rm -rf "$DIR/git" "$DIR/new.db" "$DIR/floor.db" "$DIR/floor-search.db"
+	git init -q "$DIR/git" && find "$DIR/books/data/$1" -name '*.csv' >"$DIR/shards" &&
+		"$TIMEIT" "$DIR/$1-git.r" 600 git -C "$DIR/git" -c core.looseCompression=1 \
+			hash-object -w --stdin-paths <"$DIR/shards" >/dev/null ||
+		{ say "git alone on the $1 shards failed"; FAILED=1; }
+	rm -rf "$DIR/git"
+}
+
 rm -f "$DIR"/*.r
 i=0
 while [ $i -lt "$RUNS" ]; do
@@ -77,11 +117,15 @@ while [ $i -lt "$RUNS" ]; do
 		[ $who = before ] && { [ -n "$BEFORE" ] || continue; bin=$BEFORE; }
 		say "run $i of $RUNS: $who: import 1c"
 		one "1c-$who" "$bin" import 1c "$DIR/1c/import.xml" "$DIR/1c/offers.xml" &&
-			[ $who = after ] && rows "$DIR/books" product "$DIR/product.csv" && sed -n 1p "$DIR/err" >"$DIR/1c.out"
+			[ $who = after ] && rows "$DIR/books" product "$DIR/product.csv" && sed -n 1p "$DIR/err" >"$DIR/1c.out" &&
+			floor_parts product
 		say "run $i of $RUNS: $who: import bank"
 		one "bank-$who" "$bin" import bank "$DIR/bank.txt" &&
-			[ $who = after ] && rows "$DIR/books" payment "$DIR/payment.csv" && sed -n 1p "$DIR/err" >"$DIR/bank.out"
+			[ $who = after ] && rows "$DIR/books" payment "$DIR/payment.csv" && sed -n 1p "$DIR/err" >"$DIR/bank.out" &&
+			floor_parts payment
 	done
+	"$TIMEIT" "$DIR/xml-read.r" 600 "$ROOT/bench/xml-read" "$DIR/1c/import.xml" "$DIR/1c/offers.xml" >/dev/null ||
+		{ say "bench/xml-read failed"; FAILED=1; }
 	for t in product payment; do
 		"$TIMEIT" "$DIR/$t-sqlite.r" 600 sqlite3 :memory: ".import --csv '$DIR/$t.csv' t" ||
 			{ say "sqlite3 .import of $t failed"; FAILED=1; }
@@ -121,4 +165,24 @@ for who in before after; do
 done
 line "   sqlite3 .import of the products" "" "$sp" "" "" "$(maxrss "$DIR/product-sqlite.r")" "$cp"
 line "   sqlite3 .import of the payments" "" "$sb" "" "" "$(maxrss "$DIR/payment-sqlite.r")" "$cb"
+
+# part LABEL FILE BASE CPU-BASE: a part of a floor, its figures added to
+# the floor's sums fw and fc.
+part() {
+	w=$(median "$2") c=$(median "$2" 3)
+	fw=$(awk -v a="$fw" -v b="$w" 'BEGIN { printf "%.3f", a + b }')
+	fc=$(awk -v a="$fc" -v b="$c" 'BEGIN { printf "%.3f", a + b }')
+	line "$1" "$w" "$3" "$(ratio "$w" "$3")" "" "$(maxrss "$2")" "$c" "$(ratio "$c" "$4")"
+}
+echo
+echo "The floors: what no importer leaving the rows in the books and the index can do without"
+fw=0 fc=0
+part "   libxml2's reader alone" "$DIR/xml-read.r" "$sp" "$cp"
+part "   SQLite alone indexing the products" "$DIR/product-index.r" "$sp" "$cp"
+part "   git alone writing their shards" "$DIR/product-git.r" "$sp" "$cp"
+line "l) the floor: the three together" "$fw" "$sp" "$(ratio "$fw" "$sp")" "" "" "$fc" "$(ratio "$fc" "$cp")"
+fw=0 fc=0
+part "   SQLite alone indexing the payments" "$DIR/payment-index.r" "$sb" "$cb"
+part "   git alone writing their shards" "$DIR/payment-git.r" "$sb" "$cb"
+line "m) the floor: the two together" "$fw" "$sb" "$(ratio "$fw" "$sb")" "" "" "$fc" "$(ratio "$fc" "$cb")"
 exit $FAILED

@@ -3,14 +3,15 @@
 # every kontora command in it must succeed (speed is not judged here), and
 # its results file must hold a number for every core measure and join with
 # itself through bench/growth.sh (each ratio 1.00); then the import of web
-# leads (bench/import.sh, 500 rows) with its floor.
+# leads (bench/import.sh, 500 rows) with its floor, and the 1C and bank
+# imports (bench/intake.sh, a catalogue of 2 MB, 200 payments) with theirs.
 # Prints TAP on stdout; exits 0 if ok, 1 if not.
 # Environment: KONTORA (the binary, default ./kontora), as for bench/run.sh.
 dir=$(dirname "$0")
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kontora-smoke.XXXXXX") || exit 1
 SIZE=small BENCH_DIR=$tmp sh "$dir/run.sh" >"$tmp/log" 2>&1
 rc=$?
-echo "1..3"
+echo "1..4"
 if [ $rc = 0 ]; then
 	echo "ok 1 - bench small runs"
 else
@@ -55,6 +56,21 @@ if ROWS=500 RUNS=1 SIZE=small BENCH_DIR=$tmp sh "$dir/import.sh" >"$tmp/import.l
 else
 	echo "not ok 3 - bench import of web leads, and its floor"
 	sed 's/^/# /' "$tmp/import.log"
+	rc=1
+fi
+# the 1C catalogue and the bank statement, each with its floor's parts
+if MB=2 PAYMENTS=200 RUNS=1 BENCH_DIR=$tmp sh "$dir/intake.sh" >"$tmp/intake.log" 2>&1 &&
+	grep -q '^l) import 1c, 2 MB  *[0-9.]* ' "$tmp/intake.log" &&
+	grep -q '^m) import bank, 200 payments  *[0-9.]* ' "$tmp/intake.log" &&
+	grep -q '^   libxml2.s reader alone  *[0-9.]* ' "$tmp/intake.log" &&
+	test "$(grep -c '^   SQLite alone indexing the [a-z]*  *[0-9.]* ' "$tmp/intake.log")" = 2 &&
+	test "$(grep -c '^   git alone writing their shards  *[0-9.]* ' "$tmp/intake.log")" = 2 &&
+	grep -q '^l) the floor: the three together  *[0-9.]* ' "$tmp/intake.log" &&
+	grep -q '^m) the floor: the two together  *[0-9.]* ' "$tmp/intake.log"; then
+	echo "ok 4 - bench imports of 1C and bank files, and their floors"
+else
+	echo "not ok 4 - bench imports of 1C and bank files, and their floors"
+	sed 's/^/# /' "$tmp/intake.log"
 	rc=1
 fi
 rm -rf "$tmp"

@@ -99,6 +99,22 @@ while [ $i -lt "$RUNS" ]; do
 		COMMIT;" || { say "the floor's inserts failed"; FAILED=1; }
 done
 rm -f "$DIR/floor.db" "$DIR/floor-search.db" "$DIR/new.db"
+# And git alone keeping what the import wrote: the shards it changed,
+# written as loose objects by git hash-object (zlib at level 1, as
+# kontora's libgit2).  The floor is the two together.
+rm -f "$DIR/git.r"
+git -C "$DIR/books" diff --name-only "$(git -C "$BASE" rev-parse HEAD)" HEAD |
+	sed "s|^|$DIR/books/|" >"$DIR/changed" && test -s "$DIR/changed" ||
+	{ say "the shards the import wrote could not be listed"; FAILED=1; }
+i=0
+while [ $i -lt "$RUNS" ]; do
+	i=$((i + 1))
+	rm -rf "$DIR/git"
+	git init -q "$DIR/git" || exit 1
+	"$TIMEIT" "$DIR/git.r" 600 git -C "$DIR/git" -c core.looseCompression=1 hash-object -w --stdin-paths \
+		<"$DIR/changed" >/dev/null || { say "git alone on the shards failed"; FAILED=1; }
+done
+rm -rf "$DIR/git" "$DIR/changed"
 
 median() {
 	cut -d' ' -f1 "$1" | sort -n | awk '{ a[NR] = $1 }
@@ -122,4 +138,9 @@ printf '%-34s %11s %10s %7s %6s %9s\n' "   sqlite3 .import (baseline)" "" "$s" "
 f=$(median "$DIR/floor.r")
 printf '%-34s %11s %10s %7s %6s %9s\n' "   SQLite alone indexing the rows" "$f" "$s" "$(ratio "$f" "$s")" "" \
 	"$(maxrss "$DIR/floor.r")"
+g=$(median "$DIR/git.r")
+printf '%-34s %11s %10s %7s %6s %9s\n' "   git alone writing its shards" "$g" "$s" "$(ratio "$g" "$s")" "" \
+	"$(maxrss "$DIR/git.r")"
+fg=$(awk -v a="$f" -v b="$g" 'BEGIN { printf "%.3f", a + b }')
+printf '%-34s %11s %10s %7s %6s %9s\n' "e) the floor: the two together" "$fg" "$s" "$(ratio "$fg" "$s")" "" ""
 exit $FAILED

@@ -51,7 +51,9 @@ fi
 # the web-lead import into the same books, and SQLite's floor under it
 if ROWS=500 RUNS=1 SIZE=small BENCH_DIR=$tmp sh "$dir/import.sh" >"$tmp/import.log" 2>&1 &&
 	grep -q '^e) import leads 500 rows  *[0-9.]* ' "$tmp/import.log" &&
-	grep -q '^   SQLite alone indexing the rows  *[0-9.]* ' "$tmp/import.log"; then
+	grep -q '^   SQLite alone indexing the rows  *[0-9.]* ' "$tmp/import.log" &&
+	grep -q '^   git alone writing its shards  *[0-9.]* ' "$tmp/import.log" &&
+	grep -q '^e) the floor: the two together  *[0-9.]* ' "$tmp/import.log"; then
 	echo "ok 3 - bench import of web leads, and its floor"
 else
 	echo "not ok 3 - bench import of web leads, and its floor"

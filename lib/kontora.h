@@ -1310,6 +1310,20 @@ int kt_lead_counts_ready(struct kt_books *b, struct kt_error *err);
  * dedupe. */
 void kt_lead_state_duplicates(struct kt_lead_state *st);
 
+/* Tells dedupe a lead that kt_lead_prepare() will be given next, as the
+ * same pairs.  Tell the leads of a batch (an import tells a few thousand
+ * at a time), then prepare them: at the first, the index is asked once
+ * for all their INNs, phones and e-mails, sorted, which some client or
+ * contact has, and dedupe looks up per lead only those, as it would
+ * without being told (most leads of an import are nobody's, and each cost
+ * five lookups).  The answers hold only while the index cannot change:
+ * inside the read transaction an import holds from kt_import_begin() to
+ * its commit, where alone it is called.  A lead not told is looked up as
+ * ever.  The next lead told after the batch's first prepare starts a new
+ * batch.  Returns 0 or KT_ENOMEM. */
+int kt_lead_expect(struct kt_lead_state *st, char *const *names, char *const *values, size_t n,
+                   struct kt_error *err);
+
 /* What kt_lead_prepare() did to one new lead.  The char * members are
  * owned by the report (kt_lead_report_free()); match and rule point to
  * static strings. */

@@ -27,6 +27,15 @@ struct kt_lead_state {
 	char **pending;      /* leads given a manager before the counts were */
 	size_t npending;     /* needed: "1login" with a client, "0login" without */
 	int duplicates;      /* look for possible duplicates (kt_lead_state_duplicates()) */
+	struct kt_buf told;  /* the INNs, phones and e-mails of the leads told by
+	                      * kt_lead_expect(), each as its type's letter and
+	                      * normal form, NUL after each */
+	size_t *at;          /* where each key starts in told */
+	size_t ntold, cap;
+	char **keys;         /* once asked: the keys, sorted, each once */
+	unsigned char *found; /* and for each, 1 if a client or contact may have it */
+	size_t nkeys;
+	struct kt_buf key;   /* a key being put together */
 };
 
 /* ------------------------------------------------------------- queries */
@@ -84,6 +93,11 @@ void kt_lead_state_free(struct kt_lead_state *st)
 	for (size_t i = 0; i < st->npending; i++)
 		free(st->pending[i]);
 	free(st->pending);
+	kt_buf_free(&st->told);
+	free(st->at);
+	free(st->keys);
+	free(st->found);
+	kt_buf_free(&st->key);
 	free(st);
 }
 
@@ -235,39 +249,164 @@ static int report_set(struct kt_lead_report *r, const char *name, const char *va
 	return pairs_append(&r->names, &r->values, &r->n, name, value);
 }
 
+/* The fields of a lead dedupe looks for, in the order it does. */
+static const char *const dedupe_fields[] = { "inn", "phone", "email" };
+#define NDEDUPE (sizeof dedupe_fields / sizeof *dedupe_fields)
+
+/* Puts into st->key the key of dedupe's field k of the lead (names,
+ * values, n): the letter of the lead field's type, then the value's
+ * normal form.  Returns the lead's field, or NULL when the lead has no
+ * such field or value, or a value that does not normalise (left to
+ * kt_change_add() to refuse), or when out of memory (*nomem set). */
+static const struct kt_field *dedupe_key(struct kt_lead_state *st, size_t k, char *const *names,
+                                         char *const *values, size_t n, int *nomem)
+{
+	const struct kt_field *f = kt_schema_field(st->lead, dedupe_fields[k]);
+	const char *v = given(names, values, n, dedupe_fields[k]);
+	struct kt_error ignored = { 0 };
+	char *norm = NULL, type[2] = { (char)('A' + (f ? f->type : 0)), 0 };
+
+	if (!f || !v || kt_value_normalize(f, v, &norm, &ignored) || !*norm) {
+		free(norm);
+		return NULL;
+	}
+	st->key.len = 0;
+	*nomem = kt_buf_cat(&st->key, type, norm, (char *)NULL) != 0;
+	free(norm);
+	return *nomem ? NULL : f;
+}
+
+/* Tells dedupe a lead it will be asked about.  See kontora.h. */
+int kt_lead_expect(struct kt_lead_state *st, char *const *names, char *const *values, size_t n,
+                   struct kt_error *err)
+{
+	int nomem = 0;
+
+	/* The first lead told after a batch was asked starts the next. */
+	if (st->keys) {
+		free(st->keys);
+		free(st->found);
+		st->keys = NULL;
+		st->found = NULL;
+		st->nkeys = st->ntold = st->told.len = 0;
+	}
+	for (size_t k = 0; !nomem && k < NDEDUPE; k++) {
+		if (!dedupe_key(st, k, names, values, n, &nomem))
+			continue;
+		if (st->ntold == st->cap) {
+			size_t cap = st->cap ? 2 * st->cap : 1024, *at = realloc(st->at, cap * sizeof *at);
+			if (!at)
+				return kt_error_set(err, KT_ENOMEM, "out of memory");
+			st->at = at;
+			st->cap = cap;
+		}
+		st->at[st->ntold++] = st->told.len;
+		nomem = kt_buf_add(&st->told, st->key.data, st->key.len + 1) != 0;
+	}
+	return nomem ? kt_error_set(err, KT_ENOMEM, "out of memory") : 0;
+}
+
+/* Orders keys by strcmp (qsort, bsearch). */
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Asks the index which of the values (of the lead field type t) some
+ * field of type t of s holds: found[i] set for each values[i].  Returns 0
+ * or an error. */
+static int ask_type(struct kt_books *b, const struct kt_schema *s, enum kt_ftype t,
+                    char *const *values, size_t n, unsigned char *found, struct kt_error *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && s && i < s->nfields; i++)
+		if (s->fields[i].type == t)
+			rc = index_present(b->index, s, &s->fields[i], values, n, found, err);
+	return rc;
+}
+
+/* Asks the index, once for all the keys told, which of them a client or
+ * a contact has in a field of their type (whoever's: find_by() asks again
+ * for the ones that do, as the caller, in dedupe's order), and keeps the
+ * answers in st->keys and st->found.  Sorted, so that each of the
+ * fields' B-trees is read page by page.  Returns 0 or an error. */
+static int ask(struct kt_lead_state *st, struct kt_error *err)
+{
+	const struct kt_schema *client = kt_books_type(st->b, "client");
+	const struct kt_schema *contact = kt_books_type(st->b, "contact");
+	size_t n = 0;
+
+	st->keys = malloc(st->ntold * sizeof *st->keys);
+	st->found = calloc(st->ntold, 1);
+	if (!st->keys || !st->found)
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	for (size_t i = 0; i < st->ntold; i++)
+		st->keys[i] = st->told.data + st->at[i];
+	qsort(st->keys, st->ntold, sizeof *st->keys, key_cmp);
+	for (size_t i = 0; i < st->ntold; i++)
+		if (!n || strcmp(st->keys[i], st->keys[n - 1]))
+			st->keys[n++] = st->keys[i];
+	st->nkeys = n;
+	st->ntold = 0;
+	for (size_t i = 0; i < n; i++)
+		st->keys[i]++;
+	/* The values of one type are together: their keys start with its letter. */
+	int rc = 0;
+	for (size_t from = 0, to; !rc && from < n; from = to) {
+		char letter = st->keys[from][-1];
+		for (to = from; to < n && st->keys[to][-1] == letter; to++)
+			;
+		if (!(rc = ask_type(st->b, client, (enum kt_ftype)(letter - 'A'), st->keys + from,
+		                    to - from, st->found + from, err)) && ref_field(contact, "client"))
+			rc = ask_type(st->b, contact, (enum kt_ftype)(letter - 'A'), st->keys + from,
+			              to - from, st->found + from, err);
+	}
+	for (size_t i = 0; i < n; i++)
+		st->keys[i]--;
+	return rc;
+}
+
+/* Returns 1 if the key in st->key was told and no client or contact has
+ * it, else 0. */
+static int told_none(const struct kt_lead_state *st)
+{
+	const char *key = st->key.data;
+	char **at = st->nkeys ? bsearch(&key, st->keys, st->nkeys, sizeof *st->keys, key_cmp) : NULL;
+
+	return at && !st->found[at - st->keys];
+}
+
 /* Dedupe: looks for a client with the lead's INN, phone or e-mail (in
  * that order), then for a client's contact with it; fills r->client,
- * r->contact, r->match and r->match_value.  Values that do not normalise
- * are left to kt_change_add() to refuse.  Returns 0 or an error. */
+ * r->contact, r->match and r->match_value.  A value kt_lead_expect() was
+ * told and no client or contact has is not looked for again.  Returns 0
+ * or an error. */
 static int dedupe(struct kt_lead_state *st, char *const *names, char *const *values, size_t n,
                   struct kt_lead_report *r, struct kt_error *err)
 {
-	static const char *const fields[] = { "inn", "phone", "email" };
 	const struct kt_schema *client = kt_books_type(st->b, "client");
 	const struct kt_schema *contact = kt_books_type(st->b, "contact");
 	const struct kt_field *of = ref_field(contact, "client");
-	int rc = 0;
+	int rc = st->ntold ? ask(st, err) : 0, nomem = 0;
 
-	for (size_t k = 0; !rc && !r->client && k < sizeof fields / sizeof *fields; k++) {
-		const struct kt_field *f = kt_schema_field(st->lead, fields[k]);
-		const char *v = given(names, values, n, fields[k]);
-		struct kt_error ignored = { 0 };
-		char *norm = NULL;
+	for (size_t k = 0; !rc && !r->client && k < NDEDUPE; k++) {
+		const struct kt_field *f = dedupe_key(st, k, names, values, n, &nomem);
 
-		if (!f || !v || kt_value_normalize(f, v, &norm, &ignored) || !*norm) {
-			free(norm);
+		if (nomem)
+			return kt_error_set(err, KT_ENOMEM, "out of memory");
+		if (!f || told_none(st))
 			continue;
-		}
+		const char *norm = st->key.data + 1;
 		rc = find_by(st->b, client, f->type, norm, NULL, &r->client, NULL, err);
 		if (!rc && of)
 			rc = find_by(st->b, contact, f->type, norm, of, &r->contact, &r->client, err);
 		if (rc > 0) {
-			r->match = fields[k];
-			r->match_value = norm;
-			norm = NULL;
+			r->match = dedupe_fields[k];
+			if (!(r->match_value = strdup(norm)))
+				return kt_error_set(err, KT_ENOMEM, "out of memory");
 			rc = 0;
 		}
-		free(norm);
 	}
 	return rc;
 }

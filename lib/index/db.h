@@ -33,6 +33,12 @@ struct index {
 		char other[9];
 	} answers[4];
 	unsigned next_answer;
+	struct exists_stmt {        /* index_exists()'s statements, found without */
+		const struct kt_schema *s;  /* printing their SQL: s's and the field's */
+		const struct kt_field *f;   /* (NULL: by id) own pointers */
+		sqlite3_stmt *st;       /* kept by index_stmt() until index_close() */
+	} exists_stmts[8];
+	unsigned next_exists_stmt;
 	int checked;                /* refresh() found the layout and schemas right */
 	int (*count_plan)(void *arg, struct index *ix, struct kt_error *err);
 	void *count_plan_arg;       /* index_count_plan() */

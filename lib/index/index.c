@@ -1112,6 +1112,7 @@ static void index_close(struct index *ix)
 	ix->stmts = NULL;
 	ix->nstmts = 0;
 	strmap_free(&ix->stmt_of);
+	memset(ix->exists_stmts, 0, sizeof ix->exists_stmts);
 	exists_forget(ix);
 	if (ix->db)
 		sqlite3_close(ix->db);

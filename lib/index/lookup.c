@@ -120,6 +120,38 @@ void exists_forget(struct index *ix)
 	}
 }
 
+/* Finds in *st the statement of index_exists() for field of s (NULL: the
+ * id), from the few kept by the schema's and the field's own pointers:
+ * printing the SQL to find it among index_stmt()'s was a third of each
+ * call, and an import asks some 400,000.  A name that is no field of s is
+ * printed as given, for SQLite to refuse.  Returns 0 or an error. */
+static int exists_stmt(struct index *ix, const struct kt_schema *s, const char *field,
+                       sqlite3_stmt **st, struct kt_error *err)
+{
+	const size_t nkept = sizeof ix->exists_stmts / sizeof ix->exists_stmts[0];
+	const struct kt_field *f = field ? kt_schema_field(s, field) : NULL;
+	char sql[512];
+	int rc;
+
+	for (size_t i = 0; (f || !field) && i < nkept; i++) {
+		struct exists_stmt *k = &ix->exists_stmts[i];
+		if (k->st && k->s == s && k->f == f) {
+			*st = k->st;
+			return 0;
+		}
+	}
+	if (!field)
+		snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE id = ?2", s->name);
+	else
+		snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE \"%s\" = ?2 AND id != ?3 LIMIT 1",
+		         s->name, field);
+	if ((rc = index_stmt(ix, sql, st, err)))
+		return rc;
+	if (f || !field)
+		ix->exists_stmts[ix->next_exists_stmt++ % nkept] = (struct exists_stmt){ s, f, *st };
+	return 0;
+}
+
 /* Tells whether a value is taken.  See index.h.  Within a read
  * transaction the snapshot cannot change, so the same question gets the
  * answer it got: an import asks three times whether each external id is
@@ -131,7 +163,7 @@ int index_exists(struct index *ix, const struct kt_schema *s,
                  char other[9], struct kt_error *err)
 {
 	sqlite3_stmt *st;
-	char sql[512], q[512];
+	char q[512];
 	int rc = index_open(ix, err);
 	size_t qlen = ix->reading ? exists_question(field, value, except, q, sizeof q) : 0;
 	const struct exists_answer *known = qlen ? exists_recall(ix, s, q, qlen) : NULL;
@@ -143,12 +175,7 @@ int index_exists(struct index *ix, const struct kt_schema *s,
 			memcpy(other, known->other, 9);
 		return known->found;
 	}
-	if (!field)
-		snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE id = ?2", s->name);
-	else
-		snprintf(sql, sizeof sql, "SELECT id FROM \"%s\" WHERE \"%s\" = ?2 AND id != ?3 LIMIT 1",
-		         s->name, field);
-	if ((rc = index_stmt(ix, sql, &st, err)))
+	if ((rc = exists_stmt(ix, s, field, &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	if (field)
@@ -169,6 +196,35 @@ int index_exists(struct index *ix, const struct kt_schema *s,
 		rc = db_fail(ix->db, err, "lookup");
 	}
 	sqlite3_reset(st);
+	return rc;
+}
+
+/* Tells which values some record holds.  See index.h.  One statement
+ * stepped for each value; most of an import's phones and e-mails are no
+ * client's, and each of them cost a lookup per field that may hold it,
+ * with its query put together, its access condition and its row read. */
+int index_present(struct index *ix, const struct kt_schema *s, const struct kt_field *f,
+                  char *const *values, size_t n, unsigned char *found, struct kt_error *err)
+{
+	struct kt_buf sql = { 0 };
+	sqlite3_stmt *st;
+	int rc = index_open(ix, err);
+
+	if (!rc && kt_buf_cat(&sql, "SELECT 1 FROM \"", s->name, "\" WHERE \"", f->name,
+	                      "\" = ?1 LIMIT 1", (char *)NULL))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (!rc)
+		rc = index_stmt(ix, sql.data, &st, err);
+	kt_buf_free(&sql);
+	for (size_t i = 0; !rc && i < n; i++) {
+		sqlite3_bind_text(st, 1, values[i], -1, SQLITE_STATIC);
+		int step = sqlite3_step(st);
+		if (step == SQLITE_ROW)
+			found[i] = 1;
+		else if (step != SQLITE_DONE)
+			rc = db_fail(ix->db, err, "lookup");
+		sqlite3_reset(st);
+	}
 	return rc;
 }
 

@@ -333,6 +333,7 @@ struct pairs {
 	size_t n;
 	char *names[24];
 	const char *values[24];
+	char title[300];     /* the title made when the lead has none to take */
 };
 
 /* Adds (name, value) when the schema has the field and value is not
@@ -378,34 +379,39 @@ static int add_task(struct kt_import *im, const char *lead_id, const char *manag
 	return kt_change_add(im->change, im->task, p.names, (char *const *)p.values, p.n, &id, err);
 }
 
-/* Adds pending lead p, read as l, to the change: linked and distributed,
- * with its task.  Returns 0 and fills *res (res->id is id, 9 bytes, the
- * caller's), or an error about the lead. */
+/* Fills pr (empty) with the pairs of pending lead p, read as l, as
+ * kt_lead_prepare() takes them; they point into l and pr. */
+static void lead_pairs(const struct kt_import *im, const struct pending *p,
+                       const struct kt_weblead *l, struct pairs *pr)
+{
+	put(pr, im->lead, "title", lead_title(l, pr->title, sizeof pr->title));
+	put(pr, im->lead, "name", l->v[KT_WL_NAME]);
+	put(pr, im->lead, "phone", l->v[KT_WL_PHONE]);
+	put(pr, im->lead, "email", l->v[KT_WL_EMAIL]);
+	put(pr, im->lead, "inn", l->v[KT_WL_INN]);
+	put(pr, im->lead, "comment", l->v[KT_WL_COMMENT]);
+	put(pr, im->lead, "source", p->map->lead_source);
+	put(pr, im->lead, "utm_source", l->v[KT_WL_UTM_SOURCE]);
+	put(pr, im->lead, "utm_medium", l->v[KT_WL_UTM_MEDIUM]);
+	put(pr, im->lead, "utm_campaign", l->v[KT_WL_UTM_CAMPAIGN]);
+	put(pr, im->lead, "utm_content", l->v[KT_WL_UTM_CONTENT]);
+	put(pr, im->lead, "utm_term", l->v[KT_WL_UTM_TERM]);
+	put(pr, im->lead, "external_id", l->external_id);
+	put(pr, im->lead, "processed", "false");
+}
+
+/* Adds pending lead p, read as l into the pairs pr, to the change:
+ * linked and distributed, with its task.  Returns 0 and fills *res
+ * (res->id is id, 9 bytes, the caller's), or an error about the lead. */
 static int add_lead(struct kt_import *im, struct kt_lead_state *st, const struct pending *p,
-                    const struct kt_weblead *l, char *id_out, struct kt_import_result *res,
-                    struct kt_error *err)
+                    const struct kt_weblead *l, const struct pairs *pr, char *id_out,
+                    struct kt_import_result *res, struct kt_error *err)
 {
 	struct kt_lead_report rep = { 0 };
-	struct pairs pr = { 0 };
-	char title[300];
 	const char *id = NULL, *manager = NULL;
 	int rc;
 
-	put(&pr, im->lead, "title", lead_title(l, title, sizeof title));
-	put(&pr, im->lead, "name", l->v[KT_WL_NAME]);
-	put(&pr, im->lead, "phone", l->v[KT_WL_PHONE]);
-	put(&pr, im->lead, "email", l->v[KT_WL_EMAIL]);
-	put(&pr, im->lead, "inn", l->v[KT_WL_INN]);
-	put(&pr, im->lead, "comment", l->v[KT_WL_COMMENT]);
-	put(&pr, im->lead, "source", p->map->lead_source);
-	put(&pr, im->lead, "utm_source", l->v[KT_WL_UTM_SOURCE]);
-	put(&pr, im->lead, "utm_medium", l->v[KT_WL_UTM_MEDIUM]);
-	put(&pr, im->lead, "utm_campaign", l->v[KT_WL_UTM_CAMPAIGN]);
-	put(&pr, im->lead, "utm_content", l->v[KT_WL_UTM_CONTENT]);
-	put(&pr, im->lead, "utm_term", l->v[KT_WL_UTM_TERM]);
-	put(&pr, im->lead, "external_id", l->external_id);
-	put(&pr, im->lead, "processed", "false");
-	if ((rc = kt_lead_prepare(st, pr.names, (char *const *)pr.values, pr.n, &rep, err)))
+	if ((rc = kt_lead_prepare(st, (char *const *)pr->names, (char *const *)pr->values, pr->n, &rep, err)))
 		return rc;
 	rc = kt_change_add(im->change, im->lead, rep.names, rep.values, rep.n, &id, err);
 	/* A copy: the change's next adds move what id points to. */
@@ -438,6 +444,62 @@ static int lead_fault(int code)
 	return code == KT_EINVAL || code == KT_EEXISTS || code == KT_ENOTFOUND;
 }
 
+/* Pending leads read and told to dedupe at a time (kt_lead_expect()):
+ * its sorted lookups read each page of a client index once for a batch
+ * this size, whose rows take about a megabyte. */
+#define BATCH 4096
+
+/* Adds the n pending leads from the first to the change, each reported
+ * to fn: read and told to dedupe, then linked, distributed and added one
+ * by one.  A lead the books refuse is reported rejected.  Returns 0 or
+ * an error. */
+static int add_batch(struct kt_import *im, struct kt_lead_state *st, size_t first, size_t n,
+                     kt_import_fn fn, void *arg, struct kt_error *err)
+{
+	struct kt_weblead *read = calloc(n, sizeof *read);
+	struct pairs *pr = calloc(n, sizeof *pr);
+	int rc = read && pr ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
+
+	for (size_t j = 0; !rc && j < n; j++) {
+		struct pending *p = &im->pending[first + j];
+		if (!p->merged)
+			rc = kt_weblead_from_row(p->map, p->row, &read[j], err);
+		if (!rc) {
+			lead_pairs(im, p, p->merged ? p->merged : &read[j], &pr[j]);
+			rc = kt_lead_expect(st, pr[j].names, (char *const *)pr[j].values, pr[j].n, err);
+		}
+	}
+	for (size_t j = 0; !rc && j < n; j++) {
+		struct pending *p = &im->pending[first + j];
+		struct kt_import_result res = { .row = p->row };
+		char id[9] = "";
+		rc = add_lead(im, st, p, p->merged ? p->merged : &read[j], &pr[j], id, &res, err);
+		if (rc && lead_fault(rc)) {
+			res.kind = KT_IMPORT_REJECTED;
+			res.line = p->line;
+			res.file = p->file;
+			snprintf(res.reason, sizeof res.reason, "%s", err->msg);
+			memset(err, 0, sizeof *err);
+			rc = 0;
+			im->sum.rejected++;
+		} else if (!rc)
+			res.kind == KT_IMPORT_LINKED ? im->sum.linked++ : im->sum.added++;
+		if (!rc && fn)
+			fn(arg, &res);
+		kt_weblead_free(&read[j]);
+		if (p->merged) {
+			kt_weblead_free(p->merged);
+			free(p->merged);
+			p->merged = NULL;
+		}
+	}
+	for (size_t j = 0; read && j < n; j++)
+		kt_weblead_free(&read[j]);
+	free(read);
+	free(pr);
+	return rc;
+}
+
 /* Adds the pending leads and commits.  See kontora.h. */
 int kt_import_commit(struct kt_import *im, int dry_run, kt_import_fn fn, void *arg,
                      struct kt_import_summary *sum, struct kt_error *err)
@@ -452,34 +514,8 @@ int kt_import_commit(struct kt_import *im, int dry_run, kt_import_fn fn, void *a
 	/* Each pending lead is a lead and its manager's task. */
 	if (!rc && kt_change_reserve(im->change, 2 * im->npending))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	for (size_t i = 0; !rc && i < im->npending; i++) {
-		struct pending *p = &im->pending[i];
-		struct kt_import_result res = { .row = p->row };
-		struct kt_weblead read = { 0 };
-		char id[9] = "";
-		if (!p->merged)
-			rc = kt_weblead_from_row(p->map, p->row, &read, err);
-		if (!rc)
-			rc = add_lead(im, st, p, p->merged ? p->merged : &read, id, &res, err);
-		if (rc && lead_fault(rc)) {
-			res.kind = KT_IMPORT_REJECTED;
-			res.line = im->pending[i].line;
-			res.file = im->pending[i].file;
-			snprintf(res.reason, sizeof res.reason, "%s", err->msg);
-			memset(err, 0, sizeof *err);
-			rc = 0;
-			im->sum.rejected++;
-		} else if (!rc)
-			res.kind == KT_IMPORT_LINKED ? im->sum.linked++ : im->sum.added++;
-		if (!rc && fn)
-			fn(arg, &res);
-		kt_weblead_free(&read);
-		if (p->merged) {
-			kt_weblead_free(p->merged);
-			free(p->merged);
-			p->merged = NULL;
-		}
-	}
+	for (size_t i = 0; !rc && i < im->npending; i += BATCH)
+		rc = add_batch(im, st, i, im->npending - i < BATCH ? im->npending - i : BATCH, fn, arg, err);
 	index_read_end(im->b->index);
 	kt_lead_state_free(st);
 	/* The comments later rows of a person add to its lead in the books;

@@ -486,6 +486,14 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
  * those, not for the next power of two.  Returns 0 or KT_ENOMEM. */
 int kt_change_reserve(struct kt_change *c, size_t n);
 
+/* Draws n new ids of s ahead, which the next n records of s added to c
+ * take in turn (drawn at random, as ever): the index is asked once, in
+ * the ids' order, which it has, for a caller that knows how many it will
+ * add (an import).  Replaces what is left of an earlier draw for s; c
+ * keeps draws for two types.  Returns 0 or an error. */
+int kt_change_ids(struct kt_change *c, const struct kt_schema *s, size_t n,
+                  struct kt_error *err);
+
 /* Sets fields of an existing record (full id).  An empty value clears a
  * field unless it is required.  The edit lines of the type's workflow
  * say who may set which fields in which state, and a task made by a
@@ -1325,12 +1333,14 @@ int kt_lead_expect(struct kt_lead_state *st, char *const *names, char *const *va
                    struct kt_error *err);
 
 /* What kt_lead_prepare() did to one new lead.  The char * members are
- * owned by the report (kt_lead_report_free()); match and rule point to
- * static strings. */
+ * owned by the report (kt_lead_report_free()), but for the given pairs in
+ * names and values, which are the caller's: they must outlive the
+ * report's use.  match and rule point to static strings. */
 struct kt_lead_report {
 	size_t n;              /* the pairs to give kt_change_add(): the given */
 	char **names;          /* ones, then client, contact and manager when */
 	char **values;         /* set here */
+	size_t given;          /* how many of them are the given ones */
 	char *client;          /* the client dedupe linked (full id), or NULL */
 	char *contact;         /* the contact whose value matched, or NULL */
 	char *client_name;     /* the name of the client given or linked, or NULL */

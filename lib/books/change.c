@@ -43,6 +43,11 @@ struct kt_change {
 	char created[21];            /* b->now formatted: new records' created */
 	struct kt_error warning;     /* what the commit left undone, or code 0 */
 	int actions;                 /* adding what a move's actions add (change_actions()) */
+	struct id_pool {             /* new ids drawn ahead (kt_change_ids()) */
+		const struct kt_schema *s;
+		char (*ids)[9];          /* not in the index, handed out in this order */
+		size_t n, next;
+	} pools[2];
 };
 
 /* Marks what c adds next as a move's actions'.  See books.h. */
@@ -95,6 +100,8 @@ void kt_change_free(struct kt_change *c)
 	strv_free(c->refs_v, c->nrefs);
 	kt_buf_free(&c->key);
 	strmap_free(&c->leaves);
+	for (size_t i = 0; i < sizeof c->pools / sizeof c->pools[0]; i++)
+		free(c->pools[i].ids);
 	store_unlock(c->b->store);
 	free(c);
 }
@@ -407,11 +414,67 @@ static int add_id(struct kt_change *c, const struct kt_schema *s, char id[9], st
 {
 	int rc;
 
+	for (size_t i = 0; i < sizeof c->pools / sizeof c->pools[0]; i++) {
+		struct id_pool *p = &c->pools[i];
+		while (p->s == s && p->next < p->n) {
+			memcpy(id, p->ids[p->next++], 9);
+			if (!change_adds(c, s, id))
+				return 0;
+		}
+	}
 	do {
 		if (id_new(s, id))
 			return kt_error_set(err, KT_EIO, "no random numbers for a new id");
 		rc = index_exists(c->b->index, s, NULL, id, NULL, NULL, err);
 	} while (rc > 0 || (rc == 0 && change_adds(c, s, id)));
+	return rc;
+}
+
+/* Orders ids by strcmp (qsort). */
+static int id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Draws new ids ahead.  See kontora.h.  Asked one at a time, each new id
+ * was a descent into a random page of an index of a million ids; sorted,
+ * a batch's reads its pages in order, most of them once. */
+int kt_change_ids(struct kt_change *c, const struct kt_schema *s, size_t n, struct kt_error *err)
+{
+	struct id_pool *p = &c->pools[0];
+	char **sorted = NULL;
+	unsigned char *taken = NULL;
+	int rc = 0;
+
+	/* The pool of s, else an empty one, else the second. */
+	if (c->pools[1].s == s || (c->pools[0].s != s && c->pools[1].s != s && c->pools[0].s))
+		p = &c->pools[1];
+	free(p->ids);
+	*p = (struct id_pool){ s, n ? malloc(n * sizeof *p->ids) : NULL, 0, 0 };
+	if (n && (!p->ids || !(sorted = malloc(n * sizeof *sorted)) || !(taken = calloc(n, 1))))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (id_new(s, p->ids[i]))
+			rc = kt_error_set(err, KT_EIO, "no random numbers for a new id");
+		sorted[i] = p->ids[i];
+	}
+	if (!rc) {
+		qsort(sorted, n, sizeof *sorted, id_cmp);
+		rc = index_present(c->b->index, s, NULL, sorted, n, taken, err);
+	}
+	/* The ids the index has are dropped; the others keep their order. */
+	for (size_t i = 0; !rc && i < n; i++)
+		if (taken[i])
+			sorted[i][0] = '\0';
+	for (size_t i = 0; !rc && i < n; i++)
+		if (p->ids[i][0])
+			memmove(p->ids[p->n++], p->ids[i], 9);
+	free(sorted);
+	free(taken);
+	if (rc) {
+		free(p->ids);
+		*p = (struct id_pool){ 0 };
+	}
 	return rc;
 }
 

@@ -243,10 +243,38 @@ static const char *given(char *const *names, char *const *values, size_t n, cons
 	return v && v[strspn(v, " \t")] ? v : NULL;
 }
 
-/* Appends (name, value) to the report's pairs.  Returns 0 or KT_ENOMEM. */
+/* The most pairs kt_lead_prepare() adds to the given ones: client,
+ * contact, manager. */
+#define REPORT_ADDS 3
+
+/* Makes the report's pairs the n given (the caller's, not copied: a
+ * lead's fifteen pairs were thirty copies a lead of an import), with room
+ * for REPORT_ADDS more.  Returns 0 or KT_ENOMEM. */
+static int report_start(struct kt_lead_report *r, char *const *names, char *const *values,
+                        size_t n)
+{
+	if (!(r->names = malloc((n + REPORT_ADDS) * sizeof *r->names)) ||
+	    !(r->values = malloc((n + REPORT_ADDS) * sizeof *r->values)))
+		return KT_ENOMEM;
+	memcpy(r->names, names, n * sizeof *names);
+	memcpy(r->values, values, n * sizeof *values);
+	r->n = r->given = n;
+	return 0;
+}
+
+/* Appends copies of (name, value), the report's, to its pairs.  Returns
+ * 0 or KT_ENOMEM. */
 static int report_set(struct kt_lead_report *r, const char *name, const char *value)
 {
-	return pairs_append(&r->names, &r->values, &r->n, name, value);
+	char *nc = r->n < r->given + REPORT_ADDS ? strdup(name) : NULL, *vc = nc ? strdup(value) : NULL;
+
+	if (!vc) {
+		free(nc);
+		return KT_ENOMEM;
+	}
+	r->names[r->n] = nc;
+	r->values[r->n++] = vc;
+	return 0;
 }
 
 /* The fields of a lead dedupe looks for, in the order it does. */
@@ -570,9 +598,8 @@ int kt_lead_prepare(struct kt_lead_state *st, char *const *names, char *const *v
 	int rc = 0;
 
 	memset(r, 0, sizeof *r);
-	for (size_t i = 0; !rc && i < n; i++)
-		if (report_set(r, names[i], values[i]))
-			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (report_start(r, names, values, n))
+		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (rc || (rc = index_open(st->b->index, err)) ||
 	    (rc = find_existing(st, names, values, n, r, err)) || r->existing ||
 	    (st->duplicates && (rc = find_duplicate(st, names, values, n, r, err))) ||
@@ -612,7 +639,7 @@ done:
 /* Frees what a report holds and empties it. */
 void kt_lead_report_free(struct kt_lead_report *r)
 {
-	for (size_t i = 0; i < r->n; i++) {
+	for (size_t i = r->given; i < r->n; i++) {
 		free(r->names[i]);
 		free(r->values[i]);
 	}

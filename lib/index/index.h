@@ -72,10 +72,11 @@ int index_exists(struct index *ix, const struct kt_schema *s,
                  char other[9], struct kt_error *err);
 
 /* Tells which of the n values some record of s holds in its field f
- * (any record, whoever's: a question for a whole batch, before asking per
- * value who may see it): sets found[i] to 1 for each such values[i] and
- * leaves the others.  Give the values sorted: their descents into f's
- * B-tree then read each page once.  Returns 0 or an error. */
+ * (NULL: its id), any record, whoever's: a question for a whole batch,
+ * before asking per value who may see it.  Sets found[i] to 1 for each
+ * such values[i] and leaves the others.  Give the values sorted: their
+ * descents into f's B-tree then read each page once.  Returns 0 or an
+ * error. */
 int index_present(struct index *ix, const struct kt_schema *s, const struct kt_field *f,
                   char *const *values, size_t n, unsigned char *found, struct kt_error *err);
 

@@ -210,7 +210,7 @@ int index_present(struct index *ix, const struct kt_schema *s, const struct kt_f
 	sqlite3_stmt *st;
 	int rc = index_open(ix, err);
 
-	if (!rc && kt_buf_cat(&sql, "SELECT 1 FROM \"", s->name, "\" WHERE \"", f->name,
+	if (!rc && kt_buf_cat(&sql, "SELECT 1 FROM \"", s->name, "\" WHERE \"", f ? f->name : "id",
 	                      "\" = ?1 LIMIT 1", (char *)NULL))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (!rc)

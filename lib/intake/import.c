@@ -469,6 +469,9 @@ static int add_batch(struct kt_import *im, struct kt_lead_state *st, size_t firs
 			rc = kt_lead_expect(st, pr[j].names, (char *const *)pr[j].values, pr[j].n, err);
 		}
 	}
+	/* Each lead and its task take a new id. */
+	if (!rc && !(rc = kt_change_ids(im->change, im->lead, n, err)) && im->task)
+		rc = kt_change_ids(im->change, im->task, n, err);
 	for (size_t j = 0; !rc && j < n; j++) {
 		struct pending *p = &im->pending[first + j];
 		struct kt_import_result res = { .row = p->row };

@@ -1,0 +1,147 @@
+/*
+ * idpool.c - unit tests for kt_change_ids() (lib/books/change.c): new ids
+ * drawn ahead for a batch, those the index has dropped, the others handed
+ * out in the order drawn.  A collision of random ids never happens by
+ * chance in a test, so this program gives libkontora its random bytes:
+ * getrandom(2) below spells in each id (7 bytes) the number of the id,
+ * which it can make one the books have.  The books are made in a scratch
+ * directory from the default schemas (run from the top of the source
+ * tree, as make check does).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "kontora.h"
+#include "tap.h"
+
+/* Ids a draw of random bytes makes (id_new(): 4096 bytes, 7 an id). */
+#define PER_DRAW 585
+
+static unsigned long draws;    /* getrandom() calls so far */
+static size_t planted;         /* the number an id of the next draw spells instead */
+static size_t plant_at;        /* at this place in it, when planted is not 0 */
+
+/* The random bytes: the id at place j of draw k spells j + PER_DRAW * k in
+ * base 32, so that no two ids are the same, but for the one planted.
+ * Returns len. */
+ssize_t getrandom(void *buf, size_t len, unsigned int flags);
+ssize_t getrandom(void *buf, size_t len, unsigned int flags)
+{
+	unsigned char *p = buf;
+
+	(void)flags;
+	memset(p, 0, len);
+	for (size_t j = 0; (j + 1) * 7 <= len; j++) {
+		size_t g = planted && j == plant_at ? planted : j + PER_DRAW * draws;
+		for (size_t i = 0; i < 7; i++)
+			p[j * 7 + i] = (unsigned char)((g >> (5 * i)) & 31);
+	}
+	planted = 0;
+	draws++;
+	return (ssize_t)len;
+}
+
+static struct kt_books *b;
+
+/* Returns the number getrandom() spelled in id. */
+static size_t id_number(const char *id)
+{
+	static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+	size_t g = 0;
+
+	for (int i = 0; i < 7; i++)
+		g |= (size_t)(strchr(crockford, id[i + 1]) - crockford) << (5 * i);
+	return g;
+}
+
+/* Adds a lead titled title to c; writes its id into id (9 bytes).
+ * Returns 0 or the error, printed as a TAP comment. */
+static int add_lead(struct kt_change *c, const char *title, char id[9])
+{
+	struct kt_error err = { 0 };
+	char *names[] = { "title" }, *values[] = { (char *)title };
+	const char *got;
+	int rc = kt_change_add(c, kt_books_type(b, "lead"), names, values, 1, &got, &err);
+
+	if (rc)
+		printf("# %s\n", err.msg);
+	else
+		snprintf(id, 9, "%s", got);
+	return rc;
+}
+
+/* A lead committed; a draw ahead that comes to its id again in the
+ * middle, which the index has: it must not be handed out, and the others
+ * must, in the order drawn. */
+static void test_taken_dropped(void)
+{
+	struct kt_error err = { 0 };
+	struct kt_change *c = NULL;
+	char taken[9] = "", id[9];
+	static char seen[2 * PER_DRAW][9];
+	int rc = kt_change_begin(b, "test", &c, &err);
+
+	if (!rc && !(rc = add_lead(c, "Первый", taken)))
+		rc = kt_change_commit(c, NULL, NULL, &err);
+	kt_change_free(c);
+	if (!is_int(rc, 0, "a lead committed") || !is_int(kt_change_begin(b, "test", &c, &err), 0,
+	                                                  "a second change")) {
+		printf("# %s\n", err.msg);
+		return;
+	}
+	/* The rest of this draw, then a whole one with the committed id at
+	 * its 100th place. */
+	size_t first = id_number(taken) + 1, left = PER_DRAW - first % PER_DRAW;
+	size_t n = left + PER_DRAW, got = 0;
+	planted = id_number(taken);
+	plant_at = 100;
+	is_int(kt_change_ids(c, kt_books_type(b, "lead"), n, &err), 0, "ids drawn ahead");
+	int same = 0, dup = 0, prefix = 1;
+	for (; got < n - 1 && !add_lead(c, "Ещё", id); got++) {
+		same += !strcmp(id, taken);
+		prefix &= id[0] == 'L';
+		for (size_t k = 0; k < got; k++)
+			dup += !strcmp(seen[k], id);
+		memcpy(seen[got], id, 9);
+	}
+	is_int((long long)got, (long long)(n - 1), "each id drawn but the one the books have handed out");
+	is_int(same, 0, "the id the books have is not handed out again");
+	is_int(dup, 0, "no id handed out twice");
+	ok(prefix, "each a lead's id");
+	size_t order = 0;
+	for (size_t k = 0, want = first; k < got; k++, want++) {
+		if (want == first + left + plant_at)
+			want++;
+		order += id_number(seen[k]) == want;
+	}
+	is_int((long long)order, (long long)got, "handed out in the order drawn");
+	kt_change_free(c);
+}
+
+int main(void)
+{
+	struct kt_error err = { 0 };
+	char dir[] = "/tmp/kontora-unit-idpool.XXXXXX";
+	struct kt_init init = { .datadir = ".", .name = "Админ", .email = "admin@example.com",
+	                        .now = 1795341600 };
+	struct kt_options opt = { .user = "admin", .now = 1795341600 };
+	char cmd[64];
+
+	if (!mkdtemp(dir))
+		return 1;
+	init.dir = dir;
+	if (!is_int(kt_books_init(&init, &err), 0, "new books") ||
+	    !is_int(kt_books_open(dir, &opt, &b, &err), 0, "open them")) {
+		printf("# %s\n", err.msg);
+		return done_testing();
+	}
+	test_taken_dropped();
+	kt_books_close(b);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd))
+		return 1;
+	return done_testing();
+}

@@ -23,7 +23,10 @@ struct index {
 	int fresh;                  /* brought to HEAD under the write lock at the */
 	unsigned long fresh_at;     /* store's generation fresh_at: no writer can
 	                             * have moved HEAD since */
-	struct fts_feed *feed;      /* while a rebuild loads: takes the rows' text */
+	struct fts_feed *feed;      /* while a rebuild or a big refresh loads: takes
+	                             * the rows' text */
+	int fts_on;                 /* a refresh keeps fts current: fts_built() asked
+	                             * once, under its write lock */
 	int reading;                /* index_read_begin()s not yet ended: in its transaction */
 	struct exists_answer {      /* index_exists()'s last answers in that transaction */
 		const struct kt_schema *s;
@@ -182,14 +185,25 @@ int searched_body(struct kt_buf *body, const struct kt_schema *s, sqlite3_stmt *
  * 14% less CPU to build a million rows, searches as fast. */
 #define FTS_TUNE "INSERT INTO fts(fts, rank) VALUES('automerge', 16);"
 
-/* The full text of a rebuild, filled by a thread of its own (feed.c). */
+/* The full text of a rebuild or a big refresh, filled by a thread of its
+ * own (feed.c). */
 struct fts_feed;
 /* Creates the database at path with an empty fts table and starts the
  * thread that fills it.  Returns 0 and *f (fts_feed_finish), or an error. */
 int fts_feed_start(const char *path, struct fts_feed **f, struct kt_error *err);
+/* Opens the full text at path in a write transaction of its own (waiting
+ * for other writers as index.db's connection does) and, if its meta
+ * names token (the build index.db names), starts the thread that keeps
+ * it current.  Returns 0 and *f (fts_feed_finish), or NULL when the
+ * token differs (nothing to keep current); or an error. */
+int fts_feed_open(const char *path, const char *token, struct fts_feed **f, struct kt_error *err);
 /* Queues the text of the fts row rowid (copied), not yet folded: the
  * thread folds it.  Returns 0 or KT_ENOMEM. */
 int fts_feed_add(struct fts_feed *f, int64_t rowid, const char *body, size_t len);
+/* Queues the deletion of the fts row rowid whose text was body (copied),
+ * folded as searched_body() folds it: done in turn with the rows queued
+ * before and after.  Returns 0 or KT_ENOMEM. */
+int fts_feed_delete(struct fts_feed *f, int64_t rowid, const char *body, size_t len);
 /* Waits until the thread has inserted every row queued, marks the table
  * built as token and commits it; with token NULL drops what is queued and
  * commits nothing.  Frees f (NULL: nothing).  Returns 0 or an error. */

@@ -27,7 +27,13 @@
 
 #include "index/db.h"
 
-/* What a refresh may use of SQLite's page cache, in KiB (refresh()).  An
+/* A refresh whose diff changes at least this many shards feeds the full
+ * text from a second thread (refresh_with()); below, it changes fts in its
+ * own transaction, which costs nothing to start.  See bench/README.md,
+ * issue 16, "the refresh's full text on a second thread". */
+#define FEED_DELTAS 64
+
+/* What a refresh may use of SQLite's page cache, in KiB (refresh_with()).  An
  * import's 200,000 rows go all over the lead indexes (some 150 MB at a
  * million leads): 40 MB read fewer pages back than 16 did (-4% of its
  * CPU), and stay under what the import's change held before. */
@@ -221,10 +227,16 @@ int fts_built(struct index *ix)
 }
 
 /* Writes to out (64 bytes) a token that tells one build of the full text
- * from any other: the process and the time. */
+ * from any other: the process, the time to the nanosecond and a count.
+ * A big refresh names its change of the table by a new one (refresh_with()),
+ * so two of one process within a second must differ too. */
 void fts_token(char *out)
 {
-	snprintf(out, 64, "%ld.%ld", (long)getpid(), (long)time(NULL));
+	static unsigned long n;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(out, 64, "%ld.%lld.%09ld.%lu", (long)getpid(), (long long)ts.tv_sec, ts.tv_nsec, ++n);
 }
 
 /* Returns the rowid in fts of a row of type s: the type's number above
@@ -459,7 +471,7 @@ static int loader_init(struct loader *l, struct index *ix, const struct kt_schem
 	l->ix = ix;
 	l->s = s;
 	l->err = err;
-	l->fts = ix->feed || fts_built(ix);
+	l->fts = ix->feed || ix->fts_on;
 	if (l->fts && !(l->vals = calloc(s->nfields + 1, sizeof *l->vals)))
 		rc = KT_ENOMEM;
 	count_row_init(&l->count, ix, s);
@@ -587,7 +599,8 @@ struct deleter {
 	struct index *ix;
 	const struct kt_schema *s;
 	const char *path;             /* the shard's, whose rows are deleted */
-	sqlite3_stmt *del, *fts;
+	sqlite3_stmt *del, *fts;      /* fts: when fts is kept current without a feed */
+	int searched;                 /* fts is kept current: del returns the text */
 	struct kt_buf body;    /* a deleted row's searchable text */
 	struct count_row count; /* what the count tables count of a deleted row */
 	int count_col;          /* the first of its columns in del's rows */
@@ -605,7 +618,8 @@ static int deleter_init(struct deleter *d, struct index *ix, const struct kt_sch
 	d->ix = ix;
 	d->s = s;
 	d->path = path;
-	if (fts_built(ix))
+	d->searched = ix->fts_on;
+	if (d->searched && !ix->feed)
 		rc = db_prepare(ix->db, "INSERT INTO fts(fts, rowid, body) VALUES('delete', ?, ?)", &d->fts, err);
 	else
 		rc = 0;
@@ -616,7 +630,7 @@ static int deleter_init(struct deleter *d, struct index *ix, const struct kt_sch
 	 * values the count tables count, which the row no longer adds to. */
 	count_row_init(&d->count, ix, s);
 	if (!rc && (kt_buf_addf(&sql, "DELETE FROM \"%s\" WHERE id = ? AND _shard = ? RETURNING rowid", s->name) ||
-	            (d->fts && searched_columns(&sql, s))))
+	            (d->searched && searched_columns(&sql, s))))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (!rc)
 		rc = db_prepare(ix->db, sql.data, &d->del, err);
@@ -659,17 +673,28 @@ static int delete_row(struct deleter *d, const char *row, size_t len, struct kt_
 			sqlite3_reset(d->del);
 			return kt_error_set(err, KT_ENOMEM, "out of memory");
 		}
-		if (!d->fts)
+		if (!d->searched)
 			continue;
 		if (searched_body(&d->body, d->s, d->del, 1)) {
 			sqlite3_reset(d->del);
 			return kt_error_set(err, KT_ENOMEM, "out of memory");
 		}
-		sqlite3_bind_int64(d->fts, 1, fts_rowid(d->ix, d->s, sqlite3_column_int64(d->del, 0)));
-		sqlite3_bind_text(d->fts, 2, d->body.data ? d->body.data : "", (int)d->body.len, SQLITE_STATIC);
-		if (sqlite3_step(d->fts) != SQLITE_DONE)
-			step = SQLITE_ERROR;
+		int64_t at = fts_rowid(d->ix, d->s, sqlite3_column_int64(d->del, 0));
+		const char *body = d->body.data ? d->body.data : "";
+		/* A big refresh's thread deletes it in turn with the inserts. */
+		if (d->ix->feed) {
+			if (fts_feed_delete(d->ix->feed, at, body, d->body.len)) {
+				sqlite3_reset(d->del);
+				return kt_error_set(err, KT_ENOMEM, "out of memory");
+			}
+			continue;
+		}
+		sqlite3_bind_int64(d->fts, 1, at);
+		sqlite3_bind_text(d->fts, 2, body, (int)d->body.len, SQLITE_STATIC);
+		step = sqlite3_step(d->fts);
 		sqlite3_reset(d->fts);
+		if (step != SQLITE_DONE)
+			break;
 	}
 	if (step != SQLITE_DONE && step != SQLITE_ROW)
 		rc = db_fail(d->ix->db, err, "delete");
@@ -861,11 +886,16 @@ int index_shard_blob(struct index *ix, const char *path, char hex[41], struct kt
 }
 
 /* Brings the index from one text of a shard to the other: one delta of
- * a diff.  Returns 0 or an error. */
+ * a diff.  Returns 0, 2 before the first when a refresh that keeps fts
+ * current in its own transaction finds the diff big enough for a thread
+ * (FEED_DELTAS: nothing done), or an error. */
 static int apply_delta(void *index, const struct store_delta *d, struct kt_error *err)
 {
 	struct index *ix = index;
 	const struct kt_schema *s = type_of_path(ix, d->path);
+
+	if (ix->fts_on && !ix->feed && d->at == 0 && d->count >= FEED_DELTAS)
+		return 2;
 	int rc = s ? update_shard(ix, s, d->path, d->old, d->new, err) : 0;
 
 	if (!rc && s)
@@ -911,7 +941,8 @@ int meta_set(sqlite3 *db, const char *key, const char *value, struct kt_error *e
 
 /* Applies to the index the shards that differ between the commits from
  * (hex, "" for none) and to, the full text's rows waiting included.
- * Returns 0, 1 when from is unknown (the caller rebuilds), or an error. */
+ * Returns 0, 1 when from is unknown (the caller rebuilds), 2 when the
+ * refresh should feed fts from a thread (apply_delta()), or an error. */
 static int apply_diff(struct index *ix, const char *from, const char *to,
                       struct kt_error *err)
 {
@@ -947,6 +978,17 @@ static void search_file(const char *path, char out[PATH_MAX])
 		snprintf(out, PATH_MAX, "%.*s.search.db", (int)(len > 3 ? len - 3 : len), path);
 }
 
+/* Attaches the full text at spath to the open index as "search", written
+ * without fsync as index.db is (open_index()).  Returns 0 or an error. */
+static int attach_search(struct index *ix, const char *spath, struct kt_error *err)
+{
+	char *sql = sqlite3_mprintf("ATTACH %Q AS search; PRAGMA search.synchronous=OFF", spath);
+	int rc = sql ? db_exec(ix->db, sql, err) : kt_error_set(err, KT_ENOMEM, "out of memory");
+
+	sqlite3_free(sql);
+	return rc;
+}
+
 /* Opens the index file path with its full text attached as "search"
  * (made empty if it is missing: fts_built() then says it is not built).
  * Both are written without fsync: they are a copy of the books, which
@@ -956,17 +998,13 @@ static void search_file(const char *path, char out[PATH_MAX])
  * Returns 0 or an error. */
 static int open_index(struct index *ix, const char *path, struct kt_error *err)
 {
-	char spath[PATH_MAX], sql[PATH_MAX + 128];
+	char spath[PATH_MAX];
 	int rc;
 
-	if ((rc = open_db(path, &ix->db, err)))
+	if ((rc = open_db(path, &ix->db, err)) || (rc = db_exec(ix->db, "PRAGMA main.synchronous=OFF", err)))
 		return rc;
 	search_file(path, spath);
-	char *q = sqlite3_mprintf("%q", spath);
-	snprintf(sql, sizeof sql, "ATTACH '%s' AS search; PRAGMA main.synchronous=OFF; "
-	         "PRAGMA search.synchronous=OFF", q ? q : "");
-	sqlite3_free(q);
-	return db_exec(ix->db, sql, err);
+	return attach_search(ix, spath, err);
 }
 
 static void index_close(struct index *ix);
@@ -1120,8 +1158,107 @@ static void index_close(struct index *ix)
 	ix->checked = 0;
 }
 
-/* Brings an open index to HEAD inside one write transaction.  Returns 0,
- * 1 when it must be rebuilt, or an error. */
+/* Starts the thread that keeps the full text at spath current while a
+ * refresh loads (ix->feed), if it is built: its meta names the token
+ * index.db names, which is read under index.db's write lock and then
+ * checked under search.db's (fts_feed_open()).  Returns 0 or an error. */
+static int feed_open(struct index *ix, const char *spath, struct kt_error *err)
+{
+	char token[64];
+	int rc;
+
+	meta_get(ix, "fts", token, sizeof token);
+	rc = *token ? fts_feed_open(spath, token, &ix->feed, err) : 0;
+	ix->fts_on = ix->feed != NULL;
+	return rc;
+}
+
+/* Ends the thread of a refresh and commits search.db under a new token,
+ * which index.db's transaction then names too.  Returns 0 or an error. */
+static int feed_commit(struct index *ix, struct kt_error *err)
+{
+	char token[64];
+	int rc;
+
+	fts_token(token);
+	store_fault(ix->store, "feed");
+	rc = fts_feed_finish(ix->feed, token, err);
+	ix->feed = NULL;
+	if (!rc) {
+		store_fault(ix->store, "fts");
+		rc = meta_set(ix->db, "fts", token, err);
+	}
+	return rc;
+}
+
+/* Brings the open index from its commit to head in one write transaction
+ * on index.db.  With feed 0 the full text, when built, changes in that
+ * same transaction: search.db is attached, and SQLite commits the two
+ * files at once (a super-journal).  With feed 1, for a big diff,
+ * search.db is detached from this connection, whose BEGIN IMMEDIATE
+ * would lock it too, and a thread changes it through a connection of
+ * its own (fts_feed_open()), taking its lock after index.db's as every
+ * writer does; the thread's transaction commits first, naming a new
+ * token, and then index.db's names it.  Killed between the two commits,
+ * the tokens differ and the next search builds the full text again;
+ * killed before, both roll back.  A search in between finds the tokens
+ * differing and waits in build_fts() for index.db's lock, then finds
+ * nothing to build.  Returns 0, 1 when the index must be rebuilt, 2 when
+ * feed is 0 and the diff is big (nothing written: the caller comes back
+ * with feed 1), or an error. */
+static int refresh_with(struct index *ix, const char *head, int feed, struct kt_error *err)
+{
+	char have[41], spath[PATH_MAX] = "";
+	int rc;
+
+	if (feed) {
+		const char *file = sqlite3_db_filename(ix->db, "search");
+		snprintf(spath, sizeof spath, "%s", file ? file : "");
+		if ((rc = db_exec(ix->db, "DETACH search", err)))
+			return rc;
+	}
+	/* The rows of an import go all over the indexes of a million leads:
+	 * with SQLite's 2 MB of pages, each insert read pages back and wrote
+	 * others out (half the system time of an import).  A cache grows
+	 * only as pages are touched, and shrinks after. */
+	if (!(rc = db_cache(ix->db, REFRESH_CACHE_KIB, err)) && !(rc = db_exec(ix->db, "BEGIN IMMEDIATE", err))) {
+		/* Another process may have refreshed it while we waited. */
+		meta_get(ix, "commit", have, sizeof have);
+		if (strcmp(have, head)) {
+			if (feed)
+				rc = feed_open(ix, spath, err);
+			else
+				ix->fts_on = fts_built(ix);
+			if (!rc && !(rc = count_refresh_start(ix, err)) && !(rc = apply_diff(ix, have, head, err)) &&
+			    !(rc = count_finish(ix, 1, err)) && !(rc = status_update(ix, have, head, err)))
+				rc = meta_set(ix->db, "commit", head, err);
+			if (!rc && ix->feed)
+				rc = feed_commit(ix, err);
+		}
+		fts_feed_finish(ix->feed, NULL, NULL);
+		ix->feed = NULL;
+		ix->fts_on = 0;
+		count_build_free(ix);
+		if (rc)
+			db_exec(ix->db, "ROLLBACK", NULL);
+		else
+			rc = db_exec(ix->db, "COMMIT", err);
+	}
+	db_cache(ix->db, DB_CACHE_DEFAULT, NULL);
+	if (feed) {
+		int arc = attach_search(ix, spath, rc ? NULL : err);
+		/* Without it the connection cannot search: the next use opens
+		 * the index again. */
+		if (arc)
+			index_close(ix);
+		if (!rc)
+			rc = arc;
+	}
+	return rc;
+}
+
+/* Brings an open index to HEAD.  Returns 0, 1 when it must be rebuilt,
+ * or an error. */
 static int refresh(struct index *ix, struct kt_error *err)
 {
 	char have[41], head[41];
@@ -1149,30 +1286,10 @@ static int refresh(struct index *ix, struct kt_error *err)
 	meta_get(ix, "commit", have, sizeof have);
 	if ((rc = store_head(ix->store, head, err)))
 		return rc;
-	if (strcmp(have, head)) {
-		/* The rows of an import go all over the indexes of a million
-		 * leads: with SQLite's 2 MB of pages, each insert read pages
-		 * back and wrote others out (half the system time of an
-		 * import).  A cache grows only as pages are touched, and
-		 * shrinks after. */
-		if ((rc = db_cache(ix->db, REFRESH_CACHE_KIB, err)) ||
-		    (rc = db_exec(ix->db, "BEGIN IMMEDIATE", err)))
-			return rc;
-		/* Another process may have refreshed it while we waited. */
-		meta_get(ix, "commit", have, sizeof have);
-		if (strcmp(have, head) && !(rc = count_refresh_start(ix, err)) &&
-		    !(rc = apply_diff(ix, have, head, err)) && !(rc = count_finish(ix, 1, err)) &&
-		    !(rc = status_update(ix, have, head, err)))
-			rc = meta_set(ix->db, "commit", head, err);
-		count_build_free(ix);
-		if (rc)
-			db_exec(ix->db, "ROLLBACK", NULL);
-		else
-			rc = db_exec(ix->db, "COMMIT", err);
-		db_cache(ix->db, DB_CACHE_DEFAULT, NULL);
-		if (rc)
-			return rc;
-	}
+	if (strcmp(have, head) && (rc = refresh_with(ix, head, 0, err)) == 2)
+		rc = refresh_with(ix, head, 1, err);
+	if (rc)
+		return rc;
 	ix->fresh = 1;
 	ix->fresh_at = store_generation(ix->store);
 	return 0;

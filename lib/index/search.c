@@ -332,6 +332,35 @@ static void search_free(struct search *se)
 	free(se->matched);
 }
 
+/* Tries of search_begin(): each that finds the full text not the index's
+ * either builds it or finds another process's refresh committed between
+ * the two files; only refreshes that come one after another as fast
+ * would need more. */
+#define SEARCH_TRIES 4
+
+/* Begins the read transaction of a search (index_read_begin()) in which
+ * the full text is the index's: its first statement (fts_built()) takes
+ * the read locks of both files, so that a big refresh, which commits
+ * search.db and then index.db (index.c, refresh_with()), cannot commit
+ * either in between until the search ends.  A search that comes between
+ * its two commits finds the tokens differing, and build_fts() waits for
+ * index.db's write lock and then finds them the same.  Returns 0 (end
+ * with index_read_end()) or an error. */
+static int search_begin(struct index *ix, struct kt_error *err)
+{
+	int rc = 0;
+
+	for (int i = 0; !rc && i < SEARCH_TRIES; i++) {
+		if ((rc = index_read_begin(ix, err)))
+			return rc;
+		if (fts_built(ix))
+			return 0;
+		index_read_end(ix);
+		rc = build_fts(ix, err);
+	}
+	return rc ? rc : kt_error_set(err, KT_ECONFLICT, "index: the full text keeps changing; try again");
+}
+
 /* Searches the records' words.  See index.h. */
 int index_search(struct index *ix, const struct kt_identity *who, const char *text,
                  long limit, kt_row_fn fn, void *arg, struct kt_error *err)
@@ -342,18 +371,16 @@ int index_search(struct index *ix, const struct kt_identity *who, const char *te
 	struct search se = { .ix = ix, .window = SEARCH_WINDOW, .limit = limit, .fn = fn, .arg = arg };
 	struct hit *hits = NULL;
 	size_t nhits = 0, n = ix->types->n;
-	char *q = NULL;
-	int rc = index_open(ix, err);
+	char *q = fts_query(text);
+	int rc = q ? 0 : kt_error_set(err, KT_ENOMEM, "out of memory");
 
-	if (!rc && !fts_built(ix))
-		rc = build_fts(ix, err);
-	if (rc)
-		return rc;
-	if (!(q = fts_query(text)))
-		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	if (!*q) {
+	if (!rc && !*q)
+		rc = kt_error_set(err, KT_EINVAL, "nothing to search for");
+	if (!rc)
+		rc = search_begin(ix, err);
+	if (rc) {
 		free(q);
-		return kt_error_set(err, KT_EINVAL, "nothing to search for");
+		return rc;
 	}
 	if (!(se.seen = calloc(n + 1, sizeof *se.seen)) || !(se.rec = calloc(n + 1, sizeof *se.rec)) ||
 	    !(se.matched = calloc(n + 1, sizeof *se.matched)))
@@ -369,5 +396,6 @@ int index_search(struct index *ix, const struct kt_identity *who, const char *te
 	free(hits);
 	search_free(&se);
 	free(q);
+	index_read_end(ix);
 	return rc;
 }

@@ -165,9 +165,6 @@ int lock_busy(struct store *st, const char *path, struct kt_error *err);
 
 /* Passes msg to the command's warn function, if any (store/repo.c). */
 void store_warn(struct store *st, const char *msg);
-/* Calls the command's fault function at point, if any: tests stop or
- * pause a write there (KONTORA_FAULT, docs/testing.md). */
-void store_fault(struct store *st, const char *point);
 
 /* Writes the journal naming the n paths (store/journal.c).  Returns 0 or
  * KT_EIO. */

@@ -94,6 +94,11 @@ int store_list_dir(struct store *st, const char *dir,
                    int (*fn)(void *arg, const char *name, size_t size), void *arg,
                    struct kt_error *err);
 
+/* Calls the command's fault function at point, if any: tests stop or
+ * pause a write there (KONTORA_FAULT, docs/testing.md); the index's
+ * refresh has points of its own. */
+void store_fault(struct store *st, const char *point);
+
 /* A file that differs between two commits: its blob in each ("" where
  * it is absent; read with store_blob_rows()), and where it stands among
  * the count files of the diff. */

@@ -31,7 +31,7 @@
  * text from a second thread (refresh_with()); below, it changes fts in its
  * own transaction, which costs nothing to start.  See bench/README.md,
  * issue 16, "the refresh's full text on a second thread". */
-#define FEED_DELTAS 64
+#define FEED_DELTAS 32
 
 /* What a refresh may use of SQLite's page cache, in KiB (refresh_with()).  An
  * import's 200,000 rows go all over the lead indexes (some 150 MB at a

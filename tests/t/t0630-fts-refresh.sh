@@ -1,7 +1,7 @@
 #!/bin/sh
 test_description='a big refresh feeds the full text from a second thread, and commits it apart'
 # docs/foundation.md ("search.db"), lib/index/index.c refresh_with(): a
-# refresh whose diff changes 64 shards or more writes search.db through
+# refresh whose diff changes 32 shards or more writes search.db through
 # a connection of its own, committed before index.db under a new build
 # token.  KONTORA_SPLIT_BYTES cuts a few hundred leads into that many
 # shards.  The fault points: feed (the rows handed to the thread, nothing

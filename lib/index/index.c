@@ -8,8 +8,9 @@
  * from, which full text goes with it).  The full-text table fts, whose
  * rowids are the type tables' rowids, lives in search.db beside it,
  * attached as "search": a rebuild fills it in a second thread (feed.c),
- * and every refresh keeps it current in the same transaction.  Both are
- * never versioned and always rebuildable.  When HEAD
+ * and every refresh keeps it current, a small one in the same
+ * transaction, a big one from a second thread too (refresh_with()).
+ * Both are never versioned and always rebuildable.  When HEAD
  * moves, the two trees are diffed and, in each changed shard, the old
  * and new rows are merged as they are read, a row at a time, and only
  * the rows that differ are deleted and loaded.

@@ -73,7 +73,7 @@ test_expect_success SQLITE3 'a big import fills the full text from the thread, a
 	before=$(token index.db) &&
 	$K import leads --format csv ../leads1.csv 2>err &&
 	git diff --name-only HEAD~1 HEAD -- data >changed &&
-	test_line_count -ge 64 changed &&
+	test_line_count -ge 32 changed &&
 	test "$(token index.db)" = "$(token search.db)" &&
 	test "$(token index.db)" != "$before" &&
 	after=$(token index.db) &&
@@ -100,7 +100,7 @@ test_expect_success SQLITE3 'a big change of existing records deletes their old 
 	done &&
 	git commit -qam "by hand: every comment reworded" &&
 	git diff --name-only HEAD~1 HEAD >changed &&
-	test_line_count -ge 64 changed &&
+	test_line_count -ge 32 changed &&
 	! leads вопрос >found &&
 	leads обращение >found &&
 	test_line_count = 699 found &&

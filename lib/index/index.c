@@ -1287,8 +1287,12 @@ static int refresh(struct index *ix, struct kt_error *err)
 	meta_get(ix, "commit", have, sizeof have);
 	if ((rc = store_head(ix->store, head, err)))
 		return rc;
-	if (strcmp(have, head) && (rc = refresh_with(ix, head, 0, err)) == 2)
+	if (strcmp(have, head) && (rc = refresh_with(ix, head, 0, err)) == 2) {
+		/* Between the two attempts no lock is held: another process
+		 * may refresh, or leave search.db of another build. */
+		store_fault(ix->store, "big");
 		rc = refresh_with(ix, head, 1, err);
+	}
 	if (rc)
 		return rc;
 	ix->fresh = 1;

@@ -106,7 +106,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libkontora.a tests/unit/tap.h
+$(BUILD)/unit/%: tests/unit/%.c $(BUILD)/libkontora.a tests/unit/tap.h tests/unit/books.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) $(EXPORT_LDFLAGS) -Itests/unit -o $@ $< $(BUILD)/libkontora.a $(LIBS)
 

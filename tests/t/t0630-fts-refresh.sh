@@ -15,15 +15,7 @@ KONTORA_SPLIT_BYTES=1500
 export KONTORA_SPLIT_BYTES
 
 # leads_csv N FIRST WORD: N web leads named "WORD N", numbered from FIRST.
-leads_csv () {
-	echo "name,phone,comment"
-	i=$2
-	while test $i -lt $(($2 + $1))
-	do
-		echo "$3 $i,+7999$((1000000 + i)),вопрос номер $i"
-		i=$((i + 1))
-	done
-}
+leads_csv () { test_leads_csv $1 $2 "$3" "вопрос номер"; }
 
 # token FILE: the build token the meta of FILE (index.db or search.db) names.
 token () {

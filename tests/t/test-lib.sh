@@ -317,6 +317,19 @@ if len(rows) != 1:
 print(rows[0][sys.argv[2]])' "$@"
 }
 
+# test_leads_csv N FIRST NAME COMMENT: a web-lead CSV of N rows numbered
+# from FIRST, row i named "NAME i" with the phone +7999 followed by
+# 1000000 + i and the comment "COMMENT i".
+test_leads_csv () {
+	echo "name,phone,comment"
+	i=$2
+	while test $i -lt $(($2 + $1))
+	do
+		echo "$3 $i,+7999$((1000000 + i)),$4 $i"
+		i=$((i + 1))
+	done
+}
+
 test -n "$test_prereqs" || test_prereqs=
 command -v setsid >/dev/null && test_set_prereq SETSID
 command -v python3 >/dev/null && test_set_prereq PYTHON

@@ -16,6 +16,7 @@
 
 #include "kontora.h"
 #include "tap.h"
+#include "books.h"
 
 /* Ids a draw of random bytes makes (id_new(): 4096 bytes, 7 an id). */
 #define PER_DRAW 585
@@ -123,25 +124,11 @@ static void test_taken_dropped(void)
 
 int main(void)
 {
-	struct kt_error err = { 0 };
 	char dir[] = "/tmp/kontora-unit-idpool.XXXXXX";
-	struct kt_init init = { .datadir = ".", .name = "Админ", .email = "admin@example.com",
-	                        .now = 1795341600 };
-	struct kt_options opt = { .user = "admin", .now = 1795341600 };
-	char cmd[64];
 
-	if (!mkdtemp(dir))
-		return 1;
-	init.dir = dir;
-	if (!is_int(kt_books_init(&init, &err), 0, "new books") ||
-	    !is_int(kt_books_open(dir, &opt, &b, &err), 0, "open them")) {
-		printf("# %s\n", err.msg);
+	if (!books_new(dir, &b))
 		return done_testing();
-	}
 	test_taken_dropped();
-	kt_books_close(b);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd))
-		return 1;
+	ok(books_done(b, dir), "the books removed");
 	return done_testing();
 }

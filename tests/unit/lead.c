@@ -13,6 +13,7 @@
 
 #include "kontora.h"
 #include "tap.h"
+#include "books.h"
 
 static struct kt_books *b;
 
@@ -206,21 +207,10 @@ static void test_import_twice(void)
 
 int main(void)
 {
-	struct kt_error err = { 0 };
 	char dir[] = "/tmp/kontora-unit-lead.XXXXXX";
-	struct kt_init init = { .datadir = ".", .name = "Админ", .email = "admin@example.com",
-	                        .now = 1795341600 };
-	struct kt_options opt = { .user = "admin", .now = 1795341600 };
-	char cmd[64];
 
-	if (!mkdtemp(dir))
-		return 1;
-	init.dir = dir;
-	if (!is_int(kt_books_init(&init, &err), 0, "new books") ||
-	    !is_int(kt_books_open(dir, &opt, &b, &err), 0, "open them")) {
-		printf("# %s\n", err.msg);
+	if (!books_new(dir, &b))
 		return done_testing();
-	}
 	ok(!employee("vera", "manager", "true") && !employee("anna", "manager", "true") &&
 	   !employee("boris", "manager", "да") && !employee("pavel", "manager", "false") &&
 	   !employee("oleg", "director", "true"), "employees");
@@ -228,9 +218,6 @@ int main(void)
 	test_dedupe();
 	test_processed();
 	test_import_twice();
-	kt_books_close(b);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd))
-		return 1;
+	ok(books_done(b, dir), "the books removed");
 	return done_testing();
 }

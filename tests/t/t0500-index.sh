@@ -251,6 +251,29 @@ test_expect_success 'a new schema file gives a new record type' '
 	test_clean
 '
 
+# kt_change_add() keeps a record's arrays on its stack up to 62 fields,
+# on the heap past them: a type of 100 fields takes the heap's way.
+test_expect_success 'a type of 100 fields adds its records, every value in its column' '
+	{
+		printf "type    wide\nprefix  W\ntitle   f001\ncolumns f001\n\n" &&
+		i=1 &&
+		while test $i -le 100
+		do
+			printf "field f%03d text\n" $i &&
+			i=$((i + 1)) || return 1
+		done
+	} >schemas/wide.schema &&
+	git add schemas/wide.schema &&
+	git commit -q -m "a wide type" &&
+	W=$(kontora wide add --f001 first --f050 middle --f100 last) &&
+	head -1 data/wide/2026-11.csv | tr , "\n" >cols &&
+	test_line_count = 102 cols &&
+	sed -n 2p data/wide/2026-11.csv | cut -d, -f1,2,51,101 >out &&
+	echo "$W,first,middle,last" >expect &&
+	test_cmp expect out &&
+	test_clean
+'
+
 test_expect_success 'a field added to a schema by hand is in the index' '
 	echo "field vip bool default=false label=\"VIP\"" >>schemas/client.schema &&
 	git commit -q -am "client: vip" &&

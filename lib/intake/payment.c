@@ -450,11 +450,9 @@ static char *payment_key(const struct kt_bank_doc *d)
 	char a[21];
 
 	text_int(d->amount, a);
-	if (kt_buf_adds(&k, d->date) || kt_buf_addc(&k, '|') || kt_buf_adds(&k, d->number) ||
-	    kt_buf_addc(&k, '|') || kt_buf_adds(&k, a) || kt_buf_addc(&k, '|') ||
-	    kt_buf_adds(&k, *d->payer_account ? d->payer_account : d->payer_inn) ||
-	    kt_buf_addc(&k, '|') ||
-	    kt_buf_adds(&k, *d->payee_account ? d->payee_account : d->payee_inn)) {
+	if (kt_buf_cat(&k, d->date, "|", d->number, "|", a, "|",
+	               *d->payer_account ? d->payer_account : d->payer_inn, "|",
+	               *d->payee_account ? d->payee_account : d->payee_inn, (char *)NULL)) {
 		kt_buf_free(&k);
 		return NULL;
 	}

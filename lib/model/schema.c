@@ -501,7 +501,7 @@ static char *number_text(const struct kt_field *f, int64_t n, char buf[40])
 		return kt_money_format(n, 0, buf);
 	if (f->type == KT_DECIMAL)
 		return kt_decimal_format(n, 0, buf);
-	snprintf(buf, 40, "%lld", (long long)n);
+	text_int(n, buf);
 	return buf;
 }
 

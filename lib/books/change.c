@@ -500,16 +500,6 @@ static int add_allowed(struct kt_change *c, const struct kt_schema *s, const cha
 	return rc;
 }
 
-/* Frees kt_change_add()'s arrays cols and given (either may be NULL)
- * unless they are on its stack (small). */
-static void add_arrays_free(char **cols, char *const **given, int small)
-{
-	if (small)
-		return;
-	free(cols);
-	free(given);
-}
-
 /* Adds a record.  See kontora.h. */
 int kt_change_add(struct kt_change *c, const struct kt_schema *s,
                   char *const *names, char *const *values, size_t n,
@@ -534,20 +524,23 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 	char *const *stack_given[ADD_FIELDS + 1];
 	size_t ncol = s->nfields + 2;
 	int small = s->nfields <= ADD_FIELDS;
-	char **cols = small ? stack_cols : calloc(2 * ncol, sizeof *cols);
-	char *const **given = small ? stack_given : calloc(s->nfields + 1, sizeof *given);
+	/* NULL when on the stack: freed as they are on every path. */
+	char **heap_cols = small ? NULL : malloc(2 * ncol * sizeof *heap_cols);
+	char *const **heap_given = small ? NULL : malloc((s->nfields + 1) * sizeof *heap_given);
+	char **cols = small ? stack_cols : heap_cols;
+	char *const **given = small ? stack_given : heap_given;
 	if (!cols || !given) {
-		add_arrays_free(cols, given, small);
+		free(heap_cols);
+		free(heap_given);
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
-	if (small) {
-		memset(stack_cols, 0, 2 * ncol * sizeof *cols);
-		memset(stack_given, 0, (s->nfields + 1) * sizeof *given);
-	}
+	memset(cols, 0, 2 * ncol * sizeof *cols);
+	memset(given, 0, (s->nfields + 1) * sizeof *given);
 	char **vals = cols + ncol;
 	if ((rc = add_given(s, names, values, n, given, &given_created, err)) ||
 	    (rc = add_id(c, s, newid, err))) {
-		add_arrays_free(cols, given, small);
+		free(heap_cols);
+		free(heap_given);
 		return rc;
 	}
 	cols[0] = "id";
@@ -558,7 +551,7 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 	vals[ncol - 1] = created;
 	snprintf(created, sizeof created, "%s", given_created ? given_created : c->created);
 	rc = add_fields(c, s, given, vals, err);
-	add_arrays_free(NULL, given, small);
+	free(heap_given);
 	if (!rc && !(path = shard_path(s, created, newid)))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	/* The month's shard, or the one below it that a split made. */
@@ -589,7 +582,7 @@ int kt_change_add(struct kt_change *c, const struct kt_schema *s,
 	for (size_t f = 0; f < s->nfields; f++)
 		if (vals[f + 1] != no_value)
 			free(vals[f + 1]);
-	add_arrays_free(cols, NULL, small);
+	free(heap_cols);
 	free(path);
 	if (rc)
 		return rc;

@@ -32,6 +32,12 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Says on stderr, when it is a terminal, that what (such as "report
  * dashboard") went by mail to the nto addresses of to. */
 void say_sent(const char *what, char *const *to, size_t nto);
+/* Ends kontora on word, which names neither a command nor a type of the
+ * books b (NULL outside books): says so and, as git does, names the
+ * command or type one or two slips away, not a usage line with the
+ * mistyped word in it.  Exits 2. */
+void unknown_word(const struct kt_ctx *ctx, const struct kt_books *b, const char *word)
+	__attribute__((noreturn));
 /* Appends to out the record id as people see it, its type's label, title
  * and id ("Клиент Ромашка (C7Q4M2ZX)"), as search, agenda and a card
  * show what a task or note is on.  Returns 1, or 0 (out unchanged) when

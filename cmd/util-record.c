@@ -520,11 +520,9 @@ static int asks_help(int argc, char **argv)
 	return 0;
 }
 
-/* Ends kontora on word, which names neither a command nor a type of the
- * books b (NULL outside books): says so and, as git does, names the
- * command or type one or two slips away, not a usage line with the
- * mistyped word in it.  Exits 2. */
-static void unknown_word(const struct kt_ctx *ctx, const struct kt_books *b, const char *word)
+/* Ends kontora on word, which names neither a command nor a type.  See
+ * cmd.h. */
+void unknown_word(const struct kt_ctx *ctx, const struct kt_books *b, const char *word)
 {
 	static const char short_usage[] = N_("usage: kontora [-C DIR] COMMAND|TYPE [ARGS]  (kontora --help lists them)\n");
 	struct guess g;

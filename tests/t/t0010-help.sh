@@ -174,6 +174,14 @@ test_expect_success 'kontora help works outside books' '
 	(cd "$TEST_DIR" && kontora help >out 2>&1)
 '
 
+test_expect_success 'kontora help of a mistyped command names the command, as a usage error' '
+	(cd "$TEST_DIR" && test_expect_code 2 kontora help serch) >out 2>err &&
+	test_grep "^kontora: error: .serch. is not a command or a record type; did you mean .search.?" err &&
+	test_expect_code 2 kontora help leed >out 2>err &&
+	test_grep "did you mean .lead.?" err &&
+	test ! -s out
+'
+
 test_expect_success 'kontora init -h works outside books' '
 	(cd "$TEST_DIR" && kontora init -h >out 2>&1 && test_grep "^usage: kontora" out)
 '

@@ -272,7 +272,9 @@ static int check_encoding(struct reader *r, const char *data, size_t len,
 	int rc = 0;
 
 	if (!enc && strcmp(st->encoding, "utf-8")) {
-		char *text = intake_recode(data, len, intake_cp866, NULL);
+		char *text = NULL;
+		if (intake_recode(data, len, intake_cp866, &text, NULL) == KT_ENOMEM)
+			return kt_error_set(r->err, KT_ENOMEM, "out of memory");
 		enc = text ? header_encoding(text, &line) : NULL;
 		if (says_dos(enc)) {
 			free(r->text);
@@ -374,13 +376,15 @@ int kt_bank_parse(const char *data, size_t len, const char *name,
 		goto out;
 	}
 	if (kt_utf8_valid(data, len, NULL)) {
-		r.text = strndup(data, len);
+		rc = (r.text = strndup(data, len)) ? 0 : KT_ENOMEM;
 	} else {
 		st->encoding = "cp1251";
-		r.text = intake_recode(data, len, intake_cp1251, NULL);
+		rc = intake_recode(data, len, intake_cp1251, &r.text, NULL);
 	}
-	if (!r.text) {
-		rc = kt_error_set(err, KT_EINVAL, "%s: does not decode as UTF-8 or Windows-1251", r.name);
+	if (rc) {
+		rc = rc == KT_ENOMEM ? kt_error_set(err, KT_ENOMEM, "out of memory")
+		                     : kt_error_set(err, KT_EINVAL, "%s: does not decode as UTF-8 or "
+		                                    "Windows-1251", r.name);
 		goto out;
 	}
 	r.pos = r.text;

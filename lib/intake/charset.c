@@ -50,7 +50,8 @@ const unsigned short intake_cp866[128] = {
 /* Recodes a one-byte charset into UTF-8.  See intake.h.  A table, not
  * iconv: a statement of 10,000 payments is 3.6 MB, which iconv's
  * conversion loop took 12 ms to read. */
-char *intake_recode(const char *data, size_t len, const unsigned short high[128], size_t *bad)
+int intake_recode(const char *data, size_t len, const unsigned short high[128], char **text,
+                  size_t *bad)
 {
 	/* Each upper byte's UTF-8, its length last (0: no character). */
 	unsigned char utf8[128][4] = { { 0 } };
@@ -71,7 +72,10 @@ char *intake_recode(const char *data, size_t len, const unsigned short high[128]
 	/* Three bytes a character at most, and room to copy four. */
 	char *out = malloc(len * 3 + 4), *o = out;
 
-	for (size_t i = 0; out && i < len; i++) {
+	*text = NULL;
+	if (!out)
+		return KT_ENOMEM;
+	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)data[i];
 		if (c < 0x80) {
 			*o++ = (char)c;
@@ -82,11 +86,11 @@ char *intake_recode(const char *data, size_t len, const unsigned short high[128]
 			if (bad)
 				*bad = i;
 			free(out);
-			return NULL;
+			return 1;
 		}
 	}
-	if (out)
-		*o = '\0';
-	return out;
+	*o = '\0';
+	*text = out;
+	return 0;
 }
 

@@ -178,33 +178,31 @@ static int row_reject(struct kt_intake_row *r, const char *why)
 }
 
 /* Decodes len bytes of s from the input's encoding into a new UTF-8
- * string in *out (caller frees).  Returns 0, 1 when the bytes are not
- * valid in the encoding (*out NULL, bad the offset of the first bad
- * byte), or KT_ENOMEM. */
+ * string in *out (caller frees).  Returns 0, 1 when a byte is not a
+ * character of the encoding (*out NULL, *bad the offset of the first),
+ * or KT_ENOMEM. */
 static int decode(struct intake_parse *p, const char *s, size_t len, char **out, size_t *bad)
 {
+	/* A NUL is a character of no text that people type: the bytes before
+	 * it are judged, then it. */
 	const char *nul = memchr(s, '\0', len);
+	size_t upto = nul ? (size_t)(nul - s) : len;
+	int rc;
 
 	*out = NULL;
-	if (!p->cp1251) {
-		if (!kt_utf8_valid(s, len, bad) || nul) {
-			if (nul && kt_utf8_valid(s, len, bad))
-				*bad = (size_t)(nul - s);
-			return 1;
-		}
-		return (*out = strndup(s, len)) ? 0 : KT_ENOMEM;
-	}
-	/* Every byte of Windows-1251 but 0x98 is a character. */
-	*bad = len;
-	if (!(*out = intake_recode(s, len, intake_cp1251, bad)) && *bad == len)
-		return KT_ENOMEM;
-	if (nul && (!*out || (size_t)(nul - s) < *bad))
-		*bad = (size_t)(nul - s);
-	if (nul) {
+	if (p->cp1251)
+		rc = intake_recode(s, upto, intake_cp1251, out, bad);
+	else
+		rc = kt_utf8_valid(s, upto, bad) ? 0 : 1;
+	if (!rc && nul) {
 		free(*out);
 		*out = NULL;
+		*bad = upto;
+		return 1;
 	}
-	return *out ? 0 : 1;
+	if (rc || p->cp1251)
+		return rc;
+	return (*out = strndup(s, len)) ? 0 : KT_ENOMEM;
 }
 
 /* Adds (name, value) given as raw bytes to row r, decoded; a field that

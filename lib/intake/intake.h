@@ -29,11 +29,12 @@ int xlsx_read_sheet(const char *data, size_t len, const char *name,
 extern const unsigned short intake_cp1251[128];
 extern const unsigned short intake_cp866[128];
 
-/* Returns data[0..len) recoded from the one-byte charset whose upper half
- * is high[] into UTF-8, NUL ended (caller frees); NULL when a byte is
- * none of its characters (*bad its offset, when bad is not NULL) or out
- * of memory (*bad untouched). */
-char *intake_recode(const char *data, size_t len, const unsigned short high[128], size_t *bad);
+/* Recodes data[0..len) from the one-byte charset whose upper half is
+ * high[] into UTF-8.  Returns 0 with *text NUL ended (caller frees), 1
+ * when a byte is none of the charset's characters (*bad its offset, when
+ * bad is not NULL), or KT_ENOMEM; *text is NULL unless 0. */
+int intake_recode(const char *data, size_t len, const unsigned short high[128], char **text,
+                  size_t *bad);
 
 /* ---------------------------------------------------------- zip.c */
 

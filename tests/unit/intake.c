@@ -64,6 +64,17 @@ static void test_form(void)
 	is_int(parse("a=%00b", NULL, KT_INTAKE_FORM, NULL, &in, &err), 0, "form: a NUL byte");
 	ok(in->rows[0].error != NULL, "form: a NUL byte rejects the row");
 	kt_intake_free(in);
+	/* The first byte that is no character is named, as in Windows-1251 below. */
+	is_int(parse("Name=%D0%98%00%FF&x=1", NULL, KT_INTAKE_FORM, "utf-8", &in, &err), 0,
+	       "form utf-8 with a NUL before a bad byte: parsed");
+	ok(in->rows[0].error && strstr(in->rows[0].error, "Name: not valid utf-8 (byte 3)"),
+	   "form utf-8 with a NUL before a bad byte: the NUL named (%s)", in->rows[0].error);
+	kt_intake_free(in);
+	is_int(parse("Name=%D0%98%FF%00&x=1", NULL, KT_INTAKE_FORM, "utf-8", &in, &err), 0,
+	       "form utf-8 with a bad byte before a NUL: parsed");
+	ok(in->rows[0].error && strstr(in->rows[0].error, "Name: not valid utf-8 (byte 3)"),
+	   "form utf-8 with a bad byte before a NUL: the bad byte named (%s)", in->rows[0].error);
+	kt_intake_free(in);
 
 	/* 0x98 is no character of Windows-1251; a NUL none of any text. */
 	is_int(parse("Name=%C8%E2%98%ED&Comment=%E3%E5%EB%FC", NULL, KT_INTAKE_FORM, "cp1251", &in, &err), 0,

@@ -370,10 +370,13 @@ static int get(struct index *ix, const struct kt_schema *s, const char *col, con
 		values[i] = NULL;
 	if (rc)
 		return rc;
+	/* Put together by kt_buf_cat(), not printf: a 1C import asks once
+	 * per product, and the SQL's twelve columns by printf were most of
+	 * the lookup. */
 	rc = kt_buf_adds(&sql, "SELECT ");
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = kt_buf_addf(&sql, "%s\"%s\"", i ? ", " : "", fields[i]);
-	if (rc || kt_buf_addf(&sql, " FROM \"%s\" WHERE \"%s\" = ?1 LIMIT 1", s->name, col)) {
+		rc = kt_buf_cat(&sql, i ? ", \"" : "\"", fields[i], "\"", (char *)NULL);
+	if (rc || kt_buf_cat(&sql, " FROM \"", s->name, "\" WHERE \"", col, "\" = ?1 LIMIT 1", (char *)NULL)) {
 		kt_buf_free(&sql);
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}

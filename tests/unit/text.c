@@ -55,6 +55,69 @@ static void test_utf8(void)
 	is_int((long long)kt_utf8_width("a€b𝄞"), 4, "width counts code points");
 }
 
+/* Returns the offset of the first invalid sequence of s[0..len) by
+ * RFC 3629's table, decoded a code point at a time, or len when it is
+ * all valid: what kt_utf8_valid() must say, however it goes. */
+static size_t utf8_first_bad(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = s[i], n = c < 0x80 ? 1 : c < 0xC0 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF8 ? 4 : 0;
+		uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+		if (!n || i + n > len)
+			return i;
+		for (unsigned k = 1; k < n; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return i;
+			cp = cp << 6 | (s[i + k] & 0x3F);
+		}
+		if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+/* Long runs of ASCII and Cyrillic, which kt_utf8_valid() takes the short
+ * way, with a bad byte or sequence now and then at any offset: the same
+ * answer and offset as a decoder a code point at a time. */
+static void test_utf8_runs(void)
+{
+	static const char *const piece[] = {
+		"a", " ", "Ж", "я", "Ё", "\xC2\xA0", "€", "𝄞",
+		"\x80", "\xC0\xAF", "\xC1\xBF", "\xD0", "\xD0" "A", "\xFF", "\xED\xA0\x80", "\xDF\xC0",
+	};
+	unsigned seed = 12345;
+	int wrong = 0;
+
+	for (int t = 0; t < 20000; t++) {
+		unsigned char s[200];
+		size_t len = 0, bad, want;
+		/* Mostly good pieces; now and then one of the bad ones. */
+		while (len < 120) {
+			seed = seed * 1103515245 + 12345;
+			unsigned r = seed >> 16;
+			const char *p = piece[r % 97 < 3 ? 8 + r % 8 : r % 8];
+			memcpy(s + len, p, strlen(p));
+			len += strlen(p);
+		}
+		seed = seed * 1103515245 + 12345;
+		len -= (seed >> 16) % 4;  /* cut, maybe inside a sequence */
+		want = utf8_first_bad(s, len);
+		bad = 9999;
+		int valid = kt_utf8_valid((const char *)s, len, &bad);
+		if (valid != (want == len) || (!valid && bad != want))
+			wrong++;
+	}
+	is_int(wrong, 0, "kt_utf8_valid agrees with a decoder on 20000 mixed runs");
+	ok(kt_utf8_valid("абвгдежзийклмнопрстуфх", strlen("абвгдежзийклмнопрстуфх"), NULL), "a Cyrillic word");
+	size_t off = 0;
+	ok(!kt_utf8_valid("абвг\xC1\xBFежзийклмн", 22, &off) && off == 8, "an overlong lead in a Cyrillic word");
+	ok(!kt_utf8_valid("abcdefgh\x80" "bcdefgh", 17, &off) && off == 8, "a stray byte after an ASCII word");
+}
+
 static void test_fold(void)
 {
 	static const struct { const char *in, *out; } t[] = {
@@ -346,6 +409,7 @@ static void test_dates(void)
 int main(void)
 {
 	test_utf8();
+	test_utf8_runs();
 	test_fold();
 	test_fold_words();
 	test_word_before();

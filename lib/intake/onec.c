@@ -848,14 +848,30 @@ static int utf8_file(const char *head, size_t len)
 	return end - enc >= 6 && !strncasecmp(enc, "utf-8", 5) && (enc[5] == '"' || enc[5] == '\'');
 }
 
+/* Returns 1 if a name of an offer package (ПакетПредложений,
+ * ИзмененияПакетаПредложений) ends at the end of s[0..len), which ends
+ * with "Предложений". */
+static int package_name_ends(const char *s, size_t len)
+{
+	static const char *const heads[] = { "ПакетПредложений", "ИзмененияПакетаПредложений" };
+
+	for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
+		if (len >= strlen(heads[i]) && !memcmp(s + len - strlen(heads[i]), heads[i], strlen(heads[i])))
+			return 1;
+	return 0;
+}
+
 /* Returns 1 if the CommerceML file fd cannot hold an offer package, so
  * that the offers pass need not parse it (a 270 MB import.xml took 1.7 s
  * to walk through for nothing): it is UTF-8 and neither package's name
- * is among its bytes, read a window at a time.  A name in a comment or a
- * description costs only the parse as before. */
+ * is among its bytes, read a window at a time.  Both names end in
+ * "Предложений": the bytes are searched once for it, each place checked
+ * for either name before it (a search per name was 1.8% of a catalogue's
+ * import).  A name in a comment or a description costs only the parse as
+ * before. */
 static int without_packages(int fd)
 {
-	static const char *const names[] = { "ПакетПредложений", "ИзмененияПакетаПредложений" };
+	static const char tail[] = "Предложений";
 	enum { WINDOW = 1 << 20, KEEP = 64 };  /* KEEP: longer than a name */
 	char *buf = malloc(WINDOW + KEEP);
 	size_t have = 0;
@@ -867,8 +883,10 @@ static int without_packages(int fd)
 		none = at || utf8_file(buf, (size_t)got);
 		at += got;
 		have += (size_t)got;
-		for (size_t i = 0; none && i < sizeof names / sizeof *names; i++)
-			none = !memmem(buf, have, names[i], strlen(names[i]));
+		for (const char *p = buf; none && (p = memmem(p, have - (size_t)(p - buf), tail, sizeof tail - 1));) {
+			p += sizeof tail - 1;
+			none = !package_name_ends(buf, (size_t)(p - buf));
+		}
 		if (have > KEEP) {
 			memmove(buf, buf + have - KEEP, KEEP);
 			have = KEEP;

@@ -83,6 +83,29 @@ test_expect_success 'offers in Windows-1251, in UTF-16 and after the catalogue i
 	test "$(field p-gel price)" = 123450
 '
 
+# The offers pass reads a file a window of 1 MiB at a time, looking for
+# "Предложений" and the rest of a package name before it: a name cut by
+# a window's end, at any byte, is still found.  The package's opening
+# tag is cut by the end of the first window, its closing tag by the end
+# of the second, so that neither is found whole in a window.
+test_expect_success 'a package name across the offers pass'"'"'s windows of 1 MiB is found' '
+	for cut in 3 10 16 31; do
+		sed "s/>1234.5</>$cut</" "$F/offers.xml" >priced.xml &&
+		open=$(grep -n "<ПакетПредложений" priced.xml | sed -n "1s/:.*//p") &&
+		a=$(grep -bo "<ПакетПредложений" priced.xml | sed -n "1s/:.*//p") &&
+		c=$(grep -bo "</ПакетПредложений" priced.xml | sed -n "1s/:.*//p") &&
+		pad1=$((1048576 - cut - a - 8)) && pad2=$((2097152 - cut - c - 2 - pad1 - 14)) &&
+		{ sed -n 1p priced.xml && printf "<!--%${pad1}s-->" "" && sed -n "2,${open}p" priced.xml &&
+		  printf "<!--%${pad2}s-->" "" && sed "1,${open}d" priced.xml; } >padded.xml &&
+		test "$(head -c $((1048576 - cut + 2)) padded.xml | tail -c 3)" = "<П" &&
+		test "$(head -c $((2097152 - cut + 2)) padded.xml | tail -c 4)" = "</П" || return 1
+		kontora import 1c padded.xml 2>err &&
+		test "$(field p-gel price)" = ${cut}00 || return 1
+	done &&
+	kontora import 1c "$F/offers.xml" 2>err &&
+	test "$(field p-gel price)" = 123450
+'
+
 test_expect_success 'an existing product keeps its id; a full export marks what it no longer lists inactive' '
 	gel=$(field p-gel id) && can=$(field p-can id) &&
 	kontora import 1c "$F/import-full2.xml" 2>err &&

@@ -181,78 +181,163 @@ static int contents_add(struct store *st, struct contents *cs, char *path, FILE 
 	return 0;
 }
 
-/* shard_reader's fill function over a file. */
-static int file_fill(void *file, char *buf, size_t cap, size_t *got, struct kt_error *err)
+/* A range of a shard's temporary file as shard_reader reads it: the
+ * shard's header first (none at the top, where the file begins with
+ * it), then bytes [at, end) of fd, read with pread(2) so that a split
+ * and the split of one of its parts read the one file at once. */
+struct range {
+	int fd;
+	off_t at, end;
+	const char *head;
+	size_t hlen;
+};
+
+/* shard_reader's fill function over a range. */
+static int range_fill(void *arg, char *buf, size_t cap, size_t *got, struct kt_error *err)
 {
-	*got = fread(buf, 1, cap, file);
-	return ferror(file) ? kt_error_set(err, KT_EIO, "a temporary file: %s", strerror(errno)) : 0;
+	struct range *r = arg;
+	ssize_t n = 0;
+
+	if (r->hlen) {
+		*got = r->hlen < cap ? r->hlen : cap;
+		memcpy(buf, r->head, *got);
+		r->head += *got;
+		r->hlen -= *got;
+		return 0;
+	}
+	if (r->at < r->end && (n = pread(r->fd, buf, (size_t)(r->end - r->at) < cap ? (size_t)(r->end - r->at) : cap,
+	                                 r->at)) < 0)
+		return kt_error_set(err, KT_EIO, "a temporary file: %s", strerror(errno));
+	r->at += n;
+	*got = (size_t)n;
+	return 0;
 }
 
-static int finish_content(struct store *st, git_tree *tree, const struct kt_schema *s,
-                          struct contents *cs, size_t at, FILE *f, struct kt_error *err);
-
-/* Ends the part being written by split_content(), content at of cs in
- * out (NULL: none): finished and closed.  Returns 0 or an error. */
-static int part_end(struct store *st, git_tree *tree, const struct kt_schema *s,
-                    struct contents *cs, size_t at, FILE *out, struct kt_error *err)
+/* Appends to cs the shard path (taken), its text the header head[0..hlen)
+ * and bytes [at, end) of fd: its file written and its blob.  Returns 0
+ * or an error. */
+static int part_write(struct store *st, struct contents *cs, char *path, int fd, const char *head,
+                      size_t hlen, off_t at, off_t end, struct kt_error *err)
 {
-	int rc = out ? finish_content(st, tree, s, cs, at, out, err) : 0;
+	enum { PIECE = 1 << 16 };
+	size_t i = cs->n;
+	FILE *out = NULL;
+	char *piece = malloc(PIECE);
+	int rc = piece ? contents_add(st, cs, path, &out, err) : kt_error_set(err, KT_ENOMEM, "out of memory");
 
+	if (!piece)
+		free(path);
+	if (!rc && fwrite(head, 1, hlen, out) != hlen)
+		rc = kt_error_set(err, KT_EIO, "%s: %s", cs->v[i].tmp, strerror(errno));
+	while (!rc && at < end) {
+		ssize_t n = pread(fd, piece, (size_t)(end - at) < PIECE ? (size_t)(end - at) : PIECE, at);
+		if (n <= 0 || fwrite(piece, 1, (size_t)n, out) != (size_t)n)
+			rc = kt_error_set(err, KT_EIO, "%s: %s", cs->v[i].tmp, strerror(n ? errno : EIO));
+		at += n;
+	}
+	if (!rc)
+		rc = blob_from_file(st, out, 1, &cs->v[i].id, err);
 	if (out && fclose(out) && !rc)
-		rc = kt_error_set(err, KT_EIO, "%s: %s", cs->v[at].tmp, strerror(errno));
+		rc = kt_error_set(err, KT_EIO, "%s: %s", cs->v[i].tmp, strerror(errno));
+	free(piece);
 	return rc;
 }
 
-/* Splits the shard text in f (canonical: rows sorted by id), content at
- * of cs, into the shards one id character longer below its directory,
- * each appended to cs and finished in turn (split again when still too
- * big); the shard itself is gone then.  A row whose id cannot go below
- * (a hand edit: kontora check reports it) leaves the shard whole.
- * Returns 0 or an error. */
-static int split_content(struct store *st, git_tree *tree, const struct kt_schema *s,
-                         struct contents *cs, size_t at, FILE *f, struct kt_error *err)
-{
-	struct shard_reader in = { 0 };
-	size_t first = cs->n, part = 0;
-	FILE *out = NULL;
-	int rc = fseeko(f, 0, SEEK_SET) ? kt_error_set(err, KT_EIO, "a temporary file: %s", strerror(errno))
-	                                : shard_reader_start(&in, NULL, 0, file_fill, NULL, f, 1 << 16, err);
+static int split_range(struct store *st, git_tree *tree, const struct kt_schema *s, struct contents *cs,
+                       const char *path, int fd, const char *head, size_t hlen, off_t at, off_t end,
+                       struct kt_error *err);
 
+/* Ends a part of a split, the shard path (taken) of the rows [at, end) of
+ * fd below the header head[0..hlen): split again when still too big (and
+ * no directory is there already, a hand edit's: kontora check says so),
+ * else written whole.  Returns 0 or an error. */
+static int part_end(struct store *st, git_tree *tree, const struct kt_schema *s, struct contents *cs,
+                    char *path, int fd, const char *head, size_t hlen, off_t at, off_t end,
+                    struct kt_error *err)
+{
+	size_t first = cs->n;
+	int rc = 1;
+
+	if (hlen + (size_t)(end - at) > split_bytes(st) && !split_already(tree, path)) {
+		store_fault(st, "split");
+		rc = split_range(st, tree, s, cs, path, fd, head, hlen, at, end, err);
+	}
+	if (rc != 1) {
+		free(path);
+		return rc;
+	}
+	contents_drop(cs, first);
+	return part_write(st, cs, path, fd, head, hlen, at, end, err);
+}
+
+/* Splits the rows [at, end) of fd, those of the shard path below the
+ * header head[0..hlen) (NULL at the top, where the range begins with the
+ * header), into the shards one id character longer below its directory.
+ * Rows are in id order: a part's rows come together, and each part is
+ * ended by part_end() when the next begins, its size known then.  So
+ * only the shards that stay are written: a part split again is only read
+ * (at 100,000 products, the 32 parts of 5.8 MB each that split again
+ * into 1,024 were written for nothing: 0.36 s of the import's 2 s of
+ * system time).  Returns 0, 1 when a row's id cannot go below (a hand
+ * edit: kontora check reports it; the caller keeps the shard whole), or
+ * an error. */
+static int split_range(struct store *st, git_tree *tree, const struct kt_schema *s, struct contents *cs,
+                       const char *path, int fd, const char *head, size_t hlen, off_t at, off_t end,
+                       struct kt_error *err)
+{
+	struct range r = { .fd = fd, .at = at, .end = end, .head = head, .hlen = hlen };
+	struct shard_reader in = { 0 };
+	char *part = NULL;
+	off_t start = 0, pos;
+	int rc = shard_reader_start(&in, NULL, 0, range_fill, NULL, &r, 1 << 16, err);
+
+	/* The range's first row is past the header when the range holds it. */
+	pos = at + (off_t)in.hlen - (off_t)hlen;
+	head = in.header;
+	hlen = in.hlen;
 	while (!rc && !(rc = shard_reader_next(&in, err)) && in.rowlen) {
 		char id[9];
 		size_t n = 0;
 		while (n < in.rowlen && n < 8 && in.row[n] != ',' && in.row[n] != '\n')
 			n++;
-		/* Rows are in id order: a part's rows come together, and a row
-		 * whose id begins with the part's name is the part's (no path
-		 * made for each of 10,000 rows to find that out). */
-		const char *name = out ? strrchr(cs->v[part].path, '/') + 1 : NULL;
+		/* A row whose id begins with the part's name is the part's (no
+		 * path made for each of 10,000 rows to find that out). */
+		const char *name = part ? strrchr(part, '/') + 1 : NULL;
 		size_t nlen = name ? strlen(name) - strlen(".csv") : 0;
 		if (!name || n < nlen || memcmp(in.row, name, nlen)) {
 			memcpy(id, in.row, n);
 			id[n] = '\0';
-			char *path = shard_child(s, cs->v[at].path, id);
-			if (!path) {
+			char *child = shard_child(s, path, id);
+			if (!child) {
 				rc = 1;
 				break;
 			}
-			rc = part_end(st, tree, s, cs, part, out, err);
-			out = NULL;
-			part = cs->n;
-			if (rc)
-				free(path);
-			else if (!(rc = contents_add(st, cs, path, &out, err)) &&
-			         fwrite(in.header, 1, in.hlen, out) != in.hlen)
-				rc = kt_error_set(err, KT_EIO, "%s: %s", cs->v[part].tmp, strerror(errno));
+			rc = part ? part_end(st, tree, s, cs, part, fd, head, hlen, start, pos, err) : 0;
+			part = child;
+			start = pos;
 		}
-		if (!rc && fwrite(in.row, 1, in.rowlen, out) != in.rowlen)
-			rc = kt_error_set(err, KT_EIO, "%s: %s", cs->v[part].tmp, strerror(errno));
+		pos += (off_t)in.rowlen;
 	}
-	if (!rc)
-		rc = part_end(st, tree, s, cs, part, out, err);
-	else if (out)
-		fclose(out);
+	if (!rc && part) {
+		rc = part_end(st, tree, s, cs, part, fd, head, hlen, start, pos, err);
+		part = NULL;
+	}
+	free(part);
 	shard_reader_free(&in);
+	return rc;
+}
+
+/* Splits the shard text in f (canonical: rows sorted by id), content at
+ * of cs, into the shards one id character longer below its directory,
+ * each appended to cs (split again when still too big); the shard itself
+ * is gone then.  A row whose id cannot go below (a hand edit: kontora
+ * check reports it) leaves the shard whole.  Returns 0 or an error. */
+static int split_content(struct store *st, git_tree *tree, const struct kt_schema *s,
+                         struct contents *cs, size_t at, FILE *f, off_t len, struct kt_error *err)
+{
+	size_t first = cs->n;
+	int rc = split_range(st, tree, s, cs, cs->v[at].path, fileno(f), NULL, 0, 0, len, err);
+
 	if (rc == 1) {
 		contents_drop(cs, first);
 		return blob_from_file(st, f, 1, &cs->v[at].id, err);
@@ -274,7 +359,7 @@ static int finish_content(struct store *st, git_tree *tree, const struct kt_sche
 	/* A directory there already is a hand edit's: kontora check says so. */
 	if (s && (size_t)len > split_bytes(st) && !split_already(tree, cs->v[at].path)) {
 		store_fault(st, "split");
-		return split_content(st, tree, s, cs, at, f, err);
+		return split_content(st, tree, s, cs, at, f, len, err);
 	}
 	return blob_from_file(st, f, s != NULL, &cs->v[at].id, err);
 }

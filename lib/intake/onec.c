@@ -96,6 +96,7 @@ struct kt_onec {
 	size_t nfiles;
 	int full_catalogue;        /* a catalogue that lists everything was read */
 	int reading;               /* in the index's read transaction */
+	int onec_products;         /* the books had a product of 1C when it began */
 	struct kt_onec_summary sum;
 };
 
@@ -240,6 +241,14 @@ static int known_load(struct kt_onec *o, struct known *k, const char *name,
 	struct kt_query q = { .schema = k->s, .all_columns = 1, .all = 1 };
 	rc = kt_list(o->b, &q, known_row, k, err);
 	return rc == KT_ENOMEM ? kt_error_set(err, rc, "out of memory") : rc;
+}
+
+/* index_each_value()'s function that says, in *(int *)arg, that there is
+ * a value, and stops.  Returns 1. */
+static int first_value(void *arg, const char *value, const char *id)
+{
+	*(int *)arg = 1;
+	return 1;
 }
 
 /* Sets the columns product_in_books() asks the index for: the id, then
@@ -577,13 +586,19 @@ static int upsert(struct kt_onec *o, const struct known *k, const char *id, uint
 }
 
 /* Finds the product of 1C id onec in the books, through the index: its
- * id into id and the hash of each product field into h.  Returns 1, 0
- * when the books have none, or an error. */
+ * id into id and the hash of each product field into h.  Books that had
+ * no product of 1C when the import began (its first) are not asked: the
+ * index stays as it was until the commit.  Returns 1, 0 when the books
+ * have none, or an error. */
 static int product_in_books(struct kt_onec *o, const char *onec, char id[16], uint64_t h[MAXF],
                             struct kt_error *err)
 {
 	char *v[1 + MAXF];
-	int rc = index_get_stored(o->b->index, o->products.s, "onec_id", onec, o->pcols, o->npcols, v, err);
+	int rc;
+
+	if (!o->onec_products)
+		return 0;
+	rc = index_get_stored(o->b->index, o->products.s, "onec_id", onec, o->pcols, o->npcols, v, err);
 
 	if (rc == 1) {
 		snprintf(id, 16, "%s", v[0] ? v[0] : "");
@@ -975,6 +990,9 @@ int kt_onec_begin(struct kt_change *c, struct kt_books *b, const char *price_typ
 	/* Every product asks the index; nothing commits until the end. */
 	if (!rc && !(rc = index_read_begin(b->index, err)))
 		o->reading = 1;
+	if (!rc && (rc = index_each_value(b->index, o->products.s, "onec_id", first_value, &o->onec_products,
+	                                  err)) == 1)
+		rc = 0;
 	if (!rc) {
 		rc = kt_dict_list(b, "unit", unit_row, o, err);
 		rc = rc == KT_ENOTFOUND ? 0 : rc == KT_ENOMEM ? kt_error_set(err, rc, "out of memory") : rc;

@@ -55,11 +55,15 @@ static xmlNode *below(const xmlNode *n, const char *name)
 }
 
 /* Returns the text of n with blanks trimmed at both ends, in a string the
- * caller frees ("" for NULL), or NULL when out of memory. */
+ * caller frees ("" for NULL), or NULL when out of memory.  An element of
+ * one text node, most, is read from that node: xmlNodeGetContent()'s copy
+ * before the trimmed one was half of reading a product's values. */
 static char *text_of(const xmlNode *n)
 {
-	xmlChar *t = n ? xmlNodeGetContent(n) : NULL;
-	const char *s = t ? (const char *)t : "";
+	const xmlNode *c = n && n->type == XML_ELEMENT_NODE ? n->children : NULL;
+	int one = c && !c->next && c->type == XML_TEXT_NODE && c->content;
+	xmlChar *t = n && !one ? xmlNodeGetContent(n) : NULL;
+	const char *s = one ? (const char *)c->content : t ? (const char *)t : "";
 	size_t len;
 
 	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || !strncmp(s, "\xc2\xa0", 2))

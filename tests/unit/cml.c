@@ -93,6 +93,29 @@ static void test_catalogue(void)
 	free(got);
 }
 
+/* Texts as libxml2 gives them: an entity, a character reference, CDATA,
+ * a comment inside a text, blanks around it; an element of one text is
+ * read straight from its node, any other through xmlNodeGetContent(). */
+static void test_texts(void)
+{
+	const char *xml =
+		"<?xml version=\"1.0\"?>\n"
+		"<КоммерческаяИнформация ВерсияСхемы=\"2.03\"><Каталог><Товары>\n"
+		"<Товар><Ид>x3</Ид><Артикул><![CDATA[A<1>]]></Артикул><Наименование>Гель &amp; «Мыло»</Наименование>\n"
+		"<Штрихкод> 46\n</Штрихкод><Описание>Ге<!-- c -->ль &#1078;</Описание></Товар>\n"
+		"<Товар><Ид>x4</Ид><Наименование>\u00a0Кран<![CDATA[ 1/2]]> </Наименование><Описание/></Товар>\n"
+		"</Товары></Каталог></КоммерческаяИнформация>\n";
+	struct kt_error err;
+	int rc;
+	char *got = read_xml(xml, CML_PASS_REST, NULL, &rc, &err);
+
+	is_int(rc, 0, "texts of every shape read");
+	is_str(got, "product@3 onec_id=x3 article=A<1> name=Гель & «Мыло» barcode=46 description=Гель ж\n"
+	       "product@6 onec_id=x4 name=Кран 1/2\n"
+	       "end@2\n", "entities, CDATA and comments as libxml2 reads them, trimmed");
+	free(got);
+}
+
 static void test_offers(void)
 {
 	const char *xml =
@@ -146,6 +169,7 @@ int main(void)
 {
 	test_decimal();
 	test_catalogue();
+	test_texts();
 	test_offers();
 	test_errors();
 	return done_testing();

@@ -247,6 +247,11 @@ static int feed_row(struct fts_feed *f, char op, int64_t rowid, const char *body
 	if (!f->filling && !(f->filling = calloc(1, sizeof *f->filling)))
 		return KT_ENOMEM;
 	struct kt_buf *r = &f->filling->rows;
+	/* A batch's room taken at once: grown by doubling, each batch was
+	 * copied once more by realloc() (half of handing a 1C catalogue's
+	 * bodies over). */
+	if (!r->cap && kt_buf_grow(r, BATCH_BYTES + (64 << 10)))
+		return KT_ENOMEM;
 	if (fts_rows_add(r, op, rowid, body, len))
 		return KT_ENOMEM;
 	if (r->len >= BATCH_BYTES) {

@@ -44,7 +44,7 @@
 #define STMT_JOURNAL_BYTES (1024 * 1024)
 
 /* The layout of the index; an index of another layout is rebuilt. */
-#define INDEX_FORMAT "14"
+#define INDEX_FORMAT "15"
 
 /* Returns 1 if db's last error says its file is damaged: the index is
  * written without fsync (see open_index()), so a power cut can do that. */
@@ -178,6 +178,26 @@ static int order_index_sql(struct kt_buf *sql, const struct kt_schema *s)
 	       ? KT_ENOMEM : 0;
 }
 
+/* Returns the columns the index of field f of s holds after f's own.
+ * The owner's with created: a manager's list, newest first and limited,
+ * reads only the rows it shows (80 ms to 3 ms at 1M).  A client's or a
+ * contact's phone or e-mail (not unique) with created and id: dedupe
+ * asks index_newest() for the newest client or contact with a web
+ * lead's phone and e-mail, which then reads it from the index alone (an
+ * e-mail shared by 298 clients was 298 rows read, each a random page of
+ * the table: a third of dedupe).  Not a lead's: an import adds a hundred
+ * thousand to those, and the wider entries cost its refresh as much as
+ * they spared dedupe (bench/README.md, branch wbuild2). */
+static const char *index_tail(const struct kt_schema *s, const struct kt_field *f)
+{
+	if (s->owner && !strcmp(s->owner, f->name))
+		return ", created";
+	if (!f->unique && (f->type == KT_PHONE || f->type == KT_EMAIL) &&
+	    (!strcmp(s->name, "client") || !strcmp(s->name, "contact")))
+		return ", created, id";
+	return "";
+}
+
 /* Creates the secondary indexes.  Returns 0 or an error. */
 static int create_indexes(struct index *ix, struct kt_error *err)
 {
@@ -191,14 +211,11 @@ static int create_indexes(struct index *ix, struct kt_error *err)
 		rc = kt_buf_addf(&sql, "CREATE INDEX \"%s_id\" ON \"%s\"(id);", s->name, s->name);
 		if (!rc)
 			rc = order_index_sql(&sql, s);
-		/* The owner's with created: a manager's list, newest first and
-		 * limited, reads only the rows it shows (80 ms to 3 ms at 1M). */
 		for (size_t i = 0; !rc && i < s->nfields; i++)
 			if (indexed(&s->fields[i]))
 				rc = kt_buf_addf(&sql, "CREATE INDEX \"%s_%s\" ON \"%s\"(\"%s\"%s) WHERE \"%s\" IS NOT NULL;",
 				                 s->name, s->fields[i].name, s->name, s->fields[i].name,
-				                 s->owner && !strcmp(s->owner, s->fields[i].name) ? ", created" : "",
-				                 s->fields[i].name);
+				                 index_tail(s, &s->fields[i]), s->fields[i].name);
 	}
 	if (rc)
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");

@@ -73,15 +73,6 @@ static int changed_row(const struct shard_reader *in, const struct op *o, FILE *
 	return rc;
 }
 
-/* Orders ops by id, the ops of one id in the order they were made. */
-static int op_id_cmp(const void *a, const void *b)
-{
-	const struct op *x = *(const struct op *const *)a, *y = *(const struct op *const *)b;
-	int c = strcmp(x->id, y->id);
-
-	return c ? c : x < y ? -1 : x > y;
-}
-
 /* Returns 1 if the header line h[0..len) is the canonical header of s. */
 static int canonical_header(const char *h, size_t len, const struct kt_schema *s)
 {
@@ -112,18 +103,20 @@ static int ops_before(const struct ops *ops, const struct op *const *v, size_t n
 	return rc;
 }
 
-/* Merges the ops on path, sorted by id, with the rows of a shard whose
- * header is canonical and rows sorted, copying untouched rows as they
- * are.  Returns 0, 1 when the shard is not fit for it, or an error. */
-static int merge_shard(const struct ops *ops, const struct kt_schema *s, const char *path,
-                       struct shard_reader *in, const struct op **v, size_t n, FILE *out,
-                       size_t *rows, struct kt_error *err)
+/* Applies the record ops on path to a shard's rows (see model.h):
+ * merges them, sorted by id, with the rows of a shard whose header is
+ * canonical and rows sorted, copying untouched rows as they are.
+ * Returns 0, 1 when the shard is not fit for it, or an error. */
+int ops_apply_shard(const struct ops *ops, const struct kt_schema *s, const char *path,
+                    const struct op *const *v, size_t n, struct shard_reader *in, FILE *out,
+                    size_t *rows, struct kt_error *err)
 {
 	struct kt_buf h = { 0 };
 	char prev[8];
 	size_t i = 0;
 	int rc, first = 1;
 
+	*rows = 0;
 	/* Merging keeps the file canonical only if it already is. */
 	if (in->hlen && !canonical_header(in->header, in->hlen, s))
 		return 1;
@@ -324,26 +317,5 @@ int ops_apply_dict(const struct ops *ops, const char *path,
 	free(row);
 	free(e);
 	kt_csv_free(csv);
-	return rc;
-}
-
-/* Applies the record ops on path to a shard's rows.  See model.h. */
-int ops_apply_shard(const struct ops *ops, const struct kt_schema *s, const char *path,
-                    struct shard_reader *in, FILE *out, size_t *rows, struct kt_error *err)
-{
-	const struct op **v = calloc(ops->n + 1, sizeof *v);
-	size_t n = 0;
-	int rc;
-
-	*rows = 0;
-	if (!v)
-		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	for (size_t i = 0; i < ops->n; i++)
-		if (!strcmp(ops->v[i].path, path) &&
-		    (ops->v[i].kind == OP_ADD || ops->v[i].kind == OP_EDIT || ops->v[i].kind == OP_REMOVE))
-			v[n++] = &ops->v[i];
-	qsort(v, n, sizeof *v, op_id_cmp);
-	rc = merge_shard(ops, s, path, in, v, n, out, rows, err);
-	free(v);
 	return rc;
 }

@@ -360,13 +360,24 @@ int op_is_dict(const struct op *o);
 /* Returns the length of the dictionary's name in a dict op's path
  * "dicts/NAME.csv"; the name starts at path + 6. */
 int op_dict_name_len(const struct op *o);
-/* Returns the first op on path, or NULL: every op on a path is of one
- * sort (records of one type, config, or one dictionary). */
-const struct op *ops_first_on(const struct ops *ops, const char *path);
-/* Returns the number of distinct paths the ops touch, in *paths (free
- * the array, not the strings, which the ops own; NULL when out of
- * memory). */
-size_t ops_paths(const struct ops *ops, char ***paths);
+/* The ops of a change grouped by the path they write: paths[k], in the
+ * order of their first ops (the strings the ops own), and the ops on it,
+ * ops[first[k]] to ops[first[k + 1] - 1], sorted by id, the ops of one
+ * id in the order they were made (as a shard's rows merge with them;
+ * the ops on another file have no id: all in their order).  Every op on
+ * a path is of one sort (records of one type, config, one dictionary, a
+ * file). */
+struct ops_paths {
+	char **paths;
+	size_t n;
+	size_t *first;
+	const struct op **ops;
+};
+/* Fills g with the ops grouped by path.  Returns 0 or KT_ENOMEM (g
+ * empty then).  Free with ops_group_free(). */
+int ops_group(const struct ops *ops, struct ops_paths *g);
+/* Frees what ops_group() made and empties g. */
+void ops_group_free(struct ops_paths *g);
 
 /* Describes the first n ops in words, one line per field, appended to
  * out.  Returns 0, KT_ENOMEM, or KT_EIO when a spilled add cannot be read
@@ -378,17 +389,19 @@ int ops_describe(const struct ops *ops, size_t n, struct kt_buf *out);
 int ops_message(const struct ops *ops, const char *subject, const char *command,
                 struct kt_buf *m);
 
-/* Applies the ops on path, a shard of records of s, to its rows as in
- * reads them (started: the header read; no rows when there is no shard
- * yet), writing the new text to out and the number of its rows into
- * *rows: the ops sorted by id merged with the rows, untouched rows copied
+/* Applies the ops on path, a shard of records of s, v[0..n) as
+ * ops_group() sorts them, to its rows as in reads them (started: the
+ * header read; no rows when there is no shard yet), writing the new text
+ * to out and the number of its rows into *rows: the ops merged with the
+ * rows, untouched rows copied
  * as they are, so that the shard is never held whole.  Returns 0, 1 when
  * the shard is not in canonical form (a header of other columns, rows out
  * of id order: a file edited by hand; out then holds part of a text and
  * the caller rewrites it with ops_rewrite_shard()), or an error (a row an
  * edit names is missing, bad CSV, a write failed). */
 int ops_apply_shard(const struct ops *ops, const struct kt_schema *s, const char *path,
-                    struct shard_reader *in, FILE *out, size_t *rows, struct kt_error *err);
+                    const struct op *const *v, size_t n, struct shard_reader *in, FILE *out,
+                    size_t *rows, struct kt_error *err);
 /* Rewrites the shard text buf[0..len) whole in canonical form (the
  * schema's columns, then the unknown ones; rows sorted by id) with the
  * ops on path applied, appending it to out.  Returns 0 or an error. */

@@ -49,11 +49,12 @@ static int put_text(FILE *out, const struct kt_buf *b, struct kt_error *err)
 
 /* Writes the new text of the shard path of s, blob old in HEAD (NULL:
  * none yet), to out, and the number of its rows into *rows: merged with
- * the ops row by row, or rewritten whole when a hand edit left it out of
- * canonical form.  Returns 0 or an error. */
+ * the ops on it, v[0..n) sorted by id, row by row, or rewritten whole
+ * when a hand edit left it out of canonical form.  Returns 0 or an
+ * error. */
 static int new_shard(struct store *st, const struct ops *ops, const struct kt_schema *s,
-                     const char *path, const git_oid *old, FILE *out, size_t *rows,
-                     struct kt_error *err)
+                     const char *path, const struct op *const *v, size_t n,
+                     const git_oid *old, FILE *out, size_t *rows, struct kt_error *err)
 {
 	struct shard_reader in;
 	struct kt_buf b = { 0 };
@@ -63,7 +64,7 @@ static int new_shard(struct store *st, const struct ops *ops, const struct kt_sc
 	int rc = blob_rows(st, old, &in, err);
 
 	if (!rc)
-		rc = ops_apply_shard(ops, s, path, &in, out, rows, err);
+		rc = ops_apply_shard(ops, s, path, v, n, &in, out, rows, err);
 	shard_reader_free(&in);
 	if (rc != 1)
 		return rc;
@@ -364,14 +365,15 @@ static int finish_content(struct store *st, git_tree *tree, const struct kt_sche
 	return blob_from_file(st, f, s != NULL, &cs->v[at].id, err);
 }
 
-/* Computes the new content at of cs from tree into its temporary file,
- * and writes its blob, a piece at a time, or the blobs of the shards it
- * splits into.  Returns 0 or an error. */
-static int new_content(struct store *st, const struct ops *ops, git_tree *tree,
-                       struct contents *cs, size_t at, struct kt_error *err)
+/* Computes the new content at of cs, the path g->paths[at], from tree
+ * into its temporary file, and writes its blob, a piece at a time, or
+ * the blobs of the shards it splits into.  Returns 0 or an error. */
+static int new_content(struct store *st, const struct ops *ops, const struct ops_paths *g,
+                       git_tree *tree, struct contents *cs, size_t at, struct kt_error *err)
 {
 	struct content *c = &cs->v[at];
-	const struct op *first = ops_first_on(ops, c->path);
+	/* The path's first op: every op on it is of its sort. */
+	const struct op *first = g->first[at + 1] > g->first[at] ? g->ops[g->first[at]] : NULL;
 	const struct kt_schema *s = first ? first->s : NULL;
 	git_tree_entry *e = NULL;
 	const git_oid *old = NULL;
@@ -390,7 +392,8 @@ static int new_content(struct store *st, const struct ops *ops, git_tree *tree,
 	else if (!(rc = check_clean(st, c->path, old, err)) && !(out = fopen(c->tmp, "w+b")))
 		rc = kt_error_set(err, KT_EIO, "%s: %s", c->tmp, strerror(errno));
 	else if (!rc && s)
-		rc = new_shard(st, ops, s, c->path, old, out, &rows, err);
+		rc = new_shard(st, ops, s, c->path, g->ops + g->first[at], g->first[at + 1] - g->first[at],
+		               old, out, &rows, err);
 	else if (!rc)
 		rc = new_whole(st, ops, first, c->path, old, out, err);
 	/* A shard left with its header alone goes away. */
@@ -465,11 +468,12 @@ static int move_branch(struct store *st, git_reference *head, char *const *paths
 	return git_fail(err, git_reference_name(head));
 }
 
-/* Makes one attempt: the commit of ops on top of the branch's current
- * tip, and the compare-and-swap.  Returns 0 with the commit in *out,
+/* Makes one attempt: the commit of ops, grouped by path in g (the paths
+ * of cs's first n0 contents), on top of the branch's current tip, and
+ * the compare-and-swap.  Returns 0 with the commit in *out,
  * GIT_EMODIFIED when the branch moved, LOCKED when a live process holds
  * its ref lock, NOTHING when the tree would not change, or an error. */
-static int attempt(struct store *st, const struct ops *ops, const char *msg,
+static int attempt(struct store *st, const struct ops *ops, const struct ops_paths *g, const char *msg,
                    const struct kt_identity *who, time_t when, struct contents *cs,
                    git_oid *out, struct kt_error *err)
 {
@@ -494,7 +498,7 @@ static int attempt(struct store *st, const struct ops *ops, const char *msg,
 		goto done;
 	}
 	for (size_t i = 0; !rc && i < cs->n0; i++)
-		rc = new_content(st, ops, tree, cs, i, err);
+		rc = new_content(st, ops, g, tree, cs, i, err);
 	if (!rc && !(paths = calloc(cs->n ? cs->n : 1, sizeof *paths)))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (rc)
@@ -556,30 +560,29 @@ int store_commit(struct store *st, const struct ops *ops, const char *message,
                  struct kt_error *warning, struct kt_error *err)
 {
 	struct contents cs = { 0 };
-	char **paths = NULL;
-	size_t n = ops_paths(ops, &paths);
+	/* Grouped and sorted once, for every attempt. */
+	struct ops_paths g;
 	git_oid id;
 	int rc = index_unlocked(st, err);
 
 	oid[0] = '\0';
-	if (rc) {
-		free(paths);
+	if (rc)
 		return rc;
-	}
-	if (!paths || !(cs.v = calloc(n ? n : 1, sizeof *cs.v))) {
-		free(paths);
+	if (ops_group(ops, &g))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	if (!(cs.v = calloc(g.n ? g.n : 1, sizeof *cs.v))) {
+		ops_group_free(&g);
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
-	cs.n = cs.n0 = n;
-	cs.cap = n ? n : 1;
-	for (size_t i = 0; !rc && i < n; i++)
-		if (!(cs.v[i].path = strdup(paths[i])) || content_tmp(st, &cs.v[i], i))
+	cs.n = cs.n0 = g.n;
+	cs.cap = g.n ? g.n : 1;
+	for (size_t i = 0; !rc && i < g.n; i++)
+		if (!(cs.v[i].path = strdup(g.paths[i])) || content_tmp(st, &cs.v[i], i))
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-	free(paths);
 	if (!rc)
 		rc = GIT_EMODIFIED;
 	for (int i = 0; rc == GIT_EMODIFIED && i < MAX_ATTEMPTS; i++)
-		rc = attempt(st, ops, message, who, when, &cs, &id, err);
+		rc = attempt(st, ops, &g, message, who, when, &cs, &id, err);
 	if (rc == GIT_EMODIFIED)
 		rc = kt_error_set(err, KT_ECONFLICT, "the branch kept moving; nothing was changed, try again");
 	else if (rc == LOCKED)
@@ -599,5 +602,6 @@ int store_commit(struct store *st, const struct ops *ops, const char *message,
 	 * gone, or a sync that stopped (the journal writes it again). */
 	contents_drop(&cs, 0);
 	free(cs.v);
+	ops_group_free(&g);
 	return rc;
 }

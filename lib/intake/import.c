@@ -135,6 +135,40 @@ int kt_import_begin(struct kt_books *b, const char *command, struct kt_import **
 
 /* ----------------------------------------------------------------- rows */
 
+/* Appends to buf (size bytes, *len of them used) at most max bytes of s,
+ * cut where snprintf() would cut it, and returns buf: the import puts
+ * together a few strings a row, and printf's were 3% of it. */
+static char *cat(char *buf, size_t size, size_t *len, const char *s, size_t max)
+{
+	size_t n = strnlen(s, max < size - 1 - *len ? max : size - 1 - *len);
+
+	memcpy(buf + *len, s, n);
+	*len += n;
+	buf[*len] = '\0';
+	return buf;
+}
+
+/* Copies s into dst of size bytes, cut as snprintf() would; returns dst. */
+static char *copy_into(char *dst, size_t size, const char *s)
+{
+	size_t len = 0;
+
+	return cat(dst, size, &len, s, size);
+}
+
+/* The key of the person of l's phone (field KT_WL_PHONE) or e-mail
+ * (KT_WL_EMAIL) in im->person, "p:PHONE" or "e:EMAIL" (its first 390
+ * bytes), in key; NULL when l has none. */
+static const char *person_key(const struct kt_weblead *l, enum kt_weblead_field f, char key[400])
+{
+	size_t len = 0;
+
+	if (!l->v[f] || !*l->v[f])
+		return NULL;
+	cat(key, 400, &len, f == KT_WL_PHONE ? "p:" : "e:", 2);
+	return cat(key, 400, &len, l->v[f], f == KT_WL_PHONE ? 400 : 390);
+}
+
 /* Returns the index of the pending lead of the same phone or e-mail, or
  * (size_t)-1. */
 static size_t same_person(const struct kt_import *im, const struct kt_weblead *l)
@@ -142,16 +176,10 @@ static size_t same_person(const struct kt_import *im, const struct kt_weblead *l
 	char key[400];
 	size_t i;
 
-	if (l->v[KT_WL_PHONE] && *l->v[KT_WL_PHONE]) {
-		snprintf(key, sizeof key, "p:%s", l->v[KT_WL_PHONE]);
-		if (strmap_get(&im->person, key, &i))
-			return i;
-	}
-	if (l->v[KT_WL_EMAIL] && *l->v[KT_WL_EMAIL]) {
-		snprintf(key, sizeof key, "e:%.390s", l->v[KT_WL_EMAIL]);
-		if (strmap_get(&im->person, key, &i))
-			return i;
-	}
+	if (person_key(l, KT_WL_PHONE, key) && strmap_get(&im->person, key, &i))
+		return i;
+	if (person_key(l, KT_WL_EMAIL, key) && strmap_get(&im->person, key, &i))
+		return i;
 	return (size_t)-1;
 }
 
@@ -163,15 +191,11 @@ static int remember_person(struct kt_import *im, const struct kt_weblead *l, siz
 	char key[400];
 	int rc = 0;
 
-	if (l->v[KT_WL_PHONE] && *l->v[KT_WL_PHONE]) {
-		snprintf(key, sizeof key, "p:%s", l->v[KT_WL_PHONE]);
-		rc = strmap_get(&im->person, key, NULL) ? 0 : strmap_put(&im->person, key, value);
-	}
-	if (!rc && l->v[KT_WL_EMAIL] && *l->v[KT_WL_EMAIL]) {
-		snprintf(key, sizeof key, "e:%.390s", l->v[KT_WL_EMAIL]);
-		rc = strmap_get(&im->person, key, NULL) ? 0 : strmap_put(&im->person, key, value);
-	}
-	return rc;
+	if (person_key(l, KT_WL_PHONE, key))
+		rc = strmap_add(&im->person, key, value, NULL);
+	if (rc >= 0 && person_key(l, KT_WL_EMAIL, key))
+		rc = strmap_add(&im->person, key, value, NULL);
+	return rc < 0 ? rc : 0;
 }
 
 /* Returns text with more added as a paragraph (a new string; caller
@@ -276,7 +300,7 @@ int kt_import_row(struct kt_import *im, const struct kt_source_map *m,
 	}
 	if (l.reason) {
 		res->kind = KT_IMPORT_REJECTED;
-		snprintf(res->reason, sizeof res->reason, "%s", l.reason);
+		copy_into(res->reason, sizeof res->reason, l.reason);
 		im->sum.rejected++;
 	} else if (found) {
 		/* Later rows of this person belong to its lead too. */
@@ -351,10 +375,16 @@ static void put(struct pairs *p, const struct kt_schema *s, const char *name, co
 static const char *lead_title(const struct kt_weblead *l, char *buf, size_t size)
 {
 	const char *form = l->v[KT_WL_FORM] && *l->v[KT_WL_FORM] ? l->v[KT_WL_FORM] : NULL;
+	size_t len = 0;
 
 	if (l->v[KT_WL_PRODUCT] && *l->v[KT_WL_PRODUCT])
 		return l->v[KT_WL_PRODUCT];
-	snprintf(buf, size, "Заявка с сайта%s%.200s%s", form ? " (" : "", form ? form : "", form ? ")" : "");
+	cat(buf, size, &len, "Заявка с сайта", size);
+	if (form) {
+		cat(buf, size, &len, " (", size);
+		cat(buf, size, &len, form, 200);
+		cat(buf, size, &len, ")", size);
+	}
 	return buf;
 }
 
@@ -367,11 +397,13 @@ static int add_task(struct kt_import *im, const char *lead_id, const char *manag
 	                  l->v[KT_WL_PHONE] && *l->v[KT_WL_PHONE] ? l->v[KT_WL_PHONE] : l->v[KT_WL_EMAIL];
 	struct pairs p = { 0 };
 	char text[300];
+	size_t len = 0;
 	const char *id;
 
 	if (!im->task)
 		return 0;
-	snprintf(text, sizeof text, "Обработать новый лид: %.200s", who ? who : lead_id);
+	cat(text, sizeof text, &len, "Обработать новый лид: ", sizeof text);
+	cat(text, sizeof text, &len, who ? who : lead_id, 200);
 	put(&p, im->task, "text", text);
 	put(&p, im->task, "on", lead_id);
 	put(&p, im->task, "assignee", manager);
@@ -416,7 +448,7 @@ static int add_lead(struct kt_import *im, struct kt_lead_state *st, const struct
 	rc = kt_change_add(im->change, im->lead, rep.names, rep.values, rep.n, &id, err);
 	/* A copy: the change's next adds move what id points to. */
 	if (!rc)
-		snprintf(id_out, 9, "%s", id);
+		copy_into(id_out, 9, id);
 	for (size_t i = 0; !rc && i < rep.n; i++)
 		if (!strcmp(rep.names[i], "manager"))
 			manager = rep.values[i];
@@ -427,11 +459,11 @@ static int add_lead(struct kt_import *im, struct kt_lead_state *st, const struct
 		res->id = id_out;
 		res->line = p->line;
 		res->file = p->file;
-		snprintf(res->client, sizeof res->client, "%s", rep.client ? rep.client : "");
-		snprintf(res->client_name, sizeof res->client_name, "%s", rep.client_name ? rep.client_name : "");
-		snprintf(res->match, sizeof res->match, "%s", rep.match ? rep.match : "");
-		snprintf(res->match_value, sizeof res->match_value, "%s", rep.match_value ? rep.match_value : "");
-		snprintf(res->manager, sizeof res->manager, "%s", manager ? manager : "");
+		copy_into(res->client, sizeof res->client, rep.client ? rep.client : "");
+		copy_into(res->client_name, sizeof res->client_name, rep.client_name ? rep.client_name : "");
+		copy_into(res->match, sizeof res->match, rep.match ? rep.match : "");
+		copy_into(res->match_value, sizeof res->match_value, rep.match_value ? rep.match_value : "");
+		copy_into(res->manager, sizeof res->manager, manager ? manager : "");
 	}
 	kt_lead_report_free(&rep);
 	return rc;

@@ -110,22 +110,52 @@ static char *strmap_copy(struct strmap *m, const char *key)
 	return copy;
 }
 
+/* Returns the slot of key in m, put there with val when it was not (its
+ * value left as it is when it was), *had set to whether it was; or
+ * (size_t)-1 when out of memory. */
+static size_t strmap_slot_of(struct strmap *m, const char *key, size_t val, int *had)
+{
+	if ((m->n + 1) * 10 > m->cap * 7 && strmap_grow(m))
+		return (size_t)-1;
+	uint32_t h = strmap_hash(key);
+	size_t i = strmap_find(m, key, h);
+	*had = m->hashes[i] != 0;
+	if (!*had) {
+		if (!(m->slots[i].key = strmap_copy(m, key)))
+			return (size_t)-1;
+		m->hashes[i] = h;
+		m->slots[i].val = val;
+		m->n++;
+	}
+	return i;
+}
+
 /* Puts a copy of key with val into m (replacing its value).  Returns 0
  * or KT_ENOMEM. */
 int strmap_put(struct strmap *m, const char *key, size_t val)
 {
-	if ((m->n + 1) * 10 > m->cap * 7 && strmap_grow(m))
+	int had;
+	size_t i = strmap_slot_of(m, key, val, &had);
+
+	if (i == (size_t)-1)
 		return KT_ENOMEM;
-	uint32_t h = strmap_hash(key);
-	size_t i = strmap_find(m, key, h);
-	if (!m->hashes[i]) {
-		if (!(m->slots[i].key = strmap_copy(m, key)))
-			return KT_ENOMEM;
-		m->hashes[i] = h;
-		m->n++;
-	}
 	m->slots[i].val = val;
 	return 0;
+}
+
+/* Puts key with val into m unless it is there.  See util.h: one probe
+ * where strmap_get() then strmap_put() were two, each a hash and, in a
+ * map of a hundred thousand keys, a cache miss. */
+int strmap_add(struct strmap *m, const char *key, size_t val, size_t *have)
+{
+	int had;
+	size_t i = strmap_slot_of(m, key, val, &had);
+
+	if (i == (size_t)-1)
+		return KT_ENOMEM;
+	if (had && have)
+		*have = m->slots[i].val;
+	return had;
 }
 
 /* Frees the keys and tables of m (not m), which is empty after. */

@@ -21,6 +21,10 @@ int strmap_get(const struct strmap *m, const char *key, size_t *val);
 /* Puts a copy of key with val into m, replacing its value.  Returns 0 or
  * KT_ENOMEM. */
 int strmap_put(struct strmap *m, const char *key, size_t val);
+/* Puts a copy of key with val into m unless key is there.  Returns 0 when
+ * it was put, 1 when it was there (m unchanged; its value in *have when
+ * have is not NULL), or KT_ENOMEM. */
+int strmap_add(struct strmap *m, const char *key, size_t val, size_t *have);
 /* Frees what m holds; m is empty after. */
 void strmap_free(struct strmap *m);
 

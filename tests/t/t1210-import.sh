@@ -377,4 +377,16 @@ test_expect_success 'a bad --encoding is a usage error, as a bad --format is' '
 	test_grep "^usage: kontora import leads" err
 '
 
+test_expect_success 'a long form name and a long name: the title and the task cut at 200 bytes' '
+	form=$(printf "%0250d" 0 | tr 0 x) &&
+	name=$(printf "%0150d" 0 | sed "s/0/Я/g") &&
+	printf "Name,Phone,formname,tranid\n%s,+7 916 200-00-01,%s,long1\n" "$name" "$form" >long.csv &&
+	kontora import leads --source tilda long.csv >out &&
+	L=$(lead_csv "external_id=tilda:long1" | sed -n "2s/,.*//p") && test -n "$L" &&
+	test "$(field $L title)" = "Заявка с сайта ($(printf "%0200d" 0 | tr 0 x))" &&
+	kontora task list -f csv --where "on=$L" | test_csv_get_on $L text >text &&
+	echo "Обработать новый лид: $(printf "%0100d" 0 | sed "s/0/Я/g")" >expect &&
+	test_cmp expect text
+'
+
 test_done

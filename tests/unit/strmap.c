@@ -65,9 +65,35 @@ static void test_copies(void)
 	free(big);
 }
 
+/* strmap_add(): a key put once, its first value kept, through growth. */
+static void test_add(void)
+{
+	struct strmap m = { 0 };
+	char key[32];
+	size_t have = 0, val = 0;
+	int bad = 0;
+
+	ok(strmap_add(&m, "p:+74951112233", 7, &have) == 0 && m.n == 1, "a new key is put");
+	ok(strmap_get(&m, "p:+74951112233", &val) && val == 7, "with its value");
+	ok(strmap_add(&m, "p:+74951112233", 9, &have) == 1 && have == 7, "a key there: 1 and its value");
+	ok(strmap_get(&m, "p:+74951112233", &val) && val == 7 && m.n == 1, "which stays as it was");
+	ok(strmap_add(&m, "p:+74951112233", 9, NULL) == 1, "have may be NULL");
+	for (size_t i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "k%zu", i);
+		bad += strmap_add(&m, key, i, NULL) != 0;
+	}
+	for (size_t i = 0; i < 5000; i++) {
+		snprintf(key, sizeof key, "k%zu", i);
+		bad += strmap_add(&m, key, i + 1, &have) != 1 || have != i;
+	}
+	ok(!bad && m.n == 5001, "5,000 keys added once each through the map's growth");
+	strmap_free(&m);
+}
+
 int main(void)
 {
 	test_many();
 	test_copies();
+	test_add();
 	return done_testing();
 }

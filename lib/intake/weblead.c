@@ -347,7 +347,7 @@ static int external_id(struct kt_weblead *l, const char *source)
 	int rc;
 
 	if (l->v[KT_WL_TRANID] && *l->v[KT_WL_TRANID])
-		rc = kt_buf_addf(&b, "%s:%s", source, l->v[KT_WL_TRANID]);
+		rc = kt_buf_cat(&b, source, ":", l->v[KT_WL_TRANID], (char *)NULL);
 	else {
 		struct kt_buf text = { 0 };
 		static const enum kt_weblead_field hashed[] = {

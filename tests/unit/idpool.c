@@ -58,6 +58,31 @@ static size_t id_number(const char *id)
 	return g;
 }
 
+/* Writes into id (9 bytes) the id of letter prefix that spells g. */
+static void id_spell(char prefix, size_t g, char id[9])
+{
+	static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+	id[0] = prefix;
+	for (int i = 0; i < 7; i++)
+		id[i + 1] = crockford[(g >> (5 * i)) & 31];
+	id[8] = '\0';
+}
+
+/* Adds a record of type with the n pairs (names, values) to c; writes
+ * its id into id (9 bytes) when added.  Returns 0 or the error, whose
+ * message goes into err. */
+static int add_record(struct kt_change *c, const char *type, char **names, char **values, size_t n,
+                      char id[9], struct kt_error *err)
+{
+	const char *got;
+	int rc = kt_change_add(c, kt_books_type(b, type), names, values, n, &got, err);
+
+	if (!rc)
+		snprintf(id, 9, "%s", got);
+	return rc;
+}
+
 /* Adds a lead titled title to c; writes its id into id (9 bytes).
  * Returns 0 or the error, printed as a TAP comment. */
 static int add_lead(struct kt_change *c, const char *title, char id[9])
@@ -122,6 +147,48 @@ static void test_taken_dropped(void)
 	kt_change_free(c);
 }
 
+/* An id drawn for a record that is refused is no record of the change:
+ * a reference to it is refused too, and the next record takes the next
+ * id.  A drawn id that the change added already is not handed out. */
+static void test_refused_dropped(void)
+{
+	struct kt_error err = { 0 };
+	struct kt_change *c = NULL;
+	char first[9] = "", dropped[9], third[9] = "", lead[9] = "", id[9];
+	char *name[] = { "name" }, *bad[] = { "name", "inn" };
+	char *v1[] = { "Первый" }, *v2[] = { "Второй", "1234567890" }, *v3[] = { "Третий" };
+	char *ln[] = { "title", "client" }, *lv[] = { "Заявка", dropped };
+
+	if (!is_int(kt_change_begin(b, "test", &c, &err), 0, "a change")) {
+		printf("# %s\n", err.msg);
+		return;
+	}
+	is_int(kt_change_ids(c, kt_books_type(b, "client"), 3, &err), 0, "three client ids drawn ahead");
+	is_int(add_record(c, "client", name, v1, 1, first, &err), 0, "a client added");
+	ok(add_record(c, "client", bad, v2, 2, id, &err) != 0, "a client with a bad INN refused");
+	id_spell('C', id_number(first) + 1, dropped);
+	ok(add_record(c, "lead", ln, lv, 2, id, &err) != 0, "a lead of the refused client's id refused");
+	printf("# %s\n", err.msg);
+	is_int(add_record(c, "client", name, v3, 1, third, &err), 0, "the next client added");
+	is_int((long long)id_number(third), (long long)id_number(first) + 2, "with the next id drawn");
+
+	/* A lead added, then a draw that comes to its id again: the change
+	 * has it, the index not yet. */
+	if (add_lead(c, "Свой", lead)) {
+		kt_change_free(c);
+		return;
+	}
+	size_t next = id_number(lead) + 1, left = PER_DRAW - next % PER_DRAW, got = 0, same = 0;
+	planted = id_number(lead);
+	plant_at = 7;
+	is_int(kt_change_ids(c, kt_books_type(b, "lead"), left + PER_DRAW, &err), 0, "lead ids drawn ahead");
+	for (; got < left + 10 && !add_lead(c, "Ещё", id); got++)
+		same += !strcmp(id, lead);
+	is_int((long long)got, (long long)(left + 10), "leads added past the planted id");
+	is_int((long long)same, 0, "the id the change added is not handed out again");
+	kt_change_free(c);
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/kontora-unit-idpool.XXXXXX";
@@ -129,6 +196,7 @@ int main(void)
 	if (!books_new(dir, &b))
 		return done_testing();
 	test_taken_dropped();
+	test_refused_dropped();
 	ok(books_done(b, dir), "the books removed");
 	return done_testing();
 }

@@ -21,8 +21,6 @@ manager () { kontora lead list -f csv --all --where "id=$1" | test_csv_get "$1" 
 newest () { kontora lead list -f csv --where "$1=$2" --sort -created --limit 1 | sed -n "2s/,.*//p"; }
 # duplicate L D FIELD: the line that says L is a possible duplicate of D
 duplicate () { echo "kontora: lead $1: possible duplicate of $2, added 2026-11-23 by Тест Тестов (same $3)"; }
-# field ID FIELD: a field of lead ID
-field () { kontora lead list -f csv --all --where "id=$1" | test_csv_get "$1" "$2"; }
 
 test_expect_success 'round robin: 10 new leads go to anna, boris, vera in turn: 4/3/3' '
 	: >got &&
@@ -95,21 +93,21 @@ test_expect_success 'dedupe by phone in another format: linked, the client manag
 	kontora: lead $L: assigned to vera (the manager of client «Ромашка»)
 	EOF
 	test_cmp expect err &&
-	test "$(field $L client)" = $C1 &&
+	test "$(test_lead_field $L client)" = $C1 &&
 	test "$(manager $L)" = vera
 '
 
 test_expect_success 'dedupe by e-mail in upper case' '
 	L=$(kontora lead add --email " INFO@ROMASHKA.RU " Письмо 2>err) &&
 	test_grep "^kontora: lead $L: linked to client $C1 «Ромашка» (same email info@romashka.ru)$" err &&
-	test "$(field $L client)" = $C1 &&
-	test "$(field $L email)" = info@romashka.ru
+	test "$(test_lead_field $L client)" = $C1 &&
+	test "$(test_lead_field $L email)" = info@romashka.ru
 '
 
 test_expect_success 'dedupe by INN' '
 	L=$(kontora lead add --inn 7707083893 "Запрос от юристов" 2>err) &&
 	test_grep "^kontora: lead $L: linked to client $C1 «Ромашка» (same inn 7707083893)$" err &&
-	test "$(field $L client)" = $C1
+	test "$(test_lead_field $L client)" = $C1
 '
 
 test_expect_success 'dedupe through a contact of a client: client and contact set' '
@@ -119,8 +117,8 @@ test_expect_success 'dedupe through a contact of a client: client and contact se
 	kontora: lead $L: assigned to boris (the manager of client «Лютик»)
 	EOF
 	test_cmp expect err &&
-	test "$(field $L client)" = $C2 &&
-	test "$(field $L contact)" = $P2
+	test "$(test_lead_field $L client)" = $C2 &&
+	test "$(test_lead_field $L contact)" = $P2
 '
 
 test_expect_success 'dedupe links, a manager given is kept' '
@@ -133,13 +131,13 @@ test_expect_success 'dedupe links, a manager given is kept' '
 test_expect_success 'no match: no link; a client given: its manager, no dedupe' '
 	L=$(kontora lead add --phone "+7 495 000-00-00" Новый 2>err) &&
 	! grep -q linked err &&
-	field $L client >actual && echo >expect && test_cmp expect actual &&
+	test_lead_field $L client >actual && echo >expect && test_cmp expect actual &&
 	D=$(newest phone +74951234567) && test -n "$D" &&
 	L=$(kontora lead add --client $C2 --phone "+7 495 123-45-67" Повтор 2>err) &&
 	{ duplicate $L $D phone &&
 	  echo "kontora: lead $L: assigned to boris (the manager of client «Лютик»)"; } >expect &&
 	test_cmp expect err &&
-	test "$(field $L client)" = $C2
+	test "$(test_lead_field $L client)" = $C2
 '
 
 test_expect_success 'a client without a manager: the rule decides' '
@@ -153,7 +151,7 @@ test_expect_success 'a manager adds own leads: no distribution, no link to a cli
 	duplicate $L $D phone >expect &&
 	test_cmp expect err &&
 	test "$(manager $L)" = boris &&
-	field $L client >actual && echo >expect && test_cmp expect actual
+	test_lead_field $L client >actual && echo >expect && test_cmp expect actual
 '
 
 test_expect_success 'a manager adding a lead of their own client: linked' '
@@ -257,7 +255,7 @@ test_expect_success 'an edit processes it, in the same commit' '
 	before=$(test_commits) &&
 	kontora lead edit $L --set comment="перезвонить" &&
 	test $(test_commits) = $((before + 1)) &&
-	test "$(field $L processed)" = true &&
+	test "$(test_lead_field $L processed)" = true &&
 	git show --stat HEAD | grep -c "data/lead" >n &&
 	echo 1 >expect &&
 	test_cmp expect n
@@ -266,7 +264,7 @@ test_expect_success 'an edit processes it, in the same commit' '
 test_expect_success 'an edit that sets processed=false keeps the mark' '
 	L=$(web Метка) &&
 	kontora lead edit $L --set processed=false --set comment=ещё &&
-	test "$(field $L processed)" = false
+	test "$(test_lead_field $L processed)" = false
 '
 
 test_expect_success 'a note on it processes it, in the note commit' '
@@ -274,7 +272,7 @@ test_expect_success 'a note on it processes it, in the note commit' '
 	before=$(test_commits) &&
 	kontora note $L --call "Дозвонились" >/dev/null &&
 	test $(test_commits) = $((before + 1)) &&
-	test "$(field $L processed)" = true &&
+	test "$(test_lead_field $L processed)" = true &&
 	git log -1 --format=%s | grep -q "call: Дозвонились"
 '
 
@@ -284,7 +282,7 @@ test_expect_success 'a task on it, a move, an assignment process it' '
 	kontora lead qualify $L2 &&
 	kontora lead assign $L3 boris &&
 	echo "true true true" >expect &&
-	echo "$(field $L1 processed) $(field $L2 processed) $(field $L3 processed)" >got &&
+	echo "$(test_lead_field $L1 processed) $(test_lead_field $L2 processed) $(test_lead_field $L3 processed)" >got &&
 	test_cmp expect got
 '
 
@@ -296,14 +294,14 @@ test_expect_success 'a manager notes a won unprocessed lead: the mark goes, what
 	before=$(test_commits) &&
 	KONTORA_USER=anna kontora note $L "Оплатили" >/dev/null &&
 	test $(test_commits) = $((before + 1)) &&
-	test "$(field $L processed)" = true
+	test "$(test_lead_field $L processed)" = true
 '
 
 test_expect_success 'a task on it by someone who may not change it leaves the mark' '
 	L=$(web Лаборатория) &&
 	kontora employee add --login irina --name "Ирина Кузнецова" --role accountant >/dev/null &&
 	KONTORA_USER=irina kontora task add --on $L --to irina --due 2026-11-24 "Посмотреть" >/dev/null &&
-	test "$(field $L processed)" = false
+	test "$(test_lead_field $L processed)" = false
 '
 
 test_expect_success 'a list of processed leads shows no ★' '

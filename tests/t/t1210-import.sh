@@ -23,9 +23,6 @@ if len(rows) != 1:
 print(rows[0][sys.argv[2]])' "$@"
 }
 
-# field ID NAME: a field of lead ID.
-field () { kontora lead list -f csv --all --where "id=$1" | test_csv_get "$1" "$2"; }
-
 test_expect_success 'setup: books, managers anna and petr, a client of petr' '
 	test_books books &&
 	(cd books &&
@@ -48,17 +45,17 @@ test_expect_success 'a Tilda post in UTF-8: one lead, one task, one commit' '
 	lead_csv "external_id=tilda:5489108:4802756061" >csv &&
 	test_line_count = 2 csv &&
 	L1=$(sed -n 2p csv | cut -d, -f1) &&
-	test "$(field $L1 name)" = "Мария Ёлкина" &&
-	test "$(field $L1 phone)" = "+79165551234" &&
-	test "$(field $L1 email)" = "maria@example.ru" &&
-	test "$(field $L1 title)" = "Заявка с сайта (Заявка на расчет)" &&
-	test "$(field $L1 comment)" = "Нужен концентрат для мытья полов, 200 л в месяц" &&
-	test "$(field $L1 utm_source)" = yandex &&
-	test "$(field $L1 utm_medium)" = cpc &&
-	test "$(field $L1 utm_campaign)" = floor &&
-	test "$(field $L1 processed)" = false &&
-	test "$(field $L1 source)" = web &&
-	M=$(field $L1 manager) &&
+	test "$(test_lead_field $L1 name)" = "Мария Ёлкина" &&
+	test "$(test_lead_field $L1 phone)" = "+79165551234" &&
+	test "$(test_lead_field $L1 email)" = "maria@example.ru" &&
+	test "$(test_lead_field $L1 title)" = "Заявка с сайта (Заявка на расчет)" &&
+	test "$(test_lead_field $L1 comment)" = "Нужен концентрат для мытья полов, 200 л в месяц" &&
+	test "$(test_lead_field $L1 utm_source)" = yandex &&
+	test "$(test_lead_field $L1 utm_medium)" = cpc &&
+	test "$(test_lead_field $L1 utm_campaign)" = floor &&
+	test "$(test_lead_field $L1 processed)" = false &&
+	test "$(test_lead_field $L1 source)" = web &&
+	M=$(test_lead_field $L1 manager) &&
 	case $M in anna|petr) ;; *) false ;; esac &&
 	kontora task list -f csv --where "on=$L1" >tasks &&
 	test_line_count = 2 tasks &&
@@ -77,9 +74,9 @@ test_expect_success 'the same post again: nothing new, no commit, exit 0' '
 test_expect_success 'a post in Windows-1251: decoded, never mojibake' '
 	kontora import leads --source tilda "$F/tilda-cp1251.form" >out &&
 	L=$(lead_csv "external_id=tilda:5489108:4802756099" | sed -n 2p | cut -d, -f1) &&
-	test "$(field $L name)" = "Сергей Ветров" &&
-	test "$(field $L phone)" = "+79037776655" &&
-	test "$(field $L comment)" = "Интересует гель для посуды"
+	test "$(test_lead_field $L name)" = "Сергей Ветров" &&
+	test "$(test_lead_field $L phone)" = "+79037776655" &&
+	test "$(test_lead_field $L comment)" = "Интересует гель для посуды"
 '
 
 test_expect_success 'JSON whose e-mail is a client: linked to it and to its manager, and said' '
@@ -87,8 +84,8 @@ test_expect_success 'JSON whose e-mail is a client: linked to it and to its mana
 	echo "0 new, 1 linked to clients, 0 merged, 0 duplicates skipped, 0 rejected" >expect &&
 	test_cmp expect out &&
 	L=$(lead_csv "external_id=tilda:5489108:4802757000" | sed -n 2p | cut -d, -f1) &&
-	test "$(field $L client)" = "$C1" &&
-	test "$(field $L manager)" = petr &&
+	test "$(test_lead_field $L client)" = "$C1" &&
+	test "$(test_lead_field $L manager)" = petr &&
 	echo "kontora: lead $L: linked to client $C1 «Химдом» (same email olga@himdom.ru), manager petr" >expect &&
 	test_cmp expect err
 '
@@ -101,12 +98,12 @@ test_expect_success 'CSV with a BOM: two rows of one person are one lead with bo
 	python3 -c "import csv; assert len(list(csv.reader(open(\"csv\", newline=\"\")))) == 2" &&
 	L=$(sed -n 2p csv | cut -d, -f1) &&
 	printf "Порошок, 25 кг\n---\nЕщё хочу пятновыводитель\n" >expect &&
-	field $L comment >actual &&
+	test_lead_field $L comment >actual &&
 	test_cmp expect actual &&
-	test "$(field $L name)" = "Андрей Кузин" &&
-	test "$(field $L title)" = "Заявка с сайта" &&
+	test "$(test_lead_field $L name)" = "Андрей Кузин" &&
+	test "$(test_lead_field $L title)" = "Заявка с сайта" &&
 	E=$(lead_csv "email=elena@pchelka.ru" | sed -n 2p | cut -d, -f1) &&
-	test "$(field $E phone)" = ""
+	test "$(test_lead_field $E phone)" = ""
 '
 
 test_expect_success 'the same CSV again: every row a duplicate, the merged one too' '
@@ -124,9 +121,9 @@ test_expect_success 'a later export with a new row of a known person: its commen
 	echo "0 new, 0 linked to clients, 1 merged, 1 duplicates skipped, 0 rejected" >expect &&
 	test_cmp expect out &&
 	printf "Порошок, 25 кг\n---\nЕщё хочу пятновыводитель\n---\nИ отбеливатель\n" >expect &&
-	field $L comment >actual &&
+	test_lead_field $L comment >actual &&
 	test_cmp expect actual &&
-	test "$(field $L processed)" = false &&
+	test "$(test_lead_field $L processed)" = false &&
 	kontora import leads --source form later.csv >out &&
 	echo "0 new, 0 linked to clients, 0 merged, 2 duplicates skipped, 0 rejected" >expect &&
 	test_cmp expect out
@@ -137,10 +134,10 @@ test_expect_success 'Excel CSV: semicolons, Windows-1251, CRLF' '
 	echo "2 new, 0 linked to clients, 0 merged, 0 duplicates skipped, 0 rejected" >expect &&
 	test_cmp expect out &&
 	L=$(lead_csv "phone=+79123456789" | sed -n 2p | cut -d, -f1) &&
-	test "$(field $L name)" = "Петров Иван" &&
-	test "$(field $L title)" = "Средство для сантехники" &&
+	test "$(test_lead_field $L name)" = "Петров Иван" &&
+	test "$(test_lead_field $L title)" = "Средство для сантехники" &&
 	A=$(lead_csv "email=anna@sidorova.ru" | sed -n 2p | cut -d, -f1) &&
-	test "$(field $A name)" = "Сидорова Анна"
+	test "$(test_lead_field $A name)" = "Сидорова Анна"
 '
 
 test_expect_success 'XLSX: the first sheet, phones saved as numbers' '
@@ -148,9 +145,9 @@ test_expect_success 'XLSX: the first sheet, phones saved as numbers' '
 	echo "3 new, 0 linked to clients, 0 merged, 0 duplicates skipped, 0 rejected" >expect &&
 	test_cmp expect out &&
 	L=$(lead_csv "phone=+79991234567" | sed -n 2p | cut -d, -f1) &&
-	test "$(field $L name)" = "Иван Петров" &&
-	test "$(field $L email)" = "ivan@example.ru" &&
-	test "$(field $L title)" = "Заявка с сайта" &&
+	test "$(test_lead_field $L name)" = "Иван Петров" &&
+	test "$(test_lead_field $L email)" = "ivan@example.ru" &&
+	test "$(test_lead_field $L title)" = "Заявка с сайта" &&
 	test -n "$(lead_csv "phone=+74951112233" | sed -n 2p)"
 '
 
@@ -260,7 +257,7 @@ test_expect_success 'a manager who imports keeps the leads, and their tasks' '
 		L=$(lead_csv "phone=+7999555030$i" | sed -n 2p | cut -d, -f1) &&
 		test -n "$L" &&
 		echo petr >expect &&
-		field $L manager >actual &&
+		test_lead_field $L manager >actual &&
 		test_cmp expect actual &&
 		kontora task list -f csv --where "on=$L" | test_csv_get_on $L assignee >actual &&
 		test_cmp expect actual || return 1
@@ -287,9 +284,9 @@ test_expect_success '[source "NAME"] replaces the input names of its fields and 
 	L=$(lead_csv "phone=+79995550101" | sed -n 2p | cut -d, -f1) &&
 	test -n "$L" &&
 	printf "%s\n" "Олег Стендов" +79995550101 "Гель оптом" exhibition >expect &&
-	for f in name phone comment source; do field $L $f || return 1; done >actual &&
+	for f in name phone comment source; do test_lead_field $L $f || return 1; done >actual &&
 	test_cmp expect actual &&
-	field $L external_id >actual &&
+	test_lead_field $L external_id >actual &&
 	test_grep "^expo:h[0-9a-f]\{16\}$" actual &&
 	no_lead "phone=+79990000001"
 '
@@ -299,7 +296,7 @@ test_expect_success '[source "NAME"]: the next name of a list when the first is 
 	kontora import leads --source expo expo2.csv >out &&
 	L=$(lead_csv "phone=+79995550102" | sed -n 2p | cut -d, -f1) &&
 	echo "Инна Вторая" >expect &&
-	field $L name >actual &&
+	test_lead_field $L name >actual &&
 	test_cmp expect actual &&
 	# another source reads the same file with the default names: no phone
 	printf "Контакт,Мобильный тел.\nИнна Третья,89995550103\n" >expo3.csv &&
@@ -383,7 +380,7 @@ test_expect_success 'a long form name and a long name: the title and the task cu
 	printf "Name,Phone,formname,tranid\n%s,+7 916 200-00-01,%s,long1\n" "$name" "$form" >long.csv &&
 	kontora import leads --source tilda long.csv >out &&
 	L=$(lead_csv "external_id=tilda:long1" | sed -n "2s/,.*//p") && test -n "$L" &&
-	test "$(field $L title)" = "Заявка с сайта ($(printf "%0200d" 0 | tr 0 x))" &&
+	test "$(test_lead_field $L title)" = "Заявка с сайта ($(printf "%0200d" 0 | tr 0 x))" &&
 	kontora task list -f csv --where "on=$L" | test_csv_get_on $L text >text &&
 	echo "Обработать новый лид: $(printf "%0100d" 0 | sed "s/0/Я/g")" >expect &&
 	test_cmp expect text

@@ -6,16 +6,6 @@ test_description='kontora import leads: what one file of many rows decides row b
 # kontora-import(1).  The clock is 2026-11-23 10:00 UTC.
 . "$(dirname "$0")/test-lib.sh"
 
-# field ID NAME: a field of lead ID.
-field () { kontora lead list -f csv --all --where "id=$1" | test_csv_get "$1" "$2"; }
-
-# lead_of COLUMN VALUE: the id of the one lead whose COLUMN is VALUE.
-lead_of () {
-	kontora lead list -f csv --all --where "$1=$2" >lead_of.csv &&
-	test_line_count = 2 lead_of.csv &&
-	sed -n 2p lead_of.csv | cut -d, -f1
-}
-
 test_expect_success 'setup: books (manager anna is there), manager petr, clients of each' '
 	test_books books &&
 	(cd books &&
@@ -41,15 +31,15 @@ test_expect_success 'one file: a client by phone, another by e-mail, a new perso
 	echo "1 new, 2 linked to clients, 0 merged, 1 duplicates skipped, 0 rejected" >expect &&
 	test_cmp expect out &&
 	test $(test_commits) = $((before + 1)) &&
-	L1=$(lead_of external_id tilda:100:1) &&
-	test "$(field $L1 client)" = "$C1" &&
-	test "$(field $L1 manager)" = petr &&
-	L2=$(lead_of external_id tilda:100:2) &&
-	test "$(field $L2 client)" = "$C2" &&
-	test "$(field $L2 manager)" = anna &&
-	test "$(field $L2 email)" = zakaz@lutik.ru &&
-	L3=$(lead_of external_id tilda:100:3) &&
-	test "$(field $L3 client)" = "" &&
+	L1=$(test_lead_where external_id=tilda:100:1) &&
+	test "$(test_lead_field $L1 client)" = "$C1" &&
+	test "$(test_lead_field $L1 manager)" = petr &&
+	L2=$(test_lead_where external_id=tilda:100:2) &&
+	test "$(test_lead_field $L2 client)" = "$C2" &&
+	test "$(test_lead_field $L2 manager)" = anna &&
+	test "$(test_lead_field $L2 email)" = zakaz@lutik.ru &&
+	L3=$(test_lead_where external_id=tilda:100:3) &&
+	test "$(test_lead_field $L3 client)" = "" &&
 	test_grep "^kontora: lead $L1: linked to client $C1 «Ромашка» (same phone +74951112233), manager petr$" err &&
 	test_grep "^kontora: lead $L2: linked to client $C2 «Лютик» (same email zakaz@lutik.ru), manager anna$" err
 '
@@ -62,14 +52,14 @@ test_expect_success 'a file of known and new rows: the known are skipped, a know
 	Мария,8 916 000 00 02,,И ещё отбеливатель,100:5
 	Ольга,8 (495) 111-22-33,olga@example.ru,Счёт на порошок,100:1
 	EOF
-	L3=$(lead_of external_id tilda:100:3) &&
+	L3=$(test_lead_where external_id=tilda:100:3) &&
 	kontora import leads --source tilda second.csv >out &&
 	echo "1 new, 0 linked to clients, 1 merged, 2 duplicates skipped, 0 rejected" >expect &&
 	test_cmp expect out &&
 	printf "Перезвоните\n---\nИ ещё отбеливатель\n" >expect &&
-	field $L3 comment >actual &&
+	test_lead_field $L3 comment >actual &&
 	test_cmp expect actual &&
-	lead_of external_id tilda:100:4 >/dev/null &&
+	test_lead_where external_id=tilda:100:4 >/dev/null &&
 	kontora lead list -f csv --all --where external_id=tilda:100:5 >none.csv &&
 	test_line_count = 1 none.csv
 '
@@ -86,9 +76,9 @@ test_expect_success 'two clients of one phone: the lead goes to the newer' '
 	C4=$(cat ../c4) &&
 	printf "Name,Phone,tranid\nСемён,+7 495 777-88-99,100:6\n" >both.csv &&
 	kontora import leads --source tilda both.csv >out 2>err &&
-	L=$(lead_of external_id tilda:100:6) &&
-	test "$(field $L client)" = "$C4" &&
-	test "$(field $L manager)" = anna &&
+	L=$(test_lead_where external_id=tilda:100:6) &&
+	test "$(test_lead_field $L client)" = "$C4" &&
+	test "$(test_lead_field $L manager)" = anna &&
 	test_grep "linked to client $C4 «Новый» (same phone +74957778899), manager anna$" err
 '
 
@@ -98,9 +88,9 @@ test_expect_success 'a manager who imports links only to clients the manager see
 	KONTORA_USER=petr kontora import leads --source tilda mine.csv >out 2>err &&
 	echo "0 new, 2 linked to clients, 0 merged, 0 duplicates skipped, 0 rejected" >expect &&
 	test_cmp expect out &&
-	L=$(lead_of external_id tilda:100:7) &&
-	test "$(field $L client)" = "$C3" &&
-	test "$(field $L manager)" = petr
+	L=$(test_lead_where external_id=tilda:100:7) &&
+	test "$(test_lead_field $L client)" = "$C3" &&
+	test "$(test_lead_field $L manager)" = petr
 '
 
 test_expect_success 'rows rejected on reading and at the commit keep their cells in the reject file' '

@@ -10,22 +10,12 @@ test_description='kontora import leads: dedupe asked for a batch of rows at once
 # cannot be: an import adds leads and tasks only.)
 . "$(dirname "$0")/test-lib.sh"
 
-# field ID NAME: a field of lead ID.
-field () { kontora lead list -f csv --all --where "id=$1" | test_csv_get "$1" "$2"; }
-
-# lead_of TRANID: the id of the one lead of submission tilda:TRANID.
-lead_of () {
-	kontora lead list -f csv --all --where "external_id=tilda:$1" >lead_of.csv &&
-	test_line_count = 2 lead_of.csv &&
-	sed -n 2p lead_of.csv | cut -d, -f1
-}
-
 # linked TRANID CLIENT CONTACT MANAGER: the lead of TRANID has them.
 linked () {
-	L=$(lead_of $1) &&
-	test "$(field $L client)" = "$2" &&
-	test "$(field $L contact)" = "$3" &&
-	test "$(field $L manager)" = "$4"
+	L=$(test_lead_where external_id=tilda:$1) &&
+	test "$(test_lead_field $L client)" = "$2" &&
+	test "$(test_lead_field $L contact)" = "$3" &&
+	test "$(test_lead_field $L manager)" = "$4"
 }
 
 test_expect_success 'setup: clients of anna and petr, a contact' '
@@ -56,14 +46,14 @@ test_expect_success 'one batch: a client, a contact, the INN before the phone, a
 	test_cmp expect out &&
 	linked 1 $C1 "" petr &&
 	linked 2 $C2 $P2 anna &&
-	test "$(field $(lead_of 3) client)" = "" &&
+	test "$(test_lead_field $(test_lead_where external_id=tilda:3) client)" = "" &&
 	linked 4 $C1 "" petr &&
 	linked 5 $C1 "" petr &&
 	linked 6 $C2 $P2 anna &&
-	test_grep "lead $(lead_of 2): linked to client $C2 «Лютик» (same phone +79165554433)" err &&
-	test_grep "lead $(lead_of 4): linked to client $C1 «Ромашка» (same inn 7707083893)" err &&
-	test_grep "lead $(lead_of 5): linked to client $C1 «Ромашка» (same inn 7707083893)" err &&
-	test_grep "lead $(lead_of 6): linked to client $C2 «Лютик» (same email ivan@lutik.ru)" err
+	test_grep "lead $(test_lead_where external_id=tilda:2): linked to client $C2 «Лютик» (same phone +79165554433)" err &&
+	test_grep "lead $(test_lead_where external_id=tilda:4): linked to client $C1 «Ромашка» (same inn 7707083893)" err &&
+	test_grep "lead $(test_lead_where external_id=tilda:5): linked to client $C1 «Ромашка» (same inn 7707083893)" err &&
+	test_grep "lead $(test_lead_where external_id=tilda:6): linked to client $C2 «Лютик» (same email ivan@lutik.ru)" err
 '
 
 test_expect_success 'a manager: a value of a client the manager may not see links nothing' '
@@ -102,7 +92,7 @@ test_expect_success 'rows past the first batch of 4,096 are linked too' '
 	linked b4097 $C1 "" petr &&
 	linked b4099 $C2 $P2 anna &&
 	linked b4100 $C3 "" anna &&
-	test "$(field $(lead_of b4098) client)" = ""
+	test "$(test_lead_field $(test_lead_where external_id=tilda:b4098) client)" = ""
 '
 
 test_done

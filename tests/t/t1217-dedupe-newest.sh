@@ -10,16 +10,6 @@ test_description='dedupe: of the clients and contacts that share a phone or e-ma
 # read of the rows would give.
 . "$(dirname "$0")/test-lib.sh"
 
-# field ID NAME: a field of lead ID.
-field () { kontora lead list -f csv --all --where "id=$1" | test_csv_get "$1" "$2"; }
-
-# lead_of TRANID: the id of the one lead of submission tilda:TRANID.
-lead_of () {
-	kontora lead list -f csv --all --where "external_id=tilda:$1" >lead_of.csv &&
-	test_line_count = 2 lead_of.csv &&
-	sed -n 2p lead_of.csv | cut -d, -f1
-}
-
 # client_at TIME OWNER ARGS...: adds a client at TIME, of OWNER; prints its id.
 client_at () {
 	t=$1 o=$2 && shift 2 &&
@@ -59,9 +49,9 @@ test_expect_success 'the newest client with the e-mail, the least id of a tie' '
 	Пётр,8 (495) 111-22-33,,2
 	EOF
 	kontora import leads --source tilda leads.csv >out 2>err &&
-	test "$(field $(lead_of 1) client)" = $T &&
-	test "$(field $(lead_of 2) client)" = $A &&
-	test_grep "lead $(lead_of 1): linked to client $T .*(same email info@shared.ru)" err
+	test "$(test_lead_field $(test_lead_where external_id=tilda:1) client)" = $T &&
+	test "$(test_lead_field $(test_lead_where external_id=tilda:2) client)" = $A &&
+	test_grep "lead $(test_lead_where external_id=tilda:1): linked to client $T .*(same email info@shared.ru)" err
 '
 
 test_expect_success 'a contact: the newest with a client, and its client' '
@@ -70,8 +60,8 @@ test_expect_success 'a contact: the newest with a client, and its client' '
 	Иван,ivan@firm.ru,3
 	EOF
 	kontora import leads --source tilda contact.csv >out 2>err &&
-	test "$(field $(lead_of 3) client)" = $(cat ../firm) &&
-	test "$(field $(lead_of 3) contact)" = $(cat ../p-new)
+	test "$(test_lead_field $(test_lead_where external_id=tilda:3) client)" = $(cat ../firm) &&
+	test "$(test_lead_field $(test_lead_where external_id=tilda:3) contact)" = $(cat ../p-new)
 '
 
 test_expect_success 'a manager: the newest of the clients the manager may see' '
@@ -80,19 +70,19 @@ test_expect_success 'a manager: the newest of the clients the manager may see' '
 	Анна,,info@shared.ru,4
 	EOF
 	KONTORA_USER=anna kontora import leads --source tilda anna.csv >out 2>err &&
-	test "$(field $(lead_of 4) client)" = $(cat ../anna) &&
+	test "$(test_lead_field $(test_lead_where external_id=tilda:4) client)" = $(cat ../anna) &&
 	cat >petr.csv <<-\EOF &&
 	Name,Phone,Email,tranid
 	Петр,+7 495 111-22-33,,5
 	EOF
 	KONTORA_USER=petr kontora import leads --source tilda petr.csv >out 2>err &&
-	test "$(field $(lead_of 5) client)" = $(cat ../petr)
+	test "$(test_lead_field $(test_lead_where external_id=tilda:5) client)" = $(cat ../petr)
 '
 
 test_expect_success 'lead add links as the import does' '
 	T=$(least $(cat ../tie1) $(cat ../tie2) $(cat ../tie3)) &&
 	L=$(kontora lead add --email info@shared.ru Звонок 2>err) &&
-	test "$(field $L client)" = $T
+	test "$(test_lead_field $L client)" = $T
 '
 
 test_expect_success 'the newest is read from the index alone' '
@@ -108,7 +98,7 @@ test_expect_success 'the same after a reindex' '
 	kontora reindex >/dev/null &&
 	T=$(least $(cat ../tie1) $(cat ../tie2) $(cat ../tie3)) &&
 	L=$(kontora lead add --email info@shared.ru Ещё 2>err) &&
-	test "$(field $L client)" = $T
+	test "$(test_lead_field $L client)" = $T
 '
 
 test_done

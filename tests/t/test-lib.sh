@@ -317,6 +317,18 @@ if len(rows) != 1:
 print(rows[0][sys.argv[2]])' "$@"
 }
 
+# test_lead_field ID NAME: field NAME of lead ID, as `lead list -f csv` has it
+test_lead_field () {
+	kontora lead list -f csv --all --where "id=$1" | test_csv_get "$1" "$2"
+}
+
+# test_lead_where FIELD=VALUE: the id of the one lead whose FIELD is VALUE
+test_lead_where () {
+	kontora lead list -f csv --all --where "$1" >lead_where.csv &&
+	test_line_count = 2 lead_where.csv &&
+	sed -n 2p lead_where.csv | cut -d, -f1
+}
+
 # test_leads_csv N FIRST NAME COMMENT: a web-lead CSV of N rows numbered
 # from FIRST, row i named "NAME i" with the phone +7999 followed by
 # 1000000 + i and the comment "COMMENT i".

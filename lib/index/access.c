@@ -21,33 +21,48 @@
 enum { COND_NONE, COND_ALL, COND_SOME };
 
 static int cond(struct index *ix, const struct kt_identity *who, const struct kt_schema *s,
-                enum access_op op, int depth, struct kt_buf *sql, int *kind);
+                enum access_op op, int depth, const char *of, struct kt_buf *sql, int *kind);
 
-/* Appends to sql "FIELD IN (...)": the values of field f of s that name a
- * record the caller may see (READ) or change (WRITE).  Sets *kind.
- * Returns 0 or KT_ENOMEM. */
+/* Appends to sql an expression true when field f of s names a record the
+ * caller may see (READ) or change (WRITE).  Sets *kind.  For a list (of
+ * NULL) it is "FIELD IN (...)", every such record gathered once for all
+ * the rows.  For one record, the row named of, it is an EXISTS that looks
+ * the one named record up by its id: the IN gathered them all for the one
+ * row (a manager's 50,000 leads and their clients for a task's check, a
+ * second at 1M leads).  Returns 0 or KT_ENOMEM. */
 static int via_cond(struct index *ix, const struct kt_identity *who, const struct kt_schema *s,
-                    const struct kt_field *f, enum access_op op, int depth, struct kt_buf *sql,
-                    int *kind)
+                    const struct kt_field *f, enum access_op op, int depth, const char *of,
+                    struct kt_buf *sql, int *kind)
 {
 	struct kt_buf sub = { 0 }, in = { 0 };
 	int rc = 0, k, some = 0;
+	char alias[16];
 
+	/* The looked-up record's own name at each depth, so that the
+	 * reference is the outer row's even when both are of one type. */
+	snprintf(alias, sizeof alias, "v%d", depth);
 	*kind = COND_NONE;
 	for (size_t t = 0; !rc && t < ix->types->n; t++) {
 		const struct kt_schema *ts = ix->types->v[t];
+		const char *key = ts->key ? ts->key : "id";
 		if (f->type == KT_REF ? strcmp(ts->name, f->arg) : !!ts->key)
 			continue;
 		kt_buf_reset(&sub);
-		if ((rc = cond(ix, who, ts, op, depth, &sub, &k)) || k == COND_NONE)
+		if ((rc = cond(ix, who, ts, op, depth, of ? alias : NULL, &sub, &k)) || k == COND_NONE)
 			continue;
-		rc = kt_buf_addf(&in, "%sSELECT \"%s\" FROM \"%s\"", some++ ? " UNION ALL " : "",
-		                 ts->key ? ts->key : "id", ts->name);
+		if (of)
+			rc = kt_buf_addf(&in, "%sEXISTS (SELECT 1 FROM \"%s\" AS %s WHERE %s.\"%s\" = %s.\"%s\"",
+			                 some++ ? " OR " : "", ts->name, alias, alias, key, of, f->name);
+		else
+			rc = kt_buf_addf(&in, "%sSELECT \"%s\" FROM \"%s\"", some++ ? " UNION ALL " : "",
+			                 key, ts->name);
 		if (!rc && k == COND_SOME)
-			rc = kt_buf_addf(&in, " WHERE %s", sub.data);
+			rc = kt_buf_addf(&in, " %s %s", of ? "AND" : "WHERE", sub.data);
+		if (!rc && of)
+			rc = kt_buf_adds(&in, ")");
 	}
 	if (!rc && some) {
-		rc = kt_buf_addf(sql, "\"%s\" IN (%s)", f->name, in.data);
+		rc = of ? kt_buf_addf(sql, "(%s)", in.data) : kt_buf_addf(sql, "\"%s\" IN (%s)", f->name, in.data);
 		*kind = COND_SOME;
 	}
 	kt_buf_free(&sub);
@@ -72,7 +87,7 @@ static int named_cond(struct index *ix, const struct kt_identity *who, const str
 	const struct kt_schema *ts = types_find(ix->types, type);
 	if (!ts || !kt_schema_field(ts, dot + 1))
 		return 0;
-	if ((rc = cond(ix, who, ts, ACCESS_READ, depth, &sub, &k)) || k == COND_NONE) {
+	if ((rc = cond(ix, who, ts, ACCESS_READ, depth, NULL, &sub, &k)) || k == COND_NONE) {
 		kt_buf_free(&sub);
 		return rc;
 	}
@@ -85,9 +100,10 @@ static int named_cond(struct index *ix, const struct kt_identity *who, const str
 
 /* Sets *kind and, for COND_SOME, appends to sql an expression over the
  * columns of s's index table that is true for the records the caller may
- * see (READ) or change (WRITE).  Returns 0 or KT_ENOMEM. */
+ * see (READ) or change (WRITE): for a list when of is NULL, for the one
+ * row named of otherwise (see via_cond()).  Returns 0 or KT_ENOMEM. */
 static int cond(struct index *ix, const struct kt_identity *who, const struct kt_schema *s,
-                enum access_op op, int depth, struct kt_buf *sql, int *kind)
+                enum access_op op, int depth, const char *of, struct kt_buf *sql, int *kind)
 {
 	struct access_rules r;
 	struct kt_buf part = { 0 };
@@ -100,8 +116,14 @@ static int cond(struct index *ix, const struct kt_identity *who, const struct kt
 		if (a->mode == KT_ACCESS_ALL || (a->mode == KT_ACCESS_READ && op == ACCESS_READ)) {
 			*kind = COND_ALL;
 		} else if (a->mode == KT_ACCESS_OWN) {
+			/* For one record, under a unary "+", which SQLite does not
+			 * look up in an index: else, with no statistics, it may
+			 * look up a via's record among the owner's (50,000 leads
+			 * of a manager read for a lead of someone else's) rather
+			 * than by its id. */
 			char *lit = sqlite3_mprintf("%Q", who->login);
-			rc = !lit || kt_buf_addf(&part, "%s\"%s\" = %s", parts++ ? " OR " : "", s->owner, lit);
+			rc = !lit || kt_buf_addf(&part, "%s%s\"%s\" = %s", parts++ ? " OR " : "",
+			                         of ? "+" : "", s->owner, lit);
 			sqlite3_free(lit);
 		} else if (a->mode == KT_ACCESS_NAMED && op == ACCESS_READ && depth > 0) {
 			size_t at = part.len;
@@ -116,7 +138,7 @@ static int cond(struct index *ix, const struct kt_identity *who, const struct kt
 			size_t at = part.len;
 			if (parts && (rc = kt_buf_adds(&part, " OR ")))
 				break;
-			rc = via_cond(ix, who, s, kt_schema_field(s, a->field), op, depth - 1, &part, &k);
+			rc = via_cond(ix, who, s, kt_schema_field(s, a->field), op, depth - 1, of, &part, &k);
 			if (k == COND_SOME)
 				parts++;
 			else if (part.data)
@@ -141,7 +163,7 @@ int index_access_where(struct index *ix, const struct kt_identity *who,
 	int kind;
 
 	*where = NULL;
-	if (cond(ix, who, s, op, VIA_DEPTH, &sql, &kind))
+	if (cond(ix, who, s, op, VIA_DEPTH, NULL, &sql, &kind))
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (kind == COND_SOME)
 		*where = kt_buf_detach(&sql);
@@ -170,7 +192,7 @@ static int row_allowed(struct index *ix, const struct kt_identity *who, const st
 
 	*found = *allowed = 0;
 	*owner = NULL;
-	if (cond(ix, who, s, op, VIA_DEPTH, &expr, &kind)) {
+	if (cond(ix, who, s, op, VIA_DEPTH, "r", &expr, &kind)) {
 		kt_buf_free(&expr);
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	}
@@ -179,7 +201,7 @@ static int row_allowed(struct index *ix, const struct kt_identity *who, const st
 		*allowed = 1;
 		return 0;
 	}
-	rc = kt_buf_addf(&sql, "SELECT %s, %s%s%s FROM \"%s\" WHERE \"%s\" = ? LIMIT 1",
+	rc = kt_buf_addf(&sql, "SELECT %s, %s%s%s FROM \"%s\" AS r WHERE \"%s\" = ? LIMIT 1",
 	                 kind == COND_SOME ? expr.data : "0", s->owner ? "\"" : "",
 	                 s->owner ? s->owner : "NULL", s->owner ? "\"" : "", s->name, col);
 	kt_buf_free(&expr);
@@ -267,16 +289,17 @@ int index_access_values(struct index *ix, const struct kt_identity *who,
 		free(owner);
 	}
 	struct kt_buf where = { 0 };
-	if (!rc && cond(ix, who, s, ACCESS_WRITE, VIA_DEPTH, &where, &kind))
+	if (!rc && cond(ix, who, s, ACCESS_WRITE, VIA_DEPTH, "r", &where, &kind))
 		rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 	/* Only a rule on the record's values needs SQLite: an import asks
 	 * here for every row, and preparing the statement each time was a
 	 * fifth of it.  The statement is kept: its text is the same for the
 	 * whole batch.  The rule is a WHERE, not a column: there SQLite
 	 * stops at the first of its ORs that holds, where as a column it
-	 * computed them all, a "via" rule's IN (SELECT ...) over every
-	 * record the caller may change each time (a manager's task on a lead
-	 * of theirs, assigned to them: a second a task at 1M leads). */
+	 * computed them all.  A "via" rule is asked of the one record it
+	 * names (an EXISTS by its id, see via_cond()), not as an IN over
+	 * every record the caller may change: a manager's task on a lead of
+	 * theirs, assigned to someone else, took a second at 1M leads. */
 	int allowed = kind == COND_ALL;
 	if (!rc && kind == COND_SOME) {
 		if (kt_buf_adds(&sql, "SELECT 1 FROM (SELECT ? AS id"))
@@ -284,7 +307,7 @@ int index_access_values(struct index *ix, const struct kt_identity *who,
 		for (size_t i = 0; !rc && i < s->nfields; i++)
 			if (kt_buf_addf(&sql, ", ? AS \"%s\"", s->fields[i].name))
 				rc = kt_error_set(err, KT_ENOMEM, "out of memory");
-		if (!rc && kt_buf_cat(&sql, ") WHERE ", where.data, (char *)NULL))
+		if (!rc && kt_buf_cat(&sql, ") AS r WHERE ", where.data, (char *)NULL))
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 		if (!rc && !(rc = index_stmt(ix, sql.data, &st, err))) {
 			sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -320,7 +343,7 @@ int index_access_whole(struct index *ix, const struct kt_identity *who, const ch
 
 	for (size_t t = 0; !rc && t < ix->types->n; t++) {
 		kt_buf_reset(&sql);
-		if (cond(ix, who, ix->types->v[t], ACCESS_READ, VIA_DEPTH, &sql, &kind))
+		if (cond(ix, who, ix->types->v[t], ACCESS_READ, VIA_DEPTH, NULL, &sql, &kind))
 			rc = kt_error_set(err, KT_ENOMEM, "out of memory");
 		else if (kind != COND_ALL) {
 			snprintf(why, sizeof why, "%s reads the whole index, and of %s records", what,

@@ -163,6 +163,24 @@ test_expect_success 'a task on a manager'"'"'s lead given to another: both see i
 	KONTORA_USER=petr kontora task done $T2 --result Подписан
 '
 
+# The write rule of a task "via on" is asked of the one lead the task is
+# on (lib/index/access.c): a manager's lead given to no one of theirs.
+test_expect_success 'a manager changes a task on their lead given to another, not one on another'"'"'s lead' '
+	T3=$(KONTORA_USER=anna kontora task add --on $L1 --to petr --due 2026-11-30 Выставить счёт) &&
+	KONTORA_USER=anna kontora task edit $T3 --due 2026-12-01 &&
+	KONTORA_USER=anna kontora task show $T3 >out &&
+	test_grep "^due: 2026-12-01$" out &&
+	test_grep "^assignee: petr$" out &&
+	n=$(test_commits) &&
+	test_expect_code 1 env KONTORA_USER=petr kontora task edit $T3 --to anna 2>err &&
+	echo "kontora: error: task $T3: managers change only their own records or records whose on they may change (schemas/task.schema:14 access manager own, schemas/task.schema:15 access manager via on); petr is a manager, the task is anna'"'"'s" >expect &&
+	test_cmp expect err &&
+	test_expect_code 1 env KONTORA_USER=anna kontora task add --on $L2 --to anna Перехватить 2>err &&
+	test_grep "^kontora: error: task T[0-9A-Z]*: on: lead $L2: managers see only their own records" err &&
+	test $(test_commits) = $n &&
+	KONTORA_USER=petr kontora task done $T3 --result Выставлен
+'
+
 test_expect_success 'director and admin see everything' '
 	for who in boss test; do
 		KONTORA_USER=$who ids lead >out &&

@@ -33,7 +33,7 @@ test_expect_success 'phone fields are indexed, by a new index format' '
 	EOF
 	test_cmp expect out &&
 	kontora sql "select value from meta where key = \"format\"" -f csv >out &&
-	printf "value\n15\n" >expect &&
+	printf "value\n16\n" >expect &&
 	test_cmp expect out
 '
 

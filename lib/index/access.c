@@ -153,17 +153,29 @@ static int cond(struct index *ix, const struct kt_identity *who, const struct kt
 	return rc ? KT_ENOMEM : 0;
 }
 
-/* Returns the SQL condition of what who may see or change.  See
- * index.h. */
-int index_access_where(struct index *ix, const struct kt_identity *who,
-                       const struct kt_schema *s, enum access_op op, char **where,
-                       struct kt_error *err)
+/* Returns 1 if who's rules for s have a via line. */
+static int has_via(const struct kt_identity *who, const struct kt_schema *s)
+{
+	struct access_rules r;
+
+	access_rules(s, who->role, &r);
+	for (size_t i = 0; i < r.n; i++)
+		if (r.v[i]->mode == KT_ACCESS_VIA)
+			return 1;
+	return 0;
+}
+
+/* Sets *where to the condition of what who may see or change, for the
+ * rows of a list (of NULL) or for each row of s's table by its name (of
+ * s->name).  Returns 0 or KT_ENOMEM. */
+static int access_where(struct index *ix, const struct kt_identity *who, const struct kt_schema *s,
+                        enum access_op op, const char *of, char **where, struct kt_error *err)
 {
 	struct kt_buf sql = { 0 };
 	int kind;
 
 	*where = NULL;
-	if (cond(ix, who, s, op, VIA_DEPTH, NULL, &sql, &kind))
+	if (cond(ix, who, s, op, VIA_DEPTH, of, &sql, &kind))
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	if (kind == COND_SOME)
 		*where = kt_buf_detach(&sql);
@@ -171,6 +183,36 @@ int index_access_where(struct index *ix, const struct kt_identity *who,
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
 	kt_buf_free(&sql);
 	return 0;
+}
+
+/* Returns the SQL condition of what who may see or change.  See
+ * index.h. */
+int index_access_where(struct index *ix, const struct kt_identity *who,
+                       const struct kt_schema *s, enum access_op op, char **where,
+                       struct kt_error *err)
+{
+	return access_where(ix, who, s, op, NULL, where, err);
+}
+
+/* Returns the condition of what who may see, asked row by row.  See
+ * index.h. */
+int index_access_where_each(struct index *ix, const struct kt_identity *who,
+                            const struct kt_schema *s, enum access_op op, char **where,
+                            struct kt_error *err)
+{
+	/* Without a via line the two forms are one: the owner's term, which
+	 * the owner's index serves in the list's order.  The table's name
+	 * quoted: a type may be called as an SQL word is. */
+	struct kt_buf table = { 0 };
+	int rc;
+
+	if (!has_via(who, s))
+		return access_where(ix, who, s, op, NULL, where, err);
+	if (kt_buf_cat(&table, "\"", s->name, "\"", (char *)NULL))
+		return kt_error_set(err, KT_ENOMEM, "out of memory");
+	rc = access_where(ix, who, s, op, table.data, where, err);
+	kt_buf_free(&table);
+	return rc;
 }
 
 /* ------------------------------------------------------------ checks */

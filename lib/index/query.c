@@ -80,6 +80,12 @@ int not_in_sql(struct kt_buf *sql, const char *field, char *const *states, size_
 	return rc || kt_buf_adds(sql, "))") ? KT_ENOMEM : 0;
 }
 
+/* The longest list whose rows are each asked whether the caller may see
+ * them (index_access_where_each()).  A manager's task list at 1M leads
+ * and tasks: 100 rows 1.06 -> 0.02 s, 1,000 rows 1.18 -> 0.17 s, but
+ * 10,000 rows 1.10 -> 1.33 s (each row's lookups outweigh the gather). */
+#define ASKED_ROW_BY_ROW 1000
+
 /* Builds the SQL of list q for who into sql, with the numbers to bind
  * for its conditions in nums and isnum (room for q->nconds).  Returns 0
  * or an error. */
@@ -99,7 +105,12 @@ static int list_sql(struct index *ix, const struct kt_identity *who, const struc
 		rc = cond_sql(s, &q->conds[i], sql, &nums[i], &isnum[i]);
 	if (rc)
 		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	if ((rc = index_access_where(ix, who, s, ACCESS_READ, &seen, err)))
+	/* A short list stops after its rows: it asks each row whether the
+	 * caller may see it, rather than gathering first all that a via
+	 * line lets the caller see. */
+	int short_list = q->limit > 0 && q->limit <= ASKED_ROW_BY_ROW;
+	if ((rc = (short_list ? index_access_where_each : index_access_where)(ix, who, s, ACCESS_READ,
+	                                                                      &seen, err)))
 		return rc;
 	if (seen)
 		rc = kt_buf_addf(sql, " AND %s", seen);

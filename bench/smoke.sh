@@ -24,7 +24,8 @@ fi
 res=$tmp/results.tsv
 bad=
 for m in "a) full reindex" "b) lead edit, end to end" "b) index refresh after a commit" \
-	"c) lead list --where manager= -l 100" "d) lead show 5-char prefix"; do
+	"c) lead list --where manager= -l 100" "c) manager: task list -l 100" \
+	"c) manager: task add for another, dry" "d) lead show 5-char prefix"; do
 	awk -F '\t' -v m="$m" '$1 == m && $2 ~ /^[0-9]+\.[0-9]+$/ && $3 ~ /^[0-9]+\.[0-9]$/ { ok = 1 }
 		END { exit !ok }' "$res" 2>/dev/null || bad="$bad; no figure for '$m' in results.tsv"
 done

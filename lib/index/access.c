@@ -166,8 +166,8 @@ static int has_via(const struct kt_identity *who, const struct kt_schema *s)
 }
 
 /* Sets *where to the condition of what who may see or change, for the
- * rows of a list (of NULL) or for each row of s's table by its name (of
- * s->name).  Returns 0 or KT_ENOMEM. */
+ * rows of a list (of NULL) or for each row of s's table, the statement's
+ * row of that name (of).  Returns 0 or KT_ENOMEM. */
 static int access_where(struct index *ix, const struct kt_identity *who, const struct kt_schema *s,
                         enum access_op op, const char *of, char **where, struct kt_error *err)
 {
@@ -201,18 +201,8 @@ int index_access_where_each(struct index *ix, const struct kt_identity *who,
                             struct kt_error *err)
 {
 	/* Without a via line the two forms are one: the owner's term, which
-	 * the owner's index serves in the list's order.  The table's name
-	 * quoted: a type may be called as an SQL word is. */
-	struct kt_buf table = { 0 };
-	int rc;
-
-	if (!has_via(who, s))
-		return access_where(ix, who, s, op, NULL, where, err);
-	if (kt_buf_cat(&table, "\"", s->name, "\"", (char *)NULL))
-		return kt_error_set(err, KT_ENOMEM, "out of memory");
-	rc = access_where(ix, who, s, op, table.data, where, err);
-	kt_buf_free(&table);
-	return rc;
+	 * the owner's index serves in the list's order. */
+	return access_where(ix, who, s, op, has_via(who, s) ? "r" : NULL, where, err);
 }
 
 /* ------------------------------------------------------------ checks */

@@ -100,7 +100,7 @@ static int list_sql(struct index *ix, const struct kt_identity *who, const struc
 	for (size_t i = 0; !rc && i < q->ncols; i++)
 		rc = kt_buf_addf(sql, "%s\"%s\"", i ? ", " : "", q->cols[i].name);
 	if (!rc)
-		rc = kt_buf_addf(sql, " FROM \"%s\" WHERE 1", s->name);
+		rc = kt_buf_addf(sql, " FROM \"%s\" AS r WHERE 1", s->name);
 	for (size_t i = 0; !rc && i < q->nconds; i++)
 		rc = cond_sql(s, &q->conds[i], sql, &nums[i], &isnum[i]);
 	if (rc)
